@@ -1,0 +1,38 @@
+import * as clack from '@clack/prompts';
+import { ExitCode, StagecraftError } from '../errors.js';
+
+export interface Choice<T extends string> {
+  value: T;
+  label: string;
+  hint?: string;
+}
+
+/** The questions stagecraft can ask; clack draws them, tests and non-TTY runs never reach here. */
+export interface Prompter {
+  select<T extends string>(message: string, choices: Choice<T>[], initial?: T): Promise<T>;
+  text(message: string, options: { initial: string; validate: (value: string) => string | undefined }): Promise<string>;
+  confirm(message: string, initial: boolean): Promise<boolean>;
+}
+
+const cancelled = () => new StagecraftError('cancelled; nothing was written', ExitCode.cancelled);
+
+function unlessCancelled<T>(value: T | symbol): Exclude<T, symbol> {
+  if (clack.isCancel(value)) throw cancelled();
+  return value as Exclude<T, symbol>;
+}
+
+export const clackPrompter: Prompter = {
+  async select<T extends string>(message: string, choices: Choice<T>[], initial?: T): Promise<T> {
+    // clack's option type is a conditional type that TypeScript cannot match to Choice<T>.
+    const options = choices.map((choice) => ({ value: choice.value, label: choice.label, hint: choice.hint })) as never;
+    return unlessCancelled(await clack.select<T>({ message, options, initialValue: initial })) as T;
+  },
+  async text(message, { initial, validate }) {
+    return unlessCancelled(
+      await clack.text({ message, initialValue: initial, validate: (value) => validate(value ?? '') }),
+    );
+  },
+  async confirm(message, initial) {
+    return unlessCancelled(await clack.confirm({ message, initialValue: initial }));
+  },
+};

@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { usageError } from './errors.js';
+import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, FlagsSchema, type Flags } from './plan/options.js';
+
+export const HELP = `Usage: stagecraft [dir] [options]
+       npm create stagecraft@latest [dir] -- [options]
+
+Writes a multi-stage Dockerfile and a .dockerignore for the project in dir (default: .).
+Asks what it cannot detect when run in a terminal; --yes plus flags runs without questions.
+
+Options:
+  --lang <go|rust|node|python|java>   language, instead of detecting it (go is supported so far)
+  --base <slim|alpine|distroless|scratch>
+                                      final base image
+${BASES.map((base) => `                                        ${base.padEnd(11)} ${BASE_TRADEOFFS[base]}`).join('\n')}
+  --debug <none|stage|shell>          debug needs
+${DEBUG_MODES.map((mode) => `                                        ${mode.padEnd(11)} ${DEBUG_TRADEOFFS[mode]}`).join('\n')}
+  --port <N|none>                     port the app listens on (none: it does not listen)
+  --runtime-version <X>               language version, e.g. 1.23 for Go
+  --entry <X>                         what to run; Go: the main package, e.g. ./cmd/api
+  -y, --yes                           accept detected answers and defaults, never prompt
+  --force                             overwrite an existing Dockerfile/.dockerignore that differs
+  --dry-run                           show what would be written (with diffs), write nothing
+  --stdout                            print the Dockerfile to stdout, write nothing
+  --json                              print the detected facts and the plan as JSON, write nothing
+  --verbose                           show stack traces of unexpected errors
+  -h, --help                          this help
+  -v, --version                       the version
+
+Exit codes: 0 done, 1 bad or missing flag, 2 project unreadable or unsupported,
+3 combination refused (the message says why), 4 existing file differs (nothing written), 130 cancelled.
+`;
+
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags };
+
+/** Parses argv strictly: unknown flags and bad values are one-line usage errors. */
+export function parseArguments(argv: string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        lang: { type: 'string' },
+        base: { type: 'string' },
+        debug: { type: 'string' },
+        port: { type: 'string' },
+        'runtime-version': { type: 'string' },
+        entry: { type: 'string' },
+        yes: { type: 'boolean', short: 'y', default: false },
+        force: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        stdout: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    throw usageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  const outputModes = (['dry-run', 'stdout', 'json'] as const).filter((mode) => values[mode]);
+  if (outputModes.length > 1) throw usageError(`--${outputModes.join(' and --')} cannot be combined`);
+
+  const result = FlagsSchema.safeParse({
+    dir: positionals[0] ?? '.',
+    lang: values.lang,
+    base: values.base,
+    debug: values.debug,
+    port: values.port,
+    runtimeVersion: values['runtime-version'],
+    entry: values.entry,
+    yes: values.yes,
+    force: values.force,
+    dryRun: values['dry-run'],
+    stdout: values.stdout,
+    json: values.json,
+    verbose: values.verbose,
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const flag = String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    const given = (values as Record<string, unknown>)[flag] ?? '';
+    throw usageError(`--${flag} ${String(given)}: ${describeIssue(issue)}`);
+  }
+  return { kind: 'run', flags: result.data };
+}
+
+function describeIssue(issue: { code: string; message: string; values?: unknown[] }): string {
+  if (issue.code === 'invalid_value' && issue.values) return `expected one of ${issue.values.join(', ')}`;
+  if (issue.code === 'invalid_union') return 'expected a port from 1 to 65535, or none';
+  return issue.message;
+}

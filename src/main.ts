@@ -1,0 +1,133 @@
+import * as clack from '@clack/prompts';
+import { parseArguments, HELP } from './args.js';
+import { equivalentCommand, resolveAnswers } from './answers/index.js';
+import { clackPrompter, type Prompter } from './answers/prompter.js';
+import { detectProject } from './detect/index.js';
+import { ExitCode, StagecraftError } from './errors.js';
+import { assessChanges, unifiedDiff, writeAtomically, type AssessedChange } from './output/changes.js';
+import { buildPlan } from './plan/index.js';
+import { ProjectFiles } from './project.js';
+import { render } from './render/index.js';
+import { VERSION } from './version.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  stdinIsTTY: boolean;
+  prompter: Prompter;
+}
+
+const defaultIo = (): Io => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdinIsTTY: Boolean(process.stdin.isTTY),
+  prompter: clackPrompter,
+});
+
+/** Runs one stagecraft invocation; returns the exit code. Errors a user can cause end as one line. */
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const say = (line: string) => io.stdout.write(`${line}\n`);
+  const tell = (line: string) => io.stderr.write(`${line}\n`);
+  let verbose = argv.includes('--verbose') || Boolean(process.env.DEBUG);
+  try {
+    const parsed = parseArguments(argv);
+    if (parsed.kind === 'help') return say(HELP.trimEnd()), ExitCode.ok;
+    if (parsed.kind === 'version') return say(VERSION), ExitCode.ok;
+    const { flags } = parsed;
+    verbose ||= flags.verbose;
+    // stdout carries data in these modes, so every message goes to stderr there.
+    const note = flags.stdout || flags.json ? tell : say;
+    const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
+
+    const project = new ProjectFiles(flags.dir);
+    const detection = detectProject(project, flags.lang);
+    if (interactive) clack.intro(`stagecraft ${VERSION}: a ${detection.facts.language} project in ${project.root}`);
+    const warn = (message: string) => (interactive ? clack.log.warn(message) : tell(`warning: ${message}`));
+    detection.warnings.forEach(warn);
+
+    const answers = await resolveAnswers({ facts: detection.facts, flags, interactive, prompter: io.prompter });
+    const { plan, warnings } = buildPlan(detection.facts, answers, VERSION);
+    warnings.forEach(warn);
+    const changes = assessChanges(project.root, render(plan));
+
+    if (flags.json) {
+      const files = changes.map(({ path, status }) => ({ path, status }));
+      say(JSON.stringify({ facts: detection.facts, answers, plan, files, warnings: [...detection.warnings, ...warnings] }, null, 2));
+      return ExitCode.ok;
+    }
+    if (flags.stdout) {
+      io.stdout.write(changes.find((change) => change.path === 'Dockerfile')!.content);
+      return ExitCode.ok;
+    }
+    if (flags.dryRun) {
+      for (const change of changes) {
+        say(`${describeStatus(change)} (dry run, nothing written)`);
+        if (change.status === 'update') say(unifiedDiff(change));
+      }
+      return ExitCode.ok;
+    }
+
+    const toWrite = await decideWrites(changes, { force: flags.force, interactive, prompter: io.prompter, note });
+    for (const change of toWrite) writeAtomically(change.target, change.content);
+    for (const change of changes) {
+      const written = toWrite.includes(change);
+      note(written || change.status === 'unchanged' ? describeStatus(change) : `kept ${change.path} (yours differs; not overwritten)`);
+    }
+    if (interactive) {
+      clack.note(equivalentCommand(flags.dir, answers, detection.facts), 'Same answers, no questions');
+      clack.outro(`docker build -t ${plan.title} ${flags.dir}${plan.debugStage ? `   (debug: --target debug)` : ''}`);
+    } else if (toWrite.length > 0) {
+      note(`next: docker build -t ${plan.title} ${flags.dir}`);
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof StagecraftError) {
+      tell(`stagecraft: ${error.message}`);
+      return error.exitCode;
+    }
+    tell(`stagecraft: unexpected error: ${(error as Error).message ?? String(error)}`);
+    if (verbose) tell((error as Error).stack ?? '');
+    else tell('run again with --verbose for details');
+    return 70;
+  }
+}
+
+function describeStatus(change: AssessedChange): string {
+  switch (change.status) {
+    case 'create':
+      return `created ${change.path}`;
+    case 'update':
+      return `updated ${change.path}`;
+    case 'unchanged':
+      return `unchanged ${change.path}`;
+  }
+}
+
+/**
+ * Which changes may be written. Identical files are left alone; a differing file needs --force,
+ * or a yes at a prompt that shows the diff. Non-interactive runs write nothing when one conflicts.
+ */
+async function decideWrites(
+  changes: AssessedChange[],
+  options: { force: boolean; interactive: boolean; prompter: Prompter; note: (line: string) => void },
+): Promise<AssessedChange[]> {
+  const pending = changes.filter((change) => change.status !== 'unchanged');
+  const conflicts = pending.filter((change) => change.status === 'update');
+  if (options.force || conflicts.length === 0) return pending;
+  if (!options.interactive) {
+    const names = conflicts.map((change) => change.path).join(' and ');
+    throw new StagecraftError(
+      `${names} already exist${conflicts.length === 1 ? 's' : ''} and differ${conflicts.length === 1 ? 's' : ''}; nothing written (--force overwrites, --dry-run shows the diff)`,
+      ExitCode.conflict,
+    );
+  }
+  const accepted: AssessedChange[] = [];
+  for (const change of pending) {
+    if (change.status === 'update') {
+      clack.note(unifiedDiff(change), `${change.path} differs`);
+      if (!(await options.prompter.confirm(`Overwrite ${change.path}?`, false))) continue;
+    }
+    accepted.push(change);
+  }
+  return accepted;
+}

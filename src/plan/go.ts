@@ -1,0 +1,131 @@
+import path from 'node:path';
+import semver from 'semver';
+import type { GoFacts } from '../detect/go.js';
+import { describeEvidence } from '../detect/types.js';
+import { refusal, usageError } from '../errors.js';
+import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, RUNTIME_PACKAGES, TRIXIE, distroless, type DebianRelease } from './images.js';
+import type { Answers } from './options.js';
+import { GoPlanSchema, type GoPlan } from './schema.js';
+
+export interface Planned<P> {
+  plan: P;
+  warnings: string[];
+}
+
+/** golang images have Debian trixie variants from Go 1.24 on; older releases only bookworm. */
+const debianForGo = (goVersion: string): DebianRelease =>
+  semver.gte(semver.coerce(goVersion)!, '1.24.0') ? TRIXIE : BOOKWORM;
+
+/** `./cmd/api` -> `api`; the root package takes the module's last element (`/v2` suffixes skipped). */
+function binaryNameFor(entry: string, modulePath: string): string {
+  const fromPath = entry === '.' ? modulePath.split('/').filter((part) => !/^v\d+$/.test(part)).pop() : path.posix.basename(entry);
+  const cleaned = (fromPath ?? '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return cleaned || 'app';
+}
+
+/** `cmd/api/`, `./cmd/api` and `cmd/api` all name the same package. */
+export function normalizeGoEntry(entry: string): string {
+  const trimmed = entry.trim().replace(/\/+$/, '').replace(/^\.\//, '');
+  return trimmed === '' || trimmed === '.' ? '.' : `./${trimmed}`;
+}
+
+/** The entry the user gave must be a main package detection found; name them otherwise. */
+export function checkGoEntry(facts: GoFacts, entry: string): string {
+  const normalized = normalizeGoEntry(entry);
+  const known = facts.mainPackages.map((main) => main.value);
+  if (!known.includes(normalized)) {
+    const found = known.length > 0 ? `main packages here: ${known.join(', ')}` : 'no main package found';
+    throw usageError(`--entry ${entry}: no package main there (${found})`);
+  }
+  return normalized;
+}
+
+export function planGo(facts: GoFacts, answers: Answers, generatorVersion: string): Planned<GoPlan> {
+  const { base, debug, port } = answers;
+  const warnings: string[] = [];
+  const cgo = facts.cgo.value;
+  const entry = answers.entry;
+  if (entry === null) throw usageError('no main package found: pass --entry with the folder of a package main');
+
+  if (base === 'scratch' && cgo) {
+    throw refusal(
+      `--base scratch cannot run this program: it needs cgo (${facts.cgoReason}), so it links the C library, and scratch has none; use --base distroless or slim`,
+    );
+  }
+  if (debug === 'shell' && (base === 'distroless' || base === 'scratch')) {
+    throw refusal(`--debug shell: ${base} has no shell to keep; use --debug stage for a separate debug image, or --base slim/alpine`);
+  }
+  if (debug === 'shell') {
+    warnings.push('--debug shell puts a shell and debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out');
+  }
+  if (cgo && base === 'alpine') {
+    warnings.push(`cgo on alpine (${facts.cgoReason}): the binary is built against musl on golang:*-alpine; C libraries that need glibc will not link`);
+  }
+  for (const library of facts.cgoRuntimeLibraries) {
+    warnings.push(`a cgo dependency needs ${library} at run time; add its package to the final stage (stagecraft does not install it)`);
+  }
+  if (!facts.goSum.value && facts.requiresModules && !facts.vendored.value) {
+    warnings.push('go.mod requires modules but there is no go.sum: the image build will fail until you run `go mod tidy`');
+  }
+  const sourcePort = facts.ports.find((candidate) => candidate.evidence?.file.startsWith(entry === '.' ? '' : `${entry.slice(2)}/`)) ?? facts.ports[0];
+  if (port !== null && sourcePort && sourcePort.value !== port && !facts.readsPortEnv.value) {
+    warnings.push(`the source listens on :${sourcePort.value} (${describeEvidence(sourcePort.evidence)}) but the port is ${port}; EXPOSE only documents it`);
+  }
+
+  const debian = debianForGo(answers.runtimeVersion);
+  const name = binaryNameFor(entry, facts.module.value);
+  const binaryPath = `/usr/local/bin/${name}`;
+  const family = base === 'slim' ? 'debian' : base;
+  const needsOsSetup = family === 'debian' || family === 'alpine';
+  const buildOnAlpine = cgo && base === 'alpine';
+
+  const runtimeImage =
+    base === 'slim' ? `debian:${debian.codename}-slim`
+    : base === 'alpine' ? `alpine:${ALPINE_VERSION}`
+    : base === 'distroless' ? distroless(cgo ? 'base' : 'static', debian, 'nonroot')
+    : 'scratch';
+
+  const debugStage: GoPlan['debugStage'] =
+    debug !== 'stage' ? null
+    : family === 'debian' || family === 'alpine' ? { from: 'runtime', family, packages: DEBUG_TOOLS[family] }
+    // scratch has no debug variant; distroless static's is the same minimal files plus busybox.
+    : { from: distroless(cgo ? 'base' : 'static', debian, 'debug-nonroot'), family: 'distroless', packages: [] };
+
+  const plan = GoPlanSchema.parse({
+    language: 'go',
+    generator: { version: generatorVersion },
+    base,
+    debug,
+    title: name,
+    port,
+    portEnv: port !== null && facts.readsPortEnv.value,
+    user: NONROOT_USER,
+    module: facts.module.value,
+    goVersion: answers.runtimeVersion,
+    build: {
+      image: buildOnAlpine ? `golang:${answers.runtimeVersion}-alpine` : `golang:${answers.runtimeVersion}-${debian.codename}`,
+      crossCompile: !cgo,
+      packages: buildOnAlpine ? ['gcc', 'musl-dev'] : [],
+      moduleFiles: facts.goSum.value ? ['go.mod', 'go.sum'] : ['go.mod'],
+      downloadModules: !facts.vendored.value,
+      vendored: facts.vendored.value,
+      cgo,
+      tags: base === 'scratch' ? ['timetzdata'] : [],
+      scratchRootfs: base === 'scratch',
+      package: entry,
+      output: `/out/${name}`,
+    },
+    runtime: {
+      family,
+      image: runtimeImage,
+      packages: needsOsSetup ? RUNTIME_PACKAGES[family] : [],
+      createUser: needsOsSetup,
+      sharedStage: needsOsSetup && debug === 'stage',
+    },
+    debugStage,
+    shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
+    binaryPath,
+    entrypoint: [binaryPath],
+  });
+  return { plan, warnings };
+}

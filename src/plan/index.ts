@@ -1,0 +1,12 @@
+import type { Facts } from '../detect/index.js';
+import { planGo, type Planned } from './go.js';
+import type { Answers } from './options.js';
+import type { Plan } from './schema.js';
+
+/** Turns facts and answers into the validated plan for the project's language. */
+export function buildPlan(facts: Facts, answers: Answers, generatorVersion: string): Planned<Plan> {
+  switch (facts.language) {
+    case 'go':
+      return planGo(facts, answers, generatorVersion);
+  }
+}

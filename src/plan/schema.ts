@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { BASES, DEBUG_MODES, PortSchema } from './options.js';
+
+/*
+ * The plan is the only thing templates see. Every value that came from the user's project is
+ * checked here against a narrow pattern, so nothing copied from a manifest can add a Dockerfile
+ * instruction or break quoting.
+ */
+
+/** Image and binary names: no spaces, quotes, `$`, `\` or newlines. */
+const SafeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be letters, digits, ".", "_" or "-"');
+/** Image references with an explicit tag, never `latest`. */
+const ImageRef = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be an image reference with a tag')
+  .refine((ref) => !ref.endsWith(':latest'), 'must pin a tag, not latest');
+const AbsolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]+$/);
+const RelativeFile = z.string().regex(/^[A-Za-z0-9._-][A-Za-z0-9._/-]*$/);
+const OsPackage = z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/);
+const GoPackagePath = z.string().regex(/^\.(\/[A-Za-z0-9._-]+)*$/, 'must be a package folder such as ./cmd/api');
+const GoModulePath = z.string().regex(/^[A-Za-z0-9._~/-]+$/, 'must be a Go module path');
+const GoMinor = z.string().regex(/^1\.\d+$/);
+
+const UserSchema = z.object({
+  uid: z.number().int().min(1),
+  gid: z.number().int().min(1),
+  name: SafeName,
+  home: AbsolutePath,
+});
+
+/** How the final image is set up: which family of base, and which OS packages it installs. */
+const RuntimeSchema = z.object({
+  family: z.enum(['debian', 'alpine', 'distroless', 'scratch']),
+  /** `scratch` for the empty image. */
+  image: z.union([ImageRef, z.literal('scratch')]),
+  /** OS packages the app needs at run time (CA roots, time zones). */
+  packages: z.array(OsPackage),
+  /** Whether the base lacks a non-root user that we must create. */
+  createUser: z.boolean(),
+  /** A `runtime` stage shared by debug and production, so both get the same setup. */
+  sharedStage: z.boolean(),
+});
+
+const DebugStageSchema = z.object({
+  /** An image (distroless :debug variant) or `runtime`, the shared stage. */
+  from: z.union([ImageRef, z.literal('runtime')]),
+  family: z.enum(['debian', 'alpine', 'distroless']),
+  packages: z.array(OsPackage),
+});
+
+const GoBuildSchema = z.object({
+  image: ImageRef,
+  crossCompile: z.boolean(),
+  /** apk packages for a cgo build on alpine. */
+  packages: z.array(OsPackage),
+  moduleFiles: z.array(RelativeFile).min(1),
+  downloadModules: z.boolean(),
+  vendored: z.boolean(),
+  cgo: z.boolean(),
+  tags: z.array(z.string().regex(/^[A-Za-z0-9_.]+$/)),
+  scratchRootfs: z.boolean(),
+  package: GoPackagePath,
+  output: AbsolutePath,
+});
+
+export const GoPlanSchema = z.object({
+  language: z.literal('go'),
+  generator: z.object({ version: z.string().regex(/^[0-9A-Za-z.+-]+$/) }),
+  base: z.enum(BASES),
+  debug: z.enum(DEBUG_MODES),
+  title: SafeName,
+  port: PortSchema.nullable(),
+  /** Set PORT in the image because the program reads it. */
+  portEnv: z.boolean(),
+  user: UserSchema,
+  module: GoModulePath,
+  goVersion: GoMinor,
+  build: GoBuildSchema,
+  runtime: RuntimeSchema,
+  debugStage: DebugStageSchema.nullable(),
+  /** Debug tools installed in production itself (`--debug shell`). */
+  shellTools: z.array(OsPackage),
+  binaryPath: AbsolutePath,
+  entrypoint: z.array(AbsolutePath).min(1),
+});
+
+export const PlanSchema = z.discriminatedUnion('language', [GoPlanSchema]);
+export type Plan = z.infer<typeof PlanSchema>;
+export type GoPlan = z.infer<typeof GoPlanSchema>;

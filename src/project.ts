@@ -1,0 +1,108 @@
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { projectError } from './errors.js';
+
+/** Folders that never hold the project's own sources: walking them is slow and misleading. */
+const SKIPPED_DIRS = new Set([
+  '.git', '.hg', '.svn', 'node_modules', 'vendor', 'testdata', 'target', 'dist', 'build',
+  '.venv', 'venv', '__pycache__', '.idea', '.vscode', '.cache',
+]);
+
+/** Manifests are small; anything larger is not something we should parse. */
+const MAX_TEXT_BYTES = 1024 * 1024;
+/** Detection must stay fast on huge repositories; past this many files it stops listing. */
+const MAX_LISTED_FILES = 50_000;
+
+/**
+ * A read-only view of the project folder. Detectors see the project only through it,
+ * so they stay pure functions of the folder's files.
+ */
+export class ProjectFiles {
+  readonly root: string;
+  private listing: string[] | undefined;
+
+  constructor(dir: string) {
+    this.root = path.resolve(dir);
+    let stats;
+    try {
+      stats = statSync(this.root);
+    } catch {
+      // statSync only fails here when the path cannot be reached; the message says so.
+      throw projectError(`${dir}: no such folder`);
+    }
+    if (!stats.isDirectory()) throw projectError(`${dir}: not a folder`);
+  }
+
+  /** Whether a regular file exists at this project-relative path (symlinks are not followed). */
+  hasFile(rel: string): boolean {
+    try {
+      return lstatSync(path.join(this.root, rel)).isFile();
+    } catch {
+      // A missing or unreadable entry is simply not a file of the project.
+      return false;
+    }
+  }
+
+  /** Whether a folder exists at this project-relative path. */
+  hasDir(rel: string): boolean {
+    try {
+      return lstatSync(path.join(this.root, rel)).isDirectory();
+    } catch {
+      // Missing or unreadable: not a folder of the project.
+      return false;
+    }
+  }
+
+  /** Reads a text file, refusing binary or oversized content with a one-line error naming it. */
+  readText(rel: string): string {
+    const full = path.join(this.root, rel);
+    const unreadable = (error: unknown) =>
+      projectError(`${rel}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    let stats;
+    try {
+      stats = lstatSync(full);
+    } catch (error) {
+      throw unreadable(error);
+    }
+    if (!stats.isFile()) throw projectError(`${rel}: not a regular file`);
+    if (stats.size > MAX_TEXT_BYTES) throw projectError(`${rel}: too large to be a manifest (${stats.size} bytes)`);
+    let buffer: Buffer;
+    try {
+      buffer = readFileSync(full);
+    } catch (error) {
+      throw unreadable(error);
+    }
+    if (buffer.includes(0)) throw projectError(`${rel}: not a text file`);
+    return buffer.toString('utf8');
+  }
+
+  /**
+   * Project-relative paths (forward slashes) of regular files, skipping dependency, build and VCS
+   * folders and never following symlinks, so loops and links out of the folder are harmless.
+   */
+  files(): string[] {
+    if (this.listing) return this.listing;
+    const found: string[] = [];
+    const pending = [''];
+    while (pending.length > 0 && found.length < MAX_LISTED_FILES) {
+      const rel = pending.pop()!;
+      let entries;
+      try {
+        entries = readdirSync(path.join(this.root, rel), { withFileTypes: true });
+      } catch {
+        // An unreadable sub-folder cannot hold evidence we could use; skip it.
+        continue;
+      }
+      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const child = rel ? `${rel}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (!SKIPPED_DIRS.has(entry.name)) pending.push(child);
+        } else if (entry.isFile()) {
+          found.push(child);
+        }
+      }
+    }
+    this.listing = found.sort();
+    return this.listing;
+  }
+}
