@@ -59,7 +59,8 @@ export function parseArguments(argv: string[]): ParsedArgs {
       },
     });
   } catch (error) {
-    throw usageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+    // node's messages go on with advice about `--`; the first sentence is the useful part.
+    throw usageError(`${(error as Error).message.split(/\.\s/)[0]} (see --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
@@ -94,6 +95,5 @@ export function parseArguments(argv: string[]): ParsedArgs {
 
 function describeIssue(issue: { code: string; message: string; values?: unknown[] }): string {
   if (issue.code === 'invalid_value' && issue.values) return `expected one of ${issue.values.join(', ')}`;
-  if (issue.code === 'invalid_union') return 'expected a port from 1 to 65535, or none';
   return issue.message;
 }

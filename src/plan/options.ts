@@ -39,7 +39,11 @@ export const FlagsSchema = z.object({
   lang: z.enum(LANGUAGES).optional(),
   base: z.enum(BASES).optional(),
   debug: z.enum(DEBUG_MODES).optional(),
-  port: z.union([z.literal('none'), z.coerce.number().pipe(PortSchema)]).optional(),
+  port: z
+    .string()
+    .refine((value) => value === 'none' || (/^\d+$/.test(value) && PortSchema.safeParse(Number(value)).success), 'expected a port from 1 to 65535, or none')
+    .transform((value) => (value === 'none' ? ('none' as const) : Number(value)))
+    .optional(),
   runtimeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, 'expected a version such as 1.23').optional(),
   entry: z.string().min(1).optional(),
   yes: z.boolean(),

@@ -1,0 +1,231 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copyFixture, fixture, ROOT, runCli } from './helpers.js';
+
+const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+const packageVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+
+describe('help and version', () => {
+  it('--help names every flag and the exit codes', async () => {
+    const { exitCode, stdout } = await runCli(['--help']);
+    expect(exitCode).toBe(0);
+    for (const flag of ['--lang', '--base', '--debug', '--port', '--runtime-version', '--entry', '--yes', '--force', '--dry-run', '--stdout', '--json']) {
+      expect(stdout).toContain(flag);
+    }
+    expect(stdout).toMatch(/Exit codes: 0 done, 1 bad or missing flag/);
+  });
+
+  it('--version prints the package version', async () => {
+    const { exitCode, stdout } = await runCli(['--version']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toBe(packageVersion);
+  });
+});
+
+describe('generating', () => {
+  it('--yes writes Dockerfile and .dockerignore, then reports them unchanged on a second run', async () => {
+    const dir = copyFixture('go-root-main');
+    const first = await runCli([dir, '--yes']);
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout).toContain('created Dockerfile');
+    expect(first.stdout).toContain('created .dockerignore');
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian12:nonroot AS production');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian12:debug-nonroot AS debug');
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toContain('.env.*');
+
+    const second = await runCli([dir, '--yes']);
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout).toContain('unchanged Dockerfile');
+    expect(second.stdout).toContain('unchanged .dockerignore');
+  });
+
+  it('runs in the current folder when no dir is given', async () => {
+    const dir = copyFixture('go-root-main');
+    const { exitCode } = await runCli(['--yes', '--base', 'slim'], { cwd: dir });
+    expect(exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM debian:bookworm-slim');
+  });
+
+  it('without a TTY, flags alone are enough when detection knows the rest', async () => {
+    const dir = copyFixture('go-root-main');
+    const { exitCode } = await runCli([dir, '--base', 'scratch', '--debug', 'none']);
+    expect(exitCode).toBe(0);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('FROM scratch AS production');
+    expect(dockerfile).not.toContain('AS debug');
+  });
+
+  it('--stdout prints the Dockerfile and writes nothing', async () => {
+    const dir = copyFixture('go-root-main');
+    const before = listing(dir);
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'alpine', '--debug', 'none']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/^# syntax=docker\/dockerfile:1\n/);
+    expect(stdout).toContain('FROM alpine:3.22 AS production');
+    expect(stderr).toBe('');
+    expect(listing(dir)).toEqual(before);
+  });
+
+  it('--json prints facts, answers and plan with evidence, and writes nothing', async () => {
+    const dir = copyFixture('go-cmd-layout');
+    const before = listing(dir);
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--json', '--entry', 'cmd/api']);
+    expect(exitCode).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.facts.goVersion).toEqual({ value: '1.23', evidence: { file: 'go.mod', line: 5 } });
+    expect(report.answers).toEqual({ entry: './cmd/api', runtimeVersion: '1.23', base: 'distroless', debug: 'stage', port: 8080 });
+    expect(report.plan.build.package).toBe('./cmd/api');
+    expect(report.plan.portEnv).toBe(true);
+    expect(report.files).toEqual([{ path: 'Dockerfile', status: 'create' }, { path: '.dockerignore', status: 'create' }]);
+    expect(listing(dir)).toEqual(before);
+  });
+
+  it('--port sets EXPOSE and warns when the source listens elsewhere; --port none drops EXPOSE', async () => {
+    const other = await runCli([fixture('go-root-main'), '--yes', '--stdout', '--port', '9000']);
+    expect(other.exitCode).toBe(0);
+    expect(other.stdout).toContain('EXPOSE 9000');
+    expect(other.stderr).toContain('warning: the source listens on :8080 (main.go:19) but the port is 9000');
+    const none = await runCli([fixture('go-root-main'), '--yes', '--stdout', '--port', 'none']);
+    expect(none.stdout).not.toContain('EXPOSE');
+  });
+
+  it('--runtime-version overrides go.mod', async () => {
+    const { stdout } = await runCli([fixture('go-root-main'), '--yes', '--stdout', '--runtime-version', '1.24']);
+    expect(stdout).toContain('golang:1.24-trixie AS build');
+    expect(stdout).toContain('gcr.io/distroless/static-debian13:nonroot');
+  });
+
+  it('a CLI program gets no EXPOSE, and a missing go.sum with requirements is a warning', async () => {
+    const cgo = await runCli([fixture('go-cgo'), '--yes', '--stdout']);
+    expect(cgo.stdout).not.toContain('EXPOSE');
+    expect(cgo.stdout).toContain('FROM gcr.io/distroless/base-debian12:nonroot AS production');
+    const ids = await runCli([fixture('go-missing-gosum'), '--yes', '--stdout']);
+    expect(ids.exitCode).toBe(0);
+    expect(ids.stderr).toContain('warning: go.mod requires modules but there is no go.sum');
+  });
+});
+
+describe('--dry-run', () => {
+  it('shows what would be created, and a diff for a file that differs, writing nothing', async () => {
+    const dir = copyFixture('go-root-main');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM golang:1.22\nCMD go run .\n');
+    const before = listing(dir);
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--dry-run']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('updated Dockerfile (dry run, nothing written)');
+    expect(stdout).toContain('created .dockerignore (dry run, nothing written)');
+    expect(stdout).toContain('-CMD go run .');
+    expect(stdout).toContain('+ENTRYPOINT ["/usr/local/bin/hello"]');
+    expect(listing(dir)).toEqual(before);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM golang:1.22\nCMD go run .\n');
+  });
+});
+
+describe('existing files are never lost', () => {
+  it('a differing Dockerfile stops a non-interactive run with nothing written', async () => {
+    const dir = copyFixture('go-root-main');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
+    const { exitCode, stderr, stdout } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(4);
+    expect(stderr.trim()).toBe(
+      'stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --dry-run shows the diff)',
+    );
+    expect(stdout).toBe('');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM mine\n');
+    expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
+  });
+
+  it('--force overwrites only the two generated files', async () => {
+    const dir = copyFixture('go-root-main');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
+    writeFileSync(path.join(dir, '.dockerignore'), 'secrets\n');
+    const mainBefore = readFileSync(path.join(dir, 'main.go'), 'utf8');
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--force']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('updated Dockerfile');
+    expect(stdout).toContain('updated .dockerignore');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('AS production');
+    expect(readFileSync(path.join(dir, 'main.go'), 'utf8')).toBe(mainBefore);
+    expect(listing(dir).filter((file) => file.includes('.tmp'))).toEqual([]);
+  });
+});
+
+describe('bad input: one line, a documented exit code, nothing written', () => {
+  const expectOneLine = (stderr: string, message: string | RegExp) => {
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  };
+
+  it.each([
+    [['--base', 'ubuntu'], /--base ubuntu: expected one of slim, alpine, distroless, scratch/],
+    [['--debug', 'loud'], /--debug loud: expected one of none, stage, shell/],
+    [['--port', '70000'], /--port 70000: expected a port from 1 to 65535, or none/],
+    [['--runtime-version', 'latest'], /--runtime-version latest: expected a version such as 1.23/],
+    [['--frobnicate'], /Unknown option '--frobnicate' \(see --help\)/],
+    [['--stdout', '--dry-run'], /--dry-run and --stdout cannot be combined/],
+    [['a', 'b'], /one folder at a time, got 2: a b/],
+  ])('%j exits 1', async (args, message) => {
+    const { exitCode, stderr } = await runCli([...args]);
+    expect(exitCode).toBe(1);
+    expectOneLine(stderr, message);
+  });
+
+  it('without a TTY and without --yes, a missing answer names its flag', async () => {
+    const dir = copyFixture('go-root-main');
+    const before = listing(dir);
+    const { exitCode, stderr } = await runCli([dir]);
+    expect(exitCode).toBe(1);
+    expectOneLine(stderr, 'stagecraft: missing --base: not interactive (no TTY); pass it, or --yes to accept defaults');
+    expect(listing(dir)).toEqual(before);
+  });
+
+  it('several main packages: --yes cannot choose, --entry can', async () => {
+    const ambiguous = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout']);
+    expect(ambiguous.exitCode).toBe(1);
+    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (main packages: ./cmd/api, ./cmd/worker)');
+    const chosen = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout', '--entry', 'cmd/worker']);
+    expect(chosen.exitCode).toBe(0);
+    expect(chosen.stdout).toContain('-o /out/worker ./cmd/worker');
+    const wrong = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout', '--entry', './internal/greeting']);
+    expect(wrong.exitCode).toBe(1);
+    expectOneLine(wrong.stderr, '--entry ./internal/greeting: no package main there (main packages here: ./cmd/api, ./cmd/worker)');
+  });
+
+  it('a malformed go.mod exits 2 naming file and line', async () => {
+    const { exitCode, stderr } = await runCli([fixture('go-malformed'), '--yes']);
+    expect(exitCode).toBe(2);
+    expectOneLine(stderr, 'stagecraft: go.mod:3: invalid go version "one.twenty" (expected e.g. 1.23 or 1.23.4)');
+  });
+
+  it('a folder that does not exist, or a file, exits 2', async () => {
+    const missing = await runCli(['/nonexistent/stagecraft', '--yes']);
+    expect(missing.exitCode).toBe(2);
+    expectOneLine(missing.stderr, 'stagecraft: /nonexistent/stagecraft: no such folder');
+    const file = await runCli([path.join(fixture('go-root-main'), 'main.go'), '--yes']);
+    expect(file.exitCode).toBe(2);
+    expectOneLine(file.stderr, /main\.go: not a folder/);
+  });
+
+  it('an empty folder, or an unsupported language, exits 2', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'stagecraft-empty-'));
+    const none = await runCli([empty, '--yes']);
+    expect(none.exitCode).toBe(2);
+    expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
+    const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
+    expect(rust.exitCode).toBe(2);
+    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go)');
+  });
+
+  it('combinations that cannot work exit 3 with the reason', async () => {
+    const cgoScratch = await runCli([fixture('go-cgo'), '--yes', '--base', 'scratch']);
+    expect(cgoScratch.exitCode).toBe(3);
+    expectOneLine(cgoScratch.stderr, /--base scratch cannot run this program: it needs cgo \(import "C" in main\.go\)/);
+    const distrolessShell = await runCli([fixture('go-root-main'), '--yes', '--base', 'distroless', '--debug', 'shell']);
+    expect(distrolessShell.exitCode).toBe(3);
+    expectOneLine(distrolessShell.stderr, /--debug shell: distroless has no shell to keep; use --debug stage/);
+  });
+});

@@ -1,0 +1,144 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectGo } from '../src/detect/go.js';
+import { detectProject } from '../src/detect/index.js';
+import { parseGoMod } from '../src/detect/gomod.js';
+import { ProjectFiles } from '../src/project.js';
+import { fixture } from './helpers.js';
+
+const detect = (name: string) => detectGo(new ProjectFiles(fixture(name)));
+
+/** A throwaway project from a map of relative paths to contents. */
+function project(files: Record<string, string>): ProjectFiles {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-detect-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
+  return new ProjectFiles(dir);
+}
+
+describe('go.mod parsing', () => {
+  it('reads module, go, toolchain and both require forms with their lines', () => {
+    const mod = parseGoMod(
+      'module example.com/x // the module\n\ngo 1.22.1\ntoolchain go1.23.4\nrequire a.example/b v1.0.0\nrequire (\n\tc.example/d v0.1.0 // indirect\n)\n',
+    );
+    expect(mod.module).toEqual({ path: 'example.com/x', line: 1 });
+    expect(mod.go).toEqual({ version: '1.22.1', line: 3 });
+    expect(mod.toolchain).toEqual({ version: 'go1.23.4', line: 4 });
+    expect(mod.requires.map((r) => [r.path, r.line])).toEqual([['a.example/b', 5], ['c.example/d', 7]]);
+  });
+
+  it.each([
+    ['go one.twenty\nmodule x\n', 'go.mod:1: invalid go version "one.twenty"'],
+    ['module x\nrequire (\n\ta v1\n', 'go.mod:2: "require (" is never closed'],
+    ['go 1.22\n', 'go.mod: no module directive'],
+    ['module x\nfrobnicate y\n', 'go.mod:2: unknown directive "frobnicate"'],
+    ['module x\nmodule y\n', 'go.mod:2: repeated module directive'],
+  ])('rejects %j with a message naming the line', (text, message) => {
+    expect(() => parseGoMod(text)).toThrow(message);
+  });
+});
+
+describe('detectGo on fixtures', () => {
+  it('go-root-main: root main package, explicit port, no cgo', () => {
+    const facts = detect('go-root-main');
+    expect(facts.module).toEqual({ value: 'github.com/stagecraft-fixtures/hello', evidence: { file: 'go.mod', line: 1 } });
+    expect(facts.goVersion).toEqual({ value: '1.22', evidence: { file: 'go.mod', line: 3 } });
+    expect(facts.mainPackages).toEqual([{ value: '.', evidence: { file: 'main.go' } }]);
+    expect(facts.cgo.value).toBe(false);
+    expect(facts.ports).toEqual([{ value: 8080, evidence: { file: 'main.go', line: 19 } }]);
+    expect(facts.servesNetwork.value).toBe(true);
+    expect(facts.goSum.value).toBe(false);
+  });
+
+  it('go-cmd-layout: every cmd/* main, not the //go:build ignore generator; toolchain wins', () => {
+    const facts = detect('go-cmd-layout');
+    expect(facts.mainPackages.map((main) => main.value)).toEqual(['./cmd/api', './cmd/worker']);
+    expect(facts.goVersion).toEqual({ value: '1.23', evidence: { file: 'go.mod', line: 5 } });
+    expect(facts.readsPortEnv).toEqual({ value: true, evidence: { file: 'cmd/api/main.go', line: 13 } });
+    expect(facts.ports).toEqual([]);
+  });
+
+  it('go-cgo: import "C" is found with its line, and the program is not a server', () => {
+    const facts = detect('go-cgo');
+    expect(facts.cgo).toEqual({ value: true, evidence: { file: 'main.go', line: 7 } });
+    expect(facts.cgoReason).toBe('import "C" in main.go');
+    expect(facts.servesNetwork.value).toBe(false);
+  });
+
+  it('go-missing-gosum: requires modules without go.sum', () => {
+    const facts = detect('go-missing-gosum');
+    expect(facts.requiresModules).toBe(true);
+    expect(facts.goSum.value).toBe(false);
+  });
+
+  it('go-vendored: vendor/modules.txt means nothing to download', () => {
+    expect(detect('go-vendored').vendored).toEqual({ value: true, evidence: { file: 'vendor/modules.txt' } });
+  });
+
+  it('go-malformed: a one-line error naming the file and line', () => {
+    expect(() => detect('go-malformed')).toThrow('go.mod:3: invalid go version "one.twenty"');
+  });
+});
+
+describe('detectGo on edge cases', () => {
+  it('a cgo-only dependency in go.mod means cgo, with the require line as evidence', () => {
+    const facts = detectGo(project({
+      'go.mod': 'module x\n\ngo 1.23\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n',
+      'main.go': 'package main\nfunc main() {}\n',
+    }));
+    expect(facts.cgo).toEqual({ value: true, evidence: { file: 'go.mod', line: 5 } });
+    expect(facts.cgoReason).toBe('github.com/mattn/go-sqlite3 needs cgo');
+  });
+
+  it('ignores package main in nested modules, _ and . folders, tests and comments', () => {
+    const facts = detectGo(project({
+      'go.mod': 'module x\ngo 1.23\n',
+      'lib.go': '// package main is mentioned here but this is a library\npackage x\n',
+      'tools/go.mod': 'module x/tools\ngo 1.23\n',
+      'tools/main.go': 'package main\nfunc main() {}\n',
+      '_scratch/main.go': 'package main\nfunc main() {}\n',
+      '.hidden/main.go': 'package main\nfunc main() {}\n',
+      'main_test.go': 'package main\n',
+      'c/comment.go': '/* import "C" */\npackage c\n',
+    }));
+    expect(facts.mainPackages).toEqual([]);
+    expect(facts.cgo.value).toBe(false);
+  });
+
+  it('without a go directive the version is the default, with no evidence', () => {
+    const facts = detectGo(project({ 'go.mod': 'module x\n', 'main.go': 'package main\nfunc main() {}\n' }));
+    expect(facts.goVersion.evidence).toBeNull();
+  });
+
+  it('a binary go.mod is refused as not a text file', () => {
+    const files = project({ 'main.go': 'package main\n' });
+    writeFileSync(path.join(files.root, 'go.mod'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]));
+    expect(() => detectGo(files)).toThrow('go.mod: not a text file');
+  });
+});
+
+describe('language detection', () => {
+  it('names an unsupported language instead of guessing', () => {
+    expect(() => detectProject(project({ 'Cargo.toml': '[package]\nname = "x"\n' }))).toThrow(
+      /a rust project \(Cargo\.toml\), which stagecraft does not support yet/,
+    );
+  });
+
+  it('warns about other manifests but generates for the supported one', () => {
+    const detection = detectProject(project({ 'go.mod': 'module x\ngo 1.23\n', 'main.go': 'package main\n', 'package.json': '{}' }));
+    expect(detection.facts.language).toBe('go');
+    expect(detection.warnings).toEqual(['package.json is also here; generating for go (go.mod), pass --lang to change that']);
+  });
+
+  it('an empty folder has no project', () => {
+    expect(() => detectProject(project({}))).toThrow(/no project found \(looked for go\.mod/);
+  });
+
+  it('--lang go without go.mod says what is missing', () => {
+    expect(() => detectProject(project({ 'package.json': '{}' }), 'go')).toThrow(/--lang go: no go\.mod in/);
+  });
+});

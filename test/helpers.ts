@@ -1,0 +1,28 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+export const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+export const fixture = (name: string) => path.join(FIXTURES, name);
+
+/** A private copy of a fixture, so a test can write into it. */
+export function copyFixture(name: string): string {
+  const target = mkdtempSync(path.join(tmpdir(), `stagecraft-${name}-`));
+  cpSync(fixture(name), target, { recursive: true });
+  return target;
+}
+
+/** Spawns the built CLI the way a user does: no TTY, CI-like environment, never throws on exit codes. */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  return execa('node', [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    reject: false,
+    stdin: 'ignore',
+    env: { CI: 'true', ...options.env },
+  });
+}

@@ -1,0 +1,48 @@
+import { resolveAnswers } from '../src/answers/index.js';
+import type { Prompter } from '../src/answers/prompter.js';
+import { detectProject } from '../src/detect/index.js';
+import { buildPlan } from '../src/plan/index.js';
+import { BASES, DEBUG_MODES, FlagsSchema, type Base, type DebugMode } from '../src/plan/options.js';
+import { ProjectFiles } from '../src/project.js';
+import { render, type Change } from '../src/render/index.js';
+import { fixture } from './helpers.js';
+
+/** The fixtures that render a Dockerfile, with the flags detection cannot supply. */
+export const RENDERED_FIXTURES: { language: string; fixture: string; flags?: { entry?: string } }[] = [
+  { language: 'go', fixture: 'go-root-main' },
+  { language: 'go', fixture: 'go-cmd-layout', flags: { entry: './cmd/api' } },
+  { language: 'go', fixture: 'go-cgo' },
+  { language: 'go', fixture: 'go-missing-gosum' },
+  { language: 'go', fixture: 'go-vendored' },
+];
+
+export interface Cell {
+  language: string;
+  fixture: string;
+  base: Base;
+  debug: DebugMode;
+  flags: { entry?: string };
+}
+
+export const CELLS: Cell[] = RENDERED_FIXTURES.flatMap(({ language, fixture: name, flags = {} }) =>
+  BASES.flatMap((base) => DEBUG_MODES.map((debug) => ({ language, fixture: name, base, debug, flags }))),
+);
+
+const noPrompts: Prompter = {
+  select: () => Promise.reject(new Error('no prompts in the matrix')),
+  text: () => Promise.reject(new Error('no prompts in the matrix')),
+  confirm: () => Promise.reject(new Error('no prompts in the matrix')),
+};
+
+/** Renders one cell in-process, exactly as `--yes --base B --debug D` does; throws its refusal. */
+export async function renderCell(cell: Cell): Promise<Change[]> {
+  const flags = FlagsSchema.parse({
+    dir: fixture(cell.fixture), base: cell.base, debug: cell.debug, ...cell.flags,
+    yes: true, force: false, dryRun: false, stdout: false, json: false, verbose: false,
+  });
+  const { facts } = detectProject(new ProjectFiles(flags.dir));
+  const answers = await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts });
+  return render(buildPlan(facts, answers, '0.0.0-snapshot').plan);
+}
+
+export const snapshotPath = (cell: Cell) => `snapshots/${cell.language}/${cell.fixture}/${cell.base}.${cell.debug}.Dockerfile`;

@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { StagecraftError } from '../src/errors.js';
+import { ROOT } from './helpers.js';
+import { lintDockerfile } from './lint.js';
+import { CELLS, renderCell, snapshotPath } from './matrix.js';
+
+/** Cells that must be refused, and the reason the user is given. */
+const REFUSED: Record<string, RegExp> = {
+  'go-cgo/scratch.none': /cgo \(import "C" in main\.go\).*scratch has none/,
+  'go-cgo/scratch.stage': /cgo \(import "C" in main\.go\).*scratch has none/,
+  'go-cgo/scratch.shell': /cgo \(import "C" in main\.go\).*scratch has none/,
+};
+for (const cell of CELLS) {
+  if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(`${cell.fixture}/${cell.base}.${cell.debug}` in REFUSED)) {
+    REFUSED[`${cell.fixture}/${cell.base}.${cell.debug}`] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
+  }
+}
+
+describe('every fixture x base x debug renders the snapshot, or is refused with its reason', () => {
+  for (const cell of CELLS) {
+    const key = `${cell.fixture}/${cell.base}.${cell.debug}`;
+    const refusal = REFUSED[key];
+    it(key, async () => {
+      if (refusal) {
+        const outcome = renderCell(cell);
+        await expect(outcome).rejects.toThrow(refusal);
+        await expect(outcome).rejects.toBeInstanceOf(StagecraftError);
+        return;
+      }
+      const [dockerfile, dockerignore] = await renderCell(cell);
+      await expect(dockerfile!.content).toMatchFileSnapshot(path.join(ROOT, snapshotPath(cell)));
+      await expect(dockerignore!.content).toMatchFileSnapshot(path.join(ROOT, `snapshots/${cell.language}/dockerignore`));
+    });
+  }
+});
+
+describe('lint gate', () => {
+  const rendered = CELLS.filter((cell) => !(`${cell.fixture}/${cell.base}.${cell.debug}` in REFUSED)).map((cell) => snapshotPath(cell));
+
+  it('snapshots/ holds exactly the rendered cells, none stale', () => {
+    const files = readdirSync(path.join(ROOT, 'snapshots'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.Dockerfile'))
+      .map((file) => `snapshots/${file.replace(/\\/g, '/')}`);
+    expect(files.sort()).toEqual([...rendered].sort());
+  });
+
+  it.each(rendered)('%s passes dockerfile-utils and the production rules', (file) => {
+    expect(lintDockerfile(readFileSync(path.join(ROOT, file), 'utf8'))).toEqual([]);
+  });
+});
+
+describe('the lint gate catches what it is for', () => {
+  let good = '';
+  beforeAll(async () => {
+    const [dockerfile] = await renderCell(CELLS.find((cell) => cell.base === 'slim' && cell.debug === 'stage')!);
+    good = dockerfile!.content;
+    expect(lintDockerfile(good)).toEqual([]);
+  });
+
+  it.each([
+    ['a root user', (file: string) => file.replace(/USER 65532:65532(\s+EXPOSE \d+\s+ENTRYPOINT[^\n]*\s*)$/, 'USER 0$1'), /production: USER 0 is root/],
+    ['a named user', (file: string) => file.replace(/USER 65532:65532(\s+EXPOSE \d+\s+ENTRYPOINT[^\n]*\s*)$/, 'USER nonroot$1'), /USER nonroot is not a numeric/],
+    ['shell-form entrypoint', (file: string) => file.replace(/ENTRYPOINT \["([^"]+)"\]\s*$/, 'ENTRYPOINT $1\n'), /ENTRYPOINT .* is shell form/],
+    ['a latest tag', (file: string) => file.replace(/FROM debian:[a-z]+-slim/, 'FROM debian:latest'), /latest is not a pinned tag/],
+    ['an untagged image', (file: string) => file.replace(/FROM debian:[a-z]+-slim/, 'FROM debian'), /no tag/],
+    ['debug as the last stage', (file: string) => `${file}\nFROM runtime AS debug\nUSER 1\nENTRYPOINT ["/x"]\n`, /last stage .* is "debug"/],
+    ['a toolchain base', (file: string) => file.replace(/FROM runtime AS production/, 'FROM golang:1.23-bookworm AS production'), /based on a toolchain image/],
+    ['a copied toolchain', (file: string) => file.replace(/LABEL/, 'COPY --from=build /usr/local/go /usr/local/go\nLABEL'), /copies a toolchain/],
+    ['an unknown instruction', (file: string) => file.replace(/LABEL/, 'FROBNICATE x\nLABEL'), /line \d+: /],
+  ])('%s', (_name, breakIt, problem) => {
+    const broken = breakIt(good);
+    expect(broken).not.toBe(good);
+    expect(lintDockerfile(broken).join('\n')).toMatch(problem);
+  });
+});
