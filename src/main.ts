@@ -35,9 +35,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (parsed.kind === 'version') return say(VERSION), ExitCode.ok;
     const { flags } = parsed;
     verbose ||= flags.verbose;
-    // stdout carries data in these modes, so every message goes to stderr there.
-    const note = flags.stdout || flags.json ? tell : say;
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
+    // stdout carries data with --stdout/--json, so messages go to stderr there; prompts draw their own frame.
+    const note = interactive ? (line: string) => clack.log.info(line) : flags.stdout || flags.json ? tell : say;
 
     const project = new ProjectFiles(flags.dir);
     const detection = detectProject(project, flags.lang);

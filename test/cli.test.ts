@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFixture, fixture, ROOT, runCli } from './helpers.js';
+import { copyFixture, copyFolder, fixture, ROOT, runCli } from './helpers.js';
 
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 const packageVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -227,5 +227,15 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     const distrolessShell = await runCli([fixture('go-root-main'), '--yes', '--base', 'distroless', '--debug', 'shell']);
     expect(distrolessShell.exitCode).toBe(3);
     expectOneLine(distrolessShell.stderr, /--debug shell: distroless has no shell to keep; use --debug stage/);
+  });
+});
+
+describe('the README example', () => {
+  it('examples/go-api generates like `npm run example` does', async () => {
+    const dir = copyFolder(path.join(ROOT, 'examples', 'go-api'));
+    const { exitCode, stdout } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t go-api /);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('ENV PORT=8080');
   });
 });

@@ -10,12 +10,14 @@ export const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 export const fixture = (name: string) => path.join(FIXTURES, name);
 
-/** A private copy of a fixture, so a test can write into it. */
-export function copyFixture(name: string): string {
-  const target = mkdtempSync(path.join(tmpdir(), `stagecraft-${name}-`));
-  cpSync(fixture(name), target, { recursive: true });
+/** A private copy of a project folder, so a test can write into it. */
+export function copyFolder(source: string): string {
+  const target = mkdtempSync(path.join(tmpdir(), `stagecraft-${path.basename(source)}-`));
+  cpSync(source, target, { recursive: true });
   return target;
 }
+
+export const copyFixture = (name: string) => copyFolder(fixture(name));
 
 /** Spawns the built CLI the way a user does: no TTY, CI-like environment, never throws on exit codes. */
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {

@@ -76,7 +76,7 @@ const baseStep: Step<'base'> = {
   prompt: ({ prompter }, initial) =>
     prompter.select(
       'Final base image?',
-      BASES.map((base) => ({ value: base, label: base, hint: BASE_TRADEOFFS[base] })),
+      BASES.map((base) => ({ value: base, label: `${base.padEnd(10)} ${BASE_TRADEOFFS[base]}` })),
       initial?.value,
     ),
 };
@@ -93,8 +93,7 @@ const debugStep: Step<'debug'> = {
       'Debugging?',
       DEBUG_MODES.filter((mode) => mode !== 'shell' || answers.base === 'slim' || answers.base === 'alpine').map((mode) => ({
         value: mode,
-        label: mode,
-        hint: DEBUG_TRADEOFFS[mode],
+        label: `${mode.padEnd(10)} ${DEBUG_TRADEOFFS[mode]}`,
       })),
       initial?.value,
     ),
