@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { ExitCode, StagecraftError } from '../errors.js';
 import type { Change } from '../render/index.js';
 
 export type ChangeStatus = 'create' | 'unchanged' | 'update';
@@ -21,8 +22,9 @@ export function assessChanges(root: string, changes: Change[]): AssessedChange[]
       existing = readFileSync(target, 'utf8');
     } catch (error) {
       // Only "not there" means create; anything else (a folder, no permission) must not be overwritten blindly.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`${change.path}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') {
+        throw new StagecraftError(`${change.path} exists but cannot be read (${code}); nothing written`, ExitCode.conflict);
       }
     }
     const status: ChangeStatus = existing === null ? 'create' : existing === change.content ? 'unchanged' : 'update';
