@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { ROOT } from '../helpers.js';
+
+/*
+ * How the end-to-end suite reaches Docker. On this project's machines no registry but npm's and
+ * Debian's answers, so base images come from ../shared/tools/offline-docker (stand-ins tagged with
+ * the real names). Anywhere else a normal Docker simply pulls the real images.
+ */
+
+export const OFFLINE_DOCKER = path.resolve(ROOT, process.env.OFFLINE_DOCKER_HOME ?? '../shared/tools/offline-docker');
+
+export type ImageSource = 'stand-ins' | 'registry';
+
+export interface Engine {
+  source: ImageSource;
+  version: string;
+}
+
+/** The engine, or the one line that says why the suite is skipped. */
+export async function findEngine(): Promise<Engine | string> {
+  const info = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { reject: false });
+  if (info.exitCode !== 0) {
+    const hint = existsSync(OFFLINE_DOCKER) ? ` (start one with ${path.relative(ROOT, OFFLINE_DOCKER)}/setup.sh)` : '';
+    return `no Docker engine answers${hint}: ${(info.stderr || String(info.failed)).split('\n')[0]}`;
+  }
+  const forced = process.env.STAGECRAFT_E2E_IMAGES;
+  const source: ImageSource = forced === 'registry' || forced === 'stand-ins' ? forced : existsSync(OFFLINE_DOCKER) ? 'stand-ins' : 'registry';
+  return { source, version: info.stdout.trim() };
+}
+
+export interface BuildResult {
+  ok: boolean;
+  seconds: number;
+  /** BuildKit's plain progress output, for cache assertions and failure reports. */
+  log: string;
+}
+
+/**
+ * Builds `context` with BuildKit. Steps that need Debian's archive get `--network host`;
+ * every other build runs with `--network none`, and no bridge network is ever used.
+ */
+export async function buildImage(
+  engine: Engine,
+  options: { context: string; tag: string; target?: string; network: 'none' | 'host'; shimApk?: boolean },
+): Promise<BuildResult> {
+  const args = ['--progress=plain', '--network', options.network, '-t', options.tag];
+  if (options.target) args.push('--target', options.target);
+  const started = performance.now();
+  const result =
+    engine.source === 'stand-ins'
+      ? await execa(path.join(OFFLINE_DOCKER, 'build.sh'), [...args, options.context], {
+          reject: false,
+          all: true,
+          // The alpine stand-ins have no apk; the shim lets runtime `apk add` lines pass (reported as not verified).
+          env: options.shimApk ? { APK_SHIM: '1' } : {},
+        })
+      : await execa('docker', ['build', ...args, options.context], { reject: false, all: true });
+  return { ok: result.exitCode === 0, seconds: (performance.now() - started) / 1000, log: result.all ?? '' };
+}
+
+export async function imageSize(reference: string): Promise<number | null> {
+  if (reference === 'scratch') return 0;
+  const result = await execa('docker', ['image', 'inspect', '-f', '{{.Size}}', reference], { reject: false });
+  return result.exitCode === 0 ? Number(result.stdout.trim()) : null;
+}
+
+export const docker = (args: string[], timeout = 60_000) => execa('docker', args, { reject: false, all: true, timeout });
+
+/** Step ids whose command line matches, and whether BuildKit reported them CACHED. */
+export function cachedSteps(log: string, command: RegExp): { step: string; cached: boolean }[] {
+  const steps: { step: string; cached: boolean }[] = [];
+  for (const match of log.matchAll(/^#(\d+) \[[^\]]+\] (.*)$/gm)) {
+    if (!command.test(match[2]!)) continue;
+    const id = match[1]!;
+    steps.push({ step: match[2]!, cached: new RegExp(`^#${id} CACHED$`, 'm').test(log) });
+  }
+  return steps;
+}
