@@ -75,7 +75,7 @@ describe('generating', () => {
     const { exitCode, stdout } = await runCli([dir, '--yes', '--json', '--entry', 'cmd/api']);
     expect(exitCode).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report.facts.goVersion).toEqual({ value: '1.23', evidence: { file: 'go.mod', line: 5 } });
+    expect(report.facts.runtimeVersion).toEqual({ value: '1.23', evidence: { file: 'go.mod', line: 5 } });
     expect(report.answers).toEqual({ entry: './cmd/api', runtimeVersion: '1.23', base: 'distroless', debug: 'stage', port: 8080 });
     expect(report.plan.build.package).toBe('./cmd/api');
     expect(report.plan.portEnv).toBe(true);
@@ -217,7 +217,7 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
     const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
     expect(rust.exitCode).toBe(2);
-    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go)');
+    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go, node)');
   });
 
   it('combinations that cannot work exit 3 with the reason', async () => {
@@ -237,5 +237,46 @@ describe('the README example', () => {
     expect(exitCode).toBe(0);
     expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t go-api /);
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('ENV PORT=8080');
+  });
+});
+
+describe('Node', () => {
+  it('--yes on an npm TypeScript API: deps, build, prod-deps and a distroless final stage', async () => {
+    const { exitCode, stdout } = await runCli([fixture('node-ts-api'), '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('FROM base AS prod-deps');
+    expect(stdout).toContain('COPY --from=build /app/dist ./dist');
+    expect(stdout).toContain('FROM gcr.io/distroless/nodejs24-debian13:nonroot AS production');
+    expect(stdout).toContain('CMD ["dist/server.js"]');
+    expect(stdout).toContain('EXPOSE 8081');
+  });
+
+  it('--entry replaces the detected start file', async () => {
+    const { stdout } = await runCli([fixture('node-express'), '--yes', '--stdout', '--base', 'slim', '--entry', './server.js']);
+    expect(stdout).toContain('CMD ["node", "server.js"]');
+    const bad = await runCli([fixture('node-express'), '--yes', '--stdout', '--entry', '../etc/passwd']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/--entry \.\.\/etc\/passwd: expected the project-relative \.js file/);
+  });
+
+  it('refuses scratch, an odd major on distroless, and several lockfiles, each with its reason', async () => {
+    const scratch = await runCli([fixture('node-express'), '--yes', '--base', 'scratch']);
+    expect(scratch.exitCode).toBe(3);
+    expect(scratch.stderr).toMatch(/--base scratch cannot run a Node app: node itself needs a C library/);
+    const odd = await runCli([fixture('node-express'), '--yes', '--base', 'distroless', '--runtime-version', '25']);
+    expect(odd.exitCode).toBe(3);
+    expect(odd.stderr).toMatch(/distroless publishes Node images for LTS \(even\) majors only, and this is Node 25/);
+    const locks = await runCli([fixture('node-two-lockfiles'), '--yes']);
+    expect(locks.exitCode).toBe(2);
+    expect(locks.stderr.trim()).toBe('stagecraft: several lockfiles (package-lock.json, yarn.lock): set "packageManager" in package.json, or delete the stale ones');
+  });
+
+  it('warns about a missing lockfile and about native modules on alpine', async () => {
+    const unlocked = await runCli([fixture('node-no-lockfile'), '--yes', '--stdout']);
+    expect(unlocked.stderr).toContain('warning: no lockfile: installs are not reproducible');
+    expect(unlocked.stdout).toContain('npm install');
+    const native = await runCli([fixture('node-native'), '--yes', '--stdout', '--base', 'alpine']);
+    expect(native.stderr).toContain('warning: native modules (bcrypt) on alpine');
+    expect(native.stdout).toContain('RUN apk add --no-cache python3 make g++');
   });
 });

@@ -1,24 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectGo } from '../src/detect/go.js';
 import { detectProject } from '../src/detect/index.js';
 import { parseGoMod } from '../src/detect/gomod.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture } from './helpers.js';
+import { fixture, makeProject } from './helpers.js';
 
 const detect = (name: string) => detectGo(new ProjectFiles(fixture(name)));
 
-/** A throwaway project from a map of relative paths to contents. */
-function project(files: Record<string, string>): ProjectFiles {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-detect-'));
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), content);
-  }
-  return new ProjectFiles(dir);
-}
 
 describe('go.mod parsing', () => {
   it('reads module, go, toolchain and both require forms with their lines', () => {
@@ -46,7 +36,7 @@ describe('detectGo on fixtures', () => {
   it('go-root-main: root main package, explicit port, no cgo', () => {
     const facts = detect('go-root-main');
     expect(facts.module).toEqual({ value: 'github.com/stagecraft-fixtures/hello', evidence: { file: 'go.mod', line: 1 } });
-    expect(facts.goVersion).toEqual({ value: '1.22', evidence: { file: 'go.mod', line: 3 } });
+    expect(facts.runtimeVersion).toEqual({ value: '1.22', evidence: { file: 'go.mod', line: 3 } });
     expect(facts.mainPackages).toEqual([{ value: '.', evidence: { file: 'main.go' } }]);
     expect(facts.cgo.value).toBe(false);
     expect(facts.ports).toEqual([{ value: 8080, evidence: { file: 'main.go', line: 19 } }]);
@@ -57,7 +47,7 @@ describe('detectGo on fixtures', () => {
   it('go-cmd-layout: every cmd/* main, not the //go:build ignore generator; toolchain wins', () => {
     const facts = detect('go-cmd-layout');
     expect(facts.mainPackages.map((main) => main.value)).toEqual(['./cmd/api', './cmd/worker']);
-    expect(facts.goVersion).toEqual({ value: '1.23', evidence: { file: 'go.mod', line: 5 } });
+    expect(facts.runtimeVersion).toEqual({ value: '1.23', evidence: { file: 'go.mod', line: 5 } });
     expect(facts.readsPortEnv).toEqual({ value: true, evidence: { file: 'cmd/api/main.go', line: 13 } });
     expect(facts.ports).toEqual([]);
   });
@@ -86,7 +76,7 @@ describe('detectGo on fixtures', () => {
 
 describe('detectGo on edge cases', () => {
   it('a cgo-only dependency in go.mod means cgo, with the require line as evidence', () => {
-    const facts = detectGo(project({
+    const facts = detectGo(makeProject({
       'go.mod': 'module x\n\ngo 1.23\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n',
       'main.go': 'package main\nfunc main() {}\n',
     }));
@@ -95,7 +85,7 @@ describe('detectGo on edge cases', () => {
   });
 
   it('ignores package main in nested modules, _ and . folders, tests and comments', () => {
-    const facts = detectGo(project({
+    const facts = detectGo(makeProject({
       'go.mod': 'module x\ngo 1.23\n',
       'lib.go': '// package main is mentioned here but this is a library\npackage x\n',
       'tools/go.mod': 'module x/tools\ngo 1.23\n',
@@ -110,12 +100,12 @@ describe('detectGo on edge cases', () => {
   });
 
   it('without a go directive the version is the default, with no evidence', () => {
-    const facts = detectGo(project({ 'go.mod': 'module x\n', 'main.go': 'package main\nfunc main() {}\n' }));
-    expect(facts.goVersion.evidence).toBeNull();
+    const facts = detectGo(makeProject({ 'go.mod': 'module x\n', 'main.go': 'package main\nfunc main() {}\n' }));
+    expect(facts.runtimeVersion.evidence).toBeNull();
   });
 
   it('a binary go.mod is refused as not a text file', () => {
-    const files = project({ 'main.go': 'package main\n' });
+    const files = makeProject({ 'main.go': 'package main\n' });
     writeFileSync(path.join(files.root, 'go.mod'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]));
     expect(() => detectGo(files)).toThrow('go.mod: not a text file');
   });
@@ -123,22 +113,22 @@ describe('detectGo on edge cases', () => {
 
 describe('language detection', () => {
   it('names an unsupported language instead of guessing', () => {
-    expect(() => detectProject(project({ 'Cargo.toml': '[package]\nname = "x"\n' }))).toThrow(
+    expect(() => detectProject(makeProject({ 'Cargo.toml': '[package]\nname = "x"\n' }))).toThrow(
       /a rust project \(Cargo\.toml\), which stagecraft does not support yet/,
     );
   });
 
   it('warns about other manifests but generates for the supported one', () => {
-    const detection = detectProject(project({ 'go.mod': 'module x\ngo 1.23\n', 'main.go': 'package main\n', 'package.json': '{}' }));
+    const detection = detectProject(makeProject({ 'go.mod': 'module x\ngo 1.23\n', 'main.go': 'package main\n', 'package.json': '{}' }));
     expect(detection.facts.language).toBe('go');
     expect(detection.warnings).toEqual(['package.json is also here; generating for go (go.mod), pass --lang to change that']);
   });
 
   it('an empty folder has no project', () => {
-    expect(() => detectProject(project({}))).toThrow(/no project found \(looked for go\.mod/);
+    expect(() => detectProject(makeProject({}))).toThrow(/no project found \(looked for go\.mod/);
   });
 
   it('--lang go without go.mod says what is missing', () => {
-    expect(() => detectProject(project({ 'package.json': '{}' }), 'go')).toThrow(/--lang go: no go\.mod in/);
+    expect(() => detectProject(makeProject({ 'package.json': '{}' }), 'go')).toThrow(/--lang go: no go\.mod in/);
   });
 });

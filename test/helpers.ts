@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { ProjectFiles } from '../src/project.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -27,4 +28,14 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     stdin: 'ignore',
     env: { CI: 'true', ...options.env },
   });
+}
+
+/** A throwaway project from a map of relative paths to contents. */
+export function makeProject(files: Record<string, string>): ProjectFiles {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-project-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
+  return new ProjectFiles(dir);
 }

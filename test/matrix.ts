@@ -14,6 +14,10 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; flags?: { e
   { language: 'go', fixture: 'go-cgo' },
   { language: 'go', fixture: 'go-missing-gosum' },
   { language: 'go', fixture: 'go-vendored' },
+  { language: 'node', fixture: 'node-express' },
+  { language: 'node', fixture: 'node-ts-api' },
+  { language: 'node', fixture: 'node-no-lockfile' },
+  { language: 'node', fixture: 'node-native' },
 ];
 
 export interface Cell {

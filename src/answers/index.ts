@@ -33,36 +33,61 @@ interface Step<K extends keyof Answers> {
   prompt(ctx: StepContext, initial: Resolved<Answers[K]>): Promise<Answers[K]>;
 }
 
+/** Node runs a file: `--entry dist/server.js`; it must be a plain relative path. */
+const NODE_ENTRY = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._@/-]+\.(c|m)?js$/;
+
 const entryStep: Step<'entry'> = {
   key: 'entry',
   flag: '--entry',
-  asks: ({ facts }) => facts.mainPackages.length > 1,
-  fromFlag: ({ facts, flags }) => (flags.entry === undefined ? undefined : checkGoEntry(facts, flags.entry)),
-  fallback: ({ facts }) =>
-    facts.mainPackages.length > 1 ? undefined : { value: facts.mainPackages[0]?.value ?? null },
+  asks: ({ facts }) => (facts.language === 'go' ? facts.mainPackages.length > 1 : facts.start === null),
+  fromFlag: ({ facts, flags }) => {
+    if (flags.entry === undefined) return undefined;
+    if (facts.language === 'go') return checkGoEntry(facts, flags.entry);
+    const file = flags.entry.replace(/^\.\//, '');
+    if (!NODE_ENTRY.test(file)) throw usageError(`--entry ${flags.entry}: expected the project-relative .js file that starts the app, e.g. dist/server.js`);
+    return file;
+  },
+  fallback: ({ facts }) => {
+    if (facts.language === 'go') return facts.mainPackages.length > 1 ? undefined : { value: facts.mainPackages[0]?.value ?? null };
+    // null: run the start command detection found.
+    return facts.start ? { value: null } : undefined;
+  },
   prompt: ({ facts, prompter }) =>
-    prompter.select(
-      'Several main packages: which one goes in the image?',
-      facts.mainPackages.map((main) => ({ value: main.value, label: main.value, hint: describeEvidence(main.evidence) })),
-    ),
+    facts.language === 'go'
+      ? prompter.select(
+          'Several main packages: which one goes in the image?',
+          facts.mainPackages.map((main) => ({ value: main.value, label: main.value, hint: describeEvidence(main.evidence) })),
+        )
+      : prompter.text('No start script, main or server.js says how the app starts. Which file does node run?', {
+          initial: 'dist/server.js',
+          validate: (value) => (NODE_ENTRY.test(value.trim().replace(/^\.\//, '')) ? undefined : 'a relative .js file, e.g. dist/server.js'),
+        }).then((value) => value.trim().replace(/^\.\//, '')),
+};
+
+const VERSION_RULES = {
+  go: { pattern: /^1\.\d+$/, example: 'a Go release such as 1.23', from: 'go.mod' },
+  node: { pattern: /^\d{2}$/, example: 'a Node major such as 24', from: '.nvmrc, .node-version, engines or volta' },
 };
 
 const runtimeVersionStep: Step<'runtimeVersion'> = {
   key: 'runtimeVersion',
   flag: '--runtime-version',
   // A version the project states is not asked again; a default is offered for confirmation.
-  asks: ({ facts }) => facts.goVersion.evidence === null,
-  fromFlag: ({ flags }) => {
+  asks: ({ facts }) => facts.runtimeVersion.evidence === null,
+  fromFlag: ({ facts, flags }) => {
     if (flags.runtimeVersion === undefined) return undefined;
     const [major, minor] = flags.runtimeVersion.split('.');
-    if (major !== '1' || minor === undefined) throw usageError(`--runtime-version ${flags.runtimeVersion}: expected a Go release such as 1.23`);
-    return `${major}.${minor}`;
+    const version = facts.language === 'go' ? `${major}.${minor}` : major!;
+    if (!VERSION_RULES[facts.language].pattern.test(version)) {
+      throw usageError(`--runtime-version ${flags.runtimeVersion}: expected ${VERSION_RULES[facts.language].example}`);
+    }
+    return version;
   },
-  fallback: ({ facts }) => ({ value: facts.goVersion.value }),
-  prompt: ({ prompter }, initial) =>
-    prompter.text('go.mod names no Go version. Which Go release builds it?', {
+  fallback: ({ facts }) => ({ value: facts.runtimeVersion.value }),
+  prompt: ({ facts, prompter }, initial) =>
+    prompter.text(`No ${VERSION_RULES[facts.language].from} names a version. Which one builds and runs it?`, {
       initial: initial!.value,
-      validate: (value) => (/^1\.\d+$/.test(value.trim()) ? undefined : 'a Go release such as 1.23'),
+      validate: (value) => (VERSION_RULES[facts.language].pattern.test(value.trim()) ? undefined : VERSION_RULES[facts.language].example),
     }).then((value) => value.trim()),
 };
 
@@ -99,20 +124,22 @@ const debugStep: Step<'debug'> = {
     ),
 };
 
-const DEFAULT_PORT = 8080;
-
 const portStep: Step<'port'> = {
   key: 'port',
   flag: '--port',
-  // A port written in the source is used; a server without one is asked; a CLI gets none.
-  asks: ({ facts }) => facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value,
+  // Go: a port written in the source is used, a server without one is asked, a CLI gets none.
+  // Node: a port in the start script is used, otherwise the usual 3000 is offered.
+  asks: ({ facts }) =>
+    facts.language === 'go'
+      ? facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value
+      : facts.port.evidence === null,
   fromFlag: ({ flags }) => (flags.port === undefined ? undefined : flags.port === 'none' ? null : flags.port),
   fallback: ({ facts }) => ({
-    value: facts.ports[0]?.value ?? (facts.servesNetwork.value ? DEFAULT_PORT : null),
+    value: facts.language === 'go' ? (facts.ports[0]?.value ?? (facts.servesNetwork.value ? 8080 : null)) : facts.port.value,
   }),
   prompt: ({ prompter }, initial) =>
     prompter.text('Which port does the app listen on? (none for a program that does not listen)', {
-      initial: String(initial?.value ?? DEFAULT_PORT),
+      initial: String(initial?.value ?? 'none'),
       validate: (value) =>
         value.trim() === 'none' || PortSchema.safeParse(Number(value.trim())).success ? undefined : 'a port from 1 to 65535, or none',
     }).then((value) => (value.trim() === 'none' ? null : Number(value.trim()))),
@@ -128,7 +155,8 @@ async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepCont
   if (ctx.interactive) return step.prompt(ctx, fallback);
   if (ctx.flags.yes && fallback) return fallback.value;
   const why = ctx.flags.yes ? 'detection cannot decide it' : 'not interactive (no TTY); pass it, or --yes to accept defaults';
-  throw usageError(`missing ${step.flag}: ${why}${step.key === 'entry' ? ` (main packages: ${ctx.facts.mainPackages.map((main) => main.value).join(', ')})` : ''}`);
+  const candidates = step.key === 'entry' && ctx.facts.language === 'go' ? ` (main packages: ${ctx.facts.mainPackages.map((main) => main.value).join(', ')})` : '';
+  throw usageError(`missing ${step.flag}: ${why}${candidates}`);
 }
 
 /** Resolves every answer in order: flag, else detected/--yes default, else a prompt. */
@@ -149,7 +177,7 @@ export function equivalentCommand(dir: string, answers: Answers, facts: Facts): 
   const parts = ['npx create-stagecraft'];
   if (dir !== '.') parts.push(shellWord(dir));
   parts.push('--yes', `--base ${answers.base}`, `--debug ${answers.debug}`, `--port ${answers.port ?? 'none'}`);
-  if (facts.goVersion.evidence === null) parts.push(`--runtime-version ${answers.runtimeVersion}`);
-  if (facts.mainPackages.length > 1 && answers.entry) parts.push(`--entry ${answers.entry}`);
+  if (facts.runtimeVersion.evidence === null) parts.push(`--runtime-version ${answers.runtimeVersion}`);
+  if (answers.entry && (facts.language !== 'go' || facts.mainPackages.length > 1)) parts.push(`--entry ${answers.entry}`);
   return parts.join(' ');
 }

@@ -31,7 +31,7 @@ export interface GoFacts {
   language: 'go';
   module: Fact<string>;
   /** The Go minor (e.g. "1.23") whose toolchain builds the module: the newer of `go` and `toolchain`. */
-  goVersion: Fact<string>;
+  runtimeVersion: Fact<string>;
   /** Package paths relative to the module root, e.g. "." or "./cmd/api". */
   mainPackages: Fact<string>[];
   cgo: Fact<boolean>;
@@ -155,7 +155,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
   return {
     language: 'go',
     module: fact(goMod.module.path, { file: 'go.mod', line: goMod.module.line }),
-    goVersion,
+    runtimeVersion: goVersion,
     mainPackages,
     cgo,
     cgoReason,

@@ -1,9 +1,10 @@
 import { projectError, usageError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
 import { detectGo, type GoFacts } from './go.js';
+import { detectNode, type NodeFacts } from './node.js';
 import type { Language } from './types.js';
 
-export type Facts = GoFacts;
+export type Facts = GoFacts | NodeFacts;
 
 /** Root files that identify each language's projects, in the order they are reported. */
 const MARKERS: Record<Language, string[]> = {
@@ -16,6 +17,7 @@ const MARKERS: Record<Language, string[]> = {
 
 const DETECTORS: Partial<Record<Language, (project: ProjectFiles) => Facts>> = {
   go: detectGo,
+  node: detectNode,
 };
 
 export const SUPPORTED_LANGUAGES = Object.keys(DETECTORS) as Language[];
@@ -55,13 +57,16 @@ export function detectProject(project: ProjectFiles, forced?: Language): Detecti
       `${project.root}: a ${language} project (${markers[0]}), which stagecraft does not support yet (supported: ${SUPPORTED_LANGUAGES.join(', ')})`,
     );
   }
-  if (supported.length > 1) {
-    const found = supported.map(({ language, markers }) => `${language} (${markers[0]})`).join(', ');
+  // A package.json that starts nothing (front-end assets, tooling) does not make a Node app.
+  const detected = supported.map(({ language, markers }) => ({ language, markers, facts: DETECTORS[language]!(project) }));
+  const apps = detected.length > 1 ? detected.filter(({ facts }) => facts.language !== 'node' || facts.start !== null || facts.framework.value !== null) : detected;
+  if (apps.length !== 1) {
+    const found = detected.map(({ language, markers }) => `${language} (${markers[0]})`).join(', ');
     throw usageError(`several projects in one folder: ${found}; pass --lang to choose one`);
   }
-  const [chosen] = supported;
+  const [chosen] = apps;
   const warnings = present
     .filter(({ language }) => language !== chosen!.language)
     .map(({ markers }) => `${markers[0]} is also here; generating for ${chosen!.language} (${chosen!.markers[0]}), pass --lang to change that`);
-  return { facts: DETECTORS[chosen!.language]!(project), warnings };
+  return { facts: chosen!.facts, warnings };
 }

@@ -1,5 +1,6 @@
 import type { Facts } from '../detect/index.js';
 import { planGo, type Planned } from './go.js';
+import { planNode } from './node.js';
 import type { Answers } from './options.js';
 import type { Plan } from './schema.js';
 
@@ -8,5 +9,7 @@ export function buildPlan(facts: Facts, answers: Answers, generatorVersion: stri
   switch (facts.language) {
     case 'go':
       return planGo(facts, answers, generatorVersion);
+    case 'node':
+      return planNode(facts, answers, generatorVersion);
   }
 }

@@ -63,27 +63,78 @@ const GoBuildSchema = z.object({
   output: AbsolutePath,
 });
 
-export const GoPlanSchema = z.object({
-  language: z.literal('go'),
+/** What every language's plan has: the choices, the image's name, port and user, and how it starts and debugs. */
+const CommonPlanFields = {
   generator: z.object({ version: z.string().regex(/^[0-9A-Za-z.+-]+$/) }),
   base: z.enum(BASES),
   debug: z.enum(DEBUG_MODES),
   title: SafeName,
   port: PortSchema.nullable(),
-  /** Set PORT in the image because the program reads it. */
-  portEnv: z.boolean(),
   user: UserSchema,
-  module: GoModulePath,
-  goVersion: GoMinor,
-  build: GoBuildSchema,
   runtime: RuntimeSchema,
   debugStage: DebugStageSchema.nullable(),
   /** Debug tools installed in production itself (`--debug shell`). */
   shellTools: z.array(OsPackage),
+};
+
+export const GoPlanSchema = z.object({
+  ...CommonPlanFields,
+  language: z.literal('go'),
+  /** Set PORT in the image because the program reads it. */
+  portEnv: z.boolean(),
+  module: GoModulePath,
+  goVersion: GoMinor,
+  build: GoBuildSchema,
   binaryPath: AbsolutePath,
   entrypoint: z.array(AbsolutePath).min(1),
 });
 
-export const PlanSchema = z.discriminatedUnion('language', [GoPlanSchema]);
+/** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */
+const Command = z.string().regex(/^[A-Za-z0-9 ._@/=:,+-]+$/, 'must be a plain command');
+/** A project-relative path copied into the image. */
+const ProjectPath = z.string().regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/).refine((value) => !value.split('/').includes('..'), 'must stay inside the project');
+
+const NodeCopySchema = z.object({
+  /** A stage name, or null for the build context. */
+  stage: z.enum(['deps', 'build', 'prod-deps']).nullable(),
+  source: z.union([AbsolutePath, ProjectPath]),
+  target: ProjectPath,
+  /** The comment above the COPY: why it ships. */
+  why: z.string().regex(/^[^\n]+$/),
+});
+
+export const NodePlanSchema = z.object({
+  ...CommonPlanFields,
+  language: z.literal('node'),
+  nodeVersion: z.string().regex(/^\d+$/),
+  packageManager: z.object({
+    name: z.enum(['npm', 'yarn-classic', 'yarn-berry', 'pnpm', 'bun']),
+    /** Installs the package manager itself, when the Node image lacks it. */
+    setup: Command.nullable(),
+    install: Command,
+    installProduction: Command,
+    build: Command,
+    cacheTarget: AbsolutePath,
+    /** package.json, the lockfile and the manager's own config, copied before anything else. */
+    manifests: z.array(ProjectPath).min(1),
+    /** Yarn Berry's pinned binary (yarnPath), a folder copied on its own line. */
+    yarnReleases: z.boolean(),
+  }),
+  /** Build output folders the .dockerignore leaves out (the image builds its own). */
+  ignoredOutputs: z.array(ProjectPath),
+  depsImage: ImageRef,
+  /** apk packages node-gyp needs to compile native modules on alpine. */
+  depsPackages: z.array(OsPackage),
+  hasBuild: z.boolean(),
+  /** A separate production-only install (there are devDependencies to leave out). */
+  prodDeps: z.boolean(),
+  copies: z.array(NodeCopySchema).min(1),
+  env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
+  /** Exec form; on distroless the image's entrypoint is already node, so this omits it. */
+  cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
+});
+
+export const PlanSchema = z.discriminatedUnion('language', [GoPlanSchema, NodePlanSchema]);
 export type Plan = z.infer<typeof PlanSchema>;
 export type GoPlan = z.infer<typeof GoPlanSchema>;
+export type NodePlan = z.infer<typeof NodePlanSchema>;

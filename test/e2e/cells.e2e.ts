@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { GoFacts } from '../../src/detect/go.js';
+import type { Facts } from '../../src/detect/index.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, type Cell } from '../matrix.js';
@@ -15,10 +15,17 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'go-cgo': { cli: { output: 'hello from go-cgo: 2+3=5' } },
   'go-vendored': { cli: { output: 'hello from go-vendored' } },
   'go-missing-gosum': { notBuilt: 'go.sum is missing, so `go build` fails by design (the generator warns: run `go mod tidy`)' },
+  'node-express': { http: { body: 'hello from node-express' } },
+  'node-ts-api': { http: { body: 'hello from node-ts-api' } },
+  'node-no-lockfile': { http: { body: 'hello from node-no-lockfile' } },
+  'node-native': { http: { body: 'hello from node-native' } },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
-const REBUILD_CHECKS = [{ fixture: 'go-root-main', edit: 'main.go', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ }];
+const REBUILD_CHECKS = [
+  { fixture: 'go-root-main', edit: 'main.go', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
+  { fixture: 'node-ts-api', edit: 'src/server.ts', dependencySteps: /npm ci|COPY package\.json/, rebuiltStep: /npm run build/ },
+];
 
 const NONROOT_UID = '65532';
 const engine = await findEngine();
@@ -30,14 +37,32 @@ const cellName = (cell: Cell) => `${cell.fixture}/${cell.base}.${cell.debug}`;
 const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}`;
 
 /** The reason a cell cannot be built here, or null. Only stand-in mode has such limits. */
-function unverifiableHere(engine: Engine, facts: GoFacts, plan: Plan): string | null {
+function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | null {
   if (engine.source !== 'stand-ins') return null;
-  if (facts.requiresModules && !facts.vendored.value) return 'module downloads need the Go proxy, which is unreachable here';
-  if (plan.build.packages.length > 0 && plan.build.image.includes('alpine')) {
-    return `the build stage runs apk add ${plan.build.packages.join(' ')}; the alpine stand-ins have no apk`;
+  if (facts.language === 'go' && plan.language === 'go') {
+    if (facts.requiresModules && !facts.vendored.value) return 'module downloads need the Go proxy, which is unreachable here';
+    if (plan.build.packages.length > 0 && plan.build.image.includes('alpine')) {
+      return `the build stage runs apk add ${plan.build.packages.join(' ')}; the alpine stand-ins have no apk`;
+    }
+  }
+  if (facts.language === 'node' && plan.language === 'node') {
+    if (Number(plan.nodeVersion) >= 26) return `the node:${plan.nodeVersion} stand-in cannot run node here (its image lacks libatomic)`;
+    if (plan.depsPackages.length > 0) return `the install stage runs apk add ${plan.depsPackages.join(' ')}; the alpine stand-ins have no apk`;
+    if (facts.nativeModules.value.length > 0) {
+      return `native modules (${facts.nativeModules.value.join(', ')}) fetch prebuilt binaries or Node headers from outside the npm registry`;
+    }
   }
   return null;
 }
+
+/** The stand-in tool cannot assemble Debian 13 distroless :debug images (its busybox step fails). */
+const debugUnverifiableHere = (engine: Engine, plan: Plan) =>
+  engine.source === 'stand-ins' && plan.debugStage !== null && /distroless\/.*-debian13:debug/.test(plan.debugStage.from)
+    ? `debug target not verifiable here: the stand-ins cannot assemble ${plan.debugStage.from}`
+    : null;
+
+/** Whether the image reads PORT, so the test may pick a free port. */
+const readsPortEnv = (plan: Plan) => (plan.language === 'go' ? plan.portEnv : plan.env.some((variable) => variable.name === 'PORT'));
 
 async function waitForHttp(port: number, seconds: number): Promise<string> {
   const deadline = Date.now() + seconds * 1000;
@@ -59,9 +84,9 @@ async function waitForHttp(port: number, seconds: number): Promise<string> {
 async function checkProduction(cell: Cell, plan: Plan, tag: string, result: CellResult): Promise<void> {
   const behaviour = BEHAVIOUR[cell.fixture]!;
   if ('http' in behaviour) {
-    const port = plan.portEnv ? nextPort++ : plan.port!;
+    const port = readsPortEnv(plan) ? nextPort++ : plan.port!;
     const name = `stagecraft-e2e-${process.pid}-${port}`;
-    const started = await docker(['run', '-d', '--rm', '--network', 'host', '--name', name, ...(plan.portEnv ? ['-e', `PORT=${port}`] : []), tag]);
+    const started = await docker(['run', '-d', '--rm', '--network', 'host', '--name', name, ...(readsPortEnv(plan) ? ['-e', `PORT=${port}`] : []), tag]);
     if (started.exitCode !== 0) throw new Error(`docker run failed: ${started.all}`);
     try {
       const answer = await waitForHttp(port, 20);
@@ -116,7 +141,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
     return;
   }
   if (described.exitCode !== 0) throw new Error(`stagecraft --json failed: ${described.stderr}`);
-  const { facts, plan } = JSON.parse(described.stdout) as { facts: GoFacts; plan: Plan };
+  const { facts, plan } = JSON.parse(described.stdout) as { facts: Facts; plan: Plan };
   const behaviour = BEHAVIOUR[cell.fixture];
   if (!behaviour) throw new Error(`no expected behaviour for fixture ${cell.fixture}: add it to BEHAVIOUR`);
   if ('notBuilt' in behaviour) return void Object.assign(result, { status: 'not built', reason: behaviour.notBuilt });
@@ -125,10 +150,11 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
-  // apt-get needs Debian's archive; everything else builds with no network at all.
-  const network = plan.runtime.family === 'debian' ? 'host' : 'none';
+  // apt-get needs Debian's archive and Node installs the npm registry; everything else builds with no network.
+  const network = plan.runtime.family === 'debian' || plan.language === 'node' ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
-  if (shimApk) result.notes.push(`not verifiable here: apk add ${[...plan.runtime.packages, ...(plan.debugStage?.packages ?? []), ...plan.shellTools].join(' ')} (stand-in has no apk; shimmed)`);
+  const apkPackages = [...plan.runtime.packages, ...(plan.debugStage?.packages ?? []), ...plan.shellTools];
+  if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
 
   const production = imageTag(cell, 'production');
   const built = await buildImage(engine, { context: dir, tag: production, network, shimApk });
@@ -139,7 +165,9 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
     result.bytes.base = await imageSize(plan.runtime.image);
     if (result.bytes.image !== null && result.bytes.base !== null) result.bytes.added = result.bytes.image - result.bytes.base;
     await checkProduction(cell, plan, production, result);
-    if (plan.debugStage) {
+    const debugUnverifiable = debugUnverifiableHere(engine, plan);
+    if (debugUnverifiable) result.notes.push(debugUnverifiable);
+    if (plan.debugStage && !debugUnverifiable) {
       const debugTag = imageTag(cell, 'debug');
       const debugBuild = await buildImage(engine, { context: dir, tag: debugTag, target: 'debug', network, shimApk });
       result.buildSeconds.debug = debugBuild.seconds;
@@ -187,11 +215,12 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       const dir = copyFixture(check.fixture);
       expect((await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none'])).exitCode).toBe(0);
       const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
+      const network = check.fixture.startsWith('node-') ? 'host' : 'none';
       // A cold build: nothing in BuildKit's cache (the stand-in base images are tagged and stay).
       await docker(['builder', 'prune', '-af'], 300_000);
-      const cold = await buildImage(engine as Engine, { context: dir, tag, network: 'none' });
+      const cold = await buildImage(engine as Engine, { context: dir, tag, network });
       appendFileSync(path.join(dir, check.edit), '\n// edited by the rebuild check\n');
-      const warm = await buildImage(engine as Engine, { context: dir, tag, network: 'none' });
+      const warm = await buildImage(engine as Engine, { context: dir, tag, network });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);
       const rebuilt = cachedSteps(warm.log, check.rebuiltStep);
