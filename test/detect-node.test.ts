@@ -126,6 +126,34 @@ describe('fixtures', () => {
     expect(facts.lockfile.value).toBeNull();
   });
 
+  it('node-next: standalone output, public/ ships, and the version comes from .nvmrc', () => {
+    const facts = detectNode(new ProjectFiles(fixture('node-next')));
+    expect(facts.framework).toEqual({ value: 'next', evidence: { file: 'package.json', line: 10 } });
+    expect(facts.nextStandalone).toEqual({ value: true, evidence: { file: 'next.config.mjs', line: 4 } });
+    expect(facts.start?.value).toEqual(['node', 'server.js']);
+    expect(facts.hasPublicDir).toBe(true);
+    expect(facts.runtimeVersion).toEqual({ value: '24', evidence: { file: '.nvmrc' } });
+  });
+
+  it('node-nest: dist/main.js, not `nest start`', () => {
+    const facts = detectNode(new ProjectFiles(fixture('node-nest')));
+    expect(facts.framework.value).toBe('nest');
+    expect(facts.start?.value).toEqual(['node', 'dist/main.js']);
+    expect(facts.outDir?.value).toBe('dist');
+  });
+
+  it.each([
+    ['node-pnpm', 'pnpm', '10.12.1', 'pnpm-lock.yaml'],
+    ['node-yarn-berry', 'yarn-berry', '4.9.2', 'yarn.lock'],
+    ['node-bun', 'bun', null, 'bun.lock'],
+  ])('%s: %s %s from %s', (name, manager, version, lockfile) => {
+    const facts = detectNode(new ProjectFiles(fixture(name)));
+    expect(facts.packageManager.value).toBe(manager);
+    expect(facts.packageManagerVersion).toBe(version);
+    expect(facts.lockfile.value).toBe(lockfile);
+    expect(facts.yarnPnp.value).toBe(false);
+  });
+
   it('malformed package.json names the file', () => {
     expect(() => detectNode(makeProject({ 'package.json': '{"name": ' }))).toThrow(/^package\.json: not valid JSON/);
     expect(() => detectNode(makeProject({ 'package.json': '[]' }))).toThrow('package.json: not a JSON object');

@@ -18,6 +18,11 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; flags?: { e
   { language: 'node', fixture: 'node-ts-api' },
   { language: 'node', fixture: 'node-no-lockfile' },
   { language: 'node', fixture: 'node-native' },
+  { language: 'node', fixture: 'node-pnpm' },
+  { language: 'node', fixture: 'node-yarn-berry' },
+  { language: 'node', fixture: 'node-bun' },
+  { language: 'node', fixture: 'node-nest' },
+  { language: 'node', fixture: 'node-next' },
 ];
 
 export interface Cell {

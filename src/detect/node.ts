@@ -216,9 +216,9 @@ export function detectNode(project: ProjectFiles): NodeFacts {
 
   const nextConfig = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'].find((file) => project.hasFile(file));
   const nextConfigText = nextConfig ? project.readText(nextConfig) : '';
-  const standaloneLine = lineOfText(nextConfigText, 'standalone');
+  const standalone = /output\s*:\s*['"]standalone['"]/.exec(nextConfigText);
   const nextStandalone =
-    nextConfig && /output\s*:\s*['"]standalone['"]/.test(nextConfigText) ? fact(true, { file: nextConfig, line: standaloneLine }) : fact(false, null);
+    nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOfText(nextConfigText, standalone[0]) }) : fact(false, null);
 
   const buildScript = scripts.build ? fact(scripts.build, pkgEvidence('"build"')) : null;
   const frameworkDefaults = framework.value ? FRAMEWORK_ENTRIES[framework.value] : undefined;

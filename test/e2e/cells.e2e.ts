@@ -19,6 +19,11 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-ts-api': { http: { body: 'hello from node-ts-api' } },
   'node-no-lockfile': { http: { body: 'hello from node-no-lockfile' } },
   'node-native': { http: { body: 'hello from node-native' } },
+  'node-pnpm': { http: { body: 'hello from node-pnpm (1m)' } },
+  'node-yarn-berry': { http: { body: 'hello from node-yarn-berry (1m)' } },
+  'node-bun': { http: { body: 'hello from node-bun (1m)' } },
+  'node-nest': { http: { body: 'hello from node-nest' } },
+  'node-next': { http: { body: 'hello from node-next' } },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
