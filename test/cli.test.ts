@@ -241,10 +241,13 @@ describe('the README example', () => {
 });
 
 describe('Node', () => {
-  it('--yes on an npm TypeScript API: deps, build, prod-deps and a distroless final stage', async () => {
+  it('--yes on an npm TypeScript API: deps and build, no node_modules to ship, a distroless final stage', async () => {
     const { exitCode, stdout } = await runCli([fixture('node-ts-api'), '--yes', '--stdout']);
     expect(exitCode).toBe(0);
-    expect(stdout).toContain('FROM base AS prod-deps');
+    expect(stdout).toContain('FROM deps AS build');
+    // typescript is its only dependency, a dev one: production gets no node_modules at all.
+    expect(stdout).not.toContain('prod-deps');
+    expect(stdout).not.toContain('node_modules');
     expect(stdout).toContain('COPY --from=build /app/dist ./dist');
     expect(stdout).toContain('FROM gcr.io/distroless/nodejs24-debian13:nonroot AS production');
     expect(stdout).toContain('CMD ["dist/server.js"]');
@@ -274,7 +277,13 @@ describe('Node', () => {
   it('warns about a missing lockfile and about native modules on alpine', async () => {
     const unlocked = await runCli([fixture('node-no-lockfile'), '--yes', '--stdout']);
     expect(unlocked.stderr).toContain('warning: no lockfile: installs are not reproducible');
-    expect(unlocked.stdout).toContain('npm install');
+    expect(unlocked.stdout).toContain('npm install\n');
+    // Nothing to install, nothing to lock: no warning, and no install stages at all.
+    const dir = copyFixture('node-no-lockfile');
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bare', scripts: { start: 'node index.js' } }));
+    const nothing = await runCli([dir, '--yes', '--stdout']);
+    expect(nothing.stderr).toBe('');
+    expect(nothing.stdout).not.toContain('AS deps');
     const native = await runCli([fixture('node-native'), '--yes', '--stdout', '--base', 'alpine']);
     expect(native.stderr).toContain('warning: native modules (bcrypt) on alpine');
     expect(native.stdout).toContain('RUN apk add --no-cache python3 make g++');

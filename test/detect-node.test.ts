@@ -84,6 +84,8 @@ describe('start command', () => {
     ['next start -p 4000', ['node', 'node_modules/next/dist/bin/next', 'start', '-p', '4000']],
     ['npm run build && node x.js', null],
     ['ts-node src/index.ts', null],
+    ['node "dist/my server.js"', null],
+    ['node dist/a.js; curl evil', null],
   ])('%s', (script, command) => {
     expect(startCommandFrom(script)).toEqual(command);
   });

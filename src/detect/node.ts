@@ -48,6 +48,8 @@ export interface NodeFacts {
   port: Fact<number>;
   nativeModules: Fact<string[]>;
   hasDevDependencies: boolean;
+  /** Production dependencies: without any, there is no node_modules to ship. */
+  hasDependencies: boolean;
   /** Next.js serves `public/` as is; it ships beside the build when present. */
   hasPublicDir: boolean;
   /** Yarn Berry in Plug'n'Play mode (no node_modules). */
@@ -180,7 +182,8 @@ function tsconfigOutDir(project: ProjectFiles): Fact<string> | null {
 export function startCommandFrom(script: string): string[] | null {
   // Leading VAR=value assignments are dropped here; the port among them is read separately.
   const words = script.trim().split(/\s+/).filter((word) => !/^[A-Z_][A-Z0-9_]*=/.test(word));
-  if (words.some((word) => /[;&|<>`$()]/.test(word))) return null;
+  // Anything beyond plain words (quotes, $, ;, &&, redirections) is shell, not a command node can be given.
+  if (words.some((word) => !/^[A-Za-z0-9._@/=:-]+$/.test(word))) return null;
   if (words[0] === 'node' && words.length >= 2) return words;
   if (words[0] === 'next' && words[1] === 'start') return ['node', 'node_modules/next/dist/bin/next', ...words.slice(1)];
   return null;
@@ -264,6 +267,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     port,
     nativeModules,
     hasDevDependencies: devDependencies.length > 0,
+    hasDependencies: dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
     yarnPnp: detectYarnPnp(project),
     hasYarnReleases: project.hasDir('.yarn/releases'),

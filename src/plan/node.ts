@@ -98,7 +98,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   if (!(MAINTAINED_NODE_MAJORS as readonly number[]).includes(major) && major < MAINTAINED_NODE_MAJORS[0]) {
     warnings.push(`Node ${major} is past its end of life: no more security fixes; consider --runtime-version ${MAINTAINED_NODE_MAJORS.at(-1)}`);
   }
-  if (facts.lockfile.value === null) {
+  if (facts.lockfile.value === null && (facts.hasDependencies || facts.hasDevDependencies)) {
     warnings.push(`no lockfile: installs are not reproducible (each build may resolve newer versions); commit the lockfile ${manager === 'npm' ? '(npm install writes package-lock.json)' : ''}`.trim());
   }
   if (debug === 'shell') {
@@ -120,7 +120,9 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   }
   const hasBuild = facts.buildScript !== null;
   const selfContained = standalone || framework === 'nuxt';
-  const prodDeps = !selfContained && facts.hasDevDependencies;
+  // npm and friends create no node_modules when there is nothing to install, so copy only what exists.
+  const shipsNodeModules = !selfContained && facts.hasDependencies;
+  const prodDeps = shipsNodeModules && facts.hasDevDependencies;
   const entryFile = start[1]!;
   const outDir = facts.outDir?.value ?? (entryFile.includes('/') ? entryFile.split('/')[0]! : null);
 
@@ -132,12 +134,14 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   } else if (framework === 'nuxt') {
     copies.push({ stage: 'build', source: '/app/.output', target: './.output', why: 'Nitro bundles the server and its dependencies into .output.' });
   } else {
-    copies.push({
-      stage: prodDeps ? 'prod-deps' : 'deps',
-      source: '/app/node_modules',
-      target: './node_modules',
-      why: prodDeps ? 'Production dependencies only: no compilers, test tools or type packages.' : 'The dependencies (the project has no devDependencies to leave out).',
-    });
+    if (shipsNodeModules) {
+      copies.push({
+        stage: prodDeps ? 'prod-deps' : 'deps',
+        source: '/app/node_modules',
+        target: './node_modules',
+        why: prodDeps ? 'Production dependencies only: no compilers, test tools or type packages.' : 'The dependencies (the project has no devDependencies to leave out).',
+      });
+    }
     if (hasBuild) {
       if (!outDir) {
         throw usageError(`cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`);
@@ -196,6 +200,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     depsImage,
     depsPackages: base === 'alpine' && native.length > 0 ? ['python3', 'make', 'g++'] : [],
     hasBuild,
+    depsStage: hasBuild || shipsNodeModules,
     prodDeps,
     copies,
     env,

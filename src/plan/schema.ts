@@ -126,6 +126,8 @@ export const NodePlanSchema = z.object({
   /** apk packages node-gyp needs to compile native modules on alpine. */
   depsPackages: z.array(OsPackage),
   hasBuild: z.boolean(),
+  /** The base and deps stages: needed for a build or for node_modules to ship. */
+  depsStage: z.boolean(),
   /** A separate production-only install (there are devDependencies to leave out). */
   prodDeps: z.boolean(),
   copies: z.array(NodeCopySchema).min(1),

@@ -17,7 +17,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'go-missing-gosum': { notBuilt: 'go.sum is missing, so `go build` fails by design (the generator warns: run `go mod tidy`)' },
   'node-express': { http: { body: 'hello from node-express' } },
   'node-ts-api': { http: { body: 'hello from node-ts-api' } },
-  'node-no-lockfile': { http: { body: 'hello from node-no-lockfile' } },
+  'node-no-lockfile': { http: { body: 'hello from node-no-lockfile (1m)' } },
   'node-native': { http: { body: 'hello from node-native' } },
   'node-pnpm': { http: { body: 'hello from node-pnpm (1m)' } },
   'node-yarn-berry': { http: { body: 'hello from node-yarn-berry (1m)' } },
@@ -32,7 +32,6 @@ const REBUILD_CHECKS = [
   { fixture: 'node-ts-api', edit: 'src/server.ts', dependencySteps: /npm ci|COPY package\.json/, rebuiltStep: /npm run build/ },
 ];
 
-const NONROOT_UID = '65532';
 const engine = await findEngine();
 const results: CellResult[] = [];
 const rebuilds: RebuildResult[] = [];
@@ -66,6 +65,14 @@ const debugUnverifiableHere = (engine: Engine, plan: Plan) =>
     ? `debug target not verifiable here: the stand-ins cannot assemble ${plan.debugStage.from}`
     : null;
 
+/** The base images a target's stages start from (scratch and stage names are not images). */
+function imagesFor(plan: Plan, target: 'production' | 'debug'): string[] {
+  const images = plan.language === 'go' ? [plan.build.image] : plan.depsStage ? [plan.depsImage] : [];
+  if (plan.runtime.image !== 'scratch') images.push(plan.runtime.image);
+  if (target === 'debug' && plan.debugStage && plan.debugStage.from !== 'runtime') images.push(plan.debugStage.from);
+  return images;
+}
+
 /** Whether the image reads PORT, so the test may pick a free port. */
 const readsPortEnv = (plan: Plan) => (plan.language === 'go' ? plan.portEnv : plan.env.some((variable) => variable.name === 'PORT'));
 
@@ -87,6 +94,7 @@ async function waitForHttp(port: number, seconds: number): Promise<string> {
 
 /** Runs the production image and checks what the fixture should do, as which user. */
 async function checkProduction(cell: Cell, plan: Plan, tag: string, result: CellResult): Promise<void> {
+  const uid = String(plan.user.uid);
   const behaviour = BEHAVIOUR[cell.fixture]!;
   if ('http' in behaviour) {
     const port = readsPortEnv(plan) ? nextPort++ : plan.port!;
@@ -100,8 +108,8 @@ async function checkProduction(cell: Cell, plan: Plan, tag: string, result: Cell
       // docker top needs the PID column; the UID column is the process's real uid, seen from the host.
       const processes = await docker(['top', name, '-eo', 'pid,uid']);
       const uids = [...new Set(processes.stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/)[1]).filter(Boolean))];
-      if (uids.join() !== NONROOT_UID) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${NONROOT_UID}`);
-      result.checks.push(`process uid ${NONROOT_UID}`);
+      if (uids.join() !== uid) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${uid}`);
+      result.checks.push(`process uid ${uid}`);
     } finally {
       await docker(['rm', '-f', name]);
     }
@@ -110,14 +118,14 @@ async function checkProduction(cell: Cell, plan: Plan, tag: string, result: Cell
     result.run = `printed "${run.stdout.trim()}"`;
     if (run.exitCode !== 0 || !run.stdout.includes(behaviour.cli.output)) throw new Error(`unexpected run: exit ${run.exitCode}, ${run.all}`);
     const user = await docker(['image', 'inspect', '-f', '{{.Config.User}}', tag]);
-    if (user.stdout.trim().split(':')[0] !== NONROOT_UID) throw new Error(`image user is "${user.stdout.trim()}"`);
+    if (user.stdout.trim().split(':')[0] !== uid) throw new Error(`image user is "${user.stdout.trim()}"`);
     result.checks.push(`user ${user.stdout.trim()}`);
   }
   const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
   const baseHasShell = plan.runtime.family === 'debian' || plan.runtime.family === 'alpine';
   if (baseHasShell) {
-    if (shell.exitCode !== 0 || shell.stdout.trim() !== NONROOT_UID) throw new Error(`sh in production: exit ${shell.exitCode}, ${shell.all}`);
-    result.checks.push(`shell kept (the ${plan.runtime.family} base has one), as uid ${NONROOT_UID}`);
+    if (shell.exitCode !== 0 || shell.stdout.trim() !== uid) throw new Error(`sh in production: exit ${shell.exitCode}, ${shell.all}`);
+    result.checks.push(`shell kept (the ${plan.runtime.family} base has one), as uid ${uid}`);
   } else {
     if (shell.exitCode === 0) throw new Error(`production has a shell, but ${plan.base} should have none`);
     result.checks.push('no shell in production');
@@ -125,10 +133,11 @@ async function checkProduction(cell: Cell, plan: Plan, tag: string, result: Cell
 }
 
 /** The debug target: same app, a shell, the same non-root user. */
-async function checkDebug(cell: Cell, tag: string, result: CellResult): Promise<void> {
+async function checkDebug(cell: Cell, plan: Plan, tag: string, result: CellResult): Promise<void> {
+  const uid = String(plan.user.uid);
   const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
-  if (shell.exitCode !== 0 || shell.stdout.trim() !== NONROOT_UID) throw new Error(`debug shell: exit ${shell.exitCode}, ${shell.all}`);
-  result.checks.push(`debug target has a shell, uid ${NONROOT_UID}`);
+  if (shell.exitCode !== 0 || shell.stdout.trim() !== uid) throw new Error(`debug shell: exit ${shell.exitCode}, ${shell.all}`);
+  result.checks.push(`debug target has a shell, uid ${uid}`);
   const behaviour = BEHAVIOUR[cell.fixture]!;
   if ('cli' in behaviour) {
     const run = await docker(['run', '--rm', '--network', 'none', tag]);
@@ -162,7 +171,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
 
   const production = imageTag(cell, 'production');
-  const built = await buildImage(engine, { context: dir, tag: production, network, shimApk });
+  const built = await buildImage(engine, { context: dir, tag: production, network, shimApk, images: imagesFor(plan, 'production') });
   result.buildSeconds.production = built.seconds;
   if (!built.ok) throw new Error(`production build failed: ${built.log.split('\n').filter((line) => /ERROR|error:/.test(line)).slice(-3).join(' / ')}`);
   try {
@@ -174,11 +183,11 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
     if (debugUnverifiable) result.notes.push(debugUnverifiable);
     if (plan.debugStage && !debugUnverifiable) {
       const debugTag = imageTag(cell, 'debug');
-      const debugBuild = await buildImage(engine, { context: dir, tag: debugTag, target: 'debug', network, shimApk });
+      const debugBuild = await buildImage(engine, { context: dir, tag: debugTag, target: 'debug', network, shimApk, images: imagesFor(plan, 'debug') });
       result.buildSeconds.debug = debugBuild.seconds;
       if (!debugBuild.ok) throw new Error(`debug build failed: ${debugBuild.log.split('\n').filter((line) => /ERROR/.test(line)).slice(-2).join(' / ')}`);
       try {
-        await checkDebug(cell, debugTag, result);
+        await checkDebug(cell, plan, debugTag, result);
       } finally {
         await docker(['rmi', '-f', debugTag]);
       }
@@ -218,14 +227,16 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
   for (const check of REBUILD_CHECKS) {
     it(`rebuild after editing ${check.fixture}/${check.edit}: dependency steps come from cache`, async () => {
       const dir = copyFixture(check.fixture);
+      const described = await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none', '--json']);
+      const { plan } = JSON.parse(described.stdout) as { plan: Plan };
       expect((await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none'])).exitCode).toBe(0);
       const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
       const network = check.fixture.startsWith('node-') ? 'host' : 'none';
       // A cold build: nothing in BuildKit's cache (the stand-in base images are tagged and stay).
       await docker(['builder', 'prune', '-af'], 300_000);
-      const cold = await buildImage(engine as Engine, { context: dir, tag, network });
+      const cold = await buildImage(engine as Engine, { context: dir, tag, network, images: imagesFor(plan, 'production') });
       appendFileSync(path.join(dir, check.edit), '\n// edited by the rebuild check\n');
-      const warm = await buildImage(engine as Engine, { context: dir, tag, network });
+      const warm = await buildImage(engine as Engine, { context: dir, tag, network, images: imagesFor(plan, 'production') });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);
       const rebuilt = cachedSteps(warm.log, check.rebuiltStep);

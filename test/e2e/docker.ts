@@ -43,20 +43,22 @@ export interface BuildResult {
  */
 export async function buildImage(
   engine: Engine,
-  options: { context: string; tag: string; target?: string; network: 'none' | 'host'; shimApk?: boolean },
+  options: { context: string; tag: string; target?: string; network: 'none' | 'host'; images: string[]; shimApk?: boolean },
 ): Promise<BuildResult> {
-  const args = ['--progress=plain', '--network', options.network, '-t', options.tag];
+  if (engine.source === 'stand-ins') {
+    // Only the images this target needs: a stand-in missing for another stage must not block it.
+    const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), ['docker/dockerfile:1', ...options.images], {
+      reject: false,
+      all: true,
+      // The alpine stand-ins have no apk; the shim lets runtime `apk add` lines pass (reported as not verified).
+      env: options.shimApk ? { APK_SHIM: '1' } : {},
+    });
+    if (ensured.exitCode !== 0) return { ok: false, seconds: 0, log: ensured.all ?? '' };
+  }
+  const args = ['build', '--progress=plain', '--network', options.network, '-t', options.tag];
   if (options.target) args.push('--target', options.target);
   const started = performance.now();
-  const result =
-    engine.source === 'stand-ins'
-      ? await execa(path.join(OFFLINE_DOCKER, 'build.sh'), [...args, options.context], {
-          reject: false,
-          all: true,
-          // The alpine stand-ins have no apk; the shim lets runtime `apk add` lines pass (reported as not verified).
-          env: options.shimApk ? { APK_SHIM: '1' } : {},
-        })
-      : await execa('docker', ['build', ...args, options.context], { reject: false, all: true });
+  const result = await execa('docker', [...args, options.context], { reject: false, all: true });
   return { ok: result.exitCode === 0, seconds: (performance.now() - started) / 1000, log: result.all ?? '' };
 }
 

@@ -20,19 +20,12 @@ FROM deps AS build
 COPY . .
 RUN npm run build
 
-# ---- prod-deps: a fresh install of production dependencies only ----
-FROM base AS prod-deps
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev
-
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
 FROM gcr.io/distroless/nodejs24-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh ts-api:debug
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=8081
 WORKDIR /app
-# Production dependencies only: no compilers, test tools or type packages.
-COPY --from=prod-deps /app/node_modules ./node_modules
 # The build output (tsconfig.json:7), not the sources.
 COPY --from=build /app/dist ./dist
 # Node reads "type" and the package name from it at run time.
@@ -48,8 +41,6 @@ LABEL org.opencontainers.image.title="ts-api"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=8081
 WORKDIR /app
-# Production dependencies only: no compilers, test tools or type packages.
-COPY --from=prod-deps /app/node_modules ./node_modules
 # The build output (tsconfig.json:7), not the sources.
 COPY --from=build /app/dist ./dist
 # Node reads "type" and the package name from it at run time.

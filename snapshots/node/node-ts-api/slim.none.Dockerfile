@@ -19,19 +19,12 @@ FROM deps AS build
 COPY . .
 RUN npm run build
 
-# ---- prod-deps: a fresh install of production dependencies only ----
-FROM base AS prod-deps
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev
-
 # ---- production: the default target, so it stays the last stage ----
 FROM node:24-trixie-slim AS production
 LABEL org.opencontainers.image.title="ts-api"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=8081
 WORKDIR /app
-# Production dependencies only: no compilers, test tools or type packages.
-COPY --from=prod-deps /app/node_modules ./node_modules
 # The build output (tsconfig.json:7), not the sources.
 COPY --from=build /app/dist ./dist
 # Node reads "type" and the package name from it at run time.

@@ -20,11 +20,6 @@ FROM deps AS build
 COPY . .
 RUN npm run build
 
-# ---- prod-deps: a fresh install of production dependencies only ----
-FROM base AS prod-deps
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev
-
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
 FROM node:24-trixie-slim AS debug
 # A look inside a running container: curl to probe endpoints, procps for ps and top.
@@ -34,8 +29,6 @@ RUN apt-get update \
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=8081
 WORKDIR /app
-# Production dependencies only: no compilers, test tools or type packages.
-COPY --from=prod-deps /app/node_modules ./node_modules
 # The build output (tsconfig.json:7), not the sources.
 COPY --from=build /app/dist ./dist
 # Node reads "type" and the package name from it at run time.
@@ -51,8 +44,6 @@ LABEL org.opencontainers.image.title="ts-api"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=8081
 WORKDIR /app
-# Production dependencies only: no compilers, test tools or type packages.
-COPY --from=prod-deps /app/node_modules ./node_modules
 # The build output (tsconfig.json:7), not the sources.
 COPY --from=build /app/dist ./dist
 # Node reads "type" and the package name from it at run time.
