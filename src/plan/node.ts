@@ -54,8 +54,8 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     cacheTarget: '/usr/local/share/.cache/yarn',
   },
   'yarn-berry': {
-    // Corepack from npm reads the packageManager field (or runs the pinned .yarn/releases binary).
-    setup: () => 'npm install --global --force corepack@0.36.0 && corepack enable yarn',
+    // Berry's own npm package; it also honours a pinned .yarn/releases binary (yarnPath).
+    setup: (version) => `npm install --global --force @yarnpkg/cli-dist@${version ?? '4'}`,
     install: 'yarn install --immutable',
     installProduction: 'yarn workspaces focus --all --production',
     installUnlocked: 'yarn install',

@@ -90,7 +90,7 @@ export const GoPlanSchema = z.object({
 });
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */
-const Command = z.string().regex(/^[A-Za-z0-9 ._@/=:,+&-]+$/, 'must be a plain command');
+const Command = z.string().regex(/^[A-Za-z0-9 ._@/=:,+-]+$/, 'must be a plain command');
 /** A project-relative path copied into the image. */
 const ProjectPath = z.string().regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/).refine((value) => !value.split('/').includes('..'), 'must stay inside the project');
 

@@ -23,7 +23,10 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-yarn-berry': { http: { body: 'hello from node-yarn-berry (1m)' } },
   'node-bun': { http: { body: 'hello from node-bun (1m)' } },
   'node-nest': { http: { body: 'hello from node-nest' } },
-  'node-next': { http: { body: 'hello from node-next' } },
+  'node-next': {
+    notBuilt:
+      'its lockfile cannot be completed here: the npm registry reachable here has no @next/swc-darwin-* or -win32-* packages, so npm ci rejects the lockfile npm writes (covered by snapshots and the lint gate)',
+  },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */

@@ -7,7 +7,7 @@
 FROM node:24-trixie-slim AS base
 WORKDIR /app
 # Corepack is gone from Node's images since 25; npm installs the package manager on every major.
-RUN npm install --global --force corepack@0.36.0 && corepack enable yarn
+RUN npm install --global --force @yarnpkg/cli-dist@4.9.2
 # Manifests first: the installs below are reused until they change.
 COPY package.json yarn.lock .yarnrc.yml ./
 
