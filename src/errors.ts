@@ -14,6 +14,8 @@ export const ExitCode = {
   conflict: 4,
   /** The user cancelled an interactive prompt. */
   cancelled: 130,
+  /** A bug in stagecraft, not in the input: the message asks for --verbose. */
+  internal: 70,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -67,7 +67,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return ExitCode.ok;
     }
 
-    const toWrite = await decideWrites(changes, { force: flags.force, interactive, prompter: io.prompter, note });
+    const toWrite = await decideWrites(changes, { force: flags.force, interactive, prompter: io.prompter });
     for (const change of toWrite) writeAtomically(change.target, change.content);
     for (const change of changes) {
       const written = toWrite.includes(change);
@@ -88,7 +88,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     tell(`stagecraft: unexpected error: ${(error as Error).message ?? String(error)}`);
     if (verbose) tell((error as Error).stack ?? '');
     else tell('run again with --verbose for details');
-    return 70;
+    return ExitCode.internal;
   }
 }
 
@@ -109,7 +109,7 @@ function describeStatus(change: AssessedChange): string {
  */
 async function decideWrites(
   changes: AssessedChange[],
-  options: { force: boolean; interactive: boolean; prompter: Prompter; note: (line: string) => void },
+  options: { force: boolean; interactive: boolean; prompter: Prompter },
 ): Promise<AssessedChange[]> {
   const pending = changes.filter((change) => change.status !== 'unchanged');
   const conflicts = pending.filter((change) => change.status === 'update');

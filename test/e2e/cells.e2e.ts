@@ -32,7 +32,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
 const REBUILD_CHECKS = [
   { fixture: 'go-root-main', edit: 'main.go', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
-  { fixture: 'node-ts-api', edit: 'src/server.ts', dependencySteps: /npm ci|COPY package\.json/, rebuiltStep: /npm run build/ },
+  { fixture: 'node-ts-api', edit: 'src/server.ts', dependencySteps: /\snpm ci$|COPY package\.json package-lock\.json/, rebuiltStep: /npm run build/ },
 ];
 
 const engine = await findEngine();
