@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as clack from '@clack/prompts';
 import { parseArguments, HELP } from './args.js';
 import { equivalentCommand, resolveAnswers } from './answers/index.js';
@@ -73,11 +74,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const written = toWrite.includes(change);
       note(written || change.status === 'unchanged' ? describeStatus(change) : `kept ${change.path} (yours differs; not overwritten)`);
     }
+    const buildCommand = plan.dockerfileFlag
+      ? `docker build -f ${path.join(flags.dir, 'Dockerfile')} -t ${plan.title} ${path.join(flags.dir, plan.contextPath)}`
+      : `docker build -t ${plan.title} ${flags.dir}`;
     if (interactive) {
       clack.note(equivalentCommand(flags.dir, answers, detection.facts), 'Same answers, no questions');
-      clack.outro(`docker build -t ${plan.title} ${flags.dir}${plan.debugStage ? `   (debug: --target debug)` : ''}`);
+      clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
     } else if (toWrite.length > 0) {
-      note(`next: docker build -t ${plan.title} ${flags.dir}`);
+      note(`next: ${buildCommand}`);
     }
     return ExitCode.ok;
   } catch (error) {

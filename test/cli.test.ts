@@ -289,3 +289,18 @@ describe('Node', () => {
     expect(native.stdout).toContain('RUN apk add --no-cache python3 make g++');
   });
 });
+
+describe('a pnpm workspace member', () => {
+  it('writes Dockerfile and Dockerfile.dockerignore in the member, built from the workspace root', async () => {
+    const root = copyFixture('node-pnpm-workspace');
+    const member = path.join(root, 'packages', 'api');
+    const { exitCode, stdout } = await runCli([member, '--yes']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('created Dockerfile.dockerignore');
+    expect(stdout).toContain(`next: docker build -f ${path.join(member, 'Dockerfile')} -t api ${root}`);
+    const dockerfile = readFileSync(path.join(member, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('RUN pnpm --filter @ws/api deploy --legacy --prod /prod');
+    expect(dockerfile).toContain('docker build -f packages/api/Dockerfile -t api .');
+    expect(existsSync(path.join(root, '.dockerignore'))).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectNode, nodeMajorFor, startCommandFrom, LTS_NODE_MAJOR } from '../src/detect/node.js';
 import { ProjectFiles } from '../src/project.js';
@@ -154,6 +155,22 @@ describe('fixtures', () => {
     expect(facts.packageManagerVersion).toBe(version);
     expect(facts.lockfile.value).toBe(lockfile);
     expect(facts.yarnPnp.value).toBe(false);
+  });
+
+  it('node-pnpm-workspace: a member takes its lockfile, packageManager and .nvmrc from the workspace root', () => {
+    const facts = detectNode(new ProjectFiles(path.join(fixture('node-pnpm-workspace'), 'packages', 'api')));
+    expect(facts.workspace).toEqual({ memberPath: 'packages/api', packageName: '@ws/api', evidence: { file: '../../pnpm-workspace.yaml' } });
+    expect(facts.packageManager).toEqual({ value: 'pnpm', evidence: { file: '../../package.json' } });
+    expect(facts.packageManagerVersion).toBe('10.12.1');
+    expect(facts.lockfile).toEqual({ value: 'pnpm-lock.yaml', evidence: { file: '../../pnpm-lock.yaml' } });
+    expect(facts.runtimeVersion).toEqual({ value: '24', evidence: { file: '../../.nvmrc' } });
+  });
+
+  it('membership follows the workspace globs', () => {
+    const facts = detectNode(new ProjectFiles(path.join(fixture('node-pnpm-workspace'), 'packages', 'greeting')));
+    expect(facts.workspace?.memberPath).toBe('packages/greeting');
+    const outside = makeProject({ 'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n', 'tools/cli/package.json': '{"name":"cli"}' });
+    expect(detectNode(new ProjectFiles(path.join(outside.root, 'tools', 'cli'))).workspace).toBeNull();
   });
 
   it('malformed package.json names the file', () => {

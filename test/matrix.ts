@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { resolveAnswers } from '../src/answers/index.js';
 import type { Prompter } from '../src/answers/prompter.js';
 import { detectProject } from '../src/detect/index.js';
@@ -8,7 +9,8 @@ import { render, type Change } from '../src/render/index.js';
 import { fixture } from './helpers.js';
 
 /** The fixtures that render a Dockerfile, with the flags detection cannot supply. */
-export const RENDERED_FIXTURES: { language: string; fixture: string; flags?: { entry?: string } }[] = [
+/** `member`: the folder inside the fixture to run in (a workspace member; the fixture is the build context). */
+export const RENDERED_FIXTURES: { language: string; fixture: string; member?: string; flags?: { entry?: string } }[] = [
   { language: 'go', fixture: 'go-root-main' },
   { language: 'go', fixture: 'go-cmd-layout', flags: { entry: './cmd/api' } },
   { language: 'go', fixture: 'go-cgo' },
@@ -23,6 +25,7 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; flags?: { e
   { language: 'node', fixture: 'node-bun' },
   { language: 'node', fixture: 'node-nest' },
   { language: 'node', fixture: 'node-next' },
+  { language: 'node', fixture: 'node-pnpm-workspace', member: 'packages/api' },
 ];
 
 export interface Cell {
@@ -30,11 +33,12 @@ export interface Cell {
   fixture: string;
   base: Base;
   debug: DebugMode;
+  member: string | null;
   flags: { entry?: string };
 }
 
-export const CELLS: Cell[] = RENDERED_FIXTURES.flatMap(({ language, fixture: name, flags = {} }) =>
-  BASES.flatMap((base) => DEBUG_MODES.map((debug) => ({ language, fixture: name, base, debug, flags }))),
+export const CELLS: Cell[] = RENDERED_FIXTURES.flatMap(({ language, fixture: name, member = null, flags = {} }) =>
+  BASES.flatMap((base) => DEBUG_MODES.map((debug) => ({ language, fixture: name, base, debug, member, flags }))),
 );
 
 const noPrompts: Prompter = {
@@ -46,7 +50,7 @@ const noPrompts: Prompter = {
 /** Renders one cell in-process, exactly as `--yes --base B --debug D` does; throws its refusal. */
 export async function renderCell(cell: Cell): Promise<Change[]> {
   const flags = FlagsSchema.parse({
-    dir: fixture(cell.fixture), base: cell.base, debug: cell.debug, ...cell.flags,
+    dir: path.join(fixture(cell.fixture), cell.member ?? ''), base: cell.base, debug: cell.debug, ...cell.flags,
     yes: true, force: false, dryRun: false, stdout: false, json: false, verbose: false,
   });
   const { facts } = detectProject(new ProjectFiles(flags.dir));

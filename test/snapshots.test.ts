@@ -34,7 +34,7 @@ describe('every fixture x base x debug renders the snapshot, or is refused with 
       }
       const [dockerfile, dockerignore] = await renderCell(cell);
       await expect(dockerfile!.content).toMatchFileSnapshot(path.join(ROOT, snapshotPath(cell)));
-      await expect(dockerignore!.content).toMatchFileSnapshot(path.join(ROOT, `snapshots/${cell.language}/${cell.fixture}/.dockerignore`));
+      await expect(dockerignore!.content).toMatchFileSnapshot(path.join(ROOT, `snapshots/${cell.language}/${cell.fixture}/${dockerignore!.path}`));
     });
   }
 });

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import semver from 'semver';
 import { projectError } from '../errors.js';
-import type { ProjectFiles } from '../project.js';
+import { ProjectFiles } from '../project.js';
 import { fact, type Evidence, type Fact } from './types.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
@@ -56,6 +58,38 @@ export interface NodeFacts {
   yarnPnp: Fact<boolean>;
   /** `.yarn/releases` holds the Yarn binary the project pins (yarnPath). */
   hasYarnReleases: boolean;
+  /** Set when the folder is a member of a pnpm workspace: the image is built from the workspace root. */
+  workspace: Workspace | null;
+}
+
+export interface Workspace {
+  /** The member's path from the workspace root, e.g. "packages/api". */
+  memberPath: string;
+  /** The member's package name, which pnpm's --filter selects. */
+  packageName: string;
+  /** Where pnpm-workspace.yaml says so. */
+  evidence: Evidence;
+}
+
+/** A valid npm package name, the only kind that may reach a `pnpm --filter` line. */
+const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
+/** The nearest ancestor folder with a pnpm-workspace.yaml, if any (never the folder itself). */
+function findPnpmWorkspaceRoot(memberRoot: string): string | null {
+  for (let dir = path.dirname(memberRoot); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
+  }
+}
+
+/** pnpm-workspace.yaml `packages:` globs ("packages/*", "apps/**") as a test for a member path. */
+function workspaceIncludes(yaml: string, memberPath: string): boolean {
+  const globs = [...yaml.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
+  return globs.some((glob) => {
+    if (glob.startsWith('!')) return false;
+    const pattern = glob.replace(/\/+$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]+').replace(/\u0000/g, '.+');
+    return new RegExp(`^${pattern}$`).test(memberPath);
+  });
 }
 
 interface PackageJson {
@@ -196,6 +230,20 @@ function portFrom(script: string | null): number | null {
   return port !== null && port >= 1 && port <= 65535 ? port : null;
 }
 
+/** A workspace member without its own version file inherits the root's (.nvmrc usually lives there). */
+function memberOrRootVersion(member: Fact<string>, root: { files: ProjectFiles; pkg: PackageJson; prefix: string; text: string }): Fact<string> {
+  if (member.evidence || !root.prefix) return member;
+  const fromRoot = detectRuntimeVersion(root.files, root.pkg, root.text);
+  return fromRoot.evidence ? fact(fromRoot.value, { ...fromRoot.evidence, file: `${root.prefix}${fromRoot.evidence.file}` }) : member;
+}
+
+/** Evidence found at the workspace root, named from the member folder ("../../pnpm-lock.yaml"). */
+function withPrefixedEvidence(found: ReturnType<typeof detectPackageManager>, prefix: string): ReturnType<typeof detectPackageManager> {
+  if (!prefix) return found;
+  const move = <T>(item: Fact<T>): Fact<T> => (item.evidence ? fact(item.value, { ...item.evidence, file: `${prefix}${item.evidence.file}` }) : item);
+  return { ...found, packageManager: move(found.packageManager), lockfile: move(found.lockfile) };
+}
+
 /** Yarn 2+ defaults to Plug'n'Play unless .yarnrc.yml sets another nodeLinker. */
 function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
   if (!project.hasFile('.yarnrc.yml')) return fact(false, null);
@@ -208,6 +256,24 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
 export function detectNode(project: ProjectFiles): NodeFacts {
   const pkgText = project.readText('package.json');
   const pkg = readPackageJson(project);
+  const workspaceRoot = project.hasFile('pnpm-workspace.yaml') ? null : findPnpmWorkspaceRoot(project.root);
+  let workspace: Workspace | null = null;
+  // In a workspace the lockfile and the packageManager field live at the root, not in the member.
+  let managerSource: { files: ProjectFiles; pkg: PackageJson; prefix: string; text: string } = { files: project, pkg, prefix: '', text: pkgText };
+  if (workspaceRoot) {
+    const rootFiles = new ProjectFiles(workspaceRoot);
+    const memberPath = path.relative(workspaceRoot, project.root).split(path.sep).join('/');
+    const prefix = `${path.relative(project.root, workspaceRoot).split(path.sep).join('/')}/`;
+    const yaml = rootFiles.readText('pnpm-workspace.yaml');
+    if (workspaceIncludes(yaml, memberPath)) {
+      const packageName = asString(pkg.name);
+      if (!packageName || !PACKAGE_NAME.test(packageName)) {
+        throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
+      }
+      workspace = { memberPath, packageName, evidence: { file: `${prefix}pnpm-workspace.yaml` } };
+      managerSource = { files: rootFiles, pkg: readPackageJson(rootFiles), prefix, text: rootFiles.readText('package.json') };
+    }
+  }
   const scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
   const dependencies = Object.keys(pkg.dependencies ?? {});
   const devDependencies = Object.keys(pkg.devDependencies ?? {});
@@ -257,8 +323,8 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   return {
     language: 'node',
     name: fact(rawName, rawName ? pkgEvidence('"name"') : null),
-    ...detectPackageManager(project, pkg),
-    runtimeVersion: detectRuntimeVersion(project, pkg, pkgText),
+    ...withPrefixedEvidence(detectPackageManager(managerSource.files, managerSource.pkg), managerSource.prefix),
+    runtimeVersion: memberOrRootVersion(detectRuntimeVersion(project, pkg, pkgText), managerSource),
     buildScript,
     outDir,
     framework,
@@ -271,5 +337,6 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasPublicDir: project.hasDir('public'),
     yarnPnp: detectYarnPnp(project),
     hasYarnReleases: project.hasDir('.yarn/releases'),
+    workspace,
   };
 }

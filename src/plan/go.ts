@@ -126,6 +126,9 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
     binaryPath,
     entrypoint: [binaryPath],
+    contextPath: '.',
+    dockerfileFlag: null,
+    dockerignoreName: '.dockerignore',
   });
   return { plan, warnings };
 }

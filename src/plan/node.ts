@@ -92,6 +92,9 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   if (base === 'distroless' && major % 2 === 1) {
     throw refusal(`--base distroless: distroless publishes Node images for LTS (even) majors only, and this is Node ${major}; use --runtime-version ${major + 1} or --base slim`);
   }
+  if (facts.workspace && manager !== 'pnpm') {
+    throw refusal(`a pnpm workspace (${describeEvidence(facts.workspace.evidence)}) whose lockfile is not pnpm's (${manager}): run pnpm install at the workspace root first`);
+  }
   if (manager === 'yarn-berry' && facts.yarnPnp.value) {
     throw refusal(`Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) has no node_modules to ship; set "nodeLinker: node-modules" in .yarnrc.yml`);
   }
@@ -126,8 +129,16 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const entryFile = start[1]!;
   const outDir = facts.outDir?.value ?? (entryFile.includes('/') ? entryFile.split('/')[0]! : null);
 
+  const workspace = facts.workspace;
   const copies: NodePlan['copies'] = [];
-  if (standalone) {
+  if (workspace) {
+    copies.push({
+      stage: 'build',
+      source: '/prod',
+      target: './',
+      why: `pnpm deploy's output: ${workspace.packageName}, its production dependencies and the workspace packages it uses.`,
+    });
+  } else if (standalone) {
     copies.push({ stage: 'build', source: '/app/.next/standalone', target: './', why: 'The standalone server and the node_modules it traced: nothing else is needed.' });
     copies.push({ stage: 'build', source: '/app/.next/static', target: './.next/static', why: 'Static assets, which standalone output leaves for the host to serve.' });
     if (facts.hasPublicDir) copies.push({ stage: 'build', source: '/app/public', target: './public', why: 'Files Next.js serves as they are.' });
@@ -199,9 +210,20 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     ignoredOutputs: hasBuild ? [...new Set([outDir, framework === 'next' ? '.next' : null, framework === 'nuxt' ? '.output' : null].filter((dir): dir is string => dir !== null))] : [],
     depsImage,
     depsPackages: base === 'alpine' && native.length > 0 ? ['python3', 'make', 'g++'] : [],
-    hasBuild,
-    depsStage: hasBuild || shipsNodeModules,
-    prodDeps,
+    hasBuild: hasBuild && !workspace,
+    depsStage: (hasBuild || shipsNodeModules) && !workspace,
+    prodDeps: prodDeps && !workspace,
+    workspace: workspace && {
+      memberPath: workspace.memberPath,
+      // Downloads every package the lockfile names: cached until the lockfile changes, whatever the sources do.
+      fetch: 'pnpm fetch',
+      install: 'pnpm install --offline --frozen-lockfile',
+      build: hasBuild ? `pnpm --filter ${workspace.packageName}... run build` : null,
+      deploy: `pnpm --filter ${workspace.packageName} deploy --legacy --prod /prod`,
+    },
+    contextPath: workspace ? workspace.memberPath.split('/').map(() => '..').join('/') : '.',
+    dockerfileFlag: workspace ? `${workspace.memberPath}/Dockerfile` : null,
+    dockerignoreName: workspace ? 'Dockerfile.dockerignore' : '.dockerignore',
     copies,
     env,
     runtime: {

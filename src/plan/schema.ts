@@ -63,6 +63,9 @@ const GoBuildSchema = z.object({
   output: AbsolutePath,
 });
 
+/** A project-relative path copied into the image. */
+const ProjectPath = z.string().regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/).refine((value) => !value.split('/').includes('..'), 'must stay inside the project');
+
 /** What every language's plan has: the choices, the image's name, port and user, and how it starts and debugs. */
 const CommonPlanFields = {
   generator: z.object({ version: z.string().regex(/^[0-9A-Za-z.+-]+$/) }),
@@ -75,6 +78,12 @@ const CommonPlanFields = {
   debugStage: DebugStageSchema.nullable(),
   /** Debug tools installed in production itself (`--debug shell`). */
   shellTools: z.array(OsPackage),
+  /** The build context, relative to the project folder: "." or a workspace root such as "../..". */
+  contextPath: z.string().regex(/^\.(\.)?(\/\.\.)*$/),
+  /** The Dockerfile's path from the build context when it is not the context's own Dockerfile. */
+  dockerfileFlag: ProjectPath.nullable(),
+  /** `.dockerignore` beside a context's Dockerfile; `Dockerfile.dockerignore` when the context is elsewhere. */
+  dockerignoreName: z.enum(['.dockerignore', 'Dockerfile.dockerignore']),
 };
 
 export const GoPlanSchema = z.object({
@@ -90,9 +99,7 @@ export const GoPlanSchema = z.object({
 });
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */
-const Command = z.string().regex(/^[A-Za-z0-9 ._@/=:,+-]+$/, 'must be a plain command');
-/** A project-relative path copied into the image. */
-const ProjectPath = z.string().regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/).refine((value) => !value.split('/').includes('..'), 'must stay inside the project');
+const Command = z.string().regex(/^[A-Za-z0-9 ._@/=:,+~-]+$/, 'must be a plain command');
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
@@ -120,6 +127,16 @@ export const NodePlanSchema = z.object({
     /** Yarn Berry's pinned binary (yarnPath), a folder copied on its own line. */
     yarnReleases: z.boolean(),
   }),
+  /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy`. */
+  workspace: z
+    .object({
+      memberPath: ProjectPath,
+      fetch: Command,
+      install: Command,
+      build: Command.nullable(),
+      deploy: Command,
+    })
+    .nullable(),
   /** Build output folders the .dockerignore leaves out (the image builds its own). */
   ignoredOutputs: z.array(ProjectPath),
   depsImage: ImageRef,

@@ -12,10 +12,10 @@ export interface Change {
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-/** Files each language renders: output name -> template, relative to templates/. */
-const OUTPUTS = [
+/** Files each language renders, named by the plan (the ignore file depends on the build context). */
+const outputsOf = (plan: Plan) => [
   { path: 'Dockerfile', template: 'Dockerfile.hbs' },
-  { path: '.dockerignore', template: 'dockerignore.hbs' },
+  { path: plan.dockerignoreName, template: 'dockerignore.hbs' },
 ];
 
 function createEnvironment(): typeof Handlebars {
@@ -40,7 +40,7 @@ let environment: typeof Handlebars | undefined;
 export function render(plan: Plan): Change[] {
   environment ??= createEnvironment();
   const env = environment;
-  return OUTPUTS.map(({ path: output, template }) => {
+  return outputsOf(plan).map(({ path: output, template }) => {
     const source = readFileSync(path.join(TEMPLATES_DIR, plan.language, template), 'utf8');
     const compiled = env.compile(source, { strict: true, noEscape: true });
     return { path: output, content: tidy(compiled(plan)) };

@@ -23,6 +23,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-yarn-berry': { http: { body: 'hello from node-yarn-berry (1m)' } },
   'node-bun': { http: { body: 'hello from node-bun (1m)' } },
   'node-nest': { http: { body: 'hello from node-nest' } },
+  'node-pnpm-workspace': { http: { body: 'hello from node-pnpm-workspace (1m)' } },
   'node-next': {
     notBuilt:
       'its lockfile cannot be completed here: the npm registry reachable here has no @next/swc-darwin-* or -win32-* packages, so npm ci rejects the lockfile npm writes (covered by snapshots and the lint gate)',
@@ -151,7 +152,9 @@ async function checkDebug(cell: Cell, plan: Plan, tag: string, result: CellResul
 
 async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promise<void> {
   const dir = copyFixture(cell.fixture);
-  const args = [dir, '--yes', '--base', cell.base, '--debug', cell.debug, ...(cell.flags.entry ? ['--entry', cell.flags.entry] : [])];
+  // A workspace member is generated in its folder and built with the fixture (the workspace root) as context.
+  const dockerfile = cell.member ? `${cell.member}/Dockerfile` : undefined;
+  const args = [path.join(dir, cell.member ?? ''), '--yes', '--base', cell.base, '--debug', cell.debug, ...(cell.flags.entry ? ['--entry', cell.flags.entry] : [])];
   const described = await runCli([...args, '--json']);
   if (described.exitCode === 3) {
     Object.assign(result, { status: 'refused', reason: described.stderr.replace(/^stagecraft: /, '').trim() });
@@ -174,7 +177,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
 
   const production = imageTag(cell, 'production');
-  const built = await buildImage(engine, { context: dir, tag: production, network, shimApk, images: imagesFor(plan, 'production') });
+  const built = await buildImage(engine, { context: dir, dockerfile, tag: production, network, shimApk, images: imagesFor(plan, 'production') });
   result.buildSeconds.production = built.seconds;
   if (!built.ok) throw new Error(`production build failed: ${built.log.split('\n').filter((line) => /ERROR|error:/.test(line)).slice(-3).join(' / ')}`);
   try {
@@ -186,7 +189,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
     if (debugUnverifiable) result.notes.push(debugUnverifiable);
     if (plan.debugStage && !debugUnverifiable) {
       const debugTag = imageTag(cell, 'debug');
-      const debugBuild = await buildImage(engine, { context: dir, tag: debugTag, target: 'debug', network, shimApk, images: imagesFor(plan, 'debug') });
+      const debugBuild = await buildImage(engine, { context: dir, dockerfile, tag: debugTag, target: 'debug', network, shimApk, images: imagesFor(plan, 'debug') });
       result.buildSeconds.debug = debugBuild.seconds;
       if (!debugBuild.ok) throw new Error(`debug build failed: ${debugBuild.log.split('\n').filter((line) => /ERROR/.test(line)).slice(-2).join(' / ')}`);
       try {

@@ -43,7 +43,7 @@ export interface BuildResult {
  */
 export async function buildImage(
   engine: Engine,
-  options: { context: string; tag: string; target?: string; network: 'none' | 'host'; images: string[]; shimApk?: boolean },
+  options: { context: string; dockerfile?: string; tag: string; target?: string; network: 'none' | 'host'; images: string[]; shimApk?: boolean },
 ): Promise<BuildResult> {
   if (engine.source === 'stand-ins') {
     // Only the images this target needs: a stand-in missing for another stage must not block it.
@@ -57,6 +57,7 @@ export async function buildImage(
   }
   const args = ['build', '--progress=plain', '--network', options.network, '-t', options.tag];
   if (options.target) args.push('--target', options.target);
+  if (options.dockerfile) args.push('-f', path.join(options.context, options.dockerfile));
   const started = performance.now();
   const result = await execa('docker', [...args, options.context], { reject: false, all: true });
   return { ok: result.exitCode === 0, seconds: (performance.now() - started) / 1000, log: result.all ?? '' };
