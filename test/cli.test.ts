@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFixture, copyFolder, fixture, ROOT, runCli } from './helpers.js';
+import { copyFixture, copyFolder, fixture, makeProject, ROOT, runCli } from './helpers.js';
 
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 const packageVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -302,5 +302,13 @@ describe('a pnpm workspace member', () => {
     expect(dockerfile).toContain('RUN pnpm --filter @ws/api deploy --legacy --prod /prod');
     expect(dockerfile).toContain('docker build -f packages/api/Dockerfile -t api .');
     expect(existsSync(path.join(root, '.dockerignore'))).toBe(false);
+  });
+
+  it('an npm workspace member is refused with the reason, nothing written', async () => {
+    const root = makeProject({ 'package.json': '{"workspaces": ["apps/*"]}', 'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}' }).root;
+    const { exitCode, stderr } = await runCli([path.join(root, 'apps', 'web'), '--yes']);
+    expect(exitCode).toBe(3);
+    expect(stderr.trim()).toBe('stagecraft: this package is a member of the workspace in ../../package.json: only pnpm workspaces are supported so far');
+    expect(existsSync(path.join(root, 'apps', 'web', 'Dockerfile'))).toBe(false);
   });
 });

@@ -159,7 +159,7 @@ describe('fixtures', () => {
 
   it('node-pnpm-workspace: a member takes its lockfile, packageManager and .nvmrc from the workspace root', () => {
     const facts = detectNode(new ProjectFiles(path.join(fixture('node-pnpm-workspace'), 'packages', 'api')));
-    expect(facts.workspace).toEqual({ memberPath: 'packages/api', packageName: '@ws/api', evidence: { file: '../../pnpm-workspace.yaml' } });
+    expect(facts.workspace).toEqual({ tool: 'pnpm', memberPath: 'packages/api', packageName: '@ws/api', evidence: { file: '../../pnpm-workspace.yaml' } });
     expect(facts.packageManager).toEqual({ value: 'pnpm', evidence: { file: '../../package.json' } });
     expect(facts.packageManagerVersion).toBe('10.12.1');
     expect(facts.lockfile).toEqual({ value: 'pnpm-lock.yaml', evidence: { file: '../../pnpm-lock.yaml' } });
@@ -171,6 +171,12 @@ describe('fixtures', () => {
     expect(facts.workspace?.memberPath).toBe('packages/greeting');
     const outside = makeProject({ 'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n', 'tools/cli/package.json': '{"name":"cli"}' });
     expect(detectNode(new ProjectFiles(path.join(outside.root, 'tools', 'cli'))).workspace).toBeNull();
+  });
+
+  it('an npm/yarn workspace member is recognised (and refused by the planner, with the reason)', () => {
+    const npm = makeProject({ 'package.json': '{"workspaces": ["apps/*"]}', 'package-lock.json': '{}', 'apps/web/package.json': '{"name":"web"}' });
+    const facts = detectNode(new ProjectFiles(path.join(npm.root, 'apps', 'web')));
+    expect(facts.workspace).toEqual({ tool: 'npm-or-yarn', memberPath: 'apps/web', packageName: 'web', evidence: { file: '../../package.json' } });
   });
 
   it('malformed package.json names the file', () => {

@@ -63,6 +63,8 @@ export interface NodeFacts {
 }
 
 export interface Workspace {
+  /** pnpm-workspace.yaml, or a package.json "workspaces" field (npm, Yarn). */
+  tool: 'pnpm' | 'npm-or-yarn';
   /** The member's path from the workspace root, e.g. "packages/api". */
   memberPath: string;
   /** The member's package name, which pnpm's --filter selects. */
@@ -74,10 +76,14 @@ export interface Workspace {
 /** A valid npm package name, the only kind that may reach a `pnpm --filter` line. */
 const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
-/** The nearest ancestor folder with a pnpm-workspace.yaml, if any (never the folder itself). */
-function findPnpmWorkspaceRoot(memberRoot: string): string | null {
+/** The nearest ancestor folder that declares a workspace, if any (never the folder itself). */
+function findWorkspaceRoot(memberRoot: string): { dir: string; tool: Workspace['tool'] } | null {
   for (let dir = path.dirname(memberRoot); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return { dir, tool: 'pnpm' };
+    if (existsSync(path.join(dir, 'package.json'))) {
+      const declares = /"workspaces"\s*:/.test(new ProjectFiles(dir).readText('package.json'));
+      if (declares) return { dir, tool: 'npm-or-yarn' };
+    }
     if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
   }
 }
@@ -101,6 +107,7 @@ interface PackageJson {
   engines?: { node?: unknown };
   volta?: { node?: unknown };
   packageManager?: unknown;
+  workspaces?: unknown;
 }
 
 const DEFAULT_PORT = 3000;
@@ -256,21 +263,23 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
 export function detectNode(project: ProjectFiles): NodeFacts {
   const pkgText = project.readText('package.json');
   const pkg = readPackageJson(project);
-  const workspaceRoot = project.hasFile('pnpm-workspace.yaml') ? null : findPnpmWorkspaceRoot(project.root);
+  const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project.root);
   let workspace: Workspace | null = null;
   // In a workspace the lockfile and the packageManager field live at the root, not in the member.
   let managerSource: { files: ProjectFiles; pkg: PackageJson; prefix: string; text: string } = { files: project, pkg, prefix: '', text: pkgText };
-  if (workspaceRoot) {
-    const rootFiles = new ProjectFiles(workspaceRoot);
-    const memberPath = path.relative(workspaceRoot, project.root).split(path.sep).join('/');
-    const prefix = `${path.relative(project.root, workspaceRoot).split(path.sep).join('/')}/`;
-    const yaml = rootFiles.readText('pnpm-workspace.yaml');
-    if (workspaceIncludes(yaml, memberPath)) {
+  if (found) {
+    const rootFiles = new ProjectFiles(found.dir);
+    const memberPath = path.relative(found.dir, project.root).split(path.sep).join('/');
+    const prefix = `${path.relative(project.root, found.dir).split(path.sep).join('/')}/`;
+    const declaration = found.tool === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json';
+    // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
+    const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');
+    if (workspaceIncludes(globs, memberPath)) {
       const packageName = asString(pkg.name);
       if (!packageName || !PACKAGE_NAME.test(packageName)) {
         throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
       }
-      workspace = { memberPath, packageName, evidence: { file: `${prefix}pnpm-workspace.yaml` } };
+      workspace = { tool: found.tool, memberPath, packageName, evidence: { file: `${prefix}${declaration}` } };
       managerSource = { files: rootFiles, pkg: readPackageJson(rootFiles), prefix, text: rootFiles.readText('package.json') };
     }
   }

@@ -92,6 +92,9 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   if (base === 'distroless' && major % 2 === 1) {
     throw refusal(`--base distroless: distroless publishes Node images for LTS (even) majors only, and this is Node ${major}; use --runtime-version ${major + 1} or --base slim`);
   }
+  if (facts.workspace?.tool === 'npm-or-yarn') {
+    throw refusal(`this package is a member of the workspace in ${describeEvidence(facts.workspace.evidence)}: only pnpm workspaces are supported so far`);
+  }
   if (facts.workspace && manager !== 'pnpm') {
     throw refusal(`a pnpm workspace (${describeEvidence(facts.workspace.evidence)}) whose lockfile is not pnpm's (${manager}): run pnpm install at the workspace root first`);
   }
