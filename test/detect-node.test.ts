@@ -83,6 +83,8 @@ describe('start command', () => {
     ['node dist/server.js', ['node', 'dist/server.js']],
     ['PORT=4000 node --enable-source-maps dist/main.js', ['node', '--enable-source-maps', 'dist/main.js']],
     ['next start -p 4000', ['node', 'node_modules/next/dist/bin/next', 'start', '-p', '4000']],
+    ['remix-serve ./build/server/index.js', ['node', 'node_modules/@remix-run/serve/dist/cli.js', './build/server/index.js']],
+    ['react-router-serve ./build/server/index.js', ['node', 'node_modules/@react-router/serve/dist/cli.js', './build/server/index.js']],
     ['npm run build && node x.js', null],
     ['ts-node src/index.ts', null],
     ['node "dist/my server.js"', null],
@@ -95,6 +97,14 @@ describe('start command', () => {
     expect(detectNode(makeProject({ 'package.json': pkg({ main: 'app.js' }), 'app.js': '' })).start?.value).toEqual(['node', 'app.js']);
     expect(detectNode(makeProject({ 'package.json': '{}', 'index.js': '' })).start).toEqual({ value: ['node', 'index.js'], evidence: { file: 'index.js' } });
     expect(detectNode(makeProject({ 'package.json': '{}' })).start).toBeNull();
+  });
+
+  it('SvelteKit and Astro run their node adapter\'s server, and only with that adapter', () => {
+    const svelte = (deps: object) => detectNode(makeProject({ 'package.json': pkg({ devDependencies: deps, scripts: { build: 'vite build' } }) }));
+    expect(svelte({ '@sveltejs/kit': '^2', '@sveltejs/adapter-node': '^5' }).start?.value).toEqual(['node', 'build/index.js']);
+    expect(svelte({ '@sveltejs/kit': '^2', '@sveltejs/adapter-auto': '^3' }).start).toBeNull();
+    const astro = detectNode(makeProject({ 'package.json': pkg({ dependencies: { astro: '^5', '@astrojs/node': '^9' } }) }));
+    expect(astro.start?.value).toEqual(['node', 'dist/server/entry.mjs']);
   });
 
   it('NestJS runs dist/main.js; Next.js standalone runs server.js', () => {

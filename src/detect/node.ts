@@ -226,7 +226,13 @@ export function startCommandFrom(script: string): string[] | null {
   // Anything beyond plain words (quotes, $, ;, &&, redirections) is shell, not a command node can be given.
   if (words.some((word) => !/^[A-Za-z0-9._@/=:-]+$/.test(word))) return null;
   if (words[0] === 'node' && words.length >= 2) return words;
+  // Framework CLIs run through their JavaScript entry, so node itself is PID 1.
+  const serverBins: Record<string, string> = {
+    'remix-serve': 'node_modules/@remix-run/serve/dist/cli.js',
+    'react-router-serve': 'node_modules/@react-router/serve/dist/cli.js',
+  };
   if (words[0] === 'next' && words[1] === 'start') return ['node', 'node_modules/next/dist/bin/next', ...words.slice(1)];
+  if (words[0]! in serverBins && words.length >= 2) return ['node', serverBins[words[0]!]!, ...words.slice(1)];
   return null;
 }
 
@@ -299,7 +305,10 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOfText(nextConfigText, standalone[0]) }) : fact(false, null);
 
   const buildScript = scripts.build ? fact(scripts.build, pkgEvidence('"build"')) : null;
-  const frameworkDefaults = framework.value ? FRAMEWORK_ENTRIES[framework.value] : undefined;
+  // SvelteKit and Astro only build a node server with their node adapter; otherwise there is no such file.
+  const adapters: Partial<Record<Exclude<Framework, null>, string>> = { sveltekit: '@sveltejs/adapter-node', astro: '@astrojs/node' };
+  const adapter = framework.value ? adapters[framework.value] : undefined;
+  const frameworkDefaults = framework.value && (!adapter || all.has(adapter)) ? FRAMEWORK_ENTRIES[framework.value] : undefined;
   const outDir = tsconfigOutDir(project) ?? (frameworkDefaults ? fact(frameworkDefaults.outDir, framework.evidence) : null);
 
   let start: Fact<string[]> | null = null;
