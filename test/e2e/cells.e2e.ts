@@ -24,10 +24,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-bun': { http: { body: 'hello from node-bun (1m)' } },
   'node-nest': { http: { body: 'hello from node-nest' } },
   'node-pnpm-workspace': { http: { body: 'hello from node-pnpm-workspace (1m)' } },
-  'node-next': {
-    notBuilt:
-      'its lockfile cannot be completed here: the npm registry reachable here has no @next/swc-darwin-* or -win32-* packages, so npm ci rejects the lockfile npm writes (covered by snapshots and the lint gate)',
-  },
+  'node-next': { http: { body: 'hello from node-next' } },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
