@@ -3,7 +3,7 @@ import semver from 'semver';
 import type { GoFacts } from '../detect/go.js';
 import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
-import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, RUNTIME_PACKAGES, TRIXIE, distroless, type DebianRelease } from './images.js';
+import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, RUNTIME_PACKAGES, TRIXIE, checkShellDebug, distroless, type DebianRelease } from './images.js';
 import type { Answers } from './options.js';
 import { GoPlanSchema, type GoPlan } from './schema.js';
 
@@ -52,12 +52,8 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
       `--base scratch cannot run this program: it needs cgo (${facts.cgoReason}), so it links the C library, and scratch has none; use --base distroless or slim`,
     );
   }
-  if (debug === 'shell' && (base === 'distroless' || base === 'scratch')) {
-    throw refusal(`--debug shell: ${base} has no shell to keep; use --debug stage for a separate debug image, or --base slim/alpine`);
-  }
-  if (debug === 'shell') {
-    warnings.push('--debug shell puts a shell and debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out');
-  }
+  const shellWarning = checkShellDebug(base, debug);
+  if (shellWarning) warnings.push(shellWarning);
   if (cgo && base === 'alpine') {
     warnings.push(`cgo on alpine (${facts.cgoReason}): the binary is built against musl on golang:*-alpine; C libraries that need glibc will not link`);
   }

@@ -1,3 +1,6 @@
+import { refusal } from '../errors.js';
+import type { Base, DebugMode } from './options.js';
+
 /*
  * Base image choices shared by every language. One place to bump when Debian or Alpine release.
  */
@@ -22,6 +25,18 @@ export const RUNTIME_PACKAGES = { debian: ['ca-certificates', 'tzdata'], alpine:
 
 /** Tools for a look inside a running container: an HTTP probe and process listing. */
 export const DEBUG_TOOLS = { debian: ['curl', 'procps'], alpine: ['curl'] };
+
+/**
+ * `--debug shell` keeps a shell and tools in production, which only bases with a shell can do.
+ * Returns the warning every accepted use gets; throws the refusal otherwise.
+ */
+export function checkShellDebug(base: Base, debug: DebugMode): string | null {
+  if (debug !== 'shell') return null;
+  if (base === 'distroless' || base === 'scratch') {
+    throw refusal(`--debug shell: ${base} has no shell to keep; use --debug stage for a separate debug image, or --base slim/alpine`);
+  }
+  return '--debug shell puts a shell and debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out';
+}
 
 export const distroless = (flavour: 'static' | 'base' | 'cc', debian: DebianRelease, tag: 'nonroot' | 'debug-nonroot') =>
   `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;

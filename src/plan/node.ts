@@ -3,7 +3,7 @@ import { MAINTAINED_NODE_MAJORS } from '../detect/node.js';
 import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
 import type { Planned } from './go.js';
-import { BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE } from './images.js';
+import { BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShellDebug } from './images.js';
 import type { Answers } from './options.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 
@@ -86,9 +86,6 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   if (base === 'scratch') {
     throw refusal('--base scratch cannot run a Node app: node itself needs a C library and its runtime files; use --base distroless for the smallest image');
   }
-  if (debug === 'shell' && base === 'distroless') {
-    throw refusal('--debug shell: distroless has no shell to keep; use --debug stage for a separate debug image, or --base slim/alpine');
-  }
   if (base === 'distroless' && major % 2 === 1) {
     throw refusal(`--base distroless: distroless publishes Node images for LTS (even) majors only, and this is Node ${major}; use --runtime-version ${major + 1} or --base slim`);
   }
@@ -101,15 +98,14 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   if (manager === 'yarn-berry' && facts.yarnPnp.value) {
     throw refusal(`Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) has no node_modules to ship; set "nodeLinker: node-modules" in .yarnrc.yml`);
   }
-  if (!(MAINTAINED_NODE_MAJORS as readonly number[]).includes(major) && major < MAINTAINED_NODE_MAJORS[0]) {
+  if (major < MAINTAINED_NODE_MAJORS[0]) {
     warnings.push(`Node ${major} is past its end of life: no more security fixes; consider --runtime-version ${MAINTAINED_NODE_MAJORS.at(-1)}`);
   }
   if (facts.lockfile.value === null && (facts.hasDependencies || facts.hasDevDependencies)) {
     warnings.push(`no lockfile: installs are not reproducible (each build may resolve newer versions); commit the lockfile ${manager === 'npm' ? '(npm install writes package-lock.json)' : ''}`.trim());
   }
-  if (debug === 'shell') {
-    warnings.push('--debug shell puts debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out');
-  }
+  const shellWarning = checkShellDebug(base, debug);
+  if (shellWarning) warnings.push(shellWarning);
   const native = facts.nativeModules.value;
   if (native.length > 0 && base === 'alpine') {
     warnings.push(`native modules (${native.join(', ')}) on alpine: they are installed on alpine too, so they link musl like the final image; prebuilt binaries may be missing and are compiled (python3, make, g++)`);

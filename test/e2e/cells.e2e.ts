@@ -104,7 +104,8 @@ async function checkProduction(cell: Cell, plan: Plan, tag: string, result: Cell
     if (started.exitCode !== 0) throw new Error(`docker run failed: ${started.all}`);
     try {
       const answer = await waitForHttp(port, 20);
-      result.run = `HTTP ${answer} on 127.0.0.1:${port}`;
+      // Pages can be long; the table keeps the start of the answer.
+      result.run = `HTTP ${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}`;
       if (!answer.startsWith('200 ') || !answer.includes(behaviour.http.body)) throw new Error(`unexpected answer: ${answer}`);
       // docker top needs the PID column; the UID column is the process's real uid, seen from the host.
       const processes = await docker(['top', name, '-eo', 'pid,uid']);
