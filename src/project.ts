@@ -26,9 +26,9 @@ export class ProjectFiles {
     let stats;
     try {
       stats = statSync(this.root);
-    } catch {
-      // statSync only fails here when the path cannot be reached; the message says so.
-      throw projectError(`${dir}: no such folder`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw projectError(code === 'ENOENT' || code === 'ENOTDIR' ? `${dir}: no such folder` : `${dir}: cannot be read (${code})`);
     }
     if (!stats.isDirectory()) throw projectError(`${dir}: not a folder`);
   }
