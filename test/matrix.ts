@@ -58,4 +58,7 @@ export async function renderCell(cell: Cell): Promise<Change[]> {
   return render(buildPlan(facts, answers, '0.0.0-snapshot').plan);
 }
 
-export const snapshotPath = (cell: Cell) => `snapshots/${cell.language}/${cell.fixture}/${cell.base}.${cell.debug}.Dockerfile`;
+/** `fixture/base.debug`: how tests and the e2e table name a cell. */
+export const cellName = (cell: Cell) => `${cell.fixture}/${cell.base}.${cell.debug}`;
+
+export const snapshotPath = (cell: Cell) => `snapshots/${cell.language}/${cellName(cell)}.Dockerfile`;

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StagecraftError } from '../src/errors.js';
 import { ROOT } from './helpers.js';
 import { lintDockerfile } from './lint.js';
-import { CELLS, renderCell, snapshotPath } from './matrix.js';
+import { CELLS, cellName, renderCell, snapshotPath } from './matrix.js';
 
 /** Cells that must be refused, and the reason the user is given. */
 const REFUSED: Record<string, RegExp> = {
@@ -14,16 +14,16 @@ const REFUSED: Record<string, RegExp> = {
 };
 for (const cell of CELLS) {
   if (cell.language === 'node' && cell.base === 'scratch') {
-    REFUSED[`${cell.fixture}/${cell.base}.${cell.debug}`] = /--base scratch cannot run a Node app: node itself needs a C library/;
+    REFUSED[cellName(cell)] = /--base scratch cannot run a Node app: node itself needs a C library/;
   }
-  if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(`${cell.fixture}/${cell.base}.${cell.debug}` in REFUSED)) {
-    REFUSED[`${cell.fixture}/${cell.base}.${cell.debug}`] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
+  if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
+    REFUSED[cellName(cell)] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
   }
 }
 
 describe('every fixture x base x debug renders the snapshot, or is refused with its reason', () => {
   for (const cell of CELLS) {
-    const key = `${cell.fixture}/${cell.base}.${cell.debug}`;
+    const key = cellName(cell);
     const refusal = REFUSED[key];
     it(key, async () => {
       if (refusal) {
@@ -40,7 +40,7 @@ describe('every fixture x base x debug renders the snapshot, or is refused with 
 });
 
 describe('lint gate', () => {
-  const rendered = CELLS.filter((cell) => !(`${cell.fixture}/${cell.base}.${cell.debug}` in REFUSED)).map((cell) => snapshotPath(cell));
+  const rendered = CELLS.filter((cell) => !(cellName(cell) in REFUSED)).map((cell) => snapshotPath(cell));
 
   it('snapshots/ holds exactly the rendered cells, none stale', () => {
     const files = readdirSync(path.join(ROOT, 'snapshots'), { recursive: true, encoding: 'utf8' })

@@ -2,7 +2,7 @@ import path from 'node:path';
 import semver from 'semver';
 import type { ProjectFiles } from '../project.js';
 import { parseGoMod } from './gomod.js';
-import { fact, type Evidence, type Fact } from './types.js';
+import { fact, lineAt, type Evidence, type Fact } from './types.js';
 
 /** The Go release a module gets when go.mod names none (the current stable minor). */
 export const DEFAULT_GO_VERSION = '1.26';
@@ -57,8 +57,6 @@ interface GoSourceFile {
   code: string;
 }
 
-const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
-
 /** Blanks out comments but keeps every newline, so offsets still map to the right line. */
 function stripComments(source: string): string {
   return source
@@ -95,7 +93,7 @@ const packagePath = (dir: string) => (dir === '.' ? '.' : `./${dir}`);
 function findCgoImport(sources: GoSourceFile[]): Evidence | null {
   for (const source of sources) {
     const match = /^\s*import\s+"C"|^\s*import\s*\([^)]*?^\s*"C"\s*$/m.exec(source.code);
-    if (match) return { file: source.file, line: lineOf(source.code, match.index + match[0].indexOf('"C"')) };
+    if (match) return { file: source.file, line: lineAt(source.code, match.index + match[0].indexOf('"C"')) };
   }
   return null;
 }
@@ -103,7 +101,7 @@ function findCgoImport(sources: GoSourceFile[]): Evidence | null {
 function importsAny(source: GoSourceFile, importPaths: string[]): number | null {
   for (const importPath of importPaths) {
     const at = source.code.search(new RegExp(`^\\s*(import\\s+)?(\\w+\\s+)?"${importPath.replace(/[.]/g, '\\.')}"\\s*$`, 'm'));
-    if (at !== -1) return lineOf(source.code, at + 1);
+    if (at !== -1) return lineAt(source.code, at + 1);
   }
   return null;
 }
@@ -143,10 +141,10 @@ export function detectGo(project: ProjectFiles): GoFacts {
   for (const source of sources) {
     for (const match of source.code.matchAll(/"(?:0\.0\.0\.0)?:(\d{2,5})"/g)) {
       const port = Number(match[1]);
-      if (port >= 1 && port <= 65535) ports.push(fact(port, { file: source.file, line: lineOf(source.code, match.index) }));
+      if (port >= 1 && port <= 65535) ports.push(fact(port, { file: source.file, line: lineAt(source.code, match.index) }));
     }
     const envAt = source.code.search(/\b(Getenv|LookupEnv)\("PORT"\)/);
-    if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, { file: source.file, line: lineOf(source.code, envAt) });
+    if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, { file: source.file, line: lineAt(source.code, envAt) });
     const serverImportLine = importsAny(source, SERVER_IMPORTS);
     if (serverImportLine !== null && !servesNetwork.value) servesNetwork = fact(true, { file: source.file, line: serverImportLine });
   }

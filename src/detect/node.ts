@@ -3,7 +3,7 @@ import path from 'node:path';
 import semver from 'semver';
 import { projectError } from '../errors.js';
 import { ProjectFiles } from '../project.js';
-import { fact, type Evidence, type Fact } from './types.js';
+import { fact, lineAt, type Evidence, type Fact } from './types.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
 export const MAINTAINED_NODE_MAJORS = [22, 24, 26] as const;
@@ -112,7 +112,8 @@ interface PackageJson {
 
 const DEFAULT_PORT = 3000;
 
-function readPackageJson(project: ProjectFiles): PackageJson {
+/** package.json parsed, with its text kept for the line numbers of evidence. */
+function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: string } {
   const text = project.readText('package.json');
   let parsed: unknown;
   try {
@@ -121,13 +122,13 @@ function readPackageJson(project: ProjectFiles): PackageJson {
     throw projectError(`package.json: not valid JSON (${(error as Error).message.split('\n')[0]})`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw projectError('package.json: not a JSON object');
-  return parsed as PackageJson;
+  return { pkg: parsed as PackageJson, text };
 }
 
 const asString = (value: unknown) => (typeof value === 'string' ? value : null);
 const lineOfText = (text: string, needle: string) => {
   const index = text.indexOf(needle);
-  return index === -1 ? undefined : text.slice(0, index).split('\n').length;
+  return index === -1 ? undefined : lineAt(text, index);
 };
 
 /** The newest maintained major a semver range allows; a bare major is taken as is. */
@@ -267,8 +268,7 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
 
 /** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
 export function detectNode(project: ProjectFiles): NodeFacts {
-  const pkgText = project.readText('package.json');
-  const pkg = readPackageJson(project);
+  const { pkg, text: pkgText } = readPackageJson(project);
   const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project.root);
   let workspace: Workspace | null = null;
   // In a workspace the lockfile and the packageManager field live at the root, not in the member.
@@ -286,7 +286,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
         throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
       }
       workspace = { tool: found.tool, memberPath, packageName, evidence: { file: `${prefix}${declaration}` } };
-      managerSource = { files: rootFiles, pkg: readPackageJson(rootFiles), prefix, text: rootFiles.readText('package.json') };
+      managerSource = { files: rootFiles, prefix, ...readPackageJson(rootFiles) };
     }
   }
   const scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).filter(([, value]) => typeof value === 'string')) as Record<string, string>;

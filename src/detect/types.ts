@@ -17,3 +17,6 @@ export type Language = (typeof LANGUAGES)[number];
 
 export const describeEvidence = (evidence: Evidence | null): string =>
   evidence === null ? 'default' : evidence.line ? `${evidence.file}:${evidence.line}` : evidence.file;
+
+/** The 1-based line of a character offset in a text. */
+export const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;

@@ -3,7 +3,7 @@ import { MAINTAINED_NODE_MAJORS } from '../detect/node.js';
 import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
 import type { Planned } from './go.js';
-import { BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShellDebug } from './images.js';
+import { BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShellDebug, distroless } from './images.js';
 import type { Answers } from './options.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 
@@ -171,7 +171,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const slimImage = `node:${major}-${debian.codename}-slim`;
   const alpineImage = `node:${major}-alpine`;
   const runtimeImage =
-    base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : `gcr.io/distroless/nodejs${major}-debian${debian.version}:nonroot`;
+    base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : distroless(`nodejs${major}`, debian, 'nonroot');
   // node-gyp needs python3, make and g++: the full Debian image has them, on the same glibc as slim.
   const depsImage = base === 'alpine' ? alpineImage : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
   const commands = MANAGERS[manager];
@@ -236,7 +236,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     debugStage:
       debug !== 'stage' ? null
       : family === 'debian' || family === 'alpine' ? { from: runtimeImage, family, packages: DEBUG_TOOLS[family] }
-      : { from: `gcr.io/distroless/nodejs${major}-debian${debian.version}:debug-nonroot`, family: 'distroless', packages: [] },
+      : { from: distroless(`nodejs${major}`, debian, 'debug-nonroot'), family: 'distroless', packages: [] },
     shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
     cmd: base === 'distroless' ? start.slice(1) : start,
   });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/detect/index.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { copyFixture, runCli } from '../helpers.js';
-import { CELLS, type Cell } from '../matrix.js';
+import { CELLS, cellName, type Cell } from '../matrix.js';
 import { buildImage, cachedSteps, docker, findEngine, imageSize, type Engine } from './docker.js';
 import { writeReport, type CellResult, type RebuildResult } from './report.js';
 
@@ -38,7 +38,6 @@ const results: CellResult[] = [];
 const rebuilds: RebuildResult[] = [];
 let nextPort = 18_200;
 
-const cellName = (cell: Cell) => `${cell.fixture}/${cell.base}.${cell.debug}`;
 const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}`;
 
 /** The reason a cell cannot be built here, or null. Only stand-in mode has such limits. */
