@@ -1,7 +1,5 @@
-import type { Facts } from '../detect/index.js';
-import { describeEvidence } from '../detect/types.js';
 import { usageError } from '../errors.js';
-import { checkGoEntry } from '../plan/go.js';
+import { supportFor, type Facts } from '../languages/index.js';
 import {
   BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema,
   type Answers, type Base, type DebugMode, type Flags,
@@ -33,40 +31,13 @@ interface Step<K extends keyof Answers> {
   prompt(ctx: StepContext, initial: Resolved<Answers[K]>): Promise<Answers[K]>;
 }
 
-/** Node runs a file: `--entry dist/server.js`; it must be a plain relative path. */
-const NODE_ENTRY = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._@/-]+\.(c|m)?js$/;
-
 const entryStep: Step<'entry'> = {
   key: 'entry',
   flag: '--entry',
-  asks: ({ facts }) => (facts.language === 'go' ? facts.mainPackages.length > 1 : facts.start === null),
-  fromFlag: ({ facts, flags }) => {
-    if (flags.entry === undefined) return undefined;
-    if (facts.language === 'go') return checkGoEntry(facts, flags.entry);
-    const file = flags.entry.replace(/^\.\//, '');
-    if (!NODE_ENTRY.test(file)) throw usageError(`--entry ${flags.entry}: expected the project-relative .js file that starts the app, e.g. dist/server.js`);
-    return file;
-  },
-  fallback: ({ facts }) => {
-    if (facts.language === 'go') return facts.mainPackages.length > 1 ? undefined : { value: facts.mainPackages[0]?.value ?? null };
-    // null: run the start command detection found.
-    return facts.start ? { value: null } : undefined;
-  },
-  prompt: ({ facts, prompter }) =>
-    facts.language === 'go'
-      ? prompter.select(
-          'Several main packages: which one goes in the image?',
-          facts.mainPackages.map((main) => ({ value: main.value, label: main.value, hint: describeEvidence(main.evidence) })),
-        )
-      : prompter.text('No start script, main or server.js says how the app starts. Which file does node run?', {
-          initial: 'dist/server.js',
-          validate: (value) => (NODE_ENTRY.test(value.trim().replace(/^\.\//, '')) ? undefined : 'a relative .js file, e.g. dist/server.js'),
-        }).then((value) => value.trim().replace(/^\.\//, '')),
-};
-
-const VERSION_RULES = {
-  go: { pattern: /^1\.\d+$/, example: 'a Go release such as 1.23', from: 'go.mod' },
-  node: { pattern: /^\d{2}$/, example: 'a Node major such as 24', from: '.nvmrc, .node-version, engines or volta' },
+  asks: ({ facts }) => supportFor(facts).entry.asks(facts),
+  fromFlag: ({ facts, flags }) => (flags.entry === undefined ? undefined : supportFor(facts).entry.fromFlag(facts, flags.entry)),
+  fallback: ({ facts }) => supportFor(facts).entry.fallback(facts),
+  prompt: ({ facts, prompter }) => supportFor(facts).entry.prompt(facts, prompter),
 };
 
 const runtimeVersionStep: Step<'runtimeVersion'> = {
@@ -76,19 +47,21 @@ const runtimeVersionStep: Step<'runtimeVersion'> = {
   asks: ({ facts }) => facts.runtimeVersion.evidence === null,
   fromFlag: ({ facts, flags }) => {
     if (flags.runtimeVersion === undefined) return undefined;
-    const [major, minor] = flags.runtimeVersion.split('.');
-    const version = facts.language === 'go' ? `${major}.${minor}` : major!;
-    if (!VERSION_RULES[facts.language].pattern.test(version)) {
-      throw usageError(`--runtime-version ${flags.runtimeVersion}: expected ${VERSION_RULES[facts.language].example}`);
-    }
+    const rule = supportFor(facts).runtimeVersion;
+    const version = rule.normalize(flags.runtimeVersion);
+    if (version === null) throw usageError(`--runtime-version ${flags.runtimeVersion}: expected ${rule.example}`);
     return version;
   },
   fallback: ({ facts }) => ({ value: facts.runtimeVersion.value }),
-  prompt: ({ facts, prompter }, initial) =>
-    prompter.text(`No ${VERSION_RULES[facts.language].from} names a version. Which one builds and runs it?`, {
-      initial: initial!.value,
-      validate: (value) => (VERSION_RULES[facts.language].pattern.test(value.trim()) ? undefined : VERSION_RULES[facts.language].example),
-    }).then((value) => value.trim()),
+  prompt: ({ facts, prompter }, initial) => {
+    const rule = supportFor(facts).runtimeVersion;
+    return prompter
+      .text(`No ${rule.source} names a version. Which one builds and runs it?`, {
+        initial: initial!.value,
+        validate: (value) => (rule.normalize(value.trim()) === null ? rule.example : undefined),
+      })
+      .then((value) => rule.normalize(value.trim())!);
+  },
 };
 
 const baseStep: Step<'base'> = {
@@ -127,16 +100,9 @@ const debugStep: Step<'debug'> = {
 const portStep: Step<'port'> = {
   key: 'port',
   flag: '--port',
-  // Go: a port written in the source is used, a server without one is asked, a CLI gets none.
-  // Node: a port in the start script is used, otherwise the usual 3000 is offered.
-  asks: ({ facts }) =>
-    facts.language === 'go'
-      ? facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value
-      : facts.port.evidence === null,
+  asks: ({ facts }) => supportFor(facts).port.asks(facts),
   fromFlag: ({ flags }) => (flags.port === undefined ? undefined : flags.port === 'none' ? null : flags.port),
-  fallback: ({ facts }) => ({
-    value: facts.language === 'go' ? (facts.ports[0]?.value ?? (facts.servesNetwork.value ? 8080 : null)) : facts.port.value,
-  }),
+  fallback: ({ facts }) => ({ value: supportFor(facts).port.fallback(facts) }),
   prompt: ({ prompter }, initial) =>
     prompter.text('Which port does the app listen on? (none for a program that does not listen)', {
       initial: String(initial?.value ?? 'none'),
@@ -155,7 +121,8 @@ async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepCont
   if (ctx.interactive) return step.prompt(ctx, fallback);
   if (ctx.flags.yes && fallback) return fallback.value;
   const why = ctx.flags.yes ? 'detection cannot decide it' : 'not interactive (no TTY); pass it, or --yes to accept defaults';
-  const candidates = step.key === 'entry' && ctx.facts.language === 'go' ? ` (main packages: ${ctx.facts.mainPackages.map((main) => main.value).join(', ')})` : '';
+  const choices = step.key === 'entry' ? supportFor(ctx.facts).entry.candidates(ctx.facts) : null;
+  const candidates = choices ? ` (${choices})` : '';
   throw usageError(`missing ${step.flag}: ${why}${candidates}`);
 }
 
@@ -178,6 +145,6 @@ export function equivalentCommand(dir: string, answers: Answers, facts: Facts): 
   if (dir !== '.') parts.push(shellWord(dir));
   parts.push('--yes', `--base ${answers.base}`, `--debug ${answers.debug}`, `--port ${answers.port ?? 'none'}`);
   if (facts.runtimeVersion.evidence === null) parts.push(`--runtime-version ${answers.runtimeVersion}`);
-  if (answers.entry && (facts.language !== 'go' || facts.mainPackages.length > 1)) parts.push(`--entry ${answers.entry}`);
+  if (answers.entry && supportFor(facts).entry.inCommand(facts, answers.entry)) parts.push(`--entry ${shellWord(answers.entry)}`);
   return parts.join(' ');
 }

@@ -1,10 +1,10 @@
 import { projectError, usageError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
-import { detectGo, type GoFacts } from './go.js';
-import { detectNode, type NodeFacts } from './node.js';
+import { LANGUAGE_SUPPORT, SUPPORTED_LANGUAGES, isSupported, supportFor, type Facts } from '../languages/index.js';
 import type { Language } from './types.js';
 
-export type Facts = GoFacts | NodeFacts;
+export type { Facts } from '../languages/index.js';
+export { SUPPORTED_LANGUAGES } from '../languages/index.js';
 
 /** Root files that identify each language's projects, in the order they are reported. */
 const MARKERS: Record<Language, string[]> = {
@@ -15,12 +15,8 @@ const MARKERS: Record<Language, string[]> = {
   java: ['pom.xml', 'build.gradle', 'build.gradle.kts'],
 };
 
-const DETECTORS: Partial<Record<Language, (project: ProjectFiles) => Facts>> = {
-  go: detectGo,
-  node: detectNode,
-};
-
-export const SUPPORTED_LANGUAGES = Object.keys(DETECTORS) as Language[];
+const detect = (project: ProjectFiles, language: Language): Facts | null =>
+  isSupported(language) ? LANGUAGE_SUPPORT[language].detect(project) : null;
 
 export interface Detection {
   facts: Facts;
@@ -35,12 +31,11 @@ const markersOf = (project: ProjectFiles, language: Language) => MARKERS[languag
  */
 export function detectProject(project: ProjectFiles, forced?: Language): Detection {
   if (forced) {
-    const detector = DETECTORS[forced];
-    if (!detector) throw projectError(`--lang ${forced}: not supported yet (supported: ${SUPPORTED_LANGUAGES.join(', ')})`);
+    if (!isSupported(forced)) throw projectError(`--lang ${forced}: not supported yet (supported: ${SUPPORTED_LANGUAGES.join(', ')})`);
     if (markersOf(project, forced).length === 0) {
       throw projectError(`--lang ${forced}: no ${MARKERS[forced].join(' or ')} in ${project.root}`);
     }
-    return { facts: detector(project), warnings: [] };
+    return { facts: detect(project, forced)!, warnings: [] };
   }
 
   const present = (Object.keys(MARKERS) as Language[])
@@ -50,16 +45,16 @@ export function detectProject(project: ProjectFiles, forced?: Language): Detecti
     const expected = Object.values(MARKERS).flat().join(', ');
     throw projectError(`${project.root}: no project found (looked for ${expected})`);
   }
-  const supported = present.filter(({ language }) => DETECTORS[language]);
+  const supported = present.filter(({ language }) => isSupported(language));
   if (supported.length === 0) {
     const { language, markers } = present[0]!;
     throw projectError(
       `${project.root}: a ${language} project (${markers[0]}), which stagecraft does not support yet (supported: ${SUPPORTED_LANGUAGES.join(', ')})`,
     );
   }
-  // A package.json that starts nothing (front-end assets, tooling) does not make a Node app.
-  const detected = supported.map(({ language, markers }) => ({ language, markers, facts: DETECTORS[language]!(project) }));
-  const apps = detected.length > 1 ? detected.filter(({ facts }) => facts.language !== 'node' || facts.start !== null || facts.framework.value !== null) : detected;
+  const detected = supported.map(({ language, markers }) => ({ language, markers, facts: detect(project, language)! }));
+  // With several manifests, one that builds no app of its own (a package.json for assets) steps aside.
+  const apps = detected.length > 1 ? detected.filter(({ facts }) => supportFor(facts).isApp(facts)) : detected;
   if (apps.length !== 1) {
     const found = detected.map(({ language, markers }) => `${language} (${markers[0]})`).join(', ');
     throw usageError(`several projects in one folder: ${found}; pass --lang to choose one`);

@@ -1,16 +1,12 @@
 import path from 'node:path';
 import semver from 'semver';
 import type { GoFacts } from '../detect/go.js';
+import type { Planned } from '../languages/types.js';
 import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
 import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, RUNTIME_PACKAGES, TRIXIE, checkShellDebug, distroless, type DebianRelease } from './images.js';
 import type { Answers } from './options.js';
 import { GoPlanSchema, type GoPlan } from './schema.js';
-
-export interface Planned<P> {
-  plan: P;
-  warnings: string[];
-}
 
 /** golang images have Debian trixie variants from Go 1.24 on; older releases only bookworm. */
 const debianForGo = (goVersion: string): DebianRelease =>

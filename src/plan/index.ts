@@ -1,15 +1,9 @@
-import type { Facts } from '../detect/index.js';
-import { planGo, type Planned } from './go.js';
-import { planNode } from './node.js';
+import { supportFor, type Facts } from '../languages/index.js';
+import type { Planned } from '../languages/types.js';
 import type { Answers } from './options.js';
 import type { Plan } from './schema.js';
 
 /** Turns facts and answers into the validated plan for the project's language. */
 export function buildPlan(facts: Facts, answers: Answers, generatorVersion: string): Planned<Plan> {
-  switch (facts.language) {
-    case 'go':
-      return planGo(facts, answers, generatorVersion);
-    case 'node':
-      return planNode(facts, answers, generatorVersion);
-  }
+  return supportFor(facts).plan(facts, answers, generatorVersion);
 }

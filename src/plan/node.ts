@@ -2,7 +2,7 @@ import type { NodeFacts, PackageManager } from '../detect/node.js';
 import { MAINTAINED_NODE_MAJORS } from '../detect/node.js';
 import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
-import type { Planned } from './go.js';
+import type { Planned } from '../languages/types.js';
 import { BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShellDebug, distroless } from './images.js';
 import type { Answers } from './options.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';

@@ -43,7 +43,11 @@ export interface BuildResult {
  */
 export async function buildImage(
   engine: Engine,
-  options: { context: string; dockerfile?: string; tag: string; target?: string; network: 'none' | 'host'; images: string[]; shimApk?: boolean },
+  options: {
+    context: string; dockerfile?: string; tag: string; target?: string; network: 'none' | 'host'; images: string[]; shimApk?: boolean;
+    /** Ignore BuildKit's layer cache (a cold build) without pruning what other builds use. */
+    noCache?: boolean;
+  },
 ): Promise<BuildResult> {
   if (engine.source === 'stand-ins') {
     // Only the images this target needs: a stand-in missing for another stage must not block it.
@@ -57,10 +61,27 @@ export async function buildImage(
   }
   const args = ['build', '--progress=plain', '--network', options.network, '-t', options.tag];
   if (options.target) args.push('--target', options.target);
+  if (options.noCache) args.push('--no-cache');
   if (options.dockerfile) args.push('-f', path.join(options.context, options.dockerfile));
   const started = performance.now();
   const result = await execa('docker', [...args, options.context], { reject: false, all: true });
   return { ok: result.exitCode === 0, seconds: (performance.now() - started) / 1000, log: result.all ?? '' };
+}
+
+/**
+ * The base images a target needs, read from the Dockerfile's FROM lines: every stage's image but
+ * scratch and earlier stages, leaving out the `debug` stage's own image unless that is the target
+ * (a stand-in missing for the debug variant must not block production).
+ */
+export function imagesFor(dockerfile: string, target: 'production' | 'debug'): string[] {
+  const stages = new Set<string>();
+  const images = new Set<string>();
+  for (const match of dockerfile.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?\s*$/gim)) {
+    const [, image, stage] = match as unknown as [string, string, string | undefined];
+    if (image !== 'scratch' && !stages.has(image) && (stage !== 'debug' || target === 'debug')) images.add(image);
+    if (stage) stages.add(stage);
+  }
+  return [...images];
 }
 
 export async function imageSize(reference: string): Promise<number | null> {

@@ -1,0 +1,25 @@
+import type { GoFacts } from '../detect/go.js';
+import type { NodeFacts } from '../detect/node.js';
+import type { Plan } from '../plan/schema.js';
+import { goSupport } from './go.js';
+import { nodeSupport } from './node.js';
+import type { LanguageSupport } from './types.js';
+
+/** Facts of every supported language; `language` tells them apart. */
+export type Facts = GoFacts | NodeFacts;
+export type SupportedLanguage = Facts['language'];
+
+type Registry = { [L in SupportedLanguage]: LanguageSupport<Extract<Facts, { language: L }>, Extract<Plan, { language: L }>> };
+
+/** One entry per supported language, in the order `--help` and errors list them. */
+export const LANGUAGE_SUPPORT: Registry = {
+  go: goSupport,
+  node: nodeSupport,
+};
+
+export const SUPPORTED_LANGUAGES = Object.keys(LANGUAGE_SUPPORT) as SupportedLanguage[];
+
+export const isSupported = (language: string): language is SupportedLanguage => language in LANGUAGE_SUPPORT;
+
+/** The support module for these facts' language, typed for code that handles every language alike. */
+export const supportFor = (facts: Facts) => LANGUAGE_SUPPORT[facts.language] as unknown as LanguageSupport<Facts, Plan>;

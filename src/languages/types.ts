@@ -1,0 +1,59 @@
+import type { Prompter } from '../answers/prompter.js';
+import type { Fact, Language } from '../detect/types.js';
+import type { Answers } from '../plan/options.js';
+import type { ProjectFiles } from '../project.js';
+
+/** A plan and the warnings the user sees beside it. */
+export interface Planned<P> {
+  plan: P;
+  warnings: string[];
+}
+
+/** What every language's facts have in common. */
+export interface CommonFacts {
+  language: Language;
+  /** The language version the image builds and runs with; evidence null means a default. */
+  runtimeVersion: Fact<string>;
+}
+
+/**
+ * Everything stagecraft knows about one language, in one place: how to detect it, the rules of
+ * its answers (entry, version, port) and how to plan its image. The CLI's steps stay generic.
+ */
+export interface LanguageSupport<F extends CommonFacts, P> {
+  language: F['language'];
+  detect(project: ProjectFiles): F;
+  /**
+   * Whether the detected project is an app of its own. False for a manifest that only serves
+   * another language's app (a package.json for front-end assets), used when several languages share a folder.
+   */
+  isApp(facts: F): boolean;
+  runtimeVersion: {
+    /** What a valid version looks like, said in the error and the prompt: "a Go release such as 1.23". */
+    example: string;
+    /** Where detection looks for it, said when it found nothing: "go.mod". */
+    source: string;
+    /** Normalizes a --runtime-version value ("1.23.4" -> "1.23"); null when it is not valid. */
+    normalize(raw: string): string | null;
+  };
+  entry: {
+    /** True when detection could not decide what the image runs. */
+    asks(facts: F): boolean;
+    /** Validates --entry against the project; throws a usage error naming the choices. */
+    fromFlag(facts: F, raw: string): string;
+    /** The detected entry (null: the detected start command stands); undefined when unknown. */
+    fallback(facts: F): { value: string | null } | undefined;
+    prompt(facts: F, prompter: Prompter): Promise<string>;
+    /** What to choose from, said when --entry is missing in a non-interactive run: "main packages: ./cmd/a, ./cmd/b". */
+    candidates(facts: F): string | null;
+    /** Whether the one-line equivalent command must repeat --entry for this answer. */
+    inCommand(facts: F, entry: string): boolean;
+  };
+  port: {
+    /** True when the project does not say its port (or whether it listens at all). */
+    asks(facts: F): boolean;
+    /** The detected port or the language's usual one; null for a program that does not listen. */
+    fallback(facts: F): number | null;
+  };
+  plan(facts: F, answers: Answers, generatorVersion: string): Planned<P>;
+}
