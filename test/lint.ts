@@ -39,6 +39,9 @@ function rootImage(stage: Stage, stages: Stage[]): string {
 
 const argsOf = (instruction: Instruction) => instruction.getArgumentsContent() ?? '';
 
+/** Names that carry credentials: ARG and ENV values stay in the image's history and config for anyone to read. */
+const SECRET_NAME = /TOKEN|SECRET|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH/i;
+
 export function lintDockerfile(content: string): string[] {
   const problems = validate(content).map(
     (diagnostic) => `line ${diagnostic.range.start.line + 1}: ${diagnostic.message}`,
@@ -50,6 +53,14 @@ export function lintDockerfile(content: string): string[] {
     const tag = /:([^/]+)$/.exec(stage.image)?.[1];
     if (!tag) problems.push(`FROM ${stage.image}: no tag (pin one)`);
     else if (tag === 'latest') problems.push(`FROM ${stage.image}: latest is not a pinned tag`);
+  }
+  for (const instruction of stages.flatMap((stage) => stage.instructions)) {
+    const keyword = instruction.getKeyword();
+    if (keyword !== 'ARG' && keyword !== 'ENV') continue;
+    const names = argsOf(instruction).split(/\s+/).map((word) => word.split('=')[0]!);
+    for (const name of names.filter((candidate) => SECRET_NAME.test(candidate))) {
+      problems.push(`${keyword} ${name}: looks like a secret; ARG and ENV values are readable in the image (use RUN --mount=type=secret)`);
+    }
   }
   const final = stages.at(-1);
   if (!final) return [...problems, 'no FROM at all'];

@@ -71,6 +71,8 @@ describe('the lint gate catches what it is for', () => {
     ['debug as the last stage', (file: string) => `${file}\nFROM runtime AS debug\nUSER 1\nENTRYPOINT ["/x"]\n`, /last stage .* is "debug"/],
     ['a toolchain base', (file: string) => file.replace(/FROM runtime AS production/, 'FROM golang:1.23-bookworm AS production'), /based on a toolchain image/],
     ['a copied toolchain', (file: string) => file.replace(/LABEL/, 'COPY --from=build /usr/local/go /usr/local/go\nLABEL'), /copies a toolchain/],
+    ['a secret in ENV', (file: string) => file.replace(/LABEL/, 'ENV NPM_TOKEN=abc\nLABEL'), /ENV NPM_TOKEN: looks like a secret/],
+    ['a secret build argument', (file: string) => file.replace(/LABEL/, 'ARG github_token\nLABEL'), /ARG github_token: looks like a secret/],
     ['an unknown instruction', (file: string) => file.replace(/LABEL/, 'FROBNICATE x\nLABEL'), /line \d+: /],
   ])('%s', (_name, breakIt, problem) => {
     const broken = breakIt(good);
