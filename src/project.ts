@@ -43,6 +43,17 @@ export class ProjectFiles {
     }
   }
 
+  /** Whether anything (a file, folder or link) is at this project-relative path: a manifest's name is taken. */
+  exists(rel: string): boolean {
+    try {
+      lstatSync(path.join(this.root, rel));
+      return true;
+    } catch {
+      // Missing or unreadable parent: nothing there we could use.
+      return false;
+    }
+  }
+
   /** Whether a folder exists at this project-relative path. */
   hasDir(rel: string): boolean {
     try {
@@ -64,6 +75,7 @@ export class ProjectFiles {
     } catch (error) {
       throw unreadable(error);
     }
+    if (stats.isSymbolicLink()) throw projectError(`${rel}: a symbolic link; stagecraft reads only regular files inside the project`);
     if (!stats.isFile()) throw projectError(`${rel}: not a regular file`);
     if (stats.size > MAX_TEXT_BYTES) throw projectError(`${rel}: too large to be a manifest (${stats.size} bytes)`);
     let buffer: Buffer;
@@ -73,7 +85,8 @@ export class ProjectFiles {
       throw unreadable(error);
     }
     if (buffer.includes(0)) throw projectError(`${rel}: not a text file`);
-    return buffer.toString('utf8');
+    // Editors on Windows may start a file with a byte order mark; parsers would choke on it.
+    return buffer.toString('utf8').replace(/^\uFEFF/, '');
   }
 
   /**

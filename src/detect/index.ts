@@ -23,7 +23,7 @@ export interface Detection {
   warnings: string[];
 }
 
-const markersOf = (project: ProjectFiles, language: Language) => MARKERS[language].filter((file) => project.hasFile(file));
+const markersOf = (project: ProjectFiles, language: Language) => MARKERS[language].filter((file) => project.exists(file));
 
 /**
  * Decides which language the folder holds and runs that language's detector.

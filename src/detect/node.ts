@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
+import { z } from 'zod';
 import { projectError } from '../errors.js';
 import { ProjectFiles } from '../project.js';
+import { checkManifestShape, parseJsonManifest } from './manifest.js';
 import { fact, lineAt, type Evidence, type Fact } from './types.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
@@ -98,34 +100,31 @@ function workspaceIncludes(yaml: string, memberPath: string): boolean {
   });
 }
 
-interface PackageJson {
-  name?: unknown;
-  main?: unknown;
-  scripts?: Record<string, unknown>;
-  dependencies?: Record<string, unknown>;
-  devDependencies?: Record<string, unknown>;
-  engines?: { node?: unknown };
-  volta?: { node?: unknown };
-  packageManager?: unknown;
-  workspaces?: unknown;
-}
+/** The package.json fields detection reads, with the types npm itself expects. */
+const StringMap = z.record(z.string(), z.string());
+const PackageJsonSchema = z.looseObject({
+  name: z.string().optional(),
+  main: z.string().optional(),
+  scripts: StringMap.optional(),
+  dependencies: StringMap.optional(),
+  devDependencies: StringMap.optional(),
+  engines: z.looseObject({ node: z.string().optional() }).optional(),
+  volta: z.looseObject({ node: z.string().optional() }).optional(),
+  packageManager: z.string().optional(),
+  workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
+});
+type PackageJson = z.infer<typeof PackageJsonSchema>;
 
 const DEFAULT_PORT = 3000;
 
 /** package.json parsed, with its text kept for the line numbers of evidence. */
 function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: string } {
   const text = project.readText('package.json');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw projectError(`package.json: not valid JSON (${(error as Error).message.split('\n')[0]})`);
-  }
+  const parsed = parseJsonManifest(text, 'package.json');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw projectError('package.json: not a JSON object');
-  return { pkg: parsed as PackageJson, text };
+  return { pkg: checkManifestShape(PackageJsonSchema, parsed, 'package.json'), text };
 }
 
-const asString = (value: unknown) => (typeof value === 'string' ? value : null);
 const lineOfText = (text: string, needle: string) => {
   const index = text.indexOf(needle);
   return index === -1 ? undefined : lineAt(text, index);
@@ -151,13 +150,13 @@ function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: 
     if (!major) throw projectError(`${file}: "${spec}" is not a Node version`);
     return fact(major, { file });
   }
-  const engines = asString(pkg.engines?.node);
+  const engines = pkg.engines?.node ?? null;
   if (engines) {
     const major = nodeMajorFor(engines);
     if (!major) throw projectError(`package.json: engines.node "${engines}" is not a semver range`);
     return fact(major, { file: 'package.json', line: lineOfText(pkgText, '"engines"') });
   }
-  const volta = asString(pkg.volta?.node);
+  const volta = pkg.volta?.node ?? null;
   if (volta) {
     const major = nodeMajorFor(volta);
     if (major) return fact(major, { file: 'package.json', line: lineOfText(pkgText, '"volta"') });
@@ -166,7 +165,7 @@ function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: 
 }
 
 function detectPackageManager(project: ProjectFiles, pkg: PackageJson): Pick<NodeFacts, 'packageManager' | 'packageManagerVersion' | 'lockfile'> {
-  const declared = asString(pkg.packageManager);
+  const declared = pkg.packageManager ?? null;
   const declaredMatch = declared ? /^(npm|yarn|pnpm|bun)@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)(\+[0-9A-Za-z.]+)?$/.exec(declared) : null;
   if (declared && !declaredMatch) throw projectError(`package.json: packageManager "${declared}" is not name@version`);
   const present = LOCKFILES.filter(({ file }) => project.hasFile(file));
@@ -281,7 +280,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
     const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');
     if (workspaceIncludes(globs, memberPath)) {
-      const packageName = asString(pkg.name);
+      const packageName = pkg.name ?? null;
       if (!packageName || !PACKAGE_NAME.test(packageName)) {
         throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
       }
@@ -289,7 +288,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
       managerSource = { files: rootFiles, prefix, ...readPackageJson(rootFiles) };
     }
   }
-  const scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+  const scripts = pkg.scripts ?? {};
   const dependencies = Object.keys(pkg.dependencies ?? {});
   const devDependencies = Object.keys(pkg.devDependencies ?? {});
   const all = new Set([...dependencies, ...devDependencies]);
@@ -322,7 +321,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     const command = startCommandFrom(startScript);
     if (command) start = fact(command, pkgEvidence('"start"'));
   }
-  const main = asString(pkg.main);
+  const main = pkg.main ?? null;
   if (!start && main && project.hasFile(main)) start = fact(['node', main], pkgEvidence('"main"'));
   if (!start && main && outDir) start = fact(['node', main], pkgEvidence('"main"'));
   for (const file of ['server.js', 'index.js']) {
@@ -337,7 +336,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     ? fact([...native, 'binding.gyp'], { file: 'binding.gyp' })
     : fact(native, native.length > 0 ? pkgEvidence(`"${native[0]}"`) : null);
 
-  const rawName = asString(pkg.name) ?? '';
+  const rawName = pkg.name ?? '';
   return {
     language: 'node',
     name: fact(rawName, rawName ? pkgEvidence('"name"') : null),

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import { projectError } from '../errors.js';
+import { lineAt } from './types.js';
+
+/** Replaces control and non-ASCII characters so a message about garbage stays one readable line. */
+const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
+
+/** Parses a JSON manifest; a syntax error names the file, line and column. */
+export function parseJsonManifest(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!;
+    const position = /at position (\d+)/.exec(message);
+    const where = position ? `:${lineAt(text, Number(position[1]))}:${Number(position[1]) - text.lastIndexOf('\n', Number(position[1]) - 1)}` : '';
+    // V8 quotes the start of the input ("...is not valid JSON"), which for garbage is unreadable noise.
+    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '');
+    throw projectError(`${file}${where}: not valid JSON (${printable(reason)})`);
+  }
+}
+
+/**
+ * Checks the fields stagecraft reads from a parsed manifest, so a wrong type is a one-line error
+ * naming the field rather than a crash or a silently odd Dockerfile. Unknown fields are left alone.
+ */
+export function checkManifestShape<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const [issue] = result.error.issues;
+  const field = issue!.path.length > 0 ? ` "${issue!.path.join('.')}":` : '';
+  throw projectError(`${file}:${field} ${printable(issue!.message.replace(/^Invalid input: /, ''))}`);
+}
