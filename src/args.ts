@@ -28,7 +28,8 @@ ${DEBUG_MODES.map((mode) => `                                        ${mode.padE
   -v, --version                       the version
 
 Exit codes: 0 done, 1 bad or missing flag, 2 project unreadable or unsupported,
-3 combination refused (the message says why), 4 existing file differs (nothing written), 130 cancelled,
+3 combination refused (the message says why), 4 existing file differs (nothing written),
+73 the files cannot be written (the message says what was), 130 cancelled,
 70 internal error (a bug in stagecraft: run again with --verbose and report it).
 `;
 

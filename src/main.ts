@@ -5,7 +5,7 @@ import { equivalentCommand, resolveAnswers } from './answers/index.js';
 import { clackPrompter, type Prompter } from './answers/prompter.js';
 import { detectProject } from './detect/index.js';
 import { ExitCode, StagecraftError } from './errors.js';
-import { assessChanges, unifiedDiff, writeAtomically, type AssessedChange } from './output/changes.js';
+import { assessChanges, unifiedDiff, writeFilesAtomically, type AssessedChange } from './output/changes.js';
 import { buildPlan } from './plan/index.js';
 import { ProjectFiles } from './project.js';
 import { render } from './render/index.js';
@@ -69,7 +69,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
 
     const toWrite = await decideWrites(changes, { force: flags.force, interactive, prompter: io.prompter });
-    for (const change of toWrite) writeAtomically(change.target, change.content);
+    writeFilesAtomically(toWrite);
     for (const change of changes) {
       const written = toWrite.includes(change);
       note(written || change.status === 'unchanged' ? describeStatus(change) : `kept ${change.path} (yours differs; not overwritten)`);

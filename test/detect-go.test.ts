@@ -23,7 +23,7 @@ describe('go.mod parsing', () => {
 
   it.each([
     ['go one.twenty\nmodule x\n', 'go.mod:1: invalid go version "one.twenty"'],
-    ['module x\nrequire (\n\ta v1\n', 'go.mod:2: "require (" is never closed'],
+    ['module x\nrequire (\n\ta v1.0.0\n', 'go.mod:2: "require (" is never closed'],
     ['go 1.22\n', 'go.mod: no module directive'],
     ['module x\nfrobnicate y\n', 'go.mod:2: unknown directive "frobnicate"'],
     ['module x\nmodule y\n', 'go.mod:2: repeated module directive'],

@@ -1,8 +1,21 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { assessChanges, writeAtomically } from '../src/output/changes.js';
+import { describe, expect, it, vi } from 'vitest';
+import { assessChanges, writeFilesAtomically } from '../src/output/changes.js';
+
+/** The next rename(2) fails with this error: how a test simulates a crash between staging and replacing. */
+const renameFailure = vi.hoisted(() => ({ next: null as Error | null }));
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  const renameSync: typeof actual.renameSync = (from, to) => {
+    const failure = renameFailure.next;
+    renameFailure.next = null;
+    if (failure) throw failure;
+    return actual.renameSync(from, to);
+  };
+  return { ...actual, renameSync };
+});
 
 const scratchDir = () => mkdtempSync(path.join(tmpdir(), 'stagecraft-output-'));
 
@@ -27,25 +40,37 @@ describe('change list', () => {
 });
 
 describe('atomic writes', () => {
-  it('replaces the content and keeps the file mode', () => {
+  const write = (dir: string, name: string, content: string) => ({ path: name, target: path.join(dir, name), content });
+
+  it('replaces the contents and keeps each file\'s mode, leaving no temporary file', () => {
     const dir = scratchDir();
     const target = path.join(dir, 'Dockerfile');
     writeFileSync(target, 'old\n');
     chmodSync(target, 0o600);
-    writeAtomically(target, 'new\n');
+    writeFilesAtomically([write(dir, 'Dockerfile', 'new\n'), write(dir, '.dockerignore', 'x\n')]);
     expect(readFileSync(target, 'utf8')).toBe('new\n');
     expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).sort()).toEqual(['.dockerignore', 'Dockerfile']);
+  });
+
+  it('when a file cannot be staged, nothing is written at all', () => {
+    const dir = scratchDir();
+    writeFileSync(path.join(dir, 'Dockerfile'), 'old\n');
+    // The second target's folder does not exist, so its temporary file cannot be created.
+    const outcome = () => writeFilesAtomically([write(dir, 'Dockerfile', 'new\n'), write(dir, 'missing/.dockerignore', 'x\n')]);
+    expect(outcome).toThrow('cannot write missing/.dockerignore (ENOENT); nothing written');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toEqual(['Dockerfile']);
   });
 
-  it('when the rename fails, the old content is intact and no temporary file is left', () => {
+  it('when the rename fails, the old file is intact and no temporary file is left', () => {
     const dir = scratchDir();
-    // A non-empty folder at the target makes rename(2) fail after the temporary file is written.
-    const target = path.join(dir, 'Dockerfile');
-    mkdirSync(target);
-    writeFileSync(path.join(target, 'keep'), 'precious\n');
-    expect(() => writeAtomically(target, 'new\n')).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
-    expect(readFileSync(path.join(target, 'keep'), 'utf8')).toBe('precious\n');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'precious\n');
+    renameFailure.next = Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+    expect(() => writeFilesAtomically([write(dir, 'Dockerfile', 'new\n'), write(dir, '.dockerignore', 'x\n')])).toThrow(
+      'cannot replace Dockerfile (EIO); nothing written',
+    );
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('precious\n');
     expect(readdirSync(dir)).toEqual(['Dockerfile']);
   });
 });

@@ -23,6 +23,9 @@ const stripComment = (line: string) => {
   return (at === -1 ? line : line.slice(0, at)).trim();
 };
 
+/** Canonical module versions, pseudo-versions and +incompatible included, as go.mod always writes them. */
+const MODULE_VERSION = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
 const unquote = (token: string) => (token.startsWith('"') && token.endsWith('"') ? token.slice(1, -1) : token.replace(/^`|`$/g, ''));
 
 /**
@@ -36,6 +39,11 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
   let toolchain: GoMod['toolchain'] = null;
   const requires: GoModRequire[] = [];
   let block: { directive: string; line: number } | null = null;
+  const addRequire = (lineNo: number, line: string, [pathToken, version]: string[]) => {
+    if (!pathToken || !version) throw fail(lineNo, `malformed require line "${line}"`);
+    if (!MODULE_VERSION.test(version)) throw fail(lineNo, `invalid version "${version}" for ${unquote(pathToken)} (expected e.g. v1.2.3)`);
+    requires.push({ path: unquote(pathToken), version, line: lineNo });
+  };
 
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
@@ -47,11 +55,7 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
         block = null;
         return;
       }
-      if (block.directive === 'require') {
-        const [pathToken, version] = line.split(/\s+/);
-        if (!pathToken || !version) throw fail(lineNo, `malformed require line "${line}"`);
-        requires.push({ path: unquote(pathToken), version, line: lineNo });
-      }
+      if (block.directive === 'require') addRequire(lineNo, line, line.split(/\s+/));
       return;
     }
     const [directive, ...args] = line.split(/\s+/);
@@ -76,8 +80,7 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
         toolchain = { version: args[0]!, line: lineNo };
         break;
       case 'require':
-        if (args.length < 2) throw fail(lineNo, `malformed require line "${line}"`);
-        requires.push({ path: unquote(args[0]!), version: args[1]!, line: lineNo });
+        addRequire(lineNo, line, args);
         break;
     }
   });

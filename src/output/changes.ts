@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ExitCode, StagecraftError } from '../errors.js';
@@ -35,11 +35,17 @@ export function assessChanges(root: string, changes: Change[]): AssessedChange[]
 export const unifiedDiff = (change: AssessedChange) =>
   createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, change.existing ?? '', change.content, '', '', { context: 3 });
 
-/**
- * Replaces the file in one step: the content goes to a temporary file beside it, then a rename
- * swaps it in, so a crash leaves either the old file or the new one, never half of either.
- */
-export function writeAtomically(target: string, content: string): void {
+interface FileWrite {
+  /** The name the user sees (relative to the project). */
+  path: string;
+  target: string;
+  content: string;
+}
+
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
+/** Writes the content to a temporary file beside the target, flushed to disk, with the target's mode. */
+function stageBeside(target: string, content: string): string {
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.stagecraft-${process.pid}.tmp`);
   let mode = 0o644;
   try {
@@ -51,13 +57,41 @@ export function writeAtomically(target: string, content: string): void {
   try {
     writeSync(fd, content);
     fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temporary, target);
   } catch (error) {
+    closeSync(fd);
     unlinkSync(temporary);
     throw error;
+  }
+  closeSync(fd);
+  return temporary;
+}
+
+/**
+ * Replaces the files in two phases: every new content goes to a temporary file beside its target
+ * first, and only when all of them are on disk do renames swap them in. A failure while staging
+ * (a full disk, a read-only folder) changes nothing; a crash at any point leaves each file either
+ * old or new, never half of either.
+ */
+export function writeFilesAtomically(writes: FileWrite[]): void {
+  const staged: { write: FileWrite; temporary: string }[] = [];
+  const discard = () => staged.forEach(({ temporary }) => rmSync(temporary, { force: true }));
+  for (const write of writes) {
+    try {
+      staged.push({ write, temporary: stageBeside(write.target, write.content) });
+    } catch (error) {
+      discard();
+      throw new StagecraftError(`cannot write ${write.path} (${errorCode(error)}); nothing written`, ExitCode.cannotWrite);
+    }
+  }
+  const replaced: string[] = [];
+  for (const [index, { write, temporary }] of staged.entries()) {
+    try {
+      renameSync(temporary, write.target);
+      replaced.push(write.path);
+    } catch (error) {
+      staged.slice(index).forEach((rest) => rmSync(rest.temporary, { force: true }));
+      const done = replaced.length > 0 ? `${replaced.join(' and ')} written, the rest unchanged` : 'nothing written';
+      throw new StagecraftError(`cannot replace ${write.path} (${errorCode(error)}); ${done}`, ExitCode.cannotWrite);
+    }
   }
 }

@@ -8,6 +8,9 @@ import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, RUNTIME_PACKAGES, 
 import type { Answers } from './options.js';
 import { GoPlanSchema, type GoPlan } from './schema.js';
 
+/** The oldest Go release with golang:*-bookworm images; older go directives build with it (Go 1 compatibility). */
+const OLDEST_GO_IMAGE = '1.21';
+
 /** golang images have Debian trixie variants from Go 1.24 on; older releases only bookworm. */
 const debianForGo = (goVersion: string): DebianRelease =>
   semver.gte(semver.coerce(goVersion)!, '1.24.0') ? TRIXIE : BOOKWORM;
@@ -64,7 +67,11 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     warnings.push(`the source listens on :${sourcePort.value} (${describeEvidence(sourcePort.evidence)}) but the port is ${port}; EXPOSE only documents it`);
   }
 
-  const debian = debianForGo(answers.runtimeVersion);
+  const goVersion = semver.lt(semver.coerce(answers.runtimeVersion)!, `${OLDEST_GO_IMAGE}.0`) ? OLDEST_GO_IMAGE : answers.runtimeVersion;
+  if (goVersion !== answers.runtimeVersion) {
+    warnings.push(`Go ${answers.runtimeVersion} has no golang:*-bookworm image; building with Go ${goVersion}, which compiles older modules unchanged (Go 1 compatibility)`);
+  }
+  const debian = debianForGo(goVersion);
   const name = binaryNameFor(entry, facts.module.value);
   const binaryPath = `/usr/local/bin/${name}`;
   const family = base === 'slim' ? 'debian' : base;
@@ -93,9 +100,9 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     portEnv: port !== null && facts.readsPortEnv.value,
     user: NONROOT_USER,
     module: facts.module.value,
-    goVersion: answers.runtimeVersion,
+    goVersion,
     build: {
-      image: buildOnAlpine ? `golang:${answers.runtimeVersion}-alpine` : `golang:${answers.runtimeVersion}-${debian.codename}`,
+      image: buildOnAlpine ? `golang:${goVersion}-alpine` : `golang:${goVersion}-${debian.codename}`,
       crossCompile: !cgo,
       packages: buildOnAlpine ? ['gcc', 'musl-dev'] : [],
       moduleFiles: facts.goSum.value ? ['go.mod', 'go.sum'] : ['go.mod'],
