@@ -22,12 +22,16 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** Control characters and line separators, escaped: a value quoted from a project must not split the one line. */
+const oneLine = (message: string) =>
+  message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => (char === '\n' ? '\\n' : char === '\r' ? '\\r' : char === '\t' ? '\\t' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));
+
 export class StagecraftError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCodeValue,
   ) {
-    super(message);
+    super(oneLine(message));
     this.name = 'StagecraftError';
   }
 }

@@ -47,16 +47,17 @@ const noPrompts: Prompter = {
   confirm: () => Promise.reject(new Error('no prompts in the matrix')),
 };
 
-/** Renders one cell in-process, exactly as `--yes --base B --debug D` does; throws its refusal. */
-export async function renderCell(cell: Cell): Promise<Change[]> {
-  const flags = FlagsSchema.parse({
-    dir: path.join(fixture(cell.fixture), cell.member ?? ''), base: cell.base, debug: cell.debug, ...cell.flags,
-    yes: true, force: false, dryRun: false, stdout: false, json: false, verbose: false,
-  });
+/** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
+export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode; entry?: string }): Promise<Change[]> {
+  const flags = FlagsSchema.parse({ dir, ...options, yes: true, force: false, dryRun: false, stdout: false, json: false, verbose: false });
   const { facts } = detectProject(new ProjectFiles(flags.dir));
   const answers = await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts });
   return render(buildPlan(facts, answers, '0.0.0-snapshot').plan);
 }
+
+/** Renders one cell in-process, exactly as `--yes --base B --debug D` does; throws its refusal. */
+export const renderCell = (cell: Cell): Promise<Change[]> =>
+  renderFolder(path.join(fixture(cell.fixture), cell.member ?? ''), { base: cell.base, debug: cell.debug, ...cell.flags });
 
 /** `fixture/base.debug`: how tests and the e2e table name a cell. */
 export const cellName = (cell: Cell) => `${cell.fixture}/${cell.base}.${cell.debug}`;

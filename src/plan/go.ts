@@ -6,7 +6,7 @@ import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
 import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, RUNTIME_PACKAGES, TRIXIE, checkShellDebug, distroless, type DebianRelease } from './images.js';
 import type { Answers } from './options.js';
-import { GoPlanSchema, type GoPlan } from './schema.js';
+import { GoPlanSchema, validatePlan, type GoPlan } from './schema.js';
 
 /** The oldest Go release with golang:*-bookworm images; older go directives build with it (Go 1 compatibility). */
 const OLDEST_GO_IMAGE = '1.21';
@@ -90,7 +90,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     // scratch has no debug variant; distroless static's is the same minimal files plus busybox.
     : { from: distroless(cgo ? 'base' : 'static', debian, 'debug-nonroot'), family: 'distroless', packages: [] };
 
-  const plan = GoPlanSchema.parse({
+  const plan = validatePlan(GoPlanSchema, {
     language: 'go',
     generator: { version: generatorVersion },
     base,

@@ -5,7 +5,7 @@ import { refusal, usageError } from '../errors.js';
 import type { Planned } from '../languages/types.js';
 import { BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShellDebug, distroless } from './images.js';
 import type { Answers } from './options.js';
-import { NodePlanSchema, type NodePlan } from './schema.js';
+import { NodePlanSchema, validatePlan, type NodePlan } from './schema.js';
 
 /** The `node` user every official Node image has. */
 const NODE_USER = { uid: 1000, gid: 1000, name: 'node', home: '/home/node' };
@@ -187,7 +187,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   if (framework === 'nuxt') env.push({ name: 'HOST', value: '0.0.0.0' });
 
   const needsOsSetup = family === 'debian' || family === 'alpine';
-  const plan = NodePlanSchema.parse({
+  const plan = validatePlan(NodePlanSchema, {
     language: 'node',
     generator: { version: generatorVersion },
     base,

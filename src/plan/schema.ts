@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectError } from '../errors.js';
 import { BASES, DEBUG_MODES, PortSchema } from './options.js';
 
 /*
@@ -157,3 +158,18 @@ export const PlanSchema = z.discriminatedUnion('language', [GoPlanSchema, NodePl
 export type Plan = z.infer<typeof PlanSchema>;
 export type GoPlan = z.infer<typeof GoPlanSchema>;
 export type NodePlan = z.infer<typeof NodePlanSchema>;
+
+/** Characters a one-line message may show as they are; the rest is escaped, so the message stays one line. */
+const shown = (value: unknown) => JSON.stringify(value)?.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) ?? String(value);
+
+/**
+ * Validates a language's plan. A value from the project that does not fit (a folder name with a
+ * quote, a start command with a newline) is the project's problem, said in one line, never a crash.
+ */
+export function validatePlan<S extends z.ZodType>(schema: S, candidate: z.input<S>): z.output<S> {
+  const result = schema.safeParse(candidate, { reportInput: true });
+  if (result.success) return result.data;
+  const [issue] = result.error.issues;
+  const value = issue!.input === undefined ? '' : ` ${shown(issue!.input)}`.slice(0, 120);
+  throw projectError(`cannot use${value} (${issue!.path.join('.') || 'plan'}) in a Dockerfile safely: ${issue!.message}`);
+}

@@ -1,0 +1,138 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DockerfileParser } from 'dockerfile-ast';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { StagecraftError } from '../src/errors.js';
+import type { Base, DebugMode } from '../src/plan/options.js';
+import { fixture } from './helpers.js';
+import { lintDockerfile } from './lint.js';
+import { renderFolder } from './matrix.js';
+
+/*
+ * Values copied from a project into the Dockerfile (start commands, script and package names,
+ * module paths, folder names, versions) are fed random hostile strings: newlines, quotes, `\`,
+ * `$`, `&&`, template braces. Each run must end either in a one-line StagecraftError or in a
+ * Dockerfile that still parses to exactly the instructions the benign value gives, passes the
+ * lint gate, and whose exec-form arrays are valid JSON.
+ */
+
+/** Pieces that break shells, JSON, Dockerfile lines and Handlebars, mixed with ordinary text. */
+const DANGEROUS = ['\n', '\r\n', '\r', '\\', '\\\n', '"', "'", '`', '$', '${X}', '$(id)', '&&', ';', '|', '#', ' ', '\t', '{{', '}}', '[', ']', ',', '=', '/', '..', '*', '\u2028', '\u00e9'];
+const ORDINARY = ['node', 'server.js', 'dist/', 'npm', 'run', 'main', 'app', '1', '22', '.', '-', '@', 'example.com/', 'v2'];
+const hostileString = fc
+  .array(fc.oneof(fc.constantFrom(...DANGEROUS), fc.constantFrom(...ORDINARY), fc.string({ minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 10 })
+  .map((parts) => parts.join(''));
+
+/** A project-relative folder name: anything a file system allows in one path segment. */
+const hostileFolderName = hostileString.filter((name) => !name.includes('/') && !name.includes('\0') && name !== '.' && name !== '..' && Buffer.byteLength(name) < 200);
+
+/** The instruction keywords in order: what an injected newline or quote would change. */
+const instructionsOf = (dockerfile: string) => DockerfileParser.parse(dockerfile).getInstructions().map((instruction) => instruction.getKeyword());
+
+function execFormArrays(dockerfile: string): string[] {
+  return DockerfileParser.parse(dockerfile)
+    .getInstructions()
+    .filter((instruction) => ['ENTRYPOINT', 'CMD'].includes(instruction.getKeyword()))
+    .map((instruction) => instruction.getArgumentsContent() ?? '');
+}
+
+interface Field {
+  name: string;
+  /** The fixture the project starts from. */
+  fixture: string;
+  /** Writes the value into the project folder (a copy of the fixture). */
+  inject: (dir: string, value: string) => void;
+  /** A value that renders normally, for the expected instruction list. */
+  benign: string;
+  values: fc.Arbitrary<string>;
+  base?: Base;
+}
+
+const editJson = (file: string, edit: (json: Record<string, unknown>) => void) => {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  edit(json);
+  writeFileSync(file, JSON.stringify(json, null, 2));
+};
+const editPackageJson = (dir: string, edit: (pkg: Record<string, unknown>) => void) => editJson(path.join(dir, 'package.json'), edit);
+
+const FIELDS: Field[] = [
+  { name: 'package.json name', fixture: 'node-express', benign: 'my-app', values: hostileString, inject: (dir, value) => editPackageJson(dir, (pkg) => { pkg.name = value; }) },
+  { name: 'scripts.start', fixture: 'node-express', benign: 'node server.js', values: hostileString, inject: (dir, value) => editPackageJson(dir, (pkg) => { pkg.scripts = { start: value }; }) },
+  {
+    name: 'scripts.build', fixture: 'node-ts-api', benign: 'tsc -p .', values: hostileString,
+    inject: (dir, value) => editPackageJson(dir, (pkg) => { pkg.scripts = { ...(pkg.scripts as object), build: value }; }),
+  },
+  {
+    name: 'main (no start script)', fixture: 'node-express', benign: 'server.js', values: hostileString,
+    inject: (dir, value) => editPackageJson(dir, (pkg) => { pkg.scripts = {}; pkg.main = value; }),
+  },
+  { name: 'engines.node', fixture: 'node-express', benign: '>=22', values: hostileString, inject: (dir, value) => editPackageJson(dir, (pkg) => { pkg.engines = { node: value }; }), base: 'slim' },
+  { name: 'packageManager', fixture: 'node-express', benign: 'npm@10.9.2', values: hostileString.map((value) => `npm@${value}`), inject: (dir, value) => editPackageJson(dir, (pkg) => { pkg.packageManager = value; }) },
+  { name: '.nvmrc', fixture: 'node-express', benign: '22', values: hostileString, inject: (dir, value) => writeFileSync(path.join(dir, '.nvmrc'), value), base: 'slim' },
+  {
+    name: 'go.mod module path', fixture: 'go-root-main', benign: 'example.com/hello', values: hostileString,
+    inject: (dir, value) => writeFileSync(path.join(dir, 'go.mod'), readFileSync(path.join(dir, 'go.mod'), 'utf8').replace(/^module .*$/m, `module ${value}`)),
+  },
+  {
+    name: 'go.mod quoted module path', fixture: 'go-root-main', benign: 'example.com/hello', values: hostileString,
+    inject: (dir, value) => writeFileSync(path.join(dir, 'go.mod'), readFileSync(path.join(dir, 'go.mod'), 'utf8').replace(/^module .*$/m, `module "${value}"`)),
+  },
+  {
+    name: 'go directive', fixture: 'go-root-main', benign: '1.23', values: hostileString,
+    inject: (dir, value) => writeFileSync(path.join(dir, 'go.mod'), readFileSync(path.join(dir, 'go.mod'), 'utf8').replace(/^go .*$/m, `go ${value}`)),
+  },
+  {
+    name: 'main package folder name', fixture: 'go-root-main', benign: 'api', values: hostileFolderName,
+    inject: (dir, value) => {
+      // The only main package lives in cmd/<value>, so its folder name becomes the binary's name and path.
+      const main = readFileSync(path.join(dir, 'main.go'), 'utf8');
+      rmSync(path.join(dir, 'main.go'));
+      mkdirSync(path.join(dir, 'cmd', value), { recursive: true });
+      writeFileSync(path.join(dir, 'cmd', value, 'main.go'), main);
+    },
+  },
+];
+
+async function renderWith(field: Field, value: string, debug: DebugMode): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-injection-'));
+  try {
+    cpSync(fixture(field.fixture), dir, { recursive: true });
+    field.inject(dir, value);
+    const [dockerfile] = await renderFolder(dir, { base: field.base ?? 'distroless', debug });
+    return dockerfile!.content;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('hostile values copied from a project cannot add instructions or break quoting', () => {
+  it.each(FIELDS.map((field) => [field.name, field] as const))('%s', async (_name, field) => {
+    const expected = instructionsOf(await renderWith(field, field.benign, 'stage'));
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(field.values, async (value) => {
+        let dockerfile: string;
+        try {
+          dockerfile = await renderWith(field, value, 'stage');
+        } catch (error) {
+          // Refusing the value is fine, as one clear line; anything else is a bug.
+          expect(error).toBeInstanceOf(StagecraftError);
+          expect((error as Error).message).not.toMatch(/[\n\r\u2028]/);
+          return;
+        }
+        accepted++;
+        expect(instructionsOf(dockerfile)).toEqual(expected);
+        expect(lintDockerfile(dockerfile)).toEqual([]);
+        for (const array of execFormArrays(dockerfile)) {
+          const parsed: unknown = JSON.parse(array);
+          expect(Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')).toBe(true);
+        }
+      }),
+      { numRuns: 50 },
+    );
+    // The property must have exercised the success path too, or it proves nothing about rendering.
+    if (field.name !== 'go directive' && field.name !== 'packageManager') expect(accepted, 'no hostile value was accepted at all').toBeGreaterThan(0);
+  }, 60_000);
+});
