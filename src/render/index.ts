@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { Plan } from '../plan/schema.js';
 
 /** A file the run wants to produce; nothing touches the disk until the change list is written. */
@@ -10,7 +10,7 @@ export interface Change {
   content: string;
 }
 
-const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
 /** Files each language renders, named by the plan (the ignore file depends on the build context). */
 const outputsOf = (plan: Plan) => [
