@@ -12,6 +12,8 @@ export const ExitCode = {
   refused: 3,
   /** An existing file differs and was not overwritten (no --force, or declined at the prompt). */
   conflict: 4,
+  /** --build: Docker is missing or `docker build` failed; the files were written. */
+  build: 5,
   /** The user cancelled an interactive prompt. */
   cancelled: 130,
   /** A bug in stagecraft, not in the input: the message asks for --verbose. */

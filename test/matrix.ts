@@ -51,7 +51,7 @@ const noPrompts: Prompter = {
 export async function renderCell(cell: Cell): Promise<Change[]> {
   const flags = FlagsSchema.parse({
     dir: path.join(fixture(cell.fixture), cell.member ?? ''), base: cell.base, debug: cell.debug, ...cell.flags,
-    yes: true, force: false, dryRun: false, stdout: false, json: false, verbose: false,
+    yes: true, force: false, dryRun: false, stdout: false, json: false, explain: false, save: false, build: false, verbose: false,
   });
   const { facts } = detectProject(new ProjectFiles(flags.dir));
   const answers = await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts });
