@@ -2,7 +2,7 @@ import * as clack from '@clack/prompts';
 import { answersToRepeat } from './answers/index.js';
 import type { Prompter } from './answers/prompter.js';
 import { buildImage, dockerAnswers, type BuildProgress, type BuildTarget } from './build/index.js';
-import { CONFIG_FILE, renderSavedAnswers } from './config.js';
+import { CONFIG_FILE, renderSavedAnswers, type SavedAnswers } from './config.js';
 import { ExitCode, StagecraftError } from './errors.js';
 import type { Facts } from './languages/index.js';
 import { assessChanges, writeAtomically } from './output/changes.js';
@@ -20,9 +20,17 @@ export interface Finish {
   note: (line: string) => void;
 }
 
-/** Writes stagecraft.json when --save asks or the user says yes; --save is consent to replace it. */
-export async function saveAnswers(root: string, answers: Answers, facts: Facts, finish: Finish): Promise<void> {
-  const [change] = assessChanges(root, [{ path: CONFIG_FILE, content: renderSavedAnswers(answersToRepeat(answers, facts, finish.flags.lang)) }]);
+const sameAnswers = (a: SavedAnswers, b: SavedAnswers) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => b[key as keyof SavedAnswers] === value);
+
+/**
+ * Writes stagecraft.json when --save asks or the user says yes; --save is consent to replace it.
+ * A file that already holds these answers, however it is formatted, is left alone.
+ */
+export async function saveAnswers(root: string, answers: Answers, facts: Facts, saved: SavedAnswers | null, finish: Finish): Promise<void> {
+  const repeated = answersToRepeat(answers, facts, finish.flags.lang);
+  if (saved && sameAnswers(saved, repeated)) return;
+  const [change] = assessChanges(root, [{ path: CONFIG_FILE, content: renderSavedAnswers(repeated) }]);
   if (change!.status === 'unchanged') return;
   if (!finish.flags.save) {
     if (!finish.interactive) return;

@@ -87,7 +87,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       ? `docker build -f ${path.join(flags.dir, 'Dockerfile')} -t ${plan.title} ${path.join(flags.dir, plan.contextPath)}`
       : `docker build -t ${plan.title} ${flags.dir}`;
     const finish = { flags, interactive, prompter: io.prompter, note };
-    await saveAnswers(project.root, answers, detection.facts, finish);
+    await saveAnswers(project.root, answers, detection.facts, saved, finish);
     const dockerfile = changes.find((change) => change.path === 'Dockerfile')!;
     const dockerfileIsOurs = dockerfile.status === 'unchanged' || toWrite.includes(dockerfile);
     await offerBuild({ root: project.root, dir: flags.dir, plan, dockerfile: dockerfile.content, tag: flags.tag ?? plan.title }, dockerfileIsOurs, finish, tell);

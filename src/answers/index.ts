@@ -1,7 +1,7 @@
 import type { SavedAnswers } from '../config.js';
 import { usageError } from '../errors.js';
 import { planOnBase } from '../explain/index.js';
-import { describeSize } from '../explain/images.js';
+import { profileOf } from '../explain/images.js';
 import { supportFor, type Facts } from '../languages/index.js';
 import {
   BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema,
@@ -77,15 +77,20 @@ const baseStep: Step<'base'> = {
   prompt: ({ prompter, facts, answers }, initial) =>
     prompter.select(
       'Final base image?',
-      BASES.map((base) => ({ value: base, label: `${base.padEnd(10)} ${BASE_TRADEOFFS[base]}`, hint: baseSizeHint(facts, answers, base) })),
+      BASES.map((base) => {
+        const size = estimatedSize(facts, answers, base);
+        return { value: base, label: `${base.padEnd(10)} ${size.padEnd(8)} ${BASE_TRADEOFFS[base]}`, hint: size === 'refused' ? 'cannot work for this project' : undefined };
+      }),
       initial?.value,
     ),
 };
 
-/** The production image's estimated size on this base, so bases compare before one is chosen. */
-function baseSizeHint(facts: Facts, answers: Partial<Answers>, base: Base): string {
+/** The production base image's estimated size for this project ("≈75 MB"), so bases compare before one is chosen. */
+function estimatedSize(facts: Facts, answers: Partial<Answers>, base: Base): string {
   const outcome = planOnBase(facts, { debug: 'none', port: null, runtimeVersion: facts.runtimeVersion.value, entry: null, ...answers, base }, base, '0.0.0');
-  return 'refused' in outcome ? 'refused for this project' : describeSize(outcome.plan.runtime.image);
+  if ('refused' in outcome) return 'refused';
+  const profile = profileOf(outcome.plan.runtime.image);
+  return profile ? `≈${profile.sizeMB} MB` : '';
 }
 
 const debugStep: Step<'debug'> = {

@@ -43,7 +43,8 @@ function buildArguments(target: BuildTarget, options: { debug: boolean; dirForUs
   return args;
 }
 
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const humanSize = (bytes: number) =>
+  bytes === 0 ? '0 B' : bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** BuildKit's history line for a step, without its build-arg prefix and marker. */
 const instructionOf = (createdBy: string) =>
@@ -51,6 +52,7 @@ const instructionOf = (createdBy: string) =>
     .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
     .replace(/^\|\d+( \S+=\S*)* /, '')
     .replace(/ # buildkit$/, '')
+    .replace(/^RUN \/bin\/sh -c /, 'RUN ')
     .replace(/^EXPOSE map\[(.*)\]$/, (_all, ports: string) => `EXPOSE ${ports.replace(/:\{\}/g, '')}`)
     .replace(/\s+/g, ' ')
     .trim();
@@ -82,10 +84,10 @@ async function layerTable(tag: string, baseImage: string): Promise<string[]> {
   const baseBytes = (baseLayers ?? []).reduce((sum, layer) => sum + layer.bytes, 0);
   const width = 11;
   const rows = [`  ${'size'.padStart(width)}  step`];
-  if (baseLayers) rows.push(`  ${megabytes(baseBytes).padStart(width)}  FROM ${baseImage} (the base image)`);
+  if (baseLayers) rows.push(`  ${humanSize(baseBytes).padStart(width)}  FROM ${baseImage} (the base image)`);
   for (const layer of own) {
     const text = layer.instruction.length > 100 ? `${layer.instruction.slice(0, 97)}...` : layer.instruction;
-    rows.push(`  ${(layer.bytes === 0 ? '0 B' : megabytes(layer.bytes)).padStart(width)}  ${text}`);
+    rows.push(`  ${humanSize(layer.bytes).padStart(width)}  ${text}`);
   }
   return rows;
 }
@@ -118,7 +120,7 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
   progress.stop(`built ${tag}`);
 
   const inspected = await execa('docker', ['image', 'inspect', '-f', '{{.Size}}', tag], { reject: false });
-  const lines = [`image ${tag}: ${inspected.exitCode === 0 ? megabytes(Number(inspected.stdout.trim())) : 'size unknown'}`];
+  const lines = [`image ${tag}: ${inspected.exitCode === 0 ? humanSize(Number(inspected.stdout.trim())) : 'size unknown'}`];
   lines.push(...(await layerTable(tag, target.plan.runtime.image)));
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyFixture, ROOT } from '../helpers.js';
+
+/*
+ * `npm create stagecraft` for real: the package as npm publishes it, installed into an empty
+ * prefix with the registry switched off, then run through its bins on a fixture.
+ */
+
+interface PackReport {
+  filename: string;
+  files: { path: string }[];
+}
+
+const scratch = (name: string) => mkdtempSync(path.join(tmpdir(), `stagecraft-${name}-`));
+let tarball = '';
+let packed: PackReport;
+let prefix = '';
+
+beforeAll(async () => {
+  const destination = scratch('pack');
+  // prepack builds dist/ first, as `npm publish` would.
+  const { stdout } = await execa('npm', ['pack', '--json', '--pack-destination', destination], { cwd: ROOT });
+  packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as PackReport[])[0]!;
+  tarball = path.join(destination, packed.filename);
+  prefix = scratch('prefix');
+  // --offline: the install must need nothing but the tarball (no dependencies, no downloads).
+  await execa('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball]);
+});
+
+describe('the published package', () => {
+  it('contains only the bundle, the templates and the package files', () => {
+    const files = packed.files.map((file) => file.path).sort();
+    const unexpected = files.filter((file) => !/^(dist\/cli\.js|templates\/.+\.hbs|package\.json|README\.md|LICENSE)$/.test(file));
+    expect(unexpected).toEqual([]);
+    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('templates/go/Dockerfile.hbs');
+    expect(files).toContain('templates/partials/header.hbs');
+  });
+
+  it('has no install scripts and no dependencies to download', () => {
+    const manifest = JSON.parse(readFileSync(path.join(prefix, 'lib', 'node_modules', 'create-stagecraft', 'package.json'), 'utf8'));
+    const installScripts = Object.keys(manifest.scripts ?? {}).filter((name) => /^(pre|post)?install$|^prepare$/.test(name));
+    expect(installScripts).toEqual([]);
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.bin).toEqual({ 'create-stagecraft': 'dist/cli.js', stagecraft: 'dist/cli.js' });
+  });
+
+  it('create-stagecraft, as npm create runs it, writes the files for a fixture without a TTY', async () => {
+    const dir = copyFixture('go-root-main');
+    const run = await execa(path.join(prefix, 'bin', 'create-stagecraft'), ['--yes'], { cwd: dir, stdin: 'ignore', env: { CI: 'true' } });
+    expect(run.stdout).toContain('created Dockerfile');
+    expect(run.stdout).toContain('created .dockerignore');
+    const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    // The same file the snapshot records for these answers, but for the generator's version.
+    const snapshot = readFileSync(path.join(ROOT, 'snapshots/go/go-root-main/distroless.stage.Dockerfile'), 'utf8');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(snapshot.replace('stagecraft 0.0.0-snapshot', `stagecraft ${version}`));
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toBe(
+      readFileSync(path.join(ROOT, 'snapshots/go/go-root-main/.dockerignore'), 'utf8').replace('stagecraft 0.0.0-snapshot', `stagecraft ${version}`),
+    );
+  });
+
+  it('the stagecraft bin runs from the install too', async () => {
+    const run = await execa(path.join(prefix, 'bin', 'stagecraft'), [path.join(ROOT, 'test/fixtures/node-express'), '--yes', '--stdout', '--base', 'alpine']);
+    expect(run.stdout).toContain('FROM node:22-alpine AS production');
+    const version = await execa(path.join(prefix, 'bin', 'stagecraft'), ['--version']);
+    expect(version.stdout).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+});
