@@ -1,4 +1,3 @@
-import path from 'node:path';
 import * as clack from '@clack/prompts';
 import { parseArguments, HELP } from './args.js';
 import { equivalentCommand, resolveAnswers } from './answers/index.js';
@@ -9,6 +8,7 @@ import { assessChanges, unifiedDiff, writeAtomically, type AssessedChange } from
 import { buildPlan } from './plan/index.js';
 import { CONFIG_FILE, readSavedAnswers, withSavedAnswers } from './config.js';
 import { explain } from './explain/index.js';
+import { buildArguments } from './build/index.js';
 import { offerBuild, saveAnswers } from './finish.js';
 import { ProjectFiles } from './project.js';
 import { render } from './render/index.js';
@@ -62,7 +62,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return ExitCode.ok;
     }
     if (flags.explain) {
-      io.stdout.write(explain(detection.facts, answers, plan, changes.find((change) => change.path === 'Dockerfile')!.content, VERSION));
+      io.stdout.write(explain(detection.facts, answers, plan, changes.find((change) => change.path === 'Dockerfile')!.content, { dir: flags.dir, generatorVersion: VERSION }));
       return ExitCode.ok;
     }
     if (flags.stdout) {
@@ -83,9 +83,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const written = toWrite.includes(change);
       note(written || change.status === 'unchanged' ? describeStatus(change) : `kept ${change.path} (yours differs; not overwritten)`);
     }
-    const buildCommand = plan.dockerfileFlag
-      ? `docker build -f ${path.join(flags.dir, 'Dockerfile')} -t ${plan.title} ${path.join(flags.dir, plan.contextPath)}`
-      : `docker build -t ${plan.title} ${flags.dir}`;
+    const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
     const finish = { flags, interactive, prompter: io.prompter, note };
     await saveAnswers(project.root, answers, detection.facts, saved, finish);
     const dockerfile = changes.find((change) => change.path === 'Dockerfile')!;

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFixture, runCli } from './helpers.js';
+import { buildArguments } from '../src/build/index.js';
+import { copyFixture, fixture, runCli } from './helpers.js';
 
 describe('--build without a Docker engine', () => {
   it('writes the files, then fails with exit 5 and says why', async () => {
@@ -17,5 +18,19 @@ describe('--build without a Docker engine', () => {
     const { exitCode, stderr } = await runCli(['test/fixtures/go-root-main', '--yes', '--build', '--tag', 'My App']);
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/^stagecraft: --tag My App: expected an image name/);
+  });
+});
+
+describe('the docker build command', () => {
+  it('builds a workspace member from the workspace root with -f, and names the debug image apart', async () => {
+    const member = path.join(fixture('node-pnpm-workspace'), 'packages/api');
+    const { stdout } = await runCli([member, '--yes', '--json']);
+    const { plan } = JSON.parse(stdout);
+    expect(buildArguments(plan, member, 'api')).toEqual(['build', '-f', path.join(member, 'Dockerfile'), '-t', 'api', fixture('node-pnpm-workspace')]);
+    expect(buildArguments(plan, member, 'registry.example/team/api:1.2', { debug: true })).toEqual([
+      'build', '--target', 'debug', '-f', path.join(member, 'Dockerfile'), '-t', 'registry.example/team/api:1.2-debug', fixture('node-pnpm-workspace'),
+    ]);
+    const single = JSON.parse((await runCli([fixture('go-root-main'), '--yes', '--json'])).stdout).plan;
+    expect(buildArguments(single, 'svc', 'hello', { debug: true })).toEqual(['build', '--target', 'debug', '-t', 'hello:debug', 'svc']);
   });
 });

@@ -23,7 +23,7 @@ export interface BuildTarget {
 }
 
 /** `app` -> `app:debug`, `app:1.2` -> `app:1.2-debug`: the debug image never takes production's name. */
-const debugTagOf = (tag: string) => (/:[^/]+$/.test(tag) ? `${tag}-debug` : `${tag}:debug`);
+export const debugTagOf = (tag: string) => (/:[^/]+$/.test(tag) ? `${tag}-debug` : `${tag}:debug`);
 
 /** Whether a Docker engine answers; a short timeout, since this runs before a question. */
 export async function dockerAnswers(): Promise<boolean> {
@@ -31,15 +31,16 @@ export async function dockerAnswers(): Promise<boolean> {
   return result.exitCode === 0;
 }
 
-/** The docker build arguments for the production image, as run and as printed. */
-function buildArguments(target: BuildTarget, options: { debug: boolean; dirForUser: boolean }): string[] {
-  const base = options.dirForUser ? target.dir : target.root;
-  const tag = options.debug ? debugTagOf(target.tag) : target.tag;
+/**
+ * `docker build` arguments for the production image or the debug target, with paths from `dir`
+ * (the folder as the user typed it, for printed commands; absolute, to run).
+ */
+export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug: boolean } = { debug: false }): string[] {
   const args = ['build'];
   if (options.debug) args.push('--target', 'debug');
-  args.push('-t', tag);
-  if (target.plan.dockerfileFlag) args.push('-f', path.join(base, 'Dockerfile'));
-  args.push(path.join(base, target.plan.contextPath));
+  // A workspace member's Dockerfile is built from the workspace root.
+  if (plan.dockerfileFlag) args.push('-f', path.join(dir, 'Dockerfile'));
+  args.push('-t', options.debug ? debugTagOf(tag) : tag, path.join(dir, plan.contextPath));
   return args;
 }
 
@@ -98,7 +99,7 @@ async function layerTable(tag: string, baseImage: string): Promise<string[]> {
  */
 export async function buildImage(target: BuildTarget, progress: BuildProgress): Promise<string[]> {
   const network = buildNetwork(target.dockerfile);
-  const args = [...buildArguments(target, { debug: false, dirForUser: false })];
+  const args = buildArguments(target.plan, target.root, target.tag);
   args.splice(1, 0, '--progress=plain', '--network', network);
   progress.start(`docker ${args.join(' ')}`);
   const log: string[] = [];
@@ -125,7 +126,7 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);
   if (target.plan.debugStage) {
-    lines.push(`debug image: docker ${buildArguments(target, { debug: true, dirForUser: true }).join(' ')}`);
+    lines.push(`debug image: docker ${buildArguments(target.plan, target.dir, tag, { debug: true }).join(' ')}`);
     lines.push(`             docker run --rm -it --entrypoint sh ${debugTagOf(tag)}`);
   }
   return lines;

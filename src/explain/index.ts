@@ -1,3 +1,4 @@
+import { buildArguments, debugTagOf } from '../build/index.js';
 import { StagecraftError } from '../errors.js';
 import type { Facts } from '../languages/index.js';
 import { buildPlan } from '../plan/index.js';
@@ -75,12 +76,13 @@ function compareBases(facts: Facts, answers: Answers, generatorVersion: string):
 }
 
 /** The explain view: what ships and why, the chosen base's trade-offs, and every base side by side. */
-export function explain(facts: Facts, answers: Answers, plan: Plan, dockerfile: string, generatorVersion: string): string {
+export function explain(facts: Facts, answers: Answers, plan: Plan, dockerfile: string, options: { dir: string; generatorVersion: string }): string {
   const image = plan.runtime.image;
   const profile = profileOf(image);
   const care = BASE_CARE[plan.base];
   const debugHow =
-    plan.debugStage ? `docker build --target debug -t ${plan.title}:debug . (from ${plan.debugStage.from === 'runtime' ? 'the same setup' : plan.debugStage.from}, plus a shell and tools), then docker run -it --entrypoint sh ${plan.title}:debug`
+    plan.debugStage
+      ? `docker ${buildArguments(plan, options.dir, plan.title, { debug: true }).join(' ')} (from ${plan.debugStage.from === 'runtime' ? 'the same setup' : plan.debugStage.from}, plus a shell and tools), then docker run -it --entrypoint sh ${debugTagOf(plan.title)}`
     : plan.shellTools.length > 0 ? `the production image keeps a shell and ${plan.shellTools.join(', ')} (--debug shell): docker exec -it <container> sh`
     : care.debug;
   const sections = [
@@ -97,7 +99,7 @@ export function explain(facts: Facts, answers: Answers, plan: Plan, dockerfile: 
     `  patch  ${care.patch}`,
     '',
     'Every base for this project (estimated production size before your app; * chosen):',
-    ...compareBases(facts, answers, generatorVersion),
+    ...compareBases(facts, answers, options.generatorVersion),
   ];
   return `${sections.join('\n')}\n`;
 }
