@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, ROOT } from '../helpers.js';
+import { CELLS, snapshotPath } from '../matrix.js';
 
 /*
  * `npm create stagecraft` for real: the package as npm publishes it, installed into an empty
@@ -61,6 +62,25 @@ describe('the published package', () => {
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toBe(
       readFileSync(path.join(ROOT, 'snapshots/go/go-root-main/.dockerignore'), 'utf8').replace('stagecraft 0.0.0-snapshot', `stagecraft ${version}`),
     );
+  });
+
+  // The bundle renders from templates precompiled at build time, the snapshots from the .hbs files.
+  it('renders what the snapshots record: one cell per language and base, and a workspace member', async () => {
+    const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    const seen = new Set<string>();
+    const cells = CELLS.filter((cell) => {
+      const key = cell.member ? 'workspace' : `${cell.language}/${cell.base}`;
+      if (cell.debug !== 'stage' || seen.has(key) || !existsSync(path.join(ROOT, snapshotPath(cell)))) return false;
+      return seen.add(key), true;
+    });
+    expect(cells.length).toBeGreaterThanOrEqual(8);
+    for (const cell of cells) {
+      const dir = path.join(ROOT, 'test/fixtures', cell.fixture, cell.member ?? '');
+      const args = [dir, '--yes', '--stdout', '--base', cell.base, '--debug', cell.debug, ...(cell.flags.entry ? ['--entry', cell.flags.entry] : [])];
+      const run = await execa(path.join(prefix, 'bin', 'stagecraft'), args);
+      const snapshot = readFileSync(path.join(ROOT, snapshotPath(cell)), 'utf8').replace('stagecraft 0.0.0-snapshot', `stagecraft ${version}`);
+      expect(`${run.stdout}\n`, snapshotPath(cell)).toBe(snapshot);
+    }
   });
 
   it('the stagecraft bin runs from the install too', async () => {
