@@ -51,10 +51,15 @@ const spinnerProgress = (): BuildProgress => {
       if (step) spinner.message(`[${step[1]}] ${step[2]!.slice(0, 60)}`);
     },
     stop: (message) => spinner.stop(message),
+    fail: (tail) => {
+      spinner.error('docker build failed');
+      clack.log.message(tail.join('\n'));
+    },
   };
 };
 
-const lineProgress = (tell: (line: string) => void): BuildProgress => ({ start: tell, step: tell, stop: tell });
+/** Without a terminal every line of BuildKit's output is passed on, so a failure needs nothing more. */
+const lineProgress = (tell: (line: string) => void): BuildProgress => ({ start: tell, step: tell, stop: tell, fail: () => {} });
 
 /**
  * Builds the image when --build asks, or when the user says yes in a terminal where Docker answers.

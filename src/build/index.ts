@@ -9,6 +9,8 @@ export interface BuildProgress {
   start(message: string): void;
   step(line: string): void;
   stop(message: string): void;
+  /** The build failed: show what the user has not seen yet of its output. */
+  fail(tail: string[]): void;
 }
 
 export interface BuildTarget {
@@ -110,12 +112,9 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
   }
   const result = await subprocess;
   if (result.exitCode !== 0) {
-    progress.stop('docker build failed');
-    const tail = log.slice(-25).join('\n');
-    throw new StagecraftError(
-      `docker build failed (${result.exitCode === undefined ? result.shortMessage : `exit ${result.exitCode}`}); the files are written, the last lines of its output:\n${tail}`,
-      ExitCode.build,
-    );
+    progress.fail(log.slice(-25));
+    const how = result.exitCode === undefined ? result.shortMessage : `exit ${result.exitCode}`;
+    throw new StagecraftError(`docker build failed (${how}); the files are written, and its output above says why`, ExitCode.build);
   }
   const tag = target.tag;
   progress.stop(`built ${tag}`);
