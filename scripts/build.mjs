@@ -1,6 +1,6 @@
 // Bundles the CLI and its dependencies into dist/cli.js: one file to load instead of hundreds of
 // modules, which is most of a cold start, and nothing for `npm create` to install but the package.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import Handlebars from 'handlebars';
@@ -27,7 +27,28 @@ const precompiledTemplates = {
   },
 };
 
-await build({
+/**
+ * The bundle carries other people's code, so the package carries their licences:
+ * dist/THIRD_PARTY_LICENSES.txt names every package the bundle includes and quotes its licence file.
+ */
+function writeLicenses(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match && !packages.has(match[1])) packages.set(match[1], JSON.parse(readFileSync(path.join(match[1], 'package.json'), 'utf8')));
+  }
+  const sections = [...packages.entries()]
+    .sort(([, a], [, b]) => a.name.localeCompare(b.name))
+    .map(([dir, manifest]) => {
+      const file = readdirSync(dir).find((name) => /^(licen[sc]e|copying)(\.|$)/i.test(name));
+      const text = file ? readFileSync(path.join(dir, file), 'utf8').trim() : `License: ${manifest.license} (the package ships no licence file)`;
+      return `${manifest.name}@${manifest.version} (${manifest.license})\n\n${text}`;
+    });
+  const header = 'dist/cli.js bundles these packages; their licences follow.';
+  writeFileSync('dist/THIRD_PARTY_LICENSES.txt', `${header}\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`);
+}
+
+const result = await build({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.js',
   bundle: true,
@@ -41,4 +62,6 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
   plugins: [precompiledTemplates],
+  metafile: true,
 });
+writeLicenses(result.metafile);

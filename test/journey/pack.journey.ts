@@ -35,9 +35,12 @@ beforeAll(async () => {
 describe('the published package', () => {
   it('contains only the bundle, the templates and the package files', () => {
     const files = packed.files.map((file) => file.path).sort();
-    const unexpected = files.filter((file) => !/^(dist\/cli\.js|templates\/.+\.hbs|package\.json|README\.md|LICENSE)$/.test(file));
+    const unexpected = files.filter((file) => !/^(dist\/cli\.js|dist\/THIRD_PARTY_LICENSES\.txt|templates\/.+\.hbs|package\.json|README\.md|LICENSE)$/.test(file));
     expect(unexpected).toEqual([]);
     expect(files).toContain('dist/cli.js');
+    // The bundle holds other packages' code, so it ships their licences.
+    const licenses = readFileSync(path.join(prefix, 'lib', 'node_modules', 'create-stagecraft', 'dist', 'THIRD_PARTY_LICENSES.txt'), 'utf8');
+    for (const name of ['handlebars', 'zod', '@clack/prompts', 'execa', 'semver', 'diff']) expect(licenses).toMatch(new RegExp(`^${name}@\\S+ \\(`, 'm'));
     expect(files).toContain('templates/go/Dockerfile.hbs');
     expect(files).toContain('templates/partials/header.hbs');
   });
