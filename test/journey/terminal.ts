@@ -8,7 +8,7 @@ import { execa } from 'execa';
 
 export async function tmuxMissing(): Promise<string | null> {
   const version = await execa('tmux', ['-V'], { reject: false });
-  return version.exitCode === 0 ? null : 'tmux is not installed (apt-get install -y tmux), so the pseudo-terminal test is skipped';
+  return version.exitCode === 0 ? null : 'the pseudo-terminal test needs tmux, which is not installed (apt-get install -y tmux)';
 }
 
 export class Terminal {
