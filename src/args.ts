@@ -3,6 +3,7 @@ import { usageError } from './errors.js';
 import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, FlagsSchema, type Flags } from './plan/options.js';
 
 export const HELP = `Usage: stagecraft [dir] [options]
+       stagecraft explain [dir] [options]   (the same as --explain)
        npm create stagecraft@latest [dir] -- [options]
 
 Writes a multi-stage Dockerfile and a .dockerignore for the project in dir (default: .).
@@ -72,7 +73,13 @@ export function parseArguments(argv: string[]): ParsedArgs {
     // node's messages go on with advice about `--`; the first sentence is the useful part.
     throw usageError(`${(error as Error).message.split(/\.\s/)[0]} (see --help)`);
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  // `stagecraft explain [dir]` reads as `stagecraft [dir] --explain`; a folder named explain is ./explain.
+  const positionals = [...parsed.positionals];
+  if (positionals[0] === 'explain') {
+    positionals.shift();
+    values.explain = true;
+  }
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);

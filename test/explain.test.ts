@@ -80,6 +80,15 @@ describe('--explain', () => {
     expect(await import('node:fs').then((fs) => fs.existsSync(`${dir}/Dockerfile`))).toBe(false);
   });
 
+  it('`stagecraft explain [dir]` is the same as --explain; ./explain is a folder', async () => {
+    const viaFlag = await runCli(['test/fixtures/go-root-main', '--yes', '--explain']);
+    const viaCommand = await runCli(['explain', 'test/fixtures/go-root-main', '--yes']);
+    expect(viaCommand.exitCode).toBe(0);
+    expect(viaCommand.stdout).toBe(viaFlag.stdout);
+    const folder = await runCli(['./explain', '--yes']);
+    expect(folder.stderr).toMatch(/^stagecraft: \.\/explain: no such folder/);
+  });
+
   it('cannot be combined with writing or another output', async () => {
     for (const args of [['--explain', '--json'], ['--explain', '--build'], ['--stdout', '--save']]) {
       const { exitCode, stderr } = await runCli(['test/fixtures/go-root-main', '--yes', ...args]);
