@@ -3,6 +3,7 @@ import { usageError } from './errors.js';
 import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, FlagsSchema, type Flags } from './plan/options.js';
 
 export const HELP = `Usage: stagecraft [dir] [options]
+       stagecraft explain [dir] [options]   (the same as --explain)
        npm create stagecraft@latest [dir] -- [options]
 
 Writes a multi-stage Dockerfile and a .dockerignore for the project in dir (default: .).
@@ -19,16 +20,21 @@ ${DEBUG_MODES.map((mode) => `                                        ${mode.padE
   --runtime-version <X>               language version: 1.23 for Go, a major such as 24 for Node
   --entry <X>                         what to run: Go, the main package (./cmd/api); Node, the file (dist/server.js)
   -y, --yes                           accept detected answers and defaults, never prompt
+  --save                              save the answers to stagecraft.json; later runs reuse them without asking
+  --build                             after writing, docker build the image and show its size per layer
+  --tag <name[:tag]>                  the image name --build gives (default: the project's name)
   --force                             overwrite an existing Dockerfile/.dockerignore that differs
   --dry-run                           show what would be written (with diffs), write nothing
   --stdout                            print the Dockerfile to stdout, write nothing
   --json                              print the detected facts and the plan as JSON, write nothing
+  --explain                           say what ships in the image and why, and compare the bases; write nothing
   --verbose                           show stack traces of unexpected errors
   -h, --help                          this help
   -v, --version                       the version
 
 Exit codes: 0 done, 1 bad or missing flag, 2 project unreadable or unsupported,
 3 combination refused (the message says why), 4 existing file differs (nothing written),
+5 --build: no Docker engine, or the build failed (the files are written),
 73 the files cannot be written (the message says what was), 130 cancelled,
 70 internal error (a bug in stagecraft: run again with --verbose and report it).
 `;
@@ -55,6 +61,10 @@ export function parseArguments(argv: string[]): ParsedArgs {
         'dry-run': { type: 'boolean', default: false },
         stdout: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        explain: { type: 'boolean', default: false },
+        save: { type: 'boolean', default: false },
+        build: { type: 'boolean', default: false },
+        tag: { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -64,12 +74,21 @@ export function parseArguments(argv: string[]): ParsedArgs {
     // node's messages go on with advice about `--`; the first sentence is the useful part.
     throw usageError(`${(error as Error).message.split(/\.\s/)[0]} (see --help)`);
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  // `stagecraft explain [dir]` reads as `stagecraft [dir] --explain`; a folder named explain is ./explain.
+  const positionals = [...parsed.positionals];
+  if (positionals[0] === 'explain') {
+    positionals.shift();
+    values.explain = true;
+  }
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
-  const outputModes = (['dry-run', 'stdout', 'json'] as const).filter((mode) => values[mode]);
+  const outputModes = (['dry-run', 'stdout', 'json', 'explain'] as const).filter((mode) => values[mode]);
   if (outputModes.length > 1) throw usageError(`--${outputModes.join(' and --')} cannot be combined`);
+  for (const action of ['save', 'build'] as const) {
+    if (values[action] && outputModes.length > 0) throw usageError(`--${action} writes, --${outputModes[0]} does not: use one of them`);
+  }
 
   const result = FlagsSchema.safeParse({
     dir: positionals[0] ?? '.',
@@ -84,6 +103,10 @@ export function parseArguments(argv: string[]): ParsedArgs {
     dryRun: values['dry-run'],
     stdout: values.stdout,
     json: values.json,
+    explain: values.explain,
+    save: values.save,
+    build: values.build,
+    tag: values.tag,
     verbose: values.verbose,
   });
   if (!result.success) {

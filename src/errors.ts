@@ -12,6 +12,8 @@ export const ExitCode = {
   refused: 3,
   /** An existing file differs and was not overwritten (no --force, or declined at the prompt). */
   conflict: 4,
+  /** --build: Docker is missing or `docker build` failed; the files were written. */
+  build: 5,
   /** The generated files could not be written (a read-only folder, a full disk); the message says what was. */
   cannotWrite: 73,
   /** The user cancelled an interactive prompt. */

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import * as clack from '@clack/prompts';
 import { parseArguments, HELP } from './args.js';
 import { equivalentCommand, resolveAnswers } from './answers/index.js';
@@ -7,6 +6,10 @@ import { detectProject } from './detect/index.js';
 import { ExitCode, StagecraftError } from './errors.js';
 import { assessChanges, unifiedDiff, writeFilesAtomically, type AssessedChange } from './output/changes.js';
 import { buildPlan } from './plan/index.js';
+import { CONFIG_FILE, readSavedAnswers, withSavedAnswers } from './config.js';
+import { explain } from './explain/index.js';
+import { buildArguments } from './build/index.js';
+import { offerBuild, saveAnswers } from './finish.js';
 import { ProjectFiles } from './project.js';
 import { render } from './render/index.js';
 import { VERSION } from './version.js';
@@ -34,17 +37,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const parsed = parseArguments(argv);
     if (parsed.kind === 'help') return say(HELP.trimEnd()), ExitCode.ok;
     if (parsed.kind === 'version') return say(VERSION), ExitCode.ok;
-    const { flags } = parsed;
-    verbose ||= flags.verbose;
-    const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
-    // stdout carries data with --stdout/--json, so messages go to stderr there; prompts draw their own frame.
-    const note = interactive ? (line: string) => clack.log.info(line) : flags.stdout || flags.json ? tell : say;
+    verbose ||= parsed.flags.verbose;
+    const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !parsed.flags.yes;
+    // stdout carries data with --stdout/--json/--explain, so messages go to stderr there; prompts draw their own frame.
+    const note = interactive ? (line: string) => clack.log.info(line) : parsed.flags.stdout || parsed.flags.json || parsed.flags.explain ? tell : say;
 
-    const project = new ProjectFiles(flags.dir);
+    const project = new ProjectFiles(parsed.flags.dir);
+    const saved = readSavedAnswers(project);
+    const flags = withSavedAnswers(parsed.flags, saved);
     const detection = detectProject(project, flags.lang);
     if (interactive) clack.intro(`stagecraft ${VERSION}: a ${detection.facts.language} project in ${project.root}`);
     const warn = (message: string) => (interactive ? clack.log.warn(message) : tell(`warning: ${message}`));
     detection.warnings.forEach(warn);
+    if (saved) note(`answers from ${CONFIG_FILE}: ${Object.entries(saved).map(([key, value]) => `${key} ${value}`).join(', ')} (flags win over it)`);
 
     const answers = await resolveAnswers({ facts: detection.facts, flags, interactive, prompter: io.prompter });
     const { plan, warnings } = buildPlan(detection.facts, answers, VERSION);
@@ -54,6 +59,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (flags.json) {
       const files = changes.map(({ path, status }) => ({ path, status }));
       say(JSON.stringify({ facts: detection.facts, answers, plan, files, warnings: [...detection.warnings, ...warnings] }, null, 2));
+      return ExitCode.ok;
+    }
+    if (flags.explain) {
+      io.stdout.write(explain(detection.facts, answers, plan, changes.find((change) => change.path === 'Dockerfile')!.content, { dir: flags.dir, generatorVersion: VERSION }));
       return ExitCode.ok;
     }
     if (flags.stdout) {
@@ -74,13 +83,16 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       const written = toWrite.includes(change);
       note(written || change.status === 'unchanged' ? describeStatus(change) : `kept ${change.path} (yours differs; not overwritten)`);
     }
-    const buildCommand = plan.dockerfileFlag
-      ? `docker build -f ${path.join(flags.dir, 'Dockerfile')} -t ${plan.title} ${path.join(flags.dir, plan.contextPath)}`
-      : `docker build -t ${plan.title} ${flags.dir}`;
+    const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
+    const finish = { flags, interactive, prompter: io.prompter, note };
+    await saveAnswers(project.root, answers, detection.facts, saved, finish);
+    const dockerfile = changes.find((change) => change.path === 'Dockerfile')!;
+    const dockerfileIsOurs = dockerfile.status === 'unchanged' || toWrite.includes(dockerfile);
+    await offerBuild({ root: project.root, dir: flags.dir, plan, dockerfile: dockerfile.content, tag: flags.tag ?? plan.title }, dockerfileIsOurs, finish, tell);
     if (interactive) {
-      clack.note(equivalentCommand(flags.dir, answers, detection.facts), 'Same answers, no questions');
+      clack.note(equivalentCommand(flags.dir, answers, detection.facts, flags.lang), 'Same answers, no questions');
       clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
-    } else if (toWrite.length > 0) {
+    } else if (toWrite.length > 0 && !flags.build) {
       note(`next: ${buildCommand}`);
     }
     return ExitCode.ok;

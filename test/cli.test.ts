@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ describe('help and version', () => {
   it('--help names every flag and the exit codes', async () => {
     const { exitCode, stdout } = await runCli(['--help']);
     expect(exitCode).toBe(0);
-    for (const flag of ['--lang', '--base', '--debug', '--port', '--runtime-version', '--entry', '--yes', '--force', '--dry-run', '--stdout', '--json']) {
+    for (const flag of ['--lang', '--base', '--debug', '--port', '--runtime-version', '--entry', '--yes', '--force', '--dry-run', '--stdout', '--json', '--explain', '--save', '--build', '--tag']) {
       expect(stdout).toContain(flag);
     }
     expect(stdout).toMatch(/Exit codes: 0 done, 1 bad or missing flag/);
@@ -233,6 +233,8 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
 describe('the README example', () => {
   it('examples/go-api generates like `npm run example` does', async () => {
     const dir = copyFolder(path.join(ROOT, 'examples', 'go-api'));
+    // The quick start runs `npm run example` before `npm test`: start from the folder as committed.
+    for (const generated of ['Dockerfile', '.dockerignore']) rmSync(path.join(dir, generated), { force: true });
     const { exitCode, stdout } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(0);
     expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t go-api /);

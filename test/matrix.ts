@@ -49,7 +49,7 @@ const noPrompts: Prompter = {
 
 /** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
 export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode; entry?: string }): Promise<Change[]> {
-  const flags = FlagsSchema.parse({ dir, ...options, yes: true, force: false, dryRun: false, stdout: false, json: false, verbose: false });
+  const flags = FlagsSchema.parse({ dir, ...options, yes: true, force: false, dryRun: false, stdout: false, json: false, explain: false, save: false, build: false, verbose: false });
   const { facts } = detectProject(new ProjectFiles(flags.dir));
   const answers = await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts });
   return render(buildPlan(facts, answers, '0.0.0-snapshot').plan);

@@ -1,4 +1,7 @@
+import type { SavedAnswers } from '../config.js';
 import { usageError } from '../errors.js';
+import { planOnBase } from '../explain/index.js';
+import { profileOf } from '../explain/images.js';
 import { supportFor, type Facts } from '../languages/index.js';
 import {
   BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema,
@@ -71,13 +74,24 @@ const baseStep: Step<'base'> = {
   fromFlag: ({ flags }) => flags.base,
   // distroless: non-root, CA roots and time zones included, no shell; cgo needs its glibc flavour.
   fallback: () => ({ value: 'distroless' as Base }),
-  prompt: ({ prompter }, initial) =>
+  prompt: ({ prompter, facts, answers }, initial) =>
     prompter.select(
       'Final base image?',
-      BASES.map((base) => ({ value: base, label: `${base.padEnd(10)} ${BASE_TRADEOFFS[base]}` })),
+      BASES.map((base) => {
+        const size = estimatedSize(facts, answers, base);
+        return { value: base, label: `${base.padEnd(10)} ${size.padEnd(8)} ${BASE_TRADEOFFS[base]}`, hint: size === 'refused' ? 'cannot work for this project' : undefined };
+      }),
       initial?.value,
     ),
 };
+
+/** The production base image's estimated size for this project ("≈75 MB"), so bases compare before one is chosen. */
+function estimatedSize(facts: Facts, answers: Partial<Answers>, base: Base): string {
+  const outcome = planOnBase(facts, { debug: 'none', port: null, runtimeVersion: facts.runtimeVersion.value, entry: null, ...answers, base }, base, '0.0.0');
+  if ('refused' in outcome) return 'refused';
+  const profile = profileOf(outcome.plan.runtime.image);
+  return profile ? `≈${profile.sizeMB} MB` : '';
+}
 
 const debugStep: Step<'debug'> = {
   key: 'debug',
@@ -139,12 +153,25 @@ export async function resolveAnswers(ctx: Omit<StepContext, 'answers'>): Promise
 /** Quotes a word for a POSIX shell only when it needs it. */
 const shellWord = (word: string) => (/^[A-Za-z0-9_./:=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
+/**
+ * The answers a later run must be given to repeat this one: the choices, and what the project
+ * itself does not say (a version it names, or its only main package, is found again).
+ */
+export function answersToRepeat(answers: Answers, facts: Facts, lang?: Flags['lang']): SavedAnswers {
+  const repeated: SavedAnswers = lang ? { lang } : {};
+  Object.assign(repeated, { base: answers.base, debug: answers.debug, port: answers.port ?? 'none' });
+  if (facts.runtimeVersion.evidence === null) repeated.runtimeVersion = answers.runtimeVersion;
+  if (answers.entry && supportFor(facts).entry.inCommand(facts, answers.entry)) repeated.entry = answers.entry;
+  return repeated;
+}
+
 /** The one-line command that repeats an interactive run without questions. */
-export function equivalentCommand(dir: string, answers: Answers, facts: Facts): string {
+export function equivalentCommand(dir: string, answers: Answers, facts: Facts, lang?: Flags['lang']): string {
   const parts = ['npx create-stagecraft'];
   if (dir !== '.') parts.push(shellWord(dir));
-  parts.push('--yes', `--base ${answers.base}`, `--debug ${answers.debug}`, `--port ${answers.port ?? 'none'}`);
-  if (facts.runtimeVersion.evidence === null) parts.push(`--runtime-version ${answers.runtimeVersion}`);
-  if (answers.entry && supportFor(facts).entry.inCommand(facts, answers.entry)) parts.push(`--entry ${shellWord(answers.entry)}`);
+  parts.push('--yes');
+  for (const [key, value] of Object.entries(answersToRepeat(answers, facts, lang))) {
+    parts.push(`--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${shellWord(String(value))}`);
+  }
   return parts.join(' ');
 }

@@ -51,6 +51,11 @@ export const FlagsSchema = z.object({
   dryRun: z.boolean(),
   stdout: z.boolean(),
   json: z.boolean(),
+  explain: z.boolean(),
+  save: z.boolean(),
+  build: z.boolean(),
+  /** An image reference: lower-case repository path, optional tag; nothing a shell would read. */
+  tag: z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$/, 'expected an image name such as myapp or registry/team/app:1.2').optional(),
   verbose: z.boolean(),
 });
 export type Flags = z.infer<typeof FlagsSchema>;

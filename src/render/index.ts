@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { Plan } from '../plan/schema.js';
+import { PRECOMPILED } from './precompiled.js';
 
 /** A file the run wants to produce; nothing touches the disk until the change list is written. */
 export interface Change {
@@ -10,13 +11,22 @@ export interface Change {
   content: string;
 }
 
-const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
 /** Files each language renders, named by the plan (the ignore file depends on the build context). */
 const outputsOf = (plan: Plan) => [
   { path: 'Dockerfile', template: 'Dockerfile.hbs' },
   { path: plan.dockerignoreName, template: 'dockerignore.hbs' },
 ];
+
+/** scripts/build.mjs precompiles with the same options. */
+const COMPILE_OPTIONS = { strict: true, noEscape: true };
+
+/** A template by its path under templates/ without `.hbs`: precompiled in the bundle, else compiled from its file. */
+function compiledTemplate(env: typeof Handlebars, name: string): HandlebarsTemplateDelegate {
+  const spec = PRECOMPILED[name];
+  return spec ? env.template(spec) : env.compile(readFileSync(path.join(TEMPLATES_DIR, `${name}.hbs`), 'utf8'), COMPILE_OPTIONS);
+}
 
 function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
@@ -27,9 +37,8 @@ function createEnvironment(): typeof Handlebars {
   const partialsDir = path.join(TEMPLATES_DIR, 'partials');
   for (const entry of readdirSync(partialsDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.hbs')) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    const name = path.relative(partialsDir, full).replace(/\\/g, '/').replace(/\.hbs$/, '');
-    env.registerPartial(name, readFileSync(full, 'utf8'));
+    const name = path.relative(partialsDir, path.join(entry.parentPath, entry.name)).replace(/\\/g, '/').replace(/\.hbs$/, '');
+    env.registerPartial(name, compiledTemplate(env, `partials/${name}`));
   }
   return env;
 }
@@ -41,8 +50,7 @@ export function render(plan: Plan): Change[] {
   environment ??= createEnvironment();
   const env = environment;
   return outputsOf(plan).map(({ path: output, template }) => {
-    const source = readFileSync(path.join(TEMPLATES_DIR, plan.language, template), 'utf8');
-    const compiled = env.compile(source, { strict: true, noEscape: true });
+    const compiled = compiledTemplate(env, `${plan.language}/${template.replace(/\.hbs$/, '')}`);
     return { path: output, content: tidy(compiled(plan)) };
   });
 }

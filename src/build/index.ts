@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { ExitCode, StagecraftError } from '../errors.js';
+import type { Plan } from '../plan/schema.js';
+import { buildNetwork } from './network.js';
+
+/** How the build reports while it runs: a spinner in a terminal, BuildKit's own lines elsewhere. */
+export interface BuildProgress {
+  start(message: string): void;
+  step(line: string): void;
+  stop(message: string): void;
+  /** The build failed: show what the user has not seen yet of its output. */
+  fail(tail: string[]): void;
+}
+
+export interface BuildTarget {
+  /** The project folder (absolute). */
+  root: string;
+  /** The folder as the user typed it, for the commands we print. */
+  dir: string;
+  plan: Plan;
+  dockerfile: string;
+  /** The image name; the project's name by default. */
+  tag: string;
+}
+
+/** `app` -> `app:debug`, `app:1.2` -> `app:1.2-debug`: the debug image never takes production's name. */
+export const debugTagOf = (tag: string) => (/:[^/]+$/.test(tag) ? `${tag}-debug` : `${tag}:debug`);
+
+/** Whether a Docker engine answers; a short timeout, since this runs before a question. */
+export async function dockerAnswers(): Promise<boolean> {
+  const result = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { reject: false, timeout: 5000 });
+  return result.exitCode === 0;
+}
+
+/**
+ * `docker build` arguments for the production image or the debug target, with paths from `dir`
+ * (the folder as the user typed it, for printed commands; absolute, to run).
+ */
+export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug: boolean } = { debug: false }): string[] {
+  const args = ['build'];
+  if (options.debug) args.push('--target', 'debug');
+  // A workspace member's Dockerfile is built from the workspace root.
+  if (plan.dockerfileFlag) args.push('-f', path.join(dir, 'Dockerfile'));
+  args.push('-t', options.debug ? debugTagOf(tag) : tag, path.join(dir, plan.contextPath));
+  return args;
+}
+
+const humanSize = (bytes: number) =>
+  bytes === 0 ? '0 B' : bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** BuildKit's history line for a step, without its build-arg prefix and marker. */
+const instructionOf = (createdBy: string) =>
+  createdBy
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^\|\d+( \S+=\S*)* /, '')
+    .replace(/ # buildkit$/, '')
+    .replace(/^RUN \/bin\/sh -c /, 'RUN ')
+    .replace(/^EXPOSE map\[(.*)\]$/, (_all, ports: string) => `EXPOSE ${ports.replace(/:\{\}/g, '')}`)
+    .replace(/\s+/g, ' ')
+    .trim();
+
+interface Layer {
+  bytes: number;
+  instruction: string;
+}
+
+async function historyOf(image: string): Promise<Layer[] | null> {
+  const result = await execa('docker', ['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', image], { reject: false });
+  if (result.exitCode !== 0) return null;
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [size, ...rest] = line.split('\t');
+      return { bytes: Number(size), instruction: instructionOf(rest.join('\t')) };
+    });
+}
+
+/** The image's layers above its base, oldest first, and the base's own size. */
+async function layerTable(tag: string, baseImage: string): Promise<string[]> {
+  const layers = await historyOf(tag);
+  if (!layers) return [];
+  const baseLayers = baseImage === 'scratch' ? [] : await historyOf(baseImage);
+  const ownCount = baseLayers ? layers.length - baseLayers.length : layers.length;
+  const own = layers.slice(0, ownCount).reverse();
+  const baseBytes = (baseLayers ?? []).reduce((sum, layer) => sum + layer.bytes, 0);
+  const width = 11;
+  const rows = [`  ${'size'.padStart(width)}  step`];
+  if (baseLayers) rows.push(`  ${humanSize(baseBytes).padStart(width)}  FROM ${baseImage} (the base image)`);
+  for (const layer of own) {
+    const text = layer.instruction.length > 100 ? `${layer.instruction.slice(0, 97)}...` : layer.instruction;
+    rows.push(`  ${humanSize(layer.bytes).padStart(width)}  ${text}`);
+  }
+  return rows;
+}
+
+/**
+ * Builds the production image with `docker build`, then reports its size, what each step added,
+ * and how to run it and build its debug target. Throws a StagecraftError (exit 5) when it fails.
+ */
+export async function buildImage(target: BuildTarget, progress: BuildProgress): Promise<string[]> {
+  const network = buildNetwork(target.dockerfile);
+  const args = buildArguments(target.plan, target.root, target.tag);
+  args.splice(1, 0, '--progress=plain', '--network', network);
+  progress.start(`docker ${args.join(' ')}`);
+  const log: string[] = [];
+  const subprocess = execa('docker', args, { reject: false, all: true, buffer: false });
+  for await (const line of subprocess.iterable({ from: 'all' })) {
+    log.push(line);
+    progress.step(line);
+  }
+  const result = await subprocess;
+  if (result.exitCode !== 0) {
+    progress.fail(log.slice(-25));
+    const how = result.exitCode === undefined ? result.shortMessage : `exit ${result.exitCode}`;
+    throw new StagecraftError(`docker build failed (${how}); the files are written, and its output above says why`, ExitCode.build);
+  }
+  const tag = target.tag;
+  progress.stop(`built ${tag}`);
+
+  const inspected = await execa('docker', ['image', 'inspect', '-f', '{{.Size}}', tag], { reject: false });
+  const lines = [`image ${tag}: ${inspected.exitCode === 0 ? humanSize(Number(inspected.stdout.trim())) : 'size unknown'}`];
+  lines.push(...(await layerTable(tag, target.plan.runtime.image)));
+  const port = target.plan.port;
+  lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);
+  if (target.plan.debugStage) {
+    lines.push(`debug image: docker ${buildArguments(target.plan, target.dir, tag, { debug: true }).join(' ')}`);
+    lines.push(`             docker run --rm -it --entrypoint sh ${debugTagOf(tag)}`);
+  }
+  return lines;
+}

@@ -1,0 +1,72 @@
+import type { Base } from '../plan/options.js';
+
+/*
+ * What a user gets from each final base image, for explain and the base prompt. Sizes are the
+ * approximate uncompressed sizes of the real linux/amd64 images (what `docker images` shows), as
+ * published upstream; they move a little with each release, which a size class absorbs.
+ */
+
+export interface ImageProfile {
+  /** Approximate size before the app is added, in MB. */
+  sizeMB: number;
+  libc: 'glibc' | 'musl' | 'none';
+  shell: string;
+}
+
+/** First match wins: more specific patterns come first. */
+const PROFILES: { image: RegExp; profile: ImageProfile }[] = [
+  { image: /^scratch$/, profile: { sizeMB: 0, libc: 'none', shell: 'none' } },
+  { image: /^gcr\.io\/distroless\/static-/, profile: { sizeMB: 2, libc: 'none', shell: 'none (the :debug variant adds busybox)' } },
+  { image: /^gcr\.io\/distroless\/base-nossl-/, profile: { sizeMB: 14, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+  { image: /^gcr\.io\/distroless\/base-/, profile: { sizeMB: 21, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+  { image: /^gcr\.io\/distroless\/cc-/, profile: { sizeMB: 24, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+  { image: /^gcr\.io\/distroless\/python3-/, profile: { sizeMB: 53, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+  { image: /^gcr\.io\/distroless\/nodejs\d+-/, profile: { sizeMB: 130, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+  { image: /^gcr\.io\/distroless\/java\d+-/, profile: { sizeMB: 230, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+  { image: /^alpine:/, profile: { sizeMB: 8, libc: 'musl', shell: 'busybox sh' } },
+  { image: /^debian:.*-slim$/, profile: { sizeMB: 75, libc: 'glibc', shell: 'bash' } },
+  { image: /^node:.*alpine/, profile: { sizeMB: 160, libc: 'musl', shell: 'busybox sh' } },
+  { image: /^node:.*-slim$/, profile: { sizeMB: 220, libc: 'glibc', shell: 'bash' } },
+  { image: /^python:.*alpine/, profile: { sizeMB: 50, libc: 'musl', shell: 'busybox sh' } },
+  { image: /^python:.*-slim/, profile: { sizeMB: 125, libc: 'glibc', shell: 'bash' } },
+  { image: /^eclipse-temurin:.*alpine/, profile: { sizeMB: 190, libc: 'musl', shell: 'busybox sh' } },
+  { image: /^eclipse-temurin:.*jre/, profile: { sizeMB: 270, libc: 'glibc', shell: 'bash' } },
+];
+
+export const profileOf = (image: string): ImageProfile | null => PROFILES.find((entry) => entry.image.test(image))?.profile ?? null;
+
+/** A coarse class, so estimates that are off by a few MB still compare right. */
+export function sizeClass(sizeMB: number): string {
+  if (sizeMB < 10) return 'tiny';
+  if (sizeMB < 50) return 'small';
+  if (sizeMB < 150) return 'medium';
+  if (sizeMB < 300) return 'large';
+  return 'very large';
+}
+
+/** "small, ≈21 MB + your app"; an image we know nothing about says so. */
+export function describeSize(image: string): string {
+  const profile = profileOf(image);
+  if (!profile) return 'size unknown';
+  return profile.sizeMB === 0 ? 'tiny, nothing but your app' : `${sizeClass(profile.sizeMB)}, ≈${profile.sizeMB} MB + your app`;
+}
+
+/** How to look inside and how to patch, per base: the part of the trade-off that is not the image's size. */
+export const BASE_CARE: Record<Base, { debug: string; patch: string }> = {
+  slim: {
+    debug: 'docker exec -it <container> bash; apt-get install what you need in a debug build',
+    patch: 'Debian security updates: rebuild with --pull (and --no-cache for the apt-get layers) to pick them up',
+  },
+  alpine: {
+    debug: 'docker exec -it <container> sh (busybox); apk add in a debug build',
+    patch: 'rebuild with --pull for a newer alpine patch release; apk packages are refreshed by rebuilding with --no-cache',
+  },
+  distroless: {
+    debug: 'no shell: the :debug variant (busybox) via the debug target, or an ephemeral container (kubectl debug)',
+    patch: 'no package manager: rebuild with --pull; distroless republishes images as Debian fixes land',
+  },
+  scratch: {
+    debug: 'no shell, no files: the debug target, or an ephemeral container sharing the process namespace (kubectl debug)',
+    patch: 'only your binary and the CA bundle copied at build: rebuild with a fresh toolchain and build stage',
+  },
+};

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, copyFixture } from '../helpers.js';
+import { Terminal, tmuxMissing } from './terminal.js';
+
+const missing = await tmuxMissing();
+if (missing) {
+  if (process.env.STAGECRAFT_TTY_REQUIRED) throw new Error(missing);
+  console.warn(`skipped: ${missing}`);
+}
+
+const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');
+let terminal: Terminal;
+afterEach(() => terminal?.stop());
+
+describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () => {
+  it('from the first question to the written files, the saved answers and the outro', async () => {
+    const dir = copyFixture('go-cmd-layout');
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} .`, dir);
+
+    const entry = await terminal.waitFor('Several main packages: which one goes in the image?');
+    expect(entry).toContain('./cmd/api');
+    expect(entry).toContain('./cmd/worker');
+    await terminal.press('Enter');
+
+    // Every base with its one-line trade-off and its estimated size; distroless is preselected.
+    const base = await terminal.waitFor('Final base image?');
+    expect(base).toContain('slim       ≈75 MB   Debian glibc with a shell and apt');
+    expect(base).toContain('alpine     ≈8 MB    musl and a busybox shell');
+    expect(base).toContain('distroless ≈2 MB    no shell or package manager');
+    expect(base).toContain('scratch    ≈0 MB    nothing but your binary');
+    await terminal.press('Up', 'Enter'); // distroless -> alpine
+
+    const debug = await terminal.waitFor('Debugging?');
+    expect(debug).toContain('shell      debug tools in the production image itself');
+    await terminal.press('Enter'); // stage, the default
+
+    await terminal.waitFor('Save these answers to stagecraft.json');
+    await terminal.press('Enter'); // yes, the default
+    // With a Docker engine the run offers to build; no here (the build has its own test).
+    const next = await terminal.waitFor(/Build it now\?|Same answers, no questions/);
+    if (next.includes('Build it now?') && !next.includes('Same answers')) await terminal.press('Enter');
+
+    const done = await terminal.waitFor('EXIT=0');
+    expect(done).toContain('created Dockerfile');
+    expect(done).toContain('created .dockerignore');
+    expect(done).toContain('created stagecraft.json');
+    expect(done).toMatch(/npx create-stagecraft --yes --base alpine --debug stage --port 8080 --entry \.\/cmd\/api/);
+    expect(done).toContain('docker build -t api .');
+
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toContain('FROM alpine:3.22 AS runtime');
+    expect(dockerfile).toContain('go build -trimpath -ldflags="-s -w" -o /out/api ./cmd/api');
+    expect(dockerfile).toContain('FROM runtime AS debug');
+    expect(JSON.parse(read(dir, 'stagecraft.json'))).toEqual({ base: 'alpine', debug: 'stage', port: 8080, entry: './cmd/api' });
+  });
+
+  it('with saved answers it asks no question', async () => {
+    const dir = copyFixture('go-cmd-layout');
+    writeFileSync(path.join(dir, 'stagecraft.json'), JSON.stringify({ base: 'slim', debug: 'none', port: 9000, entry: './cmd/worker' }));
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} .`, dir);
+    const next = await terminal.waitFor(/Build it now\?|EXIT=/);
+    if (next.includes('Build it now?')) await terminal.press('Enter');
+    const done = await terminal.waitFor('EXIT=0');
+    expect(done).toContain('answers from stagecraft.json: base slim, debug none, port 9000, entry ./cmd/worker');
+    expect(done).not.toMatch(/Final base image\?|Debugging\?|Several main packages|Save these answers/);
+    expect(read(dir, 'Dockerfile')).toContain('-o /out/worker ./cmd/worker');
+  });
+
+  it('Ctrl-C at a question cancels and writes nothing', async () => {
+    const dir = copyFixture('go-cmd-layout');
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} .`, dir);
+    await terminal.waitFor('Several main packages');
+    await terminal.press('C-c');
+    const cancelled = await terminal.waitFor('EXIT=130');
+    expect(cancelled).toContain('cancelled; nothing was written');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+  });
+});
