@@ -163,14 +163,16 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const runtimePackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].runtime))];
   if (base === 'alpine' && native.length > sourceBuilds.length && !buildPackages.includes('build-base')) buildPackages.push('build-base');
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
+  const { deps, cacheTarget, keptPaths } = dependencySteps(facts, warnings);
+  // uv installs everything itself; every other path installs with pip.
+  const debianPythonPackages = [`python${minor}-venv`, ...(deps?.kind === 'uv' ? [] : ['python3-pip'])];
   const buildOsPackages =
     base === 'distroless'
-      ? { manager, packages: [`python${minor}-venv`, 'python3-pip'], why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${debian.version} ships, at the same path.` }
+      ? { manager, packages: debianPythonPackages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${debian.version} ships, at the same path.` }
       : buildPackages.length > 0
         ? { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, base === 'alpine' ? native.filter((name) => !sourceBuilds.includes(name)) : []) }
         : null;
 
-  const { deps, cacheTarget, keptPaths } = dependencySteps(facts, warnings);
   const runsScript = facts.scripts.some((script) => script.value === command[0]);
   const projectInstall =
     facts.pipSource === 'project' ? `pip --python ${VENV}/bin/python install .`

@@ -6,7 +6,7 @@
 FROM debian:trixie-slim AS build
 # Debian's own Python 3.13: the interpreter gcr.io/distroless/python3-debian13 ships, at the same path.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3.13-venv python3-pip \
+ && apt-get install -y --no-install-recommends python3.13-venv \
  && rm -rf /var/lib/apt/lists/*
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
