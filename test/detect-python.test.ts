@@ -139,6 +139,12 @@ describe('entry point', () => {
     expect(detectPython(makeProject({ 'requirements.txt': 'flask\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' })).start?.value).toEqual(['python', 'app.py']);
   });
 
+  it('in a src layout the module path drops src/ (the plan installs the project so it imports)', () => {
+    const facts = detectPython(makeProject({ 'pyproject.toml': '[project]\nname = "shop"\ndependencies = ["fastapi", "uvicorn"]\n', 'src/shop/api.py': 'app = FastAPI()\n' }));
+    expect(facts.start).toEqual({ value: ['uvicorn', 'shop.api:app', '--host', '0.0.0.0', '--port', '$PORT'], evidence: { file: 'src/shop/api.py', line: 1 } });
+    expect(detectPython(makeProject({ 'requirements.txt': '', 'src/tool/__main__.py': '' })).start?.value).toEqual(['python', '-m', 'tool']);
+  });
+
   it('several console scripts, or nothing to run, leave the entry open', () => {
     const scripts = '[project]\nname = "a"\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n';
     expect(detectPython(makeProject({ 'pyproject.toml': scripts })).start).toBeNull();

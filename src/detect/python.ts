@@ -155,18 +155,24 @@ function detectTool(project: ProjectFiles, pyproject: TomlFile | null, pipfile: 
   return { tool: fact('pip', requirements ? { file: requirements } : null), lockfile: fact(null, null) };
 }
 
-/** Python files that may hold the app object or the entry point: the root and one folder down. */
+/**
+ * Python files that may hold the app object or the entry point: the root and one folder down, and
+ * in a src layout the packages under src/ (importable only once the project is installed).
+ */
 function candidateSources(project: ProjectFiles): string[] {
   return project
     .files()
-    .filter((file) => file.endsWith('.py') && file.split('/').length <= 2)
-    .filter((file) => !/(^|\/)(tests?|migrations|docs|scripts|src)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile)\.py$/.test(file))
+    .filter((file) => file.endsWith('.py') && file.replace(/^src\//, '').split('/').length <= 2)
+    .filter((file) => !/(^|\/)(tests?|migrations|docs|scripts)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile)\.py$/.test(file))
     .slice(0, 200);
 }
 
-const moduleOf = (file: string) => file.replace(/\.py$/, '').replace(/\//g, '.');
-/** `app/main.py` -> `app.main`; only files whose path is a valid dotted module name qualify. */
-const isModulePath = (file: string) => /^([A-Za-z_]\w*\/)?[A-Za-z_]\w*\.py$/.test(file);
+/** `app/main.py` -> `app.main`, `src/pkg/main.py` -> `pkg.main`. */
+const moduleOf = (file: string) => file.replace(/^src\//, '').replace(/\.py$/, '').replace(/\//g, '.');
+/** Only files whose path is a valid dotted module name qualify. */
+const isModulePath = (file: string) => /^(src\/[A-Za-z_]\w*\/|[A-Za-z_]\w*\/)?[A-Za-z_]\w*\.py$/.test(file);
+/** A module under src/ imports only from the installed project. */
+export const inSrcLayout = (evidence: Evidence | null) => evidence?.file.startsWith('src/') ?? false;
 
 /** `name = Constructor(` in a module, e.g. `app = FastAPI(`: the object a server imports. */
 function findAppObject(project: ProjectFiles, sources: string[], constructors: string[]): { target: string; evidence: Evidence } | null {
@@ -307,8 +313,8 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
   }
   if (facts.scripts.length === 1) return fact([facts.scripts[0]!.value], facts.scripts[0]!.evidence);
   if (facts.scripts.length > 1) return null;
-  const mainPackage = sources.find((file) => /^[A-Za-z_]\w*\/__main__\.py$/.test(file));
-  if (mainPackage) return fact(['python', '-m', path.posix.dirname(mainPackage)], { file: mainPackage });
+  const mainPackage = sources.find((file) => /^(src\/)?[A-Za-z_]\w*\/__main__\.py$/.test(file));
+  if (mainPackage) return fact(['python', '-m', moduleOf(path.posix.dirname(mainPackage))], { file: mainPackage });
   const script = ['__main__.py', 'main.py', 'app.py'].find((file) => project.hasFile(file));
   return script ? fact(['python', script], { file: script }) : null;
 }

@@ -1,4 +1,4 @@
-import type { PythonFacts } from '../detect/python.js';
+import { inSrcLayout, type PythonFacts } from '../detect/python.js';
 import { allowsMinor, END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from '../detect/pyversion.js';
 import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
@@ -174,12 +174,14 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
         : null;
 
   const runsScript = facts.scripts.some((script) => script.value === command[0]);
+  // A console script, or an app in a src layout, runs from the installed project: the venv is all that ships.
+  const runsInstalled = runsScript || (!answers.entry && inSrcLayout(facts.start?.evidence ?? null));
   const projectInstall =
     facts.pipSource === 'project' ? `pip --python ${VENV}/bin/python install .`
-    : !runsScript ? null
+    : !runsInstalled ? null
     : facts.tool.value === 'uv' ? 'uv sync --locked --no-dev --no-editable'
     : `pip --python ${VENV}/bin/python install --no-deps .`;
-  if (runsScript && !facts.installable) {
+  if (runsInstalled && !facts.installable) {
     warnings.push('pyproject.toml has no [build-system]: pip falls back to setuptools to install the project and its console scripts');
   }
 
@@ -212,7 +214,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     deps,
     cacheTarget,
     projectInstall,
-    copyApp: !runsScript,
+    copyApp: !runsInstalled,
     runtimeLibraries: runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` } : null,
     keptPaths,
     entrypoint,
