@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyFixture, copyFolder, fixture, makeProject, ROOT, runCli } from './helpers.js';
+import { lintDockerfile } from './lint.js';
 
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 const packageVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -376,6 +377,17 @@ describe('Python', () => {
     const bad = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--entry', '../x.py']);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/--entry \.\.\/x\.py: expected a \.py file/);
+  });
+
+  it('PEP 621 dependencies without requirements or lockfile: listed from pyproject.toml alone, so they cache; warns about unpinned ones', async () => {
+    const dir = makeProject({ 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3", "gunicorn==23.0.0"]\n', 'main.py': '' }).root;
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain('warning: no lockfile and requirements not pinned with == (flask)');
+    expect(stdout).toContain("COPY pyproject.toml ./\n");
+    expect(stdout).toContain(`-c 'from tomllib import load; print("\\n".join(load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > /tmp/requirements.txt`);
+    expect(stdout.indexOf('install -r /tmp/requirements.txt')).toBeLessThan(stdout.indexOf('COPY . .'));
+    expect(lintDockerfile(stdout)).toEqual([]);
   });
 
   it('several console scripts: --yes cannot choose and names them', async () => {

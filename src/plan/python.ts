@@ -86,7 +86,7 @@ function distrolessPython(facts: PythonFacts, wanted: string, warnings: string[]
   return allowed;
 }
 
-function dependencySteps(facts: PythonFacts, warnings: string[]): Pick<PythonPlan, 'deps' | 'cacheTarget' | 'keptPaths'> {
+function dependencySteps(facts: PythonFacts, minor: string, warnings: string[]): Pick<PythonPlan, 'deps' | 'cacheTarget' | 'keptPaths'> {
   const tool = facts.tool.value;
   const pipCache = '/root/.cache/pip';
   if (tool === 'uv') return { deps: { kind: 'uv', image: UV_IMAGE, manifests: facts.dependencyInputs }, cacheTarget: '/root/.cache/uv', keptPaths: [] };
@@ -114,7 +114,10 @@ function dependencySteps(facts: PythonFacts, warnings: string[]): Pick<PythonPla
     const copies = [...(rootFiles.length > 0 ? [{ sources: rootFiles, target: './' }] : []), ...nested.map((input) => ({ sources: [input], target: input }))];
     return { deps: { kind: 'requirements', file: facts.requirementsFile!, copies }, cacheTarget: pipCache, keptPaths: facts.localPaths };
   }
-  if (facts.pipSource === 'pyproject') return { deps: { kind: 'pyproject' }, cacheTarget: pipCache, keptPaths: [] };
+  if (facts.pipSource === 'pyproject') {
+    const tomlModule = Number(minor.split('.')[1]) >= 11 ? 'tomllib' : 'pip._vendor.tomli';
+    return { deps: { kind: 'pyproject', tomlModule }, cacheTarget: pipCache, keptPaths: [] };
+  }
   return { deps: null, cacheTarget: pipCache, keptPaths: [] };
 }
 
@@ -163,7 +166,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const runtimePackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].runtime))];
   if (base === 'alpine' && native.length > sourceBuilds.length && !buildPackages.includes('build-base')) buildPackages.push('build-base');
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
-  const { deps, cacheTarget, keptPaths } = dependencySteps(facts, warnings);
+  const { deps, cacheTarget, keptPaths } = dependencySteps(facts, minor, warnings);
   // uv installs everything itself; every other path installs with pip.
   const debianPythonPackages = [`python${minor}-venv`, ...(deps?.kind === 'uv' ? [] : ['python3-pip'])];
   const buildOsPackages =

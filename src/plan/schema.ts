@@ -183,7 +183,11 @@ const PythonDepsSchema = z.discriminatedUnion('kind', [
     copies: z.array(z.object({ sources: z.array(ProjectPath).min(1), target: ProjectPath })).min(1),
   }),
   /** pip with the PEP 621 dependencies read from pyproject.toml (no lockfile). */
-  z.object({ kind: z.literal('pyproject') }),
+  z.object({
+    kind: z.literal('pyproject'),
+    /** The TOML reader: the standard library's from 3.11, pip's vendored tomli before. */
+    tomlModule: z.enum(['tomllib', 'pip._vendor.tomli']),
+  }),
 ]);
 
 export const PythonPlanSchema = z.object({
