@@ -390,6 +390,18 @@ describe('Python', () => {
     expect(lintDockerfile(stdout)).toEqual([]);
   });
 
+  it.each([
+    ['Pipenv', { Pipfile: '[packages]\nflask = "==3.1.0"\n', 'Pipfile.lock': '{}', 'app.py': '' }, 'pipenv requirements > /tmp/requirements.txt', 'COPY Pipfile Pipfile.lock ./'],
+    ['PDM', { 'pyproject.toml': '[project]\nname = "p"\ndependencies = ["flask"]\n', 'pdm.lock': '', 'app.py': '' }, 'pdm export --prod > /tmp/requirements.txt', 'COPY pyproject.toml pdm.lock ./'],
+  ])('%s: the lockfile is exported by the tool in its own venv and installed by pip', async (_tool, files, exportLine, copyLine) => {
+    const { exitCode, stdout } = await runCli([makeProject(files).root, '--yes', '--stdout', '--base', 'alpine']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(copyLine);
+    expect(stdout).toContain(exportLine);
+    expect(stdout).toContain('pip --python /opt/venv/bin/python install --no-deps -r /tmp/requirements.txt');
+    expect(lintDockerfile(stdout)).toEqual([]);
+  });
+
   it('several console scripts: --yes cannot choose and names them', async () => {
     const dir = makeProject({ 'pyproject.toml': '[project]\nname = "a"\ndependencies = []\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n' }).root;
     const { exitCode, stderr } = await runCli([dir, '--yes', '--stdout']);

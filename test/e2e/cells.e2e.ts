@@ -247,7 +247,8 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       const { network } = check;
       // A cold build: no layer from BuildKit's cache (cache mounts stay, as on any developer's machine).
       const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: true });
-      appendFileSync(path.join(dir, check.edit), `\n${check.edit.endsWith('.py') ? '#' : '//'} edited by the rebuild check\n`);
+      // A new edit every run: an edit made before would find its layers in BuildKit's cache from that run.
+      appendFileSync(path.join(dir, check.edit), `\n${check.edit.endsWith('.py') ? '#' : '//'} edited by the rebuild check at ${new Date().toISOString()}\n`);
       const warm = await buildImage(engine as Engine, { context: dir, tag, network, images });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);
