@@ -402,6 +402,18 @@ describe('Python', () => {
     expect(lintDockerfile(stdout)).toEqual([]);
   });
 
+  it('a requirements file that installs the project itself copies the sources first, and says what that costs', async () => {
+    const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n-e .\n', 'setup.py': '', Procfile: 'web: gunicorn wsgi:app\n' }).root;
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain('warning: requirements.txt installs the project itself (-e . or .)');
+    expect(stdout).not.toContain('COPY requirements.txt');
+    expect(stdout.indexOf('COPY . .')).toBeLessThan(stdout.indexOf('install -r requirements.txt'));
+    expect(stdout).toContain('ENV PORT=8000');
+    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "wsgi:app"]');
+    expect(lintDockerfile(stdout)).toEqual([]);
+  });
+
   it('several console scripts: --yes cannot choose and names them', async () => {
     const dir = makeProject({ 'pyproject.toml': '[project]\nname = "a"\ndependencies = []\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n' }).root;
     const { exitCode, stderr } = await runCli([dir, '--yes', '--stdout']);

@@ -108,6 +108,10 @@ function dependencySteps(facts: PythonFacts, minor: string, warnings: string[]):
     warnings.push('setup.py installs what it declares, unpinned: each build may install newer versions; a lockfile (uv lock) makes builds reproducible');
   }
   if (facts.pipSource === 'requirements') {
+    if (facts.localPaths.includes('.')) {
+      warnings.push(`${facts.requirementsFile} installs the project itself (-e . or .): the dependency layer needs every source file, so any edit reinstalls everything; list only the dependencies there to cache them`);
+      return { deps: null, cacheTarget: pipCache, keptPaths: [] };
+    }
     // Root files share one COPY; a nested file or a folder keeps its path (COPY flattens folders given together).
     const rootFiles = facts.dependencyInputs.filter((input) => !input.includes('/'));
     const nested = [...facts.dependencyInputs.filter((input) => input.includes('/')), ...facts.localPaths];
@@ -181,6 +185,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const runsInstalled = runsScript || (!answers.entry && inSrcLayout(facts.start?.evidence ?? null));
   const projectInstall =
     facts.pipSource === 'project' ? `pip --python ${VENV}/bin/python install .`
+    : facts.pipSource === 'requirements' && facts.localPaths.includes('.') ? `pip --python ${VENV}/bin/python install -r ${facts.requirementsFile}`
     : !runsInstalled ? null
     : facts.tool.value === 'uv' ? 'uv sync --locked --no-dev --no-editable'
     : `pip --python ${VENV}/bin/python install --no-deps .`;
@@ -205,7 +210,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     debug,
     title: titleFor(facts.name.value),
     port,
-    portEnv: port !== null && facts.readsPortEnv.value,
+    // Procfile web processes expect PORT (Heroku's convention), and gunicorn binds 0.0.0.0:$PORT by itself.
+    portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),
     user: NONROOT_USER,
     pythonVersion: minor,
     build: {

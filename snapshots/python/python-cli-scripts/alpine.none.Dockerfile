@@ -11,7 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN /usr/local/bin/python3.14 -m venv --without-pip /opt/venv
 WORKDIR /app
 COPY . .
-# The project itself, with its console scripts, into the venv (not editable: the venv alone runs it).
+# Installs the project itself into the venv (console scripts land in its bin), so it comes after the sources.
 RUN --mount=type=cache,target=/root/.cache/pip \
     pip --python /opt/venv/bin/python install --no-deps .
 
