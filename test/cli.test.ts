@@ -414,6 +414,13 @@ describe('Python', () => {
     expect(lintDockerfile(stdout)).toEqual([]);
   });
 
+  it('a Flask app without gunicorn runs its file, with a warning that names the server to add', async () => {
+    const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }).root;
+    const { stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
+    expect(stderr).toContain('warning: flask runs as `python app.py`, not under a production server: add gunicorn to the dependencies');
+    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+  });
+
   it('several console scripts: --yes cannot choose and names them', async () => {
     const dir = makeProject({ 'pyproject.toml': '[project]\nname = "a"\ndependencies = []\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n' }).root;
     const { exitCode, stderr } = await runCli([dir, '--yes', '--stdout']);

@@ -159,6 +159,11 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   if (base === 'alpine' && native.length > 0) {
     warnings.push(`native dependencies (${native.join(', ')}) on alpine: musllinux wheels may be missing, and pip then compiles them from source (slow; C headers may be needed)`);
   }
+  const servers: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn' };
+  const framework = facts.framework.value;
+  if (framework && command[0] === 'python') {
+    warnings.push(`${framework} runs as \`${command.join(' ')}\`, not under a production server: add ${servers[framework]} to the dependencies and stagecraft serves the app with it`);
+  }
   if (facts.framework.value === 'django') {
     warnings.push('Django static files are not collected: add `RUN python manage.py collectstatic --noinput` to the build stage if the app serves them (e.g. with WhiteNoise)');
   }
