@@ -135,6 +135,11 @@ describe('entry point', () => {
     expect(facts.port).toEqual({ value: 5000, evidence: { file: 'Procfile', line: 2 } });
   });
 
+  it('the app object may be annotated or built through its module', () => {
+    const facts = detectPython(makeProject({ 'requirements.txt': 'starlette\nuvicorn\n', 'service.py': 'import starlette.applications\n\napi: Starlette = applications.Starlette(routes=[])\n' }));
+    expect(facts.start).toEqual({ value: ['uvicorn', 'service:api', '--host', '0.0.0.0', '--port', '$PORT'], evidence: { file: 'service.py', line: 3 } });
+  });
+
   it('Flask without gunicorn is not served by its development server: main.py/app.py stand', () => {
     expect(detectPython(makeProject({ 'requirements.txt': 'flask\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' })).start?.value).toEqual(['python', 'app.py']);
   });

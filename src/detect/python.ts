@@ -176,7 +176,8 @@ export const inSrcLayout = (evidence: Evidence | null) => evidence?.file.startsW
 
 /** `name = Constructor(` in a module, e.g. `app = FastAPI(`: the object a server imports. */
 function findAppObject(project: ProjectFiles, sources: string[], constructors: string[]): { target: string; evidence: Evidence } | null {
-  const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*)?=\\s*(?:${constructors.join('|')})\\(`, 'm');
+  // `app = FastAPI(`, `app: Flask = Flask(` or `app = fastapi.FastAPI(`.
+  const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*)?=\\s*(?:\\w+\\.)?(?:${constructors.join('|')})\\(`, 'm');
   for (const file of sources.filter(isModulePath)) {
     const text = project.readText(file);
     const match = pattern.exec(text);
