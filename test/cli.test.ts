@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyFixture, copyFolder, fixture, makeProject, ROOT, runCli } from './helpers.js';
+import { lintDockerfile } from './lint.js';
 
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 const packageVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -217,7 +218,7 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
     const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
     expect(rust.exitCode).toBe(2);
-    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go, node)');
+    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go, node, python)');
   });
 
   it('combinations that cannot work exit 3 with the reason', async () => {
@@ -312,5 +313,120 @@ describe('a pnpm workspace member', () => {
     expect(exitCode).toBe(3);
     expect(stderr.trim()).toBe('stagecraft: this package is a member of the workspace in ../../package.json: only pnpm workspaces are supported so far');
     expect(existsSync(path.join(root, 'apps', 'web', 'Dockerfile'))).toBe(false);
+  });
+});
+
+describe('Python', () => {
+  it('--yes on a stdlib server: distroless moves to the Python it ships, within requires-python, and says so', async () => {
+    const { exitCode, stdout, stderr } = await runCli([fixture('python-stdlib'), '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stderr.trim()).toBe('warning: distroless python3 ships Python 3.13 (debian13) and 3.11 (debian12): using 3.13 (allowed by pyproject.toml:4) instead of 3.14');
+    expect(stdout).toContain('FROM debian:trixie-slim AS build');
+    expect(stdout).toContain('RUN /usr/bin/python3.13 -m venv --without-pip /opt/venv');
+    expect(stdout).toContain('FROM gcr.io/distroless/python3-debian13:nonroot AS production');
+    expect(stdout).toContain('ENV PORT=8000');
+    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+  });
+
+  it('a malformed pyproject.toml exits 2 naming file, line and problem, with nothing written', async () => {
+    const dir = copyFixture('python-malformed');
+    const before = listing(dir);
+    const { exitCode, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toBe('stagecraft: pyproject.toml:4:1: not valid TOML (invalid value)');
+    expect(listing(dir)).toEqual(before);
+  });
+
+  it('refuses scratch, a pinned Python distroless does not ship, a C library distroless lacks, and Poetry without its lock', async () => {
+    const scratch = await runCli([fixture('python-stdlib'), '--yes', '--base', 'scratch']);
+    expect(scratch.exitCode).toBe(3);
+    expect(scratch.stderr).toMatch(/--base scratch cannot run a Python app: the interpreter needs a C library/);
+    const pinned = await runCli([fixture('python-flask-gunicorn'), '--yes', '--base', 'distroless']);
+    expect(pinned.exitCode).toBe(3);
+    expect(pinned.stderr.trim()).toBe(
+      'stagecraft: --base distroless: gcr.io/distroless/python3 ships Python 3.13 (debian13) and 3.11 (debian12) only, and this project needs 3.12 (.python-version); use --base slim or alpine, or a Python it ships',
+    );
+    const flagged = await runCli([fixture('python-stdlib'), '--yes', '--base', 'distroless', '--runtime-version', '3.12']);
+    expect(flagged.exitCode).toBe(3);
+    expect(flagged.stderr).toMatch(/this project needs 3\.12 \(--runtime-version\)/);
+    const native = await runCli([fixture('python-native'), '--yes', '--base', 'distroless']);
+    expect(native.exitCode).toBe(3);
+    expect(native.stderr).toMatch(/psycopg2 links libpq at run time, which distroless python3 lacks and cannot install; use psycopg2-binary or psycopg\[binary\], or --base slim/);
+    const unlocked = makeProject({ 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }).root;
+    const poetry = await runCli([unlocked, '--yes', '--base', 'slim']);
+    expect(poetry.exitCode).toBe(3);
+    expect(poetry.stderr.trim()).toBe('stagecraft: poetry without its lockfile (pyproject.toml:1): the image installs exactly what the lockfile pins; run `poetry lock` and commit it');
+  });
+
+  it('psycopg2 on slim: compiled in the build stage, libpq5 in the final one; alpine warns about musllinux wheels', async () => {
+    const slim = await runCli([fixture('python-native'), '--yes', '--stdout', '--base', 'slim', '--debug', 'none']);
+    expect(slim.stdout).toContain('apt-get install -y --no-install-recommends gcc libc6-dev libpq-dev');
+    expect(slim.stdout).toContain('apt-get install -y --no-install-recommends libpq5');
+    const alpine = await runCli([fixture('python-native'), '--yes', '--stdout', '--base', 'alpine']);
+    expect(alpine.stderr).toContain('warning: native dependencies (psycopg2, numpy) on alpine: musllinux wheels may be missing');
+    expect(alpine.stdout).toContain('RUN apk add --no-cache libpq');
+  });
+
+  it('--entry takes a file, a module, module:app or a console script; anything else is a usage error', async () => {
+    const module = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--base', 'slim', '--entry', 'app']);
+    expect(module.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "app"]');
+    const app = await runCli([fixture('python-flask-gunicorn'), '--yes', '--stdout', '--base', 'slim', '--port', '9000', '--entry', 'wsgi:application']);
+    expect(app.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:9000", "wsgi:application"]');
+    const noServer = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--entry', 'app:app']);
+    expect(noServer.exitCode).toBe(1);
+    expect(noServer.stderr.trim()).toBe('stagecraft: --entry app:app: serving module:app needs gunicorn or uvicorn among the dependencies');
+    const bad = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--entry', '../x.py']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/--entry \.\.\/x\.py: expected a \.py file/);
+  });
+
+  it('PEP 621 dependencies without requirements or lockfile: listed from pyproject.toml alone, so they cache; warns about unpinned ones', async () => {
+    const dir = makeProject({ 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3", "gunicorn==23.0.0"]\n', 'main.py': '' }).root;
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain('warning: no lockfile and requirements not pinned with == (flask)');
+    expect(stdout).toContain("COPY pyproject.toml ./\n");
+    expect(stdout).toContain(`-c 'from tomllib import load; print("\\n".join(load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > /tmp/requirements.txt`);
+    expect(stdout.indexOf('install -r /tmp/requirements.txt')).toBeLessThan(stdout.indexOf('COPY . .'));
+    expect(lintDockerfile(stdout)).toEqual([]);
+  });
+
+  it.each([
+    ['Pipenv', { Pipfile: '[packages]\nflask = "==3.1.0"\n', 'Pipfile.lock': '{}', 'app.py': '' }, 'pipenv requirements > /tmp/requirements.txt', 'COPY Pipfile Pipfile.lock ./'],
+    ['PDM', { 'pyproject.toml': '[project]\nname = "p"\ndependencies = ["flask"]\n', 'pdm.lock': '', 'app.py': '' }, 'pdm export --prod > /tmp/requirements.txt', 'COPY pyproject.toml pdm.lock ./'],
+  ])('%s: the lockfile is exported by the tool in its own venv and installed by pip', async (_tool, files, exportLine, copyLine) => {
+    const { exitCode, stdout } = await runCli([makeProject(files).root, '--yes', '--stdout', '--base', 'alpine']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(copyLine);
+    expect(stdout).toContain(exportLine);
+    expect(stdout).toContain('pip --python /opt/venv/bin/python install --no-deps -r /tmp/requirements.txt');
+    expect(lintDockerfile(stdout)).toEqual([]);
+  });
+
+  it('a requirements file that installs the project itself copies the sources first, and says what that costs', async () => {
+    const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n-e .\n', 'setup.py': '', Procfile: 'web: gunicorn wsgi:app\n' }).root;
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain('warning: requirements.txt installs the project itself (-e . or .)');
+    expect(stdout).not.toContain('COPY requirements.txt');
+    expect(stdout.indexOf('COPY . .')).toBeLessThan(stdout.indexOf('install -r requirements.txt'));
+    expect(stdout).toContain('ENV PORT=8000');
+    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "wsgi:app"]');
+    expect(lintDockerfile(stdout)).toEqual([]);
+  });
+
+  it('a Flask app without gunicorn runs its file, with a warning that names the server to add', async () => {
+    const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }).root;
+    const { stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
+    expect(stderr).toContain('warning: flask runs as `python app.py`, not under a production server: add gunicorn to the dependencies');
+    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+  });
+
+  it('several console scripts: --yes cannot choose and names them', async () => {
+    const dir = makeProject({ 'pyproject.toml': '[project]\nname = "a"\ndependencies = []\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n' }).root;
+    const { exitCode, stderr } = await runCli([dir, '--yes', '--stdout']);
+    expect(exitCode).toBe(1);
+    expect(stderr.trim()).toBe('stagecraft: missing --entry: detection cannot decide it (console scripts: one, two)');
   });
 });

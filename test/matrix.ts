@@ -26,6 +26,14 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'node', fixture: 'node-nest' },
   { language: 'node', fixture: 'node-next' },
   { language: 'node', fixture: 'node-pnpm-workspace', member: 'packages/api' },
+  { language: 'python', fixture: 'python-flask-gunicorn' },
+  { language: 'python', fixture: 'python-fastapi-uv' },
+  { language: 'python', fixture: 'python-poetry' },
+  { language: 'python', fixture: 'python-django' },
+  { language: 'python', fixture: 'python-cli-scripts' },
+  { language: 'python', fixture: 'python-stdlib' },
+  { language: 'python', fixture: 'python-native' },
+  { language: 'python', fixture: 'python-local-wheel' },
 ];
 
 export interface Cell {

@@ -16,6 +16,16 @@ for (const cell of CELLS) {
   if (cell.language === 'node' && cell.base === 'scratch') {
     REFUSED[cellName(cell)] = /--base scratch cannot run a Node app: node itself needs a C library/;
   }
+  if (cell.language === 'python' && cell.base === 'scratch') {
+    REFUSED[cellName(cell)] = /--base scratch cannot run a Python app: the interpreter needs a C library/;
+  }
+  if (cell.fixture === 'python-native' && cell.base === 'distroless') {
+    REFUSED[cellName(cell)] = /--base distroless: psycopg2 links libpq at run time, which distroless python3 lacks and cannot install; use psycopg2-binary/;
+  }
+  // .python-version pins 3.12, and distroless ships 3.11 and 3.13 only.
+  if (cell.fixture === 'python-flask-gunicorn' && cell.base === 'distroless' && cell.debug !== 'shell') {
+    REFUSED[cellName(cell)] = /ships Python 3\.13 \(debian13\) and 3\.11 \(debian12\) only, and this project needs 3\.12 \(\.python-version\)/;
+  }
   if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
     REFUSED[cellName(cell)] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
   }

@@ -11,7 +11,7 @@ const MARKERS: Record<Language, string[]> = {
   go: ['go.mod'],
   rust: ['Cargo.toml'],
   node: ['package.json'],
-  python: ['pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile'],
+  python: ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'],
   java: ['pom.xml', 'build.gradle', 'build.gradle.kts'],
 };
 

@@ -38,5 +38,5 @@ export function checkShellDebug(base: Base, debug: DebugMode): string | null {
   return '--debug shell puts a shell and debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out';
 }
 
-export const distroless = (flavour: 'static' | 'base' | 'cc' | `nodejs${number}`, debian: DebianRelease, tag: 'nonroot' | 'debug-nonroot') =>
+export const distroless = (flavour: 'static' | 'base' | 'cc' | 'python3' | `nodejs${number}`, debian: DebianRelease, tag: 'nonroot' | 'debug-nonroot') =>
   `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;

@@ -154,10 +154,75 @@ export const NodePlanSchema = z.object({
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
 });
 
-export const PlanSchema = z.discriminatedUnion('language', [GoPlanSchema, NodePlanSchema]);
+/** OS packages for one stage, with the package manager that installs them and why they are there. */
+const OsPackagesSchema = z.object({
+  manager: z.enum(['apt', 'apk']),
+  packages: z.array(OsPackage).min(1),
+  why: z.string().regex(/^[^\n]+$/),
+});
+
+/** A pip requirement stagecraft names itself (tools it installs): `name~=1.2`, no shell characters. */
+const PipRequirement = z.string().regex(/^[a-z0-9][a-z0-9._-]*(~=\d+(\.\d+)*)?$/);
+
+/** How the dependency layer is installed, before the sources are copied. */
+const PythonDepsSchema = z.discriminatedUnion('kind', [
+  /** uv syncs the venv from uv.lock with the binary from Astral's image. */
+  z.object({ kind: z.literal('uv'), image: ImageRef, manifests: z.array(ProjectPath).min(1) }),
+  /** Poetry, PDM or Pipenv export their lockfile as pinned requirements, which pip installs. */
+  z.object({
+    kind: z.literal('export'),
+    tool: z.enum(['poetry', 'pdm', 'pipenv']),
+    toolVenv: AbsolutePath,
+    toolPackages: z.array(PipRequirement).min(1),
+    export: Command,
+    manifests: z.array(ProjectPath).min(1),
+  }),
+  /** pip with requirements files; local wheels and folders they name are copied with them. */
+  z.object({
+    kind: z.literal('requirements'),
+    file: ProjectPath,
+    copies: z.array(z.object({ sources: z.array(ProjectPath).min(1), target: ProjectPath })).min(1),
+  }),
+  /** pip with the PEP 621 dependencies read from pyproject.toml (no lockfile). */
+  z.object({
+    kind: z.literal('pyproject'),
+    /** The TOML reader: the standard library's from 3.11, pip's vendored tomli before. */
+    tomlModule: z.enum(['tomllib', 'pip._vendor.tomli']),
+  }),
+]);
+
+export const PythonPlanSchema = z.object({
+  ...CommonPlanFields,
+  language: z.literal('python'),
+  pythonVersion: z.string().regex(/^3\.\d+$/),
+  build: z.object({
+    image: ImageRef,
+    /** The interpreter the venv links to; the final stage has the same one at the same path. */
+    python: AbsolutePath,
+    osPackages: OsPackagesSchema.nullable(),
+  }),
+  venv: AbsolutePath,
+  deps: PythonDepsSchema.nullable(),
+  /** Where the installer keeps downloads (a cache mount). */
+  cacheTarget: AbsolutePath,
+  /** Installs the project itself into the venv (console scripts, setup.py projects), after the sources. */
+  projectInstall: Command.nullable(),
+  /** The sources run from /app; false when the installed project in the venv is all that runs. */
+  copyApp: z.boolean(),
+  /** Shared libraries compiled dependencies link at run time (libpq for psycopg2). */
+  runtimeLibraries: OsPackagesSchema.nullable(),
+  /** Set PORT in the image because the program reads it. */
+  portEnv: z.boolean(),
+  /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */
+  keptPaths: z.array(ProjectPath),
+  entrypoint: z.array(z.string().regex(/^[A-Za-z0-9._@/=:,+-]+$/)).min(1),
+});
+
+export const PlanSchema = z.discriminatedUnion('language', [GoPlanSchema, NodePlanSchema, PythonPlanSchema]);
 export type Plan = z.infer<typeof PlanSchema>;
 export type GoPlan = z.infer<typeof GoPlanSchema>;
 export type NodePlan = z.infer<typeof NodePlanSchema>;
+export type PythonPlan = z.infer<typeof PythonPlanSchema>;
 
 /** Characters a one-line message may show as they are; the rest is escaped, so the message stays one line. */
 const shown = (value: unknown) => JSON.stringify(value)?.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) ?? String(value);
@@ -166,7 +231,7 @@ const shown = (value: unknown) => JSON.stringify(value)?.replace(/[^\x20-\x7e]/g
  * Validates a language's plan. A value from the project that does not fit (a folder name with a
  * quote, a start command with a newline) is the project's problem, said in one line, never a crash.
  */
-export function validatePlan<S extends z.ZodType>(schema: S, candidate: z.input<S>): z.output<S> {
+export function validatePlan<S extends z.ZodType>(schema: S, candidate: unknown): z.output<S> {
   const result = schema.safeParse(candidate, { reportInput: true });
   if (result.success) return result.data;
   const [issue] = result.error.issues;

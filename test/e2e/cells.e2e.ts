@@ -25,12 +25,21 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-nest': { http: { body: 'hello from node-nest' } },
   'node-pnpm-workspace': { http: { body: 'hello from node-pnpm-workspace (1m)' } },
   'node-next': { http: { body: 'hello from node-next' } },
+  'python-flask-gunicorn': { http: { body: 'hello from python-flask-gunicorn' } },
+  'python-fastapi-uv': { http: { body: 'hello from python-fastapi-uv' } },
+  'python-poetry': { cli: { output: 'hello from python-poetry' } },
+  'python-django': { http: { body: 'hello from python-django' } },
+  'python-cli-scripts': { cli: { output: 'hello from python-cli-scripts' } },
+  'python-stdlib': { http: { body: 'hello from python-stdlib' } },
+  'python-native': { cli: { output: 'hello from python-native' } },
+  'python-local-wheel': { http: { body: 'hello from python-local-wheel (greeting 1.0.0, a local wheel)' } },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
 const REBUILD_CHECKS: { fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp }[] = [
   { fixture: 'go-root-main', edit: 'main.go', network: 'none', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
   { fixture: 'node-ts-api', edit: 'src/server.ts', network: 'host', dependencySteps: /\snpm ci$|COPY package\.json package-lock\.json/, rebuiltStep: /npm run build/ },
+  { fixture: 'python-local-wheel', edit: 'main.py', network: 'host', dependencySteps: /install -r requirements\.txt$|COPY requirements\.txt|COPY wheels/, rebuiltStep: /compileall/ },
 ];
 
 const engine = await findEngine();
@@ -55,6 +64,14 @@ function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | nu
     if (facts.nativeModules.value.length > 0) {
       return `native modules (${facts.nativeModules.value.join(', ')}) fetch prebuilt binaries or Node headers from outside the npm registry`;
     }
+  }
+  if (facts.language === 'python' && plan.language === 'python') {
+    if (plan.deps?.kind === 'uv') return 'uv comes from ghcr.io/astral-sh/uv and the packages from PyPI, both unreachable here';
+    if (plan.deps?.kind === 'export') return `${plan.deps.tool} and the locked packages come from PyPI, which is unreachable here`;
+    if (plan.deps !== null && !facts.noIndex) return `the dependencies (${facts.dependencies.value.join(', ')}) come from PyPI, which is unreachable here`;
+    if (plan.projectInstall) return 'installing the project fetches its build backend (build isolation) from PyPI, which is unreachable here';
+    const apk = [plan.build.osPackages, plan.runtimeLibraries].find((packages) => packages?.manager === 'apk');
+    if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk`;
   }
   return null;
 }
@@ -159,8 +176,9 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
-  // apt-get needs Debian's archive and Node installs the npm registry; everything else builds with no network.
-  const network = plan.runtime.family === 'debian' || plan.language === 'node' ? 'host' : 'none';
+  // apt-get (slim stages, Python's Debian builder for distroless) needs Debian's archive and Node installs
+  // the npm registry; everything else builds with no network.
+  const network = plan.runtime.family === 'debian' || plan.language === 'node' || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
   const apkPackages = [...plan.runtime.packages, ...(plan.debugStage?.packages ?? []), ...plan.shellTools];
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
@@ -229,7 +247,8 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       const { network } = check;
       // A cold build: no layer from BuildKit's cache (cache mounts stay, as on any developer's machine).
       const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: true });
-      appendFileSync(path.join(dir, check.edit), '\n// edited by the rebuild check\n');
+      // A new edit every run: an edit made before would find its layers in BuildKit's cache from that run.
+      appendFileSync(path.join(dir, check.edit), `\n${check.edit.endsWith('.py') ? '#' : '//'} edited by the rebuild check at ${new Date().toISOString()}\n`);
       const warm = await buildImage(engine as Engine, { context: dir, tag, network, images });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);

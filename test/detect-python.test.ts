@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { detectPython } from '../src/detect/python.js';
+import { DEFAULT_PYTHON_MINOR, newestMinorFor, pythonRangeToSemver } from '../src/detect/pyversion.js';
+import { readRequirements } from '../src/detect/requirements.js';
+import { ProjectFiles } from '../src/project.js';
+import { fixture, makeProject } from './helpers.js';
+
+const detectFixture = (name: string) => detectPython(new ProjectFiles(fixture(name)));
+
+describe('Python version', () => {
+  it.each([
+    ['>=3.11', '3.14'],
+    ['>=3.10,<3.13', '3.12'],
+    ['~=3.11', '3.14'],
+    ['~=3.11.4', '3.11'],
+    ['==3.12.*', '3.12'],
+    ['^3.11', '3.14'],
+    ['>=3.9, !=3.12.*, <3.13', '3.11'],
+    ['3.13', '3.13'],
+    ['<3.9', '3.8'],
+    ['>=3.11 || ==3.8.*', '3.14'],
+  ])('requires %s -> %s', (spec, minor) => {
+    const range = pythonRangeToSemver(spec);
+    expect(range).not.toBeNull();
+    expect(newestMinorFor(range!)).toBe(minor);
+  });
+
+  it('reads .python-version first, then requires-python, runtime.txt, Pipfile, tool.poetry', () => {
+    const pyproject = '[project]\nname = "x"\nrequires-python = ">=3.10,<3.12"\n';
+    expect(detectPython(makeProject({ '.python-version': '3.12.4\n', 'pyproject.toml': pyproject })).runtimeVersion).toEqual({ value: '3.12', evidence: { file: '.python-version' } });
+    const ranged = detectPython(makeProject({ 'pyproject.toml': pyproject, 'runtime.txt': 'python-3.13.1' }));
+    expect(ranged.runtimeVersion).toEqual({ value: '3.11', evidence: { file: 'pyproject.toml', line: 3 } });
+    expect(ranged.versionRange).not.toBeNull();
+    expect(detectPython(makeProject({ 'requirements.txt': '', 'runtime.txt': 'python-3.13.1\n' })).runtimeVersion.value).toBe('3.13');
+    expect(detectPython(makeProject({ Pipfile: '[packages]\n\n[requires]\npython_version = "3.11"\n' })).runtimeVersion).toEqual({ value: '3.11', evidence: { file: 'Pipfile', line: 4 } });
+    expect(detectFixture('python-poetry').runtimeVersion).toEqual({ value: '3.14', evidence: { file: 'pyproject.toml', line: 9 } });
+  });
+
+  it('without any, the current stable minor with no evidence', () => {
+    expect(detectPython(makeProject({ 'requirements.txt': 'flask\n' })).runtimeVersion).toEqual({ value: DEFAULT_PYTHON_MINOR, evidence: null });
+  });
+
+  it('a version file that names no Python is a one-line error naming it', () => {
+    expect(() => detectPython(makeProject({ '.python-version': 'pypy3.10\n', 'requirements.txt': '' }))).toThrow('.python-version: "pypy3.10" is not a CPython 3 version');
+    expect(() => detectPython(makeProject({ 'pyproject.toml': '[project]\nrequires-python = "banana"\n' }))).toThrow('pyproject.toml:2: requires-python "banana" is not a Python version range');
+  });
+});
+
+describe('dependency tool', () => {
+  it.each([
+    [{ 'pyproject.toml': '[project]\nname = "a"\n', 'uv.lock': '' }, 'uv', 'uv.lock'],
+    [{ 'pyproject.toml': '[tool.poetry]\nname = "a"\n', 'poetry.lock': '' }, 'poetry', 'poetry.lock'],
+    [{ 'pyproject.toml': '[project]\nname = "a"\n', 'pdm.lock': '' }, 'pdm', 'pdm.lock'],
+    [{ Pipfile: '[packages]\nflask = "*"\n', 'Pipfile.lock': '{}' }, 'pipenv', 'Pipfile.lock'],
+    [{ 'requirements.txt': 'flask==3.1.0\n' }, 'pip', null],
+  ])('%j -> %s', (files, tool, lockfile) => {
+    const facts = detectPython(makeProject(files));
+    expect(facts.tool.value).toBe(tool);
+    expect(facts.lockfile.value).toBe(lockfile);
+  });
+
+  it('[tool.poetry] without poetry.lock is still Poetry, with no lockfile (the plan refuses it)', () => {
+    const facts = detectPython(makeProject({ 'pyproject.toml': '[tool.poetry]\nname = "a"\n' }));
+    expect(facts.tool).toEqual({ value: 'poetry', evidence: { file: 'pyproject.toml', line: 1 } });
+    expect(facts.lockfile.value).toBeNull();
+  });
+
+  it('several lockfiles are refused, naming them', () => {
+    expect(() => detectPython(makeProject({ 'pyproject.toml': '', 'uv.lock': '', 'poetry.lock': '' }))).toThrow(
+      'several lockfiles (uv.lock, poetry.lock): delete the stale ones so one tool decides the dependencies',
+    );
+  });
+
+  it('pip reads requirements.txt, else [project] dependencies, else setup.py', () => {
+    const requirements = detectFixture('python-flask-gunicorn');
+    expect(requirements.pipSource).toBe('requirements');
+    expect(requirements.dependencies.value).toEqual(['flask', 'gunicorn']);
+    expect(requirements.unpinned).toEqual([]);
+    const pyproject = detectPython(makeProject({ 'pyproject.toml': '[project]\nname = "a"\ndependencies = ["Flask>=3", "gunicorn==23.0.0"]\n' }));
+    expect(pyproject.pipSource).toBe('pyproject');
+    expect(pyproject.dependencies).toEqual({ value: ['flask', 'gunicorn'], evidence: { file: 'pyproject.toml', line: 3 } });
+    expect(pyproject.unpinned).toEqual(['flask']);
+    expect(detectPython(makeProject({ 'setup.py': 'from setuptools import setup\nsetup()\n' })).pipSource).toBe('project');
+  });
+
+  it('Poetry dependencies leave python out; fastapi[standard] counts as uvicorn', () => {
+    expect(detectFixture('python-poetry').dependencies.value).toEqual(['requests']);
+    expect(detectFixture('python-fastapi-uv').dependencies.value).toEqual(['fastapi', 'uvicorn']);
+  });
+});
+
+describe('requirements files', () => {
+  it('follows -r includes, and collects --find-links folders and local wheels to copy before the install', () => {
+    const project = makeProject({
+      'requirements.txt': '-r requirements/base.txt\n--no-index\n--find-links ./wheels\n./vendor/tool-1.0-py3-none-any.whl\nlib @ file:./libs/lib\n',
+      'requirements/base.txt': 'Django==5.2.8  # the web framework\nrequests>=2 \\\n  ; python_version >= "3.11"\n',
+    });
+    const requirements = readRequirements(project, 'requirements.txt');
+    expect(requirements.files).toEqual(['requirements.txt', 'requirements/base.txt']);
+    expect(requirements.names).toEqual(['django', 'requests', 'lib']);
+    expect(requirements.unpinned).toEqual(['requests', 'lib']);
+    expect(requirements.localPaths).toEqual(['wheels', 'vendor/tool-1.0-py3-none-any.whl', 'libs/lib']);
+    expect(requirements.noIndex).toBe(true);
+  });
+
+  it('a path outside the project, or a missing include, is a one-line error with file and line', () => {
+    expect(() => readRequirements(makeProject({ 'requirements.txt': 'flask\n--find-links ../wheels\n' }), 'requirements.txt')).toThrow(
+      'requirements.txt:2: ../wheels is outside the project folder, so docker build cannot copy it',
+    );
+    expect(() => readRequirements(makeProject({ 'requirements.txt': '-r base.txt\n' }), 'requirements.txt')).toThrow('requirements.txt:1: base.txt does not exist');
+  });
+
+  it('the local-wheel fixture installs only from ./wheels', () => {
+    const facts = detectFixture('python-local-wheel');
+    expect(facts.localPaths).toEqual(['wheels']);
+    expect(facts.noIndex).toBe(true);
+  });
+});
+
+describe('entry point', () => {
+  it.each([
+    ['python-flask-gunicorn', ['gunicorn', '--bind', '0.0.0.0:$PORT', 'app:app'], { file: 'app.py', line: 3 }],
+    ['python-fastapi-uv', ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '$PORT'], { file: 'app/main.py', line: 3 }],
+    ['python-django', ['gunicorn', '--bind', '0.0.0.0:$PORT', 'mysite.wsgi:application'], { file: 'mysite/settings.py', line: 6 }],
+    ['python-cli-scripts', ['greet'], { file: 'pyproject.toml', line: 12 }],
+    ['python-poetry', ['python', '-m', 'worker'], { file: 'worker/__main__.py' }],
+    ['python-stdlib', ['python', 'app.py'], { file: 'app.py' }],
+  ])('%s runs %j, because of %j', (name, command, evidence) => {
+    expect(detectFixture(name).start).toEqual({ value: command, evidence });
+  });
+
+  it('a Procfile web: process wins and states the port', () => {
+    const facts = detectPython(makeProject({ 'requirements.txt': 'flask\ngunicorn\n', Procfile: 'release: migrate\nweb: gunicorn -b 0.0.0.0:5000 wsgi:app\n', 'wsgi.py': 'app = Flask(__name__)\n' }));
+    expect(facts.start).toEqual({ value: ['gunicorn', '-b', '0.0.0.0:5000', 'wsgi:app'], evidence: { file: 'Procfile', line: 2 } });
+    expect(facts.port).toEqual({ value: 5000, evidence: { file: 'Procfile', line: 2 } });
+  });
+
+  it('the app object may be annotated or built through its module', () => {
+    const facts = detectPython(makeProject({ 'requirements.txt': 'starlette\nuvicorn\n', 'service.py': 'import starlette.applications\n\napi: Starlette = applications.Starlette(routes=[])\n' }));
+    expect(facts.start).toEqual({ value: ['uvicorn', 'service:api', '--host', '0.0.0.0', '--port', '$PORT'], evidence: { file: 'service.py', line: 3 } });
+  });
+
+  it('Flask without gunicorn is not served by its development server: main.py/app.py stand', () => {
+    expect(detectPython(makeProject({ 'requirements.txt': 'flask\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' })).start?.value).toEqual(['python', 'app.py']);
+  });
+
+  it('in a src layout the module path drops src/ (the plan installs the project so it imports)', () => {
+    const facts = detectPython(makeProject({ 'pyproject.toml': '[project]\nname = "shop"\ndependencies = ["fastapi", "uvicorn"]\n', 'src/shop/api.py': 'app = FastAPI()\n' }));
+    expect(facts.start).toEqual({ value: ['uvicorn', 'shop.api:app', '--host', '0.0.0.0', '--port', '$PORT'], evidence: { file: 'src/shop/api.py', line: 1 } });
+    expect(detectPython(makeProject({ 'requirements.txt': '', 'src/tool/__main__.py': '' })).start?.value).toEqual(['python', '-m', 'tool']);
+  });
+
+  it('several console scripts, or nothing to run, leave the entry open', () => {
+    const scripts = '[project]\nname = "a"\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n';
+    expect(detectPython(makeProject({ 'pyproject.toml': scripts })).start).toBeNull();
+    expect(detectPython(makeProject({ 'requirements.txt': 'requests\n' })).start).toBeNull();
+  });
+});
+
+describe('port, network and native dependencies', () => {
+  it('a web framework serves on 8000 unless the command says otherwise; a CLI serves nothing', () => {
+    expect(detectFixture('python-django').servesNetwork.value).toBe(true);
+    expect(detectFixture('python-django').port).toEqual({ value: 8000, evidence: null });
+    expect(detectFixture('python-cli-scripts').servesNetwork.value).toBe(false);
+  });
+
+  it('the standard library server reads PORT', () => {
+    const facts = detectFixture('python-stdlib');
+    expect(facts.servesNetwork).toEqual({ value: true, evidence: { file: 'app.py', line: 2 } });
+    expect(facts.readsPortEnv).toEqual({ value: true, evidence: { file: 'app.py', line: 16 } });
+  });
+
+  it('native dependencies are named', () => {
+    expect(detectFixture('python-native').nativeDependencies).toEqual({ value: ['psycopg2', 'numpy'], evidence: { file: 'requirements.txt' } });
+  });
+});
+
+describe('malformed manifests', () => {
+  it('broken TOML is one line naming file, line and problem', () => {
+    expect(() => detectFixture('python-malformed')).toThrow('pyproject.toml:4:1: not valid TOML (invalid value)');
+    expect(() => detectPython(makeProject({ Pipfile: '[packages\n' }))).toThrow(/^Pipfile:1:\d+: not valid TOML/);
+  });
+});
