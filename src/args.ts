@@ -9,7 +9,7 @@ Writes a multi-stage Dockerfile and a .dockerignore for the project in dir (defa
 Asks what it cannot detect when run in a terminal; --yes plus flags runs without questions.
 
 Options:
-  --lang <go|rust|node|python|java>   language, instead of detecting it (go and node so far)
+  --lang <go|rust|node|python|java>   language, instead of detecting it (go, node and rust so far)
   --base <slim|alpine|distroless|scratch>
                                       final base image
 ${BASES.map((base) => `                                        ${base.padEnd(11)} ${BASE_TRADEOFFS[base]}`).join('\n')}
@@ -17,7 +17,9 @@ ${BASES.map((base) => `                                        ${base.padEnd(11)
 ${DEBUG_MODES.map((mode) => `                                        ${mode.padEnd(11)} ${DEBUG_TRADEOFFS[mode]}`).join('\n')}
   --port <N|none>                     port the app listens on (none: it does not listen)
   --runtime-version <X>               language version: 1.23 for Go, a major such as 24 for Node
+                                      Rust: the release of the rust builder image, such as 1.85 or 1.85.1
   --entry <X>                         what to run: Go, the main package (./cmd/api); Node, the file (dist/server.js)
+                                      Rust: the binary target's name (api), when there are several
   -y, --yes                           accept detected answers and defaults, never prompt
   --force                             overwrite an existing Dockerfile/.dockerignore that differs
   --dry-run                           show what would be written (with diffs), write nothing

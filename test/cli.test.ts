@@ -215,9 +215,9 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     const none = await runCli([empty, '--yes']);
     expect(none.exitCode).toBe(2);
     expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
-    const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
-    expect(rust.exitCode).toBe(2);
-    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go, node)');
+    const java = await runCli([fixture('go-root-main'), '--yes', '--lang', 'java']);
+    expect(java.exitCode).toBe(2);
+    expectOneLine(java.stderr, 'stagecraft: --lang java: not supported yet (supported: go, node, rust)');
   });
 
   it('combinations that cannot work exit 3 with the reason', async () => {

@@ -26,6 +26,12 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'node', fixture: 'node-nest' },
   { language: 'node', fixture: 'node-next' },
   { language: 'node', fixture: 'node-pnpm-workspace', member: 'packages/api' },
+  { language: 'rust', fixture: 'rust-single-bin' },
+  { language: 'rust', fixture: 'rust-multi-bin', flags: { entry: 'api' } },
+  { language: 'rust', fixture: 'rust-workspace' },
+  { language: 'rust', fixture: 'rust-msrv' },
+  { language: 'rust', fixture: 'rust-openssl' },
+  { language: 'rust', fixture: 'rust-sqlite' },
 ];
 
 export interface Cell {

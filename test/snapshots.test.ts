@@ -16,6 +16,9 @@ for (const cell of CELLS) {
   if (cell.language === 'node' && cell.base === 'scratch') {
     REFUSED[cellName(cell)] = /--base scratch cannot run a Node app: node itself needs a C library/;
   }
+  if (cell.fixture === 'rust-sqlite' && cell.base === 'distroless' && cell.debug !== 'shell') {
+    REFUSED[cellName(cell)] = /--base distroless: libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which distroless cc does not have/;
+  }
   if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
     REFUSED[cellName(cell)] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
   }

@@ -1,12 +1,14 @@
 import type { GoFacts } from '../detect/go.js';
 import type { NodeFacts } from '../detect/node.js';
+import type { RustFacts } from '../detect/rust.js';
 import type { Plan } from '../plan/schema.js';
 import { goSupport } from './go.js';
 import { nodeSupport } from './node.js';
+import { rustSupport } from './rust.js';
 import type { LanguageSupport } from './types.js';
 
 /** Facts of every supported language; `language` tells them apart. */
-export type Facts = GoFacts | NodeFacts;
+export type Facts = GoFacts | NodeFacts | RustFacts;
 export type SupportedLanguage = Facts['language'];
 
 type Registry = { [L in SupportedLanguage]: LanguageSupport<Extract<Facts, { language: L }>, Extract<Plan, { language: L }>> };
@@ -15,6 +17,7 @@ type Registry = { [L in SupportedLanguage]: LanguageSupport<Extract<Facts, { lan
 export const LANGUAGE_SUPPORT: Registry = {
   go: goSupport,
   node: nodeSupport,
+  rust: rustSupport,
 };
 
 export const SUPPORTED_LANGUAGES = Object.keys(LANGUAGE_SUPPORT) as SupportedLanguage[];
