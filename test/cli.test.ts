@@ -7,6 +7,12 @@ import { copyFixture, copyFolder, fixture, makeProject, ROOT, runCli } from './h
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 const packageVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
+const expectOneLine = (stderr: string, message: string | RegExp) => {
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(message);
+  expect(stderr).not.toMatch(/\n\s+at /);
+};
+
 describe('help and version', () => {
   it('--help names every flag and the exit codes', async () => {
     const { exitCode, stdout } = await runCli(['--help']);
@@ -154,11 +160,6 @@ describe('existing files are never lost', () => {
 });
 
 describe('bad input: one line, a documented exit code, nothing written', () => {
-  const expectOneLine = (stderr: string, message: string | RegExp) => {
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(message);
-    expect(stderr).not.toMatch(/\n\s+at /);
-  };
 
   it.each([
     [['--base', 'ubuntu'], /--base ubuntu: expected one of slim, alpine, distroless, scratch/],
@@ -314,11 +315,6 @@ describe('a pnpm workspace member', () => {
 });
 
 describe('Rust', () => {
-  const expectOneLine = (stderr: string, message: string | RegExp) => {
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(message);
-  };
-
   it('--yes on a single binary: glibc build, distroless cc, a debug target, PORT set', async () => {
     const dir = copyFixture('rust-single-bin');
     const { exitCode, stdout } = await runCli([dir, '--yes']);

@@ -25,12 +25,19 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-nest': { http: { body: 'hello from node-nest' } },
   'node-pnpm-workspace': { http: { body: 'hello from node-pnpm-workspace (1m)' } },
   'node-next': { http: { body: 'hello from node-next' } },
+  'rust-single-bin': { http: { body: 'hello from rust-single-bin' } },
+  'rust-multi-bin': { http: { body: 'hello from rust-multi-bin api' } },
+  'rust-workspace': { cli: { output: 'hello from rust-workspace: 2+3=5' } },
+  'rust-msrv': { cli: { output: 'hello from rust-msrv' } },
+  'rust-openssl': { cli: { output: 'fetcher built against OpenSSL' } },
+  'rust-sqlite': { cli: { output: 'notes: sqlite says 1' } },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
 const REBUILD_CHECKS: { fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp }[] = [
   { fixture: 'go-root-main', edit: 'main.go', network: 'none', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
   { fixture: 'node-ts-api', edit: 'src/server.ts', network: 'host', dependencySteps: /\snpm ci$|COPY package\.json package-lock\.json/, rebuiltStep: /npm run build/ },
+  { fixture: 'rust-single-bin', edit: 'src/main.rs', network: 'none', dependencySteps: /COPY --from=recipe|cargo fetch/, rebuiltStep: /cargo build/ },
 ];
 
 const engine = await findEngine();
@@ -54,6 +61,12 @@ function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | nu
     if (plan.depsPackages.length > 0) return `the install stage runs apk add ${plan.depsPackages.join(' ')}; the alpine stand-ins have no apk`;
     if (facts.nativeModules.value.length > 0) {
       return `native modules (${facts.nativeModules.value.join(', ')}) fetch prebuilt binaries or Node headers from outside the npm registry`;
+    }
+  }
+  if (facts.language === 'rust' && plan.language === 'rust') {
+    if (facts.registryDependencies.value) return 'crate downloads need crates.io, which is unreachable here';
+    if (plan.libc === 'musl') {
+      return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs the network): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;
     }
   }
   return null;
