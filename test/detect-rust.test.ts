@@ -137,6 +137,8 @@ describe('binaries', () => {
   it.each([
     [{ 'Cargo.toml': '[package]\nname = "p"\n[[bin]]\npath = "src/x.rs"\n' }, 'Cargo.toml: [[bin]] number 1 has no name'],
     [{ 'Cargo.toml': '[package]\nversion = "1.0.0"\n' }, 'Cargo.toml: [package] has no name'],
+    [{ 'Cargo.toml': '[package]\nname = "p"\n[[bin]]\nname = "x; rm -rf /"\n' }, 'Cargo.toml: [[bin]] name "x; rm -rf /" is not a valid target name'],
+    [{ 'Cargo.toml': '[package]\nname = "p q"\n' }, 'Cargo.toml: package name "p q" is not a valid Cargo name'],
     [{ 'Cargo.toml': '[dependencies]\nserde = "1"\n' }, 'Cargo.toml: neither [package] nor [workspace]; cargo needs one of them'],
     [{ 'Cargo.toml': '[workspace]\nmembers = ["missing"]\n' }, 'Cargo.toml: workspace member missing has no Cargo.toml'],
     [{ 'Cargo.toml': '[workspace]\nmembers = "crates/*"\n' }, 'Cargo.toml: workspace.members must be an array of paths'],

@@ -14,6 +14,9 @@ export const DEFAULT_RUST_VERSION = '1.95';
 /** A release channel in rust-toolchain(.toml) or rust-version: "1.82" or "1.82.0". */
 export const RUST_RELEASE = /^1\.\d+(\.\d+)?$/;
 
+/** Package and target names cargo accepts (and the only ones that may reach a RUN line). */
+const CARGO_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** `-sys` crates that are plain Rust bindings (to the kernel or another OS), compiling and linking no C library here. */
 const PURE_RUST_SYS_CRATES = new Set([
   'linux-raw-sys', 'windows-sys', 'js-sys', 'web-sys', 'core-foundation-sys', 'security-framework-sys', 'fsevent-sys',
@@ -84,6 +87,7 @@ const inDir = (dir: string, rel: string) => (dir === '.' ? rel : `${dir}/${rel}`
 function readPackage(project: ProjectFiles, dir: string, manifest = readToml(project, inDir(dir, 'Cargo.toml'))): Package {
   const name = optionalString(manifest, 'package', 'name');
   if (name === null) throw projectError(`${manifest.file}: [package] has no name`);
+  if (!CARGO_NAME.test(name)) throw projectError(`${manifest.file}: package name "${name}" is not a valid Cargo name (letters, digits, - and _)`);
   return { dir, manifest, name };
 }
 
@@ -119,6 +123,7 @@ function binariesOf(project: ProjectFiles, pkg: Package): Fact<RustBinary>[] {
   const paths = new Set<string>();
   (declared ?? []).forEach((entry: unknown, index: number) => {
     if (!isTable(entry) || typeof entry.name !== 'string') throw projectError(`${manifest.file}: [[bin]] number ${index + 1} has no name`);
+    if (!CARGO_NAME.test(entry.name)) throw projectError(`${manifest.file}: [[bin]] name "${entry.name}" is not a valid target name (letters, digits, - and _)`);
     if (typeof entry.path === 'string') paths.add(entry.path.replace(/^\.\//, ''));
     found.push(fact({ name: entry.name, package: pkg.name }, { file: manifest.file, line: lineOfArrayEntry(manifest, 'bin', index) }));
   });
@@ -132,7 +137,8 @@ function binariesOf(project: ProjectFiles, pkg: Package): Fact<RustBinary>[] {
   for (const file of project.files().filter((candidate) => candidate.startsWith(binDir))) {
     const rel = file.slice(binDir.length);
     const name = /^([^/]+)\.rs$/.exec(rel)?.[1] ?? /^([^/]+)\/main\.rs$/.exec(rel)?.[1];
-    if (name) add(name, `src/bin/${rel}`);
+    // cargo itself rejects a target named otherwise, so such a file is not a binary this image could run.
+    if (name && CARGO_NAME.test(name)) add(name, `src/bin/${rel}`);
   }
   return found;
 }

@@ -242,7 +242,8 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       const { network } = check;
       // A cold build: no layer from BuildKit's cache (cache mounts stay, as on any developer's machine).
       const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: true });
-      appendFileSync(path.join(dir, check.edit), '\n// edited by the rebuild check\n');
+      // A different edit each run: BuildKit would otherwise reuse the layers of the last run's identical edit.
+      appendFileSync(path.join(dir, check.edit), `\n// edited by the rebuild check at ${new Date().toISOString()}\n`);
       const warm = await buildImage(engine as Engine, { context: dir, tag, network, images });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);
