@@ -380,13 +380,17 @@ describe('Rust', () => {
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^rust-toolchain\.toml$/m);
   });
 
-  it('refusals exit 3 with the reason: system SQLite on distroless, a shell on scratch, a path outside the context', async () => {
+  it('refusals exit 3 with the reason: system SQLite on distroless, a shell on scratch, a workspace member, a path outside the context', async () => {
     const sqlite = await runCli([fixture('rust-sqlite'), '--yes', '--base', 'distroless']);
     expect(sqlite.exitCode).toBe(3);
     expectOneLine(sqlite.stderr, /libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which distroless cc does not have; use rusqlite's "bundled" feature, or --base slim/);
     const shell = await runCli([fixture('rust-single-bin'), '--yes', '--base', 'scratch', '--debug', 'shell']);
     expect(shell.exitCode).toBe(3);
     expectOneLine(shell.stderr, /--debug shell: scratch has no shell to keep/);
+    const workspace = makeProject({ 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n', 'crates/api/Cargo.toml': '[package]\nname = "api"\n', 'crates/api/src/main.rs': 'fn main() {}\n' });
+    const member = await runCli([path.join(workspace.root, 'crates', 'api'), '--yes']);
+    expect(member.exitCode).toBe(3);
+    expectOneLine(member.stderr, 'stagecraft: this package is a member of the workspace in ../../Cargo.toml:2: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)');
     const outside = makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': 'fn main() {}\n' });
     const refused = await runCli([outside.root, '--yes']);
     expect(refused.exitCode).toBe(3);

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { projectError } from '../errors.js';
-import type { ProjectFiles } from '../project.js';
+import { ProjectFiles } from '../project.js';
 import {
   declaredDependencies, isTable, lineOfArrayEntry, lineOfKey, lockedPackages, lookup, offsetOfTable, optionalString, readToml,
   type DeclaredDependency, type LockedPackage, type TomlFile,
@@ -65,6 +66,8 @@ export interface RustFacts {
   /** Something compiles C for the target, so the build cannot simply cross-compile with rust-lld. */
   compilesC: Fact<boolean>;
   compilesCReason: string | null;
+  /** The Cargo.toml of a workspace above the folder that has this package as a member (cargo builds it from there). */
+  enclosingWorkspace: Fact<string> | null;
   /** Path dependencies outside the folder: the build context cannot include them. */
   outsidePaths: Fact<string>[];
   /** Listen addresses written in the source ("0.0.0.0:3000"), in file order. */
@@ -112,6 +115,22 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
     members.push(...manifestDirs.filter((dir) => toPattern(glob).test(dir)));
   }
   return [...new Set(members)].filter((dir) => dir !== '.' && !excluded.some((pattern) => pattern.test(dir)));
+}
+
+/** The nearest workspace above the folder whose members include it; the search stops at a repository root. */
+function findEnclosingWorkspace(project: ProjectFiles): Fact<string> | null {
+  for (let dir = path.dirname(project.root); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'Cargo.toml'))) {
+      const parent = new ProjectFiles(dir);
+      const manifest = readToml(parent, 'Cargo.toml');
+      const memberPath = path.relative(dir, project.root).split(path.sep).join('/');
+      if (manifest.data.workspace !== undefined && workspaceMembers(parent, manifest).includes(memberPath)) {
+        const file = `${path.relative(project.root, dir).split(path.sep).join('/')}/Cargo.toml`;
+        return fact(file, { file, line: lineOfKey(manifest, 'members') });
+      }
+    }
+    if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
+  }
 }
 
 /** Binary targets of one package: `[[bin]]` entries, then src/main.rs and src/bin/ as cargo discovers them. */
@@ -314,6 +333,7 @@ export function detectRust(project: ProjectFiles): RustFacts {
     workspaceMembers: members,
     lockfile: lock ? fact(true, { file: 'Cargo.lock' }) : fact(false, null),
     ...detectNative(declared, lock, locked),
+    enclosingWorkspace: hasPackage && root.data.workspace === undefined ? findEnclosingWorkspace(project) : null,
     outsidePaths,
     ...detectNetwork(project, packages, declared),
   };

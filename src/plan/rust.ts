@@ -67,6 +67,9 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
   const musl = base === 'alpine' || base === 'scratch';
   const debian = debianForRust(answers.runtimeVersion);
 
+  if (facts.enclosingWorkspace) {
+    throw refusal(`this package is a member of the workspace in ${describeEvidence(facts.enclosingWorkspace.evidence)}: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)`);
+  }
   const outside = facts.outsidePaths[0];
   if (outside) {
     throw refusal(`the path dependency ${outside.value} (${describeEvidence(outside.evidence)}) is outside the folder, which is the build context; run stagecraft in a folder that holds it`);
