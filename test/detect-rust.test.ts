@@ -54,7 +54,7 @@ describe('detectRust on fixtures', () => {
     expect(facts.lockfile.value).toBe(false);
     expect(facts.registryDependencies).toEqual({ value: true, evidence: { file: 'Cargo.toml', line: 8 } });
     expect(facts.compilesC.value).toBe(true);
-    expect(facts.compilesCReason).toBe('without Cargo.lock nothing shows whether a dependency compiles C code');
+    expect(facts.compilesCReason).toBe('without Cargo.lock, any dependency may compile C code');
   });
 
   it('rust-sqlite: rusqlite without "bundled" links the system SQLite', () => {

@@ -259,7 +259,7 @@ function detectNative(declared: DeclaredIn[], lock: TomlFile | null, locked: Loc
     }
   } else if (fromRegistry) {
     compilesC = fact(true, { file: fromRegistry.file, line: fromRegistry.dependency.line });
-    compilesCReason = 'without Cargo.lock nothing shows whether a dependency compiles C code';
+    compilesCReason = 'without Cargo.lock, any dependency may compile C code';
   }
   const registryPackage = locked.find((pkg) => pkg.fromRegistry);
   const registryDependencies = lock

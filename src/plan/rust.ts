@@ -136,9 +136,9 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     rustVersion: answers.runtimeVersion,
     libc: musl ? 'musl' : 'gnu',
     build: {
-      // The full Debian image has the -dev packages and tools (pkg-config, perl, make) C code tends to need.
       image: musl ? `rust:${answers.runtimeVersion}-alpine` : compilesC ? `rust:${answers.runtimeVersion}-${debian.codename}` : `rust:${answers.runtimeVersion}-slim-${debian.codename}`,
       crossCompile: musl && !compilesC,
+      compilesC: compilesC ? facts.compilesCReason : null,
       packages: [...new Set(buildPackages)],
       env: buildEnv,
       locked: facts.lockfile.value,

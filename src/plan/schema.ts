@@ -160,6 +160,8 @@ const RustBuildSchema = z.object({
   image: ImageRef,
   /** Runs on the build platform and cross-compiles for TARGETARCH (musl, nothing compiles C). */
   crossCompile: z.boolean(),
+  /** Why C code is compiled (said in a comment), or null when nothing is. */
+  compilesC: z.string().regex(/^[^\n]+$/).nullable(),
   /** apk packages of a musl build: musl headers, static C libraries of -sys crates. */
   packages: z.array(OsPackage),
   /** Build environment, e.g. OPENSSL_STATIC=1 so a -sys crate links its library statically. */

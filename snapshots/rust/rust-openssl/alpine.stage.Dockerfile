@@ -16,7 +16,7 @@ RUN cd /context \
     done
 
 # ---- build: the Rust toolchain compiles one binary; nothing else from here ships ----
-# Dependencies compile C code, which needs a C compiler for the target: this stage runs on the target platform.
+# without Cargo.lock, any dependency may compile C code: that needs a C compiler for the target, so this stage runs on the target platform.
 FROM rust:1.95-alpine AS build
 # musl-dev: the C runtime that build scripts and proc-macros link against on this musl builder; static C libraries for the -sys crates.
 RUN apk add --no-cache musl-dev pkgconf openssl-dev openssl-libs-static

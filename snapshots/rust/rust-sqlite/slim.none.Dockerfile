@@ -15,7 +15,8 @@ RUN cd /context \
     done
 
 # ---- build: the Rust toolchain compiles one binary; nothing else from here ships ----
-# A glibc binary links the target platform's C library, so this stage runs on the target platform.
+# without Cargo.lock, any dependency may compile C code: that needs a C compiler for the target, so this stage runs on the target platform.
+# The full rust image: it has the -dev packages and tools (pkg-config, perl, make) C builds tend to need.
 FROM rust:1.95-trixie AS build
 WORKDIR /src
 # Manifests first, so the download below is reused until one of them changes.
