@@ -56,7 +56,7 @@ describe('Rust questions in a terminal', () => {
     const { facts } = detectProject(new ProjectFiles(dir));
     const { prompter, asked } = scripted({ 'Final base': 'distroless', Debugging: 'stage' });
     const answers = await resolveAnswers({ facts, flags: flagsFor(dir), interactive: true, prompter });
-    expect(answers).toEqual({ entry: 'msrv-tool', runtimeVersion: '1.80', base: 'distroless', debug: 'stage', port: null });
+    expect(answers).toEqual({ entry: 'msrv-tool', runtimeVersion: '1.95', base: 'distroless', debug: 'stage', port: null });
     expect(asked.map((question) => question.message)).toEqual(['Final base image?', 'Debugging?']);
   });
 });

@@ -351,10 +351,13 @@ describe('Rust', () => {
     expect(stdout).toContain('COPY --from=build /rootfs/ /');
   });
 
-  it('--runtime-version picks the builder; a Rust before 1.90 builds on bookworm', async () => {
+  it('--runtime-version picks the builder (never older than rust-version); a Rust before 1.90 builds on bookworm', async () => {
     const { stdout } = await runCli([fixture('rust-single-bin'), '--yes', '--stdout', '--runtime-version', '1.85.1']);
     expect(stdout).toContain('FROM rust:1.85.1-slim-bookworm AS build');
     expect(stdout).toContain('FROM gcr.io/distroless/cc-debian12:nonroot AS production');
+    const old = await runCli([fixture('rust-msrv'), '--yes', '--stdout', '--runtime-version', '1.75']);
+    expect(old.exitCode).toBe(3);
+    expectOneLine(old.stderr, 'stagecraft: Rust 1.75 is older than the rust-version 1.80 (Cargo.toml:6) this project needs; use 1.80 or newer');
     const bad = await runCli([fixture('rust-single-bin'), '--yes', '--stdout', '--runtime-version', '2']);
     expect(bad.exitCode).toBe(1);
     expectOneLine(bad.stderr, 'stagecraft: --runtime-version 2: expected a Rust release such as 1.85 or 1.85.1');

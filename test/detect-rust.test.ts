@@ -44,8 +44,10 @@ describe('detectRust on fixtures', () => {
     expect(facts.servesNetwork.value).toBe(false);
   });
 
-  it('rust-msrv: rust-version picks the builder release', () => {
-    expect(detect('rust-msrv').runtimeVersion).toEqual({ value: '1.80', evidence: { file: 'Cargo.toml', line: 6 } });
+  it('rust-msrv: rust-version is a floor; the builder is the current stable, which is newer', () => {
+    const facts = detect('rust-msrv');
+    expect(facts.minimumVersion).toEqual({ value: '1.80', evidence: { file: 'Cargo.toml', line: 6 } });
+    expect(facts.runtimeVersion).toEqual({ value: DEFAULT_RUST_VERSION, evidence: { file: 'Cargo.toml', line: 6 } });
   });
 
   it('rust-openssl: openssl means openssl-sys, from the system; without Cargo.lock C code cannot be ruled out', () => {
@@ -86,7 +88,12 @@ describe('toolchain', () => {
     const facts = detectRust(makeProject({ 'Cargo.toml': pkg('rust-version = "1.85"\n'), 'rust-toolchain.toml': '[toolchain]\nchannel = "nightly-2026-01-01"\n', 'src/main.rs': MAIN }));
     expect(facts.otherChannel).toEqual({ value: 'nightly-2026-01-01', evidence: { file: 'rust-toolchain.toml', line: 2 } });
     expect(facts.toolchainFile).toBeNull();
-    expect(facts.runtimeVersion.value).toBe('1.85');
+    expect(facts.runtimeVersion.value).toBe(DEFAULT_RUST_VERSION);
+  });
+
+  it('an MSRV newer than the stable stagecraft knows becomes the builder', () => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': pkg('rust-version = "1.99"\n'), 'src/main.rs': MAIN }));
+    expect(facts.runtimeVersion).toEqual({ value: '1.99', evidence: { file: 'Cargo.toml', line: 4 } });
   });
 
   it('the newest rust-version of a workspace wins, inherited ones included', () => {
@@ -97,7 +104,7 @@ describe('toolchain', () => {
       'b/Cargo.toml': '[package]\nname = "b"\nrust-version = "1.81"\n',
       'b/src/lib.rs': '',
     }));
-    expect(facts.runtimeVersion).toEqual({ value: '1.81', evidence: { file: 'b/Cargo.toml', line: 3 } });
+    expect(facts.minimumVersion).toEqual({ value: '1.81', evidence: { file: 'b/Cargo.toml', line: 3 } });
   });
 
   it.each([

@@ -48,8 +48,13 @@ export interface RustFacts {
   language: 'rust';
   /** The root package's name; null for a virtual workspace (a root Cargo.toml with [workspace] only). */
   packageName: Fact<string> | null;
-  /** The release (e.g. "1.82" or "1.82.0") the builder image is: rust-toolchain pin, else rust-version, else stable. */
+  /**
+   * The release (e.g. "1.82" or "1.82.0") the builder image is: the rust-toolchain pin, else the current
+   * stable, or the rust-version when that is newer (evidence: the rust-version that was weighed).
+   */
   runtimeVersion: Fact<string>;
+  /** The highest `rust-version` (MSRV): the builder must be at least this new. */
+  minimumVersion: Fact<string> | null;
   /** rust-toolchain(.toml) when its channel is a release the builder image provides, so the build context can leave it out. */
   toolchainFile: string | null;
   /** A channel the rust image does not provide (nightly, beta, a dated nightly), which rustup downloads during the build. */
@@ -183,6 +188,8 @@ function toolchainChannel(project: ProjectFiles): Fact<string> | null {
   return null;
 }
 
+const releaseOf = (version: string) => semver.coerce(version)!;
+
 /** The highest `rust-version` among the root, the workspace defaults and the members. */
 function minimumRustVersion(packages: Package[], root: TomlFile): Fact<string> | null {
   const candidates: { version: string; file: TomlFile; line: number | undefined }[] = [];
@@ -194,17 +201,21 @@ function minimumRustVersion(packages: Package[], root: TomlFile): Fact<string> |
   consider(root, lookup(root.data, 'workspace', 'package', 'rust-version'), 'workspace.package');
   for (const pkg of packages) consider(pkg.manifest, lookup(pkg.manifest.data, 'package', 'rust-version'), 'package');
   if (candidates.length === 0) return null;
-  const newest = candidates.reduce((a, b) => (semver.gt(semver.coerce(b.version)!, semver.coerce(a.version)!) ? b : a));
+  const newest = candidates.reduce((a, b) => (semver.gt(releaseOf(b.version), releaseOf(a.version)) ? b : a));
   return fact(newest.version, { file: newest.file.file, line: newest.line });
 }
 
 function detectRuntimeVersion(channel: Fact<string> | null, minimum: Fact<string> | null): Pick<RustFacts, 'runtimeVersion' | 'toolchainFile' | 'otherChannel'> {
   if (channel && RUST_RELEASE.test(channel.value)) return { runtimeVersion: channel, toolchainFile: channel.evidence!.file, otherChannel: null };
+  // An MSRV is a floor, not the compiler to ship with: current stable, unless the floor is newer.
+  const stable = minimum && semver.gt(releaseOf(minimum.value), releaseOf(DEFAULT_RUST_VERSION)) ? minimum.value : DEFAULT_RUST_VERSION;
   // "stable" is what the rust image is; any other channel (nightly, beta) is downloaded by rustup in the build.
-  if (channel?.value === 'stable') {
-    return { runtimeVersion: fact(minimum?.value ?? DEFAULT_RUST_VERSION, minimum?.evidence ?? channel.evidence), toolchainFile: channel.evidence!.file, otherChannel: null };
-  }
-  return { runtimeVersion: minimum ?? fact(DEFAULT_RUST_VERSION, null), toolchainFile: null, otherChannel: channel };
+  const onStable = !channel || channel.value === 'stable';
+  return {
+    runtimeVersion: fact(stable, minimum?.evidence ?? (channel?.value === 'stable' ? channel.evidence : null)),
+    toolchainFile: channel?.value === 'stable' ? channel.evidence!.file : null,
+    otherChannel: onStable ? null : channel,
+  };
 }
 
 /** Declared dependencies that imply a `-sys` crate (when there is no Cargo.lock to list it). */
@@ -315,6 +326,7 @@ export function detectRust(project: ProjectFiles): RustFacts {
     }
   }
 
+  const minimum = minimumRustVersion(packages, root);
   const lock = project.hasFile('Cargo.lock') ? readToml(project, 'Cargo.lock') : null;
   const locked = lock ? lockedPackages(lock) : [];
   const rootName = hasPackage ? packages[0]! : null;
@@ -327,7 +339,8 @@ export function detectRust(project: ProjectFiles): RustFacts {
   return {
     language: 'rust',
     packageName: rootName ? fact(rootName.name, { file: 'Cargo.toml', line: lineOfKey(root, 'name', offsetOfTable(root, 'package')) }) : null,
-    ...detectRuntimeVersion(toolchainChannel(project), minimumRustVersion(packages, root)),
+    ...detectRuntimeVersion(toolchainChannel(project), minimum),
+    minimumVersion: minimum,
     binaries,
     defaultRun: defaultRun === null ? null : fact(defaultRun, { file: 'Cargo.toml', line: lineOfKey(root, 'default-run') }),
     workspaceMembers: members,

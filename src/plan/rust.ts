@@ -70,6 +70,10 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
   if (facts.enclosingWorkspace) {
     throw refusal(`this package is a member of the workspace in ${describeEvidence(facts.enclosingWorkspace.evidence)}: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)`);
   }
+  const minimum = facts.minimumVersion;
+  if (minimum && semver.lt(semver.coerce(answers.runtimeVersion)!, semver.coerce(minimum.value)!)) {
+    throw refusal(`Rust ${answers.runtimeVersion} is older than the rust-version ${minimum.value} (${describeEvidence(minimum.evidence)}) this project needs; use ${minimum.value} or newer`);
+  }
   const outside = facts.outsidePaths[0];
   if (outside) {
     throw refusal(`the path dependency ${outside.value} (${describeEvidence(outside.evidence)}) is outside the folder, which is the build context; run stagecraft in a folder that holds it`);

@@ -8,7 +8,7 @@
 # changes with a manifest, and BuildKit reuses `COPY --from=recipe` by content, so the fetch below stays cached.
 # Compiled dependencies live in a target/ cache mount instead of a layer: no stub crates to compile, and a
 # Cargo.lock change recompiles only the crates that changed. (CI runners without BuildKit state compile them once.)
-FROM --platform=$BUILDPLATFORM rust:1.80-alpine AS recipe
+FROM --platform=$BUILDPLATFORM rust:1.95-alpine AS recipe
 COPY . /context
 RUN cd /context \
  && find . -name Cargo.toml -o -name Cargo.lock | while read -r file; do \
@@ -17,7 +17,7 @@ RUN cd /context \
 
 # ---- build: the Rust toolchain compiles one binary; nothing else from here ships ----
 # Runs on the builder's own platform and cross-compiles for the target: no emulation for multi-arch.
-FROM --platform=$BUILDPLATFORM rust:1.80-alpine AS build
+FROM --platform=$BUILDPLATFORM rust:1.95-alpine AS build
 # musl-dev: the C runtime that build scripts and proc-macros link against on this musl builder.
 RUN apk add --no-cache musl-dev
 ARG TARGETARCH BUILDARCH

@@ -8,7 +8,7 @@
 # changes with a manifest, and BuildKit reuses `COPY --from=recipe` by content, so the fetch below stays cached.
 # Compiled dependencies live in a target/ cache mount instead of a layer: no stub crates to compile, and a
 # Cargo.lock change recompiles only the crates that changed. (CI runners without BuildKit state compile them once.)
-FROM --platform=$BUILDPLATFORM rust:1.80-slim-bookworm AS recipe
+FROM --platform=$BUILDPLATFORM rust:1.95-slim-trixie AS recipe
 COPY . /context
 RUN cd /context \
  && find . -name Cargo.toml -o -name Cargo.lock | while read -r file; do \
@@ -17,7 +17,7 @@ RUN cd /context \
 
 # ---- build: the Rust toolchain compiles one binary; nothing else from here ships ----
 # A glibc binary links the target platform's C library, so this stage runs on the target platform.
-FROM rust:1.80-slim-bookworm AS build
+FROM rust:1.95-slim-trixie AS build
 WORKDIR /src
 # Manifests first, so the download below is reused until one of them changes.
 COPY --from=recipe /recipe/ ./
@@ -41,14 +41,14 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
  && mkdir -p /out && cp target/release/msrv-tool /out/msrv-tool
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM gcr.io/distroless/cc-debian12:debug-nonroot AS debug
+FROM gcr.io/distroless/cc-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh msrv-tool:debug
 COPY --from=build /out/msrv-tool /usr/local/bin/msrv-tool
 USER 65532:65532
 ENTRYPOINT ["/usr/local/bin/msrv-tool"]
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/cc-debian12:nonroot AS production
+FROM gcr.io/distroless/cc-debian13:nonroot AS production
 # distroless already has CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="msrv-tool"
 COPY --from=build /out/msrv-tool /usr/local/bin/msrv-tool

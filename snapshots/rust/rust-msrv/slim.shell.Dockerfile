@@ -7,7 +7,7 @@
 # changes with a manifest, and BuildKit reuses `COPY --from=recipe` by content, so the fetch below stays cached.
 # Compiled dependencies live in a target/ cache mount instead of a layer: no stub crates to compile, and a
 # Cargo.lock change recompiles only the crates that changed. (CI runners without BuildKit state compile them once.)
-FROM --platform=$BUILDPLATFORM rust:1.80-slim-bookworm AS recipe
+FROM --platform=$BUILDPLATFORM rust:1.95-slim-trixie AS recipe
 COPY . /context
 RUN cd /context \
  && find . -name Cargo.toml -o -name Cargo.lock | while read -r file; do \
@@ -16,7 +16,7 @@ RUN cd /context \
 
 # ---- build: the Rust toolchain compiles one binary; nothing else from here ships ----
 # A glibc binary links the target platform's C library, so this stage runs on the target platform.
-FROM rust:1.80-slim-bookworm AS build
+FROM rust:1.95-slim-trixie AS build
 WORKDIR /src
 # Manifests first, so the download below is reused until one of them changes.
 COPY --from=recipe /recipe/ ./
@@ -40,7 +40,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
  && mkdir -p /out && cp target/release/msrv-tool /out/msrv-tool
 
 # ---- production: the default target, so it stays the last stage ----
-FROM debian:bookworm-slim AS production
+FROM debian:trixie-slim AS production
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
