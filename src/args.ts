@@ -10,17 +10,18 @@ Writes a multi-stage Dockerfile and a .dockerignore for the project in dir (defa
 Asks what it cannot detect when run in a terminal; --yes plus flags runs without questions.
 
 Options:
-  --lang <go|rust|node|python|java>   language, instead of detecting it (go, node and python so far)
+  --lang <go|rust|node|python|java>   language, instead of detecting it (go, node, python and rust so far)
   --base <slim|alpine|distroless|scratch>
                                       final base image
 ${BASES.map((base) => `                                        ${base.padEnd(11)} ${BASE_TRADEOFFS[base]}`).join('\n')}
   --debug <none|stage|shell>          debug needs
 ${DEBUG_MODES.map((mode) => `                                        ${mode.padEnd(11)} ${DEBUG_TRADEOFFS[mode]}`).join('\n')}
   --port <N|none>                     port the app listens on (none: it does not listen)
-  --runtime-version <X>               language version: 1.23 for Go, a major such as 24 for Node, 3.12 for Python
+  --runtime-version <X>               language version: 1.23 for Go, a major such as 24 for Node, 3.12 for Python;
+                                      Rust: the release of the rust builder image, such as 1.85 or 1.85.1
   --entry <X>                         what to run: Go, the main package (./cmd/api); Node, the file (dist/server.js);
                                       Python, a file (app.py), a module for python -m (mypkg), module:app for
-                                      gunicorn/uvicorn, or a [project.scripts] name
+                                      gunicorn/uvicorn, or a [project.scripts] name; Rust, the binary target's name (api)
   -y, --yes                           accept detected answers and defaults, never prompt
   --save                              save the answers to stagecraft.json; later runs reuse them without asking
   --build                             after writing, docker build the image and show its size per layer

@@ -8,6 +8,12 @@ import { lintDockerfile } from './lint.js';
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 const packageVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
+const expectOneLine = (stderr: string, message: string | RegExp) => {
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(message);
+  expect(stderr).not.toMatch(/\n\s+at /);
+};
+
 describe('help and version', () => {
   it('--help names every flag and the exit codes', async () => {
     const { exitCode, stdout } = await runCli(['--help']);
@@ -155,11 +161,6 @@ describe('existing files are never lost', () => {
 });
 
 describe('bad input: one line, a documented exit code, nothing written', () => {
-  const expectOneLine = (stderr: string, message: string | RegExp) => {
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(message);
-    expect(stderr).not.toMatch(/\n\s+at /);
-  };
 
   it.each([
     [['--base', 'ubuntu'], /--base ubuntu: expected one of slim, alpine, distroless, scratch/],
@@ -211,14 +212,14 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     expectOneLine(file.stderr, /main\.go: not a folder/);
   });
 
-  it('an empty folder, or an unsupported language, exits 2', async () => {
+  it('an empty folder, or --lang naming a language whose manifest is not there, exits 2', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'stagecraft-empty-'));
     const none = await runCli([empty, '--yes']);
     expect(none.exitCode).toBe(2);
     expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
     const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
     expect(rust.exitCode).toBe(2);
-    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go, node, python)');
+    expectOneLine(rust.stderr, /^stagecraft: --lang rust: no Cargo\.toml in \S+go-root-main$/);
   });
 
   it('combinations that cannot work exit 3 with the reason', async () => {
@@ -428,5 +429,103 @@ describe('Python', () => {
     const { exitCode, stderr } = await runCli([dir, '--yes', '--stdout']);
     expect(exitCode).toBe(1);
     expect(stderr.trim()).toBe('stagecraft: missing --entry: detection cannot decide it (console scripts: one, two)');
+  });
+});
+
+describe('Rust', () => {
+  it('--yes on a single binary: glibc build, distroless cc, a debug target, PORT set', async () => {
+    const dir = copyFixture('rust-single-bin');
+    const { exitCode, stdout } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t hello /);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('FROM rust:1.95-slim-trixie AS build');
+    expect(dockerfile).toContain('cargo build --release --locked --package hello --bin hello');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/cc-debian13:nonroot AS production');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/cc-debian13:debug-nonroot AS debug');
+    expect(dockerfile).toContain('ENV PORT=8080');
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^target$/m);
+  });
+
+  it('several binaries: --yes cannot choose, --entry can, an unknown one is named', async () => {
+    const ambiguous = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout']);
+    expect(ambiguous.exitCode).toBe(1);
+    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (binaries: api, migrate, worker)');
+    const chosen = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'worker']);
+    expect(chosen.exitCode).toBe(0);
+    expect(chosen.stdout).toContain('--package toolbox --bin worker');
+    expect(chosen.stdout).toContain('ENTRYPOINT ["/usr/local/bin/worker"]');
+    const wrong = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'toolbox']);
+    expect(wrong.exitCode).toBe(1);
+    expectOneLine(wrong.stderr, 'stagecraft: --entry toolbox: no such binary target (binaries here: api, migrate, worker)');
+  });
+
+  it('alpine and scratch build a static musl binary, cross-compiled when nothing compiles C', async () => {
+    const { stdout } = await runCli([fixture('rust-workspace'), '--yes', '--stdout', '--base', 'scratch']);
+    expect(stdout).toContain('FROM --platform=$BUILDPLATFORM rust:1.95-alpine AS build');
+    expect(stdout).toContain('rustup target add "$arch-unknown-linux-musl"');
+    expect(stdout).toContain('cp "target/$CARGO_BUILD_TARGET/release/calc" /out/calc');
+    expect(stdout).toContain('FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug');
+    expect(stdout).toContain('COPY --from=build /rootfs/ /');
+  });
+
+  it('--runtime-version picks the builder (never older than rust-version); a Rust before 1.90 builds on bookworm', async () => {
+    const { stdout } = await runCli([fixture('rust-single-bin'), '--yes', '--stdout', '--runtime-version', '1.85.1']);
+    expect(stdout).toContain('FROM rust:1.85.1-slim-bookworm AS build');
+    expect(stdout).toContain('FROM gcr.io/distroless/cc-debian12:nonroot AS production');
+    const old = await runCli([fixture('rust-msrv'), '--yes', '--stdout', '--runtime-version', '1.75']);
+    expect(old.exitCode).toBe(3);
+    expectOneLine(old.stderr, 'stagecraft: Rust 1.75 is older than the rust-version 1.80 (Cargo.toml:6) this project needs; use 1.80 or newer');
+    const bad = await runCli([fixture('rust-single-bin'), '--yes', '--stdout', '--runtime-version', '2']);
+    expect(bad.exitCode).toBe(1);
+    expectOneLine(bad.stderr, 'stagecraft: --runtime-version 2: expected a Rust release such as 1.85 or 1.85.1');
+  });
+
+  it('openssl-sys: libssl on slim, a static link with its warning on alpine; no Cargo.lock is a warning', async () => {
+    const slim = await runCli([fixture('rust-openssl'), '--yes', '--stdout', '--base', 'slim']);
+    expect(slim.stdout).toContain('FROM rust:1.95-trixie AS build');
+    expect(slim.stdout).toContain('apt-get install -y --no-install-recommends ca-certificates tzdata libssl3t64');
+    expect(slim.stderr).toContain('warning: no Cargo.lock: every build resolves dependency versions anew');
+    const alpine = await runCli([fixture('rust-openssl'), '--yes', '--stdout', '--base', 'alpine']);
+    expect(alpine.stdout).toContain('FROM rust:1.95-alpine AS build');
+    expect(alpine.stdout).toContain('RUN apk add --no-cache musl-dev pkgconf openssl-dev openssl-libs-static');
+    expect(alpine.stdout).toContain('OPENSSL_STATIC=1');
+    expect(alpine.stderr).toContain("warning: openssl-sys (Cargo.toml:8) on alpine: OpenSSL is linked statically from Alpine's packages");
+  });
+
+  it('a pinned rust-toolchain.toml becomes the builder image and stays out of the context', async () => {
+    const dir = copyFixture('rust-single-bin');
+    writeFileSync(path.join(dir, 'rust-toolchain.toml'), '[toolchain]\nchannel = "1.82.0"\n');
+    expect((await runCli([dir, '--yes', '--base', 'slim'])).exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM rust:1.82.0-slim-bookworm AS build');
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^rust-toolchain\.toml$/m);
+  });
+
+  it('refusals exit 3 with the reason: system SQLite on distroless, a shell on scratch, a workspace member, a path outside the context', async () => {
+    const sqlite = await runCli([fixture('rust-sqlite'), '--yes', '--base', 'distroless']);
+    expect(sqlite.exitCode).toBe(3);
+    expectOneLine(sqlite.stderr, /libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which distroless cc does not have; use rusqlite's "bundled" feature, or --base slim/);
+    const shell = await runCli([fixture('rust-single-bin'), '--yes', '--base', 'scratch', '--debug', 'shell']);
+    expect(shell.exitCode).toBe(3);
+    expectOneLine(shell.stderr, /--debug shell: scratch has no shell to keep/);
+    const workspace = makeProject({ 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n', 'crates/api/Cargo.toml': '[package]\nname = "api"\n', 'crates/api/src/main.rs': 'fn main() {}\n' });
+    const member = await runCli([path.join(workspace.root, 'crates', 'api'), '--yes']);
+    expect(member.exitCode).toBe(3);
+    expectOneLine(member.stderr, 'stagecraft: this package is a member of the workspace in ../../Cargo.toml:2: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)');
+    const outside = makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': 'fn main() {}\n' });
+    const refused = await runCli([outside.root, '--yes']);
+    expect(refused.exitCode).toBe(3);
+    expectOneLine(refused.stderr, 'stagecraft: the path dependency ../shared (Cargo.toml:5) is outside the folder, which is the build context; run stagecraft in a folder that holds it');
+  });
+
+  it('a malformed Cargo.toml, or a library with nothing to run, exits 2 naming the file', async () => {
+    const malformed = await runCli([fixture('rust-malformed'), '--yes']);
+    expect(malformed.exitCode).toBe(2);
+    expectOneLine(malformed.stderr, /^stagecraft: Cargo\.toml:3: not valid TOML \(.+\)$/);
+    const library = makeProject({ 'Cargo.toml': '[package]\nname = "lib"\n', 'src/lib.rs': '' });
+    const none = await runCli([library.root, '--yes']);
+    expect(none.exitCode).toBe(2);
+    expectOneLine(none.stderr, 'stagecraft: no binary target: Cargo.toml builds only a library (no src/main.rs, src/bin/ or [[bin]]), so there is nothing to run');
+    expect(existsSync(path.join(library.root, 'Dockerfile'))).toBe(false);
   });
 });

@@ -113,8 +113,8 @@ describe('detectGo on edge cases', () => {
 
 describe('language detection', () => {
   it('names an unsupported language instead of guessing', () => {
-    expect(() => detectProject(makeProject({ 'Cargo.toml': '[package]\nname = "x"\n' }))).toThrow(
-      /a rust project \(Cargo\.toml\), which stagecraft does not support yet/,
+    expect(() => detectProject(makeProject({ 'pom.xml': '<project/>\n' }))).toThrow(
+      /a java project \(pom\.xml\), which stagecraft does not support yet/,
     );
   });
 

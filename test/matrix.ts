@@ -34,6 +34,12 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'python', fixture: 'python-stdlib' },
   { language: 'python', fixture: 'python-native' },
   { language: 'python', fixture: 'python-local-wheel' },
+  { language: 'rust', fixture: 'rust-single-bin' },
+  { language: 'rust', fixture: 'rust-multi-bin', flags: { entry: 'api' } },
+  { language: 'rust', fixture: 'rust-workspace' },
+  { language: 'rust', fixture: 'rust-msrv' },
+  { language: 'rust', fixture: 'rust-openssl' },
+  { language: 'rust', fixture: 'rust-sqlite' },
 ];
 
 export interface Cell {

@@ -49,7 +49,8 @@ describe.skipIf(missing !== null)('ShellCheck on every RUN of every snapshot', (
       writeFileSync(file, `${script}\n`);
       return file;
     });
-    const result = await execa('shellcheck', ['--shell=sh', '--format=gcc', ...files], { reject: false });
+    // SC1091: a file a RUN sources (`. /rust-target.env`) is written by an earlier RUN, which ShellCheck cannot see.
+    const result = await execa('shellcheck', ['--shell=sh', '--format=gcc', '--exclude=SC1091', ...files], { reject: false });
     const problems = result.stdout
       .split('\n')
       .filter(Boolean)

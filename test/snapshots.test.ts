@@ -26,6 +26,9 @@ for (const cell of CELLS) {
   if (cell.fixture === 'python-flask-gunicorn' && cell.base === 'distroless' && cell.debug !== 'shell') {
     REFUSED[cellName(cell)] = /ships Python 3\.13 \(debian13\) and 3\.11 \(debian12\) only, and this project needs 3\.12 \(\.python-version\)/;
   }
+  if (cell.fixture === 'rust-sqlite' && cell.base === 'distroless' && cell.debug !== 'shell') {
+    REFUSED[cellName(cell)] = /--base distroless: libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which distroless cc does not have/;
+  }
   if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
     REFUSED[cellName(cell)] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
   }

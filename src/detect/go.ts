@@ -2,7 +2,7 @@ import path from 'node:path';
 import semver from 'semver';
 import type { ProjectFiles } from '../project.js';
 import { parseGoMod } from './gomod.js';
-import { fact, lineAt, type Evidence, type Fact } from './types.js';
+import { fact, lineAt, stripComments, type Evidence, type Fact } from './types.js';
 
 /** The Go release a module gets when go.mod names none (the current stable minor). */
 export const DEFAULT_GO_VERSION = '1.26';
@@ -55,13 +55,6 @@ interface GoSourceFile {
   packageName: string;
   /** Source without comments, keeping line breaks so line numbers stay right. */
   code: string;
-}
-
-/** Blanks out comments but keeps every newline, so offsets still map to the right line. */
-function stripComments(source: string): string {
-  return source
-    .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' '))
-    .replace(/\/\/[^\n]*/g, '');
 }
 
 /** `//go:build ignore` files are generators run by hand, not part of any package. */

@@ -20,3 +20,10 @@ export const describeEvidence = (evidence: Evidence | null): string =>
 
 /** The 1-based line of a character offset in a text. */
 export const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/** Blanks out line and block comments (Go, Rust) but keeps every newline, so offsets still map to the right line. */
+export function stripComments(source: string): string {
+  return source
+    .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' '))
+    .replace(/\/\/[^\n]*/g, '');
+}

@@ -1,14 +1,16 @@
 import type { GoFacts } from '../detect/go.js';
 import type { NodeFacts } from '../detect/node.js';
 import type { PythonFacts } from '../detect/python.js';
+import type { RustFacts } from '../detect/rust.js';
 import type { Plan } from '../plan/schema.js';
 import { goSupport } from './go.js';
 import { nodeSupport } from './node.js';
 import { pythonSupport } from './python.js';
+import { rustSupport } from './rust.js';
 import type { LanguageSupport } from './types.js';
 
 /** Facts of every supported language; `language` tells them apart. */
-export type Facts = GoFacts | NodeFacts | PythonFacts;
+export type Facts = GoFacts | NodeFacts | PythonFacts | RustFacts;
 export type SupportedLanguage = Facts['language'];
 
 type Registry = { [L in SupportedLanguage]: LanguageSupport<Extract<Facts, { language: L }>, Extract<Plan, { language: L }>> };
@@ -18,6 +20,7 @@ export const LANGUAGE_SUPPORT: Registry = {
   go: goSupport,
   node: nodeSupport,
   python: pythonSupport,
+  rust: rustSupport,
 };
 
 export const SUPPORTED_LANGUAGES = Object.keys(LANGUAGE_SUPPORT) as SupportedLanguage[];

@@ -4,7 +4,7 @@ import type { GoFacts } from '../detect/go.js';
 import type { Planned } from '../languages/types.js';
 import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
-import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, RUNTIME_PACKAGES, TRIXIE, checkShellDebug, distroless, type DebianRelease } from './images.js';
+import { BOOKWORM, TRIXIE, checkShellDebug, singleBinaryStages, type DebianRelease } from './images.js';
 import type { Answers } from './options.js';
 import { GoPlanSchema, validatePlan, type GoPlan } from './schema.js';
 
@@ -74,21 +74,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
   const debian = debianForGo(goVersion);
   const name = binaryNameFor(entry, facts.module.value);
   const binaryPath = `/usr/local/bin/${name}`;
-  const family = base === 'slim' ? 'debian' : base;
-  const needsOsSetup = family === 'debian' || family === 'alpine';
   const buildOnAlpine = cgo && base === 'alpine';
-
-  const runtimeImage =
-    base === 'slim' ? `debian:${debian.codename}-slim`
-    : base === 'alpine' ? `alpine:${ALPINE_VERSION}`
-    : base === 'distroless' ? distroless(cgo ? 'base' : 'static', debian, 'nonroot')
-    : 'scratch';
-
-  const debugStage: GoPlan['debugStage'] =
-    debug !== 'stage' ? null
-    : family === 'debian' || family === 'alpine' ? { from: 'runtime', family, packages: DEBUG_TOOLS[family] }
-    // scratch has no debug variant; distroless static's is the same minimal files plus busybox.
-    : { from: distroless(cgo ? 'base' : 'static', debian, 'debug-nonroot'), family: 'distroless', packages: [] };
 
   const plan = validatePlan(GoPlanSchema, {
     language: 'go',
@@ -98,7 +84,6 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     title: name,
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
-    user: NONROOT_USER,
     module: facts.module.value,
     goVersion,
     build: {
@@ -114,20 +99,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
       package: entry,
       output: `/out/${name}`,
     },
-    runtime: {
-      family,
-      image: runtimeImage,
-      packages: needsOsSetup ? RUNTIME_PACKAGES[family] : [],
-      createUser: needsOsSetup,
-      sharedStage: needsOsSetup && debug === 'stage',
-    },
-    debugStage,
-    shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
-    binaryPath,
-    entrypoint: [binaryPath],
-    contextPath: '.',
-    dockerfileFlag: null,
-    dockerignoreName: '.dockerignore',
+    ...singleBinaryStages({ base, debug, debian, distrolessFlavour: cgo ? 'base' : 'static', extraPackages: [], binaryPath }),
   });
   return { plan, warnings };
 }

@@ -40,3 +40,49 @@ export function checkShellDebug(base: Base, debug: DebugMode): string | null {
 
 export const distroless = (flavour: 'static' | 'base' | 'cc' | 'python3' | `nodejs${number}`, debian: DebianRelease, tag: 'nonroot' | 'debug-nonroot') =>
   `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;
+
+/**
+ * The plan fields of an image that ships one binary (Go, Rust): the final base, the OS setup slim and
+ * alpine need, the debug target, the non-root user and the exec-form entrypoint.
+ */
+export function singleBinaryStages(options: {
+  base: Base;
+  debug: DebugMode;
+  debian: DebianRelease;
+  /** The distroless image the binary needs: static for a static binary, base or cc for a glibc one. */
+  distrolessFlavour: 'static' | 'base' | 'cc';
+  /** OS packages beyond CA roots and time zones (shared libraries the binary loads). */
+  extraPackages: string[];
+  binaryPath: string;
+}) {
+  const { base, debug, debian, distrolessFlavour, binaryPath } = options;
+  const family = base === 'slim' ? 'debian' : base;
+  const needsOsSetup = family === 'debian' || family === 'alpine';
+  const image =
+    family === 'debian' ? `debian:${debian.codename}-slim`
+    : family === 'alpine' ? `alpine:${ALPINE_VERSION}`
+    : family === 'distroless' ? distroless(distrolessFlavour, debian, 'nonroot')
+    : 'scratch';
+  const debugStage =
+    debug !== 'stage' ? null
+    : family === 'debian' || family === 'alpine' ? { from: 'runtime', family, packages: DEBUG_TOOLS[family] }
+    // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
+    : { from: distroless(family === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot'), family: 'distroless' as const, packages: [] };
+  return {
+    user: NONROOT_USER,
+    runtime: {
+      family,
+      image,
+      packages: needsOsSetup ? [...RUNTIME_PACKAGES[family], ...options.extraPackages] : [],
+      createUser: needsOsSetup,
+      sharedStage: needsOsSetup && debug === 'stage',
+    },
+    debugStage,
+    shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
+    binaryPath,
+    entrypoint: [binaryPath],
+    contextPath: '.',
+    dockerfileFlag: null,
+    dockerignoreName: '.dockerignore' as const,
+  };
+}

@@ -33,6 +33,12 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'python-stdlib': { http: { body: 'hello from python-stdlib' } },
   'python-native': { cli: { output: 'hello from python-native' } },
   'python-local-wheel': { http: { body: 'hello from python-local-wheel (greeting 1.0.0, a local wheel)' } },
+  'rust-single-bin': { http: { body: 'hello from rust-single-bin' } },
+  'rust-multi-bin': { http: { body: 'hello from rust-multi-bin api' } },
+  'rust-workspace': { cli: { output: 'hello from rust-workspace: 2+3=5' } },
+  'rust-msrv': { cli: { output: 'hello from rust-msrv' } },
+  'rust-openssl': { cli: { output: 'fetcher built against OpenSSL' } },
+  'rust-sqlite': { cli: { output: 'notes: sqlite says 1' } },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
@@ -40,6 +46,7 @@ const REBUILD_CHECKS: { fixture: string; edit: string; network: 'none' | 'host';
   { fixture: 'go-root-main', edit: 'main.go', network: 'none', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
   { fixture: 'node-ts-api', edit: 'src/server.ts', network: 'host', dependencySteps: /\snpm ci$|COPY package\.json package-lock\.json/, rebuiltStep: /npm run build/ },
   { fixture: 'python-local-wheel', edit: 'main.py', network: 'host', dependencySteps: /install -r requirements\.txt$|COPY requirements\.txt|COPY wheels/, rebuiltStep: /compileall/ },
+  { fixture: 'rust-single-bin', edit: 'src/main.rs', network: 'none', dependencySteps: /COPY --from=recipe|cargo fetch/, rebuiltStep: /cargo build/ },
 ];
 
 const engine = await findEngine();
@@ -72,6 +79,12 @@ function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | nu
     if (plan.projectInstall) return 'installing the project fetches its build backend (build isolation) from PyPI, which is unreachable here';
     const apk = [plan.build.osPackages, plan.runtimeLibraries].find((packages) => packages?.manager === 'apk');
     if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk`;
+  }
+  if (facts.language === 'rust' && plan.language === 'rust') {
+    if (facts.registryDependencies.value) return 'crate downloads need crates.io, which is unreachable here';
+    if (plan.libc === 'musl') {
+      return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs the network): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;
+    }
   }
   return null;
 }
@@ -245,7 +258,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
       const images = imagesFor(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'production');
       const { network } = check;
-      // A cold build: no layer from BuildKit's cache (cache mounts stay, as on any developer's machine).
+      // A cold build: no layer from BuildKit's cache (BuildKit also starts its cache mounts empty under --no-cache).
       const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: true });
       // A new edit every run: an edit made before would find its layers in BuildKit's cache from that run.
       appendFileSync(path.join(dir, check.edit), `\n${check.edit.endsWith('.py') ? '#' : '//'} edited by the rebuild check at ${new Date().toISOString()}\n`);

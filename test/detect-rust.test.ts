@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { detectProject } from '../src/detect/index.js';
+import { DEFAULT_RUST_VERSION, detectRust } from '../src/detect/rust.js';
+import { ProjectFiles } from '../src/project.js';
+import { fixture, makeProject } from './helpers.js';
+
+const detect = (name: string) => detectRust(new ProjectFiles(fixture(name)));
+const names = (facts: ReturnType<typeof detectRust>) => facts.binaries.map((binary) => binary.value.name);
+const MAIN = 'fn main() {}\n';
+
+describe('detectRust on fixtures', () => {
+  it('rust-single-bin: one binary from src/main.rs, a lockfile, nothing to download, PORT read from the environment', () => {
+    const facts = detect('rust-single-bin');
+    expect(facts.packageName).toEqual({ value: 'hello', evidence: { file: 'Cargo.toml', line: 2 } });
+    expect(facts.binaries).toEqual([{ value: { name: 'hello', package: 'hello' }, evidence: { file: 'src/main.rs' } }]);
+    expect(facts.runtimeVersion).toEqual({ value: DEFAULT_RUST_VERSION, evidence: null });
+    expect(facts.lockfile.value).toBe(true);
+    expect(facts.registryDependencies.value).toBe(false);
+    expect(facts.compilesC.value).toBe(false);
+    expect(facts.nativeDependencies).toEqual([]);
+    expect(facts.readsPortEnv).toEqual({ value: true, evidence: { file: 'src/main.rs', line: 8 } });
+    expect(facts.servesNetwork).toEqual({ value: true, evidence: { file: 'src/main.rs', line: 4 } });
+    expect(facts.ports).toEqual([]);
+  });
+
+  it('rust-multi-bin: [[bin]] targets with their lines, then src/bin/ as cargo finds it; the port in the source', () => {
+    const facts = detect('rust-multi-bin');
+    expect(facts.binaries).toEqual([
+      { value: { name: 'api', package: 'toolbox' }, evidence: { file: 'Cargo.toml', line: 7 } },
+      { value: { name: 'migrate', package: 'toolbox' }, evidence: { file: 'Cargo.toml', line: 11 } },
+      { value: { name: 'worker', package: 'toolbox' }, evidence: { file: 'src/bin/worker.rs' } },
+    ]);
+    expect(facts.defaultRun).toBeNull();
+    expect(facts.ports).toEqual([{ value: 7878, evidence: { file: 'src/api.rs', line: 5 } }]);
+    expect(facts.loopbackBind).toBeNull();
+  });
+
+  it('rust-workspace: the binary member is found, the library member builds none; path dependencies download nothing', () => {
+    const facts = detect('rust-workspace');
+    expect(facts.packageName).toBeNull();
+    expect(facts.workspaceMembers).toEqual(['crates/calc', 'crates/mathlib']);
+    expect(facts.binaries).toEqual([{ value: { name: 'calc', package: 'calc' }, evidence: { file: 'crates/calc/src/main.rs' } }]);
+    expect(facts.registryDependencies.value).toBe(false);
+    expect(facts.servesNetwork.value).toBe(false);
+  });
+
+  it('rust-msrv: rust-version is a floor; the builder is the current stable, which is newer', () => {
+    const facts = detect('rust-msrv');
+    expect(facts.minimumVersion).toEqual({ value: '1.80', evidence: { file: 'Cargo.toml', line: 6 } });
+    expect(facts.runtimeVersion).toEqual({ value: DEFAULT_RUST_VERSION, evidence: { file: 'Cargo.toml', line: 6 } });
+  });
+
+  it('rust-openssl: openssl means openssl-sys, from the system; without Cargo.lock C code cannot be ruled out', () => {
+    const facts = detect('rust-openssl');
+    expect(facts.nativeDependencies).toEqual([{ value: { crate: 'openssl-sys', bundled: false }, evidence: { file: 'Cargo.toml', line: 8 } }]);
+    expect(facts.lockfile.value).toBe(false);
+    expect(facts.registryDependencies).toEqual({ value: true, evidence: { file: 'Cargo.toml', line: 8 } });
+    expect(facts.compilesC.value).toBe(true);
+    expect(facts.compilesCReason).toBe('without Cargo.lock, any dependency may compile C code');
+  });
+
+  it('rust-sqlite: rusqlite without "bundled" links the system SQLite', () => {
+    expect(detect('rust-sqlite').nativeDependencies).toEqual([{ value: { crate: 'libsqlite3-sys', bundled: false }, evidence: { file: 'Cargo.toml', line: 8 } }]);
+  });
+
+  it('rust-malformed: a one-line error naming the file and line', () => {
+    expect(() => detect('rust-malformed')).toThrow(/^Cargo\.toml:3: not valid TOML \(.+\)$/);
+  });
+});
+
+describe('toolchain', () => {
+  const pkg = (extra = '') => `[package]\nname = "x"\nversion = "0.1.0"\n${extra}`;
+
+  it('rust-toolchain.toml pins the builder release over rust-version, and can be left out of the context', () => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': pkg('rust-version = "1.70"\n'), 'rust-toolchain.toml': '[toolchain]\nchannel = "1.82.0"\ncomponents = ["clippy"]\n', 'src/main.rs': MAIN }));
+    expect(facts.runtimeVersion).toEqual({ value: '1.82.0', evidence: { file: 'rust-toolchain.toml', line: 2 } });
+    expect(facts.toolchainFile).toBe('rust-toolchain.toml');
+    expect(facts.otherChannel).toBeNull();
+  });
+
+  it('the legacy one-line rust-toolchain file works the same', () => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': pkg(), 'rust-toolchain': '1.79\n', 'src/main.rs': MAIN }));
+    expect(facts.runtimeVersion).toEqual({ value: '1.79', evidence: { file: 'rust-toolchain', line: 1 } });
+    expect(facts.toolchainFile).toBe('rust-toolchain');
+  });
+
+  it('a nightly channel is not an image: it stays in the context and is reported', () => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': pkg('rust-version = "1.85"\n'), 'rust-toolchain.toml': '[toolchain]\nchannel = "nightly-2026-01-01"\n', 'src/main.rs': MAIN }));
+    expect(facts.otherChannel).toEqual({ value: 'nightly-2026-01-01', evidence: { file: 'rust-toolchain.toml', line: 2 } });
+    expect(facts.toolchainFile).toBeNull();
+    expect(facts.runtimeVersion.value).toBe(DEFAULT_RUST_VERSION);
+  });
+
+  it('an MSRV newer than the stable stagecraft knows becomes the builder', () => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': pkg('rust-version = "1.99"\n'), 'src/main.rs': MAIN }));
+    expect(facts.runtimeVersion).toEqual({ value: '1.99', evidence: { file: 'Cargo.toml', line: 4 } });
+  });
+
+  it('the newest rust-version of a workspace wins, inherited ones included', () => {
+    const facts = detectRust(makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n\n[workspace.package]\nrust-version = "1.78"\n',
+      'a/Cargo.toml': '[package]\nname = "a"\nrust-version.workspace = true\n',
+      'a/src/main.rs': MAIN,
+      'b/Cargo.toml': '[package]\nname = "b"\nrust-version = "1.81"\n',
+      'b/src/lib.rs': '',
+    }));
+    expect(facts.minimumVersion).toEqual({ value: '1.81', evidence: { file: 'b/Cargo.toml', line: 3 } });
+  });
+
+  it.each([
+    ['rust-version = 1.8\n', 'Cargo.toml: rust-version must be a version such as "1.80", got 1.8'],
+    ['rust-version = "latest"\n', 'Cargo.toml: rust-version must be a version such as "1.80", got "latest"'],
+  ])('rejects %j', (extra, message) => {
+    expect(() => detectRust(makeProject({ 'Cargo.toml': pkg(extra), 'src/main.rs': MAIN }))).toThrow(message);
+  });
+});
+
+describe('binaries', () => {
+  it('default-run settles several binaries; one naming no binary is an error', () => {
+    const files = { 'src/main.rs': MAIN, 'src/bin/admin.rs': MAIN };
+    const facts = detectRust(makeProject({ ...files, 'Cargo.toml': '[package]\nname = "svc"\ndefault-run = "svc"\n' }));
+    expect(names(facts)).toEqual(['svc', 'admin']);
+    expect(facts.defaultRun).toEqual({ value: 'svc', evidence: { file: 'Cargo.toml', line: 3 } });
+    expect(() => detectRust(makeProject({ ...files, 'Cargo.toml': '[package]\nname = "svc"\ndefault-run = "nope"\n' }))).toThrow(
+      'Cargo.toml:3: default-run "nope" names no binary target (binaries: svc, admin)',
+    );
+  });
+
+  it('autobins = false keeps only [[bin]] targets; src/bin/<dir>/main.rs is a binary named after its folder', () => {
+    const files = { 'src/main.rs': MAIN, 'src/bin/tool/main.rs': MAIN, 'src/real.rs': MAIN };
+    expect(names(detectRust(makeProject({ ...files, 'Cargo.toml': '[package]\nname = "p"\nautobins = false\n\n[[bin]]\nname = "real"\npath = "src/real.rs"\n' })))).toEqual(['real']);
+    expect(names(detectRust(makeProject({ ...files, 'Cargo.toml': '[package]\nname = "p"\n' })))).toEqual(['p', 'tool']);
+  });
+
+  it('a [[bin]] that claims src/main.rs replaces the one named after the package', () => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[[bin]]\nname = "server"\npath = "src/main.rs"\n', 'src/main.rs': MAIN }));
+    expect(names(facts)).toEqual(['server']);
+  });
+
+  it('a library crate has no binary', () => {
+    expect(detectRust(makeProject({ 'Cargo.toml': '[package]\nname = "lib"\n', 'src/lib.rs': '' })).binaries).toEqual([]);
+  });
+
+  it.each([
+    [{ 'Cargo.toml': '[package]\nname = "p"\n[[bin]]\npath = "src/x.rs"\n' }, 'Cargo.toml: [[bin]] number 1 has no name'],
+    [{ 'Cargo.toml': '[package]\nversion = "1.0.0"\n' }, 'Cargo.toml: [package] has no name'],
+    [{ 'Cargo.toml': '[package]\nname = "p"\n[[bin]]\nname = "x; rm -rf /"\n' }, 'Cargo.toml: [[bin]] name "x; rm -rf /" is not a valid target name'],
+    [{ 'Cargo.toml': '[package]\nname = "p q"\n' }, 'Cargo.toml: package name "p q" is not a valid Cargo name'],
+    [{ 'Cargo.toml': '[dependencies]\nserde = "1"\n' }, 'Cargo.toml: neither [package] nor [workspace]; cargo needs one of them'],
+    [{ 'Cargo.toml': '[workspace]\nmembers = ["missing"]\n' }, 'Cargo.toml: workspace member missing has no Cargo.toml'],
+    [{ 'Cargo.toml': '[workspace]\nmembers = "crates/*"\n' }, 'Cargo.toml: workspace.members must be an array of paths'],
+    [{ 'Cargo.toml': '[package]\nname = "p"\n', 'rust-toolchain.toml': '[toolchain]\nchannel = 1\n' }, 'rust-toolchain.toml: toolchain.channel must be a string'],
+  ])('rejects %j', (files, message) => {
+    expect(() => detectRust(makeProject(files))).toThrow(message);
+  });
+
+  it('workspace globs skip excluded members; the root package is a member too', () => {
+    const facts = detectRust(makeProject({
+      'Cargo.toml': '[package]\nname = "root"\n\n[workspace]\nmembers = ["tools/*"]\nexclude = ["tools/old"]\n',
+      'src/main.rs': MAIN,
+      'tools/gen/Cargo.toml': '[package]\nname = "gen"\n',
+      'tools/gen/src/main.rs': MAIN,
+      'tools/old/Cargo.toml': '[package]\nname = "old"\n',
+      'tools/old/src/main.rs': MAIN,
+    }));
+    expect(facts.workspaceMembers).toEqual(['tools/gen']);
+    expect(facts.binaries.map((binary) => binary.value)).toEqual([{ name: 'root', package: 'root' }, { name: 'gen', package: 'gen' }]);
+  });
+
+  it('a path dependency outside the folder is reported', () => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': MAIN }));
+    expect(facts.outsidePaths).toEqual([{ value: '../shared', evidence: { file: 'Cargo.toml', line: 5 } }]);
+  });
+});
+
+describe('native code', () => {
+  const lock = (...packages: string[]) =>
+    `version = 4\n\n${packages.map((name) => `[[package]]\nname = "${name}"\nversion = "1.0.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n`).join('\n')}`;
+  const project = (dependencies: string, lockPackages?: string[]) =>
+    detectRust(makeProject({
+      'Cargo.toml': `[package]\nname = "p"\n\n[dependencies]\n${dependencies}`,
+      'src/main.rs': MAIN,
+      ...(lockPackages ? { 'Cargo.lock': lock('p', ...lockPackages) } : {}),
+    }));
+
+  it('Cargo.lock lists the -sys crates, transitive ones included; openssl-src means vendored OpenSSL', () => {
+    const facts = project('reqwest = "0.12"\n', ['openssl-sys', 'openssl-src', 'cc', 'linux-raw-sys']);
+    expect(facts.nativeDependencies).toEqual([{ value: { crate: 'openssl-sys', bundled: true }, evidence: { file: 'Cargo.lock', line: 8 } }]);
+    expect(facts.compilesC).toEqual({ value: true, evidence: { file: 'Cargo.lock', line: 8 } });
+    expect(facts.compilesCReason).toBe('openssl-sys in Cargo.lock compiles C code');
+  });
+
+  it('pure-Rust -sys crates (kernel and other OS bindings) are not native code', () => {
+    const facts = project('rustix = "1"\n', ['rustix', 'linux-raw-sys', 'windows-sys']);
+    expect(facts.nativeDependencies).toEqual([]);
+    expect(facts.compilesC.value).toBe(false);
+    expect(facts.registryDependencies.value).toBe(true);
+  });
+
+  it('without Cargo.lock: reqwest defaults to native-tls (OpenSSL), its rustls setup does not; rusqlite "bundled" builds SQLite itself', () => {
+    expect(project('reqwest = "0.12"\n').nativeDependencies.map((dependency) => dependency.value.crate)).toEqual(['openssl-sys']);
+    expect(project('reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }\n').nativeDependencies).toEqual([]);
+    expect(project('rusqlite = { version = "0.31", features = ["bundled"] }\n').nativeDependencies[0]!.value).toEqual({ crate: 'libsqlite3-sys', bundled: true });
+    expect(project('openssl = { version = "0.10", features = ["vendored"] }\n').nativeDependencies[0]!.value).toEqual({ crate: 'openssl-sys', bundled: true });
+  });
+
+  it('a server crate means a port; a loopback address is reported', () => {
+    const facts = detectRust(makeProject({
+      'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\naxum = "0.8"\n',
+      'src/main.rs': 'fn main() {\n    // "0.0.0.0:9999" in a comment does not count\n    let addr = "127.0.0.1:3000";\n}\n',
+    }));
+    expect(facts.servesNetwork).toEqual({ value: true, evidence: { file: 'Cargo.toml', line: 5 } });
+    expect(facts.ports).toEqual([{ value: 3000, evidence: { file: 'src/main.rs', line: 3 } }]);
+    expect(facts.loopbackBind).toEqual({ value: '"127.0.0.1:3000"', evidence: { file: 'src/main.rs', line: 3 } });
+  });
+});
+
+describe('language detection', () => {
+  it('Cargo.toml is a Rust project; a library-only package.json beside it steps aside', () => {
+    const detection = detectProject(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n', 'src/main.rs': MAIN, 'package.json': '{"devDependencies":{"vite":"6"}}' }));
+    expect(detection.facts.language).toBe('rust');
+    expect(detection.warnings).toEqual(['package.json is also here; generating for rust (Cargo.toml), pass --lang to change that']);
+  });
+});
