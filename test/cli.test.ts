@@ -217,7 +217,7 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
     const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
     expect(rust.exitCode).toBe(2);
-    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go, node)');
+    expectOneLine(rust.stderr, 'stagecraft: --lang rust: not supported yet (supported: go, node, java)');
   });
 
   it('combinations that cannot work exit 3 with the reason', async () => {

@@ -16,6 +16,9 @@ for (const cell of CELLS) {
   if (cell.language === 'node' && cell.base === 'scratch') {
     REFUSED[cellName(cell)] = /--base scratch cannot run a Node app: node itself needs a C library/;
   }
+  if (cell.language === 'java' && cell.base === 'scratch') {
+    REFUSED[cellName(cell)] = /--base scratch cannot run a Java app: the JVM needs a C library/;
+  }
   if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
     REFUSED[cellName(cell)] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
   }

@@ -1,12 +1,14 @@
 import type { GoFacts } from '../detect/go.js';
+import type { JavaFacts } from '../detect/java.js';
 import type { NodeFacts } from '../detect/node.js';
 import type { Plan } from '../plan/schema.js';
 import { goSupport } from './go.js';
+import { javaSupport } from './java.js';
 import { nodeSupport } from './node.js';
 import type { LanguageSupport } from './types.js';
 
 /** Facts of every supported language; `language` tells them apart. */
-export type Facts = GoFacts | NodeFacts;
+export type Facts = GoFacts | NodeFacts | JavaFacts;
 export type SupportedLanguage = Facts['language'];
 
 type Registry = { [L in SupportedLanguage]: LanguageSupport<Extract<Facts, { language: L }>, Extract<Plan, { language: L }>> };
@@ -15,6 +17,7 @@ type Registry = { [L in SupportedLanguage]: LanguageSupport<Extract<Facts, { lan
 export const LANGUAGE_SUPPORT: Registry = {
   go: goSupport,
   node: nodeSupport,
+  java: javaSupport,
 };
 
 export const SUPPORTED_LANGUAGES = Object.keys(LANGUAGE_SUPPORT) as SupportedLanguage[];

@@ -4,7 +4,7 @@ import type { GoFacts } from '../detect/go.js';
 import type { Planned } from '../languages/types.js';
 import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
-import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, RUNTIME_PACKAGES, TRIXIE, checkShellDebug, distroless, type DebianRelease } from './images.js';
+import { ALPINE_VERSION, BOOKWORM, NONROOT_USER, TRIXIE, checkShellDebug, distroless, sharedRuntime, type DebianRelease } from './images.js';
 import type { Answers } from './options.js';
 import { GoPlanSchema, type GoPlan } from './schema.js';
 
@@ -67,8 +67,6 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
   const debian = debianForGo(answers.runtimeVersion);
   const name = binaryNameFor(entry, facts.module.value);
   const binaryPath = `/usr/local/bin/${name}`;
-  const family = base === 'slim' ? 'debian' : base;
-  const needsOsSetup = family === 'debian' || family === 'alpine';
   const buildOnAlpine = cgo && base === 'alpine';
 
   const runtimeImage =
@@ -77,11 +75,8 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     : base === 'distroless' ? distroless(cgo ? 'base' : 'static', debian, 'nonroot')
     : 'scratch';
 
-  const debugStage: GoPlan['debugStage'] =
-    debug !== 'stage' ? null
-    : family === 'debian' || family === 'alpine' ? { from: 'runtime', family, packages: DEBUG_TOOLS[family] }
-    // scratch has no debug variant; distroless static's is the same minimal files plus busybox.
-    : { from: distroless(cgo ? 'base' : 'static', debian, 'debug-nonroot'), family: 'distroless', packages: [] };
+  // scratch has no debug variant; distroless static's is the same minimal files plus busybox.
+  const finalStages = sharedRuntime(base, debug, runtimeImage, distroless(cgo ? 'base' : 'static', debian, 'debug-nonroot'));
 
   const plan = GoPlanSchema.parse({
     language: 'go',
@@ -107,15 +102,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
       package: entry,
       output: `/out/${name}`,
     },
-    runtime: {
-      family,
-      image: runtimeImage,
-      packages: needsOsSetup ? RUNTIME_PACKAGES[family] : [],
-      createUser: needsOsSetup,
-      sharedStage: needsOsSetup && debug === 'stage',
-    },
-    debugStage,
-    shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
+    ...finalStages,
     binaryPath,
     entrypoint: [binaryPath],
     contextPath: '.',

@@ -38,5 +38,31 @@ export function checkShellDebug(base: Base, debug: DebugMode): string | null {
   return '--debug shell puts a shell and debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out';
 }
 
-export const distroless = (flavour: 'static' | 'base' | 'cc' | `nodejs${number}`, debian: DebianRelease, tag: 'nonroot' | 'debug-nonroot') =>
+export const distroless = (flavour: 'static' | 'base' | 'cc' | `nodejs${number}` | `java${number}`, debian: DebianRelease, tag: 'nonroot' | 'debug-nonroot') =>
   `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;
+
+type Family = 'debian' | 'alpine' | 'distroless' | 'scratch';
+
+/**
+ * The final image's setup for languages whose production and debug stages share one OS setup
+ * (Go, Java): CA roots, time zones and the user on slim/alpine; debug tools in a `debug` stage on
+ * top of it, or the distroless `:debug` variant (`distrolessDebug`) on distroless and scratch.
+ */
+export function sharedRuntime(base: Base, debug: DebugMode, image: string, distrolessDebug: string) {
+  const family: Family = base === 'slim' ? 'debian' : base;
+  const osFamily = family === 'debian' || family === 'alpine' ? family : null;
+  return {
+    runtime: {
+      family,
+      image,
+      packages: osFamily ? RUNTIME_PACKAGES[osFamily] : [],
+      createUser: osFamily !== null,
+      sharedStage: osFamily !== null && debug === 'stage',
+    },
+    debugStage:
+      debug !== 'stage' ? null
+      : osFamily ? { from: 'runtime', family: osFamily, packages: DEBUG_TOOLS[osFamily] }
+      : { from: distrolessDebug, family: 'distroless' as const, packages: [] },
+    shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : [],
+  };
+}
