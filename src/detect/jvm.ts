@@ -48,7 +48,7 @@ export interface JavaBuild {
 
 /** "1.8" -> "8", "21" -> "21", "17.0.2" -> "17"; null for anything else. */
 export function javaMajorOf(raw: string): string | null {
-  const value = raw.trim().replace(/^JavaVersion\.VERSION_/, '').replace(/_/g, '.');
+  const value = raw.trim().replace(/^(JavaVersion\.)?VERSION_/, '').replace(/_/g, '.');
   const legacy = /^1\.(\d+)$/.exec(value);
   if (legacy) return legacy[1]!;
   const major = /^(\d+)(\.\d+){0,2}$/.exec(value)?.[1];

@@ -6,6 +6,7 @@ import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, type Engine } from './docker.js';
+import { seedMavenCache } from './maven-seed.js';
 import { writeReport, type CellResult, type RebuildResult } from './report.js';
 
 /** What each buildable fixture does when its image runs. */
@@ -25,12 +26,21 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-nest': { http: { body: 'hello from node-nest' } },
   'node-pnpm-workspace': { http: { body: 'hello from node-pnpm-workspace (1m)' } },
   'node-next': { http: { body: 'hello from node-next' } },
+  'java-plain-maven': { http: { body: 'hello from java-plain-maven on Java 17' } },
+  'java-multimodule': { http: { body: 'hello from java-multimodule/api' } },
+  'java-spring-maven': { http: { body: 'hello from java-spring-maven' } },
+  'java-spring-gradle-kts': { http: { body: 'hello from java-spring-gradle-kts' } },
+  'java-quarkus': { http: { body: 'hello from java-quarkus' } },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
 const REBUILD_CHECKS: { fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp }[] = [
   { fixture: 'go-root-main', edit: 'main.go', network: 'none', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
   { fixture: 'node-ts-api', edit: 'src/server.ts', network: 'host', dependencySteps: /\snpm ci$|COPY package\.json package-lock\.json/, rebuiltStep: /npm run build/ },
+  {
+    fixture: 'java-plain-maven', edit: 'src/main/java/com/example/hello/Main.java', network: 'none',
+    dependencySteps: /dependency:go-offline|COPY pom\.xml/, rebuiltStep: /mvn -B package/,
+  },
 ];
 
 const engine = await findEngine();
@@ -55,6 +65,22 @@ function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | nu
     if (facts.nativeModules.value.length > 0) {
       return `native modules (${facts.nativeModules.value.join(', ')}) fetch prebuilt binaries or Node headers from outside the npm registry`;
     }
+  }
+  if (facts.language === 'java' && plan.language === 'java') return javaUnverifiableHere(facts, plan);
+  return null;
+}
+
+/**
+ * Java builds download from Maven Central, the Gradle Plugin Portal and services.gradle.org, none
+ * reachable here. Only Maven builds whose plugins Debian packages run, from the seeded cache (maven-seed.ts).
+ */
+function javaUnverifiableHere(facts: Extract<Facts, { language: 'java' }>, plan: Extract<Plan, { language: 'java' }>): string | null {
+  if (plan.build.tool === 'gradle') return 'Gradle itself, its plugins and the dependencies come from services.gradle.org, the Gradle Plugin Portal and Maven Central (the gradle stand-in is only a placeholder)';
+  if (plan.build.wrapper) return 'the Maven wrapper downloads Maven from Maven Central, which is unreachable here';
+  if (plan.launch !== 'jar') return `${plan.launch === 'quarkus' ? 'Quarkus' : 'Spring Boot'} and its Maven plugin come from Maven Central, which is unreachable here (Debian packages neither)`;
+  if (facts.builds.some((build) => build.apps.some((app) => app.hasRuntimeDependencies))) return 'the dependencies come from Maven Central, which is unreachable here';
+  if (plan.jlink && plan.runtime.family === 'alpine') {
+    return `the eclipse-temurin:${plan.javaVersion}-jdk-alpine stand-in is a glibc JDK, so its jlink runtime cannot run on the musl-only alpine stand-in (the real image is a musl build)`;
   }
   return null;
 }
@@ -143,7 +169,10 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const dir = copyFixture(cell.fixture);
   // A workspace member is generated in its folder and built with the fixture (the workspace root) as context.
   const dockerfile = cell.member ? `${cell.member}/Dockerfile` : undefined;
-  const args = [path.join(dir, cell.member ?? ''), '--yes', '--base', cell.base, '--debug', cell.debug, ...(cell.flags.entry ? ['--entry', cell.flags.entry] : [])];
+  const args = [
+    path.join(dir, cell.member ?? ''), '--yes', '--base', cell.base, '--debug', cell.debug,
+    ...(cell.flags.entry ? ['--entry', cell.flags.entry] : []), ...(cell.flags.javaRuntime ? ['--java-runtime', cell.flags.javaRuntime] : []),
+  ];
   const described = await runCli([...args, '--json']);
   if (described.exitCode === 3) {
     Object.assign(result, { status: 'refused', reason: described.stderr.replace(/^stagecraft: /, '').trim() });
@@ -159,6 +188,10 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
+  if (plan.language === 'java' && engine.source === 'stand-ins') {
+    await seedMavenCache(engine);
+    result.notes.push('Maven plugins from Debian, seeded into the /root/.m2 cache mount by a test-only aid (Maven Central is unreachable)');
+  }
   // apt-get needs Debian's archive and Node installs the npm registry; everything else builds with no network.
   const network = plan.runtime.family === 'debian' || plan.language === 'node' ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
@@ -224,6 +257,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
     it(`rebuild after editing ${check.fixture}/${check.edit}: dependency steps come from cache`, async () => {
       const dir = copyFixture(check.fixture);
       expect((await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none'])).exitCode).toBe(0);
+      if (check.fixture.startsWith('java-') && (engine as Engine).source === 'stand-ins') await seedMavenCache(engine as Engine);
       const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
       const images = imagesFor(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'production');
       const { network } = check;
