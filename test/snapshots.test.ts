@@ -74,6 +74,8 @@ describe('the lint gate catches what it is for', () => {
     ['debug as the last stage', (file: string) => `${file}\nFROM runtime AS debug\nUSER 1\nENTRYPOINT ["/x"]\n`, /last stage .* is "debug"/],
     ['a toolchain base', (file: string) => file.replace(/FROM runtime AS production/, 'FROM golang:1.23-bookworm AS production'), /based on a toolchain image/],
     ['a copied toolchain', (file: string) => file.replace(/LABEL/, 'COPY --from=build /usr/local/go /usr/local/go\nLABEL'), /copies a toolchain/],
+    ['a JDK base', (file: string) => file.replace(/FROM runtime AS production/, 'FROM eclipse-temurin:21-jdk AS production'), /based on a toolchain image/],
+    ['a copied JDK', (file: string) => file.replace(/LABEL/, 'COPY --from=eclipse-temurin:21-jdk /opt/java/openjdk /opt/java/openjdk\nLABEL'), /copies a toolchain/],
     ['an unknown instruction', (file: string) => file.replace(/LABEL/, 'FROBNICATE x\nLABEL'), /line \d+: /],
   ])('%s', (_name, breakIt, problem) => {
     const broken = breakIt(good);
