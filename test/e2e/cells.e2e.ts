@@ -34,12 +34,19 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
-const REBUILD_CHECKS: { fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp }[] = [
+const REBUILD_CHECKS: {
+  fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp;
+  /**
+   * First build without --no-cache: on this BuildKit, --no-cache also gives the build empty cache mounts
+   * (and they replace the shared ones), which would drop the seeded Maven cache (maven-seed.ts).
+   */
+  keepCacheMounts?: true;
+}[] = [
   { fixture: 'go-root-main', edit: 'main.go', network: 'none', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
   { fixture: 'node-ts-api', edit: 'src/server.ts', network: 'host', dependencySteps: /\snpm ci$|COPY package\.json package-lock\.json/, rebuiltStep: /npm run build/ },
   {
     fixture: 'java-plain-maven', edit: 'src/main/java/com/example/hello/Main.java', network: 'none',
-    dependencySteps: /dependency:go-offline|COPY pom\.xml/, rebuiltStep: /mvn -B package/,
+    dependencySteps: /dependency:go-offline|COPY pom\.xml/, rebuiltStep: /mvn -B package/, keepCacheMounts: true,
   },
 ];
 
@@ -261,9 +268,11 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
       const images = imagesFor(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'production');
       const { network } = check;
-      // A cold build: no layer from BuildKit's cache (cache mounts stay, as on any developer's machine).
-      const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: true });
-      appendFileSync(path.join(dir, check.edit), '\n// edited by the rebuild check\n');
+      // A cold build: no layer from BuildKit's cache (unless the check keeps cache mounts, see keepCacheMounts).
+      const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: !check.keepCacheMounts });
+      // A new comment each run, so no earlier run's build of the edited source can come from cache.
+      appendFileSync(path.join(dir, check.edit), `\n// edited by the rebuild check at ${new Date().toISOString()}\n`);
+      if (check.fixture.startsWith('java-') && (engine as Engine).source === 'stand-ins') await seedMavenCache(engine as Engine);
       const warm = await buildImage(engine as Engine, { context: dir, tag, network, images });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);

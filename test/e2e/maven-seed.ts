@@ -29,29 +29,30 @@ const DEBIAN_MAVEN_PLUGINS = [
 /** The maven stand-in is Debian bookworm with Debian's Maven, so apt installs the matching plugins. */
 const SEED_IMAGE = 'maven:3.9-eclipse-temurin-17';
 
-let seeded: Promise<void> | undefined;
+let seeds = 0;
 
-/** Seeds the /root/.m2 cache mount once per run; throws with the build's errors when it fails. */
-export function seedMavenCache(engine: Engine): Promise<void> {
-  seeded ??= (async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-maven-seed-'));
-    writeFileSync(
-      path.join(dir, 'Dockerfile'),
-      [
-        '# syntax=docker/dockerfile:1',
-        '# TEST-ONLY AID (stagecraft e2e, offline stand-ins): seeds the /root/.m2 cache mount with Debian-packaged Maven plugins.',
-        `FROM ${SEED_IMAGE}`,
-        `RUN apt-get update && apt-get install -y --no-install-recommends ${DEBIAN_MAVEN_PLUGINS.join(' ')}`,
-        // -L: Debian's repository links versions to its own copies; the cache gets real files.
-        'RUN --mount=type=cache,target=/root/.m2 mkdir -p /root/.m2/repository && cp -rL /usr/share/maven-repo/. /root/.m2/repository/',
-        '',
-      ].join('\n'),
-    );
-    const tag = 'stagecraft-e2e/maven-seed:aid';
-    // apt needs Debian's archive.
-    const built = await buildImage(engine, { context: dir, tag, network: 'host', images: [SEED_IMAGE] });
-    await docker(['rmi', '-f', tag]);
-    if (!built.ok) throw new Error(`seeding the Maven cache failed: ${built.log.split('\n').filter((line) => /ERROR|E: /.test(line)).slice(-3).join(' / ')}`);
-  })();
-  return seeded;
+/**
+ * Seeds the /root/.m2 cache mount; throws with the build's errors when it fails. Called before every
+ * Maven build: BuildKit's garbage collection may drop a cache mount at any time, as it may on any machine.
+ */
+export async function seedMavenCache(engine: Engine): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-maven-seed-'));
+  writeFileSync(
+    path.join(dir, 'Dockerfile'),
+    [
+      '# syntax=docker/dockerfile:1',
+      '# TEST-ONLY AID (stagecraft e2e, offline stand-ins): seeds the /root/.m2 cache mount with Debian-packaged Maven plugins.',
+      `FROM ${SEED_IMAGE}`,
+      `RUN apt-get update && apt-get install -y --no-install-recommends ${DEBIAN_MAVEN_PLUGINS.join(' ')}`,
+      // -L: Debian's repository links versions to its own copies; the cache gets real files.
+      // The run number changes the command, so the copy runs again while apt's layer stays cached.
+      `RUN --mount=type=cache,target=/root/.m2 mkdir -p /root/.m2/repository && cp -rL /usr/share/maven-repo/. /root/.m2/repository/ && echo seed ${process.pid}-${++seeds}`,
+      '',
+    ].join('\n'),
+  );
+  const tag = 'stagecraft-e2e/maven-seed:aid';
+  // apt needs Debian's archive.
+  const built = await buildImage(engine, { context: dir, tag, network: 'host', images: [SEED_IMAGE] });
+  await docker(['rmi', '-f', tag]);
+  if (!built.ok) throw new Error(`seeding the Maven cache failed: ${built.log.split('\n').filter((line) => /ERROR|E: /.test(line)).slice(-3).join(' / ')}`);
 }
