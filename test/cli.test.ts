@@ -11,7 +11,7 @@ describe('help and version', () => {
   it('--help names every flag and the exit codes', async () => {
     const { exitCode, stdout } = await runCli(['--help']);
     expect(exitCode).toBe(0);
-    for (const flag of ['--lang', '--base', '--debug', '--port', '--runtime-version', '--entry', '--yes', '--force', '--dry-run', '--stdout', '--json']) {
+    for (const flag of ['--lang', '--base', '--debug', '--port', '--runtime-version', '--entry', '--build-tool', '--java-runtime', '--yes', '--force', '--dry-run', '--stdout', '--json']) {
       expect(stdout).toContain(flag);
     }
     expect(stdout).toMatch(/Exit codes: 0 done, 1 bad or missing flag/);

@@ -192,3 +192,18 @@ describe('malformed POMs', () => {
     expect(() => detectJava(makeProject({ 'pom.xml': '<settings/>' }))).toThrow('pom.xml: no <project> element, so not a Maven POM');
   });
 });
+
+describe('a Gradle build with only settings at the root', () => {
+  it('is found by its settings file, and its subprojects are read', async () => {
+    const { detectProject } = await import('../src/detect/index.js');
+    const project = makeProject({
+      'settings.gradle.kts': 'rootProject.name = "svc"\ninclude("app")\n',
+      'app/build.gradle.kts': 'plugins { id("io.quarkus") version "3.15.1" }\n',
+    });
+    const { facts } = detectProject(project);
+    expect(facts.language).toBe('java');
+    const build = (facts as ReturnType<typeof detectJava>).builds[0]!;
+    expect(build.evidence).toEqual({ file: 'settings.gradle.kts' });
+    expect(build.apps.map((app) => [app.module, app.artifact])).toEqual([['app', 'build/quarkus-app']]);
+  });
+});

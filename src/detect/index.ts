@@ -12,7 +12,7 @@ const MARKERS: Record<Language, string[]> = {
   rust: ['Cargo.toml'],
   node: ['package.json'],
   python: ['pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile'],
-  java: ['pom.xml', 'build.gradle', 'build.gradle.kts'],
+  java: ['pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle.kts', 'settings.gradle'],
 };
 
 const detect = (project: ProjectFiles, language: Language): Facts | null =>
