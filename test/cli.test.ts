@@ -352,6 +352,11 @@ describe('Java', () => {
     expect(chosen.stdout).toContain('-DexcludeGroupIds=com.example.shop');
     expect(chosen.stdout).toContain('cp worker/target/shop-worker-2.1.0.jar /out/app.jar');
     expect(chosen.stdout).not.toContain('EXPOSE');
+    // api depends on Gson without bundling it: Maven copies it beside the jar and java gets a classpath.
+    const api = await runCli([fixture('java-multimodule'), '--yes', '--entry', 'api', '--base', 'distroless', '--stdout']);
+    expect(api.stdout).toContain('mvn -B package -DskipTests dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib -pl api -am');
+    expect(api.stdout).toContain('COPY --from=build /out/lib/ ./lib/');
+    expect(api.stdout).toContain('ENTRYPOINT ["/usr/bin/java", "-cp", "/app/app.jar:/app/lib/*", "com.example.shop.api.ApiServer"]');
   });
 
   it('Maven and Gradle in one folder: the build with the only wrapper, else --build-tool', async () => {

@@ -34,17 +34,19 @@ export function checkJavaEntry(build: JavaBuild, raw: string): string {
 }
 
 /** Maven or Gradle commands for one module: resolve dependencies, then build the artifact without tests. */
-function commandsFor(build: JavaBuild, app: JavaApp): { resolve: string; package: string; cacheTarget: string } {
-  const launch = app.launch!.value;
+function commandsFor(build: JavaBuild, app: JavaApp, launch: Launch): { resolve: string; package: string; cacheTarget: string } {
+  const kind = app.launch!.value.kind;
   if (build.tool === 'maven') {
     const mvn = build.wrapper.value ? './mvnw' : 'mvn';
     const modules = build.multiModule ? ` -pl ${app.module} -am` : '';
     // The project's own modules are built here, not downloaded: go-offline must not look for them.
     const ownGroup = build.multiModule && build.groupId ? ` -DexcludeGroupIds=${build.groupId}` : '';
-    return { resolve: `${mvn} -B dependency:go-offline${ownGroup}`, package: `${mvn} -B package -DskipTests${modules}`, cacheTarget: '/root/.m2' };
+    // The jar does not bundle its dependencies: they are copied beside it, into target/lib.
+    const copyDependencies = launch === 'classpath' ? ' dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib' : '';
+    return { resolve: `${mvn} -B dependency:go-offline${ownGroup}`, package: `${mvn} -B package -DskipTests${copyDependencies}${modules}`, cacheTarget: '/root/.m2' };
   }
   const gradle = build.wrapper.value ? './gradlew' : 'gradle';
-  const task = launch.kind === 'spring-boot' ? 'bootJar' : launch.kind === 'quarkus' ? 'quarkusBuild' : 'jar';
+  const task = kind === 'spring-boot' ? 'bootJar' : kind === 'quarkus' ? 'quarkusBuild' : 'jar';
   const prefix = build.multiModule ? `:${app.module.replace(/\//g, ':')}:` : '';
   return { resolve: `${gradle} ${prefix}dependencies --no-daemon`, package: `${gradle} ${prefix}${task} --no-daemon`, cacheTarget: '/root/.gradle' };
 }
@@ -80,6 +82,12 @@ const SPRING_WHY: Record<string, string> = {
 
 function copiesFor(launch: Launch): JavaPlan['copies'] {
   if (launch === 'jar') return [{ source: '/out/app.jar', target: './', why: 'The jar, and nothing else of the build.' }];
+  if (launch === 'classpath') {
+    return [
+      { source: '/out/lib/', target: './lib/', why: 'Runtime dependencies first: they change less often than the app.' },
+      { source: '/out/app.jar', target: './', why: "The app's own jar." },
+    ];
+  }
   if (launch === 'quarkus') {
     return [
       { source: '/out/lib/', target: './lib/', why: 'Dependencies first: they change least, so this layer is reused most.' },
@@ -91,7 +99,9 @@ function copiesFor(launch: Launch): JavaPlan['copies'] {
   return SPRING_LAYERS.map((layer) => ({ source: `/out/${layer}/`, target: './', why: SPRING_WHY[layer]! }));
 }
 
-function entrypointFor(launch: Launch, java: string, bootVersion: string | null): string[] {
+function entrypointFor(launch: Launch, java: string, bootVersion: string | null, mainClass: string | null): string[] {
+  // java expands lib/* itself (a classpath wildcard, not a shell glob).
+  if (launch === 'classpath') return [java, '-cp', '/app/app.jar:/app/lib/*', mainClass!];
   if (launch === 'quarkus') return [java, '-Djava.util.logging.manager=org.jboss.logmanager.LogManager', '-jar', '/app/quarkus-run.jar'];
   if (launch === 'spring-layertools') {
     // The launcher moved to the launch package in 3.2.
@@ -132,10 +142,16 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
   if (!LTS_MAJORS.includes(major)) warnings.push(`Java ${major} is not an LTS release: its images stop getting fixes when the next release ships; consider --runtime-version 25`);
   const shellWarning = checkShellDebug(base, debug);
   if (shellWarning) warnings.push(shellWarning);
-  if (launchFact.kind === 'jar' && !launchFact.bundlesDependencies && app.hasRuntimeDependencies) {
-    warnings.push(`${describeEvidence(app.launch.evidence)}: the jar has dependencies but does not bundle them, so java -jar will not find them; use the shade plugin (Maven) or a fat-jar plugin (Gradle)`);
+  // A plain jar whose dependencies are not in it: Maven copies them beside it and java gets a classpath.
+  const unbundled = launchFact.kind === 'jar' && !launchFact.bundlesDependencies && app.hasRuntimeDependencies;
+  if (unbundled && build.tool === 'gradle') {
+    warnings.push(`${describeEvidence(app.launch.evidence)}: the jar has dependencies but does not bundle them, so java -jar will not find them; use a fat-jar plugin (e.g. shadow)`);
   }
-  const launch: Launch = launchFact.kind === 'spring-boot' ? springLaunch(launchFact.version) : launchFact.kind === 'quarkus' ? 'quarkus' : 'jar';
+  const launch: Launch =
+    launchFact.kind === 'spring-boot' ? springLaunch(launchFact.version)
+    : launchFact.kind === 'quarkus' ? 'quarkus'
+    : unbundled && build.tool === 'maven' ? 'classpath'
+    : 'jar';
   if (launchFact.kind === 'spring-boot' && launch === 'jar') {
     warnings.push(launchFact.version ? `Spring Boot ${launchFact.version} has no layered jars (2.3+): the jar ships as one layer` : 'Spring Boot version not found: the jar ships whole, as one layer, without layer extraction');
   }
@@ -149,7 +165,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     : base === 'slim' ? `debian:${debian.codename}-slim`
     : `alpine:${ALPINE_VERSION}`;
   const java = base === 'distroless' ? '/usr/bin/java' : `${JAVA_HOME}/bin/java`;
-  const commands = commandsFor(build, app);
+  const commands = commandsFor(build, app, launch);
   const artifact = app.module === '.' ? app.artifact : `${app.module}/${app.artifact}`;
 
   const plan = JavaPlanSchema.parse({
@@ -171,6 +187,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
       manifestCopies: manifestCopies(build),
       ...commands,
       artifact,
+      libDir: launch === 'classpath' ? `${app.module === '.' ? '' : `${app.module}/`}target/lib` : null,
     },
     launch,
     jlink:
@@ -188,7 +205,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
       : javaRuntime === 'jre' && base === 'slim' ? { from: `eclipse-temurin:${major}-jre`, source: JAVA_HOME, why: "Temurin's JRE, copied: its own images are Ubuntu, this one is Debian slim." }
       : null,
     copies: copiesFor(launch),
-    entrypoint: entrypointFor(launch, java, launchFact.kind === 'spring-boot' ? launchFact.version : null),
+    entrypoint: entrypointFor(launch, java, launchFact.kind === 'spring-boot' ? launchFact.version : null, launchFact.kind === 'jar' ? launchFact.mainClass : null),
     ...sharedRuntime(base, debug, runtimeImage, distroless(`java${Number(major)}`, debian, 'debug-nonroot')),
     contextPath: '.',
     dockerfileFlag: null,

@@ -173,9 +173,11 @@ export const JavaPlanSchema = z.object({
     package: Command,
     /** What the build writes, from the project root: target/demo-1.0.jar, api/target/..., build/quarkus-app. */
     artifact: ProjectPath,
+    /** Where Maven copied the dependencies a plain jar does not bundle (launch classpath). */
+    libDir: ProjectPath.nullable(),
   }),
-  /** How the artifact is laid out in /out and started: a plain jar, Spring Boot layers (tools or layertools mode), Quarkus fast-jar. */
-  launch: z.enum(['jar', 'spring-layers', 'spring-layertools', 'quarkus']),
+  /** How the artifact is laid out in /out and started: a plain jar (alone, or with its dependencies in lib/), Spring Boot layers (tools or layertools mode), Quarkus fast-jar. */
+  launch: z.enum(['jar', 'classpath', 'spring-layers', 'spring-layertools', 'quarkus']),
   /** jdeps + jlink: a runtime of only the modules the app uses, built in its own stage. */
   jlink: z
     .object({
@@ -191,7 +193,9 @@ export const JavaPlanSchema = z.object({
   runtimeCopy: z.object({ from: z.union([z.literal('jre'), ImageRef]), source: AbsolutePath, why: z.string().regex(/^[^\n]+$/) }).nullable(),
   copies: z.array(z.object({ source: AbsolutePath, target: ProjectPath, why: z.string().regex(/^[^\n]+$/) })).min(1),
   /** Exec form, the whole command: distroless' own ENTRYPOINT ["java", "-jar"] is replaced. */
-  entrypoint: z.array(z.union([AbsolutePath, JavaClass, z.enum(['-jar', '-cp']), z.string().regex(/^-D[A-Za-z0-9._]+=[A-Za-z0-9._]+$/)])).min(2),
+  entrypoint: z
+    .array(z.union([AbsolutePath, JavaClass, z.enum(['-jar', '-cp', '/app/app.jar:/app/lib/*']), z.string().regex(/^-D[A-Za-z0-9._]+=[A-Za-z0-9._]+$/)]))
+    .min(2),
 });
 
 export const PlanSchema = z.discriminatedUnion('language', [GoPlanSchema, NodePlanSchema, JavaPlanSchema]);

@@ -6,7 +6,7 @@ import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, type Engine } from './docker.js';
-import { seedMavenCache } from './maven-seed.js';
+import { SEEDED_DEPENDENCIES, seedMavenCache } from './maven-seed.js';
 import { writeReport, type CellResult, type RebuildResult } from './report.js';
 
 /** What each buildable fixture does when its image runs. */
@@ -27,7 +27,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-pnpm-workspace': { http: { body: 'hello from node-pnpm-workspace (1m)' } },
   'node-next': { http: { body: 'hello from node-next' } },
   'java-plain-maven': { http: { body: 'hello from java-plain-maven on Java 17' } },
-  'java-multimodule': { http: { body: 'hello from java-multimodule/api' } },
+  'java-multimodule': { http: { body: '{"message":"hello from java-multimodule/api"}' } },
   'java-spring-maven': { http: { body: 'hello from java-spring-maven' } },
   'java-spring-gradle-kts': { http: { body: 'hello from java-spring-gradle-kts' } },
   'java-quarkus': { http: { body: 'hello from java-quarkus' } },
@@ -58,7 +58,7 @@ let nextPort = 18_200;
 const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}`;
 
 /** The reason a cell cannot be built here, or null. Only stand-in mode has such limits. */
-function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | null {
+function unverifiableHere(engine: Engine, dir: string, facts: Facts, plan: Plan): string | null {
   if (engine.source !== 'stand-ins') return null;
   if (facts.language === 'go' && plan.language === 'go') {
     if (facts.requiresModules && !facts.vendored.value) return 'module downloads need the Go proxy, which is unreachable here';
@@ -73,7 +73,7 @@ function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | nu
       return `native modules (${facts.nativeModules.value.join(', ')}) fetch prebuilt binaries or Node headers from outside the npm registry`;
     }
   }
-  if (facts.language === 'java' && plan.language === 'java') return javaUnverifiableHere(facts, plan);
+  if (facts.language === 'java' && plan.language === 'java') return javaUnverifiableHere(dir, facts, plan);
   return null;
 }
 
@@ -81,15 +81,30 @@ function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | nu
  * Java builds download from Maven Central, the Gradle Plugin Portal and services.gradle.org, none
  * reachable here. Only Maven builds whose plugins Debian packages run, from the seeded cache (maven-seed.ts).
  */
-function javaUnverifiableHere(facts: Extract<Facts, { language: 'java' }>, plan: Extract<Plan, { language: 'java' }>): string | null {
+function javaUnverifiableHere(dir: string, facts: Extract<Facts, { language: 'java' }>, plan: Extract<Plan, { language: 'java' }>): string | null {
   if (plan.build.tool === 'gradle') return 'Gradle itself, its plugins and the dependencies come from services.gradle.org, the Gradle Plugin Portal and Maven Central (the gradle stand-in is only a placeholder)';
   if (plan.build.wrapper) return 'the Maven wrapper downloads Maven from Maven Central, which is unreachable here';
-  if (plan.launch !== 'jar') return `${plan.launch === 'quarkus' ? 'Quarkus' : 'Spring Boot'} and its Maven plugin come from Maven Central, which is unreachable here (Debian packages neither)`;
-  if (facts.builds.some((build) => build.apps.some((app) => app.hasRuntimeDependencies))) return 'the dependencies come from Maven Central, which is unreachable here';
+  if (plan.launch === 'quarkus' || plan.launch.startsWith('spring-')) {
+    return `${plan.launch === 'quarkus' ? 'Quarkus' : 'Spring Boot'} and its Maven plugin come from Maven Central, which is unreachable here (Debian packages neither)`;
+  }
+  const missing = unseededDependencies(dir, facts);
+  if (missing.length > 0) return `${missing.join(', ')} ${missing.length === 1 ? 'comes' : 'come'} from Maven Central, which is unreachable here`;
   if (plan.jlink && plan.runtime.family === 'alpine') {
     return `the eclipse-temurin:${plan.javaVersion}-jdk-alpine stand-in is a glibc JDK, so its jlink runtime cannot run on the musl-only alpine stand-in (the real image is a musl build)`;
   }
   return null;
+}
+
+/** The POMs' dependencies (groupId:artifactId:version, test scope left out) that the Maven seed does not provide. */
+function unseededDependencies(dir: string, facts: Extract<Facts, { language: 'java' }>): string[] {
+  const poms = facts.builds.filter((build) => build.tool === 'maven').flatMap((build) => build.manifests);
+  const declared = poms.flatMap((pom) =>
+    [...readFileSync(path.join(dir, pom), 'utf8').matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)]
+      .map((match) => match[1]!)
+      .filter((body) => !/<scope>(test|import)<\/scope>/.test(body))
+      .map((body) => ['groupId', 'artifactId', 'version'].map((tag) => new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(body)?.[1] ?? '?').join(':')),
+  );
+  return declared.filter((coordinates) => !SEEDED_DEPENDENCIES.includes(coordinates));
 }
 
 /** The stand-in tool cannot assemble Debian 13 distroless :debug images (its busybox step fails). */
@@ -190,7 +205,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const behaviour = BEHAVIOUR[cell.fixture];
   if (!behaviour) throw new Error(`no expected behaviour for fixture ${cell.fixture}: add it to BEHAVIOUR`);
   if ('notBuilt' in behaviour) return void Object.assign(result, { status: 'not built', reason: behaviour.notBuilt });
-  const unverifiable = unverifiableHere(engine, facts, plan);
+  const unverifiable = unverifiableHere(engine, dir, facts, plan);
   if (unverifiable) return void Object.assign(result, { status: 'not verifiable here', reason: unverifiable });
 
   const generated = await runCli(args);

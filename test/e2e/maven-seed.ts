@@ -14,9 +14,9 @@ import { buildImage, docker, type Engine } from './docker.js';
  * it. The generated Dockerfiles then run unchanged, with their real images and commands, under
  * `--network none`: whatever they still needed from Maven Central would fail the build.
  *
- * It can only help builds whose plugins Debian packages, at the versions the POM pins
- * (java-plain-maven, java-multimodule); Spring Boot, Quarkus, the Maven wrapper and Gradle stay
- * "not verifiable here".
+ * It can only help builds whose plugins and libraries Debian packages, at the versions the POM pins
+ * (java-plain-maven, java-multimodule with Gson); Spring Boot, Quarkus, the Maven wrapper and Gradle
+ * stay "not verifiable here".
  */
 
 /** Debian bookworm's Maven plugins; their versions are the ones the buildable fixtures pin. */
@@ -24,7 +24,12 @@ const DEBIAN_MAVEN_PLUGINS = [
   'libmaven-clean-plugin-java', 'libmaven-resources-plugin-java', 'libmaven-compiler-plugin-java', 'libsurefire-java',
   'libmaven-jar-plugin-java', 'libmaven-install-plugin-java', 'libmaven-deploy-plugin-java', 'libmaven-site-plugin-java',
   'libmaven-dependency-plugin-java', 'libmaven-antrun-plugin-java', 'libmaven-assembly-plugin-java',
+  // Libraries the fixtures depend on, at Debian's versions (which are also on Maven Central).
+  'libgoogle-gson-java',
 ];
+
+/** Dependencies (groupId:artifactId:version) the seed provides; a POM needing others cannot build here. */
+export const SEEDED_DEPENDENCIES = ['com.google.code.gson:gson:2.10'];
 
 /** The maven stand-in is Debian bookworm with Debian's Maven, so apt installs the matching plugins. */
 const SEED_IMAGE = 'maven:3.9-eclipse-temurin-17';

@@ -16,9 +16,10 @@ RUN --mount=type=cache,target=/root/.m2 \
 COPY . .
 # Tests are skipped: CI runs them before the image is built; here they would slow every build and may need services a build cannot reach.
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B package -DskipTests -pl api -am
-# One fixed path for the stages below, whatever the build named the jar.
-RUN mkdir -p /out && cp api/target/shop-api-2.1.0.jar /out/app.jar
+    mvn -B package -DskipTests dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib -pl api -am
+# One fixed path for the stages below: the jar, and its dependencies (copied by the build) in lib/.
+RUN mkdir -p /out && cp api/target/shop-api-2.1.0.jar /out/app.jar \
+ && cp -r api/target/lib /out/lib
 
 # ---- runtime: the setup production and debug share ----
 FROM debian:bookworm-slim AS runtime
@@ -42,12 +43,14 @@ RUN apt-get update \
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 WORKDIR /app
-# The jar, and nothing else of the build.
+# Runtime dependencies first: they change less often than the app.
+COPY --from=build /out/lib/ ./lib/
+# The app's own jar.
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
 # java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
-ENTRYPOINT ["/opt/java/openjdk/bin/java", "-jar", "/app/app.jar"]
+ENTRYPOINT ["/opt/java/openjdk/bin/java", "-cp", "/app/app.jar:/app/lib/*", "com.example.shop.api.ApiServer"]
 
 # ---- production: the default target, so it stays the last stage ----
 FROM runtime AS production
@@ -55,9 +58,11 @@ LABEL org.opencontainers.image.title="shop-api"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 WORKDIR /app
-# The jar, and nothing else of the build.
+# Runtime dependencies first: they change less often than the app.
+COPY --from=build /out/lib/ ./lib/
+# The app's own jar.
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
 # java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
-ENTRYPOINT ["/opt/java/openjdk/bin/java", "-jar", "/app/app.jar"]
+ENTRYPOINT ["/opt/java/openjdk/bin/java", "-cp", "/app/app.jar:/app/lib/*", "com.example.shop.api.ApiServer"]
