@@ -207,3 +207,16 @@ describe('a Gradle build with only settings at the root', () => {
     expect(build.apps.map((app) => [app.module, app.artifact])).toEqual([['app', 'build/quarkus-app']]);
   });
 });
+
+describe('Gradle version catalog', () => {
+  it('a plugin applied by its catalog alias, with the version from [versions]', () => {
+    const facts = detectJava(makeProject({
+      'settings.gradle.kts': 'rootProject.name = "api"\n',
+      'build.gradle.kts': 'plugins {\n    java\n    alias(libs.plugins.spring.boot)\n}\nversion = "0.3.0"\n',
+      'gradle/libs.versions.toml': '[versions]\nspringBoot = "3.3.5"\n\n[plugins]\nspring-boot = { id = "org.springframework.boot", version.ref = "springBoot" }\n',
+    }));
+    const [build] = facts.builds;
+    expect(build!.manifests).toContain('gradle/libs.versions.toml');
+    expect(build!.apps[0]).toMatchObject({ launch: { value: { kind: 'spring-boot', version: '3.3.5' }, evidence: { file: 'build.gradle.kts', line: 3 } }, artifact: 'build/libs/api-0.3.0.jar' });
+  });
+});

@@ -53,14 +53,42 @@ const JAVA_VERSION_PATTERNS = [
 const pluginPattern = (id: string) =>
   new RegExp(`(?:id\\s*\\(?\\s*["']${id.replace(/\./g, '\\.')}["']\\s*\\)?|apply\\s+plugin:\\s*["']${id.replace(/\./g, '\\.')}["'])(?:\\s*version\\s*\\(?\\s*["']([^"']+)["'])?`);
 
-function launchOf(script: Script, root: Script): Fact<JavaLaunch> | null {
-  const boot = pluginPattern('org.springframework.boot').exec(script.code);
+/** Plugins of the version catalog (gradle/libs.versions.toml): id -> the `libs.plugins.x.y` accessor and version. */
+type Catalog = Map<string, { accessor: string; version: string | null }>;
+
+function readCatalog(project: ProjectFiles): Catalog {
+  const catalog: Catalog = new Map();
+  if (!project.hasFile('gradle/libs.versions.toml')) return catalog;
+  const toml = project.readText('gradle/libs.versions.toml');
+  const section = (name: string) => new RegExp(`^\\[${name}\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`, 'm').exec(toml)?.[1] ?? '';
+  const versions = new Map([...section('versions').matchAll(/^\s*([\w.-]+)\s*=\s*"([^"]+)"/gm)].map((match) => [match[1]!, match[2]!]));
+  for (const [, alias, value] of section('plugins').matchAll(/^\s*([\w.-]+)\s*=\s*(.+)$/gm)) {
+    // `{ id = "x", version = "1" }`, `{ id = "x", version.ref = "v" }` or `"x:1"`.
+    const id = /\bid\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? /^"([^":]+)(?::[^"]*)?"/.exec(value!)?.[1];
+    if (!id) continue;
+    const version = /\bversion\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? versions.get(/\bversion\.ref\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? '') ?? /^"[^":]+:([^"]+)"/.exec(value!)?.[1] ?? null;
+    catalog.set(id, { accessor: alias!.replace(/[-_]/g, '.'), version });
+  }
+  return catalog;
+}
+
+/** Where a script applies a plugin (by id, or by its catalog alias), and the version it names there. */
+function pluginUse(script: Script, id: string, catalog: Catalog): { index: number; version: string | null } | null {
+  const direct = pluginPattern(id).exec(script.code);
+  if (direct) return { index: direct.index, version: direct[1] ?? null };
+  const entry = catalog.get(id);
+  const alias = entry && new RegExp(`alias\\s*\\(\\s*libs\\.plugins\\.${entry.accessor.replace(/\./g, '\\.')}\\s*\\)`).exec(script.code);
+  return alias ? { index: alias.index, version: entry.version } : null;
+}
+
+function launchOf(script: Script, root: Script, catalog: Catalog): Fact<JavaLaunch> | null {
+  const boot = pluginUse(script, 'org.springframework.boot', catalog);
   if (boot) {
     // A subproject applies the plugin; its version is usually declared once in the root's plugins block.
-    const version = boot[1] ?? pluginPattern('org.springframework.boot').exec(root.code)?.[1] ?? null;
+    const version = boot.version ?? pluginUse(root, 'org.springframework.boot', catalog)?.version ?? null;
     return fact({ kind: 'spring-boot', version }, at(script, boot.index));
   }
-  const quarkus = pluginPattern('io.quarkus').exec(script.code);
+  const quarkus = pluginUse(script, 'io.quarkus', catalog);
   if (quarkus) return fact({ kind: 'quarkus' }, at(script, quarkus.index));
   const mainClass = /["']Main-Class["']\s*(?:to|:|,)\s*["']([\w.$]+)["']/.exec(script.code);
   if (mainClass) {
@@ -72,8 +100,16 @@ function launchOf(script: Script, root: Script): Fact<JavaLaunch> | null {
 
 const ASSIGNED = (name: string) => new RegExp(`\\b${name}\\s*(?:=|\\.set\\()\\s*["']([^"'$]+)["']`);
 
-function appOf(project: ProjectFiles, module: string, script: Script, root: Script, rootName: string | null, properties: string): JavaApp {
-  const launch = launchOf(script, root);
+interface BuildContext {
+  root: Script;
+  rootName: string | null;
+  /** gradle.properties, where `version=` may live. */
+  properties: string;
+  catalog: Catalog;
+}
+
+function appOf(project: ProjectFiles, module: string, script: Script, { root, rootName, properties, catalog }: BuildContext): JavaApp {
+  const launch = launchOf(script, root, catalog);
   const name = module === '.' ? rootName ?? 'app' : module.split('/').at(-1)!;
   const fileName = firstMatch(script, [ASSIGNED('archiveFileName')]);
   const baseName = firstMatch(script, [ASSIGNED('archiveBaseName'), ASSIGNED('archivesName'), ASSIGNED('archivesBaseName')]);
@@ -107,16 +143,17 @@ export function detectGradle(project: ProjectFiles): JavaBuild {
   );
   if (project.hasDir('buildSrc')) manifests.push('buildSrc');
 
+  const context: BuildContext = { root: rootScript, rootName, properties, catalog: readCatalog(project) };
   const included = includedProjects(settings);
   const apps: JavaApp[] = [];
   let javaVersion = firstMatch(root, JAVA_VERSION_PATTERNS);
-  if (included.length === 0 && root) apps.push(appOf(project, '.', root, rootScript, rootName, properties));
+  if (included.length === 0 && root) apps.push(appOf(project, '.', root, context));
   for (const module of included) {
     const script = readScript(project, kotlin(`${module}/build.gradle`));
     if (!script) continue;
     manifests.push(script.file);
     javaVersion ??= firstMatch(script, JAVA_VERSION_PATTERNS);
-    apps.push(appOf(project, module, script, rootScript, rootName, properties));
+    apps.push(appOf(project, module, script, context));
   }
 
   let major: Fact<string> | null = null;
