@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { usageError } from './errors.js';
-import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, FlagsSchema, type Flags } from './plan/options.js';
+import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, FlagsSchema, JAVA_RUNTIMES, JAVA_RUNTIME_TRADEOFFS, type Flags } from './plan/options.js';
 
 export const HELP = `Usage: stagecraft [dir] [options]
        stagecraft explain [dir] [options]   (the same as --explain)
@@ -10,18 +10,22 @@ Writes a multi-stage Dockerfile and a .dockerignore for the project in dir (defa
 Asks what it cannot detect when run in a terminal; --yes plus flags runs without questions.
 
 Options:
-  --lang <go|rust|node|python|java>   language, instead of detecting it (go, node, python and rust so far)
+  --lang <go|rust|node|python|java>   language, instead of detecting it
   --base <slim|alpine|distroless|scratch>
                                       final base image
 ${BASES.map((base) => `                                        ${base.padEnd(11)} ${BASE_TRADEOFFS[base]}`).join('\n')}
   --debug <none|stage|shell>          debug needs
 ${DEBUG_MODES.map((mode) => `                                        ${mode.padEnd(11)} ${DEBUG_TRADEOFFS[mode]}`).join('\n')}
   --port <N|none>                     port the app listens on (none: it does not listen)
-  --runtime-version <X>               language version: 1.23 for Go, a major such as 24 for Node, 3.12 for Python;
-                                      Rust: the release of the rust builder image, such as 1.85 or 1.85.1
+  --runtime-version <X>               language version: 1.23 for Go, a major such as 24 for Node, 3.12 for Python,
+                                      a Java major such as 21; Rust: the rust builder's release, such as 1.85 or 1.85.1
   --entry <X>                         what to run: Go, the main package (./cmd/api); Node, the file (dist/server.js);
                                       Python, a file (app.py), a module for python -m (mypkg), module:app for
-                                      gunicorn/uvicorn, or a [project.scripts] name; Rust, the binary target's name (api)
+                                      gunicorn/uvicorn, or a [project.scripts] name; Rust, the binary target's name (api);
+                                      Java, the module of a multi-module build (api)
+  --build-tool <maven|gradle>         Java: which build to use when the project has both
+  --java-runtime <jlink|jre>          Java on slim/alpine: the runtime the image ships
+${JAVA_RUNTIMES.map((runtime) => `                                        ${runtime.padEnd(11)} ${JAVA_RUNTIME_TRADEOFFS[runtime]}`).join('\n')}
   -y, --yes                           accept detected answers and defaults, never prompt
   --save                              save the answers to stagecraft.json; later runs reuse them without asking
   --build                             after writing, docker build the image and show its size per layer
@@ -59,6 +63,8 @@ export function parseArguments(argv: string[]): ParsedArgs {
         port: { type: 'string' },
         'runtime-version': { type: 'string' },
         entry: { type: 'string' },
+        'build-tool': { type: 'string' },
+        'java-runtime': { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         force: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
@@ -101,6 +107,8 @@ export function parseArguments(argv: string[]): ParsedArgs {
     port: values.port,
     runtimeVersion: values['runtime-version'],
     entry: values.entry,
+    buildTool: values['build-tool'],
+    javaRuntime: values['java-runtime'],
     yes: values.yes,
     force: values.force,
     dryRun: values['dry-run'],

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LANGUAGES } from './detect/types.js';
+import { parseJsonManifest } from './detect/manifest.js';
 import { projectError } from './errors.js';
-import { BASES, DEBUG_MODES, PortSchema, type Flags } from './plan/options.js';
+import { BASES, BUILD_TOOLS, DEBUG_MODES, JAVA_RUNTIMES, PortSchema, type Flags } from './plan/options.js';
 import type { ProjectFiles } from './project.js';
 
 /*
@@ -21,6 +22,8 @@ export const SavedAnswersSchema = z
     port: z.union([PortSchema, z.literal('none')]),
     runtimeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, 'expected a version such as 1.23'),
     entry: z.string().min(1).max(256),
+    buildTool: z.enum(BUILD_TOOLS),
+    javaRuntime: z.enum(JAVA_RUNTIMES),
   })
   .partial()
   .strict();
@@ -29,13 +32,7 @@ export type SavedAnswers = z.infer<typeof SavedAnswersSchema>;
 /** The answers saved in the project folder, or null when there are none. */
 export function readSavedAnswers(project: ProjectFiles): SavedAnswers | null {
   if (!project.hasFile(CONFIG_FILE)) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(project.readText(CONFIG_FILE));
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    throw projectError(`${CONFIG_FILE}: not valid JSON (${error.message})`);
-  }
+  const json = parseJsonManifest(project.readText(CONFIG_FILE), CONFIG_FILE);
   const result = SavedAnswersSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -18,7 +18,7 @@ describe('help and version', () => {
   it('--help names every flag and the exit codes', async () => {
     const { exitCode, stdout } = await runCli(['--help']);
     expect(exitCode).toBe(0);
-    for (const flag of ['--lang', '--base', '--debug', '--port', '--runtime-version', '--entry', '--yes', '--force', '--dry-run', '--stdout', '--json', '--explain', '--save', '--build', '--tag']) {
+    for (const flag of ['--lang', '--base', '--debug', '--port', '--runtime-version', '--entry', '--build-tool', '--java-runtime', '--yes', '--force', '--dry-run', '--stdout', '--json', '--explain', '--save', '--build', '--tag']) {
       expect(stdout).toContain(flag);
     }
     expect(stdout).toMatch(/Exit codes: 0 done, 1 bad or missing flag/);
@@ -527,5 +527,85 @@ describe('Rust', () => {
     expect(none.exitCode).toBe(2);
     expectOneLine(none.stderr, 'stagecraft: no binary target: Cargo.toml builds only a library (no src/main.rs, src/bin/ or [[bin]]), so there is nothing to run');
     expect(existsSync(path.join(library.root, 'Dockerfile'))).toBe(false);
+  });
+});
+
+describe('Java', () => {
+  const oneLine = (stderr: string) => {
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    return stderr.trim();
+  };
+
+  it('a malformed pom.xml exits 2 with one line naming the file, line and problem, and writes nothing', async () => {
+    const dir = copyFixture('java-malformed');
+    const { exitCode, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(2);
+    expect(oneLine(stderr)).toBe("stagecraft: pom.xml:9: not well-formed XML (Expected closing tag 'properties' (opened in line 7, col 3) instead of closing tag 'propertes'.)");
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+  });
+
+  it('refuses scratch, distroless without a distroless Java image, and jlink on Java 8, with the reason (exit 3)', async () => {
+    const scratch = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'scratch']);
+    expect(scratch.exitCode).toBe(3);
+    expect(oneLine(scratch.stderr)).toMatch(/--base scratch cannot run a Java app: the JVM needs a C library and its runtime files; use --base distroless/);
+    const java11 = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'distroless', '--runtime-version', '11']);
+    expect(java11.exitCode).toBe(3);
+    expect(oneLine(java11.stderr)).toBe('stagecraft: --base distroless: distroless publishes Java images for 17, 21, 25 only, and this is Java 11; use --runtime-version 17 or --base slim');
+    const jlink8 = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'slim', '--runtime-version', '1.8', '--java-runtime', 'jlink']);
+    expect(jlink8.exitCode).toBe(3);
+    expect(oneLine(jlink8.stderr)).toMatch(/--java-runtime jlink: Java 8 has no jlink/);
+  });
+
+  it('a multi-module build: --yes cannot choose the module, --entry can', async () => {
+    const missing = await runCli([fixture('java-multimodule'), '--yes']);
+    expect(missing.exitCode).toBe(1);
+    expect(oneLine(missing.stderr)).toBe('stagecraft: missing --entry: detection cannot decide it (runnable modules: api, worker)');
+    const wrong = await runCli([fixture('java-multimodule'), '--yes', '--entry', 'web']);
+    expect(oneLine(wrong.stderr)).toBe('stagecraft: --entry web: no such module in pom.xml (runnable modules: api, worker)');
+    const chosen = await runCli([fixture('java-multimodule'), '--yes', '--entry', './worker/', '--base', 'slim', '--port', 'none', '--stdout']);
+    expect(chosen.exitCode).toBe(0);
+    expect(chosen.stdout).toContain('mvn -B package -DskipTests -pl worker -am');
+    expect(chosen.stdout).toContain('-DexcludeGroupIds=com.example.shop');
+    expect(chosen.stdout).toContain('cp worker/target/shop-worker-2.1.0.jar /out/app.jar');
+    expect(chosen.stdout).not.toContain('EXPOSE');
+    // api depends on Gson without bundling it: Maven copies it beside the jar and java gets a classpath.
+    const api = await runCli([fixture('java-multimodule'), '--yes', '--entry', 'api', '--base', 'distroless', '--stdout']);
+    expect(api.stdout).toContain('mvn -B package -DskipTests dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib -pl api -am');
+    expect(api.stdout).toContain('COPY --from=build /out/lib/ ./lib/');
+    expect(api.stdout).toContain('ENTRYPOINT ["/usr/bin/java", "-cp", "/app/app.jar:/app/lib/*", "com.example.shop.api.ApiServer"]');
+  });
+
+  it('Maven and Gradle in one folder: the build with the only wrapper, else --build-tool', async () => {
+    const dir = copyFixture('java-plain-maven');
+    writeFileSync(path.join(dir, 'build.gradle'), "plugins { id 'java' }\njar { manifest { attributes 'Main-Class': 'com.example.hello.Main' } }\n");
+    const undecided = await runCli([dir, '--yes']);
+    expect(undecided.exitCode).toBe(1);
+    expect(oneLine(undecided.stderr)).toBe('stagecraft: missing --build-tool: detection cannot decide it (build tools: maven, gradle)');
+    const gradle = await runCli([dir, '--yes', '--build-tool', 'gradle', '--stdout']);
+    expect(gradle.exitCode).toBe(0);
+    expect(gradle.stdout).toContain('gradle jar --no-daemon');
+    const wrapped = copyFixture('java-spring-maven');
+    writeFileSync(path.join(wrapped, 'build.gradle'), "plugins { id 'java' }\n");
+    const maven = await runCli([wrapped, '--yes', '--json']);
+    expect(maven.exitCode).toBe(0);
+    expect(JSON.parse(maven.stdout).answers.buildTool).toBe('maven');
+  });
+
+  it('--java-runtime is a Java option; distroless brings its own JRE, so it is moot there', async () => {
+    const go = await runCli([fixture('go-root-main'), '--yes', '--java-runtime', 'jre']);
+    expect(go.exitCode).toBe(1);
+    expect(oneLine(go.stderr)).toBe('stagecraft: --java-runtime: not a go option');
+    const distroless = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'distroless', '--java-runtime', 'jre', '--json']);
+    expect(distroless.exitCode).toBe(0);
+    expect(JSON.parse(distroless.stdout).answers.javaRuntime).toBeUndefined();
+  });
+
+  it('--yes on a Spring Boot Maven project: the wrapper, layers, jlink on slim, and the detected port', async () => {
+    const { exitCode, stdout } = await runCli([fixture('java-spring-maven'), '--yes', '--base', 'slim', '--json']);
+    expect(exitCode).toBe(0);
+    const { answers, plan } = JSON.parse(stdout);
+    expect(answers).toEqual({ entry: '.', runtimeVersion: '21', base: 'slim', javaRuntime: 'jlink', debug: 'stage', port: 8081 });
+    expect(plan).toMatchObject({ launch: 'spring-layers', build: { image: 'eclipse-temurin:21-jdk', resolve: './mvnw -B dependency:go-offline' }, jlink: { image: 'eclipse-temurin:21-jdk' } });
   });
 });

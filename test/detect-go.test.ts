@@ -112,9 +112,9 @@ describe('detectGo on edge cases', () => {
 });
 
 describe('language detection', () => {
-  it('names an unsupported language instead of guessing', () => {
-    expect(() => detectProject(makeProject({ 'pom.xml': '<project/>\n' }))).toThrow(
-      /a java project \(pom\.xml\), which stagecraft does not support yet/,
+  it('a folder with no manifest it knows says which ones it looked for', () => {
+    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(
+      /no project found \(looked for go\.mod, Cargo\.toml, package\.json, pyproject\.toml/,
     );
   });
 

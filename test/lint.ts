@@ -1,4 +1,4 @@
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { Copy, DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 
 /*
@@ -13,7 +13,7 @@ interface Stage {
 }
 
 /** Images whose job is to build: none of them may be the base of a shipped stage. */
-const TOOLCHAIN_IMAGE = /^(golang|rust|maven|gradle)(:|$)|^(eclipse-temurin|openjdk|amazoncorretto):[^ ]*jdk/;
+const TOOLCHAIN_IMAGE = /^(golang|rust|maven|gradle)(:|$)|^(eclipse-temurin|openjdk|amazoncorretto|sapmachine|ibm-semeru-runtimes):[^ ]*jdk/;
 /** Paths of toolchains that a final stage must not copy in. */
 const TOOLCHAIN_PATH = /\/usr\/local\/go\b|\/usr\/local\/cargo\b|\/usr\/local\/rustup\b/;
 
@@ -86,7 +86,9 @@ export function lintDockerfile(content: string): string[] {
   if (TOOLCHAIN_IMAGE.test(rootImage(final, stages))) problems.push(`production is based on a toolchain image (${rootImage(final, stages)})`);
   const finalChain = stages.filter((stage) => stage === final || stage.name === final.image);
   for (const instruction of finalChain.flatMap((stage) => stage.instructions)) {
-    if (instruction.getKeyword() === 'COPY' && TOOLCHAIN_PATH.test(argsOf(instruction))) {
+    const copiedFrom = instruction instanceof Copy ? instruction.getFromFlag()?.getValue() : undefined;
+    // A whole JDK copied from its image is a toolchain too (a JRE or a jlink runtime is not).
+    if (instruction.getKeyword() === 'COPY' && (TOOLCHAIN_PATH.test(argsOf(instruction)) || (copiedFrom && TOOLCHAIN_IMAGE.test(copiedFrom)))) {
       problems.push(`production copies a toolchain: COPY ${argsOf(instruction)}`);
     }
   }

@@ -10,7 +10,7 @@ import { fixture } from './helpers.js';
 
 /** The fixtures that render a Dockerfile, with the flags detection cannot supply. */
 /** `member`: the folder inside the fixture to run in (a workspace member; the fixture is the build context). */
-export const RENDERED_FIXTURES: { language: string; fixture: string; member?: string; flags?: { entry?: string } }[] = [
+export const RENDERED_FIXTURES: { language: string; fixture: string; member?: string; flags?: CellFlags }[] = [
   { language: 'go', fixture: 'go-root-main' },
   { language: 'go', fixture: 'go-cmd-layout', flags: { entry: './cmd/api' } },
   { language: 'go', fixture: 'go-cgo' },
@@ -40,7 +40,19 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'rust', fixture: 'rust-msrv' },
   { language: 'rust', fixture: 'rust-openssl' },
   { language: 'rust', fixture: 'rust-sqlite' },
+  { language: 'java', fixture: 'java-plain-maven' },
+  // The full Temurin JRE instead of jlink, so that choice has snapshots (and alpine builds on the stand-ins).
+  { language: 'java', fixture: 'java-multimodule', flags: { entry: 'api', javaRuntime: 'jre' } },
+  { language: 'java', fixture: 'java-spring-maven' },
+  { language: 'java', fixture: 'java-spring-gradle-kts' },
+  { language: 'java', fixture: 'java-quarkus' },
 ];
+
+/** Flags a fixture needs beyond base and debug. */
+export interface CellFlags {
+  entry?: string;
+  javaRuntime?: 'jlink' | 'jre';
+}
 
 export interface Cell {
   language: string;
@@ -48,7 +60,7 @@ export interface Cell {
   base: Base;
   debug: DebugMode;
   member: string | null;
-  flags: { entry?: string };
+  flags: CellFlags;
 }
 
 export const CELLS: Cell[] = RENDERED_FIXTURES.flatMap(({ language, fixture: name, member = null, flags = {} }) =>

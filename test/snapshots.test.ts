@@ -29,6 +29,9 @@ for (const cell of CELLS) {
   if (cell.fixture === 'rust-sqlite' && cell.base === 'distroless' && cell.debug !== 'shell') {
     REFUSED[cellName(cell)] = /--base distroless: libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which distroless cc does not have/;
   }
+  if (cell.language === 'java' && cell.base === 'scratch') {
+    REFUSED[cellName(cell)] = /--base scratch cannot run a Java app: the JVM needs a C library/;
+  }
   if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
     REFUSED[cellName(cell)] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
   }
@@ -86,6 +89,8 @@ describe('the lint gate catches what it is for', () => {
     ['a copied toolchain', (file: string) => file.replace(/LABEL/, 'COPY --from=build /usr/local/go /usr/local/go\nLABEL'), /copies a toolchain/],
     ['a secret in ENV', (file: string) => file.replace(/LABEL/, 'ENV NPM_TOKEN=abc\nLABEL'), /ENV NPM_TOKEN: looks like a secret/],
     ['a secret build argument', (file: string) => file.replace(/LABEL/, 'ARG github_token\nLABEL'), /ARG github_token: looks like a secret/],
+    ['a JDK base', (file: string) => file.replace(/FROM runtime AS production/, 'FROM eclipse-temurin:21-jdk AS production'), /based on a toolchain image/],
+    ['a copied JDK', (file: string) => file.replace(/LABEL/, 'COPY --from=eclipse-temurin:21-jdk /opt/java/openjdk /opt/java/openjdk\nLABEL'), /copies a toolchain/],
     ['an unknown instruction', (file: string) => file.replace(/LABEL/, 'FROBNICATE x\nLABEL'), /line \d+: /],
   ])('%s', (_name, breakIt, problem) => {
     const broken = breakIt(good);

@@ -3,6 +3,7 @@ import { usageError } from '../errors.js';
 import { planOnBase } from '../explain/index.js';
 import { profileOf } from '../explain/images.js';
 import { supportFor, type Facts } from '../languages/index.js';
+import type { LanguageChoice } from '../languages/types.js';
 import {
   BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema,
   type Answers, type Base, type DebugMode, type Flags,
@@ -26,6 +27,12 @@ interface Step<K extends keyof Answers> {
   key: K;
   /** The flag that supplies this answer, named in errors of non-interactive runs. */
   flag: string;
+  /** False when the question does not apply here; the answer stays undefined. */
+  applies?(ctx: StepContext): boolean;
+  /** Whether the project's language has this question at all (its flag is an error otherwise). */
+  offered?(ctx: StepContext): boolean;
+  /** What to choose from, named when the answer is missing in a non-interactive run. */
+  candidates?(ctx: StepContext): string | null;
   /** False when the project makes the question moot (one main package, a CLI with no port). */
   asks(ctx: StepContext): boolean;
   fromFlag(ctx: StepContext): Answers[K] | undefined;
@@ -37,11 +44,38 @@ interface Step<K extends keyof Answers> {
 const entryStep: Step<'entry'> = {
   key: 'entry',
   flag: '--entry',
-  asks: ({ facts }) => supportFor(facts).entry.asks(facts),
-  fromFlag: ({ facts, flags }) => (flags.entry === undefined ? undefined : supportFor(facts).entry.fromFlag(facts, flags.entry)),
-  fallback: ({ facts }) => supportFor(facts).entry.fallback(facts),
-  prompt: ({ facts, prompter }) => supportFor(facts).entry.prompt(facts, prompter),
+  asks: ({ facts, answers }) => supportFor(facts).entry.asks(facts, answers),
+  fromFlag: ({ facts, flags, answers }) => (flags.entry === undefined ? undefined : supportFor(facts).entry.fromFlag(facts, flags.entry, answers)),
+  fallback: ({ facts, answers }) => supportFor(facts).entry.fallback(facts, answers),
+  prompt: ({ facts, prompter, answers }) => supportFor(facts).entry.prompt(facts, prompter, answers),
+  candidates: ({ facts, answers }) => supportFor(facts).entry.candidates(facts, answers),
 };
+
+/** A step for a question only some languages ask (the language support's `choice`). */
+function languageChoiceStep<K extends 'buildTool' | 'javaRuntime'>(key: K, flag: string): Step<K> {
+  type Value = NonNullable<Answers[K]>;
+  const choiceOf = ({ facts }: StepContext) => supportFor(facts)[key] as LanguageChoice<Facts, Value> | undefined;
+  return {
+    key,
+    flag,
+    applies: (ctx) => choiceOf(ctx)?.applies(ctx.facts, ctx.answers) ?? false,
+    offered: (ctx) => choiceOf(ctx) !== undefined,
+    asks: (ctx) => choiceOf(ctx)!.asks(ctx.facts, ctx.answers),
+    fromFlag: (ctx) => {
+      const value = ctx.flags[key] as Value | undefined;
+      return value === undefined ? undefined : choiceOf(ctx)!.fromFlag(ctx.facts, value);
+    },
+    fallback: (ctx) => {
+      const value = choiceOf(ctx)!.fallback(ctx.facts, ctx.answers);
+      return value === undefined ? undefined : { value };
+    },
+    prompt: (ctx) => choiceOf(ctx)!.prompt(ctx.facts, ctx.prompter, ctx.answers),
+    candidates: (ctx) => choiceOf(ctx)!.candidates(ctx.facts),
+  };
+}
+
+const buildToolStep = languageChoiceStep('buildTool', '--build-tool');
+const javaRuntimeStep = languageChoiceStep('javaRuntime', '--java-runtime');
 
 const runtimeVersionStep: Step<'runtimeVersion'> = {
   key: 'runtimeVersion',
@@ -114,9 +148,9 @@ const debugStep: Step<'debug'> = {
 const portStep: Step<'port'> = {
   key: 'port',
   flag: '--port',
-  asks: ({ facts }) => supportFor(facts).port.asks(facts),
+  asks: ({ facts, answers }) => supportFor(facts).port.asks(facts, answers),
   fromFlag: ({ flags }) => (flags.port === undefined ? undefined : flags.port === 'none' ? null : flags.port),
-  fallback: ({ facts }) => ({ value: supportFor(facts).port.fallback(facts) }),
+  fallback: ({ facts, answers }) => ({ value: supportFor(facts).port.fallback(facts, answers) }),
   prompt: ({ prompter }, initial) =>
     prompter.text('Which port does the app listen on? (none for a program that does not listen)', {
       initial: String(initial?.value ?? 'none'),
@@ -125,9 +159,14 @@ const portStep: Step<'port'> = {
     }).then((value) => (value.trim() === 'none' ? null : Number(value.trim()))),
 };
 
-const STEPS = [entryStep, runtimeVersionStep, baseStep, debugStep, portStep] as const;
+const STEPS = [buildToolStep, entryStep, runtimeVersionStep, baseStep, javaRuntimeStep, debugStep, portStep] as const;
 
-async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepContext): Promise<Answers[K]> {
+async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepContext): Promise<Answers[K] | undefined> {
+  if (step.applies && !step.applies(ctx)) {
+    // A flag of another language is a mistake; one that this project does not need here (--java-runtime on distroless) is moot.
+    if (ctx.flags[step.key as keyof Flags] !== undefined && !step.offered?.(ctx)) throw usageError(`${step.flag}: not a ${ctx.facts.language} option`);
+    return undefined;
+  }
   const flagged = step.fromFlag(ctx);
   if (flagged !== undefined) return flagged;
   const fallback = step.fallback(ctx);
@@ -135,7 +174,7 @@ async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepCont
   if (ctx.interactive) return step.prompt(ctx, fallback);
   if (ctx.flags.yes && fallback) return fallback.value;
   const why = ctx.flags.yes ? 'detection cannot decide it' : 'not interactive (no TTY); pass it, or --yes to accept defaults';
-  const choices = step.key === 'entry' ? supportFor(ctx.facts).entry.candidates(ctx.facts) : null;
+  const choices = step.candidates?.(ctx) ?? null;
   const candidates = choices ? ` (${choices})` : '';
   throw usageError(`missing ${step.flag}: ${why}${candidates}`);
 }
@@ -145,7 +184,9 @@ export async function resolveAnswers(ctx: Omit<StepContext, 'answers'>): Promise
   const answers: Partial<Answers> = {};
   const context: StepContext = { ...ctx, answers };
   for (const step of STEPS) {
-    (answers as Record<string, unknown>)[step.key] = await resolveStep(step as Step<keyof Answers>, context);
+    const answer = await resolveStep(step as Step<keyof Answers>, context);
+    // A question that does not apply leaves no key at all, so --json shows only real answers.
+    if (answer !== undefined) (answers as Record<string, unknown>)[step.key] = answer;
   }
   return answers as Answers;
 }
@@ -161,7 +202,9 @@ export function answersToRepeat(answers: Answers, facts: Facts, lang?: Flags['la
   const repeated: SavedAnswers = lang ? { lang } : {};
   Object.assign(repeated, { base: answers.base, debug: answers.debug, port: answers.port ?? 'none' });
   if (facts.runtimeVersion.evidence === null) repeated.runtimeVersion = answers.runtimeVersion;
+  if (answers.buildTool && supportFor(facts).buildTool?.asks(facts, answers)) repeated.buildTool = answers.buildTool;
   if (answers.entry && supportFor(facts).entry.inCommand(facts, answers.entry)) repeated.entry = answers.entry;
+  if (answers.javaRuntime) repeated.javaRuntime = answers.javaRuntime;
   return repeated;
 }
 

@@ -1,10 +1,9 @@
 import { projectError, usageError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
-import { LANGUAGE_SUPPORT, SUPPORTED_LANGUAGES, isSupported, supportFor, type Facts } from '../languages/index.js';
+import { LANGUAGE_SUPPORT, supportFor, type Facts } from '../languages/index.js';
 import type { Language } from './types.js';
 
 export type { Facts } from '../languages/index.js';
-export { SUPPORTED_LANGUAGES } from '../languages/index.js';
 
 /** Root files that identify each language's projects, in the order they are reported. */
 const MARKERS: Record<Language, string[]> = {
@@ -12,11 +11,10 @@ const MARKERS: Record<Language, string[]> = {
   rust: ['Cargo.toml'],
   node: ['package.json'],
   python: ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'],
-  java: ['pom.xml', 'build.gradle', 'build.gradle.kts'],
+  java: ['pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle.kts', 'settings.gradle'],
 };
 
-const detect = (project: ProjectFiles, language: Language): Facts | null =>
-  isSupported(language) ? LANGUAGE_SUPPORT[language].detect(project) : null;
+const detect = (project: ProjectFiles, language: Language): Facts => LANGUAGE_SUPPORT[language].detect(project);
 
 export interface Detection {
   facts: Facts;
@@ -31,11 +29,10 @@ const markersOf = (project: ProjectFiles, language: Language) => MARKERS[languag
  */
 export function detectProject(project: ProjectFiles, forced?: Language): Detection {
   if (forced) {
-    if (!isSupported(forced)) throw projectError(`--lang ${forced}: not supported yet (supported: ${SUPPORTED_LANGUAGES.join(', ')})`);
     if (markersOf(project, forced).length === 0) {
       throw projectError(`--lang ${forced}: no ${MARKERS[forced].join(' or ')} in ${project.root}`);
     }
-    return { facts: detect(project, forced)!, warnings: [] };
+    return { facts: detect(project, forced), warnings: [] };
   }
 
   const present = (Object.keys(MARKERS) as Language[])
@@ -45,14 +42,7 @@ export function detectProject(project: ProjectFiles, forced?: Language): Detecti
     const expected = Object.values(MARKERS).flat().join(', ');
     throw projectError(`${project.root}: no project found (looked for ${expected})`);
   }
-  const supported = present.filter(({ language }) => isSupported(language));
-  if (supported.length === 0) {
-    const { language, markers } = present[0]!;
-    throw projectError(
-      `${project.root}: a ${language} project (${markers[0]}), which stagecraft does not support yet (supported: ${SUPPORTED_LANGUAGES.join(', ')})`,
-    );
-  }
-  const detected = supported.map(({ language, markers }) => ({ language, markers, facts: detect(project, language)! }));
+  const detected = present.map(({ language, markers }) => ({ language, markers, facts: detect(project, language) }));
   // With several manifests, one that builds no app of its own (a package.json for assets) steps aside.
   const apps = detected.length > 1 ? detected.filter(({ facts }) => supportFor(facts).isApp(facts)) : detected;
   if (apps.length !== 1) {

@@ -1,6 +1,6 @@
 import type { Prompter } from '../answers/prompter.js';
 import type { Fact, Language } from '../detect/types.js';
-import type { Answers } from '../plan/options.js';
+import type { Answers, BuildTool, JavaRuntime } from '../plan/options.js';
 import type { ProjectFiles } from '../project.js';
 
 /** A plan and the warnings the user sees beside it. */
@@ -37,23 +37,42 @@ export interface LanguageSupport<F extends CommonFacts, P> {
     normalize(raw: string): string | null;
   };
   entry: {
-    /** True when detection could not decide what the image runs. */
-    asks(facts: F): boolean;
+    /** True when detection could not decide what the image runs. `answers`: those resolved so far (Java's build tool). */
+    asks(facts: F, answers: Partial<Answers>): boolean;
     /** Validates --entry against the project; throws a usage error naming the choices. */
-    fromFlag(facts: F, raw: string): string;
+    fromFlag(facts: F, raw: string, answers: Partial<Answers>): string;
     /** The detected entry (null: the detected start command stands); undefined when unknown. */
-    fallback(facts: F): { value: string | null } | undefined;
-    prompt(facts: F, prompter: Prompter): Promise<string>;
+    fallback(facts: F, answers: Partial<Answers>): { value: string | null } | undefined;
+    prompt(facts: F, prompter: Prompter, answers: Partial<Answers>): Promise<string>;
     /** What to choose from, said when --entry is missing in a non-interactive run: "main packages: ./cmd/a, ./cmd/b". */
-    candidates(facts: F): string | null;
+    candidates(facts: F, answers: Partial<Answers>): string | null;
     /** Whether the one-line equivalent command must repeat --entry for this answer. */
     inCommand(facts: F, entry: string): boolean;
   };
   port: {
     /** True when the project does not say its port (or whether it listens at all). */
-    asks(facts: F): boolean;
+    asks(facts: F, answers: Partial<Answers>): boolean;
     /** The detected port or the language's usual one; null for a program that does not listen. */
-    fallback(facts: F): number | null;
+    fallback(facts: F, answers: Partial<Answers>): number | null;
   };
+  /** Java: which build when the project has both Maven and Gradle files. Absent: the question never applies. */
+  buildTool?: LanguageChoice<F, BuildTool>;
+  /** Java: the runtime slim and alpine images ship. Absent: the question never applies. */
+  javaRuntime?: LanguageChoice<F, JavaRuntime>;
   plan(facts: F, answers: Answers, generatorVersion: string): Planned<P>;
+}
+
+/** A question only some languages ask, with its own flag. */
+export interface LanguageChoice<F, V extends string> {
+  /** False when the question does not apply to this project and these answers (its answer stays undefined). */
+  applies(facts: F, answers: Partial<Answers>): boolean;
+  /** True when detection leaves it open; otherwise the fallback is used without asking. */
+  asks(facts: F, answers: Partial<Answers>): boolean;
+  /** The detected or recommended answer; undefined when nothing decides it. */
+  fallback(facts: F, answers: Partial<Answers>): V | undefined;
+  prompt(facts: F, prompter: Prompter, answers: Partial<Answers>): Promise<V>;
+  /** Checks a flag's value against the project; throws a usage error naming the choices. */
+  fromFlag(facts: F, value: V): V;
+  /** What to choose from, said when the flag is missing in a non-interactive run. */
+  candidates(facts: F): string;
 }

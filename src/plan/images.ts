@@ -38,12 +38,43 @@ export function checkShellDebug(base: Base, debug: DebugMode): string | null {
   return '--debug shell puts a shell and debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out';
 }
 
-export const distroless = (flavour: 'static' | 'base' | 'cc' | 'python3' | `nodejs${number}`, debian: DebianRelease, tag: 'nonroot' | 'debug-nonroot') =>
-  `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;
+export const distroless = (
+  flavour: 'static' | 'base' | 'cc' | 'python3' | `nodejs${number}` | `java${number}`,
+  debian: DebianRelease,
+  tag: 'nonroot' | 'debug-nonroot',
+) => `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;
+
+type Family = 'debian' | 'alpine' | 'distroless' | 'scratch';
 
 /**
- * The plan fields of an image that ships one binary (Go, Rust): the final base, the OS setup slim and
- * alpine need, the debug target, the non-root user and the exec-form entrypoint.
+ * The final image's setup for languages whose production and debug stages share one OS setup
+ * (Go, Rust, Java): CA roots, time zones (plus `extraPackages`) and the user on slim/alpine; debug
+ * tools in a `debug` stage on top of it, or the distroless `:debug` variant (`distrolessDebug`) on
+ * distroless and scratch.
+ */
+export function sharedRuntime(base: Base, debug: DebugMode, image: string, distrolessDebug: string, extraPackages: string[] = []) {
+  const family: Family = base === 'slim' ? 'debian' : base;
+  const osFamily = family === 'debian' || family === 'alpine' ? family : null;
+  return {
+    user: NONROOT_USER,
+    runtime: {
+      family,
+      image,
+      packages: osFamily ? [...RUNTIME_PACKAGES[osFamily], ...extraPackages] : [],
+      createUser: osFamily !== null,
+      sharedStage: osFamily !== null && debug === 'stage',
+    },
+    debugStage:
+      debug !== 'stage' ? null
+      : osFamily ? { from: 'runtime', family: osFamily, packages: DEBUG_TOOLS[osFamily] }
+      : { from: distrolessDebug, family: 'distroless' as const, packages: [] },
+    shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : [],
+  };
+}
+
+/**
+ * The plan fields of an image that ships one binary (Go, Rust): the final base, its shared setup,
+ * the debug target, the non-root user and the exec-form entrypoint.
  */
 export function singleBinaryStages(options: {
   base: Base;
@@ -56,29 +87,15 @@ export function singleBinaryStages(options: {
   binaryPath: string;
 }) {
   const { base, debug, debian, distrolessFlavour, binaryPath } = options;
-  const family = base === 'slim' ? 'debian' : base;
-  const needsOsSetup = family === 'debian' || family === 'alpine';
   const image =
-    family === 'debian' ? `debian:${debian.codename}-slim`
-    : family === 'alpine' ? `alpine:${ALPINE_VERSION}`
-    : family === 'distroless' ? distroless(distrolessFlavour, debian, 'nonroot')
+    base === 'slim' ? `debian:${debian.codename}-slim`
+    : base === 'alpine' ? `alpine:${ALPINE_VERSION}`
+    : base === 'distroless' ? distroless(distrolessFlavour, debian, 'nonroot')
     : 'scratch';
-  const debugStage =
-    debug !== 'stage' ? null
-    : family === 'debian' || family === 'alpine' ? { from: 'runtime', family, packages: DEBUG_TOOLS[family] }
-    // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
-    : { from: distroless(family === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot'), family: 'distroless' as const, packages: [] };
+  // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
+  const distrolessDebug = distroless(base === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot');
   return {
-    user: NONROOT_USER,
-    runtime: {
-      family,
-      image,
-      packages: needsOsSetup ? [...RUNTIME_PACKAGES[family], ...options.extraPackages] : [],
-      createUser: needsOsSetup,
-      sharedStage: needsOsSetup && debug === 'stage',
-    },
-    debugStage,
-    shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
+    ...sharedRuntime(base, debug, image, distrolessDebug, options.extraPackages),
     binaryPath,
     entrypoint: [binaryPath],
     contextPath: '.',

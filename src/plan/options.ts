@@ -21,6 +21,19 @@ export const DEBUG_TRADEOFFS: Record<DebugMode, string> = {
   shell: 'debug tools in the production image itself (slim/alpine only): bigger, more to attack',
 };
 
+/** Java: how the final image gets its Java runtime on slim and alpine (distroless brings its own). */
+export const JAVA_RUNTIMES = ['jlink', 'jre'] as const;
+export type JavaRuntime = (typeof JAVA_RUNTIMES)[number];
+
+export const JAVA_RUNTIME_TRADEOFFS: Record<JavaRuntime, string> = {
+  jlink: 'a runtime of only the JDK modules jdeps finds in the app: much smaller; a module loaded only by reflection must be added by hand',
+  jre: 'the full Temurin JRE: every module there, tens of MB larger',
+};
+
+/** Build tools a language may offer when a project has files for more than one (Java: Maven and Gradle). */
+export const BUILD_TOOLS = ['maven', 'gradle'] as const;
+export type BuildTool = (typeof BUILD_TOOLS)[number];
+
 /** Ports are numbers in 1..65535; `none` means the program does not listen (a CLI or a worker). */
 export const PortSchema = z.number().int().min(1).max(65535);
 
@@ -31,6 +44,10 @@ export interface Answers {
   port: number | null;
   runtimeVersion: string;
   entry: string | null;
+  /** Only for languages with several build tools (Java); undefined elsewhere. */
+  buildTool?: BuildTool;
+  /** Only for Java on slim and alpine; undefined elsewhere. */
+  javaRuntime?: JavaRuntime;
 }
 
 /** Command-line flags, validated once; everything downstream trusts these types. */
@@ -46,6 +63,8 @@ export const FlagsSchema = z.object({
     .optional(),
   runtimeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, 'expected a version such as 1.23').optional(),
   entry: z.string().min(1).optional(),
+  buildTool: z.enum(BUILD_TOOLS).optional(),
+  javaRuntime: z.enum(JAVA_RUNTIMES).optional(),
   yes: z.boolean(),
   force: z.boolean(),
   dryRun: z.boolean(),

@@ -6,6 +6,7 @@ import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, type Engine } from './docker.js';
+import { SEEDED_DEPENDENCIES, seedMavenCache } from './maven-seed.js';
 import { writeReport, type CellResult, type RebuildResult } from './report.js';
 
 /** What each buildable fixture does when its image runs. */
@@ -39,14 +40,30 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'rust-msrv': { cli: { output: 'hello from rust-msrv' } },
   'rust-openssl': { cli: { output: 'fetcher built against OpenSSL' } },
   'rust-sqlite': { cli: { output: 'notes: sqlite says 1' } },
+  'java-plain-maven': { http: { body: 'hello from java-plain-maven on Java 17' } },
+  'java-multimodule': { http: { body: '{"message":"hello from java-multimodule/api"}' } },
+  'java-spring-maven': { http: { body: 'hello from java-spring-maven' } },
+  'java-spring-gradle-kts': { http: { body: 'hello from java-spring-gradle-kts' } },
+  'java-quarkus': { http: { body: 'hello from java-quarkus' } },
 };
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
-const REBUILD_CHECKS: { fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp }[] = [
+const REBUILD_CHECKS: {
+  fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp;
+  /**
+   * First build without --no-cache: on this BuildKit, --no-cache also gives the build empty cache mounts
+   * (and they replace the shared ones), which would drop the seeded Maven cache (maven-seed.ts).
+   */
+  keepCacheMounts?: true;
+}[] = [
   { fixture: 'go-root-main', edit: 'main.go', network: 'none', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
   { fixture: 'node-ts-api', edit: 'src/server.ts', network: 'host', dependencySteps: /\snpm ci$|COPY package\.json package-lock\.json/, rebuiltStep: /npm run build/ },
   { fixture: 'python-local-wheel', edit: 'main.py', network: 'host', dependencySteps: /install -r requirements\.txt$|COPY requirements\.txt|COPY wheels/, rebuiltStep: /compileall/ },
   { fixture: 'rust-single-bin', edit: 'src/main.rs', network: 'none', dependencySteps: /COPY --from=recipe|cargo fetch/, rebuiltStep: /cargo build/ },
+  {
+    fixture: 'java-plain-maven', edit: 'src/main/java/com/example/hello/Main.java', network: 'none',
+    dependencySteps: /dependency:go-offline|COPY pom\.xml/, rebuiltStep: /mvn -B package/, keepCacheMounts: true,
+  },
 ];
 
 const engine = await findEngine();
@@ -57,7 +74,7 @@ let nextPort = 18_200;
 const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}`;
 
 /** The reason a cell cannot be built here, or null. Only stand-in mode has such limits. */
-function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | null {
+function unverifiableHere(engine: Engine, dir: string, facts: Facts, plan: Plan): string | null {
   if (engine.source !== 'stand-ins') return null;
   if (facts.language === 'go' && plan.language === 'go') {
     if (facts.requiresModules && !facts.vendored.value) return 'module downloads need the Go proxy, which is unreachable here';
@@ -86,7 +103,38 @@ function unverifiableHere(engine: Engine, facts: Facts, plan: Plan): string | nu
       return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs the network): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;
     }
   }
+  if (facts.language === 'java' && plan.language === 'java') return javaUnverifiableHere(dir, facts, plan);
   return null;
+}
+
+/**
+ * Java builds download from Maven Central, the Gradle Plugin Portal and services.gradle.org, none
+ * reachable here. Only Maven builds whose plugins Debian packages run, from the seeded cache (maven-seed.ts).
+ */
+function javaUnverifiableHere(dir: string, facts: Extract<Facts, { language: 'java' }>, plan: Extract<Plan, { language: 'java' }>): string | null {
+  if (plan.build.tool === 'gradle') return 'Gradle itself, its plugins and the dependencies come from services.gradle.org, the Gradle Plugin Portal and Maven Central (the gradle stand-in is only a placeholder)';
+  if (plan.build.wrapper) return 'the Maven wrapper downloads Maven from Maven Central, which is unreachable here';
+  if (plan.launch === 'quarkus' || plan.launch.startsWith('spring-')) {
+    return `${plan.launch === 'quarkus' ? 'Quarkus' : 'Spring Boot'} and its Maven plugin come from Maven Central, which is unreachable here (Debian packages neither)`;
+  }
+  const missing = unseededDependencies(dir, facts);
+  if (missing.length > 0) return `${missing.join(', ')} ${missing.length === 1 ? 'comes' : 'come'} from Maven Central, which is unreachable here`;
+  if (plan.jlink && plan.runtime.family === 'alpine') {
+    return `the eclipse-temurin:${plan.javaVersion}-jdk-alpine stand-in is a glibc JDK, so its jlink runtime cannot run on the musl-only alpine stand-in (the real image is a musl build)`;
+  }
+  return null;
+}
+
+/** The POMs' dependencies (groupId:artifactId:version, test scope left out) that the Maven seed does not provide. */
+function unseededDependencies(dir: string, facts: Extract<Facts, { language: 'java' }>): string[] {
+  const poms = facts.builds.filter((build) => build.tool === 'maven').flatMap((build) => build.manifests);
+  const declared = poms.flatMap((pom) =>
+    [...readFileSync(path.join(dir, pom), 'utf8').matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)]
+      .map((match) => match[1]!)
+      .filter((body) => !/<scope>(test|import)<\/scope>/.test(body))
+      .map((body) => ['groupId', 'artifactId', 'version'].map((tag) => new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(body)?.[1] ?? '?').join(':')),
+  );
+  return declared.filter((coordinates) => !SEEDED_DEPENDENCIES.includes(coordinates));
 }
 
 /** The stand-in tool cannot assemble Debian 13 distroless :debug images (its busybox step fails). */
@@ -173,7 +221,10 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const dir = copyFixture(cell.fixture);
   // A workspace member is generated in its folder and built with the fixture (the workspace root) as context.
   const dockerfile = cell.member ? `${cell.member}/Dockerfile` : undefined;
-  const args = [path.join(dir, cell.member ?? ''), '--yes', '--base', cell.base, '--debug', cell.debug, ...(cell.flags.entry ? ['--entry', cell.flags.entry] : [])];
+  const args = [
+    path.join(dir, cell.member ?? ''), '--yes', '--base', cell.base, '--debug', cell.debug,
+    ...(cell.flags.entry ? ['--entry', cell.flags.entry] : []), ...(cell.flags.javaRuntime ? ['--java-runtime', cell.flags.javaRuntime] : []),
+  ];
   const described = await runCli([...args, '--json']);
   if (described.exitCode === 3) {
     Object.assign(result, { status: 'refused', reason: described.stderr.replace(/^stagecraft: /, '').trim() });
@@ -184,11 +235,15 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const behaviour = BEHAVIOUR[cell.fixture];
   if (!behaviour) throw new Error(`no expected behaviour for fixture ${cell.fixture}: add it to BEHAVIOUR`);
   if ('notBuilt' in behaviour) return void Object.assign(result, { status: 'not built', reason: behaviour.notBuilt });
-  const unverifiable = unverifiableHere(engine, facts, plan);
+  const unverifiable = unverifiableHere(engine, dir, facts, plan);
   if (unverifiable) return void Object.assign(result, { status: 'not verifiable here', reason: unverifiable });
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
+  if (plan.language === 'java' && engine.source === 'stand-ins') {
+    await seedMavenCache(engine);
+    result.notes.push('Maven plugins from Debian, seeded into the /root/.m2 cache mount by a test-only aid (Maven Central is unreachable)');
+  }
   // apt-get (slim stages, Python's Debian builder for distroless) needs Debian's archive and Node installs
   // the npm registry; everything else builds with no network.
   const network = plan.runtime.family === 'debian' || plan.language === 'node' || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
@@ -255,13 +310,16 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
     it(`rebuild after editing ${check.fixture}/${check.edit}: dependency steps come from cache`, async () => {
       const dir = copyFixture(check.fixture);
       expect((await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none'])).exitCode).toBe(0);
+      if (check.fixture.startsWith('java-') && (engine as Engine).source === 'stand-ins') await seedMavenCache(engine as Engine);
       const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
       const images = imagesFor(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'production');
       const { network } = check;
-      // A cold build: no layer from BuildKit's cache (BuildKit also starts its cache mounts empty under --no-cache).
-      const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: true });
+      // A cold build: no layer from BuildKit's cache; under --no-cache BuildKit also starts its cache mounts
+      // empty, so a check whose cache mount was seeded (keepCacheMounts) builds without --no-cache.
+      const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: !check.keepCacheMounts });
       // A new edit every run: an edit made before would find its layers in BuildKit's cache from that run.
       appendFileSync(path.join(dir, check.edit), `\n${check.edit.endsWith('.py') ? '#' : '//'} edited by the rebuild check at ${new Date().toISOString()}\n`);
+      if (check.fixture.startsWith('java-') && (engine as Engine).source === 'stand-ins') await seedMavenCache(engine as Engine);
       const warm = await buildImage(engine as Engine, { context: dir, tag, network, images });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);

@@ -81,6 +81,8 @@ export function imagesFor(dockerfile: string, target: 'production' | 'debug'): s
     if (image !== 'scratch' && !stages.has(image) && (stage !== 'debug' || target === 'debug')) images.add(image);
     if (stage) stages.add(stage);
   }
+  // `COPY --from=<image>` (a JRE copied onto another base) needs that image as well.
+  for (const match of dockerfile.matchAll(/^COPY\s+--from=(\S+:\S+)\s/gim)) images.add(match[1]!);
   return [...images];
 }
 

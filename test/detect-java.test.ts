@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { detectJava } from '../src/detect/java.js';
+import { LTS_JAVA_MAJOR, javaMajorOf } from '../src/detect/jvm.js';
+import { StagecraftError } from '../src/errors.js';
+import { ProjectFiles } from '../src/project.js';
+import { fixture, makeProject } from './helpers.js';
+
+const detect = (name: string) => detectJava(new ProjectFiles(fixture(name)));
+
+/** A POM with the given inner XML. */
+const pom = (inner: string) =>
+  `<?xml version="1.0"?>\n<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>g</groupId>\n  <artifactId>app</artifactId>\n  <version>1.0</version>\n${inner}\n</project>\n`;
+
+const jarPlugin = (mainClass: string) =>
+  `<build><plugins><plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive><manifest><mainClass>${mainClass}</mainClass></manifest></archive></configuration></plugin></plugins></build>`;
+
+describe('Java version', () => {
+  it.each([
+    ['17', '17'],
+    ['1.8', '8'],
+    ['21.0.2', '21'],
+    ['JavaVersion.VERSION_17', '17'],
+    ['VERSION_1_8', '8'],
+    ['seventeen', null],
+    ['7', null],
+  ])('%s -> %s', (raw, major) => {
+    expect(javaMajorOf(raw)).toBe(major);
+  });
+
+  it('Maven: maven.compiler.release before java.version, with its line', () => {
+    const facts = detectJava(makeProject({ 'pom.xml': pom('  <properties>\n    <java.version>17</java.version>\n    <maven.compiler.release>21</maven.compiler.release>\n  </properties>') }));
+    expect(facts.runtimeVersion).toEqual({ value: '21', evidence: { file: 'pom.xml', line: 9 } });
+  });
+
+  it('Maven: a property reference is resolved, and 1.8 means 8', () => {
+    const facts = detectJava(makeProject({ 'pom.xml': pom('<properties><jdk>1.8</jdk><maven.compiler.source>${jdk}</maven.compiler.source></properties>') }));
+    expect(facts.runtimeVersion.value).toBe('8');
+  });
+
+  it('Maven: the compiler plugin\'s <release>', () => {
+    const facts = detectJava(makeProject({ 'pom.xml': pom('<build><plugins><plugin><artifactId>maven-compiler-plugin</artifactId><configuration><release>17</release></configuration></plugin></plugins></build>') }));
+    expect(facts.runtimeVersion.value).toBe('17');
+  });
+
+  it('Gradle: toolchain languageVersion (Kotlin DSL) with its line', () => {
+    expect(detect('java-spring-gradle-kts').runtimeVersion).toEqual({ value: '17', evidence: { file: 'build.gradle.kts', line: 13 } });
+  });
+
+  it.each([
+    ["sourceCompatibility = JavaVersion.VERSION_11", '11'],
+    ["sourceCompatibility = '17'", '17'],
+    ['java { toolchain { languageVersion.set(JavaLanguageVersion.of(21)) } }', '21'],
+    ['kotlin { jvmToolchain(17) }', '17'],
+    ['// sourceCompatibility = 11\n', LTS_JAVA_MAJOR],
+  ])('Gradle (Groovy): %s -> %s', (line, major) => {
+    expect(detectJava(makeProject({ 'build.gradle': `plugins { id 'java' }\n${line}\n` })).runtimeVersion.value).toBe(major);
+  });
+
+  it('.java-version, then .sdkmanrc, when the build names none; else the LTS without evidence', () => {
+    const plainPom = pom(jarPlugin('a.Main'));
+    expect(detectJava(makeProject({ 'pom.xml': plainPom, '.java-version': 'temurin-21.0.4\n' })).runtimeVersion).toEqual({ value: '21', evidence: { file: '.java-version', line: 1 } });
+    expect(detectJava(makeProject({ 'pom.xml': plainPom, '.sdkmanrc': '# tools\njava=17.0.12-tem\n' })).runtimeVersion).toEqual({ value: '17', evidence: { file: '.sdkmanrc', line: 2 } });
+    expect(detectJava(makeProject({ 'pom.xml': plainPom })).runtimeVersion).toEqual({ value: LTS_JAVA_MAJOR, evidence: null });
+  });
+
+  it('a version the POM states that is not one is a one-line error naming the file and line', () => {
+    expect(() => detectJava(makeProject({ 'pom.xml': pom('  <properties>\n    <java.version>latest</java.version>\n  </properties>') }))).toThrow('pom.xml:8: <java.version> "latest" is not a Java version');
+  });
+});
+
+describe('build tool and wrapper', () => {
+  it('Maven with its wrapper', () => {
+    const [build] = detect('java-spring-maven').builds;
+    expect(build).toMatchObject({ tool: 'maven', wrapper: { value: true, evidence: { file: 'mvnw' } }, wrapperFiles: ['mvnw', '.mvn'], manifests: ['pom.xml'] });
+  });
+
+  it('mvnw without .mvn/wrapper is not a wrapper', () => {
+    const [build] = detectJava(makeProject({ 'pom.xml': pom(jarPlugin('a.Main')), mvnw: '#!/bin/sh\n' })).builds;
+    expect(build!.wrapper.value).toBe(false);
+  });
+
+  it('Gradle Kotlin DSL with its wrapper and settings', () => {
+    const [build] = detect('java-spring-gradle-kts').builds;
+    expect(build).toMatchObject({ tool: 'gradle', wrapper: { value: true }, wrapperFiles: ['gradlew', 'gradle/wrapper'], manifests: ['settings.gradle.kts', 'build.gradle.kts'] });
+  });
+
+  it('both Maven and Gradle: two builds, Maven first', () => {
+    const facts = detectJava(makeProject({ 'pom.xml': pom(jarPlugin('a.Main')), 'build.gradle': "plugins { id 'java' }\n" }));
+    expect(facts.builds.map((build) => build.tool)).toEqual(['maven', 'gradle']);
+  });
+});
+
+describe('artifact and launch', () => {
+  it('Spring Boot from the starter parent: version, jar name, port from application.properties', () => {
+    const [app] = detect('java-spring-maven').builds[0]!.apps;
+    expect(app).toMatchObject({
+      module: '.',
+      name: 'demo',
+      launch: { value: { kind: 'spring-boot', version: '3.4.1' }, evidence: { file: 'pom.xml', line: 33 } },
+      artifact: 'target/demo-0.0.1-SNAPSHOT.jar',
+      port: { value: 8081, evidence: { file: 'src/main/resources/application.properties', line: 2 } },
+    });
+  });
+
+  it('Spring Boot on Gradle: plugin version, rootProject.name and version make the jar name, port from nested YAML', () => {
+    const [app] = detect('java-spring-gradle-kts').builds[0]!.apps;
+    expect(app).toMatchObject({
+      name: 'orders',
+      launch: { value: { kind: 'spring-boot', version: '3.2.5' } },
+      artifact: 'build/libs/orders-1.2.0.jar',
+      port: { value: 9090, evidence: { file: 'src/main/resources/application.yml', line: 6 } },
+    });
+  });
+
+  it('Quarkus: the fast-jar folder, port 8080 by default', () => {
+    const [app] = detect('java-quarkus').builds[0]!.apps;
+    expect(app).toMatchObject({ launch: { value: { kind: 'quarkus' } }, artifact: 'target/quarkus-app', port: { value: 8080, evidence: null } });
+  });
+
+  it('a plain jar: Main-Class from the jar plugin, no dependencies', () => {
+    const [app] = detect('java-plain-maven').builds[0]!.apps;
+    expect(app).toMatchObject({ launch: { value: { kind: 'jar', mainClass: 'com.example.hello.Main', bundlesDependencies: false } }, artifact: 'target/hello-1.0.0.jar', hasRuntimeDependencies: false });
+  });
+
+  it('<finalName> names the jar; a library has nothing to launch', () => {
+    const named = detectJava(makeProject({ 'pom.xml': pom(jarPlugin('a.Main').replace('<build>', '<build><finalName>svc</finalName>')) }));
+    expect(named.builds[0]!.apps[0]!.artifact).toBe('target/svc.jar');
+    expect(detectJava(makeProject({ 'pom.xml': pom('') })).builds[0]!.apps[0]!.launch).toBeNull();
+  });
+
+  it('Quarkus port from quarkus.http.port, Spring from ${PORT:8085}', () => {
+    const quarkus = detectJava(makeProject({
+      'pom.xml': pom('<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>'),
+      'src/main/resources/application.properties': 'server.port=1\nquarkus.http.port=8090\n',
+    }));
+    expect(quarkus.builds[0]!.apps[0]!.port.value).toBe(8090);
+    const spring = detectJava(makeProject({
+      'pom.xml': pom('<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId><version>3.3.0</version></plugin></plugins></build>'),
+      'src/main/resources/application.yml': 'server.port: ${PORT:8085}\n',
+    }));
+    expect(spring.builds[0]!.apps[0]!.port.value).toBe(8085);
+    expect(spring.builds[0]!.apps[0]!.launch!.value).toEqual({ kind: 'spring-boot', version: '3.3.0' });
+  });
+});
+
+describe('multi-module builds', () => {
+  it('Maven: every module with its POM, all copied before the sources', () => {
+    const [build] = detect('java-multimodule').builds;
+    expect(build).toMatchObject({ multiModule: true, groupId: 'com.example.shop', manifests: ['pom.xml', 'api/pom.xml', 'worker/pom.xml'] });
+    expect(build!.apps.map((app) => [app.module, app.name, app.artifact])).toEqual([
+      ['api', 'shop-api', 'target/shop-api-2.1.0.jar'],
+      ['worker', 'shop-worker', 'target/shop-worker-2.1.0.jar'],
+    ]);
+    // The modules inherit the parent's Java version.
+    expect(detect('java-multimodule').runtimeVersion.value).toBe('17');
+  });
+
+  it('Gradle: subprojects from settings, Spring Boot applied in one with the root declaring its version', () => {
+    const facts = detectJava(makeProject({
+      'settings.gradle': "rootProject.name = 'shop'\ninclude 'api', 'lib'\n",
+      'build.gradle': "plugins { id 'org.springframework.boot' version '3.4.0' apply false }\n",
+      'api/build.gradle': "plugins { id 'org.springframework.boot' }\nversion = '2.0'\n",
+      'lib/build.gradle': "plugins { id 'java-library' }\n",
+    }));
+    const [build] = facts.builds;
+    expect(build!.manifests).toEqual(['settings.gradle', 'build.gradle', 'api/build.gradle', 'lib/build.gradle']);
+    expect(build!.apps.map((app) => [app.module, app.launch?.value ?? null, app.artifact])).toEqual([
+      ['api', { kind: 'spring-boot', version: '3.4.0' }, 'build/libs/api-2.0.jar'],
+      ['lib', null, 'build/libs/lib.jar'],
+    ]);
+  });
+
+  it('a module listed without its pom.xml is a one-line error', () => {
+    expect(() => detectJava(makeProject({ 'pom.xml': pom('<packaging>pom</packaging><modules><module>gone</module></modules>') }))).toThrow('pom.xml:7: module gone has no gone/pom.xml');
+  });
+});
+
+describe('malformed POMs', () => {
+  it('broken XML names the file, line and problem', () => {
+    const error = (() => {
+      try {
+        detect('java-malformed');
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(StagecraftError);
+    expect((error as Error).message).toBe("pom.xml:9: not well-formed XML (Expected closing tag 'properties' (opened in line 7, col 3) instead of closing tag 'propertes'.)");
+  });
+
+  it('XML that is not a POM', () => {
+    expect(() => detectJava(makeProject({ 'pom.xml': '<settings/>' }))).toThrow('pom.xml: no <project> element, so not a Maven POM');
+  });
+});
+
+describe('a Gradle build with only settings at the root', () => {
+  it('is found by its settings file, and its subprojects are read', async () => {
+    const { detectProject } = await import('../src/detect/index.js');
+    const project = makeProject({
+      'settings.gradle.kts': 'rootProject.name = "svc"\ninclude("app")\n',
+      'app/build.gradle.kts': 'plugins { id("io.quarkus") version "3.15.1" }\n',
+    });
+    const { facts } = detectProject(project);
+    expect(facts.language).toBe('java');
+    const build = (facts as ReturnType<typeof detectJava>).builds[0]!;
+    expect(build.evidence).toEqual({ file: 'settings.gradle.kts' });
+    expect(build.apps.map((app) => [app.module, app.artifact])).toEqual([['app', 'build/quarkus-app']]);
+  });
+});
+
+describe('Gradle version catalog', () => {
+  it('a plugin applied by its catalog alias, with the version from [versions]', () => {
+    const facts = detectJava(makeProject({
+      'settings.gradle.kts': 'rootProject.name = "api"\n',
+      'build.gradle.kts': 'plugins {\n    java\n    alias(libs.plugins.spring.boot)\n}\nversion = "0.3.0"\n',
+      'gradle/libs.versions.toml': '[versions]\nspringBoot = "3.3.5"\n\n[plugins]\nspring-boot = { id = "org.springframework.boot", version.ref = "springBoot" }\n',
+    }));
+    const [build] = facts.builds;
+    expect(build!.manifests).toContain('gradle/libs.versions.toml');
+    expect(build!.apps[0]).toMatchObject({ launch: { value: { kind: 'spring-boot', version: '3.3.5' }, evidence: { file: 'build.gradle.kts', line: 3 } }, artifact: 'build/libs/api-0.3.0.jar' });
+  });
+});
