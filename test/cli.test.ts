@@ -521,7 +521,7 @@ describe('Rust', () => {
   it('a malformed Cargo.toml, or a library with nothing to run, exits 2 naming the file', async () => {
     const malformed = await runCli([fixture('rust-malformed'), '--yes']);
     expect(malformed.exitCode).toBe(2);
-    expectOneLine(malformed.stderr, /^stagecraft: Cargo\.toml:3: not valid TOML \(.+\)$/);
+    expectOneLine(malformed.stderr, /^stagecraft: Cargo\.toml:3:\d+: not valid TOML \(.+\)$/);
     const library = makeProject({ 'Cargo.toml': '[package]\nname = "lib"\n', 'src/lib.rs': '' });
     const none = await runCli([library.root, '--yes']);
     expect(none.exitCode).toBe(2);

@@ -90,6 +90,19 @@ const CASES: HostileCase[] = [
   { name: 'binary garbage named go.mod', make: corpus('go-mod-binary'), expected: { exitCode: 2, message: /^stagecraft: go\.mod: not a text file$/ } },
   { name: 'huge go.mod', make: withFiles({ 'go.mod': `module example.com/x\n${'// padding\n'.repeat(HUGE / 10)}` }), expected: { exitCode: 2, message: /^stagecraft: go\.mod: too large to be a manifest \(\d+ bytes\)$/ } },
 
+  { name: 'malformed pyproject.toml', make: corpus('pyproject-malformed'), expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml:5:1: not valid TOML \(expected comma or end of structure\)$/ } },
+  { name: 'truncated pyproject.toml', make: corpus('pyproject-truncated'), expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml:3:\d+: not valid TOML \(unfinished string\)$/ } },
+  { name: 'pyproject.toml with a field of the wrong type', make: corpus('pyproject-wrong-types'), expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml: "project\.requires-python": expected string, received number$/ } },
+  { name: 'huge pyproject.toml', make: withFiles({ 'pyproject.toml': `[project]\nname = "x"\n${'# padding\n'.repeat(HUGE / 10)}` }), expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml: too large to be a manifest \(\d+ bytes\)$/ } },
+  { name: 'malformed Cargo.toml', make: corpus('cargo-toml-malformed'), expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml:4:\d+: not valid TOML \(illegal character in numeric literal\)$/ } },
+  { name: 'truncated Cargo.toml', make: corpus('cargo-toml-truncated'), expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml:5:\d+: not valid TOML \(unfinished string\)$/ } },
+  { name: 'Cargo.toml with a field of the wrong type', make: corpus('cargo-toml-wrong-types'), expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml: package\.name must be a string$/ } },
+  { name: 'binary garbage named Cargo.toml', make: withFiles({ 'Cargo.toml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff]) }), expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml: not a text file$/ } },
+  { name: 'malformed pom.xml', make: corpus('pom-xml-malformed'), expected: { exitCode: 2, message: /^stagecraft: pom\.xml:8: not well-formed XML \(Expected closing tag 'project' .* instead of closing tag 'projet'\.\)$/ } },
+  { name: 'truncated pom.xml', make: corpus('pom-xml-truncated'), expected: { exitCode: 2, message: /^stagecraft: pom\.xml:5: not well-formed XML/ } },
+  { name: 'binary garbage named pom.xml', make: corpus('pom-xml-binary'), expected: { exitCode: 2, message: /^stagecraft: pom\.xml: not a text file$/ } },
+  { name: 'huge pom.xml', make: withFiles({ 'pom.xml': `<project>${'<!-- padding -->\n'.repeat(HUGE / 16)}</project>` }), expected: { exitCode: 2, message: /^stagecraft: pom\.xml: too large to be a manifest \(\d+ bytes\)$/ } },
+
   // Folders that are not projects.
   { name: 'empty folder', make: scratch, expected: { exitCode: 2, message: /^stagecraft: \S+: no project found \(looked for go\.mod, Cargo\.toml, package\.json/ } },
   { name: 'folder that does not exist', make: () => path.join(scratch(), 'missing'), expected: { exitCode: 2, message: /^stagecraft: \S+\/missing: no such folder$/ } },
@@ -141,6 +154,10 @@ const CASES: HostileCase[] = [
   // Several languages in one folder.
   { name: 'Go and Node apps side by side: ask for --lang', make: corpus('go-and-node-apps'), expected: { exitCode: 1, message: /^stagecraft: several projects in one folder: go \(go\.mod\), node \(package\.json\); pass --lang to choose one$/ } },
   { name: 'a Go service with a package.json for its assets: Go, with a warning', make: corpus('go-with-asset-package-json'), expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for go \(go\.mod\), pass --lang to change that$/ } },
+  {
+    name: 'a Python app with a package.json for its assets: Python, with a warning', make: corpus('python-with-asset-package-json'), extraArgs: ['--base', 'slim'],
+    expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for python \(pyproject\.toml\), pass --lang to change that$/ },
+  },
   { name: 'a Node app with a Go tool in a sub-folder: Node, the tool is not the app', make: corpus('node-with-vendored-go-tool'), expected: { exitCode: 0, message: /^$/ } },
 
   // Impossible combinations of flags.

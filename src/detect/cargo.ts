@@ -1,6 +1,6 @@
-import { parse, TomlError } from 'smol-toml';
 import { projectError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
+import { parseTomlManifest } from './manifest.js';
 import { lineAt } from './types.js';
 
 /*
@@ -21,14 +21,7 @@ export interface TomlFile {
 
 export function readToml(project: ProjectFiles, file: string): TomlFile {
   const text = project.readText(file);
-  try {
-    return { file, text, data: parse(text) };
-  } catch (error) {
-    if (!(error instanceof TomlError)) throw error;
-    // smol-toml's message is "Invalid TOML document: <problem>" followed by a code excerpt; the problem is the useful part.
-    const problem = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-    throw projectError(`${file}:${error.line}: not valid TOML (${problem})`);
-  }
+  return { file, text, data: parseTomlManifest(text, file) };
 }
 
 /** The value at a dotted path of tables, or undefined. */

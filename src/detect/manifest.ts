@@ -1,3 +1,4 @@
+import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml';
 import type { z } from 'zod';
 import { projectError } from '../errors.js';
 import { lineAt } from './types.js';
@@ -16,6 +17,18 @@ export function parseJsonManifest(text: string, file: string): unknown {
     // V8 quotes the start of the input ("...is not valid JSON"), which for garbage is unreadable noise.
     const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '');
     throw projectError(`${file}${where}: not valid JSON (${printable(reason)})`);
+  }
+}
+
+/** Parses a TOML manifest; a syntax error names the file, line and column. */
+export function parseTomlManifest(text: string, file: string): TomlTable {
+  try {
+    return parseToml(text);
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    // smol-toml's message is "Invalid TOML document: <problem>" followed by a code excerpt; the problem is the useful part.
+    const problem = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
+    throw projectError(`${file}:${error.line}:${error.column}: not valid TOML (${printable(problem)})`);
   }
 }
 

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
+import { z } from 'zod';
 import { projectError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
 import { DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
 import { isPinned, normalizeName, readRequirements, requirementName } from './requirements.js';
+import { checkManifestShape, parseTomlManifest } from './manifest.js';
 import { fact, lineAt, type Evidence, type Fact } from './types.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
@@ -62,6 +63,18 @@ const isTable = (value: unknown): value is Table => typeof value === 'object' &&
 const asString = (value: unknown) => (typeof value === 'string' ? value : null);
 const stringsOf = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
+/** The [project] fields detection reads, with the types PEP 621 gives them; the rest is left alone. */
+const PyprojectSchema = z.looseObject({
+  project: z
+    .looseObject({
+      name: z.string().optional(),
+      'requires-python': z.string().optional(),
+      dependencies: z.array(z.string()).optional(),
+      scripts: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+});
+
 interface TomlFile {
   file: string;
   text: string;
@@ -72,15 +85,7 @@ interface TomlFile {
 function readToml(project: ProjectFiles, file: string): TomlFile | null {
   if (!project.hasFile(file)) return null;
   const text = project.readText(file);
-  try {
-    return { file, text, data: parseToml(text) as Table };
-  } catch (error) {
-    if (error instanceof TomlError) {
-      const problem = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-      throw projectError(`${file}:${error.line}:${error.column}: not valid TOML (${problem})`);
-    }
-    throw error;
-  }
+  return { file, text, data: parseTomlManifest(text, file) };
 }
 
 /** The 1-based line where a key (or table header) first appears, for evidence. */
@@ -336,6 +341,7 @@ function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp
 /** Detects a Python project from its manifests, lockfiles, version files and sources. Pure: never asks. */
 export function detectPython(project: ProjectFiles): PythonFacts {
   const pyproject = readToml(project, 'pyproject.toml');
+  if (pyproject) checkManifestShape(PyprojectSchema, pyproject.data, 'pyproject.toml');
   const pipfile = readToml(project, 'Pipfile');
   const { version, range } = detectVersion(project, pyproject, pipfile);
   const { tool, lockfile } = detectTool(project, pyproject, pipfile);
