@@ -21,9 +21,15 @@ import { renderFolder } from './matrix.js';
 /** Pieces that break shells, JSON, Dockerfile lines and Handlebars, mixed with ordinary text. */
 const DANGEROUS = ['\n', '\r\n', '\r', '\\', '\\\n', '"', "'", '`', '$', '${X}', '$(id)', '&&', ';', '|', '#', ' ', '\t', '{{', '}}', '[', ']', ',', '=', '/', '..', '*', '\u2028', '\u00e9'];
 const ORDINARY = ['node', 'server.js', 'dist/', 'npm', 'run', 'main', 'app', '1', '22', '.', '-', '@', 'example.com/', 'v2'];
-const hostileString = fc
-  .array(fc.oneof(fc.constantFrom(...DANGEROUS), fc.constantFrom(...ORDINARY), fc.string({ minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 10 })
-  .map((parts) => parts.join(''));
+const joined = (piece: fc.Arbitrary<string>) => fc.array(piece, { minLength: 1, maxLength: 10 }).map((parts) => parts.join(''));
+/**
+ * Mostly dangerous mixtures; one in four is ordinary pieces only, so every field also sees values it
+ * accepts and the rendering path is exercised, not just the refusals.
+ */
+const hostileString = fc.oneof(
+  { weight: 3, arbitrary: joined(fc.oneof(fc.constantFrom(...DANGEROUS), fc.constantFrom(...ORDINARY), fc.string({ minLength: 1, maxLength: 4 }))) },
+  { weight: 1, arbitrary: joined(fc.constantFrom(...ORDINARY)) },
+);
 
 /** A project-relative folder name: anything a file system allows in one path segment. */
 const hostileFolderName = hostileString.filter((name) => !name.includes('/') && !name.includes('\0') && name !== '.' && name !== '..' && Buffer.byteLength(name) < 200);
