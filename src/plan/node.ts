@@ -209,6 +209,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     ignoredOutputs: hasBuild ? [...new Set([outDir, framework === 'next' ? '.next' : null, framework === 'nuxt' ? '.output' : null].filter((dir): dir is string => dir !== null))] : [],
     depsImage,
     depsPackages: base === 'alpine' && native.length > 0 ? ['python3', 'make', 'g++'] : [],
+    nativeBuild: native.length > 0,
     hasBuild: hasBuild && !workspace,
     depsStage: (hasBuild || shipsNodeModules) && !workspace,
     prodDeps: prodDeps && !workspace,

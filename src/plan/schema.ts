@@ -143,6 +143,8 @@ export const NodePlanSchema = z.object({
   depsImage: ImageRef,
   /** apk packages node-gyp needs to compile native modules on alpine. */
   depsPackages: z.array(OsPackage),
+  /** Native modules are installed: node-gyp, if it compiles, uses the image's own Node headers. */
+  nativeBuild: z.boolean(),
   hasBuild: z.boolean(),
   /** The base and deps stages: needed for a build or for node_modules to ship. */
   depsStage: z.boolean(),

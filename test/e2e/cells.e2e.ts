@@ -85,9 +85,6 @@ function unverifiableHere(engine: Engine, dir: string, facts: Facts, plan: Plan)
   if (facts.language === 'node' && plan.language === 'node') {
     if (Number(plan.nodeVersion) >= 26) return `the node:${plan.nodeVersion} stand-in cannot run node here (its image lacks libatomic)`;
     if (plan.depsPackages.length > 0) return `the install stage runs apk add ${plan.depsPackages.join(' ')}; the alpine stand-ins have no apk`;
-    if (facts.nativeModules.value.length > 0) {
-      return `native modules (${facts.nativeModules.value.join(', ')}) fetch prebuilt binaries or Node headers from outside the npm registry`;
-    }
   }
   if (facts.language === 'python' && plan.language === 'python') {
     if (plan.deps?.kind === 'uv') return 'uv comes from ghcr.io/astral-sh/uv and the packages from PyPI, both unreachable here';

@@ -3,10 +3,13 @@
 # Production image (the last stage):  docker build -t native-hash .
 
 # ---- base: the package manager and the manifests every install starts from ----
-FROM node:26-alpine AS base
+FROM node:24-alpine AS base
 WORKDIR /app
 # node-gyp compiles native modules here, against musl like the final image: it needs these.
 RUN apk add --no-cache python3 make g++
+# A native module without a prebuilt binary is compiled by node-gyp: against the headers this Node
+# image ships, instead of downloading them from nodejs.org during the build.
+ENV npm_config_nodedir=/usr/local
 # Manifests first: the installs below are reused until they change.
 COPY package.json package-lock.json ./
 
@@ -17,7 +20,7 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci
 
 # ---- production: the default target, so it stays the last stage ----
-FROM node:26-alpine AS production
+FROM node:24-alpine AS production
 # A look inside a running container: curl to probe endpoints (busybox already has sh, ps and top).
 RUN apk add --no-cache curl
 LABEL org.opencontainers.image.title="native-hash"

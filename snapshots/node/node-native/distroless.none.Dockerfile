@@ -3,8 +3,11 @@
 # Production image (the last stage):  docker build -t native-hash .
 
 # ---- base: the package manager and the manifests every install starts from ----
-FROM node:26-trixie AS base
+FROM node:24-trixie AS base
 WORKDIR /app
+# A native module without a prebuilt binary is compiled by node-gyp: against the headers this Node
+# image ships, instead of downloading them from nodejs.org during the build.
+ENV npm_config_nodedir=/usr/local
 # Manifests first: the installs below are reused until they change.
 COPY package.json package-lock.json ./
 
@@ -15,7 +18,7 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/nodejs26-debian13:nonroot AS production
+FROM gcr.io/distroless/nodejs24-debian13:nonroot AS production
 LABEL org.opencontainers.image.title="native-hash"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000

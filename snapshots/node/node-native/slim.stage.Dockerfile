@@ -4,8 +4,11 @@
 # Debug image (shell and tools):      docker build --target debug -t native-hash:debug .
 
 # ---- base: the package manager and the manifests every install starts from ----
-FROM node:26-trixie AS base
+FROM node:24-trixie AS base
 WORKDIR /app
+# A native module without a prebuilt binary is compiled by node-gyp: against the headers this Node
+# image ships, instead of downloading them from nodejs.org during the build.
+ENV npm_config_nodedir=/usr/local
 # Manifests first: the installs below are reused until they change.
 COPY package.json package-lock.json ./
 
@@ -16,7 +19,7 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM node:26-trixie-slim AS debug
+FROM node:24-trixie-slim AS debug
 # A look inside a running container: curl to probe endpoints, procps for ps and top.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
@@ -34,7 +37,7 @@ EXPOSE 3000
 CMD ["node", "server.js"]
 
 # ---- production: the default target, so it stays the last stage ----
-FROM node:26-trixie-slim AS production
+FROM node:24-trixie-slim AS production
 LABEL org.opencontainers.image.title="native-hash"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
