@@ -160,7 +160,7 @@ FIELDS.push(
 );
 
 /** Fields whose valid values are so narrow (a version) that random strings are all refused, rightly. */
-const NARROW_FIELDS = new Set(['go directive', 'packageManager', 'rust-version', 'rust-toolchain.toml channel', 'maven.compiler.release', '.python-version', 'requires-python']);
+const NARROW_FIELDS = new Set(['go directive', 'packageManager', '.nvmrc', 'engines.node', 'rust-version', 'rust-toolchain.toml channel', 'maven.compiler.release', '.python-version', 'requires-python']);
 
 async function renderWith(field: Field, value: string, debug: DebugMode): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-injection-'));
