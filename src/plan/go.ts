@@ -2,9 +2,8 @@ import path from 'node:path';
 import semver from 'semver';
 import type { GoFacts } from '../detect/go.js';
 import type { Planned } from '../languages/types.js';
-import { describeEvidence } from '../detect/types.js';
 import { refusal, usageError } from '../errors.js';
-import { BOOKWORM, TRIXIE, checkShellDebug, singleBinaryStages, type DebianRelease } from './images.js';
+import { BOOKWORM, TRIXIE, checkShellDebug, portMismatchWarning, singleBinaryStages, type DebianRelease } from './images.js';
 import type { Answers } from './options.js';
 import { GoPlanSchema, validatePlan, type GoPlan } from './schema.js';
 
@@ -63,9 +62,8 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     warnings.push('go.mod requires modules but there is no go.sum: the image build will fail until you run `go mod tidy`');
   }
   const sourcePort = facts.ports.find((candidate) => candidate.evidence?.file.startsWith(entry === '.' ? '' : `${entry.slice(2)}/`)) ?? facts.ports[0];
-  if (port !== null && sourcePort && sourcePort.value !== port && !facts.readsPortEnv.value) {
-    warnings.push(`the source listens on :${sourcePort.value} (${describeEvidence(sourcePort.evidence)}) but the port is ${port}; EXPOSE only documents it`);
-  }
+  const portWarning = portMismatchWarning(port, sourcePort, facts.readsPortEnv.value);
+  if (portWarning) warnings.push(portWarning);
 
   const goVersion = semver.lt(semver.coerce(answers.runtimeVersion)!, `${OLDEST_GO_IMAGE}.0`) ? OLDEST_GO_IMAGE : answers.runtimeVersion;
   if (goVersion !== answers.runtimeVersion) {

@@ -1,3 +1,4 @@
+import { describeEvidence, type Fact } from '../detect/types.js';
 import { refusal } from '../errors.js';
 import type { Base, DebugMode } from './options.js';
 
@@ -36,6 +37,15 @@ export function checkShellDebug(base: Base, debug: DebugMode): string | null {
     throw refusal(`--debug shell: ${base} has no shell to keep; use --debug stage for a separate debug image, or --base slim/alpine`);
   }
   return '--debug shell puts a shell and debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out';
+}
+
+/**
+ * The warning for a port answer that differs from the one the source listens on, when the program
+ * does not read PORT (so the answer changes only EXPOSE, which documents and does not redirect).
+ */
+export function portMismatchWarning(port: number | null, sourcePort: Fact<number> | undefined, readsPortEnv: boolean): string | null {
+  if (port === null || !sourcePort || sourcePort.value === port || readsPortEnv) return null;
+  return `the source listens on :${sourcePort.value} (${describeEvidence(sourcePort.evidence)}) but the port is ${port}; EXPOSE only documents it`;
 }
 
 export const distroless = (

@@ -3,7 +3,7 @@ import type { RustFacts } from '../detect/rust.js';
 import { describeEvidence } from '../detect/types.js';
 import { projectError, refusal, usageError } from '../errors.js';
 import type { Planned } from '../languages/types.js';
-import { BOOKWORM, TRIXIE, checkShellDebug, singleBinaryStages, type DebianRelease } from './images.js';
+import { BOOKWORM, TRIXIE, checkShellDebug, portMismatchWarning, singleBinaryStages, type DebianRelease } from './images.js';
 import type { Answers } from './options.js';
 import { RustPlanSchema, validatePlan, type RustPlan } from './schema.js';
 
@@ -120,10 +120,8 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
   if (facts.loopbackBind && port !== null) {
     warnings.push(`the source binds ${facts.loopbackBind.value} (${describeEvidence(facts.loopbackBind.evidence)}), which nothing outside the container can reach; bind 0.0.0.0`);
   }
-  const sourcePort = facts.ports[0];
-  if (port !== null && sourcePort && sourcePort.value !== port && !facts.readsPortEnv.value) {
-    warnings.push(`the source listens on :${sourcePort.value} (${describeEvidence(sourcePort.evidence)}) but the port is ${port}; EXPOSE only documents it`);
-  }
+  const portWarning = portMismatchWarning(port, facts.ports[0], facts.readsPortEnv.value);
+  if (portWarning) warnings.push(portWarning);
 
   const name = binary.name;
   const binaryPath = `/usr/local/bin/${name}`;
