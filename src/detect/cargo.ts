@@ -1,28 +1,11 @@
 import { projectError } from '../errors.js';
-import type { ProjectFiles } from '../project.js';
-import { parseTomlManifest } from './manifest.js';
+import { isTable, type TomlFile, type TomlTable } from './manifest.js';
 import { lineAt } from './types.js';
 
 /*
- * Reading Cargo's files: TOML parsed by a real parser, then checked for the few shapes stagecraft
+ * Reading Cargo's files (parsed by manifest.ts's TOML reader), then checked for the few shapes stagecraft
  * relies on. Every problem is one line naming the file (and the line, where TOML says it).
  */
-
-export type TomlTable = Record<string, unknown>;
-
-export const isTable = (value: unknown): value is TomlTable => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-
-/** A parsed TOML file, with its text kept for the line numbers of evidence. */
-export interface TomlFile {
-  file: string;
-  text: string;
-  data: TomlTable;
-}
-
-export function readToml(project: ProjectFiles, file: string): TomlFile {
-  const text = project.readText(file);
-  return { file, text, data: parseTomlManifest(text, file) };
-}
 
 /** The value at a dotted path of tables, or undefined. */
 export function lookup(data: TomlTable, ...keys: string[]): unknown {

@@ -1,6 +1,7 @@
-import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml';
+import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { projectError } from '../errors.js';
+import type { ProjectFiles } from '../project.js';
 import { lineAt } from './types.js';
 
 /** Replaces control and non-ASCII characters so a message about garbage stays one readable line. */
@@ -18,6 +19,25 @@ export function parseJsonManifest(text: string, file: string): unknown {
     const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '');
     throw projectError(`${file}${where}: not valid JSON (${printable(reason)})`);
   }
+}
+
+export type TomlTable = Record<string, unknown>;
+
+/** A TOML table (not an array, not a date): what `[section]` and inline tables parse to. */
+export const isTable = (value: unknown): value is TomlTable =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+/** A parsed TOML file, with its text kept for the line numbers of evidence. */
+export interface TomlFile {
+  file: string;
+  text: string;
+  data: TomlTable;
+}
+
+/** Reads and parses a TOML manifest of the project. */
+export function readToml(project: ProjectFiles, file: string): TomlFile {
+  const text = project.readText(file);
+  return { file, text, data: parseTomlManifest(text, file) };
 }
 
 /** Parses a TOML manifest; a syntax error names the file, line and column. */

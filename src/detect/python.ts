@@ -4,7 +4,7 @@ import { projectError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
 import { DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
 import { isPinned, normalizeName, readRequirements, requirementName } from './requirements.js';
-import { checkManifestShape, parseTomlManifest } from './manifest.js';
+import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } from './manifest.js';
 import { fact, lineAt, type Evidence, type Fact } from './types.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
@@ -58,8 +58,6 @@ export const NATIVE_DEPENDENCIES = new Set([
   'bcrypt', 'cffi', 'orjson', 'pydantic-core', 'pyyaml', 'matplotlib', 'scikit-learn', 'psycopg-c',
 ]);
 
-type Table = Record<string, unknown>;
-const isTable = (value: unknown): value is Table => typeof value === 'object' && value !== null && !Array.isArray(value);
 const asString = (value: unknown) => (typeof value === 'string' ? value : null);
 const stringsOf = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
@@ -75,18 +73,8 @@ const PyprojectSchema = z.looseObject({
     .optional(),
 });
 
-interface TomlFile {
-  file: string;
-  text: string;
-  data: Table;
-}
-
-/** Parses a TOML manifest; a syntax error is one line naming the file, line and problem. */
-function readToml(project: ProjectFiles, file: string): TomlFile | null {
-  if (!project.hasFile(file)) return null;
-  const text = project.readText(file);
-  return { file, text, data: parseTomlManifest(text, file) };
-}
+/** A TOML manifest of the project, or null when it has none. */
+const readOptionalToml = (project: ProjectFiles, file: string): TomlFile | null => (project.hasFile(file) ? readToml(project, file) : null);
 
 /** The 1-based line where a key (or table header) first appears, for evidence. */
 function lineOf(text: string, pattern: RegExp): number | undefined {
@@ -139,7 +127,7 @@ function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfil
 
 const describe = (evidence: Evidence) => (evidence.line ? `${evidence.file}:${evidence.line}` : evidence.file);
 
-function poetryTable(pyproject: TomlFile | null, key: string): Table | null {
+function poetryTable(pyproject: TomlFile | null, key: string): TomlTable | null {
   const tool = pyproject && isTable(pyproject.data.tool) ? pyproject.data.tool : null;
   const poetry = tool && isTable(tool.poetry) ? tool.poetry : null;
   if (!poetry) return null;
@@ -340,9 +328,9 @@ function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp
 
 /** Detects a Python project from its manifests, lockfiles, version files and sources. Pure: never asks. */
 export function detectPython(project: ProjectFiles): PythonFacts {
-  const pyproject = readToml(project, 'pyproject.toml');
+  const pyproject = readOptionalToml(project, 'pyproject.toml');
   if (pyproject) checkManifestShape(PyprojectSchema, pyproject.data, 'pyproject.toml');
-  const pipfile = readToml(project, 'Pipfile');
+  const pipfile = readOptionalToml(project, 'Pipfile');
   const { version, range } = detectVersion(project, pyproject, pipfile);
   const { tool, lockfile } = detectTool(project, pyproject, pipfile);
   const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile } = detectDependencies(project, tool.value, pyproject, pipfile);

@@ -4,9 +4,10 @@ import semver from 'semver';
 import { projectError } from '../errors.js';
 import { ProjectFiles } from '../project.js';
 import {
-  declaredDependencies, isTable, lineOfArrayEntry, lineOfKey, lockedPackages, lookup, offsetOfTable, optionalString, readToml,
-  type DeclaredDependency, type LockedPackage, type TomlFile,
+  declaredDependencies, lineOfArrayEntry, lineOfKey, lockedPackages, lookup, offsetOfTable, optionalString,
+  type DeclaredDependency, type LockedPackage,
 } from './cargo.js';
+import { isTable, readToml, type TomlFile } from './manifest.js';
 import { fact, lineAt, stripComments, type Evidence, type Fact } from './types.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
