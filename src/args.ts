@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { usageError } from './errors.js';
-import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, FlagsSchema, JAVA_RUNTIMES, JAVA_RUNTIME_TRADEOFFS, type Flags } from './plan/options.js';
+import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, JAVA_RUNTIMES, JAVA_RUNTIME_TRADEOFFS } from './core/options.js';
+import { FlagsSchema, type Flags } from './flags.js';
 
 export const HELP = `Usage: stagecraft [dir] [options]
        stagecraft explain [dir] [options]   (the same as --explain)

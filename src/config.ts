@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { LANGUAGES } from './detect/types.js';
-import { parseJsonManifest } from './detect/manifest.js';
+import { parseJsonManifest } from './core/manifest.js';
 import { projectError } from './errors.js';
-import { BASES, BUILD_TOOLS, DEBUG_MODES, JAVA_RUNTIMES, PortSchema, type Flags } from './plan/options.js';
+import { BASES, BUILD_TOOLS, DEBUG_MODES, JAVA_RUNTIMES, PortSchema } from './core/options.js';
+import type { Flags } from './flags.js';
+import { LANGUAGE_NAMES } from './languages/registry.js';
 import type { ProjectFiles } from './project.js';
 
 /*
@@ -16,7 +17,7 @@ export const CONFIG_FILE = 'stagecraft.json';
 
 export const SavedAnswersSchema = z
   .object({
-    lang: z.enum(LANGUAGES),
+    lang: z.enum(LANGUAGE_NAMES),
     base: z.enum(BASES),
     debug: z.enum(DEBUG_MODES),
     port: z.union([PortSchema, z.literal('none')]),

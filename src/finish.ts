@@ -4,9 +4,10 @@ import type { Prompter } from './answers/prompter.js';
 import { buildImage, dockerAnswers, type BuildProgress, type BuildTarget } from './build/index.js';
 import { CONFIG_FILE, renderSavedAnswers, type SavedAnswers } from './config.js';
 import { ExitCode, StagecraftError } from './errors.js';
-import type { Facts } from './languages/index.js';
+import type { Facts } from './languages/registry.js';
 import { assessChanges, writeFilesAtomically } from './output/changes.js';
-import type { Answers, Flags } from './plan/options.js';
+import type { Answers } from './core/options.js';
+import type { Flags } from './flags.js';
 
 /*
  * What a run offers after the files are written: saving its answers, and building the image.

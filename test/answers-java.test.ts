@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { equivalentCommand, resolveAnswers } from '../src/answers/index.js';
 import type { Choice, Prompter } from '../src/answers/prompter.js';
-import { detectProject } from '../src/detect/index.js';
-import { FlagsSchema } from '../src/plan/options.js';
+import { detectProject } from '../src/pipeline/detect.js';
+import { FlagsSchema } from '../src/flags.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture } from './helpers.js';
 

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectGo } from '../src/detect/go.js';
-import { detectProject } from '../src/detect/index.js';
-import { parseGoMod } from '../src/detect/gomod.js';
+import { detectGo } from '../src/languages/go/detect.js';
+import { detectProject } from '../src/pipeline/detect.js';
+import { parseGoMod } from '../src/languages/go/gomod.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
 

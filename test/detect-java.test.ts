@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectJava } from '../src/detect/java.js';
-import { LTS_JAVA_MAJOR, javaMajorOf } from '../src/detect/jvm.js';
+import { detectJava } from '../src/languages/java/detect.js';
+import { LTS_JAVA_MAJOR, javaMajorOf } from '../src/languages/java/jvm.js';
 import { StagecraftError } from '../src/errors.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
@@ -195,7 +195,7 @@ describe('malformed POMs', () => {
 
 describe('a Gradle build with only settings at the root', () => {
   it('is found by its settings file, and its subprojects are read', async () => {
-    const { detectProject } = await import('../src/detect/index.js');
+    const { detectProject } = await import('../src/pipeline/detect.js');
     const project = makeProject({
       'settings.gradle.kts': 'rootProject.name = "svc"\ninclude("app")\n',
       'app/build.gradle.kts': 'plugins { id("io.quarkus") version "3.15.1" }\n',

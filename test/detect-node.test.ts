@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectNode, nodeMajorFor, startCommandFrom, LTS_NODE_MAJOR } from '../src/detect/node.js';
+import { detectNode, nodeMajorFor, startCommandFrom, LTS_NODE_MAJOR } from '../src/languages/node/detect.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectPython } from '../src/detect/python.js';
-import { DEFAULT_PYTHON_MINOR, newestMinorFor, pythonRangeToSemver } from '../src/detect/pyversion.js';
-import { readRequirements } from '../src/detect/requirements.js';
+import { detectPython } from '../src/languages/python/detect.js';
+import { DEFAULT_PYTHON_MINOR, newestMinorFor, pythonRangeToSemver } from '../src/languages/python/pyversion.js';
+import { readRequirements } from '../src/languages/python/requirements.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectProject } from '../src/detect/index.js';
-import { DEFAULT_RUST_VERSION, detectRust } from '../src/detect/rust.js';
+import { detectProject } from '../src/pipeline/detect.js';
+import { DEFAULT_RUST_VERSION, detectRust } from '../src/languages/rust/detect.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
 

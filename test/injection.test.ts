@@ -5,7 +5,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StagecraftError } from '../src/errors.js';
-import type { Base, DebugMode } from '../src/plan/options.js';
+import type { Base, DebugMode } from '../src/core/options.js';
 import { fixture } from './helpers.js';
 import { lintDockerfile } from './lint.js';
 import { renderFolder } from './matrix.js';

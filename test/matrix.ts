@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { resolveAnswers } from '../src/answers/index.js';
 import type { Prompter } from '../src/answers/prompter.js';
-import { detectProject } from '../src/detect/index.js';
-import { buildPlan } from '../src/plan/index.js';
-import { BASES, DEBUG_MODES, FlagsSchema, type Base, type DebugMode } from '../src/plan/options.js';
+import { detectProject } from '../src/pipeline/detect.js';
+import { buildPlan } from '../src/pipeline/plan.js';
+import { BASES, DEBUG_MODES, type Base, type DebugMode } from '../src/core/options.js';
+import { FlagsSchema } from '../src/flags.js';
 import { ProjectFiles } from '../src/project.js';
 import { render, type Change } from '../src/render/index.js';
 import { fixture } from './helpers.js';

@@ -2,12 +2,13 @@ import type { SavedAnswers } from '../config.js';
 import { usageError } from '../errors.js';
 import { planOnBase } from '../explain/index.js';
 import { profileOf } from '../explain/images.js';
-import { supportFor, type Facts } from '../languages/index.js';
-import type { LanguageChoice } from '../languages/types.js';
+import { supportFor, type Facts } from '../languages/registry.js';
+import type { LanguageChoice } from '../core/language.js';
 import {
   BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema,
-  type Answers, type Base, type DebugMode, type Flags,
-} from '../plan/options.js';
+  type Answers, type Base, type DebugMode,
+} from '../core/options.js';
+import type { Flags } from '../flags.js';
 import type { Prompter } from './prompter.js';
 
 /** What every step can see: the facts, the flags, the answers so far and how it may ask. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExitCode, StagecraftError } from '../errors.js';
-import type { Plan } from '../plan/schema.js';
+import type { Plan } from '../languages/registry.js';
 import { buildNetwork } from './network.js';
 
 /** How the build reports while it runs: a spinner in a terminal, BuildKit's own lines elsewhere. */

@@ -1,4 +1,4 @@
-import type { Base } from '../plan/options.js';
+import type { Base } from '../core/options.js';
 
 /*
  * What a user gets from each final base image, for explain and the base prompt. Sizes are the

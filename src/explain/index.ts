@@ -1,9 +1,9 @@
 import { buildArguments, debugTagOf } from '../build/index.js';
 import { StagecraftError } from '../errors.js';
-import type { Facts } from '../languages/index.js';
-import { buildPlan } from '../plan/index.js';
-import { BASES, BASE_TRADEOFFS, type Answers, type Base } from '../plan/options.js';
-import type { Plan } from '../plan/schema.js';
+import type { Facts } from '../languages/registry.js';
+import { buildPlan } from '../pipeline/plan.js';
+import { BASES, BASE_TRADEOFFS, type Answers, type Base } from '../core/options.js';
+import type { Plan } from '../languages/registry.js';
 import { finalStageChain, parseStages, type Instruction } from './dockerfile.js';
 import { BASE_CARE, describeSize, profileOf } from './images.js';
 

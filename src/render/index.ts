@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { PACKAGE_ROOT } from '../paths.js';
-import type { Plan } from '../plan/schema.js';
+import type { Plan } from '../languages/registry.js';
 import { PRECOMPILED } from './precompiled.js';
 
 /** A file the run wants to produce; nothing touches the disk until the change list is written. */
@@ -28,18 +28,28 @@ function compiledTemplate(env: typeof Handlebars, name: string): HandlebarsTempl
   return spec ? env.template(spec) : env.compile(readFileSync(path.join(TEMPLATES_DIR, `${name}.hbs`), 'utf8'), COMPILE_OPTIONS);
 }
 
+/**
+ * Partials: shared ones under templates/partials/ (named by their path there), and a language's own
+ * under templates/<language>/partials/ (named `<language>/...`, so no shared folder holds them).
+ */
+function partialFiles(): { name: string; template: string }[] {
+  return readdirSync(TEMPLATES_DIR, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.hbs'))
+    .map((entry) => path.relative(TEMPLATES_DIR, path.join(entry.parentPath, entry.name)).replace(/\\/g, '/').replace(/\.hbs$/, ''))
+    .flatMap((template) => {
+      const match = /^(?:partials\/(.+)|([^/]+)\/partials\/(.+))$/.exec(template);
+      if (!match) return [];
+      return [{ name: match[1] ?? `${match[2]}/${match[3]}`, template }];
+    });
+}
+
 function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
   // Formatting only, never decisions: exec-form arrays as JSON, lists joined, equality for partial choice.
   env.registerHelper('json', (items: string[]) => `[${items.map((item) => JSON.stringify(item)).join(', ')}]`);
   env.registerHelper('join', (items: string[], separator: unknown) => items.join(typeof separator === 'string' ? separator : ' '));
   env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  const partialsDir = path.join(TEMPLATES_DIR, 'partials');
-  for (const entry of readdirSync(partialsDir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.hbs')) continue;
-    const name = path.relative(partialsDir, path.join(entry.parentPath, entry.name)).replace(/\\/g, '/').replace(/\.hbs$/, '');
-    env.registerPartial(name, compiledTemplate(env, `partials/${name}`));
-  }
+  for (const { name, template } of partialFiles()) env.registerPartial(name, compiledTemplate(env, template));
   return env;
 }
 

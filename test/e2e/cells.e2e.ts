@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Facts } from '../../src/detect/index.js';
-import type { Plan } from '../../src/plan/schema.js';
+import type { Facts } from '../../src/pipeline/detect.js';
+import type { Plan } from '../../src/languages/registry.js';
 import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, readFileSync } from 'node:fs';

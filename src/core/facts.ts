@@ -1,0 +1,26 @@
+/** Where a fact came from, so the user can check it: a project file and, where useful, a line. */
+export interface Evidence {
+  file: string;
+  line?: number;
+}
+
+export interface Fact<T> {
+  value: T;
+  /** Null when the value is a default, not something the project said. */
+  evidence: Evidence | null;
+}
+
+export const fact = <T>(value: T, evidence: Evidence | null): Fact<T> => ({ value, evidence });
+
+export const describeEvidence = (evidence: Evidence | null): string =>
+  evidence === null ? 'default' : evidence.line ? `${evidence.file}:${evidence.line}` : evidence.file;
+
+/** The 1-based line of a character offset in a text. */
+export const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/** Blanks out line and block comments (Go, Rust) but keeps every newline, so offsets still map to the right line. */
+export function stripComments(source: string): string {
+  return source
+    .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' '))
+    .replace(/\/\/[^\n]*/g, '');
+}

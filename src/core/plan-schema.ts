@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { projectError } from '../errors.js';
+import { BASES, DEBUG_MODES, PortSchema } from './options.js';
+
+/*
+ * The plan is the only thing templates see. Every value that came from the user's project is
+ * checked here against a narrow pattern, so nothing copied from a manifest can add a Dockerfile
+ * instruction or break quoting.
+ */
+
+/** Image and binary names: no spaces, quotes, `$`, `\` or newlines. */
+export const SafeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be letters, digits, ".", "_" or "-"');
+/** Image references with an explicit tag, never `latest`. */
+export const ImageRef = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be an image reference with a tag')
+  .refine((ref) => !ref.endsWith(':latest'), 'must pin a tag, not latest');
+export const AbsolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]+$/);
+export const RelativeFile = z.string().regex(/^[A-Za-z0-9._-][A-Za-z0-9._/-]*$/);
+export const OsPackage = z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/);
+
+export const UserSchema = z.object({
+  uid: z.number().int().min(1),
+  gid: z.number().int().min(1),
+  name: SafeName,
+  home: AbsolutePath,
+});
+
+/** How the final image is set up: which family of base, and which OS packages it installs. */
+export const RuntimeSchema = z.object({
+  family: z.enum(['debian', 'alpine', 'distroless', 'scratch']),
+  /** `scratch` for the empty image. */
+  image: z.union([ImageRef, z.literal('scratch')]),
+  /** OS packages the app needs at run time (CA roots, time zones). */
+  packages: z.array(OsPackage),
+  /** Whether the base lacks a non-root user that we must create. */
+  createUser: z.boolean(),
+  /** A `runtime` stage shared by debug and production, so both get the same setup. */
+  sharedStage: z.boolean(),
+});
+
+export const DebugStageSchema = z.object({
+  /** An image (distroless :debug variant) or `runtime`, the shared stage. */
+  from: z.union([ImageRef, z.literal('runtime')]),
+  family: z.enum(['debian', 'alpine', 'distroless']),
+  packages: z.array(OsPackage),
+});
+
+/** A project-relative path copied into the image. */
+export const ProjectPath = z.string().regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/).refine((value) => !value.split('/').includes('..'), 'must stay inside the project');
+
+/** What every language's plan has: the choices, the image's name, port and user, and how it starts and debugs. */
+export const CommonPlanFields = {
+  generator: z.object({ version: z.string().regex(/^[0-9A-Za-z.+-]+$/) }),
+  base: z.enum(BASES),
+  debug: z.enum(DEBUG_MODES),
+  title: SafeName,
+  port: PortSchema.nullable(),
+  user: UserSchema,
+  runtime: RuntimeSchema,
+  debugStage: DebugStageSchema.nullable(),
+  /** Debug tools installed in production itself (`--debug shell`). */
+  shellTools: z.array(OsPackage),
+  /** The build context, relative to the project folder: "." or a workspace root such as "../..". */
+  contextPath: z.string().regex(/^\.(\.)?(\/\.\.)*$/),
+  /** The Dockerfile's path from the build context when it is not the context's own Dockerfile. */
+  dockerfileFlag: ProjectPath.nullable(),
+  /** `.dockerignore` beside a context's Dockerfile; `Dockerfile.dockerignore` when the context is elsewhere. */
+  dockerignoreName: z.enum(['.dockerignore', 'Dockerfile.dockerignore']),
+};
+
+
+/** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */
+export const Command = z.string().regex(/^[A-Za-z0-9 ._@/=:,+~-]+$/, 'must be a plain command');
+
+/** OS packages for one stage, with the package manager that installs them and why they are there. */
+export const OsPackagesSchema = z.object({
+  manager: z.enum(['apt', 'apk']),
+  packages: z.array(OsPackage).min(1),
+  why: z.string().regex(/^[^\n]+$/),
+});
+
+/** Characters a one-line message may show as they are; the rest is escaped, so the message stays one line. */
+const shown = (value: unknown) => JSON.stringify(value)?.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) ?? String(value);
+
+/**
+ * Validates a language's plan. A value from the project that does not fit (a folder name with a
+ * quote, a start command with a newline) is the project's problem, said in one line, never a crash.
+ */
+export function validatePlan<S extends z.ZodType>(schema: S, candidate: unknown): z.output<S> {
+  const result = schema.safeParse(candidate, { reportInput: true });
+  if (result.success) return result.data;
+  const [issue] = result.error.issues;
+  const value = issue!.input === undefined ? '' : ` ${shown(issue!.input)}`.slice(0, 120);
+  throw projectError(`cannot use${value} (${issue!.path.join('.') || 'plan'}) in a Dockerfile safely: ${issue!.message}`);
+}

@@ -1,0 +1,87 @@
+import { detectJava, type JavaFacts } from './detect.js';
+import { describeEvidence } from '../../core/facts.js';
+import { checkJavaEntry, chosenBuild, planJava, runnableApps } from './plan.js';
+import { BUILD_TOOLS, JAVA_RUNTIMES, JAVA_RUNTIME_TRADEOFFS, type BuildTool, type JavaRuntime } from '../../core/options.js';
+import type { JavaPlan } from './schema.js';
+import { defineLanguage } from '../../core/language.js';
+
+const describeModules = (facts: JavaFacts, answers: Parameters<typeof chosenBuild>[1]) =>
+  `runnable modules: ${runnableApps(chosenBuild(facts, answers)).map((app) => app.module).join(', ') || 'none'}`;
+
+const chosenApp = (facts: JavaFacts, answers: Parameters<typeof chosenBuild>[1]) => {
+  const build = chosenBuild(facts, answers);
+  return build.apps.find((app) => app.module === answers.entry) ?? runnableApps(build)[0];
+};
+
+export const java = defineLanguage<JavaFacts, JavaPlan>({
+  language: 'java',
+  markers: ['pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle.kts', 'settings.gradle'],
+  detect: detectJava,
+  isApp: () => true,
+  runtimeVersion: {
+    example: 'a Java major such as 21',
+    source: 'pom.xml, Gradle build, .java-version or .sdkmanrc',
+    normalize: (raw) => {
+      const major = raw.split('.')[0]!;
+      // "1.8" is Java 8's old spelling.
+      const value = major === '1' ? raw.split('.')[1] : major;
+      return value !== undefined && /^\d+$/.test(value) && Number(value) >= 8 ? value : null;
+    },
+  },
+  // For Java, --entry names the module of a multi-module build that goes into the image.
+  entry: {
+    asks: (facts, answers) => runnableApps(chosenBuild(facts, answers)).length > 1,
+    fromFlag: (facts, raw, answers) => checkJavaEntry(chosenBuild(facts, answers), raw),
+    fallback: (facts, answers) => {
+      const runnable = runnableApps(chosenBuild(facts, answers));
+      return runnable.length > 1 ? undefined : { value: runnable[0]?.module ?? null };
+    },
+    prompt: (facts, prompter, answers) =>
+      prompter.select(
+        'Several modules build a runnable app: which one goes in the image?',
+        runnableApps(chosenBuild(facts, answers)).map((app) => ({ value: app.module, label: app.module, hint: `${app.launch!.value.kind}, ${describeEvidence(app.launch!.evidence)}` })),
+      ),
+    candidates: describeModules,
+    inCommand: (facts) => facts.builds.some((build) => runnableApps(build).length > 1),
+  },
+  port: {
+    // Spring Boot and Quarkus listen on 8080 unless configured; a plain jar may not listen at all.
+    asks: (facts, answers) => {
+      const app = chosenApp(facts, answers);
+      return app?.launch?.value.kind === 'jar' && app.port.evidence === null;
+    },
+    fallback: (facts, answers) => chosenApp(facts, answers)?.port.value ?? 8080,
+  },
+  buildTool: {
+    applies: (facts) => facts.builds.length > 1,
+    asks: () => true,
+    // The build with a wrapper is the one the project maintains; with both or neither, nothing decides.
+    fallback: (facts) => {
+      const wrapped = facts.builds.filter((build) => build.wrapper.value);
+      return wrapped.length === 1 ? wrapped[0]!.tool : undefined;
+    },
+    prompt: (facts, prompter) =>
+      prompter.select(
+        'Both Maven and Gradle build this project: which one should the image use?',
+        facts.builds.map((build) => ({ value: build.tool, label: build.tool, hint: `${describeEvidence(build.evidence)}${build.wrapper.value ? ', with its wrapper' : ''}` })),
+      ) as Promise<BuildTool>,
+    fromFlag: (_facts, value) => value,
+    candidates: () => `build tools: ${BUILD_TOOLS.join(', ')}`,
+  },
+  javaRuntime: {
+    // distroless brings its own JRE; scratch is refused anyway.
+    applies: (_facts, answers) => answers.base === 'slim' || answers.base === 'alpine',
+    asks: () => true,
+    // jlink leaves out every module the app does not use, so it is the smaller choice; Java 8 has no jlink.
+    fallback: (_facts, answers) => (Number(answers.runtimeVersion) >= 11 ? 'jlink' : 'jre'),
+    prompt: (_facts, prompter, answers) =>
+      prompter.select(
+        'Java runtime in the image?',
+        JAVA_RUNTIMES.map((runtime) => ({ value: runtime, label: `${runtime.padEnd(10)} ${JAVA_RUNTIME_TRADEOFFS[runtime]}` })),
+        Number(answers.runtimeVersion) >= 11 ? 'jlink' : 'jre',
+      ) as Promise<JavaRuntime>,
+    fromFlag: (_facts, value) => value,
+    candidates: () => `runtimes: ${JAVA_RUNTIMES.join(', ')}`,
+  },
+  plan: planJava,
+});

@@ -1,0 +1,113 @@
+import type { BuildTool } from '../../core/options.js';
+import type { ProjectFiles } from '../../project.js';
+import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
+
+/** The current Java LTS, used when the project names no version. */
+export const LTS_JAVA_MAJOR = '25';
+
+/** How a module's artifact starts. */
+export type JavaLaunch =
+  /** A Spring Boot fat jar; the version decides how its layers are extracted (null: not found). */
+  | { kind: 'spring-boot'; version: string | null }
+  /** Quarkus' fast-jar layout: quarkus-app/ with quarkus-run.jar. */
+  | { kind: 'quarkus' }
+  /** A plain jar whose manifest names its Main-Class; `bundlesDependencies`: shaded into it. */
+  | { kind: 'jar'; mainClass: string; bundlesDependencies: boolean };
+
+export interface JavaApp {
+  /** The module's folder from the build's root: "." for a single-module build. */
+  module: string;
+  /** Maven artifactId or Gradle project name. */
+  name: string;
+  /** Null for a module that builds nothing runnable (a library, a war). */
+  launch: Fact<JavaLaunch> | null;
+  packaging: string;
+  /** What the build writes, relative to the module: target/demo-1.0.jar, build/libs/app.jar, target/quarkus-app. */
+  artifact: string | null;
+  artifactEvidence: Evidence;
+  hasRuntimeDependencies: boolean;
+  /** server.port / quarkus.http.port, else 8080. */
+  port: Fact<number>;
+}
+
+export interface JavaBuild {
+  tool: BuildTool;
+  evidence: Evidence;
+  wrapper: Fact<boolean>;
+  /** The wrapper script and its folder, copied before the build files. */
+  wrapperFiles: string[];
+  /** Build files copied before the sources, so dependency resolution is cached until they change. */
+  manifests: string[];
+  /** The Java major the build names; null when it names none. */
+  javaVersion: Fact<string> | null;
+  /** Maven's groupId (its own modules are not downloaded while resolving); null for Gradle. */
+  groupId: string | null;
+  multiModule: boolean;
+  apps: JavaApp[];
+}
+
+/** "1.8" -> "8", "21" -> "21", "17.0.2" -> "17"; null for anything else. */
+export function javaMajorOf(raw: string): string | null {
+  const value = raw.trim().replace(/^(JavaVersion\.)?VERSION_/, '').replace(/_/g, '.');
+  const legacy = /^1\.(\d+)$/.exec(value);
+  if (legacy) return legacy[1]!;
+  const major = /^(\d+)(\.\d+){0,2}$/.exec(value)?.[1];
+  return major !== undefined && Number(major) >= 8 ? major : null;
+}
+
+/** `.java-version` (jenv) or `.sdkmanrc` (java=21.0.4-tem), the version the developer runs. */
+export function javaVersionFromToolFiles(project: ProjectFiles): Fact<string> | null {
+  if (project.hasFile('.java-version')) {
+    const major = javaMajorOf(project.readText('.java-version').split('\n')[0]!.replace(/^(temurin|openjdk|zulu|corretto)-/, ''));
+    if (major) return fact(major, { file: '.java-version', line: 1 });
+  }
+  if (project.hasFile('.sdkmanrc')) {
+    const text = project.readText('.sdkmanrc');
+    const match = /^java=(\d+(?:\.\d+){0,2})/m.exec(text);
+    const major = match ? javaMajorOf(match[1]!) : null;
+    if (major) return fact(major, { file: '.sdkmanrc', line: lineAt(text, match!.index) });
+  }
+  return null;
+}
+
+const DEFAULT_PORT = 8080;
+
+/**
+ * The port from the module's application.properties or .yml: Spring's server.port, Quarkus'
+ * quarkus.http.port. `${PORT:8081}` counts as its default. Read with patterns: these files are flat.
+ */
+export function readAppConfig(project: ProjectFiles, module: string, kind: JavaLaunch['kind'] | null): { port: Fact<number> } {
+  const key = kind === 'quarkus' ? 'quarkus.http.port' : 'server.port';
+  const dir = `${module === '.' ? '' : `${module}/`}src/main/resources`;
+  const valueOf = (raw: string) => Number(/^\$\{[A-Za-z_.]+:(\d+)\}$/.exec(raw)?.[1] ?? raw);
+  const properties = `${dir}/application.properties`;
+  if (project.hasFile(properties)) {
+    const text = project.readText(properties);
+    const match = new RegExp(`^\\s*${key.replace(/\./g, '\\.')}\\s*[=:]\\s*(\\S+)`, 'm').exec(text);
+    const port = match ? valueOf(match[1]!) : NaN;
+    if (port >= 1 && port <= 65535) return { port: fact(port, { file: properties, line: lineAt(text, match!.index + match![0].indexOf(key)) }) };
+  }
+  for (const yaml of [`${dir}/application.yml`, `${dir}/application.yaml`]) {
+    if (!project.hasFile(yaml)) continue;
+    const text = project.readText(yaml);
+    const found = yamlValue(text, key);
+    const port = found ? valueOf(found.raw) : NaN;
+    if (port >= 1 && port <= 65535) return { port: fact(port, { file: yaml, line: lineAt(text, found!.index) }) };
+  }
+  return { port: fact(DEFAULT_PORT, null) };
+}
+
+/** A dotted key in YAML, flat (`server.port: 8081`) or nested (`server:` then an indented `port: 8081`). */
+function yamlValue(text: string, key: string): { raw: string; index: number } | null {
+  const flat = new RegExp(`^${key.replace(/\./g, '\\.')}:[ \\t]*["']?([^\\s"'#]+)`, 'm').exec(text);
+  if (flat) return { raw: flat[1]!, index: flat.index };
+  const [top, ...rest] = key.split('.');
+  const head = new RegExp(`^${top}:[ \\t]*(#.*)?$`, 'm').exec(text);
+  if (!head) return null;
+  const start = head.index + head[0].length + 1;
+  // The block ends at the next line that is not indented.
+  const end = text.slice(start).search(/^\S/m);
+  const block = end === -1 ? text.slice(start) : text.slice(start, start + end);
+  const leaf = new RegExp(`^[ \\t]+${rest.at(-1)}:[ \\t]*["']?([^\\s"'#]+)`, 'm').exec(block);
+  return leaf ? { raw: leaf[1]!, index: start + leaf.index } : null;
+}

@@ -1,0 +1,215 @@
+import semver from 'semver';
+import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
+import { describeEvidence } from '../../core/facts.js';
+import { projectError, refusal, usageError } from '../../errors.js';
+import type { Planned } from '../../core/language.js';
+import { ALPINE_VERSION, BOOKWORM, TRIXIE, checkShellDebug, distroless, sharedRuntime, type DebianRelease } from '../../core/images.js';
+import type { Answers } from '../../core/options.js';
+import { validatePlan } from '../../core/plan-schema.js';
+import { JavaPlanSchema, type JavaPlan } from './schema.js';
+
+/** Java majors distroless publishes images for, and the Debian release each is built on. */
+const DISTROLESS_JAVA: Record<string, DebianRelease> = { '17': BOOKWORM, '21': TRIXIE, '25': TRIXIE };
+const LTS_MAJORS = ['8', '11', '17', '21', '25'];
+/** Where slim and alpine images keep the Java runtime: the same path as Eclipse Temurin's images. */
+const JAVA_HOME = '/opt/java/openjdk';
+
+/** The build the answers chose (or the only one). */
+export function chosenBuild(facts: JavaFacts, answers: Partial<Answers>): JavaBuild {
+  return facts.builds.find((build) => build.tool === answers.buildTool) ?? facts.builds[0]!;
+}
+
+/** The module that goes into the image: the only runnable one, or the one --entry names. */
+export function runnableApps(build: JavaBuild): JavaApp[] {
+  return build.apps.filter((app) => app.launch !== null);
+}
+
+/** `--entry api`, `./api` or `api/` all name the module folder `api`. */
+export function checkJavaEntry(build: JavaBuild, raw: string): string {
+  const module = raw.trim().replace(/^\.\//, '').replace(/\/+$/, '') || '.';
+  const app = build.apps.find((candidate) => candidate.module === module);
+  const runnable = runnableApps(build).map((candidate) => candidate.module);
+  if (!app) throw usageError(`--entry ${raw}: no such module in ${build.evidence.file} (runnable modules: ${runnable.join(', ') || 'none'})`);
+  if (!app.launch) throw usageError(`--entry ${raw}: ${module} builds nothing runnable (no Spring Boot, Quarkus or Main-Class); runnable modules: ${runnable.join(', ') || 'none'}`);
+  return module;
+}
+
+/** Maven or Gradle commands for one module: resolve dependencies, then build the artifact without tests. */
+function commandsFor(build: JavaBuild, app: JavaApp, launch: Launch): { resolve: string; package: string; cacheTarget: string } {
+  const kind = app.launch!.value.kind;
+  if (build.tool === 'maven') {
+    const mvn = build.wrapper.value ? './mvnw' : 'mvn';
+    const modules = build.multiModule ? ` -pl ${app.module} -am` : '';
+    // The project's own modules are built here, not downloaded: go-offline must not look for them.
+    const ownGroup = build.multiModule && build.groupId ? ` -DexcludeGroupIds=${build.groupId}` : '';
+    // The jar does not bundle its dependencies: they are copied beside it, into target/lib.
+    const copyDependencies = launch === 'classpath' ? ' dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib' : '';
+    return { resolve: `${mvn} -B dependency:go-offline${ownGroup}`, package: `${mvn} -B package -DskipTests${copyDependencies}${modules}`, cacheTarget: '/root/.m2' };
+  }
+  const gradle = build.wrapper.value ? './gradlew' : 'gradle';
+  const task = kind === 'spring-boot' ? 'bootJar' : kind === 'quarkus' ? 'quarkusBuild' : 'jar';
+  const prefix = build.multiModule ? `:${app.module.replace(/\//g, ':')}:` : '';
+  return { resolve: `${gradle} ${prefix}dependencies --no-daemon`, package: `${gradle} ${prefix}${task} --no-daemon`, cacheTarget: '/root/.gradle' };
+}
+
+/** Build files grouped by the folder they are copied to, the root's first. */
+function manifestCopies(build: JavaBuild): JavaPlan['build']['manifestCopies'] {
+  const byTarget = new Map<string, string[]>();
+  for (const file of build.manifests) {
+    const slash = file.lastIndexOf('/');
+    // A folder (buildSrc) keeps its name; a file goes to its own folder.
+    const target = file === 'buildSrc' ? 'buildSrc/' : slash === -1 ? './' : `${file.slice(0, slash)}/`;
+    byTarget.set(target, [...(byTarget.get(target) ?? []), file]);
+  }
+  return [...byTarget].map(([target, sources]) => ({ sources, target }));
+}
+
+type Launch = JavaPlan['launch'];
+
+/** Spring Boot 3.3 brought `-Djarmode=tools`; 2.3 to 3.2 have layertools; older jars have no layers. */
+function springLaunch(version: string | null): Launch {
+  const parsed = version ? semver.coerce(version) : null;
+  if (!parsed || semver.lt(parsed, '2.3.0')) return 'jar';
+  return semver.gte(parsed, '3.3.0') ? 'spring-layers' : 'spring-layertools';
+}
+
+const SPRING_LAYERS = ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application'];
+const SPRING_WHY: Record<string, string> = {
+  dependencies: 'Released dependencies first: they change least, so this layer is reused most.',
+  'spring-boot-loader': "Spring Boot's launcher classes.",
+  'snapshot-dependencies': 'SNAPSHOT dependencies, which change more often than released ones.',
+  application: "The app's own classes and resources: the only layer most releases change.",
+};
+
+function copiesFor(launch: Launch): JavaPlan['copies'] {
+  if (launch === 'jar') return [{ source: '/out/app.jar', target: './', why: 'The jar, and nothing else of the build.' }];
+  if (launch === 'classpath') {
+    return [
+      { source: '/out/lib/', target: './lib/', why: 'Runtime dependencies first: they change less often than the app.' },
+      { source: '/out/app.jar', target: './', why: "The app's own jar." },
+    ];
+  }
+  if (launch === 'quarkus') {
+    return [
+      { source: '/out/lib/', target: './lib/', why: 'Dependencies first: they change least, so this layer is reused most.' },
+      { source: '/out/quarkus-run.jar', target: './', why: "Quarkus' launcher jar." },
+      { source: '/out/app/', target: './app/', why: "The app's own classes." },
+      { source: '/out/quarkus/', target: './quarkus/', why: 'What Quarkus generated at build time.' },
+    ];
+  }
+  return SPRING_LAYERS.map((layer) => ({ source: `/out/${layer}/`, target: './', why: SPRING_WHY[layer]! }));
+}
+
+function entrypointFor(launch: Launch, java: string, bootVersion: string | null, mainClass: string | null): string[] {
+  // java expands lib/* itself (a classpath wildcard, not a shell glob).
+  if (launch === 'classpath') return [java, '-cp', '/app/app.jar:/app/lib/*', mainClass!];
+  if (launch === 'quarkus') return [java, '-Djava.util.logging.manager=org.jboss.logmanager.LogManager', '-jar', '/app/quarkus-run.jar'];
+  if (launch === 'spring-layertools') {
+    // The launcher moved to the launch package in 3.2.
+    const launcher = semver.gte(semver.coerce(bootVersion)!, '3.2.0') ? 'org.springframework.boot.loader.launch.JarLauncher' : 'org.springframework.boot.loader.JarLauncher';
+    return [java, '-cp', '/app', launcher];
+  }
+  return [java, '-jar', '/app/app.jar'];
+}
+
+export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: string): Planned<JavaPlan> {
+  const { base, debug, port } = answers;
+  const warnings: string[] = [];
+  const major = answers.runtimeVersion;
+  const build = chosenBuild(facts, answers);
+  const runnable = runnableApps(build);
+  const module = answers.entry ?? runnable[0]?.module;
+  const app = build.apps.find((candidate) => candidate.module === module);
+  if (!app?.launch) {
+    const packaging = build.apps[0]?.packaging;
+    throw projectError(
+      packaging && packaging !== 'jar' && packaging !== 'pom'
+        ? `${build.evidence.file}: packaging ${packaging} is not supported (stagecraft builds runnable jars)`
+        : `${build.evidence.file}: nothing runnable to build: no Spring Boot or Quarkus plugin, and no Main-Class in the jar's manifest`,
+    );
+  }
+  if (!app.artifact) throw projectError(`${describeEvidence(app.artifactEvidence)}: cannot tell the jar's name (its version is computed); set <finalName> or a plain version`);
+  const launchFact = app.launch.value;
+
+  if (base === 'scratch') {
+    throw refusal('--base scratch cannot run a Java app: the JVM needs a C library and its runtime files; use --base distroless (a JRE and nothing else) or slim with a jlink runtime');
+  }
+  const distrolessDebian = DISTROLESS_JAVA[major];
+  if (base === 'distroless' && !distrolessDebian) {
+    throw refusal(`--base distroless: distroless publishes Java images for ${Object.keys(DISTROLESS_JAVA).join(', ')} only, and this is Java ${major}; use --runtime-version ${Object.keys(DISTROLESS_JAVA).find((lts) => Number(lts) >= Number(major)) ?? '25'} or --base slim`);
+  }
+  const javaRuntime = answers.javaRuntime ?? null;
+  if (javaRuntime === 'jlink' && Number(major) < 11) throw refusal(`--java-runtime jlink: Java ${major} has no jlink (it came with Java 9); use --java-runtime jre or --runtime-version 17`);
+  if (!LTS_MAJORS.includes(major)) warnings.push(`Java ${major} is not an LTS release: its images stop getting fixes when the next release ships; consider --runtime-version 25`);
+  const shellWarning = checkShellDebug(base, debug);
+  if (shellWarning) warnings.push(shellWarning);
+  // A plain jar whose dependencies are not in it: Maven copies them beside it and java gets a classpath.
+  const unbundled = launchFact.kind === 'jar' && !launchFact.bundlesDependencies && app.hasRuntimeDependencies;
+  if (unbundled && build.tool === 'gradle') {
+    warnings.push(`${describeEvidence(app.launch.evidence)}: the jar has dependencies but does not bundle them, so java -jar will not find them; use a fat-jar plugin (e.g. shadow)`);
+  }
+  const launch: Launch =
+    launchFact.kind === 'spring-boot' ? springLaunch(launchFact.version)
+    : launchFact.kind === 'quarkus' ? 'quarkus'
+    : unbundled && build.tool === 'maven' ? 'classpath'
+    : 'jar';
+  if (launchFact.kind === 'spring-boot' && launch === 'jar') {
+    warnings.push(launchFact.version ? `Spring Boot ${launchFact.version} has no layered jars (2.3+): the jar ships as one layer` : 'Spring Boot version not found: the jar ships whole, as one layer, without layer extraction');
+  }
+
+  const debian = distrolessDebian ?? (Number(major) >= 21 ? TRIXIE : BOOKWORM);
+  const jreAlpine = base === 'alpine' && javaRuntime === 'jre';
+  const runtimeImage =
+    base === 'distroless' ? distroless(`java${Number(major)}`, debian, 'nonroot')
+    // Temurin publishes its alpine JRE as an image of its own; its other images are Ubuntu, hence the copy onto Debian below.
+    : jreAlpine ? `eclipse-temurin:${major}-jre-alpine`
+    : base === 'slim' ? `debian:${debian.codename}-slim`
+    : `alpine:${ALPINE_VERSION}`;
+  const java = base === 'distroless' ? '/usr/bin/java' : `${JAVA_HOME}/bin/java`;
+  const commands = commandsFor(build, app, launch);
+  const artifact = app.module === '.' ? app.artifact : `${app.module}/${app.artifact}`;
+
+  const plan = validatePlan(JavaPlanSchema, {
+    language: 'java',
+    generator: { version: generatorVersion },
+    base,
+    debug,
+    title: app.name.replace(/[^A-Za-z0-9._-]/g, '-'),
+    port,
+    javaVersion: major,
+    build: {
+      tool: build.tool,
+      image: build.wrapper.value
+        ? `eclipse-temurin:${major}-jdk`
+        : build.tool === 'maven' ? `maven:3.9-eclipse-temurin-${major}`
+        : Number(major) >= 25 ? `gradle:9.2-jdk${major}` : `gradle:8.14-jdk${major}`,
+      wrapper: build.wrapper.value ? { script: build.wrapperFiles[0], dir: build.wrapperFiles[1] } : null,
+      manifestCopies: manifestCopies(build),
+      ...commands,
+      artifact,
+      libDir: launch === 'classpath' ? `${app.module === '.' ? '' : `${app.module}/`}target/lib` : null,
+    },
+    launch,
+    jlink:
+      javaRuntime === 'jlink'
+        ? {
+            image: base === 'alpine' ? `eclipse-temurin:${major}-jdk-alpine` : `eclipse-temurin:${major}-jdk`,
+            classDirs: launch === 'spring-layertools' ? ['/out/application/BOOT-INF/classes', '/out/spring-boot-loader'] : [],
+            // Java 22 moved the EC provider into java.base; before that TLS with EC keys needs this module, which no class names.
+            extraModules: Number(major) < 22 ? ['jdk.crypto.ec'] : [],
+            compress: Number(major) >= 21 ? 'zip-6' : '2',
+          }
+        : null,
+    runtimeCopy:
+      javaRuntime === 'jlink' ? { from: 'jre', source: '/javaruntime', why: 'The runtime jlink built: only the modules the app uses.' }
+      : javaRuntime === 'jre' && base === 'slim' ? { from: `eclipse-temurin:${major}-jre`, source: JAVA_HOME, why: "Temurin's JRE, copied: its own images are Ubuntu, this one is Debian slim." }
+      : null,
+    copies: copiesFor(launch),
+    entrypoint: entrypointFor(launch, java, launchFact.kind === 'spring-boot' ? launchFact.version : null, launchFact.kind === 'jar' ? launchFact.mainClass : null),
+    ...sharedRuntime(base, debug, runtimeImage, distroless(`java${Number(major)}`, debian, 'debug-nonroot')),
+    contextPath: '.',
+    dockerfileFlag: null,
+    dockerignoreName: '.dockerignore',
+  });
+  return { plan, warnings };
+}

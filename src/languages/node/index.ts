@@ -1,0 +1,49 @@
+import { usageError } from '../../errors.js';
+import { detectNode, type NodeFacts } from './detect.js';
+import { planNode } from './plan.js';
+import type { NodePlan } from './schema.js';
+import { defineLanguage } from '../../core/language.js';
+
+/** Node runs a file: `--entry dist/server.js`; it must be a plain relative path. */
+const NODE_ENTRY = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._@/-]+\.(c|m)?js$/;
+const asEntry = (value: string) => value.trim().replace(/^\.\//, '');
+
+export const node = defineLanguage<NodeFacts, NodePlan>({
+  language: 'node',
+  markers: ['package.json'],
+  detect: detectNode,
+  // A package.json that starts nothing (front-end assets, tooling) does not make a Node app.
+  isApp: (facts) => facts.start !== null || facts.framework.value !== null,
+  runtimeVersion: {
+    example: 'a Node major such as 24',
+    source: '.nvmrc, .node-version, engines or volta',
+    normalize: (raw) => {
+      const major = raw.split('.')[0]!;
+      return /^\d{2}$/.test(major) ? major : null;
+    },
+  },
+  entry: {
+    asks: (facts) => facts.start === null,
+    fromFlag: (_facts, raw) => {
+      if (!NODE_ENTRY.test(asEntry(raw))) throw usageError(`--entry ${raw}: expected the project-relative .js file that starts the app, e.g. dist/server.js`);
+      return asEntry(raw);
+    },
+    // null: run the start command detection found.
+    fallback: (facts) => (facts.start ? { value: null } : undefined),
+    prompt: (_facts, prompter) =>
+      prompter
+        .text('No start script, main or server.js says how the app starts. Which file does node run?', {
+          initial: 'dist/server.js',
+          validate: (value) => (NODE_ENTRY.test(asEntry(value)) ? undefined : 'a relative .js file, e.g. dist/server.js'),
+        })
+        .then(asEntry),
+    candidates: () => null,
+    inCommand: () => true,
+  },
+  port: {
+    // A port in the start script is used, otherwise the usual 3000 is offered.
+    asks: (facts) => facts.port.evidence === null,
+    fallback: (facts) => facts.port.value,
+  },
+  plan: planNode,
+});

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { ImageRef, AbsolutePath, OsPackage, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
+
+const NodeCopySchema = z.object({
+  /** A stage name, or null for the build context. */
+  stage: z.enum(['deps', 'build', 'prod-deps']).nullable(),
+  source: z.union([AbsolutePath, ProjectPath]),
+  target: ProjectPath,
+  /** The comment above the COPY: why it ships. */
+  why: z.string().regex(/^[^\n]+$/),
+});
+
+export const NodePlanSchema = z.object({
+  ...CommonPlanFields,
+  language: z.literal('node'),
+  nodeVersion: z.string().regex(/^\d+$/),
+  packageManager: z.object({
+    name: z.enum(['npm', 'yarn-classic', 'yarn-berry', 'pnpm', 'bun']),
+    /** Installs the package manager itself, when the Node image lacks it. */
+    setup: Command.nullable(),
+    install: Command,
+    installProduction: Command,
+    build: Command,
+    cacheTarget: AbsolutePath,
+    /** package.json, the lockfile and the manager's own config, copied before anything else. */
+    manifests: z.array(ProjectPath).min(1),
+    /** Yarn Berry's pinned binary (yarnPath), a folder copied on its own line. */
+    yarnReleases: z.boolean(),
+  }),
+  /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy`. */
+  workspace: z
+    .object({
+      memberPath: ProjectPath,
+      fetch: Command,
+      install: Command,
+      build: Command.nullable(),
+      deploy: Command,
+    })
+    .nullable(),
+  /** Build output folders the .dockerignore leaves out (the image builds its own). */
+  ignoredOutputs: z.array(ProjectPath),
+  depsImage: ImageRef,
+  /** apk packages node-gyp needs to compile native modules on alpine. */
+  depsPackages: z.array(OsPackage),
+  /** Native modules are installed: node-gyp, if it compiles, uses the image's own Node headers. */
+  nativeBuild: z.boolean(),
+  hasBuild: z.boolean(),
+  /** The base and deps stages: needed for a build or for node_modules to ship. */
+  depsStage: z.boolean(),
+  /** A separate production-only install (there are devDependencies to leave out). */
+  prodDeps: z.boolean(),
+  copies: z.array(NodeCopySchema).min(1),
+  env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
+  /** Exec form; on distroless the image's entrypoint is already node, so this omits it. */
+  cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
+});
+
+export type NodePlan = z.infer<typeof NodePlanSchema>;

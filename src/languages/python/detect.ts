@@ -1,0 +1,378 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectError } from '../../errors.js';
+import type { ProjectFiles } from '../../project.js';
+import { DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
+import { isPinned, normalizeName, readRequirements, requirementName } from './requirements.js';
+import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } from '../../core/manifest.js';
+import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
+
+export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
+export type PythonFramework = 'django' | 'fastapi' | 'starlette' | 'flask';
+
+/** How pip finds the dependencies when no lockfile tool is used. */
+export type PipSource = 'requirements' | 'pyproject' | 'project' | 'none';
+
+export interface PythonFacts {
+  language: 'python';
+  name: Fact<string>;
+  /** A minor such as "3.12". */
+  runtimeVersion: Fact<string>;
+  /** The range the project allows (semver syntax), when it states a range rather than one minor. */
+  versionRange: string | null;
+  tool: Fact<PythonTool>;
+  /** The lockfile the image installs from; null when installs are not pinned. */
+  lockfile: Fact<string | null>;
+  /** For pip: a requirements file, pyproject's [project] dependencies, or the project itself (setup.py). */
+  pipSource: PipSource;
+  requirementsFile: string | null;
+  /** Files the dependency install reads, copied before the sources: manifests, lockfile, requirement files. */
+  dependencyInputs: string[];
+  /** Wheels, archives and folders requirement files install from, copied with them. */
+  localPaths: string[];
+  /** The requirements say `--no-index`: every package comes from those local paths. */
+  noIndex: boolean;
+  /** Normalized names of the declared dependencies. */
+  dependencies: Fact<string[]>;
+  /** Declared dependencies not pinned with `==` (only matters without a lockfile). */
+  unpinned: string[];
+  /** A [build-system] table or setup.py: pip can install the project itself. */
+  installable: boolean;
+  /** Console scripts ([project.scripts], [tool.poetry.scripts]). */
+  scripts: Fact<string>[];
+  framework: Fact<PythonFramework | null>;
+  /** The command in exec form; `$PORT` stands for the port the image listens on. */
+  start: Fact<string[]> | null;
+  port: Fact<number>;
+  servesNetwork: Fact<boolean>;
+  /** The source reads PORT from the environment. */
+  readsPortEnv: Fact<boolean>;
+  nativeDependencies: Fact<string[]>;
+}
+
+const DEFAULT_PORT = 8000;
+
+/** Dependencies that link C libraries or ship compiled extensions (prebuilt wheels for glibc, maybe not musl). */
+export const NATIVE_DEPENDENCIES = new Set([
+  'numpy', 'pandas', 'scipy', 'cryptography', 'lxml', 'pillow', 'psycopg2', 'mysqlclient', 'grpcio', 'uvloop',
+  'bcrypt', 'cffi', 'orjson', 'pydantic-core', 'pyyaml', 'matplotlib', 'scikit-learn', 'psycopg-c',
+]);
+
+const asString = (value: unknown) => (typeof value === 'string' ? value : null);
+const stringsOf = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+/** The [project] fields detection reads, with the types PEP 621 gives them; the rest is left alone. */
+const PyprojectSchema = z.looseObject({
+  project: z
+    .looseObject({
+      name: z.string().optional(),
+      'requires-python': z.string().optional(),
+      dependencies: z.array(z.string()).optional(),
+      scripts: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+});
+
+/** A TOML manifest of the project, or null when it has none. */
+const readOptionalToml = (project: ProjectFiles, file: string): TomlFile | null => (project.hasFile(file) ? readToml(project, file) : null);
+
+/** The 1-based line where a key (or table header) first appears, for evidence. */
+function lineOf(text: string, pattern: RegExp): number | undefined {
+  const match = pattern.exec(text);
+  return match ? lineAt(text, match.index) : undefined;
+}
+const keyLine = (toml: TomlFile, key: string) => lineOf(toml.text, new RegExp(`^\\s*"?${key.replace(/[.-]/g, '\\$&')}"?\\s*=`, 'm'));
+const tableLine = (toml: TomlFile, table: string) => lineOf(toml.text, new RegExp(`^\\s*\\[${table.replace(/[.-]/g, '\\$&')}\\]`, 'm'));
+
+const LOCKFILES: { file: string; tool: PythonTool }[] = [
+  { file: 'uv.lock', tool: 'uv' },
+  { file: 'poetry.lock', tool: 'poetry' },
+  { file: 'pdm.lock', tool: 'pdm' },
+  { file: 'Pipfile.lock', tool: 'pipenv' },
+];
+
+function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null): { version: Fact<string>; range: string | null } {
+  if (project.hasFile('.python-version')) {
+    const first = project.readText('.python-version').split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
+    const minor = exactMinor(first);
+    if (!minor) throw projectError(`.python-version: "${first}" is not a CPython 3 version`);
+    return { version: fact(minor, { file: '.python-version' }), range: null };
+  }
+  const fromRange = (spec: string, evidence: Evidence, what: string) => {
+    const range = pythonRangeToSemver(spec);
+    const minor = range && newestMinorFor(range);
+    if (!range || !minor) throw projectError(`${describe(evidence)}: ${what} "${spec}" is not a Python version range`);
+    return { version: fact(minor, evidence), range };
+  };
+  const project_ = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
+  const requiresPython = asString(project_?.['requires-python']);
+  if (requiresPython) return fromRange(requiresPython, { file: 'pyproject.toml', line: keyLine(pyproject!, 'requires-python') }, 'requires-python');
+  if (project.hasFile('runtime.txt')) {
+    const text = project.readText('runtime.txt').trim();
+    const minor = exactMinor(text);
+    if (!minor) throw projectError(`runtime.txt: "${text}" is not a Python version (expected e.g. python-3.12.4)`);
+    return { version: fact(minor, { file: 'runtime.txt' }), range: null };
+  }
+  const requires = isTable(pipfile?.data.requires) ? pipfile!.data.requires : null;
+  const pipfileVersion = asString(requires?.python_version) ?? asString(requires?.python_full_version);
+  if (pipfileVersion) {
+    const minor = exactMinor(pipfileVersion);
+    if (!minor) throw projectError(`Pipfile: python_version "${pipfileVersion}" is not a Python version`);
+    return { version: fact(minor, { file: 'Pipfile', line: keyLine(pipfile!, 'python_version') ?? keyLine(pipfile!, 'python_full_version') }), range: null };
+  }
+  const poetryPython = asString(poetryTable(pyproject, 'dependencies')?.python);
+  if (poetryPython) return fromRange(poetryPython, { file: 'pyproject.toml', line: keyLine(pyproject!, 'python') }, 'tool.poetry.dependencies.python');
+  return { version: fact(DEFAULT_PYTHON_MINOR, null), range: null };
+}
+
+const describe = (evidence: Evidence) => (evidence.line ? `${evidence.file}:${evidence.line}` : evidence.file);
+
+function poetryTable(pyproject: TomlFile | null, key: string): TomlTable | null {
+  const tool = pyproject && isTable(pyproject.data.tool) ? pyproject.data.tool : null;
+  const poetry = tool && isTable(tool.poetry) ? tool.poetry : null;
+  if (!poetry) return null;
+  const value = key === '' ? poetry : poetry[key];
+  return isTable(value) ? value : null;
+}
+
+function detectTool(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null): { tool: Fact<PythonTool>; lockfile: Fact<string | null> } {
+  const locks = LOCKFILES.filter(({ file }) => project.hasFile(file));
+  if (locks.length > 1) {
+    throw projectError(`several lockfiles (${locks.map((lock) => lock.file).join(', ')}): delete the stale ones so one tool decides the dependencies`);
+  }
+  const [lock] = locks;
+  if (lock) return { tool: fact(lock.tool, { file: lock.file }), lockfile: fact(lock.file, { file: lock.file }) };
+  if (poetryTable(pyproject, '')) return { tool: fact('poetry', { file: 'pyproject.toml', line: tableLine(pyproject!, 'tool.poetry') }), lockfile: fact(null, null) };
+  if (pipfile) return { tool: fact('pipenv', { file: 'Pipfile' }), lockfile: fact(null, null) };
+  const requirements = project.hasFile('requirements.txt') ? 'requirements.txt' : null;
+  return { tool: fact('pip', requirements ? { file: requirements } : null), lockfile: fact(null, null) };
+}
+
+/**
+ * Python files that may hold the app object or the entry point: the root and one folder down, and
+ * in a src layout the packages under src/ (importable only once the project is installed).
+ */
+function candidateSources(project: ProjectFiles): string[] {
+  return project
+    .files()
+    .filter((file) => file.endsWith('.py') && file.replace(/^src\//, '').split('/').length <= 2)
+    .filter((file) => !/(^|\/)(tests?|migrations|docs|scripts)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile)\.py$/.test(file))
+    .slice(0, 200);
+}
+
+/** `app/main.py` -> `app.main`, `src/pkg/main.py` -> `pkg.main`. */
+const moduleOf = (file: string) => file.replace(/^src\//, '').replace(/\.py$/, '').replace(/\//g, '.');
+/** Only files whose path is a valid dotted module name qualify. */
+const isModulePath = (file: string) => /^(src\/[A-Za-z_]\w*\/|[A-Za-z_]\w*\/)?[A-Za-z_]\w*\.py$/.test(file);
+/** A module under src/ imports only from the installed project. */
+export const inSrcLayout = (evidence: Evidence | null) => evidence?.file.startsWith('src/') ?? false;
+
+/** `name = Constructor(` in a module, e.g. `app = FastAPI(`: the object a server imports. */
+function findAppObject(project: ProjectFiles, sources: string[], constructors: string[]): { target: string; evidence: Evidence } | null {
+  // `app = FastAPI(`, `app: Flask = Flask(` or `app = fastapi.FastAPI(`.
+  const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*)?=\\s*(?:\\w+\\.)?(?:${constructors.join('|')})\\(`, 'm');
+  for (const file of sources.filter(isModulePath)) {
+    const text = project.readText(file);
+    const match = pattern.exec(text);
+    if (match) return { target: `${moduleOf(file)}:${match[1]}`, evidence: { file, line: lineAt(text, match.index) } };
+  }
+  return null;
+}
+
+/** A Procfile `web:` command as words; null when it needs a shell (quotes, &&, variables other than PORT). */
+function procfileWeb(project: ProjectFiles): { words: string[]; evidence: Evidence } | null {
+  if (!project.hasFile('Procfile')) return null;
+  const text = project.readText('Procfile');
+  const match = /^web:\s*(.+)$/m.exec(text);
+  if (!match) return null;
+  const words = match[1]!.trim().replace(/\$\{PORT\}/g, '$PORT').split(/\s+/);
+  if (words.some((word) => !/^[A-Za-z0-9._@/=:,+-]*(\$PORT)?[A-Za-z0-9._@/=:,+-]*$/.test(word))) return null;
+  return { words, evidence: { file: 'Procfile', line: lineAt(text, match.index) } };
+}
+
+/** The port a server command states: `--bind 0.0.0.0:5000`, `-b :5000`, `--port 5000`, `-p 5000`. */
+function portOfCommand(words: string[]): number | null {
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    const [flag, inline] = word.split('=', 2) as [string, string | undefined];
+    const value = inline ?? words[index + 1] ?? '';
+    const port = ['--bind', '-b'].includes(flag) ? /:(\d{2,5})$/.exec(value)?.[1] : ['--port', '-p'].includes(flag) ? /^(\d{2,5})$/.exec(value)?.[1] : undefined;
+    if (port && Number(port) <= 65535) return Number(port);
+  }
+  return null;
+}
+
+/** Django's WSGI/ASGI application from the settings module manage.py names. */
+function djangoApplications(project: ProjectFiles): { wsgi: string | null; asgi: string | null; evidence: Evidence } | null {
+  if (!project.hasFile('manage.py')) return null;
+  const manage = project.readText('manage.py');
+  const settingsModule = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage)?.[1];
+  const settingsFile = settingsModule ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file)) : undefined;
+  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' } };
+  const settings = project.readText(settingsFile);
+  const setting = (name: string) => /^([A-Z_]+)\s*=\s*['"]([\w.]+)\.(\w+)['"]/m.exec(settings.split('\n').find((line) => line.startsWith(name)) ?? '');
+  const asTarget = (match: RegExpExecArray | null) => (match ? `${match[2]}:${match[3]}` : null);
+  const wsgi = asTarget(setting('WSGI_APPLICATION'));
+  const asgi = asTarget(setting('ASGI_APPLICATION'));
+  const line = lineOf(settings, /^(WSGI|ASGI)_APPLICATION/m);
+  return { wsgi, asgi, evidence: { file: settingsFile, line } };
+}
+
+/** The declared dependencies and the files their install needs, per tool. */
+function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: TomlFile | null, pipfile: TomlFile | null) {
+  const projectTable = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
+  const pep621 = stringsOf(projectTable?.dependencies);
+  const fromPep621 = pep621.map((requirement) => requirementName(requirement)).filter((name) => name !== null);
+  const poetryDependencies = Object.keys(poetryTable(pyproject, 'dependencies') ?? {}).filter((name) => name !== 'python');
+  const manifests = (lock: string | null, manifest: string) => (lock ? [manifest, lock] : [manifest]);
+  const pyprojectEvidence = (key: string): Evidence | null => (pyproject ? { file: 'pyproject.toml', line: keyLine(pyproject, key) } : null);
+  let names: string[] = [];
+  let evidence: Evidence | null = null;
+  let inputs: string[] = [];
+  let localPaths: string[] = [];
+  let unpinned: string[] = [];
+  let noIndex = false;
+  let pipSource: PipSource = 'none';
+  let requirementsFile: string | null = null;
+  const extras = fromPep621.flatMap((requirement) => requirement.extras.map((extra) => `${requirement.name}[${extra}]`));
+
+  if (tool === 'pip') {
+    if (project.hasFile('requirements.txt')) {
+      const requirements = readRequirements(project, 'requirements.txt');
+      names = requirements.names;
+      evidence = { file: 'requirements.txt' };
+      inputs = requirements.files;
+      localPaths = requirements.localPaths;
+      unpinned = requirements.unpinned;
+      noIndex = requirements.noIndex;
+      pipSource = 'requirements';
+      requirementsFile = 'requirements.txt';
+    } else if (projectTable && (pep621.length > 0 || !project.hasFile('setup.py'))) {
+      names = fromPep621.map((requirement) => requirement.name);
+      unpinned = pep621.filter((requirement) => !isPinned(requirement)).map((requirement) => requirementName(requirement)?.name ?? requirement);
+      evidence = pyprojectEvidence('dependencies');
+      inputs = ['pyproject.toml'];
+      pipSource = pep621.length > 0 ? 'pyproject' : 'none';
+    } else if (project.hasFile('setup.py') || project.hasFile('setup.cfg')) {
+      evidence = { file: project.hasFile('setup.py') ? 'setup.py' : 'setup.cfg' };
+      pipSource = 'project';
+    }
+  } else if (tool === 'pipenv') {
+    const packages = isTable(pipfile?.data.packages) ? Object.keys(pipfile!.data.packages) : [];
+    names = packages.map(normalizeName);
+    evidence = pipfile ? { file: 'Pipfile', line: tableLine(pipfile, 'packages') } : null;
+    inputs = manifests(project.hasFile('Pipfile.lock') ? 'Pipfile.lock' : null, 'Pipfile');
+  } else {
+    names = [...fromPep621.map((requirement) => requirement.name), ...poetryDependencies.map(normalizeName)];
+    evidence = pyprojectEvidence(poetryDependencies.length > 0 ? 'python' : 'dependencies');
+    const lock = { uv: 'uv.lock', poetry: 'poetry.lock', pdm: 'pdm.lock' }[tool];
+    inputs = manifests(project.hasFile(lock) ? lock : null, 'pyproject.toml');
+  }
+  // fastapi[standard] brings uvicorn; the extra counts as the server being there.
+  if (extras.some((extra) => extra === 'fastapi[standard]' || extra === 'fastapi[all]')) names.push('uvicorn');
+  return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile };
+}
+
+function detectScripts(pyproject: TomlFile | null): Fact<string>[] {
+  if (!pyproject) return [];
+  const projectTable = isTable(pyproject.data.project) ? pyproject.data.project : null;
+  const scripts = { ...(isTable(projectTable?.scripts) ? projectTable!.scripts : {}), ...(poetryTable(pyproject, 'scripts') ?? {}) };
+  return Object.keys(scripts)
+    .filter((name) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+    .map((name) => fact(name, { file: 'pyproject.toml', line: keyLine(pyproject, name) }));
+}
+
+/** What the image runs, by the first rule that applies; null when detection cannot decide. */
+function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependencies' | 'scripts' | 'framework'>): Fact<string[]> | null {
+  const has = (name: string) => facts.dependencies.value.includes(name);
+  const gunicorn = (target: string) => ['gunicorn', '--bind', '0.0.0.0:$PORT', target];
+  const uvicorn = (target: string) => ['uvicorn', target, '--host', '0.0.0.0', '--port', '$PORT'];
+  const procfile = procfileWeb(project);
+  if (procfile) return fact(procfile.words, procfile.evidence);
+
+  if (facts.framework.value === 'django') {
+    const django = djangoApplications(project);
+    if (django?.asgi && has('uvicorn')) return fact(uvicorn(django.asgi), django.evidence);
+    if (django?.wsgi && has('gunicorn')) return fact(gunicorn(django.wsgi), django.evidence);
+    return null;
+  }
+  const sources = candidateSources(project);
+  if ((facts.framework.value === 'fastapi' || facts.framework.value === 'starlette') && has('uvicorn')) {
+    const app = findAppObject(project, sources, ['FastAPI', 'Starlette']);
+    if (app) return fact(uvicorn(app.target), app.evidence);
+  }
+  if (facts.framework.value === 'flask' && has('gunicorn')) {
+    const app = findAppObject(project, sources, ['Flask']);
+    if (app) return fact(gunicorn(app.target), app.evidence);
+  }
+  if (facts.scripts.length === 1) return fact([facts.scripts[0]!.value], facts.scripts[0]!.evidence);
+  if (facts.scripts.length > 1) return null;
+  const mainPackage = sources.find((file) => /^(src\/)?[A-Za-z_]\w*\/__main__\.py$/.test(file));
+  if (mainPackage) return fact(['python', '-m', moduleOf(path.posix.dirname(mainPackage))], { file: mainPackage });
+  const script = ['__main__.py', 'main.py', 'app.py'].find((file) => project.hasFile(file));
+  return script ? fact(['python', script], { file: script }) : null;
+}
+
+const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'starlette', 'flask'];
+const SERVER_IMPORT = /^\s*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
+const PORT_ENV = /environ(?:\.get)?\s*[([]\s*['"]PORT['"]|getenv\(\s*['"]PORT['"]/;
+
+function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp): Fact<boolean> {
+  for (const file of sources) {
+    const text = project.readText(file);
+    const match = pattern.exec(text);
+    if (match) return fact(true, { file, line: lineAt(text, match.index) });
+  }
+  return fact(false, null);
+}
+
+/** Detects a Python project from its manifests, lockfiles, version files and sources. Pure: never asks. */
+export function detectPython(project: ProjectFiles): PythonFacts {
+  const pyproject = readOptionalToml(project, 'pyproject.toml');
+  if (pyproject) checkManifestShape(PyprojectSchema, pyproject.data, 'pyproject.toml');
+  const pipfile = readOptionalToml(project, 'Pipfile');
+  const { version, range } = detectVersion(project, pyproject, pipfile);
+  const { tool, lockfile } = detectTool(project, pyproject, pipfile);
+  const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile } = detectDependencies(project, tool.value, pyproject, pipfile);
+  const scripts = detectScripts(pyproject);
+  const frameworkName = FRAMEWORKS.find((name) => dependencies.value.includes(name)) ?? null;
+  const framework = fact(frameworkName, frameworkName ? dependencies.evidence : null);
+  const start = detectStart(project, { dependencies, scripts, framework });
+
+  const sources = candidateSources(project);
+  const readsPortEnv = findInSources(project, sources, PORT_ENV);
+  const commandPort = start ? portOfCommand(start.value) : null;
+  const webProcess = start?.evidence?.file === 'Procfile';
+  const serverImport = findInSources(project, sources, SERVER_IMPORT);
+  const servesNetwork =
+    frameworkName || webProcess || start?.value.includes('$PORT') ? fact(true, start?.evidence ?? framework.evidence)
+    : serverImport.value ? serverImport
+    : readsPortEnv;
+
+  const native = dependencies.value.filter((name) => NATIVE_DEPENDENCIES.has(name));
+  const projectTable = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
+  const declaredName = asString(projectTable?.name) ?? asString(poetryTable(pyproject, '')?.name);
+  return {
+    language: 'python',
+    name: declaredName ? fact(declaredName, { file: 'pyproject.toml', line: keyLine(pyproject!, 'name') }) : fact(path.basename(project.root), null),
+    runtimeVersion: version,
+    versionRange: range,
+    tool,
+    lockfile,
+    pipSource,
+    requirementsFile,
+    dependencyInputs: inputs,
+    localPaths,
+    noIndex,
+    dependencies,
+    unpinned,
+    installable: Boolean(pyproject?.data['build-system']) || project.hasFile('setup.py'),
+    scripts,
+    framework,
+    start,
+    port: commandPort ? fact(commandPort, start!.evidence) : fact(DEFAULT_PORT, null),
+    servesNetwork,
+    readsPortEnv,
+    nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
+  };
+}

@@ -1,0 +1,58 @@
+import { detectPython, type PythonFacts } from './detect.js';
+import { describeEvidence } from '../../core/facts.js';
+import { commandForEntry, planPython } from './plan.js';
+import type { PythonPlan } from './schema.js';
+import { defineLanguage } from '../../core/language.js';
+
+/** The forms --entry takes for Python, said in prompts and errors. */
+const ENTRY_FORMS = 'a .py file (app.py), a module for python -m (mypkg), module:app for gunicorn/uvicorn, or a [project.scripts] name';
+
+export const python = defineLanguage<PythonFacts, PythonPlan>({
+  language: 'python',
+  markers: ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'],
+  detect: detectPython,
+  // A pyproject.toml that only configures tools (ruff, black) beside another language's app runs nothing.
+  isApp: (facts) => facts.start !== null || facts.framework.value !== null || facts.scripts.length > 0,
+  runtimeVersion: {
+    example: 'a Python minor such as 3.12',
+    source: '.python-version, requires-python, runtime.txt, Pipfile or tool.poetry.dependencies.python',
+    normalize: (raw) => {
+      const [major, minor] = raw.split('.');
+      return major === '3' && minor !== undefined ? `3.${minor}` : null;
+    },
+  },
+  entry: {
+    asks: (facts) => facts.start === null,
+    fromFlag: (facts, raw) => {
+      commandForEntry(facts, raw);
+      return raw.trim().replace(/^\.\//, '');
+    },
+    // null: run the command detection found.
+    fallback: (facts) => (facts.start ? { value: null } : undefined),
+    prompt: (facts, prompter) =>
+      facts.scripts.length > 1
+        ? prompter.select(
+            'Several console scripts: which one does the image run?',
+            facts.scripts.map((script) => ({ value: script.value, label: script.value, hint: describeEvidence(script.evidence) })),
+          )
+        : prompter.text(`What does the image run? ${ENTRY_FORMS}`, {
+            initial: 'main.py',
+            validate: (value) => {
+              try {
+                commandForEntry(facts, value);
+                return undefined;
+              } catch (error) {
+                return (error as Error).message;
+              }
+            },
+          }),
+    candidates: (facts) => (facts.scripts.length > 1 ? `console scripts: ${facts.scripts.map((script) => script.value).join(', ')}` : ENTRY_FORMS),
+    inCommand: () => true,
+  },
+  port: {
+    // A port in the Procfile or command is used; a server without one is asked; a CLI gets none.
+    asks: (facts) => facts.servesNetwork.value && facts.port.evidence === null,
+    fallback: (facts) => (facts.servesNetwork.value ? facts.port.value : null),
+  },
+  plan: planPython,
+});

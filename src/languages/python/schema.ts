@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ImageRef, AbsolutePath, ProjectPath, Command, OsPackagesSchema, CommonPlanFields } from '../../core/plan-schema.js';
+
+/** A pip requirement stagecraft names itself (tools it installs): `name~=1.2`, no shell characters. */
+const PipRequirement = z.string().regex(/^[a-z0-9][a-z0-9._-]*(~=\d+(\.\d+)*)?$/);
+
+/** How the dependency layer is installed, before the sources are copied. */
+const PythonDepsSchema = z.discriminatedUnion('kind', [
+  /** uv syncs the venv from uv.lock with the binary from Astral's image. */
+  z.object({ kind: z.literal('uv'), image: ImageRef, manifests: z.array(ProjectPath).min(1) }),
+  /** Poetry, PDM or Pipenv export their lockfile as pinned requirements, which pip installs. */
+  z.object({
+    kind: z.literal('export'),
+    tool: z.enum(['poetry', 'pdm', 'pipenv']),
+    toolVenv: AbsolutePath,
+    toolPackages: z.array(PipRequirement).min(1),
+    export: Command,
+    manifests: z.array(ProjectPath).min(1),
+  }),
+  /** pip with requirements files; local wheels and folders they name are copied with them. */
+  z.object({
+    kind: z.literal('requirements'),
+    file: ProjectPath,
+    copies: z.array(z.object({ sources: z.array(ProjectPath).min(1), target: ProjectPath })).min(1),
+  }),
+  /** pip with the PEP 621 dependencies read from pyproject.toml (no lockfile). */
+  z.object({
+    kind: z.literal('pyproject'),
+    /** The TOML reader: the standard library's from 3.11, pip's vendored tomli before. */
+    tomlModule: z.enum(['tomllib', 'pip._vendor.tomli']),
+  }),
+]);
+
+export const PythonPlanSchema = z.object({
+  ...CommonPlanFields,
+  language: z.literal('python'),
+  pythonVersion: z.string().regex(/^3\.\d+$/),
+  build: z.object({
+    image: ImageRef,
+    /** The interpreter the venv links to; the final stage has the same one at the same path. */
+    python: AbsolutePath,
+    osPackages: OsPackagesSchema.nullable(),
+  }),
+  venv: AbsolutePath,
+  deps: PythonDepsSchema.nullable(),
+  /** Where the installer keeps downloads (a cache mount). */
+  cacheTarget: AbsolutePath,
+  /** Installs the project itself into the venv (console scripts, setup.py projects), after the sources. */
+  projectInstall: Command.nullable(),
+  /** The sources run from /app; false when the installed project in the venv is all that runs. */
+  copyApp: z.boolean(),
+  /** Shared libraries compiled dependencies link at run time (libpq for psycopg2). */
+  runtimeLibraries: OsPackagesSchema.nullable(),
+  /** Set PORT in the image because the program reads it. */
+  portEnv: z.boolean(),
+  /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */
+  keptPaths: z.array(ProjectPath),
+  entrypoint: z.array(z.string().regex(/^[A-Za-z0-9._@/=:,+-]+$/)).min(1),
+});
+
+export type PythonPlan = z.infer<typeof PythonPlanSchema>;

@@ -1,0 +1,354 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import semver from 'semver';
+import { projectError } from '../../errors.js';
+import { ProjectFiles } from '../../project.js';
+import {
+  declaredDependencies, lineOfArrayEntry, lineOfKey, lockedPackages, lookup, offsetOfTable, optionalString,
+  type DeclaredDependency, type LockedPackage,
+} from './cargo.js';
+import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
+import { fact, lineAt, stripComments, type Evidence, type Fact } from '../../core/facts.js';
+
+/** The Rust release a project gets when nothing pins one (the current stable minor). */
+export const DEFAULT_RUST_VERSION = '1.95';
+
+/** A release channel in rust-toolchain(.toml) or rust-version: "1.82" or "1.82.0". */
+export const RUST_RELEASE = /^1\.\d+(\.\d+)?$/;
+
+/** Package and target names cargo accepts (and the only ones that may reach a RUN line). */
+const CARGO_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `-sys` crates that are plain Rust bindings (to the kernel or another OS), compiling and linking no C library here. */
+const PURE_RUST_SYS_CRATES = new Set([
+  'linux-raw-sys', 'windows-sys', 'js-sys', 'web-sys', 'core-foundation-sys', 'security-framework-sys', 'fsevent-sys',
+  'inotify-sys', 'io-kit-sys', 'objc-sys', 'system-configuration-sys', 'wasi',
+]);
+
+/** Crates whose presence in Cargo.lock means C code is compiled for the target. */
+const C_BUILD_CRATES = new Set(['cc', 'cmake']);
+
+/** Crates that mean the program serves on a network port (a strong hint, not an exhaustive list). */
+const SERVER_CRATES = new Set(['axum', 'actix-web', 'rocket', 'warp', 'hyper', 'tide', 'poem', 'salvo', 'tonic', 'tiny_http', 'ntex', 'gotham']);
+
+export interface RustBinary {
+  /** The binary target's name: what `cargo build --bin` takes and what the image runs. */
+  name: string;
+  /** The package that builds it (`cargo build --package`). */
+  package: string;
+}
+
+export interface NativeDependency {
+  /** The `-sys` crate, e.g. "openssl-sys". */
+  crate: string;
+  /** Builds its C library from source (openssl `vendored`, rusqlite `bundled`): nothing comes from the system. */
+  bundled: boolean;
+}
+
+export interface RustFacts {
+  language: 'rust';
+  /** The root package's name; null for a virtual workspace (a root Cargo.toml with [workspace] only). */
+  packageName: Fact<string> | null;
+  /**
+   * The release (e.g. "1.82" or "1.82.0") the builder image is: the rust-toolchain pin, else the current
+   * stable, or the rust-version when that is newer (evidence: the rust-version that was weighed).
+   */
+  runtimeVersion: Fact<string>;
+  /** The highest `rust-version` (MSRV): the builder must be at least this new. */
+  minimumVersion: Fact<string> | null;
+  /** rust-toolchain(.toml) when its channel is a release the builder image provides, so the build context can leave it out. */
+  toolchainFile: string | null;
+  /** A channel the rust image does not provide (nightly, beta, a dated nightly), which rustup downloads during the build. */
+  otherChannel: Fact<string> | null;
+  binaries: Fact<RustBinary>[];
+  /** `default-run`: the binary `cargo run` picks among several. */
+  defaultRun: Fact<string> | null;
+  /** Workspace member folders (empty without [workspace]). */
+  workspaceMembers: string[];
+  lockfile: Fact<boolean>;
+  /** Crates come from crates.io or git (not only path dependencies): the build downloads them. */
+  registryDependencies: Fact<boolean>;
+  nativeDependencies: Fact<NativeDependency>[];
+  /** Something compiles C for the target, so the build cannot simply cross-compile with rust-lld. */
+  compilesC: Fact<boolean>;
+  compilesCReason: string | null;
+  /** The Cargo.toml of a workspace above the folder that has this package as a member (cargo builds it from there). */
+  enclosingWorkspace: Fact<string> | null;
+  /** Path dependencies outside the folder: the build context cannot include them. */
+  outsidePaths: Fact<string>[];
+  /** Listen addresses written in the source ("0.0.0.0:3000"), in file order. */
+  ports: Fact<number>[];
+  /** A listen address on loopback only, unreachable from outside a container. */
+  loopbackBind: Fact<string> | null;
+  readsPortEnv: Fact<boolean>;
+  servesNetwork: Fact<boolean>;
+}
+
+interface Package {
+  /** The package folder relative to the project, "." for the root. */
+  dir: string;
+  manifest: TomlFile;
+  name: string;
+}
+
+const inDir = (dir: string, rel: string) => (dir === '.' ? rel : `${dir}/${rel}`);
+
+function readPackage(project: ProjectFiles, dir: string, manifest = readToml(project, inDir(dir, 'Cargo.toml'))): Package {
+  const name = optionalString(manifest, 'package', 'name');
+  if (name === null) throw projectError(`${manifest.file}: [package] has no name`);
+  if (!CARGO_NAME.test(name)) throw projectError(`${manifest.file}: package name "${name}" is not a valid Cargo name (letters, digits, - and _)`);
+  return { dir, manifest, name };
+}
+
+/** `crates/*` style member globs matched against the folders that hold a Cargo.toml. */
+function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
+  const list = (key: string): string[] => {
+    const value = lookup(root.data, 'workspace', key);
+    if (value === undefined) return [];
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw projectError(`${root.file}: workspace.${key} must be an array of paths`);
+    return (value as string[]).map((item) => item.replace(/^\.\//, '').replace(/\/+$/, ''));
+  };
+  const toPattern = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')}$`);
+  const manifestDirs = project.files().filter((file) => file.endsWith('/Cargo.toml')).map((file) => path.posix.dirname(file));
+  const excluded = list('exclude').map(toPattern);
+  const members: string[] = [];
+  for (const glob of list('members')) {
+    if (!/[*?[]/.test(glob)) {
+      if (!project.hasFile(inDir(glob, 'Cargo.toml'))) throw projectError(`${root.file}: workspace member ${glob} has no Cargo.toml`);
+      members.push(glob);
+      continue;
+    }
+    members.push(...manifestDirs.filter((dir) => toPattern(glob).test(dir)));
+  }
+  return [...new Set(members)].filter((dir) => dir !== '.' && !excluded.some((pattern) => pattern.test(dir)));
+}
+
+/** The nearest workspace above the folder whose members include it; the search stops at a repository root. */
+function findEnclosingWorkspace(project: ProjectFiles): Fact<string> | null {
+  for (let dir = path.dirname(project.root); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'Cargo.toml'))) {
+      const parent = new ProjectFiles(dir);
+      const manifest = readToml(parent, 'Cargo.toml');
+      const memberPath = path.relative(dir, project.root).split(path.sep).join('/');
+      if (manifest.data.workspace !== undefined && workspaceMembers(parent, manifest).includes(memberPath)) {
+        const file = `${path.relative(project.root, dir).split(path.sep).join('/')}/Cargo.toml`;
+        return fact(file, { file, line: lineOfKey(manifest, 'members') });
+      }
+    }
+    if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
+  }
+}
+
+/** Binary targets of one package: `[[bin]]` entries, then src/main.rs and src/bin/ as cargo discovers them. */
+function binariesOf(project: ProjectFiles, pkg: Package): Fact<RustBinary>[] {
+  const { manifest } = pkg;
+  const declared = manifest.data.bin;
+  if (declared !== undefined && !Array.isArray(declared)) throw projectError(`${manifest.file}: bin must be an array of [[bin]] tables`);
+  const found: Fact<RustBinary>[] = [];
+  const paths = new Set<string>();
+  (declared ?? []).forEach((entry: unknown, index: number) => {
+    if (!isTable(entry) || typeof entry.name !== 'string') throw projectError(`${manifest.file}: [[bin]] number ${index + 1} has no name`);
+    if (!CARGO_NAME.test(entry.name)) throw projectError(`${manifest.file}: [[bin]] name "${entry.name}" is not a valid target name (letters, digits, - and _)`);
+    if (typeof entry.path === 'string') paths.add(entry.path.replace(/^\.\//, ''));
+    found.push(fact({ name: entry.name, package: pkg.name }, { file: manifest.file, line: lineOfArrayEntry(manifest, 'bin', index) }));
+  });
+  if (lookup(manifest.data, 'package', 'autobins') === false) return found;
+  const add = (name: string, rel: string) => {
+    if (paths.has(rel) || found.some((binary) => binary.value.name === name)) return;
+    found.push(fact({ name, package: pkg.name }, { file: inDir(pkg.dir, rel) }));
+  };
+  if (project.hasFile(inDir(pkg.dir, 'src/main.rs'))) add(pkg.name, 'src/main.rs');
+  const binDir = inDir(pkg.dir, 'src/bin/');
+  for (const file of project.files().filter((candidate) => candidate.startsWith(binDir))) {
+    const rel = file.slice(binDir.length);
+    const name = /^([^/]+)\.rs$/.exec(rel)?.[1] ?? /^([^/]+)\/main\.rs$/.exec(rel)?.[1];
+    // cargo itself rejects a target named otherwise, so such a file is not a binary this image could run.
+    if (name && CARGO_NAME.test(name)) add(name, `src/bin/${rel}`);
+  }
+  return found;
+}
+
+/** The toolchain file's channel: `[toolchain] channel = "..."` in TOML, or the legacy one-line rust-toolchain. */
+function toolchainChannel(project: ProjectFiles): Fact<string> | null {
+  for (const file of ['rust-toolchain.toml', 'rust-toolchain']) {
+    if (!project.hasFile(file)) continue;
+    const text = project.readText(file);
+    if (file === 'rust-toolchain' && !/^\s*\[/m.test(text)) {
+      const channel = text.trim();
+      if (channel === '' || /\s/.test(channel)) throw projectError(`${file}: expected one toolchain channel such as 1.82.0 or stable`);
+      return fact(channel, { file, line: 1 });
+    }
+    const toml = readToml(project, file);
+    const channel = optionalString(toml, 'toolchain', 'channel');
+    if (channel === null) {
+      if (lookup(toml.data, 'toolchain', 'path') !== undefined) throw projectError(`${file}: toolchain.path names a local toolchain, which no image has`);
+      return null;
+    }
+    return fact(channel, { file, line: lineOfKey(toml, 'channel') });
+  }
+  return null;
+}
+
+const releaseOf = (version: string) => semver.coerce(version)!;
+
+/** The highest `rust-version` among the root, the workspace defaults and the members. */
+function minimumRustVersion(packages: Package[], root: TomlFile): Fact<string> | null {
+  const candidates: { version: string; file: TomlFile; line: number | undefined }[] = [];
+  const consider = (file: TomlFile, value: unknown, table: string) => {
+    if (value === undefined || isTable(value)) return; // `rust-version.workspace = true` inherits the workspace's.
+    if (typeof value !== 'string' || !RUST_RELEASE.test(value)) throw projectError(`${file.file}: rust-version must be a version such as "1.80", got ${JSON.stringify(value)}`);
+    candidates.push({ version: value, file, line: lineOfKey(file, 'rust-version', offsetOfTable(file, table)) });
+  };
+  consider(root, lookup(root.data, 'workspace', 'package', 'rust-version'), 'workspace.package');
+  for (const pkg of packages) consider(pkg.manifest, lookup(pkg.manifest.data, 'package', 'rust-version'), 'package');
+  if (candidates.length === 0) return null;
+  const newest = candidates.reduce((a, b) => (semver.gt(releaseOf(b.version), releaseOf(a.version)) ? b : a));
+  return fact(newest.version, { file: newest.file.file, line: newest.line });
+}
+
+function detectRuntimeVersion(channel: Fact<string> | null, minimum: Fact<string> | null): Pick<RustFacts, 'runtimeVersion' | 'toolchainFile' | 'otherChannel'> {
+  if (channel && RUST_RELEASE.test(channel.value)) return { runtimeVersion: channel, toolchainFile: channel.evidence!.file, otherChannel: null };
+  // An MSRV is a floor, not the compiler to ship with: current stable, unless the floor is newer.
+  const stable = minimum && semver.gt(releaseOf(minimum.value), releaseOf(DEFAULT_RUST_VERSION)) ? minimum.value : DEFAULT_RUST_VERSION;
+  // "stable" is what the rust image is; any other channel (nightly, beta) is downloaded by rustup in the build.
+  const onStable = !channel || channel.value === 'stable';
+  return {
+    runtimeVersion: fact(stable, minimum?.evidence ?? (channel?.value === 'stable' ? channel.evidence : null)),
+    toolchainFile: channel?.value === 'stable' ? channel.evidence!.file : null,
+    otherChannel: onStable ? null : channel,
+  };
+}
+
+/** Declared dependencies that imply a `-sys` crate (when there is no Cargo.lock to list it). */
+function impliedSysCrate(dependency: DeclaredDependency): string | null {
+  if (dependency.crate.endsWith('-sys')) return dependency.crate;
+  if (['openssl', 'native-tls'].includes(dependency.crate)) return 'openssl-sys';
+  // reqwest's default TLS is native-tls, which is OpenSSL on Linux.
+  if (dependency.crate === 'reqwest' && (dependency.defaultFeatures || dependency.features.some((feature) => feature.startsWith('native-tls') || feature === 'default-tls'))) return 'openssl-sys';
+  if (dependency.crate === 'rusqlite') return 'libsqlite3-sys';
+  return null;
+}
+
+/** Whether the C library is built from source by a feature of a declared dependency (or openssl-src in the lock). */
+function isBundled(crate: string, declared: DeclaredDependency[], locked: LockedPackage[]): boolean {
+  const hasFeature = (crates: string[], test: (feature: string) => boolean) =>
+    declared.some((dependency) => crates.includes(dependency.crate) && dependency.features.some(test));
+  if (crate === 'openssl-sys') {
+    return locked.some((pkg) => pkg.name === 'openssl-src') || hasFeature(['openssl', 'openssl-sys', 'native-tls'], (feature) => feature === 'vendored') || hasFeature(['reqwest'], (feature) => feature === 'native-tls-vendored');
+  }
+  if (crate === 'libsqlite3-sys') return hasFeature(['rusqlite', 'libsqlite3-sys'], (feature) => feature.startsWith('bundled'));
+  return false;
+}
+
+interface DeclaredIn {
+  dependency: DeclaredDependency;
+  file: string;
+}
+
+function detectNative(declared: DeclaredIn[], lock: TomlFile | null, locked: LockedPackage[]): Pick<RustFacts, 'nativeDependencies' | 'compilesC' | 'compilesCReason' | 'registryDependencies'> {
+  const dependencies = declared.map((entry) => entry.dependency);
+  const sys = new Map<string, Evidence>();
+  if (lock) {
+    for (const pkg of locked) {
+      if (pkg.name.endsWith('-sys') && !PURE_RUST_SYS_CRATES.has(pkg.name) && !sys.has(pkg.name)) sys.set(pkg.name, { file: lock.file, line: pkg.line });
+    }
+  } else {
+    for (const { dependency, file } of declared) {
+      const crate = impliedSysCrate(dependency);
+      if (crate && !PURE_RUST_SYS_CRATES.has(crate) && !sys.has(crate)) sys.set(crate, { file, line: dependency.line });
+    }
+  }
+  const nativeDependencies = [...sys].map(([crate, evidence]) => fact({ crate, bundled: isBundled(crate, dependencies, locked) }, evidence));
+
+  const fromRegistry = declared.find(({ dependency }) => dependency.path === null);
+  let compilesC: Fact<boolean> = fact(false, null);
+  let compilesCReason: string | null = null;
+  if (lock) {
+    const compiler = locked.find((pkg) => C_BUILD_CRATES.has(pkg.name) || sys.has(pkg.name));
+    if (compiler) {
+      compilesC = fact(true, { file: lock.file, line: compiler.line });
+      compilesCReason = `${compiler.name} in Cargo.lock compiles C code`;
+    }
+  } else if (fromRegistry) {
+    compilesC = fact(true, { file: fromRegistry.file, line: fromRegistry.dependency.line });
+    compilesCReason = 'without Cargo.lock, any dependency may compile C code';
+  }
+  const registryPackage = locked.find((pkg) => pkg.fromRegistry);
+  const registryDependencies = lock
+    ? fact(registryPackage !== undefined, registryPackage ? { file: lock.file, line: registryPackage.line } : null)
+    : fact(fromRegistry !== undefined, fromRegistry ? { file: fromRegistry.file, line: fromRegistry.dependency.line } : null);
+  return { nativeDependencies, compilesC, compilesCReason, registryDependencies };
+}
+
+function detectNetwork(project: ProjectFiles, packages: Package[], declared: DeclaredIn[]): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'servesNetwork'> {
+  const ports: Fact<number>[] = [];
+  let loopbackBind: Fact<string> | null = null;
+  let readsPortEnv: Fact<boolean> = fact(false, null);
+  let listener: Evidence | null = null;
+  const sources = project.files().filter((file) => file.endsWith('.rs') && packages.some((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)));
+  for (const file of sources) {
+    if (/(^|\/)(tests|benches|examples)\//.test(file)) continue;
+    const code = stripComments(project.readText(file));
+    const evidence = (index: number): Evidence => ({ file, line: lineAt(code, index) });
+    for (const match of code.matchAll(/"(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d{2,5})"|\(\[\s*(0|127)\s*,\s*0\s*,\s*0\s*,\s*[01]\s*\]\s*,\s*(\d{2,5})\s*\)/g)) {
+      const port = Number(match[2] ?? match[4]);
+      if (port < 1 || port > 65535) continue;
+      ports.push(fact(port, evidence(match.index)));
+      const loopback = match[1] === '127.0.0.1' || match[1] === 'localhost' || match[3] === '127';
+      if (loopback && !loopbackBind) loopbackBind = fact(match[0], evidence(match.index));
+    }
+    const envAt = code.search(/\bvar(_os)?\(\s*"PORT"\s*\)/);
+    if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, evidence(envAt));
+    const listenerAt = code.search(/\bTcpListener\b/);
+    if (listenerAt !== -1 && !listener) listener = evidence(listenerAt);
+  }
+  const server = declared.find(({ dependency }) => SERVER_CRATES.has(dependency.crate));
+  const servesNetwork = server
+    ? fact(true, { file: server.file, line: server.dependency.line })
+    : listener ? fact(true, listener) : ports[0] ? fact(true, ports[0].evidence) : fact(false, null);
+  return { ports, loopbackBind, readsPortEnv, servesNetwork };
+}
+
+/** Detects a Cargo project's build facts from Cargo.toml, Cargo.lock, toolchain files and sources. Pure: reads, never asks. */
+export function detectRust(project: ProjectFiles): RustFacts {
+  const root = readToml(project, 'Cargo.toml');
+  const hasPackage = root.data.package !== undefined;
+  if (!hasPackage && root.data.workspace === undefined) throw projectError('Cargo.toml: neither [package] nor [workspace]; cargo needs one of them');
+  const members = root.data.workspace === undefined ? [] : workspaceMembers(project, root);
+  const packages = [...(hasPackage ? [readPackage(project, '.', root)] : []), ...members.map((dir) => readPackage(project, dir))];
+
+  const declared: DeclaredIn[] = packages.flatMap((pkg) => declaredDependencies(pkg.manifest).map((dependency) => ({ dependency, file: pkg.manifest.file })));
+  const outsidePaths: Fact<string>[] = [];
+  for (const pkg of packages) {
+    for (const dependency of declaredDependencies(pkg.manifest)) {
+      if (dependency.path === null) continue;
+      const resolved = path.posix.normalize(path.posix.join(pkg.dir, dependency.path));
+      if (resolved.startsWith('..')) outsidePaths.push(fact(dependency.path, { file: pkg.manifest.file, line: dependency.line }));
+    }
+  }
+
+  const minimum = minimumRustVersion(packages, root);
+  const lock = project.hasFile('Cargo.lock') ? readToml(project, 'Cargo.lock') : null;
+  const locked = lock ? lockedPackages(lock) : [];
+  const rootName = hasPackage ? packages[0]! : null;
+  const defaultRun = rootName ? optionalString(root, 'package', 'default-run') : null;
+  const binaries = packages.flatMap((pkg) => binariesOf(project, pkg));
+  if (defaultRun !== null && !binaries.some((binary) => binary.value.name === defaultRun)) {
+    throw projectError(`Cargo.toml:${lineOfKey(root, 'default-run')}: default-run "${defaultRun}" names no binary target (binaries: ${binaries.map((binary) => binary.value.name).join(', ') || 'none'})`);
+  }
+
+  return {
+    language: 'rust',
+    packageName: rootName ? fact(rootName.name, { file: 'Cargo.toml', line: lineOfKey(root, 'name', offsetOfTable(root, 'package')) }) : null,
+    ...detectRuntimeVersion(toolchainChannel(project), minimum),
+    minimumVersion: minimum,
+    binaries,
+    defaultRun: defaultRun === null ? null : fact(defaultRun, { file: 'Cargo.toml', line: lineOfKey(root, 'default-run') }),
+    workspaceMembers: members,
+    lockfile: lock ? fact(true, { file: 'Cargo.lock' }) : fact(false, null),
+    ...detectNative(declared, lock, locked),
+    enclosingWorkspace: hasPackage && root.data.workspace === undefined ? findEnclosingWorkspace(project) : null,
+    outsidePaths,
+    ...detectNetwork(project, packages, declared),
+  };
+}

@@ -1,0 +1,40 @@
+import { detectRust, RUST_RELEASE, type RustFacts } from './detect.js';
+import { describeEvidence } from '../../core/facts.js';
+import { checkRustEntry, planRust } from './plan.js';
+import type { RustPlan } from './schema.js';
+import { defineLanguage } from '../../core/language.js';
+
+/** Several binaries and no default-run: the image could run any of them. */
+const ambiguous = (facts: RustFacts) => facts.binaries.length > 1 && facts.defaultRun === null;
+
+export const rust = defineLanguage<RustFacts, RustPlan>({
+  language: 'rust',
+  markers: ['Cargo.toml'],
+  detect: detectRust,
+  // A workspace of libraries only builds nothing to run, but it is still this language's project.
+  isApp: (facts) => facts.binaries.length > 0,
+  runtimeVersion: {
+    example: 'a Rust release such as 1.85 or 1.85.1',
+    source: 'rust-toolchain.toml, rust-toolchain or rust-version',
+    normalize: (raw) => (RUST_RELEASE.test(raw) ? raw : null),
+  },
+  entry: {
+    asks: ambiguous,
+    fromFlag: checkRustEntry,
+    fallback: (facts) =>
+      ambiguous(facts) ? undefined : { value: facts.binaries.length > 1 ? facts.defaultRun!.value : (facts.binaries[0]?.value.name ?? null) },
+    prompt: (facts, prompter) =>
+      prompter.select(
+        'Several binaries: which one goes in the image?',
+        facts.binaries.map((binary) => ({ value: binary.value.name, label: binary.value.name, hint: `${binary.value.package}, ${describeEvidence(binary.evidence)}` })),
+      ),
+    candidates: (facts) => `binaries: ${facts.binaries.map((binary) => binary.value.name).join(', ')}`,
+    inCommand: (facts) => facts.binaries.length > 1,
+  },
+  port: {
+    // A port written in the source is used, a server without one is asked (8080 offered), a CLI gets none.
+    asks: (facts) => facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value,
+    fallback: (facts) => facts.ports[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
+  },
+  plan: planRust,
+});

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields } from '../../core/plan-schema.js';
+
+/** Cargo package and target names: letters, digits, "-" and "_". */
+const CrateName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Cargo package or target name');
+
+const RustBuildSchema = z.object({
+  image: ImageRef,
+  /** Runs on the build platform and cross-compiles for TARGETARCH (musl, nothing compiles C). */
+  crossCompile: z.boolean(),
+  /** Why C code is compiled (said in a comment), or null when nothing is. */
+  compilesC: z.string().regex(/^[^\n]+$/).nullable(),
+  /** apk packages of a musl build: musl headers, static C libraries of -sys crates. */
+  packages: z.array(OsPackage),
+  /** Build environment, e.g. OPENSSL_STATIC=1 so a -sys crate links its library statically. */
+  env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
+  /** Cargo.lock exists: --locked makes the build fail instead of silently resolving other versions. */
+  locked: z.boolean(),
+  scratchRootfs: z.boolean(),
+  package: CrateName,
+  binary: CrateName,
+  /** The id of the target/ cache mount: one per project, so unrelated builds do not share it. */
+  targetCacheId: SafeName,
+  output: AbsolutePath,
+});
+
+export const RustPlanSchema = z.object({
+  ...CommonPlanFields,
+  language: z.literal('rust'),
+  /** Set PORT in the image because the program reads it. */
+  portEnv: z.boolean(),
+  rustVersion: z.string().regex(/^1\.\d+(\.\d+)?$/),
+  libc: z.enum(['gnu', 'musl']),
+  build: RustBuildSchema,
+  /** Shared libraries a slim final stage installs because -sys crates link them, with the crates that need them. */
+  runtimeLibraries: z.array(z.object({ package: OsPackage, crate: CrateName })),
+  /** rust-toolchain(.toml) whose release the builder image already is; the build context leaves it out. */
+  toolchainFile: z.enum(['rust-toolchain.toml', 'rust-toolchain']).nullable(),
+  binaryPath: AbsolutePath,
+  entrypoint: z.array(AbsolutePath).min(1),
+});
+
+export type RustPlan = z.infer<typeof RustPlanSchema>;
