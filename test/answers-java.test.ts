@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { equivalentCommand, resolveAnswers } from '../src/answers/index.js';
-import type { Choice, Prompter } from '../src/answers/prompter.js';
+import { equivalentCommand, resolveAnswers } from '../src/cli/answers.js';
+import type { Choice, Prompter } from '../src/core/prompter.js';
 import { detectProject } from '../src/pipeline/detect.js';
-import { FlagsSchema } from '../src/flags.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture } from './helpers.js';
+import { fixture, flagsFrom } from './helpers.js';
 
 /** A prompter that answers from a script and records every question with its choices. */
 function scripted(answers: Record<string, string>) {
@@ -28,8 +27,7 @@ function scripted(answers: Record<string, string>) {
   return { prompter, asked };
 }
 
-const flagsFor = (name: string) =>
-  FlagsSchema.parse({ dir: fixture(name), yes: false, force: false, dryRun: false, stdout: false, json: false, explain: false, save: false, build: false, verbose: false });
+const flagsFor = (name: string) => flagsFrom([fixture(name)]);
 
 describe('Java questions in a terminal', () => {
   it('asks the module, the base, the runtime with its trade-off, debug and the port of a plain jar', async () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { equivalentCommand, resolveAnswers } from '../src/answers/index.js';
-import type { Choice, Prompter } from '../src/answers/prompter.js';
+import { equivalentCommand, resolveAnswers } from '../src/cli/answers.js';
+import type { Choice, Prompter } from '../src/core/prompter.js';
 import { detectProject } from '../src/pipeline/detect.js';
-import { FlagsSchema } from '../src/flags.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture } from './helpers.js';
+import { fixture, flagsFrom } from './helpers.js';
 
 /** A prompter that records every question and answers from a script, as a user at a terminal would. */
 function scripted(answers: Record<string, string>) {
@@ -32,8 +31,7 @@ function scripted(answers: Record<string, string>) {
   return { prompter, asked };
 }
 
-const flagsFor = (dir: string) =>
-  FlagsSchema.parse({ dir, yes: false, force: false, dryRun: false, stdout: false, json: false, explain: false, save: false, build: false, verbose: false });
+const flagsFor = (dir: string) => flagsFrom([dir]);
 
 describe('Rust questions in a terminal', () => {
   it('several binaries: asks which one, with where each was found; the one-line command repeats the choice', async () => {

@@ -24,6 +24,15 @@ describe('help and version', () => {
     expect(stdout).toMatch(/Exit codes: 0 done, 1 bad or missing flag/);
   });
 
+  it('--help gives each language its own line for --runtime-version and --entry, in the registry\'s order', async () => {
+    const { stdout } = await runCli(['--help']);
+    const linesAfter = (flag: string) => stdout.split('\n').slice(stdout.split('\n').findIndex((line) => line.startsWith(`  ${flag} `)) + 1).slice(0, 5);
+    expect(linesAfter('--runtime-version').map((line) => line.trim().split(/\s+/)[0])).toEqual(['go', 'rust', 'node', 'python', 'java']);
+    expect(linesAfter('--runtime-version')[1]).toBe(`${' '.repeat(40)}rust        a Rust release such as 1.85 or 1.85.1`);
+    expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(40)}go          the main package (./cmd/api)`);
+    expect(linesAfter('--entry')[4]).toBe(`${' '.repeat(40)}java        the module of a multi-module build (api)`);
+  });
+
   it('--version prints the package version', async () => {
     const { exitCode, stdout } = await runCli(['--version']);
     expect(exitCode).toBe(0);
@@ -128,6 +137,25 @@ describe('--dry-run', () => {
     expect(stdout).toContain('+ENTRYPOINT ["/usr/local/bin/hello"]');
     expect(listing(dir)).toEqual(before);
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM golang:1.22\nCMD go run .\n');
+  });
+
+  it('with --save, lists the stagecraft.json it would save, and a diff when it would change one', async () => {
+    const dir = copyFixture('go-root-main');
+    const before = listing(dir);
+    const created = await runCli([dir, '--yes', '--dry-run', '--save']);
+    expect(created.exitCode).toBe(0);
+    expect(created.stdout.split('\n').filter((line) => line.includes('dry run'))).toEqual([
+      'created Dockerfile (dry run, nothing written)',
+      'created .dockerignore (dry run, nothing written)',
+      'created stagecraft.json (dry run, nothing written)',
+    ]);
+    expect(listing(dir)).toEqual(before);
+    writeFileSync(path.join(dir, 'stagecraft.json'), '{"base": "slim"}\n');
+    const updated = await runCli([dir, '--yes', '--dry-run', '--save', '--base', 'alpine']);
+    expect(updated.stdout).toContain('updated stagecraft.json (dry run, nothing written)');
+    expect(updated.stdout).toContain('-{"base": "slim"}');
+    expect(updated.stdout).toContain('+  "base": "alpine",');
+    expect(readFileSync(path.join(dir, 'stagecraft.json'), 'utf8')).toBe('{"base": "slim"}\n');
   });
 });
 

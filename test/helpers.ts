@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { parseArguments } from '../src/cli/args.js';
+import type { Flags } from '../src/cli/options.js';
 import { ProjectFiles } from '../src/project.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -38,4 +40,11 @@ export function makeProject(files: Record<string, string>): ProjectFiles {
     writeFileSync(path.join(dir, rel), content);
   }
   return new ProjectFiles(dir);
+}
+
+/** The flags these arguments give, parsed as the CLI parses them. */
+export function flagsFrom(argv: string[]): Flags {
+  const parsed = parseArguments(argv);
+  if (parsed.kind !== 'run') throw new Error(`${argv.join(' ')} does not run stagecraft`);
+  return parsed.flags;
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Prompter } from '../src/answers/prompter.js';
+import type { Prompter } from '../src/core/prompter.js';
 import { main } from '../src/main.js';
 import { fixture } from './helpers.js';
 

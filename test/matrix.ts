@@ -1,13 +1,10 @@
 import path from 'node:path';
-import { resolveAnswers } from '../src/answers/index.js';
-import type { Prompter } from '../src/answers/prompter.js';
-import { detectProject } from '../src/pipeline/detect.js';
-import { buildPlan } from '../src/pipeline/plan.js';
+import { generate } from '../src/cli/generate.js';
+import { flagOf } from '../src/cli/options.js';
+import type { Prompter } from '../src/core/prompter.js';
 import { BASES, DEBUG_MODES, type Base, type DebugMode } from '../src/core/options.js';
-import { FlagsSchema } from '../src/flags.js';
-import { ProjectFiles } from '../src/project.js';
-import { render, type Change } from '../src/render/index.js';
-import { fixture } from './helpers.js';
+import type { Change } from '../src/render/index.js';
+import { fixture, flagsFrom } from './helpers.js';
 
 /** The fixtures that render a Dockerfile, with the flags detection cannot supply. */
 /** `member`: the folder inside the fixture to run in (a workspace member; the fixture is the build context). */
@@ -75,11 +72,11 @@ const noPrompts: Prompter = {
 };
 
 /** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
-export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode; entry?: string }): Promise<Change[]> {
-  const flags = FlagsSchema.parse({ dir, ...options, yes: true, force: false, dryRun: false, stdout: false, json: false, explain: false, save: false, build: false, verbose: false });
-  const { facts } = detectProject(new ProjectFiles(flags.dir));
-  const answers = await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts });
-  return render(buildPlan(facts, answers, '0.0.0-snapshot').plan);
+export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode } & CellFlags): Promise<Change[]> {
+  const argv = [dir, '--yes', ...Object.entries(options).flatMap(([key, value]) => [flagOf(key), value])];
+  const ignore = () => {};
+  const { changes } = await generate({ flags: flagsFrom(argv), interactive: false, prompter: noPrompts, generatorVersion: '0.0.0-snapshot', warn: ignore, note: ignore });
+  return changes;
 }
 
 /** Renders one cell in-process, exactly as `--yes --base B --debug D` does; throws its refusal. */

@@ -1,6 +1,6 @@
-import type { Prompter } from '../answers/prompter.js';
+import type { Prompter } from './prompter.js';
 import type { Fact } from './facts.js';
-import type { Answers, BuildTool, JavaRuntime } from './options.js';
+import type { Answers, CommonAnswers, LanguageAnswers } from './options.js';
 import type { ProjectFiles } from '../project.js';
 
 /** A plan and the warnings the user sees beside it. */
@@ -32,15 +32,17 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
    */
   isApp(facts: F): boolean;
   runtimeVersion: {
-    /** What a valid version looks like, said in the error and the prompt: "a Go release such as 1.23". */
+    /** What a valid version looks like, said in the error, the prompt and --help: "a release such as 1.23". */
     example: string;
-    /** Where detection looks for it, said when it found nothing: "go.mod". */
+    /** Where detection looks for it, said when it found nothing: a manifest's name. */
     source: string;
     /** Normalizes a --runtime-version value ("1.23.4" -> "1.23"); null when it is not valid. */
     normalize(raw: string): string | null;
   };
   entry: {
-    /** True when detection could not decide what the image runs. `answers`: those resolved so far (Java's build tool). */
+    /** What --entry names for this language, its line in --help: "the main package (./cmd/api)". */
+    help: string;
+    /** True when detection could not decide what the image runs. `answers`: those resolved so far (a build tool). */
     asks(facts: F, answers: Partial<Answers>): boolean;
     /** Validates --entry against the project; throws a usage error naming the choices. */
     fromFlag(facts: F, raw: string, answers: Partial<Answers>): string;
@@ -58,27 +60,35 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
     /** The detected port or the language's usual one; null for a program that does not listen. */
     fallback(facts: F, answers: Partial<Answers>): number | null;
   };
-  /** Java: which build when the project has both Maven and Gradle files. Absent: the question never applies. */
-  buildTool?: LanguageChoice<F, BuildTool>;
-  /** Java: the runtime slim and alpine images ship. Absent: the question never applies. */
-  javaRuntime?: LanguageChoice<F, JavaRuntime>;
+  /** The questions only this language asks, each with its own flag; listed in --help after --entry. */
+  options?: readonly AnyLanguageOption<F>[];
   plan(facts: F, answers: Answers, generatorVersion: string): Planned<P>;
 }
 
-/** A question only some languages ask, with its own flag. */
-export interface LanguageChoice<F, V extends string> {
+/** A question only some languages ask, with its own flag (`buildTool`: --build-tool), declared by the language's record. */
+export interface LanguageOption<F, K extends keyof LanguageAnswers> {
+  /** Its key in the answers, the flags and stagecraft.json. */
+  key: K;
+  values: readonly NonNullable<LanguageAnswers[K]>[];
+  /** Its line in --help. */
+  help: string;
+  /** Each value's one-line trade-off, listed under the flag in --help and beside it in the prompt. */
+  tradeoffs?: Record<NonNullable<LanguageAnswers[K]>, string>;
+  /** The common answer it needs first (a runtime depends on the base); null: asked before them all, as the entry may depend on it. */
+  askedAfter: keyof CommonAnswers | null;
   /** False when the question does not apply to this project and these answers (its answer stays undefined). */
   applies(facts: F, answers: Partial<Answers>): boolean;
   /** True when detection leaves it open; otherwise the fallback is used without asking. */
   asks(facts: F, answers: Partial<Answers>): boolean;
   /** The detected or recommended answer; undefined when nothing decides it. */
-  fallback(facts: F, answers: Partial<Answers>): V | undefined;
-  prompt(facts: F, prompter: Prompter, answers: Partial<Answers>): Promise<V>;
-  /** Checks a flag's value against the project; throws a usage error naming the choices. */
-  fromFlag(facts: F, value: V): V;
+  fallback(facts: F, answers: Partial<Answers>): NonNullable<LanguageAnswers[K]> | undefined;
+  prompt(facts: F, prompter: Prompter, answers: Partial<Answers>): Promise<NonNullable<LanguageAnswers[K]>>;
   /** What to choose from, said when the flag is missing in a non-interactive run. */
   candidates(facts: F): string;
 }
+
+/** Any one of the language options, each with its own key's value type. */
+export type AnyLanguageOption<F> = { [K in keyof LanguageAnswers]-?: LanguageOption<F, K> }[keyof LanguageAnswers];
 
 /**
  * A language's record, the one thing the registry lists. The identity function lets TypeScript

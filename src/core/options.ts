@@ -20,31 +20,24 @@ export const DEBUG_TRADEOFFS: Record<DebugMode, string> = {
   shell: 'debug tools in the production image itself (slim/alpine only): bigger, more to attack',
 };
 
-/** Java: how the final image gets its Java runtime on slim and alpine (distroless brings its own). */
-export const JAVA_RUNTIMES = ['jlink', 'jre'] as const;
-export type JavaRuntime = (typeof JAVA_RUNTIMES)[number];
-
-export const JAVA_RUNTIME_TRADEOFFS: Record<JavaRuntime, string> = {
-  jlink: 'a runtime of only the JDK modules jdeps finds in the app: much smaller; a module loaded only by reflection must be added by hand',
-  jre: 'the full Temurin JRE: every module there, tens of MB larger',
-};
-
-/** Build tools a language may offer when a project has files for more than one (Java: Maven and Gradle). */
-export const BUILD_TOOLS = ['maven', 'gradle'] as const;
-export type BuildTool = (typeof BUILD_TOOLS)[number];
-
 /** Ports are numbers in 1..65535; `none` means the program does not listen (a CLI or a worker). */
 export const PortSchema = z.number().int().min(1).max(65535);
 
-/** The answers every step resolves; the plan is built from these plus the detected facts. */
-export interface Answers {
+/**
+ * Answers to the questions only some languages ask (a build tool, a runtime), each under its option's
+ * key. Empty here: a language that declares such an option adds its key from its own folder
+ * (`declare module`), so this file names no language and the answers stay typed.
+ */
+export interface LanguageAnswers {}
+
+/** The answers every language's questions resolve. */
+export interface CommonAnswers {
   base: Base;
   debug: DebugMode;
   port: number | null;
   runtimeVersion: string;
   entry: string | null;
-  /** Only for languages with several build tools (Java); undefined elsewhere. */
-  buildTool?: BuildTool;
-  /** Only for Java on slim and alpine; undefined elsewhere. */
-  javaRuntime?: JavaRuntime;
 }
+
+/** The answers every step resolves; the plan is built from these plus the detected facts. */
+export interface Answers extends CommonAnswers, LanguageAnswers {}

@@ -11,6 +11,10 @@ export interface AssessedChange extends Change {
   /** The file's current content, when it exists. */
   existing: string | null;
   target: string;
+  /** Written even when it differs, without asking: the flag that put it in the list (--save) is the consent. */
+  consented?: boolean;
+  /** Said after its name once written: "created stagecraft.json (the next run reuses these answers; flags still win)". */
+  note?: string;
 }
 
 /** Compares each change with what is on disk now, so every output mode reads the same list. */

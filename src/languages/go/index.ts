@@ -18,6 +18,7 @@ export const go = defineLanguage<GoFacts, GoPlan>({
     },
   },
   entry: {
+    help: 'the main package (./cmd/api)',
     asks: (facts) => facts.mainPackages.length > 1,
     fromFlag: checkGoEntry,
     fallback: (facts) => (facts.mainPackages.length > 1 ? undefined : { value: facts.mainPackages[0]?.value ?? null }),

@@ -1,7 +1,7 @@
 import { detectJava, type JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkJavaEntry, chosenBuild, planJava, runnableApps } from './plan.js';
-import { BUILD_TOOLS, JAVA_RUNTIMES, JAVA_RUNTIME_TRADEOFFS, type BuildTool, type JavaRuntime } from '../../core/options.js';
+import { buildToolOption, javaRuntimeOption } from './questions.js';
 import type { JavaPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 
@@ -30,6 +30,7 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
   },
   // For Java, --entry names the module of a multi-module build that goes into the image.
   entry: {
+    help: 'the module of a multi-module build (api)',
     asks: (facts, answers) => runnableApps(chosenBuild(facts, answers)).length > 1,
     fromFlag: (facts, raw, answers) => checkJavaEntry(chosenBuild(facts, answers), raw),
     fallback: (facts, answers) => {
@@ -52,36 +53,6 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
     },
     fallback: (facts, answers) => chosenApp(facts, answers)?.port.value ?? 8080,
   },
-  buildTool: {
-    applies: (facts) => facts.builds.length > 1,
-    asks: () => true,
-    // The build with a wrapper is the one the project maintains; with both or neither, nothing decides.
-    fallback: (facts) => {
-      const wrapped = facts.builds.filter((build) => build.wrapper.value);
-      return wrapped.length === 1 ? wrapped[0]!.tool : undefined;
-    },
-    prompt: (facts, prompter) =>
-      prompter.select(
-        'Both Maven and Gradle build this project: which one should the image use?',
-        facts.builds.map((build) => ({ value: build.tool, label: build.tool, hint: `${describeEvidence(build.evidence)}${build.wrapper.value ? ', with its wrapper' : ''}` })),
-      ) as Promise<BuildTool>,
-    fromFlag: (_facts, value) => value,
-    candidates: () => `build tools: ${BUILD_TOOLS.join(', ')}`,
-  },
-  javaRuntime: {
-    // distroless brings its own JRE; scratch is refused anyway.
-    applies: (_facts, answers) => answers.base === 'slim' || answers.base === 'alpine',
-    asks: () => true,
-    // jlink leaves out every module the app does not use, so it is the smaller choice; Java 8 has no jlink.
-    fallback: (_facts, answers) => (Number(answers.runtimeVersion) >= 11 ? 'jlink' : 'jre'),
-    prompt: (_facts, prompter, answers) =>
-      prompter.select(
-        'Java runtime in the image?',
-        JAVA_RUNTIMES.map((runtime) => ({ value: runtime, label: `${runtime.padEnd(10)} ${JAVA_RUNTIME_TRADEOFFS[runtime]}` })),
-        Number(answers.runtimeVersion) >= 11 ? 'jlink' : 'jre',
-      ) as Promise<JavaRuntime>,
-    fromFlag: (_facts, value) => value,
-    candidates: () => `runtimes: ${JAVA_RUNTIMES.join(', ')}`,
-  },
+  options: [buildToolOption, javaRuntimeOption],
   plan: planJava,
 });

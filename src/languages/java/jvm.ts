@@ -1,4 +1,4 @@
-import type { BuildTool } from '../../core/options.js';
+import type { BuildTool } from './questions.js';
 import type { ProjectFiles } from '../../project.js';
 import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
 

@@ -23,6 +23,7 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
     },
   },
   entry: {
+    help: 'the file (dist/server.js)',
     asks: (facts) => facts.start === null,
     fromFlag: (_facts, raw) => {
       if (!NODE_ENTRY.test(asEntry(raw))) throw usageError(`--entry ${raw}: expected the project-relative .js file that starts the app, e.g. dist/server.js`);

@@ -22,6 +22,7 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
     },
   },
   entry: {
+    help: ENTRY_FORMS,
     asks: (facts) => facts.start === null,
     fromFlag: (facts, raw) => {
       commandForEntry(facts, raw);

@@ -19,6 +19,7 @@ export const rust = defineLanguage<RustFacts, RustPlan>({
     normalize: (raw) => (RUST_RELEASE.test(raw) ? raw : null),
   },
   entry: {
+    help: "the binary target's name (api)",
     asks: ambiguous,
     fromFlag: checkRustEntry,
     fallback: (facts) =>

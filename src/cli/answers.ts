@@ -1,15 +1,14 @@
-import type { SavedAnswers } from '../config.js';
 import { usageError } from '../errors.js';
 import { planOnBase } from '../explain/index.js';
 import { profileOf } from '../explain/images.js';
-import { supportFor, type Facts } from '../languages/registry.js';
-import type { LanguageChoice } from '../core/language.js';
+import { LANGUAGES, supportFor, type Facts } from '../languages/registry.js';
+import type { AnyLanguageOption } from '../core/language.js';
 import {
   BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema,
-  type Answers, type Base, type DebugMode,
+  type Answers, type Base, type CommonAnswers, type DebugMode, type LanguageAnswers,
 } from '../core/options.js';
-import type { Flags } from '../flags.js';
-import type { Prompter } from './prompter.js';
+import type { Prompter } from '../core/prompter.js';
+import { flagOf, type Flags, type SavedAnswers } from './options.js';
 
 /** What every step can see: the facts, the flags, the answers so far and how it may ask. */
 export interface StepContext {
@@ -25,9 +24,8 @@ export interface StepContext {
 type Resolved<T> = { value: T } | undefined;
 
 interface Step<K extends keyof Answers> {
+  /** The answer's key; its flag (named in errors of non-interactive runs) is the options table's. */
   key: K;
-  /** The flag that supplies this answer, named in errors of non-interactive runs. */
-  flag: string;
   /** False when the question does not apply here; the answer stays undefined. */
   applies?(ctx: StepContext): boolean;
   /** Whether the project's language has this question at all (its flag is an error otherwise). */
@@ -44,7 +42,6 @@ interface Step<K extends keyof Answers> {
 
 const entryStep: Step<'entry'> = {
   key: 'entry',
-  flag: '--entry',
   asks: ({ facts, answers }) => supportFor(facts).entry.asks(facts, answers),
   fromFlag: ({ facts, flags, answers }) => (flags.entry === undefined ? undefined : supportFor(facts).entry.fromFlag(facts, flags.entry, answers)),
   fallback: ({ facts, answers }) => supportFor(facts).entry.fallback(facts, answers),
@@ -52,35 +49,29 @@ const entryStep: Step<'entry'> = {
   candidates: ({ facts, answers }) => supportFor(facts).entry.candidates(facts, answers),
 };
 
-/** A step for a question only some languages ask (the language support's `choice`). */
-function languageChoiceStep<K extends 'buildTool' | 'javaRuntime'>(key: K, flag: string): Step<K> {
+/** A step for a question only some languages ask, declared by their records. */
+function languageOptionStep<K extends keyof LanguageAnswers>(key: K): Step<K> {
   type Value = NonNullable<Answers[K]>;
-  const choiceOf = ({ facts }: StepContext) => supportFor(facts)[key] as LanguageChoice<Facts, Value> | undefined;
+  const optionOf = ({ facts }: StepContext) =>
+    supportFor(facts).options?.find((option): option is AnyLanguageOption<Facts> & { key: K } => option.key === key);
   return {
     key,
-    flag,
-    applies: (ctx) => choiceOf(ctx)?.applies(ctx.facts, ctx.answers) ?? false,
-    offered: (ctx) => choiceOf(ctx) !== undefined,
-    asks: (ctx) => choiceOf(ctx)!.asks(ctx.facts, ctx.answers),
-    fromFlag: (ctx) => {
-      const value = ctx.flags[key] as Value | undefined;
-      return value === undefined ? undefined : choiceOf(ctx)!.fromFlag(ctx.facts, value);
-    },
+    applies: (ctx) => optionOf(ctx)?.applies(ctx.facts, ctx.answers) ?? false,
+    offered: (ctx) => optionOf(ctx) !== undefined,
+    asks: (ctx) => optionOf(ctx)!.asks(ctx.facts, ctx.answers),
+    // The options table checked the value against the option's values.
+    fromFlag: (ctx) => ctx.flags[key] as Value | undefined,
     fallback: (ctx) => {
-      const value = choiceOf(ctx)!.fallback(ctx.facts, ctx.answers);
+      const value = optionOf(ctx)!.fallback(ctx.facts, ctx.answers) as Value | undefined;
       return value === undefined ? undefined : { value };
     },
-    prompt: (ctx) => choiceOf(ctx)!.prompt(ctx.facts, ctx.prompter, ctx.answers),
-    candidates: (ctx) => choiceOf(ctx)!.candidates(ctx.facts),
+    prompt: (ctx) => optionOf(ctx)!.prompt(ctx.facts, ctx.prompter, ctx.answers) as Promise<Value>,
+    candidates: (ctx) => optionOf(ctx)!.candidates(ctx.facts),
   };
 }
 
-const buildToolStep = languageChoiceStep('buildTool', '--build-tool');
-const javaRuntimeStep = languageChoiceStep('javaRuntime', '--java-runtime');
-
 const runtimeVersionStep: Step<'runtimeVersion'> = {
   key: 'runtimeVersion',
-  flag: '--runtime-version',
   // A version the project states is not asked again; a default is offered for confirmation.
   asks: ({ facts }) => facts.runtimeVersion.evidence === null,
   fromFlag: ({ facts, flags }) => {
@@ -104,7 +95,6 @@ const runtimeVersionStep: Step<'runtimeVersion'> = {
 
 const baseStep: Step<'base'> = {
   key: 'base',
-  flag: '--base',
   asks: () => true,
   fromFlag: ({ flags }) => flags.base,
   // distroless: non-root, CA roots and time zones included, no shell; cgo needs its glibc flavour.
@@ -130,7 +120,6 @@ function estimatedSize(facts: Facts, answers: Partial<Answers>, base: Base): str
 
 const debugStep: Step<'debug'> = {
   key: 'debug',
-  flag: '--debug',
   asks: () => true,
   fromFlag: ({ flags }) => flags.debug,
   // A debug target costs production nothing: it is built only with --target debug.
@@ -148,7 +137,6 @@ const debugStep: Step<'debug'> = {
 
 const portStep: Step<'port'> = {
   key: 'port',
-  flag: '--port',
   asks: ({ facts, answers }) => supportFor(facts).port.asks(facts, answers),
   fromFlag: ({ flags }) => (flags.port === undefined ? undefined : flags.port === 'none' ? null : flags.port),
   fallback: ({ facts, answers }) => ({ value: supportFor(facts).port.fallback(facts, answers) }),
@@ -160,12 +148,21 @@ const portStep: Step<'port'> = {
     }).then((value) => (value.trim() === 'none' ? null : Number(value.trim()))),
 };
 
-const STEPS = [buildToolStep, entryStep, runtimeVersionStep, baseStep, javaRuntimeStep, debugStep, portStep] as const;
+const COMMON_STEPS: Step<keyof CommonAnswers>[] = [entryStep, runtimeVersionStep, baseStep, debugStep, portStep];
+
+/** Every language's own questions, each placed after the common answer it needs. */
+const LANGUAGE_STEPS = LANGUAGES.flatMap((record) => record.options ?? []).map((option) => ({ after: option.askedAfter, step: languageOptionStep(option.key) }));
+
+/** The questions in the order they are asked, which is also the order of the answers' keys in --json. */
+const STEPS: Step<keyof Answers>[] = [
+  ...LANGUAGE_STEPS.filter(({ after }) => after === null).map(({ step }) => step),
+  ...COMMON_STEPS.flatMap((common) => [common, ...LANGUAGE_STEPS.filter(({ after }) => after === common.key).map(({ step }) => step)]),
+];
 
 async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepContext): Promise<Answers[K] | undefined> {
   if (step.applies && !step.applies(ctx)) {
-    // A flag of another language is a mistake; one that this project does not need here (--java-runtime on distroless) is moot.
-    if (ctx.flags[step.key as keyof Flags] !== undefined && !step.offered?.(ctx)) throw usageError(`${step.flag}: not a ${ctx.facts.language} option`);
+    // A flag of another language is a mistake; one that this project does not need here (a runtime on a base that brings its own) is moot.
+    if (ctx.flags[step.key as keyof Flags] !== undefined && !step.offered?.(ctx)) throw usageError(`${flagOf(step.key)}: not a ${ctx.facts.language} option`);
     return undefined;
   }
   const flagged = step.fromFlag(ctx);
@@ -177,7 +174,7 @@ async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepCont
   const why = ctx.flags.yes ? 'detection cannot decide it' : 'not interactive (no TTY); pass it, or --yes to accept defaults';
   const choices = step.candidates?.(ctx) ?? null;
   const candidates = choices ? ` (${choices})` : '';
-  throw usageError(`missing ${step.flag}: ${why}${candidates}`);
+  throw usageError(`missing ${flagOf(step.key)}: ${why}${candidates}`);
 }
 
 /** Resolves every answer in order: flag, else detected/--yes default, else a prompt. */
@@ -185,7 +182,7 @@ export async function resolveAnswers(ctx: Omit<StepContext, 'answers'>): Promise
   const answers: Partial<Answers> = {};
   const context: StepContext = { ...ctx, answers };
   for (const step of STEPS) {
-    const answer = await resolveStep(step as Step<keyof Answers>, context);
+    const answer = await resolveStep(step, context);
     // A question that does not apply leaves no key at all, so --json shows only real answers.
     if (answer !== undefined) (answers as Record<string, unknown>)[step.key] = answer;
   }
@@ -203,9 +200,12 @@ export function answersToRepeat(answers: Answers, facts: Facts, lang?: Flags['la
   const repeated: SavedAnswers = lang ? { lang } : {};
   Object.assign(repeated, { base: answers.base, debug: answers.debug, port: answers.port ?? 'none' });
   if (facts.runtimeVersion.evidence === null) repeated.runtimeVersion = answers.runtimeVersion;
-  if (answers.buildTool && supportFor(facts).buildTool?.asks(facts, answers)) repeated.buildTool = answers.buildTool;
-  if (answers.entry && supportFor(facts).entry.inCommand(facts, answers.entry)) repeated.entry = answers.entry;
-  if (answers.javaRuntime) repeated.javaRuntime = answers.javaRuntime;
+  // The entry and a language's own answers follow in the order they are asked.
+  for (const { key } of STEPS) {
+    const option = supportFor(facts).options?.find((candidate) => candidate.key === key);
+    if (key === 'entry' && answers.entry && supportFor(facts).entry.inCommand(facts, answers.entry)) repeated.entry = answers.entry;
+    if (option && answers[option.key] && option.asks(facts, answers)) Object.assign(repeated, { [option.key]: answers[option.key] });
+  }
   return repeated;
 }
 
@@ -215,7 +215,7 @@ export function equivalentCommand(dir: string, answers: Answers, facts: Facts, l
   if (dir !== '.') parts.push(shellWord(dir));
   parts.push('--yes');
   for (const [key, value] of Object.entries(answersToRepeat(answers, facts, lang))) {
-    parts.push(`--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${shellWord(String(value))}`);
+    parts.push(`${flagOf(key)} ${shellWord(String(value))}`);
   }
   return parts.join(' ');
 }

@@ -1,13 +1,13 @@
 import * as clack from '@clack/prompts';
-import { answersToRepeat } from './answers/index.js';
-import type { Prompter } from './answers/prompter.js';
-import { buildImage, dockerAnswers, type BuildProgress, type BuildTarget } from './build/index.js';
-import { CONFIG_FILE, renderSavedAnswers, type SavedAnswers } from './config.js';
-import { ExitCode, StagecraftError } from './errors.js';
-import type { Facts } from './languages/registry.js';
-import { assessChanges, writeFilesAtomically } from './output/changes.js';
-import type { Answers } from './core/options.js';
-import type { Flags } from './flags.js';
+import { answersToRepeat } from './answers.js';
+import type { Prompter } from '../core/prompter.js';
+import { buildImage, dockerAnswers, type BuildProgress, type BuildTarget } from '../build/index.js';
+import { CONFIG_FILE, savedAnswersChange } from './config.js';
+import { ExitCode, StagecraftError } from '../errors.js';
+import type { Facts } from '../languages/registry.js';
+import { writeFilesAtomically } from '../output/changes.js';
+import type { Answers } from '../core/options.js';
+import type { Flags, SavedAnswers } from './options.js';
 
 /*
  * What a run offers after the files are written: saving its answers, and building the image.
@@ -21,32 +21,25 @@ export interface Finish {
   note: (line: string) => void;
 }
 
-const sameAnswers = (a: SavedAnswers, b: SavedAnswers) =>
-  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => b[key as keyof SavedAnswers] === value);
-
 /**
- * Writes stagecraft.json when --save asks or the user says yes; --save is consent to replace it.
- * A file that already holds these answers, however it is formatted, is left alone.
+ * Offers to write stagecraft.json in a terminal, after the files are written. With --save it is
+ * already in the change list, written with the files (and shown by --dry-run).
  */
-export async function saveAnswers(root: string, answers: Answers, facts: Facts, saved: SavedAnswers | null, finish: Finish): Promise<void> {
-  const repeated = answersToRepeat(answers, facts, finish.flags.lang);
-  if (saved && sameAnswers(saved, repeated)) return;
-  const [change] = assessChanges(root, [{ path: CONFIG_FILE, content: renderSavedAnswers(repeated) }]);
-  if (change!.status === 'unchanged') return;
-  if (!finish.flags.save) {
-    if (!finish.interactive) return;
-    const question = change!.status === 'create' ? `Save these answers to ${CONFIG_FILE}, so the next run asks nothing?` : `Update ${CONFIG_FILE} with these answers?`;
-    if (!(await finish.prompter.confirm(question, true))) return;
-  }
-  writeFilesAtomically([change!]);
-  finish.note(`${change!.status === 'create' ? 'created' : 'updated'} ${CONFIG_FILE} (the next run reuses these answers; flags still win)`);
+export async function offerToSave(root: string, answers: Answers, facts: Facts, saved: SavedAnswers | null, finish: Finish): Promise<void> {
+  if (finish.flags.save || !finish.interactive) return;
+  const change = savedAnswersChange(root, answersToRepeat(answers, facts, finish.flags.lang), saved);
+  if (!change) return;
+  const question = change.status === 'create' ? `Save these answers to ${CONFIG_FILE}, so the next run asks nothing?` : `Update ${CONFIG_FILE} with these answers?`;
+  if (!(await finish.prompter.confirm(question, true))) return;
+  writeFilesAtomically([change]);
+  finish.note(`${change.status === 'create' ? 'created' : 'updated'} ${CONFIG_FILE} (${change.note})`);
 }
 
 const spinnerProgress = (): BuildProgress => {
   const spinner = clack.spinner();
   return {
     start: (message) => spinner.start(message),
-    // BuildKit's step lines (`#7 [build 4/6] RUN go build ...`) say where the build is.
+    // BuildKit's step lines (`#7 [build 4/6] RUN make ...`) say where the build is.
     step: (line) => {
       const step = /^#\d+ \[([^\]]+)\] (.*)$/.exec(line);
       if (step) spinner.message(`[${step[1]}] ${step[2]!.slice(0, 60)}`);

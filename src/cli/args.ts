@@ -1,0 +1,69 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { usageError } from '../errors.js';
+import { FlagsSchema, OPTIONS, flagOf, type Flags, type OutputMode } from './options.js';
+
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags };
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** node's parser, configured from the options table; a flag's value is found under its key. */
+function readArgv(argv: string[]): { values: Values; positionals: string[] } {
+  const options: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
+    OPTIONS.map(([key, option]) => [
+      flagOf(key).slice(2),
+      {
+        ...(option.kind === 'value' ? { type: 'string' } : { type: 'boolean', default: false }),
+        // node refuses a `short` that is present but undefined.
+        ...(option.short ? { short: option.short } : {}),
+      },
+    ]),
+  );
+  try {
+    const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+    // No option is `multiple`, so no value is an array.
+    const values = Object.fromEntries(OPTIONS.map(([key]) => [key, parsed.values[flagOf(key).slice(2)] as string | boolean | undefined]));
+    return { values, positionals: parsed.positionals };
+  } catch (error) {
+    // node's messages go on with advice about `--`; the first sentence is the useful part.
+    throw usageError(`${(error as Error).message.split(/\.\s/)[0]} (see --help)`);
+  }
+}
+
+/** The one output mode the flags pick, and the switches that cannot work with it refused. */
+function outputMode(values: Values): OutputMode {
+  const given = OPTIONS.flatMap(([key, option]) => (option.kind === 'output' && values[key] ? [option.mode] : []));
+  if (given.length > 1) throw usageError(`--${given.join(' and --')} cannot be combined`);
+  const mode = given[0] ?? 'write';
+  for (const [key, option] of OPTIONS) {
+    if (option.kind === 'switch' && values[key] && option.modes && !option.modes.includes(mode)) {
+      throw usageError(`${flagOf(key)} writes, --${mode} does not: use one of them`);
+    }
+  }
+  return mode;
+}
+
+/** Parses argv strictly: unknown flags and bad values are one-line usage errors. */
+export function parseArguments(argv: string[]): ParsedArgs {
+  const { values, positionals } = readArgv(argv);
+  // `stagecraft explain [dir]` reads as `stagecraft [dir] --explain`; a folder named explain is ./explain.
+  if (positionals[0] === 'explain') {
+    positionals.shift();
+    values.explain = true;
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+
+  const result = FlagsSchema.safeParse({ ...values, dir: positionals[0] ?? '.', output: outputMode(values) });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0]);
+    throw usageError(`${flagOf(key)} ${String(values[key] ?? '')}: ${describeIssue(issue)}`);
+  }
+  return { kind: 'run', flags: result.data };
+}
+
+function describeIssue(issue: { code: string; message: string; values?: unknown[] }): string {
+  if (issue.code === 'invalid_value' && issue.values) return `expected one of ${issue.values.join(', ')}`;
+  return issue.message;
+}

@@ -1,0 +1,60 @@
+import type { Answers } from '../core/options.js';
+import type { Prompter } from '../core/prompter.js';
+import type { Facts, Plan } from '../languages/registry.js';
+import { assessChanges, type AssessedChange } from '../output/changes.js';
+import { detectProject } from '../pipeline/detect.js';
+import { buildPlan } from '../pipeline/plan.js';
+import { ProjectFiles } from '../project.js';
+import { render } from '../render/index.js';
+import { answersToRepeat, resolveAnswers } from './answers.js';
+import { CONFIG_FILE, readSavedAnswers, savedAnswersChange, withSavedAnswers } from './config.js';
+import type { Flags, SavedAnswers } from './options.js';
+
+export interface GenerateContext {
+  /** The flags as parsed; the saved answers fill in what they leave out. */
+  flags: Flags;
+  /** Prompts are allowed: stdin and stdout are TTYs and --yes was not given. */
+  interactive: boolean;
+  prompter: Prompter;
+  /** Written into the Dockerfile's header. */
+  generatorVersion: string;
+  /** Called when the language is known, before any warning or question (a terminal's greeting). */
+  onDetected?(facts: Facts, project: ProjectFiles): void;
+  warn(message: string): void;
+  note(line: string): void;
+}
+
+/** Everything one run decided, and the one change list every output mode reads. */
+export interface Generation {
+  project: ProjectFiles;
+  /** The flags with the saved answers merged in. */
+  flags: Flags;
+  saved: SavedAnswers | null;
+  facts: Facts;
+  answers: Answers;
+  plan: Plan;
+  /** Detection's warnings, then the plan's. */
+  warnings: string[];
+  /** The rendered files, then stagecraft.json when --save asks for it and it would change. */
+  changes: AssessedChange[];
+}
+
+/** folder -> detect -> answers -> plan -> render -> change list; writes nothing, that is the sinks' part. */
+export async function generate(context: GenerateContext): Promise<Generation> {
+  const project = new ProjectFiles(context.flags.dir);
+  const saved = readSavedAnswers(project);
+  const flags = withSavedAnswers(context.flags, saved);
+  const detection = detectProject(project, flags.lang);
+  context.onDetected?.(detection.facts, project);
+  detection.warnings.forEach(context.warn);
+  if (saved) context.note(`answers from ${CONFIG_FILE}: ${Object.entries(saved).map(([key, value]) => `${key} ${value}`).join(', ')} (flags win over it)`);
+
+  const { facts } = detection;
+  const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter });
+  const { plan, warnings } = buildPlan(facts, answers, context.generatorVersion);
+  warnings.forEach(context.warn);
+  const changes = assessChanges(project.root, render(plan));
+  const config = flags.save ? savedAnswersChange(project.root, answersToRepeat(answers, facts, flags.lang), saved) : null;
+  if (config) changes.push(config);
+  return { project, flags, saved, facts, answers, plan, warnings: [...detection.warnings, ...warnings], changes };
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema, type LanguageAnswers } from '../core/options.js';
+import { LANGUAGES, LANGUAGE_NAMES } from '../languages/registry.js';
+
+/*
+ * The one options table: every flag with its type, its values and their one-line trade-offs, and the
+ * languages it applies to. The argument parser, --help, the flags schema, stagecraft.json's schema,
+ * each question's flag name and the one-line equivalent command are all read from it. A key is
+ * camelCase (`runtimeVersion`), its flag the same words in kebab-case (`--runtime-version`).
+ */
+
+/** Where a run's result goes: written, or shown one of four ways with nothing written. */
+export const OUTPUT_MODES = ['write', 'dry-run', 'stdout', 'json', 'explain'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+
+interface Described {
+  help: string;
+  short?: string;
+  /** Lines under the help, each a value (or a language) and its one line. */
+  details?: readonly (readonly [string, string])[];
+}
+
+/** A flag with a value. `saved`: stagecraft.json's schema for it, for the flags that are answers. */
+interface ValueOption extends Described {
+  kind: 'value';
+  placeholder: string;
+  schema: z.ZodType;
+  saved?: z.ZodType;
+  /** The languages that ask it; absent: every language. */
+  languages?: readonly string[];
+}
+
+/** A flag that is on or off. `modes`: the output modes it works with (absent: all of them). */
+interface SwitchOption extends Described {
+  kind: 'switch';
+  modes?: readonly OutputMode[];
+}
+
+/** Picks the output mode; one enum, so giving two of them is one check, not one per pair. */
+interface OutputOption extends Described {
+  kind: 'output';
+  mode: Exclude<OutputMode, 'write'>;
+}
+
+/** Prints something (--help, --version) instead of a run. */
+interface InfoOption extends Described {
+  kind: 'info';
+}
+
+export type CliOption = ValueOption | SwitchOption | OutputOption | InfoOption;
+
+const VERSION_SCHEMA = z.string().regex(/^\d+(\.\d+){0,2}$/, 'expected a version such as 1.23');
+
+/** A value from a fixed list; `tradeoffs` (one for each value) become the lines under the flag in --help. */
+function choice<const V extends readonly string[]>(values: V, help: string, tradeoffs?: Readonly<Record<string, string>>) {
+  return {
+    kind: 'value' as const,
+    placeholder: `<${values.join('|')}>`,
+    help,
+    details: tradeoffs && values.map((value) => [value, tradeoffs[value]!] as const),
+    schema: z.enum(values).optional(),
+    saved: z.enum(values),
+  };
+}
+
+/** One line per language, in the registry's order, from what each record says. */
+const perLanguage = (line: (record: (typeof LANGUAGES)[number]) => string) => LANGUAGES.map((record) => [record.language, line(record)] as const);
+
+/** Every option every language has, in the order --help lists them; a language's own options follow `entry`. */
+const COMMON_OPTIONS = {
+  lang: choice(LANGUAGE_NAMES, 'language, instead of detecting it'),
+  base: choice(BASES, 'final base image', BASE_TRADEOFFS),
+  debug: choice(DEBUG_MODES, 'debug needs', DEBUG_TRADEOFFS),
+  port: {
+    kind: 'value',
+    placeholder: '<N|none>',
+    help: 'port the app listens on (none: it does not listen)',
+    schema: z
+      .string()
+      .refine((value) => value === 'none' || (/^\d+$/.test(value) && PortSchema.safeParse(Number(value)).success), 'expected a port from 1 to 65535, or none')
+      .transform((value) => (value === 'none' ? ('none' as const) : Number(value)))
+      .optional(),
+    saved: z.union([PortSchema, z.literal('none')]),
+  },
+  runtimeVersion: {
+    kind: 'value',
+    placeholder: '<X>',
+    help: 'language version',
+    details: perLanguage((record) => record.runtimeVersion.example),
+    schema: VERSION_SCHEMA.optional(),
+    saved: VERSION_SCHEMA,
+  },
+  entry: {
+    kind: 'value',
+    placeholder: '<X>',
+    help: 'what to run',
+    details: perLanguage((record) => record.entry.help),
+    schema: z.string().min(1).optional(),
+    saved: z.string().min(1).max(256),
+  },
+  yes: { kind: 'switch', short: 'y', help: 'accept detected answers and defaults, never prompt' },
+  // --dry-run shows the stagecraft.json --save would write.
+  save: { kind: 'switch', modes: ['write', 'dry-run'], help: 'save the answers to stagecraft.json; later runs reuse them without asking' },
+  build: { kind: 'switch', modes: ['write'], help: 'after writing, docker build the image and show its size per layer' },
+  tag: {
+    kind: 'value',
+    placeholder: '<name[:tag]>',
+    help: "the image name --build gives (default: the project's name)",
+    /** An image reference: lower-case repository path, optional tag; nothing a shell would read. */
+    schema: z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$/, 'expected an image name such as myapp or registry/team/app:1.2').optional(),
+  },
+  force: { kind: 'switch', help: 'overwrite an existing Dockerfile/.dockerignore that differs' },
+  dryRun: { kind: 'output', mode: 'dry-run', help: 'show what would be written (with diffs), write nothing' },
+  stdout: { kind: 'output', mode: 'stdout', help: 'print the Dockerfile to stdout, write nothing' },
+  json: { kind: 'output', mode: 'json', help: 'print the detected facts and the plan as JSON, write nothing' },
+  explain: { kind: 'output', mode: 'explain', help: 'say what ships in the image and why, and compare the bases; write nothing' },
+  verbose: { kind: 'switch', help: 'show stack traces of unexpected errors' },
+  help: { kind: 'info', short: 'h', help: 'this help' },
+  version: { kind: 'info', short: 'v', help: 'the version' },
+} satisfies Record<string, CliOption>;
+
+/** The questions only some languages ask, as their records declare them. */
+const LANGUAGE_OPTIONS: Record<string, ValueOption> = Object.fromEntries(
+  LANGUAGES.flatMap((record) =>
+    (record.options ?? []).map((option) => [
+      option.key,
+      { ...choice(option.values, option.help, option.tradeoffs), languages: [record.language] },
+    ]),
+  ),
+);
+
+/** Every option in --help's order: a language's own options come after --entry, the last one every language has. */
+export const OPTIONS: [string, CliOption][] = Object.entries(COMMON_OPTIONS).flatMap(([key, option]) =>
+  key === 'entry' ? [[key, option], ...Object.entries(LANGUAGE_OPTIONS)] : [[key, option]],
+);
+
+/** `runtimeVersion` -> `--runtime-version`: how every message names an option. */
+export const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
+type Common = typeof COMMON_OPTIONS;
+type KeysOfKind<K extends CliOption['kind']> = { [Key in keyof Common]: Common[Key]['kind'] extends K ? Key : never }[keyof Common];
+type SchemaOutput<O, Field extends 'schema' | 'saved'> = O extends { [F in Field]: infer S extends z.ZodType } ? z.output<S> : never;
+
+/** Command-line flags, validated once; everything downstream trusts these types. */
+export type Flags = { dir: string; output: OutputMode } & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
+  [Key in KeysOfKind<'switch'>]: boolean;
+} & Partial<LanguageAnswers>;
+
+/** The answers stagecraft.json may hold, under the names of their flags. */
+export type SavedAnswers = { [Key in keyof Common as Common[Key] extends { saved: z.ZodType } ? Key : never]?: SchemaOutput<Common[Key], 'saved'> } & Partial<LanguageAnswers>;
+
+const valueOptions = () => OPTIONS.filter((entry): entry is [string, ValueOption] => entry[1].kind === 'value');
+
+/*
+ * Object.fromEntries cannot keep the keys' types, so the two schemas below are typed with the
+ * types the table gives above; the table is the only source of both.
+ */
+
+export const FlagsSchema = z.object({
+  dir: z.string().min(1),
+  output: z.enum(OUTPUT_MODES),
+  ...Object.fromEntries(valueOptions().map(([key, option]) => [key, option.schema])),
+  ...Object.fromEntries(OPTIONS.filter(([, option]) => option.kind === 'switch').map(([key]) => [key, z.boolean()])),
+}) as unknown as z.ZodType<Flags, unknown>;
+
+export const SavedAnswersSchema = z
+  .object(Object.fromEntries(valueOptions().flatMap(([key, option]) => (option.saved ? [[key, option.saved]] : []))))
+  .partial()
+  .strict() as unknown as z.ZodType<SavedAnswers, unknown>;

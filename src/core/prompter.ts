@@ -1,0 +1,12 @@
+export interface Choice<T extends string> {
+  value: T;
+  label: string;
+  hint?: string;
+}
+
+/** The questions stagecraft can ask; clack draws them, tests and non-TTY runs never reach here. */
+export interface Prompter {
+  select<T extends string>(message: string, choices: Choice<T>[], initial?: T): Promise<T>;
+  text(message: string, options: { initial: string; validate: (value: string) => string | undefined }): Promise<string>;
+  confirm(message: string, initial: boolean): Promise<boolean>;
+}
