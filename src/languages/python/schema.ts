@@ -49,8 +49,6 @@ export const PythonPlanSchema = z.object({
   projectInstall: Command.nullable(),
   /** The sources run from /app; false when the installed project in the venv is all that runs. */
   copyApp: z.boolean(),
-  /** Shared libraries compiled dependencies link at run time (libpq for psycopg2). */
-  runtimeLibraries: OsPackagesSchema.nullable(),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
   /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */
