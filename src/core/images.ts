@@ -65,7 +65,8 @@ export function portMismatchWarning(port: number | null, sourcePort: Fact<number
 }
 
 export const distroless = (
-  flavour: 'static' | 'base' | 'cc' | 'python3' | `nodejs${number}` | `java${number}`,
+  /** static, base or cc for a binary; otherwise the runtime the image carries, named as distroless names it. */
+  flavour: string,
   debian: DebianRelease,
   tag: 'nonroot' | 'debug-nonroot',
 ) => `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;
@@ -93,7 +94,7 @@ export function finalImage(options: { base: Base; debug: DebugMode; image: strin
 }
 
 /**
- * The plan fields of an image that ships one binary (Go, Rust): the final base, its shared setup,
+ * The plan fields of an image that ships one compiled binary: the final base, its shared setup,
  * the debug target, the non-root user and the exec-form entrypoint.
  */
 export function singleBinaryStages(options: {

@@ -196,7 +196,6 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     user: base === 'distroless' ? NONROOT_USER : NODE_USER,
     nodeVersion: String(major),
     packageManager: {
-      name: manager,
       setup: commands.setup(facts.packageManagerVersion),
       install: locked ? commands.install : commands.installUnlocked,
       installProduction: locked ? commands.installProduction : commands.installProductionUnlocked,

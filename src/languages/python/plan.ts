@@ -218,7 +218,6 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     // Procfile web processes expect PORT (Heroku's convention), and gunicorn binds 0.0.0.0:$PORT by itself.
     portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),
     user: NONROOT_USER,
-    pythonVersion: minor,
     build: {
       image: base === 'distroless' ? `debian:${debian.codename}-slim` : pythonImage,
       python: base === 'distroless' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,

@@ -34,7 +34,6 @@ const PythonDepsSchema = z.discriminatedUnion('kind', [
 export const PythonPlanSchema = z.object({
   ...CommonPlanFields,
   language: z.literal('python'),
-  pythonVersion: z.string().regex(/^3\.\d+$/),
   build: z.object({
     image: ImageRef,
     /** The interpreter the venv links to; the final stage has the same one at the same path. */

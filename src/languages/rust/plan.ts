@@ -136,7 +136,6 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     title: name,
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
-    rustVersion: answers.runtimeVersion,
     build: {
       image: musl ? `rust:${answers.runtimeVersion}-alpine` : compilesC ? `rust:${answers.runtimeVersion}-${debian.codename}` : `rust:${answers.runtimeVersion}-slim-${debian.codename}`,
       crossCompile: musl && !compilesC,

@@ -31,7 +31,6 @@ export const RustPlanSchema = z.object({
   language: z.literal('rust'),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
-  rustVersion: z.string().regex(/^1\.\d+(\.\d+)?$/),
   build: RustBuildSchema,
   /** Shared libraries a slim final stage installs because -sys crates link them, with the crates that need them. */
   runtimeLibraries: z.array(z.object({ package: OsPackage, crate: CrateName })),
