@@ -1,6 +1,7 @@
 import { describeEvidence, type Fact } from './facts.js';
 import { refusal } from '../errors.js';
 import type { Base, DebugMode } from './options.js';
+import type { OsPackages } from './plan-schema.js';
 
 /*
  * Base image choices shared by every language. One place to bump when Debian or Alpine release.
@@ -21,11 +22,26 @@ export const ALPINE_VERSION = '3.22';
 /** The uid/gid distroless uses for `nonroot`; reused everywhere so volumes behave the same on every base. */
 export const NONROOT_USER = { uid: 65532, gid: 65532, name: 'nonroot', home: '/home/nonroot' };
 
-/** OS packages every final image needs: CA roots for TLS and the time zone database. */
-export const RUNTIME_PACKAGES = { debian: ['ca-certificates', 'tzdata'], alpine: ['ca-certificates', 'tzdata'] };
+type OsFamily = 'debian' | 'alpine';
+
+/** OS packages every final image on slim or alpine needs: CA roots for TLS and the time zone database. */
+const RUNTIME_PACKAGES: Record<OsFamily, OsPackages> = {
+  debian: { manager: 'apt', packages: ['ca-certificates', 'tzdata'], why: 'CA roots to verify TLS peers and the time zone database; slim images do not promise either.' },
+  alpine: { manager: 'apk', packages: ['ca-certificates', 'tzdata'], why: 'CA roots to verify TLS peers and the time zone database, kept patchable through apk.' },
+};
 
 /** Tools for a look inside a running container: an HTTP probe and process listing. */
-export const DEBUG_TOOLS = { debian: ['curl', 'procps'], alpine: ['curl'] };
+const DEBUG_TOOLS: Record<OsFamily, OsPackages> = {
+  debian: { manager: 'apt', packages: ['curl', 'procps'], why: 'A look inside a running container: curl to probe endpoints, procps for ps and top.' },
+  alpine: { manager: 'apk', packages: ['curl'], why: 'A look inside a running container: curl to probe endpoints (busybox already has sh, ps and top).' },
+};
+
+/** CA roots and time zones (plus `extraPackages`) on slim and alpine; nothing on distroless and scratch, which have them or get them from the build stage. */
+export function runtimePackages(base: Base, extraPackages: string[] = []): OsPackages | null {
+  if (base !== 'slim' && base !== 'alpine') return null;
+  const packages = RUNTIME_PACKAGES[base === 'slim' ? 'debian' : 'alpine'];
+  return { ...packages, packages: [...packages.packages, ...extraPackages] };
+}
 
 /**
  * `--debug shell` keeps a shell and tools in production, which only bases with a shell can do.
@@ -49,41 +65,36 @@ export function portMismatchWarning(port: number | null, sourcePort: Fact<number
 }
 
 export const distroless = (
-  flavour: 'static' | 'base' | 'cc' | 'python3' | `nodejs${number}` | `java${number}`,
+  /** static, base or cc for a binary; otherwise the runtime the image carries, named as distroless names it. */
+  flavour: string,
   debian: DebianRelease,
   tag: 'nonroot' | 'debug-nonroot',
 ) => `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;
 
-type Family = 'debian' | 'alpine' | 'distroless' | 'scratch';
-
 /**
- * The final image's setup for languages whose production and debug stages share one OS setup
- * (Go, Rust, Java): CA roots, time zones (plus `extraPackages`) and the user on slim/alpine; debug
- * tools in a `debug` stage on top of it, or the distroless `:debug` variant (`distrolessDebug`) on
- * distroless and scratch.
+ * The final image's plan fields, filled the same way for every language: its base, what the final
+ * stage installs and prepares on it, and the debug target and tools. On slim and alpine a base that
+ * needs preparing gets a `runtime` stage that debug and production share; a base made for the
+ * runtime (`prepareBase` false) is debugged from the image itself; distroless and scratch are
+ * debugged on the distroless `:debug` variant (`distrolessDebug`).
  */
-export function sharedRuntime(base: Base, debug: DebugMode, image: string, distrolessDebug: string, extraPackages: string[] = []) {
-  const family: Family = base === 'slim' ? 'debian' : base;
+export function finalImage(options: { base: Base; debug: DebugMode; image: string; distrolessDebug: string; packages: OsPackages | null; prepareBase: boolean }) {
+  const { base, debug, image, prepareBase } = options;
+  const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'debian' || family === 'alpine' ? family : null;
+  const sharedStage = prepareBase && osFamily !== null && debug === 'stage';
   return {
-    user: NONROOT_USER,
-    runtime: {
-      family,
-      image,
-      packages: osFamily ? [...RUNTIME_PACKAGES[osFamily], ...extraPackages] : [],
-      createUser: osFamily !== null,
-      sharedStage: osFamily !== null && debug === 'stage',
-    },
+    runtime: { family, image, packages: options.packages, prepareBase, sharedStage },
     debugStage:
       debug !== 'stage' ? null
-      : osFamily ? { from: 'runtime', family: osFamily, packages: DEBUG_TOOLS[osFamily] }
-      : { from: distrolessDebug, family: 'distroless' as const, packages: [] },
-    shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : [],
+      : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] }
+      : { from: options.distrolessDebug, tools: null },
+    shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : null,
   };
 }
 
 /**
- * The plan fields of an image that ships one binary (Go, Rust): the final base, its shared setup,
+ * The plan fields of an image that ships one compiled binary: the final base, its shared setup,
  * the debug target, the non-root user and the exec-form entrypoint.
  */
 export function singleBinaryStages(options: {
@@ -105,7 +116,8 @@ export function singleBinaryStages(options: {
   // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
   const distrolessDebug = distroless(base === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot');
   return {
-    ...sharedRuntime(base, debug, image, distrolessDebug, options.extraPackages),
+    user: NONROOT_USER,
+    ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), prepareBase: true }),
     binaryPath,
     entrypoint: [binaryPath],
     contextPath: '.',

@@ -26,24 +26,40 @@ export const UserSchema = z.object({
   home: AbsolutePath,
 });
 
-/** How the final image is set up: which family of base, and which OS packages it installs. */
+/** OS packages for one stage, with the package manager that installs them and why they are there. */
+export const OsPackagesSchema = z.object({
+  manager: z.enum(['apt', 'apk']),
+  packages: z.array(OsPackage).min(1),
+  why: z.string().regex(/^[^\n]+$/),
+});
+export type OsPackages = z.infer<typeof OsPackagesSchema>;
+
+/**
+ * The final image, the same model for every language (filled by finalImage in images.ts): its base,
+ * what the final stage installs and prepares on it, and how debug and production build on it.
+ * templates/partials/final/ renders it; a language adds only what it copies and runs.
+ */
 export const RuntimeSchema = z.object({
   family: z.enum(['debian', 'alpine', 'distroless', 'scratch']),
   /** `scratch` for the empty image. */
   image: z.union([ImageRef, z.literal('scratch')]),
-  /** OS packages the app needs at run time (CA roots, time zones). */
-  packages: z.array(OsPackage),
-  /** Whether the base lacks a non-root user that we must create. */
-  createUser: z.boolean(),
+  /** OS packages the final stage installs (CA roots, time zones, shared libraries the app loads). */
+  packages: OsPackagesSchema.nullable(),
+  /**
+   * The final stage readies its base by family (templates/partials/final/base/): creates the user on
+   * slim and alpine, copies scratch's root files, notes what distroless has. False for an image made
+   * for the app's runtime, which has all of that already.
+   */
+  prepareBase: z.boolean(),
   /** A `runtime` stage shared by debug and production, so both get the same setup. */
   sharedStage: z.boolean(),
 });
 
 export const DebugStageSchema = z.object({
-  /** An image (distroless :debug variant) or `runtime`, the shared stage. */
+  /** An image (distroless :debug variant, or the final image itself) or `runtime`, the shared stage. */
   from: z.union([ImageRef, z.literal('runtime')]),
-  family: z.enum(['debian', 'alpine', 'distroless']),
-  packages: z.array(OsPackage),
+  /** A shell's tools installed on top; null on the distroless :debug variant, whose busybox is the tool. */
+  tools: OsPackagesSchema.nullable(),
 });
 
 /** A project-relative path copied into the image. */
@@ -60,7 +76,7 @@ export const CommonPlanFields = {
   runtime: RuntimeSchema,
   debugStage: DebugStageSchema.nullable(),
   /** Debug tools installed in production itself (`--debug shell`). */
-  shellTools: z.array(OsPackage),
+  shellTools: OsPackagesSchema.nullable(),
   /** The build context, relative to the project folder: "." or a workspace root such as "../..". */
   contextPath: z.string().regex(/^\.(\.)?(\/\.\.)*$/),
   /** The Dockerfile's path from the build context when it is not the context's own Dockerfile. */
@@ -72,13 +88,6 @@ export const CommonPlanFields = {
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */
 export const Command = z.string().regex(/^[A-Za-z0-9 ._@/=:,+~-]+$/, 'must be a plain command');
-
-/** OS packages for one stage, with the package manager that installs them and why they are there. */
-export const OsPackagesSchema = z.object({
-  manager: z.enum(['apt', 'apk']),
-  packages: z.array(OsPackage).min(1),
-  why: z.string().regex(/^[^\n]+$/),
-});
 
 /** Characters a one-line message may show as they are; the rest is escaped, so the message stays one line. */
 const shown = (value: unknown) => JSON.stringify(value)?.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) ?? String(value);

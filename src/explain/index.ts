@@ -83,7 +83,7 @@ export function explain(facts: Facts, answers: Answers, plan: Plan, dockerfile: 
   const debugHow =
     plan.debugStage
       ? `docker ${buildArguments(plan, options.dir, plan.title, { debug: true }).join(' ')} (from ${plan.debugStage.from === 'runtime' ? 'the same setup' : plan.debugStage.from}, plus a shell and tools), then docker run -it --entrypoint sh ${debugTagOf(plan.title)}`
-    : plan.shellTools.length > 0 ? `the production image keeps a shell and ${plan.shellTools.join(', ')} (--debug shell): docker exec -it <container> sh`
+    : plan.shellTools ? `the production image keeps a shell and ${plan.shellTools.packages.join(', ')} (--debug shell): docker exec -it <container> sh`
     : care.debug;
   const sections = [
     `${plan.title}: a ${facts.language} project, base ${plan.base}, debug ${plan.debug}`,

@@ -45,10 +45,12 @@ function partialFiles(): { name: string; template: string }[] {
 
 function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
-  // Formatting only, never decisions: exec-form arrays as JSON, lists joined, equality for partial choice.
+  // Formatting only, never decisions: exec-form arrays as JSON, lists joined, and the name of the
+  // partial a plan value picks in a folder (`{{> (partialPath 'os-packages' manager)}}`), so each
+  // choice is a file of its own instead of an eq ladder.
   env.registerHelper('json', (items: string[]) => `[${items.map((item) => JSON.stringify(item)).join(', ')}]`);
   env.registerHelper('join', (items: string[], separator: unknown) => items.join(typeof separator === 'string' ? separator : ' '));
-  env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  env.registerHelper('partialPath', (folder: string, name: string) => `${folder}/${name}`);
   for (const { name, template } of partialFiles()) env.registerPartial(name, compiledTemplate(env, template));
   return env;
 }

@@ -91,12 +91,12 @@ function unverifiableHere(engine: Engine, dir: string, facts: Facts, plan: Plan)
     if (plan.deps?.kind === 'export') return `${plan.deps.tool} and the locked packages come from PyPI, which is unreachable here`;
     if (plan.deps !== null && !facts.noIndex) return `the dependencies (${facts.dependencies.value.join(', ')}) come from PyPI, which is unreachable here`;
     if (plan.projectInstall) return 'installing the project fetches its build backend (build isolation) from PyPI, which is unreachable here';
-    const apk = [plan.build.osPackages, plan.runtimeLibraries].find((packages) => packages?.manager === 'apk');
+    const apk = [plan.build.osPackages, plan.runtime.packages].find((packages) => packages?.manager === 'apk');
     if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk`;
   }
   if (facts.language === 'rust' && plan.language === 'rust') {
     if (facts.registryDependencies.value) return 'crate downloads need crates.io, which is unreachable here';
-    if (plan.libc === 'musl') {
+    if (plan.base === 'alpine' || plan.base === 'scratch') {
       return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs the network): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;
     }
   }
@@ -245,7 +245,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   // the npm registry; everything else builds with no network.
   const network = plan.runtime.family === 'debian' || plan.language === 'node' || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
-  const apkPackages = [...plan.runtime.packages, ...(plan.debugStage?.packages ?? []), ...plan.shellTools];
+  const apkPackages = [plan.runtime.packages, plan.debugStage?.tools, plan.shellTools].flatMap((packages) => packages?.packages ?? []);
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
 
   const production = imageTag(cell, 'production');

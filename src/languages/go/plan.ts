@@ -83,8 +83,6 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     title: name,
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
-    module: facts.module.value,
-    goVersion,
     build: {
       image: buildOnAlpine ? `golang:${goVersion}-alpine` : `golang:${goVersion}-${debian.codename}`,
       crossCompile: !cgo,
@@ -92,7 +90,6 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
       moduleFiles: facts.goSum.value ? ['go.mod', 'go.sum'] : ['go.mod'],
       downloadModules: !facts.vendored.value,
       vendored: facts.vendored.value,
-      cgo,
       tags: base === 'scratch' ? ['timetzdata'] : [],
       scratchRootfs: base === 'scratch',
       package: entry,

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields } from '../../core/plan-schema.js';
 
 const GoPackagePath = z.string().regex(/^\.(\/[A-Za-z0-9._-]+)*$/, 'must be a package folder such as ./cmd/api');
-const GoModulePath = z.string().regex(/^[A-Za-z0-9._~/-]+$/, 'must be a Go module path');
-const GoMinor = z.string().regex(/^1\.\d+$/);
 
 const GoBuildSchema = z.object({
   image: ImageRef,
@@ -13,7 +11,6 @@ const GoBuildSchema = z.object({
   moduleFiles: z.array(RelativeFile).min(1),
   downloadModules: z.boolean(),
   vendored: z.boolean(),
-  cgo: z.boolean(),
   tags: z.array(z.string().regex(/^[A-Za-z0-9_.]+$/)),
   scratchRootfs: z.boolean(),
   package: GoPackagePath,
@@ -25,8 +22,6 @@ export const GoPlanSchema = z.object({
   language: z.literal('go'),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
-  module: GoModulePath,
-  goVersion: GoMinor,
   build: GoBuildSchema,
   binaryPath: AbsolutePath,
   entrypoint: z.array(AbsolutePath).min(1),

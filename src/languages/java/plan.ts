@@ -3,7 +3,7 @@ import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { projectError, refusal, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, BOOKWORM, TRIXIE, checkShellDebug, distroless, sharedRuntime, type DebianRelease } from '../../core/images.js';
+import { ALPINE_VERSION, BOOKWORM, NONROOT_USER, TRIXIE, checkShellDebug, distroless, finalImage, runtimePackages, type DebianRelease } from '../../core/images.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { JavaPlanSchema, type JavaPlan } from './schema.js';
@@ -206,7 +206,12 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
       : null,
     copies: copiesFor(launch),
     entrypoint: entrypointFor(launch, java, launchFact.kind === 'spring-boot' ? launchFact.version : null, launchFact.kind === 'jar' ? launchFact.mainClass : null),
-    ...sharedRuntime(base, debug, runtimeImage, distroless(`java${Number(major)}`, debian, 'debug-nonroot')),
+    entrypointWhy:
+      base === 'distroless'
+        ? 'The whole command, replacing distroless\' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).'
+        : 'java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.',
+    user: NONROOT_USER,
+    ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`java${Number(major)}`, debian, 'debug-nonroot'), packages: runtimePackages(base), prepareBase: true }),
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',

@@ -44,6 +44,8 @@ export const JavaPlanSchema = z.object({
   entrypoint: z
     .array(z.union([AbsolutePath, JavaClass, z.enum(['-jar', '-cp', '/app/app.jar:/app/lib/*']), z.string().regex(/^-D[A-Za-z0-9._]+=[A-Za-z0-9._]+$/)]))
     .min(2),
+  /** The comment above ENTRYPOINT: what it replaces or why java runs directly. */
+  entrypointWhy: z.string().regex(/^[^\n]+$/),
 });
 
 export type JavaPlan = z.infer<typeof JavaPlanSchema>;

@@ -3,7 +3,7 @@ import { MAINTAINED_NODE_MAJORS } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { refusal, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShellDebug, distroless } from '../../core/images.js';
+import { BOOKWORM, NONROOT_USER, TRIXIE, checkShellDebug, distroless, finalImage } from '../../core/images.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
@@ -168,7 +168,6 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   }
 
   const debian = major >= 22 ? TRIXIE : BOOKWORM;
-  const family = base === 'slim' ? 'debian' : base;
   const slimImage = `node:${major}-${debian.codename}-slim`;
   const alpineImage = `node:${major}-alpine`;
   const runtimeImage =
@@ -187,7 +186,6 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   if (standalone) env.push({ name: 'HOSTNAME', value: '0.0.0.0' });
   if (framework === 'nuxt') env.push({ name: 'HOST', value: '0.0.0.0' });
 
-  const needsOsSetup = family === 'debian' || family === 'alpine';
   const plan = validatePlan(NodePlanSchema, {
     language: 'node',
     generator: { version: generatorVersion },
@@ -198,7 +196,6 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     user: base === 'distroless' ? NONROOT_USER : NODE_USER,
     nodeVersion: String(major),
     packageManager: {
-      name: manager,
       setup: commands.setup(facts.packageManagerVersion),
       install: locked ? commands.install : commands.installUnlocked,
       installProduction: locked ? commands.installProduction : commands.installProductionUnlocked,
@@ -227,19 +224,8 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     dockerignoreName: workspace ? 'Dockerfile.dockerignore' : '.dockerignore',
     copies,
     env,
-    runtime: {
-      family,
-      image: runtimeImage,
-      packages: [],
-      createUser: false,
-      // Node images need no OS setup, so debug starts from the same image instead of a shared stage.
-      sharedStage: false,
-    },
-    debugStage:
-      debug !== 'stage' ? null
-      : family === 'debian' || family === 'alpine' ? { from: runtimeImage, family, packages: DEBUG_TOOLS[family] }
-      : { from: distroless(`nodejs${major}`, debian, 'debug-nonroot'), family: 'distroless', packages: [] },
-    shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
+    // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
+    ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`nodejs${major}`, debian, 'debug-nonroot'), packages: null, prepareBase: false }),
     cmd: base === 'distroless' ? start.slice(1) : start,
   });
   return { plan, warnings };

@@ -15,7 +15,6 @@ export const NodePlanSchema = z.object({
   language: z.literal('node'),
   nodeVersion: z.string().regex(/^\d+$/),
   packageManager: z.object({
-    name: z.enum(['npm', 'yarn-classic', 'yarn-berry', 'pnpm', 'bun']),
     /** Installs the package manager itself, when the Node image lacks it. */
     setup: Command.nullable(),
     install: Command,

@@ -3,7 +3,7 @@ import { allowsMinor, END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyve
 import { describeEvidence } from '../../core/facts.js';
 import { refusal, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShellDebug, distroless, type DebianRelease } from '../../core/images.js';
+import { ALPINE_VERSION, BOOKWORM, NONROOT_USER, TRIXIE, checkShellDebug, distroless, finalImage, type DebianRelease } from '../../core/images.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
@@ -206,7 +206,6 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     program.includes('/') ? program : `${VENV}/bin/${program}`,
     ...command.slice(1).map((word) => word.replace(/\$PORT/g, listenPort)),
   ];
-  const needsOsSetup = family === 'debian' || family === 'alpine';
   const runtimeImage = base === 'distroless' ? distroless('python3', debian, 'nonroot') : pythonImage;
 
   const plan = validatePlan(PythonPlanSchema, {
@@ -219,7 +218,6 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     // Procfile web processes expect PORT (Heroku's convention), and gunicorn binds 0.0.0.0:$PORT by itself.
     portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),
     user: NONROOT_USER,
-    pythonVersion: minor,
     build: {
       image: base === 'distroless' ? `debian:${debian.codename}-slim` : pythonImage,
       python: base === 'distroless' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,
@@ -230,21 +228,17 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     cacheTarget,
     projectInstall,
     copyApp: !runsInstalled,
-    runtimeLibraries: runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` } : null,
     keptPaths,
     entrypoint,
-    runtime: {
-      family,
+    ...finalImage({
+      base,
+      debug,
       image: runtimeImage,
-      packages: runtimePackages,
-      createUser: needsOsSetup,
-      sharedStage: needsOsSetup && debug === 'stage',
-    },
-    debugStage:
-      debug !== 'stage' ? null
-      : family === 'debian' || family === 'alpine' ? { from: 'runtime', family, packages: DEBUG_TOOLS[family] }
-      : { from: distroless('python3', debian, 'debug-nonroot'), family: 'distroless', packages: [] },
-    shellTools: debug === 'shell' && needsOsSetup ? DEBUG_TOOLS[family] : [],
+      distrolessDebug: distroless('python3', debian, 'debug-nonroot'),
+      // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
+      packages: runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` } : null,
+      prepareBase: true,
+    }),
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',

@@ -34,7 +34,6 @@ const PythonDepsSchema = z.discriminatedUnion('kind', [
 export const PythonPlanSchema = z.object({
   ...CommonPlanFields,
   language: z.literal('python'),
-  pythonVersion: z.string().regex(/^3\.\d+$/),
   build: z.object({
     image: ImageRef,
     /** The interpreter the venv links to; the final stage has the same one at the same path. */
@@ -49,8 +48,6 @@ export const PythonPlanSchema = z.object({
   projectInstall: Command.nullable(),
   /** The sources run from /app; false when the installed project in the venv is all that runs. */
   copyApp: z.boolean(),
-  /** Shared libraries compiled dependencies link at run time (libpq for psycopg2). */
-  runtimeLibraries: OsPackagesSchema.nullable(),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
   /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */

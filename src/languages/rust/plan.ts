@@ -136,12 +136,11 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     title: name,
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
-    rustVersion: answers.runtimeVersion,
-    libc: musl ? 'musl' : 'gnu',
     build: {
       image: musl ? `rust:${answers.runtimeVersion}-alpine` : compilesC ? `rust:${answers.runtimeVersion}-${debian.codename}` : `rust:${answers.runtimeVersion}-slim-${debian.codename}`,
       crossCompile: musl && !compilesC,
       compilesC: compilesC ? facts.compilesCReason : null,
+      fullImage: !musl && compilesC,
       packages: [...new Set(buildPackages)],
       env: buildEnv,
       locked: facts.lockfile.value,

@@ -10,6 +10,8 @@ const RustBuildSchema = z.object({
   crossCompile: z.boolean(),
   /** Why C code is compiled (said in a comment), or null when nothing is. */
   compilesC: z.string().regex(/^[^\n]+$/).nullable(),
+  /** The full rust image, not slim: a glibc build that compiles C needs its -dev packages and tools. */
+  fullImage: z.boolean(),
   /** apk packages of a musl build: musl headers, static C libraries of -sys crates. */
   packages: z.array(OsPackage),
   /** Build environment, e.g. OPENSSL_STATIC=1 so a -sys crate links its library statically. */
@@ -29,8 +31,6 @@ export const RustPlanSchema = z.object({
   language: z.literal('rust'),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
-  rustVersion: z.string().regex(/^1\.\d+(\.\d+)?$/),
-  libc: z.enum(['gnu', 'musl']),
   build: RustBuildSchema,
   /** Shared libraries a slim final stage installs because -sys crates link them, with the crates that need them. */
   runtimeLibraries: z.array(z.object({ package: OsPackage, crate: CrateName })),
