@@ -35,7 +35,7 @@ describe('change list', () => {
   it('a folder where the Dockerfile should be is a conflict, not a crash', () => {
     const dir = scratchDir();
     mkdirSync(path.join(dir, 'Dockerfile'));
-    expect(() => assessChanges(dir, [{ path: 'Dockerfile', content: 'x' }])).toThrow('Dockerfile exists but cannot be read (EISDIR); nothing written');
+    expect(() => assessChanges(dir, [{ path: 'Dockerfile', content: 'x' }])).toThrow('Dockerfile exists and is a folder; nothing written');
   });
 });
 

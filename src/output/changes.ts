@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ExitCode, StagecraftError } from '../errors.js';
@@ -8,8 +8,10 @@ export type ChangeStatus = 'create' | 'unchanged' | 'update';
 
 export interface AssessedChange extends Change {
   status: ChangeStatus;
-  /** The file's current content, when it exists. */
+  /** The file's current content, when it exists and is a regular file. */
   existing: string | null;
+  /** The path is a symbolic link: it is never read (it may point at a secret or a device), only replaced with --force. */
+  isLink: boolean;
   target: string;
   /** Written even when it differs, without asking: the flag that put it in the list (--save) is the consent. */
   consented?: boolean;
@@ -17,27 +19,67 @@ export interface AssessedChange extends Change {
   note?: string;
 }
 
-/** Compares each change with what is on disk now, so every output mode reads the same list. */
+/** What a non-regular entry is, for the one-line refusal. */
+function describeType(stats: Stats): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** The entry at a target without following links; null when there is none. */
+function entryAt(change: Change, target: string): Stats | null {
+  try {
+    return lstatSync(target);
+  } catch (error) {
+    // Only "not there" means create; anything else (no permission, a file as a parent) must not be overwritten blindly.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    throw new StagecraftError(`${change.path} exists but cannot be read (${code}); nothing written`, ExitCode.conflict);
+  }
+}
+
+/**
+ * Compares each change with what is on disk now, so every output mode reads the same list. The
+ * type is checked before anything is read: a link is not followed and a named pipe or a device is
+ * not opened (reading either could hang, or show a file from outside the project).
+ */
 export function assessChanges(root: string, changes: Change[]): AssessedChange[] {
   return changes.map((change) => {
     const target = path.join(root, change.path);
-    let existing: string | null = null;
+    const stats = entryAt(change, target);
+    if (stats === null) return { ...change, status: 'create', existing: null, isLink: false, target };
+    if (stats.isSymbolicLink()) return { ...change, status: 'update', existing: null, isLink: true, target };
+    if (!stats.isFile()) {
+      throw new StagecraftError(`${change.path} exists and is ${describeType(stats)}; nothing written`, ExitCode.conflict);
+    }
+    let existing: string;
     try {
       existing = readFileSync(target, 'utf8');
     } catch (error) {
-      // Only "not there" means create; anything else (a folder, no permission) must not be overwritten blindly.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') {
-        throw new StagecraftError(`${change.path} exists but cannot be read (${code}); nothing written`, ExitCode.conflict);
-      }
+      throw new StagecraftError(`${change.path} exists but cannot be read (${errorCode(error)}); nothing written`, ExitCode.conflict);
     }
-    const status: ChangeStatus = existing === null ? 'create' : existing === change.content ? 'unchanged' : 'update';
-    return { ...change, status, existing, target };
+    const status: ChangeStatus = existing === change.content ? 'unchanged' : 'update';
+    return { ...change, status, existing, isLink: false, target };
   });
 }
 
-export const unifiedDiff = (change: AssessedChange) =>
-  createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, change.existing ?? '', change.content, '', '', { context: 3 });
+/** Past this size an existing file is not diffed: a line diff of megabytes takes seconds and shows nothing a person reads. */
+const MAX_DIFFED_BYTES = 256 * 1024;
+
+/** The diff a user sees for a changed file; a link's target and an oversized file are never shown. */
+export function unifiedDiff(change: AssessedChange): string {
+  if (change.isLink) {
+    const note = `${change.path} is a symbolic link; stagecraft does not follow it (--force replaces the link with this file)`;
+    return `${note}\n${createTwoFilesPatch('/dev/null', `b/${change.path}`, '', change.content, '', '', { context: 3 })}`;
+  }
+  const existing = change.existing ?? '';
+  if (Buffer.byteLength(existing) > MAX_DIFFED_BYTES) {
+    return `${change.path}: the existing file is ${Buffer.byteLength(existing)} bytes, too large to diff; it would be replaced by ${Buffer.byteLength(change.content)} bytes`;
+  }
+  return createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, existing, change.content, '', '', { context: 3 });
+}
 
 interface FileWrite {
   /** The name the user sees (relative to the project). */
@@ -48,18 +90,33 @@ interface FileWrite {
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
+/**
+ * write(2) may write less than asked (a disk that fills up midway) and says so only in its count:
+ * writes until every byte is down, and a write that makes no progress is the disk refusing.
+ */
+function writeAll(fd: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) throw Object.assign(new Error('no space left'), { code: 'ENOSPC' });
+    offset += written;
+  }
+}
+
 /** Writes the content to a temporary file beside the target, flushed to disk, with the target's mode. */
 function stageBeside(target: string, content: string): string {
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.stagecraft-${process.pid}.tmp`);
   let mode = 0o644;
   try {
-    mode = statSync(target).mode & 0o777;
+    // lstat: a link's target (a device, a file elsewhere) says nothing about the file written here.
+    const stats = lstatSync(target);
+    if (stats.isFile()) mode = stats.mode & 0o777;
   } catch {
     // A new file: the default mode is right.
   }
   const fd = openSync(temporary, 'wx', mode);
   try {
-    writeSync(fd, content);
+    writeAll(fd, Buffer.from(content, 'utf8'));
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -70,6 +127,29 @@ function stageBeside(target: string, content: string): string {
   return temporary;
 }
 
+/** Every file this process has written, for the line a later interruption prints. */
+const filesWritten: string[] = [];
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+let signalsReported = false;
+
+/**
+ * From the first write on, SIGINT, SIGTERM and SIGHUP get a listener. Node runs a listener only
+ * between synchronous steps, so a signal can no longer land between staging and renaming (which
+ * would leave temporaries beside the user's files, or half the files renamed): the writes finish,
+ * then the run stops, saying what it had written.
+ */
+function reportSignalsAfterWriting(): void {
+  if (signalsReported) return;
+  signalsReported = true;
+  for (const [signal, exitCode] of Object.entries(SIGNAL_EXIT_CODES)) {
+    process.once(signal, () => {
+      const written = filesWritten.length > 0 ? `${[...new Set(filesWritten)].join(', ')} written` : 'nothing written';
+      process.stderr.write(`stagecraft: stopped by ${signal}; ${written}\n`);
+      process.exit(exitCode);
+    });
+  }
+}
+
 /**
  * Replaces the files in two phases: every new content goes to a temporary file beside its target
  * first, and only when all of them are on disk do renames swap them in. A failure while staging
@@ -77,6 +157,7 @@ function stageBeside(target: string, content: string): string {
  * old or new, never half of either.
  */
 export function writeFilesAtomically(writes: FileWrite[]): void {
+  reportSignalsAfterWriting();
   const staged: { write: FileWrite; temporary: string }[] = [];
   const discard = () => staged.forEach(({ temporary }) => rmSync(temporary, { force: true }));
   for (const write of writes) {
@@ -92,6 +173,7 @@ export function writeFilesAtomically(writes: FileWrite[]): void {
     try {
       renameSync(temporary, write.target);
       replaced.push(write.path);
+      filesWritten.push(write.path);
     } catch (error) {
       staged.slice(index).forEach((rest) => rmSync(rest.temporary, { force: true }));
       const done = replaced.length > 0 ? `${replaced.join(' and ')} written, the rest unchanged` : 'nothing written';
