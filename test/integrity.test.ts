@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -143,4 +143,24 @@ describe('a signal while the files are being written', () => {
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(expected.stdout + '\n');
     expect(existsSync(path.join(dir, '.dockerignore'))).toBe(true);
   }, 20_000);
+});
+
+describe('a target taken by a folder', () => {
+  it('a folder named stagecraft.json stops a --save run before anything is written', async () => {
+    const dir = copyFixture('go-root-main');
+    mkdirSync(path.join(dir, 'stagecraft.json'));
+    const { exitCode, stderr } = await runCli([dir, '--yes', '--save']);
+    expect(stderr).toBe('stagecraft: stagecraft.json exists and is a folder; nothing written');
+    expect(exitCode).toBe(4);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
+  });
+
+  it('without --save the folder is not a saved-answers file and is left alone', async () => {
+    const dir = copyFixture('go-root-main');
+    mkdirSync(path.join(dir, 'stagecraft.json'));
+    const { exitCode } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(0);
+    expect(lstatSync(path.join(dir, 'stagecraft.json')).isDirectory()).toBe(true);
+  });
 });
