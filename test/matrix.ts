@@ -4,6 +4,7 @@ import type { Prompter } from '../src/answers/prompter.js';
 import { detectProject } from '../src/pipeline/detect.js';
 import { buildPlan } from '../src/pipeline/plan.js';
 import { BASES, DEBUG_MODES, type Base, type DebugMode } from '../src/core/options.js';
+import type { z } from 'zod';
 import { FlagsSchema } from '../src/flags.js';
 import { ProjectFiles } from '../src/project.js';
 import { render, type Change } from '../src/render/index.js';
@@ -74,17 +75,27 @@ const noPrompts: Prompter = {
   confirm: () => Promise.reject(new Error('no prompts in the matrix')),
 };
 
-/** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
-export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode; entry?: string }): Promise<Change[]> {
+/** Flags as the command line gives them (a port is still text). */
+export type FolderFlags = Partial<z.input<typeof FlagsSchema>>;
+
+/** Plans a folder in-process, exactly as `--yes` with these flags does; throws its errors. */
+export async function planFolder(dir: string, options: FolderFlags) {
   const flags = FlagsSchema.parse({ dir, ...options, yes: true, force: false, dryRun: false, stdout: false, json: false, explain: false, save: false, build: false, verbose: false });
   const { facts } = detectProject(new ProjectFiles(flags.dir));
   const answers = await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts });
-  return render(buildPlan(facts, answers, '0.0.0-snapshot').plan);
+  return buildPlan(facts, answers, '0.0.0-snapshot');
 }
 
+/** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
+export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode; entry?: string }): Promise<Change[]> {
+  return render((await planFolder(dir, options)).plan);
+}
+
+/** The folder a cell runs in. */
+export const cellFolder = (cell: Cell) => path.join(fixture(cell.fixture), cell.member ?? '');
+
 /** Renders one cell in-process, exactly as `--yes --base B --debug D` does; throws its refusal. */
-export const renderCell = (cell: Cell): Promise<Change[]> =>
-  renderFolder(path.join(fixture(cell.fixture), cell.member ?? ''), { base: cell.base, debug: cell.debug, ...cell.flags });
+export const renderCell = (cell: Cell): Promise<Change[]> => renderFolder(cellFolder(cell), { base: cell.base, debug: cell.debug, ...cell.flags });
 
 /** `fixture/base.debug`: how tests and the e2e table name a cell. */
 export const cellName = (cell: Cell) => `${cell.fixture}/${cell.base}.${cell.debug}`;
