@@ -3,6 +3,10 @@ import { generate } from '../src/cli/generate.js';
 import { flagOf } from '../src/cli/options.js';
 import type { Prompter } from '../src/core/prompter.js';
 import { BASES, DEBUG_MODES, type Base, type DebugMode } from '../src/core/options.js';
+import { resolveAnswers } from '../src/cli/answers.js';
+import { detectProject } from '../src/pipeline/detect.js';
+import { buildPlan } from '../src/pipeline/plan.js';
+import { ProjectFiles } from '../src/project.js';
 import type { Change } from '../src/render/index.js';
 import { fixture, flagsFrom } from './helpers.js';
 
@@ -71,17 +75,32 @@ const noPrompts: Prompter = {
   confirm: () => Promise.reject(new Error('no prompts in the matrix')),
 };
 
+/** Flags as the command line gives them, by their option names (`runtimeVersion`, `port`...). */
+export type FolderFlags = Partial<Record<'base' | 'debug' | 'entry' | 'port' | 'runtimeVersion' | 'javaRuntime' | 'buildTool', string>>;
+
+const argvFor = (dir: string, options: FolderFlags) => [dir, '--yes', ...Object.entries(options).flatMap(([key, value]) => [flagOf(key), value!])];
+
+/** Plans a folder in-process, exactly as `--yes` with these flags does (the planner's own warnings only); throws its errors. */
+export async function planFolder(dir: string, options: FolderFlags) {
+  const flags = flagsFrom(argvFor(dir, options));
+  const { facts } = detectProject(new ProjectFiles(flags.dir));
+  const answers = await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts });
+  return buildPlan(facts, answers, '0.0.0-snapshot');
+}
+
 /** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
 export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode } & CellFlags): Promise<Change[]> {
-  const argv = [dir, '--yes', ...Object.entries(options).flatMap(([key, value]) => [flagOf(key), value])];
   const ignore = () => {};
-  const { changes } = await generate({ flags: flagsFrom(argv), interactive: false, prompter: noPrompts, generatorVersion: '0.0.0-snapshot', warn: ignore, note: ignore });
+  const { changes } = await generate({ flags: flagsFrom(argvFor(dir, options)), interactive: false, prompter: noPrompts, generatorVersion: '0.0.0-snapshot', warn: ignore, note: ignore });
   return changes;
 }
 
+
+/** The folder a cell runs in. */
+export const cellFolder = (cell: Cell) => path.join(fixture(cell.fixture), cell.member ?? '');
+
 /** Renders one cell in-process, exactly as `--yes --base B --debug D` does; throws its refusal. */
-export const renderCell = (cell: Cell): Promise<Change[]> =>
-  renderFolder(path.join(fixture(cell.fixture), cell.member ?? ''), { base: cell.base, debug: cell.debug, ...cell.flags });
+export const renderCell = (cell: Cell): Promise<Change[]> => renderFolder(cellFolder(cell), { base: cell.base, debug: cell.debug, ...cell.flags });
 
 /** `fixture/base.debug`: how tests and the e2e table name a cell. */
 export const cellName = (cell: Cell) => `${cell.fixture}/${cell.base}.${cell.debug}`;

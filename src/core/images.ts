@@ -1,5 +1,3 @@
-import { describeEvidence, type Fact } from './facts.js';
-import { refusal } from '../errors.js';
 import type { Base, DebugMode } from './options.js';
 import type { OsPackages } from './plan-schema.js';
 
@@ -41,27 +39,6 @@ export function runtimePackages(base: Base, extraPackages: string[] = []): OsPac
   if (base !== 'slim' && base !== 'alpine') return null;
   const packages = RUNTIME_PACKAGES[base === 'slim' ? 'debian' : 'alpine'];
   return { ...packages, packages: [...packages.packages, ...extraPackages] };
-}
-
-/**
- * `--debug shell` keeps a shell and tools in production, which only bases with a shell can do.
- * Returns the warning every accepted use gets; throws the refusal otherwise.
- */
-export function checkShellDebug(base: Base, debug: DebugMode): string | null {
-  if (debug !== 'shell') return null;
-  if (base === 'distroless' || base === 'scratch') {
-    throw refusal(`--debug shell: ${base} has no shell to keep; use --debug stage for a separate debug image, or --base slim/alpine`);
-  }
-  return '--debug shell puts a shell and debug tools into the production image: bigger, and more for an attacker to use; --debug stage keeps them out';
-}
-
-/**
- * The warning for a port answer that differs from the one the source listens on, when the program
- * does not read PORT (so the answer changes only EXPOSE, which documents and does not redirect).
- */
-export function portMismatchWarning(port: number | null, sourcePort: Fact<number> | undefined, readsPortEnv: boolean): string | null {
-  if (port === null || !sourcePort || sourcePort.value === port || readsPortEnv) return null;
-  return `the source listens on :${sourcePort.value} (${describeEvidence(sourcePort.evidence)}) but the port is ${port}; EXPOSE only documents it`;
 }
 
 export const distroless = (

@@ -2,11 +2,13 @@ import path from 'node:path';
 import semver from 'semver';
 import type { GoFacts } from './detect.js';
 import type { Planned } from '../../core/language.js';
-import { refusal, usageError } from '../../errors.js';
-import { BOOKWORM, TRIXIE, checkShellDebug, portMismatchWarning, singleBinaryStages, type DebianRelease } from '../../core/images.js';
+import { usageError } from '../../errors.js';
+import { BOOKWORM, TRIXIE, singleBinaryStages, type DebianRelease } from '../../core/images.js';
+import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { GoPlanSchema, type GoPlan } from './schema.js';
+import { GO_RULES } from './rules.js';
 
 /** The oldest Go release with golang:*-bookworm images; older go directives build with it (Go 1 compatibility). */
 const OLDEST_GO_IMAGE = '1.21';
@@ -39,41 +41,39 @@ export function checkGoEntry(facts: GoFacts, entry: string): string {
   return normalized;
 }
 
+/** Go releases older than the oldest golang image build with it: Go 1 compatibility keeps them compiling. */
+const goToBuildWith = (runtimeVersion: string) =>
+  semver.lt(semver.coerce(runtimeVersion)!, `${OLDEST_GO_IMAGE}.0`) ? OLDEST_GO_IMAGE : runtimeVersion;
+
+/** How the binary is compiled: cgo builds against musl on alpine, everything else cross-compiles statically. */
+function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, entry: string, name: string): GoPlan['build'] {
+  const cgo = facts.cgo.value;
+  const buildOnAlpine = cgo && base === 'alpine';
+  return {
+    image: buildOnAlpine ? `golang:${goVersion}-alpine` : `golang:${goVersion}-${debianForGo(goVersion).codename}`,
+    crossCompile: !cgo,
+    packages: buildOnAlpine ? ['gcc', 'musl-dev'] : [],
+    moduleFiles: facts.goSum.value ? ['go.mod', 'go.sum'] : ['go.mod'],
+    downloadModules: !facts.vendored.value,
+    vendored: facts.vendored.value,
+    tags: base === 'scratch' ? ['timetzdata'] : [],
+    scratchRootfs: base === 'scratch',
+    package: entry,
+    output: `/out/${name}`,
+  };
+}
+
 export function planGo(facts: GoFacts, answers: Answers, generatorVersion: string): Planned<GoPlan> {
   const { base, debug, port } = answers;
-  const warnings: string[] = [];
   const cgo = facts.cgo.value;
   const entry = answers.entry;
   if (entry === null) throw usageError('no main package found: pass --entry with the folder of a package main');
+  const goVersion = goToBuildWith(answers.runtimeVersion);
+  const warnings = applyRules(GO_RULES, { facts, answers, entry, goVersion });
 
-  if (base === 'scratch' && cgo) {
-    throw refusal(
-      `--base scratch cannot run this program: it needs cgo (${facts.cgoReason}), so it links the C library, and scratch has none; use --base distroless or slim`,
-    );
-  }
-  const shellWarning = checkShellDebug(base, debug);
-  if (shellWarning) warnings.push(shellWarning);
-  if (cgo && base === 'alpine') {
-    warnings.push(`cgo on alpine (${facts.cgoReason}): the binary is built against musl on golang:*-alpine; C libraries that need glibc will not link`);
-  }
-  for (const library of facts.cgoRuntimeLibraries) {
-    warnings.push(`a cgo dependency needs ${library} at run time; add its package to the final stage (stagecraft does not install it)`);
-  }
-  if (!facts.goSum.value && facts.requiresModules && !facts.vendored.value) {
-    warnings.push('go.mod requires modules but there is no go.sum: the image build will fail until you run `go mod tidy`');
-  }
-  const sourcePort = facts.ports.find((candidate) => candidate.evidence?.file.startsWith(entry === '.' ? '' : `${entry.slice(2)}/`)) ?? facts.ports[0];
-  const portWarning = portMismatchWarning(port, sourcePort, facts.readsPortEnv.value);
-  if (portWarning) warnings.push(portWarning);
-
-  const goVersion = semver.lt(semver.coerce(answers.runtimeVersion)!, `${OLDEST_GO_IMAGE}.0`) ? OLDEST_GO_IMAGE : answers.runtimeVersion;
-  if (goVersion !== answers.runtimeVersion) {
-    warnings.push(`Go ${answers.runtimeVersion} has no golang:*-bookworm image; building with Go ${goVersion}, which compiles older modules unchanged (Go 1 compatibility)`);
-  }
   const debian = debianForGo(goVersion);
   const name = binaryNameFor(entry, facts.module.value);
   const binaryPath = `/usr/local/bin/${name}`;
-  const buildOnAlpine = cgo && base === 'alpine';
 
   const plan = validatePlan(GoPlanSchema, {
     language: 'go',
@@ -83,18 +83,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     title: name,
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
-    build: {
-      image: buildOnAlpine ? `golang:${goVersion}-alpine` : `golang:${goVersion}-${debian.codename}`,
-      crossCompile: !cgo,
-      packages: buildOnAlpine ? ['gcc', 'musl-dev'] : [],
-      moduleFiles: facts.goSum.value ? ['go.mod', 'go.sum'] : ['go.mod'],
-      downloadModules: !facts.vendored.value,
-      vendored: facts.vendored.value,
-      tags: base === 'scratch' ? ['timetzdata'] : [],
-      scratchRootfs: base === 'scratch',
-      package: entry,
-      output: `/out/${name}`,
-    },
+    build: buildStep(facts, base, goVersion, entry, name),
     ...singleBinaryStages({ base, debug, debian, distrolessFlavour: cgo ? 'base' : 'static', extraPackages: [], binaryPath }),
   });
   return { plan, warnings };

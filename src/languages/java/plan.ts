@@ -1,16 +1,17 @@
 import semver from 'semver';
 import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
-import { projectError, refusal, usageError } from '../../errors.js';
+import { projectError, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, BOOKWORM, NONROOT_USER, TRIXIE, checkShellDebug, distroless, finalImage, runtimePackages, type DebianRelease } from '../../core/images.js';
+import { ALPINE_VERSION, BOOKWORM, NONROOT_USER, TRIXIE, distroless, finalImage, runtimePackages, type DebianRelease } from '../../core/images.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { JavaPlanSchema, type JavaPlan } from './schema.js';
+import { applyRules } from '../../core/rules.js';
+import { DISTROLESS_JAVA, JAVA_RULES, type JavaRuleContext } from './rules.js';
 
-/** Java majors distroless publishes images for, and the Debian release each is built on. */
-const DISTROLESS_JAVA: Record<string, DebianRelease> = { '17': BOOKWORM, '21': TRIXIE, '25': TRIXIE };
-const LTS_MAJORS = ['8', '11', '17', '21', '25'];
+type JavaLaunchKind = JavaRuleContext['app']['launch']['value'];
+
 /** Where slim and alpine images keep the Java runtime: the same path as Eclipse Temurin's images. */
 const JAVA_HOME = '/opt/java/openjdk';
 
@@ -112,13 +113,9 @@ function entrypointFor(launch: Launch, java: string, bootVersion: string | null,
   return [java, '-jar', '/app/app.jar'];
 }
 
-export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: string): Planned<JavaPlan> {
-  const { base, debug, port } = answers;
-  const warnings: string[] = [];
-  const major = answers.runtimeVersion;
-  const build = chosenBuild(facts, answers);
-  const runnable = runnableApps(build);
-  const module = answers.entry ?? runnable[0]?.module;
+/** The module --entry names, or the only runnable one; a project error when it builds nothing runnable. */
+function runnableApp(build: JavaBuild, entry: string | null): JavaRuleContext['app'] {
+  const module = entry ?? runnableApps(build)[0]?.module;
   const app = build.apps.find((candidate) => candidate.module === module);
   if (!app?.launch) {
     const packaging = build.apps[0]?.packaging;
@@ -129,45 +126,66 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     );
   }
   if (!app.artifact) throw projectError(`${describeEvidence(app.artifactEvidence)}: cannot tell the jar's name (its version is computed); set <finalName> or a plain version`);
-  const launchFact = app.launch.value;
+  return { ...app, launch: app.launch };
+}
 
-  if (base === 'scratch') {
-    throw refusal('--base scratch cannot run a Java app: the JVM needs a C library and its runtime files; use --base distroless (a JRE and nothing else) or slim with a jlink runtime');
-  }
-  const distrolessDebian = DISTROLESS_JAVA[major];
-  if (base === 'distroless' && !distrolessDebian) {
-    throw refusal(`--base distroless: distroless publishes Java images for ${Object.keys(DISTROLESS_JAVA).join(', ')} only, and this is Java ${major}; use --runtime-version ${Object.keys(DISTROLESS_JAVA).find((lts) => Number(lts) >= Number(major)) ?? '25'} or --base slim`);
-  }
-  const javaRuntime = answers.javaRuntime ?? null;
-  if (javaRuntime === 'jlink' && Number(major) < 11) throw refusal(`--java-runtime jlink: Java ${major} has no jlink (it came with Java 9); use --java-runtime jre or --runtime-version 17`);
-  if (!LTS_MAJORS.includes(major)) warnings.push(`Java ${major} is not an LTS release: its images stop getting fixes when the next release ships; consider --runtime-version 25`);
-  const shellWarning = checkShellDebug(base, debug);
-  if (shellWarning) warnings.push(shellWarning);
+/** How the image starts the app: Spring Boot's layers, Quarkus' fast-jar, a classpath beside a plain jar, or the jar alone. */
+function chooseLaunch(launchFact: JavaLaunchKind, tool: JavaBuild['tool'], unbundled: boolean): Launch {
+  if (launchFact.kind === 'spring-boot') return springLaunch(launchFact.version);
+  if (launchFact.kind === 'quarkus') return 'quarkus';
+  return unbundled && tool === 'maven' ? 'classpath' : 'jar';
+}
+
+/** Where the runtime comes from: distroless' Java, Temurin's alpine JRE, or a bare OS the runtime is copied onto. */
+function runtimeImageFor(base: Answers['base'], major: string, javaRuntime: Answers['javaRuntime'] | null, debian: DebianRelease): string {
+  if (base === 'distroless') return distroless(`java${Number(major)}`, debian, 'nonroot');
+  // Temurin publishes its alpine JRE as an image of its own; its other images are Ubuntu, hence the copy onto Debian below.
+  if (base === 'alpine' && javaRuntime === 'jre') return `eclipse-temurin:${major}-jre-alpine`;
+  return base === 'slim' ? `debian:${debian.codename}-slim` : `alpine:${ALPINE_VERSION}`;
+}
+
+/** The build stage: the wrapper on a JDK image, or the tool's own image. */
+function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch, major: string) {
+  return {
+    tool: build.tool,
+    image: build.wrapper.value
+      ? `eclipse-temurin:${major}-jdk`
+      : build.tool === 'maven' ? `maven:3.9-eclipse-temurin-${major}`
+      : Number(major) >= 25 ? `gradle:9.2-jdk${major}` : `gradle:8.14-jdk${major}`,
+    wrapper: build.wrapper.value ? { script: build.wrapperFiles[0], dir: build.wrapperFiles[1] } : null,
+    manifestCopies: manifestCopies(build),
+    ...commandsFor(build, app, launch),
+    artifact: app.module === '.' ? app.artifact! : `${app.module}/${app.artifact}`,
+    libDir: launch === 'classpath' ? `${app.module === '.' ? '' : `${app.module}/`}target/lib` : null,
+  };
+}
+
+/** jlink builds a runtime of only the modules the app uses. */
+function jlinkStep(base: Answers['base'], major: string, launch: Launch) {
+  return {
+    image: base === 'alpine' ? `eclipse-temurin:${major}-jdk-alpine` : `eclipse-temurin:${major}-jdk`,
+    classDirs: launch === 'spring-layertools' ? ['/out/application/BOOT-INF/classes', '/out/spring-boot-loader'] : [],
+    // Java 22 moved the EC provider into java.base; before that TLS with EC keys needs this module, which no class names.
+    extraModules: Number(major) < 22 ? ['jdk.crypto.ec'] : [],
+    compress: Number(major) >= 21 ? 'zip-6' : '2',
+  };
+}
+
+export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: string): Planned<JavaPlan> {
+  const { base, debug, port } = answers;
+  const major = answers.runtimeVersion;
+  const build = chosenBuild(facts, answers);
+  const app = runnableApp(build, answers.entry);
+  const launchFact = app.launch.value;
   // A plain jar whose dependencies are not in it: Maven copies them beside it and java gets a classpath.
   const unbundled = launchFact.kind === 'jar' && !launchFact.bundlesDependencies && app.hasRuntimeDependencies;
-  if (unbundled && build.tool === 'gradle') {
-    warnings.push(`${describeEvidence(app.launch.evidence)}: the jar has dependencies but does not bundle them, so java -jar will not find them; use a fat-jar plugin (e.g. shadow)`);
-  }
-  const launch: Launch =
-    launchFact.kind === 'spring-boot' ? springLaunch(launchFact.version)
-    : launchFact.kind === 'quarkus' ? 'quarkus'
-    : unbundled && build.tool === 'maven' ? 'classpath'
-    : 'jar';
-  if (launchFact.kind === 'spring-boot' && launch === 'jar') {
-    warnings.push(launchFact.version ? `Spring Boot ${launchFact.version} has no layered jars (2.3+): the jar ships as one layer` : 'Spring Boot version not found: the jar ships whole, as one layer, without layer extraction');
-  }
+  const launch = chooseLaunch(launchFact, build.tool, unbundled);
+  const warnings = applyRules(JAVA_RULES, { facts, answers, build, app, launch, unbundled });
 
-  const debian = distrolessDebian ?? (Number(major) >= 21 ? TRIXIE : BOOKWORM);
-  const jreAlpine = base === 'alpine' && javaRuntime === 'jre';
-  const runtimeImage =
-    base === 'distroless' ? distroless(`java${Number(major)}`, debian, 'nonroot')
-    // Temurin publishes its alpine JRE as an image of its own; its other images are Ubuntu, hence the copy onto Debian below.
-    : jreAlpine ? `eclipse-temurin:${major}-jre-alpine`
-    : base === 'slim' ? `debian:${debian.codename}-slim`
-    : `alpine:${ALPINE_VERSION}`;
+  const javaRuntime = answers.javaRuntime ?? null;
+  const debian = DISTROLESS_JAVA[major] ?? (Number(major) >= 21 ? TRIXIE : BOOKWORM);
+  const runtimeImage = runtimeImageFor(base, major, javaRuntime, debian);
   const java = base === 'distroless' ? '/usr/bin/java' : `${JAVA_HOME}/bin/java`;
-  const commands = commandsFor(build, app, launch);
-  const artifact = app.module === '.' ? app.artifact : `${app.module}/${app.artifact}`;
 
   const plan = validatePlan(JavaPlanSchema, {
     language: 'java',
@@ -177,29 +195,9 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     title: app.name.replace(/[^A-Za-z0-9._-]/g, '-'),
     port,
     javaVersion: major,
-    build: {
-      tool: build.tool,
-      image: build.wrapper.value
-        ? `eclipse-temurin:${major}-jdk`
-        : build.tool === 'maven' ? `maven:3.9-eclipse-temurin-${major}`
-        : Number(major) >= 25 ? `gradle:9.2-jdk${major}` : `gradle:8.14-jdk${major}`,
-      wrapper: build.wrapper.value ? { script: build.wrapperFiles[0], dir: build.wrapperFiles[1] } : null,
-      manifestCopies: manifestCopies(build),
-      ...commands,
-      artifact,
-      libDir: launch === 'classpath' ? `${app.module === '.' ? '' : `${app.module}/`}target/lib` : null,
-    },
+    build: buildStep(build, app, launch, major),
     launch,
-    jlink:
-      javaRuntime === 'jlink'
-        ? {
-            image: base === 'alpine' ? `eclipse-temurin:${major}-jdk-alpine` : `eclipse-temurin:${major}-jdk`,
-            classDirs: launch === 'spring-layertools' ? ['/out/application/BOOT-INF/classes', '/out/spring-boot-loader'] : [],
-            // Java 22 moved the EC provider into java.base; before that TLS with EC keys needs this module, which no class names.
-            extraModules: Number(major) < 22 ? ['jdk.crypto.ec'] : [],
-            compress: Number(major) >= 21 ? 'zip-6' : '2',
-          }
-        : null,
+    jlink: javaRuntime === 'jlink' ? jlinkStep(base, major, launch) : null,
     runtimeCopy:
       javaRuntime === 'jlink' ? { from: 'jre', source: '/javaruntime', why: 'The runtime jlink built: only the modules the app uses.' }
       : javaRuntime === 'jre' && base === 'slim' ? { from: `eclipse-temurin:${major}-jre`, source: JAVA_HOME, why: "Temurin's JRE, copied: its own images are Ubuntu, this one is Debian slim." }

@@ -1,38 +1,17 @@
 import { inSrcLayout, type PythonFacts } from './detect.js';
-import { allowsMinor, END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
-import { describeEvidence } from '../../core/facts.js';
-import { refusal, usageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, BOOKWORM, NONROOT_USER, TRIXIE, checkShellDebug, distroless, finalImage, type DebianRelease } from '../../core/images.js';
+import { ALPINE_VERSION, NONROOT_USER, TRIXIE, distroless, finalImage, type DebianRelease } from '../../core/images.js';
+import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
+import { SOURCE_BUILDS, distrolessPythonFor } from './bases.js';
+import { PYTHON_RULES } from './rules.js';
 
 const VENV = '/opt/venv';
 /** Astral's uv image, pinned to a minor: a static binary that runs on glibc and musl alike. */
 const UV_IMAGE = 'ghcr.io/astral-sh/uv:0.9';
-
-/** distroless python3 images and the Debian Python each one ships (it decides the minor). */
-const DISTROLESS_PYTHONS: { minor: string; debian: DebianRelease }[] = [
-  { minor: '3.13', debian: TRIXIE },
-  { minor: '3.11', debian: BOOKWORM },
-];
-
-/** Dependencies without usable wheels: compiled in the build stage against a C library the final stage needs too. */
-const SOURCE_BUILDS: Record<string, { debian: { build: string[]; runtime: string[] }; alpine: { build: string[]; runtime: string[] }; library: string; binary: string }> = {
-  psycopg2: {
-    debian: { build: ['gcc', 'libc6-dev', 'libpq-dev'], runtime: ['libpq5'] },
-    alpine: { build: ['build-base', 'libpq-dev'], runtime: ['libpq'] },
-    library: 'libpq',
-    binary: 'psycopg2-binary or psycopg[binary]',
-  },
-  mysqlclient: {
-    debian: { build: ['gcc', 'libc6-dev', 'pkg-config', 'default-libmysqlclient-dev'], runtime: ['libmariadb3'] },
-    alpine: { build: ['build-base', 'pkgconf', 'mariadb-dev'], runtime: ['mariadb-connector-c'] },
-    library: 'the MariaDB client library',
-    binary: 'PyMySQL',
-  },
-};
 
 /** Lockfile tools that export pinned requirements for pip, installed in a venv of their own in the build stage. */
 const EXPORTERS = {
@@ -68,34 +47,12 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
 /** `My App` -> `my-app`: an image name from the project name. */
 const titleFor = (name: string) => name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'app';
 
-/** The Python minor and images for distroless: its Debian release fixes the minor, so the project must allow it. */
-function distrolessPython(facts: PythonFacts, wanted: string, warnings: string[]): { minor: string; debian: DebianRelease } {
-  const exact = DISTROLESS_PYTHONS.find((candidate) => candidate.minor === wanted);
-  if (exact) return exact;
-  const shipped = DISTROLESS_PYTHONS.map(({ minor, debian }) => `${minor} (debian${debian.version})`).join(' and ');
-  // The detected version may move within what the project allows; a pinned one or an explicit flag may not.
-  const flexible = wanted === facts.runtimeVersion.value && (facts.runtimeVersion.evidence === null || facts.versionRange !== null);
-  const allowed = flexible ? DISTROLESS_PYTHONS.find(({ minor }) => facts.versionRange === null || allowsMinor(facts.versionRange, minor)) : undefined;
-  if (!allowed) {
-    const why = wanted === facts.runtimeVersion.value ? ` (${describeEvidence(facts.runtimeVersion.evidence)})` : ' (--runtime-version)';
-    throw refusal(
-      `--base distroless: gcr.io/distroless/python3 ships Python ${shipped} only, and this project needs ${wanted}${why}; use --base slim or alpine, or a Python it ships`,
-    );
-  }
-  const reason = facts.runtimeVersion.evidence === null ? 'the default' : `allowed by ${describeEvidence(facts.runtimeVersion.evidence)}`;
-  warnings.push(`distroless python3 ships Python ${shipped}: using ${allowed.minor} (${reason}) instead of ${wanted}`);
-  return allowed;
-}
-
-function dependencySteps(facts: PythonFacts, minor: string, warnings: string[]): Pick<PythonPlan, 'deps' | 'cacheTarget' | 'keptPaths'> {
+/** How dependencies install: uv from its lockfile, a lockfile tool's export, requirements files, or pyproject's list. */
+function dependencySteps(facts: PythonFacts, minor: string): Pick<PythonPlan, 'deps' | 'cacheTarget' | 'keptPaths'> {
   const tool = facts.tool.value;
   const pipCache = '/root/.cache/pip';
   if (tool === 'uv') return { deps: { kind: 'uv', image: UV_IMAGE, manifests: facts.dependencyInputs }, cacheTarget: '/root/.cache/uv', keptPaths: [] };
   if (tool !== 'pip') {
-    if (facts.lockfile.value === null) {
-      const lock = { poetry: 'poetry lock', pdm: 'pdm lock', pipenv: 'pipenv lock' }[tool];
-      throw refusal(`${tool} without its lockfile (${describeEvidence(facts.tool.evidence)}): the image installs exactly what the lockfile pins; run \`${lock}\` and commit it`);
-    }
     const exporter = EXPORTERS[tool];
     return {
       deps: { kind: 'export', tool, toolVenv: `/opt/${tool}`, toolPackages: [...exporter.packages], export: exporter.export, manifests: facts.dependencyInputs },
@@ -103,27 +60,22 @@ function dependencySteps(facts: PythonFacts, minor: string, warnings: string[]):
       keptPaths: [],
     };
   }
-  if (facts.unpinned.length > 0) {
-    warnings.push(`no lockfile and requirements not pinned with == (${facts.unpinned.join(', ')}): each build may install newer versions; pin them or lock them (uv lock)`);
-  } else if (facts.pipSource === 'project') {
-    warnings.push('setup.py installs what it declares, unpinned: each build may install newer versions; a lockfile (uv lock) makes builds reproducible');
-  }
-  if (facts.pipSource === 'requirements') {
-    if (facts.localPaths.includes('.')) {
-      warnings.push(`${facts.requirementsFile} installs the project itself (-e . or .): the dependency layer needs every source file, so any edit reinstalls everything; list only the dependencies there to cache them`);
-      return { deps: null, cacheTarget: pipCache, keptPaths: [] };
-    }
-    // Root files share one COPY; a nested file or a folder keeps its path (COPY flattens folders given together).
-    const rootFiles = facts.dependencyInputs.filter((input) => !input.includes('/'));
-    const nested = [...facts.dependencyInputs.filter((input) => input.includes('/')), ...facts.localPaths];
-    const copies = [...(rootFiles.length > 0 ? [{ sources: rootFiles, target: './' }] : []), ...nested.map((input) => ({ sources: [input], target: input }))];
-    return { deps: { kind: 'requirements', file: facts.requirementsFile!, copies }, cacheTarget: pipCache, keptPaths: facts.localPaths };
-  }
+  if (facts.pipSource === 'requirements') return requirementsSteps(facts, pipCache);
   if (facts.pipSource === 'pyproject') {
     const tomlModule = Number(minor.split('.')[1]) >= 11 ? 'tomllib' : 'pip._vendor.tomli';
     return { deps: { kind: 'pyproject', tomlModule }, cacheTarget: pipCache, keptPaths: [] };
   }
   return { deps: null, cacheTarget: pipCache, keptPaths: [] };
+}
+
+/** Requirements files copied before the sources, so the dependency layer is cached; unless they install the project itself. */
+function requirementsSteps(facts: PythonFacts, pipCache: string): Pick<PythonPlan, 'deps' | 'cacheTarget' | 'keptPaths'> {
+  if (facts.localPaths.includes('.')) return { deps: null, cacheTarget: pipCache, keptPaths: [] };
+  // Root files share one COPY; a nested file or a folder keeps its path (COPY flattens folders given together).
+  const rootFiles = facts.dependencyInputs.filter((input) => !input.includes('/'));
+  const nested = [...facts.dependencyInputs.filter((input) => input.includes('/')), ...facts.localPaths];
+  const copies = [...(rootFiles.length > 0 ? [{ sources: rootFiles, target: './' }] : []), ...nested.map((input) => ({ sources: [input], target: input }))];
+  return { deps: { kind: 'requirements', file: facts.requirementsFile!, copies }, cacheTarget: pipCache, keptPaths: facts.localPaths };
 }
 
 /** Why the build stage gets a compiler: dependencies that always build from source, and (on alpine) ones that may. */
@@ -133,79 +85,65 @@ function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[]): str
   return `A C compiler and headers: ${[always, maybe].filter(Boolean).join(', and ')}.`;
 }
 
-export function planPython(facts: PythonFacts, answers: Answers, generatorVersion: string): Planned<PythonPlan> {
-  const { base, debug } = answers;
-  const warnings: string[] = [];
-  const sourceBuilds = facts.nativeDependencies.value.filter((name) => name in SOURCE_BUILDS);
-
-  if (base === 'scratch') {
-    throw refusal('--base scratch cannot run a Python app: the interpreter needs a C library and its standard library files; use --base distroless for the smallest image');
-  }
-  if (base === 'distroless' && sourceBuilds.length > 0) {
-    const [name] = sourceBuilds as [string];
-    throw refusal(`--base distroless: ${name} links ${SOURCE_BUILDS[name]!.library} at run time, which distroless python3 lacks and cannot install; use ${SOURCE_BUILDS[name]!.binary}, or --base slim`);
-  }
-  const shellWarning = checkShellDebug(base, debug);
-  if (shellWarning) warnings.push(shellWarning);
-
+/** The command --entry stands for, or the detected one. */
+function startCommand(facts: PythonFacts, answers: Answers): string[] {
   const command = answers.entry ? commandForEntry(facts, answers.entry) : facts.start?.value;
   if (!command) throw usageError('no entry point found: pass --entry with a .py file, a module, module:app or a [project.scripts] name');
+  return command;
+}
 
-  const debian = base === 'distroless' ? distrolessPython(facts, answers.runtimeVersion, warnings).debian : TRIXIE;
-  const minor = base === 'distroless' ? DISTROLESS_PYTHONS.find((candidate) => candidate.debian === debian)!.minor : answers.runtimeVersion;
-  if (END_OF_LIFE_MINORS.has(minor) || !SUPPORTED_PYTHON_MINORS.some((supported) => supported === minor)) {
-    warnings.push(`Python ${minor} is not a maintained release: no more security fixes; consider --runtime-version ${SUPPORTED_PYTHON_MINORS.at(-1)}`);
+/** A console script, or an app in a src layout, runs from the installed project: the venv is all that ships. */
+function runsInstalledProject(facts: PythonFacts, answers: Answers, command: string[]): boolean {
+  const runsScript = facts.scripts.some((script) => script.value === command[0]);
+  return runsScript || (!answers.entry && inSrcLayout(facts.start?.evidence ?? null));
+}
+
+/** How the project itself is installed into the venv, if it is. */
+function projectInstallCommand(facts: PythonFacts, runsInstalled: boolean): string | null {
+  if (facts.pipSource === 'project') return `pip --python ${VENV}/bin/python install .`;
+  if (facts.pipSource === 'requirements' && facts.localPaths.includes('.')) return `pip --python ${VENV}/bin/python install -r ${facts.requirementsFile}`;
+  if (!runsInstalled) return null;
+  return facts.tool.value === 'uv' ? 'uv sync --locked --no-dev --no-editable' : `pip --python ${VENV}/bin/python install --no-deps .`;
+}
+
+/** The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds, else none. */
+function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, debian: DebianRelease, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
+  const osFamily = base === 'alpine' ? 'alpine' : 'debian';
+  const manager = osFamily === 'alpine' ? 'apk' : 'apt';
+  if (base === 'distroless') {
+    // uv installs everything itself; every other path installs with pip.
+    const packages = [`python${minor}-venv`, ...(usesUv ? [] : ['python3-pip'])];
+    return { manager, packages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${debian.version} ships, at the same path.` };
   }
   const native = facts.nativeDependencies.value;
-  if (base === 'alpine' && native.length > 0) {
-    warnings.push(`native dependencies (${native.join(', ')}) on alpine: musllinux wheels may be missing, and pip then compiles them from source (slow; C headers may be needed)`);
-  }
-  const servers: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn' };
-  const framework = facts.framework.value;
-  if (framework && command[0] === 'python') {
-    warnings.push(`${framework} runs as \`${command.join(' ')}\`, not under a production server: add ${servers[framework]} to the dependencies and stagecraft serves the app with it`);
-  }
-  if (facts.framework.value === 'django') {
-    warnings.push('Django static files are not collected: add `RUN python manage.py collectstatic --noinput` to the build stage if the app serves them (e.g. with WhiteNoise)');
-  }
+  const buildPackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build))];
+  if (base === 'alpine' && native.length > sourceBuilds.length && !buildPackages.includes('build-base')) buildPackages.push('build-base');
+  if (buildPackages.length === 0) return null;
+  return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, base === 'alpine' ? native.filter((name) => !sourceBuilds.includes(name)) : []) };
+}
 
+/** The exec-form entrypoint: programs from the venv, $PORT filled in (exec form expands no variables). */
+function entrypointFor(command: string[], listenPort: string): string[] {
+  const program = command[0]!;
+  return [program.includes('/') ? program : `${VENV}/bin/${program}`, ...command.slice(1).map((word) => word.replace(/\$PORT/g, listenPort))];
+}
+
+export function planPython(facts: PythonFacts, answers: Answers, generatorVersion: string): Planned<PythonPlan> {
+  const { base, debug, port } = answers;
+  const sourceBuilds = facts.nativeDependencies.value.filter((name) => name in SOURCE_BUILDS);
+  const command = startCommand(facts, answers);
+  const runsInstalled = runsInstalledProject(facts, answers, command);
+  const chosenDistroless = base === 'distroless' ? distrolessPythonFor(facts, answers.runtimeVersion) : undefined;
+  const minor = chosenDistroless?.minor ?? answers.runtimeVersion;
+  const warnings = applyRules(PYTHON_RULES, { facts, answers, command, sourceBuilds, distrolessPython: chosenDistroless, minor, runsInstalled });
+
+  const debian = chosenDistroless?.debian ?? TRIXIE;
   const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'alpine' ? 'alpine' : 'debian';
   const pythonImage = base === 'alpine' ? `python:${minor}-alpine${ALPINE_VERSION}` : `python:${minor}-slim-${debian.codename}`;
-  const buildPackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build))];
   const runtimePackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].runtime))];
-  if (base === 'alpine' && native.length > sourceBuilds.length && !buildPackages.includes('build-base')) buildPackages.push('build-base');
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
-  const { deps, cacheTarget, keptPaths } = dependencySteps(facts, minor, warnings);
-  // uv installs everything itself; every other path installs with pip.
-  const debianPythonPackages = [`python${minor}-venv`, ...(deps?.kind === 'uv' ? [] : ['python3-pip'])];
-  const buildOsPackages =
-    base === 'distroless'
-      ? { manager, packages: debianPythonPackages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${debian.version} ships, at the same path.` }
-      : buildPackages.length > 0
-        ? { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, base === 'alpine' ? native.filter((name) => !sourceBuilds.includes(name)) : []) }
-        : null;
-
-  const runsScript = facts.scripts.some((script) => script.value === command[0]);
-  // A console script, or an app in a src layout, runs from the installed project: the venv is all that ships.
-  const runsInstalled = runsScript || (!answers.entry && inSrcLayout(facts.start?.evidence ?? null));
-  const projectInstall =
-    facts.pipSource === 'project' ? `pip --python ${VENV}/bin/python install .`
-    : facts.pipSource === 'requirements' && facts.localPaths.includes('.') ? `pip --python ${VENV}/bin/python install -r ${facts.requirementsFile}`
-    : !runsInstalled ? null
-    : facts.tool.value === 'uv' ? 'uv sync --locked --no-dev --no-editable'
-    : `pip --python ${VENV}/bin/python install --no-deps .`;
-  if (runsInstalled && !facts.installable) {
-    warnings.push('pyproject.toml has no [build-system]: pip falls back to setuptools to install the project and its console scripts');
-  }
-
-  const port = answers.port;
-  const listenPort = String(port ?? facts.port.value);
-  const program = command[0]!;
-  const entrypoint = [
-    program.includes('/') ? program : `${VENV}/bin/${program}`,
-    ...command.slice(1).map((word) => word.replace(/\$PORT/g, listenPort)),
-  ];
+  const { deps, cacheTarget, keptPaths } = dependencySteps(facts, minor);
   const runtimeImage = base === 'distroless' ? distroless('python3', debian, 'nonroot') : pythonImage;
 
   const plan = validatePlan(PythonPlanSchema, {
@@ -221,15 +159,15 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     build: {
       image: base === 'distroless' ? `debian:${debian.codename}-slim` : pythonImage,
       python: base === 'distroless' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,
-      osPackages: buildOsPackages,
+      osPackages: buildOsPackages(facts, base, minor, debian, sourceBuilds, deps?.kind === 'uv'),
     },
     venv: VENV,
     deps,
     cacheTarget,
-    projectInstall,
+    projectInstall: projectInstallCommand(facts, runsInstalled),
     copyApp: !runsInstalled,
     keptPaths,
-    entrypoint,
+    entrypoint: entrypointFor(command, String(port ?? facts.port.value)),
     ...finalImage({
       base,
       debug,

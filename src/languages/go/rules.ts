@@ -1,0 +1,53 @@
+import type { GoFacts } from './detect.js';
+import { forEachItem, portMismatchRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+
+export interface GoRuleContext extends RuleContext {
+  facts: GoFacts;
+  /** The main package the image builds, normalized (`.` or `./cmd/api`). */
+  entry: string;
+  /** The Go the image builds with, which may be newer than the go directive. */
+  goVersion: string;
+}
+
+/** The port the entry's own sources listen on, else the first one found anywhere. */
+const entryPort = ({ facts, entry }: GoRuleContext) =>
+  facts.ports.find((candidate) => candidate.evidence?.file.startsWith(entry === '.' ? '' : `${entry.slice(2)}/`)) ?? facts.ports[0];
+
+export const GO_RULES: RuleTable<GoRuleContext> = [
+  {
+    id: 'cgo-on-scratch',
+    kind: 'refuse',
+    when: ({ facts, answers }) => answers.base === 'scratch' && facts.cgo.value,
+    message: ({ facts }) =>
+      `--base scratch cannot run this program: it needs cgo (${facts.cgoReason}), so it links the C library, and scratch has none; use --base distroless or slim`,
+  },
+  ...shellDebugRules(),
+  {
+    id: 'cgo-on-alpine',
+    kind: 'warn',
+    when: ({ facts, answers }) => facts.cgo.value && answers.base === 'alpine',
+    message: ({ facts }) => `cgo on alpine (${facts.cgoReason}): the binary is built against musl on golang:*-alpine; C libraries that need glibc will not link`,
+  },
+  forEachItem(({ facts }: GoRuleContext) => facts.cgoRuntimeLibraries, [
+    {
+      id: 'cgo-runtime-library',
+      kind: 'warn',
+      when: () => true,
+      message: (library: string) => `a cgo dependency needs ${library} at run time; add its package to the final stage (stagecraft does not install it)`,
+    },
+  ]),
+  {
+    id: 'missing-go-sum',
+    kind: 'warn',
+    when: ({ facts }) => !facts.goSum.value && facts.requiresModules && !facts.vendored.value,
+    message: () => 'go.mod requires modules but there is no go.sum: the image build will fail until you run `go mod tidy`',
+  },
+  portMismatchRule((context: GoRuleContext) => ({ port: entryPort(context), readsPortEnv: context.facts.readsPortEnv.value })),
+  {
+    id: 'go-older-than-images',
+    kind: 'warn',
+    when: ({ answers, goVersion }) => goVersion !== answers.runtimeVersion,
+    message: ({ answers, goVersion }) =>
+      `Go ${answers.runtimeVersion} has no golang:*-bookworm image; building with Go ${goVersion}, which compiles older modules unchanged (Go 1 compatibility)`,
+  },
+];

@@ -1,0 +1,64 @@
+import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
+import { describeEvidence } from '../../core/facts.js';
+import { BOOKWORM, TRIXIE, type DebianRelease } from '../../core/images.js';
+import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import type { JavaPlan } from './schema.js';
+
+/** Java majors distroless publishes images for, and the Debian release each is built on. */
+export const DISTROLESS_JAVA: Record<string, DebianRelease> = { '17': BOOKWORM, '21': TRIXIE, '25': TRIXIE };
+const LTS_MAJORS = ['8', '11', '17', '21', '25'];
+
+export interface JavaRuleContext extends RuleContext {
+  facts: JavaFacts;
+  build: JavaBuild;
+  /** The module that goes into the image, runnable. */
+  app: JavaApp & { launch: NonNullable<JavaApp['launch']> };
+  launch: JavaPlan['launch'];
+  /** A plain jar whose dependencies are not in it. */
+  unbundled: boolean;
+}
+
+export const JAVA_RULES: RuleTable<JavaRuleContext> = [
+  {
+    id: 'scratch',
+    kind: 'refuse',
+    when: ({ answers }) => answers.base === 'scratch',
+    message: () => '--base scratch cannot run a Java app: the JVM needs a C library and its runtime files; use --base distroless (a JRE and nothing else) or slim with a jlink runtime',
+  },
+  {
+    id: 'no-distroless-image',
+    kind: 'refuse',
+    when: ({ answers }) => answers.base === 'distroless' && !DISTROLESS_JAVA[answers.runtimeVersion],
+    message: ({ answers }) =>
+      `--base distroless: distroless publishes Java images for ${Object.keys(DISTROLESS_JAVA).join(', ')} only, and this is Java ${answers.runtimeVersion}; use --runtime-version ${Object.keys(DISTROLESS_JAVA).find((lts) => Number(lts) >= Number(answers.runtimeVersion)) ?? '25'} or --base slim`,
+  },
+  {
+    id: 'jlink-before-java-9',
+    kind: 'refuse',
+    when: ({ answers }) => answers.javaRuntime === 'jlink' && Number(answers.runtimeVersion) < 11,
+    message: ({ answers }) => `--java-runtime jlink: Java ${answers.runtimeVersion} has no jlink (it came with Java 9); use --java-runtime jre or --runtime-version 17`,
+  },
+  {
+    id: 'not-lts',
+    kind: 'warn',
+    when: ({ answers }) => !LTS_MAJORS.includes(answers.runtimeVersion),
+    message: ({ answers }) => `Java ${answers.runtimeVersion} is not an LTS release: its images stop getting fixes when the next release ships; consider --runtime-version 25`,
+  },
+  ...shellDebugRules(),
+  {
+    id: 'gradle-jar-without-dependencies',
+    kind: 'warn',
+    when: ({ unbundled, build }) => unbundled && build.tool === 'gradle',
+    message: ({ app }) =>
+      `${describeEvidence(app.launch.evidence)}: the jar has dependencies but does not bundle them, so java -jar will not find them; use a fat-jar plugin (e.g. shadow)`,
+  },
+  {
+    id: 'spring-boot-without-layers',
+    kind: 'warn',
+    when: ({ app, launch }) => app.launch.value.kind === 'spring-boot' && launch === 'jar',
+    message: ({ app }) => {
+      const version = app.launch.value.kind === 'spring-boot' ? app.launch.value.version : null;
+      return version ? `Spring Boot ${version} has no layered jars (2.3+): the jar ships as one layer` : 'Spring Boot version not found: the jar ships whole, as one layer, without layer extraction';
+    },
+  },
+];

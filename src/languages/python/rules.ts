@@ -1,0 +1,121 @@
+import type { PythonFacts } from './detect.js';
+import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
+import { SOURCE_BUILDS, distrolessShipped, type DistrolessPython } from './bases.js';
+import { describeEvidence } from '../../core/facts.js';
+import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+
+export interface PythonRuleContext extends RuleContext {
+  facts: PythonFacts;
+  /** The command the image runs, before $PORT is filled in. */
+  command: string[];
+  /** Dependencies stagecraft compiles from source, with the C library they link. */
+  sourceBuilds: string[];
+  /** On distroless, the Python it ships that fits the project (undefined: none does). */
+  distrolessPython: DistrolessPython | undefined;
+  /** The Python minor the image runs. */
+  minor: string;
+  /** The app runs from the installed project (a console script, a src layout), not from copied sources. */
+  runsInstalled: boolean;
+}
+
+const SERVERS: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn' };
+const LOCK_COMMANDS = { poetry: 'poetry lock', pdm: 'pdm lock', pipenv: 'pipenv lock' };
+
+const onDistroless = ({ answers }: PythonRuleContext) => answers.base === 'distroless';
+/** pip installs without a lockfile: only requirement pins make the build reproducible. */
+const installsWithPip = ({ facts }: PythonRuleContext) => facts.tool.value === 'pip';
+
+export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
+  {
+    id: 'scratch',
+    kind: 'refuse',
+    when: ({ answers }) => answers.base === 'scratch',
+    message: () => '--base scratch cannot run a Python app: the interpreter needs a C library and its standard library files; use --base distroless for the smallest image',
+  },
+  {
+    id: 'runtime-library-not-in-distroless',
+    kind: 'refuse',
+    when: (context) => onDistroless(context) && context.sourceBuilds.length > 0,
+    message: ({ sourceBuilds: [name] }) =>
+      `--base distroless: ${name} links ${SOURCE_BUILDS[name!]!.library} at run time, which distroless python3 lacks and cannot install; use ${SOURCE_BUILDS[name!]!.binary}, or --base slim`,
+  },
+  ...shellDebugRules(),
+  {
+    id: 'python-not-in-distroless',
+    kind: 'refuse',
+    when: (context) => onDistroless(context) && context.distrolessPython === undefined,
+    message: ({ facts, answers }) => {
+      const wanted = answers.runtimeVersion;
+      const why = wanted === facts.runtimeVersion.value ? ` (${describeEvidence(facts.runtimeVersion.evidence)})` : ' (--runtime-version)';
+      return `--base distroless: gcr.io/distroless/python3 ships Python ${distrolessShipped()} only, and this project needs ${wanted}${why}; use --base slim or alpine, or a Python it ships`;
+    },
+  },
+  {
+    id: 'distroless-python-instead',
+    kind: 'warn',
+    when: (context) => onDistroless(context) && context.distrolessPython !== undefined && context.distrolessPython.minor !== context.answers.runtimeVersion,
+    message: ({ facts, answers, distrolessPython }) => {
+      const reason = facts.runtimeVersion.evidence === null ? 'the default' : `allowed by ${describeEvidence(facts.runtimeVersion.evidence)}`;
+      return `distroless python3 ships Python ${distrolessShipped()}: using ${distrolessPython!.minor} (${reason}) instead of ${answers.runtimeVersion}`;
+    },
+  },
+  {
+    id: 'python-unmaintained',
+    kind: 'warn',
+    when: ({ minor }) => END_OF_LIFE_MINORS.has(minor) || !SUPPORTED_PYTHON_MINORS.some((supported) => supported === minor),
+    message: ({ minor }) => `Python ${minor} is not a maintained release: no more security fixes; consider --runtime-version ${SUPPORTED_PYTHON_MINORS.at(-1)}`,
+  },
+  {
+    id: 'native-dependencies-on-alpine',
+    kind: 'warn',
+    when: ({ facts, answers }) => answers.base === 'alpine' && facts.nativeDependencies.value.length > 0,
+    message: ({ facts }) =>
+      `native dependencies (${facts.nativeDependencies.value.join(', ')}) on alpine: musllinux wheels may be missing, and pip then compiles them from source (slow; C headers may be needed)`,
+  },
+  {
+    id: 'framework-without-server',
+    kind: 'warn',
+    when: ({ facts, command }) => facts.framework.value !== null && command[0] === 'python',
+    message: ({ facts, command }) =>
+      `${facts.framework.value} runs as \`${command.join(' ')}\`, not under a production server: add ${SERVERS[facts.framework.value!]} to the dependencies and stagecraft serves the app with it`,
+  },
+  {
+    id: 'django-static-files',
+    kind: 'warn',
+    when: ({ facts }) => facts.framework.value === 'django',
+    message: () => 'Django static files are not collected: add `RUN python manage.py collectstatic --noinput` to the build stage if the app serves them (e.g. with WhiteNoise)',
+  },
+  {
+    id: 'lockfile-tool-without-lockfile',
+    kind: 'refuse',
+    when: ({ facts }) => facts.tool.value !== 'uv' && facts.tool.value !== 'pip' && facts.lockfile.value === null,
+    message: ({ facts }) =>
+      `${facts.tool.value} without its lockfile (${describeEvidence(facts.tool.evidence)}): the image installs exactly what the lockfile pins; run \`${LOCK_COMMANDS[facts.tool.value as keyof typeof LOCK_COMMANDS]}\` and commit it`,
+  },
+  {
+    id: 'requirements-unpinned',
+    kind: 'warn',
+    when: (context) => installsWithPip(context) && context.facts.unpinned.length > 0,
+    message: ({ facts }) =>
+      `no lockfile and requirements not pinned with == (${facts.unpinned.join(', ')}): each build may install newer versions; pin them or lock them (uv lock)`,
+  },
+  {
+    id: 'setup-py-unpinned',
+    kind: 'warn',
+    when: (context) => installsWithPip(context) && context.facts.unpinned.length === 0 && context.facts.pipSource === 'project',
+    message: () => 'setup.py installs what it declares, unpinned: each build may install newer versions; a lockfile (uv lock) makes builds reproducible',
+  },
+  {
+    id: 'requirements-install-the-project',
+    kind: 'warn',
+    when: (context) => installsWithPip(context) && context.facts.pipSource === 'requirements' && context.facts.localPaths.includes('.'),
+    message: ({ facts }) =>
+      `${facts.requirementsFile} installs the project itself (-e . or .): the dependency layer needs every source file, so any edit reinstalls everything; list only the dependencies there to cache them`,
+  },
+  {
+    id: 'no-build-system',
+    kind: 'warn',
+    when: ({ facts, runsInstalled }) => runsInstalled && !facts.installable,
+    message: () => 'pyproject.toml has no [build-system]: pip falls back to setuptools to install the project and its console scripts',
+  },
+];

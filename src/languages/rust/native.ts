@@ -1,0 +1,39 @@
+import type { DebianRelease } from '../../core/images.js';
+
+/** What stagecraft knows about the C libraries common `-sys` crates link when not built from source. */
+export interface NativeLibrary {
+  library: string;
+  /** The Debian package holding the shared library, per release (trixie renamed some for 64-bit time_t). */
+  debianRuntime: Record<DebianRelease['codename'], string>;
+  /** distroless cc ships it (it is built on distroless base, which has OpenSSL). */
+  inDistrolessCc: boolean;
+  /** apk packages to link it statically into a musl binary. */
+  alpineStatic: string[];
+  /** The variable that makes the crate's build script link the static library. */
+  staticEnv: string;
+  /** The crate's from-source feature, named in advice. */
+  bundledFeature: string;
+  /** apk packages a from-source build needs besides a C compiler. */
+  bundledAlpine: string[];
+}
+
+export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
+  'openssl-sys': {
+    library: 'OpenSSL',
+    debianRuntime: { bookworm: 'libssl3', trixie: 'libssl3t64' },
+    inDistrolessCc: true,
+    alpineStatic: ['openssl-dev', 'openssl-libs-static'],
+    staticEnv: 'OPENSSL_STATIC',
+    bundledFeature: 'the openssl "vendored" feature, or rustls instead of native-tls',
+    bundledAlpine: ['perl', 'make'],
+  },
+  'libsqlite3-sys': {
+    library: 'SQLite',
+    debianRuntime: { bookworm: 'libsqlite3-0', trixie: 'libsqlite3-0' },
+    inDistrolessCc: false,
+    alpineStatic: ['sqlite-dev', 'sqlite-static'],
+    staticEnv: 'SQLITE3_STATIC',
+    bundledFeature: 'rusqlite\'s "bundled" feature',
+    bundledAlpine: [],
+  },
+};

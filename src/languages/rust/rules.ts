@@ -1,0 +1,106 @@
+import semver from 'semver';
+import type { NativeDependency, RustFacts } from './detect.js';
+import { NATIVE_LIBRARIES, type NativeLibrary } from './native.js';
+import { describeEvidence, type Fact } from '../../core/facts.js';
+import type { Base } from '../../core/options.js';
+import { forEachItem, portMismatchRule, shellDebugRules, type Rule, type RuleContext, type RuleTable } from '../../core/rules.js';
+
+export interface RustRuleContext extends RuleContext {
+  facts: RustFacts;
+}
+
+/** One `-sys` crate as the rules see it: what stagecraft knows of its library, on this base. */
+interface NativeDependencyContext {
+  dependency: NativeDependency;
+  /** `openssl-sys (Cargo.toml:8)`: how messages name it. */
+  where: string;
+  known: NativeLibrary | undefined;
+  base: Base;
+  musl: boolean;
+}
+
+/** alpine and scratch binaries link musl statically. */
+export const linksMusl = (base: Base) => base === 'alpine' || base === 'scratch';
+
+const nativeDependencies = ({ facts, answers }: RustRuleContext): NativeDependencyContext[] =>
+  facts.nativeDependencies.map(({ value: dependency, evidence }: Fact<NativeDependency>) => ({
+    dependency,
+    where: `${dependency.crate} (${describeEvidence(evidence)})`,
+    known: NATIVE_LIBRARIES[dependency.crate],
+    base: answers.base,
+    musl: linksMusl(answers.base),
+  }));
+
+/** A known library taken from the system, not built from source by the crate. */
+const fromSystem = ({ known, dependency }: NativeDependencyContext) => known !== undefined && !dependency.bundled;
+
+const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
+  {
+    id: 'unknown-native-library',
+    kind: 'warn',
+    when: ({ known }) => known === undefined,
+    message: ({ where, musl }) =>
+      musl
+        ? `${where} links a C library stagecraft does not know: a static musl build needs its static library from apk in the build stage, or linking fails`
+        : `${where} links a C library stagecraft does not know: if it comes from the system, the build and final stages need its packages`,
+  },
+  {
+    id: 'system-library-not-in-distroless',
+    kind: 'refuse',
+    when: (context) => fromSystem(context) && context.base === 'distroless' && !context.known!.inDistrolessCc,
+    message: ({ where, known }) => `--base distroless: ${where} links the system ${known!.library} library, which distroless cc does not have; use ${known!.bundledFeature}, or --base slim`,
+  },
+  {
+    id: 'library-linked-statically',
+    kind: 'warn',
+    when: (context) => fromSystem(context) && context.musl,
+    message: ({ where, base, known }) => `${where} on ${base}: ${known!.library} is linked statically from Alpine's packages, so its security fixes need a rebuild of the image`,
+  },
+];
+
+export const RUST_RULES: RuleTable<RustRuleContext> = [
+  {
+    id: 'workspace-member',
+    kind: 'refuse',
+    when: ({ facts }) => facts.enclosingWorkspace !== null,
+    message: ({ facts }) =>
+      `this package is a member of the workspace in ${describeEvidence(facts.enclosingWorkspace!.evidence)}: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)`,
+  },
+  {
+    id: 'older-than-rust-version',
+    kind: 'refuse',
+    when: ({ facts, answers }) => facts.minimumVersion !== null && semver.lt(semver.coerce(answers.runtimeVersion)!, semver.coerce(facts.minimumVersion.value)!),
+    message: ({ facts, answers }) =>
+      `Rust ${answers.runtimeVersion} is older than the rust-version ${facts.minimumVersion!.value} (${describeEvidence(facts.minimumVersion!.evidence)}) this project needs; use ${facts.minimumVersion!.value} or newer`,
+  },
+  {
+    id: 'path-dependency-outside',
+    kind: 'refuse',
+    when: ({ facts }) => facts.outsidePaths.length > 0,
+    message: ({ facts }) =>
+      `the path dependency ${facts.outsidePaths[0]!.value} (${describeEvidence(facts.outsidePaths[0]!.evidence)}) is outside the folder, which is the build context; run stagecraft in a folder that holds it`,
+  },
+  ...shellDebugRules(),
+  forEachItem(nativeDependencies, NATIVE_DEPENDENCY_RULES),
+  {
+    id: 'no-cargo-lock',
+    kind: 'warn',
+    when: ({ facts }) => !facts.lockfile.value && facts.registryDependencies.value,
+    message: () => 'no Cargo.lock: every build resolves dependency versions anew; commit Cargo.lock (cargo generate-lockfile) so builds are reproducible',
+  },
+  {
+    id: 'toolchain-not-in-image',
+    kind: 'warn',
+    when: ({ facts }) => facts.otherChannel !== null,
+    message: ({ facts }) =>
+      `${describeEvidence(facts.otherChannel!.evidence)} pins "${facts.otherChannel!.value}", which the rust image is not: rustup downloads that toolchain in the build`,
+  },
+  {
+    id: 'binds-loopback',
+    kind: 'warn',
+    when: ({ facts, answers }) => facts.loopbackBind !== null && answers.port !== null,
+    message: ({ facts }) =>
+      `the source binds ${facts.loopbackBind!.value} (${describeEvidence(facts.loopbackBind!.evidence)}), which nothing outside the container can reach; bind 0.0.0.0`,
+  },
+  portMismatchRule(({ facts }: RustRuleContext) => ({ port: facts.ports[0], readsPortEnv: facts.readsPortEnv.value })),
+];

@@ -1,0 +1,163 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { rulesOf, type Rule, type RuleTable } from '../src/core/rules.js';
+import { ExitCode, StagecraftError } from '../src/errors.js';
+import { GO_RULES } from '../src/languages/go/rules.js';
+import { JAVA_RULES } from '../src/languages/java/rules.js';
+import { NODE_RULES } from '../src/languages/node/rules.js';
+import { PYTHON_RULES } from '../src/languages/python/rules.js';
+import { LANGUAGE_NAMES } from '../src/languages/registry.js';
+import { RUST_RULES } from '../src/languages/rust/rules.js';
+import { copyFixture, fixture } from './helpers.js';
+import { CELLS, cellFolder, cellName, planFolder, type FolderFlags } from './matrix.js';
+
+/*
+ * Every refusal and warning comes from a language's rules table: a rule no case triggers, a
+ * refusal made outside a table, or a warning no rule gave fails here. The rules' messages are
+ * watched with spies, so the planners run exactly as they do in the CLI.
+ */
+
+const TABLES: Record<string, RuleTable<never>> = { go: GO_RULES, node: NODE_RULES, python: PYTHON_RULES, rust: RUST_RULES, java: JAVA_RULES };
+
+/** A project written to a temporary folder, for a rule no fixture of the matrix triggers. */
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-rules-'));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  }
+  return dir;
+}
+
+interface Case {
+  name: string;
+  dir: () => string;
+  flags: FolderFlags;
+}
+
+const MATRIX_CASES: Case[] = CELLS.map((cell) => ({ name: cellName(cell), dir: () => cellFolder(cell), flags: { base: cell.base, debug: cell.debug, ...cell.flags } }));
+
+const onFixture = (name: string, fixtureName: string, flags: FolderFlags): Case => ({ name, dir: () => fixture(fixtureName), flags });
+const onProject = (name: string, files: Record<string, string>, flags: FolderFlags = {}, member = ''): Case => ({ name, dir: () => path.join(project(files), member), flags });
+
+/** A fixture copied, with some of its files replaced or added. */
+const onChangedFixture = (name: string, fixtureName: string, files: Record<string, string>, flags: FolderFlags = {}): Case => ({
+  name,
+  dir: () => {
+    const dir = copyFixture(fixtureName);
+    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
+    return dir;
+  },
+  flags,
+});
+
+/** Rules the matrix does not reach. */
+const UNIT_CASES: Case[] = [
+  onFixture('go: an old go directive on a port the source does not use', 'go-root-main', { runtimeVersion: '1.20', port: '9999' }),
+  onProject('go: a cgo library needed at run time', {
+    'go.mod': 'module example.com/c\n\ngo 1.23\n\nrequire github.com/h2non/bimg v1.1.9\n',
+    'go.sum': '',
+    'main.go': 'package main\n\nimport _ "github.com/h2non/bimg"\n\nfunc main() {}\n',
+  }),
+  onFixture('node: an odd major on distroless', 'node-express', { base: 'distroless', runtimeVersion: '25' }),
+  onFixture('node: a major past its end of life', 'node-express', { runtimeVersion: '18' }),
+  onProject('node: an npm workspace member', { 'package.json': '{"workspaces": ["apps/*"]}', 'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}' }, {}, 'apps/web'),
+  onProject('python: poetry without its lockfile', { 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }, { base: 'slim' }),
+  onProject('python: unpinned PEP 621 dependencies', { 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3", "gunicorn==23.0.0"]\n', 'main.py': '' }, { base: 'slim' }),
+  onProject('python: requirements that install the project', { 'requirements.txt': 'flask==3.1.0\n-e .\n', 'setup.py': '', Procfile: 'web: gunicorn wsgi:app\n' }, { base: 'slim' }),
+  onFixture('python: an unmaintained Python', 'python-stdlib', { base: 'slim', runtimeVersion: '3.8' }),
+  onProject('rust: a workspace member', { 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n', 'crates/api/Cargo.toml': '[package]\nname = "api"\n', 'crates/api/src/main.rs': 'fn main() {}\n' }, {}, 'crates/api'),
+  onProject('rust: a path dependency outside the folder', { 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': 'fn main() {}\n' }),
+  onFixture('rust: older than the rust-version', 'rust-msrv', { runtimeVersion: '1.75' }),
+  onFixture('java: no distroless image for Java 11', 'java-plain-maven', { base: 'distroless', runtimeVersion: '11' }),
+  onFixture('java: jlink on Java 8', 'java-plain-maven', { base: 'slim', runtimeVersion: '8', javaRuntime: 'jlink' }),
+  onChangedFixture('node: Yarn Plug\'n\'Play', 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: pnp\n' }),
+  onChangedFixture('node: Next.js without standalone output', 'node-next', { 'next.config.mjs': 'export default {};\n' }),
+  onProject('python: setup.py alone', { 'setup.py': '', 'app.py': '' }, { base: 'slim', entry: 'app.py' }),
+  onChangedFixture('python: console scripts without a build system', 'python-cli-scripts', {
+    'pyproject.toml': readFileSync(path.join(fixture('python-cli-scripts'), 'pyproject.toml'), 'utf8').replace(/\[build-system\][^[]*/, ''),
+  }, { base: 'slim' }),
+  onChangedFixture('rust: a loopback bind on a port the answer changes, a nightly toolchain', 'rust-single-bin', {
+    'src/main.rs': 'fn main() { let _ = std::net::TcpListener::bind("127.0.0.1:3000"); }\n',
+    'rust-toolchain.toml': '[toolchain]\nchannel = "nightly"\n',
+  }, { port: '9999' }),
+  onProject('rust: a -sys crate stagecraft does not know', {
+    'Cargo.toml': '[package]\nname = "z"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nzstd-sys = "2"\n',
+    'src/main.rs': 'fn main() {}\n',
+  }),
+  onProject('java: a Gradle jar that does not bundle its dependencies', {
+    'settings.gradle.kts': 'rootProject.name = "tool"\n',
+    'build.gradle.kts': 'plugins { java }\n\ndependencies {\n  implementation("com.google.guava:guava:33.0.0-jre")\n}\n\ntasks.jar { manifest { attributes("Main-Class" to "example.Main") } }\n',
+    'src/main/java/example/Main.java': 'package example;\npublic class Main { public static void main(String[] args) {} }\n',
+  }, { base: 'slim' }),
+  onChangedFixture('java: Spring Boot before layered jars', 'java-spring-maven', {
+    'pom.xml': readFileSync(path.join(fixture('java-spring-maven'), 'pom.xml'), 'utf8').replace('<version>3.4.1</version>', '<version>2.2.0.RELEASE</version>'),
+  }, { base: 'slim' }),
+  onFixture('java: a release that is not LTS', 'java-plain-maven', { base: 'slim', runtimeVersion: '23' }),
+];
+
+interface Outcome {
+  language: string;
+  /** What the watched rules said, in the order they said it. */
+  said: { rule: Rule<never>; language: string; message: string }[];
+  warnings: string[] | null;
+  error: unknown;
+}
+
+const watched = Object.entries(TABLES).flatMap(([language, table]) => rulesOf(table).map((rule) => ({ language, rule, spy: vi.spyOn(rule, 'message') })));
+
+async function run(testCase: Case): Promise<Outcome> {
+  for (const { spy } of watched) spy.mockClear();
+  let warnings: string[] | null = null;
+  let language = '';
+  let error: unknown = null;
+  try {
+    const planned = await planFolder(testCase.dir(), testCase.flags);
+    warnings = planned.warnings;
+    language = planned.plan.language;
+  } catch (caught) {
+    error = caught;
+  }
+  const said = watched.flatMap(({ rule, language: ruleLanguage, spy }) => spy.mock.results.map((result) => ({ rule, language: ruleLanguage, message: String(result.value) })));
+  return { language: language || (said[0]?.language ?? ''), said, warnings, error };
+}
+
+const outcomes = new Map<string, Outcome>();
+beforeAll(async () => {
+  for (const testCase of [...MATRIX_CASES, ...UNIT_CASES]) outcomes.set(testCase.name, await run(testCase));
+}, 120_000);
+
+it('every language in the registry has a rules table', () => {
+  expect(Object.keys(TABLES).sort()).toEqual([...LANGUAGE_NAMES].sort());
+});
+
+it('rule ids are unique within each language', () => {
+  for (const table of Object.values(TABLES)) {
+    const ids = rulesOf(table).map((rule) => rule.id);
+    expect(ids).toEqual([...new Set(ids)]);
+  }
+});
+
+describe('each case says only what its rules say', () => {
+  for (const testCase of [...MATRIX_CASES, ...UNIT_CASES]) {
+    it(testCase.name, () => {
+      const { said, warnings, error } = outcomes.get(testCase.name)!;
+      const refusals = said.filter(({ rule }) => rule.kind === 'refuse').map(({ message }) => message);
+      if (error instanceof StagecraftError && error.exitCode === ExitCode.refused) {
+        expect(error.message).toBe(refusals[0]);
+        return;
+      }
+      expect(error).toBeNull();
+      expect(refusals).toEqual([]);
+      expect(warnings).toEqual(said.filter(({ rule }) => rule.kind === 'warn').map(({ message }) => message));
+    });
+  }
+});
+
+it('every rule of every language is triggered by a matrix cell or a unit case', () => {
+  const triggered = new Set([...outcomes.values()].flatMap(({ said }) => said.map(({ rule }) => rule)));
+  const untriggered = watched.filter(({ rule }) => !triggered.has(rule)).map(({ language, rule }) => `${language}: ${rule.id}`);
+  expect(untriggered).toEqual([]);
+});
