@@ -80,13 +80,15 @@ export type FolderFlags = Partial<Record<'base' | 'debug' | 'entry' | 'port' | '
 
 const argvFor = (dir: string, options: FolderFlags) => [dir, '--yes', ...Object.entries(options).flatMap(([key, value]) => [flagOf(key), value!])];
 
-/** Plans a folder in-process, exactly as `--yes` with these flags does (the planner's own warnings only); throws its errors. */
-export async function planFolder(dir: string, options: FolderFlags) {
+/** Detects a folder and resolves its answers in-process, exactly as `--yes` with these flags does; throws its errors. */
+export async function answerFolder(dir: string, options: FolderFlags) {
   const flags = flagsFrom(argvFor(dir, options));
   const { facts } = detectProject(new ProjectFiles(flags.dir));
-  const answers = await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts });
-  return buildPlan(facts, answers, '0.0.0-snapshot');
+  return { facts, answers: await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts }) };
 }
+
+/** The plan `--yes` with these flags makes of a folder (the planner's own warnings only); throws its errors. */
+export const planOf = ({ facts, answers }: Awaited<ReturnType<typeof answerFolder>>) => buildPlan(facts, answers, '0.0.0-snapshot');
 
 /** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
 export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode } & CellFlags): Promise<Change[]> {

@@ -1,7 +1,7 @@
 import { usageError } from '../errors.js';
 import { planOnBase } from '../explain/index.js';
 import { profileOf } from '../explain/images.js';
-import { LANGUAGES, supportFor, type Facts } from '../languages/registry.js';
+import { LANGUAGES, supportFor, type Facts, type Plan } from '../languages/registry.js';
 import type { AnyLanguageOption } from '../core/language.js';
 import {
   BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema,
@@ -18,6 +18,8 @@ export interface StepContext {
   interactive: boolean;
   prompter: Prompter;
   answers: Partial<Answers>;
+  /** Says a default that needs explaining (a base that moved because the preferred one cannot work). */
+  warn?(message: string): void;
 }
 
 /** The answer to use in `--yes` and as the prompt's initial value; `undefined` when nothing is known. */
@@ -38,6 +40,8 @@ interface Step<K extends keyof Answers> {
   /** The detected or default answer, used as is when the step does not ask. */
   fallback(ctx: StepContext): Resolved<Answers[K]>;
   prompt(ctx: StepContext, initial: Resolved<Answers[K]>): Promise<Answers[K]>;
+  /** Why the default is what it is, said when it is taken without a question; null when it needs no word. */
+  explainDefault?(ctx: StepContext): string | null;
 }
 
 const entryStep: Step<'entry'> = {
@@ -93,28 +97,58 @@ const runtimeVersionStep: Step<'runtimeVersion'> = {
   },
 };
 
+/**
+ * The bases a default may be, most preferred first. distroless: non-root, CA roots and time zones
+ * included, no shell. When it cannot take the project, slim is its nearest sibling (the same Debian,
+ * the same glibc); alpine's musl comes last, as it can behave unlike glibc.
+ */
+const DEFAULT_BASE_ORDER: readonly Base[] = ['distroless', 'slim', 'alpine'];
+
+/** The production plan on a base with the answers so far (defaults for the rest), or why the base is refused. */
+const outcomeOn = (facts: Facts, answers: Partial<Answers>, base: Base) =>
+  planOnBase(facts, { debug: 'none', port: null, runtimeVersion: facts.runtimeVersion.value, entry: null, ...answers, base }, base, '0.0.0');
+
+/** A refusal without the flag it starts with: "no distroless image for Java 11 ...". */
+const reasonOf = (refused: string) => refused.replace(/^--base \w+: /, '');
+
+/** Why a base is refused for this project, or null when it accepts it. */
+function refusalOn(facts: Facts, answers: Partial<Answers>, base: Base): string | null {
+  const outcome = outcomeOn(facts, answers, base);
+  return 'refused' in outcome ? reasonOf(outcome.refused) : null;
+}
+
+/** The most preferred base that accepts the project; distroless when none does, so its refusal is what the user reads. */
+const defaultBase = ({ facts, answers }: StepContext): Base =>
+  DEFAULT_BASE_ORDER.find((base) => refusalOn(facts, answers, base) === null) ?? DEFAULT_BASE_ORDER[0]!;
+
 const baseStep: Step<'base'> = {
   key: 'base',
   asks: () => true,
   fromFlag: ({ flags }) => flags.base,
-  // distroless: non-root, CA roots and time zones included, no shell; cgo needs its glibc flavour.
-  fallback: () => ({ value: 'distroless' as Base }),
+  fallback: (ctx) => ({ value: defaultBase(ctx) }),
+  explainDefault: (ctx) => {
+    const chosen = defaultBase(ctx);
+    const preferred = DEFAULT_BASE_ORDER[0]!;
+    if (chosen === preferred) return null;
+    return `${preferred} cannot take this project (${refusalOn(ctx.facts, ctx.answers, preferred)}); using ${chosen}, the nearest base that can (--base chooses another)`;
+  },
+  // Refused bases stay in the list, disabled, with their reason: the user sees why, and cannot pick them.
   prompt: ({ prompter, facts, answers }, initial) =>
     prompter.select(
       'Final base image?',
       BASES.map((base) => {
-        const size = estimatedSize(facts, answers, base);
-        return { value: base, label: `${base.padEnd(10)} ${size.padEnd(8)} ${BASE_TRADEOFFS[base]}`, hint: size === 'refused' ? 'cannot work for this project' : undefined };
+        const outcome = outcomeOn(facts, answers, base);
+        const size = 'refused' in outcome ? 'refused' : estimatedSize(outcome.plan);
+        const label = `${base.padEnd(10)} ${size.padEnd(8)} ${BASE_TRADEOFFS[base]}`;
+        return 'refused' in outcome ? { value: base, label, hint: reasonOf(outcome.refused), disabled: true } : { value: base, label };
       }),
       initial?.value,
     ),
 };
 
-/** The production base image's estimated size for this project ("≈75 MB"), so bases compare before one is chosen. */
-function estimatedSize(facts: Facts, answers: Partial<Answers>, base: Base): string {
-  const outcome = planOnBase(facts, { debug: 'none', port: null, runtimeVersion: facts.runtimeVersion.value, entry: null, ...answers, base }, base, '0.0.0');
-  if ('refused' in outcome) return 'refused';
-  const profile = profileOf(outcome.plan.runtime.image);
+/** The production base image's estimated size for this plan ("≈75 MB"), so bases compare before one is chosen. */
+function estimatedSize(plan: Plan): string {
+  const profile = profileOf(plan.runtime.image);
   return profile ? `≈${profile.sizeMB} MB` : '';
 }
 
@@ -168,9 +202,14 @@ async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepCont
   const flagged = step.fromFlag(ctx);
   if (flagged !== undefined) return flagged;
   const fallback = step.fallback(ctx);
-  if (!step.asks(ctx) && fallback) return fallback.value;
+  const taken = (value: Answers[K]) => {
+    const why = step.explainDefault?.(ctx);
+    if (why) ctx.warn?.(why);
+    return value;
+  };
+  if (!step.asks(ctx) && fallback) return taken(fallback.value);
   if (ctx.interactive) return step.prompt(ctx, fallback);
-  if (ctx.flags.yes && fallback) return fallback.value;
+  if (ctx.flags.yes && fallback) return taken(fallback.value);
   const why = ctx.flags.yes ? 'detection cannot decide it' : 'not interactive (no TTY); pass it, or --yes to accept defaults';
   const choices = step.candidates?.(ctx) ?? null;
   const candidates = choices ? ` (${choices})` : '';

@@ -50,7 +50,7 @@ export async function generate(context: GenerateContext): Promise<Generation> {
   if (saved) context.note(`answers from ${CONFIG_FILE}: ${Object.entries(saved).map(([key, value]) => `${key} ${value}`).join(', ')} (flags win over it)`);
 
   const { facts } = detection;
-  const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter });
+  const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter, warn: context.warn });
   const { plan, warnings } = buildPlan(facts, answers, context.generatorVersion);
   warnings.forEach(context.warn);
   const changes = assessChanges(project.root, render(plan));

@@ -12,7 +12,7 @@ function unlessCancelled<T>(value: T | symbol): Exclude<T, symbol> {
 export const clackPrompter: Prompter = {
   async select<T extends string>(message: string, choices: Choice<T>[], initial?: T): Promise<T> {
     // clack's option type is a conditional type that TypeScript cannot match to Choice<T>.
-    const options = choices.map((choice) => ({ value: choice.value, label: choice.label, hint: choice.hint })) as never;
+    const options = choices.map((choice) => ({ value: choice.value, label: choice.label, hint: choice.hint, disabled: choice.disabled })) as never;
     return unlessCancelled(await clack.select<T>({ message, options, initialValue: initial })) as T;
   },
   async text(message, { initial, validate }) {

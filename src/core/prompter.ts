@@ -2,6 +2,8 @@ export interface Choice<T extends string> {
   value: T;
   label: string;
   hint?: string;
+  /** Shown but not selectable (a base this project refuses); the hint says why. */
+  disabled?: boolean;
 }
 
 /** The questions stagecraft can ask; clack draws them, tests and non-TTY runs never reach here. */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { resolveAnswers } from '../src/cli/answers.js';
+import type { Choice, Prompter } from '../src/core/prompter.js';
+import { detectProject } from '../src/pipeline/detect.js';
+import { ProjectFiles } from '../src/project.js';
+import { fixture, flagsFrom, runCli } from './helpers.js';
+
+/*
+ * The default base is the most preferred one that accepts the project: --yes never refuses a base it
+ * chose itself, and the prompt preselects a base that works and shows the refused ones disabled.
+ */
+
+describe('--yes on a project distroless cannot take', () => {
+  it.each([
+    ['java-plain-maven', '11', 'distroless publishes Java images for 17, 21, 25 only, and this is Java 11'],
+    ['node-express', '23', 'distroless publishes Node images for LTS (even) majors only, and this is Node 23'],
+  ])('%s on version %s falls back to slim, saying why in one line', async (name, version, reason) => {
+    const { exitCode, stdout, stderr } = await runCli([fixture(name), '--yes', '--runtime-version', version, '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain(`warning: distroless cannot take this project (${reason}; `);
+    expect(stderr).toContain('using slim, the nearest base that can (--base chooses another)');
+    expect(stdout).not.toContain('gcr.io/distroless');
+  });
+
+  it('an explicit --base distroless is still refused with its reason', async () => {
+    const { exitCode, stderr } = await runCli([fixture('java-plain-maven'), '--yes', '--runtime-version', '11', '--base', 'distroless']);
+    expect(exitCode).toBe(3);
+    expect(stderr).toContain('distroless publishes Java images for 17, 21, 25 only');
+  });
+
+  it('a project distroless accepts keeps distroless, with no warning about it', async () => {
+    const { exitCode, stdout, stderr } = await runCli([fixture('go-root-main'), '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('gcr.io/distroless/');
+    expect(stderr).not.toContain('cannot take this project');
+  });
+});
+
+describe('the base prompt', () => {
+  it('preselects a base that works and shows the refused ones disabled, with the reason', async () => {
+    const asked: { choices: Choice<string>[]; initial?: string }[] = [];
+    const prompter: Prompter = {
+      select: async (message, choices, initial) => {
+        if (message === 'Final base image?') asked.push({ choices, initial });
+        return (initial ?? choices.find((choice) => !choice.disabled)!.value) as never;
+      },
+      text: async (_message, { initial }) => initial,
+      confirm: async (_message, initial) => initial,
+    };
+    const flags = flagsFrom([fixture('java-plain-maven'), '--runtime-version', '11']);
+    const { facts } = detectProject(new ProjectFiles(flags.dir));
+    const answers = await resolveAnswers({ facts, flags, interactive: true, prompter });
+    expect(asked).toHaveLength(1);
+    const [{ choices, initial }] = asked as [{ choices: Choice<string>[]; initial?: string }];
+    expect(initial).toBe('slim');
+    const distroless = choices.find((choice) => choice.value === 'distroless')!;
+    expect(distroless.disabled).toBe(true);
+    expect(distroless.hint).toContain('distroless publishes Java images for 17, 21, 25 only');
+    expect(choices.find((choice) => choice.value === 'slim')!.disabled).toBeUndefined();
+    expect(answers.base).toBe('slim');
+  });
+});
