@@ -36,6 +36,18 @@ export class StagecraftError extends Error {
     super(oneLine(message));
     this.name = 'StagecraftError';
   }
+
+  /** What the run knew when it stopped after detection: --json prints it, so a stop still shows the facts. */
+  stoppedWith?: StoppedRun;
+}
+
+export interface StoppedRun {
+  facts: unknown;
+  /** The answers resolved before the stop. */
+  answers: Record<string, unknown>;
+  /** The flags of the answers the run could not settle. */
+  missing: string[];
+  warnings: string[];
 }
 
 export const usageError = (message: string) => new StagecraftError(message, ExitCode.usage);

@@ -27,12 +27,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   const say = (line: string) => io.stdout.write(`${line}\n`);
   const tell = (line: string) => io.stderr.write(`${line}\n`);
   let verbose = argv.includes('--verbose') || Boolean(process.env.DEBUG);
+  let printsJson = false;
   try {
     const parsed = parseArguments(argv);
     if (parsed.kind === 'help') return say(HELP.trimEnd()), ExitCode.ok;
     if (parsed.kind === 'version') return say(VERSION), ExitCode.ok;
     const { flags } = parsed;
     verbose ||= flags.verbose;
+    printsJson = flags.output === 'json';
     const sink = SINKS[flags.output];
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
     // Prompts draw their own frame, so messages join it in a terminal.
@@ -49,6 +51,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note });
     return ExitCode.ok;
   } catch (error) {
+    // --json shows what was detected even when the run stops: the facts, the answers so far, what is missing.
+    if (printsJson && error instanceof StagecraftError && error.stoppedWith) {
+      const { facts, answers, missing, warnings } = error.stoppedWith;
+      say(JSON.stringify({ facts, answers, missing, plan: null, files: [], warnings, error: { message: error.message, exitCode: error.exitCode } }, null, 2));
+    }
     return reportError(error, verbose, tell);
   }
 }

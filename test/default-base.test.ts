@@ -60,3 +60,26 @@ describe('the base prompt', () => {
     expect(answers.base).toBe('slim');
   });
 });
+
+describe('--json when the run stops', () => {
+  it('a missing answer still prints the facts, the answers so far and what is missing', async () => {
+    const { exitCode, stdout, stderr } = await runCli([fixture('go-cmd-layout'), '--yes', '--json']);
+    expect(exitCode).toBe(1);
+    expect(stderr).toMatch(/^stagecraft: missing --entry: detection cannot decide it \(main packages: /);
+    const printed = JSON.parse(stdout);
+    expect(printed.facts.language).toBe('go');
+    expect(printed.missing).toEqual(['--entry']);
+    expect(printed.plan).toBeNull();
+    expect(printed.error.exitCode).toBe(1);
+  });
+
+  it('a refused combination prints the facts and every answer, nothing missing', async () => {
+    const { exitCode, stdout } = await runCli([fixture('java-plain-maven'), '--yes', '--json', '--runtime-version', '11', '--base', 'distroless']);
+    expect(exitCode).toBe(3);
+    const printed = JSON.parse(stdout);
+    expect(printed.facts.language).toBe('java');
+    expect(printed.answers.base).toBe('distroless');
+    expect(printed.missing).toEqual([]);
+    expect(printed.error.message).toContain('distroless publishes Java images for 17, 21, 25 only');
+  });
+});

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { StagecraftError, usageError } from '../errors.js';
 import { planOnBase } from '../explain/index.js';
 import { profileOf } from '../explain/images.js';
 import { LANGUAGES, supportFor, type Facts, type Plan } from '../languages/registry.js';
@@ -221,7 +221,14 @@ export async function resolveAnswers(ctx: Omit<StepContext, 'answers'>): Promise
   const answers: Partial<Answers> = {};
   const context: StepContext = { ...ctx, answers };
   for (const step of STEPS) {
-    const answer = await resolveStep(step, context);
+    let answer;
+    try {
+      answer = await resolveStep(step, context);
+    } catch (error) {
+      // The answers so far and the one that stopped the run, for --json to show.
+      if (error instanceof StagecraftError) error.stoppedWith = { facts: ctx.facts, answers: { ...answers }, missing: [flagOf(step.key)], warnings: [] };
+      throw error;
+    }
     // A question that does not apply leaves no key at all, so --json shows only real answers.
     if (answer !== undefined) (answers as Record<string, unknown>)[step.key] = answer;
   }

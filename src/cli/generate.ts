@@ -1,6 +1,7 @@
 import type { Answers } from '../core/options.js';
 import type { Prompter } from '../core/prompter.js';
 import type { Facts, Plan } from '../languages/registry.js';
+import { StagecraftError } from '../errors.js';
 import { assessChanges, type AssessedChange } from '../output/changes.js';
 import { detectProject } from '../pipeline/detect.js';
 import { buildPlan } from '../pipeline/plan.js';
@@ -39,6 +40,22 @@ export interface Generation {
   changes: AssessedChange[];
 }
 
+/** Adds detection's warnings to what a stopped run knew. */
+function withDetection(error: unknown, warnings: string[]): unknown {
+  if (error instanceof StagecraftError && error.stoppedWith) error.stoppedWith.warnings = [...warnings, ...error.stoppedWith.warnings];
+  return error;
+}
+
+/** The plan, or the refusal with the facts and every answer attached (nothing is missing: the combination is refused). */
+function planOrStop(facts: Facts, answers: Answers, generatorVersion: string, warnings: string[]) {
+  try {
+    return buildPlan(facts, answers, generatorVersion);
+  } catch (error) {
+    if (error instanceof StagecraftError) error.stoppedWith = { facts, answers: { ...answers }, missing: [], warnings };
+    throw error;
+  }
+}
+
 /** folder -> detect -> answers -> plan -> render -> change list; writes nothing, that is the sinks' part. */
 export async function generate(context: GenerateContext): Promise<Generation> {
   const project = new ProjectFiles(context.flags.dir);
@@ -50,8 +67,10 @@ export async function generate(context: GenerateContext): Promise<Generation> {
   if (saved) context.note(`answers from ${CONFIG_FILE}: ${Object.entries(saved).map(([key, value]) => `${key} ${value}`).join(', ')} (flags win over it)`);
 
   const { facts } = detection;
-  const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter, warn: context.warn });
-  const { plan, warnings } = buildPlan(facts, answers, context.generatorVersion);
+  const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter, warn: context.warn }).catch(
+    (error: unknown) => Promise.reject(withDetection(error, detection.warnings)),
+  );
+  const { plan, warnings } = planOrStop(facts, answers, context.generatorVersion, detection.warnings);
   warnings.forEach(context.warn);
   const changes = assessChanges(project.root, render(plan));
   const config = flags.save ? savedAnswersChange(project.root, answersToRepeat(answers, facts, flags.lang), saved) : null;
