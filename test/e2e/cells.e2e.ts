@@ -4,11 +4,12 @@ import type { Facts } from '../../src/detect/index.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
-import { appendFileSync, readFileSync } from 'node:fs';
-import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, type Engine } from './docker.js';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, OFFLINE_DOCKER, type Engine } from './docker.js';
 import { SEEDED_DEPENDENCIES, seedMavenCache } from './maven-seed.js';
 import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
-import { writeReport, type CellResult, type RebuildResult } from './report.js';
+import { RESULTS_DIR, writeReport, type CellResult, type RebuildResult } from './report.js';
 
 /** What each buildable fixture does when its image runs. */
 const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: string } } | { notBuilt: string }> = {
@@ -120,6 +121,32 @@ function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
   return null;
 }
 
+/**
+ * The Debian -dev packages that `-sys` crates link against from the system. The real non-slim rust
+ * images are on buildpack-deps, which has all of these; a stand-in's buildpack layer has only some.
+ */
+const SYSTEM_LIBRARY_DEV_PACKAGES: Record<string, string> = {
+  'openssl-sys': 'libssl-dev', 'libsqlite3-sys': 'libsqlite3-dev', 'pq-sys': 'libpq-dev', 'libz-sys': 'zlib1g-dev',
+  'curl-sys': 'libcurl4-openssl-dev', 'libgit2-sys': 'libgit2-dev', 'mysqlclient-sys': 'default-libmysqlclient-dev',
+};
+
+/**
+ * A non-slim rust build image links a system library whose -dev package the real image has (buildpack-deps)
+ * but its stand-in lacks: asked of the stand-in itself (dpkg -s), not assumed. Null when nothing is missing.
+ */
+async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan): Promise<string | null> {
+  if (engine.source !== 'stand-ins' || facts.language !== 'rust' || plan.language !== 'rust' || plan.build.image.includes('-slim')) return null;
+  const wanted = facts.nativeDependencies.filter((dependency) => !dependency.value.bundled)
+    .map((dependency) => SYSTEM_LIBRARY_DEV_PACKAGES[dependency.value.crate]).filter((name): name is string => name !== undefined);
+  if (wanted.length === 0) return null;
+  const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), [plan.build.image], { reject: false, all: true });
+  if (ensured.exitCode !== 0) return null;
+  const missing: string[] = [];
+  for (const name of wanted) if ((await docker(['run', '--rm', '--network', 'none', plan.build.image, 'dpkg', '-s', name])).exitCode !== 0) missing.push(name);
+  return missing.length === 0 ? null
+    : `the ${plan.build.image} stand-in lacks ${missing.join(', ')} (the real image, on buildpack-deps, has ${missing.length === 1 ? 'it' : 'them'}), so linking the system library cannot be tried here`;
+}
+
 /** A registry a cell's build downloads from, and what it downloads there. */
 interface Need {
   registry: Registry;
@@ -176,6 +203,15 @@ function declaredDependencies(dir: string, facts: Extract<Facts, { language: 'ja
       .filter((body) => !/<scope>(test|import)<\/scope>/.test(body))
       .map((body) => ['groupId', 'artifactId', 'version'].map((tag) => new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(body)?.[1] ?? '?').join(':')),
   );
+}
+
+/** Keeps a build's whole log (and the Dockerfile it built) in results/e2e-logs/, for diagnosing a failure. */
+function keepLog(cell: Cell, target: string, dockerfile: string, log: string): void {
+  const dir = path.join(RESULTS_DIR, 'e2e-logs');
+  mkdirSync(dir, { recursive: true });
+  const name = cellName(cell).replace(/\//g, '__');
+  writeFileSync(path.join(dir, `${name}.Dockerfile`), dockerfile);
+  writeFileSync(path.join(dir, `${name}.${target}.log`), log);
 }
 
 /** Whether the image reads PORT (the Dockerfile sets it), so the test may pick a free port. */
@@ -272,6 +308,8 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   if ('notBuilt' in behaviour) return void Object.assign(result, { status: 'not built', reason: behaviour.notBuilt });
   const limit = standInLimit(engine, facts, plan);
   if (limit) return void Object.assign(result, { status: 'not verifiable here', reason: limit });
+  const lacking = await standInLacksDevPackage(engine, facts, plan);
+  if (lacking) return void Object.assign(result, { status: 'not verifiable here', reason: lacking });
   // Decided by the probe (once per run): a registry that answers is used for real.
   const needs = registriesNeeded(dir, facts, plan);
   const probes = needs.length > 0 ? await probeRegistries(engine) : [];
@@ -303,6 +341,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const dockerfileText = readFileSync(path.join(dir, dockerfile ?? 'Dockerfile'), 'utf8');
   const built = await buildImage(engine, { context: dir, dockerfile, tag: production, network, shimApk, images: imagesFor(dockerfileText, 'production') });
   result.buildSeconds.production = built.seconds;
+  keepLog(cell, 'production', dockerfileText, built.log);
   if (!built.ok) throw new Error(`production build failed: ${built.log.split('\n').filter((line) => /ERROR|error:/.test(line)).slice(-3).join(' / ')}`);
   try {
     result.bytes.image = await imageSize(production);
@@ -313,6 +352,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
       const debugTag = imageTag(cell, 'debug');
       const debugBuild = await buildImage(engine, { context: dir, dockerfile, tag: debugTag, target: 'debug', network, shimApk, images: imagesFor(dockerfileText, 'debug') });
       result.buildSeconds.debug = debugBuild.seconds;
+      keepLog(cell, 'debug', dockerfileText, debugBuild.log);
       if (!debugBuild.ok) throw new Error(`debug build failed: ${debugBuild.log.split('\n').filter((line) => /ERROR/.test(line)).slice(-2).join(' / ')}`);
       try {
         await checkDebug(cell, plan, debugTag, result);
