@@ -1,13 +1,15 @@
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/pipeline/detect.js';
 import type { Plan } from '../../src/languages/registry.js';
 import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
-import { appendFileSync, readFileSync } from 'node:fs';
-import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, type Engine } from './docker.js';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, OFFLINE_DOCKER, type Engine } from './docker.js';
 import { SEEDED_DEPENDENCIES, seedMavenCache } from './maven-seed.js';
-import { writeReport, type CellResult, type RebuildResult } from './report.js';
+import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
+import { RESULTS_DIR, writeReport, type CellResult, type RebuildResult } from './report.js';
 
 /** What each buildable fixture does when its image runs. */
 const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: string } } | { notBuilt: string }> = {
@@ -50,6 +52,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
 const REBUILD_CHECKS: {
   fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp;
+  /** The registry the cold build downloads from (then it builds with --network host). */
+  registry?: Registry;
   /**
    * First build without --no-cache: on this BuildKit, --no-cache also gives the build empty cache mounts
    * (and they replace the shared ones), which would drop the seeded Maven cache (maven-seed.ts).
@@ -62,83 +66,153 @@ const REBUILD_CHECKS: {
   { fixture: 'rust-single-bin', edit: 'src/main.rs', network: 'none', dependencySteps: /COPY --from=recipe|cargo fetch/, rebuiltStep: /cargo build/ },
   {
     fixture: 'java-plain-maven', edit: 'src/main/java/com/example/hello/Main.java', network: 'none',
-    dependencySteps: /dependency:go-offline|COPY pom\.xml/, rebuiltStep: /mvn -B package/, keepCacheMounts: true,
+    dependencySteps: /dependency:go-offline|COPY pom\.xml/, rebuiltStep: /mvn -B package/, keepCacheMounts: true, registry: 'maven',
   },
 ];
 
 const engine = await findEngine();
+
+/**
+ * STAGECRAFT_E2E_ONLY=<regex>: only the cells whose name (`fixture/base.debug`) matches, and the rebuild
+ * checks whose `rebuild/<fixture>` matches. The report then covers just those.
+ */
+const only = process.env.STAGECRAFT_E2E_ONLY ? new RegExp(process.env.STAGECRAFT_E2E_ONLY) : null;
+const selectedCells = CELLS.filter((cell) => !only || only.test(cellName(cell)));
+const selectedRebuilds = REBUILD_CHECKS.filter((check) => !only || only.test(`rebuild/${check.fixture}`));
+
+let probeResults: ProbeResult[] = [];
+const reachable = async (registry: Registry) => (await probeRegistries(engine as Engine)).some((probe) => probe.registry === registry && probe.ok);
+
 const results: CellResult[] = [];
 const rebuilds: RebuildResult[] = [];
 let nextPort = 18_200;
 
 const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}`;
 
-/** The reason a cell cannot be built here, or null. Only stand-in mode has such limits. */
-function unverifiableHere(engine: Engine, dir: string, facts: Facts, plan: Plan): string | null {
+/**
+ * What the stand-ins cannot do whatever the network answers, or null: no probe can decide these
+ * (`apk add`, Rust musl targets, the Gradle distribution, a musl jlink runtime). Only stand-in mode has such limits.
+ */
+function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
   if (engine.source !== 'stand-ins') return null;
   if (facts.language === 'go' && plan.language === 'go') {
-    if (facts.requiresModules && !facts.vendored.value) return 'module downloads need the Go proxy, which is unreachable here';
     if (plan.build.packages.length > 0 && plan.build.image.includes('alpine')) {
-      return `the build stage runs apk add ${plan.build.packages.join(' ')}; the alpine stand-ins have no apk`;
+      return `the build stage runs apk add ${plan.build.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
     }
   }
   if (facts.language === 'node' && plan.language === 'node') {
-    if (Number(plan.nodeVersion) >= 26) return `the node:${plan.nodeVersion} stand-in cannot run node here (its image lacks libatomic)`;
-    if (plan.depsPackages.length > 0) return `the install stage runs apk add ${plan.depsPackages.join(' ')}; the alpine stand-ins have no apk`;
+    if (plan.depsPackages.length > 0) return `the install stage runs apk add ${plan.depsPackages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
   }
   if (facts.language === 'python' && plan.language === 'python') {
-    if (plan.deps?.kind === 'uv') return 'uv comes from ghcr.io/astral-sh/uv and the packages from PyPI, both unreachable here';
-    if (plan.deps?.kind === 'export') return `${plan.deps.tool} and the locked packages come from PyPI, which is unreachable here`;
-    if (plan.deps !== null && !facts.noIndex) return `the dependencies (${facts.dependencies.value.join(', ')}) come from PyPI, which is unreachable here`;
-    if (plan.projectInstall) return 'installing the project fetches its build backend (build isolation) from PyPI, which is unreachable here';
     const apk = [plan.build.osPackages, plan.runtime.packages].find((packages) => packages?.manager === 'apk');
-    if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk`;
+    if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
   }
-  if (facts.language === 'rust' && plan.language === 'rust') {
-    if (facts.registryDependencies.value) return 'crate downloads need crates.io, which is unreachable here';
-    if (plan.base === 'alpine' || plan.base === 'scratch') {
-      return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs the network): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;
+  if (facts.language === 'rust' && plan.language === 'rust' && (plan.base === 'alpine' || plan.base === 'scratch')) {
+    return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs static.rust-lang.org, unreachable here): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;
+  }
+  if (facts.language === 'java' && plan.language === 'java') {
+    if (plan.build.tool === 'gradle') {
+      return 'Gradle itself comes from services.gradle.org (the wrapper, or the gradle stand-in, which is only a placeholder) and its plugins from the Gradle Plugin Portal, neither reachable here';
+    }
+    if (plan.jlink && plan.runtime.family === 'alpine') {
+      return `the eclipse-temurin:${plan.javaVersion}-jdk-alpine stand-in is a glibc JDK, so its jlink runtime cannot run on the musl-only alpine stand-in (the real image is a musl build)`;
     }
   }
-  if (facts.language === 'java' && plan.language === 'java') return javaUnverifiableHere(dir, facts, plan);
   return null;
 }
 
 /**
- * Java builds download from Maven Central, the Gradle Plugin Portal and services.gradle.org, none
- * reachable here. Only Maven builds whose plugins Debian packages run, from the seeded cache (maven-seed.ts).
+ * The Debian -dev packages that `-sys` crates link against from the system. The real non-slim rust
+ * images are on buildpack-deps, which has all of these; a stand-in's buildpack layer has only some.
  */
-function javaUnverifiableHere(dir: string, facts: Extract<Facts, { language: 'java' }>, plan: Extract<Plan, { language: 'java' }>): string | null {
-  if (plan.build.tool === 'gradle') return 'Gradle itself, its plugins and the dependencies come from services.gradle.org, the Gradle Plugin Portal and Maven Central (the gradle stand-in is only a placeholder)';
-  if (plan.build.wrapper) return 'the Maven wrapper downloads Maven from Maven Central, which is unreachable here';
-  if (plan.launch === 'quarkus' || plan.launch.startsWith('spring-')) {
-    return `${plan.launch === 'quarkus' ? 'Quarkus' : 'Spring Boot'} and its Maven plugin come from Maven Central, which is unreachable here (Debian packages neither)`;
-  }
-  const missing = unseededDependencies(dir, facts);
-  if (missing.length > 0) return `${missing.join(', ')} ${missing.length === 1 ? 'comes' : 'come'} from Maven Central, which is unreachable here`;
-  if (plan.jlink && plan.runtime.family === 'alpine') {
-    return `the eclipse-temurin:${plan.javaVersion}-jdk-alpine stand-in is a glibc JDK, so its jlink runtime cannot run on the musl-only alpine stand-in (the real image is a musl build)`;
-  }
-  return null;
+const SYSTEM_LIBRARY_DEV_PACKAGES: Record<string, string> = {
+  'openssl-sys': 'libssl-dev', 'libsqlite3-sys': 'libsqlite3-dev', 'pq-sys': 'libpq-dev', 'libz-sys': 'zlib1g-dev',
+  'curl-sys': 'libcurl4-openssl-dev', 'libgit2-sys': 'libgit2-dev', 'mysqlclient-sys': 'default-libmysqlclient-dev',
+};
+
+/**
+ * A non-slim rust build image links a system library whose -dev package the real image has (buildpack-deps)
+ * but its stand-in lacks: asked of the stand-in itself (dpkg -s), not assumed. Null when nothing is missing.
+ */
+async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan): Promise<string | null> {
+  if (engine.source !== 'stand-ins' || facts.language !== 'rust' || plan.language !== 'rust' || plan.build.image.includes('-slim')) return null;
+  const wanted = facts.nativeDependencies.filter((dependency) => !dependency.value.bundled)
+    .map((dependency) => SYSTEM_LIBRARY_DEV_PACKAGES[dependency.value.crate]).filter((name): name is string => name !== undefined);
+  if (wanted.length === 0) return null;
+  const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), [plan.build.image], { reject: false, all: true });
+  if (ensured.exitCode !== 0) return null;
+  const missing: string[] = [];
+  for (const name of wanted) if ((await docker(['run', '--rm', '--network', 'none', plan.build.image, 'dpkg', '-s', name])).exitCode !== 0) missing.push(name);
+  return missing.length === 0 ? null
+    : `the ${plan.build.image} stand-in lacks ${missing.join(', ')} (the real image, on buildpack-deps, has ${missing.length === 1 ? 'it' : 'them'}), so linking the system library cannot be tried here`;
 }
 
-/** The POMs' dependencies (groupId:artifactId:version, test scope left out) that the Maven seed does not provide. */
-function unseededDependencies(dir: string, facts: Extract<Facts, { language: 'java' }>): string[] {
+/** A registry a cell's build downloads from, and what it downloads there. */
+interface Need {
+  registry: Registry;
+  what: string;
+}
+
+/** The registries the cell's build needs, derived from the facts and the plan (not from a list of fixtures). */
+function registriesNeeded(dir: string, facts: Facts, plan: Plan): Need[] {
+  if (facts.language === 'go' && plan.language === 'go') {
+    return facts.requiresModules && !facts.vendored.value ? [{ registry: 'go', what: 'the required modules (go mod download)' }] : [];
+  }
+  if (facts.language === 'node' && plan.language === 'node') return [{ registry: 'npm', what: 'the packages (and pnpm or Yarn via corepack)' }];
+  if (facts.language === 'python' && plan.language === 'python') {
+    const needs: Need[] = [];
+    if (plan.deps?.kind === 'uv') needs.push({ registry: 'uv', what: `uv (${plan.deps.image})` }, { registry: 'pypi', what: 'the locked packages' });
+    else if (plan.deps?.kind === 'export') needs.push({ registry: 'pypi', what: `${plan.deps.tool} and the locked packages` });
+    else if (plan.deps !== null && !facts.noIndex) needs.push({ registry: 'pypi', what: `the dependencies (${facts.dependencies.value.join(', ')})` });
+    if (plan.projectInstall && !needs.some((need) => need.registry === 'pypi')) {
+      needs.push({ registry: 'pypi', what: "the project's build backend (pip builds it in an isolated environment)" });
+    }
+    return needs;
+  }
+  if (facts.language === 'rust' && plan.language === 'rust') {
+    return facts.registryDependencies.value ? [{ registry: 'crates', what: 'the crates (cargo fetch)' }] : [];
+  }
+  if (facts.language === 'java' && plan.language === 'java' && plan.build.tool === 'maven') {
+    const parts = [
+      ...(plan.build.wrapper ? ['Maven itself (the wrapper downloads it)'] : []),
+      ...(plan.launch === 'quarkus' ? ['Quarkus and its Maven plugin'] : plan.launch.startsWith('spring-') ? ['Spring Boot and its Maven plugin'] : []),
+      'the Maven plugins',
+    ];
+    const dependencies = declaredDependencies(dir, facts);
+    if (dependencies.length > 0) parts.push(`the dependencies (${dependencies.join(', ')})`);
+    return [{ registry: 'maven', what: parts.join(', ') }];
+  }
+  return [];
+}
+
+/**
+ * Whether a Maven build can run from the Debian-packaged plugins the test-only aid seeds (maven-seed.ts),
+ * for when Maven Central does not answer: no wrapper, no Spring Boot or Quarkus, no dependency the seed lacks.
+ */
+function seedable(dir: string, facts: Extract<Facts, { language: 'java' }>, plan: Extract<Plan, { language: 'java' }>): boolean {
+  return plan.build.tool === 'maven' && !plan.build.wrapper && (plan.launch === 'jar' || plan.launch === 'classpath')
+    && declaredDependencies(dir, facts).every((coordinates) => SEEDED_DEPENDENCIES.includes(coordinates));
+}
+
+/** The POMs' dependencies (groupId:artifactId:version), test and import scope left out. */
+function declaredDependencies(dir: string, facts: Extract<Facts, { language: 'java' }>): string[] {
   const poms = facts.builds.filter((build) => build.tool === 'maven').flatMap((build) => build.manifests);
-  const declared = poms.flatMap((pom) =>
+  return poms.flatMap((pom) =>
     [...readFileSync(path.join(dir, pom), 'utf8').matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)]
       .map((match) => match[1]!)
       .filter((body) => !/<scope>(test|import)<\/scope>/.test(body))
       .map((body) => ['groupId', 'artifactId', 'version'].map((tag) => new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(body)?.[1] ?? '?').join(':')),
   );
-  return declared.filter((coordinates) => !SEEDED_DEPENDENCIES.includes(coordinates));
 }
 
-/** The stand-in tool cannot assemble Debian 13 distroless :debug images (its busybox step fails). */
-const debugUnverifiableHere = (engine: Engine, plan: Plan) =>
-  engine.source === 'stand-ins' && plan.debugStage !== null && /distroless\/.*-debian13:debug/.test(plan.debugStage.from)
-    ? `debug target not verifiable here: the stand-ins cannot assemble ${plan.debugStage.from}`
-    : null;
+/** Keeps a build's whole log (and the Dockerfile it built) in results/e2e-logs/, for diagnosing a failure. */
+function keepLog(cell: Cell, target: string, dockerfile: string, log: string): void {
+  const dir = path.join(RESULTS_DIR, 'e2e-logs');
+  mkdirSync(dir, { recursive: true });
+  const name = cellName(cell).replace(/\//g, '__');
+  writeFileSync(path.join(dir, `${name}.Dockerfile`), dockerfile);
+  writeFileSync(path.join(dir, `${name}.${target}.log`), log);
+}
 
 /** Whether the image reads PORT (the Dockerfile sets it), so the test may pick a free port. */
 const readsPortEnv = (dockerfile: string) => /^ENV PORT=/m.test(dockerfile);
@@ -232,18 +306,33 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const behaviour = BEHAVIOUR[cell.fixture];
   if (!behaviour) throw new Error(`no expected behaviour for fixture ${cell.fixture}: add it to BEHAVIOUR`);
   if ('notBuilt' in behaviour) return void Object.assign(result, { status: 'not built', reason: behaviour.notBuilt });
-  const unverifiable = unverifiableHere(engine, dir, facts, plan);
-  if (unverifiable) return void Object.assign(result, { status: 'not verifiable here', reason: unverifiable });
+  const limit = standInLimit(engine, facts, plan);
+  if (limit) return void Object.assign(result, { status: 'not verifiable here', reason: limit });
+  const lacking = await standInLacksDevPackage(engine, facts, plan);
+  if (lacking) return void Object.assign(result, { status: 'not verifiable here', reason: lacking });
+  // Decided by the probe (once per run): a registry that answers is used for real.
+  const needs = registriesNeeded(dir, facts, plan);
+  const probes = needs.length > 0 ? await probeRegistries(engine) : [];
+  const unreachable = needs.flatMap((need) => probes.filter((probe) => probe.registry === need.registry && !probe.ok).map((probe) => ({ need, probe })));
+  // Maven Central unreachable: a POM that Debian's packaged plugins can build still runs, with the test-only seed.
+  const seedMaven = plan.language === 'java' && facts.language === 'java' && engine.source === 'stand-ins'
+    && unreachable.length > 0 && unreachable.every(({ need }) => need.registry === 'maven') && seedable(dir, facts, plan);
+  if (unreachable.length > 0 && !seedMaven) {
+    const reason = unreachable.map(({ need, probe }) => `${need.what} come from ${REGISTRY_NAMES[need.registry]}, and the probe says NO: ${probe.detail}`).join('; ');
+    return void Object.assign(result, { status: 'not verifiable here', reason });
+  }
+  for (const need of needs) if (!unreachable.some((entry) => entry.need === need)) result.notes.push(`${need.what} downloaded from ${REGISTRY_NAMES[need.registry]} (probe: OK)`);
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
-  if (plan.language === 'java' && engine.source === 'stand-ins') {
+  if (seedMaven) {
     await seedMavenCache(engine);
-    result.notes.push('Maven plugins from Debian, seeded into the /root/.m2 cache mount by a test-only aid (Maven Central is unreachable)');
+    result.notes.push('Maven Central does not answer here (probe: NO), so Maven plugins from Debian were seeded into the /root/.m2 cache mount by a test-only aid');
   }
-  // apt-get (slim stages, Python's Debian builder for distroless) needs Debian's archive and Node installs
-  // the npm registry; everything else builds with no network.
-  const network = plan.runtime.family === 'debian' || plan.language === 'node' || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
+  // apt-get (slim stages, Python's Debian builder for distroless) needs Debian's archive, and a build that
+  // downloads from a registry needs that registry; everything else builds with no network.
+  const downloads = needs.length > 0 && !seedMaven;
+  const network = plan.runtime.family === 'debian' || downloads || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
   const apkPackages = [plan.runtime.packages, plan.debugStage?.tools, plan.shellTools].flatMap((packages) => packages?.packages ?? []);
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
@@ -252,18 +341,18 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const dockerfileText = readFileSync(path.join(dir, dockerfile ?? 'Dockerfile'), 'utf8');
   const built = await buildImage(engine, { context: dir, dockerfile, tag: production, network, shimApk, images: imagesFor(dockerfileText, 'production') });
   result.buildSeconds.production = built.seconds;
+  keepLog(cell, 'production', dockerfileText, built.log);
   if (!built.ok) throw new Error(`production build failed: ${built.log.split('\n').filter((line) => /ERROR|error:/.test(line)).slice(-3).join(' / ')}`);
   try {
     result.bytes.image = await imageSize(production);
     result.bytes.base = await imageSize(plan.runtime.image);
     if (result.bytes.image !== null && result.bytes.base !== null) result.bytes.added = result.bytes.image - result.bytes.base;
     await checkProduction(cell, plan, dockerfileText, production, result);
-    const debugUnverifiable = debugUnverifiableHere(engine, plan);
-    if (debugUnverifiable) result.notes.push(debugUnverifiable);
-    if (plan.debugStage && !debugUnverifiable) {
+    if (plan.debugStage) {
       const debugTag = imageTag(cell, 'debug');
       const debugBuild = await buildImage(engine, { context: dir, dockerfile, tag: debugTag, target: 'debug', network, shimApk, images: imagesFor(dockerfileText, 'debug') });
       result.buildSeconds.debug = debugBuild.seconds;
+      keepLog(cell, 'debug', dockerfileText, debugBuild.log);
       if (!debugBuild.ok) throw new Error(`debug build failed: ${debugBuild.log.split('\n').filter((line) => /ERROR/.test(line)).slice(-2).join(' / ')}`);
       try {
         await checkDebug(cell, plan, debugTag, result);
@@ -283,11 +372,17 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       ? `Skipped: ${engine}`
       : `Docker ${engine.version}, base images from ${engine.source === 'stand-ins' ? 'offline-docker stand-ins (sizes are the stand-ins\', so compare "added")' : 'the registry'}; ${new Date().toISOString()}`;
 
+  // The registry probe, once per run and before any cell, so the report always says what answered.
+  beforeAll(async () => {
+    probeResults = await probeRegistries(engine as Engine);
+    console.log(`e2e: registry probe (${(engine as Engine).source === 'stand-ins' ? 'probe-registries.sh' : 'the same commands in the real images'}):\n${probeLines(probeResults).map((line) => `  ${line}`).join('\n')}`);
+  }, 60 * 60_000);
+
   afterAll(() => {
-    writeReport(header, results, rebuilds);
+    writeReport(header, results, rebuilds, probeResults, only ? `only cells matching /${only.source}/` : null);
   });
 
-  for (const cell of CELLS) {
+  for (const cell of selectedCells) {
     it(cellName(cell), async () => {
       const result: CellResult = {
         cell: cellName(cell), status: 'failed', reason: null, buildSeconds: { production: null, debug: null },
@@ -303,20 +398,27 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
     });
   }
 
-  for (const check of REBUILD_CHECKS) {
+  for (const check of selectedRebuilds) {
     it(`rebuild after editing ${check.fixture}/${check.edit}: dependency steps come from cache`, async () => {
       const dir = copyFixture(check.fixture);
       expect((await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none'])).exitCode).toBe(0);
-      if (check.fixture.startsWith('java-') && (engine as Engine).source === 'stand-ins') await seedMavenCache(engine as Engine);
+      // The same probe decides as for the cells: a registry that answers is downloaded from (so the build
+      // needs the network); Maven Central not answering falls back to the test-only seed.
+      const seedMaven = check.registry === 'maven' && (engine as Engine).source === 'stand-ins' && !(await reachable('maven'));
+      if (check.registry && !seedMaven && !(await reachable(check.registry))) {
+        rebuilds.push({ fixture: check.fixture, coldSeconds: 0, warmSeconds: 0, cachedDependencySteps: [], rebuiltSteps: [], ok: true, skipped: `${REGISTRY_NAMES[check.registry]} does not answer (probe: NO)` });
+        return;
+      }
+      if (seedMaven) await seedMavenCache(engine as Engine);
       const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
       const images = imagesFor(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'production');
-      const { network } = check;
+      const network = check.registry && !seedMaven ? 'host' : check.network;
       // A cold build: no layer from BuildKit's cache; under --no-cache BuildKit also starts its cache mounts
       // empty, so a check whose cache mount was seeded (keepCacheMounts) builds without --no-cache.
       const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: !check.keepCacheMounts });
       // A new edit every run: an edit made before would find its layers in BuildKit's cache from that run.
       appendFileSync(path.join(dir, check.edit), `\n${check.edit.endsWith('.py') ? '#' : '//'} edited by the rebuild check at ${new Date().toISOString()}\n`);
-      if (check.fixture.startsWith('java-') && (engine as Engine).source === 'stand-ins') await seedMavenCache(engine as Engine);
+      if (seedMaven) await seedMavenCache(engine as Engine);
       const warm = await buildImage(engine as Engine, { context: dir, tag, network, images });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);
@@ -341,7 +443,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
 if (typeof engine === 'string') {
   // The one clear line for machines without Docker; the report says the same.
   console.log(`e2e: skipped: ${engine}`);
-  writeReport(`Skipped: ${engine}`, [], []);
+  writeReport(`Skipped: ${engine}`, [], [], [], null);
   // CI sets this: there a missing engine is a failure, not a reason to pass without building anything.
   it.runIf(process.env.STAGECRAFT_E2E_REQUIRED === '1')('a Docker engine is required here (STAGECRAFT_E2E_REQUIRED=1)', () => {
     expect.fail(engine);

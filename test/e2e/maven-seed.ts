@@ -4,9 +4,11 @@ import path from 'node:path';
 import { buildImage, docker, type Engine } from './docker.js';
 
 /*
- * TEST-ONLY AID, used only with the offline stand-ins; no generated Dockerfile contains any of it.
+ * TEST-ONLY AID, used only with the offline stand-ins and only when the registry probe (registries.ts)
+ * says Maven Central does NOT answer; no generated Dockerfile contains any of it. When Maven Central
+ * answers, the Maven cells download for real (with --network host) and this is not used.
  *
- * Maven Central is unreachable here, so `mvn dependency:go-offline` and `mvn package` cannot
+ * Without Maven Central, `mvn dependency:go-offline` and `mvn package` cannot
  * download the plugins a build needs. Debian packages many Maven plugins (into
  * /usr/share/maven-repo, in Maven's repository layout), and Debian's archive is reachable. This
  * fills BuildKit's cache mount for /root/.m2 (the one the generated Dockerfiles mount, shared by
@@ -15,8 +17,8 @@ import { buildImage, docker, type Engine } from './docker.js';
  * `--network none`: whatever they still needed from Maven Central would fail the build.
  *
  * It can only help builds whose plugins and libraries Debian packages, at the versions the POM pins
- * (java-plain-maven, java-multimodule with Gson); Spring Boot, Quarkus, the Maven wrapper and Gradle
- * stay "not verifiable here".
+ * (java-plain-maven, java-multimodule with Gson); without Maven Central, Spring Boot, Quarkus and the
+ * Maven wrapper stay "not verifiable here" (Gradle always does: services.gradle.org never answers here).
  */
 
 /** Debian bookworm's Maven plugins; their versions are the ones the buildable fixtures pin. */

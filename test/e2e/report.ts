@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../helpers.js';
+import { probeLines, type ProbeResult } from './registries.js';
 
 export const RESULTS_DIR = path.join(ROOT, 'results');
 
@@ -25,13 +26,15 @@ export interface RebuildResult {
   cachedDependencySteps: string[];
   rebuiltSteps: string[];
   ok: boolean;
+  /** Why the check did not build (a registry it downloads from does not answer). */
+  skipped?: string;
 }
 
 const mb = (bytes: number | null) => (bytes === null ? '' : (bytes / 1e6).toFixed(1));
 const seconds = (value: number | null) => (value === null ? '' : value.toFixed(1));
 const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function writeReport(header: string, cells: CellResult[], rebuilds: RebuildResult[]): string {
+export function writeReport(header: string, cells: CellResult[], rebuilds: RebuildResult[], probes: ProbeResult[], selection: string | null): string {
   const counts = (['passed', 'refused', 'not verifiable here', 'not built', 'failed'] as const)
     .map((status) => `${cells.filter((cell) => cell.status === status).length} ${status}`)
     .join(', ');
@@ -39,6 +42,11 @@ export function writeReport(header: string, cells: CellResult[], rebuilds: Rebui
     '# stagecraft end-to-end results',
     '',
     header,
+    '',
+    ...(selection ? [`Selection: ${selection} (STAGECRAFT_E2E_ONLY).`, ''] : []),
+    'Registries (probed once for this run, from inside build containers; a cell that needs one is built when it says OK):',
+    '',
+    ...(probes.length > 0 ? probeLines(probes).map((line) => `- \`${line}\``) : ['- not probed']),
     '',
     `Cells: ${counts}.`,
     '',
@@ -63,7 +71,9 @@ export function writeReport(header: string, cells: CellResult[], rebuilds: Rebui
     '| fixture | cold s | warm s | dependency steps from cache | rebuilt | result |',
     '| --- | --- | --- | --- | --- | --- |',
     ...rebuilds.map((rebuild) =>
-      `| ${rebuild.fixture} | ${seconds(rebuild.coldSeconds)} | ${seconds(rebuild.warmSeconds)} | ${cellText(rebuild.cachedDependencySteps.join('; '))} | ${cellText(rebuild.rebuiltSteps.join('; '))} | ${rebuild.ok ? 'passed' : '**FAILED**'} |`,
+      rebuild.skipped
+        ? `| ${rebuild.fixture} |  |  |  |  | not verifiable here: ${cellText(rebuild.skipped)} |`
+        : `| ${rebuild.fixture} | ${seconds(rebuild.coldSeconds)} | ${seconds(rebuild.warmSeconds)} | ${cellText(rebuild.cachedDependencySteps.join('; '))} | ${cellText(rebuild.rebuiltSteps.join('; '))} | ${rebuild.ok ? 'passed' : '**FAILED**'} |`,
     ),
     '',
   ];

@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { OFFLINE_DOCKER, docker, type Engine } from './docker.js';
+
+/*
+ * Which package registries answer from inside a build container, decided by probing once per run,
+ * not by rule. With the offline stand-ins the probe is ../shared/tools/offline-docker/probe-registries.sh
+ * itself (its OK/NO lines are parsed); with a normal Docker the same commands run in the same images,
+ * pulled from the registry. A cell whose build needs a registry is built for real when the probe says
+ * OK, and is "not verifiable here" with the probe's own line when it says NO.
+ */
+
+export const REGISTRIES = ['npm', 'pypi', 'uv', 'crates', 'go', 'maven'] as const;
+export type Registry = (typeof REGISTRIES)[number];
+
+export interface ProbeResult {
+  registry: Registry;
+  ok: boolean;
+  /** The probe's line without its OK/NO word: image and the client's last line or error. */
+  detail: string;
+}
+
+/** What each registry is, for the reasons in the table. */
+export const REGISTRY_NAMES: Record<Registry, string> = {
+  npm: 'the npm registry',
+  pypi: 'PyPI',
+  uv: 'uv (ghcr.io/astral-sh/uv, whose stand-in is made from PyPI\'s uv wheel)',
+  crates: 'crates.io',
+  go: 'the Go module proxy',
+  maven: 'Maven Central',
+};
+
+/** The same images and commands as probe-registries.sh, for a normal Docker (no stand-ins). */
+const PROBES: Record<Registry, { image: string; command: string }> = {
+  npm: { image: 'node:24-trixie-slim', command: 'npm view ms version' },
+  pypi: { image: 'python:3.13-slim-trixie', command: 'pip download --no-deps --dest /tmp/p six==1.16.0' },
+  uv: { image: 'python:3.13-slim-trixie', command: 'pip install --quiet uv && uv pip install --system --dry-run six' },
+  crates: { image: 'rust:1-slim-trixie', command: 'cd /tmp && cargo new -q probe && cd probe && cargo add -q itoa@1 && cargo fetch -q && echo fetched itoa' },
+  go: { image: 'golang:1.24-trixie', command: 'mkdir -p /tmp/probe/m && cd /tmp/probe/m && go mod init probe >/dev/null 2>&1 && go get github.com/google/uuid@v1.6.0 && echo got uuid' },
+  maven: { image: 'maven:3.9-eclipse-temurin-21', command: 'mvn -q -B dependency:get -Dartifact=junit:junit:4.13.2 && echo got junit' },
+};
+
+/** Parses probe-registries.sh's output: `OK npm (node:24-trixie-slim): 3.0.0` or `NO pypi (...): <reason>`. */
+export function parseProbeOutput(output: string): ProbeResult[] {
+  const results: ProbeResult[] = [];
+  for (const match of output.matchAll(/^(OK|NO) (\w+)(.*)$/gm)) {
+    const registry = match[2] as Registry;
+    if (!REGISTRIES.includes(registry)) continue;
+    results.push({ registry, ok: match[1] === 'OK', detail: match[3]!.replace(/^:?\s*/, '').trim() });
+  }
+  return results;
+}
+
+async function probeWithRealImages(): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = [];
+  for (const registry of REGISTRIES) {
+    const { image, command } = PROBES[registry];
+    const run = await docker(['run', '--rm', '--network', 'host', image, 'sh', '-c', command], 600_000);
+    const lines = (run.all ?? '').split('\n').filter(Boolean);
+    const why = lines.find((line) => /error|dial|refused|resolve|no such host|timed out|certificate/i.test(line)) ?? lines.at(-1) ?? '';
+    results.push({ registry, ok: run.exitCode === 0, detail: `(${image}): ${(run.exitCode === 0 ? lines.at(-1) ?? '' : why).slice(0, 160)}` });
+  }
+  return results;
+}
+
+let probed: Promise<ProbeResult[]> | null = null;
+
+/**
+ * The probe, once per run (the first caller starts it, every later one gets the same answer).
+ * A registry the probe did not report on counts as unreachable, with that said.
+ */
+export function probeRegistries(engine: Engine): Promise<ProbeResult[]> {
+  probed ??= (async () => {
+    let results: ProbeResult[];
+    if (engine.source === 'stand-ins') {
+      const script = path.join(OFFLINE_DOCKER, 'probe-registries.sh');
+      const run = await execa(script, [...REGISTRIES], { reject: false, all: true, timeout: 60 * 60_000 });
+      results = parseProbeOutput(run.all ?? '');
+    } else {
+      results = await probeWithRealImages();
+    }
+    return REGISTRIES.map((registry) =>
+      results.find((result) => result.registry === registry) ?? { registry, ok: false, detail: 'the probe printed no line for it' },
+    );
+  })();
+  return probed;
+}
+
+/** One line per registry, as the report prints them. */
+export const probeLines = (results: ProbeResult[]) => results.map((result) => `${result.ok ? 'OK' : 'NO'} ${result.registry} ${result.detail}`);
