@@ -108,7 +108,7 @@ const DEFAULT_BASE_ORDER: readonly Base[] = ['distroless', 'slim', 'alpine'];
 const outcomeOn = (facts: Facts, answers: Partial<Answers>, base: Base) =>
   planOnBase(facts, { debug: 'none', port: null, runtimeVersion: facts.runtimeVersion.value, entry: null, ...answers, base }, base, '0.0.0');
 
-/** A refusal without the flag it starts with: "no distroless image for Java 11 ...". */
+/** A refusal without the flag it starts with ("--base distroless: "), to quote it inside another sentence. */
 const reasonOf = (refused: string) => refused.replace(/^--base \w+: /, '');
 
 /** Why a base is refused for this project, or null when it accepts it. */

@@ -133,7 +133,7 @@ const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 let signalsReported = false;
 
 /**
- * From the first write on, SIGINT, SIGTERM and SIGHUP get a listener. Node runs a listener only
+ * From the first write on, SIGINT, SIGTERM and SIGHUP get a listener. The runtime calls a listener only
  * between synchronous steps, so a signal can no longer land between staging and renaming (which
  * would leave temporaries beside the user's files, or half the files renamed): the writes finish,
  * then the run stops, saying what it had written.
