@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
-import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { lineOf } from '../../core/text.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
 export const MAINTAINED_NODE_MAJORS = [22, 24, 26] as const;
@@ -125,11 +126,6 @@ function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: strin
   return { pkg: checkManifestShape(PackageJsonSchema, parsed, 'package.json'), text };
 }
 
-const lineOfText = (text: string, needle: string) => {
-  const index = text.indexOf(needle);
-  return index === -1 ? undefined : lineAt(text, index);
-};
-
 /** The newest maintained major a semver range allows; a bare major is taken as is. */
 export function nodeMajorFor(spec: string): string | null {
   const cleaned = spec.trim().replace(/^v/, '').replace(/^lts\/.*$|^lts$|^node$/i, '');
@@ -154,12 +150,12 @@ function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: 
   if (engines) {
     const major = nodeMajorFor(engines);
     if (!major) throw projectError(`package.json: engines.node "${engines}" is not a semver range`);
-    return fact(major, { file: 'package.json', line: lineOfText(pkgText, '"engines"') });
+    return fact(major, { file: 'package.json', line: lineOf(pkgText, '"engines"') });
   }
   const volta = pkg.volta?.node ?? null;
   if (volta) {
     const major = nodeMajorFor(volta);
-    if (major) return fact(major, { file: 'package.json', line: lineOfText(pkgText, '"volta"') });
+    if (major) return fact(major, { file: 'package.json', line: lineOf(pkgText, '"volta"') });
   }
   return fact(String(LTS_NODE_MAJOR), null);
 }
@@ -213,7 +209,7 @@ function tsconfigOutDir(project: ProjectFiles): Fact<string> | null {
   const text = project.readText('tsconfig.json');
   const match = /"outDir"\s*:\s*"([^"]+)"/.exec(text.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, ''));
   if (!match) return null;
-  return fact(match[1]!.replace(/^\.\//, '').replace(/\/+$/, ''), { file: 'tsconfig.json', line: lineOfText(text, '"outDir"') });
+  return fact(match[1]!.replace(/^\.\//, '').replace(/\/+$/, ''), { file: 'tsconfig.json', line: lineOf(text, '"outDir"') });
 }
 
 /**
@@ -262,7 +258,7 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
   if (!project.hasFile('.yarnrc.yml')) return fact(false, null);
   const text = project.readText('.yarnrc.yml');
   const linker = /^nodeLinker:\s*["']?([\w-]+)/m.exec(text);
-  return fact(!linker || linker[1] === 'pnp', { file: '.yarnrc.yml', line: linker ? lineOfText(text, linker[0]) : undefined });
+  return fact(!linker || linker[1] === 'pnp', { file: '.yarnrc.yml', line: linker ? lineOf(text, linker[0]) : undefined });
 }
 
 /** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
@@ -292,7 +288,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const dependencies = Object.keys(pkg.dependencies ?? {});
   const devDependencies = Object.keys(pkg.devDependencies ?? {});
   const all = new Set([...dependencies, ...devDependencies]);
-  const pkgEvidence = (needle: string): Evidence => ({ file: 'package.json', line: lineOfText(pkgText, needle) });
+  const pkgEvidence = (needle: string): Evidence => ({ file: 'package.json', line: lineOf(pkgText, needle) });
 
   const frameworkEntry = FRAMEWORK_PACKAGES.find(([, dependency]) => all.has(dependency));
   const framework: Fact<Framework> = frameworkEntry ? fact(frameworkEntry[0], pkgEvidence(`"${frameworkEntry[1]}"`)) : fact(null, null);
@@ -301,7 +297,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const nextConfigText = nextConfig ? project.readText(nextConfig) : '';
   const standalone = /output\s*:\s*['"]standalone['"]/.exec(nextConfigText);
   const nextStandalone =
-    nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOfText(nextConfigText, standalone[0]) }) : fact(false, null);
+    nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOf(nextConfigText, standalone[0]) }) : fact(false, null);
 
   const buildScript = scripts.build ? fact(scripts.build, pkgEvidence('"build"')) : null;
   // SvelteKit and Astro only build a node server with their node adapter; otherwise there is no such file.

@@ -8,7 +8,8 @@ import {
   type DeclaredDependency, type LockedPackage,
 } from './cargo.js';
 import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
-import { fact, lineAt, stripComments, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { lineAt, stripComments } from '../../core/text.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
