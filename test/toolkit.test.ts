@@ -1,5 +1,11 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { globMatcher } from '../src/core/glob.js';
 import { columnAt, lineAt, lineOf } from '../src/core/text.js';
+import { detectNode } from '../src/languages/node/detect.js';
+import { detectRust } from '../src/languages/rust/detect.js';
+import { ProjectFiles } from '../src/project.js';
+import { makeProject } from './helpers.js';
 
 describe('line numbers: one helper for every piece of evidence', () => {
   const text = 'first\nsecond\n\nfourth = 4\n';
@@ -20,5 +26,41 @@ describe('line numbers: one helper for every piece of evidence', () => {
     expect(lineOf('axb\na*b', 'a*b')).toBe(2);
     expect(lineOf(text, 'fifth')).toBeUndefined();
     expect(lineOf(text, /^fifth/m)).toBeUndefined();
+  });
+});
+
+describe('globs: one matcher, one meaning of the star', () => {
+  it.each([
+    ['packages/*', 'packages/api', true],
+    ['packages/*', 'packages/api/inner', false],
+    ['packages/*', 'packages', false],
+    // A star may stand for nothing: pnpm and Cargo both take crates/api* to include crates/api.
+    ['crates/api*', 'crates/api', true],
+    ['crates/api*', 'crates/api-v2', true],
+    ['crates/a?i', 'crates/api', true],
+    ['crates/a?i', 'crates/a/i', false],
+    ['apps/**', 'apps', true],
+    ['apps/**', 'apps/web/admin', true],
+    ['apps/**/api', 'apps/api', true],
+    ['apps/**/api', 'apps/x/y/api', true],
+    ['apps/**/api', 'apps/x/web', false],
+    ['./tools/', 'tools', true],
+    // Every other character is literal, never a regular expression.
+    ['tools/a.b', 'tools/axb', false],
+    ['tools/[ab]', 'tools/a', false],
+    ['tools/[ab]', 'tools/[ab]', true],
+  ])('%s against %s: %s', (glob, candidate, expected) => {
+    expect(globMatcher(glob)(candidate)).toBe(expected);
+  });
+
+  it('pnpm workspaces and Cargo workspaces agree on the same glob', () => {
+    const pnpm = makeProject({ 'pnpm-workspace.yaml': 'packages:\n  - "crates/api*"\n', 'package.json': '{}', 'crates/api/package.json': '{"name":"api"}' });
+    expect(detectNode(new ProjectFiles(path.join(pnpm.root, 'crates', 'api'))).workspace?.memberPath).toBe('crates/api');
+    const cargo = makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["crates/api*"]\n',
+      'crates/api/Cargo.toml': '[package]\nname = "api"\n',
+      'crates/api/src/main.rs': 'fn main() {}\n',
+    });
+    expect(detectRust(cargo).workspaceMembers).toEqual(['crates/api']);
   });
 });

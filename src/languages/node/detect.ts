@@ -6,6 +6,7 @@ import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { globMatcher } from '../../core/glob.js';
 import { lineOf } from '../../core/text.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
@@ -96,8 +97,7 @@ function workspaceIncludes(yaml: string, memberPath: string): boolean {
   const globs = [...yaml.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
   return globs.some((glob) => {
     if (glob.startsWith('!')) return false;
-    const pattern = glob.replace(/\/+$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]+').replace(/\u0000/g, '.+');
-    return new RegExp(`^${pattern}$`).test(memberPath);
+    return globMatcher(glob)(memberPath);
   });
 }
 

@@ -9,6 +9,7 @@ import {
 } from './cargo.js';
 import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { globMatcher } from '../../core/glob.js';
 import { lineAt, stripComments } from '../../core/text.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
@@ -109,9 +110,8 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
     if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw projectError(`${root.file}: workspace.${key} must be an array of paths`);
     return (value as string[]).map((item) => item.replace(/^\.\//, '').replace(/\/+$/, ''));
   };
-  const toPattern = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')}$`);
   const manifestDirs = project.files().filter((file) => file.endsWith('/Cargo.toml')).map((file) => path.posix.dirname(file));
-  const excluded = list('exclude').map(toPattern);
+  const excluded = list('exclude').map(globMatcher);
   const members: string[] = [];
   for (const glob of list('members')) {
     if (!/[*?[]/.test(glob)) {
@@ -119,9 +119,9 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
       members.push(glob);
       continue;
     }
-    members.push(...manifestDirs.filter((dir) => toPattern(glob).test(dir)));
+    members.push(...manifestDirs.filter(globMatcher(glob)));
   }
-  return [...new Set(members)].filter((dir) => dir !== '.' && !excluded.some((pattern) => pattern.test(dir)));
+  return [...new Set(members)].filter((dir) => dir !== '.' && !excluded.some((matches) => matches(dir)));
 }
 
 /** The nearest workspace above the folder whose members include it; the search stops at a repository root. */
