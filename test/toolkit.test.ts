@@ -64,3 +64,28 @@ describe('globs: one matcher, one meaning of the star', () => {
     expect(detectRust(cargo).workspaceMembers).toEqual(['crates/api']);
   });
 });
+
+describe('find-up: one walk above the project, through ProjectFiles', () => {
+  const tree = makeProject({
+    'marker': '',
+    'repo/.git/HEAD': '',
+    'repo/mid/marker': '',
+    'repo/mid/app/main.go': '',
+    'repo/other/app/main.go': '',
+  });
+  const at = (...parts: string[]) => new ProjectFiles(path.join(tree.root, ...parts));
+  const nearestMarker = (project: ProjectFiles) => project.findUp((folder) => (folder.hasFile('marker') ? folder.pathFrom(project) : null));
+
+  it('answers with the nearest folder above that has what it looks for', () => {
+    expect(nearestMarker(at('repo', 'mid', 'app'))).toBe('..');
+  });
+
+  it('stops at the repository root: a marker outside the repository is not found', () => {
+    expect(nearestMarker(at('repo', 'other', 'app'))).toBeNull();
+  });
+
+  it('paths between folders have forward slashes', () => {
+    expect(at('repo', 'mid', 'app').pathFrom(tree)).toBe('repo/mid/app');
+    expect(tree.pathFrom(at('repo', 'mid', 'app'))).toBe('../../..');
+  });
+});

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
 import { projectError } from '../../errors.js';
@@ -81,15 +79,12 @@ export interface Workspace {
 const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
 /** The nearest ancestor folder that declares a workspace, if any (never the folder itself). */
-function findWorkspaceRoot(memberRoot: string): { dir: string; tool: Workspace['tool'] } | null {
-  for (let dir = path.dirname(memberRoot); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return { dir, tool: 'pnpm' };
-    if (existsSync(path.join(dir, 'package.json'))) {
-      const declares = /"workspaces"\s*:/.test(new ProjectFiles(dir).readText('package.json'));
-      if (declares) return { dir, tool: 'npm-or-yarn' };
-    }
-    if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
-  }
+function findWorkspaceRoot(member: ProjectFiles): { root: ProjectFiles; tool: Workspace['tool'] } | null {
+  return member.findUp((root) => {
+    if (root.exists('pnpm-workspace.yaml')) return { root, tool: 'pnpm' };
+    if (root.exists('package.json') && /"workspaces"\s*:/.test(root.readText('package.json'))) return { root, tool: 'npm-or-yarn' };
+    return null;
+  });
 }
 
 /** pnpm-workspace.yaml `packages:` globs ("packages/*", "apps/**") as a test for a member path. */
@@ -264,14 +259,14 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
 /** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
 export function detectNode(project: ProjectFiles): NodeFacts {
   const { pkg, text: pkgText } = readPackageJson(project);
-  const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project.root);
+  const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project);
   let workspace: Workspace | null = null;
   // In a workspace the lockfile and the packageManager field live at the root, not in the member.
   let managerSource: { files: ProjectFiles; pkg: PackageJson; prefix: string; text: string } = { files: project, pkg, prefix: '', text: pkgText };
   if (found) {
-    const rootFiles = new ProjectFiles(found.dir);
-    const memberPath = path.relative(found.dir, project.root).split(path.sep).join('/');
-    const prefix = `${path.relative(project.root, found.dir).split(path.sep).join('/')}/`;
+    const rootFiles = found.root;
+    const memberPath = project.pathFrom(rootFiles);
+    const prefix = `${rootFiles.pathFrom(project)}/`;
     const declaration = found.tool === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json';
     // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
     const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { projectError } from '../../errors.js';
@@ -126,18 +125,13 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
 
 /** The nearest workspace above the folder whose members include it; the search stops at a repository root. */
 function findEnclosingWorkspace(project: ProjectFiles): Fact<string> | null {
-  for (let dir = path.dirname(project.root); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'Cargo.toml'))) {
-      const parent = new ProjectFiles(dir);
-      const manifest = readToml(parent, 'Cargo.toml');
-      const memberPath = path.relative(dir, project.root).split(path.sep).join('/');
-      if (manifest.data.workspace !== undefined && workspaceMembers(parent, manifest).includes(memberPath)) {
-        const file = `${path.relative(project.root, dir).split(path.sep).join('/')}/Cargo.toml`;
-        return fact(file, { file, line: lineOfKey(manifest, 'members') });
-      }
-    }
-    if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
-  }
+  return project.findUp((parent) => {
+    if (!parent.exists('Cargo.toml')) return null;
+    const manifest = readToml(parent, 'Cargo.toml');
+    if (manifest.data.workspace === undefined || !workspaceMembers(parent, manifest).includes(project.pathFrom(parent))) return null;
+    const file = `${parent.pathFrom(project)}/Cargo.toml`;
+    return fact(file, { file, line: lineOfKey(manifest, 'members') });
+  });
 }
 
 /** Binary targets of one package: `[[bin]]` entries, then src/main.rs and src/bin/ as cargo discovers them. */
