@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globMatcher } from '../src/core/glob.js';
+import { imageNameFor } from '../src/core/image-name.js';
 import { columnAt, lineAt, lineOf } from '../src/core/text.js';
 import { detectNode } from '../src/languages/node/detect.js';
 import { detectRust } from '../src/languages/rust/detect.js';
@@ -87,5 +88,18 @@ describe('find-up: one walk above the project, through ProjectFiles', () => {
   it('paths between folders have forward slashes', () => {
     expect(at('repo', 'mid', 'app').pathFrom(tree)).toBe('repo/mid/app');
     expect(tree.pathFrom(at('repo', 'mid', 'app'))).toBe('../../..');
+  });
+});
+
+describe('image names: one sanitizer, lowercase as Docker requires', () => {
+  it.each([
+    ['MyTool', 'mytool'],
+    ['My App', 'my-app'],
+    ['web_app.v2', 'web_app.v2'],
+    ['--odd name!!', 'odd-name'],
+    ['app.', 'app'],
+    ['???', 'app'],
+  ])('%s -> %s', (name, image) => {
+    expect(imageNameFor(name)).toBe(image);
   });
 });

@@ -7,6 +7,7 @@ import { ALPINE_VERSION, BOOKWORM, TRIXIE, checkShellDebug, distroless, sharedRu
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { JavaPlanSchema, type JavaPlan } from './schema.js';
+import { imageNameFor } from '../../core/image-name.js';
 
 /** Java majors distroless publishes images for, and the Debian release each is built on. */
 const DISTROLESS_JAVA: Record<string, DebianRelease> = { '17': BOOKWORM, '21': TRIXIE, '25': TRIXIE };
@@ -174,7 +175,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     generator: { version: generatorVersion },
     base,
     debug,
-    title: app.name.replace(/[^A-Za-z0-9._-]/g, '-'),
+    title: imageNameFor(app.name),
     port,
     javaVersion: major,
     build: {

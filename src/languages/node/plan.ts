@@ -7,6 +7,7 @@ import { BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShellDebug, distroles
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
+import { imageNameFor } from '../../core/image-name.js';
 
 /** The `node` user every official Node image has. */
 const NODE_USER = { uid: 1000, gid: 1000, name: 'node', home: '/home/node' };
@@ -76,7 +77,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
 };
 
 /** `@acme/web-app` -> `web-app`: an image name without the npm scope. */
-const titleFor = (name: string) => name.replace(/^@[^/]+\//, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app';
+const titleFor = (name: string) => imageNameFor(name.replace(/^@[^/]+\//, ''));
 
 export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: string): Planned<NodePlan> {
   const { base, debug, port } = answers;

@@ -7,6 +7,7 @@ import { ALPINE_VERSION, BOOKWORM, DEBUG_TOOLS, NONROOT_USER, TRIXIE, checkShell
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
+import { imageNameFor } from '../../core/image-name.js';
 
 const VENV = '/opt/venv';
 /** Astral's uv image, pinned to a minor: a static binary that runs on glibc and musl alike. */
@@ -64,9 +65,6 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
   if (ENTRY_MODULE.test(entry)) return ['python', '-m', entry];
   throw usageError(`--entry ${raw}: expected a .py file, a module (run with python -m), module:app for gunicorn/uvicorn, or a [project.scripts] name`);
 }
-
-/** `My App` -> `my-app`: an image name from the project name. */
-const titleFor = (name: string) => name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'app';
 
 /** The Python minor and images for distroless: its Debian release fixes the minor, so the project must allow it. */
 function distrolessPython(facts: PythonFacts, wanted: string, warnings: string[]): { minor: string; debian: DebianRelease } {
@@ -214,7 +212,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     generator: { version: generatorVersion },
     base,
     debug,
-    title: titleFor(facts.name.value),
+    title: imageNameFor(facts.name.value),
     port,
     // Procfile web processes expect PORT (Heroku's convention), and gunicorn binds 0.0.0.0:$PORT by itself.
     portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),
