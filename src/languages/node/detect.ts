@@ -235,7 +235,7 @@ function portFrom(script: string | null): number | null {
 }
 
 /** A workspace member without its own version file inherits the root's (.nvmrc usually lives there). */
-function memberOrRootVersion(member: Fact<string>, root: { files: ProjectFiles; pkg: PackageJson; prefix: string; text: string }): Fact<string> {
+function memberOrRootVersion(member: Fact<string>, root: ManagerSource): Fact<string> {
   if (member.evidence || !root.prefix) return member;
   const fromRoot = detectRuntimeVersion(root.files, root.pkg, root.text);
   return fromRoot.evidence ? fact(fromRoot.value, { ...fromRoot.evidence, file: `${root.prefix}${fromRoot.evidence.file}` }) : member;
@@ -256,37 +256,67 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
   return fact(!linker || linker[1] === 'pnp', { file: '.yarnrc.yml', line: linker ? lineOf(text, linker[0]) : undefined });
 }
 
-/** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
-export function detectNode(project: ProjectFiles): NodeFacts {
-  const { pkg, text: pkgText } = readPackageJson(project);
-  const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project);
-  let workspace: Workspace | null = null;
-  // In a workspace the lockfile and the packageManager field live at the root, not in the member.
-  let managerSource: { files: ProjectFiles; pkg: PackageJson; prefix: string; text: string } = { files: project, pkg, prefix: '', text: pkgText };
-  if (found) {
-    const rootFiles = found.root;
-    const memberPath = project.pathFrom(rootFiles);
-    const prefix = `${rootFiles.pathFrom(project)}/`;
-    const declaration = found.tool === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json';
-    // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
-    const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');
-    if (workspaceIncludes(globs, memberPath)) {
-      const packageName = pkg.name ?? null;
-      if (!packageName || !PACKAGE_NAME.test(packageName)) {
-        throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
-      }
-      workspace = { tool: found.tool, memberPath, packageName, evidence: { file: `${prefix}${declaration}` } };
-      managerSource = { files: rootFiles, prefix, ...readPackageJson(rootFiles) };
-    }
-  }
-  const scripts = pkg.scripts ?? {};
+/** package.json as the detection steps read it: its fields, its dependency names, and evidence pointing at its lines. */
+interface Manifest {
+  pkg: PackageJson;
+  text: string;
+  dependencies: string[];
+  devDependencies: string[];
+  /** Dependencies and devDependencies together. */
+  all: Set<string>;
+  evidence(needle: string): Evidence;
+}
+
+function readManifest(project: ProjectFiles): Manifest {
+  const { pkg, text } = readPackageJson(project);
   const dependencies = Object.keys(pkg.dependencies ?? {});
   const devDependencies = Object.keys(pkg.devDependencies ?? {});
-  const all = new Set([...dependencies, ...devDependencies]);
-  const pkgEvidence = (needle: string): Evidence => ({ file: 'package.json', line: lineOf(pkgText, needle) });
+  return {
+    pkg,
+    text,
+    dependencies,
+    devDependencies,
+    all: new Set([...dependencies, ...devDependencies]),
+    evidence: (needle) => ({ file: 'package.json', line: lineOf(text, needle) }),
+  };
+}
 
-  const frameworkEntry = FRAMEWORK_PACKAGES.find(([, dependency]) => all.has(dependency));
-  const framework: Fact<Framework> = frameworkEntry ? fact(frameworkEntry[0], pkgEvidence(`"${frameworkEntry[1]}"`)) : fact(null, null);
+/** Where the lockfile and the packageManager field are read: the folder itself, or its workspace root. */
+interface ManagerSource {
+  files: ProjectFiles;
+  pkg: PackageJson;
+  /** The way from the folder to `files` ("../../"), empty for the folder itself. */
+  prefix: string;
+  text: string;
+}
+
+/** The workspace the folder is a member of, if any; in one, the lockfile and packageManager live at the root. */
+function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace: Workspace | null; managerSource: ManagerSource } {
+  const { pkg } = manifest;
+  const itself: ManagerSource = { files: project, pkg, prefix: '', text: manifest.text };
+  const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project);
+  if (!found) return { workspace: null, managerSource: itself };
+  const rootFiles = found.root;
+  const memberPath = project.pathFrom(rootFiles);
+  const prefix = `${rootFiles.pathFrom(project)}/`;
+  const declaration = found.tool === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json';
+  // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
+  const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');
+  if (!workspaceIncludes(globs, memberPath)) return { workspace: null, managerSource: itself };
+  const packageName = pkg.name ?? null;
+  if (!packageName || !PACKAGE_NAME.test(packageName)) {
+    throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
+  }
+  return {
+    workspace: { tool: found.tool, memberPath, packageName, evidence: { file: `${prefix}${declaration}` } },
+    managerSource: { files: rootFiles, prefix, ...readPackageJson(rootFiles) },
+  };
+}
+
+/** The framework, and what it implies: Next's standalone output, the server file and output folder it builds. */
+function detectFramework(project: ProjectFiles, manifest: Manifest) {
+  const frameworkEntry = FRAMEWORK_PACKAGES.find(([, dependency]) => manifest.all.has(dependency));
+  const framework: Fact<Framework> = frameworkEntry ? fact(frameworkEntry[0], manifest.evidence(`"${frameworkEntry[1]}"`)) : fact(null, null);
 
   const nextConfig = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'].find((file) => project.hasFile(file));
   const nextConfigText = nextConfig ? project.readText(nextConfig) : '';
@@ -294,54 +324,58 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const nextStandalone =
     nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOf(nextConfigText, standalone[0]) }) : fact(false, null);
 
-  const buildScript = scripts.build ? fact(scripts.build, pkgEvidence('"build"')) : null;
   // SvelteKit and Astro only build a node server with their node adapter; otherwise there is no such file.
   const adapters: Partial<Record<Exclude<Framework, null>, string>> = { sveltekit: '@sveltejs/adapter-node', astro: '@astrojs/node' };
   const adapter = framework.value ? adapters[framework.value] : undefined;
-  const frameworkDefaults = framework.value && (!adapter || all.has(adapter)) ? FRAMEWORK_ENTRIES[framework.value] : undefined;
-  const outDir = tsconfigOutDir(project) ?? (frameworkDefaults ? fact(frameworkDefaults.outDir, framework.evidence) : null);
+  const defaults = framework.value && (!adapter || manifest.all.has(adapter)) ? FRAMEWORK_ENTRIES[framework.value] : undefined;
+  return { framework, nextStandalone, defaults };
+}
 
-  let start: Fact<string[]> | null = null;
-  if (framework.value === 'next' && nextStandalone.value) {
-    start = fact(['node', 'server.js'], nextStandalone.evidence);
-  } else if (frameworkDefaults) {
-    start = fact(['node', frameworkDefaults.start], framework.evidence);
-  }
-  const startScript = scripts.start ?? null;
-  if (!start && startScript) {
-    const command = startCommandFrom(startScript);
-    if (command) start = fact(command, pkgEvidence('"start"'));
-  }
-  const main = pkg.main ?? null;
-  if (!start && main && project.hasFile(main)) start = fact(['node', main], pkgEvidence('"main"'));
-  if (!start && main && outDir) start = fact(['node', main], pkgEvidence('"main"'));
-  for (const file of ['server.js', 'index.js']) {
-    if (!start && project.hasFile(file)) start = fact(['node', file], { file });
-  }
+/** What the image runs: the framework's server, then the start script, main, and a server.js or index.js. */
+function detectStart(project: ProjectFiles, manifest: Manifest, found: ReturnType<typeof detectFramework>, outDir: Fact<string> | null): Fact<string[]> | null {
+  const { framework, nextStandalone, defaults } = found;
+  if (framework.value === 'next' && nextStandalone.value) return fact(['node', 'server.js'], nextStandalone.evidence);
+  if (defaults) return fact(['node', defaults.start], framework.evidence);
+  const startScript = manifest.pkg.scripts?.start;
+  const command = startScript ? startCommandFrom(startScript) : null;
+  if (command) return fact(command, manifest.evidence('"start"'));
+  const main = manifest.pkg.main ?? null;
+  if (main && (project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
+  const file = ['server.js', 'index.js'].find((candidate) => project.hasFile(candidate));
+  return file ? fact(['node', file], { file }) : null;
+}
 
+/** Dependencies that compile native code, and binding.gyp when the project builds its own. */
+function detectNativeModules(project: ProjectFiles, manifest: Manifest): Fact<string[]> {
+  const native = manifest.dependencies.filter((dependency) => NATIVE_PACKAGES.has(dependency));
+  if (project.hasFile('binding.gyp')) return fact([...native, 'binding.gyp'], { file: 'binding.gyp' });
+  return fact(native, native.length > 0 ? manifest.evidence(`"${native[0]}"`) : null);
+}
+
+/** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
+export function detectNode(project: ProjectFiles): NodeFacts {
+  const manifest = readManifest(project);
+  const { pkg } = manifest;
+  const { workspace, managerSource } = detectWorkspace(project, manifest);
+  const found = detectFramework(project, manifest);
+  const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null);
+  const startScript = pkg.scripts?.start ?? null;
   const scriptPort = portFrom(startScript);
-  const port = scriptPort ? fact(scriptPort, pkgEvidence('"start"')) : fact(DEFAULT_PORT, null);
-
-  const native = dependencies.filter((dependency) => NATIVE_PACKAGES.has(dependency));
-  const nativeModules = project.hasFile('binding.gyp')
-    ? fact([...native, 'binding.gyp'], { file: 'binding.gyp' })
-    : fact(native, native.length > 0 ? pkgEvidence(`"${native[0]}"`) : null);
-
   const rawName = pkg.name ?? '';
   return {
     language: 'node',
-    name: fact(rawName, rawName ? pkgEvidence('"name"') : null),
+    name: fact(rawName, rawName ? manifest.evidence('"name"') : null),
     ...withPrefixedEvidence(detectPackageManager(managerSource.files, managerSource.pkg), managerSource.prefix),
-    runtimeVersion: memberOrRootVersion(detectRuntimeVersion(project, pkg, pkgText), managerSource),
-    buildScript,
+    runtimeVersion: memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text), managerSource),
+    buildScript: pkg.scripts?.build ? fact(pkg.scripts.build, manifest.evidence('"build"')) : null,
     outDir,
-    framework,
-    nextStandalone,
-    start,
-    port,
-    nativeModules,
-    hasDevDependencies: devDependencies.length > 0,
-    hasDependencies: dependencies.length > 0,
+    framework: found.framework,
+    nextStandalone: found.nextStandalone,
+    start: detectStart(project, manifest, found, outDir),
+    port: scriptPort ? fact(scriptPort, manifest.evidence('"start"')) : fact(DEFAULT_PORT, null),
+    nativeModules: detectNativeModules(project, manifest),
+    hasDevDependencies: manifest.devDependencies.length > 0,
+    hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
     yarnPnp: detectYarnPnp(project),
     hasYarnReleases: project.hasDir('.yarn/releases'),
