@@ -68,7 +68,7 @@ describe('globs: one matcher, one meaning of the star', () => {
 
 describe('find-up: one walk above the project, through ProjectFiles', () => {
   const tree = makeProject({
-    'marker': '',
+    marker: '',
     'repo/.git/HEAD': '',
     'repo/mid/marker': '',
     'repo/mid/app/main.go': '',

@@ -10,7 +10,12 @@ type Segment = RegExp | '**';
 const segmentOf = (segment: string): Segment =>
   segment === '**'
     ? '**'
-    : new RegExp(`^${segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+    : new RegExp(
+        `^${segment
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*+/g, '[^/]*')
+          .replace(/\?/g, '[^/]')}$`,
+      );
 
 function matchesFrom(glob: Segment[], parts: string[]): boolean {
   if (glob.length === 0) return parts.length === 0;

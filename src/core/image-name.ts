@@ -4,4 +4,7 @@
  * example.com/MyTool is tagged mytool and "my app" my-app; "app" when nothing usable is left.
  */
 export const imageNameFor = (name: string) =>
-  name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'app';
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'app';

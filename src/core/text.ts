@@ -17,7 +17,5 @@ export function lineOf(text: string, needle: string | RegExp): number | undefine
 
 /** Blanks out line and block comments (Go, Rust) but keeps every newline, so offsets still map to the right line. */
 export function stripComments(source: string): string {
-  return source
-    .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' '))
-    .replace(/\/\/[^\n]*/g, '');
+  return source.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
 }
