@@ -64,6 +64,25 @@ export class ProjectFiles {
     }
   }
 
+  /**
+   * Calls `look` on each folder above the project, nearest first, and returns its first answer
+   * that is not null. The walk ends at a repository root (a folder with .git, itself still looked
+   * at) or at the file system's root: a workspace never reaches outside its repository.
+   */
+  findUp<T>(look: (folder: ProjectFiles) => T | null): T | null {
+    for (let dir = path.dirname(this.root); ; dir = path.dirname(dir)) {
+      const folder = new ProjectFiles(dir);
+      const found = look(folder);
+      if (found !== null) return found;
+      if (folder.exists('.git') || path.dirname(dir) === dir) return null;
+    }
+  }
+
+  /** The path from another folder to this project, with forward slashes: "packages/api" from its workspace root. */
+  pathFrom(folder: ProjectFiles): string {
+    return path.relative(folder.root, this.root).split(path.sep).join('/');
+  }
+
   /** Reads a text file, refusing binary or oversized content with a one-line error naming it. */
   readText(rel: string): string {
     const full = path.join(this.root, rel);

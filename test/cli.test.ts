@@ -270,6 +270,14 @@ describe('the README example', () => {
     expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t go-api /);
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('ENV PORT=8080');
   });
+
+  it('a module named example.com/MyTool is tagged mytool, which Docker accepts; the binary keeps its name', async () => {
+    const dir = copyFixture('go-uppercase-module');
+    const { exitCode, stdout } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t mytool /);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('ENTRYPOINT ["/usr/local/bin/MyTool"]');
+  });
 });
 
 describe('Node', () => {

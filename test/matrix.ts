@@ -18,6 +18,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'go', fixture: 'go-cgo' },
   { language: 'go', fixture: 'go-missing-gosum' },
   { language: 'go', fixture: 'go-vendored' },
+  // Module example.com/MyTool: the binary keeps its name, the image is tagged mytool.
+  { language: 'go', fixture: 'go-uppercase-module' },
   { language: 'node', fixture: 'node-express' },
   { language: 'node', fixture: 'node-ts-api' },
   { language: 'node', fixture: 'node-no-lockfile' },

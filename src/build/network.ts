@@ -1,10 +1,17 @@
 import { parseStages, type Stage } from '../explain/dockerfile.js';
+import { LANGUAGES } from '../languages/registry.js';
+
+/** Commands of any image that fetch from an OS archive or the web; a language's package installs are in its record. */
+const SHARED_DOWNLOADS = ['apt-get (update|install)', 'apk add', 'curl', 'wget'];
 
 /**
  * Commands that fetch from a registry or an OS archive while the image builds. Any other step
  * works without a network, so the build then gets none at all.
  */
-const DOWNLOADERS = /\b(apt-get (update|install)|apk add|npm (ci|install)|pnpm (fetch|install|add)|yarn( install| workspaces focus|$)|bun install|go mod download|pip3? install|uv (sync|pip)|poetry install|cargo (build|fetch|install)|mvn|gradle|curl|wget)\b/;
+export const downloadPatternOf = (languages: readonly { downloadCommands: readonly string[] }[]) =>
+  new RegExp(`\\b(${[...SHARED_DOWNLOADS, ...languages.flatMap((language) => language.downloadCommands)].join('|')})\\b`);
+
+const DOWNLOADERS = downloadPatternOf(LANGUAGES);
 
 /** The stages a target needs: the ones it starts from and the ones it copies from, recursively. */
 function stagesFor(stages: Stage[], target: Stage): Stage[] {

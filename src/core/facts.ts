@@ -14,13 +14,3 @@ export const fact = <T>(value: T, evidence: Evidence | null): Fact<T> => ({ valu
 
 export const describeEvidence = (evidence: Evidence | null): string =>
   evidence === null ? 'default' : evidence.line ? `${evidence.file}:${evidence.line}` : evidence.file;
-
-/** The 1-based line of a character offset in a text. */
-export const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
-
-/** Blanks out line and block comments (Go, Rust) but keeps every newline, so offsets still map to the right line. */
-export function stripComments(source: string): string {
-  return source
-    .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' '))
-    .replace(/\/\/[^\n]*/g, '');
-}

@@ -9,6 +9,20 @@ export interface Planned<P> {
   warnings: string[];
 }
 
+/** What a user gets from a final base image: for explain and the base prompt. */
+export interface ImageProfile {
+  /** Approximate size before the app is added, in MB. */
+  sizeMB: number;
+  libc: 'glibc' | 'musl' | 'none';
+  shell: string;
+}
+
+/** The profile of the images whose reference matches. */
+export interface ImageProfileRule {
+  image: RegExp;
+  profile: ImageProfile;
+}
+
 /** What every language's facts have in common. */
 export interface CommonFacts {
   /** The language's name, the same as its registry record's `language`. */
@@ -63,6 +77,13 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
   /** The questions only this language asks, each with its own flag; listed in --help after --entry. */
   options?: readonly AnyLanguageOption<F>[];
   plan(facts: F, answers: Answers, generatorVersion: string): Planned<P>;
+  /** The language's own final images (its runtime on slim, alpine, distroless), more specific patterns first. */
+  imageProfiles: readonly ImageProfileRule[];
+  /**
+   * Regular-expression sources for the language's build commands that download dependencies
+   * ("npm (ci|install)"): a build whose steps run none of them gets no network.
+   */
+  downloadCommands: readonly string[];
 }
 
 /** A question only some languages ask, with its own flag (`buildTool`: --build-tool), declared by the language's record. */

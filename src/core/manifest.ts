@@ -2,7 +2,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { projectError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
-import { lineAt } from './facts.js';
+import { columnAt, lineAt } from './text.js';
 
 /** Replaces control and non-ASCII characters so a message about garbage stays one readable line. */
 const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
@@ -14,7 +14,7 @@ export function parseJsonManifest(text: string, file: string): unknown {
   } catch (error) {
     const message = (error as Error).message.split('\n')[0]!;
     const position = /at position (\d+)/.exec(message);
-    const where = position ? `:${lineAt(text, Number(position[1]))}:${Number(position[1]) - text.lastIndexOf('\n', Number(position[1]) - 1)}` : '';
+    const where = position ? `:${lineAt(text, Number(position[1]))}:${columnAt(text, Number(position[1]))}` : '';
     // V8 quotes the start of the input ("...is not valid JSON"), which for garbage is unreadable noise.
     const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '');
     throw projectError(`${file}${where}: not valid JSON (${printable(reason)})`);

@@ -1,4 +1,6 @@
+import type { ImageProfile, ImageProfileRule } from '../core/language.js';
 import type { Base } from '../core/options.js';
+import { LANGUAGES } from '../languages/registry.js';
 
 /*
  * What a user gets from each final base image, for explain and the base prompt. Sizes are the
@@ -6,32 +8,24 @@ import type { Base } from '../core/options.js';
  * published upstream; they move a little with each release, which a size class absorbs.
  */
 
-export interface ImageProfile {
-  /** Approximate size before the app is added, in MB. */
-  sizeMB: number;
-  libc: 'glibc' | 'musl' | 'none';
-  shell: string;
-}
-
-/** First match wins: more specific patterns come first. */
-const PROFILES: { image: RegExp; profile: ImageProfile }[] = [
+/** The images every language's binary or runtime may land on; a language's own images are in its record. */
+const SHARED_PROFILES: ImageProfileRule[] = [
   { image: /^scratch$/, profile: { sizeMB: 0, libc: 'none', shell: 'none' } },
   { image: /^gcr\.io\/distroless\/static-/, profile: { sizeMB: 2, libc: 'none', shell: 'none (the :debug variant adds busybox)' } },
   { image: /^gcr\.io\/distroless\/base-nossl-/, profile: { sizeMB: 14, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
   { image: /^gcr\.io\/distroless\/base-/, profile: { sizeMB: 21, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
   { image: /^gcr\.io\/distroless\/cc-/, profile: { sizeMB: 24, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
-  { image: /^gcr\.io\/distroless\/python3-/, profile: { sizeMB: 53, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
-  { image: /^gcr\.io\/distroless\/nodejs\d+-/, profile: { sizeMB: 130, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
-  { image: /^gcr\.io\/distroless\/java\d+-/, profile: { sizeMB: 230, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
   { image: /^alpine:/, profile: { sizeMB: 8, libc: 'musl', shell: 'busybox sh' } },
   { image: /^debian:.*-slim$/, profile: { sizeMB: 75, libc: 'glibc', shell: 'bash' } },
-  { image: /^node:.*alpine/, profile: { sizeMB: 160, libc: 'musl', shell: 'busybox sh' } },
-  { image: /^node:.*-slim$/, profile: { sizeMB: 220, libc: 'glibc', shell: 'bash' } },
-  { image: /^python:.*alpine/, profile: { sizeMB: 50, libc: 'musl', shell: 'busybox sh' } },
-  { image: /^python:.*-slim/, profile: { sizeMB: 125, libc: 'glibc', shell: 'bash' } },
-  { image: /^eclipse-temurin:.*alpine/, profile: { sizeMB: 190, libc: 'musl', shell: 'busybox sh' } },
-  { image: /^eclipse-temurin:.*jre/, profile: { sizeMB: 270, libc: 'glibc', shell: 'bash' } },
 ];
+
+/** The shared profiles, then each language's. First match wins: more specific patterns come first. */
+export const imageProfilesOf = (languages: readonly { imageProfiles: readonly ImageProfileRule[] }[]): ImageProfileRule[] => [
+  ...SHARED_PROFILES,
+  ...languages.flatMap((language) => language.imageProfiles),
+];
+
+const PROFILES = imageProfilesOf(LANGUAGES);
 
 export const profileOf = (image: string): ImageProfile | null => PROFILES.find((entry) => entry.image.test(image))?.profile ?? null;
 

@@ -2,7 +2,8 @@ import path from 'node:path';
 import semver from 'semver';
 import type { ProjectFiles } from '../../project.js';
 import { parseGoMod } from './gomod.js';
-import { fact, lineAt, stripComments, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { lineAt, stripComments } from '../../core/text.js';
 
 /** The Go release a module gets when go.mod names none (the current stable minor). */
 export const DEFAULT_GO_VERSION = '1.26';

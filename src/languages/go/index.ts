@@ -36,4 +36,7 @@ export const go = defineLanguage<GoFacts, GoPlan>({
     fallback: (facts) => facts.ports[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
   },
   plan: planGo,
+  // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
+  imageProfiles: [],
+  downloadCommands: ['go mod download'],
 });

@@ -9,6 +9,7 @@ import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { GoPlanSchema, type GoPlan } from './schema.js';
 import { GO_RULES } from './rules.js';
+import { imageNameFor } from '../../core/image-name.js';
 
 /** The oldest Go release with golang:*-bookworm images; older go directives build with it (Go 1 compatibility). */
 const OLDEST_GO_IMAGE = '1.21';
@@ -80,7 +81,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     generator: { version: generatorVersion },
     base,
     debug,
-    title: name,
+    title: imageNameFor(name),
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
     build: buildStep(facts, base, goVersion, entry, name),

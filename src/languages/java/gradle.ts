@@ -1,5 +1,6 @@
 import type { ProjectFiles } from '../../project.js';
-import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { lineAt } from '../../core/text.js';
 import { javaMajorOf, readAppConfig, type JavaApp, type JavaBuild, type JavaLaunch } from './jvm.js';
 
 /*

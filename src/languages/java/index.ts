@@ -55,4 +55,10 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
   },
   options: [buildToolOption, javaRuntimeOption],
   plan: planJava,
+  imageProfiles: [
+    { image: /^gcr\.io\/distroless\/java\d+-/, profile: { sizeMB: 230, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+    { image: /^eclipse-temurin:.*alpine/, profile: { sizeMB: 190, libc: 'musl', shell: 'busybox sh' } },
+    { image: /^eclipse-temurin:.*jre/, profile: { sizeMB: 270, libc: 'glibc', shell: 'bash' } },
+  ],
+  downloadCommands: ['mvn', 'gradle'],
 });

@@ -1,6 +1,7 @@
 import type { BuildTool } from './questions.js';
 import type { ProjectFiles } from '../../project.js';
-import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { lineAt } from '../../core/text.js';
 
 /** The current Java LTS, used when the project names no version. */
 export const LTS_JAVA_MAJOR = '25';

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { projectError } from '../../errors.js';
 import type { ProjectFiles } from '../../project.js';
-import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { lineOf } from '../../core/text.js';
 import { javaMajorOf, readAppConfig, type JavaApp, type JavaBuild, type JavaLaunch } from './jvm.js';
 
 /** The parts of a POM stagecraft reads; everything is optional in XML. */
@@ -82,8 +83,8 @@ function resolve(value: string | undefined, properties: Record<string, string>):
 }
 
 const evidenceOf = (parsed: ParsedPom, needle: string): Evidence => {
-  const index = parsed.text.indexOf(needle);
-  return index === -1 ? { file: parsed.file } : { file: parsed.file, line: lineAt(parsed.text, index) };
+  const line = lineOf(parsed.text, needle);
+  return line === undefined ? { file: parsed.file } : { file: parsed.file, line };
 };
 
 const pluginsOf = (pom: Pom) => pom.build?.plugins?.plugin ?? [];

@@ -11,6 +11,7 @@ import { applyRules } from '../../core/rules.js';
 import { DISTROLESS_JAVA, JAVA_RULES, type JavaRuleContext } from './rules.js';
 
 type JavaLaunchKind = JavaRuleContext['app']['launch']['value'];
+import { imageNameFor } from '../../core/image-name.js';
 
 /** Where slim and alpine images keep the Java runtime: the same path as Eclipse Temurin's images. */
 const JAVA_HOME = '/opt/java/openjdk';
@@ -192,7 +193,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     generator: { version: generatorVersion },
     base,
     debug,
-    title: app.name.replace(/[^A-Za-z0-9._-]/g, '-'),
+    title: imageNameFor(app.name),
     port,
     javaVersion: major,
     build: buildStep(build, app, launch, major),

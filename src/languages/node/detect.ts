@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
 import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
-import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { globMatcher } from '../../core/glob.js';
+import { lineOf } from '../../core/text.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
 export const MAINTAINED_NODE_MAJORS = [22, 24, 26] as const;
@@ -79,15 +79,12 @@ export interface Workspace {
 const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
 /** The nearest ancestor folder that declares a workspace, if any (never the folder itself). */
-function findWorkspaceRoot(memberRoot: string): { dir: string; tool: Workspace['tool'] } | null {
-  for (let dir = path.dirname(memberRoot); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return { dir, tool: 'pnpm' };
-    if (existsSync(path.join(dir, 'package.json'))) {
-      const declares = /"workspaces"\s*:/.test(new ProjectFiles(dir).readText('package.json'));
-      if (declares) return { dir, tool: 'npm-or-yarn' };
-    }
-    if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
-  }
+function findWorkspaceRoot(member: ProjectFiles): { root: ProjectFiles; tool: Workspace['tool'] } | null {
+  return member.findUp((root) => {
+    if (root.exists('pnpm-workspace.yaml')) return { root, tool: 'pnpm' };
+    if (root.exists('package.json') && /"workspaces"\s*:/.test(root.readText('package.json'))) return { root, tool: 'npm-or-yarn' };
+    return null;
+  });
 }
 
 /** pnpm-workspace.yaml `packages:` globs ("packages/*", "apps/**") as a test for a member path. */
@@ -95,8 +92,7 @@ function workspaceIncludes(yaml: string, memberPath: string): boolean {
   const globs = [...yaml.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
   return globs.some((glob) => {
     if (glob.startsWith('!')) return false;
-    const pattern = glob.replace(/\/+$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]+').replace(/\u0000/g, '.+');
-    return new RegExp(`^${pattern}$`).test(memberPath);
+    return globMatcher(glob)(memberPath);
   });
 }
 
@@ -125,11 +121,6 @@ function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: strin
   return { pkg: checkManifestShape(PackageJsonSchema, parsed, 'package.json'), text };
 }
 
-const lineOfText = (text: string, needle: string) => {
-  const index = text.indexOf(needle);
-  return index === -1 ? undefined : lineAt(text, index);
-};
-
 /** The newest maintained major a semver range allows; a bare major is taken as is. */
 export function nodeMajorFor(spec: string): string | null {
   const cleaned = spec.trim().replace(/^v/, '').replace(/^lts\/.*$|^lts$|^node$/i, '');
@@ -154,12 +145,12 @@ function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: 
   if (engines) {
     const major = nodeMajorFor(engines);
     if (!major) throw projectError(`package.json: engines.node "${engines}" is not a semver range`);
-    return fact(major, { file: 'package.json', line: lineOfText(pkgText, '"engines"') });
+    return fact(major, { file: 'package.json', line: lineOf(pkgText, '"engines"') });
   }
   const volta = pkg.volta?.node ?? null;
   if (volta) {
     const major = nodeMajorFor(volta);
-    if (major) return fact(major, { file: 'package.json', line: lineOfText(pkgText, '"volta"') });
+    if (major) return fact(major, { file: 'package.json', line: lineOf(pkgText, '"volta"') });
   }
   return fact(String(LTS_NODE_MAJOR), null);
 }
@@ -213,7 +204,7 @@ function tsconfigOutDir(project: ProjectFiles): Fact<string> | null {
   const text = project.readText('tsconfig.json');
   const match = /"outDir"\s*:\s*"([^"]+)"/.exec(text.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, ''));
   if (!match) return null;
-  return fact(match[1]!.replace(/^\.\//, '').replace(/\/+$/, ''), { file: 'tsconfig.json', line: lineOfText(text, '"outDir"') });
+  return fact(match[1]!.replace(/^\.\//, '').replace(/\/+$/, ''), { file: 'tsconfig.json', line: lineOf(text, '"outDir"') });
 }
 
 /**
@@ -244,7 +235,7 @@ function portFrom(script: string | null): number | null {
 }
 
 /** A workspace member without its own version file inherits the root's (.nvmrc usually lives there). */
-function memberOrRootVersion(member: Fact<string>, root: { files: ProjectFiles; pkg: PackageJson; prefix: string; text: string }): Fact<string> {
+function memberOrRootVersion(member: Fact<string>, root: ManagerSource): Fact<string> {
   if (member.evidence || !root.prefix) return member;
   const fromRoot = detectRuntimeVersion(root.files, root.pkg, root.text);
   return fromRoot.evidence ? fact(fromRoot.value, { ...fromRoot.evidence, file: `${root.prefix}${fromRoot.evidence.file}` }) : member;
@@ -262,95 +253,129 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
   if (!project.hasFile('.yarnrc.yml')) return fact(false, null);
   const text = project.readText('.yarnrc.yml');
   const linker = /^nodeLinker:\s*["']?([\w-]+)/m.exec(text);
-  return fact(!linker || linker[1] === 'pnp', { file: '.yarnrc.yml', line: linker ? lineOfText(text, linker[0]) : undefined });
+  return fact(!linker || linker[1] === 'pnp', { file: '.yarnrc.yml', line: linker ? lineOf(text, linker[0]) : undefined });
 }
 
-/** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
-export function detectNode(project: ProjectFiles): NodeFacts {
-  const { pkg, text: pkgText } = readPackageJson(project);
-  const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project.root);
-  let workspace: Workspace | null = null;
-  // In a workspace the lockfile and the packageManager field live at the root, not in the member.
-  let managerSource: { files: ProjectFiles; pkg: PackageJson; prefix: string; text: string } = { files: project, pkg, prefix: '', text: pkgText };
-  if (found) {
-    const rootFiles = new ProjectFiles(found.dir);
-    const memberPath = path.relative(found.dir, project.root).split(path.sep).join('/');
-    const prefix = `${path.relative(project.root, found.dir).split(path.sep).join('/')}/`;
-    const declaration = found.tool === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json';
-    // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
-    const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');
-    if (workspaceIncludes(globs, memberPath)) {
-      const packageName = pkg.name ?? null;
-      if (!packageName || !PACKAGE_NAME.test(packageName)) {
-        throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
-      }
-      workspace = { tool: found.tool, memberPath, packageName, evidence: { file: `${prefix}${declaration}` } };
-      managerSource = { files: rootFiles, prefix, ...readPackageJson(rootFiles) };
-    }
-  }
-  const scripts = pkg.scripts ?? {};
+/** package.json as the detection steps read it: its fields, its dependency names, and evidence pointing at its lines. */
+interface Manifest {
+  pkg: PackageJson;
+  text: string;
+  dependencies: string[];
+  devDependencies: string[];
+  /** Dependencies and devDependencies together. */
+  all: Set<string>;
+  evidence(needle: string): Evidence;
+}
+
+function readManifest(project: ProjectFiles): Manifest {
+  const { pkg, text } = readPackageJson(project);
   const dependencies = Object.keys(pkg.dependencies ?? {});
   const devDependencies = Object.keys(pkg.devDependencies ?? {});
-  const all = new Set([...dependencies, ...devDependencies]);
-  const pkgEvidence = (needle: string): Evidence => ({ file: 'package.json', line: lineOfText(pkgText, needle) });
+  return {
+    pkg,
+    text,
+    dependencies,
+    devDependencies,
+    all: new Set([...dependencies, ...devDependencies]),
+    evidence: (needle) => ({ file: 'package.json', line: lineOf(text, needle) }),
+  };
+}
 
-  const frameworkEntry = FRAMEWORK_PACKAGES.find(([, dependency]) => all.has(dependency));
-  const framework: Fact<Framework> = frameworkEntry ? fact(frameworkEntry[0], pkgEvidence(`"${frameworkEntry[1]}"`)) : fact(null, null);
+/** Where the lockfile and the packageManager field are read: the folder itself, or its workspace root. */
+interface ManagerSource {
+  files: ProjectFiles;
+  pkg: PackageJson;
+  /** The way from the folder to `files` ("../../"), empty for the folder itself. */
+  prefix: string;
+  text: string;
+}
+
+/** The workspace the folder is a member of, if any; in one, the lockfile and packageManager live at the root. */
+function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace: Workspace | null; managerSource: ManagerSource } {
+  const { pkg } = manifest;
+  const itself: ManagerSource = { files: project, pkg, prefix: '', text: manifest.text };
+  const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project);
+  if (!found) return { workspace: null, managerSource: itself };
+  const rootFiles = found.root;
+  const memberPath = project.pathFrom(rootFiles);
+  const prefix = `${rootFiles.pathFrom(project)}/`;
+  const declaration = found.tool === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json';
+  // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
+  const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');
+  if (!workspaceIncludes(globs, memberPath)) return { workspace: null, managerSource: itself };
+  const packageName = pkg.name ?? null;
+  if (!packageName || !PACKAGE_NAME.test(packageName)) {
+    throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
+  }
+  return {
+    workspace: { tool: found.tool, memberPath, packageName, evidence: { file: `${prefix}${declaration}` } },
+    managerSource: { files: rootFiles, prefix, ...readPackageJson(rootFiles) },
+  };
+}
+
+/** The framework, and what it implies: Next's standalone output, the server file and output folder it builds. */
+function detectFramework(project: ProjectFiles, manifest: Manifest) {
+  const frameworkEntry = FRAMEWORK_PACKAGES.find(([, dependency]) => manifest.all.has(dependency));
+  const framework: Fact<Framework> = frameworkEntry ? fact(frameworkEntry[0], manifest.evidence(`"${frameworkEntry[1]}"`)) : fact(null, null);
 
   const nextConfig = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'].find((file) => project.hasFile(file));
   const nextConfigText = nextConfig ? project.readText(nextConfig) : '';
   const standalone = /output\s*:\s*['"]standalone['"]/.exec(nextConfigText);
   const nextStandalone =
-    nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOfText(nextConfigText, standalone[0]) }) : fact(false, null);
+    nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOf(nextConfigText, standalone[0]) }) : fact(false, null);
 
-  const buildScript = scripts.build ? fact(scripts.build, pkgEvidence('"build"')) : null;
   // SvelteKit and Astro only build a node server with their node adapter; otherwise there is no such file.
   const adapters: Partial<Record<Exclude<Framework, null>, string>> = { sveltekit: '@sveltejs/adapter-node', astro: '@astrojs/node' };
   const adapter = framework.value ? adapters[framework.value] : undefined;
-  const frameworkDefaults = framework.value && (!adapter || all.has(adapter)) ? FRAMEWORK_ENTRIES[framework.value] : undefined;
-  const outDir = tsconfigOutDir(project) ?? (frameworkDefaults ? fact(frameworkDefaults.outDir, framework.evidence) : null);
+  const defaults = framework.value && (!adapter || manifest.all.has(adapter)) ? FRAMEWORK_ENTRIES[framework.value] : undefined;
+  return { framework, nextStandalone, defaults };
+}
 
-  let start: Fact<string[]> | null = null;
-  if (framework.value === 'next' && nextStandalone.value) {
-    start = fact(['node', 'server.js'], nextStandalone.evidence);
-  } else if (frameworkDefaults) {
-    start = fact(['node', frameworkDefaults.start], framework.evidence);
-  }
-  const startScript = scripts.start ?? null;
-  if (!start && startScript) {
-    const command = startCommandFrom(startScript);
-    if (command) start = fact(command, pkgEvidence('"start"'));
-  }
-  const main = pkg.main ?? null;
-  if (!start && main && project.hasFile(main)) start = fact(['node', main], pkgEvidence('"main"'));
-  if (!start && main && outDir) start = fact(['node', main], pkgEvidence('"main"'));
-  for (const file of ['server.js', 'index.js']) {
-    if (!start && project.hasFile(file)) start = fact(['node', file], { file });
-  }
+/** What the image runs: the framework's server, then the start script, main, and a server.js or index.js. */
+function detectStart(project: ProjectFiles, manifest: Manifest, found: ReturnType<typeof detectFramework>, outDir: Fact<string> | null): Fact<string[]> | null {
+  const { framework, nextStandalone, defaults } = found;
+  if (framework.value === 'next' && nextStandalone.value) return fact(['node', 'server.js'], nextStandalone.evidence);
+  if (defaults) return fact(['node', defaults.start], framework.evidence);
+  const startScript = manifest.pkg.scripts?.start;
+  const command = startScript ? startCommandFrom(startScript) : null;
+  if (command) return fact(command, manifest.evidence('"start"'));
+  const main = manifest.pkg.main ?? null;
+  if (main && (project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
+  const file = ['server.js', 'index.js'].find((candidate) => project.hasFile(candidate));
+  return file ? fact(['node', file], { file }) : null;
+}
 
+/** Dependencies that compile native code, and binding.gyp when the project builds its own. */
+function detectNativeModules(project: ProjectFiles, manifest: Manifest): Fact<string[]> {
+  const native = manifest.dependencies.filter((dependency) => NATIVE_PACKAGES.has(dependency));
+  if (project.hasFile('binding.gyp')) return fact([...native, 'binding.gyp'], { file: 'binding.gyp' });
+  return fact(native, native.length > 0 ? manifest.evidence(`"${native[0]}"`) : null);
+}
+
+/** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
+export function detectNode(project: ProjectFiles): NodeFacts {
+  const manifest = readManifest(project);
+  const { pkg } = manifest;
+  const { workspace, managerSource } = detectWorkspace(project, manifest);
+  const found = detectFramework(project, manifest);
+  const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null);
+  const startScript = pkg.scripts?.start ?? null;
   const scriptPort = portFrom(startScript);
-  const port = scriptPort ? fact(scriptPort, pkgEvidence('"start"')) : fact(DEFAULT_PORT, null);
-
-  const native = dependencies.filter((dependency) => NATIVE_PACKAGES.has(dependency));
-  const nativeModules = project.hasFile('binding.gyp')
-    ? fact([...native, 'binding.gyp'], { file: 'binding.gyp' })
-    : fact(native, native.length > 0 ? pkgEvidence(`"${native[0]}"`) : null);
-
   const rawName = pkg.name ?? '';
   return {
     language: 'node',
-    name: fact(rawName, rawName ? pkgEvidence('"name"') : null),
+    name: fact(rawName, rawName ? manifest.evidence('"name"') : null),
     ...withPrefixedEvidence(detectPackageManager(managerSource.files, managerSource.pkg), managerSource.prefix),
-    runtimeVersion: memberOrRootVersion(detectRuntimeVersion(project, pkg, pkgText), managerSource),
-    buildScript,
+    runtimeVersion: memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text), managerSource),
+    buildScript: pkg.scripts?.build ? fact(pkg.scripts.build, manifest.evidence('"build"')) : null,
     outDir,
-    framework,
-    nextStandalone,
-    start,
-    port,
-    nativeModules,
-    hasDevDependencies: devDependencies.length > 0,
-    hasDependencies: dependencies.length > 0,
+    framework: found.framework,
+    nextStandalone: found.nextStandalone,
+    start: detectStart(project, manifest, found, outDir),
+    port: scriptPort ? fact(scriptPort, manifest.evidence('"start"')) : fact(DEFAULT_PORT, null),
+    nativeModules: detectNativeModules(project, manifest),
+    hasDevDependencies: manifest.devDependencies.length > 0,
+    hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
     yarnPnp: detectYarnPnp(project),
     hasYarnReleases: project.hasDir('.yarn/releases'),

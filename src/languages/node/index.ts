@@ -47,4 +47,10 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
     fallback: (facts) => facts.port.value,
   },
   plan: planNode,
+  imageProfiles: [
+    { image: /^gcr\.io\/distroless\/nodejs\d+-/, profile: { sizeMB: 130, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+    { image: /^node:.*alpine/, profile: { sizeMB: 160, libc: 'musl', shell: 'busybox sh' } },
+    { image: /^node:.*-slim$/, profile: { sizeMB: 220, libc: 'glibc', shell: 'bash' } },
+  ],
+  downloadCommands: ['npm (ci|install)', 'pnpm (fetch|install|add)', 'yarn( install| workspaces focus|$)', 'bun install'],
 });

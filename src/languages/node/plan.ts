@@ -8,6 +8,7 @@ import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 import { NODE_RULES } from './rules.js';
+import { imageNameFor } from '../../core/image-name.js';
 
 /** The `node` user every official Node image has. */
 const NODE_USER = { uid: 1000, gid: 1000, name: 'node', home: '/home/node' };
@@ -77,7 +78,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
 };
 
 /** `@acme/web-app` -> `web-app`: an image name without the npm scope. */
-const titleFor = (name: string) => name.replace(/^@[^/]+\//, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'app';
+const titleFor = (name: string) => imageNameFor(name.replace(/^@[^/]+\//, ''));
 
 /** An explicit --entry wins over the detected start command. */
 function startCommand(facts: NodeFacts, answers: Answers): string[] {

@@ -5,7 +5,8 @@ import type { ProjectFiles } from '../../project.js';
 import { DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
 import { isPinned, normalizeName, readRequirements, requirementName } from './requirements.js';
 import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } from '../../core/manifest.js';
-import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { lineAt, lineOf } from '../../core/text.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 export type PythonFramework = 'django' | 'fastapi' | 'starlette' | 'flask';
@@ -77,10 +78,6 @@ const PyprojectSchema = z.looseObject({
 const readOptionalToml = (project: ProjectFiles, file: string): TomlFile | null => (project.hasFile(file) ? readToml(project, file) : null);
 
 /** The 1-based line where a key (or table header) first appears, for evidence. */
-function lineOf(text: string, pattern: RegExp): number | undefined {
-  const match = pattern.exec(text);
-  return match ? lineAt(text, match.index) : undefined;
-}
 const keyLine = (toml: TomlFile, key: string) => lineOf(toml.text, new RegExp(`^\\s*"?${key.replace(/[.-]/g, '\\$&')}"?\\s*=`, 'm'));
 const tableLine = (toml: TomlFile, table: string) => lineOf(toml.text, new RegExp(`^\\s*\\[${table.replace(/[.-]/g, '\\$&')}\\]`, 'm'));
 

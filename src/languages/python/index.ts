@@ -56,4 +56,10 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
     fallback: (facts) => (facts.servesNetwork.value ? facts.port.value : null),
   },
   plan: planPython,
+  imageProfiles: [
+    { image: /^gcr\.io\/distroless\/python3-/, profile: { sizeMB: 53, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+    { image: /^python:.*alpine/, profile: { sizeMB: 50, libc: 'musl', shell: 'busybox sh' } },
+    { image: /^python:.*-slim/, profile: { sizeMB: 125, libc: 'glibc', shell: 'bash' } },
+  ],
+  downloadCommands: ['pip3? install', 'uv (sync|pip)', 'poetry install'],
 });

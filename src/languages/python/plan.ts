@@ -8,6 +8,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
 import { SOURCE_BUILDS, distrolessPythonFor } from './bases.js';
 import { PYTHON_RULES } from './rules.js';
+import { imageNameFor } from '../../core/image-name.js';
 
 const VENV = '/opt/venv';
 /** Astral's uv image, pinned to a minor: a static binary that runs on glibc and musl alike. */
@@ -43,9 +44,6 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
   if (ENTRY_MODULE.test(entry)) return ['python', '-m', entry];
   throw usageError(`--entry ${raw}: expected a .py file, a module (run with python -m), module:app for gunicorn/uvicorn, or a [project.scripts] name`);
 }
-
-/** `My App` -> `my-app`: an image name from the project name. */
-const titleFor = (name: string) => name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'app';
 
 /** How dependencies install: uv from its lockfile, a lockfile tool's export, requirements files, or pyproject's list. */
 function dependencySteps(facts: PythonFacts, minor: string): Pick<PythonPlan, 'deps' | 'cacheTarget' | 'keptPaths'> {
@@ -151,7 +149,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     generator: { version: generatorVersion },
     base,
     debug,
-    title: titleFor(facts.name.value),
+    title: imageNameFor(facts.name.value),
     port,
     // Procfile web processes expect PORT (Heroku's convention), and gunicorn binds 0.0.0.0:$PORT by itself.
     portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),

@@ -1,6 +1,6 @@
 import { projectError } from '../../errors.js';
 import { isTable, type TomlFile, type TomlTable } from '../../core/manifest.js';
-import { lineAt } from '../../core/facts.js';
+import { lineAt } from '../../core/text.js';
 
 /*
  * Reading Cargo's files (parsed by manifest.ts's TOML reader), then checked for the few shapes stagecraft

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { projectError } from '../../errors.js';
@@ -8,7 +7,9 @@ import {
   type DeclaredDependency, type LockedPackage,
 } from './cargo.js';
 import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
-import { fact, lineAt, stripComments, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { globMatcher } from '../../core/glob.js';
+import { lineAt, stripComments } from '../../core/text.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
@@ -108,9 +109,8 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
     if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw projectError(`${root.file}: workspace.${key} must be an array of paths`);
     return (value as string[]).map((item) => item.replace(/^\.\//, '').replace(/\/+$/, ''));
   };
-  const toPattern = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')}$`);
   const manifestDirs = project.files().filter((file) => file.endsWith('/Cargo.toml')).map((file) => path.posix.dirname(file));
-  const excluded = list('exclude').map(toPattern);
+  const excluded = list('exclude').map(globMatcher);
   const members: string[] = [];
   for (const glob of list('members')) {
     if (!/[*?[]/.test(glob)) {
@@ -118,25 +118,20 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
       members.push(glob);
       continue;
     }
-    members.push(...manifestDirs.filter((dir) => toPattern(glob).test(dir)));
+    members.push(...manifestDirs.filter(globMatcher(glob)));
   }
-  return [...new Set(members)].filter((dir) => dir !== '.' && !excluded.some((pattern) => pattern.test(dir)));
+  return [...new Set(members)].filter((dir) => dir !== '.' && !excluded.some((matches) => matches(dir)));
 }
 
 /** The nearest workspace above the folder whose members include it; the search stops at a repository root. */
 function findEnclosingWorkspace(project: ProjectFiles): Fact<string> | null {
-  for (let dir = path.dirname(project.root); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'Cargo.toml'))) {
-      const parent = new ProjectFiles(dir);
-      const manifest = readToml(parent, 'Cargo.toml');
-      const memberPath = path.relative(dir, project.root).split(path.sep).join('/');
-      if (manifest.data.workspace !== undefined && workspaceMembers(parent, manifest).includes(memberPath)) {
-        const file = `${path.relative(project.root, dir).split(path.sep).join('/')}/Cargo.toml`;
-        return fact(file, { file, line: lineOfKey(manifest, 'members') });
-      }
-    }
-    if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return null;
-  }
+  return project.findUp((parent) => {
+    if (!parent.exists('Cargo.toml')) return null;
+    const manifest = readToml(parent, 'Cargo.toml');
+    if (manifest.data.workspace === undefined || !workspaceMembers(parent, manifest).includes(project.pathFrom(parent))) return null;
+    const file = `${parent.pathFrom(project)}/Cargo.toml`;
+    return fact(file, { file, line: lineOfKey(manifest, 'members') });
+  });
 }
 
 /** Binary targets of one package: `[[bin]]` entries, then src/main.rs and src/bin/ as cargo discovers them. */

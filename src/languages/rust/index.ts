@@ -38,4 +38,7 @@ export const rust = defineLanguage<RustFacts, RustPlan>({
     fallback: (facts) => facts.ports[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
   },
   plan: planRust,
+  // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
+  imageProfiles: [],
+  downloadCommands: ['cargo (build|fetch|install)'],
 });

@@ -9,6 +9,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { RustPlanSchema, type RustPlan } from './schema.js';
 import { NATIVE_LIBRARIES } from './native.js';
 import { linksMusl, RUST_RULES } from './rules.js';
+import { imageNameFor } from '../../core/image-name.js';
 
 /** rust images have Debian trixie variants from Rust 1.90 on; older releases only bookworm. */
 const debianForRust = (version: string): DebianRelease => (semver.gte(semver.coerce(version)!, '1.90.0') ? TRIXIE : BOOKWORM);
@@ -69,7 +70,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     generator: { version: generatorVersion },
     base,
     debug,
-    title: name,
+    title: imageNameFor(name),
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
     build: {
