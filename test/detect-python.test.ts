@@ -36,6 +36,17 @@ describe('Python version', () => {
     expect(detectFixture('python-poetry').runtimeVersion).toEqual({ value: '3.14', evidence: { file: 'pyproject.toml', line: 9 } });
   });
 
+  it('reads a range or "latest" in .python-version leniently, with a warning; mise.toml and .tool-versions too', () => {
+    const ranged = detectPython(makeProject({ '.python-version': '>= 3.10\n', 'requirements.txt': '' }));
+    expect(ranged.runtimeVersion).toEqual({ value: '3.14', evidence: { file: '.python-version' } });
+    expect(ranged.versionRange).not.toBeNull();
+    expect(ranged.versionWarning).toContain('">= 3.10" is a range');
+    expect(detectPython(makeProject({ '.python-version': '>=3.10,<3.13\n', 'requirements.txt': '' })).runtimeVersion.value).toBe('3.12');
+    expect(detectPython(makeProject({ '.python-version': 'latest\n', 'requirements.txt': '' })).versionWarning).toContain('"latest"');
+    expect(detectPython(makeProject({ 'mise.toml': '[tools]\npython = "3.12.1"\n', 'requirements.txt': '' })).runtimeVersion).toEqual({ value: '3.12', evidence: { file: 'mise.toml', line: 2 } });
+    expect(detectPython(makeProject({ '.tool-versions': 'nodejs 22.1.0\npython 3.11.9\n', 'requirements.txt': '' })).runtimeVersion).toEqual({ value: '3.11', evidence: { file: '.tool-versions', line: 2 } });
+  });
+
   it('without any, the current stable minor with no evidence', () => {
     expect(detectPython(makeProject({ 'requirements.txt': 'flask\n' })).runtimeVersion).toEqual({ value: DEFAULT_PYTHON_MINOR, evidence: null });
   });

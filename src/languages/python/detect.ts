@@ -20,6 +20,8 @@ export interface PythonFacts {
   runtimeVersion: Fact<string>;
   /** The range the project allows (semver syntax), when it states a range rather than one minor. */
   versionRange: string | null;
+  /** Why the version was read leniently (a range in .python-version), shown beside the plan. */
+  versionWarning: string | null;
   tool: Fact<PythonTool>;
   /** The lockfile the image installs from; null when installs are not pinned. */
   lockfile: Fact<string | null>;
@@ -91,19 +93,36 @@ const LOCKFILES: { file: string; tool: PythonTool }[] = [
   { file: 'Pipfile.lock', tool: 'pipenv' },
 ];
 
-function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null): { version: Fact<string>; range: string | null } {
-  if (project.hasFile('.python-version')) {
-    const first = project.readText('.python-version').split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
-    const minor = exactMinor(first);
-    if (!minor) throw projectError(`.python-version: "${first}" is not a CPython 3 version`);
-    return { version: fact(minor, { file: '.python-version' }), range: null };
-  }
+function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null): { version: Fact<string>; range: string | null; warning?: string } {
   const fromRange = (spec: string, evidence: Evidence, what: string) => {
     const range = pythonRangeToSemver(spec);
     const minor = range && newestMinorFor(range);
     if (!range || !minor) throw projectError(`${describe(evidence)}: ${what} "${spec}" is not a Python version range`);
     return { version: fact(minor, evidence), range };
   };
+  if (project.hasFile('.python-version')) {
+    const first = project.readText('.python-version').split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
+    const minor = exactMinor(first);
+    if (minor) return { version: fact(minor, { file: '.python-version' }), range: null };
+    // pyenv reads only exact versions; a range (">= 3.10") or "latest" is what other tools (buildpacks, uv) accept.
+    if (/^(latest|stable|3)$/i.test(first)) {
+      return { version: fact(DEFAULT_PYTHON_MINOR, { file: '.python-version' }), range: '>=3.0.0 <4.0.0', warning: `.python-version: "${first}" is no exact version (pyenv rejects it): using Python ${DEFAULT_PYTHON_MINOR}, the current stable one` };
+    }
+    const range = /^[<>=~!^]/.test(first) ? pythonRangeToSemver(first) : null;
+    const newest = range && newestMinorFor(range);
+    if (!range || !newest || !newest.startsWith('3.')) throw projectError(`.python-version: "${first}" is not a CPython 3 version`);
+    return { version: fact(newest, { file: '.python-version' }), range, warning: `.python-version: "${first}" is a range, not a version (pyenv rejects it): using Python ${newest}, the newest it allows` };
+  }
+  for (const file of ['mise.toml', '.mise.toml', '.tool-versions']) {
+    if (!project.hasFile(file)) continue;
+    const text = project.readText(file);
+    // mise.toml `python = "3.12.1"` under [tools]; .tool-versions `python 3.12.1`.
+    const match = file === '.tool-versions' ? /^python\s+(\S+)/m.exec(text) : /^\s*python\s*=\s*["']([^"']+)["']/m.exec(text);
+    if (!match) continue;
+    const minor = exactMinor(match[1]!);
+    if (!minor) throw projectError(`${file}:${lineAt(text, match.index)}: python "${match[1]}" is not a CPython 3 version`);
+    return { version: fact(minor, { file, line: lineAt(text, match.index) }), range: null };
+  }
   const project_ = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
   const requiresPython = asString(project_?.['requires-python']);
   if (requiresPython) return fromRange(requiresPython, { file: 'pyproject.toml', line: keyLine(pyproject!, 'requires-python') }, 'requires-python');
@@ -331,7 +350,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const pyproject = readOptionalToml(project, 'pyproject.toml');
   if (pyproject) checkManifestShape(PyprojectSchema, pyproject.data, 'pyproject.toml');
   const pipfile = readOptionalToml(project, 'Pipfile');
-  const { version, range } = detectVersion(project, pyproject, pipfile);
+  const { version, range, warning: versionWarning = null } = detectVersion(project, pyproject, pipfile);
   const { tool, lockfile } = detectTool(project, pyproject, pipfile);
   const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile } = detectDependencies(project, tool.value, pyproject, pipfile);
   const scripts = detectScripts(pyproject);
@@ -357,6 +376,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     name: declaredName ? fact(declaredName, { file: 'pyproject.toml', line: keyLine(pyproject!, 'name') }) : fact(path.basename(project.root), null),
     runtimeVersion: version,
     versionRange: range,
+    versionWarning,
     tool,
     lockfile,
     pipSource,

@@ -15,7 +15,7 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
   isApp: (facts) => facts.start !== null || facts.framework.value !== null || facts.scripts.length > 0,
   runtimeVersion: {
     example: 'a Python minor such as 3.12',
-    source: '.python-version, requires-python, runtime.txt, Pipfile or tool.poetry.dependencies.python',
+    source: '.python-version, mise.toml, .tool-versions, requires-python, runtime.txt, Pipfile or tool.poetry.dependencies.python',
     normalize: (raw) => {
       const [major, minor] = raw.split('.');
       return major === '3' && minor !== undefined ? `3.${minor}` : null;

@@ -135,7 +135,7 @@ function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[]): str
 
 export function planPython(facts: PythonFacts, answers: Answers, generatorVersion: string): Planned<PythonPlan> {
   const { base, debug } = answers;
-  const warnings: string[] = [];
+  const warnings: string[] = facts.versionWarning ? [facts.versionWarning] : [];
   const sourceBuilds = facts.nativeDependencies.value.filter((name) => name in SOURCE_BUILDS);
 
   if (base === 'scratch') {
