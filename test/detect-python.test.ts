@@ -47,6 +47,13 @@ describe('Python version', () => {
     expect(detectPython(makeProject({ '.tool-versions': 'nodejs 22.1.0\npython 3.11.9\n', 'requirements.txt': '' })).runtimeVersion).toEqual({ value: '3.11', evidence: { file: '.tool-versions', line: 2 } });
   });
 
+  it('refuses Python 2 with the reason: a version file, python_requires or a print statement', () => {
+    expect(() => detectPython(makeProject({ 'requirements.txt': '', 'runtime.txt': 'python-2.7.18\n' }))).toThrow('runtime.txt: "python-2.7.18" is Python 2');
+    expect(() => detectPython(makeProject({ 'setup.py': "from setuptools import setup\nsetup(name='a', python_requires='<3')\n" }))).toThrow('setup.py:2: python_requires "<3" allows only Python 2');
+    expect(() => detectPython(makeProject({ 'requirements.txt': '', 'main.py': 'import sys\nprint "hello"\n' }))).toThrow('main.py:2: `print "hello"` is a Python 2 print statement');
+    expect(detectPython(makeProject({ 'requirements.txt': '', 'main.py': 'print("hello")\n' })).start?.value).toEqual(['python', 'main.py']);
+  });
+
   it('without any, the current stable minor with no evidence', () => {
     expect(detectPython(makeProject({ 'requirements.txt': 'flask\n' })).runtimeVersion).toEqual({ value: DEFAULT_PYTHON_MINOR, evidence: null });
   });
@@ -161,6 +168,25 @@ describe('entry point', () => {
     expect(detectPython(makeProject({ 'requirements.txt': '', 'src/tool/__main__.py': '' })).start?.value).toEqual(['python', '-m', 'tool']);
   });
 
+  it('a Flask package app or application factory without app.py runs under gunicorn, else flask run', () => {
+    const factory = "from flask import Flask\n\ndef create_app(test_config=None):\n    app = Flask(__name__)\n    return app\n";
+    const flaskr = detectPython(makeProject({ 'pyproject.toml': '[project]\nname = "flaskr"\ndependencies = ["flask"]\n', 'flaskr/__init__.py': factory }));
+    expect(flaskr.start).toEqual({ value: ['flask', '--app', 'flaskr:create_app()', 'run', '--host', '0.0.0.0', '--port', '$PORT'], evidence: { file: 'flaskr/__init__.py', line: 3 } });
+    expect(flaskr.port).toEqual({ value: 5000, evidence: null });
+    const served = detectPython(makeProject({ 'requirements.txt': 'flask\ngunicorn\n', 'src/task_app/__init__.py': factory }));
+    expect(served.start?.value).toEqual(['gunicorn', '--bind', '0.0.0.0:$PORT', 'task_app:create_app()']);
+    expect(served.port.value).toBe(8000);
+    const object = detectPython(makeProject({ 'requirements.txt': 'flask\ngunicorn\n', 'js_example/__init__.py': 'from flask import Flask\napp = Flask(__name__)\n' }));
+    expect(object.start?.value).toEqual(['gunicorn', '--bind', '0.0.0.0:$PORT', 'js_example:app']);
+  });
+
+  it('a root script that starts itself under __main__ (server.py, bot.py) runs with python', () => {
+    const server = 'from flask import Flask\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(host="0.0.0.0")\n';
+    const facts = detectPython(makeProject({ 'requirements.txt': 'flask\n', 'server.py': server, 'util.py': 'x = 1\n' }));
+    expect(facts.start).toEqual({ value: ['python', 'server.py'], evidence: { file: 'server.py' } });
+    expect(facts.port).toEqual({ value: 5000, evidence: null });
+  });
+
   it('several console scripts, or nothing to run, leave the entry open', () => {
     const scripts = '[project]\nname = "a"\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n';
     expect(detectPython(makeProject({ 'pyproject.toml': scripts })).start).toBeNull();
@@ -173,6 +199,15 @@ describe('port, network and native dependencies', () => {
     expect(detectFixture('python-django').servesNetwork.value).toBe(true);
     expect(detectFixture('python-django').port).toEqual({ value: 8000, evidence: null });
     expect(detectFixture('python-cli-scripts').servesNetwork.value).toBe(false);
+  });
+
+  it('reads the port from the listen call or a port variable of the script it runs', () => {
+    const run = (code: string, requirements = 'flask\n') => detectPython(makeProject({ 'requirements.txt': requirements, 'app.py': code })).port;
+    expect(run('app.run(host="0.0.0.0", port=8080)\n')).toEqual({ value: 8080, evidence: { file: 'app.py', line: 1 } });
+    expect(run('import os\napp.run(port=os.environ.get("FLASK_SERVER_PORT", 9090), debug=True)\n')).toEqual({ value: 9090, evidence: { file: 'app.py', line: 2 } });
+    expect(run('import os\nport = int(os.environ.get("PORT", 5001))\napp.run(port=port)\n').value).toBe(5001);
+    expect(run('uvicorn.run(app, host="0.0.0.0", port=8123)\n', 'fastapi\nuvicorn\n').value).toBe(8123);
+    expect(run('web.run_app(app, port=8081)\n', 'aiohttp\n').value).toBe(8081);
   });
 
   it('the standard library server reads PORT', () => {

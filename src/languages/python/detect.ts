@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { projectError } from '../../errors.js';
+import { projectError, refusal } from '../../errors.js';
 import type { ProjectFiles } from '../../project.js';
-import { DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
+import { allowsMinor, DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
 import { isPinned, normalizeName, readRequirements, requirementName } from './requirements.js';
 import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } from '../../core/manifest.js';
 import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
@@ -180,22 +180,42 @@ function candidateSources(project: ProjectFiles): string[] {
 }
 
 /** `app/main.py` -> `app.main`, `src/pkg/main.py` -> `pkg.main`. */
-const moduleOf = (file: string) => file.replace(/^src\//, '').replace(/\.py$/, '').replace(/\//g, '.');
+const moduleOf = (file: string) => file.replace(/^src\//, '').replace(/(\/__init__)?\.py$/, '').replace(/\//g, '.');
 /** Only files whose path is a valid dotted module name qualify. */
 const isModulePath = (file: string) => /^(src\/[A-Za-z_]\w*\/|[A-Za-z_]\w*\/)?[A-Za-z_]\w*\.py$/.test(file);
 /** A module under src/ imports only from the installed project. */
 export const inSrcLayout = (evidence: Evidence | null) => evidence?.file.startsWith('src/') ?? false;
 
-/** `name = Constructor(` in a module, e.g. `app = FastAPI(`: the object a server imports. */
+/**
+ * `name = Constructor(` in a module, e.g. `app = FastAPI(`: the object a server imports; else an
+ * application factory (`def create_app(` in a module that builds one), as `module:create_app()`.
+ */
 function findAppObject(project: ProjectFiles, sources: string[], constructors: string[]): { target: string; evidence: Evidence } | null {
   // `app = FastAPI(`, `app: Flask = Flask(` or `app = fastapi.FastAPI(`.
   const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*)?=\\s*(?:\\w+\\.)?(?:${constructors.join('|')})\\(`, 'm');
-  for (const file of sources.filter(isModulePath)) {
+  const modules = sources.filter(isModulePath);
+  for (const file of modules) {
     const text = project.readText(file);
     const match = pattern.exec(text);
     if (match) return { target: `${moduleOf(file)}:${match[1]}`, evidence: { file, line: lineAt(text, match.index) } };
   }
+  const built = new RegExp(`\\b(?:${constructors.join('|')})\\(`);
+  for (const file of modules) {
+    const text = project.readText(file);
+    const match = /^def\s+(create_app|make_app)\s*\(/m.exec(text);
+    if (match && built.test(text)) return { target: `${moduleOf(file)}:${match[1]}()`, evidence: { file, line: lineAt(text, match.index) } };
+  }
   return null;
+}
+
+const MAIN_GUARD = /^if\s+__name__\s*==\s*['"]__main__['"]\s*:/m;
+
+/** A root script that starts itself under `if __name__ == "__main__":` (app.py, main.py, server.py, bot.py). */
+function findMainScript(project: ProjectFiles, sources: string[]): string | undefined {
+  const named = ['__main__.py', 'main.py', 'app.py'].find((file) => project.hasFile(file));
+  if (named) return named;
+  const guarded = sources.filter((file) => !file.includes('/') && file !== 'manage.py' && MAIN_GUARD.test(project.readText(file)));
+  return ['server.py', 'bot.py', 'run.py', 'wsgi.py'].find((file) => guarded.includes(file)) ?? (guarded.length === 1 ? guarded[0] : undefined);
 }
 
 /** A Procfile `web:` command as words; null when it needs a shell (quotes, &&, variables other than PORT). */
@@ -217,6 +237,24 @@ function portOfCommand(words: string[]): number | null {
     const value = inline ?? words[index + 1] ?? '';
     const port = ['--bind', '-b'].includes(flag) ? /:(\d{2,5})$/.exec(value)?.[1] : ['--port', '-p'].includes(flag) ? /^(\d{2,5})$/.exec(value)?.[1] : undefined;
     if (port && Number(port) <= 65535) return Number(port);
+  }
+  return null;
+}
+
+/** `port=8000`, `port=int(os.environ.get("PORT", 5000))`, `port=os.getenv("X", "9090")` in a listen call. */
+const LISTEN_PORT = /\b(?:run|run_app|serve)\([^)]*?\bport\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/s;
+/** `port = int(os.environ.get("PORT", 5000))` assigned before the call. */
+const PORT_ASSIGNMENT = /^\s*port\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/m;
+
+/** The port a Python source listens on: a listen call's `port=` or a `port = ...` assignment with a number. */
+function portInSources(project: ProjectFiles, files: string[]): { port: number; evidence: Evidence } | null {
+  for (const pattern of [LISTEN_PORT, PORT_ASSIGNMENT]) {
+    for (const file of files) {
+      const text = project.readText(file);
+      const match = pattern.exec(text);
+      const port = match && Number(match[1] ?? match[2]);
+      if (match && port && port <= 65535) return { port, evidence: { file, line: lineAt(text, match.index) } };
+    }
   }
   return null;
 }
@@ -328,8 +366,14 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
   if (facts.scripts.length > 1) return null;
   const mainPackage = sources.find((file) => /^(src\/)?[A-Za-z_]\w*\/__main__\.py$/.test(file));
   if (mainPackage) return fact(['python', '-m', moduleOf(path.posix.dirname(mainPackage))], { file: mainPackage });
-  const script = ['__main__.py', 'main.py', 'app.py'].find((file) => project.hasFile(file));
-  return script ? fact(['python', script], { file: script }) : null;
+  const script = findMainScript(project, sources);
+  if (script) return fact(['python', script], { file: script });
+  if (facts.framework.value === 'flask') {
+    // No production server and no script: Flask's own `flask run` serves the app (or its factory) it finds.
+    const app = findAppObject(project, sources, ['Flask']);
+    if (app) return fact(['flask', '--app', app.target, 'run', '--host', '0.0.0.0', '--port', '$PORT'], app.evidence);
+  }
+  return null;
 }
 
 const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'starlette', 'flask'];
@@ -345,11 +389,38 @@ function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp
   return fact(false, null);
 }
 
+/** Whether a range lets in some Python 3 (3.0 to 3.30). */
+const semverAllows3 = (range: string) => Array.from({ length: 31 }, (_, minor) => `3.${minor}`).some((minor) => allowsMinor(range, minor));
+
+const PYTHON2 = 'Python 2 has had no releases or security fixes since 2020 and no official images: port the app to Python 3 first';
+
+/** Refuses a Python 2 project, naming what says so: a version file, setup.py's python_requires, or a print statement. */
+function refusePython2(project: ProjectFiles, sources: string[]): void {
+  for (const file of ['.python-version', 'runtime.txt']) {
+    if (!project.hasFile(file)) continue;
+    const first = project.readText(file).split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
+    if (/^(?:c?python-?)?2(\.\d+)*$/i.test(first)) throw refusal(`${file}: "${first}" is Python 2. ${PYTHON2}`);
+  }
+  if (project.hasFile('setup.py')) {
+    const text = project.readText('setup.py');
+    const match = /python_requires\s*=\s*['"]([^'"]+)['"]/.exec(text);
+    const range = match && pythonRangeToSemver(match[1]!);
+    if (match && range && !semverAllows3(range)) throw refusal(`setup.py:${lineAt(text, match.index)}: python_requires "${match[1]}" allows only Python 2. ${PYTHON2}`);
+  }
+  for (const file of sources) {
+    const text = project.readText(file);
+    // `print "x"` or `print 'x'`: a statement Python 3 rejects as a syntax error.
+    const match = /^[ \t]*print[ \t]+(?:["'].*|[A-Za-z_]\w*[ \t]*$)/m.exec(text);
+    if (match) throw refusal(`${file}:${lineAt(text, match.index)}: \`${match[0].trim()}\` is a Python 2 print statement. ${PYTHON2}`);
+  }
+}
+
 /** Detects a Python project from its manifests, lockfiles, version files and sources. Pure: never asks. */
 export function detectPython(project: ProjectFiles): PythonFacts {
   const pyproject = readOptionalToml(project, 'pyproject.toml');
   if (pyproject) checkManifestShape(PyprojectSchema, pyproject.data, 'pyproject.toml');
   const pipfile = readOptionalToml(project, 'Pipfile');
+  refusePython2(project, candidateSources(project));
   const { version, range, warning: versionWarning = null } = detectVersion(project, pyproject, pipfile);
   const { tool, lockfile } = detectTool(project, pyproject, pipfile);
   const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile } = detectDependencies(project, tool.value, pyproject, pipfile);
@@ -361,6 +432,12 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const sources = candidateSources(project);
   const readsPortEnv = findInSources(project, sources, PORT_ENV);
   const commandPort = start ? portOfCommand(start.value) : null;
+  // A script run with python listens where its own code says; a server command where its flags say.
+  const startFile = start?.value[0] === 'python' && start.value[1]?.endsWith('.py') ? start.value[1] : null;
+  const sourcePort = startFile && project.hasFile(startFile) ? portInSources(project, [startFile]) : null;
+  // Flask's development server (`flask run`, `app.run()`) defaults to 5000; gunicorn, uvicorn, Django, Sanic, Litestar to 8000.
+  const flaskDev = frameworkName === 'flask' && (start?.value[0] === 'flask' || startFile !== null);
+  const defaultPort = flaskDev ? 5000 : DEFAULT_PORT;
   const webProcess = start?.evidence?.file === 'Procfile';
   const serverImport = findInSources(project, sources, SERVER_IMPORT);
   const servesNetwork =
@@ -390,7 +467,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     scripts,
     framework,
     start,
-    port: commandPort ? fact(commandPort, start!.evidence) : fact(DEFAULT_PORT, null),
+    port: commandPort ? fact(commandPort, start!.evidence) : sourcePort ? fact(sourcePort.port, sourcePort.evidence) : fact(defaultPort, null),
     servesNetwork,
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),

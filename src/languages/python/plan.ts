@@ -44,7 +44,7 @@ const EXPORTERS = {
 
 const ENTRY_FILE = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.py$/;
 const ENTRY_MODULE = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
-const ENTRY_APP = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*$/;
+const ENTRY_APP = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\(\))?$/;
 
 /**
  * The command an --entry value stands for: a console script, `module:app` for the project's
@@ -162,7 +162,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   }
   const servers: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn' };
   const framework = facts.framework.value;
-  if (framework && command[0] === 'python') {
+  if (framework && (command[0] === 'python' || command[0] === 'flask')) {
     warnings.push(`${framework} runs as \`${command.join(' ')}\`, not under a production server: add ${servers[framework]} to the dependencies and stagecraft serves the app with it`);
   }
   if (facts.framework.value === 'django') {
