@@ -187,6 +187,19 @@ describe('entry point', () => {
     expect(facts.port).toEqual({ value: 5000, evidence: null });
   });
 
+  it('Litestar, FastHTML and Starlette apps run under uvicorn, Sanic under its own CLI, a Cloud Function under functions-framework', () => {
+    const start = (requirements: string, code: string) => detectPython(makeProject({ 'requirements.txt': requirements, 'main.py': code })).start?.value;
+    const uvicorn = (target: string) => ['uvicorn', target, '--host', '0.0.0.0', '--port', '$PORT'];
+    const litestar = { 'pyproject.toml': '[project]\nname = "a"\ndependencies = ["litestar[standard]"]\n', 'main.py': 'from litestar import Litestar\napp = Litestar([])\n' };
+    expect(detectPython(makeProject(litestar)).start?.value).toEqual(uvicorn('main:app'));
+    expect(start('python-fasthtml\n', 'from fasthtml.common import *\napp, rt = fast_app()\nserve()\n')).toEqual(uvicorn('main:app'));
+    expect(start('starlette\nuvicorn\n', 'from starlette.applications import Starlette\napp = Starlette()\n')).toEqual(uvicorn('main:app'));
+    expect(start('sanic\n', 'from sanic import Sanic\napp = Sanic("demo")\n')).toEqual(['sanic', 'main:app', '--host', '0.0.0.0', '--port', '$PORT']);
+    const fn = detectPython(makeProject({ 'requirements.txt': 'functions-framework==3.*\n', 'main.py': 'def hello(request):\n    return "hi"\n', 'project.toml': '[[build.env]]\nname = "GOOGLE_FUNCTION_TARGET"\nvalue = "hello"\n' }));
+    expect(fn.start).toEqual({ value: ['functions-framework', '--target', 'hello', '--port', '$PORT'], evidence: { file: 'project.toml', line: 2 } });
+    expect(fn.port.value).toBe(8080);
+  });
+
   it('several console scripts, or nothing to run, leave the entry open', () => {
     const scripts = '[project]\nname = "a"\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n';
     expect(detectPython(makeProject({ 'pyproject.toml': scripts })).start).toBeNull();

@@ -8,7 +8,7 @@ import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } 
 import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
-export type PythonFramework = 'django' | 'fastapi' | 'starlette' | 'flask';
+export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
 
 /** How pip finds the dependencies when no lockfile tool is used. */
 export type PipSource = 'requirements' | 'pyproject' | 'project' | 'none';
@@ -192,7 +192,7 @@ export const inSrcLayout = (evidence: Evidence | null) => evidence?.file.startsW
  */
 function findAppObject(project: ProjectFiles, sources: string[], constructors: string[]): { target: string; evidence: Evidence } | null {
   // `app = FastAPI(`, `app: Flask = Flask(` or `app = fastapi.FastAPI(`.
-  const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*)?=\\s*(?:\\w+\\.)?(?:${constructors.join('|')})\\(`, 'm');
+  const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*|,\\s*\\w+\\s*)?=\\s*(?:\\w+\\.)?(?:${constructors.join('|')})\\(`, 'm');
   const modules = sources.filter(isModulePath);
   for (const file of modules) {
     const text = project.readText(file);
@@ -257,6 +257,14 @@ function portInSources(project: ProjectFiles, files: string[]): { port: number; 
     }
   }
   return null;
+}
+
+/** The function Google's Functions Framework serves: GOOGLE_FUNCTION_TARGET in project.toml's [[build.env]]. */
+function functionTarget(project: ProjectFiles): { name: string; evidence: Evidence } | null {
+  if (!project.hasFile('project.toml')) return null;
+  const text = project.readText('project.toml');
+  const match = /name\s*=\s*"GOOGLE_FUNCTION_TARGET"\s*\n\s*value\s*=\s*"([A-Za-z_]\w*)"/.exec(text);
+  return match ? { name: match[1]!, evidence: { file: 'project.toml', line: lineAt(text, match.index) } } : null;
 }
 
 /** Django's WSGI/ASGI application from the settings module manage.py names. */
@@ -326,7 +334,9 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
     inputs = manifests(project.hasFile(lock) ? lock : null, 'pyproject.toml');
   }
   // fastapi[standard] brings uvicorn; the extra counts as the server being there.
-  if (extras.some((extra) => extra === 'fastapi[standard]' || extra === 'fastapi[all]')) names.push('uvicorn');
+  if (extras.some((extra) => /^(fastapi|litestar)\[(standard|all)\]$/.test(extra))) names.push('uvicorn');
+  // FastHTML depends on uvicorn itself.
+  if (names.includes('python-fasthtml')) names.push('uvicorn');
   return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile };
 }
 
@@ -354,9 +364,18 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
     return null;
   }
   const sources = candidateSources(project);
-  if ((facts.framework.value === 'fastapi' || facts.framework.value === 'starlette') && has('uvicorn')) {
-    const app = findAppObject(project, sources, ['FastAPI', 'Starlette']);
+  if (has('functions-framework')) {
+    // Google's Functions Framework serves the function project.toml (or FUNCTION_TARGET) names, on 8080 by default.
+    const target = functionTarget(project);
+    if (target) return fact(['functions-framework', '--target', target.name, '--port', '$PORT'], target.evidence);
+  }
+  if (ASGI_FRAMEWORKS.has(facts.framework.value) && has('uvicorn')) {
+    const app = findAppObject(project, sources, ['FastAPI', 'Litestar', 'FastHTML', 'fast_app', 'Starlette']);
     if (app) return fact(uvicorn(app.target), app.evidence);
+  }
+  if (facts.framework.value === 'sanic') {
+    const app = findAppObject(project, sources, ['Sanic']);
+    if (app) return fact(['sanic', app.target, '--host', '0.0.0.0', '--port', '$PORT'], app.evidence);
   }
   if (facts.framework.value === 'flask' && has('gunicorn')) {
     const app = findAppObject(project, sources, ['Flask']);
@@ -376,7 +395,9 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
   return null;
 }
 
-const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'starlette', 'flask'];
+const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'litestar', 'sanic', 'python-fasthtml', 'starlette', 'flask'];
+/** ASGI frameworks served with uvicorn. */
+export const ASGI_FRAMEWORKS = new Set<PythonFramework | null>(['fastapi', 'litestar', 'python-fasthtml', 'starlette']);
 const SERVER_IMPORT = /^\s*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
 const PORT_ENV = /environ(?:\.get)?\s*[([]\s*['"]PORT['"]|getenv\(\s*['"]PORT['"]/;
 
@@ -437,7 +458,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const sourcePort = startFile && project.hasFile(startFile) ? portInSources(project, [startFile]) : null;
   // Flask's development server (`flask run`, `app.run()`) defaults to 5000; gunicorn, uvicorn, Django, Sanic, Litestar to 8000.
   const flaskDev = frameworkName === 'flask' && (start?.value[0] === 'flask' || startFile !== null);
-  const defaultPort = flaskDev ? 5000 : DEFAULT_PORT;
+  const defaultPort = flaskDev ? 5000 : start?.value[0] === 'functions-framework' ? 8080 : DEFAULT_PORT;
   const webProcess = start?.evidence?.file === 'Procfile';
   const serverImport = findInSources(project, sources, SERVER_IMPORT);
   const servesNetwork =

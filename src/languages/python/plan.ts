@@ -1,4 +1,4 @@
-import { inSrcLayout, type PythonFacts } from './detect.js';
+import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
 import { allowsMinor, END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
 import { describeEvidence } from '../../core/facts.js';
 import { refusal, usageError } from '../../errors.js';
@@ -55,7 +55,7 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
   const has = (name: string) => facts.dependencies.value.includes(name);
   if (facts.scripts.some((script) => script.value === entry)) return [entry];
   if (ENTRY_APP.test(entry)) {
-    const asgi = facts.framework.value === 'fastapi' || facts.framework.value === 'starlette';
+    const asgi = ASGI_FRAMEWORKS.has(facts.framework.value);
     if (has('uvicorn') && (asgi || !has('gunicorn'))) return ['uvicorn', entry, '--host', '0.0.0.0', '--port', '$PORT'];
     if (has('gunicorn')) return ['gunicorn', '--bind', '0.0.0.0:$PORT', entry];
     throw usageError(`--entry ${raw}: serving module:app needs gunicorn or uvicorn among the dependencies`);
@@ -160,7 +160,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   if (base === 'alpine' && native.length > 0) {
     warnings.push(`native dependencies (${native.join(', ')}) on alpine: musllinux wheels may be missing, and pip then compiles them from source (slow; C headers may be needed)`);
   }
-  const servers: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn' };
+  const servers: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn', litestar: 'uvicorn', 'python-fasthtml': 'uvicorn', sanic: 'sanic' };
   const framework = facts.framework.value;
   if (framework && (command[0] === 'python' || command[0] === 'flask')) {
     warnings.push(`${framework} runs as \`${command.join(' ')}\`, not under a production server: add ${servers[framework]} to the dependencies and stagecraft serves the app with it`);
