@@ -3,6 +3,7 @@ import { detectPython } from '../src/languages/python/detect.js';
 import { DEFAULT_PYTHON_MINOR, newestMinorFor, pythonRangeToSemver } from '../src/languages/python/pyversion.js';
 import { readRequirements } from '../src/languages/python/requirements.js';
 import { ProjectFiles } from '../src/project.js';
+import { detectProject } from '../src/pipeline/detect.js';
 import { fixture, makeProject } from './helpers.js';
 
 const detectFixture = (name: string) => detectPython(new ProjectFiles(fixture(name)));
@@ -200,6 +201,14 @@ describe('entry point', () => {
     expect(fn.port.value).toBe(8080);
   });
 
+  it('a lone main.py, app.py or bot.py without any manifest is a standard-library Python app, unless another language is here', () => {
+    const lone = detectProject(makeProject({ 'bot.py': 'import sys\n\nif __name__ == "__main__":\n    print(sys.argv)\n' }));
+    expect(lone.facts.language).toBe('python');
+    expect((lone.facts as ReturnType<typeof detectPython>).start?.value).toEqual(['python', 'bot.py']);
+    const beside = detectProject(makeProject({ 'package.json': '{"name": "a", "scripts": {"start": "node index.js"}}', 'index.js': '', 'app.py': 'print("x")\n' }));
+    expect(beside.facts.language).toBe('node');
+  });
+
   it('several console scripts, or nothing to run, leave the entry open', () => {
     const scripts = '[project]\nname = "a"\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n';
     expect(detectPython(makeProject({ 'pyproject.toml': scripts })).start).toBeNull();
@@ -221,6 +230,11 @@ describe('port, network and native dependencies', () => {
     expect(run('import os\nport = int(os.environ.get("PORT", 5001))\napp.run(port=port)\n').value).toBe(5001);
     expect(run('uvicorn.run(app, host="0.0.0.0", port=8123)\n', 'fastapi\nuvicorn\n').value).toBe(8123);
     expect(run('web.run_app(app, port=8081)\n', 'aiohttp\n').value).toBe(8081);
+  });
+
+  it('a Procfile with only a worker process listens on nothing', () => {
+    const facts = detectPython(makeProject({ 'requirements.txt': 'flask\ncelery\n', Procfile: 'worker: celery -A tasks worker\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }));
+    expect(facts.servesNetwork).toEqual({ value: false, evidence: { file: 'Procfile', line: 1 } });
   });
 
   it('the standard library server reads PORT', () => {

@@ -50,7 +50,13 @@ export interface PythonFacts {
   /** The source reads PORT from the environment. */
   readsPortEnv: Fact<boolean>;
   nativeDependencies: Fact<string[]>;
+  /** No manifest at all, only a script (main.py, app.py, bot.py): a standard-library program. */
+  scriptOnly: boolean;
 }
+
+/** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
+export const PYTHON_MANIFESTS = ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'];
+export const PYTHON_SCRIPTS = ['main.py', 'app.py', 'bot.py'];
 
 const DEFAULT_PORT = 8000;
 
@@ -461,8 +467,12 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const defaultPort = flaskDev ? 5000 : start?.value[0] === 'functions-framework' ? 8080 : DEFAULT_PORT;
   const webProcess = start?.evidence?.file === 'Procfile';
   const serverImport = findInSources(project, sources, SERVER_IMPORT);
+  // A Procfile with a worker process and no web one runs a queue consumer or a bot: nothing listens.
+  const procfile = project.hasFile('Procfile') ? project.readText('Procfile') : '';
+  const worker = /^worker:/m.exec(procfile);
   const servesNetwork =
-    frameworkName || webProcess || start?.value.includes('$PORT') ? fact(true, start?.evidence ?? framework.evidence)
+    worker && !/^web:/m.test(procfile) ? fact(false, { file: 'Procfile', line: lineAt(procfile, worker.index) })
+    : frameworkName || webProcess || start?.value.includes('$PORT') ? fact(true, start?.evidence ?? framework.evidence)
     : serverImport.value ? serverImport
     : readsPortEnv;
 
@@ -492,5 +502,6 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     servesNetwork,
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
+    scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
   };
 }
