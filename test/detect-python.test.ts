@@ -209,6 +209,19 @@ describe('entry point', () => {
     expect(beside.facts.language).toBe('node');
   });
 
+  it('Django with a settings package reads WSGI_APPLICATION from base.py', () => {
+    const manage = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_pkg.settings.dev')\n";
+    const facts = detectPython(makeProject({
+      'requirements.txt': 'django\ngunicorn\n',
+      'manage.py': manage,
+      'site_pkg/__init__.py': '',
+      'site_pkg/settings/__init__.py': '',
+      'site_pkg/settings/dev.py': 'from .base import *\nDEBUG = True\n',
+      'site_pkg/settings/base.py': "SECRET_KEY = 'x'\nWSGI_APPLICATION = 'site_pkg.wsgi.application'\n",
+    }));
+    expect(facts.start).toEqual({ value: ['gunicorn', '--bind', '0.0.0.0:$PORT', 'site_pkg.wsgi:application'], evidence: { file: 'site_pkg/settings/base.py', line: 2 } });
+  });
+
   it('several console scripts, or nothing to run, leave the entry open', () => {
     const scripts = '[project]\nname = "a"\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n';
     expect(detectPython(makeProject({ 'pyproject.toml': scripts })).start).toBeNull();

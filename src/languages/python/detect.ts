@@ -281,6 +281,17 @@ function djangoApplications(project: ProjectFiles): { wsgi: string | null; asgi:
   const settingsFile = settingsModule ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file)) : undefined;
   if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' } };
   const settings = project.readText(settingsFile);
+  // A settings package (`pkg/settings/dev.py`, `pkg/settings/__init__.py`) often defines the application in base.py.
+  if (!/^(WSGI|ASGI)_APPLICATION/m.test(settings)) {
+    const folder = path.posix.dirname(settingsFile);
+    const imported = [...settings.matchAll(/^from\s+\.(\w+)\s+import\s+\*/gm)].map((match) => `${folder}/${match[1]}.py`);
+    const base = [...imported, `${folder}/base.py`].find((file) => project.hasFile(file) && /^(WSGI|ASGI)_APPLICATION/m.test(project.readText(file)));
+    if (base) return djangoSettings(project.readText(base), base);
+  }
+  return djangoSettings(settings, settingsFile);
+}
+
+function djangoSettings(settings: string, settingsFile: string): { wsgi: string | null; asgi: string | null; evidence: Evidence } {
   const setting = (name: string) => /^([A-Z_]+)\s*=\s*['"]([\w.]+)\.(\w+)['"]/m.exec(settings.split('\n').find((line) => line.startsWith(name)) ?? '');
   const asTarget = (match: RegExpExecArray | null) => (match ? `${match[2]}:${match[3]}` : null);
   const wsgi = asTarget(setting('WSGI_APPLICATION'));
