@@ -4,7 +4,7 @@ import { DEFAULT_PYTHON_MINOR, newestMinorFor, pythonRangeToSemver } from '../sr
 import { readRequirements } from '../src/languages/python/requirements.js';
 import { ProjectFiles } from '../src/project.js';
 import { detectProject } from '../src/pipeline/detect.js';
-import { fixture, makeProject } from './helpers.js';
+import { fixture, makeProject, runCli } from './helpers.js';
 
 const detectFixture = (name: string) => detectPython(new ProjectFiles(fixture(name)));
 
@@ -220,6 +220,19 @@ describe('entry point', () => {
       'site_pkg/settings/base.py': "SECRET_KEY = 'x'\nWSGI_APPLICATION = 'site_pkg.wsgi.application'\n",
     }));
     expect(facts.start).toEqual({ value: ['gunicorn', '--bind', '0.0.0.0:$PORT', 'site_pkg.wsgi:application'], evidence: { file: 'site_pkg/settings/base.py', line: 2 } });
+  });
+
+  it('Django with STATIC_ROOT runs collectstatic in the build stage', async () => {
+    const project = makeProject({
+      'requirements.txt': 'django==5.2\ngunicorn==23.0.0\n',
+      'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_pkg.settings')\n",
+      'site_pkg/__init__.py': '',
+      'site_pkg/settings.py': "WSGI_APPLICATION = 'site_pkg.wsgi.application'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+    });
+    expect(detectPython(project).djangoStaticRoot).toEqual({ value: true, evidence: { file: 'site_pkg/settings.py', line: 2 } });
+    const result = await runCli([project.root, '--yes', '--base', 'slim', '--stdout']);
+    expect(result.stdout).toContain('RUN /opt/venv/bin/python manage.py collectstatic --noinput');
+    expect(result.stderr).not.toContain('static files are not collected');
   });
 
   it('several console scripts, or nothing to run, leave the entry open', () => {

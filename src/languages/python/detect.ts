@@ -52,6 +52,8 @@ export interface PythonFacts {
   nativeDependencies: Fact<string[]>;
   /** No manifest at all, only a script (main.py, app.py, bot.py): a standard-library program. */
   scriptOnly: boolean;
+  /** Django's STATIC_ROOT is set: the build runs collectstatic. */
+  djangoStaticRoot: Fact<boolean>;
 }
 
 /** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
@@ -274,12 +276,20 @@ function functionTarget(project: ProjectFiles): { name: string; evidence: Eviden
 }
 
 /** Django's WSGI/ASGI application from the settings module manage.py names. */
-function djangoApplications(project: ProjectFiles): { wsgi: string | null; asgi: string | null; evidence: Evidence } | null {
+interface DjangoApplications {
+  wsgi: string | null;
+  asgi: string | null;
+  evidence: Evidence;
+  /** Where STATIC_ROOT is set: collectstatic has somewhere to write. */
+  staticRoot: Evidence | null;
+}
+
+function djangoApplications(project: ProjectFiles): DjangoApplications | null {
   if (!project.hasFile('manage.py')) return null;
   const manage = project.readText('manage.py');
   const settingsModule = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage)?.[1];
   const settingsFile = settingsModule ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file)) : undefined;
-  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' } };
+  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' }, staticRoot: null };
   const settings = project.readText(settingsFile);
   // A settings package (`pkg/settings/dev.py`, `pkg/settings/__init__.py`) often defines the application in base.py.
   if (!/^(WSGI|ASGI)_APPLICATION/m.test(settings)) {
@@ -291,13 +301,14 @@ function djangoApplications(project: ProjectFiles): { wsgi: string | null; asgi:
   return djangoSettings(settings, settingsFile);
 }
 
-function djangoSettings(settings: string, settingsFile: string): { wsgi: string | null; asgi: string | null; evidence: Evidence } {
+function djangoSettings(settings: string, settingsFile: string): DjangoApplications {
   const setting = (name: string) => /^([A-Z_]+)\s*=\s*['"]([\w.]+)\.(\w+)['"]/m.exec(settings.split('\n').find((line) => line.startsWith(name)) ?? '');
   const asTarget = (match: RegExpExecArray | null) => (match ? `${match[2]}:${match[3]}` : null);
   const wsgi = asTarget(setting('WSGI_APPLICATION'));
   const asgi = asTarget(setting('ASGI_APPLICATION'));
   const line = lineOf(settings, /^(WSGI|ASGI)_APPLICATION/m);
-  return { wsgi, asgi, evidence: { file: settingsFile, line } };
+  const staticLine = lineOf(settings, /^STATIC_ROOT\s*=/m);
+  return { wsgi, asgi, evidence: { file: settingsFile, line }, staticRoot: staticLine ? { file: settingsFile, line: staticLine } : null };
 }
 
 /** The declared dependencies and the files their install needs, per tool. */
@@ -514,5 +525,6 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
+    djangoStaticRoot: ((root) => (root ? fact(true, root) : fact(false, null)))(frameworkName === 'django' ? (djangoApplications(project)?.staticRoot ?? null) : null),
   };
 }

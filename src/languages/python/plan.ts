@@ -165,7 +165,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   if (framework && (command[0] === 'python' || command[0] === 'flask')) {
     warnings.push(`${framework} runs as \`${command.join(' ')}\`, not under a production server: add ${servers[framework]} to the dependencies and stagecraft serves the app with it`);
   }
-  if (facts.framework.value === 'django') {
+  if (facts.framework.value === 'django' && !facts.djangoStaticRoot.value) {
     warnings.push('Django static files are not collected: add `RUN python manage.py collectstatic --noinput` to the build stage if the app serves them (e.g. with WhiteNoise)');
   }
 
@@ -229,6 +229,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     projectInstall,
     copyApp: !runsInstalled,
     keptPaths,
+    collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
     entrypoint,
     ...finalImage({
       base,
