@@ -3,7 +3,8 @@ import { detectPython } from '../src/languages/python/detect.js';
 import { DEFAULT_PYTHON_MINOR, newestMinorFor, pythonRangeToSemver } from '../src/languages/python/pyversion.js';
 import { readRequirements } from '../src/languages/python/requirements.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture, makeProject } from './helpers.js';
+import { detectProject } from '../src/pipeline/detect.js';
+import { fixture, makeProject, runCli } from './helpers.js';
 
 const detectFixture = (name: string) => detectPython(new ProjectFiles(fixture(name)));
 
@@ -34,6 +35,24 @@ describe('Python version', () => {
     expect(detectPython(makeProject({ 'requirements.txt': '', 'runtime.txt': 'python-3.13.1\n' })).runtimeVersion.value).toBe('3.13');
     expect(detectPython(makeProject({ Pipfile: '[packages]\n\n[requires]\npython_version = "3.11"\n' })).runtimeVersion).toEqual({ value: '3.11', evidence: { file: 'Pipfile', line: 4 } });
     expect(detectFixture('python-poetry').runtimeVersion).toEqual({ value: '3.14', evidence: { file: 'pyproject.toml', line: 9 } });
+  });
+
+  it('reads a range or "latest" in .python-version leniently, with a warning; mise.toml and .tool-versions too', () => {
+    const ranged = detectPython(makeProject({ '.python-version': '>= 3.10\n', 'requirements.txt': '' }));
+    expect(ranged.runtimeVersion).toEqual({ value: '3.14', evidence: { file: '.python-version' } });
+    expect(ranged.versionRange).not.toBeNull();
+    expect(ranged.versionWarning).toContain('">= 3.10" is a range');
+    expect(detectPython(makeProject({ '.python-version': '>=3.10,<3.13\n', 'requirements.txt': '' })).runtimeVersion.value).toBe('3.12');
+    expect(detectPython(makeProject({ '.python-version': 'latest\n', 'requirements.txt': '' })).versionWarning).toContain('"latest"');
+    expect(detectPython(makeProject({ 'mise.toml': '[tools]\npython = "3.12.1"\n', 'requirements.txt': '' })).runtimeVersion).toEqual({ value: '3.12', evidence: { file: 'mise.toml', line: 2 } });
+    expect(detectPython(makeProject({ '.tool-versions': 'nodejs 22.1.0\npython 3.11.9\n', 'requirements.txt': '' })).runtimeVersion).toEqual({ value: '3.11', evidence: { file: '.tool-versions', line: 2 } });
+  });
+
+  it('refuses Python 2 with the reason: a version file, python_requires or a print statement', () => {
+    expect(() => detectPython(makeProject({ 'requirements.txt': '', 'runtime.txt': 'python-2.7.18\n' }))).toThrow('runtime.txt: "python-2.7.18" is Python 2');
+    expect(() => detectPython(makeProject({ 'setup.py': "from setuptools import setup\nsetup(name='a', python_requires='<3')\n" }))).toThrow('setup.py:2: python_requires "<3" allows only Python 2');
+    expect(() => detectPython(makeProject({ 'requirements.txt': '', 'main.py': 'import sys\nprint "hello"\n' }))).toThrow('main.py:2: `print "hello"` is a Python 2 print statement');
+    expect(detectPython(makeProject({ 'requirements.txt': '', 'main.py': 'print("hello")\n' })).start?.value).toEqual(['python', 'main.py']);
   });
 
   it('without any, the current stable minor with no evidence', () => {
@@ -150,6 +169,72 @@ describe('entry point', () => {
     expect(detectPython(makeProject({ 'requirements.txt': '', 'src/tool/__main__.py': '' })).start?.value).toEqual(['python', '-m', 'tool']);
   });
 
+  it('a Flask package app or application factory without app.py runs under gunicorn, else flask run', () => {
+    const factory = "from flask import Flask\n\ndef create_app(test_config=None):\n    app = Flask(__name__)\n    return app\n";
+    const flaskr = detectPython(makeProject({ 'pyproject.toml': '[project]\nname = "flaskr"\ndependencies = ["flask"]\n', 'flaskr/__init__.py': factory }));
+    expect(flaskr.start).toEqual({ value: ['flask', '--app', 'flaskr:create_app()', 'run', '--host', '0.0.0.0', '--port', '$PORT'], evidence: { file: 'flaskr/__init__.py', line: 3 } });
+    expect(flaskr.port).toEqual({ value: 5000, evidence: null });
+    const served = detectPython(makeProject({ 'requirements.txt': 'flask\ngunicorn\n', 'src/task_app/__init__.py': factory }));
+    expect(served.start?.value).toEqual(['gunicorn', '--bind', '0.0.0.0:$PORT', 'task_app:create_app()']);
+    expect(served.port.value).toBe(8000);
+    const object = detectPython(makeProject({ 'requirements.txt': 'flask\ngunicorn\n', 'js_example/__init__.py': 'from flask import Flask\napp = Flask(__name__)\n' }));
+    expect(object.start?.value).toEqual(['gunicorn', '--bind', '0.0.0.0:$PORT', 'js_example:app']);
+  });
+
+  it('a root script that starts itself under __main__ (server.py, bot.py) runs with python', () => {
+    const server = 'from flask import Flask\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(host="0.0.0.0")\n';
+    const facts = detectPython(makeProject({ 'requirements.txt': 'flask\n', 'server.py': server, 'util.py': 'x = 1\n' }));
+    expect(facts.start).toEqual({ value: ['python', 'server.py'], evidence: { file: 'server.py' } });
+    expect(facts.port).toEqual({ value: 5000, evidence: null });
+  });
+
+  it('Litestar, FastHTML and Starlette apps run under uvicorn, Sanic under its own CLI, a Cloud Function under functions-framework', () => {
+    const start = (requirements: string, code: string) => detectPython(makeProject({ 'requirements.txt': requirements, 'main.py': code })).start?.value;
+    const uvicorn = (target: string) => ['uvicorn', target, '--host', '0.0.0.0', '--port', '$PORT'];
+    const litestar = { 'pyproject.toml': '[project]\nname = "a"\ndependencies = ["litestar[standard]"]\n', 'main.py': 'from litestar import Litestar\napp = Litestar([])\n' };
+    expect(detectPython(makeProject(litestar)).start?.value).toEqual(uvicorn('main:app'));
+    expect(start('python-fasthtml\n', 'from fasthtml.common import *\napp, rt = fast_app()\nserve()\n')).toEqual(uvicorn('main:app'));
+    expect(start('starlette\nuvicorn\n', 'from starlette.applications import Starlette\napp = Starlette()\n')).toEqual(uvicorn('main:app'));
+    expect(start('sanic\n', 'from sanic import Sanic\napp = Sanic("demo")\n')).toEqual(['sanic', 'main:app', '--host', '0.0.0.0', '--port', '$PORT']);
+    const fn = detectPython(makeProject({ 'requirements.txt': 'functions-framework==3.*\n', 'main.py': 'def hello(request):\n    return "hi"\n', 'project.toml': '[[build.env]]\nname = "GOOGLE_FUNCTION_TARGET"\nvalue = "hello"\n' }));
+    expect(fn.start).toEqual({ value: ['functions-framework', '--target', 'hello', '--port', '$PORT'], evidence: { file: 'project.toml', line: 2 } });
+    expect(fn.port.value).toBe(8080);
+  });
+
+  it('a lone main.py, app.py or bot.py without any manifest is a standard-library Python app, unless another language is here', () => {
+    const lone = detectProject(makeProject({ 'bot.py': 'import sys\n\nif __name__ == "__main__":\n    print(sys.argv)\n' }));
+    expect(lone.facts.language).toBe('python');
+    expect((lone.facts as ReturnType<typeof detectPython>).start?.value).toEqual(['python', 'bot.py']);
+    const beside = detectProject(makeProject({ 'package.json': '{"name": "a", "scripts": {"start": "node index.js"}}', 'index.js': '', 'app.py': 'print("x")\n' }));
+    expect(beside.facts.language).toBe('node');
+  });
+
+  it('Django with a settings package reads WSGI_APPLICATION from base.py', () => {
+    const manage = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_pkg.settings.dev')\n";
+    const facts = detectPython(makeProject({
+      'requirements.txt': 'django\ngunicorn\n',
+      'manage.py': manage,
+      'site_pkg/__init__.py': '',
+      'site_pkg/settings/__init__.py': '',
+      'site_pkg/settings/dev.py': 'from .base import *\nDEBUG = True\n',
+      'site_pkg/settings/base.py': "SECRET_KEY = 'x'\nWSGI_APPLICATION = 'site_pkg.wsgi.application'\n",
+    }));
+    expect(facts.start).toEqual({ value: ['gunicorn', '--bind', '0.0.0.0:$PORT', 'site_pkg.wsgi:application'], evidence: { file: 'site_pkg/settings/base.py', line: 2 } });
+  });
+
+  it('Django with STATIC_ROOT runs collectstatic in the build stage', async () => {
+    const project = makeProject({
+      'requirements.txt': 'django==5.2\ngunicorn==23.0.0\n',
+      'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_pkg.settings')\n",
+      'site_pkg/__init__.py': '',
+      'site_pkg/settings.py': "WSGI_APPLICATION = 'site_pkg.wsgi.application'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+    });
+    expect(detectPython(project).djangoStaticRoot).toEqual({ value: true, evidence: { file: 'site_pkg/settings.py', line: 2 } });
+    const result = await runCli([project.root, '--yes', '--base', 'slim', '--stdout']);
+    expect(result.stdout).toContain('RUN /opt/venv/bin/python manage.py collectstatic --noinput');
+    expect(result.stderr).not.toContain('static files are not collected');
+  });
+
   it('several console scripts, or nothing to run, leave the entry open', () => {
     const scripts = '[project]\nname = "a"\n[project.scripts]\none = "a:one"\ntwo = "a:two"\n';
     expect(detectPython(makeProject({ 'pyproject.toml': scripts })).start).toBeNull();
@@ -162,6 +247,20 @@ describe('port, network and native dependencies', () => {
     expect(detectFixture('python-django').servesNetwork.value).toBe(true);
     expect(detectFixture('python-django').port).toEqual({ value: 8000, evidence: null });
     expect(detectFixture('python-cli-scripts').servesNetwork.value).toBe(false);
+  });
+
+  it('reads the port from the listen call or a port variable of the script it runs', () => {
+    const run = (code: string, requirements = 'flask\n') => detectPython(makeProject({ 'requirements.txt': requirements, 'app.py': code })).port;
+    expect(run('app.run(host="0.0.0.0", port=8080)\n')).toEqual({ value: 8080, evidence: { file: 'app.py', line: 1 } });
+    expect(run('import os\napp.run(port=os.environ.get("FLASK_SERVER_PORT", 9090), debug=True)\n')).toEqual({ value: 9090, evidence: { file: 'app.py', line: 2 } });
+    expect(run('import os\nport = int(os.environ.get("PORT", 5001))\napp.run(port=port)\n').value).toBe(5001);
+    expect(run('uvicorn.run(app, host="0.0.0.0", port=8123)\n', 'fastapi\nuvicorn\n').value).toBe(8123);
+    expect(run('web.run_app(app, port=8081)\n', 'aiohttp\n').value).toBe(8081);
+  });
+
+  it('a Procfile with only a worker process listens on nothing', () => {
+    const facts = detectPython(makeProject({ 'requirements.txt': 'flask\ncelery\n', Procfile: 'worker: celery -A tasks worker\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }));
+    expect(facts.servesNetwork).toEqual({ value: false, evidence: { file: 'Procfile', line: 1 } });
   });
 
   it('the standard library server reads PORT', () => {

@@ -68,6 +68,7 @@ const UNIT_CASES: Case[] = [
   onProject('python: unpinned PEP 621 dependencies', { 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3", "gunicorn==23.0.0"]\n', 'main.py': '' }, { base: 'slim' }),
   onProject('python: requirements that install the project', { 'requirements.txt': 'flask==3.1.0\n-e .\n', 'setup.py': '', Procfile: 'web: gunicorn wsgi:app\n' }, { base: 'slim' }),
   onFixture('python: an unmaintained Python', 'python-stdlib', { base: 'slim', runtimeVersion: '3.8' }),
+  onProject('python: a range in .python-version', { '.python-version': '>= 3.10\n', 'requirements.txt': '', 'main.py': 'print(1)\n' }, { base: 'slim' }),
   onProject('rust: a workspace member', { 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n', 'crates/api/Cargo.toml': '[package]\nname = "api"\n', 'crates/api/src/main.rs': 'fn main() {}\n' }, {}, 'crates/api'),
   onProject('rust: a path dependency outside the folder', { 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': 'fn main() {}\n' }),
   onFixture('rust: older than the rust-version', 'rust-msrv', { runtimeVersion: '1.75' }),

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { projectError } from '../../errors.js';
+import { projectError, refusal } from '../../errors.js';
 import type { ProjectFiles } from '../../project.js';
-import { DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
+import { allowsMinor, DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
 import { isPinned, normalizeName, readRequirements, requirementName } from './requirements.js';
 import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } from '../../core/manifest.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
 import { lineAt, lineOf } from '../../core/text.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
-export type PythonFramework = 'django' | 'fastapi' | 'starlette' | 'flask';
+export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
 
 /** How pip finds the dependencies when no lockfile tool is used. */
 export type PipSource = 'requirements' | 'pyproject' | 'project' | 'none';
@@ -21,6 +21,8 @@ export interface PythonFacts {
   runtimeVersion: Fact<string>;
   /** The range the project allows (semver syntax), when it states a range rather than one minor. */
   versionRange: string | null;
+  /** Why the version was read leniently (a range in .python-version), shown beside the plan. */
+  versionWarning: string | null;
   tool: Fact<PythonTool>;
   /** The lockfile the image installs from; null when installs are not pinned. */
   lockfile: Fact<string | null>;
@@ -49,7 +51,15 @@ export interface PythonFacts {
   /** The source reads PORT from the environment. */
   readsPortEnv: Fact<boolean>;
   nativeDependencies: Fact<string[]>;
+  /** No manifest at all, only a script (main.py, app.py, bot.py): a standard-library program. */
+  scriptOnly: boolean;
+  /** Django's STATIC_ROOT is set: the build runs collectstatic. */
+  djangoStaticRoot: Fact<boolean>;
 }
+
+/** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
+export const PYTHON_MANIFESTS = ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'];
+export const PYTHON_SCRIPTS = ['main.py', 'app.py', 'bot.py'];
 
 const DEFAULT_PORT = 8000;
 
@@ -88,19 +98,36 @@ const LOCKFILES: { file: string; tool: PythonTool }[] = [
   { file: 'Pipfile.lock', tool: 'pipenv' },
 ];
 
-function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null): { version: Fact<string>; range: string | null } {
-  if (project.hasFile('.python-version')) {
-    const first = project.readText('.python-version').split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
-    const minor = exactMinor(first);
-    if (!minor) throw projectError(`.python-version: "${first}" is not a CPython 3 version`);
-    return { version: fact(minor, { file: '.python-version' }), range: null };
-  }
+function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null): { version: Fact<string>; range: string | null; warning?: string } {
   const fromRange = (spec: string, evidence: Evidence, what: string) => {
     const range = pythonRangeToSemver(spec);
     const minor = range && newestMinorFor(range);
     if (!range || !minor) throw projectError(`${describe(evidence)}: ${what} "${spec}" is not a Python version range`);
     return { version: fact(minor, evidence), range };
   };
+  if (project.hasFile('.python-version')) {
+    const first = project.readText('.python-version').split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
+    const minor = exactMinor(first);
+    if (minor) return { version: fact(minor, { file: '.python-version' }), range: null };
+    // pyenv reads only exact versions; a range (">= 3.10") or "latest" is what other tools (buildpacks, uv) accept.
+    if (/^(latest|stable|3)$/i.test(first)) {
+      return { version: fact(DEFAULT_PYTHON_MINOR, { file: '.python-version' }), range: '>=3.0.0 <4.0.0', warning: `.python-version: "${first}" is no exact version (pyenv rejects it): using Python ${DEFAULT_PYTHON_MINOR}, the current stable one` };
+    }
+    const range = /^[<>=~!^]/.test(first) ? pythonRangeToSemver(first) : null;
+    const newest = range && newestMinorFor(range);
+    if (!range || !newest || !newest.startsWith('3.')) throw projectError(`.python-version: "${first}" is not a CPython 3 version`);
+    return { version: fact(newest, { file: '.python-version' }), range, warning: `.python-version: "${first}" is a range, not a version (pyenv rejects it): using Python ${newest}, the newest it allows` };
+  }
+  for (const file of ['mise.toml', '.mise.toml', '.tool-versions']) {
+    if (!project.hasFile(file)) continue;
+    const text = project.readText(file);
+    // mise.toml `python = "3.12.1"` under [tools]; .tool-versions `python 3.12.1`.
+    const match = file === '.tool-versions' ? /^python\s+(\S+)/m.exec(text) : /^\s*python\s*=\s*["']([^"']+)["']/m.exec(text);
+    if (!match) continue;
+    const minor = exactMinor(match[1]!);
+    if (!minor) throw projectError(`${file}:${lineAt(text, match.index)}: python "${match[1]}" is not a CPython 3 version`);
+    return { version: fact(minor, { file, line: lineAt(text, match.index) }), range: null };
+  }
   const project_ = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
   const requiresPython = asString(project_?.['requires-python']);
   if (requiresPython) return fromRange(requiresPython, { file: 'pyproject.toml', line: keyLine(pyproject!, 'requires-python') }, 'requires-python');
@@ -158,22 +185,42 @@ function candidateSources(project: ProjectFiles): string[] {
 }
 
 /** `app/main.py` -> `app.main`, `src/pkg/main.py` -> `pkg.main`. */
-const moduleOf = (file: string) => file.replace(/^src\//, '').replace(/\.py$/, '').replace(/\//g, '.');
+const moduleOf = (file: string) => file.replace(/^src\//, '').replace(/(\/__init__)?\.py$/, '').replace(/\//g, '.');
 /** Only files whose path is a valid dotted module name qualify. */
 const isModulePath = (file: string) => /^(src\/[A-Za-z_]\w*\/|[A-Za-z_]\w*\/)?[A-Za-z_]\w*\.py$/.test(file);
 /** A module under src/ imports only from the installed project. */
 export const inSrcLayout = (evidence: Evidence | null) => evidence?.file.startsWith('src/') ?? false;
 
-/** `name = Constructor(` in a module, e.g. `app = FastAPI(`: the object a server imports. */
+/**
+ * `name = Constructor(` in a module, e.g. `app = FastAPI(`: the object a server imports; else an
+ * application factory (`def create_app(` in a module that builds one), as `module:create_app()`.
+ */
 function findAppObject(project: ProjectFiles, sources: string[], constructors: string[]): { target: string; evidence: Evidence } | null {
   // `app = FastAPI(`, `app: Flask = Flask(` or `app = fastapi.FastAPI(`.
-  const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*)?=\\s*(?:\\w+\\.)?(?:${constructors.join('|')})\\(`, 'm');
-  for (const file of sources.filter(isModulePath)) {
+  const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*|,\\s*\\w+\\s*)?=\\s*(?:\\w+\\.)?(?:${constructors.join('|')})\\(`, 'm');
+  const modules = sources.filter(isModulePath);
+  for (const file of modules) {
     const text = project.readText(file);
     const match = pattern.exec(text);
     if (match) return { target: `${moduleOf(file)}:${match[1]}`, evidence: { file, line: lineAt(text, match.index) } };
   }
+  const built = new RegExp(`\\b(?:${constructors.join('|')})\\(`);
+  for (const file of modules) {
+    const text = project.readText(file);
+    const match = /^def\s+(create_app|make_app)\s*\(/m.exec(text);
+    if (match && built.test(text)) return { target: `${moduleOf(file)}:${match[1]}()`, evidence: { file, line: lineAt(text, match.index) } };
+  }
   return null;
+}
+
+const MAIN_GUARD = /^if\s+__name__\s*==\s*['"]__main__['"]\s*:/m;
+
+/** A root script that starts itself under `if __name__ == "__main__":` (app.py, main.py, server.py, bot.py). */
+function findMainScript(project: ProjectFiles, sources: string[]): string | undefined {
+  const named = ['__main__.py', 'main.py', 'app.py'].find((file) => project.hasFile(file));
+  if (named) return named;
+  const guarded = sources.filter((file) => !file.includes('/') && file !== 'manage.py' && MAIN_GUARD.test(project.readText(file)));
+  return ['server.py', 'bot.py', 'run.py', 'wsgi.py'].find((file) => guarded.includes(file)) ?? (guarded.length === 1 ? guarded[0] : undefined);
 }
 
 /** A Procfile `web:` command as words; null when it needs a shell (quotes, &&, variables other than PORT). */
@@ -199,20 +246,66 @@ function portOfCommand(words: string[]): number | null {
   return null;
 }
 
+/** `port=8000`, `port=int(os.environ.get("PORT", 5000))`, `port=os.getenv("X", "9090")` in a listen call. */
+const LISTEN_PORT = /\b(?:run|run_app|serve)\([^)]*?\bport\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/s;
+/** `port = int(os.environ.get("PORT", 5000))` assigned before the call. */
+const PORT_ASSIGNMENT = /^\s*port\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/m;
+
+/** The port a Python source listens on: a listen call's `port=` or a `port = ...` assignment with a number. */
+function portInSources(project: ProjectFiles, files: string[]): { port: number; evidence: Evidence } | null {
+  for (const pattern of [LISTEN_PORT, PORT_ASSIGNMENT]) {
+    for (const file of files) {
+      const text = project.readText(file);
+      const match = pattern.exec(text);
+      const port = match && Number(match[1] ?? match[2]);
+      if (match && port && port <= 65535) return { port, evidence: { file, line: lineAt(text, match.index) } };
+    }
+  }
+  return null;
+}
+
+/** The function Google's Functions Framework serves: GOOGLE_FUNCTION_TARGET in project.toml's [[build.env]]. */
+function functionTarget(project: ProjectFiles): { name: string; evidence: Evidence } | null {
+  if (!project.hasFile('project.toml')) return null;
+  const text = project.readText('project.toml');
+  const match = /name\s*=\s*"GOOGLE_FUNCTION_TARGET"\s*\n\s*value\s*=\s*"([A-Za-z_]\w*)"/.exec(text);
+  return match ? { name: match[1]!, evidence: { file: 'project.toml', line: lineAt(text, match.index) } } : null;
+}
+
 /** Django's WSGI/ASGI application from the settings module manage.py names. */
-function djangoApplications(project: ProjectFiles): { wsgi: string | null; asgi: string | null; evidence: Evidence } | null {
+interface DjangoApplications {
+  wsgi: string | null;
+  asgi: string | null;
+  evidence: Evidence;
+  /** Where STATIC_ROOT is set: collectstatic has somewhere to write. */
+  staticRoot: Evidence | null;
+}
+
+function djangoApplications(project: ProjectFiles): DjangoApplications | null {
   if (!project.hasFile('manage.py')) return null;
   const manage = project.readText('manage.py');
   const settingsModule = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage)?.[1];
   const settingsFile = settingsModule ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file)) : undefined;
-  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' } };
+  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' }, staticRoot: null };
   const settings = project.readText(settingsFile);
+  // A settings package (`pkg/settings/dev.py`, `pkg/settings/__init__.py`) often defines the application in base.py.
+  if (!/^(WSGI|ASGI)_APPLICATION/m.test(settings)) {
+    const folder = path.posix.dirname(settingsFile);
+    const imported = [...settings.matchAll(/^from\s+\.(\w+)\s+import\s+\*/gm)].map((match) => `${folder}/${match[1]}.py`);
+    const base = [...imported, `${folder}/base.py`].find((file) => project.hasFile(file) && /^(WSGI|ASGI)_APPLICATION/m.test(project.readText(file)));
+    if (base) return djangoSettings(project.readText(base), base);
+  }
+  return djangoSettings(settings, settingsFile);
+}
+
+function djangoSettings(settings: string, settingsFile: string): DjangoApplications {
   const setting = (name: string) => /^([A-Z_]+)\s*=\s*['"]([\w.]+)\.(\w+)['"]/m.exec(settings.split('\n').find((line) => line.startsWith(name)) ?? '');
   const asTarget = (match: RegExpExecArray | null) => (match ? `${match[2]}:${match[3]}` : null);
   const wsgi = asTarget(setting('WSGI_APPLICATION'));
   const asgi = asTarget(setting('ASGI_APPLICATION'));
   const line = lineOf(settings, /^(WSGI|ASGI)_APPLICATION/m);
-  return { wsgi, asgi, evidence: { file: settingsFile, line } };
+  const staticLine = lineOf(settings, /^STATIC_ROOT\s*=/m);
+  return { wsgi, asgi, evidence: { file: settingsFile, line }, staticRoot: staticLine ? { file: settingsFile, line: staticLine } : null };
 }
 
 /** The declared dependencies and the files their install needs, per tool. */
@@ -266,7 +359,9 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
     inputs = manifests(project.hasFile(lock) ? lock : null, 'pyproject.toml');
   }
   // fastapi[standard] brings uvicorn; the extra counts as the server being there.
-  if (extras.some((extra) => extra === 'fastapi[standard]' || extra === 'fastapi[all]')) names.push('uvicorn');
+  if (extras.some((extra) => /^(fastapi|litestar)\[(standard|all)\]$/.test(extra))) names.push('uvicorn');
+  // FastHTML depends on uvicorn itself.
+  if (names.includes('python-fasthtml')) names.push('uvicorn');
   return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile };
 }
 
@@ -294,9 +389,18 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
     return null;
   }
   const sources = candidateSources(project);
-  if ((facts.framework.value === 'fastapi' || facts.framework.value === 'starlette') && has('uvicorn')) {
-    const app = findAppObject(project, sources, ['FastAPI', 'Starlette']);
+  if (has('functions-framework')) {
+    // Google's Functions Framework serves the function project.toml (or FUNCTION_TARGET) names, on 8080 by default.
+    const target = functionTarget(project);
+    if (target) return fact(['functions-framework', '--target', target.name, '--port', '$PORT'], target.evidence);
+  }
+  if (ASGI_FRAMEWORKS.has(facts.framework.value) && has('uvicorn')) {
+    const app = findAppObject(project, sources, ['FastAPI', 'Litestar', 'FastHTML', 'fast_app', 'Starlette']);
     if (app) return fact(uvicorn(app.target), app.evidence);
+  }
+  if (facts.framework.value === 'sanic') {
+    const app = findAppObject(project, sources, ['Sanic']);
+    if (app) return fact(['sanic', app.target, '--host', '0.0.0.0', '--port', '$PORT'], app.evidence);
   }
   if (facts.framework.value === 'flask' && has('gunicorn')) {
     const app = findAppObject(project, sources, ['Flask']);
@@ -306,11 +410,19 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
   if (facts.scripts.length > 1) return null;
   const mainPackage = sources.find((file) => /^(src\/)?[A-Za-z_]\w*\/__main__\.py$/.test(file));
   if (mainPackage) return fact(['python', '-m', moduleOf(path.posix.dirname(mainPackage))], { file: mainPackage });
-  const script = ['__main__.py', 'main.py', 'app.py'].find((file) => project.hasFile(file));
-  return script ? fact(['python', script], { file: script }) : null;
+  const script = findMainScript(project, sources);
+  if (script) return fact(['python', script], { file: script });
+  if (facts.framework.value === 'flask') {
+    // No production server and no script: Flask's own `flask run` serves the app (or its factory) it finds.
+    const app = findAppObject(project, sources, ['Flask']);
+    if (app) return fact(['flask', '--app', app.target, 'run', '--host', '0.0.0.0', '--port', '$PORT'], app.evidence);
+  }
+  return null;
 }
 
-const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'starlette', 'flask'];
+const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'litestar', 'sanic', 'python-fasthtml', 'starlette', 'flask'];
+/** ASGI frameworks served with uvicorn. */
+export const ASGI_FRAMEWORKS = new Set<PythonFramework | null>(['fastapi', 'litestar', 'python-fasthtml', 'starlette']);
 const SERVER_IMPORT = /^\s*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
 const PORT_ENV = /environ(?:\.get)?\s*[([]\s*['"]PORT['"]|getenv\(\s*['"]PORT['"]/;
 
@@ -323,12 +435,39 @@ function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp
   return fact(false, null);
 }
 
+/** Whether a range lets in some Python 3 (3.0 to 3.30). */
+const semverAllows3 = (range: string) => Array.from({ length: 31 }, (_, minor) => `3.${minor}`).some((minor) => allowsMinor(range, minor));
+
+const PYTHON2 = 'Python 2 has had no releases or security fixes since 2020 and no official images: port the app to Python 3 first';
+
+/** Refuses a Python 2 project, naming what says so: a version file, setup.py's python_requires, or a print statement. */
+function refusePython2(project: ProjectFiles, sources: string[]): void {
+  for (const file of ['.python-version', 'runtime.txt']) {
+    if (!project.hasFile(file)) continue;
+    const first = project.readText(file).split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
+    if (/^(?:c?python-?)?2(\.\d+)*$/i.test(first)) throw refusal(`${file}: "${first}" is Python 2. ${PYTHON2}`);
+  }
+  if (project.hasFile('setup.py')) {
+    const text = project.readText('setup.py');
+    const match = /python_requires\s*=\s*['"]([^'"]+)['"]/.exec(text);
+    const range = match && pythonRangeToSemver(match[1]!);
+    if (match && range && !semverAllows3(range)) throw refusal(`setup.py:${lineAt(text, match.index)}: python_requires "${match[1]}" allows only Python 2. ${PYTHON2}`);
+  }
+  for (const file of sources) {
+    const text = project.readText(file);
+    // `print "x"` or `print 'x'`: a statement Python 3 rejects as a syntax error.
+    const match = /^[ \t]*print[ \t]+(?:["'].*|[A-Za-z_]\w*[ \t]*$)/m.exec(text);
+    if (match) throw refusal(`${file}:${lineAt(text, match.index)}: \`${match[0].trim()}\` is a Python 2 print statement. ${PYTHON2}`);
+  }
+}
+
 /** Detects a Python project from its manifests, lockfiles, version files and sources. Pure: never asks. */
 export function detectPython(project: ProjectFiles): PythonFacts {
   const pyproject = readOptionalToml(project, 'pyproject.toml');
   if (pyproject) checkManifestShape(PyprojectSchema, pyproject.data, 'pyproject.toml');
   const pipfile = readOptionalToml(project, 'Pipfile');
-  const { version, range } = detectVersion(project, pyproject, pipfile);
+  refusePython2(project, candidateSources(project));
+  const { version, range, warning: versionWarning = null } = detectVersion(project, pyproject, pipfile);
   const { tool, lockfile } = detectTool(project, pyproject, pipfile);
   const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile } = detectDependencies(project, tool.value, pyproject, pipfile);
   const scripts = detectScripts(pyproject);
@@ -339,10 +478,20 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const sources = candidateSources(project);
   const readsPortEnv = findInSources(project, sources, PORT_ENV);
   const commandPort = start ? portOfCommand(start.value) : null;
+  // A script run with python listens where its own code says; a server command where its flags say.
+  const startFile = start?.value[0] === 'python' && start.value[1]?.endsWith('.py') ? start.value[1] : null;
+  const sourcePort = startFile && project.hasFile(startFile) ? portInSources(project, [startFile]) : null;
+  // Flask's development server (`flask run`, `app.run()`) defaults to 5000; gunicorn, uvicorn, Django, Sanic, Litestar to 8000.
+  const flaskDev = frameworkName === 'flask' && (start?.value[0] === 'flask' || startFile !== null);
+  const defaultPort = flaskDev ? 5000 : start?.value[0] === 'functions-framework' ? 8080 : DEFAULT_PORT;
   const webProcess = start?.evidence?.file === 'Procfile';
   const serverImport = findInSources(project, sources, SERVER_IMPORT);
+  // A Procfile with a worker process and no web one runs a queue consumer or a bot: nothing listens.
+  const procfile = project.hasFile('Procfile') ? project.readText('Procfile') : '';
+  const worker = /^worker:/m.exec(procfile);
   const servesNetwork =
-    frameworkName || webProcess || start?.value.includes('$PORT') ? fact(true, start?.evidence ?? framework.evidence)
+    worker && !/^web:/m.test(procfile) ? fact(false, { file: 'Procfile', line: lineAt(procfile, worker.index) })
+    : frameworkName || webProcess || start?.value.includes('$PORT') ? fact(true, start?.evidence ?? framework.evidence)
     : serverImport.value ? serverImport
     : readsPortEnv;
 
@@ -354,6 +503,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     name: declaredName ? fact(declaredName, { file: 'pyproject.toml', line: keyLine(pyproject!, 'name') }) : fact(path.basename(project.root), null),
     runtimeVersion: version,
     versionRange: range,
+    versionWarning,
     tool,
     lockfile,
     pipSource,
@@ -367,9 +517,11 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     scripts,
     framework,
     start,
-    port: commandPort ? fact(commandPort, start!.evidence) : fact(DEFAULT_PORT, null),
+    port: commandPort ? fact(commandPort, start!.evidence) : sourcePort ? fact(sourcePort.port, sourcePort.evidence) : fact(defaultPort, null),
     servesNetwork,
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
+    scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
+    djangoStaticRoot: ((root) => (root ? fact(true, root) : fact(false, null)))(frameworkName === 'django' ? (djangoApplications(project)?.staticRoot ?? null) : null),
   };
 }

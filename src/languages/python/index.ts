@@ -1,4 +1,4 @@
-import { detectPython, type PythonFacts } from './detect.js';
+import { detectPython, PYTHON_MANIFESTS, PYTHON_SCRIPTS, type PythonFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { commandForEntry, planPython } from './plan.js';
 import type { PythonPlan } from './schema.js';
@@ -9,13 +9,14 @@ const ENTRY_FORMS = 'a .py file (app.py), a module for python -m (mypkg), module
 
 export const python = defineLanguage<PythonFacts, PythonPlan>({
   language: 'python',
-  markers: ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'],
+  markers: [...PYTHON_MANIFESTS, ...PYTHON_SCRIPTS],
   detect: detectPython,
   // A pyproject.toml that only configures tools (ruff, black) beside another language's app runs nothing.
-  isApp: (facts) => facts.start !== null || facts.framework.value !== null || facts.scripts.length > 0,
+  // A lone script (no manifest) beside another language's manifest is that project's helper, not the app.
+  isApp: (facts) => !facts.scriptOnly && (facts.start !== null || facts.framework.value !== null || facts.scripts.length > 0),
   runtimeVersion: {
     example: 'a Python minor such as 3.12',
-    source: '.python-version, requires-python, runtime.txt, Pipfile or tool.poetry.dependencies.python',
+    source: '.python-version, mise.toml, .tool-versions, requires-python, runtime.txt, Pipfile or tool.poetry.dependencies.python',
     normalize: (raw) => {
       const [major, minor] = raw.split('.');
       return major === '3' && minor !== undefined ? `3.${minor}` : null;

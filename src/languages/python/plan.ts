@@ -1,4 +1,4 @@
-import { inSrcLayout, type PythonFacts } from './detect.js';
+import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
 import { ALPINE_VERSION, NONROOT_USER, TRIXIE, distroless, finalImage, type DebianRelease } from '../../core/images.js';
@@ -24,7 +24,7 @@ const EXPORTERS = {
 
 const ENTRY_FILE = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.py$/;
 const ENTRY_MODULE = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
-const ENTRY_APP = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*$/;
+const ENTRY_APP = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\(\))?$/;
 
 /**
  * The command an --entry value stands for: a console script, `module:app` for the project's
@@ -35,7 +35,7 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
   const has = (name: string) => facts.dependencies.value.includes(name);
   if (facts.scripts.some((script) => script.value === entry)) return [entry];
   if (ENTRY_APP.test(entry)) {
-    const asgi = facts.framework.value === 'fastapi' || facts.framework.value === 'starlette';
+    const asgi = ASGI_FRAMEWORKS.has(facts.framework.value);
     if (has('uvicorn') && (asgi || !has('gunicorn'))) return ['uvicorn', entry, '--host', '0.0.0.0', '--port', '$PORT'];
     if (has('gunicorn')) return ['gunicorn', '--bind', '0.0.0.0:$PORT', entry];
     throw usageError(`--entry ${raw}: serving module:app needs gunicorn or uvicorn among the dependencies`);
@@ -165,6 +165,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     projectInstall: projectInstallCommand(facts, runsInstalled),
     copyApp: !runsInstalled,
     keptPaths,
+    collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
     entrypoint: entrypointFor(command, String(port ?? facts.port.value)),
     ...finalImage({
       base,

@@ -18,7 +18,7 @@ export interface PythonRuleContext extends RuleContext {
   runsInstalled: boolean;
 }
 
-const SERVERS: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn' };
+const SERVERS: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn', litestar: 'uvicorn', 'python-fasthtml': 'uvicorn', sanic: 'sanic' };
 const LOCK_COMMANDS = { poetry: 'poetry lock', pdm: 'pdm lock', pipenv: 'pipenv lock' };
 
 const onDistroless = ({ answers }: PythonRuleContext) => answers.base === 'distroless';
@@ -26,6 +26,13 @@ const onDistroless = ({ answers }: PythonRuleContext) => answers.base === 'distr
 const installsWithPip = ({ facts }: PythonRuleContext) => facts.tool.value === 'pip';
 
 export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
+  {
+    // Said first, as it explains the version everything below is about.
+    id: 'version-file-range',
+    kind: 'warn',
+    when: ({ facts }) => facts.versionWarning !== null,
+    message: ({ facts }) => facts.versionWarning!,
+  },
   {
     id: 'scratch',
     kind: 'refuse',
@@ -75,14 +82,14 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
   {
     id: 'framework-without-server',
     kind: 'warn',
-    when: ({ facts, command }) => facts.framework.value !== null && command[0] === 'python',
+    when: ({ facts, command }) => facts.framework.value !== null && (command[0] === 'python' || command[0] === 'flask'),
     message: ({ facts, command }) =>
       `${facts.framework.value} runs as \`${command.join(' ')}\`, not under a production server: add ${SERVERS[facts.framework.value!]} to the dependencies and stagecraft serves the app with it`,
   },
   {
     id: 'django-static-files',
     kind: 'warn',
-    when: ({ facts }) => facts.framework.value === 'django',
+    when: ({ facts }) => facts.framework.value === 'django' && !facts.djangoStaticRoot.value,
     message: () => 'Django static files are not collected: add `RUN python manage.py collectstatic --noinput` to the build stage if the app serves them (e.g. with WhiteNoise)',
   },
   {
