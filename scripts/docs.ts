@@ -24,7 +24,10 @@ interface Snapshot {
 }
 
 const directories = (dir: string) =>
-  readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 
 function readSnapshots(root: string): Snapshot[] {
   const snapshots: Snapshot[] = [];
@@ -70,7 +73,9 @@ function page(root: string, language: string, base: Base, snapshots: Snapshot[],
     const missing = DEBUG_MODES.filter((mode) => !variants.some((variant) => variant.debug === mode)).map((mode) => `\`--debug ${mode}\` is refused`);
     const ignoreFile = ignoreFileOf(root, language, fixture);
     lines.push(`## ${fixture}`, '');
-    lines.push(`Project: [\`test/fixtures/${fixture}\`](${link(`test/fixtures/${fixture}`)}). Shown: \`--debug ${shown.debug}\`, ${DEBUG_TRADEOFFS[shown.debug as keyof typeof DEBUG_TRADEOFFS]}.`);
+    lines.push(
+      `Project: [\`test/fixtures/${fixture}\`](${link(`test/fixtures/${fixture}`)}). Shown: \`--debug ${shown.debug}\`, ${DEBUG_TRADEOFFS[shown.debug as keyof typeof DEBUG_TRADEOFFS]}.`,
+    );
     const notes = [...others, ...missing];
     if (ignoreFile) notes.push(`[its ignore file](${link(ignoreFile)})`);
     if (notes.length > 0) lines.push(`Also: ${notes.join(', ')}.`);
@@ -86,7 +91,7 @@ function index(languages: string[], snapshots: Snapshot[]): string {
     '# Examples',
     '',
     'Every Dockerfile below is a snapshot the test suite renders from a fixture in `test/fixtures/`. A cell',
-    'without a page is refused for every fixture of that language (the README\'s matrix says why).',
+    "without a page is refused for every fixture of that language (the README's matrix says why).",
     '',
     `| language | ${BASES.map((base) => `\`${base}\``).join(' | ')} |`,
     `| --- | ${BASES.map(() => '---').join(' | ')} |`,

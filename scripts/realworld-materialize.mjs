@@ -15,8 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const appsFile = join(root, 'test/realworld/apps.json');
-export const realworldDir = () =>
-  resolve(process.env.STAGECRAFT_REALWORLD_DIR || join(root, 'node_modules/.cache/stagecraft/realworld'));
+export const realworldDir = () => resolve(process.env.STAGECRAFT_REALWORLD_DIR || join(root, 'node_modules/.cache/stagecraft/realworld'));
 const mirrorDir = () => resolve(process.env.STAGECRAFT_REALWORLD_MIRROR || '/work/.mirror');
 export const manifestName = 'materialized.json';
 
@@ -85,9 +84,7 @@ function readBlobs(gitDir, files, write) {
       }
     });
     child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 && index === files.length ? done() : fail(new Error(`git cat-file exited ${code}: ${stderr}`)),
-    );
+    child.on('close', (code) => (code === 0 && index === files.length ? done() : fail(new Error(`git cat-file exited ${code}: ${stderr}`))));
     child.stdin.end(files.map((f) => f.sha).join('\n') + '\n');
   });
 }

@@ -34,7 +34,7 @@ export function fromStagecraft(json) {
     value: rv?.value ?? null,
     file: rv?.evidence?.file ?? (lang === 'rust' ? (f.minimumVersion?.evidence?.file ?? null) : null),
   };
-  const javaBuild = lang === 'java' ? (f.builds ?? []).find((b) => b.tool === json.plan?.build?.tool) ?? f.builds?.[0] : null;
+  const javaBuild = lang === 'java' ? ((f.builds ?? []).find((b) => b.tool === json.plan?.build?.tool) ?? f.builds?.[0]) : null;
   const packageManager = {
     go: 'go',
     rust: 'cargo',
@@ -219,7 +219,7 @@ const show = (v) => (v === null || v === undefined ? '—' : typeof v === 'objec
 const pct = (right, total) => (total ? `${Math.round((100 * right) / total)}%` : '—');
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function report(results, missing, dir) {
+function report(results, missing) {
   const ran = results.filter((r) => r.fields);
   const badStops = results.filter((r) => r.stop && !r.stop.good);
   const askedStops = results.filter((r) => r.stop?.good);
@@ -295,14 +295,16 @@ function report(results, missing, dir) {
   );
   if (!misses.length) lines.push('None.');
   else {
-    lines.push('| app | field | expected | got | why (from the app\'s files) |', '| --- | --- | --- | --- | --- |');
+    lines.push("| app | field | expected | got | why (from the app's files) |", '| --- | --- | --- | --- | --- |');
     for (const { r, field, s } of misses.sort((a, b) => a.field.localeCompare(b.field) || a.r.app.id.localeCompare(b.r.app.id))) {
       lines.push(`| ${r.app.id} | ${field} | ${cell(show(s.expected))} | ${cell(show(s.got))} | ${cell(r.app.why?.[field] ?? '')} |`);
     }
   }
   lines.push('', '## Apps', '', '| app | repository | path | commit |', '| --- | --- | --- | --- |');
   for (const r of results) {
-    lines.push(`| ${r.app.id} | [${r.app.repo}](https://github.com/${r.app.repo}/tree/${r.app.commit}/${r.app.path === '.' ? '' : r.app.path}) | ${r.app.path} | ${r.app.commit.slice(0, 12)} |`);
+    lines.push(
+      `| ${r.app.id} | [${r.app.repo}](https://github.com/${r.app.repo}/tree/${r.app.commit}/${r.app.path === '.' ? '' : r.app.path}) | ${r.app.path} | ${r.app.commit.slice(0, 12)} |`,
+    );
   }
   return { markdown: lines.join('\n') + '\n', badStops: badStops.length, misses: misses.length, all };
 }
@@ -324,7 +326,7 @@ async function main() {
   const missing = chosen.filter((a) => !present.includes(a)).map((a) => a.id);
   const started = Date.now();
   const results = await pool(present, Math.max(2, availableParallelism()), (app) => check(app, dir));
-  const { markdown, badStops, misses, all } = report(results, missing, dir);
+  const { markdown, badStops, misses, all } = report(results, missing);
   if (!args.includes('--no-docs') && !only) writeFileSync(join(root, 'docs/realworld.md'), markdown);
   mkdirSync(join(root, 'results'), { recursive: true });
   writeFileSync(

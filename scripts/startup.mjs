@@ -32,8 +32,7 @@ function timeRuns(args) {
 }
 
 const ms = (value) => `${value.toFixed(0)} ms`;
-const describe = ({ wall, cpu }) =>
-  `wall median ${ms(median(wall))}, min ${ms(min(wall))}${cpu.length > 0 ? `; cpu median ${ms(median(cpu))}, min ${ms(min(cpu))}` : ''}`;
+const describe = ({ wall, cpu }) => `wall median ${ms(median(wall))}, min ${ms(min(wall))}${cpu.length > 0 ? `; cpu median ${ms(median(cpu))}, min ${ms(min(cpu))}` : ''}`;
 
 console.log(`load average ${loadavg()[0].toFixed(1)}, ${availableParallelism()} cores, node ${process.version}, ${RUNS} runs each`);
 console.log(`stagecraft --yes --stdout ${fixture}: ${describe(timeRuns(['dist/cli.js', fixture, '--yes', '--stdout']))}`);

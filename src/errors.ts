@@ -26,7 +26,10 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Control characters and line separators, escaped: a value quoted from a project must not split the one line. */
 const oneLine = (message: string) =>
-  message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => (char === '\n' ? '\\n' : char === '\r' ? '\\r' : char === '\t' ? '\\t' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) =>
+    char === '\n' ? '\\n' : char === '\r' ? '\\r' : char === '\t' ? '\\t' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 export class StagecraftError extends Error {
   constructor(

@@ -30,8 +30,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let printsJson = false;
   try {
     const parsed = parseArguments(argv);
-    if (parsed.kind === 'help') return say(HELP.trimEnd()), ExitCode.ok;
-    if (parsed.kind === 'version') return say(VERSION), ExitCode.ok;
+    if (parsed.kind === 'help') return (say(HELP.trimEnd()), ExitCode.ok);
+    if (parsed.kind === 'version') return (say(VERSION), ExitCode.ok);
     const { flags } = parsed;
     verbose ||= flags.verbose;
     printsJson = flags.output === 'json';

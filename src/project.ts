@@ -4,8 +4,21 @@ import { projectError } from './errors.js';
 
 /** Folders that never hold the project's own sources: walking them is slow and misleading. */
 const SKIPPED_DIRS = new Set([
-  '.git', '.hg', '.svn', 'node_modules', 'vendor', 'testdata', 'target', 'dist', 'build',
-  '.venv', 'venv', '__pycache__', '.idea', '.vscode', '.cache',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'vendor',
+  'testdata',
+  'target',
+  'dist',
+  'build',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.idea',
+  '.vscode',
+  '.cache',
 ]);
 
 /** Manifests are small; anything larger is not something we should parse. */
@@ -86,8 +99,7 @@ export class ProjectFiles {
   /** Reads a text file, refusing binary or oversized content with a one-line error naming it. */
   readText(rel: string): string {
     const full = path.join(this.root, rel);
-    const unreadable = (error: unknown) =>
-      projectError(`${rel}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    const unreadable = (error: unknown) => projectError(`${rel}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     let stats;
     try {
       stats = lstatSync(full);

@@ -34,7 +34,11 @@ describe('templates', () => {
   });
 
   it('no template chooses with an eq ladder: a choice is a partial picked by name', () => {
-    expect(templatesUnder('.').filter(({ text }) => /\(eq\b/.test(text)).map(({ file }) => file)).toEqual([]);
+    expect(
+      templatesUnder('.')
+        .filter(({ text }) => /\(eq\b/.test(text))
+        .map(({ file }) => file),
+    ).toEqual([]);
   });
 
   it('os-packages is the only place that installs OS packages', () => {

@@ -28,7 +28,14 @@ describe('the docker build command', () => {
     const { plan } = JSON.parse(stdout);
     expect(buildArguments(plan, member, 'api')).toEqual(['build', '-f', path.join(member, 'Dockerfile'), '-t', 'api', fixture('node-pnpm-workspace')]);
     expect(buildArguments(plan, member, 'registry.example/team/api:1.2', { debug: true })).toEqual([
-      'build', '--target', 'debug', '-f', path.join(member, 'Dockerfile'), '-t', 'registry.example/team/api:1.2-debug', fixture('node-pnpm-workspace'),
+      'build',
+      '--target',
+      'debug',
+      '-f',
+      path.join(member, 'Dockerfile'),
+      '-t',
+      'registry.example/team/api:1.2-debug',
+      fixture('node-pnpm-workspace'),
     ]);
     const single = JSON.parse((await runCli([fixture('go-root-main'), '--yes', '--json'])).stdout).plan;
     expect(buildArguments(single, 'svc', 'hello', { debug: true })).toEqual(['build', '--target', 'debug', '-t', 'hello:debug', 'svc']);

@@ -18,15 +18,37 @@ describe('help and version', () => {
   it('--help names every flag and the exit codes', async () => {
     const { exitCode, stdout } = await runCli(['--help']);
     expect(exitCode).toBe(0);
-    for (const flag of ['--lang', '--base', '--debug', '--port', '--runtime-version', '--entry', '--build-tool', '--java-runtime', '--yes', '--force', '--dry-run', '--stdout', '--json', '--explain', '--save', '--build', '--tag']) {
+    for (const flag of [
+      '--lang',
+      '--base',
+      '--debug',
+      '--port',
+      '--runtime-version',
+      '--entry',
+      '--build-tool',
+      '--java-runtime',
+      '--yes',
+      '--force',
+      '--dry-run',
+      '--stdout',
+      '--json',
+      '--explain',
+      '--save',
+      '--build',
+      '--tag',
+    ]) {
       expect(stdout).toContain(flag);
     }
     expect(stdout).toMatch(/Exit codes: 0 done, 1 bad or missing flag/);
   });
 
-  it('--help gives each language its own line for --runtime-version and --entry, in the registry\'s order', async () => {
+  it("--help gives each language its own line for --runtime-version and --entry, in the registry's order", async () => {
     const { stdout } = await runCli(['--help']);
-    const linesAfter = (flag: string) => stdout.split('\n').slice(stdout.split('\n').findIndex((line) => line.startsWith(`  ${flag} `)) + 1).slice(0, 5);
+    const linesAfter = (flag: string) =>
+      stdout
+        .split('\n')
+        .slice(stdout.split('\n').findIndex((line) => line.startsWith(`  ${flag} `)) + 1)
+        .slice(0, 5);
     expect(linesAfter('--runtime-version').map((line) => line.trim().split(/\s+/)[0])).toEqual(['go', 'rust', 'node', 'python', 'java']);
     expect(linesAfter('--runtime-version')[1]).toBe(`${' '.repeat(40)}rust        a Rust release such as 1.85 or 1.85.1`);
     expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(40)}go          the main package (./cmd/api)`);
@@ -95,7 +117,10 @@ describe('generating', () => {
     expect(report.answers).toEqual({ entry: './cmd/api', runtimeVersion: '1.23', base: 'distroless', debug: 'stage', port: 8080 });
     expect(report.plan.build.package).toBe('./cmd/api');
     expect(report.plan.portEnv).toBe(true);
-    expect(report.files).toEqual([{ path: 'Dockerfile', status: 'create' }, { path: '.dockerignore', status: 'create' }]);
+    expect(report.files).toEqual([
+      { path: 'Dockerfile', status: 'create' },
+      { path: '.dockerignore', status: 'create' },
+    ]);
     expect(listing(dir)).toEqual(before);
   });
 
@@ -165,9 +190,7 @@ describe('existing files are never lost', () => {
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
     const { exitCode, stderr, stdout } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(4);
-    expect(stderr.trim()).toBe(
-      'stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --dry-run shows the diff)',
-    );
+    expect(stderr.trim()).toBe('stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --dry-run shows the diff)');
     expect(stdout).toBe('');
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM mine\n');
     expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
@@ -189,7 +212,6 @@ describe('existing files are never lost', () => {
 });
 
 describe('bad input: one line, a documented exit code, nothing written', () => {
-
   it.each([
     [['--base', 'ubuntu'], /--base ubuntu: expected one of slim, alpine, distroless, scratch/],
     [['--debug', 'loud'], /--debug loud: expected one of none, stage, shell/],
@@ -393,7 +415,9 @@ describe('Python', () => {
     const unlocked = makeProject({ 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }).root;
     const poetry = await runCli([unlocked, '--yes', '--base', 'slim']);
     expect(poetry.exitCode).toBe(3);
-    expect(poetry.stderr.trim()).toBe('stagecraft: poetry without its lockfile (pyproject.toml:1): the image installs exactly what the lockfile pins; run `poetry lock` and commit it');
+    expect(poetry.stderr.trim()).toBe(
+      'stagecraft: poetry without its lockfile (pyproject.toml:1): the image installs exactly what the lockfile pins; run `poetry lock` and commit it',
+    );
   });
 
   it('psycopg2 on slim: compiled in the build stage, libpq5 in the final one; alpine warns about musllinux wheels', async () => {
@@ -423,7 +447,7 @@ describe('Python', () => {
     const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
     expect(exitCode).toBe(0);
     expect(stderr).toContain('warning: no lockfile and requirements not pinned with == (flask)');
-    expect(stdout).toContain("COPY pyproject.toml ./\n");
+    expect(stdout).toContain('COPY pyproject.toml ./\n');
     expect(stdout).toContain(`-c 'from tomllib import load; print("\\n".join(load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > /tmp/requirements.txt`);
     expect(stdout.indexOf('install -r /tmp/requirements.txt')).toBeLessThan(stdout.indexOf('COPY . .'));
     expect(lintDockerfile(stdout)).toEqual([]);
@@ -431,7 +455,12 @@ describe('Python', () => {
 
   it.each([
     ['Pipenv', { Pipfile: '[packages]\nflask = "==3.1.0"\n', 'Pipfile.lock': '{}', 'app.py': '' }, 'pipenv requirements > /tmp/requirements.txt', 'COPY Pipfile Pipfile.lock ./'],
-    ['PDM', { 'pyproject.toml': '[project]\nname = "p"\ndependencies = ["flask"]\n', 'pdm.lock': '', 'app.py': '' }, 'pdm export --prod > /tmp/requirements.txt', 'COPY pyproject.toml pdm.lock ./'],
+    [
+      'PDM',
+      { 'pyproject.toml': '[project]\nname = "p"\ndependencies = ["flask"]\n', 'pdm.lock': '', 'app.py': '' },
+      'pdm export --prod > /tmp/requirements.txt',
+      'COPY pyproject.toml pdm.lock ./',
+    ],
   ])('%s: the lockfile is exported by the tool in its own venv and installed by pip', async (_tool, files, exportLine, copyLine) => {
     const { exitCode, stdout } = await runCli([makeProject(files).root, '--yes', '--stdout', '--base', 'alpine']);
     expect(exitCode).toBe(0);
@@ -540,18 +569,31 @@ describe('Rust', () => {
   it('refusals exit 3 with the reason: system SQLite on distroless, a shell on scratch, a workspace member, a path outside the context', async () => {
     const sqlite = await runCli([fixture('rust-sqlite'), '--yes', '--base', 'distroless']);
     expect(sqlite.exitCode).toBe(3);
-    expectOneLine(sqlite.stderr, /libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which distroless cc does not have; use rusqlite's "bundled" feature, or --base slim/);
+    expectOneLine(
+      sqlite.stderr,
+      /libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which distroless cc does not have; use rusqlite's "bundled" feature, or --base slim/,
+    );
     const shell = await runCli([fixture('rust-single-bin'), '--yes', '--base', 'scratch', '--debug', 'shell']);
     expect(shell.exitCode).toBe(3);
     expectOneLine(shell.stderr, /--debug shell: scratch has no shell to keep/);
-    const workspace = makeProject({ 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n', 'crates/api/Cargo.toml': '[package]\nname = "api"\n', 'crates/api/src/main.rs': 'fn main() {}\n' });
+    const workspace = makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n',
+      'crates/api/Cargo.toml': '[package]\nname = "api"\n',
+      'crates/api/src/main.rs': 'fn main() {}\n',
+    });
     const member = await runCli([path.join(workspace.root, 'crates', 'api'), '--yes']);
     expect(member.exitCode).toBe(3);
-    expectOneLine(member.stderr, 'stagecraft: this package is a member of the workspace in ../../Cargo.toml:2: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)');
+    expectOneLine(
+      member.stderr,
+      'stagecraft: this package is a member of the workspace in ../../Cargo.toml:2: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)',
+    );
     const outside = makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': 'fn main() {}\n' });
     const refused = await runCli([outside.root, '--yes']);
     expect(refused.exitCode).toBe(3);
-    expectOneLine(refused.stderr, 'stagecraft: the path dependency ../shared (Cargo.toml:5) is outside the folder, which is the build context; run stagecraft in a folder that holds it');
+    expectOneLine(
+      refused.stderr,
+      'stagecraft: the path dependency ../shared (Cargo.toml:5) is outside the folder, which is the build context; run stagecraft in a folder that holds it',
+    );
   });
 
   it('a malformed Cargo.toml, or a library with nothing to run, exits 2 naming the file', async () => {
@@ -587,7 +629,9 @@ describe('Java', () => {
     expect(oneLine(scratch.stderr)).toMatch(/--base scratch cannot run a Java app: the JVM needs a C library and its runtime files; use --base distroless/);
     const java11 = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'distroless', '--runtime-version', '11']);
     expect(java11.exitCode).toBe(3);
-    expect(oneLine(java11.stderr)).toBe('stagecraft: --base distroless: distroless publishes Java images for 17, 21, 25 only, and this is Java 11; use --runtime-version 17 or --base slim');
+    expect(oneLine(java11.stderr)).toBe(
+      'stagecraft: --base distroless: distroless publishes Java images for 17, 21, 25 only, and this is Java 11; use --runtime-version 17 or --base slim',
+    );
     const jlink8 = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'slim', '--runtime-version', '1.8', '--java-runtime', 'jlink']);
     expect(jlink8.exitCode).toBe(3);
     expect(oneLine(jlink8.stderr)).toMatch(/--java-runtime jlink: Java 8 has no jlink/);
@@ -642,6 +686,10 @@ describe('Java', () => {
     expect(exitCode).toBe(0);
     const { answers, plan } = JSON.parse(stdout);
     expect(answers).toEqual({ entry: '.', runtimeVersion: '21', base: 'slim', javaRuntime: 'jlink', debug: 'stage', port: 8081 });
-    expect(plan).toMatchObject({ launch: 'spring-layers', build: { image: 'eclipse-temurin:21-jdk', resolve: './mvnw -B dependency:go-offline' }, jlink: { image: 'eclipse-temurin:21-jdk' } });
+    expect(plan).toMatchObject({
+      launch: 'spring-layers',
+      build: { image: 'eclipse-temurin:21-jdk', resolve: './mvnw -B dependency:go-offline' },
+      jlink: { image: 'eclipse-temurin:21-jdk' },
+    });
   });
 });

@@ -9,16 +9,16 @@ import { fixture, makeProject } from './helpers.js';
 
 const detect = (name: string) => detectGo(new ProjectFiles(fixture(name)));
 
-
 describe('go.mod parsing', () => {
   it('reads module, go, toolchain and both require forms with their lines', () => {
-    const mod = parseGoMod(
-      'module example.com/x // the module\n\ngo 1.22.1\ntoolchain go1.23.4\nrequire a.example/b v1.0.0\nrequire (\n\tc.example/d v0.1.0 // indirect\n)\n',
-    );
+    const mod = parseGoMod('module example.com/x // the module\n\ngo 1.22.1\ntoolchain go1.23.4\nrequire a.example/b v1.0.0\nrequire (\n\tc.example/d v0.1.0 // indirect\n)\n');
     expect(mod.module).toEqual({ path: 'example.com/x', line: 1 });
     expect(mod.go).toEqual({ version: '1.22.1', line: 3 });
     expect(mod.toolchain).toEqual({ version: 'go1.23.4', line: 4 });
-    expect(mod.requires.map((r) => [r.path, r.line])).toEqual([['a.example/b', 5], ['c.example/d', 7]]);
+    expect(mod.requires.map((r) => [r.path, r.line])).toEqual([
+      ['a.example/b', 5],
+      ['c.example/d', 7],
+    ]);
   });
 
   it.each([
@@ -76,25 +76,29 @@ describe('detectGo on fixtures', () => {
 
 describe('detectGo on edge cases', () => {
   it('a cgo-only dependency in go.mod means cgo, with the require line as evidence', () => {
-    const facts = detectGo(makeProject({
-      'go.mod': 'module x\n\ngo 1.23\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n',
-      'main.go': 'package main\nfunc main() {}\n',
-    }));
+    const facts = detectGo(
+      makeProject({
+        'go.mod': 'module x\n\ngo 1.23\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n',
+        'main.go': 'package main\nfunc main() {}\n',
+      }),
+    );
     expect(facts.cgo).toEqual({ value: true, evidence: { file: 'go.mod', line: 5 } });
     expect(facts.cgoReason).toBe('github.com/mattn/go-sqlite3 needs cgo');
   });
 
   it('ignores package main in nested modules, _ and . folders, tests and comments', () => {
-    const facts = detectGo(makeProject({
-      'go.mod': 'module x\ngo 1.23\n',
-      'lib.go': '// package main is mentioned here but this is a library\npackage x\n',
-      'tools/go.mod': 'module x/tools\ngo 1.23\n',
-      'tools/main.go': 'package main\nfunc main() {}\n',
-      '_scratch/main.go': 'package main\nfunc main() {}\n',
-      '.hidden/main.go': 'package main\nfunc main() {}\n',
-      'main_test.go': 'package main\n',
-      'c/comment.go': '/* import "C" */\npackage c\n',
-    }));
+    const facts = detectGo(
+      makeProject({
+        'go.mod': 'module x\ngo 1.23\n',
+        'lib.go': '// package main is mentioned here but this is a library\npackage x\n',
+        'tools/go.mod': 'module x/tools\ngo 1.23\n',
+        'tools/main.go': 'package main\nfunc main() {}\n',
+        '_scratch/main.go': 'package main\nfunc main() {}\n',
+        '.hidden/main.go': 'package main\nfunc main() {}\n',
+        'main_test.go': 'package main\n',
+        'c/comment.go': '/* import "C" */\npackage c\n',
+      }),
+    );
     expect(facts.mainPackages).toEqual([]);
     expect(facts.cgo.value).toBe(false);
   });
@@ -113,9 +117,7 @@ describe('detectGo on edge cases', () => {
 
 describe('language detection', () => {
   it('a folder with no manifest it knows says which ones it looked for', () => {
-    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(
-      /no project found \(looked for go\.mod, Cargo\.toml, package\.json, pyproject\.toml/,
-    );
+    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(/no project found \(looked for go\.mod, Cargo\.toml, package\.json, pyproject\.toml/);
   });
 
   it('warns about other manifests but generates for the supported one', () => {

@@ -28,7 +28,9 @@ describe('Java version', () => {
   });
 
   it('Maven: maven.compiler.release before java.version, with its line', () => {
-    const facts = detectJava(makeProject({ 'pom.xml': pom('  <properties>\n    <java.version>17</java.version>\n    <maven.compiler.release>21</maven.compiler.release>\n  </properties>') }));
+    const facts = detectJava(
+      makeProject({ 'pom.xml': pom('  <properties>\n    <java.version>17</java.version>\n    <maven.compiler.release>21</maven.compiler.release>\n  </properties>') }),
+    );
     expect(facts.runtimeVersion).toEqual({ value: '21', evidence: { file: 'pom.xml', line: 9 } });
   });
 
@@ -37,8 +39,12 @@ describe('Java version', () => {
     expect(facts.runtimeVersion.value).toBe('8');
   });
 
-  it('Maven: the compiler plugin\'s <release>', () => {
-    const facts = detectJava(makeProject({ 'pom.xml': pom('<build><plugins><plugin><artifactId>maven-compiler-plugin</artifactId><configuration><release>17</release></configuration></plugin></plugins></build>') }));
+  it("Maven: the compiler plugin's <release>", () => {
+    const facts = detectJava(
+      makeProject({
+        'pom.xml': pom('<build><plugins><plugin><artifactId>maven-compiler-plugin</artifactId><configuration><release>17</release></configuration></plugin></plugins></build>'),
+      }),
+    );
     expect(facts.runtimeVersion.value).toBe('17');
   });
 
@@ -47,7 +53,7 @@ describe('Java version', () => {
   });
 
   it.each([
-    ["sourceCompatibility = JavaVersion.VERSION_11", '11'],
+    ['sourceCompatibility = JavaVersion.VERSION_11', '11'],
     ["sourceCompatibility = '17'", '17'],
     ['java { toolchain { languageVersion.set(JavaLanguageVersion.of(21)) } }', '21'],
     ['kotlin { jvmToolchain(17) }', '17'],
@@ -58,13 +64,21 @@ describe('Java version', () => {
 
   it('.java-version, then .sdkmanrc, when the build names none; else the LTS without evidence', () => {
     const plainPom = pom(jarPlugin('a.Main'));
-    expect(detectJava(makeProject({ 'pom.xml': plainPom, '.java-version': 'temurin-21.0.4\n' })).runtimeVersion).toEqual({ value: '21', evidence: { file: '.java-version', line: 1 } });
-    expect(detectJava(makeProject({ 'pom.xml': plainPom, '.sdkmanrc': '# tools\njava=17.0.12-tem\n' })).runtimeVersion).toEqual({ value: '17', evidence: { file: '.sdkmanrc', line: 2 } });
+    expect(detectJava(makeProject({ 'pom.xml': plainPom, '.java-version': 'temurin-21.0.4\n' })).runtimeVersion).toEqual({
+      value: '21',
+      evidence: { file: '.java-version', line: 1 },
+    });
+    expect(detectJava(makeProject({ 'pom.xml': plainPom, '.sdkmanrc': '# tools\njava=17.0.12-tem\n' })).runtimeVersion).toEqual({
+      value: '17',
+      evidence: { file: '.sdkmanrc', line: 2 },
+    });
     expect(detectJava(makeProject({ 'pom.xml': plainPom })).runtimeVersion).toEqual({ value: LTS_JAVA_MAJOR, evidence: null });
   });
 
   it('a version the POM states that is not one is a one-line error naming the file and line', () => {
-    expect(() => detectJava(makeProject({ 'pom.xml': pom('  <properties>\n    <java.version>latest</java.version>\n  </properties>') }))).toThrow('pom.xml:8: <java.version> "latest" is not a Java version');
+    expect(() => detectJava(makeProject({ 'pom.xml': pom('  <properties>\n    <java.version>latest</java.version>\n  </properties>') }))).toThrow(
+      'pom.xml:8: <java.version> "latest" is not a Java version',
+    );
   });
 });
 
@@ -119,7 +133,11 @@ describe('artifact and launch', () => {
 
   it('a plain jar: Main-Class from the jar plugin, no dependencies', () => {
     const [app] = detect('java-plain-maven').builds[0]!.apps;
-    expect(app).toMatchObject({ launch: { value: { kind: 'jar', mainClass: 'com.example.hello.Main', bundlesDependencies: false } }, artifact: 'target/hello-1.0.0.jar', hasRuntimeDependencies: false });
+    expect(app).toMatchObject({
+      launch: { value: { kind: 'jar', mainClass: 'com.example.hello.Main', bundlesDependencies: false } },
+      artifact: 'target/hello-1.0.0.jar',
+      hasRuntimeDependencies: false,
+    });
   });
 
   it('<finalName> names the jar; a library has nothing to launch', () => {
@@ -129,15 +147,19 @@ describe('artifact and launch', () => {
   });
 
   it('Quarkus port from quarkus.http.port, Spring from ${PORT:8085}', () => {
-    const quarkus = detectJava(makeProject({
-      'pom.xml': pom('<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>'),
-      'src/main/resources/application.properties': 'server.port=1\nquarkus.http.port=8090\n',
-    }));
+    const quarkus = detectJava(
+      makeProject({
+        'pom.xml': pom('<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>'),
+        'src/main/resources/application.properties': 'server.port=1\nquarkus.http.port=8090\n',
+      }),
+    );
     expect(quarkus.builds[0]!.apps[0]!.port.value).toBe(8090);
-    const spring = detectJava(makeProject({
-      'pom.xml': pom('<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId><version>3.3.0</version></plugin></plugins></build>'),
-      'src/main/resources/application.yml': 'server.port: ${PORT:8085}\n',
-    }));
+    const spring = detectJava(
+      makeProject({
+        'pom.xml': pom('<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId><version>3.3.0</version></plugin></plugins></build>'),
+        'src/main/resources/application.yml': 'server.port: ${PORT:8085}\n',
+      }),
+    );
     expect(spring.builds[0]!.apps[0]!.port.value).toBe(8085);
     expect(spring.builds[0]!.apps[0]!.launch!.value).toEqual({ kind: 'spring-boot', version: '3.3.0' });
   });
@@ -156,12 +178,14 @@ describe('multi-module builds', () => {
   });
 
   it('Gradle: subprojects from settings, Spring Boot applied in one with the root declaring its version', () => {
-    const facts = detectJava(makeProject({
-      'settings.gradle': "rootProject.name = 'shop'\ninclude 'api', 'lib'\n",
-      'build.gradle': "plugins { id 'org.springframework.boot' version '3.4.0' apply false }\n",
-      'api/build.gradle': "plugins { id 'org.springframework.boot' }\nversion = '2.0'\n",
-      'lib/build.gradle': "plugins { id 'java-library' }\n",
-    }));
+    const facts = detectJava(
+      makeProject({
+        'settings.gradle': "rootProject.name = 'shop'\ninclude 'api', 'lib'\n",
+        'build.gradle': "plugins { id 'org.springframework.boot' version '3.4.0' apply false }\n",
+        'api/build.gradle': "plugins { id 'org.springframework.boot' }\nversion = '2.0'\n",
+        'lib/build.gradle': "plugins { id 'java-library' }\n",
+      }),
+    );
     const [build] = facts.builds;
     expect(build!.manifests).toEqual(['settings.gradle', 'build.gradle', 'api/build.gradle', 'lib/build.gradle']);
     expect(build!.apps.map((app) => [app.module, app.launch?.value ?? null, app.artifact])).toEqual([
@@ -171,7 +195,9 @@ describe('multi-module builds', () => {
   });
 
   it('a module listed without its pom.xml is a one-line error', () => {
-    expect(() => detectJava(makeProject({ 'pom.xml': pom('<packaging>pom</packaging><modules><module>gone</module></modules>') }))).toThrow('pom.xml:7: module gone has no gone/pom.xml');
+    expect(() => detectJava(makeProject({ 'pom.xml': pom('<packaging>pom</packaging><modules><module>gone</module></modules>') }))).toThrow(
+      'pom.xml:7: module gone has no gone/pom.xml',
+    );
   });
 });
 
@@ -210,13 +236,18 @@ describe('a Gradle build with only settings at the root', () => {
 
 describe('Gradle version catalog', () => {
   it('a plugin applied by its catalog alias, with the version from [versions]', () => {
-    const facts = detectJava(makeProject({
-      'settings.gradle.kts': 'rootProject.name = "api"\n',
-      'build.gradle.kts': 'plugins {\n    java\n    alias(libs.plugins.spring.boot)\n}\nversion = "0.3.0"\n',
-      'gradle/libs.versions.toml': '[versions]\nspringBoot = "3.3.5"\n\n[plugins]\nspring-boot = { id = "org.springframework.boot", version.ref = "springBoot" }\n',
-    }));
+    const facts = detectJava(
+      makeProject({
+        'settings.gradle.kts': 'rootProject.name = "api"\n',
+        'build.gradle.kts': 'plugins {\n    java\n    alias(libs.plugins.spring.boot)\n}\nversion = "0.3.0"\n',
+        'gradle/libs.versions.toml': '[versions]\nspringBoot = "3.3.5"\n\n[plugins]\nspring-boot = { id = "org.springframework.boot", version.ref = "springBoot" }\n',
+      }),
+    );
     const [build] = facts.builds;
     expect(build!.manifests).toContain('gradle/libs.versions.toml');
-    expect(build!.apps[0]).toMatchObject({ launch: { value: { kind: 'spring-boot', version: '3.3.5' }, evidence: { file: 'build.gradle.kts', line: 3 } }, artifact: 'build/libs/api-0.3.0.jar' });
+    expect(build!.apps[0]).toMatchObject({
+      launch: { value: { kind: 'spring-boot', version: '3.3.5' }, evidence: { file: 'build.gradle.kts', line: 3 } },
+      artifact: 'build/libs/api-0.3.0.jar',
+    });
   });
 });

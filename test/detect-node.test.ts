@@ -4,7 +4,6 @@ import { detectNode, nodeMajorFor, startCommandFrom, LTS_NODE_MAJOR } from '../s
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
 
-
 const pkg = (value: object) => JSON.stringify(value, null, 2);
 
 describe('Node version', () => {
@@ -61,7 +60,7 @@ describe('package manager', () => {
     expect(facts.lockfile.value).toBe('pnpm-lock.yaml');
   });
 
-  it('yarn@4 in packageManager is Berry; Plug\'n\'Play is detected from .yarnrc.yml', () => {
+  it("yarn@4 in packageManager is Berry; Plug'n'Play is detected from .yarnrc.yml", () => {
     const facts = detectNode(makeProject({ 'package.json': pkg({ packageManager: 'yarn@4.5.0' }), 'yarn.lock': '', '.yarnrc.yml': 'enableTelemetry: false\n' }));
     expect(facts.packageManager.value).toBe('yarn-berry');
     expect(facts.yarnPnp.value).toBe(true);
@@ -99,7 +98,7 @@ describe('start command', () => {
     expect(detectNode(makeProject({ 'package.json': '{}' })).start).toBeNull();
   });
 
-  it('SvelteKit and Astro run their node adapter\'s server, and only with that adapter', () => {
+  it("SvelteKit and Astro run their node adapter's server, and only with that adapter", () => {
     const svelte = (deps: object) => detectNode(makeProject({ 'package.json': pkg({ devDependencies: deps, scripts: { build: 'vite build' } }) }));
     expect(svelte({ '@sveltejs/kit': '^2', '@sveltejs/adapter-node': '^5' }).start?.value).toEqual(['node', 'build/index.js']);
     expect(svelte({ '@sveltejs/kit': '^2', '@sveltejs/adapter-auto': '^3' }).start).toBeNull();
@@ -111,10 +110,12 @@ describe('start command', () => {
     const nest = detectNode(makeProject({ 'package.json': pkg({ dependencies: { '@nestjs/core': '^11' }, scripts: { build: 'nest build', start: 'nest start' } }) }));
     expect(nest.framework.value).toBe('nest');
     expect(nest.start?.value).toEqual(['node', 'dist/main.js']);
-    const next = detectNode(makeProject({
-      'package.json': pkg({ dependencies: { next: '^15' }, scripts: { build: 'next build', start: 'next start' } }),
-      'next.config.mjs': "export default {\n  output: 'standalone',\n};\n",
-    }));
+    const next = detectNode(
+      makeProject({
+        'package.json': pkg({ dependencies: { next: '^15' }, scripts: { build: 'next build', start: 'next start' } }),
+        'next.config.mjs': "export default {\n  output: 'standalone',\n};\n",
+      }),
+    );
     expect(next.nextStandalone).toEqual({ value: true, evidence: { file: 'next.config.mjs', line: 2 } });
     expect(next.start?.value).toEqual(['node', 'server.js']);
   });

@@ -28,12 +28,18 @@ describe('Python version', () => {
 
   it('reads .python-version first, then requires-python, runtime.txt, Pipfile, tool.poetry', () => {
     const pyproject = '[project]\nname = "x"\nrequires-python = ">=3.10,<3.12"\n';
-    expect(detectPython(makeProject({ '.python-version': '3.12.4\n', 'pyproject.toml': pyproject })).runtimeVersion).toEqual({ value: '3.12', evidence: { file: '.python-version' } });
+    expect(detectPython(makeProject({ '.python-version': '3.12.4\n', 'pyproject.toml': pyproject })).runtimeVersion).toEqual({
+      value: '3.12',
+      evidence: { file: '.python-version' },
+    });
     const ranged = detectPython(makeProject({ 'pyproject.toml': pyproject, 'runtime.txt': 'python-3.13.1' }));
     expect(ranged.runtimeVersion).toEqual({ value: '3.11', evidence: { file: 'pyproject.toml', line: 3 } });
     expect(ranged.versionRange).not.toBeNull();
     expect(detectPython(makeProject({ 'requirements.txt': '', 'runtime.txt': 'python-3.13.1\n' })).runtimeVersion.value).toBe('3.13');
-    expect(detectPython(makeProject({ Pipfile: '[packages]\n\n[requires]\npython_version = "3.11"\n' })).runtimeVersion).toEqual({ value: '3.11', evidence: { file: 'Pipfile', line: 4 } });
+    expect(detectPython(makeProject({ Pipfile: '[packages]\n\n[requires]\npython_version = "3.11"\n' })).runtimeVersion).toEqual({
+      value: '3.11',
+      evidence: { file: 'Pipfile', line: 4 },
+    });
     expect(detectFixture('python-poetry').runtimeVersion).toEqual({ value: '3.14', evidence: { file: 'pyproject.toml', line: 9 } });
   });
 
@@ -44,14 +50,24 @@ describe('Python version', () => {
     expect(ranged.versionWarning).toContain('">= 3.10" is a range');
     expect(detectPython(makeProject({ '.python-version': '>=3.10,<3.13\n', 'requirements.txt': '' })).runtimeVersion.value).toBe('3.12');
     expect(detectPython(makeProject({ '.python-version': 'latest\n', 'requirements.txt': '' })).versionWarning).toContain('"latest"');
-    expect(detectPython(makeProject({ 'mise.toml': '[tools]\npython = "3.12.1"\n', 'requirements.txt': '' })).runtimeVersion).toEqual({ value: '3.12', evidence: { file: 'mise.toml', line: 2 } });
-    expect(detectPython(makeProject({ '.tool-versions': 'nodejs 22.1.0\npython 3.11.9\n', 'requirements.txt': '' })).runtimeVersion).toEqual({ value: '3.11', evidence: { file: '.tool-versions', line: 2 } });
+    expect(detectPython(makeProject({ 'mise.toml': '[tools]\npython = "3.12.1"\n', 'requirements.txt': '' })).runtimeVersion).toEqual({
+      value: '3.12',
+      evidence: { file: 'mise.toml', line: 2 },
+    });
+    expect(detectPython(makeProject({ '.tool-versions': 'nodejs 22.1.0\npython 3.11.9\n', 'requirements.txt': '' })).runtimeVersion).toEqual({
+      value: '3.11',
+      evidence: { file: '.tool-versions', line: 2 },
+    });
   });
 
   it('refuses Python 2 with the reason: a version file, python_requires or a print statement', () => {
     expect(() => detectPython(makeProject({ 'requirements.txt': '', 'runtime.txt': 'python-2.7.18\n' }))).toThrow('runtime.txt: "python-2.7.18" is Python 2');
-    expect(() => detectPython(makeProject({ 'setup.py': "from setuptools import setup\nsetup(name='a', python_requires='<3')\n" }))).toThrow('setup.py:2: python_requires "<3" allows only Python 2');
-    expect(() => detectPython(makeProject({ 'requirements.txt': '', 'main.py': 'import sys\nprint "hello"\n' }))).toThrow('main.py:2: `print "hello"` is a Python 2 print statement');
+    expect(() => detectPython(makeProject({ 'setup.py': "from setuptools import setup\nsetup(name='a', python_requires='<3')\n" }))).toThrow(
+      'setup.py:2: python_requires "<3" allows only Python 2',
+    );
+    expect(() => detectPython(makeProject({ 'requirements.txt': '', 'main.py': 'import sys\nprint "hello"\n' }))).toThrow(
+      'main.py:2: `print "hello"` is a Python 2 print statement',
+    );
     expect(detectPython(makeProject({ 'requirements.txt': '', 'main.py': 'print("hello")\n' })).start?.value).toEqual(['python', 'main.py']);
   });
 
@@ -61,7 +77,9 @@ describe('Python version', () => {
 
   it('a version file that names no Python is a one-line error naming it', () => {
     expect(() => detectPython(makeProject({ '.python-version': 'pypy3.10\n', 'requirements.txt': '' }))).toThrow('.python-version: "pypy3.10" is not a CPython 3 version');
-    expect(() => detectPython(makeProject({ 'pyproject.toml': '[project]\nrequires-python = "banana"\n' }))).toThrow('pyproject.toml:2: requires-python "banana" is not a Python version range');
+    expect(() => detectPython(makeProject({ 'pyproject.toml': '[project]\nrequires-python = "banana"\n' }))).toThrow(
+      'pyproject.toml:2: requires-python "banana" is not a Python version range',
+    );
   });
 });
 
@@ -149,13 +167,17 @@ describe('entry point', () => {
   });
 
   it('a Procfile web: process wins and states the port', () => {
-    const facts = detectPython(makeProject({ 'requirements.txt': 'flask\ngunicorn\n', Procfile: 'release: migrate\nweb: gunicorn -b 0.0.0.0:5000 wsgi:app\n', 'wsgi.py': 'app = Flask(__name__)\n' }));
+    const facts = detectPython(
+      makeProject({ 'requirements.txt': 'flask\ngunicorn\n', Procfile: 'release: migrate\nweb: gunicorn -b 0.0.0.0:5000 wsgi:app\n', 'wsgi.py': 'app = Flask(__name__)\n' }),
+    );
     expect(facts.start).toEqual({ value: ['gunicorn', '-b', '0.0.0.0:5000', 'wsgi:app'], evidence: { file: 'Procfile', line: 2 } });
     expect(facts.port).toEqual({ value: 5000, evidence: { file: 'Procfile', line: 2 } });
   });
 
   it('the app object may be annotated or built through its module', () => {
-    const facts = detectPython(makeProject({ 'requirements.txt': 'starlette\nuvicorn\n', 'service.py': 'import starlette.applications\n\napi: Starlette = applications.Starlette(routes=[])\n' }));
+    const facts = detectPython(
+      makeProject({ 'requirements.txt': 'starlette\nuvicorn\n', 'service.py': 'import starlette.applications\n\napi: Starlette = applications.Starlette(routes=[])\n' }),
+    );
     expect(facts.start).toEqual({ value: ['uvicorn', 'service:api', '--host', '0.0.0.0', '--port', '$PORT'], evidence: { file: 'service.py', line: 3 } });
   });
 
@@ -170,9 +192,12 @@ describe('entry point', () => {
   });
 
   it('a Flask package app or application factory without app.py runs under gunicorn, else flask run', () => {
-    const factory = "from flask import Flask\n\ndef create_app(test_config=None):\n    app = Flask(__name__)\n    return app\n";
+    const factory = 'from flask import Flask\n\ndef create_app(test_config=None):\n    app = Flask(__name__)\n    return app\n';
     const flaskr = detectPython(makeProject({ 'pyproject.toml': '[project]\nname = "flaskr"\ndependencies = ["flask"]\n', 'flaskr/__init__.py': factory }));
-    expect(flaskr.start).toEqual({ value: ['flask', '--app', 'flaskr:create_app()', 'run', '--host', '0.0.0.0', '--port', '$PORT'], evidence: { file: 'flaskr/__init__.py', line: 3 } });
+    expect(flaskr.start).toEqual({
+      value: ['flask', '--app', 'flaskr:create_app()', 'run', '--host', '0.0.0.0', '--port', '$PORT'],
+      evidence: { file: 'flaskr/__init__.py', line: 3 },
+    });
     expect(flaskr.port).toEqual({ value: 5000, evidence: null });
     const served = detectPython(makeProject({ 'requirements.txt': 'flask\ngunicorn\n', 'src/task_app/__init__.py': factory }));
     expect(served.start?.value).toEqual(['gunicorn', '--bind', '0.0.0.0:$PORT', 'task_app:create_app()']);
@@ -196,7 +221,13 @@ describe('entry point', () => {
     expect(start('python-fasthtml\n', 'from fasthtml.common import *\napp, rt = fast_app()\nserve()\n')).toEqual(uvicorn('main:app'));
     expect(start('starlette\nuvicorn\n', 'from starlette.applications import Starlette\napp = Starlette()\n')).toEqual(uvicorn('main:app'));
     expect(start('sanic\n', 'from sanic import Sanic\napp = Sanic("demo")\n')).toEqual(['sanic', 'main:app', '--host', '0.0.0.0', '--port', '$PORT']);
-    const fn = detectPython(makeProject({ 'requirements.txt': 'functions-framework==3.*\n', 'main.py': 'def hello(request):\n    return "hi"\n', 'project.toml': '[[build.env]]\nname = "GOOGLE_FUNCTION_TARGET"\nvalue = "hello"\n' }));
+    const fn = detectPython(
+      makeProject({
+        'requirements.txt': 'functions-framework==3.*\n',
+        'main.py': 'def hello(request):\n    return "hi"\n',
+        'project.toml': '[[build.env]]\nname = "GOOGLE_FUNCTION_TARGET"\nvalue = "hello"\n',
+      }),
+    );
     expect(fn.start).toEqual({ value: ['functions-framework', '--target', 'hello', '--port', '$PORT'], evidence: { file: 'project.toml', line: 2 } });
     expect(fn.port.value).toBe(8080);
   });
@@ -211,14 +242,16 @@ describe('entry point', () => {
 
   it('Django with a settings package reads WSGI_APPLICATION from base.py', () => {
     const manage = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_pkg.settings.dev')\n";
-    const facts = detectPython(makeProject({
-      'requirements.txt': 'django\ngunicorn\n',
-      'manage.py': manage,
-      'site_pkg/__init__.py': '',
-      'site_pkg/settings/__init__.py': '',
-      'site_pkg/settings/dev.py': 'from .base import *\nDEBUG = True\n',
-      'site_pkg/settings/base.py': "SECRET_KEY = 'x'\nWSGI_APPLICATION = 'site_pkg.wsgi.application'\n",
-    }));
+    const facts = detectPython(
+      makeProject({
+        'requirements.txt': 'django\ngunicorn\n',
+        'manage.py': manage,
+        'site_pkg/__init__.py': '',
+        'site_pkg/settings/__init__.py': '',
+        'site_pkg/settings/dev.py': 'from .base import *\nDEBUG = True\n',
+        'site_pkg/settings/base.py': "SECRET_KEY = 'x'\nWSGI_APPLICATION = 'site_pkg.wsgi.application'\n",
+      }),
+    );
     expect(facts.start).toEqual({ value: ['gunicorn', '--bind', '0.0.0.0:$PORT', 'site_pkg.wsgi:application'], evidence: { file: 'site_pkg/settings/base.py', line: 2 } });
   });
 
@@ -259,7 +292,9 @@ describe('port, network and native dependencies', () => {
   });
 
   it('a Procfile with only a worker process listens on nothing', () => {
-    const facts = detectPython(makeProject({ 'requirements.txt': 'flask\ncelery\n', Procfile: 'worker: celery -A tasks worker\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }));
+    const facts = detectPython(
+      makeProject({ 'requirements.txt': 'flask\ncelery\n', Procfile: 'worker: celery -A tasks worker\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }),
+    );
     expect(facts.servesNetwork).toEqual({ value: false, evidence: { file: 'Procfile', line: 1 } });
   });
 

@@ -72,7 +72,9 @@ describe('toolchain', () => {
   const pkg = (extra = '') => `[package]\nname = "x"\nversion = "0.1.0"\n${extra}`;
 
   it('rust-toolchain.toml pins the builder release over rust-version, and can be left out of the context', () => {
-    const facts = detectRust(makeProject({ 'Cargo.toml': pkg('rust-version = "1.70"\n'), 'rust-toolchain.toml': '[toolchain]\nchannel = "1.82.0"\ncomponents = ["clippy"]\n', 'src/main.rs': MAIN }));
+    const facts = detectRust(
+      makeProject({ 'Cargo.toml': pkg('rust-version = "1.70"\n'), 'rust-toolchain.toml': '[toolchain]\nchannel = "1.82.0"\ncomponents = ["clippy"]\n', 'src/main.rs': MAIN }),
+    );
     expect(facts.runtimeVersion).toEqual({ value: '1.82.0', evidence: { file: 'rust-toolchain.toml', line: 2 } });
     expect(facts.toolchainFile).toBe('rust-toolchain.toml');
     expect(facts.otherChannel).toBeNull();
@@ -85,7 +87,9 @@ describe('toolchain', () => {
   });
 
   it('a nightly channel is not an image: it stays in the context and is reported', () => {
-    const facts = detectRust(makeProject({ 'Cargo.toml': pkg('rust-version = "1.85"\n'), 'rust-toolchain.toml': '[toolchain]\nchannel = "nightly-2026-01-01"\n', 'src/main.rs': MAIN }));
+    const facts = detectRust(
+      makeProject({ 'Cargo.toml': pkg('rust-version = "1.85"\n'), 'rust-toolchain.toml': '[toolchain]\nchannel = "nightly-2026-01-01"\n', 'src/main.rs': MAIN }),
+    );
     expect(facts.otherChannel).toEqual({ value: 'nightly-2026-01-01', evidence: { file: 'rust-toolchain.toml', line: 2 } });
     expect(facts.toolchainFile).toBeNull();
     expect(facts.runtimeVersion.value).toBe(DEFAULT_RUST_VERSION);
@@ -97,13 +101,15 @@ describe('toolchain', () => {
   });
 
   it('the newest rust-version of a workspace wins, inherited ones included', () => {
-    const facts = detectRust(makeProject({
-      'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n\n[workspace.package]\nrust-version = "1.78"\n',
-      'a/Cargo.toml': '[package]\nname = "a"\nrust-version.workspace = true\n',
-      'a/src/main.rs': MAIN,
-      'b/Cargo.toml': '[package]\nname = "b"\nrust-version = "1.81"\n',
-      'b/src/lib.rs': '',
-    }));
+    const facts = detectRust(
+      makeProject({
+        'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n\n[workspace.package]\nrust-version = "1.78"\n',
+        'a/Cargo.toml': '[package]\nname = "a"\nrust-version.workspace = true\n',
+        'a/src/main.rs': MAIN,
+        'b/Cargo.toml': '[package]\nname = "b"\nrust-version = "1.81"\n',
+        'b/src/lib.rs': '',
+      }),
+    );
     expect(facts.minimumVersion).toEqual({ value: '1.81', evidence: { file: 'b/Cargo.toml', line: 3 } });
   });
 
@@ -128,7 +134,9 @@ describe('binaries', () => {
 
   it('autobins = false keeps only [[bin]] targets; src/bin/<dir>/main.rs is a binary named after its folder', () => {
     const files = { 'src/main.rs': MAIN, 'src/bin/tool/main.rs': MAIN, 'src/real.rs': MAIN };
-    expect(names(detectRust(makeProject({ ...files, 'Cargo.toml': '[package]\nname = "p"\nautobins = false\n\n[[bin]]\nname = "real"\npath = "src/real.rs"\n' })))).toEqual(['real']);
+    expect(names(detectRust(makeProject({ ...files, 'Cargo.toml': '[package]\nname = "p"\nautobins = false\n\n[[bin]]\nname = "real"\npath = "src/real.rs"\n' })))).toEqual([
+      'real',
+    ]);
     expect(names(detectRust(makeProject({ ...files, 'Cargo.toml': '[package]\nname = "p"\n' })))).toEqual(['p', 'tool']);
   });
 
@@ -155,16 +163,21 @@ describe('binaries', () => {
   });
 
   it('workspace globs skip excluded members; the root package is a member too', () => {
-    const facts = detectRust(makeProject({
-      'Cargo.toml': '[package]\nname = "root"\n\n[workspace]\nmembers = ["tools/*"]\nexclude = ["tools/old"]\n',
-      'src/main.rs': MAIN,
-      'tools/gen/Cargo.toml': '[package]\nname = "gen"\n',
-      'tools/gen/src/main.rs': MAIN,
-      'tools/old/Cargo.toml': '[package]\nname = "old"\n',
-      'tools/old/src/main.rs': MAIN,
-    }));
+    const facts = detectRust(
+      makeProject({
+        'Cargo.toml': '[package]\nname = "root"\n\n[workspace]\nmembers = ["tools/*"]\nexclude = ["tools/old"]\n',
+        'src/main.rs': MAIN,
+        'tools/gen/Cargo.toml': '[package]\nname = "gen"\n',
+        'tools/gen/src/main.rs': MAIN,
+        'tools/old/Cargo.toml': '[package]\nname = "old"\n',
+        'tools/old/src/main.rs': MAIN,
+      }),
+    );
     expect(facts.workspaceMembers).toEqual(['tools/gen']);
-    expect(facts.binaries.map((binary) => binary.value)).toEqual([{ name: 'root', package: 'root' }, { name: 'gen', package: 'gen' }]);
+    expect(facts.binaries.map((binary) => binary.value)).toEqual([
+      { name: 'root', package: 'root' },
+      { name: 'gen', package: 'gen' },
+    ]);
   });
 
   it('a path dependency outside the folder is reported', () => {
@@ -177,11 +190,13 @@ describe('native code', () => {
   const lock = (...packages: string[]) =>
     `version = 4\n\n${packages.map((name) => `[[package]]\nname = "${name}"\nversion = "1.0.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n`).join('\n')}`;
   const project = (dependencies: string, lockPackages?: string[]) =>
-    detectRust(makeProject({
-      'Cargo.toml': `[package]\nname = "p"\n\n[dependencies]\n${dependencies}`,
-      'src/main.rs': MAIN,
-      ...(lockPackages ? { 'Cargo.lock': lock('p', ...lockPackages) } : {}),
-    }));
+    detectRust(
+      makeProject({
+        'Cargo.toml': `[package]\nname = "p"\n\n[dependencies]\n${dependencies}`,
+        'src/main.rs': MAIN,
+        ...(lockPackages ? { 'Cargo.lock': lock('p', ...lockPackages) } : {}),
+      }),
+    );
 
   it('Cargo.lock lists the -sys crates, transitive ones included; openssl-src means vendored OpenSSL', () => {
     const facts = project('reqwest = "0.12"\n', ['openssl-sys', 'openssl-src', 'cc', 'linux-raw-sys']);
@@ -205,10 +220,12 @@ describe('native code', () => {
   });
 
   it('a server crate means a port; a loopback address is reported', () => {
-    const facts = detectRust(makeProject({
-      'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\naxum = "0.8"\n',
-      'src/main.rs': 'fn main() {\n    // "0.0.0.0:9999" in a comment does not count\n    let addr = "127.0.0.1:3000";\n}\n',
-    }));
+    const facts = detectRust(
+      makeProject({
+        'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\naxum = "0.8"\n',
+        'src/main.rs': 'fn main() {\n    // "0.0.0.0:9999" in a comment does not count\n    let addr = "127.0.0.1:3000";\n}\n',
+      }),
+    );
     expect(facts.servesNetwork).toEqual({ value: true, evidence: { file: 'Cargo.toml', line: 5 } });
     expect(facts.ports).toEqual([{ value: 3000, evidence: { file: 'src/main.rs', line: 3 } }]);
     expect(facts.loopbackBind).toEqual({ value: '"127.0.0.1:3000"', evidence: { file: 'src/main.rs', line: 3 } });

@@ -16,10 +16,29 @@ const createIgnore: typeof import('@balena/dockerignore').default = createRequir
 
 /** Files a careless context would carry into the image, at the top and deeper down. */
 const SECRETS = [
-  '.env', '.env.local', '.env.production', 'config/.env', 'certs/server.pem', 'tls/server.key', 'server.key', 'keystore.p12',
-  'id_rsa', 'id_rsa.pub', 'deploy/id_ed25519', '.ssh/id_ecdsa', '.npmrc', 'packages/api/.npmrc', '.netrc', '.pypirc',
-  '.git-credentials', '.aws/credentials', '.azure/accessTokens.json', '.config/gcloud/application_default_credentials.json',
-  '.kube/config', '.docker/config.json', '.gnupg/private-keys-v1.d/key',
+  '.env',
+  '.env.local',
+  '.env.production',
+  'config/.env',
+  'certs/server.pem',
+  'tls/server.key',
+  'server.key',
+  'keystore.p12',
+  'id_rsa',
+  'id_rsa.pub',
+  'deploy/id_ed25519',
+  '.ssh/id_ecdsa',
+  '.npmrc',
+  'packages/api/.npmrc',
+  '.netrc',
+  '.pypirc',
+  '.git-credentials',
+  '.aws/credentials',
+  '.azure/accessTokens.json',
+  '.config/gcloud/application_default_credentials.json',
+  '.kube/config',
+  '.docker/config.json',
+  '.gnupg/private-keys-v1.d/key',
 ];
 
 /** Version-control files the .dockerignore leaves out on purpose: no build reads them. */
@@ -36,7 +55,12 @@ function contextCopySources(dockerfile: string): string[] {
   return DockerfileParser.parse(dockerfile)
     .getInstructions()
     .filter((instruction): instruction is Copy => instruction instanceof Copy && !instruction.getFlags().some((flag) => flag.getName() === 'from'))
-    .flatMap((instruction) => instruction.getArguments().map((arg) => arg.getValue()).slice(0, -1));
+    .flatMap((instruction) =>
+      instruction
+        .getArguments()
+        .map((arg) => arg.getValue())
+        .slice(0, -1),
+    );
 }
 
 /** Snapshots of one fixture: the ignore file and every Dockerfile rendered for it. */
@@ -60,7 +84,7 @@ describe.each([...byFixture.keys()])('%s: .dockerignore against the Dockerfiles'
     expect(SECRETS.filter((file) => !matcher.ignores(file))).toEqual([]);
   });
 
-  it('excludes none of the fixture\'s own files, which the build may need (VCS metadata aside)', () => {
+  it("excludes none of the fixture's own files, which the build may need (VCS metadata aside)", () => {
     expect(contextFiles.filter((file) => matcher.ignores(file) && !VCS_METADATA.has(path.posix.basename(file)))).toEqual([]);
   });
 
@@ -69,7 +93,10 @@ describe.each([...byFixture.keys()])('%s: .dockerignore against the Dockerfiles'
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources.filter((candidate) => candidate !== '.')) {
       expect(matcher.ignores(source), `${source} is ignored`).toBe(false);
-      expect(contextFiles.some((file) => file === source || file.startsWith(`${source}/`)), `${source} is not in the fixture`).toBe(true);
+      expect(
+        contextFiles.some((file) => file === source || file.startsWith(`${source}/`)),
+        `${source} is not in the fixture`,
+      ).toBe(true);
     }
   });
 });

@@ -8,7 +8,9 @@ describe('docs/examples', () => {
   const expected = generateDocs(ROOT);
 
   it('holds exactly the pages the snapshots make (npm run docs writes them)', () => {
-    const onDisk = readdirSync(path.join(ROOT, EXAMPLES_DIR)).map((name) => `${EXAMPLES_DIR}/${name}`).sort();
+    const onDisk = readdirSync(path.join(ROOT, EXAMPLES_DIR))
+      .map((name) => `${EXAMPLES_DIR}/${name}`)
+      .sort();
     expect(onDisk, 'docs/examples is stale: run npm run docs').toEqual([...expected.keys()].sort());
   });
 
@@ -16,7 +18,7 @@ describe('docs/examples', () => {
     expect(readFileSync(path.join(ROOT, file), 'utf8'), `${file} is stale: run npm run docs`).toBe(expected.get(file));
   });
 
-  it('every page shows each fixture\'s Dockerfile as the snapshot has it', () => {
+  it("every page shows each fixture's Dockerfile as the snapshot has it", () => {
     const page = expected.get(`${EXAMPLES_DIR}/go-scratch.md`)!;
     const snapshot = readFileSync(path.join(ROOT, 'snapshots/go/go-root-main/scratch.stage.Dockerfile'), 'utf8');
     expect(page).toContain(`## go-root-main`);

@@ -11,7 +11,10 @@ const dockerfileOf = async (fixture: string, base: string, debug: string) => (aw
 describe('reading a generated Dockerfile', () => {
   it('follows production back through the stage it builds on', async () => {
     const chain = finalStageChain(parseStages(await dockerfileOf('go-root-main', 'slim', 'stage')));
-    expect(chain.map((stage) => [stage.name, stage.from])).toEqual([['runtime', 'debian:bookworm-slim'], ['production', 'runtime']]);
+    expect(chain.map((stage) => [stage.name, stage.from])).toEqual([
+      ['runtime', 'debian:bookworm-slim'],
+      ['production', 'runtime'],
+    ]);
     const copy = chain[1]!.instructions.find((instruction) => instruction.keyword === 'COPY')!;
     expect(copy.text).toBe('COPY --from=build /out/hello /usr/local/bin/hello');
   });
@@ -34,9 +37,13 @@ describe('build network', () => {
 
   it('counts only the stages the target needs', () => {
     const dockerfile = [
-      'FROM golang:1.23-bookworm AS build', 'RUN go build -o /out/app .',
-      'FROM debian:bookworm-slim AS debug', 'RUN apt-get update && apt-get install -y curl', 'COPY --from=build /out/app /app',
-      'FROM gcr.io/distroless/static-debian12:nonroot AS production', 'COPY --from=build /out/app /app',
+      'FROM golang:1.23-bookworm AS build',
+      'RUN go build -o /out/app .',
+      'FROM debian:bookworm-slim AS debug',
+      'RUN apt-get update && apt-get install -y curl',
+      'COPY --from=build /out/app /app',
+      'FROM gcr.io/distroless/static-debian12:nonroot AS production',
+      'COPY --from=build /out/app /app',
     ].join('\n');
     expect(buildNetwork(dockerfile)).toBe('none');
     expect(buildNetwork(dockerfile, 'debug')).toBe('host');
@@ -48,7 +55,10 @@ describe('base profiles', () => {
   it('knows every final image the planners choose, so every base gets a size', async () => {
     const images = new Set<string>();
     for (const cell of CELLS) {
-      const dockerfile = await renderCell(cell).then(([file]) => file!.content, () => null);
+      const dockerfile = await renderCell(cell).then(
+        ([file]) => file!.content,
+        () => null,
+      );
       if (dockerfile) images.add(finalStageChain(parseStages(dockerfile))[0]!.from);
     }
     const unknown = [...images].filter((image) => profileOf(image) === null);
@@ -90,7 +100,11 @@ describe('--explain', () => {
   });
 
   it('cannot be combined with writing or another output', async () => {
-    for (const args of [['--explain', '--json'], ['--explain', '--build'], ['--stdout', '--save']]) {
+    for (const args of [
+      ['--explain', '--json'],
+      ['--explain', '--build'],
+      ['--stdout', '--save'],
+    ]) {
       const { exitCode, stderr } = await runCli(['test/fixtures/go-root-main', '--yes', ...args]);
       expect(exitCode).toBe(1);
       expect(stderr).toMatch(/cannot be combined|use one of them/);

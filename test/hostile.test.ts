@@ -77,63 +77,156 @@ const HUGE = 2 * 1024 * 1024;
 
 const CASES: HostileCase[] = [
   // Malformed, truncated, mistyped and garbage manifests.
-  { name: 'malformed package.json', make: corpus('package-json-malformed'), expected: { exitCode: 2, message: /^stagecraft: package\.json:5:3: not valid JSON \(Expected double-quoted property name\)$/ } },
-  { name: 'truncated package.json', make: corpus('package-json-truncated'), expected: { exitCode: 2, message: /^stagecraft: package\.json:4:\d+: not valid JSON \(Unterminated string\)$/ } },
-  { name: 'package.json with a field of the wrong type', make: corpus('package-json-wrong-types'), expected: { exitCode: 2, message: /^stagecraft: package\.json: "scripts\.start": expected string, received array$/ } },
+  {
+    name: 'malformed package.json',
+    make: corpus('package-json-malformed'),
+    expected: { exitCode: 2, message: /^stagecraft: package\.json:5:3: not valid JSON \(Expected double-quoted property name\)$/ },
+  },
+  {
+    name: 'truncated package.json',
+    make: corpus('package-json-truncated'),
+    expected: { exitCode: 2, message: /^stagecraft: package\.json:4:\d+: not valid JSON \(Unterminated string\)$/ },
+  },
+  {
+    name: 'package.json with a field of the wrong type',
+    make: corpus('package-json-wrong-types'),
+    expected: { exitCode: 2, message: /^stagecraft: package\.json: "scripts\.start": expected string, received array$/ },
+  },
   { name: 'package.json that is not an object', make: corpus('package-json-not-object'), expected: { exitCode: 2, message: /^stagecraft: package\.json: not a JSON object$/ } },
   { name: 'binary garbage named package.json', make: corpus('package-json-binary'), expected: { exitCode: 2, message: /^stagecraft: package\.json: not a text file$/ } },
-  { name: 'non-JSON text named package.json', make: corpus('package-json-garbage-text'), expected: { exitCode: 2, message: /^stagecraft: package\.json(:\d+:\d+)?: not valid JSON \(Unexpected token '[ -~]'\)$/ } },
-  { name: 'huge package.json', make: withFiles({ 'package.json': `{"name":"x","description":"${'x'.repeat(HUGE)}"}` }), expected: { exitCode: 2, message: /^stagecraft: package\.json: too large to be a manifest \(\d+ bytes\)$/ } },
+  {
+    name: 'non-JSON text named package.json',
+    make: corpus('package-json-garbage-text'),
+    expected: { exitCode: 2, message: /^stagecraft: package\.json(:\d+:\d+)?: not valid JSON \(Unexpected token '[ -~]'\)$/ },
+  },
+  {
+    name: 'huge package.json',
+    make: withFiles({ 'package.json': `{"name":"x","description":"${'x'.repeat(HUGE)}"}` }),
+    expected: { exitCode: 2, message: /^stagecraft: package\.json: too large to be a manifest \(\d+ bytes\)$/ },
+  },
   { name: 'package.json with a byte order mark works', make: corpus('package-json-bom'), expected: { exitCode: 0, message: /^$/ } },
   { name: 'malformed go.mod', make: corpus('go-mod-malformed'), expected: { exitCode: 2, message: /^stagecraft: go\.mod:5: "require \(" is never closed$/ } },
-  { name: 'truncated go.mod', make: corpus('go-mod-truncated'), expected: { exitCode: 2, message: /^stagecraft: go\.mod:5: invalid version "v1\." for github\.com\/a\/b \(expected e\.g\. v1\.2\.3\)$/ } },
+  {
+    name: 'truncated go.mod',
+    make: corpus('go-mod-truncated'),
+    expected: { exitCode: 2, message: /^stagecraft: go\.mod:5: invalid version "v1\." for github\.com\/a\/b \(expected e\.g\. v1\.2\.3\)$/ },
+  },
   { name: 'go.mod without a module directive', make: corpus('go-mod-no-module'), expected: { exitCode: 2, message: /^stagecraft: go\.mod: no module directive$/ } },
   { name: 'binary garbage named go.mod', make: corpus('go-mod-binary'), expected: { exitCode: 2, message: /^stagecraft: go\.mod: not a text file$/ } },
-  { name: 'huge go.mod', make: withFiles({ 'go.mod': `module example.com/x\n${'// padding\n'.repeat(HUGE / 10)}` }), expected: { exitCode: 2, message: /^stagecraft: go\.mod: too large to be a manifest \(\d+ bytes\)$/ } },
+  {
+    name: 'huge go.mod',
+    make: withFiles({ 'go.mod': `module example.com/x\n${'// padding\n'.repeat(HUGE / 10)}` }),
+    expected: { exitCode: 2, message: /^stagecraft: go\.mod: too large to be a manifest \(\d+ bytes\)$/ },
+  },
 
-  { name: 'malformed pyproject.toml', make: corpus('pyproject-malformed'), expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml:5:1: not valid TOML \(expected comma or end of structure\)$/ } },
-  { name: 'truncated pyproject.toml', make: corpus('pyproject-truncated'), expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml:3:\d+: not valid TOML \(unfinished string\)$/ } },
-  { name: 'pyproject.toml with a field of the wrong type', make: corpus('pyproject-wrong-types'), expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml: "project\.requires-python": expected string, received number$/ } },
-  { name: 'huge pyproject.toml', make: withFiles({ 'pyproject.toml': `[project]\nname = "x"\n${'# padding\n'.repeat(HUGE / 10)}` }), expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml: too large to be a manifest \(\d+ bytes\)$/ } },
-  { name: 'malformed Cargo.toml', make: corpus('cargo-toml-malformed'), expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml:4:\d+: not valid TOML \(illegal character in numeric literal\)$/ } },
-  { name: 'truncated Cargo.toml', make: corpus('cargo-toml-truncated'), expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml:5:\d+: not valid TOML \(unfinished string\)$/ } },
-  { name: 'Cargo.toml with a field of the wrong type', make: corpus('cargo-toml-wrong-types'), expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml: package\.name must be a string$/ } },
-  { name: 'binary garbage named Cargo.toml', make: withFiles({ 'Cargo.toml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff]) }), expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml: not a text file$/ } },
-  { name: 'malformed pom.xml', make: corpus('pom-xml-malformed'), expected: { exitCode: 2, message: /^stagecraft: pom\.xml:8: not well-formed XML \(Expected closing tag 'project' .* instead of closing tag 'projet'\.\)$/ } },
+  {
+    name: 'malformed pyproject.toml',
+    make: corpus('pyproject-malformed'),
+    expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml:5:1: not valid TOML \(expected comma or end of structure\)$/ },
+  },
+  {
+    name: 'truncated pyproject.toml',
+    make: corpus('pyproject-truncated'),
+    expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml:3:\d+: not valid TOML \(unfinished string\)$/ },
+  },
+  {
+    name: 'pyproject.toml with a field of the wrong type',
+    make: corpus('pyproject-wrong-types'),
+    expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml: "project\.requires-python": expected string, received number$/ },
+  },
+  {
+    name: 'huge pyproject.toml',
+    make: withFiles({ 'pyproject.toml': `[project]\nname = "x"\n${'# padding\n'.repeat(HUGE / 10)}` }),
+    expected: { exitCode: 2, message: /^stagecraft: pyproject\.toml: too large to be a manifest \(\d+ bytes\)$/ },
+  },
+  {
+    name: 'malformed Cargo.toml',
+    make: corpus('cargo-toml-malformed'),
+    expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml:4:\d+: not valid TOML \(illegal character in numeric literal\)$/ },
+  },
+  {
+    name: 'truncated Cargo.toml',
+    make: corpus('cargo-toml-truncated'),
+    expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml:5:\d+: not valid TOML \(unfinished string\)$/ },
+  },
+  {
+    name: 'Cargo.toml with a field of the wrong type',
+    make: corpus('cargo-toml-wrong-types'),
+    expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml: package\.name must be a string$/ },
+  },
+  {
+    name: 'binary garbage named Cargo.toml',
+    make: withFiles({ 'Cargo.toml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff]) }),
+    expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml: not a text file$/ },
+  },
+  {
+    name: 'malformed pom.xml',
+    make: corpus('pom-xml-malformed'),
+    expected: { exitCode: 2, message: /^stagecraft: pom\.xml:8: not well-formed XML \(Expected closing tag 'project' .* instead of closing tag 'projet'\.\)$/ },
+  },
   { name: 'truncated pom.xml', make: corpus('pom-xml-truncated'), expected: { exitCode: 2, message: /^stagecraft: pom\.xml:5: not well-formed XML/ } },
   { name: 'binary garbage named pom.xml', make: corpus('pom-xml-binary'), expected: { exitCode: 2, message: /^stagecraft: pom\.xml: not a text file$/ } },
-  { name: 'huge pom.xml', make: withFiles({ 'pom.xml': `<project>${'<!-- padding -->\n'.repeat(HUGE / 16)}</project>` }), expected: { exitCode: 2, message: /^stagecraft: pom\.xml: too large to be a manifest \(\d+ bytes\)$/ } },
+  {
+    name: 'huge pom.xml',
+    make: withFiles({ 'pom.xml': `<project>${'<!-- padding -->\n'.repeat(HUGE / 16)}</project>` }),
+    expected: { exitCode: 2, message: /^stagecraft: pom\.xml: too large to be a manifest \(\d+ bytes\)$/ },
+  },
 
   // Folders that are not projects.
   { name: 'empty folder', make: scratch, expected: { exitCode: 2, message: /^stagecraft: \S+: no project found \(looked for go\.mod, Cargo\.toml, package\.json/ } },
   { name: 'folder that does not exist', make: () => path.join(scratch(), 'missing'), expected: { exitCode: 2, message: /^stagecraft: \S+\/missing: no such folder$/ } },
   { name: 'a file instead of a folder', make: () => withFiles(GO_APP)() + '/go.mod', expected: { exitCode: 2, message: /^stagecraft: \S+\/go\.mod: not a folder$/ } },
   { name: 'a language stagecraft does not know', make: corpus('unsupported-language'), expected: { exitCode: 2, message: /^stagecraft: \S+: no project found/ } },
-  { name: 'a folder named package.json', make: () => { const dir = scratch(); mkdirSync(path.join(dir, 'package.json')); return dir; }, expected: { exitCode: 2, message: /^stagecraft: package\.json: not a regular file$/ } },
+  {
+    name: 'a folder named package.json',
+    make: () => {
+      const dir = scratch();
+      mkdirSync(path.join(dir, 'package.json'));
+      return dir;
+    },
+    expected: { exitCode: 2, message: /^stagecraft: package\.json: not a regular file$/ },
+  },
 
   // Permissions and links.
   {
     name: 'unreadable package.json',
-    make: () => { const dir = withFiles(NODE_APP)(); chmodSync(path.join(dir, 'package.json'), 0o000); return dir; },
+    make: () => {
+      const dir = withFiles(NODE_APP)();
+      chmodSync(path.join(dir, 'package.json'), 0o000);
+      return dir;
+    },
     unprivileged: true,
     expected: { exitCode: 2, message: /^stagecraft: package\.json: cannot be read \(EACCES\)$/ },
   },
   {
     name: 'a read-only project folder: nothing can be written, and nothing is',
-    make: () => { const dir = withFiles(NODE_APP)(); chmodSync(dir, 0o555); return dir; },
+    make: () => {
+      const dir = withFiles(NODE_APP)();
+      chmodSync(dir, 0o555);
+      return dir;
+    },
     unprivileged: true,
     expected: { exitCode: 73, message: /^stagecraft: cannot write Dockerfile \(EACCES\); nothing written$/ },
   },
   {
     name: 'an unreadable sub-folder is skipped, the app still generates (no write: --stdout)',
-    make: () => { const dir = withFiles({ ...GO_APP, 'private/notes.go': 'package private\n' })(); chmodSync(path.join(dir, 'private'), 0o000); return dir; },
+    make: () => {
+      const dir = withFiles({ ...GO_APP, 'private/notes.go': 'package private\n' })();
+      chmodSync(path.join(dir, 'private'), 0o000);
+      return dir;
+    },
     unprivileged: true,
     extraArgs: ['--stdout'],
     expected: { exitCode: 0, message: /^$/ },
   },
   {
     name: 'package.json that is a link out of the project',
-    make: () => { const dir = scratch(); writeFileSync(path.join(dir, 'server.js'), ''); symlinkSync('/etc/hostname', path.join(dir, 'package.json')); return dir; },
+    make: () => {
+      const dir = scratch();
+      writeFileSync(path.join(dir, 'server.js'), '');
+      symlinkSync('/etc/hostname', path.join(dir, 'package.json'));
+      return dir;
+    },
     expected: { exitCode: 2, message: /^stagecraft: package\.json: a symbolic link; stagecraft reads only regular files inside the project$/ },
   },
   {
@@ -153,18 +246,38 @@ const CASES: HostileCase[] = [
   },
 
   // Several languages in one folder.
-  { name: 'Go and Node apps side by side: ask for --lang', make: corpus('go-and-node-apps'), expected: { exitCode: 1, message: /^stagecraft: several projects in one folder: go \(go\.mod\), node \(package\.json\); pass --lang to choose one$/ } },
-  { name: 'a Go service with a package.json for its assets: Go, with a warning', make: corpus('go-with-asset-package-json'), expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for go \(go\.mod\), pass --lang to change that$/ } },
   {
-    name: 'a Python app with a package.json for its assets: Python, with a warning', make: corpus('python-with-asset-package-json'), extraArgs: ['--base', 'slim'],
+    name: 'Go and Node apps side by side: ask for --lang',
+    make: corpus('go-and-node-apps'),
+    expected: { exitCode: 1, message: /^stagecraft: several projects in one folder: go \(go\.mod\), node \(package\.json\); pass --lang to choose one$/ },
+  },
+  {
+    name: 'a Go service with a package.json for its assets: Go, with a warning',
+    make: corpus('go-with-asset-package-json'),
+    expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for go \(go\.mod\), pass --lang to change that$/ },
+  },
+  {
+    name: 'a Python app with a package.json for its assets: Python, with a warning',
+    make: corpus('python-with-asset-package-json'),
+    extraArgs: ['--base', 'slim'],
     expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for python \(pyproject\.toml\), pass --lang to change that$/ },
   },
   { name: 'a Node app with a Go tool in a sub-folder: Node, the tool is not the app', make: corpus('node-with-vendored-go-tool'), expected: { exitCode: 0, message: /^$/ } },
 
   // Impossible combinations of flags.
   { name: 'unknown flag', make: withFiles(GO_APP), extraArgs: ['--bsae', 'slim'], expected: { exitCode: 1, message: /^stagecraft: .*--bsae/ } },
-  { name: 'bad --port', make: withFiles(GO_APP), extraArgs: ['--port', '70000'], expected: { exitCode: 1, message: /^stagecraft: --port 70000: expected a port from 1 to 65535, or none$/ } },
-  { name: '--stdout with --json', make: withFiles(GO_APP), extraArgs: ['--stdout', '--json'], expected: { exitCode: 1, message: /^stagecraft: .*--stdout.*--json|^stagecraft: .*--json.*--stdout/ } },
+  {
+    name: 'bad --port',
+    make: withFiles(GO_APP),
+    extraArgs: ['--port', '70000'],
+    expected: { exitCode: 1, message: /^stagecraft: --port 70000: expected a port from 1 to 65535, or none$/ },
+  },
+  {
+    name: '--stdout with --json',
+    make: withFiles(GO_APP),
+    extraArgs: ['--stdout', '--json'],
+    expected: { exitCode: 1, message: /^stagecraft: .*--stdout.*--json|^stagecraft: .*--json.*--stdout/ },
+  },
 ];
 
 async function runAs(dir: string, testCase: HostileCase) {
@@ -178,7 +291,9 @@ describe('broken and hostile projects: a clear line, the documented exit code, n
     const before = stateOf(dir);
     const { exitCode, stderr } = await runAs(dir, testCase);
     // Restore permissions so the comparison (and the temp cleaner) can read everything again.
-    if (existsSync(dir)) for (const rel of ['.', 'package.json', 'private']) if (existsSync(path.join(dir, rel))) chmodSync(path.join(dir, rel), lstatSync(path.join(dir, rel)).isDirectory() ? 0o755 : 0o644);
+    if (existsSync(dir))
+      for (const rel of ['.', 'package.json', 'private'])
+        if (existsSync(path.join(dir, rel))) chmodSync(path.join(dir, rel), lstatSync(path.join(dir, rel)).isDirectory() ? 0o755 : 0o644);
     const lines = stderr.split('\n').filter(Boolean);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(exitCode, stderr).toBe(testCase.expected.exitCode);
@@ -202,8 +317,7 @@ describe('broken and hostile projects: a clear line, the documented exit code, n
 });
 
 /** The permission bits the test itself restored are not a change made by stagecraft. */
-const permissionsRestored = (state: Record<string, string>) =>
-  Object.fromEntries(Object.entries(state).map(([rel, value]) => [rel, value.replace(/^(dir|file) \d+/, '$1')]));
+const permissionsRestored = (state: Record<string, string>) => Object.fromEntries(Object.entries(state).map(([rel, value]) => [rel, value.replace(/^(dir|file) \d+/, '$1')]));
 
 describe('large trees', () => {
   it('100,000 files in dependency, build and VCS folders are never walked: detection stays fast', async () => {

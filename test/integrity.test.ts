@@ -37,22 +37,30 @@ describe('existing outputs that are not plain files', () => {
     expect(readFileSync(path.join(outside, 'id_rsa'), 'utf8')).toBe('PRIVATE KEY MATERIAL\n');
   });
 
-  it.each(['/dev/zero', '/dev/urandom', '/proc/self/environ'])('a Dockerfile linked to %s is reported as a link, not read', async (device) => {
-    const dir = copyFixture('go-root-main');
-    symlinkSync(device, path.join(dir, 'Dockerfile'));
-    const { exitCode, stdout } = await runCli([dir, '--yes', '--dry-run'], { env: { SECRET_MARKER: 'do-not-print-me' } });
-    expect(exitCode).toBe(0);
-    expect(stdout).toContain('Dockerfile is a symbolic link');
-    expect(stdout).not.toContain('do-not-print-me');
-  }, 10_000);
+  it.each(['/dev/zero', '/dev/urandom', '/proc/self/environ'])(
+    'a Dockerfile linked to %s is reported as a link, not read',
+    async (device) => {
+      const dir = copyFixture('go-root-main');
+      symlinkSync(device, path.join(dir, 'Dockerfile'));
+      const { exitCode, stdout } = await runCli([dir, '--yes', '--dry-run'], { env: { SECRET_MARKER: 'do-not-print-me' } });
+      expect(exitCode).toBe(0);
+      expect(stdout).toContain('Dockerfile is a symbolic link');
+      expect(stdout).not.toContain('do-not-print-me');
+    },
+    10_000,
+  );
 
-  it.each(['Dockerfile', '.dockerignore'])('a named pipe as %s is refused at once, not opened', async (name) => {
-    const dir = copyFixture('go-root-main');
-    execFileSync('mkfifo', [path.join(dir, name)]);
-    const { exitCode, stderr } = await runCli([dir, '--yes', '--dry-run']);
-    expect(stderr).toBe(`stagecraft: ${name} exists and is a named pipe; nothing written`);
-    expect(exitCode).toBe(4);
-  }, 10_000);
+  it.each(['Dockerfile', '.dockerignore'])(
+    'a named pipe as %s is refused at once, not opened',
+    async (name) => {
+      const dir = copyFixture('go-root-main');
+      execFileSync('mkfifo', [path.join(dir, name)]);
+      const { exitCode, stderr } = await runCli([dir, '--yes', '--dry-run']);
+      expect(stderr).toBe(`stagecraft: ${name} exists and is a named pipe; nothing written`);
+      expect(exitCode).toBe(4);
+    },
+    10_000,
+  );
 
   it('a Dockerfile of 10 MB is not diffed line by line: --dry-run answers at once', async () => {
     const dir = copyFixture('go-root-main');
@@ -102,13 +110,13 @@ describe('a disk that fills up while writing', () => {
   it.skipIf(disk === null)('a Dockerfile longer than the space left is not written half: exit 73, nothing changed', async () => {
     const dir = path.join(disk!, 'app');
     execFileSync('cp', ['-r', fixture('rust-single-bin'), dir]);
-    writeFileSync(path.join(dir, 'Dockerfile'), '# the user\'s own\n');
+    writeFileSync(path.join(dir, 'Dockerfile'), "# the user's own\n");
     leaveOnePageFree(disk!);
     // scratch with a debug stage: the longest Dockerfile (about 4.9 KB), more than the one free page.
     const { exitCode, stderr } = await runCli([dir, '--yes', '--base', 'scratch', '--debug', 'stage', '--force']);
     expect(stderr).toMatch(/^stagecraft: cannot write Dockerfile \(ENOSPC\); nothing written$/m);
     expect(exitCode).toBe(73);
-    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('# the user\'s own\n');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe("# the user's own\n");
     expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
     expect(temporaries(dir)).toEqual([]);
   });
@@ -125,24 +133,28 @@ const hasStrace = (() => {
 })();
 
 describe('a signal while the files are being written', () => {
-  it.skipIf(!hasStrace)('SIGTERM between staging and renaming: the writes finish whole and no temporary is left', async () => {
-    const dir = copyFixture('go-root-main');
-    const expected = await runCli([fixture('go-root-main'), '--yes', '--stdout']);
-    // strace holds the first fsync (the Dockerfile's temporary is staged, nothing renamed yet) for two seconds.
-    const traced = execa('strace', ['-f', '-o', '/dev/null', '-e', 'trace=fsync', '-e', 'inject=fsync:delay_enter=2000000:when=1', 'node', CLI, dir, '--yes'], {
-      reject: false,
-      stdin: 'ignore',
-      env: { CI: 'true' },
-    });
-    const stagedName = () => readdirSync(dir).find((name) => name.startsWith('.Dockerfile.stagecraft-'));
-    for (let waited = 0; waited < 10_000 && stagedName() === undefined; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-    const pid = Number(/-(\d+)\.tmp$/.exec(stagedName()!)![1]);
-    process.kill(pid, 'SIGTERM');
-    await traced;
-    expect(temporaries(dir)).toEqual([]);
-    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(expected.stdout + '\n');
-    expect(existsSync(path.join(dir, '.dockerignore'))).toBe(true);
-  }, 20_000);
+  it.skipIf(!hasStrace)(
+    'SIGTERM between staging and renaming: the writes finish whole and no temporary is left',
+    async () => {
+      const dir = copyFixture('go-root-main');
+      const expected = await runCli([fixture('go-root-main'), '--yes', '--stdout']);
+      // strace holds the first fsync (the Dockerfile's temporary is staged, nothing renamed yet) for two seconds.
+      const traced = execa('strace', ['-f', '-o', '/dev/null', '-e', 'trace=fsync', '-e', 'inject=fsync:delay_enter=2000000:when=1', 'node', CLI, dir, '--yes'], {
+        reject: false,
+        stdin: 'ignore',
+        env: { CI: 'true' },
+      });
+      const stagedName = () => readdirSync(dir).find((name) => name.startsWith('.Dockerfile.stagecraft-'));
+      for (let waited = 0; waited < 10_000 && stagedName() === undefined; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      const pid = Number(/-(\d+)\.tmp$/.exec(stagedName()!)![1]);
+      process.kill(pid, 'SIGTERM');
+      await traced;
+      expect(temporaries(dir)).toEqual([]);
+      expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(expected.stdout + '\n');
+      expect(existsSync(path.join(dir, '.dockerignore'))).toBe(true);
+    },
+    20_000,
+  );
 });
 
 describe('a target taken by a folder', () => {

@@ -11,7 +11,15 @@ import { fixture } from './helpers.js';
 
 function captured() {
   let text = '';
-  const stream = Object.assign(new Writable({ write(chunk, _encoding, done) { text += String(chunk); done(); } }), { isTTY: true });
+  const stream = Object.assign(
+    new Writable({
+      write(chunk, _encoding, done) {
+        text += String(chunk);
+        done();
+      },
+    }),
+    { isTTY: true },
+  );
   return { stream, text: () => text };
 }
 
@@ -28,7 +36,7 @@ async function run(argv: string[]) {
   return { exitCode, stderr: stderr.text() };
 }
 
-describe('stack traces only for stagecraft\'s own bugs, and only when asked for', () => {
+describe("stack traces only for stagecraft's own bugs, and only when asked for", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
     vi.restoreAllMocks();

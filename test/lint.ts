@@ -21,7 +21,10 @@ function stagesOf(content: string): Stage[] {
   const stages: Stage[] = [];
   for (const instruction of DockerfileParser.parse(content).getInstructions()) {
     if (instruction.getKeyword() === 'FROM') {
-      const args = instruction.getArguments().map((arg) => arg.getValue()).filter((arg) => !arg.startsWith('--'));
+      const args = instruction
+        .getArguments()
+        .map((arg) => arg.getValue())
+        .filter((arg) => !arg.startsWith('--'));
       const asIndex = args.findIndex((arg) => arg.toUpperCase() === 'AS');
       stages.push({ name: asIndex === -1 ? null : args[asIndex + 1]!, image: args[0]!, instructions: [] });
     } else {
@@ -43,9 +46,7 @@ const argsOf = (instruction: Instruction) => instruction.getArgumentsContent() ?
 const SECRET_NAME = /TOKEN|SECRET|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH/i;
 
 export function lintDockerfile(content: string): string[] {
-  const problems = validate(content).map(
-    (diagnostic) => `line ${diagnostic.range.start.line + 1}: ${diagnostic.message}`,
-  );
+  const problems = validate(content).map((diagnostic) => `line ${diagnostic.range.start.line + 1}: ${diagnostic.message}`);
   const stages = stagesOf(content);
   const names = new Set(stages.map((stage) => stage.name));
   for (const stage of stages) {
@@ -57,7 +58,9 @@ export function lintDockerfile(content: string): string[] {
   for (const instruction of stages.flatMap((stage) => stage.instructions)) {
     const keyword = instruction.getKeyword();
     if (keyword !== 'ARG' && keyword !== 'ENV') continue;
-    const names = argsOf(instruction).split(/\s+/).map((word) => word.split('=')[0]!);
+    const names = argsOf(instruction)
+      .split(/\s+/)
+      .map((word) => word.split('=')[0]!);
     for (const name of names.filter((candidate) => SECRET_NAME.test(candidate))) {
       problems.push(`${keyword} ${name}: looks like a secret; ARG and ENV values are readable in the image (use RUN --mount=type=secret)`);
     }

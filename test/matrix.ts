@@ -95,10 +95,16 @@ export const planOf = ({ facts, answers }: Awaited<ReturnType<typeof answerFolde
 /** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
 export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode } & CellFlags): Promise<Change[]> {
   const ignore = () => {};
-  const { changes } = await generate({ flags: flagsFrom(argvFor(dir, options)), interactive: false, prompter: noPrompts, generatorVersion: '0.0.0-snapshot', warn: ignore, note: ignore });
+  const { changes } = await generate({
+    flags: flagsFrom(argvFor(dir, options)),
+    interactive: false,
+    prompter: noPrompts,
+    generatorVersion: '0.0.0-snapshot',
+    warn: ignore,
+    note: ignore,
+  });
   return changes;
 }
-
 
 /** The folder a cell runs in. */
 export const cellFolder = (cell: Cell) => path.join(fixture(cell.fixture), cell.member ?? '');

@@ -29,7 +29,11 @@ describe('change list', () => {
       { path: 'same', content: 'a\n' },
       { path: 'different', content: 'theirs\n' },
     ]).map((change) => [change.path, change.status, change.existing]);
-    expect(statuses).toEqual([['new', 'create', null], ['same', 'unchanged', 'a\n'], ['different', 'update', 'mine\n']]);
+    expect(statuses).toEqual([
+      ['new', 'create', null],
+      ['same', 'unchanged', 'a\n'],
+      ['different', 'update', 'mine\n'],
+    ]);
   });
 
   it('a folder where the Dockerfile should be is a conflict, not a crash', () => {
@@ -42,7 +46,7 @@ describe('change list', () => {
 describe('atomic writes', () => {
   const write = (dir: string, name: string, content: string) => ({ path: name, target: path.join(dir, name), content });
 
-  it('replaces the contents and keeps each file\'s mode, leaving no temporary file', () => {
+  it("replaces the contents and keeps each file's mode, leaving no temporary file", () => {
     const dir = scratchDir();
     const target = path.join(dir, 'Dockerfile');
     writeFileSync(target, 'old\n');
@@ -67,9 +71,7 @@ describe('atomic writes', () => {
     const dir = scratchDir();
     writeFileSync(path.join(dir, 'Dockerfile'), 'precious\n');
     renameFailure.next = Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
-    expect(() => writeFilesAtomically([write(dir, 'Dockerfile', 'new\n'), write(dir, '.dockerignore', 'x\n')])).toThrow(
-      'cannot replace Dockerfile (EIO); nothing written',
-    );
+    expect(() => writeFilesAtomically([write(dir, 'Dockerfile', 'new\n'), write(dir, '.dockerignore', 'x\n')])).toThrow('cannot replace Dockerfile (EIO); nothing written');
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('precious\n');
     expect(readdirSync(dir)).toEqual(['Dockerfile']);
   });

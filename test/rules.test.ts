@@ -63,39 +63,80 @@ const UNIT_CASES: Case[] = [
   }),
   onFixture('node: an odd major on distroless', 'node-express', { base: 'distroless', runtimeVersion: '25' }),
   onFixture('node: a major past its end of life', 'node-express', { runtimeVersion: '18' }),
-  onProject('node: an npm workspace member', { 'package.json': '{"workspaces": ["apps/*"]}', 'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}' }, {}, 'apps/web'),
+  onProject(
+    'node: an npm workspace member',
+    { 'package.json': '{"workspaces": ["apps/*"]}', 'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}' },
+    {},
+    'apps/web',
+  ),
   onProject('python: poetry without its lockfile', { 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }, { base: 'slim' }),
-  onProject('python: unpinned PEP 621 dependencies', { 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3", "gunicorn==23.0.0"]\n', 'main.py': '' }, { base: 'slim' }),
-  onProject('python: requirements that install the project', { 'requirements.txt': 'flask==3.1.0\n-e .\n', 'setup.py': '', Procfile: 'web: gunicorn wsgi:app\n' }, { base: 'slim' }),
+  onProject(
+    'python: unpinned PEP 621 dependencies',
+    { 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3", "gunicorn==23.0.0"]\n', 'main.py': '' },
+    { base: 'slim' },
+  ),
+  onProject(
+    'python: requirements that install the project',
+    { 'requirements.txt': 'flask==3.1.0\n-e .\n', 'setup.py': '', Procfile: 'web: gunicorn wsgi:app\n' },
+    { base: 'slim' },
+  ),
   onFixture('python: an unmaintained Python', 'python-stdlib', { base: 'slim', runtimeVersion: '3.8' }),
   onProject('python: a range in .python-version', { '.python-version': '>= 3.10\n', 'requirements.txt': '', 'main.py': 'print(1)\n' }, { base: 'slim' }),
-  onProject('rust: a workspace member', { 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n', 'crates/api/Cargo.toml': '[package]\nname = "api"\n', 'crates/api/src/main.rs': 'fn main() {}\n' }, {}, 'crates/api'),
-  onProject('rust: a path dependency outside the folder', { 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': 'fn main() {}\n' }),
+  onProject(
+    'rust: a workspace member',
+    { 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n', 'crates/api/Cargo.toml': '[package]\nname = "api"\n', 'crates/api/src/main.rs': 'fn main() {}\n' },
+    {},
+    'crates/api',
+  ),
+  onProject('rust: a path dependency outside the folder', {
+    'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n',
+    'src/main.rs': 'fn main() {}\n',
+  }),
   onFixture('rust: older than the rust-version', 'rust-msrv', { runtimeVersion: '1.75' }),
   onFixture('java: no distroless image for Java 11', 'java-plain-maven', { base: 'distroless', runtimeVersion: '11' }),
   onFixture('java: jlink on Java 8', 'java-plain-maven', { base: 'slim', runtimeVersion: '8', javaRuntime: 'jlink' }),
-  onChangedFixture('node: Yarn Plug\'n\'Play', 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: pnp\n' }),
+  onChangedFixture("node: Yarn Plug'n'Play", 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: pnp\n' }),
   onChangedFixture('node: Next.js without standalone output', 'node-next', { 'next.config.mjs': 'export default {};\n' }),
   onProject('python: setup.py alone', { 'setup.py': '', 'app.py': '' }, { base: 'slim', entry: 'app.py' }),
-  onChangedFixture('python: console scripts without a build system', 'python-cli-scripts', {
-    'pyproject.toml': readFileSync(path.join(fixture('python-cli-scripts'), 'pyproject.toml'), 'utf8').replace(/\[build-system\][^[]*/, ''),
-  }, { base: 'slim' }),
-  onChangedFixture('rust: a loopback bind on a port the answer changes, a nightly toolchain', 'rust-single-bin', {
-    'src/main.rs': 'fn main() { let _ = std::net::TcpListener::bind("127.0.0.1:3000"); }\n',
-    'rust-toolchain.toml': '[toolchain]\nchannel = "nightly"\n',
-  }, { port: '9999' }),
+  onChangedFixture(
+    'python: console scripts without a build system',
+    'python-cli-scripts',
+    {
+      'pyproject.toml': readFileSync(path.join(fixture('python-cli-scripts'), 'pyproject.toml'), 'utf8').replace(/\[build-system\][^[]*/, ''),
+    },
+    { base: 'slim' },
+  ),
+  onChangedFixture(
+    'rust: a loopback bind on a port the answer changes, a nightly toolchain',
+    'rust-single-bin',
+    {
+      'src/main.rs': 'fn main() { let _ = std::net::TcpListener::bind("127.0.0.1:3000"); }\n',
+      'rust-toolchain.toml': '[toolchain]\nchannel = "nightly"\n',
+    },
+    { port: '9999' },
+  ),
   onProject('rust: a -sys crate stagecraft does not know', {
     'Cargo.toml': '[package]\nname = "z"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nzstd-sys = "2"\n',
     'src/main.rs': 'fn main() {}\n',
   }),
-  onProject('java: a Gradle jar that does not bundle its dependencies', {
-    'settings.gradle.kts': 'rootProject.name = "tool"\n',
-    'build.gradle.kts': 'plugins { java }\n\ndependencies {\n  implementation("com.google.guava:guava:33.0.0-jre")\n}\n\ntasks.jar { manifest { attributes("Main-Class" to "example.Main") } }\n',
-    'src/main/java/example/Main.java': 'package example;\npublic class Main { public static void main(String[] args) {} }\n',
-  }, { base: 'slim' }),
-  onChangedFixture('java: Spring Boot before layered jars', 'java-spring-maven', {
-    'pom.xml': readFileSync(path.join(fixture('java-spring-maven'), 'pom.xml'), 'utf8').replace('<version>3.4.1</version>', '<version>2.2.0.RELEASE</version>'),
-  }, { base: 'slim' }),
+  onProject(
+    'java: a Gradle jar that does not bundle its dependencies',
+    {
+      'settings.gradle.kts': 'rootProject.name = "tool"\n',
+      'build.gradle.kts':
+        'plugins { java }\n\ndependencies {\n  implementation("com.google.guava:guava:33.0.0-jre")\n}\n\ntasks.jar { manifest { attributes("Main-Class" to "example.Main") } }\n',
+      'src/main/java/example/Main.java': 'package example;\npublic class Main { public static void main(String[] args) {} }\n',
+    },
+    { base: 'slim' },
+  ),
+  onChangedFixture(
+    'java: Spring Boot before layered jars',
+    'java-spring-maven',
+    {
+      'pom.xml': readFileSync(path.join(fixture('java-spring-maven'), 'pom.xml'), 'utf8').replace('<version>3.4.1</version>', '<version>2.2.0.RELEASE</version>'),
+    },
+    { base: 'slim' },
+  ),
   onFixture('java: a release that is not LTS', 'java-plain-maven', { base: 'slim', runtimeVersion: '23' }),
 ];
 

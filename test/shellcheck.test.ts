@@ -21,7 +21,12 @@ function runScripts(dockerfile: string): string[] {
   return DockerfileParser.parse(dockerfile)
     .getInstructions()
     .filter((instruction) => instruction.getKeyword() === 'RUN' && !(instruction.getArgumentsContent() ?? '').startsWith('['))
-    .map((instruction) => instruction.getTextContent().replace(/^RUN\s+/, '').replace(/^(--\S+\s*(\\\n\s*)?)+/, ''));
+    .map((instruction) =>
+      instruction
+        .getTextContent()
+        .replace(/^RUN\s+/, '')
+        .replace(/^(--\S+\s*(\\\n\s*)?)+/, ''),
+    );
 }
 
 describe.skipIf(missing !== null)('ShellCheck on every RUN of every snapshot', () => {

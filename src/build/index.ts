@@ -46,8 +46,7 @@ export function buildArguments(plan: Plan, dir: string, tag: string, options: { 
   return args;
 }
 
-const humanSize = (bytes: number) =>
-  bytes === 0 ? '0 B' : bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
+const humanSize = (bytes: number) => (bytes === 0 ? '0 B' : bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 /** BuildKit's history line for a step, without its build-arg prefix and marker. */
 const instructionOf = (createdBy: string) =>

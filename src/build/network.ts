@@ -37,8 +37,6 @@ export function buildNetwork(dockerfile: string, target?: string): 'none' | 'hos
   const stages = parseStages(dockerfile);
   const last = target ? stages.find((stage) => stage.name === target) : stages.at(-1);
   if (!last) return 'host';
-  const downloads = stagesFor(stages, last).some((stage) =>
-    stage.instructions.some((instruction) => instruction.keyword === 'RUN' && DOWNLOADERS.test(instruction.text)),
-  );
+  const downloads = stagesFor(stages, last).some((stage) => stage.instructions.some((instruction) => instruction.keyword === 'RUN' && DOWNLOADERS.test(instruction.text)));
   return downloads ? 'host' : 'none';
 }

@@ -4,8 +4,16 @@ import { profileOf } from '../explain/images.js';
 import { LANGUAGES, supportFor, type Facts, type Plan } from '../languages/registry.js';
 import type { AnyLanguageOption } from '../core/language.js';
 import {
-  BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema,
-  type Answers, type Base, type CommonAnswers, type DebugMode, type LanguageAnswers,
+  BASES,
+  BASE_TRADEOFFS,
+  DEBUG_MODES,
+  DEBUG_TRADEOFFS,
+  PortSchema,
+  type Answers,
+  type Base,
+  type CommonAnswers,
+  type DebugMode,
+  type LanguageAnswers,
 } from '../core/options.js';
 import type { Prompter } from '../core/prompter.js';
 import { flagOf, type Flags, type SavedAnswers } from './options.js';
@@ -56,8 +64,7 @@ const entryStep: Step<'entry'> = {
 /** A step for a question only some languages ask, declared by their records. */
 function languageOptionStep<K extends keyof LanguageAnswers>(key: K): Step<K> {
   type Value = NonNullable<Answers[K]>;
-  const optionOf = ({ facts }: StepContext) =>
-    supportFor(facts).options?.find((option): option is AnyLanguageOption<Facts> & { key: K } => option.key === key);
+  const optionOf = ({ facts }: StepContext) => supportFor(facts).options?.find((option): option is AnyLanguageOption<Facts> & { key: K } => option.key === key);
   return {
     key,
     applies: (ctx) => optionOf(ctx)?.applies(ctx.facts, ctx.answers) ?? false,
@@ -118,8 +125,7 @@ function refusalOn(facts: Facts, answers: Partial<Answers>, base: Base): string 
 }
 
 /** The most preferred base that accepts the project; distroless when none does, so its refusal is what the user reads. */
-const defaultBase = ({ facts, answers }: StepContext): Base =>
-  DEFAULT_BASE_ORDER.find((base) => refusalOn(facts, answers, base) === null) ?? DEFAULT_BASE_ORDER[0]!;
+const defaultBase = ({ facts, answers }: StepContext): Base => DEFAULT_BASE_ORDER.find((base) => refusalOn(facts, answers, base) === null) ?? DEFAULT_BASE_ORDER[0]!;
 
 const baseStep: Step<'base'> = {
   key: 'base',
@@ -175,11 +181,12 @@ const portStep: Step<'port'> = {
   fromFlag: ({ flags }) => (flags.port === undefined ? undefined : flags.port === 'none' ? null : flags.port),
   fallback: ({ facts, answers }) => ({ value: supportFor(facts).port.fallback(facts, answers) }),
   prompt: ({ prompter }, initial) =>
-    prompter.text('Which port does the app listen on? (none for a program that does not listen)', {
-      initial: String(initial?.value ?? 'none'),
-      validate: (value) =>
-        value.trim() === 'none' || PortSchema.safeParse(Number(value.trim())).success ? undefined : 'a port from 1 to 65535, or none',
-    }).then((value) => (value.trim() === 'none' ? null : Number(value.trim()))),
+    prompter
+      .text('Which port does the app listen on? (none for a program that does not listen)', {
+        initial: String(initial?.value ?? 'none'),
+        validate: (value) => (value.trim() === 'none' || PortSchema.safeParse(Number(value.trim())).success ? undefined : 'a port from 1 to 65535, or none'),
+      })
+      .then((value) => (value.trim() === 'none' ? null : Number(value.trim()))),
 };
 
 const COMMON_STEPS: Step<keyof CommonAnswers>[] = [entryStep, runtimeVersionStep, baseStep, debugStep, portStep];

@@ -64,11 +64,16 @@ export async function generate(context: GenerateContext): Promise<Generation> {
   const detection = detectProject(project, flags.lang);
   context.onDetected?.(detection.facts, project);
   detection.warnings.forEach(context.warn);
-  if (saved) context.note(`answers from ${CONFIG_FILE}: ${Object.entries(saved).map(([key, value]) => `${key} ${value}`).join(', ')} (flags win over it)`);
+  if (saved)
+    context.note(
+      `answers from ${CONFIG_FILE}: ${Object.entries(saved)
+        .map(([key, value]) => `${key} ${value}`)
+        .join(', ')} (flags win over it)`,
+    );
 
   const { facts } = detection;
-  const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter, warn: context.warn }).catch(
-    (error: unknown) => Promise.reject(withDetection(error, detection.warnings)),
+  const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter, warn: context.warn }).catch((error: unknown) =>
+    Promise.reject(withDetection(error, detection.warnings)),
   );
   const { plan, warnings } = planOrStop(facts, answers, context.generatorVersion, detection.warnings);
   warnings.forEach(context.warn);

@@ -1,8 +1,7 @@
 import { OPTIONS, flagOf, type CliOption } from './options.js';
 
 /** The flag as --help shows it: `-y, --yes`, `--base <slim|alpine|distroless|scratch>`. */
-const usageOf = (key: string, option: CliOption) =>
-  `${option.short ? `-${option.short}, ` : ''}${flagOf(key)}${option.kind === 'value' ? ` ${option.placeholder}` : ''}`;
+const usageOf = (key: string, option: CliOption) => `${option.short ? `-${option.short}, ` : ''}${flagOf(key)}${option.kind === 'value' ? ` ${option.placeholder}` : ''}`;
 
 /** A flag, its help beside it (or on the next line when the flag is too long), then its details. */
 function describeOption(key: string, option: CliOption): string[] {

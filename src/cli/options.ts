@@ -107,7 +107,10 @@ const COMMON_OPTIONS = {
     placeholder: '<name[:tag]>',
     help: "the image name --build gives (default: the project's name)",
     /** An image reference: lower-case repository path, optional tag; nothing a shell would read. */
-    schema: z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$/, 'expected an image name such as myapp or registry/team/app:1.2').optional(),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$/, 'expected an image name such as myapp or registry/team/app:1.2')
+      .optional(),
   },
   force: { kind: 'switch', help: 'overwrite an existing Dockerfile/.dockerignore that differs' },
   dryRun: { kind: 'output', mode: 'dry-run', help: 'show what would be written (with diffs), write nothing' },
@@ -121,12 +124,7 @@ const COMMON_OPTIONS = {
 
 /** The questions only some languages ask, as their records declare them. */
 const LANGUAGE_OPTIONS: Record<string, ValueOption> = Object.fromEntries(
-  LANGUAGES.flatMap((record) =>
-    (record.options ?? []).map((option) => [
-      option.key,
-      { ...choice(option.values, option.help, option.tradeoffs), languages: [record.language] },
-    ]),
-  ),
+  LANGUAGES.flatMap((record) => (record.options ?? []).map((option) => [option.key, { ...choice(option.values, option.help, option.tradeoffs), languages: [record.language] }])),
 );
 
 /** Every option in --help's order: a language's own options come after --entry, the last one every language has. */

@@ -16,9 +16,7 @@ export const clackPrompter: Prompter = {
     return unlessCancelled(await clack.select<T>({ message, options, initialValue: initial })) as T;
   },
   async text(message, { initial, validate }) {
-    return unlessCancelled(
-      await clack.text({ message, initialValue: initial, validate: (value) => validate(value ?? '') }),
-    );
+    return unlessCancelled(await clack.text({ message, initialValue: initial, validate: (value) => validate(value ?? '') }));
   },
   async confirm(message, initial) {
     return unlessCancelled(await clack.confirm({ message, initialValue: initial }));

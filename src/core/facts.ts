@@ -12,5 +12,4 @@ export interface Fact<T> {
 
 export const fact = <T>(value: T, evidence: Evidence | null): Fact<T> => ({ value, evidence });
 
-export const describeEvidence = (evidence: Evidence | null): string =>
-  evidence === null ? 'default' : evidence.line ? `${evidence.file}:${evidence.line}` : evidence.file;
+export const describeEvidence = (evidence: Evidence | null): string => (evidence === null ? 'default' : evidence.line ? `${evidence.file}:${evidence.line}` : evidence.file);

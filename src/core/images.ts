@@ -62,10 +62,7 @@ export function finalImage(options: { base: Base; debug: DebugMode; image: strin
   const sharedStage = prepareBase && osFamily !== null && debug === 'stage';
   return {
     runtime: { family, image, packages: options.packages, prepareBase, sharedStage },
-    debugStage:
-      debug !== 'stage' ? null
-      : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] }
-      : { from: options.distrolessDebug, tools: null },
+    debugStage: debug !== 'stage' ? null : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] } : { from: options.distrolessDebug, tools: null },
     shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : null,
   };
 }
@@ -86,10 +83,13 @@ export function singleBinaryStages(options: {
 }) {
   const { base, debug, debian, distrolessFlavour, binaryPath } = options;
   const image =
-    base === 'slim' ? `debian:${debian.codename}-slim`
-    : base === 'alpine' ? `alpine:${ALPINE_VERSION}`
-    : base === 'distroless' ? distroless(distrolessFlavour, debian, 'nonroot')
-    : 'scratch';
+    base === 'slim'
+      ? `debian:${debian.codename}-slim`
+      : base === 'alpine'
+        ? `alpine:${ALPINE_VERSION}`
+        : base === 'distroless'
+          ? distroless(distrolessFlavour, debian, 'nonroot')
+          : 'scratch';
   // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
   const distrolessDebug = distroless(base === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot');
   return {

@@ -24,8 +24,7 @@ export function parseJsonManifest(text: string, file: string): unknown {
 export type TomlTable = Record<string, unknown>;
 
 /** A TOML table (not an array, not a date): what `[section]` and inline tables parse to. */
-export const isTable = (value: unknown): value is TomlTable =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+export const isTable = (value: unknown): value is TomlTable => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /** A parsed TOML file, with its text kept for the line numbers of evidence. */
 export interface TomlFile {

@@ -28,6 +28,7 @@ export const PortSchema = z.number().int().min(1).max(65535);
  * key. Empty here: a language that declares such an option adds its key from its own folder
  * (`declare module`), so this file names no language and the answers stay typed.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging, see above
 export interface LanguageAnswers {}
 
 /** The answers every language's questions resolve. */

@@ -63,7 +63,10 @@ export const DebugStageSchema = z.object({
 });
 
 /** A project-relative path copied into the image. */
-export const ProjectPath = z.string().regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/).refine((value) => !value.split('/').includes('..'), 'must stay inside the project');
+export const ProjectPath = z
+  .string()
+  .regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/)
+  .refine((value) => !value.split('/').includes('..'), 'must stay inside the project');
 
 /** What every language's plan has: the choices, the image's name, port and user, and how it starts and debugs. */
 export const CommonPlanFields = {
@@ -84,7 +87,6 @@ export const CommonPlanFields = {
   /** `.dockerignore` beside a context's Dockerfile; `Dockerfile.dockerignore` when the context is elsewhere. */
   dockerignoreName: z.enum(['.dockerignore', 'Dockerfile.dockerignore']),
 };
-
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */
 export const Command = z.string().regex(/^[A-Za-z0-9 ._@/=:,+~-]+$/, 'must be a plain command');

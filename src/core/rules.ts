@@ -39,8 +39,7 @@ function findings<C>(table: RuleTable<C>, context: C): { kind: Rule<C>['kind']; 
 }
 
 /** Every rule of a table, the ones checked per item included. */
-export const rulesOf = <C>(table: RuleTable<C>): readonly Rule<never>[] =>
-  table.flatMap((entry) => ('messages' in entry ? entry.rules : [entry as Rule<never>]));
+export const rulesOf = <C>(table: RuleTable<C>): readonly Rule<never>[] => table.flatMap((entry) => ('messages' in entry ? entry.rules : [entry as Rule<never>]));
 
 /** Throws the first refusal that applies, in the table's order; otherwise returns the warnings, in that order. */
 export function applyRules<C>(table: RuleTable<C>, context: C): string[] {

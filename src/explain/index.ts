@@ -80,11 +80,11 @@ export function explain(facts: Facts, answers: Answers, plan: Plan, dockerfile: 
   const image = plan.runtime.image;
   const profile = profileOf(image);
   const care = BASE_CARE[plan.base];
-  const debugHow =
-    plan.debugStage
-      ? `docker ${buildArguments(plan, options.dir, plan.title, { debug: true }).join(' ')} (from ${plan.debugStage.from === 'runtime' ? 'the same setup' : plan.debugStage.from}, plus a shell and tools), then docker run -it --entrypoint sh ${debugTagOf(plan.title)}`
-    : plan.shellTools ? `the production image keeps a shell and ${plan.shellTools.packages.join(', ')} (--debug shell): docker exec -it <container> sh`
-    : care.debug;
+  const debugHow = plan.debugStage
+    ? `docker ${buildArguments(plan, options.dir, plan.title, { debug: true }).join(' ')} (from ${plan.debugStage.from === 'runtime' ? 'the same setup' : plan.debugStage.from}, plus a shell and tools), then docker run -it --entrypoint sh ${debugTagOf(plan.title)}`
+    : plan.shellTools
+      ? `the production image keeps a shell and ${plan.shellTools.packages.join(', ')} (--debug shell): docker exec -it <container> sh`
+      : care.debug;
   const sections = [
     `${plan.title}: a ${facts.language} project, base ${plan.base}, debug ${plan.debug}`,
     '',

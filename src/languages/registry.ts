@@ -11,8 +11,8 @@ import { rust } from './rust/index.js';
  */
 const RECORDS = [go, rust, node, python, java] as const;
 
-type FactsOf<R> = R extends LanguageSupport<infer F, infer _P> ? F : never;
-type PlanOf<R> = R extends LanguageSupport<infer _F, infer P> ? P : never;
+type FactsOf<R> = R extends { detect(project: never): infer F } ? F : never;
+type PlanOf<R> = R extends { plan(...args: never[]): { plan: infer P } } ? P : never;
 
 /** Facts of every supported language; `language` tells them apart. */
 export type Facts = FactsOf<(typeof RECORDS)[number]>;

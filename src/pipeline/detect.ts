@@ -10,8 +10,7 @@ export interface Detection {
   warnings: string[];
 }
 
-const markersOf = (project: ProjectFiles, language: LanguageSupport<Facts, Plan>) =>
-  language.markers.filter((file) => project.exists(file));
+const markersOf = (project: ProjectFiles, language: LanguageSupport<Facts, Plan>) => language.markers.filter((file) => project.exists(file));
 
 /**
  * Decides which language the folder holds and runs that language's detector.

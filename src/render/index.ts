@@ -35,7 +35,12 @@ function compiledTemplate(env: typeof Handlebars, name: string): HandlebarsTempl
 function partialFiles(): { name: string; template: string }[] {
   return readdirSync(TEMPLATES_DIR, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.hbs'))
-    .map((entry) => path.relative(TEMPLATES_DIR, path.join(entry.parentPath, entry.name)).replace(/\\/g, '/').replace(/\.hbs$/, ''))
+    .map((entry) =>
+      path
+        .relative(TEMPLATES_DIR, path.join(entry.parentPath, entry.name))
+        .replace(/\\/g, '/')
+        .replace(/\.hbs$/, ''),
+    )
     .flatMap((template) => {
       const match = /^(?:partials\/(.+)|([^/]+)\/partials\/(.+))$/.exec(template);
       if (!match) return [];

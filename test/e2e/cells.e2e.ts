@@ -51,7 +51,11 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
 
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
 const REBUILD_CHECKS: {
-  fixture: string; edit: string; network: 'none' | 'host'; dependencySteps: RegExp; rebuiltStep: RegExp;
+  fixture: string;
+  edit: string;
+  network: 'none' | 'host';
+  dependencySteps: RegExp;
+  rebuiltStep: RegExp;
   /** The registry the cold build downloads from (then it builds with --network host). */
   registry?: Registry;
   /**
@@ -62,11 +66,22 @@ const REBUILD_CHECKS: {
 }[] = [
   { fixture: 'go-root-main', edit: 'main.go', network: 'none', dependencySteps: /go mod download|COPY go\.mod/, rebuiltStep: /go build/ },
   { fixture: 'node-ts-api', edit: 'src/server.ts', network: 'host', dependencySteps: /\snpm ci$|COPY package\.json package-lock\.json/, rebuiltStep: /npm run build/ },
-  { fixture: 'python-local-wheel', edit: 'main.py', network: 'host', dependencySteps: /install -r requirements\.txt$|COPY requirements\.txt|COPY wheels/, rebuiltStep: /compileall/ },
+  {
+    fixture: 'python-local-wheel',
+    edit: 'main.py',
+    network: 'host',
+    dependencySteps: /install -r requirements\.txt$|COPY requirements\.txt|COPY wheels/,
+    rebuiltStep: /compileall/,
+  },
   { fixture: 'rust-single-bin', edit: 'src/main.rs', network: 'none', dependencySteps: /COPY --from=recipe|cargo fetch/, rebuiltStep: /cargo build/ },
   {
-    fixture: 'java-plain-maven', edit: 'src/main/java/com/example/hello/Main.java', network: 'none',
-    dependencySteps: /dependency:go-offline|COPY pom\.xml/, rebuiltStep: /mvn -B package/, keepCacheMounts: true, registry: 'maven',
+    fixture: 'java-plain-maven',
+    edit: 'src/main/java/com/example/hello/Main.java',
+    network: 'none',
+    dependencySteps: /dependency:go-offline|COPY pom\.xml/,
+    rebuiltStep: /mvn -B package/,
+    keepCacheMounts: true,
+    registry: 'maven',
   },
 ];
 
@@ -126,8 +141,13 @@ function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
  * images are on buildpack-deps, which has all of these; a stand-in's buildpack layer has only some.
  */
 const SYSTEM_LIBRARY_DEV_PACKAGES: Record<string, string> = {
-  'openssl-sys': 'libssl-dev', 'libsqlite3-sys': 'libsqlite3-dev', 'pq-sys': 'libpq-dev', 'libz-sys': 'zlib1g-dev',
-  'curl-sys': 'libcurl4-openssl-dev', 'libgit2-sys': 'libgit2-dev', 'mysqlclient-sys': 'default-libmysqlclient-dev',
+  'openssl-sys': 'libssl-dev',
+  'libsqlite3-sys': 'libsqlite3-dev',
+  'pq-sys': 'libpq-dev',
+  'libz-sys': 'zlib1g-dev',
+  'curl-sys': 'libcurl4-openssl-dev',
+  'libgit2-sys': 'libgit2-dev',
+  'mysqlclient-sys': 'default-libmysqlclient-dev',
 };
 
 /**
@@ -136,14 +156,17 @@ const SYSTEM_LIBRARY_DEV_PACKAGES: Record<string, string> = {
  */
 async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan): Promise<string | null> {
   if (engine.source !== 'stand-ins' || facts.language !== 'rust' || plan.language !== 'rust' || plan.build.image.includes('-slim')) return null;
-  const wanted = facts.nativeDependencies.filter((dependency) => !dependency.value.bundled)
-    .map((dependency) => SYSTEM_LIBRARY_DEV_PACKAGES[dependency.value.crate]).filter((name): name is string => name !== undefined);
+  const wanted = facts.nativeDependencies
+    .filter((dependency) => !dependency.value.bundled)
+    .map((dependency) => SYSTEM_LIBRARY_DEV_PACKAGES[dependency.value.crate])
+    .filter((name): name is string => name !== undefined);
   if (wanted.length === 0) return null;
   const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), [plan.build.image], { reject: false, all: true });
   if (ensured.exitCode !== 0) return null;
   const missing: string[] = [];
   for (const name of wanted) if ((await docker(['run', '--rm', '--network', 'none', plan.build.image, 'dpkg', '-s', name])).exitCode !== 0) missing.push(name);
-  return missing.length === 0 ? null
+  return missing.length === 0
+    ? null
     : `the ${plan.build.image} stand-in lacks ${missing.join(', ')} (the real image, on buildpack-deps, has ${missing.length === 1 ? 'it' : 'them'}), so linking the system library cannot be tried here`;
 }
 
@@ -190,8 +213,12 @@ function registriesNeeded(dir: string, facts: Facts, plan: Plan): Need[] {
  * for when Maven Central does not answer: no wrapper, no Spring Boot or Quarkus, no dependency the seed lacks.
  */
 function seedable(dir: string, facts: Extract<Facts, { language: 'java' }>, plan: Extract<Plan, { language: 'java' }>): boolean {
-  return plan.build.tool === 'maven' && !plan.build.wrapper && (plan.launch === 'jar' || plan.launch === 'classpath')
-    && declaredDependencies(dir, facts).every((coordinates) => SEEDED_DEPENDENCIES.includes(coordinates));
+  return (
+    plan.build.tool === 'maven' &&
+    !plan.build.wrapper &&
+    (plan.launch === 'jar' || plan.launch === 'classpath') &&
+    declaredDependencies(dir, facts).every((coordinates) => SEEDED_DEPENDENCIES.includes(coordinates))
+  );
 }
 
 /** The POMs' dependencies (groupId:artifactId:version), test and import scope left out. */
@@ -249,7 +276,15 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
       if (!answer.startsWith('200 ') || !answer.includes(behaviour.http.body)) throw new Error(`unexpected answer: ${answer}`);
       // docker top needs the PID column; the UID column is the process's real uid, seen from the host.
       const processes = await docker(['top', name, '-eo', 'pid,uid']);
-      const uids = [...new Set(processes.stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/)[1]).filter(Boolean))];
+      const uids = [
+        ...new Set(
+          processes.stdout
+            .split('\n')
+            .slice(1)
+            .map((line) => line.trim().split(/\s+/)[1])
+            .filter(Boolean),
+        ),
+      ];
       if (uids.join() !== uid) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${uid}`);
       result.checks.push(`process uid ${uid}`);
     } finally {
@@ -293,8 +328,14 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   // A workspace member is generated in its folder and built with the fixture (the workspace root) as context.
   const dockerfile = cell.member ? `${cell.member}/Dockerfile` : undefined;
   const args = [
-    path.join(dir, cell.member ?? ''), '--yes', '--base', cell.base, '--debug', cell.debug,
-    ...(cell.flags.entry ? ['--entry', cell.flags.entry] : []), ...(cell.flags.javaRuntime ? ['--java-runtime', cell.flags.javaRuntime] : []),
+    path.join(dir, cell.member ?? ''),
+    '--yes',
+    '--base',
+    cell.base,
+    '--debug',
+    cell.debug,
+    ...(cell.flags.entry ? ['--entry', cell.flags.entry] : []),
+    ...(cell.flags.javaRuntime ? ['--java-runtime', cell.flags.javaRuntime] : []),
   ];
   const described = await runCli([...args, '--json']);
   if (described.exitCode === 3) {
@@ -315,8 +356,13 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const probes = needs.length > 0 ? await probeRegistries(engine) : [];
   const unreachable = needs.flatMap((need) => probes.filter((probe) => probe.registry === need.registry && !probe.ok).map((probe) => ({ need, probe })));
   // Maven Central unreachable: a POM that Debian's packaged plugins can build still runs, with the test-only seed.
-  const seedMaven = plan.language === 'java' && facts.language === 'java' && engine.source === 'stand-ins'
-    && unreachable.length > 0 && unreachable.every(({ need }) => need.registry === 'maven') && seedable(dir, facts, plan);
+  const seedMaven =
+    plan.language === 'java' &&
+    facts.language === 'java' &&
+    engine.source === 'stand-ins' &&
+    unreachable.length > 0 &&
+    unreachable.every(({ need }) => need.registry === 'maven') &&
+    seedable(dir, facts, plan);
   if (unreachable.length > 0 && !seedMaven) {
     const reason = unreachable.map(({ need, probe }) => `${need.what} come from ${REGISTRY_NAMES[need.registry]}, and the probe says NO: ${probe.detail}`).join('; ');
     return void Object.assign(result, { status: 'not verifiable here', reason });
@@ -342,7 +388,14 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const built = await buildImage(engine, { context: dir, dockerfile, tag: production, network, shimApk, images: imagesFor(dockerfileText, 'production') });
   result.buildSeconds.production = built.seconds;
   keepLog(cell, 'production', dockerfileText, built.log);
-  if (!built.ok) throw new Error(`production build failed: ${built.log.split('\n').filter((line) => /ERROR|error:/.test(line)).slice(-3).join(' / ')}`);
+  if (!built.ok)
+    throw new Error(
+      `production build failed: ${built.log
+        .split('\n')
+        .filter((line) => /ERROR|error:/.test(line))
+        .slice(-3)
+        .join(' / ')}`,
+    );
   try {
     result.bytes.image = await imageSize(production);
     result.bytes.base = await imageSize(plan.runtime.image);
@@ -353,7 +406,14 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
       const debugBuild = await buildImage(engine, { context: dir, dockerfile, tag: debugTag, target: 'debug', network, shimApk, images: imagesFor(dockerfileText, 'debug') });
       result.buildSeconds.debug = debugBuild.seconds;
       keepLog(cell, 'debug', dockerfileText, debugBuild.log);
-      if (!debugBuild.ok) throw new Error(`debug build failed: ${debugBuild.log.split('\n').filter((line) => /ERROR/.test(line)).slice(-2).join(' / ')}`);
+      if (!debugBuild.ok)
+        throw new Error(
+          `debug build failed: ${debugBuild.log
+            .split('\n')
+            .filter((line) => /ERROR/.test(line))
+            .slice(-2)
+            .join(' / ')}`,
+        );
       try {
         await checkDebug(cell, plan, debugTag, result);
       } finally {
@@ -375,7 +435,11 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
   // The registry probe, once per run and before any cell, so the report always says what answered.
   beforeAll(async () => {
     probeResults = await probeRegistries(engine as Engine);
-    console.log(`e2e: registry probe (${(engine as Engine).source === 'stand-ins' ? 'probe-registries.sh' : 'the same commands in the real images'}):\n${probeLines(probeResults).map((line) => `  ${line}`).join('\n')}`);
+    console.log(
+      `e2e: registry probe (${(engine as Engine).source === 'stand-ins' ? 'probe-registries.sh' : 'the same commands in the real images'}):\n${probeLines(probeResults)
+        .map((line) => `  ${line}`)
+        .join('\n')}`,
+    );
   }, 60 * 60_000);
 
   afterAll(() => {
@@ -385,8 +449,14 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
   for (const cell of selectedCells) {
     it(cellName(cell), async () => {
       const result: CellResult = {
-        cell: cellName(cell), status: 'failed', reason: null, buildSeconds: { production: null, debug: null },
-        run: null, checks: [], notes: [], bytes: { image: null, base: null, added: null },
+        cell: cellName(cell),
+        status: 'failed',
+        reason: null,
+        buildSeconds: { production: null, debug: null },
+        run: null,
+        checks: [],
+        notes: [],
+        bytes: { image: null, base: null, added: null },
       };
       results.push(result);
       try {
@@ -406,7 +476,15 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       // needs the network); Maven Central not answering falls back to the test-only seed.
       const seedMaven = check.registry === 'maven' && (engine as Engine).source === 'stand-ins' && !(await reachable('maven'));
       if (check.registry && !seedMaven && !(await reachable(check.registry))) {
-        rebuilds.push({ fixture: check.fixture, coldSeconds: 0, warmSeconds: 0, cachedDependencySteps: [], rebuiltSteps: [], ok: true, skipped: `${REGISTRY_NAMES[check.registry]} does not answer (probe: NO)` });
+        rebuilds.push({
+          fixture: check.fixture,
+          coldSeconds: 0,
+          warmSeconds: 0,
+          cachedDependencySteps: [],
+          rebuiltSteps: [],
+          ok: true,
+          skipped: `${REGISTRY_NAMES[check.registry]} does not answer (probe: NO)`,
+        });
         return;
       }
       if (seedMaven) await seedMavenCache(engine as Engine);

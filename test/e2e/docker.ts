@@ -44,7 +44,13 @@ export interface BuildResult {
 export async function buildImage(
   engine: Engine,
   options: {
-    context: string; dockerfile?: string; tag: string; target?: string; network: 'none' | 'host'; images: string[]; shimApk?: boolean;
+    context: string;
+    dockerfile?: string;
+    tag: string;
+    target?: string;
+    network: 'none' | 'host';
+    images: string[];
+    shimApk?: boolean;
     /** Ignore BuildKit's layer cache (a cold build) without pruning what other builds use. */
     noCache?: boolean;
   },

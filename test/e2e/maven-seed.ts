@@ -23,9 +23,17 @@ import { buildImage, docker, type Engine } from './docker.js';
 
 /** Debian bookworm's Maven plugins; their versions are the ones the buildable fixtures pin. */
 const DEBIAN_MAVEN_PLUGINS = [
-  'libmaven-clean-plugin-java', 'libmaven-resources-plugin-java', 'libmaven-compiler-plugin-java', 'libsurefire-java',
-  'libmaven-jar-plugin-java', 'libmaven-install-plugin-java', 'libmaven-deploy-plugin-java', 'libmaven-site-plugin-java',
-  'libmaven-dependency-plugin-java', 'libmaven-antrun-plugin-java', 'libmaven-assembly-plugin-java',
+  'libmaven-clean-plugin-java',
+  'libmaven-resources-plugin-java',
+  'libmaven-compiler-plugin-java',
+  'libsurefire-java',
+  'libmaven-jar-plugin-java',
+  'libmaven-install-plugin-java',
+  'libmaven-deploy-plugin-java',
+  'libmaven-site-plugin-java',
+  'libmaven-dependency-plugin-java',
+  'libmaven-antrun-plugin-java',
+  'libmaven-assembly-plugin-java',
   // Libraries the fixtures depend on, at Debian's versions (which are also on Maven Central).
   'libgoogle-gson-java',
 ];
@@ -61,5 +69,12 @@ export async function seedMavenCache(engine: Engine): Promise<void> {
   // apt needs Debian's archive.
   const built = await buildImage(engine, { context: dir, tag, network: 'host', images: [SEED_IMAGE] });
   await docker(['rmi', '-f', tag]);
-  if (!built.ok) throw new Error(`seeding the Maven cache failed: ${built.log.split('\n').filter((line) => /ERROR|E: /.test(line)).slice(-3).join(' / ')}`);
+  if (!built.ok)
+    throw new Error(
+      `seeding the Maven cache failed: ${built.log
+        .split('\n')
+        .filter((line) => /ERROR|E: /.test(line))
+        .slice(-3)
+        .join(' / ')}`,
+    );
 }

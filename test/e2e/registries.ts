@@ -24,7 +24,7 @@ export interface ProbeResult {
 export const REGISTRY_NAMES: Record<Registry, string> = {
   npm: 'the npm registry',
   pypi: 'PyPI',
-  uv: 'uv (ghcr.io/astral-sh/uv, whose stand-in is made from PyPI\'s uv wheel)',
+  uv: "uv (ghcr.io/astral-sh/uv, whose stand-in is made from PyPI's uv wheel)",
   crates: 'crates.io',
   go: 'the Go module proxy',
   maven: 'Maven Central',
@@ -36,7 +36,10 @@ const PROBES: Record<Registry, { image: string; command: string }> = {
   pypi: { image: 'python:3.13-slim-trixie', command: 'pip download --no-deps --dest /tmp/p six==1.16.0' },
   uv: { image: 'python:3.13-slim-trixie', command: 'pip install --quiet uv && uv pip install --system --dry-run six' },
   crates: { image: 'rust:1-slim-trixie', command: 'cd /tmp && cargo new -q probe && cd probe && cargo add -q itoa@1 && cargo fetch -q && echo fetched itoa' },
-  go: { image: 'golang:1.24-trixie', command: 'mkdir -p /tmp/probe/m && cd /tmp/probe/m && go mod init probe >/dev/null 2>&1 && go get github.com/google/uuid@v1.6.0 && echo got uuid' },
+  go: {
+    image: 'golang:1.24-trixie',
+    command: 'mkdir -p /tmp/probe/m && cd /tmp/probe/m && go mod init probe >/dev/null 2>&1 && go get github.com/google/uuid@v1.6.0 && echo got uuid',
+  },
   maven: { image: 'maven:3.9-eclipse-temurin-21', command: 'mvn -q -B dependency:get -Dartifact=junit:junit:4.13.2 && echo got junit' },
 };
 
@@ -58,7 +61,7 @@ async function probeWithRealImages(): Promise<ProbeResult[]> {
     const run = await docker(['run', '--rm', '--network', 'host', image, 'sh', '-c', command], 600_000);
     const lines = (run.all ?? '').split('\n').filter(Boolean);
     const why = lines.find((line) => /error|dial|refused|resolve|no such host|timed out|certificate/i.test(line)) ?? lines.at(-1) ?? '';
-    results.push({ registry, ok: run.exitCode === 0, detail: `(${image}): ${(run.exitCode === 0 ? lines.at(-1) ?? '' : why).slice(0, 160)}` });
+    results.push({ registry, ok: run.exitCode === 0, detail: `(${image}): ${(run.exitCode === 0 ? (lines.at(-1) ?? '') : why).slice(0, 160)}` });
   }
   return results;
 }
@@ -79,9 +82,7 @@ export function probeRegistries(engine: Engine): Promise<ProbeResult[]> {
     } else {
       results = await probeWithRealImages();
     }
-    return REGISTRIES.map((registry) =>
-      results.find((result) => result.registry === registry) ?? { registry, ok: false, detail: 'the probe printed no line for it' },
-    );
+    return REGISTRIES.map((registry) => results.find((result) => result.registry === registry) ?? { registry, ok: false, detail: 'the probe printed no line for it' });
   })();
   return probed;
 }

@@ -38,45 +38,52 @@ export function writeReport(header: string, cells: CellResult[], rebuilds: Rebui
   const counts = (['passed', 'refused', 'not verifiable here', 'not built', 'failed'] as const)
     .map((status) => `${cells.filter((cell) => cell.status === status).length} ${status}`)
     .join(', ');
-  const lines = cells.length === 0 && rebuilds.length === 0 ? ['# stagecraft end-to-end results', '', header, ''] : [
-    '# stagecraft end-to-end results',
-    '',
-    header,
-    '',
-    ...(selection ? [`Selection: ${selection} (STAGECRAFT_E2E_ONLY).`, ''] : []),
-    'Registries (probed once for this run, from inside build containers; a cell that needs one is built when it says OK):',
-    '',
-    ...(probes.length > 0 ? probeLines(probes).map((line) => `- \`${line}\``) : ['- not probed']),
-    '',
-    `Cells: ${counts}.`,
-    '',
-    '| cell | status | build s (prod / debug) | run | checks | image MB | base MB | added MB | notes |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...cells.map((cell) =>
-      [
-        cell.cell,
-        cell.status === 'failed' ? `**FAILED**: ${cell.reason}` : cell.reason ? `${cell.status}: ${cell.reason}` : cell.status,
-        cell.buildSeconds.production === null ? '' : `${seconds(cell.buildSeconds.production)} / ${seconds(cell.buildSeconds.debug) || '-'}`,
-        cell.run ?? '',
-        cell.checks.join('; '),
-        mb(cell.bytes.image),
-        mb(cell.bytes.base),
-        mb(cell.bytes.added),
-        cell.notes.join('; '),
-      ].map(cellText).join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
-    ),
-    '',
-    '## Rebuild after a source edit',
-    '',
-    '| fixture | cold s | warm s | dependency steps from cache | rebuilt | result |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rebuilds.map((rebuild) =>
-      rebuild.skipped
-        ? `| ${rebuild.fixture} |  |  |  |  | not verifiable here: ${cellText(rebuild.skipped)} |`
-        : `| ${rebuild.fixture} | ${seconds(rebuild.coldSeconds)} | ${seconds(rebuild.warmSeconds)} | ${cellText(rebuild.cachedDependencySteps.join('; '))} | ${cellText(rebuild.rebuiltSteps.join('; '))} | ${rebuild.ok ? 'passed' : '**FAILED**'} |`,
-    ),
-    '',
-  ];
+  const lines =
+    cells.length === 0 && rebuilds.length === 0
+      ? ['# stagecraft end-to-end results', '', header, '']
+      : [
+          '# stagecraft end-to-end results',
+          '',
+          header,
+          '',
+          ...(selection ? [`Selection: ${selection} (STAGECRAFT_E2E_ONLY).`, ''] : []),
+          'Registries (probed once for this run, from inside build containers; a cell that needs one is built when it says OK):',
+          '',
+          ...(probes.length > 0 ? probeLines(probes).map((line) => `- \`${line}\``) : ['- not probed']),
+          '',
+          `Cells: ${counts}.`,
+          '',
+          '| cell | status | build s (prod / debug) | run | checks | image MB | base MB | added MB | notes |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+          ...cells.map((cell) =>
+            [
+              cell.cell,
+              cell.status === 'failed' ? `**FAILED**: ${cell.reason}` : cell.reason ? `${cell.status}: ${cell.reason}` : cell.status,
+              cell.buildSeconds.production === null ? '' : `${seconds(cell.buildSeconds.production)} / ${seconds(cell.buildSeconds.debug) || '-'}`,
+              cell.run ?? '',
+              cell.checks.join('; '),
+              mb(cell.bytes.image),
+              mb(cell.bytes.base),
+              mb(cell.bytes.added),
+              cell.notes.join('; '),
+            ]
+              .map(cellText)
+              .join(' | ')
+              .replace(/^/, '| ')
+              .replace(/$/, ' |'),
+          ),
+          '',
+          '## Rebuild after a source edit',
+          '',
+          '| fixture | cold s | warm s | dependency steps from cache | rebuilt | result |',
+          '| --- | --- | --- | --- | --- | --- |',
+          ...rebuilds.map((rebuild) =>
+            rebuild.skipped
+              ? `| ${rebuild.fixture} |  |  |  |  | not verifiable here: ${cellText(rebuild.skipped)} |`
+              : `| ${rebuild.fixture} | ${seconds(rebuild.coldSeconds)} | ${seconds(rebuild.warmSeconds)} | ${cellText(rebuild.cachedDependencySteps.join('; '))} | ${cellText(rebuild.rebuiltSteps.join('; '))} | ${rebuild.ok ? 'passed' : '**FAILED**'} |`,
+          ),
+          '',
+        ];
   const markdown = lines.join('\n');
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(path.join(RESULTS_DIR, 'e2e.md'), markdown);

@@ -74,7 +74,7 @@ describe('the published package', () => {
     const cells = CELLS.filter((cell) => {
       const key = cell.member ? 'workspace' : `${cell.language}/${cell.base}`;
       if (cell.debug !== 'stage' || seen.has(key) || !existsSync(path.join(ROOT, snapshotPath(cell)))) return false;
-      return seen.add(key), true;
+      return (seen.add(key), true);
     });
     expect(cells.length).toBeGreaterThanOrEqual(8);
     for (const cell of cells) {

@@ -24,8 +24,14 @@ const CGO_MODULES: Record<string, string | null> = {
 
 /** Imports that mean the program serves on a network port (not an exhaustive list, a strong hint). */
 const SERVER_IMPORTS = [
-  'net/http', 'net', 'github.com/gin-gonic/gin', 'github.com/labstack/echo/v4', 'github.com/gofiber/fiber/v2',
-  'github.com/gofiber/fiber/v3', 'github.com/go-chi/chi/v5', 'google.golang.org/grpc',
+  'net/http',
+  'net',
+  'github.com/gin-gonic/gin',
+  'github.com/labstack/echo/v4',
+  'github.com/gofiber/fiber/v2',
+  'github.com/gofiber/fiber/v3',
+  'github.com/go-chi/chi/v5',
+  'google.golang.org/grpc',
 ];
 
 export interface GoFacts {
@@ -64,14 +70,18 @@ const IGNORED_BY_BUILD_TAG = /^\/\/go:build\s+ignore\b|^\/\/ \+build ignore\b/m;
 function readGoSources(project: ProjectFiles): GoSourceFile[] {
   const files = project.files();
   // Folders with their own go.mod are other modules; `_` and `.` folders are ignored by the go tool.
-  const nestedModules = files
-    .filter((file) => file !== 'go.mod' && path.posix.basename(file) === 'go.mod')
-    .map((file) => `${path.posix.dirname(file)}/`);
+  const nestedModules = files.filter((file) => file !== 'go.mod' && path.posix.basename(file) === 'go.mod').map((file) => `${path.posix.dirname(file)}/`);
   const sources: GoSourceFile[] = [];
   for (const file of files) {
     if (!file.endsWith('.go') || file.endsWith('_test.go')) continue;
     if (nestedModules.some((prefix) => file.startsWith(prefix))) continue;
-    if (file.split('/').slice(0, -1).some((part) => part.startsWith('_') || part.startsWith('.'))) continue;
+    if (
+      file
+        .split('/')
+        .slice(0, -1)
+        .some((part) => part.startsWith('_') || part.startsWith('.'))
+    )
+      continue;
     const text = project.readText(file);
     const code = stripComments(text);
     const packageClause = /^\s*package\s+([A-Za-z_]\w*)/m.exec(code);
@@ -115,19 +125,9 @@ export function detectGo(project: ProjectFiles): GoFacts {
 
   const cgoImport = findCgoImport(sources);
   const cgoRequire = goMod.requires.find((requirement) => requirement.path in CGO_MODULES);
-  const cgoRuntimeLibraries = goMod.requires
-    .map((requirement) => CGO_MODULES[requirement.path])
-    .filter((library): library is string => typeof library === 'string');
-  const cgo = cgoImport
-    ? fact(true, cgoImport)
-    : cgoRequire
-      ? fact(true, { file: 'go.mod', line: cgoRequire.line })
-      : fact(false, null);
-  const cgoReason = cgoImport
-    ? `import "C" in ${cgoImport.file}`
-    : cgoRequire
-      ? `${cgoRequire.path} needs cgo`
-      : null;
+  const cgoRuntimeLibraries = goMod.requires.map((requirement) => CGO_MODULES[requirement.path]).filter((library): library is string => typeof library === 'string');
+  const cgo = cgoImport ? fact(true, cgoImport) : cgoRequire ? fact(true, { file: 'go.mod', line: cgoRequire.line }) : fact(false, null);
+  const cgoReason = cgoImport ? `import "C" in ${cgoImport.file}` : cgoRequire ? `${cgoRequire.path} needs cgo` : null;
 
   const ports: Fact<number>[] = [];
   let readsPortEnv: Fact<boolean> = fact(false, null);

@@ -15,12 +15,17 @@ import { imageNameFor } from '../../core/image-name.js';
 const OLDEST_GO_IMAGE = '1.21';
 
 /** golang images have Debian trixie variants from Go 1.24 on; older releases only bookworm. */
-const debianForGo = (goVersion: string): DebianRelease =>
-  semver.gte(semver.coerce(goVersion)!, '1.24.0') ? TRIXIE : BOOKWORM;
+const debianForGo = (goVersion: string): DebianRelease => (semver.gte(semver.coerce(goVersion)!, '1.24.0') ? TRIXIE : BOOKWORM);
 
 /** `./cmd/api` -> `api`; the root package takes the module's last element (`/v2` suffixes skipped). */
 function binaryNameFor(entry: string, modulePath: string): string {
-  const fromPath = entry === '.' ? modulePath.split('/').filter((part) => !/^v\d+$/.test(part)).pop() : path.posix.basename(entry);
+  const fromPath =
+    entry === '.'
+      ? modulePath
+          .split('/')
+          .filter((part) => !/^v\d+$/.test(part))
+          .pop()
+      : path.posix.basename(entry);
   const cleaned = (fromPath ?? '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
   return cleaned || 'app';
 }
@@ -43,8 +48,7 @@ export function checkGoEntry(facts: GoFacts, entry: string): string {
 }
 
 /** Go releases older than the oldest golang image build with it: Go 1 compatibility keeps them compiling. */
-const goToBuildWith = (runtimeVersion: string) =>
-  semver.lt(semver.coerce(runtimeVersion)!, `${OLDEST_GO_IMAGE}.0`) ? OLDEST_GO_IMAGE : runtimeVersion;
+const goToBuildWith = (runtimeVersion: string) => (semver.lt(semver.coerce(runtimeVersion)!, `${OLDEST_GO_IMAGE}.0`) ? OLDEST_GO_IMAGE : runtimeVersion);
 
 /** How the binary is compiled: cgo builds against musl on alpine, everything else cross-compiles statically. */
 function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, entry: string, name: string): GoPlan['build'] {

@@ -28,14 +28,17 @@ export const GO_RULES: RuleTable<GoRuleContext> = [
     when: ({ facts, answers }) => facts.cgo.value && answers.base === 'alpine',
     message: ({ facts }) => `cgo on alpine (${facts.cgoReason}): the binary is built against musl on golang:*-alpine; C libraries that need glibc will not link`,
   },
-  forEachItem(({ facts }: GoRuleContext) => facts.cgoRuntimeLibraries, [
-    {
-      id: 'cgo-runtime-library',
-      kind: 'warn',
-      when: () => true,
-      message: (library: string) => `a cgo dependency needs ${library} at run time; add its package to the final stage (stagecraft does not install it)`,
-    },
-  ]),
+  forEachItem(
+    ({ facts }: GoRuleContext) => facts.cgoRuntimeLibraries,
+    [
+      {
+        id: 'cgo-runtime-library',
+        kind: 'warn',
+        when: () => true,
+        message: (library: string) => `a cgo dependency needs ${library} at run time; add its package to the final stage (stagecraft does not install it)`,
+      },
+    ],
+  ),
   {
     id: 'missing-go-sum',
     kind: 'warn',

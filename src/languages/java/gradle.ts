@@ -15,8 +15,7 @@ interface Script {
   code: string;
 }
 
-const stripComments = (text: string) =>
-  text.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/(^|[^:])\/\/[^\n]*/g, '$1');
+const stripComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/(^|[^:])\/\/[^\n]*/g, '$1');
 
 function readScript(project: ProjectFiles, candidates: string[]): Script | null {
   const file = candidates.find((candidate) => project.hasFile(candidate));
@@ -67,7 +66,8 @@ function readCatalog(project: ProjectFiles): Catalog {
     // `{ id = "x", version = "1" }`, `{ id = "x", version.ref = "v" }` or `"x:1"`.
     const id = /\bid\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? /^"([^":]+)(?::[^"]*)?"/.exec(value!)?.[1];
     if (!id) continue;
-    const version = /\bversion\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? versions.get(/\bversion\.ref\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? '') ?? /^"[^":]+:([^"]+)"/.exec(value!)?.[1] ?? null;
+    const version =
+      /\bversion\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? versions.get(/\bversion\.ref\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? '') ?? /^"[^":]+:([^"]+)"/.exec(value!)?.[1] ?? null;
     catalog.set(id, { accessor: alias!.replace(/[-_]/g, '.'), version });
   }
   return catalog;
@@ -111,7 +111,7 @@ interface BuildContext {
 
 function appOf(project: ProjectFiles, module: string, script: Script, { root, rootName, properties, catalog }: BuildContext): JavaApp {
   const launch = launchOf(script, root, catalog);
-  const name = module === '.' ? rootName ?? 'app' : module.split('/').at(-1)!;
+  const name = module === '.' ? (rootName ?? 'app') : module.split('/').at(-1)!;
   const fileName = firstMatch(script, [ASSIGNED('archiveFileName')]);
   const baseName = firstMatch(script, [ASSIGNED('archiveBaseName'), ASSIGNED('archivesName'), ASSIGNED('archivesBaseName')]);
   const version =
@@ -139,9 +139,7 @@ export function detectGradle(project: ProjectFiles): JavaBuild {
   const rootScript = root ?? { file: settings!.file, code: '' };
   const properties = project.hasFile('gradle.properties') ? project.readText('gradle.properties') : '';
   const rootName = firstMatch(settings, [/rootProject\.name\s*=\s*["']([^"']+)["']/])?.value ?? null;
-  const manifests = [settings?.file, root?.file, 'gradle.properties', 'gradle/libs.versions.toml'].filter(
-    (file): file is string => file !== undefined && project.hasFile(file),
-  );
+  const manifests = [settings?.file, root?.file, 'gradle.properties', 'gradle/libs.versions.toml'].filter((file): file is string => file !== undefined && project.hasFile(file));
   if (project.hasDir('buildSrc')) manifests.push('buildSrc');
 
   const context: BuildContext = { root: rootScript, rootName, properties, catalog: readCatalog(project) };

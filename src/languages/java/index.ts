@@ -6,7 +6,11 @@ import type { JavaPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 
 const describeModules = (facts: JavaFacts, answers: Parameters<typeof chosenBuild>[1]) =>
-  `runnable modules: ${runnableApps(chosenBuild(facts, answers)).map((app) => app.module).join(', ') || 'none'}`;
+  `runnable modules: ${
+    runnableApps(chosenBuild(facts, answers))
+      .map((app) => app.module)
+      .join(', ') || 'none'
+  }`;
 
 const chosenApp = (facts: JavaFacts, answers: Parameters<typeof chosenBuild>[1]) => {
   const build = chosenBuild(facts, answers);
@@ -40,7 +44,11 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
     prompt: (facts, prompter, answers) =>
       prompter.select(
         'Several modules build a runnable app: which one goes in the image?',
-        runnableApps(chosenBuild(facts, answers)).map((app) => ({ value: app.module, label: app.module, hint: `${app.launch!.value.kind}, ${describeEvidence(app.launch!.evidence)}` })),
+        runnableApps(chosenBuild(facts, answers)).map((app) => ({
+          value: app.module,
+          label: app.module,
+          hint: `${app.launch!.value.kind}, ${describeEvidence(app.launch!.evidence)}`,
+        })),
       ),
     candidates: describeModules,
     inCommand: (facts) => facts.builds.some((build) => runnableApps(build).length > 1),

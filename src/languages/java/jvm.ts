@@ -49,7 +49,10 @@ export interface JavaBuild {
 
 /** "1.8" -> "8", "21" -> "21", "17.0.2" -> "17"; null for anything else. */
 export function javaMajorOf(raw: string): string | null {
-  const value = raw.trim().replace(/^(JavaVersion\.)?VERSION_/, '').replace(/_/g, '.');
+  const value = raw
+    .trim()
+    .replace(/^(JavaVersion\.)?VERSION_/, '')
+    .replace(/_/g, '.');
   const legacy = /^1\.(\d+)$/.exec(value);
   if (legacy) return legacy[1]!;
   const major = /^(\d+)(\.\d+){0,2}$/.exec(value)?.[1];
@@ -59,7 +62,12 @@ export function javaMajorOf(raw: string): string | null {
 /** `.java-version` (jenv) or `.sdkmanrc` (java=21.0.4-tem), the version the developer runs. */
 export function javaVersionFromToolFiles(project: ProjectFiles): Fact<string> | null {
   if (project.hasFile('.java-version')) {
-    const major = javaMajorOf(project.readText('.java-version').split('\n')[0]!.replace(/^(temurin|openjdk|zulu|corretto)-/, ''));
+    const major = javaMajorOf(
+      project
+        .readText('.java-version')
+        .split('\n')[0]!
+        .replace(/^(temurin|openjdk|zulu|corretto)-/, ''),
+    );
     if (major) return fact(major, { file: '.java-version', line: 1 });
   }
   if (project.hasFile('.sdkmanrc')) {

@@ -92,7 +92,8 @@ const findPlugin = (pom: Pom, artifactId: string) => pluginsOf(pom).find((plugin
 
 /** The Java major the POM compiles for: release, then Spring Boot's java.version, then target and source. */
 function javaVersionOf(parsed: ParsedPom): Fact<string> | null {
-  const compiler = findPlugin(parsed.pom, 'maven-compiler-plugin') ?? parsed.pom.build?.pluginManagement?.plugins?.plugin?.find((plugin) => asText(plugin.artifactId) === 'maven-compiler-plugin');
+  const compiler =
+    findPlugin(parsed.pom, 'maven-compiler-plugin') ?? parsed.pom.build?.pluginManagement?.plugins?.plugin?.find((plugin) => asText(plugin.artifactId) === 'maven-compiler-plugin');
   const candidates: [string, string | undefined][] = [
     ['maven.compiler.release', parsed.properties['maven.compiler.release']],
     ['release', asText(compiler?.configuration?.release)],

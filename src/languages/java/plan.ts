@@ -32,7 +32,8 @@ export function checkJavaEntry(build: JavaBuild, raw: string): string {
   const app = build.apps.find((candidate) => candidate.module === module);
   const runnable = runnableApps(build).map((candidate) => candidate.module);
   if (!app) throw usageError(`--entry ${raw}: no such module in ${build.evidence.file} (runnable modules: ${runnable.join(', ') || 'none'})`);
-  if (!app.launch) throw usageError(`--entry ${raw}: ${module} builds nothing runnable (no Spring Boot, Quarkus or Main-Class); runnable modules: ${runnable.join(', ') || 'none'}`);
+  if (!app.launch)
+    throw usageError(`--entry ${raw}: ${module} builds nothing runnable (no Spring Boot, Quarkus or Main-Class); runnable modules: ${runnable.join(', ') || 'none'}`);
   return module;
 }
 
@@ -151,8 +152,11 @@ function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch
     tool: build.tool,
     image: build.wrapper.value
       ? `eclipse-temurin:${major}-jdk`
-      : build.tool === 'maven' ? `maven:3.9-eclipse-temurin-${major}`
-      : Number(major) >= 25 ? `gradle:9.2-jdk${major}` : `gradle:8.14-jdk${major}`,
+      : build.tool === 'maven'
+        ? `maven:3.9-eclipse-temurin-${major}`
+        : Number(major) >= 25
+          ? `gradle:9.2-jdk${major}`
+          : `gradle:8.14-jdk${major}`,
     wrapper: build.wrapper.value ? { script: build.wrapperFiles[0], dir: build.wrapperFiles[1] } : null,
     manifestCopies: manifestCopies(build),
     ...commandsFor(build, app, launch),
@@ -200,9 +204,11 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     launch,
     jlink: javaRuntime === 'jlink' ? jlinkStep(base, major, launch) : null,
     runtimeCopy:
-      javaRuntime === 'jlink' ? { from: 'jre', source: '/javaruntime', why: 'The runtime jlink built: only the modules the app uses.' }
-      : javaRuntime === 'jre' && base === 'slim' ? { from: `eclipse-temurin:${major}-jre`, source: JAVA_HOME, why: "Temurin's JRE, copied: its own images are Ubuntu, this one is Debian slim." }
-      : null,
+      javaRuntime === 'jlink'
+        ? { from: 'jre', source: '/javaruntime', why: 'The runtime jlink built: only the modules the app uses.' }
+        : javaRuntime === 'jre' && base === 'slim'
+          ? { from: `eclipse-temurin:${major}-jre`, source: JAVA_HOME, why: "Temurin's JRE, copied: its own images are Ubuntu, this one is Debian slim." }
+          : null,
     copies: copiesFor(launch),
     entrypoint: entrypointFor(launch, java, launchFact.kind === 'spring-boot' ? launchFact.version : null, launchFact.kind === 'jar' ? launchFact.mainClass : null),
     entrypointWhy:
@@ -210,7 +216,14 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
         ? 'The whole command, replacing distroless\' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).'
         : 'java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.',
     user: NONROOT_USER,
-    ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`java${Number(major)}`, debian, 'debug-nonroot'), packages: runtimePackages(base), prepareBase: true }),
+    ...finalImage({
+      base,
+      debug,
+      image: runtimeImage,
+      distrolessDebug: distroless(`java${Number(major)}`, debian, 'debug-nonroot'),
+      packages: runtimePackages(base),
+      prepareBase: true,
+    }),
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',

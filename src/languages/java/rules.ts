@@ -23,7 +23,8 @@ export const JAVA_RULES: RuleTable<JavaRuleContext> = [
     id: 'scratch',
     kind: 'refuse',
     when: ({ answers }) => answers.base === 'scratch',
-    message: () => '--base scratch cannot run a Java app: the JVM needs a C library and its runtime files; use --base distroless (a JRE and nothing else) or slim with a jlink runtime',
+    message: () =>
+      '--base scratch cannot run a Java app: the JVM needs a C library and its runtime files; use --base distroless (a JRE and nothing else) or slim with a jlink runtime',
   },
   {
     id: 'no-distroless-image',
@@ -58,7 +59,9 @@ export const JAVA_RULES: RuleTable<JavaRuleContext> = [
     when: ({ app, launch }) => app.launch.value.kind === 'spring-boot' && launch === 'jar',
     message: ({ app }) => {
       const version = app.launch.value.kind === 'spring-boot' ? app.launch.value.version : null;
-      return version ? `Spring Boot ${version} has no layered jars (2.3+): the jar ships as one layer` : 'Spring Boot version not found: the jar ships whole, as one layer, without layer extraction';
+      return version
+        ? `Spring Boot ${version} has no layered jars (2.3+): the jar ships as one layer`
+        : 'Spring Boot version not found: the jar ships whole, as one layer, without layer extraction';
     },
   },
 ];

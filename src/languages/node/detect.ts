@@ -25,8 +25,24 @@ const LOCKFILES: { file: string; manager: PackageManager }[] = [
 
 /** Dependencies that compile or download native code: build and final stages must share a libc. */
 const NATIVE_PACKAGES = new Set([
-  'bcrypt', 'sharp', 'better-sqlite3', 'sqlite3', 'canvas', 'argon2', 'node-pty', 'bufferutil', 'utf-8-validate',
-  're2', 'cpu-features', 'ssh2', 'leveldown', 'zeromq', 'kerberos', 'node-sass', 'farmhash', 'microtime',
+  'bcrypt',
+  'sharp',
+  'better-sqlite3',
+  'sqlite3',
+  'canvas',
+  'argon2',
+  'node-pty',
+  'bufferutil',
+  'utf-8-validate',
+  're2',
+  'cpu-features',
+  'ssh2',
+  'leveldown',
+  'zeromq',
+  'kerberos',
+  'node-sass',
+  'farmhash',
+  'microtime',
 ]);
 
 export type Framework = 'next' | 'nest' | 'nuxt' | 'sveltekit' | 'astro' | 'remix' | 'express' | 'fastify' | 'koa' | 'hono' | null;
@@ -123,7 +139,10 @@ function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: strin
 
 /** The newest maintained major a semver range allows; a bare major is taken as is. */
 export function nodeMajorFor(spec: string): string | null {
-  const cleaned = spec.trim().replace(/^v/, '').replace(/^lts\/.*$|^lts$|^node$/i, '');
+  const cleaned = spec
+    .trim()
+    .replace(/^v/, '')
+    .replace(/^lts\/.*$|^lts$|^node$/i, '');
   if (cleaned === '') return String(LTS_NODE_MAJOR);
   if (/^\d+(\.\d+){0,2}$/.test(cleaned)) return cleaned.split('.')[0]!;
   if (!semver.validRange(cleaned)) return null;
@@ -175,9 +194,7 @@ function detectPackageManager(project: ProjectFiles, pkg: PackageJson): Pick<Nod
   }
   const managers = [...new Set(present.map((lock) => lock.manager))];
   if (managers.length > 1) {
-    throw projectError(
-      `several lockfiles (${present.map((lock) => lock.file).join(', ')}): set "packageManager" in package.json, or delete the stale ones`,
-    );
+    throw projectError(`several lockfiles (${present.map((lock) => lock.file).join(', ')}): set "packageManager" in package.json, or delete the stale ones`);
   }
   if (present.length === 0) return { packageManager: fact('npm', null), packageManagerVersion: null, lockfile: fact(null, null) };
   const lock = present[0]!;
@@ -186,8 +203,16 @@ function detectPackageManager(project: ProjectFiles, pkg: PackageJson): Pick<Nod
 }
 
 const FRAMEWORK_PACKAGES: [Exclude<Framework, null>, string][] = [
-  ['next', 'next'], ['nest', '@nestjs/core'], ['nuxt', 'nuxt'], ['sveltekit', '@sveltejs/kit'], ['astro', 'astro'],
-  ['remix', '@remix-run/node'], ['express', 'express'], ['fastify', 'fastify'], ['koa', 'koa'], ['hono', 'hono'],
+  ['next', 'next'],
+  ['nest', '@nestjs/core'],
+  ['nuxt', 'nuxt'],
+  ['sveltekit', '@sveltejs/kit'],
+  ['astro', 'astro'],
+  ['remix', '@remix-run/node'],
+  ['express', 'express'],
+  ['fastify', 'fastify'],
+  ['koa', 'koa'],
+  ['hono', 'hono'],
 ];
 
 /** Where each framework's production server starts, when it is a plain file node can run. */
@@ -213,7 +238,10 @@ function tsconfigOutDir(project: ProjectFiles): Fact<string> | null {
  */
 export function startCommandFrom(script: string): string[] | null {
   // Leading VAR=value assignments are dropped here; the port among them is read separately.
-  const words = script.trim().split(/\s+/).filter((word) => !/^[A-Z_][A-Z0-9_]*=/.test(word));
+  const words = script
+    .trim()
+    .split(/\s+/)
+    .filter((word) => !/^[A-Z_][A-Z0-9_]*=/.test(word));
   // Anything beyond plain words (quotes, $, ;, &&, redirections) is shell, not a command node can be given.
   if (words.some((word) => !/^[A-Za-z0-9._@/=:-]+$/.test(word))) return null;
   if (words[0] === 'node' && words.length >= 2) return words;
@@ -321,8 +349,7 @@ function detectFramework(project: ProjectFiles, manifest: Manifest) {
   const nextConfig = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'].find((file) => project.hasFile(file));
   const nextConfigText = nextConfig ? project.readText(nextConfig) : '';
   const standalone = /output\s*:\s*['"]standalone['"]/.exec(nextConfigText);
-  const nextStandalone =
-    nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOf(nextConfigText, standalone[0]) }) : fact(false, null);
+  const nextStandalone = nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOf(nextConfigText, standalone[0]) }) : fact(false, null);
 
   // SvelteKit and Astro only build a node server with their node adapter; otherwise there is no such file.
   const adapters: Partial<Record<Exclude<Framework, null>, string>> = { sveltekit: '@sveltejs/adapter-node', astro: '@astrojs/node' };

@@ -126,9 +126,16 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
     return copies;
   }
   if (!outDir) {
-    throw usageError(`cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`);
+    throw usageError(
+      `cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`,
+    );
   }
-  copies.push({ stage: 'build', source: `/app/${outDir}`, target: `./${outDir}`, why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.` });
+  copies.push({
+    stage: 'build',
+    source: `/app/${outDir}`,
+    target: `./${outDir}`,
+    why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.`,
+  });
   if (shape.framework === 'next' && facts.hasPublicDir) copies.push(PUBLIC_DIR_COPY);
   copies.push({ stage: null, source: 'package.json', target: './', why: 'Node reads "type" and the package name from it at run time.' });
   return copies;
@@ -137,12 +144,14 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
 /** What the final image copies: pnpm deploy's output, a framework's self-contained server, or the plain app. */
 function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   if (facts.workspace) {
-    return [{
-      stage: 'build',
-      source: '/prod',
-      target: './',
-      why: `pnpm deploy's output: ${facts.workspace.packageName}, its production dependencies and the workspace packages it uses.`,
-    }];
+    return [
+      {
+        stage: 'build',
+        source: '/prod',
+        target: './',
+        why: `pnpm deploy's output: ${facts.workspace.packageName}, its production dependencies and the workspace packages it uses.`,
+      },
+    ];
   }
   if (shape.standalone) {
     return [
@@ -198,7 +207,10 @@ function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'wo
       build: hasBuild ? `pnpm --filter ${workspace.packageName}... run build` : null,
       deploy: `pnpm --filter ${workspace.packageName} deploy --legacy --prod /prod`,
     },
-    contextPath: workspace.memberPath.split('/').map(() => '..').join('/'),
+    contextPath: workspace.memberPath
+      .split('/')
+      .map(() => '..')
+      .join('/'),
     dockerfileFlag: `${workspace.memberPath}/Dockerfile`,
     dockerignoreName: 'Dockerfile.dockerignore',
   };
@@ -224,8 +236,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const debian = major >= 22 ? TRIXIE : BOOKWORM;
   const slimImage = `node:${major}-${debian.codename}-slim`;
   const alpineImage = `node:${major}-alpine`;
-  const runtimeImage =
-    base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : distroless(`nodejs${major}`, debian, 'nonroot');
+  const runtimeImage = base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : distroless(`nodejs${major}`, debian, 'nonroot');
   // node-gyp needs python3, make and g++: the full Debian image has them, on the same glibc as slim.
   const depsImage = base === 'alpine' ? alpineImage : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
 

@@ -20,7 +20,8 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     id: 'distroless-odd-major',
     kind: 'refuse',
     when: ({ answers, major }) => answers.base === 'distroless' && major % 2 === 1,
-    message: ({ major }) => `--base distroless: distroless publishes Node images for LTS (even) majors only, and this is Node ${major}; use --runtime-version ${major + 1} or --base slim`,
+    message: ({ major }) =>
+      `--base distroless: distroless publishes Node images for LTS (even) majors only, and this is Node ${major}; use --runtime-version ${major + 1} or --base slim`,
   },
   {
     id: 'npm-or-yarn-workspace',

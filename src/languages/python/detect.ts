@@ -65,8 +65,24 @@ const DEFAULT_PORT = 8000;
 
 /** Dependencies that link C libraries or ship compiled extensions (prebuilt wheels for glibc, maybe not musl). */
 export const NATIVE_DEPENDENCIES = new Set([
-  'numpy', 'pandas', 'scipy', 'cryptography', 'lxml', 'pillow', 'psycopg2', 'mysqlclient', 'grpcio', 'uvloop',
-  'bcrypt', 'cffi', 'orjson', 'pydantic-core', 'pyyaml', 'matplotlib', 'scikit-learn', 'psycopg-c',
+  'numpy',
+  'pandas',
+  'scipy',
+  'cryptography',
+  'lxml',
+  'pillow',
+  'psycopg2',
+  'mysqlclient',
+  'grpcio',
+  'uvloop',
+  'bcrypt',
+  'cffi',
+  'orjson',
+  'pydantic-core',
+  'pyyaml',
+  'matplotlib',
+  'scikit-learn',
+  'psycopg-c',
 ]);
 
 const asString = (value: unknown) => (typeof value === 'string' ? value : null);
@@ -106,17 +122,30 @@ function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfil
     return { version: fact(minor, evidence), range };
   };
   if (project.hasFile('.python-version')) {
-    const first = project.readText('.python-version').split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
+    const first =
+      project
+        .readText('.python-version')
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line && !line.startsWith('#')) ?? '';
     const minor = exactMinor(first);
     if (minor) return { version: fact(minor, { file: '.python-version' }), range: null };
     // pyenv reads only exact versions; a range (">= 3.10") or "latest" is what other tools (buildpacks, uv) accept.
     if (/^(latest|stable|3)$/i.test(first)) {
-      return { version: fact(DEFAULT_PYTHON_MINOR, { file: '.python-version' }), range: '>=3.0.0 <4.0.0', warning: `.python-version: "${first}" is no exact version (pyenv rejects it): using Python ${DEFAULT_PYTHON_MINOR}, the current stable one` };
+      return {
+        version: fact(DEFAULT_PYTHON_MINOR, { file: '.python-version' }),
+        range: '>=3.0.0 <4.0.0',
+        warning: `.python-version: "${first}" is no exact version (pyenv rejects it): using Python ${DEFAULT_PYTHON_MINOR}, the current stable one`,
+      };
     }
     const range = /^[<>=~!^]/.test(first) ? pythonRangeToSemver(first) : null;
     const newest = range && newestMinorFor(range);
     if (!range || !newest || !newest.startsWith('3.')) throw projectError(`.python-version: "${first}" is not a CPython 3 version`);
-    return { version: fact(newest, { file: '.python-version' }), range, warning: `.python-version: "${first}" is a range, not a version (pyenv rejects it): using Python ${newest}, the newest it allows` };
+    return {
+      version: fact(newest, { file: '.python-version' }),
+      range,
+      warning: `.python-version: "${first}" is a range, not a version (pyenv rejects it): using Python ${newest}, the newest it allows`,
+    };
   }
   for (const file of ['mise.toml', '.mise.toml', '.tool-versions']) {
     if (!project.hasFile(file)) continue;
@@ -185,7 +214,11 @@ function candidateSources(project: ProjectFiles): string[] {
 }
 
 /** `app/main.py` -> `app.main`, `src/pkg/main.py` -> `pkg.main`. */
-const moduleOf = (file: string) => file.replace(/^src\//, '').replace(/(\/__init__)?\.py$/, '').replace(/\//g, '.');
+const moduleOf = (file: string) =>
+  file
+    .replace(/^src\//, '')
+    .replace(/(\/__init__)?\.py$/, '')
+    .replace(/\//g, '.');
 /** Only files whose path is a valid dotted module name qualify. */
 const isModulePath = (file: string) => /^(src\/[A-Za-z_]\w*\/|[A-Za-z_]\w*\/)?[A-Za-z_]\w*\.py$/.test(file);
 /** A module under src/ imports only from the installed project. */
@@ -229,7 +262,10 @@ function procfileWeb(project: ProjectFiles): { words: string[]; evidence: Eviden
   const text = project.readText('Procfile');
   const match = /^web:\s*(.+)$/m.exec(text);
   if (!match) return null;
-  const words = match[1]!.trim().replace(/\$\{PORT\}/g, '$PORT').split(/\s+/);
+  const words = match[1]!
+    .trim()
+    .replace(/\$\{PORT\}/g, '$PORT')
+    .split(/\s+/);
   if (words.some((word) => !/^[A-Za-z0-9._@/=:,+-]*(\$PORT)?[A-Za-z0-9._@/=:,+-]*$/.test(word))) return null;
   return { words, evidence: { file: 'Procfile', line: lineAt(text, match.index) } };
 }
@@ -285,7 +321,9 @@ function djangoApplications(project: ProjectFiles): DjangoApplications | null {
   if (!project.hasFile('manage.py')) return null;
   const manage = project.readText('manage.py');
   const settingsModule = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage)?.[1];
-  const settingsFile = settingsModule ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file)) : undefined;
+  const settingsFile = settingsModule
+    ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file))
+    : undefined;
   if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' }, staticRoot: null };
   const settings = project.readText(settingsFile);
   // A settings package (`pkg/settings/dev.py`, `pkg/settings/__init__.py`) often defines the application in base.py.
@@ -444,7 +482,12 @@ const PYTHON2 = 'Python 2 has had no releases or security fixes since 2020 and n
 function refusePython2(project: ProjectFiles, sources: string[]): void {
   for (const file of ['.python-version', 'runtime.txt']) {
     if (!project.hasFile(file)) continue;
-    const first = project.readText(file).split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#')) ?? '';
+    const first =
+      project
+        .readText(file)
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line && !line.startsWith('#')) ?? '';
     if (/^(?:c?python-?)?2(\.\d+)*$/i.test(first)) throw refusal(`${file}: "${first}" is Python 2. ${PYTHON2}`);
   }
   if (project.hasFile('setup.py')) {
@@ -490,10 +533,13 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const procfile = project.hasFile('Procfile') ? project.readText('Procfile') : '';
   const worker = /^worker:/m.exec(procfile);
   const servesNetwork =
-    worker && !/^web:/m.test(procfile) ? fact(false, { file: 'Procfile', line: lineAt(procfile, worker.index) })
-    : frameworkName || webProcess || start?.value.includes('$PORT') ? fact(true, start?.evidence ?? framework.evidence)
-    : serverImport.value ? serverImport
-    : readsPortEnv;
+    worker && !/^web:/m.test(procfile)
+      ? fact(false, { file: 'Procfile', line: lineAt(procfile, worker.index) })
+      : frameworkName || webProcess || start?.value.includes('$PORT')
+        ? fact(true, start?.evidence ?? framework.evidence)
+        : serverImport.value
+          ? serverImport
+          : readsPortEnv;
 
   const native = dependencies.value.filter((name) => NATIVE_DEPENDENCIES.has(name));
   const projectTable = isTable(pyproject?.data.project) ? pyproject!.data.project : null;

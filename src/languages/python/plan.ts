@@ -105,7 +105,14 @@ function projectInstallCommand(facts: PythonFacts, runsInstalled: boolean): stri
 }
 
 /** The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds, else none. */
-function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, debian: DebianRelease, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
+function buildOsPackages(
+  facts: PythonFacts,
+  base: Answers['base'],
+  minor: string,
+  debian: DebianRelease,
+  sourceBuilds: string[],
+  usesUv: boolean,
+): PythonPlan['build']['osPackages'] {
   const osFamily = base === 'alpine' ? 'alpine' : 'debian';
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   if (base === 'distroless') {
@@ -173,7 +180,10 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
       image: runtimeImage,
       distrolessDebug: distroless('python3', debian, 'debug-nonroot'),
       // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
-      packages: runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` } : null,
+      packages:
+        runtimePackages.length > 0
+          ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` }
+          : null,
       prepareBase: true,
     }),
     contextPath: '.',

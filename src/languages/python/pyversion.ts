@@ -42,7 +42,10 @@ function clauseToSemver(clause: string): string[] | null {
 export function pythonRangeToSemver(spec: string): string | null {
   const alternatives: string[] = [];
   for (const alternative of spec.split('||')) {
-    const clauses = alternative.split(',').map((clause) => clause.trim()).filter(Boolean);
+    const clauses = alternative
+      .split(',')
+      .map((clause) => clause.trim())
+      .filter(Boolean);
     const options = clauses.map(clauseToSemver);
     if (clauses.length === 0 || options.includes(null)) return null;
     // Every combination of the clauses' options is one semver alternative.

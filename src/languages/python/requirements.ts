@@ -22,20 +22,30 @@ export const normalizeName = (name: string) => name.toLowerCase().replace(/[-_.]
 export function requirementName(requirement: string): { name: string; extras: string[] } | null {
   const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/.exec(requirement);
   if (!match) return null;
-  const extras = (match[2] ?? '').split(',').map((extra) => extra.trim().toLowerCase()).filter(Boolean);
+  const extras = (match[2] ?? '')
+    .split(',')
+    .map((extra) => extra.trim().toLowerCase())
+    .filter(Boolean);
   return { name: normalizeName(match[1]!), extras };
 }
 
 /** `name==1.2.3` or `name===1.2.3` (a wildcard such as ==1.* is a range, not a pin). */
-export const isPinned = (requirement: string) => /===?\s*[\w.!+-]+\s*(;|$)/.test(requirement.replace(/\s--hash\S*/g, '').trim()) && !/[<>~!]=?|,/.test(requirement.replace(/;.*$/, '').replace(/===?/, ''));
+export const isPinned = (requirement: string) =>
+  /===?\s*[\w.!+-]+\s*(;|$)/.test(requirement.replace(/\s--hash\S*/g, '').trim()) && !/[<>~!]=?|,/.test(requirement.replace(/;.*$/, '').replace(/===?/, ''));
 
 const isUrl = (value: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file:');
 const looksLikePath = (value: string) => /^(\.{1,2}\/|\/)/.test(value) || /\.(whl|tar\.gz|zip)$/.test(value) || value.startsWith('file:');
 
 /** Options whose value is a file or folder, and what that value is. */
 const PATH_OPTIONS: Record<string, 'include' | 'local'> = {
-  '-r': 'include', '--requirement': 'include', '-c': 'include', '--constraint': 'include',
-  '-f': 'local', '--find-links': 'local', '-e': 'local', '--editable': 'local',
+  '-r': 'include',
+  '--requirement': 'include',
+  '-c': 'include',
+  '--constraint': 'include',
+  '-f': 'local',
+  '--find-links': 'local',
+  '-e': 'local',
+  '--editable': 'local',
 };
 
 /** Joined continuation lines with comments removed, each with its 1-based line number. */

@@ -18,7 +18,15 @@ export interface PythonRuleContext extends RuleContext {
   runsInstalled: boolean;
 }
 
-const SERVERS: Record<string, string> = { flask: 'gunicorn', django: 'gunicorn', fastapi: 'uvicorn', starlette: 'uvicorn', litestar: 'uvicorn', 'python-fasthtml': 'uvicorn', sanic: 'sanic' };
+const SERVERS: Record<string, string> = {
+  flask: 'gunicorn',
+  django: 'gunicorn',
+  fastapi: 'uvicorn',
+  starlette: 'uvicorn',
+  litestar: 'uvicorn',
+  'python-fasthtml': 'uvicorn',
+  sanic: 'sanic',
+};
 const LOCK_COMMANDS = { poetry: 'poetry lock', pdm: 'pdm lock', pipenv: 'pipenv lock' };
 
 const onDistroless = ({ answers }: PythonRuleContext) => answers.base === 'distroless';

@@ -53,7 +53,10 @@ export const PythonPlanSchema = z.object({
   /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */
   keptPaths: z.array(ProjectPath),
   /** Django's `manage.py collectstatic` in the build stage, when STATIC_ROOT is set. */
-  collectStatic: z.string().regex(/^[A-Za-z0-9._@/ -]+$/).nullable(),
+  collectStatic: z
+    .string()
+    .regex(/^[A-Za-z0-9._@/ -]+$/)
+    .nullable(),
   // An application factory call (`pkg:create_app()`) is the one place parentheses appear; exec form passes them as is.
   entrypoint: z.array(z.string().regex(/^(?:[A-Za-z0-9._@/=:,+-]+|[A-Za-z_][\w.]*:[A-Za-z_]\w*\(\))$/)).min(1),
 });

@@ -41,8 +41,7 @@ export function lineOfArrayEntry(file: TomlFile, header: string, index: number):
 }
 
 /** Offset of a `[header]` table, so a key can be looked up inside it; 0 when absent. */
-export const offsetOfTable = (file: TomlFile, header: string) =>
-  Math.max(0, file.text.search(new RegExp(`^[ \\t]*\\[[ \\t]*${header.replace(/[.-]/g, '\\$&')}[ \\t]*\\]`, 'm')));
+export const offsetOfTable = (file: TomlFile, header: string) => Math.max(0, file.text.search(new RegExp(`^[ \\t]*\\[[ \\t]*${header.replace(/[.-]/g, '\\$&')}[ \\t]*\\]`, 'm')));
 
 /** One dependency as Cargo.toml declares it. */
 export interface DeclaredDependency {

@@ -2,10 +2,7 @@ import path from 'node:path';
 import semver from 'semver';
 import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
-import {
-  declaredDependencies, lineOfArrayEntry, lineOfKey, lockedPackages, lookup, offsetOfTable, optionalString,
-  type DeclaredDependency, type LockedPackage,
-} from './cargo.js';
+import { declaredDependencies, lineOfArrayEntry, lineOfKey, lockedPackages, lookup, offsetOfTable, optionalString, type DeclaredDependency, type LockedPackage } from './cargo.js';
 import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
 import { globMatcher } from '../../core/glob.js';
@@ -22,8 +19,18 @@ const CARGO_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** `-sys` crates that are plain Rust bindings (to the kernel or another OS), compiling and linking no C library here. */
 const PURE_RUST_SYS_CRATES = new Set([
-  'linux-raw-sys', 'windows-sys', 'js-sys', 'web-sys', 'core-foundation-sys', 'security-framework-sys', 'fsevent-sys',
-  'inotify-sys', 'io-kit-sys', 'objc-sys', 'system-configuration-sys', 'wasi',
+  'linux-raw-sys',
+  'windows-sys',
+  'js-sys',
+  'web-sys',
+  'core-foundation-sys',
+  'security-framework-sys',
+  'fsevent-sys',
+  'inotify-sys',
+  'io-kit-sys',
+  'objc-sys',
+  'system-configuration-sys',
+  'wasi',
 ]);
 
 /** Crates whose presence in Cargo.lock means C code is compiled for the target. */
@@ -109,7 +116,10 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
     if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw projectError(`${root.file}: workspace.${key} must be an array of paths`);
     return (value as string[]).map((item) => item.replace(/^\.\//, '').replace(/\/+$/, ''));
   };
-  const manifestDirs = project.files().filter((file) => file.endsWith('/Cargo.toml')).map((file) => path.posix.dirname(file));
+  const manifestDirs = project
+    .files()
+    .filter((file) => file.endsWith('/Cargo.toml'))
+    .map((file) => path.posix.dirname(file));
   const excluded = list('exclude').map(globMatcher);
   const members: string[] = [];
   for (const glob of list('members')) {
@@ -219,17 +229,21 @@ function impliedSysCrate(dependency: DeclaredDependency): string | null {
   if (dependency.crate.endsWith('-sys')) return dependency.crate;
   if (['openssl', 'native-tls'].includes(dependency.crate)) return 'openssl-sys';
   // reqwest's default TLS is native-tls, which is OpenSSL on Linux.
-  if (dependency.crate === 'reqwest' && (dependency.defaultFeatures || dependency.features.some((feature) => feature.startsWith('native-tls') || feature === 'default-tls'))) return 'openssl-sys';
+  if (dependency.crate === 'reqwest' && (dependency.defaultFeatures || dependency.features.some((feature) => feature.startsWith('native-tls') || feature === 'default-tls')))
+    return 'openssl-sys';
   if (dependency.crate === 'rusqlite') return 'libsqlite3-sys';
   return null;
 }
 
 /** Whether the C library is built from source by a feature of a declared dependency (or openssl-src in the lock). */
 function isBundled(crate: string, declared: DeclaredDependency[], locked: LockedPackage[]): boolean {
-  const hasFeature = (crates: string[], test: (feature: string) => boolean) =>
-    declared.some((dependency) => crates.includes(dependency.crate) && dependency.features.some(test));
+  const hasFeature = (crates: string[], test: (feature: string) => boolean) => declared.some((dependency) => crates.includes(dependency.crate) && dependency.features.some(test));
   if (crate === 'openssl-sys') {
-    return locked.some((pkg) => pkg.name === 'openssl-src') || hasFeature(['openssl', 'openssl-sys', 'native-tls'], (feature) => feature === 'vendored') || hasFeature(['reqwest'], (feature) => feature === 'native-tls-vendored');
+    return (
+      locked.some((pkg) => pkg.name === 'openssl-src') ||
+      hasFeature(['openssl', 'openssl-sys', 'native-tls'], (feature) => feature === 'vendored') ||
+      hasFeature(['reqwest'], (feature) => feature === 'native-tls-vendored')
+    );
   }
   if (crate === 'libsqlite3-sys') return hasFeature(['rusqlite', 'libsqlite3-sys'], (feature) => feature.startsWith('bundled'));
   return false;
@@ -240,7 +254,11 @@ interface DeclaredIn {
   file: string;
 }
 
-function detectNative(declared: DeclaredIn[], lock: TomlFile | null, locked: LockedPackage[]): Pick<RustFacts, 'nativeDependencies' | 'compilesC' | 'compilesCReason' | 'registryDependencies'> {
+function detectNative(
+  declared: DeclaredIn[],
+  lock: TomlFile | null,
+  locked: LockedPackage[],
+): Pick<RustFacts, 'nativeDependencies' | 'compilesC' | 'compilesCReason' | 'registryDependencies'> {
   const dependencies = declared.map((entry) => entry.dependency);
   const sys = new Map<string, Evidence>();
   if (lock) {
@@ -300,7 +318,11 @@ function detectNetwork(project: ProjectFiles, packages: Package[], declared: Dec
   const server = declared.find(({ dependency }) => SERVER_CRATES.has(dependency.crate));
   const servesNetwork = server
     ? fact(true, { file: server.file, line: server.dependency.line })
-    : listener ? fact(true, listener) : ports[0] ? fact(true, ports[0].evidence) : fact(false, null);
+    : listener
+      ? fact(true, listener)
+      : ports[0]
+        ? fact(true, ports[0].evidence)
+        : fact(false, null);
   return { ports, loopbackBind, readsPortEnv, servesNetwork };
 }
 
@@ -329,7 +351,9 @@ export function detectRust(project: ProjectFiles): RustFacts {
   const defaultRun = rootName ? optionalString(root, 'package', 'default-run') : null;
   const binaries = packages.flatMap((pkg) => binariesOf(project, pkg));
   if (defaultRun !== null && !binaries.some((binary) => binary.value.name === defaultRun)) {
-    throw projectError(`Cargo.toml:${lineOfKey(root, 'default-run')}: default-run "${defaultRun}" names no binary target (binaries: ${binaries.map((binary) => binary.value.name).join(', ') || 'none'})`);
+    throw projectError(
+      `Cargo.toml:${lineOfKey(root, 'default-run')}: default-run "${defaultRun}" names no binary target (binaries: ${binaries.map((binary) => binary.value.name).join(', ') || 'none'})`,
+    );
   }
 
   return {

@@ -22,8 +22,7 @@ export const rust = defineLanguage<RustFacts, RustPlan>({
     help: "the binary target's name (api)",
     asks: ambiguous,
     fromFlag: checkRustEntry,
-    fallback: (facts) =>
-      ambiguous(facts) ? undefined : { value: facts.binaries.length > 1 ? facts.defaultRun!.value : (facts.binaries[0]?.value.name ?? null) },
+    fallback: (facts) => (ambiguous(facts) ? undefined : { value: facts.binaries.length > 1 ? facts.defaultRun!.value : (facts.binaries[0]?.value.name ?? null) }),
     prompt: (facts, prompter) =>
       prompter.select(
         'Several binaries: which one goes in the image?',

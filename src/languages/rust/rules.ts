@@ -48,7 +48,8 @@ const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
     id: 'system-library-not-in-distroless',
     kind: 'refuse',
     when: (context) => fromSystem(context) && context.base === 'distroless' && !context.known!.inDistrolessCc,
-    message: ({ where, known }) => `--base distroless: ${where} links the system ${known!.library} library, which distroless cc does not have; use ${known!.bundledFeature}, or --base slim`,
+    message: ({ where, known }) =>
+      `--base distroless: ${where} links the system ${known!.library} library, which distroless cc does not have; use ${known!.bundledFeature}, or --base slim`,
   },
   {
     id: 'library-linked-statically',

@@ -9,7 +9,10 @@ const RustBuildSchema = z.object({
   /** Runs on the build platform and cross-compiles for TARGETARCH (musl, nothing compiles C). */
   crossCompile: z.boolean(),
   /** Why C code is compiled (said in a comment), or null when nothing is. */
-  compilesC: z.string().regex(/^[^\n]+$/).nullable(),
+  compilesC: z
+    .string()
+    .regex(/^[^\n]+$/)
+    .nullable(),
   /** The full rust image, not slim: a glibc build that compiles C needs its -dev packages and tools. */
   fullImage: z.boolean(),
   /** apk packages of a musl build: musl headers, static C libraries of -sys crates. */
