@@ -220,3 +220,14 @@ describe('Gradle version catalog', () => {
     expect(build!.apps[0]).toMatchObject({ launch: { value: { kind: 'spring-boot', version: '3.3.5' }, evidence: { file: 'build.gradle.kts', line: 3 } }, artifact: 'build/libs/api-0.3.0.jar' });
   });
 });
+
+describe('issue 14: what real apps declare', () => {
+  const quarkusPlugin = '<build><plugins><plugin><groupId>io.quarkus.platform</groupId><artifactId>quarkus-maven-plugin</artifactId><extensions>true</extensions></plugin></plugins></build>';
+
+  it('Maven <packaging>quarkus</packaging> is Quarkus\' own packaging: the fast-jar folder, not a refusal', () => {
+    const [app] = detectJava(makeProject({ 'pom.xml': pom(`<packaging>quarkus</packaging>${quarkusPlugin}`) })).builds[0]!.apps;
+    expect(app).toMatchObject({ packaging: 'quarkus', launch: { value: { kind: 'quarkus' } }, artifact: 'target/quarkus-app' });
+    // Without the plugin that builds it, the packaging still names nothing stagecraft can run.
+    expect(detectJava(makeProject({ 'pom.xml': pom('<packaging>quarkus</packaging>') })).builds[0]!.apps[0]!.launch).toBeNull();
+  });
+});

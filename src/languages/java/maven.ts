@@ -162,7 +162,8 @@ function appOf(project: ProjectFiles, parsed: ParsedPom, root: ParsedPom, module
   return {
     module,
     name: artifactId,
-    launch: packaging === 'jar' ? launch : null,
+    // `quarkus` is Quarkus' own packaging: quarkus-maven-plugin builds target/quarkus-app from it.
+    launch: packaging === 'jar' || (packaging === 'quarkus' && launch?.value.kind === 'quarkus') ? launch : null,
     packaging,
     artifact: launch?.value.kind === 'quarkus' ? 'target/quarkus-app' : finalName ? `target/${finalName.replace(/-$/, '')}.jar` : null,
     artifactEvidence: evidenceOf(parsed, pom.build?.finalName ? '<finalName>' : '<artifactId>'),
