@@ -26,6 +26,8 @@ export interface JavaApp {
   artifact: string | null;
   artifactEvidence: Evidence;
   hasRuntimeDependencies: boolean;
+  /** Goals the build runs after `package`, which alone does not build the artifact (`assembly:single`). */
+  packageGoals?: string[];
   /** server.port / quarkus.http.port, else 8080. */
   port: Fact<number>;
 }
