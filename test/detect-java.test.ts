@@ -255,4 +255,16 @@ describe('issue 14: what real apps declare', () => {
     expect(facts.builds[0]!.apps[0]!.launch!.value).toEqual({ kind: 'jar', mainClass: 'a.Main', bundlesDependencies: false });
     expect(facts.runtimeVersion.value).toBe('8');
   });
+
+  it.each([
+    ['build.gradle.kts', 'plugins {\n    java\n    application\n}\napplication {\n    mainClass = "com.google.WebApp"\n}\n', 6],
+    ['build.gradle.kts', 'plugins { application }\napplication.mainClass.set("com.google.WebApp")\n', 2],
+    ['build.gradle', "apply plugin: 'application'\nmainClassName = 'com.google.WebApp'\n", 2],
+    ['build.gradle.kts', 'plugins { java }\ntasks.jar {\n    manifest {\n        attributes("Main-Class" to "com.google.WebApp")\n    }\n}\n', 4],
+    ['build.gradle.kts', 'plugins { java }\ntasks.withType<Jar> {\n    manifest {\n        attributes["Main-Class"] = "com.google.WebApp"\n    }\n}\n', 4],
+  ])('Gradle Main-Class: %s %j', (file, script, line) => {
+    const [app] = detectJava(makeProject({ [file]: script })).builds[0]!.apps;
+    expect(app!.launch).toEqual({ value: { kind: 'jar', mainClass: 'com.google.WebApp', bundlesDependencies: false }, evidence: { file, line } });
+  });
 });
+

@@ -81,6 +81,17 @@ function pluginUse(script: Script, id: string, catalog: Catalog): { index: numbe
   return alias ? { index: alias.index, version: entry.version } : null;
 }
 
+/**
+ * The Main-Class: the jar manifest's (`"Main-Class" to`, `'Main-Class': `, `attributes["Main-Class"] =`), else the
+ * application plugin's (`application { mainClass = }`, `mainClass.set(...)`, `mainClassName =`).
+ */
+const MAIN_CLASS_PATTERNS = [
+  /["']Main-Class["']\s*(?:to|:|,)\s*["']([\w.$]+)["']/,
+  /\[\s*["']Main-Class["']\s*\]\s*=\s*["']([\w.$]+)["']/,
+  /\bmainClass\s*(?:=|\.set\()\s*["']([\w.$]+)["']/,
+  /\bmainClassName\s*=\s*["']([\w.$]+)["']/,
+];
+
 function launchOf(script: Script, root: Script, catalog: Catalog): Fact<JavaLaunch> | null {
   const boot = pluginUse(script, 'org.springframework.boot', catalog);
   if (boot) {
@@ -90,7 +101,7 @@ function launchOf(script: Script, root: Script, catalog: Catalog): Fact<JavaLaun
   }
   const quarkus = pluginUse(script, 'io.quarkus', catalog);
   if (quarkus) return fact({ kind: 'quarkus' }, at(script, quarkus.index));
-  const mainClass = /["']Main-Class["']\s*(?:to|:|,)\s*["']([\w.$]+)["']/.exec(script.code);
+  const mainClass = MAIN_CLASS_PATTERNS.map((pattern) => pattern.exec(script.code)).find((match) => match !== null);
   if (mainClass) {
     const shaded = pluginPattern('com.gradleup.shadow').test(script.code) || pluginPattern('com.github.johnrengelman.shadow').test(script.code);
     return fact({ kind: 'jar', mainClass: mainClass[1]!, bundlesDependencies: shaded }, at(script, mainClass.index));
