@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ProjectFiles } from '../../project.js';
 import { fact, lineAt, type Evidence, type Fact } from '../../core/facts.js';
 import { javaMajorOf, readAppConfig, type JavaApp, type JavaBuild, type JavaLaunch } from './jvm.js';
@@ -137,6 +138,7 @@ function appOf(project: ProjectFiles, module: string, script: Script, { root, ro
     artifact: launch?.value.kind === 'quarkus' ? 'build/quarkus-app' : `build/libs/${jarName}`,
     artifactEvidence: fileName?.evidence ?? baseName?.evidence ?? version?.evidence ?? { file: script.file },
     hasRuntimeDependencies: /^\s*(implementation|runtimeOnly|api)\b/m.test(script.code),
+    appliesApplicationPlugin: pluginPattern('application').test(script.code) || /\bplugins\s*\{[^}]*(?<![\w."'])application\b/.test(script.code),
     ...readAppConfig(project, module, launch?.value.kind ?? null),
   };
 }
@@ -183,6 +185,7 @@ export function detectGradle(project: ProjectFiles): JavaBuild {
     javaVersion: major,
     groupId: null,
     multiModule: included.length > 0,
+    rootNames: [...new Set([rootName, path.basename(project.root)].filter((name): name is string => Boolean(name)))],
     apps,
   };
 }

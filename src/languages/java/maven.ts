@@ -238,6 +238,7 @@ export function detectMaven(project: ProjectFiles): JavaBuild {
     javaVersion,
     groupId: asText(root.pom.groupId) ?? asText(root.pom.parent?.groupId) ?? null,
     multiModule: modules.length > 0,
+    rootNames: [...new Set([asText(root.pom.artifactId), path.basename(project.root)].filter((name): name is string => Boolean(name)))],
     apps,
   };
 }

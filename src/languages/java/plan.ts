@@ -6,6 +6,7 @@ import type { Planned } from '../../core/language.js';
 import { ALPINE_VERSION, BOOKWORM, NONROOT_USER, TRIXIE, checkShellDebug, distroless, finalImage, runtimePackages, type DebianRelease } from '../../core/images.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
+import { moduleRuleWarning } from './modules.js';
 import { JavaPlanSchema, type JavaPlan } from './schema.js';
 
 /** Java majors distroless publishes images for, and the Debian release each is built on. */
@@ -142,6 +143,8 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
   const javaRuntime = answers.javaRuntime ?? null;
   if (javaRuntime === 'jlink' && Number(major) < 11) throw refusal(`--java-runtime jlink: Java ${major} has no jlink (it came with Java 9); use --java-runtime jre or --runtime-version 17`);
   if (!LTS_MAJORS.includes(major)) warnings.push(`Java ${major} is not an LTS release: its images stop getting fixes when the next release ships; consider --runtime-version 25`);
+  const moduleWarning = moduleRuleWarning(build, app.module);
+  if (moduleWarning) warnings.push(moduleWarning);
   const shellWarning = checkShellDebug(base, debug);
   if (shellWarning) warnings.push(shellWarning);
   // A plain jar whose dependencies are not in it: Maven copies them beside it and java gets a classpath.
