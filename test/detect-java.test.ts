@@ -251,3 +251,67 @@ describe('Gradle version catalog', () => {
     });
   });
 });
+
+describe('issue 14: what real apps declare', () => {
+  const quarkusPlugin =
+    '<build><plugins><plugin><groupId>io.quarkus.platform</groupId><artifactId>quarkus-maven-plugin</artifactId><extensions>true</extensions></plugin></plugins></build>';
+
+  it("Maven <packaging>quarkus</packaging> is Quarkus' own packaging: the fast-jar folder, not a refusal", () => {
+    const [app] = detectJava(makeProject({ 'pom.xml': pom(`<packaging>quarkus</packaging>${quarkusPlugin}`) })).builds[0]!.apps;
+    expect(app).toMatchObject({ packaging: 'quarkus', launch: { value: { kind: 'quarkus' } }, artifact: 'target/quarkus-app' });
+    // Without the plugin that builds it, the packaging still names nothing stagecraft can run.
+    expect(detectJava(makeProject({ 'pom.xml': pom('<packaging>quarkus</packaging>') })).builds[0]!.apps[0]!.launch).toBeNull();
+  });
+
+  const assemblyPlugin = (inner: string) =>
+    `<build><plugins><plugin><artifactId>maven-assembly-plugin</artifactId>${inner}</plugin></plugins></build><dependencies><dependency><groupId>com.sparkjava</groupId><artifactId>spark-core</artifactId><version>2.9.2</version></dependency></dependencies>`;
+  const withDependencies =
+    '<archive><manifest><mainClass>App</mainClass></manifest></archive><descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs>';
+
+  it('maven-assembly-plugin jar-with-dependencies: its Main-Class, and the image runs the assembly jar', () => {
+    const bound = detectJava(
+      makeProject({
+        'pom.xml': pom(
+          assemblyPlugin(
+            `<configuration>${withDependencies}</configuration><executions><execution><phase>package</phase><goals><goal>single</goal></goals></execution></executions>`,
+          ),
+        ),
+      }),
+    ).builds[0]!.apps[0]!;
+    expect(bound).toMatchObject({
+      launch: { value: { kind: 'jar', mainClass: 'App', bundlesDependencies: true }, evidence: { file: 'pom.xml' } },
+      artifact: 'target/app-1.0-jar-with-dependencies.jar',
+    });
+    expect(bound.packageGoals).toBeUndefined();
+    // sparkjava's POM: its own finalName, no assembly id, and no execution, so package alone does not build it.
+    const unbound = detectJava(
+      makeProject({
+        'pom.xml': pom(assemblyPlugin(`<configuration>${withDependencies}<finalName>server</finalName><appendAssemblyId>false</appendAssemblyId></configuration>`)),
+      }),
+    ).builds[0]!.apps[0]!;
+    expect(unbound).toMatchObject({ artifact: 'target/server.jar', packageGoals: ['assembly:single'] });
+  });
+
+  it("Main-Class of the jar plugin declared in <pluginManagement>; the compiler plugin's <source>", () => {
+    const facts = detectJava(
+      makeProject({
+        'pom.xml': pom(
+          `<build><pluginManagement><plugins><plugin><artifactId>maven-compiler-plugin</artifactId><configuration><source>8</source><target>8</target></configuration></plugin><plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive><manifest><mainClass>a.Main</mainClass></manifest></archive></configuration></plugin></plugins></pluginManagement></build>`,
+        ),
+      }),
+    );
+    expect(facts.builds[0]!.apps[0]!.launch!.value).toEqual({ kind: 'jar', mainClass: 'a.Main', bundlesDependencies: false });
+    expect(facts.runtimeVersion.value).toBe('8');
+  });
+
+  it.each([
+    ['build.gradle.kts', 'plugins {\n    java\n    application\n}\napplication {\n    mainClass = "com.google.WebApp"\n}\n', 6],
+    ['build.gradle.kts', 'plugins { application }\napplication.mainClass.set("com.google.WebApp")\n', 2],
+    ['build.gradle', "apply plugin: 'application'\nmainClassName = 'com.google.WebApp'\n", 2],
+    ['build.gradle.kts', 'plugins { java }\ntasks.jar {\n    manifest {\n        attributes("Main-Class" to "com.google.WebApp")\n    }\n}\n', 4],
+    ['build.gradle.kts', 'plugins { java }\ntasks.withType<Jar> {\n    manifest {\n        attributes["Main-Class"] = "com.google.WebApp"\n    }\n}\n', 4],
+  ])('Gradle Main-Class: %s %j', (file, script, line) => {
+    const [app] = detectJava(makeProject({ [file]: script })).builds[0]!.apps;
+    expect(app!.launch).toEqual({ value: { kind: 'jar', mainClass: 'com.google.WebApp', bundlesDependencies: false }, evidence: { file, line } });
+  });
+});

@@ -138,6 +138,15 @@ const UNIT_CASES: Case[] = [
     { base: 'slim' },
   ),
   onFixture('java: a release that is not LTS', 'java-plain-maven', { base: 'slim', runtimeVersion: '23' }),
+  onProject(
+    'java: a multi-project root whose module is chosen by rule',
+    {
+      'settings.gradle': "rootProject.name = 'shop'\ninclude 'shop', 'worker'\n",
+      'shop/build.gradle': "plugins { id 'java' }\njar { manifest { attributes 'Main-Class': 'a.Shop' } }\n",
+      'worker/build.gradle': "plugins { id 'java' }\njar { manifest { attributes 'Main-Class': 'a.Worker' } }\n",
+    },
+    { base: 'slim' },
+  ),
 ];
 
 interface Outcome {

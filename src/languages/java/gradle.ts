@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ProjectFiles } from '../../project.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
 import { lineAt } from '../../core/text.js';
@@ -82,6 +83,17 @@ function pluginUse(script: Script, id: string, catalog: Catalog): { index: numbe
   return alias ? { index: alias.index, version: entry.version } : null;
 }
 
+/**
+ * The Main-Class: the jar manifest's (`"Main-Class" to`, `'Main-Class': `, `attributes["Main-Class"] =`), else the
+ * application plugin's (`application { mainClass = }`, `mainClass.set(...)`, `mainClassName =`).
+ */
+const MAIN_CLASS_PATTERNS = [
+  /["']Main-Class["']\s*(?:to|:|,)\s*["']([\w.$]+)["']/,
+  /\[\s*["']Main-Class["']\s*\]\s*=\s*["']([\w.$]+)["']/,
+  /\bmainClass\s*(?:=|\.set\()\s*["']([\w.$]+)["']/,
+  /\bmainClassName\s*=\s*["']([\w.$]+)["']/,
+];
+
 function launchOf(script: Script, root: Script, catalog: Catalog): Fact<JavaLaunch> | null {
   const boot = pluginUse(script, 'org.springframework.boot', catalog);
   if (boot) {
@@ -91,7 +103,7 @@ function launchOf(script: Script, root: Script, catalog: Catalog): Fact<JavaLaun
   }
   const quarkus = pluginUse(script, 'io.quarkus', catalog);
   if (quarkus) return fact({ kind: 'quarkus' }, at(script, quarkus.index));
-  const mainClass = /["']Main-Class["']\s*(?:to|:|,)\s*["']([\w.$]+)["']/.exec(script.code);
+  const mainClass = MAIN_CLASS_PATTERNS.map((pattern) => pattern.exec(script.code)).find((match) => match !== null);
   if (mainClass) {
     const shaded = pluginPattern('com.gradleup.shadow').test(script.code) || pluginPattern('com.github.johnrengelman.shadow').test(script.code);
     return fact({ kind: 'jar', mainClass: mainClass[1]!, bundlesDependencies: shaded }, at(script, mainClass.index));
@@ -127,6 +139,7 @@ function appOf(project: ProjectFiles, module: string, script: Script, { root, ro
     artifact: launch?.value.kind === 'quarkus' ? 'build/quarkus-app' : `build/libs/${jarName}`,
     artifactEvidence: fileName?.evidence ?? baseName?.evidence ?? version?.evidence ?? { file: script.file },
     hasRuntimeDependencies: /^\s*(implementation|runtimeOnly|api)\b/m.test(script.code),
+    appliesApplicationPlugin: pluginPattern('application').test(script.code) || /\bplugins\s*\{[^}]*(?<![\w."'])application\b/.test(script.code),
     ...readAppConfig(project, module, launch?.value.kind ?? null),
   };
 }
@@ -171,6 +184,7 @@ export function detectGradle(project: ProjectFiles): JavaBuild {
     javaVersion: major,
     groupId: null,
     multiModule: included.length > 0,
+    rootNames: [...new Set([rootName, path.basename(project.root)].filter((name): name is string => Boolean(name)))],
     apps,
   };
 }

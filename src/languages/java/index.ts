@@ -1,6 +1,7 @@
 import { detectJava, type JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkJavaEntry, chosenBuild, planJava, runnableApps } from './plan.js';
+import { moduleByRule } from './modules.js';
 import { buildToolOption, javaRuntimeOption } from './questions.js';
 import type { JavaPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
@@ -38,8 +39,14 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
     asks: (facts, answers) => runnableApps(chosenBuild(facts, answers)).length > 1,
     fromFlag: (facts, raw, answers) => checkJavaEntry(chosenBuild(facts, answers), raw),
     fallback: (facts, answers) => {
-      const runnable = runnableApps(chosenBuild(facts, answers));
-      return runnable.length > 1 ? undefined : { value: runnable[0]?.module ?? null };
+      const build = chosenBuild(facts, answers);
+      const runnable = runnableApps(build);
+      // Several: a rule may decide (--yes takes it, saying so; a prompt offers it first), else nothing does.
+      if (runnable.length > 1) {
+        const chosen = moduleByRule(build);
+        return chosen ? { value: chosen.app.module } : undefined;
+      }
+      return { value: runnable[0]?.module ?? null };
     },
     prompt: (facts, prompter, answers) =>
       prompter.select(

@@ -27,6 +27,10 @@ export interface JavaApp {
   artifact: string | null;
   artifactEvidence: Evidence;
   hasRuntimeDependencies: boolean;
+  /** Gradle: the subproject applies the application plugin (the --yes rule for multi-project builds). */
+  appliesApplicationPlugin?: boolean;
+  /** Goals the build runs after `package`, which alone does not build the artifact (`assembly:single`). */
+  packageGoals?: string[];
   /** server.port / quarkus.http.port, else 8080. */
   port: Fact<number>;
 }
@@ -44,6 +48,8 @@ export interface JavaBuild {
   /** Maven's groupId (its own modules are not downloaded while resolving); null for Gradle. */
   groupId: string | null;
   multiModule: boolean;
+  /** The root project's name (Gradle's rootProject.name, Maven's artifactId) and its folder's: a module named so is the app. */
+  rootNames: string[];
   apps: JavaApp[];
 }
 

@@ -32,6 +32,13 @@ interface PomPlugin {
   artifactId?: string;
   version?: string;
   configuration?: Record<string, unknown>;
+  executions?: { execution?: PomExecution | PomExecution[] };
+}
+
+interface PomExecution {
+  phase?: string;
+  goals?: { goal?: string | string[] };
+  configuration?: Record<string, unknown>;
 }
 
 /** One POM, parsed, with its text for line numbers and its properties resolved against its parent's. */
@@ -89,17 +96,23 @@ const evidenceOf = (parsed: ParsedPom, needle: string): Evidence => {
 
 const pluginsOf = (pom: Pom) => pom.build?.plugins?.plugin ?? [];
 const findPlugin = (pom: Pom, artifactId: string) => pluginsOf(pom).find((plugin) => asText(plugin.artifactId) === artifactId);
+/** A plugin of the build, else its <pluginManagement> entry (which configures it wherever it runs). */
+const findManagedPlugin = (pom: Pom, artifactId: string) =>
+  findPlugin(pom, artifactId) ?? pom.build?.pluginManagement?.plugins?.plugin?.find((plugin) => asText(plugin.artifactId) === artifactId);
+/** XML that may hold one element or several: always a list. */
+const listOf = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** The Java major the POM compiles for: release, then Spring Boot's java.version, then target and source. */
 function javaVersionOf(parsed: ParsedPom): Fact<string> | null {
-  const compiler =
-    findPlugin(parsed.pom, 'maven-compiler-plugin') ?? parsed.pom.build?.pluginManagement?.plugins?.plugin?.find((plugin) => asText(plugin.artifactId) === 'maven-compiler-plugin');
+  const compiler = findManagedPlugin(parsed.pom, 'maven-compiler-plugin');
   const candidates: [string, string | undefined][] = [
     ['maven.compiler.release', parsed.properties['maven.compiler.release']],
     ['release', asText(compiler?.configuration?.release)],
     ['java.version', parsed.properties['java.version']],
     ['maven.compiler.target', parsed.properties['maven.compiler.target']],
     ['maven.compiler.source', parsed.properties['maven.compiler.source']],
+    ['target', asText(compiler?.configuration?.target)],
+    ['source', asText(compiler?.configuration?.source)],
   ];
   for (const [name, raw] of candidates) {
     const value = resolve(raw, parsed.properties);
@@ -128,14 +141,37 @@ function springBootVersion(parsed: ParsedPom, root: ParsedPom): string | null {
   return null;
 }
 
-/** `<archive><manifest><mainClass>` or `<manifestEntries><Main-Class>` of the jar plugin. */
-function mainClassOf(pom: Pom, properties: Record<string, string>): string | null {
-  const archive = findPlugin(pom, 'maven-jar-plugin')?.configuration?.archive as Record<string, Record<string, unknown> | undefined> | undefined;
+/** `<archive><manifest><mainClass>` or `<manifestEntries><Main-Class>` of a plugin's configuration. */
+function archiveMainClass(configuration: Record<string, unknown> | undefined, properties: Record<string, string>): string | null {
+  const archive = configuration?.archive as Record<string, Record<string, unknown> | undefined> | undefined;
   return resolve(asText(archive?.manifest?.mainClass) ?? asText(archive?.manifestEntries?.['Main-Class']), properties);
 }
 
+/** The jar plugin's Main-Class, declared in the build's plugins or its <pluginManagement>. */
+const mainClassOf = (pom: Pom, properties: Record<string, string>) => archiveMainClass(findManagedPlugin(pom, 'maven-jar-plugin')?.configuration, properties);
+
+/**
+ * maven-assembly-plugin's jar-with-dependencies with a Main-Class: a jar that bundles everything.
+ * `goal`: `assembly:single` when no execution binds it to a phase, so `package` alone does not build it.
+ */
+function assemblyOf(parsed: ParsedPom, baseName: string | null): { mainClass: string; jar: string | null; goal: string | null } | null {
+  const plugin = findPlugin(parsed.pom, 'maven-assembly-plugin');
+  if (!plugin) return null;
+  const executions = listOf(plugin.executions?.execution);
+  const configurations = [plugin.configuration, ...executions.map((execution) => execution.configuration)].filter((configuration) => configuration !== undefined);
+  const configuration = configurations.find((candidate) =>
+    listOf(candidate.descriptorRefs as { descriptorRef?: string | string[] } | undefined).some((refs) => listOf(refs.descriptorRef).includes('jar-with-dependencies')),
+  );
+  const mainClass = configuration ? archiveMainClass(configuration, parsed.properties) : null;
+  if (!configuration || !mainClass) return null;
+  const name = resolve(asText(configuration.finalName), parsed.properties) ?? baseName;
+  const suffix = asText(configuration.appendAssemblyId) === 'false' ? '' : '-jar-with-dependencies';
+  const bound = executions.some((execution) => listOf(execution.goals?.goal).includes('single'));
+  return { mainClass, jar: name ? `target/${name}${suffix}.jar` : null, goal: bound ? null : 'assembly:single' };
+}
+
 /** How the module's artifact starts, or null for a library (nothing runnable). */
-function launchOf(parsed: ParsedPom, root: ParsedPom): Fact<JavaLaunch> | null {
+function launchOf(parsed: ParsedPom, root: ParsedPom, assembly: ReturnType<typeof assemblyOf>): Fact<JavaLaunch> | null {
   const inRootBuild = (artifactId: string) => (findPlugin(parsed.pom, artifactId) ? parsed : findPlugin(root.pom, artifactId) && parsed !== root ? root : null);
   const boot = inRootBuild('spring-boot-maven-plugin');
   if (boot) {
@@ -143,6 +179,7 @@ function launchOf(parsed: ParsedPom, root: ParsedPom): Fact<JavaLaunch> | null {
   }
   const quarkus = inRootBuild('quarkus-maven-plugin');
   if (quarkus) return fact({ kind: 'quarkus' }, evidenceOf(quarkus, '<artifactId>quarkus-maven-plugin</artifactId>'));
+  if (assembly) return fact({ kind: 'jar', mainClass: assembly.mainClass, bundlesDependencies: true }, evidenceOf(parsed, '<artifactId>maven-assembly-plugin</artifactId>'));
   const mainClass = mainClassOf(parsed.pom, parsed.properties);
   if (mainClass) {
     const shaded = findPlugin(parsed.pom, 'maven-shade-plugin') !== undefined;
@@ -159,16 +196,19 @@ function appOf(project: ProjectFiles, parsed: ParsedPom, root: ParsedPom, module
   const { pom, properties } = parsed;
   const artifactId = asText(pom.artifactId) ?? path.posix.basename(module);
   const finalName = resolve(asText(pom.build?.finalName), properties) ?? resolve(`${artifactId}-${properties['project.version'] ?? ''}`, properties);
-  const launch = launchOf(parsed, root);
+  const assembly = assemblyOf(parsed, finalName?.replace(/-$/, '') ?? null);
+  const launch = launchOf(parsed, root, assembly);
   const packaging = asText(pom.packaging) ?? 'jar';
   return {
     module,
     name: artifactId,
-    launch: packaging === 'jar' ? launch : null,
+    // `quarkus` is Quarkus' own packaging: quarkus-maven-plugin builds target/quarkus-app from it.
+    launch: packaging === 'jar' || (packaging === 'quarkus' && launch?.value.kind === 'quarkus') ? launch : null,
     packaging,
-    artifact: launch?.value.kind === 'quarkus' ? 'target/quarkus-app' : finalName ? `target/${finalName.replace(/-$/, '')}.jar` : null,
+    artifact: launch?.value.kind === 'quarkus' ? 'target/quarkus-app' : assembly ? assembly.jar : finalName ? `target/${finalName.replace(/-$/, '')}.jar` : null,
     artifactEvidence: evidenceOf(parsed, pom.build?.finalName ? '<finalName>' : '<artifactId>'),
     hasRuntimeDependencies: runtimeDependencies(pom).length > 0,
+    ...(assembly?.goal ? { packageGoals: [assembly.goal] } : {}),
     ...readAppConfig(project, module, launch?.value.kind ?? null),
   };
 }
@@ -201,6 +241,7 @@ export function detectMaven(project: ProjectFiles): JavaBuild {
     javaVersion,
     groupId: asText(root.pom.groupId) ?? asText(root.pom.parent?.groupId) ?? null,
     multiModule: modules.length > 0,
+    rootNames: [...new Set([asText(root.pom.artifactId), path.basename(project.root)].filter((name): name is string => Boolean(name)))],
     apps,
   };
 }

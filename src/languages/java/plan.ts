@@ -47,7 +47,8 @@ function commandsFor(build: JavaBuild, app: JavaApp, launch: Launch): { resolve:
     const ownGroup = build.multiModule && build.groupId ? ` -DexcludeGroupIds=${build.groupId}` : '';
     // The jar does not bundle its dependencies: they are copied beside it, into target/lib.
     const copyDependencies = launch === 'classpath' ? ' dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib' : '';
-    return { resolve: `${mvn} -B dependency:go-offline${ownGroup}`, package: `${mvn} -B package -DskipTests${copyDependencies}${modules}`, cacheTarget: '/root/.m2' };
+    const goals = app.packageGoals?.map((goal) => ` ${goal}`).join('') ?? '';
+    return { resolve: `${mvn} -B dependency:go-offline${ownGroup}`, package: `${mvn} -B package${goals} -DskipTests${copyDependencies}${modules}`, cacheTarget: '/root/.m2' };
   }
   const gradle = build.wrapper.value ? './gradlew' : 'gradle';
   const task = kind === 'spring-boot' ? 'bootJar' : kind === 'quarkus' ? 'quarkusBuild' : 'jar';
