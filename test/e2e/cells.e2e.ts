@@ -7,7 +7,6 @@ import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, OFFLINE_DOCKER, type Engine } from './docker.js';
-import { SEEDED_DEPENDENCIES, seedMavenCache } from './maven-seed.js';
 import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
 import { RESULTS_DIR, writeReport, type CellResult, type RebuildResult } from './report.js';
 
@@ -60,7 +59,7 @@ const REBUILD_CHECKS: {
   registry?: Registry;
   /**
    * First build without --no-cache: on this BuildKit, --no-cache also gives the build empty cache mounts
-   * (and they replace the shared ones), which would drop the seeded Maven cache (maven-seed.ts).
+   * (and they replace the shared ones), which would drop the /root/.m2 cache the Maven cells downloaded.
    */
   keepCacheMounts?: true;
 }[] = [
@@ -208,19 +207,6 @@ function registriesNeeded(dir: string, facts: Facts, plan: Plan): Need[] {
   return [];
 }
 
-/**
- * Whether a Maven build can run from the Debian-packaged plugins the test-only aid seeds (maven-seed.ts),
- * for when Maven Central does not answer: no wrapper, no Spring Boot or Quarkus, no dependency the seed lacks.
- */
-function seedable(dir: string, facts: Extract<Facts, { language: 'java' }>, plan: Extract<Plan, { language: 'java' }>): boolean {
-  return (
-    plan.build.tool === 'maven' &&
-    !plan.build.wrapper &&
-    (plan.launch === 'jar' || plan.launch === 'classpath') &&
-    declaredDependencies(dir, facts).every((coordinates) => SEEDED_DEPENDENCIES.includes(coordinates))
-  );
-}
-
 /** The POMs' dependencies (groupId:artifactId:version), test and import scope left out. */
 function declaredDependencies(dir: string, facts: Extract<Facts, { language: 'java' }>): string[] {
   const poms = facts.builds.filter((build) => build.tool === 'maven').flatMap((build) => build.manifests);
@@ -355,15 +341,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   const needs = registriesNeeded(dir, facts, plan);
   const probes = needs.length > 0 ? await probeRegistries(engine) : [];
   const unreachable = needs.flatMap((need) => probes.filter((probe) => probe.registry === need.registry && !probe.ok).map((probe) => ({ need, probe })));
-  // Maven Central unreachable: a POM that Debian's packaged plugins can build still runs, with the test-only seed.
-  const seedMaven =
-    plan.language === 'java' &&
-    facts.language === 'java' &&
-    engine.source === 'stand-ins' &&
-    unreachable.length > 0 &&
-    unreachable.every(({ need }) => need.registry === 'maven') &&
-    seedable(dir, facts, plan);
-  if (unreachable.length > 0 && !seedMaven) {
+  if (unreachable.length > 0) {
     const reason = unreachable.map(({ need, probe }) => `${need.what} come from ${REGISTRY_NAMES[need.registry]}, and the probe says NO: ${probe.detail}`).join('; ');
     return void Object.assign(result, { status: 'not verifiable here', reason });
   }
@@ -371,13 +349,9 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
-  if (seedMaven) {
-    await seedMavenCache(engine);
-    result.notes.push('Maven Central does not answer here (probe: NO), so Maven plugins from Debian were seeded into the /root/.m2 cache mount by a test-only aid');
-  }
   // apt-get (slim stages, Python's Debian builder for distroless) needs Debian's archive, and a build that
   // downloads from a registry needs that registry; everything else builds with no network.
-  const downloads = needs.length > 0 && !seedMaven;
+  const downloads = needs.length > 0;
   const network = plan.runtime.family === 'debian' || downloads || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
   const apkPackages = [plan.runtime.packages, plan.debugStage?.tools, plan.shellTools].flatMap((packages) => packages?.packages ?? []);
@@ -473,9 +447,8 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       const dir = copyFixture(check.fixture);
       expect((await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none'])).exitCode).toBe(0);
       // The same probe decides as for the cells: a registry that answers is downloaded from (so the build
-      // needs the network); Maven Central not answering falls back to the test-only seed.
-      const seedMaven = check.registry === 'maven' && (engine as Engine).source === 'stand-ins' && !(await reachable('maven'));
-      if (check.registry && !seedMaven && !(await reachable(check.registry))) {
+      // needs the network); one that does not makes the check skipped, with the reason.
+      if (check.registry && !(await reachable(check.registry))) {
         rebuilds.push({
           fixture: check.fixture,
           coldSeconds: 0,
@@ -487,16 +460,14 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
         });
         return;
       }
-      if (seedMaven) await seedMavenCache(engine as Engine);
       const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
       const images = imagesFor(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'production');
-      const network = check.registry && !seedMaven ? 'host' : check.network;
+      const network = check.registry ? 'host' : check.network;
       // A cold build: no layer from BuildKit's cache; under --no-cache BuildKit also starts its cache mounts
-      // empty, so a check whose cache mount was seeded (keepCacheMounts) builds without --no-cache.
+      // empty (and they replace the shared ones), so a check with keepCacheMounts builds without --no-cache.
       const cold = await buildImage(engine as Engine, { context: dir, tag, network, images, noCache: !check.keepCacheMounts });
       // A new edit every run: an edit made before would find its layers in BuildKit's cache from that run.
       appendFileSync(path.join(dir, check.edit), `\n${check.edit.endsWith('.py') ? '#' : '//'} edited by the rebuild check at ${new Date().toISOString()}\n`);
-      if (seedMaven) await seedMavenCache(engine as Engine);
       const warm = await buildImage(engine as Engine, { context: dir, tag, network, images });
       await docker(['rmi', '-f', tag]);
       const dependency = cachedSteps(warm.log, check.dependencySteps);

@@ -22,8 +22,9 @@ FROM eclipse-temurin:21-jdk AS jre
 COPY --from=build /out /out
 # jdeps lists the JDK modules the app's jars use (missing optional dependencies of libraries are fine);
 # jlink builds a runtime of just those, without debug data, man pages or headers.
+# --module-path: some libraries are modules that require others (automatic modules), which jdeps must find there.
 RUN find /out -name '*.jar' -print0 \
-  | xargs -0 jdeps --ignore-missing-deps --multi-release 21 -q --print-module-deps > /tmp/modules \
+  | xargs -0 jdeps --ignore-missing-deps --multi-release 21 --module-path /out/lib/boot:/out/lib/main -q --print-module-deps > /tmp/modules \
  && jlink --add-modules "$(cat /tmp/modules),jdk.crypto.ec" \
       --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output /javaruntime
 

@@ -171,6 +171,9 @@ function jlinkStep(base: Answers['base'], major: string, launch: Launch) {
   return {
     image: base === 'alpine' ? `eclipse-temurin:${major}-jdk-alpine` : `eclipse-temurin:${major}-jdk`,
     classDirs: launch === 'spring-layertools' ? ['/out/application/BOOT-INF/classes', '/out/spring-boot-loader'] : [],
+    // Quarkus' libraries include explicit modules (mutiny-zero-flow-adapters) that require automatic ones
+    // (reactive-streams): jdeps resolves those only from a module path, else it stops with FindException.
+    modulePath: launch === 'quarkus' ? '/out/lib/boot:/out/lib/main' : null,
     // Java 22 moved the EC provider into java.base; before that TLS with EC keys needs this module, which no class names.
     extraModules: Number(major) < 22 ? ['jdk.crypto.ec'] : [],
     compress: Number(major) >= 21 ? 'zip-6' : '2',

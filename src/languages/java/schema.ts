@@ -32,6 +32,11 @@ export const JavaPlanSchema = z.object({
       image: ImageRef,
       /** Folders of classes (not jars) jdeps must read too. */
       classDirs: z.array(AbsolutePath),
+      /** jdeps' --module-path (folders of jars, ':'-separated), for explicit modules that require automatic ones; null when not needed. */
+      modulePath: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._/-]+(:\/[A-Za-z0-9._/-]+)*$/)
+        .nullable(),
       /** Modules jdeps cannot see because they are loaded as services (EC crypto before Java 22). */
       extraModules: z.array(JavaModule),
       compress: z.enum(['2', 'zip-6']),
