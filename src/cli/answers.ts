@@ -49,7 +49,7 @@ interface Step<K extends keyof Answers> {
   fallback(ctx: StepContext): Resolved<Answers[K]>;
   prompt(ctx: StepContext, initial: Resolved<Answers[K]>): Promise<Answers[K]>;
   /** Why the default is what it is, said when it is taken without a question; null when it needs no word. */
-  explainDefault?(ctx: StepContext): string | null;
+  explainDefault?(ctx: StepContext, value: Answers[K]): string | null;
 }
 
 const entryStep: Step<'entry'> = {
@@ -132,8 +132,8 @@ const baseStep: Step<'base'> = {
   asks: () => true,
   fromFlag: ({ flags }) => flags.base,
   fallback: (ctx) => ({ value: defaultBase(ctx) }),
-  explainDefault: (ctx) => {
-    const chosen = defaultBase(ctx);
+  // The default is passed in: finding it again would plan the same bases a second time.
+  explainDefault: (ctx, chosen) => {
     const preferred = DEFAULT_BASE_ORDER[0]!;
     if (chosen === preferred) return null;
     return `${preferred} cannot take this project (${refusalOn(ctx.facts, ctx.answers, preferred)}); using ${chosen}, the nearest base that can (--base chooses another)`;
@@ -210,7 +210,7 @@ async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepCont
   if (flagged !== undefined) return flagged;
   const fallback = step.fallback(ctx);
   const taken = (value: Answers[K]) => {
-    const why = step.explainDefault?.(ctx);
+    const why = step.explainDefault?.(ctx, value);
     if (why) ctx.warn?.(why);
     return value;
   };
