@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema, type LanguageAnswers } from '../core/options.js';
 import { LANGUAGES, LANGUAGE_NAMES } from '../languages/registry.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { projectError } from '../errors.js';
 import { BASES, DEBUG_MODES, PortSchema } from './options.js';
 

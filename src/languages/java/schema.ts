@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageRef, AbsolutePath, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
 
 /** A Java class name, e.g. com.example.Main. */

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { z } from 'zod';
+import * as z from 'zod';
 import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';

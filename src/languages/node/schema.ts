@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageRef, AbsolutePath, OsPackage, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({

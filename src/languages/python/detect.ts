@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { projectError, refusal } from '../../errors.js';
 import type { ProjectFiles } from '../../project.js';
 import { allowsMinor, DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields } from '../../core/plan-schema.js';
 
 /** Cargo package and target names: letters, digits, "-" and "_". */
