@@ -55,7 +55,10 @@ const header = `load average ${load}, ${availableParallelism()} cores, node ${pr
 const table = [
   '| fixture | stagecraft wall | `node -e 0` wall | wall ratio | stagecraft CPU | `node -e 0` CPU | CPU ratio |',
   '| --- | --- | --- | --- | --- | --- | --- |',
-  ...rows.map(({ fixture, cli, floor }) => `| ${fixture} | ${ms(cli.wall)} | ${ms(floor.wall)} | **${ratio(cli.wall, floor.wall)}** | ${ms(cli.cpu)} | ${ms(floor.cpu)} | ${ratio(cli.cpu, floor.cpu)} |`),
+  ...rows.map(
+    ({ fixture, cli, floor }) =>
+      `| ${fixture} | ${ms(cli.wall)} | ${ms(floor.wall)} | **${ratio(cli.wall, floor.wall)}** | ${ms(cli.cpu)} | ${ms(floor.cpu)} | ${ratio(cli.cpu, floor.cpu)} |`,
+  ),
 ];
 console.log(header);
 console.log(table.join('\n'));
