@@ -139,20 +139,14 @@ function evidenceOf(log: string, count = 4): string[] {
 export function classify(step: Failure['step'], log: string, fallback: string): Failure {
   const known = KNOWN_CAUSES.find((entry) => entry.pattern.test(log));
   const evidence = evidenceOf(log);
-  if (known)
-    return {
-      step,
-      cause: known.cause,
-      why: known.why,
-      evidence: [
-        log
-          .split('\n')
-          .find((line) => known.pattern.test(line))!
-          .trim()
-          .slice(0, 240),
-        ...evidence,
-      ].slice(0, 4),
-    };
+  if (known) {
+    const line = log
+      .split('\n')
+      .find((candidate) => known.pattern.test(candidate))!
+      .trim()
+      .slice(0, 240);
+    return { step, cause: known.cause, why: known.why, evidence: [...new Set([line, ...evidence])].slice(0, 4) };
+  }
   return { step, cause: 'ours', why: fallback, evidence };
 }
 
