@@ -314,7 +314,9 @@ async function probeCli(app: App, generated: Generated, tag: string, record: Bui
 }
 
 /** Whether a needed registry's probe said NO: then a failed build is this machine's. */
-function unreachableRegistry(generated: Generated, probes: ProbeResult[]): string | null {
+async function unreachableRegistry(engine: Engine, generated: Generated): Promise<string | null> {
+  // Probed only once a build fails (then once per run): the probe waits for its stand-ins, which can take minutes.
+  const probes: ProbeResult[] = await probeRegistries(engine);
   const needs = registriesNeeded(generated.context, generated.facts, generated.plan);
   const down = needs.flatMap((need) =>
     probes
@@ -346,7 +348,7 @@ function newRecord(app: App, base: string, dockerfileHash: string | null, failur
   };
 }
 
-async function buildOne(engine: Engine, app: App, base: string | null, generated: Generated, probes: ProbeResult[]): Promise<BuildRecord> {
+async function buildOne(engine: Engine, app: App, base: string | null, generated: Generated): Promise<BuildRecord> {
   const { plan, dockerfile } = generated;
   const record = newRecord(app, base ?? `${plan.base} (default)`, hashOf(dockerfile), null);
   const tag = tagOf(app, plan.base);
@@ -366,7 +368,7 @@ async function buildOne(engine: Engine, app: App, base: string | null, generated
   record.log = path.relative(ROOT, path.join(LOGS_DIR, `${logName}.log`));
   writeFileSync(path.join(LOGS_DIR, `${logName}.log`), built.log);
   if (!built.ok) {
-    const down = unreachableRegistry(generated, probes);
+    const down = await unreachableRegistry(engine, generated);
     record.failure = down
       ? { step: 'build', cause: 'machine', why: down, evidence: evidenceOf(built.log) }
       : classify('build', built.log, 'the generated Dockerfile does not build');
@@ -478,8 +480,7 @@ async function main(): Promise<void> {
   const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
   const chosen = apps.filter((app) => (!only || new RegExp(only).test(app.id)) && manifest[app.id]?.commit === app.commit);
   const header = `Docker ${engine.version}, base images from ${engine.source === 'stand-ins' ? 'the offline-docker stand-ins' : 'the registry'}.`;
-  console.log(`test:realworld-build: ${chosen.length} apps, bases: default${extraBases.map((base) => `, ${base}`).join('')}; probing the registries once…`);
-  const probes = await probeRegistries(engine);
+  console.log(`test:realworld-build: ${chosen.length} apps, bases: default${extraBases.map((base) => `, ${base}`).join('')}`);
   let records = readRecords();
   for (const app of chosen) {
     for (const base of [null, ...extraBases]) {
@@ -502,7 +503,7 @@ async function main(): Promise<void> {
             console.log(`  ${app.id} (${wanted}): kept from an earlier run (same commit and Dockerfile)`);
             continue;
           }
-          record = await buildOne(engine, app, base, generated, probes);
+          record = await buildOne(engine, app, base, generated);
         }
         records = [...records.filter((old) => !(old.id === record.id && old.base === record.base)), record];
         save(records, apps, header);
