@@ -6,8 +6,8 @@ import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, OFFLINE_DOCKER, type Engine } from './docker.js';
-import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
+import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, OFFLINE_DOCKER, processUids, readsPortEnv, waitForHttp, type Engine } from './docker.js';
+import { probeLines, probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
 import { RESULTS_DIR, writeReport, type CellResult, type RebuildResult } from './report.js';
 
 /** What each buildable fixture does when its image runs. */
@@ -170,55 +170,6 @@ async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan):
     : `the ${plan.build.image} stand-in lacks ${missing.join(', ')} (the real image, on buildpack-deps, has ${missing.length === 1 ? 'it' : 'them'}), so linking the system library cannot be tried here`;
 }
 
-/** A registry a cell's build downloads from, and what it downloads there. */
-interface Need {
-  registry: Registry;
-  what: string;
-}
-
-/** The registries the cell's build needs, derived from the facts and the plan (not from a list of fixtures). */
-function registriesNeeded(dir: string, facts: Facts, plan: Plan): Need[] {
-  if (facts.language === 'go' && plan.language === 'go') {
-    return facts.requiresModules && !facts.vendored.value ? [{ registry: 'go', what: 'the required modules (go mod download)' }] : [];
-  }
-  if (facts.language === 'node' && plan.language === 'node') return [{ registry: 'npm', what: 'the packages (and pnpm or Yarn via corepack)' }];
-  if (facts.language === 'python' && plan.language === 'python') {
-    const needs: Need[] = [];
-    if (plan.deps?.kind === 'uv') needs.push({ registry: 'uv', what: `uv (${plan.deps.image})` }, { registry: 'pypi', what: 'the locked packages' });
-    else if (plan.deps?.kind === 'export') needs.push({ registry: 'pypi', what: `${plan.deps.tool} and the locked packages` });
-    else if (plan.deps !== null && !facts.noIndex) needs.push({ registry: 'pypi', what: `the dependencies (${facts.dependencies.value.join(', ')})` });
-    if (plan.projectInstall && !needs.some((need) => need.registry === 'pypi')) {
-      needs.push({ registry: 'pypi', what: "the project's build backend (pip builds it in an isolated environment)" });
-    }
-    return needs;
-  }
-  if (facts.language === 'rust' && plan.language === 'rust') {
-    return facts.registryDependencies.value ? [{ registry: 'crates', what: 'the crates (cargo fetch)' }] : [];
-  }
-  if (facts.language === 'java' && plan.language === 'java' && plan.build.tool === 'maven') {
-    const parts = [
-      ...(plan.build.wrapper ? ['Maven itself (the wrapper downloads it)'] : []),
-      ...(plan.launch === 'quarkus' ? ['Quarkus and its Maven plugin'] : plan.launch.startsWith('spring-') ? ['Spring Boot and its Maven plugin'] : []),
-      'the Maven plugins',
-    ];
-    const dependencies = declaredDependencies(dir, facts);
-    if (dependencies.length > 0) parts.push(`the dependencies (${dependencies.join(', ')})`);
-    return [{ registry: 'maven', what: parts.join(', ') }];
-  }
-  return [];
-}
-
-/** The POMs' dependencies (groupId:artifactId:version), test and import scope left out. */
-function declaredDependencies(dir: string, facts: Extract<Facts, { language: 'java' }>): string[] {
-  const poms = facts.builds.filter((build) => build.tool === 'maven').flatMap((build) => build.manifests);
-  return poms.flatMap((pom) =>
-    [...readFileSync(path.join(dir, pom), 'utf8').matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)]
-      .map((match) => match[1]!)
-      .filter((body) => !/<scope>(test|import)<\/scope>/.test(body))
-      .map((body) => ['groupId', 'artifactId', 'version'].map((tag) => new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(body)?.[1] ?? '?').join(':')),
-  );
-}
-
 /** Keeps a build's whole log (and the Dockerfile it built) in results/e2e-logs/, for diagnosing a failure. */
 function keepLog(cell: Cell, target: string, dockerfile: string, log: string): void {
   const dir = path.join(RESULTS_DIR, 'e2e-logs');
@@ -226,25 +177,6 @@ function keepLog(cell: Cell, target: string, dockerfile: string, log: string): v
   const name = cellName(cell).replace(/\//g, '__');
   writeFileSync(path.join(dir, `${name}.Dockerfile`), dockerfile);
   writeFileSync(path.join(dir, `${name}.${target}.log`), log);
-}
-
-/** Whether the image reads PORT (the Dockerfile sets it), so the test may pick a free port. */
-const readsPortEnv = (dockerfile: string) => /^ENV PORT=/m.test(dockerfile);
-
-async function waitForHttp(port: number, seconds: number): Promise<string> {
-  const deadline = Date.now() + seconds * 1000;
-  let lastError = '';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-      return `${response.status} ${(await response.text()).trim()}`;
-    } catch (error) {
-      // Not listening yet: try again until the deadline.
-      lastError = (error as Error).message;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  throw new Error(`nothing answered on 127.0.0.1:${port} within ${seconds}s (${lastError})`);
 }
 
 /** Runs the production image and checks what the fixture should do, as which user. */
@@ -261,17 +193,7 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
       // Pages can be long; the table keeps the start of the answer.
       result.run = `HTTP ${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}`;
       if (!answer.startsWith('200 ') || !answer.includes(behaviour.http.body)) throw new Error(`unexpected answer: ${answer}`);
-      // docker top needs the PID column; the UID column is the process's real uid, seen from the host.
-      const processes = await docker(['top', name, '-eo', 'pid,uid']);
-      const uids = [
-        ...new Set(
-          processes.stdout
-            .split('\n')
-            .slice(1)
-            .map((line) => line.trim().split(/\s+/)[1])
-            .filter(Boolean),
-        ),
-      ];
+      const uids = await processUids(name);
       if (uids.join() !== uid) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${uid}`);
       result.checks.push(`process uid ${uid}`);
     } finally {
