@@ -61,13 +61,6 @@ const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
 
 export const RUST_RULES: RuleTable<RustRuleContext> = [
   {
-    id: 'workspace-member',
-    kind: 'refuse',
-    when: ({ facts }) => facts.enclosingWorkspace !== null,
-    message: ({ facts }) =>
-      `this package is a member of the workspace in ${describeEvidence(facts.enclosingWorkspace!.evidence)}: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)`,
-  },
-  {
     id: 'older-than-rust-version',
     kind: 'refuse',
     when: ({ facts, answers }) => facts.minimumVersion !== null && semver.lt(semver.coerce(answers.runtimeVersion)!, semver.coerce(facts.minimumVersion.value)!),
