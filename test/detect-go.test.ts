@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectGo } from '../src/languages/go/detect.js';
+import { mainByRule } from '../src/languages/go/mains.js';
 import { detectProject } from '../src/pipeline/detect.js';
 import { parseGoMod } from '../src/languages/go/gomod.js';
 import { ProjectFiles } from '../src/project.js';
@@ -50,6 +51,29 @@ describe('detectGo on fixtures', () => {
     expect(facts.runtimeVersion).toEqual({ value: '1.23', evidence: { file: 'go.mod', line: 5 } });
     expect(facts.readsPortEnv).toEqual({ value: true, evidence: { file: 'cmd/api/main.go', line: 13 } });
     expect(facts.ports).toEqual([]);
+  });
+
+  it('a PORT read with a literal assigned when it is empty: that literal is the port (gofiber cloud-run)', () => {
+    const facts = detectGo(
+      makeProject({
+        'go.mod': 'module example.com/run\n\ngo 1.23\n',
+        'main.go':
+          'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tport = "3000"\n\t}\n\thttp.ListenAndServe(":"+port, nil)\n}\n',
+      }),
+    );
+    expect(facts.ports).toEqual([{ value: 3000, evidence: { file: 'main.go', line: 11 } }]);
+    expect(facts.readsPortEnv.value).toBe(true);
+  });
+
+  it('several main packages: a rule picks the one named after the module or folder, the only one that listens, or the one named like a server', () => {
+    const pick = (files: Record<string, string>) => mainByRule(detectGo(makeProject({ 'go.mod': 'module example.com/shop/v2\n\ngo 1.23\n', ...files })))?.main ?? null;
+    const tool = 'package main\n\nfunc main() {}\n';
+    const server = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n';
+    expect(pick({ 'cmd/shop/main.go': tool, 'cmd/api/main.go': server })).toBe('./cmd/shop');
+    expect(pick({ 'cmd/migrate/main.go': tool, 'cmd/api/main.go': server })).toBe('./cmd/api');
+    expect(pick({ 'cmd/migrate/main.go': server, 'cmd/server/main.go': server })).toBe('./cmd/server');
+    expect(pick({ 'cmd/a/main.go': server, 'cmd/b/main.go': server })).toBeNull();
+    expect(pick({ 'cmd/a/main.go': tool, 'cmd/b/main.go': tool })).toBeNull();
   });
 
   it('go-cgo: import "C" is found with its line, and the program is not a server', () => {

@@ -3,7 +3,7 @@ import semver from 'semver';
 import type { ProjectFiles } from '../../project.js';
 import { parseGoMod } from './gomod.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
-import { lineAt, stripComments } from '../../core/text.js';
+import { lineAt, lineIndex, stripComments } from '../../core/text.js';
 
 /** The Go release a module gets when go.mod names none (the current stable minor). */
 export const DEFAULT_GO_VERSION = '1.26';
@@ -50,8 +50,12 @@ export interface GoFacts {
   /** `vendor/modules.txt`: dependencies are in the source tree, nothing to download. */
   vendored: Fact<boolean>;
   requiresModules: boolean;
-  /** Listen addresses written in the source (":8080"), in file order. */
+  /** Listen addresses written in the source (":8080"), in file order, then the fallbacks of a PORT read ("3000" when it is empty). */
   ports: Fact<number>[];
+  /** Main packages whose own files serve on the network (a server import or a listen address). */
+  listeningMains: string[];
+  /** The project folder's name, which a main package may be named after. */
+  folderName: string;
   readsPortEnv: Fact<boolean>;
   servesNetwork: Fact<boolean>;
 }
@@ -130,18 +134,30 @@ export function detectGo(project: ProjectFiles): GoFacts {
   const cgoReason = cgoImport ? `import "C" in ${cgoImport.file}` : cgoRequire ? `${cgoRequire.path} needs cgo` : null;
 
   const ports: Fact<number>[] = [];
+  const envFallbacks: Fact<number>[] = [];
+  const listening = new Set<string>();
   let readsPortEnv: Fact<boolean> = fact(false, null);
   let servesNetwork: Fact<boolean> = fact(false, null);
   for (const source of sources) {
+    const lineOf = lineIndex(source.code);
+    const before = ports.length;
     for (const match of source.code.matchAll(/"(?:0\.0\.0\.0)?:(\d{2,5})"/g)) {
       const port = Number(match[1]);
-      if (port >= 1 && port <= 65535) ports.push(fact(port, { file: source.file, line: lineAt(source.code, match.index) }));
+      if (port >= 1 && port <= 65535) ports.push(fact(port, { file: source.file, line: lineOf(match.index) }));
     }
     const envAt = source.code.search(/\b(Getenv|LookupEnv)\("PORT"\)/);
-    if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, { file: source.file, line: lineAt(source.code, envAt) });
+    if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, { file: source.file, line: lineOf(envAt) });
+    // port := os.Getenv("PORT"); if port == "" { port = "3000" }: the port when PORT is not set.
+    for (const match of source.code.matchAll(/\b(\w+)\s*:?=\s*os\.Getenv\("PORT"\)\s*\n\s*if\s+(\w+)\s*==\s*""\s*\{\s*(\w+)\s*=\s*":?(\d{2,5})"/g)) {
+      const [, name, tested, assigned, port] = match;
+      if (name === tested && name === assigned && Number(port) <= 65535)
+        envFallbacks.push(fact(Number(port), { file: source.file, line: lineOf(match.index + match[0].lastIndexOf(port!)) }));
+    }
     const serverImportLine = importsAny(source, SERVER_IMPORTS);
     if (serverImportLine !== null && !servesNetwork.value) servesNetwork = fact(true, { file: source.file, line: serverImportLine });
+    if (source.packageName === 'main' && (serverImportLine !== null || ports.length > before)) listening.add(packagePath(source.dir));
   }
+  ports.push(...envFallbacks);
   if (!servesNetwork.value && ports.length > 0) servesNetwork = fact(true, ports[0]!.evidence);
 
   return {
@@ -156,6 +172,8 @@ export function detectGo(project: ProjectFiles): GoFacts {
     vendored: project.hasFile('vendor/modules.txt') ? fact(true, { file: 'vendor/modules.txt' }) : fact(false, null),
     requiresModules: goMod.requires.length > 0,
     ports,
+    listeningMains: mainPackages.map((main) => main.value).filter((main) => listening.has(main)),
+    folderName: path.basename(project.root),
     readsPortEnv,
     servesNetwork,
   };

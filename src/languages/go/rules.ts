@@ -1,4 +1,5 @@
 import type { GoFacts } from './detect.js';
+import { mainRuleWarning } from './mains.js';
 import { forEachItem, portMismatchRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface GoRuleContext extends RuleContext {
@@ -14,6 +15,13 @@ const entryPort = ({ facts, entry }: GoRuleContext) =>
   facts.ports.find((candidate) => candidate.evidence?.file.startsWith(entry === '.' ? '' : `${entry.slice(2)}/`)) ?? facts.ports[0];
 
 export const GO_RULES: RuleTable<GoRuleContext> = [
+  {
+    // Under --yes one of several main packages was chosen by rule: say which, and how to choose another.
+    id: 'main-chosen-by-rule',
+    kind: 'warn',
+    when: ({ facts, entry }) => mainRuleWarning(facts, entry) !== null,
+    message: ({ facts, entry }) => mainRuleWarning(facts, entry)!,
+  },
   {
     id: 'cgo-on-scratch',
     kind: 'refuse',
