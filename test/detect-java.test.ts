@@ -149,11 +149,22 @@ describe('artifact and launch', () => {
   it('Quarkus port from quarkus.http.port, Spring from ${PORT:8085}', () => {
     const quarkus = detectJava(
       makeProject({
-        'pom.xml': pom('<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>'),
+        'pom.xml': pom(
+          '<dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-rest</artifactId></dependency></dependencies><build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>',
+        ),
         'src/main/resources/application.properties': 'server.port=1\nquarkus.http.port=8090\n',
       }),
     );
     expect(quarkus.builds[0]!.apps[0]!.port.value).toBe(8090);
+    // quarkus-arc alone (a @QuarkusMain command): no HTTP extension starts a server, so nothing listens.
+    const command = detectJava(
+      makeProject({
+        'pom.xml': pom(
+          '<dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-arc</artifactId></dependency></dependencies><build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>',
+        ),
+      }),
+    );
+    expect(command.builds[0]!.apps[0]!.port).toEqual({ value: null, evidence: { file: 'pom.xml' } });
     const spring = detectJava(
       makeProject({
         'pom.xml': pom('<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId><version>3.3.0</version></plugin></plugins></build>'),

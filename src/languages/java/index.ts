@@ -66,7 +66,10 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
       const app = chosenApp(facts, answers);
       return app?.launch?.value.kind === 'jar' && app.port.evidence === null;
     },
-    fallback: (facts, answers) => chosenApp(facts, answers)?.port.value ?? 8080,
+    fallback: (facts, answers) => {
+      const app = chosenApp(facts, answers);
+      return app ? app.port.value : 8080;
+    },
   },
   options: [buildToolOption, javaRuntimeOption],
   plan: planJava,

@@ -31,8 +31,8 @@ export interface JavaApp {
   appliesApplicationPlugin?: boolean;
   /** Goals the build runs after `package`, which alone does not build the artifact (`assembly:single`). */
   packageGoals?: string[];
-  /** server.port / quarkus.http.port, else 8080. */
-  port: Fact<number>;
+  /** server.port / quarkus.http.port, else 8080; null for a Quarkus app without an HTTP extension, which listens on nothing. */
+  port: Fact<number | null>;
 }
 
 export interface JavaBuild {
@@ -91,7 +91,8 @@ const DEFAULT_PORT = 8080;
  * The port from the module's application.properties or .yml: Spring's server.port, Quarkus'
  * quarkus.http.port. `${PORT:8081}` counts as its default. Read with patterns: these files are flat.
  */
-export function readAppConfig(project: ProjectFiles, module: string, kind: JavaLaunch['kind'] | null): { port: Fact<number> } {
+export function readAppConfig(project: ProjectFiles, module: string, kind: JavaLaunch['kind'] | null, noServer: Evidence | null = null): { port: Fact<number | null> } {
+  if (noServer) return { port: fact(null, noServer) };
   const key = kind === 'quarkus' ? 'quarkus.http.port' : 'server.port';
   const dir = `${module === '.' ? '' : `${module}/`}src/main/resources`;
   const valueOf = (raw: string) => Number(/^\$\{[A-Za-z_.]+:(\d+)\}$/.exec(raw)?.[1] ?? raw);
