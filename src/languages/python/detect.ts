@@ -424,6 +424,8 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
     const django = djangoApplications(project);
     if (django?.asgi && has('uvicorn')) return fact(uvicorn(django.asgi), django.evidence);
     if (django?.wsgi && has('gunicorn')) return fact(gunicorn(django.wsgi), django.evidence);
+    // No production server among the dependencies: Django's own server, without the reloader (a warning names gunicorn).
+    if (django) return fact(['python', 'manage.py', 'runserver', '0.0.0.0:$PORT', '--noreload'], { file: 'manage.py' });
     return null;
   }
   const sources = candidateSources(project);
