@@ -53,6 +53,14 @@ describe('detectGo on fixtures', () => {
     expect(facts.ports).toEqual([]);
   });
 
+  it("mise.toml and .tool-versions: the newest of go, toolchain and the version manager's pin builds", () => {
+    const go = (files: Record<string, string>) => detectGo(makeProject({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', 'main.go': 'package main\n\nfunc main() {}\n', ...files }));
+    expect(go({ 'mise.toml': '[tools]\ngo = "1.24.2"\n' }).runtimeVersion).toEqual({ value: '1.24', evidence: { file: 'mise.toml', line: 2 } });
+    expect(go({ '.tool-versions': 'golang 1.23.1\n' }).runtimeVersion).toEqual({ value: '1.23', evidence: { file: '.tool-versions', line: 1 } });
+    expect(go({ '.tool-versions': 'golang 1.21.0\n' }).runtimeVersion).toEqual({ value: '1.22', evidence: { file: 'go.mod', line: 3 } });
+    expect(() => go({ 'mise.toml': '[tools]\ngo = "latest"\n' })).toThrow('mise.toml:2: go "latest" is not a Go release such as 1.23 or 1.23.4');
+  });
+
   it('a PORT read with a literal assigned when it is empty: that literal is the port (gofiber cloud-run)', () => {
     const facts = detectGo(
       makeProject({

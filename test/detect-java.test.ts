@@ -75,6 +75,19 @@ describe('Java version', () => {
     expect(detectJava(makeProject({ 'pom.xml': plainPom })).runtimeVersion).toEqual({ value: LTS_JAVA_MAJOR, evidence: null });
   });
 
+  it('mise.toml and .tool-versions pin the Java major (vendor prefix dropped) when the build names none', () => {
+    const plainPom = pom(jarPlugin('a.Main'));
+    expect(detectJava(makeProject({ 'pom.xml': plainPom, 'mise.toml': '[tools]\nnode = "22"\njava = "temurin-21.0.2+13.0.LTS"\n' })).runtimeVersion).toEqual({
+      value: '21',
+      evidence: { file: 'mise.toml', line: 3 },
+    });
+    expect(detectJava(makeProject({ 'pom.xml': plainPom, '.tool-versions': 'java openjdk-17.0.2\n' })).runtimeVersion).toEqual({
+      value: '17',
+      evidence: { file: '.tool-versions', line: 1 },
+    });
+    expect(() => detectJava(makeProject({ 'pom.xml': plainPom, '.tool-versions': 'java latest\n' }))).toThrow('.tool-versions:1: java "latest" names no Java major such as 21');
+  });
+
   it('a version the POM states that is not one is a one-line error naming the file and line', () => {
     expect(() => detectJava(makeProject({ 'pom.xml': pom('  <properties>\n    <java.version>latest</java.version>\n  </properties>') }))).toThrow(
       'pom.xml:8: <java.version> "latest" is not a Java version',

@@ -81,6 +81,16 @@ describe('toolchain', () => {
     expect(facts.otherChannel).toBeNull();
   });
 
+  it('a release in mise.toml or .tool-versions pins the builder (the context keeps the file); a channel there changes nothing', () => {
+    const pinned = detectRust(makeProject({ 'Cargo.toml': pkg(), 'mise.toml': '[tools]\nrust = "1.85"\n', 'src/main.rs': MAIN }));
+    expect(pinned.runtimeVersion).toEqual({ value: '1.85', evidence: { file: 'mise.toml', line: 2 } });
+    expect(pinned.toolchainFile).toBeNull();
+    expect(detectRust(makeProject({ 'Cargo.toml': pkg(), '.tool-versions': 'rust 1.86.0\n', 'src/main.rs': MAIN })).runtimeVersion.value).toBe('1.86.0');
+    const channel = detectRust(makeProject({ 'Cargo.toml': pkg(), '.tool-versions': 'rust nightly\n', 'src/main.rs': MAIN }));
+    expect(channel.runtimeVersion).toEqual({ value: DEFAULT_RUST_VERSION, evidence: null });
+    expect(channel.otherChannel).toBeNull();
+  });
+
   it('the legacy one-line rust-toolchain file works the same', () => {
     const facts = detectRust(makeProject({ 'Cargo.toml': pkg(), 'rust-toolchain': '1.79\n', 'src/main.rs': MAIN }));
     expect(facts.runtimeVersion).toEqual({ value: '1.79', evidence: { file: 'rust-toolchain', line: 1 } });

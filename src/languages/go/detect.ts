@@ -2,7 +2,9 @@ import path from 'node:path';
 import semver from 'semver';
 import type { ProjectFiles } from '../../project.js';
 import { parseGoMod } from './gomod.js';
-import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
+import { toolVersion } from '../../core/tool-versions.js';
+import { projectError } from '../../errors.js';
 import { lineAt, lineIndex, stripComments } from '../../core/text.js';
 
 /** The Go release a module gets when go.mod names none (the current stable minor). */
@@ -119,7 +121,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
   const goMod = parseGoMod(project.readText('go.mod'));
   const sources = readGoSources(project);
 
-  const goVersion = effectiveGoVersion(goMod);
+  const goVersion = effectiveGoVersion(goMod, toolVersion(project, ['go', 'golang']));
 
   const mainDirs = new Map<string, string>();
   for (const source of sources) {
@@ -179,9 +181,13 @@ export function detectGo(project: ProjectFiles): GoFacts {
   };
 }
 
-/** `go 1.22.3` + `toolchain go1.23.4` -> "1.23": the toolchain the author builds with, as a minor. */
-function effectiveGoVersion(goMod: ReturnType<typeof parseGoMod>): Fact<string> {
+/** `go 1.22.3` + `toolchain go1.23.4` (or mise's `go = "1.23"`) -> "1.23": the toolchain the author builds with, as a minor. */
+function effectiveGoVersion(goMod: ReturnType<typeof parseGoMod>, managed: ReturnType<typeof toolVersion>): Fact<string> {
   const candidates: Fact<string>[] = [];
+  if (managed) {
+    if (!/^1\.\d+(\.\d+)?$/.test(managed.raw)) throw projectError(`${describeEvidence(managed.evidence)}: go "${managed.raw}" is not a Go release such as 1.23 or 1.23.4`);
+    candidates.push(fact(managed.raw, managed.evidence));
+  }
   if (goMod.go) candidates.push(fact(goMod.go.version, { file: 'go.mod', line: goMod.go.line }));
   const toolchainVersion = goMod.toolchain && /^go(\d[^+]*)/.exec(goMod.toolchain.version)?.[1];
   if (toolchainVersion) candidates.push(fact(toolchainVersion, { file: 'go.mod', line: goMod.toolchain!.line }));

@@ -18,7 +18,7 @@ export const go = defineLanguage<GoFacts, GoPlan>({
   isApp: () => true,
   runtimeVersion: {
     example: 'a Go release such as 1.23',
-    source: 'go.mod',
+    source: 'go.mod, mise.toml or .tool-versions',
     normalize: (raw) => {
       const [major, minor] = raw.split('.');
       return major === '1' && minor !== undefined ? `1.${minor}` : null;

@@ -25,7 +25,7 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
   isApp: () => true,
   runtimeVersion: {
     example: 'a Java major such as 21',
-    source: 'pom.xml, Gradle build, .java-version or .sdkmanrc',
+    source: 'pom.xml, Gradle build, .java-version, .sdkmanrc, mise.toml or .tool-versions',
     normalize: (raw) => {
       const major = raw.split('.')[0]!;
       // "1.8" is Java 8's old spelling.

@@ -1,6 +1,8 @@
 import type { BuildTool } from './questions.js';
 import type { ProjectFiles } from '../../project.js';
-import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
+import { toolVersion } from '../../core/tool-versions.js';
+import { projectError } from '../../errors.js';
 import { lineAt } from '../../core/text.js';
 
 /** The current Java LTS, used when the project names no version. */
@@ -82,7 +84,11 @@ export function javaVersionFromToolFiles(project: ProjectFiles): Fact<string> | 
     const major = match ? javaMajorOf(match[1]!) : null;
     if (major) return fact(major, { file: '.sdkmanrc', line: lineAt(text, match!.index) });
   }
-  return null;
+  // mise.toml `java = "temurin-21.0.2+13.0.LTS"`, .tool-versions `java openjdk-21`: the vendor prefix and build suffix go.
+  const managed = toolVersion(project, ['java']);
+  const major = managed && javaMajorOf(/^(?:[a-z]+-)*(\d+(?:\.\d+){0,2})/.exec(managed.raw)?.[1] ?? '');
+  if (managed && !major) throw projectError(`${describeEvidence(managed.evidence)}: java "${managed.raw}" names no Java major such as 21`);
+  return major ? fact(major, managed!.evidence) : null;
 }
 
 const DEFAULT_PORT = 8080;

@@ -16,6 +16,7 @@ import {
 } from './cargo.js';
 import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { toolVersion } from '../../core/tool-versions.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineIndex, stripComments } from '../../core/text.js';
 
@@ -195,8 +196,19 @@ function binariesOf(project: ProjectFiles, pkg: Package): Fact<RustBinary>[] {
   return found;
 }
 
-/** The toolchain file's channel: `[toolchain] channel = "..."` in TOML, or the legacy one-line rust-toolchain. */
+/**
+ * The toolchain file's channel: `[toolchain] channel = "..."` in TOML, or the legacy one-line rust-toolchain;
+ * else the release mise or asdf pins (`rust = "1.85"`, `rust 1.85.0`), which rustup in the image ignores.
+ */
 function toolchainChannel(project: ProjectFiles): Fact<string> | null {
+  const channel = toolchainFileChannel(project);
+  if (channel) return channel;
+  // Only a release counts: rustup in the image reads rust-toolchain files, never mise's or asdf's, so their channels change nothing.
+  const managed = toolVersion(project, ['rust']);
+  return managed && RUST_RELEASE.test(managed.raw) ? fact(managed.raw, managed.evidence) : null;
+}
+
+function toolchainFileChannel(project: ProjectFiles): Fact<string> | null {
   for (const file of ['rust-toolchain.toml', 'rust-toolchain']) {
     if (!project.hasFile(file)) continue;
     const text = project.readText(file);
@@ -237,15 +249,18 @@ function minimumRustVersion(packages: Package[], root: TomlFile, member: Package
   return fact(newest.version, { file: newest.file.file, line: newest.line });
 }
 
+/** The rust-toolchain file a channel came from (the context leaves it out); null for mise's or asdf's file. */
+const toolchainFileOf = (channel: Fact<string>) => (/^rust-toolchain(\.toml)?$/.test(channel.evidence!.file) ? channel.evidence!.file : null);
+
 function detectRuntimeVersion(channel: Fact<string> | null, minimum: Fact<string> | null): Pick<RustFacts, 'runtimeVersion' | 'toolchainFile' | 'otherChannel'> {
-  if (channel && RUST_RELEASE.test(channel.value)) return { runtimeVersion: channel, toolchainFile: channel.evidence!.file, otherChannel: null };
+  if (channel && RUST_RELEASE.test(channel.value)) return { runtimeVersion: channel, toolchainFile: toolchainFileOf(channel), otherChannel: null };
   // An MSRV is a floor, not the compiler to ship with: current stable, unless the floor is newer.
   const stable = minimum && semver.gt(releaseOf(minimum.value), releaseOf(DEFAULT_RUST_VERSION)) ? minimum.value : DEFAULT_RUST_VERSION;
   // "stable" is what the rust image is; any other channel (nightly, beta) is downloaded by rustup in the build.
   const onStable = !channel || channel.value === 'stable';
   return {
     runtimeVersion: fact(stable, minimum?.evidence ?? (channel?.value === 'stable' ? channel.evidence : null)),
-    toolchainFile: channel?.value === 'stable' ? channel.evidence!.file : null,
+    toolchainFile: channel?.value === 'stable' ? toolchainFileOf(channel) : null,
     otherChannel: onStable ? null : channel,
   };
 }

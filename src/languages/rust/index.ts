@@ -15,7 +15,7 @@ export const rust = defineLanguage<RustFacts, RustPlan>({
   isApp: (facts) => facts.binaries.length > 0,
   runtimeVersion: {
     example: 'a Rust release such as 1.85 or 1.85.1',
-    source: 'rust-toolchain.toml, rust-toolchain or rust-version',
+    source: 'rust-toolchain.toml, rust-toolchain, mise.toml, .tool-versions or rust-version',
     normalize: (raw) => (RUST_RELEASE.test(raw) ? raw : null),
   },
   entry: {
