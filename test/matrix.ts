@@ -41,6 +41,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'rust', fixture: 'rust-single-bin' },
   { language: 'rust', fixture: 'rust-multi-bin', flags: { entry: 'api' } },
   { language: 'rust', fixture: 'rust-workspace' },
+  // A member of a second workspace (examples/, as in tokio-rs/axum) with a path dependency outside it and a default-run naming a src/bin target.
+  { language: 'rust', fixture: 'rust-workspace-member', member: 'examples/hello' },
   { language: 'rust', fixture: 'rust-msrv' },
   { language: 'rust', fixture: 'rust-openssl' },
   { language: 'rust', fixture: 'rust-sqlite' },

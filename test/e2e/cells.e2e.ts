@@ -39,6 +39,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'rust-single-bin': { http: { body: 'hello from rust-single-bin' } },
   'rust-multi-bin': { http: { body: 'hello from rust-multi-bin api' } },
   'rust-workspace': { cli: { output: 'hello from rust-workspace: 2+3=5' } },
+  'rust-workspace-member': { cli: { output: 'hello from rust-workspace-member (examples/hello, built from the repository root)' } },
   'rust-msrv': { cli: { output: 'hello from rust-msrv' } },
   'rust-openssl': { cli: { output: 'fetcher built against OpenSSL' } },
   'rust-sqlite': { cli: { output: 'notes: sqlite says 1' } },
