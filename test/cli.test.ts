@@ -270,7 +270,7 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'stagecraft-empty-'));
     const none = await runCli([empty, '--yes']);
     expect(none.exitCode).toBe(2);
-    expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
+    expectOneLine(none.stderr, /no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml/);
     const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
     expect(rust.exitCode).toBe(2);
     expectOneLine(rust.stderr, /^stagecraft: --lang rust: no Cargo\.toml in \S+go-root-main$/);

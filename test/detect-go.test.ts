@@ -61,6 +61,45 @@ describe('detectGo on fixtures', () => {
     expect(() => go({ 'mise.toml': '[tools]\ngo = "latest"\n' })).toThrow('mise.toml:2: go "latest" is not a Go release such as 1.23 or 1.23.4');
   });
 
+  it('go.work: the modules it uses build together; main packages of all of them, named from the root', () => {
+    const facts = detectGo(
+      makeProject({
+        'go.work': 'go 1.24\n\nuse (\n\t./api\n\t./lib\n)\n',
+        'api/go.mod': 'module example.com/api\n\ngo 1.24\n',
+        'api/go.sum': '',
+        'api/cmd/server/main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
+        'lib/go.mod': 'module example.com/lib\n\ngo 1.23\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n',
+        'lib/lib.go': 'package lib\n',
+        'tools/go.mod': 'module example.com/tools\n\ngo 1.24\n',
+        'tools/main.go': 'package main\n\nfunc main() {}\n',
+      }),
+    );
+    expect(facts.layout).toEqual({ value: 'workspace', evidence: { file: 'go.work', line: 4 } });
+    expect(facts.workspaceModules).toEqual(['api', 'lib']);
+    // tools/ has its own go.mod and go.work does not use it: not a candidate.
+    expect(facts.mainPackages.map((main) => main.value)).toEqual(['./api/cmd/server']);
+    expect(facts.moduleFiles).toEqual(['go.work', 'api/go.mod', 'api/go.sum', 'lib/go.mod']);
+    expect(facts.runtimeVersion).toEqual({ value: '1.24', evidence: { file: 'go.work', line: 1 } });
+    expect(facts.cgo).toEqual({ value: true, evidence: { file: 'lib/go.mod', line: 5 } });
+    expect(() => detectGo(makeProject({ 'go.work': 'go 1.24\n\nuse ./missing\n' }))).toThrow('go.work:3: use missing: no missing/go.mod in the folder');
+  });
+
+  it('main.go without go.mod: a module made in the build, named after the folder; inside a module it names the module root', () => {
+    const project = makeProject({ 'main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n' });
+    const facts = detectGo(project);
+    expect(facts.layout).toEqual({ value: 'none', evidence: null });
+    expect(facts.mainPackages.map((main) => main.value)).toEqual(['.']);
+    expect(facts.moduleFiles).toEqual([]);
+    expect(facts.thirdPartyImports.value).toBe(false);
+    expect(facts.module.value).toBe(path.basename(project.root).toLowerCase());
+    const withImports = detectGo(makeProject({ 'main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"github.com/google/uuid"\n)\n\nfunc main() { fmt.Println(uuid.New()) }\n' }));
+    expect(withImports.thirdPartyImports).toEqual({ value: true, evidence: { file: 'main.go' } });
+    const module = makeProject({ 'go.mod': 'module example.com/m\n\ngo 1.23\n', 'cmd/api/main.go': 'package main\n\nfunc main() {}\n' });
+    expect(() => detectGo(new ProjectFiles(path.join(module.root, 'cmd/api')))).toThrow(
+      'no go.mod here, but ../../go.mod is the module this folder belongs to: run stagecraft there (--entry ./cmd/api)',
+    );
+  });
+
   it('a PORT read with a literal assigned when it is empty: that literal is the port (gofiber cloud-run)', () => {
     const facts = detectGo(
       makeProject({
@@ -149,7 +188,9 @@ describe('detectGo on edge cases', () => {
 
 describe('language detection', () => {
   it('a folder with no manifest it knows says which ones it looked for', () => {
-    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(/no project found \(looked for go\.mod, Cargo\.toml, package\.json, pyproject\.toml/);
+    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(
+      /no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml, package\.json, pyproject\.toml/,
+    );
   });
 
   it('warns about other manifests but generates for the supported one', () => {
@@ -163,6 +204,6 @@ describe('language detection', () => {
   });
 
   it('--lang go without go.mod says what is missing', () => {
-    expect(() => detectProject(makeProject({ 'package.json': '{}' }), 'go')).toThrow(/--lang go: no go\.mod in/);
+    expect(() => detectProject(makeProject({ 'package.json': '{}' }), 'go')).toThrow(/--lang go: no go\.mod or go\.work or main\.go in/);
   });
 });

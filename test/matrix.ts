@@ -20,6 +20,10 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'go', fixture: 'go-vendored' },
   // Module example.com/MyTool: the binary keeps its name, the image is tagged mytool.
   { language: 'go', fixture: 'go-uppercase-module' },
+  // go.work with two modules: the main package of one imports the other, which no go.mod requires.
+  { language: 'go', fixture: 'go-workspace' },
+  // main.go alone, no go.mod: the build makes a module.
+  { language: 'go', fixture: 'go-no-module' },
   { language: 'node', fixture: 'node-express' },
   { language: 'node', fixture: 'node-ts-api' },
   { language: 'node', fixture: 'node-no-lockfile' },

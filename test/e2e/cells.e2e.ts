@@ -17,6 +17,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'go-cgo': { cli: { output: 'hello from go-cgo: 2+3=5' } },
   'go-vendored': { cli: { output: 'hello from go-vendored' } },
   'go-uppercase-module': { cli: { output: 'hello from go-uppercase-module' } },
+  'go-workspace': { http: { body: 'hello from go-workspace (go.work)' } },
+  'go-no-module': { cli: { output: 'hello from go-no-module' } },
   'go-missing-gosum': { notBuilt: 'go.sum is missing, so `go build` fails by design (the generator warns: run `go mod tidy`)' },
   'node-express': { http: { body: 'hello from node-express' } },
   'node-ts-api': { http: { body: 'hello from node-ts-api' } },

@@ -13,9 +13,10 @@ const entryPorts = (facts: GoFacts, entry: string | null | undefined) => {
 
 export const go = defineLanguage<GoFacts, GoPlan>({
   language: 'go',
-  markers: ['go.mod'],
+  // go.work builds several modules together; a main.go without go.mod builds as a module made in the image.
+  markers: ['go.mod', 'go.work', 'main.go'],
   detect: detectGo,
-  isApp: () => true,
+  isApp: (facts) => facts.layout.value !== 'none' || facts.mainPackages.length > 0,
   runtimeVersion: {
     example: 'a Go release such as 1.23',
     source: 'go.mod, mise.toml or .tool-versions',
@@ -50,5 +51,5 @@ export const go = defineLanguage<GoFacts, GoPlan>({
   plan: planGo,
   // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
   imageProfiles: [],
-  downloadCommands: ['go mod download'],
+  downloadCommands: ['go mod (download|tidy)'],
 });

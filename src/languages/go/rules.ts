@@ -1,4 +1,5 @@
 import type { GoFacts } from './detect.js';
+import { describeEvidence } from '../../core/facts.js';
 import { mainRuleWarning } from './mains.js';
 import { forEachItem, portMismatchRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
@@ -47,6 +48,15 @@ export const GO_RULES: RuleTable<GoRuleContext> = [
       },
     ],
   ),
+  {
+    id: 'no-go-mod',
+    kind: 'warn',
+    when: ({ facts }) => facts.layout.value === 'none',
+    message: ({ facts, goVersion }) =>
+      `no go.mod: the image builds ${facts.mainPackages[0]?.evidence?.file ?? 'main.go'} as module ${facts.module.value}, made by go mod init with Go ${goVersion}${
+        facts.thirdPartyImports.value ? ` and its imports resolved by go mod tidy on every build (${describeEvidence(facts.thirdPartyImports.evidence)})` : ''
+      }; run go mod init and commit go.mod${facts.thirdPartyImports.value ? ' and go.sum' : ''} to pin them`,
+  },
   {
     id: 'missing-go-sum',
     kind: 'warn',
