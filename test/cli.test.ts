@@ -516,10 +516,15 @@ describe('Rust', () => {
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^target$/m);
   });
 
-  it('several binaries: --yes cannot choose, --entry can, an unknown one is named', async () => {
-    const ambiguous = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout']);
+  it('several binaries: --yes takes the one a rule picks and says so, else stops naming them; --entry can; an unknown one is named', async () => {
+    const byRule = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout']);
+    expect(byRule.exitCode).toBe(0);
+    expect(byRule.stdout).toContain('--package toolbox --bin api');
+    expectOneLine(byRule.stderr, 'warning: several binaries: building api, the only one that serves on the network; --entry migrate or --entry worker builds another');
+    const tools = makeProject({ 'Cargo.toml': '[package]\nname = "tools"\n', 'src/bin/import.rs': 'fn main() {}\n', 'src/bin/export.rs': 'fn main() {}\n' });
+    const ambiguous = await runCli([tools.root, '--yes', '--stdout']);
     expect(ambiguous.exitCode).toBe(1);
-    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (binaries: api, migrate, worker)');
+    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (binaries: export, import)');
     const chosen = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'worker']);
     expect(chosen.exitCode).toBe(0);
     expect(chosen.stdout).toContain('--package toolbox --bin worker');

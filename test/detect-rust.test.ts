@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectProject } from '../src/pipeline/detect.js';
 import { DEFAULT_RUST_VERSION, detectRust } from '../src/languages/rust/detect.js';
+import { binaryByRule } from '../src/languages/rust/bins.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
 
@@ -259,6 +260,22 @@ describe('native code listed in Cargo.lock but never built', () => {
 
   it('sqlx with its "sqlite" feature builds SQLite from source', () => {
     expect(withSqlx('"sqlite"')).toEqual([{ crate: 'libsqlite3-sys', bundled: true }]);
+  });
+});
+
+describe('several binaries: the rule --yes applies', () => {
+  const pick = (files: Record<string, string>, manifest = '') =>
+    binaryByRule(detectRust(makeProject({ 'Cargo.toml': `[package]\nname = "kv"\n${manifest}`, ...files })))?.binary ?? null;
+
+  it('the one named after the package, else the only one that serves, else the one named like a server; else none', () => {
+    expect(pick({ 'src/main.rs': MAIN, 'src/bin/bench.rs': MAIN })).toBe('kv');
+    const serves = 'use tokio::net::TcpListener;\nfn main() {}\n';
+    // mini-redis: two [[bin]] with paths, the server's file binds.
+    const bins = '\n[[bin]]\nname = "kv-cli"\npath = "src/bin/cli.rs"\n\n[[bin]]\nname = "kv-server"\npath = "src/bin/server.rs"\n';
+    expect(pick({ 'src/bin/cli.rs': MAIN, 'src/bin/server.rs': serves }, bins)).toBe('kv-server');
+    expect(pick({ 'src/bin/cli.rs': MAIN, 'src/bin/server.rs': MAIN }, bins)).toBe('kv-server');
+    expect(pick({ 'src/bin/load.rs': MAIN, 'src/bin/dump.rs': MAIN })).toBeNull();
+    expect(pick({ 'src/bin/load.rs': MAIN, 'src/bin/dump.rs': MAIN }, 'default-run = "load"\n')).toBeNull();
   });
 });
 

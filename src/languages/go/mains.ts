@@ -1,7 +1,5 @@
 import type { GoFacts } from './detect.js';
-
-/** Folder names of main packages that are the service itself, preferred over tools (migrate, seed, cli, ...). */
-const SERVER_NAMES = new Set(['server', 'api', 'web', 'app', 'http', 'httpd', 'service', 'backend', 'daemon', 'gateway']);
+import { chooseByRules, namedLikeServer } from '../../core/choose.js';
 
 /** The last element of a module path, without a /vN suffix: what the program is called. */
 const moduleName = (modulePath: string) =>
@@ -18,15 +16,16 @@ const lastElement = (main: string) => (main === '.' ? '.' : main.split('/').pop(
  * (cmd/server over cmd/migrate). Null when no rule decides; the candidates are then asked for.
  */
 export function mainByRule(facts: GoFacts): { main: string; why: string } | null {
-  const mains = facts.mainPackages.map((main) => main.value);
-  if (mains.length < 2) return null;
   const names = [moduleName(facts.module.value), facts.folderName];
-  const named = mains.filter((main) => names.includes(lastElement(main)));
-  if (named.length === 1) return { main: named[0]!, why: `the one named after the module or folder (${names[0]})` };
-  if (facts.listeningMains.length === 1) return { main: facts.listeningMains[0]!, why: 'the only one that serves on the network' };
-  const servers = mains.filter((main) => SERVER_NAMES.has(lastElement(main)));
-  if (servers.length === 1) return { main: servers[0]!, why: `the one named like a server (${lastElement(servers[0]!)})` };
-  return null;
+  const chosen = chooseByRules(
+    facts.mainPackages.map((main) => main.value),
+    [
+      { keeps: (main) => names.includes(lastElement(main)), why: `the one named after the module or folder (${names[0]})` },
+      { keeps: (main) => facts.listeningMains.includes(main), why: 'the only one that serves on the network' },
+      { keeps: (main) => namedLikeServer(lastElement(main)), why: (main) => `the one named like a server (${lastElement(main)})` },
+    ],
+  );
+  return chosen && { main: chosen.chosen, why: chosen.why };
 }
 
 /** The warning that says which main package --yes chose, and how to choose another. */

@@ -81,6 +81,8 @@ export interface RustFacts {
   /** A channel the rust image does not provide (nightly, beta, a dated nightly), which rustup downloads during the build. */
   otherChannel: Fact<string> | null;
   binaries: Fact<RustBinary>[];
+  /** Binaries whose own source file serves (a listener, a bind, a server crate's serve call): the rule for several. */
+  listeningBinaries: string[];
   /** `default-run`: the binary `cargo run` picks among several. */
   defaultRun: Fact<string> | null;
   /** Workspace member folders (empty without [workspace]). */
@@ -167,23 +169,28 @@ function findEnclosingWorkspace(project: ProjectFiles): { folder: ProjectFiles; 
   });
 }
 
-/** Binary targets of one package: `[[bin]]` entries, then src/main.rs and src/bin/ as cargo discovers them. */
-function binariesOf(project: ProjectFiles, pkg: Package): Fact<RustBinary>[] {
+/** A source that serves: a listener or bind, or a web framework's server started. */
+const SERVES = /\b(TcpListener|HttpServer::new|axum::serve|warp::serve|Server::bind|rocket::build)\b|#\[(?:rocket::)?launch\]|\.bind\(/;
+
+/** Binary targets of one package: `[[bin]]` entries, then src/main.rs and src/bin/ as cargo discovers them; with each one's source file. */
+function binariesOf(project: ProjectFiles, pkg: Package): { binary: Fact<RustBinary>; source: string }[] {
   const { manifest } = pkg;
   const declared = manifest.data.bin;
   if (declared !== undefined && !Array.isArray(declared)) throw projectError(`${manifest.file}: bin must be an array of [[bin]] tables`);
-  const found: Fact<RustBinary>[] = [];
+  const found: { binary: Fact<RustBinary>; source: string }[] = [];
   const paths = new Set<string>();
   (declared ?? []).forEach((entry: unknown, index: number) => {
     if (!isTable(entry) || typeof entry.name !== 'string') throw projectError(`${manifest.file}: [[bin]] number ${index + 1} has no name`);
     if (!CARGO_NAME.test(entry.name)) throw projectError(`${manifest.file}: [[bin]] name "${entry.name}" is not a valid target name (letters, digits, - and _)`);
-    if (typeof entry.path === 'string') paths.add(entry.path.replace(/^\.\//, ''));
-    found.push(fact({ name: entry.name, package: pkg.name }, { file: manifest.file, line: lineOfArrayEntry(manifest, 'bin', index) }));
+    // Without a path, cargo looks in src/bin/ (src/main.rs for the package's own name).
+    const rel = typeof entry.path === 'string' ? entry.path.replace(/^\.\//, '') : entry.name === pkg.name ? 'src/main.rs' : `src/bin/${entry.name}.rs`;
+    if (typeof entry.path === 'string') paths.add(rel);
+    found.push({ binary: fact({ name: entry.name, package: pkg.name }, { file: manifest.file, line: lineOfArrayEntry(manifest, 'bin', index) }), source: inDir(pkg.dir, rel) });
   });
   if (lookup(manifest.data, 'package', 'autobins') === false) return found;
   const add = (name: string, rel: string) => {
-    if (paths.has(rel) || found.some((binary) => binary.value.name === name)) return;
-    found.push(fact({ name, package: pkg.name }, { file: inDir(pkg.dir, rel) }));
+    if (paths.has(rel) || found.some(({ binary }) => binary.value.name === name)) return;
+    found.push({ binary: fact({ name, package: pkg.name }, { file: inDir(pkg.dir, rel) }), source: inDir(pkg.dir, rel) });
   };
   if (project.hasFile(inDir(pkg.dir, 'src/main.rs'))) add(pkg.name, 'src/main.rs');
   const binDir = inDir(pkg.dir, 'src/bin/');
@@ -483,7 +490,9 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
   const locked = member ? lockedClosure(wholeLock, member.name) : wholeLock;
   const runner = member ?? (hasPackage ? packages[0]! : null);
   const defaultRun = runner ? optionalString(runner.manifest, 'package', 'default-run') : null;
-  const binaries = built.flatMap((pkg) => binariesOf(project, pkg));
+  const targets = built.flatMap((pkg) => binariesOf(project, pkg));
+  const binaries = targets.map(({ binary }) => binary);
+  const listeningBinaries = targets.filter(({ source }) => project.hasFile(source) && SERVES.test(stripComments(project.readText(source)))).map(({ binary }) => binary.value.name);
   if (defaultRun !== null && !binaries.some((binary) => binary.value.name === defaultRun)) {
     throw projectError(
       `${runner!.manifest.file}:${lineOfKey(runner!.manifest, 'default-run')}: default-run "${defaultRun}" names no binary target (binaries: ${binaries.map((binary) => binary.value.name).join(', ') || 'none'})`,
@@ -496,6 +505,7 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     ...detectRuntimeVersion(toolchainChannel(project), minimum),
     minimumVersion: minimum,
     binaries,
+    listeningBinaries,
     defaultRun: defaultRun === null ? null : fact(defaultRun, { file: runner!.manifest.file, line: lineOfKey(runner!.manifest, 'default-run') }),
     workspaceMembers: members,
     lockfile: lock ? fact(true, { file: 'Cargo.lock' }) : fact(false, null),

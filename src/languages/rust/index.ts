@@ -1,6 +1,7 @@
 import { detectRust, RUST_RELEASE, type RustFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkRustEntry, planRust } from './plan.js';
+import { binaryByRule } from './bins.js';
 import type { RustPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 
@@ -22,7 +23,12 @@ export const rust = defineLanguage<RustFacts, RustPlan>({
     help: "the binary target's name (api)",
     asks: ambiguous,
     fromFlag: checkRustEntry,
-    fallback: (facts) => (ambiguous(facts) ? undefined : { value: facts.binaries.length > 1 ? facts.defaultRun!.value : (facts.binaries[0]?.value.name ?? null) }),
+    // Several without default-run: a rule may decide (--yes takes it, saying so), else nothing does.
+    fallback: (facts) => {
+      if (!ambiguous(facts)) return { value: facts.binaries.length > 1 ? facts.defaultRun!.value : (facts.binaries[0]?.value.name ?? null) };
+      const chosen = binaryByRule(facts);
+      return chosen ? { value: chosen.binary } : undefined;
+    },
     prompt: (facts, prompter) =>
       prompter.select(
         'Several binaries: which one goes in the image?',
