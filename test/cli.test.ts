@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFixture, copyFolder, fixture, makeProject, ROOT, runCli } from './helpers.js';
+import { AMBIGUOUS_GO, copyFixture, copyFolder, fixture, makeProject, ROOT, runCli } from './helpers.js';
 import { lintDockerfile } from './lint.js';
 
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
@@ -235,10 +235,14 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     expect(listing(dir)).toEqual(before);
   });
 
-  it('several main packages: --yes cannot choose, --entry can', async () => {
-    const ambiguous = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout']);
+  it('several main packages: --yes takes the one a rule picks and says so; where none decides it stops naming them; --entry can', async () => {
+    const byRule = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout']);
+    expect(byRule.exitCode).toBe(0);
+    expect(byRule.stdout).toContain('-o /out/api ./cmd/api');
+    expectOneLine(byRule.stderr, 'warning: several main packages: building ./cmd/api, the only one that serves on the network; --entry ./cmd/worker builds another');
+    const ambiguous = await runCli([AMBIGUOUS_GO().root, '--yes', '--stdout']);
     expect(ambiguous.exitCode).toBe(1);
-    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (main packages: ./cmd/api, ./cmd/worker)');
+    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (main packages: ./cmd/admin, ./cmd/public)');
     const chosen = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout', '--entry', 'cmd/worker']);
     expect(chosen.exitCode).toBe(0);
     expect(chosen.stdout).toContain('-o /out/worker ./cmd/worker');
@@ -266,7 +270,7 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'stagecraft-empty-'));
     const none = await runCli([empty, '--yes']);
     expect(none.exitCode).toBe(2);
-    expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
+    expectOneLine(none.stderr, /no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml/);
     const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
     expect(rust.exitCode).toBe(2);
     expectOneLine(rust.stderr, /^stagecraft: --lang rust: no Cargo\.toml in \S+go-root-main$/);
@@ -512,10 +516,15 @@ describe('Rust', () => {
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^target$/m);
   });
 
-  it('several binaries: --yes cannot choose, --entry can, an unknown one is named', async () => {
-    const ambiguous = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout']);
+  it('several binaries: --yes takes the one a rule picks and says so, else stops naming them; --entry can; an unknown one is named', async () => {
+    const byRule = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout']);
+    expect(byRule.exitCode).toBe(0);
+    expect(byRule.stdout).toContain('--package toolbox --bin api');
+    expectOneLine(byRule.stderr, 'warning: several binaries: building api, the only one that serves on the network; --entry migrate or --entry worker builds another');
+    const tools = makeProject({ 'Cargo.toml': '[package]\nname = "tools"\n', 'src/bin/import.rs': 'fn main() {}\n', 'src/bin/export.rs': 'fn main() {}\n' });
+    const ambiguous = await runCli([tools.root, '--yes', '--stdout']);
     expect(ambiguous.exitCode).toBe(1);
-    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (binaries: api, migrate, worker)');
+    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (binaries: export, import)');
     const chosen = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'worker']);
     expect(chosen.exitCode).toBe(0);
     expect(chosen.stdout).toContain('--package toolbox --bin worker');
@@ -566,7 +575,7 @@ describe('Rust', () => {
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^rust-toolchain\.toml$/m);
   });
 
-  it('refusals exit 3 with the reason: system SQLite on distroless, a shell on scratch, a workspace member, a path outside the context', async () => {
+  it('refusals exit 3 with the reason: system SQLite on distroless, a shell on scratch, a path outside the context; a workspace member builds from its root', async () => {
     const sqlite = await runCli([fixture('rust-sqlite'), '--yes', '--base', 'distroless']);
     expect(sqlite.exitCode).toBe(3);
     expectOneLine(
@@ -581,12 +590,14 @@ describe('Rust', () => {
       'crates/api/Cargo.toml': '[package]\nname = "api"\n',
       'crates/api/src/main.rs': 'fn main() {}\n',
     });
+    // A member run in its own folder: its Dockerfile and ignore file there, built from the workspace root.
     const member = await runCli([path.join(workspace.root, 'crates', 'api'), '--yes']);
-    expect(member.exitCode).toBe(3);
-    expectOneLine(
-      member.stderr,
-      'stagecraft: this package is a member of the workspace in ../../Cargo.toml:2: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)',
-    );
+    expect(member.exitCode).toBe(0);
+    expect(member.stdout).toContain(`next: docker build -f ${path.join(workspace.root, 'crates', 'api', 'Dockerfile')} -t api ${workspace.root}`);
+    expect(readdirSync(path.join(workspace.root, 'crates', 'api')).sort()).toEqual(['Cargo.toml', 'Dockerfile', 'Dockerfile.dockerignore', 'src']);
+    const memberDockerfile = readFileSync(path.join(workspace.root, 'crates', 'api', 'Dockerfile'), 'utf8');
+    expect(memberDockerfile).toContain('docker build -f crates/api/Dockerfile -t api .');
+    expect(memberDockerfile).toContain('cargo build --release --package api --bin api');
     const outside = makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': 'fn main() {}\n' });
     const refused = await runCli([outside.root, '--yes']);
     expect(refused.exitCode).toBe(3);

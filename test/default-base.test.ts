@@ -3,7 +3,7 @@ import { resolveAnswers } from '../src/cli/answers.js';
 import type { Choice, Prompter } from '../src/core/prompter.js';
 import { detectProject } from '../src/pipeline/detect.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture, flagsFrom, runCli } from './helpers.js';
+import { AMBIGUOUS_GO, fixture, flagsFrom, runCli } from './helpers.js';
 
 /*
  * The default base is the most preferred one that accepts the project: --yes never refuses a base it
@@ -63,7 +63,7 @@ describe('the base prompt', () => {
 
 describe('--json when the run stops', () => {
   it('a missing answer still prints the facts, the answers so far and what is missing', async () => {
-    const { exitCode, stdout, stderr } = await runCli([fixture('go-cmd-layout'), '--yes', '--json']);
+    const { exitCode, stdout, stderr } = await runCli([AMBIGUOUS_GO().root, '--yes', '--json']);
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/^stagecraft: missing --entry: detection cannot decide it \(main packages: /);
     const printed = JSON.parse(stdout);

@@ -50,6 +50,16 @@ export function checkGoEntry(facts: GoFacts, entry: string): string {
 /** Go releases older than the oldest golang image build with it: Go 1 compatibility keeps them compiling. */
 const goToBuildWith = (runtimeVersion: string) => (semver.lt(semver.coerce(runtimeVersion)!, `${OLDEST_GO_IMAGE}.0`) ? OLDEST_GO_IMAGE : runtimeVersion);
 
+/** Module files grouped by folder: `COPY go.mod go.sum ./`, `COPY api/go.mod api/go.sum ./api/`. */
+function moduleCopies(files: string[]): GoPlan['build']['moduleCopies'] {
+  const byFolder = new Map<string, string[]>();
+  for (const file of files) {
+    const folder = path.posix.dirname(file);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
+  }
+  return [...byFolder].map(([folder, grouped]) => ({ files: grouped, target: folder === '.' ? './' : `./${folder}/` }));
+}
+
 /** How the binary is compiled: cgo builds against musl on alpine, everything else cross-compiles statically. */
 function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, entry: string, name: string): GoPlan['build'] {
   const cgo = facts.cgo.value;
@@ -58,8 +68,10 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
     image: buildOnAlpine ? `golang:${goVersion}-alpine` : `golang:${goVersion}-${debianForGo(goVersion).codename}`,
     crossCompile: !cgo,
     packages: buildOnAlpine ? ['gcc', 'musl-dev'] : [],
-    moduleFiles: facts.goSum.value ? ['go.mod', 'go.sum'] : ['go.mod'],
-    downloadModules: !facts.vendored.value,
+    moduleCopies: moduleCopies(facts.moduleFiles),
+    downloadModules: !facts.vendored.value && facts.layout.value !== 'none',
+    initModule: facts.layout.value === 'none' ? facts.module.value : null,
+    tidy: facts.layout.value === 'none' && facts.thirdPartyImports.value,
     vendored: facts.vendored.value,
     tags: base === 'scratch' ? ['timetzdata'] : [],
     scratchRootfs: base === 'scratch',

@@ -25,7 +25,7 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
   isApp: () => true,
   runtimeVersion: {
     example: 'a Java major such as 21',
-    source: 'pom.xml, Gradle build, .java-version or .sdkmanrc',
+    source: 'pom.xml, Gradle build, .java-version, .sdkmanrc, mise.toml or .tool-versions',
     normalize: (raw) => {
       const major = raw.split('.')[0]!;
       // "1.8" is Java 8's old spelling.
@@ -66,7 +66,10 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
       const app = chosenApp(facts, answers);
       return app?.launch?.value.kind === 'jar' && app.port.evidence === null;
     },
-    fallback: (facts, answers) => chosenApp(facts, answers)?.port.value ?? 8080,
+    fallback: (facts, answers) => {
+      const app = chosenApp(facts, answers);
+      return app ? app.port.value : 8080;
+    },
   },
   options: [buildToolOption, javaRuntimeOption],
   plan: planJava,

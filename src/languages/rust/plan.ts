@@ -62,6 +62,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
   const { buildPackages, buildEnv, runtimeLibraries } = nativeLinking(facts, base, debian);
 
   const name = binary.name;
+  const member = facts.memberBuild;
   const binaryPath = `/usr/local/bin/${name}`;
   const compilesC = facts.compilesC.value;
 
@@ -83,14 +84,17 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       locked: facts.lockfile.value,
       scratchRootfs: base === 'scratch',
       package: binary.package,
+      workspaceDir: member?.workspaceDir ?? null,
       binary: name,
       targetCacheId: `${name}-cargo-target`,
       output: `/out/${name}`,
     },
     runtimeLibraries,
-    toolchainFile: facts.toolchainFile,
+    toolchainFile: facts.toolchainFile && member?.workspaceDir ? `${member.workspaceDir}/${facts.toolchainFile}` : facts.toolchainFile,
     // glibc binaries need libgcc_s (for unwinding), which distroless cc has and static lacks.
     ...singleBinaryStages({ base, debug, debian, distrolessFlavour: 'cc', extraPackages: runtimeLibraries.map((library) => library.package), binaryPath }),
+    // A workspace member builds from the context that holds its workspace, with its own Dockerfile and ignore file.
+    ...(member ? { contextPath: member.contextPath, dockerfileFlag: `${member.memberPath}/Dockerfile`, dockerignoreName: 'Dockerfile.dockerignore' } : {}),
   });
   return { plan, warnings };
 }
