@@ -6,6 +6,8 @@ import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineOf } from '../../core/text.js';
+import { procfileProcesses } from '../../core/procfile.js';
+import { scanListening, sourceOf, type Listening } from './sources.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
 export const MAINTAINED_NODE_MAJORS = [22, 24, 26] as const;
@@ -65,7 +67,14 @@ export interface NodeFacts {
   nextStandalone: Fact<boolean>;
   /** The real start command in exec form, without a package manager in front. */
   start: Fact<string[]> | null;
+  /** Files outside the build output that the start command loads (a custom server.js), copied from the build stage. */
+  runFiles: string[];
+  /** Where the app listens: the start script's port, a framework server's, the sources', else 3000 with no evidence. */
   port: Fact<number>;
+  /** False when nothing serves: no server package, no listen call in the sources, or a Procfile with workers only. */
+  servesNetwork: Fact<boolean>;
+  /** A static site (Astro without a server adapter, a Vite or Angular SPA): the folder its build writes, and why it is one. */
+  staticSite: Fact<{ outDir: string; reason: string }> | null;
   nativeModules: Fact<string[]>;
   hasDevDependencies: boolean;
   /** Production dependencies: without any, there is no node_modules to ship. */
@@ -358,18 +367,168 @@ function detectFramework(project: ProjectFiles, manifest: Manifest) {
   return { framework, nextStandalone, defaults };
 }
 
-/** What the image runs: the framework's server, then the start script, main, and a server.js or index.js. */
-function detectStart(project: ProjectFiles, manifest: Manifest, found: ReturnType<typeof detectFramework>, outDir: Fact<string> | null): Fact<string[]> | null {
+/** The command that starts the app and where it is written: a Procfile `web:` process (what a platform runs), else scripts.start. */
+function startScriptOf(project: ProjectFiles, manifest: Manifest): { script: string; evidence: Evidence } | null {
+  const web = procfileProcesses(project).find((process) => process.name === 'web');
+  // `web: npm start` defers to the start script.
+  if (web && !/^(npm|yarn|pnpm|bun)( run)? start$/.test(web.command.trim())) return { script: web.command, evidence: web.evidence };
+  const start = manifest.pkg.scripts?.start;
+  return start ? { script: start, evidence: manifest.evidence('"start"') } : null;
+}
+
+/** What the image runs: the framework's server, then the start command, main, and a server.js or index.js (or the .js tsc writes beside server.ts). */
+function detectStart(
+  project: ProjectFiles,
+  manifest: Manifest,
+  found: ReturnType<typeof detectFramework>,
+  outDir: Fact<string> | null,
+  startScript: ReturnType<typeof startScriptOf>,
+): Fact<string[]> | null {
   const { framework, nextStandalone, defaults } = found;
   if (framework.value === 'next' && nextStandalone.value) return fact(['node', 'server.js'], nextStandalone.evidence);
   if (defaults) return fact(['node', defaults.start], framework.evidence);
-  const startScript = manifest.pkg.scripts?.start;
-  const command = startScript ? startCommandFrom(startScript) : null;
-  if (command) return fact(command, manifest.evidence('"start"'));
+  const command = startScript ? startCommandFrom(startScript.script) : null;
+  if (command) return fact(command, startScript!.evidence);
   const main = manifest.pkg.main ?? null;
   if (main && (project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
   const file = ['server.js', 'index.js'].find((candidate) => project.hasFile(candidate));
-  return file ? fact(['node', file], { file }) : null;
+  if (file) return fact(['node', file], { file });
+  // tsc without outDir writes each .js beside its .ts.
+  const compiled = !outDir && /\btsc\b/.test(manifest.pkg.scripts?.build ?? '') ? ['server.ts', 'index.ts'].find((candidate) => project.hasFile(candidate)) : undefined;
+  return compiled ? fact(['node', compiled.replace(/\.ts$/, '.js')], { file: compiled }) : null;
+}
+
+/** Packages that serve a network protocol themselves: an app that depends on one listens. */
+const SERVER_PACKAGES = new Set([
+  'express',
+  'fastify',
+  'koa',
+  'hono',
+  '@hono/node-server',
+  '@nestjs/core',
+  'next',
+  'nuxt',
+  '@sveltejs/adapter-node',
+  '@astrojs/node',
+  '@remix-run/serve',
+  '@remix-run/express',
+  '@react-router/serve',
+  '@react-router/express',
+  'socket.io',
+  'ws',
+  'restify',
+  '@hapi/hapi',
+  'polka',
+  'micro',
+  'h3',
+  '@apollo/server',
+  'apollo-server',
+  'apollo-server-express',
+  'graphql-yoga',
+  'connect',
+  'json-server',
+  '@grpc/grpc-js',
+  'elysia',
+]);
+
+/** The port each framework's own production server listens on when PORT is not set. */
+const FRAMEWORK_PORTS: Partial<Record<Exclude<Framework, null>, number>> = { next: 3000, nuxt: 3000, sveltekit: 3000, remix: 3000, astro: 4321 };
+
+/** astro.config.* and its text, if there is one. */
+function astroConfig(project: ProjectFiles): { file: string; text: string } | null {
+  const file = ['astro.config.mjs', 'astro.config.ts', 'astro.config.js', 'astro.config.mts', 'astro.config.cjs'].find((candidate) => project.hasFile(candidate));
+  return file ? { file, text: project.readText(file) } : null;
+}
+
+/** The port a framework's own server listens on: Astro's server.port in astro.config, else the framework's default. */
+function frameworkPort(project: ProjectFiles, framework: Fact<Framework>): Fact<number> | null {
+  const port = framework.value ? FRAMEWORK_PORTS[framework.value] : undefined;
+  if (port === undefined) return null;
+  const config = framework.value === 'astro' ? astroConfig(project) : null;
+  const configured = config ? /\bserver\s*:\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b/.exec(config.text) : null;
+  if (config && configured && Number(configured[1]) <= 65535) return fact(Number(configured[1]), { file: config.file, line: lineOf(config.text, configured[0]) });
+  return fact(port, framework.evidence);
+}
+
+/**
+ * Where the app listens, and whether it does: a port in the start command, a framework's own server,
+ * the sources (listen calls and PORT fallbacks), else the usual 3000. Nothing listens with a Procfile
+ * of workers only, or without a server package and without a listen call in the sources read.
+ */
+function detectNetwork(
+  project: ProjectFiles,
+  manifest: Manifest,
+  found: ReturnType<typeof detectFramework>,
+  start: Fact<string[]> | null,
+  startScript: ReturnType<typeof startScriptOf>,
+  listening: Listening & { entry: string | null },
+): Pick<NodeFacts, 'port' | 'servesNetwork'> {
+  const { framework } = found;
+  const processes = procfileProcesses(project);
+  const worker = processes.find((process) => process.name === 'worker');
+  if (worker && !processes.some((process) => process.name === 'web')) return { port: fact(DEFAULT_PORT, null), servesNetwork: fact(false, worker.evidence) };
+  const server = manifest.dependencies.find((dependency) => SERVER_PACKAGES.has(dependency));
+  const serverEvidence = server ? manifest.evidence(`"${server}"`) : (listening.listenCall ?? (framework.value ? framework.evidence : null));
+  const scriptPort = startScript ? portFrom(startScript.script) : null;
+  // A framework's own server: its node adapter's file, Next's standalone server.js, or its CLI (next start, remix-serve).
+  const runsFrameworkServer = start !== null && (found.defaults !== undefined || found.nextStandalone.value || start.value[1]!.startsWith('node_modules/'));
+  const port =
+    (scriptPort ? fact(scriptPort, startScript!.evidence) : null) ??
+    (runsFrameworkServer ? (frameworkPort(project, framework) ?? (start.value[1]!.startsWith('node_modules/') ? fact(DEFAULT_PORT, start.evidence) : null)) : null) ??
+    listening.port ??
+    frameworkPort(project, framework) ??
+    fact(DEFAULT_PORT, null);
+  if (serverEvidence || port.evidence) return { port, servesNetwork: fact(true, serverEvidence ?? port.evidence) };
+  // Nothing serves in what was read: the entry and every file it imports.
+  return { port, servesNetwork: listening.scanned ? fact(false, { file: listening.entry! }) : fact(true, null) };
+}
+
+/** Adapters that make Astro build a server; without one, `astro build` writes a static site. */
+const ASTRO_ADAPTERS = ['@astrojs/node', '@astrojs/vercel', '@astrojs/netlify', '@astrojs/cloudflare', '@deno/astro-adapter'];
+
+/** A site whose build is only files for a web server: Astro without an adapter, a Vite or Angular single-page app with no server. */
+function detectStaticSite(project: ProjectFiles, manifest: Manifest, framework: Fact<Framework>, start: Fact<string[]> | null): NodeFacts['staticSite'] {
+  if (start) return null;
+  const build = manifest.pkg.scripts?.build ?? '';
+  if (framework.value === 'astro') {
+    const config = astroConfig(project);
+    if (ASTRO_ADAPTERS.some((adapter) => manifest.all.has(adapter)) || (config && /\badapter\s*:/.test(config.text))) return null;
+    const outDir = config ? /\boutDir\s*:\s*['"](?:\.\/)?([\w.-]+)\/?['"]/.exec(config.text) : null;
+    const where = config ? `no server adapter in ${config.file}` : 'Astro without a server adapter';
+    return fact({ outDir: outDir?.[1] ?? 'dist', reason: where }, config ? { file: config.file, line: outDir ? lineOf(config.text, outDir[0]) : undefined } : framework.evidence);
+  }
+  if (framework.value !== null) return null;
+  if (manifest.all.has('vite') && /\bvite build\b/.test(build)) return fact({ outDir: 'dist', reason: 'a Vite app with no server' }, manifest.evidence('"build"'));
+  const angularServer = manifest.all.has('@angular/ssr') || manifest.all.has('@nguniversal/express-engine');
+  if (manifest.all.has('@angular/core') && /\bng build\b/.test(build) && !angularServer)
+    return fact({ outDir: 'dist', reason: 'an Angular app with no server' }, manifest.evidence('"build"'));
+  return null;
+}
+
+/** Where Remix's and React Router's Vite builds write (the server and client builds both go there). */
+function viteServerBuildDir(project: ProjectFiles, manifest: Manifest): Fact<string> | null {
+  const build = manifest.pkg.scripts?.build ?? '';
+  if (!/\bremix vite:build\b|\breact-router build\b/.test(build)) return null;
+  const config = ['vite.config.ts', 'vite.config.js', 'vite.config.mjs', 'vite.config.mts'].find((candidate) => project.hasFile(candidate));
+  const text = config ? project.readText(config) : '';
+  const configured = /\bbuildDirectory\s*:\s*['"](?:\.\/)?([\w.-]+)\/?['"]/.exec(text);
+  return configured ? fact(configured[1]!, { file: config!, line: lineOf(text, configured[0]) }) : fact('build', manifest.evidence('"build"'));
+}
+
+/** The .js a build leaves for a source: tsc writes web.js beside web.ts. */
+const builtName = (file: string) =>
+  file
+    .replace(/\.tsx?$/, '.js')
+    .replace(/\.mts$/, '.mjs')
+    .replace(/\.cts$/, '.cjs');
+
+/** The files a built app's start command loads outside the build output: a custom server.js and what it imports. */
+function detectRunFiles(buildScript: string | null, start: Fact<string[]> | null, outDir: Fact<string> | null, files: string[]): string[] {
+  const file = start?.value[0] === 'node' ? start.value[1]!.replace(/^\.\//, '') : null;
+  if (!buildScript || !file || file.startsWith('node_modules/')) return [];
+  const inOutput = (candidate: string) => outDir !== null && candidate.startsWith(`${outDir.value}/`);
+  if (inOutput(file)) return [];
+  return files.filter((candidate) => !inOutput(candidate)).map(builtName);
 }
 
 /** Dependencies that compile native code, and binding.gyp when the project builds its own. */
@@ -385,9 +544,13 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const { pkg } = manifest;
   const { workspace, managerSource } = detectWorkspace(project, manifest);
   const found = detectFramework(project, manifest);
-  const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null);
-  const startScript = pkg.scripts?.start ?? null;
-  const scriptPort = portFrom(startScript);
+  const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null) ?? viteServerBuildDir(project, manifest);
+  const startScript = startScriptOf(project, manifest);
+  const start = detectStart(project, manifest, found, outDir, startScript);
+  const startFile = start?.value[0] === 'node' && !start.value[1]!.startsWith('node_modules/') ? sourceOf(project, start.value[1]!, outDir?.value ?? null) : null;
+  const mainFile = pkg.main ? sourceOf(project, pkg.main, outDir?.value ?? null) : null;
+  const entries = [startFile, mainFile].filter((file): file is string => file !== null);
+  const listening = { ...scanListening(project, entries), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
   return {
     language: 'node',
@@ -398,8 +561,10 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     outDir,
     framework: found.framework,
     nextStandalone: found.nextStandalone,
-    start: detectStart(project, manifest, found, outDir),
-    port: scriptPort ? fact(scriptPort, manifest.evidence('"start"')) : fact(DEFAULT_PORT, null),
+    start,
+    runFiles: detectRunFiles(pkg.scripts?.build ?? null, start, outDir, startFile ? listening.files : []),
+    ...detectNetwork(project, manifest, found, start, startScript, listening),
+    staticSite: detectStaticSite(project, manifest, found.framework, start),
     nativeModules: detectNativeModules(project, manifest),
     hasDevDependencies: manifest.devDependencies.length > 0,
     hasDependencies: manifest.dependencies.length > 0,

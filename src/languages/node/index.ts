@@ -24,13 +24,14 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
   },
   entry: {
     help: 'the file (dist/server.js)',
-    asks: (facts) => facts.start === null,
+    // A static site is answered by its refusal, not with a question.
+    asks: (facts) => facts.start === null && facts.staticSite === null,
     fromFlag: (_facts, raw) => {
       if (!NODE_ENTRY.test(asEntry(raw))) throw usageError(`--entry ${raw}: expected the project-relative .js file that starts the app, e.g. dist/server.js`);
       return asEntry(raw);
     },
     // null: run the start command detection found.
-    fallback: (facts) => (facts.start ? { value: null } : undefined),
+    fallback: (facts) => (facts.start || facts.staticSite ? { value: null } : undefined),
     prompt: (_facts, prompter) =>
       prompter
         .text('No start script, main or server.js says how the app starts. Which file does node run?', {
@@ -42,9 +43,9 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
     inCommand: () => true,
   },
   port: {
-    // A port in the start script is used, otherwise the usual 3000 is offered.
-    asks: (facts) => facts.port.evidence === null,
-    fallback: (facts) => facts.port.value,
+    // A port the project states is used, a server without one is asked (3000 offered), a program that serves nothing gets none.
+    asks: (facts) => facts.servesNetwork.value && facts.port.evidence === null,
+    fallback: (facts) => (facts.servesNetwork.value ? facts.port.value : null),
   },
   plan: planNode,
   imageProfiles: [

@@ -125,17 +125,20 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
     copies.push({ stage: null, source: '.', target: './', why: 'The app has no build step: its sources are what runs (.dockerignore keeps the rest out).' });
     return copies;
   }
-  if (!outDir) {
+  if (!outDir && facts.runFiles.length === 0) {
     throw usageError(
       `cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`,
     );
   }
-  copies.push({
-    stage: 'build',
-    source: `/app/${outDir}`,
-    target: `./${outDir}`,
-    why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.`,
-  });
+  if (outDir) {
+    copies.push({
+      stage: 'build',
+      source: `/app/${outDir}`,
+      target: `./${outDir}`,
+      why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.`,
+    });
+  }
+  for (const file of facts.runFiles) copies.push({ stage: 'build', source: `/app/${file}`, target: `./${file}`, why: 'Loaded by the start command, outside the build output.' });
   if (shape.framework === 'next' && facts.hasPublicDir) copies.push(PUBLIC_DIR_COPY);
   copies.push({ stage: null, source: 'package.json', target: './', why: 'Node reads "type" and the package name from it at run time.' });
   return copies;

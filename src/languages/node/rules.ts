@@ -9,7 +9,18 @@ export interface NodeRuleContext extends RuleContext {
   major: number;
 }
 
+/** `npm run build` in the project's own package manager. */
+const runBuild = (facts: NodeFacts) => `${facts.packageManager.value.replace(/^yarn-.*/, 'yarn')} run build`;
+
 export const NODE_RULES: RuleTable<NodeRuleContext> = [
+  {
+    id: 'static-site',
+    kind: 'refuse',
+    // --entry names a server file the project has after all.
+    when: ({ facts, answers }) => facts.staticSite !== null && !answers.entry,
+    message: ({ facts }) =>
+      `this is a static site (${facts.staticSite!.value.reason}): \`${runBuild(facts)}\` writes ${facts.staticSite!.value.outDir}/; serve it with any static web server (nginx, Caddy, a CDN), or pass --entry with the server file if the app has one`,
+  },
   {
     id: 'scratch',
     kind: 'refuse',
