@@ -15,6 +15,13 @@ describe('Node version', () => {
     ['>=18 <23', '22'],
     ['lts/*', String(LTS_NODE_MAJOR)],
     ['18.x', '18'],
+    ['lts/iron', '20'],
+    ['lts/jod', '22'],
+    ['lts/Krypton', '24'],
+    ['node', '26'],
+    ['latest', '26'],
+    ['current', '26'],
+    ['lts/nosuchname', null],
   ])('%s -> %s', (spec, major) => {
     expect(nodeMajorFor(spec)).toBe(major);
   });
@@ -22,6 +29,21 @@ describe('Node version', () => {
   it('reads .nvmrc before .node-version, engines and volta', () => {
     const facts = detectNode(makeProject({ '.nvmrc': '22\n', '.node-version': '24', 'package.json': pkg({ engines: { node: '>=26' }, scripts: { start: 'node a.js' } }) }));
     expect(facts.runtimeVersion).toEqual({ value: '22', evidence: { file: '.nvmrc' } });
+  });
+
+  it('reads mise.toml [tools] and .tool-versions (node or nodejs), with their line', () => {
+    const mise = detectNode(makeProject({ 'mise.toml': '[env]\nnode = "ignored"\n\n[tools]\npython = "3.12"\nnode = ["22.11", "20"]\n', 'package.json': '{}' }));
+    expect(mise.runtimeVersion).toEqual({ value: '22', evidence: { file: 'mise.toml', line: 6 } });
+    const asdf = detectNode(makeProject({ '.tool-versions': '# pinned\npython 3.12.1\nnodejs 24.3.0\n', 'package.json': pkg({ engines: { node: '>=20' } }) }));
+    expect(asdf.runtimeVersion).toEqual({ value: '24', evidence: { file: '.tool-versions', line: 3 } });
+  });
+
+  it('a moving alias ("node" in .nvmrc) is resolved to the newest supported major and kept, for its warning', () => {
+    const facts = detectNode(makeProject({ '.nvmrc': 'node\n', 'package.json': '{}' }));
+    expect(facts.runtimeVersion).toEqual({ value: '26', evidence: { file: '.nvmrc' } });
+    expect(facts.runtimeVersionAlias).toEqual({ value: 'node', evidence: { file: '.nvmrc' } });
+    expect(detectNode(makeProject({ '.nvmrc': 'lts/iron\n', 'package.json': '{}' })).runtimeVersionAlias).toBeNull();
+    expect(() => detectNode(makeProject({ '.nvmrc': 'lts/nosuchname\n', 'package.json': '{}' }))).toThrow('.nvmrc: "lts/nosuchname" is not a Node version');
   });
 
   it('engines.node and volta.node come with their package.json line', () => {

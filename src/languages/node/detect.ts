@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
-import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
@@ -59,6 +59,8 @@ export interface NodeFacts {
   lockfile: Fact<string | null>;
   /** A major, e.g. "22". */
   runtimeVersion: Fact<string>;
+  /** A version file's moving alias ("node", "latest"), when that is where the major came from. */
+  runtimeVersionAlias: Fact<string> | null;
   buildScript: Fact<string> | null;
   /** Where the build writes its output (tsconfig outDir, framework default). */
   outDir: Fact<string> | null;
@@ -146,13 +148,31 @@ function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: strin
   return { pkg: checkManifestShape(PackageJsonSchema, parsed, 'package.json'), text };
 }
 
-/** The newest maintained major a semver range allows; a bare major is taken as is. */
+/** nvm's names for the LTS lines (`lts/iron`), each its major. */
+const LTS_CODENAMES: Record<string, number> = {
+  argon: 4,
+  boron: 6,
+  carbon: 8,
+  dubnium: 10,
+  erbium: 12,
+  fermium: 14,
+  gallium: 16,
+  hydrogen: 18,
+  iron: 20,
+  jod: 22,
+  krypton: 24,
+};
+
+/** Aliases for whatever Node is newest when the file is read: they move under a rebuild. */
+const MOVING_ALIASES = /^(node|latest|current|stable)$/i;
+
+/** The newest maintained major a semver range allows; a bare major is taken as is; nvm's aliases (lts/*, lts/iron, node) are resolved. */
 export function nodeMajorFor(spec: string): string | null {
-  const cleaned = spec
-    .trim()
-    .replace(/^v/, '')
-    .replace(/^lts\/.*$|^lts$|^node$/i, '');
-  if (cleaned === '') return String(LTS_NODE_MAJOR);
+  const cleaned = spec.trim().replace(/^v/, '');
+  if (/^lts(\/\*)?$/i.test(cleaned)) return String(LTS_NODE_MAJOR);
+  const codename = /^lts\/([a-z]+)$/i.exec(cleaned)?.[1]?.toLowerCase();
+  if (codename) return codename in LTS_CODENAMES ? String(LTS_CODENAMES[codename]) : null;
+  if (MOVING_ALIASES.test(cleaned)) return String(MAINTAINED_NODE_MAJORS.at(-1));
   if (/^\d+(\.\d+){0,2}$/.test(cleaned)) return cleaned.split('.')[0]!;
   if (!semver.validRange(cleaned)) return null;
   const maintained = [...MAINTAINED_NODE_MAJORS].reverse().find((major) => semver.satisfies(`${major}.99.0`, cleaned) || semver.intersects(`^${major}.0.0`, cleaned));
@@ -161,13 +181,42 @@ export function nodeMajorFor(spec: string): string | null {
   return minimum ? String(minimum.major) : null;
 }
 
-function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: string): Fact<string> {
-  for (const file of ['.nvmrc', '.node-version']) {
+/** The Node a version file names: .nvmrc, .node-version (first line that is not a comment), mise.toml's [tools], .tool-versions. */
+function versionFileSpec(project: ProjectFiles): { spec: string; evidence: Evidence } | null {
+  for (const file of ['.nvmrc', '.node-version', 'mise.toml', '.mise.toml', '.tool-versions']) {
     if (!project.hasFile(file)) continue;
-    const spec = project.readText(file).split('\n')[0]!.trim();
-    const major = nodeMajorFor(spec);
-    if (!major) throw projectError(`${file}: "${spec}" is not a Node version`);
-    return fact(major, { file });
+    let section = '';
+    const lines = project.readText(file).split('\n');
+    for (const [index, line] of lines.entries()) {
+      const text = line.replace(/#.*$/, '').trim();
+      if (!text) continue;
+      if (file === '.nvmrc' || file === '.node-version') return { spec: text, evidence: { file } };
+      if (file === '.tool-versions') {
+        const entry = /^(?:nodejs|node)\s+(\S+)/.exec(text);
+        if (entry) return { spec: entry[1]!, evidence: { file, line: index + 1 } };
+        continue;
+      }
+      section = /^\[(.+)\]$/.exec(text)?.[1]?.trim() ?? section;
+      // mise.toml: `node = "22"`, `node = ["22", "20"]` (the first is the default) or `node = { version = "22" }`.
+      const entry = section === 'tools' ? /^["']?(?:nodejs|node)["']?\s*=\s*(?:\[\s*|\{\s*version\s*=\s*)?["']([^"']+)["']/.exec(text) : null;
+      if (entry) return { spec: entry[1]!, evidence: { file, line: index + 1 } };
+    }
+  }
+  return null;
+}
+
+/** "node", "latest", "current" in a version file: the Node it names moves with every release. */
+export function movingVersionAlias(project: ProjectFiles): Fact<string> | null {
+  const found = versionFileSpec(project);
+  return found && MOVING_ALIASES.test(found.spec) ? fact(found.spec, found.evidence) : null;
+}
+
+function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: string): Fact<string> {
+  const versionFile = versionFileSpec(project);
+  if (versionFile) {
+    const major = nodeMajorFor(versionFile.spec);
+    if (!major) throw projectError(`${describeEvidence(versionFile.evidence)}: "${versionFile.spec}" is not a Node version`);
+    return fact(major, versionFile.evidence);
   }
   const engines = pkg.engines?.node ?? null;
   if (engines) {
@@ -552,11 +601,13 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const entries = [startFile, mainFile].filter((file): file is string => file !== null);
   const listening = { ...scanListening(project, entries), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
+  const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text), managerSource);
   return {
     language: 'node',
     name: fact(rawName, rawName ? manifest.evidence('"name"') : null),
     ...withPrefixedEvidence(detectPackageManager(managerSource.files, managerSource.pkg), managerSource.prefix),
-    runtimeVersion: memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text), managerSource),
+    runtimeVersion,
+    runtimeVersionAlias: movingVersionAlias(project) ?? (runtimeVersion.evidence?.file.startsWith('../') ? movingVersionAlias(managerSource.files) : null),
     buildScript: pkg.scripts?.build ? fact(pkg.scripts.build, manifest.evidence('"build"')) : null,
     outDir,
     framework: found.framework,

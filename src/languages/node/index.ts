@@ -16,7 +16,7 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
   isApp: (facts) => facts.start !== null || facts.framework.value !== null,
   runtimeVersion: {
     example: 'a Node major such as 24',
-    source: '.nvmrc, .node-version, engines or volta',
+    source: '.nvmrc, .node-version, mise.toml, .tool-versions, engines or volta',
     normalize: (raw) => {
       const major = raw.split('.')[0]!;
       return /^\d{2}$/.test(major) ? major : null;

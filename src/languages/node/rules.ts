@@ -54,6 +54,13 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     message: ({ facts }) => `Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) has no node_modules to ship; set "nodeLinker: node-modules" in .yarnrc.yml`,
   },
   {
+    id: 'moving-version-alias',
+    kind: 'warn',
+    when: ({ facts, answers }) => facts.runtimeVersionAlias !== null && answers.runtimeVersion === facts.runtimeVersion.value,
+    message: ({ facts, major }) =>
+      `${describeEvidence(facts.runtimeVersionAlias!.evidence)} says "${facts.runtimeVersionAlias!.value}", whichever Node is newest: using Node ${major}, the newest supported; write a major there (e.g. ${major}) so a rebuild does not move`,
+  },
+  {
     id: 'node-end-of-life',
     kind: 'warn',
     when: ({ major }) => major < MAINTAINED_NODE_MAJORS[0],
