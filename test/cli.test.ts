@@ -386,6 +386,19 @@ describe('Node apps as they are found in the wild', () => {
     expect(listening.stdout).toContain('EXPOSE 5000');
   });
 
+  it("pnpm's package.yaml is a Node project: pnpm installs from it, and listen({ port: 8080 }) is the port", async () => {
+    const dir = makeProject({
+      'package.yaml': 'name: api\nscripts:\n  start: node server.js\ndependencies:\n  fastify: ^5\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'server.js': "require('fastify')().listen({ port: 8080, host: '0.0.0.0' });\n",
+    }).root;
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('COPY package.yaml pnpm-lock.yaml ./');
+    expect(stdout).toContain('pnpm install --frozen-lockfile');
+    expect(stdout).toContain('EXPOSE 8080');
+  });
+
   it("a custom server.js beside Remix's Vite build ships with build/, instead of stopping", async () => {
     const dir = makeProject({
       'package.json': JSON.stringify({

@@ -88,6 +88,34 @@ describe('package manager', () => {
     expect(facts.yarnPnp.value).toBe(true);
   });
 
+  it('engines.pnpm / engines.yarn give the range the manager must satisfy when packageManager does not pin it; engines.yarn >=2 is Berry', () => {
+    const pnpmFacts = detectNode(makeProject({ 'package.json': pkg({ engines: { node: '>=18', pnpm: '>=8' } }), 'pnpm-lock.yaml': '' }));
+    expect(pnpmFacts.packageManagerRange).toEqual({ value: '>=8', evidence: { file: 'package.json', line: 2 } });
+    const berry = detectNode(makeProject({ 'package.json': pkg({ engines: { yarn: '^4.1.0' } }), 'yarn.lock': '' }));
+    expect(berry.packageManager.value).toBe('yarn-berry');
+    expect(berry.packageManagerRange?.value).toBe('^4.1.0');
+    const classic = detectNode(makeProject({ 'package.json': pkg({ engines: { yarn: '1.x' } }), 'yarn.lock': '' }));
+    expect(classic.packageManager.value).toBe('yarn-classic');
+    const pinned = detectNode(makeProject({ 'package.json': pkg({ packageManager: 'pnpm@9.1.0', engines: { pnpm: '>=8' } }), 'pnpm-lock.yaml': '' }));
+    expect(pinned.packageManagerRange).toBeNull();
+  });
+
+  it("pnpm's package.yaml and package.json5 are read like package.json, with their lines; without a lockfile they mean pnpm", () => {
+    const yaml = detectNode(
+      makeProject({ 'package.yaml': 'name: api\nscripts:\n  build: tsc\n  start: node dist/server.js\nengines:\n  node: ">=22"\ndependencies:\n  fastify: ^5\n' }),
+    );
+    expect(yaml.manifestFile).toBe('package.yaml');
+    expect(yaml.packageManager).toEqual({ value: 'pnpm', evidence: { file: 'package.yaml' } });
+    expect(yaml.start).toEqual({ value: ['node', 'dist/server.js'], evidence: { file: 'package.yaml', line: 4 } });
+    expect(yaml.runtimeVersion).toEqual({ value: '26', evidence: { file: 'package.yaml', line: 5 } });
+    expect(yaml.framework.value).toBe('fastify');
+    const json5 = detectNode(
+      makeProject({ 'package.json5': "{\n  // comments and trailing commas\n  name: 'web',\n  scripts: { start: 'node index.js', },\n}\n", 'pnpm-lock.yaml': '' }),
+    );
+    expect(json5.start).toEqual({ value: ['node', 'index.js'], evidence: { file: 'package.json5', line: 4 } });
+    expect(() => detectNode(makeProject({ 'package.yaml': 'name: [unclosed\n' }))).toThrow(/^package\.yaml(:\d+)?: not valid YAML/);
+  });
+
   it('several lockfiles without packageManager are refused, naming them', () => {
     expect(() => detectNode(new ProjectFiles(fixture('node-two-lockfiles')))).toThrow(
       'several lockfiles (package-lock.json, yarn.lock): set "packageManager" in package.json, or delete the stale ones',

@@ -1,4 +1,6 @@
 import semver from 'semver';
+import JSON5 from 'json5';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
@@ -55,6 +57,10 @@ export interface NodeFacts {
   packageManager: Fact<PackageManager>;
   /** The exact version from the `packageManager` field ("pnpm@9.12.0" -> "9.12.0"), if pinned. */
   packageManagerVersion: string | null;
+  /** Without that pin, engines.pnpm / engines.yarn / engines.npm / engines.bun: the range the installed manager must satisfy. */
+  packageManagerRange: Fact<string> | null;
+  /** package.json, or pnpm's package.yaml or package.json5: installs read it, so the image copies it. */
+  manifestFile: string;
   /** The lockfile the image installs from; null means installs are not reproducible. */
   lockfile: Fact<string | null>;
   /** A major, e.g. "22". */
@@ -131,7 +137,9 @@ const PackageJsonSchema = z.looseObject({
   scripts: StringMap.optional(),
   dependencies: StringMap.optional(),
   devDependencies: StringMap.optional(),
-  engines: z.looseObject({ node: z.string().optional() }).optional(),
+  engines: z
+    .looseObject({ node: z.string().optional(), pnpm: z.string().optional(), yarn: z.string().optional(), npm: z.string().optional(), bun: z.string().optional() })
+    .optional(),
   volta: z.looseObject({ node: z.string().optional() }).optional(),
   packageManager: z.string().optional(),
   workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
@@ -140,12 +148,37 @@ type PackageJson = z.infer<typeof PackageJsonSchema>;
 
 const DEFAULT_PORT = 3000;
 
-/** package.json parsed, with its text kept for the line numbers of evidence. */
-function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: string } {
-  const text = project.readText('package.json');
-  const parsed = parseJsonManifest(text, 'package.json');
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw projectError('package.json: not a JSON object');
-  return { pkg: checkManifestShape(PackageJsonSchema, parsed, 'package.json'), text };
+/** The manifests a Node project may have: package.json, or pnpm's alternatives package.yaml and package.json5. */
+export const NODE_MANIFESTS = ['package.json', 'package.yaml', 'package.json5'] as const;
+
+/** The manifest's text parsed as its format says; a syntax error names the file and, where the parser knows it, the line. */
+function parseManifest(text: string, file: string): unknown {
+  if (file === 'package.json') return parseJsonManifest(text, file);
+  try {
+    return file === 'package.yaml' ? parseYaml(text) : JSON5.parse(text);
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[]; lineNumber?: number }).linePos?.[0]?.line ?? (error as { lineNumber?: number }).lineNumber;
+    throw projectError(
+      `${file}${line ? `:${line}` : ''}: not valid ${file === 'package.yaml' ? 'YAML' : 'JSON5'} (${(error as Error).message.split('\n')[0]!.replace(/ at line \d+.*$/, '')})`,
+    );
+  }
+}
+
+/** The manifest parsed, with its name and text kept for the line numbers of evidence. */
+function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: string; file: string } {
+  const file = NODE_MANIFESTS.find((candidate) => project.hasFile(candidate)) ?? 'package.json';
+  const text = project.readText(file);
+  const parsed = parseManifest(text, file);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw projectError(`${file}: not ${file === 'package.json' ? 'a JSON object' : 'an object of fields'}`);
+  return { pkg: checkManifestShape(PackageJsonSchema, parsed, file), text, file };
+}
+
+/** Where a field's key is in the manifest: `"start"` in JSON, `start:` (quoted or not) in YAML and JSON5. */
+function keyLine(text: string, file: string, needle: string): number | undefined {
+  if (file === 'package.json') return lineOf(text, needle);
+  const key = needle.replace(/^"|"$/g, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return lineOf(text, new RegExp(`(?<![\\w$-])["']?${key}["']?\\s*:`));
 }
 
 /** nvm's names for the LTS lines (`lts/iron`), each its major. */
@@ -211,7 +244,7 @@ export function movingVersionAlias(project: ProjectFiles): Fact<string> | null {
   return found && MOVING_ALIASES.test(found.spec) ? fact(found.spec, found.evidence) : null;
 }
 
-function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: string): Fact<string> {
+function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: string, pkgFile: string): Fact<string> {
   const versionFile = versionFileSpec(project);
   if (versionFile) {
     const major = nodeMajorFor(versionFile.spec);
@@ -221,43 +254,70 @@ function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: 
   const engines = pkg.engines?.node ?? null;
   if (engines) {
     const major = nodeMajorFor(engines);
-    if (!major) throw projectError(`package.json: engines.node "${engines}" is not a semver range`);
-    return fact(major, { file: 'package.json', line: lineOf(pkgText, '"engines"') });
+    if (!major) throw projectError(`${pkgFile}: engines.node "${engines}" is not a semver range`);
+    return fact(major, { file: pkgFile, line: keyLine(pkgText, pkgFile, '"engines"') });
   }
   const volta = pkg.volta?.node ?? null;
   if (volta) {
     const major = nodeMajorFor(volta);
-    if (major) return fact(major, { file: 'package.json', line: lineOf(pkgText, '"volta"') });
+    if (major) return fact(major, { file: pkgFile, line: keyLine(pkgText, pkgFile, '"volta"') });
   }
   return fact(String(LTS_NODE_MAJOR), null);
 }
 
-function detectPackageManager(project: ProjectFiles, pkg: PackageJson): Pick<NodeFacts, 'packageManager' | 'packageManagerVersion' | 'lockfile'> {
+type ManagerFacts = Pick<NodeFacts, 'packageManager' | 'packageManagerVersion' | 'packageManagerRange' | 'lockfile'>;
+
+/** engines.pnpm / engines.yarn / engines.npm / engines.bun: the range the manager must satisfy, when packageManager does not pin it. */
+function enginesRange(source: ManagerSource, manager: PackageManager): Fact<string> | null {
+  const name = manager.replace(/^yarn-.*/, 'yarn');
+  const range = source.pkg.engines?.[name];
+  return typeof range === 'string' && semver.validRange(range) ? fact(range, { file: source.file, line: keyLine(source.text, source.file, '"engines"') }) : null;
+}
+
+function detectPackageManager(source: ManagerSource): ManagerFacts {
+  const { files: project, pkg, file } = source;
   const declared = pkg.packageManager ?? null;
   const declaredMatch = declared ? /^(npm|yarn|pnpm|bun)@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)(\+[0-9A-Za-z.]+)?$/.exec(declared) : null;
-  if (declared && !declaredMatch) throw projectError(`package.json: packageManager "${declared}" is not name@version`);
-  const present = LOCKFILES.filter(({ file }) => project.hasFile(file));
+  if (declared && !declaredMatch) throw projectError(`${file}: packageManager "${declared}" is not name@version`);
+  const present = LOCKFILES.filter(({ file: lockfile }) => project.hasFile(lockfile));
+  // Yarn 2+ (Berry) by the version packageManager pins, the lowest engines.yarn allows, or its .yarnrc.yml.
+  const yarnEngines = typeof pkg.engines?.yarn === 'string' && semver.validRange(pkg.engines.yarn) ? semver.minVersion(pkg.engines.yarn) : null;
   const yarnFlavour = (version: string | null): PackageManager =>
-    (version && semver.coerce(version)!.major >= 2) || project.hasFile('.yarnrc.yml') ? 'yarn-berry' : 'yarn-classic';
+    (version ? semver.coerce(version)!.major >= 2 : (yarnEngines?.major ?? 0) >= 2) || project.hasFile('.yarnrc.yml') ? 'yarn-berry' : 'yarn-classic';
 
   if (declaredMatch) {
     const [, name, version] = declaredMatch;
     const manager: PackageManager = name === 'yarn' ? yarnFlavour(version!) : (name as PackageManager);
     const lock = present.find((candidate) => candidate.manager === manager || (name === 'yarn' && candidate.file === 'yarn.lock'));
     return {
-      packageManager: fact(manager, { file: 'package.json' }),
+      packageManager: fact(manager, { file }),
       packageManagerVersion: version!,
+      packageManagerRange: null,
       lockfile: lock ? fact(lock.file, { file: lock.file }) : fact(null, null),
     };
   }
   const managers = [...new Set(present.map((lock) => lock.manager))];
   if (managers.length > 1) {
-    throw projectError(`several lockfiles (${present.map((lock) => lock.file).join(', ')}): set "packageManager" in package.json, or delete the stale ones`);
+    throw projectError(`several lockfiles (${present.map((lock) => lock.file).join(', ')}): set "packageManager" in ${file}, or delete the stale ones`);
   }
-  if (present.length === 0) return { packageManager: fact('npm', null), packageManagerVersion: null, lockfile: fact(null, null) };
+  if (present.length === 0) {
+    // package.yaml and package.json5 are pnpm's own: no other manager reads them.
+    const manager: PackageManager = file === 'package.json' ? 'npm' : 'pnpm';
+    return {
+      packageManager: fact(manager, file === 'package.json' ? null : { file }),
+      packageManagerVersion: null,
+      packageManagerRange: enginesRange(source, manager),
+      lockfile: fact(null, null),
+    };
+  }
   const lock = present[0]!;
   const manager = lock.manager === 'yarn-classic' ? yarnFlavour(null) : lock.manager;
-  return { packageManager: fact(manager, { file: lock.file }), packageManagerVersion: null, lockfile: fact(lock.file, { file: lock.file }) };
+  return {
+    packageManager: fact(manager, { file: lock.file }),
+    packageManagerVersion: null,
+    packageManagerRange: enginesRange(source, manager),
+    lockfile: fact(lock.file, { file: lock.file }),
+  };
 }
 
 const FRAMEWORK_PACKAGES: [Exclude<Framework, null>, string][] = [
@@ -323,15 +383,20 @@ function portFrom(script: string | null): number | null {
 /** A workspace member without its own version file inherits the root's (.nvmrc usually lives there). */
 function memberOrRootVersion(member: Fact<string>, root: ManagerSource): Fact<string> {
   if (member.evidence || !root.prefix) return member;
-  const fromRoot = detectRuntimeVersion(root.files, root.pkg, root.text);
+  const fromRoot = detectRuntimeVersion(root.files, root.pkg, root.text, root.file);
   return fromRoot.evidence ? fact(fromRoot.value, { ...fromRoot.evidence, file: `${root.prefix}${fromRoot.evidence.file}` }) : member;
 }
 
 /** Evidence found at the workspace root, named from the member folder ("../../pnpm-lock.yaml"). */
-function withPrefixedEvidence(found: ReturnType<typeof detectPackageManager>, prefix: string): ReturnType<typeof detectPackageManager> {
+function withPrefixedEvidence(found: ManagerFacts, prefix: string): ManagerFacts {
   if (!prefix) return found;
   const move = <T>(item: Fact<T>): Fact<T> => (item.evidence ? fact(item.value, { ...item.evidence, file: `${prefix}${item.evidence.file}` }) : item);
-  return { ...found, packageManager: move(found.packageManager), lockfile: move(found.lockfile) };
+  return {
+    ...found,
+    packageManager: move(found.packageManager),
+    packageManagerRange: found.packageManagerRange && move(found.packageManagerRange),
+    lockfile: move(found.lockfile),
+  };
 }
 
 /** Yarn 2+ defaults to Plug'n'Play unless .yarnrc.yml sets another nodeLinker. */
@@ -346,6 +411,8 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
 interface Manifest {
   pkg: PackageJson;
   text: string;
+  /** package.json, or pnpm's package.yaml or package.json5. */
+  file: string;
   dependencies: string[];
   devDependencies: string[];
   /** Dependencies and devDependencies together. */
@@ -354,7 +421,7 @@ interface Manifest {
 }
 
 function readManifest(project: ProjectFiles): Manifest {
-  const { pkg, text } = readPackageJson(project);
+  const { pkg, text, file } = readPackageJson(project);
   const dependencies = Object.keys(pkg.dependencies ?? {});
   const devDependencies = Object.keys(pkg.devDependencies ?? {});
   return {
@@ -363,7 +430,8 @@ function readManifest(project: ProjectFiles): Manifest {
     dependencies,
     devDependencies,
     all: new Set([...dependencies, ...devDependencies]),
-    evidence: (needle) => ({ file: 'package.json', line: lineOf(text, needle) }),
+    file,
+    evidence: (needle) => ({ file, line: keyLine(text, file, needle) }),
   };
 }
 
@@ -374,12 +442,14 @@ interface ManagerSource {
   /** The way from the folder to `files` ("../../"), empty for the folder itself. */
   prefix: string;
   text: string;
+  /** The manifest's name: package.json, package.yaml or package.json5. */
+  file: string;
 }
 
 /** The workspace the folder is a member of, if any; in one, the lockfile and packageManager live at the root. */
 function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace: Workspace | null; managerSource: ManagerSource } {
   const { pkg } = manifest;
-  const itself: ManagerSource = { files: project, pkg, prefix: '', text: manifest.text };
+  const itself: ManagerSource = { files: project, pkg, prefix: '', text: manifest.text, file: manifest.file };
   const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project);
   if (!found) return { workspace: null, managerSource: itself };
   const rootFiles = found.root;
@@ -601,11 +671,12 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const entries = [startFile, mainFile].filter((file): file is string => file !== null);
   const listening = { ...scanListening(project, entries), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
-  const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text), managerSource);
+  const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text, manifest.file), managerSource);
   return {
     language: 'node',
     name: fact(rawName, rawName ? manifest.evidence('"name"') : null),
-    ...withPrefixedEvidence(detectPackageManager(managerSource.files, managerSource.pkg), managerSource.prefix),
+    manifestFile: manifest.file,
+    ...withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix),
     runtimeVersion,
     runtimeVersionAlias: movingVersionAlias(project) ?? (runtimeVersion.evidence?.file.startsWith('../') ? movingVersionAlias(managerSource.files) : null),
     buildScript: pkg.scripts?.build ? fact(pkg.scripts.build, manifest.evidence('"build"')) : null,

@@ -1,5 +1,5 @@
 import { usageError } from '../../errors.js';
-import { detectNode, type NodeFacts } from './detect.js';
+import { detectNode, NODE_MANIFESTS, type NodeFacts } from './detect.js';
 import { planNode } from './plan.js';
 import type { NodePlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
@@ -10,7 +10,7 @@ const asEntry = (value: string) => value.trim().replace(/^\.\//, '');
 
 export const node = defineLanguage<NodeFacts, NodePlan>({
   language: 'node',
-  markers: ['package.json'],
+  markers: NODE_MANIFESTS,
   detect: detectNode,
   // A package.json that starts nothing (front-end assets, tooling) does not make a Node app.
   isApp: (facts) => facts.start !== null || facts.framework.value !== null,

@@ -140,7 +140,7 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   }
   for (const file of facts.runFiles) copies.push({ stage: 'build', source: `/app/${file}`, target: `./${file}`, why: 'Loaded by the start command, outside the build output.' });
   if (shape.framework === 'next' && facts.hasPublicDir) copies.push(PUBLIC_DIR_COPY);
-  copies.push({ stage: null, source: 'package.json', target: './', why: 'Node reads "type" and the package name from it at run time.' });
+  copies.push({ stage: null, source: facts.manifestFile, target: './', why: 'Node reads "type" and the package name from it at run time.' });
   return copies;
 }
 
@@ -174,7 +174,7 @@ function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
   const manager = facts.packageManager.value;
   const commands = MANAGERS[manager];
   const locked = facts.lockfile.value !== null;
-  const manifests = ['package.json'];
+  const manifests = [facts.manifestFile];
   if (facts.lockfile.value) manifests.push(facts.lockfile.value);
   if (manager === 'yarn-berry') manifests.push('.yarnrc.yml');
   return {
