@@ -399,6 +399,32 @@ describe('Node apps as they are found in the wild', () => {
     expect(stdout).toContain('EXPOSE 8080');
   });
 
+  it("Yarn Plug'n'Play ships .yarn and .pnp.cjs and starts node with -r ./.pnp.cjs; remix-serve under it is refused with the fix", async () => {
+    const dir = copyFixture('node-yarn-berry');
+    writeFileSync(path.join(dir, '.yarnrc.yml'), 'enableTelemetry: false\n');
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('YARN_ENABLE_GLOBAL_CACHE=false yarn install --immutable');
+    expect(dockerfile).toContain('COPY --from=deps /app/.yarn ./.yarn');
+    expect(dockerfile).toContain('COPY --from=deps /app/.pnp.cjs ./');
+    expect(dockerfile).toContain('CMD ["-r", "./.pnp.cjs", "server.js"]');
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toContain('.pnp.*\n.yarn/cache\n');
+    expect(stdout).toContain('created Dockerfile');
+    const remix = makeProject({
+      'package.json': JSON.stringify({
+        packageManager: 'yarn@3.2.1',
+        dependencies: { '@remix-run/serve': '^2', '@remix-run/node': '^2' },
+        scripts: { build: 'remix build', start: 'remix-serve build' },
+      }),
+    }).root;
+    const refused = await runCli([remix, '--yes']);
+    expect(refused.exitCode).toBe(3);
+    expect(refused.stderr.trim()).toBe(
+      'stagecraft: Yarn Plug\'n\'Play (package.json) keeps @remix-run/serve zipped, with no node_modules path the image could start: set "nodeLinker: node-modules" in .yarnrc.yml, or pass --entry with a server file of your own',
+    );
+  });
+
   it("a custom server.js beside Remix's Vite build ships with build/, instead of stopping", async () => {
     const dir = makeProject({
       'package.json': JSON.stringify({

@@ -116,6 +116,15 @@ describe('package manager', () => {
     expect(() => detectNode(makeProject({ 'package.yaml': 'name: [unclosed\n' }))).toThrow(/^package\.yaml(:\d+)?: not valid YAML/);
   });
 
+  it("Yarn Berry without .yarnrc.yml is Plug'n'Play (its default linker); an ES module app is told apart", () => {
+    const facts = detectNode(makeProject({ 'package.json': pkg({ type: 'module', packageManager: 'yarn@3.2.1', scripts: { start: 'node server.js' } }) }));
+    expect(facts.yarnPnp).toEqual({ value: true, evidence: { file: 'package.json' } });
+    expect(facts.esm).toBe(true);
+    const classic = detectNode(makeProject({ 'package.json': pkg({ scripts: { start: 'node server.cjs' } }), 'yarn.lock': '' }));
+    expect(classic.yarnPnp.value).toBe(false);
+    expect(classic.esm).toBe(false);
+  });
+
   it('several lockfiles without packageManager are refused, naming them', () => {
     expect(() => detectNode(new ProjectFiles(fixture('node-two-lockfiles')))).toThrow(
       'several lockfiles (package-lock.json, yarn.lock): set "packageManager" in package.json, or delete the stale ones',

@@ -70,6 +70,10 @@ const UNIT_CASES: Case[] = [
     'apps/web',
   ),
   onProject('node: a moving alias in .nvmrc', { '.nvmrc': 'latest\n', 'package.json': '{"scripts":{"start":"node a.js"}}' }),
+  onProject("node: remix-serve under Yarn Plug'n'Play", {
+    'package.json': '{"packageManager":"yarn@4.9.2","dependencies":{"@remix-run/serve":"^2"},"scripts":{"start":"remix-serve build"}}',
+    'yarn.lock': '',
+  }),
   onProject('node: a static Astro site', { 'package.json': '{"dependencies":{"astro":"^5"},"scripts":{"build":"astro build"}}' }),
   onProject('python: poetry without its lockfile', { 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }, { base: 'slim' }),
   onProject(

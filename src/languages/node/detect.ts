@@ -89,8 +89,10 @@ export interface NodeFacts {
   hasDependencies: boolean;
   /** Next.js serves `public/` as is; it ships beside the build when present. */
   hasPublicDir: boolean;
-  /** Yarn Berry in Plug'n'Play mode (no node_modules). */
+  /** Yarn Berry in Plug'n'Play mode (no node_modules): .yarnrc.yml's nodeLinker, Berry's default without one. */
   yarnPnp: Fact<boolean>;
+  /** The start file is an ES module ("type": "module", or .mjs): under Plug'n'Play it needs Yarn's ESM loader too. */
+  esm: boolean;
   /** `.yarn/releases` holds the Yarn binary the project pins (yarnPath). */
   hasYarnReleases: boolean;
   /** Set when the folder is a member of a pnpm workspace: the image is built from the workspace root. */
@@ -134,6 +136,7 @@ const StringMap = z.record(z.string(), z.string());
 const PackageJsonSchema = z.looseObject({
   name: z.string().optional(),
   main: z.string().optional(),
+  type: z.string().optional(),
   scripts: StringMap.optional(),
   dependencies: StringMap.optional(),
   devDependencies: StringMap.optional(),
@@ -400,8 +403,10 @@ function withPrefixedEvidence(found: ManagerFacts, prefix: string): ManagerFacts
 }
 
 /** Yarn 2+ defaults to Plug'n'Play unless .yarnrc.yml sets another nodeLinker. */
-function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
-  if (!project.hasFile('.yarnrc.yml')) return fact(false, null);
+function detectYarnPnp(project: ProjectFiles, manager: Fact<PackageManager>): Fact<boolean> {
+  if (manager.value !== 'yarn-berry') return fact(false, null);
+  // Without .yarnrc.yml, Berry's default linker is Plug'n'Play.
+  if (!project.hasFile('.yarnrc.yml')) return fact(true, manager.evidence);
   const text = project.readText('.yarnrc.yml');
   const linker = /^nodeLinker:\s*["']?([\w-]+)/m.exec(text);
   return fact(!linker || linker[1] === 'pnp', { file: '.yarnrc.yml', line: linker ? lineOf(text, linker[0]) : undefined });
@@ -650,6 +655,12 @@ function detectRunFiles(buildScript: string | null, start: Fact<string[]> | null
   return files.filter((candidate) => !inOutput(candidate)).map(builtName);
 }
 
+/** Whether node loads the start file as an ES module: an .mjs file, or a .js file in a "type": "module" package. */
+function detectEsm(manifest: Manifest, start: Fact<string[]> | null): boolean {
+  const file = start?.value.find((word, index) => index > 0 && !word.startsWith('-')) ?? '';
+  return file.endsWith('.mjs') || (manifest.pkg.type === 'module' && !file.endsWith('.cjs'));
+}
+
 /** Dependencies that compile native code, and binding.gyp when the project builds its own. */
 function detectNativeModules(project: ProjectFiles, manifest: Manifest): Fact<string[]> {
   const native = manifest.dependencies.filter((dependency) => NATIVE_PACKAGES.has(dependency));
@@ -671,12 +682,13 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const entries = [startFile, mainFile].filter((file): file is string => file !== null);
   const listening = { ...scanListening(project, entries), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
+  const managerFacts = withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix);
   const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text, manifest.file), managerSource);
   return {
     language: 'node',
     name: fact(rawName, rawName ? manifest.evidence('"name"') : null),
     manifestFile: manifest.file,
-    ...withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix),
+    ...managerFacts,
     runtimeVersion,
     runtimeVersionAlias: movingVersionAlias(project) ?? (runtimeVersion.evidence?.file.startsWith('../') ? movingVersionAlias(managerSource.files) : null),
     buildScript: pkg.scripts?.build ? fact(pkg.scripts.build, manifest.evidence('"build"')) : null,
@@ -691,7 +703,8 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasDevDependencies: manifest.devDependencies.length > 0,
     hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
-    yarnPnp: detectYarnPnp(project),
+    yarnPnp: detectYarnPnp(project, managerFacts.packageManager),
+    esm: detectEsm(manifest, start),
     hasYarnReleases: project.hasDir('.yarn/releases'),
     workspace,
   };

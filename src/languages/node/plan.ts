@@ -9,6 +9,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 import { NODE_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { pnpCopies, pnpStart, usesPnp, withPnpInstalls } from './pnp.js';
 
 /** The `node` user every official Node image has. */
 const NODE_USER = { uid: 1000, gid: 1000, name: 'node', home: '/home/node' };
@@ -113,7 +114,9 @@ const PUBLIC_DIR_COPY = { stage: 'build', source: '/app/public', target: './publ
 function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   const { shipsNodeModules, prodDeps, hasBuild, outDir } = shape;
   const copies: NodePlan['copies'] = [];
-  if (shipsNodeModules) {
+  if (shipsNodeModules && usesPnp(facts)) {
+    copies.push(...pnpCopies(facts, prodDeps ? 'prod-deps' : 'deps'));
+  } else if (shipsNodeModules) {
     copies.push({
       stage: prodDeps ? 'prod-deps' : 'deps',
       source: '/app/node_modules',
@@ -172,7 +175,7 @@ function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
 /** The manager's commands: frozen installs from the lockfile, plain ones (warned about) without it. */
 function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
   const manager = facts.packageManager.value;
-  const commands = MANAGERS[manager];
+  const commands = withPnpInstalls(facts, MANAGERS[manager]);
   const locked = facts.lockfile.value !== null;
   const manifests = [facts.manifestFile];
   if (facts.lockfile.value) manifests.push(facts.lockfile.value);
@@ -265,7 +268,8 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     env: runtimeEnv(port, shape),
     // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
     ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`nodejs${major}`, debian, 'debug-nonroot'), packages: null, prepareBase: false }),
-    cmd: base === 'distroless' ? start.slice(1) : start,
+    yarnPnp: usesPnp(facts) && shipsNodeModules,
+    cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
   });
   return { plan, warnings };
 }
