@@ -399,7 +399,7 @@ describe('Node apps as they are found in the wild', () => {
     expect(stdout).toContain('EXPOSE 8080');
   });
 
-  it("Yarn Plug'n'Play ships .yarn and .pnp.cjs and starts node with -r ./.pnp.cjs; remix-serve under it is refused with the fix", async () => {
+  it("Yarn Plug'n'Play ships .yarn and .pnp.cjs and starts node with -r ./.pnp.cjs; remix-serve under it installs node_modules instead", async () => {
     const dir = copyFixture('node-yarn-berry');
     writeFileSync(path.join(dir, '.yarnrc.yml'), 'enableTelemetry: false\n');
     const { exitCode, stdout, stderr } = await runCli([dir, '--yes']);
@@ -418,11 +418,13 @@ describe('Node apps as they are found in the wild', () => {
         scripts: { build: 'remix build', start: 'remix-serve build' },
       }),
     }).root;
-    const refused = await runCli([remix, '--yes']);
-    expect(refused.exitCode).toBe(3);
-    expect(refused.stderr.trim()).toBe(
-      'stagecraft: Yarn Plug\'n\'Play (package.json) keeps @remix-run/serve zipped, with no node_modules path the image could start: set "nodeLinker: node-modules" in .yarnrc.yml, or pass --entry with a server file of your own',
+    const remixRun = await runCli([remix, '--yes', '--stdout']);
+    expect(remixRun.exitCode).toBe(0);
+    expect(remixRun.stderr).toContain(
+      "warning: Yarn Plug'n'Play (package.json) keeps @remix-run/serve zipped, with no file the image could start: the image installs with node_modules instead (YARN_NODE_LINKER=node-modules; the lockfile is the same)",
     );
+    expect(remixRun.stdout).toContain('YARN_NODE_LINKER=node-modules yarn install');
+    expect(remixRun.stdout).toContain('COPY --from=deps /app/node_modules ./node_modules');
   });
 
   it("a custom server.js beside Remix's Vite build ships with build/, instead of stopping", async () => {

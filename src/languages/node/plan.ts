@@ -9,7 +9,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 import { NODE_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
-import { pnpCopies, pnpStart, usesPnp, withPnpInstalls } from './pnp.js';
+import { pnpCopies, pnpStart, usesPnp, withPnpInstalls, yarnLinker } from './pnp.js';
 
 /** The `node` user every official Node image has. */
 const NODE_USER = { uid: 1000, gid: 1000, name: 'node', home: '/home/node' };
@@ -268,7 +268,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     env: runtimeEnv(port, shape),
     // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
     ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`nodejs${major}`, debian, 'debug-nonroot'), packages: null, prepareBase: false }),
-    yarnPnp: usesPnp(facts) && shipsNodeModules,
+    yarnPnp: yarnLinker(facts) !== null,
     cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
   });
   return { plan, warnings };

@@ -7,7 +7,22 @@ import type { NodePlan } from './schema.js';
  * those and starts node with `-r ./.pnp.cjs` (and Yarn's ESM loader for an ES module app).
  */
 
-export const usesPnp = (facts: NodeFacts) => facts.packageManager.value === 'yarn-berry' && facts.yarnPnp.value;
+/** A package's own file under node_modules (next start, remix-serve): a path Plug'n'Play does not have. */
+const startsFromPackageFile = (facts: NodeFacts) => facts.start?.value[1]?.startsWith('node_modules/') ?? false;
+
+/**
+ * How the image links a Plug'n'Play project's dependencies: Plug'n'Play itself, or node_modules when
+ * the start command names a file inside a package (the lockfile is the same for both linkers).
+ */
+export function yarnLinker(facts: NodeFacts): 'pnp' | 'node-modules' | null {
+  if (facts.packageManager.value !== 'yarn-berry' || !facts.yarnPnp.value) return null;
+  return startsFromPackageFile(facts) ? 'node-modules' : 'pnp';
+}
+
+export const usesPnp = (facts: NodeFacts) => yarnLinker(facts) === 'pnp';
+
+/** The package whose file the start command runs ("@remix-run/serve"), for the warning. */
+export const startPackage = (facts: NodeFacts) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(facts.start?.value[1] ?? '')?.[1] ?? null;
 
 interface InstallCommands {
   install: string;
@@ -21,8 +36,9 @@ interface InstallCommands {
  * which is the build's cache mount and never reaches the image. An ES module app also needs the loader file.
  */
 export function withPnpInstalls<C extends InstallCommands>(facts: NodeFacts, commands: C): C {
-  if (!usesPnp(facts)) return commands;
-  const env = `YARN_ENABLE_GLOBAL_CACHE=false${facts.esm ? ' YARN_PNP_ENABLE_ESM_LOADER=true' : ''}`;
+  const linker = yarnLinker(facts);
+  if (linker === null) return commands;
+  const env = linker === 'node-modules' ? 'YARN_NODE_LINKER=node-modules' : `YARN_ENABLE_GLOBAL_CACHE=false${facts.esm ? ' YARN_PNP_ENABLE_ESM_LOADER=true' : ''}`;
   return {
     ...commands,
     install: `${env} ${commands.install}`,

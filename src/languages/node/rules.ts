@@ -1,6 +1,6 @@
 import type { NodeFacts } from './detect.js';
 import { MAINTAINED_NODE_MAJORS } from './detect.js';
-import { usesPnp } from './pnp.js';
+import { startPackage, yarnLinker } from './pnp.js';
 import { describeEvidence } from '../../core/facts.js';
 import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
@@ -49,12 +49,11 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `a pnpm workspace (${describeEvidence(facts.workspace!.evidence)}) whose lockfile is not pnpm's (${facts.packageManager.value}): run pnpm install at the workspace root first`,
   },
   {
-    id: 'yarn-plug-n-play-bin',
-    kind: 'refuse',
-    // A server run from its package's file (next start, remix-serve) names a node_modules path, which Plug'n'Play does not have.
-    when: ({ facts, answers }) => usesPnp(facts) && !answers.entry && (facts.start?.value[1]?.startsWith('node_modules/') ?? false),
+    id: 'yarn-plug-n-play-package-start',
+    kind: 'warn',
+    when: ({ facts }) => yarnLinker(facts) === 'node-modules',
     message: ({ facts }) =>
-      `Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) keeps ${/^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(facts.start!.value[1]!)![1]} zipped, with no node_modules path the image could start: set "nodeLinker: node-modules" in .yarnrc.yml, or pass --entry with a server file of your own`,
+      `Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) keeps ${startPackage(facts)} zipped, with no file the image could start: the image installs with node_modules instead (YARN_NODE_LINKER=node-modules; the lockfile is the same)`,
   },
   {
     id: 'moving-version-alias',
