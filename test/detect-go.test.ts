@@ -117,7 +117,9 @@ describe('detectGo on edge cases', () => {
 
 describe('language detection', () => {
   it('a folder with no manifest it knows says which ones it looked for', () => {
-    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(/no project found \(looked for go\.mod, Cargo\.toml, package\.json, pyproject\.toml/);
+    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(
+      /no project found \(looked for go\.mod, Cargo\.toml, package\.json, package\.yaml, package\.json5, pyproject\.toml/,
+    );
   });
 
   it('warns about other manifests but generates for the supported one', () => {

@@ -101,7 +101,6 @@ const UNIT_CASES: Case[] = [
   onFixture('rust: older than the rust-version', 'rust-msrv', { runtimeVersion: '1.75' }),
   onFixture('java: no distroless image for Java 11', 'java-plain-maven', { base: 'distroless', runtimeVersion: '11' }),
   onFixture('java: jlink on Java 8', 'java-plain-maven', { base: 'slim', runtimeVersion: '8', javaRuntime: 'jlink' }),
-  onChangedFixture("node: Yarn Plug'n'Play", 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: pnp\n' }),
   onChangedFixture('node: Next.js without standalone output', 'node-next', { 'next.config.mjs': 'export default {};\n' }),
   onProject('python: setup.py alone', { 'setup.py': '', 'app.py': '' }, { base: 'slim', entry: 'app.py' }),
   onChangedFixture(

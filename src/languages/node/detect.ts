@@ -95,6 +95,8 @@ export interface NodeFacts {
   esm: boolean;
   /** `.yarn/releases` holds the Yarn binary the project pins (yarnPath). */
   hasYarnReleases: boolean;
+  /** .yarnrc.yml, Yarn Berry's settings, which installs read (a Berry project may have none). */
+  hasYarnrc: boolean;
   /** Set when the folder is a member of a pnpm workspace: the image is built from the workspace root. */
   workspace: Workspace | null;
 }
@@ -706,6 +708,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     yarnPnp: detectYarnPnp(project, managerFacts.packageManager),
     esm: detectEsm(manifest, start),
     hasYarnReleases: project.hasDir('.yarn/releases'),
+    hasYarnrc: project.hasFile('.yarnrc.yml'),
     workspace,
   };
 }

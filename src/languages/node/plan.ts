@@ -179,7 +179,7 @@ function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
   const locked = facts.lockfile.value !== null;
   const manifests = [facts.manifestFile];
   if (facts.lockfile.value) manifests.push(facts.lockfile.value);
-  if (manager === 'yarn-berry') manifests.push('.yarnrc.yml');
+  if (manager === 'yarn-berry' && facts.hasYarnrc) manifests.push('.yarnrc.yml');
   return {
     setup: commands.setup(facts.packageManagerVersion),
     install: locked ? commands.install : commands.installUnlocked,
