@@ -356,6 +356,102 @@ describe('Node', () => {
   });
 });
 
+describe('Node apps as they are found in the wild', () => {
+  it('an Astro site without an adapter is answered as a static site: exit 3, one line, the facts still in --json, nothing written', async () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'site', dependencies: { astro: '^5' }, scripts: { build: 'astro build' } }),
+      'pnpm-lock.yaml': '',
+      'astro.config.mjs': 'export default defineConfig({});\n',
+    }).root;
+    const { exitCode, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(3);
+    expect(stderr.trim()).toBe(
+      'stagecraft: this is a static site (no server adapter in astro.config.mjs): `pnpm run build` writes dist/; serve it with any static web server (nginx, Caddy, a CDN), or pass --entry with the server file if the app has one',
+    );
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    const json = await runCli([dir, '--yes', '--json']);
+    expect(json.exitCode).toBe(3);
+    expect(JSON.parse(json.stdout).facts.staticSite.value).toEqual({ outDir: 'dist', reason: 'no server adapter in astro.config.mjs' });
+  });
+
+  it('a queue worker (no server package, no listen call) gets no EXPOSE; app.listen(5000) gets EXPOSE 5000', async () => {
+    const worker = makeProject({
+      'package.json': JSON.stringify({ name: 'worker', dependencies: { bullmq: '^5' }, scripts: { start: 'node worker.js' } }),
+      'worker.js': "require('bullmq');\n",
+    }).root;
+    const quiet = await runCli([worker, '--yes', '--stdout']);
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stdout).not.toContain('EXPOSE');
+    const server = makeProject({
+      'package.json': JSON.stringify({ name: 'web', dependencies: { express: '^4' }, scripts: { start: 'node server.js' } }),
+      'server.js': "const app = require('express')();\napp.listen(5000);\n",
+    }).root;
+    const listening = await runCli([server, '--yes', '--stdout']);
+    expect(listening.stdout).toContain('EXPOSE 5000');
+  });
+
+  it("pnpm's package.yaml is a Node project: pnpm installs from it, and listen({ port: 8080 }) is the port", async () => {
+    const dir = makeProject({
+      'package.yaml': 'name: api\nscripts:\n  start: node server.js\ndependencies:\n  fastify: ^5\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'server.js': "require('fastify')().listen({ port: 8080, host: '0.0.0.0' });\n",
+    }).root;
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('COPY package.yaml pnpm-lock.yaml ./');
+    expect(stdout).toContain('pnpm install --frozen-lockfile');
+    expect(stdout).toContain('EXPOSE 8080');
+  });
+
+  it("Yarn Plug'n'Play ships .yarn and .pnp.cjs and starts node with -r ./.pnp.cjs; remix-serve under it installs node_modules instead", async () => {
+    const dir = copyFixture('node-yarn-berry');
+    writeFileSync(path.join(dir, '.yarnrc.yml'), 'enableTelemetry: false\n');
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('YARN_ENABLE_GLOBAL_CACHE=false yarn install --immutable');
+    expect(dockerfile).toContain('COPY --from=deps /app/.yarn ./.yarn');
+    expect(dockerfile).toContain('COPY --from=deps /app/.pnp.cjs ./');
+    expect(dockerfile).toContain('CMD ["-r", "./.pnp.cjs", "server.js"]');
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toContain('.pnp.*\n.yarn/cache\n');
+    expect(stdout).toContain('created Dockerfile');
+    const remix = makeProject({
+      'package.json': JSON.stringify({
+        packageManager: 'yarn@3.2.1',
+        dependencies: { '@remix-run/serve': '^2', '@remix-run/node': '^2' },
+        scripts: { build: 'remix build', start: 'remix-serve build' },
+      }),
+    }).root;
+    const remixRun = await runCli([remix, '--yes', '--stdout']);
+    expect(remixRun.exitCode).toBe(0);
+    expect(remixRun.stderr).toContain(
+      "warning: Yarn Plug'n'Play (package.json) keeps @remix-run/serve zipped, with no file the image could start: the image installs with node_modules instead (YARN_NODE_LINKER=node-modules; the lockfile is the same)",
+    );
+    expect(remixRun.stdout).toContain('YARN_NODE_LINKER=node-modules yarn install');
+    // Berry without .yarnrc.yml: there is none to copy.
+    expect(remixRun.stdout).toContain('COPY package.json ./\n');
+    expect(remixRun.stdout).toContain('COPY --from=deps /app/node_modules ./node_modules');
+  });
+
+  it("a custom server.js beside Remix's Vite build ships with build/, instead of stopping", async () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({
+        name: 'remix-socket',
+        type: 'module',
+        dependencies: { '@remix-run/node': '^2', express: '^4' },
+        devDependencies: { '@remix-run/dev': '^2' },
+        scripts: { build: 'remix vite:build', start: 'node ./server.js' },
+      }),
+      'server.js': 'await import("./build/server/index.js");\nhttpServer.listen(process.env.PORT || 3000);\n',
+    }).root;
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('COPY --from=build /app/build ./build');
+    expect(stdout).toContain('COPY --from=build /app/server.js ./server.js');
+    expect(stdout).toContain('CMD ["./server.js"]');
+  });
+});
+
 describe('a pnpm workspace member', () => {
   it('writes Dockerfile and Dockerfile.dockerignore in the member, built from the workspace root', async () => {
     const root = copyFixture('node-pnpm-workspace');

@@ -3,7 +3,8 @@ import { resolveAnswers } from '../src/cli/answers.js';
 import type { Choice, Prompter } from '../src/core/prompter.js';
 import { detectProject } from '../src/pipeline/detect.js';
 import { ProjectFiles } from '../src/project.js';
-import { AMBIGUOUS_GO, fixture, flagsFrom, runCli } from './helpers.js';
+import { buildPlan } from '../src/pipeline/plan.js';
+import { AMBIGUOUS_GO, fixture, flagsFrom, makeProject, runCli } from './helpers.js';
 
 /*
  * The default base is the most preferred one that accepts the project: --yes never refuses a base it
@@ -58,6 +59,22 @@ describe('the base prompt', () => {
     expect(distroless.hint).toContain('distroless publishes Java images for 17, 21, 25 only');
     expect(choices.find((choice) => choice.value === 'slim')!.disabled).toBeUndefined();
     expect(answers.base).toBe('slim');
+  });
+});
+
+describe('a project every base refuses', () => {
+  it('is not offered a base prompt with nothing to pick: the run stops with the reason (a static site)', async () => {
+    const asked: string[] = [];
+    const prompter: Prompter = {
+      select: async (message, choices, initial) => (asked.push(message), (initial ?? choices[0]!.value) as never),
+      text: async (message, { initial }) => (asked.push(message), initial),
+      confirm: async (message, initial) => (asked.push(message), initial),
+    };
+    const dir = makeProject({ 'package.json': '{"dependencies":{"astro":"^5"},"scripts":{"build":"astro build"}}' }).root;
+    const { facts } = detectProject(new ProjectFiles(dir));
+    const answers = await resolveAnswers({ facts, flags: flagsFrom([dir]), interactive: true, prompter });
+    expect(asked).not.toContain('Final base image?');
+    expect(() => buildPlan(facts, answers, '0.0.0')).toThrow(/^this is a static site/);
   });
 });
 

@@ -189,7 +189,7 @@ describe('detectGo on edge cases', () => {
 describe('language detection', () => {
   it('a folder with no manifest it knows says which ones it looked for', () => {
     expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(
-      /no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml, package\.json, pyproject\.toml/,
+      /no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml, package\.json, package\.yaml, package\.json5, pyproject\.toml/,
     );
   });
 

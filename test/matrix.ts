@@ -30,6 +30,7 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'node', fixture: 'node-native' },
   { language: 'node', fixture: 'node-pnpm' },
   { language: 'node', fixture: 'node-yarn-berry' },
+  { language: 'node', fixture: 'node-yarn-pnp' },
   { language: 'node', fixture: 'node-bun' },
   { language: 'node', fixture: 'node-nest' },
   { language: 'node', fixture: 'node-next' },

@@ -69,6 +69,12 @@ const UNIT_CASES: Case[] = [
     {},
     'apps/web',
   ),
+  onProject('node: a moving alias in .nvmrc', { '.nvmrc': 'latest\n', 'package.json': '{"scripts":{"start":"node a.js"}}' }),
+  onProject("node: remix-serve under Yarn Plug'n'Play", {
+    'package.json': '{"packageManager":"yarn@4.9.2","dependencies":{"@remix-run/serve":"^2"},"scripts":{"start":"remix-serve build"}}',
+    'yarn.lock': '',
+  }),
+  onProject('node: a static Astro site', { 'package.json': '{"dependencies":{"astro":"^5"},"scripts":{"build":"astro build"}}' }),
   onProject('python: poetry without its lockfile', { 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }, { base: 'slim' }),
   onProject(
     'python: unpinned PEP 621 dependencies',
@@ -95,7 +101,6 @@ const UNIT_CASES: Case[] = [
   onFixture('rust: older than the rust-version', 'rust-msrv', { runtimeVersion: '1.75' }),
   onFixture('java: no distroless image for Java 11', 'java-plain-maven', { base: 'distroless', runtimeVersion: '11' }),
   onFixture('java: jlink on Java 8', 'java-plain-maven', { base: 'slim', runtimeVersion: '8', javaRuntime: 'jlink' }),
-  onChangedFixture("node: Yarn Plug'n'Play", 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: pnp\n' }),
   onChangedFixture('node: Next.js without standalone output', 'node-next', { 'next.config.mjs': 'export default {};\n' }),
   onProject('python: setup.py alone', { 'setup.py': '', 'app.py': '' }, { base: 'slim', entry: 'app.py' }),
   onChangedFixture(

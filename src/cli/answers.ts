@@ -129,7 +129,8 @@ const defaultBase = ({ facts, answers }: StepContext): Base => DEFAULT_BASE_ORDE
 
 const baseStep: Step<'base'> = {
   key: 'base',
-  asks: () => true,
+  // When every base refuses the project (a static site), a prompt would offer nothing to pick: the plan's refusal says why.
+  asks: (ctx) => !ctx.interactive || BASES.some((base) => refusalOn(ctx.facts, ctx.answers, base) === null),
   fromFlag: ({ flags }) => flags.base,
   fallback: (ctx) => ({ value: defaultBase(ctx) }),
   // The default is passed in: finding it again would plan the same bases a second time.

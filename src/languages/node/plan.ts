@@ -9,6 +9,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 import { NODE_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { pnpCopies, pnpStart, usesPnp, withPnpInstalls, yarnLinker } from './pnp.js';
 
 /** The `node` user every official Node image has. */
 const NODE_USER = { uid: 1000, gid: 1000, name: 'node', home: '/home/node' };
@@ -113,7 +114,9 @@ const PUBLIC_DIR_COPY = { stage: 'build', source: '/app/public', target: './publ
 function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   const { shipsNodeModules, prodDeps, hasBuild, outDir } = shape;
   const copies: NodePlan['copies'] = [];
-  if (shipsNodeModules) {
+  if (shipsNodeModules && usesPnp(facts)) {
+    copies.push(...pnpCopies(facts, prodDeps ? 'prod-deps' : 'deps'));
+  } else if (shipsNodeModules) {
     copies.push({
       stage: prodDeps ? 'prod-deps' : 'deps',
       source: '/app/node_modules',
@@ -125,19 +128,22 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
     copies.push({ stage: null, source: '.', target: './', why: 'The app has no build step: its sources are what runs (.dockerignore keeps the rest out).' });
     return copies;
   }
-  if (!outDir) {
+  if (!outDir && facts.runFiles.length === 0) {
     throw usageError(
       `cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`,
     );
   }
-  copies.push({
-    stage: 'build',
-    source: `/app/${outDir}`,
-    target: `./${outDir}`,
-    why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.`,
-  });
+  if (outDir) {
+    copies.push({
+      stage: 'build',
+      source: `/app/${outDir}`,
+      target: `./${outDir}`,
+      why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.`,
+    });
+  }
+  for (const file of facts.runFiles) copies.push({ stage: 'build', source: `/app/${file}`, target: `./${file}`, why: 'Loaded by the start command, outside the build output.' });
   if (shape.framework === 'next' && facts.hasPublicDir) copies.push(PUBLIC_DIR_COPY);
-  copies.push({ stage: null, source: 'package.json', target: './', why: 'Node reads "type" and the package name from it at run time.' });
+  copies.push({ stage: null, source: facts.manifestFile, target: './', why: 'Node reads "type" and the package name from it at run time.' });
   return copies;
 }
 
@@ -169,11 +175,11 @@ function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
 /** The manager's commands: frozen installs from the lockfile, plain ones (warned about) without it. */
 function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
   const manager = facts.packageManager.value;
-  const commands = MANAGERS[manager];
+  const commands = withPnpInstalls(facts, MANAGERS[manager]);
   const locked = facts.lockfile.value !== null;
-  const manifests = ['package.json'];
+  const manifests = [facts.manifestFile];
   if (facts.lockfile.value) manifests.push(facts.lockfile.value);
-  if (manager === 'yarn-berry') manifests.push('.yarnrc.yml');
+  if (manager === 'yarn-berry' && facts.hasYarnrc) manifests.push('.yarnrc.yml');
   return {
     setup: commands.setup(facts.packageManagerVersion),
     install: locked ? commands.install : commands.installUnlocked,
@@ -262,7 +268,8 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     env: runtimeEnv(port, shape),
     // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
     ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`nodejs${major}`, debian, 'debug-nonroot'), packages: null, prepareBase: false }),
-    cmd: base === 'distroless' ? start.slice(1) : start,
+    yarnPnp: yarnLinker(facts) !== null,
+    cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
   });
   return { plan, warnings };
 }

@@ -1,5 +1,6 @@
 import type { NodeFacts } from './detect.js';
 import { MAINTAINED_NODE_MAJORS } from './detect.js';
+import { startPackage, yarnLinker } from './pnp.js';
 import { describeEvidence } from '../../core/facts.js';
 import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
@@ -9,7 +10,18 @@ export interface NodeRuleContext extends RuleContext {
   major: number;
 }
 
+/** `npm run build` in the project's own package manager. */
+const runBuild = (facts: NodeFacts) => `${facts.packageManager.value.replace(/^yarn-.*/, 'yarn')} run build`;
+
 export const NODE_RULES: RuleTable<NodeRuleContext> = [
+  {
+    id: 'static-site',
+    kind: 'refuse',
+    // --entry names a server file the project has after all.
+    when: ({ facts, answers }) => facts.staticSite !== null && !answers.entry,
+    message: ({ facts }) =>
+      `this is a static site (${facts.staticSite!.value.reason}): \`${runBuild(facts)}\` writes ${facts.staticSite!.value.outDir}/; serve it with any static web server (nginx, Caddy, a CDN), or pass --entry with the server file if the app has one`,
+  },
   {
     id: 'scratch',
     kind: 'refuse',
@@ -37,10 +49,18 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `a pnpm workspace (${describeEvidence(facts.workspace!.evidence)}) whose lockfile is not pnpm's (${facts.packageManager.value}): run pnpm install at the workspace root first`,
   },
   {
-    id: 'yarn-plug-n-play',
-    kind: 'refuse',
-    when: ({ facts }) => facts.packageManager.value === 'yarn-berry' && facts.yarnPnp.value,
-    message: ({ facts }) => `Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) has no node_modules to ship; set "nodeLinker: node-modules" in .yarnrc.yml`,
+    id: 'yarn-plug-n-play-package-start',
+    kind: 'warn',
+    when: ({ facts }) => yarnLinker(facts) === 'node-modules',
+    message: ({ facts }) =>
+      `Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) keeps ${startPackage(facts)} zipped, with no file the image could start: the image installs with node_modules instead (YARN_NODE_LINKER=node-modules; the lockfile is the same)`,
+  },
+  {
+    id: 'moving-version-alias',
+    kind: 'warn',
+    when: ({ facts, answers }) => facts.runtimeVersionAlias !== null && answers.runtimeVersion === facts.runtimeVersion.value,
+    message: ({ facts, major }) =>
+      `${describeEvidence(facts.runtimeVersionAlias!.evidence)} says "${facts.runtimeVersionAlias!.value}", whichever Node is newest: using Node ${major}, the newest supported; write a major there (e.g. ${major}) so a rebuild does not move`,
   },
   {
     id: 'node-end-of-life',

@@ -49,6 +49,8 @@ export const NodePlanSchema = z.object({
   /** A separate production-only install (there are devDependencies to leave out). */
   prodDeps: z.boolean(),
   copies: z.array(NodeCopySchema).min(1),
+  /** Yarn Plug'n'Play: the dependencies are .yarn's zips and .pnp.cjs; the build context leaves its own out. */
+  yarnPnp: z.boolean(),
   env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
   /** Exec form; on distroless the image's entrypoint is already node, so this omits it. */
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
