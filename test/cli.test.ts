@@ -216,8 +216,8 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     [['--base', 'ubuntu'], /--base ubuntu: expected one of slim, alpine, distroless, scratch/],
     [['--debug', 'loud'], /--debug loud: expected one of none, stage, shell/],
     [['--port', '70000'], /--port 70000: expected a port from 1 to 65535, or none/],
-    [['--runtime-version', 'latest'], /--runtime-version latest: expected a version such as 1.23/],
-    [['--frobnicate'], /Unknown option '--frobnicate' \(see --help\)/],
+    [[fixture('go-root-main'), '--runtime-version', 'latest'], /--runtime-version latest: expected a Go release such as 1.23/],
+    [['--frobnicate'], /unknown option --frobnicate \(see --help\)/],
     [['--stdout', '--dry-run'], /--dry-run and --stdout cannot be combined/],
     [['a', 'b'], /one folder at a time, got 2: a b/],
   ])('%j exits 1', async (args, message) => {

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usageError } from '../errors.js';
 import { FlagsSchema, OPTIONS, flagOf, type Flags, type OutputMode } from './options.js';
+import { didYouMean } from './suggest.js';
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags };
 
@@ -24,6 +25,11 @@ function readArgv(argv: string[]): { values: Values; positionals: string[] } {
     const values = Object.fromEntries(OPTIONS.map(([key]) => [key, parsed.values[flagOf(key).slice(2)] as string | boolean | undefined]));
     return { values, positionals: parsed.positionals };
   } catch (error) {
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown) {
+      const flags = OPTIONS.map(([key]) => flagOf(key));
+      throw usageError(`unknown option ${unknown}${didYouMean(unknown, flags) || ' (see --help)'}`);
+    }
     // node's messages go on with advice about `--`; the first sentence is the useful part.
     throw usageError(`${(error as Error).message.split(/\.\s/)[0]} (see --help)`);
   }
@@ -58,12 +64,12 @@ export function parseArguments(argv: string[]): ParsedArgs {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]);
-    throw usageError(`${flagOf(key)} ${String(values[key] ?? '')}: ${describeIssue(issue)}`);
+    throw usageError(`${flagOf(key)} ${String(values[key] ?? '')}: ${describeIssue(issue, String(values[key] ?? ''))}`);
   }
   return { kind: 'run', flags: result.data };
 }
 
-function describeIssue(issue: { code: string; message: string; values?: unknown[] }): string {
-  if (issue.code === 'invalid_value' && issue.values) return `expected one of ${issue.values.join(', ')}`;
+function describeIssue(issue: { code: string; message: string; values?: unknown[] }, given: string): string {
+  if (issue.code === 'invalid_value' && issue.values) return `expected one of ${issue.values.join(', ')}${didYouMean(given, issue.values.map(String))}`;
   return issue.message;
 }

@@ -49,7 +49,12 @@ interface InfoOption extends Described {
 
 export type CliOption = ValueOption | SwitchOption | OutputOption | InfoOption;
 
-const VERSION_SCHEMA = z.string().regex(/^\d+(\.\d+){0,2}$/, 'expected a version such as 1.23');
+/**
+ * What any language's version is made of. Whether it is one depends on the language (Node wants a
+ * major, Python a minor), so the version step checks it against the project's language and says
+ * that language's example.
+ */
+const VERSION_SCHEMA = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,31}$/, 'expected a version such as 1.23');
 
 /** A value from a fixed list; `tradeoffs` (one for each value) become the lines under the flag in --help. */
 function choice<const V extends readonly string[]>(values: V, help: string, tradeoffs?: Readonly<Record<string, string>>) {
