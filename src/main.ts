@@ -2,6 +2,7 @@ import * as clack from '@clack/prompts';
 import { parseArguments } from './cli/args.js';
 import { generate } from './cli/generate.js';
 import { HELP } from './cli/help.js';
+import { colourFor, type Stream } from './cli/colour.js';
 import { clackPrompter } from './cli/prompter.js';
 import { SINKS } from './cli/sinks.js';
 import type { Prompter } from './core/prompter.js';
@@ -9,10 +10,11 @@ import { ExitCode, StagecraftError } from './errors.js';
 import { VERSION } from './version.js';
 
 export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: Stream;
   stderr: NodeJS.WritableStream;
   stdinIsTTY: boolean;
   prompter: Prompter;
+  env: NodeJS.ProcessEnv;
 }
 
 const defaultIo = (): Io => ({
@@ -20,6 +22,7 @@ const defaultIo = (): Io => ({
   stderr: process.stderr,
   stdinIsTTY: Boolean(process.stdin.isTTY),
   prompter: clackPrompter,
+  env: process.env,
 });
 
 /** Runs one stagecraft invocation; returns the exit code. Errors a user can cause end as one line. */
@@ -48,7 +51,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       warn: (message) => (interactive ? clack.log.warn(message) : tell(`warning: ${message}`)),
       note,
     });
-    await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note });
+    await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note, colour: colourFor(io.stdout, io.env) });
     return ExitCode.ok;
   } catch (error) {
     // --json shows what was detected even when the run stops: the facts, the answers so far, what is missing.

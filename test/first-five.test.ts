@@ -34,3 +34,23 @@ describe('a typo gets a suggestion', () => {
     expect(stderr).toContain(`stagecraft: --runtime-version lts: expected ${example}`);
   });
 });
+
+describe('--dry-run', () => {
+  it("shows a new file's whole content, not only that it would be created", async () => {
+    const { exitCode, stdout } = await runCli([fixture('go-root-main'), '--yes', '--dry-run'], { env: { NO_COLOR: '1' } });
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('created Dockerfile (dry run, nothing written)\n===');
+    expect(stdout).toContain('--- /dev/null');
+    expect(stdout).toContain('+++ b/Dockerfile');
+    expect(stdout).toMatch(/^\+FROM gcr.io\/distroless\/static-debian12:nonroot AS production$/m);
+    expect(stdout).toContain('+++ b/.dockerignore');
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('colours the diff when asked to (FORCE_COLOR), and NO_COLOR alone outside a terminal stays plain', async () => {
+    const coloured = await runCli([fixture('go-root-main'), '--yes', '--dry-run'], { env: { FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toMatch(/\u001b\[32m\+FROM gcr.io\/distroless\/static-debian12:nonroot AS production\u001b\[0m/);
+    const plain = await runCli([fixture('go-root-main'), '--yes', '--dry-run'], { env: { FORCE_COLOR: '0' } });
+    expect(plain.stdout).not.toContain('\u001b[');
+  });
+});

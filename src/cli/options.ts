@@ -118,7 +118,7 @@ const COMMON_OPTIONS = {
       .optional(),
   },
   force: { kind: 'switch', help: 'overwrite an existing Dockerfile/.dockerignore that differs' },
-  dryRun: { kind: 'output', mode: 'dry-run', help: 'show what would be written (with diffs), write nothing' },
+  dryRun: { kind: 'output', mode: 'dry-run', help: 'show what would be written (new files whole, changed ones as diffs), write nothing' },
   stdout: { kind: 'output', mode: 'stdout', help: 'print the Dockerfile to stdout, write nothing' },
   json: { kind: 'output', mode: 'json', help: 'print the detected facts and the plan as JSON, write nothing' },
   explain: { kind: 'output', mode: 'explain', help: 'say what ships in the image and why, and compare the bases; write nothing' },

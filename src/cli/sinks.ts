@@ -6,6 +6,7 @@ import { explain } from '../explain/index.js';
 import { unifiedDiff, writeFilesAtomically, type AssessedChange } from '../output/changes.js';
 import { VERSION } from '../version.js';
 import { equivalentCommand } from './answers.js';
+import { colourDiff } from './colour.js';
 import { CONFIG_FILE } from './config.js';
 import { offerBuild, offerToSave } from './finish.js';
 import type { Generation } from './generate.js';
@@ -26,6 +27,8 @@ export interface Session {
   tell(line: string): void;
   /** A message about the run: stderr when stdout carries data, a log line in a terminal. */
   note(line: string): void;
+  /** Diffs are coloured: stdout is a terminal with colours and NO_COLOR does not ask for none. */
+  colour: boolean;
 }
 
 interface Sink {
@@ -103,10 +106,10 @@ export const SINKS: Record<OutputMode, Sink> = {
   write: { printsData: false, run: writeChanges },
   'dry-run': {
     printsData: false,
-    run: ({ changes }, { say }) => {
+    run: ({ changes }, { say, colour }) => {
       for (const change of changes) {
         say(`${describeStatus(change)} (dry run, nothing written)`);
-        if (change.status === 'update') say(unifiedDiff(change));
+        if (change.status !== 'unchanged') say(colour ? colourDiff(unifiedDiff(change)) : unifiedDiff(change));
       }
     },
   },
