@@ -49,7 +49,7 @@ describe('--dry-run', () => {
 
   it('colours the diff when asked to (FORCE_COLOR), and NO_COLOR alone outside a terminal stays plain', async () => {
     const coloured = await runCli([fixture('go-root-main'), '--yes', '--dry-run'], { env: { FORCE_COLOR: '1' } });
-    expect(coloured.stdout).toMatch(/\u001b\[32m\+FROM gcr.io\/distroless\/static-debian12:nonroot AS production\u001b\[0m/);
+    expect(coloured.stdout).toContain('\u001b[32m+FROM gcr.io/distroless/static-debian12:nonroot AS production\u001b[0m');
     const plain = await runCli([fixture('go-root-main'), '--yes', '--dry-run'], { env: { FORCE_COLOR: '0' } });
     expect(plain.stdout).not.toContain('\u001b[');
   });
