@@ -76,6 +76,12 @@ async function decideWrites(changes: AssessedChange[], options: { force: boolean
   return accepted;
 }
 
+/** A Ctrl-C at a question after the files are written: it says what is on disk, not "nothing was written". */
+function cancelledAfter(error: unknown, written: string[]): unknown {
+  if (!(error instanceof StagecraftError) || error.exitCode !== ExitCode.cancelled || written.length === 0) return error;
+  return new StagecraftError(`cancelled; already written: ${written.join(', ')}`, ExitCode.cancelled);
+}
+
 /** Writes what may be written, then offers what a run offers after writing: saving, building, the next step. */
 async function writeChanges(generation: Generation, session: Session): Promise<void> {
   const { flags, plan, project, changes } = generation;
@@ -88,10 +94,15 @@ async function writeChanges(generation: Generation, session: Session): Promise<v
     note(written || change.status === 'unchanged' ? said : `kept ${change.path} (yours differs; not overwritten)`);
   }
   const finish = { flags, interactive, prompter, note };
-  await offerToSave(project.root, generation.answers, generation.facts, generation.saved, finish);
+  const written = toWrite.map((change) => change.path);
   const dockerfile = dockerfileOf(changes);
   const dockerfileIsOurs = dockerfile.status === 'unchanged' || toWrite.includes(dockerfile);
-  await offerBuild({ root: project.root, dir: flags.dir, plan, dockerfile: dockerfile.content, tag: flags.tag ?? plan.title }, dockerfileIsOurs, finish, session.tell);
+  try {
+    if (await offerToSave(project.root, generation.answers, generation.facts, generation.saved, finish)) written.push(CONFIG_FILE);
+    await offerBuild({ root: project.root, dir: flags.dir, plan, dockerfile: dockerfile.content, tag: flags.tag ?? plan.title }, dockerfileIsOurs, finish, session.tell);
+  } catch (error) {
+    throw cancelledAfter(error, written);
+  }
   const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
   if (interactive) {
     clack.note(equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang), 'Same answers, no questions');

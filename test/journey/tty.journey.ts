@@ -80,4 +80,23 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
     expect(cancelled).toContain('cancelled; nothing was written');
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
   });
+
+  it('Ctrl-C after the files are written says what was written', async () => {
+    const dir = copyFixture('go-cmd-layout');
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} .`, dir);
+    await terminal.waitFor('Several main packages');
+    await terminal.press('Enter');
+    await terminal.waitFor('Final base image?');
+    await terminal.press('Enter');
+    await terminal.waitFor('Debugging?');
+    await terminal.press('Enter');
+    await terminal.waitFor('Save these answers to stagecraft.json');
+    await terminal.press('C-c');
+    const cancelled = await terminal.waitFor('EXIT=130');
+    expect(cancelled).toContain('cancelled; already written: Dockerfile, .dockerignore');
+    expect(cancelled).not.toContain('nothing was written');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
+    expect(existsSync(path.join(dir, 'stagecraft.json'))).toBe(false);
+  });
 });
