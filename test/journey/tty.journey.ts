@@ -14,11 +14,17 @@ const read = (dir: string, file: string) => readFileSync(path.join(dir, file), '
 let terminal: Terminal;
 afterEach(() => terminal?.stop());
 
+/** A copy of the fixture, with stagecraft started on it in a fresh terminal. */
+async function startedOn(name: string, args = '.'): Promise<string> {
+  const dir = copyFixture(name);
+  terminal = new Terminal();
+  await terminal.start(`node ${CLI} ${args}`, dir);
+  return dir;
+}
+
 describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () => {
   it('from the first question to the written files, the saved answers and the outro', async () => {
-    const dir = copyFixture('go-cmd-layout');
-    terminal = new Terminal();
-    await terminal.start(`node ${CLI} .`, dir);
+    const dir = await startedOn('go-cmd-layout');
 
     const entry = await terminal.waitFor('Several main packages: which one goes in the image?');
     expect(entry).toContain('./cmd/api');
@@ -71,9 +77,7 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
   });
 
   it('Ctrl-C at a question cancels and writes nothing', async () => {
-    const dir = copyFixture('go-cmd-layout');
-    terminal = new Terminal();
-    await terminal.start(`node ${CLI} .`, dir);
+    const dir = await startedOn('go-cmd-layout');
     await terminal.waitFor('Several main packages');
     await terminal.press('C-c');
     const cancelled = await terminal.waitFor('EXIT=130');
@@ -82,9 +86,7 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
   });
 
   it('Ctrl-C after the files are written says what was written', async () => {
-    const dir = copyFixture('go-cmd-layout');
-    terminal = new Terminal();
-    await terminal.start(`node ${CLI} .`, dir);
+    const dir = await startedOn('go-cmd-layout');
     await terminal.waitFor('Several main packages');
     await terminal.press('Enter');
     await terminal.waitFor('Final base image?');
