@@ -3,6 +3,7 @@ import { parseArguments } from './cli/args.js';
 import { generate } from './cli/generate.js';
 import { HELP } from './cli/help.js';
 import { colourFor, type Stream } from './cli/colour.js';
+import { runnerOf } from './cli/launcher.js';
 import { clackPrompter } from './cli/prompter.js';
 import { SINKS } from './cli/sinks.js';
 import type { Prompter } from './core/prompter.js';
@@ -32,10 +33,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let verbose = argv.includes('--verbose') || Boolean(process.env.DEBUG);
   let printsJson = false;
   try {
-    const parsed = parseArguments(argv);
+    const parsed = parseArguments(argv, io.env);
     if (parsed.kind === 'help') return (say(HELP.trimEnd()), ExitCode.ok);
     if (parsed.kind === 'version') return (say(VERSION), ExitCode.ok);
     const { flags } = parsed;
+    if (parsed.notice) tell(parsed.notice);
     verbose ||= flags.verbose;
     printsJson = flags.output === 'json';
     const sink = SINKS[flags.output];
@@ -51,7 +53,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       warn: (message) => (interactive ? clack.log.warn(message) : tell(`warning: ${message}`)),
       note,
     });
-    await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note, colour: colourFor(io.stdout, io.env) });
+    await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note, colour: colourFor(io.stdout, io.env), runner: runnerOf(io.env) });
     return ExitCode.ok;
   } catch (error) {
     // --json shows what was detected even when the run stops: the facts, the answers so far, what is missing.

@@ -1,5 +1,8 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from './helpers.js';
+import { runnerOf } from '../src/cli/launcher.js';
+import { copyFixture, fixture, runCli } from './helpers.js';
 
 /*
  * The first five minutes of a new user: typos, --help, --dry-run, flags npm create keeps for
@@ -52,5 +55,66 @@ describe('--dry-run', () => {
     expect(coloured.stdout).toContain('\u001b[32m+FROM gcr.io/distroless/static-debian12:nonroot AS production\u001b[0m');
     const plain = await runCli([fixture('go-root-main'), '--yes', '--dry-run'], { env: { FORCE_COLOR: '0' } });
     expect(plain.stdout).not.toContain('\u001b[');
+  });
+});
+
+/** The environment `npm create stagecraft` gives its package: npm's user agent, its command, and the flags it kept. */
+const npmCreate = (kept: Record<string, string>) => ({ npm_config_user_agent: 'npm/11.19.1 node/v20.20.2 linux x64 workspaces/false', npm_command: 'init', ...kept });
+
+describe('npm create without --: the flags npm keeps for itself', () => {
+  it('--dry-run, --yes and --base alpine (its value split off) are read back, and the portable form is said once', async () => {
+    const dir = copyFixture('go-root-main');
+    const { exitCode, stdout, stderr } = await runCli([dir, 'alpine'], { env: npmCreate({ npm_config_dry_run: 'true', npm_config_yes: 'true', npm_config_base: 'true' }) });
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('created Dockerfile (dry run, nothing written)');
+    expect(stdout).toContain('+FROM alpine:3.22 AS runtime');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    expect(stderr.match(/npm create stagecraft@latest/g)).toHaveLength(1);
+    expect(stderr).toContain(`npm create kept --yes, --dry-run, --base for itself; stagecraft read them back from npm's environment.`);
+    expect(stderr).toContain(`npm create stagecraft@latest ${dir} -- --yes --dry-run --base alpine`);
+  });
+
+  it('--force and --debug=none (kept with its value) are honoured', async () => {
+    const dir = copyFixture('go-root-main');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
+    const { exitCode } = await runCli([dir], { env: npmCreate({ npm_config_yes: 'true', npm_config_force: 'true', npm_config_debug: 'none' }) });
+    expect(exitCode).toBe(0);
+    const written = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(written).toContain('AS production');
+    expect(written).not.toContain('AS debug');
+  });
+
+  it('flags after -- win over what npm kept', async () => {
+    const { stdout } = await runCli([fixture('go-root-main'), '--base', 'slim', '--stdout'], { env: npmCreate({ npm_config_yes: 'true', npm_config_base: 'alpine' }) });
+    expect(stdout).toContain('FROM debian:');
+  });
+
+  it('values npm passed on without their flags, when more than one way fits, stop with the portable form', async () => {
+    const { exitCode, stderr } = await runCli([fixture('go-root-main'), '8080', '22'], {
+      env: npmCreate({ npm_config_yes: 'true', npm_config_port: 'true', npm_config_runtime_version: 'true' }),
+    });
+    expect(exitCode).toBe(1);
+    expect(stderr.trim()).toBe(
+      `stagecraft: npm create kept --port, --runtime-version for itself and passed on ${fixture('go-root-main')} 8080 22 without saying which value is whose; put stagecraft's flags after --: npm create stagecraft@latest -- --port <value> --runtime-version <value>`,
+    );
+  });
+
+  it('outside npm create (npx --yes, a CI that sets npm_config_yes) npm_config_* is not read', async () => {
+    const dir = copyFixture('go-root-main');
+    const { exitCode, stderr } = await runCli([dir], { env: { ...npmCreate({ npm_config_yes: 'true', npm_config_dry_run: 'true' }), npm_command: 'exec' } });
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain('missing --base');
+  });
+});
+
+describe("commands in the form of the user's package manager", () => {
+  it.each([
+    ['pnpm/9.12.0 npm/? node/v20.20.2 linux x64', 'pnpm create stagecraft'],
+    ['yarn/1.22.22 npm/? node/v20.20.2 linux x64', 'yarn create stagecraft'],
+    ['bun/1.1.30 npm/? node/v20.20.2 linux x64', 'bunx create-stagecraft'],
+    ['npm/11.19.1 node/v20.20.2 linux x64 workspaces/false', 'npx create-stagecraft'],
+    [undefined, 'npx create-stagecraft'],
+  ])('%s -> %s', (agent, runner) => {
+    expect(runnerOf(agent === undefined ? {} : { npm_config_user_agent: agent })).toBe(runner);
   });
 });

@@ -262,9 +262,9 @@ export function answersToRepeat(answers: Answers, facts: Facts, lang?: Flags['la
   return repeated;
 }
 
-/** The one-line command that repeats an interactive run without questions. */
-export function equivalentCommand(dir: string, answers: Answers, facts: Facts, lang?: Flags['lang']): string {
-  const parts = ['npx create-stagecraft'];
+/** The one-line command that repeats an interactive run without questions; `runner` starts it in the user's package manager's form. */
+export function equivalentCommand(dir: string, answers: Answers, facts: Facts, lang?: Flags['lang'], runner = 'npx create-stagecraft'): string {
+  const parts = [runner];
   if (dir !== '.') parts.push(shellWord(dir));
   parts.push('--yes');
   for (const [key, value] of Object.entries(answersToRepeat(answers, facts, lang))) {

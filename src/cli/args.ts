@@ -1,9 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usageError } from '../errors.js';
 import { FlagsSchema, OPTIONS, flagOf, type Flags, type OutputMode } from './options.js';
+import { flagsFromNpm, npmSplitHint } from './launcher.js';
 import { didYouMean } from './suggest.js';
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags };
+/** `notice`: said once before the run (flags npm create kept for itself and stagecraft read back). */
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags; notice: string | null };
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -48,9 +50,15 @@ function outputMode(values: Values): OutputMode {
   return mode;
 }
 
-/** Parses argv strictly: unknown flags and bad values are one-line usage errors. */
-export function parseArguments(argv: string[]): ParsedArgs {
-  const { values, positionals } = readArgv(argv);
+/**
+ * Parses argv strictly: unknown flags and bad values are one-line usage errors. `env`: the
+ * environment, where `npm create` leaves the flags it kept for itself.
+ */
+export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = {}): ParsedArgs {
+  const parsed = readArgv(argv);
+  const fromNpm = flagsFromNpm(env, parsed.values, parsed.positionals);
+  const values = { ...parsed.values, ...fromNpm.values };
+  const { positionals } = fromNpm;
   // `stagecraft explain [dir]` reads as `stagecraft [dir] --explain`; a folder named explain is ./explain.
   if (positionals[0] === 'explain') {
     positionals.shift();
@@ -58,7 +66,7 @@ export function parseArguments(argv: string[]): ParsedArgs {
   }
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
-  if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}${npmSplitHint(env)}`);
 
   const result = FlagsSchema.safeParse({ ...values, dir: positionals[0] ?? '.', output: outputMode(values) });
   if (!result.success) {
@@ -66,7 +74,7 @@ export function parseArguments(argv: string[]): ParsedArgs {
     const key = String(issue.path[0]);
     throw usageError(`${flagOf(key)} ${String(values[key] ?? '')}: ${describeIssue(issue, String(values[key] ?? ''))}`);
   }
-  return { kind: 'run', flags: result.data };
+  return { kind: 'run', flags: result.data, notice: fromNpm.notice };
 }
 
 function describeIssue(issue: { code: string; message: string; values?: unknown[] }, given: string): string {

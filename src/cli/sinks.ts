@@ -29,6 +29,8 @@ export interface Session {
   note(line: string): void;
   /** Diffs are coloured: stdout is a terminal with colours and NO_COLOR does not ask for none. */
   colour: boolean;
+  /** How a printed command starts, in the form of the package manager that ran stagecraft: `npx create-stagecraft`. */
+  runner: string;
 }
 
 interface Sink {
@@ -105,7 +107,7 @@ async function writeChanges(generation: Generation, session: Session): Promise<v
   }
   const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
   if (interactive) {
-    clack.note(equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang), 'Same answers, no questions');
+    clack.note(equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner), 'Same answers, no questions');
     clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
   } else if (toWrite.some((change) => change.path !== CONFIG_FILE) && !flags.build) {
     // The next step builds the files just written; saved answers alone need no build.

@@ -15,10 +15,10 @@ let terminal: Terminal;
 afterEach(() => terminal?.stop());
 
 /** A copy of the fixture, with stagecraft started on it in a fresh terminal. */
-async function startedOn(name: string, args = '.'): Promise<string> {
+async function startedOn(name: string, args = '.', env = ''): Promise<string> {
   const dir = copyFixture(name);
   terminal = new Terminal();
-  await terminal.start(`node ${CLI} ${args}`, dir);
+  await terminal.start(`${env} node ${CLI} ${args}`, dir);
   return dir;
 }
 
@@ -100,5 +100,16 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
     expect(cancelled).not.toContain('nothing was written');
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
     expect(existsSync(path.join(dir, 'stagecraft.json'))).toBe(false);
+  });
+
+  it("started by pnpm, the command that repeats the run is pnpm's", async () => {
+    await startedOn('go-root-main', '. --base alpine --debug none', "npm_config_user_agent='pnpm/9.12.0 npm/? node/v20.20.2 linux x64'");
+    await terminal.waitFor('Save these answers to stagecraft.json');
+    await terminal.press('Right', 'Enter'); // no
+    const next = await terminal.waitFor(/Build it now\?|EXIT=/);
+    if (next.includes('Build it now?')) await terminal.press('Enter');
+    const done = await terminal.waitFor('EXIT=0');
+    expect(done).toContain('pnpm create stagecraft --yes --base alpine --debug none --port 8080');
+    expect(done).not.toContain('npx create-stagecraft');
   });
 });
