@@ -50,9 +50,12 @@ describe('help and version', () => {
         .slice(stdout.split('\n').findIndex((line) => line.startsWith(`  ${flag} `)) + 1)
         .slice(0, 5);
     expect(linesAfter('--runtime-version').map((line) => line.trim().split(/\s+/)[0])).toEqual(['go', 'rust', 'node', 'python', 'java']);
-    expect(linesAfter('--runtime-version')[1]).toBe(`${' '.repeat(40)}rust        a Rust release such as 1.85 or 1.85.1`);
-    expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(40)}go          the main package (./cmd/api)`);
-    expect(linesAfter('--entry')[4]).toBe(`${' '.repeat(40)}java        the module of a multi-module build (api)`);
+    expect(linesAfter('--runtime-version')[1]).toBe(`${' '.repeat(6)}rust        a Rust release such as 1.85 or 1.85.1`);
+    expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(6)}go          the main package (./cmd/api)`);
+    expect(linesAfter('--entry').slice(3)).toEqual([
+      `${' '.repeat(6)}python      a .py file (app.py), a module for python -m (mypkg),`,
+      `${' '.repeat(18)}module:app for gunicorn/uvicorn, or a [project.scripts] name`,
+    ]);
   });
 
   it('--version prints the package version', async () => {

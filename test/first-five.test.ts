@@ -118,3 +118,36 @@ describe("commands in the form of the user's package manager", () => {
     expect(runnerOf(agent === undefined ? {} : { npm_config_user_agent: agent })).toBe(runner);
   });
 });
+
+describe('--help', () => {
+  it('fits 80 columns, wrapped: every word of every help line is still there', async () => {
+    const { stdout } = await runCli(['--help']);
+    const lines = stdout.split('\n');
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+    // The base trade-offs are long; wrapped, their last words are on a line of their own, not cut.
+    expect(stdout).toMatch(/ slim {8}Debian glibc with a shell and apt: easiest to debug and patch,\n {18}largest\n/);
+  });
+
+  it('starts with 3 to 5 examples, then groups the options: what to build, how to write, what to show instead', async () => {
+    const { stdout } = await runCli(['--help']);
+    const examples = stdout.slice(stdout.indexOf('Examples:\n'), stdout.indexOf('\n\n', stdout.indexOf('Examples:\n')));
+    const commands = examples.split('\n').filter((line) => /^ {2}(npm|npx) /.test(line));
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    expect(commands.length).toBeLessThanOrEqual(5);
+    expect(stdout.indexOf('Examples:')).toBeLessThan(stdout.indexOf('--base'));
+    const headings = stdout.split('\n').filter((line) => /^[A-Z][^:]*(\([^)]*\))?:$/.test(line));
+    expect(headings).toEqual([
+      'Examples:',
+      'What to build (asked in a terminal; flags answer without asking):',
+      'How to write:',
+      'Show instead of writing (one at a time; nothing is written):',
+      'About stagecraft:',
+    ]);
+    const group = (heading: string) => stdout.slice(stdout.indexOf(heading), stdout.indexOf('\n\n', stdout.indexOf(heading)));
+    expect(group('What to build')).toContain('--runtime-version');
+    expect(group('What to build')).toContain('--java-runtime');
+    expect(group('How to write')).toContain('--force');
+    expect(group('Show instead')).toContain('--dry-run');
+    expect(group('Show instead')).not.toContain('--force');
+  });
+});
