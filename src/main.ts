@@ -39,8 +39,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const { flags } = parsed;
     if (parsed.notice) tell(parsed.notice);
     verbose ||= flags.verbose;
-    printsJson = flags.output === 'json';
-    const sink = SINKS[flags.output];
+    printsJson = flags.mode === 'json';
+    const sink = SINKS[flags.mode];
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
     // Prompts draw their own frame, so messages join it in a terminal.
     const note = interactive ? (line: string) => clack.log.info(line) : sink.printsData ? tell : say;

@@ -193,7 +193,9 @@ describe('existing files are never lost', () => {
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
     const { exitCode, stderr, stdout } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(4);
-    expect(stderr.trim()).toBe('stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --dry-run shows the diff)');
+    expect(stderr.trim()).toBe(
+      'stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --output Dockerfile.stagecraft writes beside it, --dry-run shows the diff)',
+    );
     expect(stdout).toBe('');
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM mine\n');
     expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);

@@ -151,3 +151,25 @@ describe('--help', () => {
     expect(group('Show instead')).not.toContain('--force');
   });
 });
+
+describe('a hand-written Dockerfile', () => {
+  it('--output Dockerfile.stagecraft writes beside it, with its own ignore file, and says how to build it', async () => {
+    const dir = copyFixture('go-root-main');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--output', 'Dockerfile.stagecraft']);
+    expect(exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM mine\n');
+    expect(stdout).toContain('created Dockerfile.stagecraft\ncreated Dockerfile.stagecraft.dockerignore\n');
+    expect(stdout).toContain(`next: docker build -f ${path.join(dir, 'Dockerfile.stagecraft')} -t hello ${dir}`);
+    expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
+    // The file's own header builds that file, not the hand-written one.
+    expect(readFileSync(path.join(dir, 'Dockerfile.stagecraft'), 'utf8')).toContain('docker build -f Dockerfile.stagecraft -t hello .');
+  });
+
+  it.each(['../Dockerfile', 'sub/Dockerfile', '.hidden', 'x.dockerignore', 'stagecraft.json'])('--output %s is refused: a file name in the project folder only', async (name) => {
+    const dir = copyFixture('go-root-main');
+    const { exitCode, stderr } = await runCli([dir, '--yes', '--output', name]);
+    expect(exitCode).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^stagecraft: --output ${name.replace(/\./g, '\\.')}: expected`));
+  });
+});

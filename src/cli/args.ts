@@ -68,7 +68,7 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = {}): Par
   if (values.version) return { kind: 'version' };
   if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}${npmSplitHint(env)}`);
 
-  const result = FlagsSchema.safeParse({ ...values, dir: positionals[0] ?? '.', output: outputMode(values) });
+  const result = FlagsSchema.safeParse({ ...values, dir: positionals[0] ?? '.', mode: outputMode(values) });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]);

@@ -118,6 +118,17 @@ const COMMON_OPTIONS = {
       .optional(),
   },
   force: { kind: 'switch', help: 'overwrite an existing Dockerfile/.dockerignore that differs' },
+  output: {
+    kind: 'value',
+    placeholder: '<file>',
+    help: 'write the Dockerfile under this name beside yours (its ignore file as <file>.dockerignore, which docker build -f <file> reads); default Dockerfile',
+    /** A file name in the project folder: no path, nothing hidden, not a file stagecraft writes for itself. */
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a file name in the project folder, such as Dockerfile.stagecraft')
+      .refine((name) => !name.endsWith('.dockerignore') && name !== 'stagecraft.json', 'expected a name for the Dockerfile, such as Dockerfile.stagecraft')
+      .optional(),
+  },
   dryRun: { kind: 'output', mode: 'dry-run', help: 'show what would be written (new files whole, changed ones as diffs), write nothing' },
   stdout: { kind: 'output', mode: 'stdout', help: 'print the Dockerfile to stdout, write nothing' },
   json: { kind: 'output', mode: 'json', help: 'print the detected facts and the plan as JSON, write nothing' },
@@ -145,7 +156,7 @@ type KeysOfKind<K extends CliOption['kind']> = { [Key in keyof Common]: Common[K
 type SchemaOutput<O, Field extends 'schema' | 'saved'> = O extends { [F in Field]: infer S extends z.ZodType } ? z.output<S> : never;
 
 /** Command-line flags, validated once; everything downstream trusts these types. */
-export type Flags = { dir: string; output: OutputMode } & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
+export type Flags = { dir: string; mode: OutputMode } & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
   [Key in KeysOfKind<'switch'>]: boolean;
 } & Partial<LanguageAnswers>;
 
@@ -161,7 +172,7 @@ const valueOptions = () => OPTIONS.filter((entry): entry is [string, ValueOption
 
 export const FlagsSchema = z.object({
   dir: z.string().min(1),
-  output: z.enum(OUTPUT_MODES),
+  mode: z.enum(OUTPUT_MODES),
   ...Object.fromEntries(valueOptions().map(([key, option]) => [key, option.schema])),
   ...Object.fromEntries(OPTIONS.filter(([, option]) => option.kind === 'switch').map(([key]) => [key, z.boolean()])),
 }) as unknown as z.ZodType<Flags, unknown>;

@@ -15,6 +15,8 @@ export interface AssessedChange extends Change {
   target: string;
   /** Written even when it differs, without asking: the flag that put it in the list (--save) is the consent. */
   consented?: boolean;
+  /** The user chose to keep their own file: not written, and not asked about again. */
+  declined?: boolean;
   /** Said after its name once written: "created stagecraft.json (the next run reuses these answers; flags still win)". */
   note?: string;
 }
