@@ -1,8 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveAnswers } from '../src/cli/answers.js';
 import { runnerOf } from '../src/cli/launcher.js';
-import { copyFixture, fixture, runCli } from './helpers.js';
+import type { Choice, Prompter } from '../src/core/prompter.js';
+import { detectProject } from '../src/pipeline/detect.js';
+import { buildPlan } from '../src/pipeline/plan.js';
+import { ProjectFiles } from '../src/project.js';
+import { copyFixture, fixture, flagsFrom, makeProject, runCli } from './helpers.js';
 
 /*
  * The first five minutes of a new user: typos, --help, --dry-run, flags npm create keeps for
@@ -172,4 +177,63 @@ describe('a hand-written Dockerfile', () => {
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(new RegExp(`^stagecraft: --output ${name.replace(/\./g, '\\.')}: expected`));
   });
+});
+
+/** A prompter that takes every preselected answer (Enter), or answers a text question from `typed`, recording each question. */
+function enterThrough(typed: Record<string, string> = {}) {
+  const asked: string[] = [];
+  const refusals: string[] = [];
+  const prompter: Prompter = {
+    select: async <T extends string>(message: string, choices: Choice<T>[], initial?: T) => {
+      asked.push(message);
+      return initial ?? choices.find((choice) => !choice.disabled)!.value;
+    },
+    text: async (message, { initial, validate }) => {
+      asked.push(message);
+      for (const [start, value] of Object.entries(typed)) {
+        if (!message.startsWith(start)) continue;
+        const refused = validate(value);
+        if (refused) refusals.push(refused);
+      }
+      return initial;
+    },
+    confirm: async (message, initial) => (asked.push(message), initial),
+  };
+  return { prompter, asked, refusals };
+}
+
+describe('Enter through every question ends in files', () => {
+  const nodeWithoutVersion = () =>
+    makeProject({ 'package.json': JSON.stringify({ name: 'svc', scripts: { start: 'node server.js' } }), 'server.js': 'require("http").createServer().listen(3000);\n' });
+
+  it('the base is asked before the version, and the version question refuses what that base cannot run', async () => {
+    const project = nodeWithoutVersion();
+    const { facts } = detectProject(project);
+    const { prompter, asked, refusals } = enterThrough({ 'No .nvmrc': '23' });
+    const answers = await resolveAnswers({ facts, flags: flagsFrom([project.root]), interactive: true, prompter });
+    expect(asked.indexOf('Final base image?')).toBeLessThan(asked.findIndex((message) => message.startsWith('No .nvmrc')));
+    expect(answers.base).toBe('distroless');
+    expect(refusals).toEqual([expect.stringContaining('distroless publishes Node images for LTS (even) majors only, and this is Node 23')]);
+    // Enter: the preselected answers plan without a refusal.
+    expect(() => buildPlan(facts, answers, '0.0.0')).not.toThrow();
+  });
+
+  it('--runtime-version given with a prompt for the base: the base list is judged by that version', async () => {
+    const project = nodeWithoutVersion();
+    const { facts } = detectProject(project);
+    const { prompter } = enterThrough();
+    const answers = await resolveAnswers({ facts, flags: flagsFrom([project.root, '--runtime-version', '23']), interactive: true, prompter });
+    expect(answers.base).toBe('slim');
+    expect(() => buildPlan(facts, answers, '0.0.0')).not.toThrow();
+  });
+
+  it.each(['go-cmd-layout', 'rust-multi-bin', 'java-plain-maven', 'java-spring-maven', 'python-django', 'python-native', 'node-express', 'node-next', 'python-stdlib'])(
+    '%s: the preselected answers plan',
+    async (name) => {
+      const { facts } = detectProject(new ProjectFiles(fixture(name)));
+      const { prompter } = enterThrough();
+      const answers = await resolveAnswers({ facts, flags: flagsFrom([fixture(name)]), interactive: true, prompter });
+      expect(() => buildPlan(facts, answers, '0.0.0')).not.toThrow();
+    },
+  );
 });
