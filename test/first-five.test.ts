@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../src/cli/answers.js';
 import { runnerOf } from '../src/cli/launcher.js';
 import type { Choice, Prompter } from '../src/core/prompter.js';
+import { supportFor } from '../src/languages/registry.js';
 import { detectProject } from '../src/pipeline/detect.js';
 import { buildPlan } from '../src/pipeline/plan.js';
 import { ProjectFiles } from '../src/project.js';
@@ -236,4 +237,30 @@ describe('Enter through every question ends in files', () => {
       expect(() => buildPlan(facts, answers, '0.0.0')).not.toThrow();
     },
   );
+});
+
+describe('the image is named by the chosen entry', () => {
+  it.each(['./cmd/api', './cmd/worker'])('go-cmd-layout --entry %s: the tag and the title are its name', async (entry) => {
+    const name = path.basename(entry);
+    const { stdout } = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout', '--entry', entry]);
+    expect(stdout).toContain(`docker build -t ${name} .`);
+    expect(stdout).toContain(`LABEL org.opencontainers.image.title="${name}"`);
+  });
+
+  it('the entry prompt preselects the fallback, the answer --yes would take', async () => {
+    const { facts } = detectProject(new ProjectFiles(fixture('go-cmd-layout')));
+    const initials: (string | undefined)[] = [];
+    const prompter: Prompter = {
+      select: async <T extends string>(message: string, choices: Choice<T>[], initial?: T) => {
+        if (message.startsWith('Several main packages')) initials.push(initial);
+        return initial ?? choices[0]!.value;
+      },
+      text: async (_message, { initial }) => initial,
+      confirm: async (_message, initial) => initial,
+    };
+    await resolveAnswers({ facts, flags: flagsFrom([fixture('go-cmd-layout')]), interactive: true, prompter });
+    // Today the fallback for several main packages is unknown; the real-world rule (the server before a migration tool) fills it in.
+    const fallback = supportFor(facts).entry.fallback(facts, {});
+    expect(initials).toEqual([fallback?.value ?? undefined]);
+  });
 });

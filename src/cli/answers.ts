@@ -57,7 +57,7 @@ const entryStep: Step<'entry'> = {
   asks: ({ facts, answers }) => supportFor(facts).entry.asks(facts, answers),
   fromFlag: ({ facts, flags, answers }) => (flags.entry === undefined ? undefined : supportFor(facts).entry.fromFlag(facts, flags.entry, answers)),
   fallback: ({ facts, answers }) => supportFor(facts).entry.fallback(facts, answers),
-  prompt: ({ facts, prompter, answers }) => supportFor(facts).entry.prompt(facts, prompter, answers),
+  prompt: ({ facts, prompter, answers }, initial) => supportFor(facts).entry.prompt(facts, prompter, answers, initial?.value ?? undefined),
   candidates: ({ facts, answers }) => supportFor(facts).entry.candidates(facts, answers),
 };
 

@@ -22,10 +22,11 @@ export const go = defineLanguage<GoFacts, GoPlan>({
     asks: (facts) => facts.mainPackages.length > 1,
     fromFlag: checkGoEntry,
     fallback: (facts) => (facts.mainPackages.length > 1 ? undefined : { value: facts.mainPackages[0]?.value ?? null }),
-    prompt: (facts, prompter) =>
+    prompt: (facts, prompter, _answers, initial) =>
       prompter.select(
         'Several main packages: which one goes in the image?',
         facts.mainPackages.map((main) => ({ value: main.value, label: main.value, hint: describeEvidence(main.evidence) })),
+        initial,
       ),
     candidates: (facts) => `main packages: ${facts.mainPackages.map((main) => main.value).join(', ')}`,
     inCommand: (facts) => facts.mainPackages.length > 1,
