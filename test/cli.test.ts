@@ -50,9 +50,12 @@ describe('help and version', () => {
         .slice(stdout.split('\n').findIndex((line) => line.startsWith(`  ${flag} `)) + 1)
         .slice(0, 5);
     expect(linesAfter('--runtime-version').map((line) => line.trim().split(/\s+/)[0])).toEqual(['go', 'rust', 'node', 'python', 'java']);
-    expect(linesAfter('--runtime-version')[1]).toBe(`${' '.repeat(40)}rust        a Rust release such as 1.85 or 1.85.1`);
-    expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(40)}go          the main package (./cmd/api)`);
-    expect(linesAfter('--entry')[4]).toBe(`${' '.repeat(40)}java        the module of a multi-module build (api)`);
+    expect(linesAfter('--runtime-version')[1]).toBe(`${' '.repeat(6)}rust        a Rust release such as 1.85 or 1.85.1`);
+    expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(6)}go          the main package (./cmd/api)`);
+    expect(linesAfter('--entry').slice(3)).toEqual([
+      `${' '.repeat(6)}python      a .py file (app.py), a module for python -m (mypkg),`,
+      `${' '.repeat(18)}module:app for gunicorn/uvicorn, or a [project.scripts] name`,
+    ]);
   });
 
   it('--version prints the package version', async () => {
@@ -190,7 +193,9 @@ describe('existing files are never lost', () => {
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
     const { exitCode, stderr, stdout } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(4);
-    expect(stderr.trim()).toBe('stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --dry-run shows the diff)');
+    expect(stderr.trim()).toBe(
+      'stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --output Dockerfile.stagecraft writes beside it, --dry-run shows the diff)',
+    );
     expect(stdout).toBe('');
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM mine\n');
     expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
@@ -216,8 +221,8 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     [['--base', 'ubuntu'], /--base ubuntu: expected one of slim, alpine, distroless, scratch/],
     [['--debug', 'loud'], /--debug loud: expected one of none, stage, shell/],
     [['--port', '70000'], /--port 70000: expected a port from 1 to 65535, or none/],
-    [['--runtime-version', 'latest'], /--runtime-version latest: expected a version such as 1.23/],
-    [['--frobnicate'], /Unknown option '--frobnicate' \(see --help\)/],
+    [[fixture('go-root-main'), '--runtime-version', 'latest'], /--runtime-version latest: expected a Go release such as 1.23/],
+    [['--frobnicate'], /unknown option --frobnicate \(see --help\)/],
     [['--stdout', '--dry-run'], /--dry-run and --stdout cannot be combined/],
     [['a', 'b'], /one folder at a time, got 2: a b/],
   ])('%j exits 1', async (args, message) => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ExitCode, StagecraftError } from '../errors.js';
 import type { Plan } from '../languages/registry.js';
+import { dockerfileNameOf } from '../render/index.js';
 import { buildNetwork } from './network.js';
 
 /** How the build reports while it runs: a spinner in a terminal, BuildKit's own lines elsewhere. */
@@ -43,8 +44,8 @@ export async function dockerAnswers(): Promise<boolean> {
 export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug: boolean } = { debug: false }): string[] {
   const args = ['build'];
   if (options.debug) args.push('--target', 'debug');
-  // A workspace member's Dockerfile is built from the workspace root.
-  if (plan.dockerfileFlag) args.push('-f', path.join(dir, 'Dockerfile'));
+  // A Dockerfile built by name: a workspace member's (from the workspace root), or one --output named.
+  if (plan.dockerfileFlag) args.push('-f', path.join(dir, dockerfileNameOf(plan)));
   args.push('-t', options.debug ? debugTagOf(tag) : tag, path.join(dir, plan.contextPath));
   return args;
 }

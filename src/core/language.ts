@@ -62,7 +62,8 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
     fromFlag(facts: F, raw: string, answers: Partial<Answers>): string;
     /** The detected entry (null: the detected start command stands); undefined when unknown. */
     fallback(facts: F, answers: Partial<Answers>): { value: string | null } | undefined;
-    prompt(facts: F, prompter: Prompter, answers: Partial<Answers>): Promise<string>;
+    /** `initial`: the fallback, preselected, so Enter picks what --yes would (the server beside a migration tool). */
+    prompt(facts: F, prompter: Prompter, answers: Partial<Answers>, initial?: string): Promise<string>;
     /** What to choose from, said when --entry is missing in a non-interactive run: "main packages: ./cmd/a, ./cmd/b". */
     candidates(facts: F, answers: Partial<Answers>): string | null;
     /** Whether the one-line equivalent command must repeat --entry for this answer. */

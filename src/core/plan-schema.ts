@@ -84,8 +84,11 @@ export const CommonPlanFields = {
   contextPath: z.string().regex(/^\.(\.)?(\/\.\.)*$/),
   /** The Dockerfile's path from the build context when it is not the context's own Dockerfile. */
   dockerfileFlag: ProjectPath.nullable(),
-  /** `.dockerignore` beside a context's Dockerfile; `Dockerfile.dockerignore` when the context is elsewhere. */
-  dockerignoreName: z.enum(['.dockerignore', 'Dockerfile.dockerignore']),
+  /**
+   * `.dockerignore` beside a context's Dockerfile; `<Dockerfile's name>.dockerignore` beside a
+   * Dockerfile built by name (BuildKit reads that one first): a workspace member's, or --output's.
+   */
+  dockerignoreName: z.string().regex(/^(\.dockerignore|[A-Za-z0-9][A-Za-z0-9._-]*\.dockerignore)$/),
 };
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */

@@ -35,10 +35,11 @@ export const go = defineLanguage<GoFacts, GoPlan>({
       const chosen = mainByRule(facts);
       return chosen ? { value: chosen.main } : undefined;
     },
-    prompt: (facts, prompter) =>
+    prompt: (facts, prompter, _answers, initial) =>
       prompter.select(
         'Several main packages: which one goes in the image?',
         facts.mainPackages.map((main) => ({ value: main.value, label: main.value, hint: describeEvidence(main.evidence) })),
+        initial,
       ),
     candidates: (facts) => `main packages: ${facts.mainPackages.map((main) => main.value).join(', ')}`,
     inCommand: (facts) => facts.mainPackages.length > 1,
