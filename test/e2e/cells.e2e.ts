@@ -247,6 +247,23 @@ async function waitForHttp(port: number, seconds: number): Promise<string> {
   throw new Error(`nothing answered on 127.0.0.1:${port} within ${seconds}s (${lastError})`);
 }
 
+/** The longest a `docker stop` may take: an app that exits on SIGTERM takes well under a second. */
+const STOP_LIMIT_SECONDS = 3;
+
+/**
+ * `docker stop -t 10` sends SIGTERM and waits 10 s before SIGKILL. A PID 1 without a SIGTERM handler
+ * ignores the signal (the kernel's default for PID 1), so such an image takes the whole 10 s to stop.
+ */
+async function checkGracefulStop(name: string, result: CellResult): Promise<void> {
+  const started = performance.now();
+  const stopped = await docker(['stop', '-t', '10', name], 30_000);
+  result.stopSeconds = (performance.now() - started) / 1000;
+  if (stopped.exitCode !== 0) throw new Error(`docker stop failed: ${stopped.all}`);
+  const exited = `docker stop took ${result.stopSeconds.toFixed(1)} s`;
+  if (result.stopSeconds > STOP_LIMIT_SECONDS) throw new Error(`${exited} (over ${STOP_LIMIT_SECONDS} s): PID 1 did not exit on SIGTERM and was killed`);
+  result.checks.push(`${exited} (SIGTERM)`);
+}
+
 /** Runs the production image and checks what the fixture should do, as which user. */
 async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: string, result: CellResult): Promise<void> {
   const uid = String(plan.user.uid);
@@ -274,6 +291,7 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
       ];
       if (uids.join() !== uid) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${uid}`);
       result.checks.push(`process uid ${uid}`);
+      await checkGracefulStop(name, result);
     } finally {
       await docker(['rm', '-f', name]);
     }
@@ -429,6 +447,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
         reason: null,
         buildSeconds: { production: null, debug: null },
         run: null,
+        stopSeconds: null,
         checks: [],
         notes: [],
         bytes: { image: null, base: null, added: null },
