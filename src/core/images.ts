@@ -14,6 +14,15 @@ export interface DebianRelease {
 export const BOOKWORM: DebianRelease = { codename: 'bookworm', version: 12 };
 export const TRIXIE: DebianRelease = { codename: 'trixie', version: 13 };
 
+/**
+ * The Debian release of every final stage, distroless or slim: distroless publishes images for the
+ * current release only (Debian 12's static, base and cc ended in September 2026, its language images
+ * earlier). A build stage may be older where its toolchain has no image for this release: a program
+ * linked against an older glibc runs on a newer one (glibc keeps its old symbol versions), never
+ * surely the reverse, so a build stage is never newer than this.
+ */
+export const CURRENT_DEBIAN = TRIXIE;
+
 /** The Alpine release final alpine images pin. */
 export const ALPINE_VERSION = '3.22';
 
@@ -44,9 +53,8 @@ export function runtimePackages(base: Base, extraPackages: string[] = []): OsPac
 export const distroless = (
   /** static, base or cc for a binary; otherwise the runtime the image carries, named as distroless names it. */
   flavour: string,
-  debian: DebianRelease,
   tag: 'nonroot' | 'debug-nonroot',
-) => `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;
+) => `gcr.io/distroless/${flavour}-debian${CURRENT_DEBIAN.version}:${tag}`;
 
 /**
  * The final image's plan fields, filled the same way for every language: its base, what the final
@@ -74,24 +82,23 @@ export function finalImage(options: { base: Base; debug: DebugMode; image: strin
 export function singleBinaryStages(options: {
   base: Base;
   debug: DebugMode;
-  debian: DebianRelease;
   /** The distroless image the binary needs: static for a static binary, base or cc for a glibc one. */
   distrolessFlavour: 'static' | 'base' | 'cc';
   /** OS packages beyond CA roots and time zones (shared libraries the binary loads). */
   extraPackages: string[];
   binaryPath: string;
 }) {
-  const { base, debug, debian, distrolessFlavour, binaryPath } = options;
+  const { base, debug, distrolessFlavour, binaryPath } = options;
   const image =
     base === 'slim'
-      ? `debian:${debian.codename}-slim`
+      ? `debian:${CURRENT_DEBIAN.codename}-slim`
       : base === 'alpine'
         ? `alpine:${ALPINE_VERSION}`
         : base === 'distroless'
-          ? distroless(distrolessFlavour, debian, 'nonroot')
+          ? distroless(distrolessFlavour, 'nonroot')
           : 'scratch';
   // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
-  const distrolessDebug = distroless(base === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot');
+  const distrolessDebug = distroless(base === 'scratch' ? 'static' : distrolessFlavour, 'debug-nonroot');
   return {
     user: NONROOT_USER,
     ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), prepareBase: true }),

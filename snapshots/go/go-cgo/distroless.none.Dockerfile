@@ -20,7 +20,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -o /out/cgo-sum .
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/base-debian12:nonroot AS production
+FROM gcr.io/distroless/base-debian13:nonroot AS production
 # distroless already has CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="cgo-sum"
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum

@@ -30,7 +30,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -tags timetzdata -o /out/api ./cmd/api
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM gcr.io/distroless/static-debian12:debug-nonroot AS debug
+FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh api:debug
 COPY --from=build /out/api /usr/local/bin/api
 # The program reads PORT; set it to the port the image exposes.

@@ -30,7 +30,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -tags timetzdata -o /out/hello .
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM gcr.io/distroless/static-debian12:debug-nonroot AS debug
+FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh hello:debug
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532

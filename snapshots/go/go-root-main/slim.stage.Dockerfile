@@ -22,7 +22,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -o /out/hello .
 
 # ---- runtime: the setup production and debug share ----
-FROM debian:bookworm-slim AS runtime
+FROM debian:trixie-slim AS runtime
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \

@@ -21,7 +21,7 @@ RUN mkdir -p /out && cp api/target/shop-api-2.1.0.jar /out/app.jar \
  && cp -r api/target/lib /out/lib
 
 # ---- production: the default target, so it stays the last stage ----
-FROM debian:bookworm-slim AS production
+FROM debian:trixie-slim AS production
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \

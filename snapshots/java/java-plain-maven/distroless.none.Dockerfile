@@ -18,7 +18,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 RUN mkdir -p /out && cp target/hello-1.0.0.jar /out/app.jar
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/java17-debian12:nonroot AS production
+FROM gcr.io/distroless/java17-debian13:nonroot AS production
 # distroless already has CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="hello"
 # The heap follows the container's memory limit (75% of it), not the host's memory.

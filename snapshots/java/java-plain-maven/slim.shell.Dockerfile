@@ -28,7 +28,7 @@ RUN find /out -name '*.jar' -print0 \
       --strip-debug --no-man-pages --no-header-files --compress=2 --output /javaruntime
 
 # ---- production: the default target, so it stays the last stage ----
-FROM debian:bookworm-slim AS production
+FROM debian:trixie-slim AS production
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \

@@ -29,7 +29,7 @@ RUN find /out -name '*.jar' -print0 \
       --strip-debug --no-man-pages --no-header-files --compress=2 --output /javaruntime
 
 # ---- runtime: the setup production and debug share ----
-FROM debian:bookworm-slim AS runtime
+FROM debian:trixie-slim AS runtime
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \

@@ -3,12 +3,12 @@
 # Production image (the last stage):  docker build -t python-local-wheel .
 
 # ---- build: a virtualenv with the dependencies, then the app; installers and compilers stay here ----
-FROM python:3.11-alpine3.22 AS build
+FROM python:3.13-alpine3.22 AS build
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# The venv links to /usr/local/bin/python3.11, which the final image has at the same path; no pip inside, the
+# The venv links to /usr/local/bin/python3.13, which the final image has at the same path; no pip inside, the
 # image's own pip installs into it.
-RUN /usr/local/bin/python3.11 -m venv --without-pip /opt/venv
+RUN /usr/local/bin/python3.13 -m venv --without-pip /opt/venv
 WORKDIR /app
 # Requirements first, with the local wheels they name: the install below is reused until they change.
 COPY requirements.txt ./
@@ -18,10 +18,10 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip --python /opt/venv/bin/python install -r requirements.txt
 COPY . .
 # Bytecode now, while the files are writable: faster starts, and the non-root user could not write it later.
-RUN /usr/local/bin/python3.11 -m compileall -q /app
+RUN /usr/local/bin/python3.13 -m compileall -q /app
 
 # ---- production: the default target, so it stays the last stage ----
-FROM python:3.11-alpine3.22 AS production
+FROM python:3.13-alpine3.22 AS production
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
 RUN addgroup -S -g 65532 nonroot \
  && adduser -S -D -H -h /home/nonroot -s /sbin/nologin -u 65532 -G nonroot nonroot

@@ -4,16 +4,16 @@
 # Debug image (shell and tools):      docker build --target debug -t python-local-wheel:debug .
 
 # ---- build: a virtualenv with the dependencies, then the app; installers and compilers stay here ----
-FROM debian:bookworm-slim AS build
-# Debian's own Python 3.11: the interpreter gcr.io/distroless/python3-debian12 ships, at the same path.
+FROM debian:trixie-slim AS build
+# Debian's own Python 3.13: the interpreter gcr.io/distroless/python3-debian13 ships, at the same path.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3.11-venv python3-pip \
+ && apt-get install -y --no-install-recommends python3.13-venv python3-pip \
  && rm -rf /var/lib/apt/lists/*
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# The venv links to /usr/bin/python3.11, which the final image has at the same path; no pip inside, the
+# The venv links to /usr/bin/python3.13, which the final image has at the same path; no pip inside, the
 # image's own pip installs into it.
-RUN /usr/bin/python3.11 -m venv --without-pip /opt/venv
+RUN /usr/bin/python3.13 -m venv --without-pip /opt/venv
 WORKDIR /app
 # Requirements first, with the local wheels they name: the install below is reused until they change.
 COPY requirements.txt ./
@@ -23,10 +23,10 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip --python /opt/venv/bin/python install -r requirements.txt
 COPY . .
 # Bytecode now, while the files are writable: faster starts, and the non-root user could not write it later.
-RUN /usr/bin/python3.11 -m compileall -q /app
+RUN /usr/bin/python3.13 -m compileall -q /app
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM gcr.io/distroless/python3-debian12:debug-nonroot AS debug
+FROM gcr.io/distroless/python3-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh python-local-wheel:debug
 # Nothing writes .pyc files at run time (they were compiled in the build), logs are unbuffered, the venv comes first.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
@@ -43,7 +43,7 @@ EXPOSE 8000
 ENTRYPOINT ["/opt/venv/bin/python", "main.py"]
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/python3-debian12:nonroot AS production
+FROM gcr.io/distroless/python3-debian13:nonroot AS production
 # distroless already has CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="python-local-wheel"
 # Nothing writes .pyc files at run time (they were compiled in the build), logs are unbuffered, the venv comes first.

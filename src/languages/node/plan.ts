@@ -233,10 +233,12 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const workspace = facts.workspace;
   const native = facts.nativeModules.value;
 
+  // Node's images have trixie variants from 22 on; older majors keep bookworm (on slim only: distroless refuses them).
   const debian = major >= 22 ? TRIXIE : BOOKWORM;
   const slimImage = `node:${major}-${debian.codename}-slim`;
   const alpineImage = `node:${major}-alpine`;
-  const runtimeImage = base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : distroless(`nodejs${major}`, debian, 'nonroot');
+  // distroless is always the current Debian: the rules refuse a major it has no image for there.
+  const runtimeImage = base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : distroless(`nodejs${major}`, 'nonroot');
   // node-gyp needs python3, make and g++: the full Debian image has them, on the same glibc as slim.
   const depsImage = base === 'alpine' ? alpineImage : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
 
@@ -261,7 +263,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     copies,
     env: runtimeEnv(port, shape),
     // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
-    ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`nodejs${major}`, debian, 'debug-nonroot'), packages: null, prepareBase: false }),
+    ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`nodejs${major}`, 'debug-nonroot'), packages: null, prepareBase: false }),
     cmd: base === 'distroless' ? start.slice(1) : start,
   });
   return { plan, warnings };

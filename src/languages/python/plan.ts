@@ -1,7 +1,7 @@
 import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, NONROOT_USER, TRIXIE, distroless, finalImage, type DebianRelease } from '../../core/images.js';
+import { ALPINE_VERSION, CURRENT_DEBIAN, NONROOT_USER, distroless, finalImage } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
@@ -105,20 +105,13 @@ function projectInstallCommand(facts: PythonFacts, runsInstalled: boolean): stri
 }
 
 /** The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds, else none. */
-function buildOsPackages(
-  facts: PythonFacts,
-  base: Answers['base'],
-  minor: string,
-  debian: DebianRelease,
-  sourceBuilds: string[],
-  usesUv: boolean,
-): PythonPlan['build']['osPackages'] {
+function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
   const osFamily = base === 'alpine' ? 'alpine' : 'debian';
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   if (base === 'distroless') {
     // uv installs everything itself; every other path installs with pip.
     const packages = [`python${minor}-venv`, ...(usesUv ? [] : ['python3-pip'])];
-    return { manager, packages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${debian.version} ships, at the same path.` };
+    return { manager, packages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${CURRENT_DEBIAN.version} ships, at the same path.` };
   }
   const native = facts.nativeDependencies.value;
   const buildPackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build))];
@@ -142,14 +135,13 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const minor = chosenDistroless?.minor ?? answers.runtimeVersion;
   const warnings = applyRules(PYTHON_RULES, { facts, answers, command, sourceBuilds, distrolessPython: chosenDistroless, minor, runsInstalled });
 
-  const debian = chosenDistroless?.debian ?? TRIXIE;
   const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'alpine' ? 'alpine' : 'debian';
-  const pythonImage = base === 'alpine' ? `python:${minor}-alpine${ALPINE_VERSION}` : `python:${minor}-slim-${debian.codename}`;
+  const pythonImage = base === 'alpine' ? `python:${minor}-alpine${ALPINE_VERSION}` : `python:${minor}-slim-${CURRENT_DEBIAN.codename}`;
   const runtimePackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].runtime))];
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   const { deps, cacheTarget, keptPaths } = dependencySteps(facts, minor);
-  const runtimeImage = base === 'distroless' ? distroless('python3', debian, 'nonroot') : pythonImage;
+  const runtimeImage = base === 'distroless' ? distroless('python3', 'nonroot') : pythonImage;
 
   const plan = validatePlan(PythonPlanSchema, {
     language: 'python',
@@ -162,9 +154,9 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),
     user: NONROOT_USER,
     build: {
-      image: base === 'distroless' ? `debian:${debian.codename}-slim` : pythonImage,
+      image: base === 'distroless' ? `debian:${CURRENT_DEBIAN.codename}-slim` : pythonImage,
       python: base === 'distroless' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,
-      osPackages: buildOsPackages(facts, base, minor, debian, sourceBuilds, deps?.kind === 'uv'),
+      osPackages: buildOsPackages(facts, base, minor, sourceBuilds, deps?.kind === 'uv'),
     },
     venv: VENV,
     deps,
@@ -178,7 +170,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
       base,
       debug,
       image: runtimeImage,
-      distrolessDebug: distroless('python3', debian, 'debug-nonroot'),
+      distrolessDebug: distroless('python3', 'debug-nonroot'),
       // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
       packages:
         runtimePackages.length > 0
