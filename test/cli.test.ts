@@ -151,6 +151,32 @@ describe('generating', () => {
   });
 });
 
+describe('docker stop: tini where the program sets no SIGTERM handler, the program itself where it does', () => {
+  it.each([
+    ['go-root-main', 'distroless', null],
+    ['rust-single-bin', 'scratch', '["/usr/bin/tini", "--", "/usr/local/bin/hello"]'],
+    ['node-express', 'distroless', '["/usr/bin/tini", "--", "/nodejs/bin/node"]'],
+    ['node-express', 'alpine', '["/usr/bin/tini", "--"]'],
+    ['python-stdlib', 'distroless', '["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]'],
+    ['python-flask-gunicorn', 'slim', null],
+    ['python-fastapi-uv', 'slim', null],
+    ['java-plain-maven', 'slim', null],
+  ])('%s on %s: entrypoint %s', async (name, base, entrypoint) => {
+    const { exitCode, stdout } = await runCli([fixture(name), '--yes', '--base', base, '--debug', 'none', '--stdout']);
+    expect(exitCode).toBe(0);
+    if (entrypoint === null) {
+      expect(stdout).not.toContain('tini');
+      expect(stdout).toMatch(/# Exec form: .+ is PID 1,? and .*(handles SIGTERM itself|exits on SIGTERM).*, so it needs no init\./);
+    } else {
+      expect(stdout).toContain('FROM debian:trixie-slim AS init');
+      expect(stdout).toContain('COPY --from=init /usr/bin/tini-static /usr/bin/tini');
+      expect(stdout).toContain(`ENTRYPOINT ${entrypoint}`);
+      expect(stdout).toMatch(/# tini runs as PID 1 and passes SIGTERM on/);
+    }
+    expect(lintDockerfile(stdout)).toEqual([]);
+  });
+});
+
 describe('--dry-run', () => {
   it('shows what would be created, and a diff for a file that differs, writing nothing', async () => {
     const dir = copyFixture('go-root-main');
@@ -392,7 +418,7 @@ describe('Python', () => {
     expect(stdout).toContain('RUN /usr/bin/python3.13 -m venv --without-pip /opt/venv');
     expect(stdout).toContain('FROM gcr.io/distroless/python3-debian13:nonroot AS production');
     expect(stdout).toContain('ENV PORT=8000');
-    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+    expect(stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]');
   });
 
   it('a malformed pyproject.toml exits 2 naming file, line and problem, with nothing written', async () => {
@@ -443,7 +469,7 @@ describe('Python', () => {
 
   it('--entry takes a file, a module, module:app or a console script; anything else is a usage error', async () => {
     const module = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--base', 'slim', '--entry', 'app']);
-    expect(module.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "app"]');
+    expect(module.stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "-m", "app"]');
     const app = await runCli([fixture('python-flask-gunicorn'), '--yes', '--stdout', '--base', 'slim', '--port', '9000', '--entry', 'wsgi:application']);
     expect(app.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:9000", "wsgi:application"]');
     const noServer = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--entry', 'app:app']);
@@ -498,7 +524,7 @@ describe('Python', () => {
     const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }).root;
     const { stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
     expect(stderr).toContain('warning: flask runs as `python app.py`, not under a production server: add gunicorn to the dependencies');
-    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+    expect(stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]');
   });
 
   it('several console scripts: --yes cannot choose and names them', async () => {
@@ -531,7 +557,7 @@ describe('Rust', () => {
     const chosen = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'worker']);
     expect(chosen.exitCode).toBe(0);
     expect(chosen.stdout).toContain('--package toolbox --bin worker');
-    expect(chosen.stdout).toContain('ENTRYPOINT ["/usr/local/bin/worker"]');
+    expect(chosen.stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/worker"]');
     const wrong = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'toolbox']);
     expect(wrong.exitCode).toBe(1);
     expectOneLine(wrong.stderr, 'stagecraft: --entry toolbox: no such binary target (binaries here: api, migrate, worker)');

@@ -368,10 +368,11 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
-  // apt-get (slim stages, Python's Debian builder for distroless) needs Debian's archive, and a build that
-  // downloads from a registry needs that registry; everything else builds with no network.
+  // apt-get (slim stages, the init stage's tini, Python's Debian builder for distroless) needs Debian's archive,
+  // and a build that downloads from a registry needs that registry; everything else builds with no network.
   const downloads = needs.length > 0;
-  const network = plan.runtime.family === 'debian' || downloads || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
+  const apt = plan.runtime.family === 'debian' || plan.init !== null || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt');
+  const network = apt || downloads ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
   const apkPackages = [plan.runtime.packages, plan.debugStage?.tools, plan.shellTools].flatMap((packages) => packages?.packages ?? []);
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);

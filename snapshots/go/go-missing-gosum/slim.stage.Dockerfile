@@ -39,6 +39,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ids /usr/local/bin/ids
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/ids"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -46,4 +47,5 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="ids"
 COPY --from=build /out/ids /usr/local/bin/ids
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/ids"]

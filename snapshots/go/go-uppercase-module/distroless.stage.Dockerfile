@@ -26,6 +26,7 @@ FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh mytool:debug
 COPY --from=build /out/MyTool /usr/local/bin/MyTool
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/MyTool"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -34,4 +35,5 @@ FROM gcr.io/distroless/static-debian13:nonroot AS production
 LABEL org.opencontainers.image.title="mytool"
 COPY --from=build /out/MyTool /usr/local/bin/MyTool
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/MyTool"]

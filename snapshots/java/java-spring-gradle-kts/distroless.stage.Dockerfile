@@ -38,6 +38,7 @@ COPY --from=build /out/application/ ./
 USER 65532:65532
 EXPOSE 9090
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-cp", "/app", "org.springframework.boot.loader.launch.JarLauncher"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -58,4 +59,5 @@ COPY --from=build /out/application/ ./
 USER 65532:65532
 EXPOSE 9090
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-cp", "/app", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -92,7 +92,16 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
     build: buildStep(facts, base, goVersion, entry, name),
-    ...singleBinaryStages({ base, debug, distrolessFlavour: cgo ? 'base' : 'static', extraPackages: [], binaryPath }),
+    ...singleBinaryStages({
+      base,
+      debug,
+      distrolessFlavour: cgo ? 'base' : 'static',
+      extraPackages: [],
+      binaryPath,
+      // Measured: the Go runtime exits on SIGTERM even as PID 1 (it falls back to exit(2) when the kernel ignores the re-raised signal).
+      init: false,
+      stopWhy: "Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.",
+    }),
   });
   return { plan, warnings };
 }

@@ -218,10 +218,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
           : null,
     copies: copiesFor(launch),
     entrypoint: entrypointFor(launch, java, launchFact.kind === 'spring-boot' ? launchFact.version : null, launchFact.kind === 'jar' ? launchFact.mainClass : null),
-    entrypointWhy:
-      base === 'distroless'
-        ? 'The whole command, replacing distroless\' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).'
-        : 'java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.',
+    entrypointWhy: base === 'distroless' ? 'The whole command, replacing distroless\' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).' : null,
     user: NONROOT_USER,
     ...finalImage({
       base,
@@ -230,6 +227,9 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
       distrolessDebug: distroless(`java${Number(major)}`, 'debug-nonroot'),
       packages: runtimePackages(base),
       prepareBase: true,
+      // The JVM installs its own SIGTERM handler, which runs the shutdown hooks and exits, even as PID 1.
+      init: false,
+      stopWhy: 'Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.',
     }),
     contextPath: '.',
     dockerfileFlag: null,

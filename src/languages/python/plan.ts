@@ -1,7 +1,7 @@
 import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, CURRENT_DEBIAN, NONROOT_USER, distroless, finalImage } from '../../core/images.js';
+import { ALPINE_VERSION, CURRENT_DEBIAN, NONROOT_USER, distroless, finalImage, withInit } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
@@ -120,6 +120,23 @@ function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: strin
   return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, base === 'alpine' ? native.filter((name) => !sourceBuilds.includes(name)) : []) };
 }
 
+/**
+ * Servers measured to stop on SIGTERM as PID 1 (their own handlers), and what they do then. Python
+ * itself sets no SIGTERM handler, so anything else runs under tini.
+ */
+const HANDLES_SIGTERM: Record<string, string> = {
+  gunicorn: 'its workers finish their requests, then it exits',
+  uvicorn: 'it closes connections and runs the shutdown events',
+};
+
+/** tini for a program that sets no SIGTERM handler, and the one line that says how docker stop ends it. */
+function stopHandling(program: string): { init: boolean; stopWhy: string } {
+  const handled = HANDLES_SIGTERM[program];
+  return handled
+    ? { init: false, stopWhy: `Exec form: ${program} is PID 1 and handles SIGTERM itself (${handled}), so it needs no init.` }
+    : { init: true, stopWhy: 'tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.' };
+}
+
 /** The exec-form entrypoint: programs from the venv, $PORT filled in (exec form expands no variables). */
 function entrypointFor(command: string[], listenPort: string): string[] {
   const program = command[0]!;
@@ -142,6 +159,18 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   const { deps, cacheTarget, keptPaths } = dependencySteps(facts, minor);
   const runtimeImage = base === 'distroless' ? distroless('python3', 'nonroot') : pythonImage;
+  const stop = stopHandling(command[0]!);
+  const image = finalImage({
+    base,
+    debug,
+    image: runtimeImage,
+    distrolessDebug: distroless('python3', 'debug-nonroot'),
+    // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
+    packages:
+      runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` } : null,
+    prepareBase: true,
+    ...stop,
+  });
 
   const plan = validatePlan(PythonPlanSchema, {
     language: 'python',
@@ -165,19 +194,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     copyApp: !runsInstalled,
     keptPaths,
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
-    entrypoint: entrypointFor(command, String(port ?? facts.port.value)),
-    ...finalImage({
-      base,
-      debug,
-      image: runtimeImage,
-      distrolessDebug: distroless('python3', 'debug-nonroot'),
-      // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
-      packages:
-        runtimePackages.length > 0
-          ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` }
-          : null,
-      prepareBase: true,
-    }),
+    entrypoint: withInit(image.init, entrypointFor(command, String(port ?? facts.port.value))),
+    ...image,
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',

@@ -95,7 +95,15 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     runtimeLibraries,
     toolchainFile: facts.toolchainFile,
     // glibc binaries need libgcc_s (for unwinding), which distroless cc has and static lacks.
-    ...singleBinaryStages({ base, debug, distrolessFlavour: 'cc', extraPackages: runtimeLibraries.map((library) => library.package), binaryPath }),
+    ...singleBinaryStages({
+      base,
+      debug,
+      distrolessFlavour: 'cc',
+      extraPackages: runtimeLibraries.map((library) => library.package),
+      binaryPath,
+      init: true,
+      stopWhy: 'tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.',
+    }),
   });
   return { plan, warnings };
 }

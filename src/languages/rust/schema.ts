@@ -40,7 +40,8 @@ export const RustPlanSchema = z.object({
   /** rust-toolchain(.toml) whose release the builder image already is; the build context leaves it out. */
   toolchainFile: z.enum(['rust-toolchain.toml', 'rust-toolchain']).nullable(),
   binaryPath: AbsolutePath,
-  entrypoint: z.array(AbsolutePath).min(1),
+  /** The binary, under tini (`/usr/bin/tini -- <binary>`). */
+  entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
 });
 
 export type RustPlan = z.infer<typeof RustPlanSchema>;
