@@ -73,8 +73,10 @@ describe('generating', () => {
     expect(first.stdout).toContain('created Dockerfile');
     expect(first.stdout).toContain('created .dockerignore');
     const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian12:nonroot AS production');
-    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian12:debug-nonroot AS debug');
+    // Go 1.22 builds on bookworm (no trixie image); the final stages are Debian 13's, the only distroless published.
+    expect(dockerfile).toContain('golang:1.22-bookworm AS build');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian13:nonroot AS production');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug');
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toContain('.env.*');
 
     const second = await runCli([dir, '--yes']);
@@ -87,7 +89,7 @@ describe('generating', () => {
     const dir = copyFixture('go-root-main');
     const { exitCode } = await runCli(['--yes', '--base', 'slim'], { cwd: dir });
     expect(exitCode).toBe(0);
-    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM debian:bookworm-slim');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM debian:trixie-slim');
   });
 
   it('without a TTY, flags alone are enough when detection knows the rest', async () => {
@@ -145,10 +147,36 @@ describe('generating', () => {
   it('a CLI program gets no EXPOSE, and a missing go.sum with requirements is a warning', async () => {
     const cgo = await runCli([fixture('go-cgo'), '--yes', '--stdout']);
     expect(cgo.stdout).not.toContain('EXPOSE');
-    expect(cgo.stdout).toContain('FROM gcr.io/distroless/base-debian12:nonroot AS production');
+    expect(cgo.stdout).toContain('FROM gcr.io/distroless/base-debian13:nonroot AS production');
     const ids = await runCli([fixture('go-missing-gosum'), '--yes', '--stdout']);
     expect(ids.exitCode).toBe(0);
     expect(ids.stderr).toContain('warning: go.mod requires modules but there is no go.sum');
+  });
+});
+
+describe('docker stop: tini where the program sets no SIGTERM handler, the program itself where it does', () => {
+  it.each([
+    ['go-root-main', 'distroless', null],
+    ['rust-single-bin', 'scratch', '["/usr/bin/tini", "--", "/usr/local/bin/hello"]'],
+    ['node-express', 'distroless', '["/usr/bin/tini", "--", "/nodejs/bin/node"]'],
+    ['node-express', 'alpine', '["/usr/bin/tini", "--"]'],
+    ['python-stdlib', 'distroless', '["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]'],
+    ['python-flask-gunicorn', 'slim', null],
+    ['python-fastapi-uv', 'slim', null],
+    ['java-plain-maven', 'slim', null],
+  ])('%s on %s: entrypoint %s', async (name, base, entrypoint) => {
+    const { exitCode, stdout } = await runCli([fixture(name), '--yes', '--base', base, '--debug', 'none', '--stdout']);
+    expect(exitCode).toBe(0);
+    if (entrypoint === null) {
+      expect(stdout).not.toContain('tini');
+      expect(stdout).toMatch(/# Exec form: .+ is PID 1,? and .*(handles SIGTERM itself|exits on SIGTERM).*, so it needs no init\./);
+    } else {
+      expect(stdout).toContain('FROM debian:trixie-slim AS init');
+      expect(stdout).toContain('COPY --from=init /usr/bin/tini-static /usr/bin/tini');
+      expect(stdout).toContain(`ENTRYPOINT ${entrypoint}`);
+      expect(stdout).toMatch(/# tini runs as PID 1 and passes SIGTERM on/);
+    }
+    expect(lintDockerfile(stdout)).toEqual([]);
   });
 });
 
@@ -339,7 +367,13 @@ describe('Node', () => {
     expect(scratch.stderr).toMatch(/--base scratch cannot run a Node app: node itself needs a C library/);
     const odd = await runCli([fixture('node-express'), '--yes', '--base', 'distroless', '--runtime-version', '25']);
     expect(odd.exitCode).toBe(3);
-    expect(odd.stderr).toMatch(/distroless publishes Node images for LTS \(even\) majors only, and this is Node 25/);
+    expect(odd.stderr.trim()).toBe(
+      'stagecraft: --base distroless: distroless publishes Node images for maintained LTS (even) majors only (22, 24, 26 on Debian 13), and this is Node 25; use --runtime-version 26 or --base slim',
+    );
+    // Node 20's distroless image was Debian 12's, no longer published: the nearest is 22.
+    const old = await runCli([fixture('node-express'), '--yes', '--base', 'distroless', '--runtime-version', '20']);
+    expect(old.exitCode).toBe(3);
+    expect(old.stderr).toMatch(/\(22, 24, 26 on Debian 13\), and this is Node 20; use --runtime-version 22 or --base slim$/m);
     const locks = await runCli([fixture('node-two-lockfiles'), '--yes']);
     expect(locks.exitCode).toBe(2);
     expect(locks.stderr.trim()).toBe('stagecraft: several lockfiles (package-lock.json, yarn.lock): set "packageManager" in package.json, or delete the stale ones');
@@ -484,12 +518,12 @@ describe('Python', () => {
   it('--yes on a stdlib server: distroless moves to the Python it ships, within requires-python, and says so', async () => {
     const { exitCode, stdout, stderr } = await runCli([fixture('python-stdlib'), '--yes', '--stdout']);
     expect(exitCode).toBe(0);
-    expect(stderr.trim()).toBe('warning: distroless python3 ships Python 3.13 (debian13) and 3.11 (debian12): using 3.13 (allowed by pyproject.toml:4) instead of 3.14');
+    expect(stderr.trim()).toBe('warning: distroless python3 ships Python 3.13 (debian13): using 3.13 (allowed by pyproject.toml:4) instead of 3.14');
     expect(stdout).toContain('FROM debian:trixie-slim AS build');
     expect(stdout).toContain('RUN /usr/bin/python3.13 -m venv --without-pip /opt/venv');
     expect(stdout).toContain('FROM gcr.io/distroless/python3-debian13:nonroot AS production');
     expect(stdout).toContain('ENV PORT=8000');
-    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+    expect(stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]');
   });
 
   it('a malformed pyproject.toml exits 2 naming file, line and problem, with nothing written', async () => {
@@ -509,8 +543,12 @@ describe('Python', () => {
     const pinned = await runCli([fixture('python-flask-gunicorn'), '--yes', '--base', 'distroless']);
     expect(pinned.exitCode).toBe(3);
     expect(pinned.stderr.trim()).toBe(
-      'stagecraft: --base distroless: gcr.io/distroless/python3 ships Python 3.13 (debian13) and 3.11 (debian12) only, and this project needs 3.12 (.python-version); use --base slim or alpine, or a Python it ships',
+      'stagecraft: --base distroless: gcr.io/distroless/python3 ships Python 3.13 (debian13) only, and this project needs 3.12 (.python-version); use --base slim or alpine, or a Python it ships',
     );
+    // 3.11 was python3-debian12's, which is no longer published.
+    const eleven = await runCli([fixture('python-stdlib'), '--yes', '--base', 'distroless', '--runtime-version', '3.11']);
+    expect(eleven.exitCode).toBe(3);
+    expect(eleven.stderr).toMatch(/ships Python 3\.13 \(debian13\) only, and this project needs 3\.11 \(--runtime-version\); use --base slim/);
     const flagged = await runCli([fixture('python-stdlib'), '--yes', '--base', 'distroless', '--runtime-version', '3.12']);
     expect(flagged.exitCode).toBe(3);
     expect(flagged.stderr).toMatch(/this project needs 3\.12 \(--runtime-version\)/);
@@ -536,7 +574,7 @@ describe('Python', () => {
 
   it('--entry takes a file, a module, module:app or a console script; anything else is a usage error', async () => {
     const module = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--base', 'slim', '--entry', 'app']);
-    expect(module.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "app"]');
+    expect(module.stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "-m", "app"]');
     const app = await runCli([fixture('python-flask-gunicorn'), '--yes', '--stdout', '--base', 'slim', '--port', '9000', '--entry', 'wsgi:application']);
     expect(app.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:9000", "wsgi:application"]');
     const noServer = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--entry', 'app:app']);
@@ -591,7 +629,7 @@ describe('Python', () => {
     const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }).root;
     const { stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
     expect(stderr).toContain('warning: flask runs as `python app.py`, not under a production server: add gunicorn to the dependencies');
-    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+    expect(stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]');
   });
 
   it('several console scripts: --yes cannot choose and names them', async () => {
@@ -629,7 +667,7 @@ describe('Rust', () => {
     const chosen = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'worker']);
     expect(chosen.exitCode).toBe(0);
     expect(chosen.stdout).toContain('--package toolbox --bin worker');
-    expect(chosen.stdout).toContain('ENTRYPOINT ["/usr/local/bin/worker"]');
+    expect(chosen.stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/worker"]');
     const wrong = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'toolbox']);
     expect(wrong.exitCode).toBe(1);
     expectOneLine(wrong.stderr, 'stagecraft: --entry toolbox: no such binary target (binaries here: api, migrate, worker)');
@@ -644,10 +682,15 @@ describe('Rust', () => {
     expect(stdout).toContain('COPY --from=build /rootfs/ /');
   });
 
-  it('--runtime-version picks the builder (never older than rust-version); a Rust before 1.90 builds on bookworm', async () => {
+  it('--runtime-version picks the builder (never older than rust-version); a Rust before 1.90 builds on bookworm and runs on trixie', async () => {
     const { stdout } = await runCli([fixture('rust-single-bin'), '--yes', '--stdout', '--runtime-version', '1.85.1']);
     expect(stdout).toContain('FROM rust:1.85.1-slim-bookworm AS build');
-    expect(stdout).toContain('FROM gcr.io/distroless/cc-debian12:nonroot AS production');
+    expect(stdout).toContain('FROM gcr.io/distroless/cc-debian13:nonroot AS production');
+    // The bookworm-built binary links libssl.so.3, which trixie's libssl3t64 provides.
+    const slim = await runCli([fixture('rust-openssl'), '--yes', '--stdout', '--base', 'slim', '--runtime-version', '1.85']);
+    expect(slim.stdout).toContain('FROM rust:1.85-bookworm AS build');
+    expect(slim.stdout).toContain('FROM debian:trixie-slim AS runtime');
+    expect(slim.stdout).toContain('ca-certificates tzdata libssl3t64');
     const old = await runCli([fixture('rust-msrv'), '--yes', '--stdout', '--runtime-version', '1.75']);
     expect(old.exitCode).toBe(3);
     expectOneLine(old.stderr, 'stagecraft: Rust 1.75 is older than the rust-version 1.80 (Cargo.toml:6) this project needs; use 1.80 or newer');
@@ -744,9 +787,20 @@ describe('Java', () => {
     expect(oneLine(java11.stderr)).toBe(
       'stagecraft: --base distroless: distroless publishes Java images for 17, 21, 25 only, and this is Java 11; use --runtime-version 17 or --base slim',
     );
+    // The Java 25 distroless image is the newest: nothing newer to move to.
+    const java26 = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'distroless', '--runtime-version', '26']);
+    expect(oneLine(java26.stderr)).toMatch(/this is Java 26; use --runtime-version 25 or --base slim$/);
     const jlink8 = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'slim', '--runtime-version', '1.8', '--java-runtime', 'jlink']);
     expect(jlink8.exitCode).toBe(3);
     expect(oneLine(jlink8.stderr)).toMatch(/--java-runtime jlink: Java 8 has no jlink/);
+  });
+
+  it('Java 17 runs on Debian 13 like every other major: distroless java17-debian13, slim trixie', async () => {
+    const distroless = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'distroless', '--stdout']);
+    expect(distroless.stdout).toContain('FROM gcr.io/distroless/java17-debian13:nonroot AS production');
+    expect(distroless.stdout).toContain('FROM gcr.io/distroless/java17-debian13:debug-nonroot AS debug');
+    const slim = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'slim', '--stdout']);
+    expect(slim.stdout).toContain('FROM debian:trixie-slim AS runtime');
   });
 
   it('a multi-module build: --yes cannot choose the module, --entry can', async () => {

@@ -14,7 +14,7 @@ import { AMBIGUOUS_GO, fixture, flagsFrom, makeProject, runCli } from './helpers
 describe('--yes on a project distroless cannot take', () => {
   it.each([
     ['java-plain-maven', '11', 'distroless publishes Java images for 17, 21, 25 only, and this is Java 11'],
-    ['node-express', '23', 'distroless publishes Node images for LTS (even) majors only, and this is Node 23'],
+    ['node-express', '23', 'distroless publishes Node images for maintained LTS (even) majors only (22, 24, 26 on Debian 13), and this is Node 23'],
   ])('%s on version %s falls back to slim, saying why in one line', async (name, version, reason) => {
     const { exitCode, stdout, stderr } = await runCli([fixture(name), '--yes', '--runtime-version', version, '--stdout']);
     expect(exitCode).toBe(0);

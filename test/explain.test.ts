@@ -12,7 +12,7 @@ describe('reading a generated Dockerfile', () => {
   it('follows production back through the stage it builds on', async () => {
     const chain = finalStageChain(parseStages(await dockerfileOf('go-root-main', 'slim', 'stage')));
     expect(chain.map((stage) => [stage.name, stage.from])).toEqual([
-      ['runtime', 'debian:bookworm-slim'],
+      ['runtime', 'debian:trixie-slim'],
       ['production', 'runtime'],
     ]);
     const copy = chain[1]!.instructions.find((instruction) => instruction.keyword === 'COPY')!;
@@ -78,7 +78,7 @@ describe('--explain', () => {
     const dir = copyFixture('go-cgo');
     const { exitCode, stdout } = await runCli([dir, '--yes', '--explain', '--base', 'distroless', '--debug', 'none']);
     expect(exitCode).toBe(0);
-    expect(stdout).toContain('FROM gcr.io/distroless/base-debian12:nonroot AS production');
+    expect(stdout).toContain('FROM gcr.io/distroless/base-debian13:nonroot AS production');
     expect(stdout).toMatch(/COPY --from=build \/out\/\S+ \/usr\/local\/bin\/\S+\n\s+built in the build stage/);
     expect(stdout).toMatch(/USER 65532:65532\n\s+runs as nonroot \(uid 65532\)/);
     expect(stdout).toMatch(/^ {2}libc {3}glibc$/m);

@@ -34,6 +34,17 @@ export const OsPackagesSchema = z.object({
 });
 export type OsPackages = z.infer<typeof OsPackagesSchema>;
 
+/** tini in its own stage, whose static binary the final stages copy and run as PID 1 (see TINI in images.ts). */
+export const InitSchema = z.object({
+  image: ImageRef,
+  packages: OsPackagesSchema,
+  /** The static binary in the init stage. */
+  source: AbsolutePath,
+  /** Where the final stages have it: the entrypoint's first word. */
+  path: AbsolutePath,
+});
+export type Init = z.infer<typeof InitSchema>;
+
 /**
  * The final image, the same model for every language (filled by finalImage in images.ts): its base,
  * what the final stage installs and prepares on it, and how debug and production build on it.
@@ -80,6 +91,10 @@ export const CommonPlanFields = {
   debugStage: DebugStageSchema.nullable(),
   /** Debug tools installed in production itself (`--debug shell`). */
   shellTools: OsPackagesSchema.nullable(),
+  /** tini as PID 1, for a program that sets no SIGTERM handler; null for one that exits on SIGTERM by itself. */
+  init: InitSchema.nullable(),
+  /** The comment above the entrypoint: how `docker stop`'s SIGTERM ends the program. */
+  stopWhy: z.string().regex(/^[^\n]+$/),
   /** The build context, relative to the project folder: "." or a workspace root such as "../..". */
   contextPath: z.string().regex(/^\.(\.)?(\/\.\.)*$/),
   /** The Dockerfile's path from the build context when it is not the context's own Dockerfile. */

@@ -23,8 +23,9 @@ function plainWhy(instruction: Instruction, plan: Plan): string | null {
     case 'EXPOSE':
       return 'documents the port; publish it with docker run -p';
     case 'ENTRYPOINT':
+      return 'exec form: no shell in between to swallow the stop signal';
     case 'CMD':
-      return 'exec form: the program is PID 1 and gets SIGTERM directly';
+      return 'exec form: the arguments the ENTRYPOINT runs with, no shell in between';
     default:
       return null;
   }

@@ -183,6 +183,23 @@ function keepLog(cell: Cell, target: string, dockerfile: string, log: string): v
   writeFileSync(path.join(dir, `${name}.${target}.log`), log);
 }
 
+/** The longest a `docker stop` may take: an app that exits on SIGTERM takes well under a second. */
+const STOP_LIMIT_SECONDS = 3;
+
+/**
+ * `docker stop -t 10` sends SIGTERM and waits 10 s before SIGKILL. A PID 1 without a SIGTERM handler
+ * ignores the signal (the kernel's default for PID 1), so such an image takes the whole 10 s to stop.
+ */
+async function checkGracefulStop(name: string, result: CellResult): Promise<void> {
+  const started = performance.now();
+  const stopped = await docker(['stop', '-t', '10', name], 30_000);
+  result.stopSeconds = (performance.now() - started) / 1000;
+  if (stopped.exitCode !== 0) throw new Error(`docker stop failed: ${stopped.all}`);
+  const exited = `docker stop took ${result.stopSeconds.toFixed(1)} s`;
+  if (result.stopSeconds > STOP_LIMIT_SECONDS) throw new Error(`${exited} (over ${STOP_LIMIT_SECONDS} s): PID 1 did not exit on SIGTERM and was killed`);
+  result.checks.push(`${exited} (SIGTERM)`);
+}
+
 /** Runs the production image and checks what the fixture should do, as which user. */
 async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: string, result: CellResult): Promise<void> {
   const uid = String(plan.user.uid);
@@ -200,6 +217,7 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
       const uids = await processUids(name);
       if (uids.join() !== uid) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${uid}`);
       result.checks.push(`process uid ${uid}`);
+      await checkGracefulStop(name, result);
     } finally {
       await docker(['rm', '-f', name]);
     }
@@ -276,10 +294,11 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
-  // apt-get (slim stages, Python's Debian builder for distroless) needs Debian's archive, and a build that
-  // downloads from a registry needs that registry; everything else builds with no network.
+  // apt-get (slim stages, the init stage's tini, Python's Debian builder for distroless) needs Debian's archive,
+  // and a build that downloads from a registry needs that registry; everything else builds with no network.
   const downloads = needs.length > 0;
-  const network = plan.runtime.family === 'debian' || downloads || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
+  const apt = plan.runtime.family === 'debian' || plan.init !== null || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt');
+  const network = apt || downloads ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
   const apkPackages = [plan.runtime.packages, plan.debugStage?.tools, plan.shellTools].flatMap((packages) => packages?.packages ?? []);
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
@@ -355,6 +374,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
         reason: null,
         buildSeconds: { production: null, debug: null },
         run: null,
+        stopSeconds: null,
         checks: [],
         notes: [],
         bytes: { image: null, base: null, added: null },

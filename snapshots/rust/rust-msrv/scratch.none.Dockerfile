@@ -61,11 +61,20 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
  && CARGO_PROFILE_RELEASE_STRIP=symbols cargo build --release --locked --package msrv-tool --bin msrv-tool \
  && mkdir -p /out && cp "target/$CARGO_BUILD_TARGET/release/msrv-tool" /out/msrv-tool
 
+# ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
+FROM debian:trixie-slim AS init
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+
 # ---- production: the default target, so it stays the last stage ----
 FROM scratch AS production
 # scratch is empty: add the CA roots, the user entry and /tmp prepared in the build stage.
 COPY --from=build /rootfs/ /
 LABEL org.opencontainers.image.title="msrv-tool"
+# tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
+COPY --from=init /usr/bin/tini-static /usr/bin/tini
 COPY --from=build /out/msrv-tool /usr/local/bin/msrv-tool
 USER 65532:65532
-ENTRYPOINT ["/usr/local/bin/msrv-tool"]
+# tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/msrv-tool"]

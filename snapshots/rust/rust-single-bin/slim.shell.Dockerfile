@@ -39,6 +39,12 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     cargo build --release --locked --package hello --bin hello \
  && mkdir -p /out && cp target/release/hello /out/hello
 
+# ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
+FROM debian:trixie-slim AS init
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+
 # ---- production: the default target, so it stays the last stage ----
 FROM debian:trixie-slim AS production
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
@@ -53,9 +59,12 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
  && rm -rf /var/lib/apt/lists/*
 LABEL org.opencontainers.image.title="hello"
+# tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
+COPY --from=init /usr/bin/tini-static /usr/bin/tini
 COPY --from=build /out/hello /usr/local/bin/hello
 # The program reads PORT; set it to the port the image exposes.
 ENV PORT=8080
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["/usr/local/bin/hello"]
+# tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/hello"]

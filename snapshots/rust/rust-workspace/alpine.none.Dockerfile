@@ -54,6 +54,12 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
  && CARGO_PROFILE_RELEASE_STRIP=symbols cargo build --release --locked --package calc --bin calc \
  && mkdir -p /out && cp "target/$CARGO_BUILD_TARGET/release/calc" /out/calc
 
+# ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
+FROM debian:trixie-slim AS init
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+
 # ---- production: the default target, so it stays the last stage ----
 FROM alpine:3.22 AS production
 # CA roots to verify TLS peers and the time zone database, kept patchable through apk.
@@ -62,6 +68,9 @@ RUN apk add --no-cache ca-certificates tzdata
 RUN addgroup -S -g 65532 nonroot \
  && adduser -S -D -H -h /home/nonroot -s /sbin/nologin -u 65532 -G nonroot nonroot
 LABEL org.opencontainers.image.title="calc"
+# tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
+COPY --from=init /usr/bin/tini-static /usr/bin/tini
 COPY --from=build /out/calc /usr/local/bin/calc
 USER 65532:65532
-ENTRYPOINT ["/usr/local/bin/calc"]
+# tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/calc"]

@@ -14,7 +14,11 @@ import { imageNameFor } from '../../core/image-name.js';
 /** The oldest Go release with golang:*-bookworm images; older go directives build with it (Go 1 compatibility). */
 const OLDEST_GO_IMAGE = '1.21';
 
-/** golang images have Debian trixie variants from Go 1.24 on; older releases only bookworm. */
+/**
+ * The build stage's Debian: golang images have trixie variants from Go 1.24 on, older releases only
+ * bookworm. The final stage is trixie either way: a static binary needs no C library, and a cgo
+ * binary linked against bookworm's glibc 2.36 runs on trixie's 2.41 (the reverse could fail).
+ */
 const debianForGo = (goVersion: string): DebianRelease => (semver.gte(semver.coerce(goVersion)!, '1.24.0') ? TRIXIE : BOOKWORM);
 
 /** `./cmd/api` -> `api`; the root package takes the module's last element (`/v2` suffixes skipped). */
@@ -88,7 +92,6 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
   const goVersion = goToBuildWith(answers.runtimeVersion);
   const warnings = applyRules(GO_RULES, { facts, answers, entry, goVersion });
 
-  const debian = debianForGo(goVersion);
   const name = binaryNameFor(entry, facts.module.value);
   const binaryPath = `/usr/local/bin/${name}`;
 
@@ -101,7 +104,16 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
     build: buildStep(facts, base, goVersion, entry, name),
-    ...singleBinaryStages({ base, debug, debian, distrolessFlavour: cgo ? 'base' : 'static', extraPackages: [], binaryPath }),
+    ...singleBinaryStages({
+      base,
+      debug,
+      distrolessFlavour: cgo ? 'base' : 'static',
+      extraPackages: [],
+      binaryPath,
+      // Measured: the Go runtime exits on SIGTERM even as PID 1 (it falls back to exit(2) when the kernel ignores the re-raised signal).
+      init: false,
+      stopWhy: "Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.",
+    }),
   });
   return { plan, warnings };
 }

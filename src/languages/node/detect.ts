@@ -368,7 +368,7 @@ export function startCommandFrom(script: string): string[] | null {
   // Anything beyond plain words (quotes, $, ;, &&, redirections) is shell, not a command node can be given.
   if (words.some((word) => !/^[A-Za-z0-9._@/=:-]+$/.test(word))) return null;
   if (words[0] === 'node' && words.length >= 2) return words;
-  // Framework CLIs run through their JavaScript entry, so node itself is PID 1.
+  // Framework CLIs run through their JavaScript entry, so node itself gets the stop signal (from tini).
   const serverBins: Record<string, string> = {
     'remix-serve': 'node_modules/@remix-run/serve/dist/cli.js',
     'react-router-serve': 'node_modules/@react-router/serve/dist/cli.js',

@@ -2,7 +2,7 @@ import type { NodeFacts, PackageManager } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { BOOKWORM, NONROOT_USER, TRIXIE, distroless, finalImage } from '../../core/images.js';
+import { BOOKWORM, NONROOT_USER, TRIXIE, distroless, finalImage, withInit } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
@@ -10,6 +10,9 @@ import { NodePlanSchema, type NodePlan } from './schema.js';
 import { NODE_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
 import { pnpCopies, pnpStart, usesPnp, withPnpInstalls, yarnLinker } from './pnp.js';
+
+/** Where distroless' nodejs images have node: their own ENTRYPOINT, which tini's replaces. */
+const DISTROLESS_NODE = '/nodejs/bin/node';
 
 /** The `node` user every official Node image has. */
 const NODE_USER = { uid: 1000, gid: 1000, name: 'node', home: '/home/node' };
@@ -239,12 +242,27 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const workspace = facts.workspace;
   const native = facts.nativeModules.value;
 
+  // Node's images have trixie variants from 22 on; older majors keep bookworm (on slim only: distroless refuses them).
   const debian = major >= 22 ? TRIXIE : BOOKWORM;
   const slimImage = `node:${major}-${debian.codename}-slim`;
   const alpineImage = `node:${major}-alpine`;
-  const runtimeImage = base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : distroless(`nodejs${major}`, debian, 'nonroot');
+  // distroless is always the current Debian: the rules refuse a major it has no image for there.
+  const runtimeImage = base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : distroless(`nodejs${major}`, 'nonroot');
   // node-gyp needs python3, make and g++: the full Debian image has them, on the same glibc as slim.
   const depsImage = base === 'alpine' ? alpineImage : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
+
+  const image = finalImage({
+    base,
+    debug,
+    image: runtimeImage,
+    distrolessDebug: distroless(`nodejs${major}`, 'debug-nonroot'),
+    // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
+    packages: null,
+    prepareBase: false,
+    // Node sets no SIGTERM handler unless the app does: as PID 1 it would ignore docker stop.
+    init: true,
+    stopWhy: 'tini runs as PID 1 and passes SIGTERM on to node (run directly, not through npm): as PID 1 node would ignore it, and docker stop would kill it 10 s later.',
+  });
 
   const plan = validatePlan(NodePlanSchema, {
     language: 'node',
@@ -266,9 +284,9 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     ...workspaceBuild(facts, hasBuild),
     copies,
     env: runtimeEnv(port, shape),
-    // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
-    ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`nodejs${major}`, debian, 'debug-nonroot'), packages: null, prepareBase: false }),
+    ...image,
     yarnPnp: yarnLinker(facts) !== null,
+    entrypoint: withInit(image.init, base === 'distroless' ? [DISTROLESS_NODE] : []),
     cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
   });
   return { plan, warnings };

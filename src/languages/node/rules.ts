@@ -2,7 +2,11 @@ import type { NodeFacts } from './detect.js';
 import { MAINTAINED_NODE_MAJORS } from './detect.js';
 import { startPackage, yarnLinker } from './pnp.js';
 import { describeEvidence } from '../../core/facts.js';
+import { CURRENT_DEBIAN } from '../../core/images.js';
 import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+
+/** Node majors distroless publishes images for on the current Debian (nodejs22/24/26-debian13). */
+export const DISTROLESS_NODE_MAJORS = [22, 24, 26];
 
 export interface NodeRuleContext extends RuleContext {
   facts: NodeFacts;
@@ -29,11 +33,11 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     message: () => '--base scratch cannot run a Node app: node itself needs a C library and its runtime files; use --base distroless for the smallest image',
   },
   {
-    id: 'distroless-odd-major',
+    id: 'no-distroless-image',
     kind: 'refuse',
-    when: ({ answers, major }) => answers.base === 'distroless' && major % 2 === 1,
+    when: ({ answers, major }) => answers.base === 'distroless' && !DISTROLESS_NODE_MAJORS.includes(major),
     message: ({ major }) =>
-      `--base distroless: distroless publishes Node images for LTS (even) majors only, and this is Node ${major}; use --runtime-version ${major + 1} or --base slim`,
+      `--base distroless: distroless publishes Node images for maintained LTS (even) majors only (${DISTROLESS_NODE_MAJORS.join(', ')} on Debian ${CURRENT_DEBIAN.version}), and this is Node ${major}; use --runtime-version ${DISTROLESS_NODE_MAJORS.find((lts) => lts >= major) ?? DISTROLESS_NODE_MAJORS.at(-1)} or --base slim`,
   },
   {
     id: 'npm-or-yarn-workspace',

@@ -45,7 +45,8 @@ export const RustPlanSchema = z.object({
     .regex(/^([A-Za-z0-9._-]+\/)*rust-toolchain(\.toml)?$/)
     .nullable(),
   binaryPath: AbsolutePath,
-  entrypoint: z.array(AbsolutePath).min(1),
+  /** The binary, under tini (`/usr/bin/tini -- <binary>`). */
+  entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
 });
 
 export type RustPlan = z.infer<typeof RustPlanSchema>;
