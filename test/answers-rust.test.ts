@@ -47,7 +47,10 @@ describe('Rust questions in a terminal', () => {
     });
     // The base first: the version question can then refuse what the chosen base cannot run.
     expect(asked[1]).toMatchObject({ message: 'Final base image?' });
-    expect(asked[2]).toMatchObject({ message: 'No rust-toolchain.toml, rust-toolchain, mise.toml, .tool-versions or rust-version names a version. Which one builds and runs it?', initial: '1.95' });
+    expect(asked[2]).toMatchObject({
+      message: 'No rust-toolchain.toml, rust-toolchain, mise.toml, .tool-versions or rust-version names a version. Which one builds and runs it?',
+      initial: '1.95',
+    });
     expect(equivalentCommand('svc', answers, facts)).toBe('npx create-stagecraft svc --yes --base scratch --debug none --port 7878 --runtime-version 1.94 --entry worker');
   });
 

@@ -51,14 +51,14 @@ describe('--dry-run', () => {
     expect(stdout).toContain('created Dockerfile (dry run, nothing written)\n===');
     expect(stdout).toContain('--- /dev/null');
     expect(stdout).toContain('+++ b/Dockerfile');
-    expect(stdout).toMatch(/^\+FROM gcr.io\/distroless\/static-debian12:nonroot AS production$/m);
+    expect(stdout).toMatch(/^\+FROM gcr.io\/distroless\/static-debian13:nonroot AS production$/m);
     expect(stdout).toContain('+++ b/.dockerignore');
     expect(stdout).not.toContain('\u001b[');
   });
 
   it('colours the diff when asked to (FORCE_COLOR), and NO_COLOR alone outside a terminal stays plain', async () => {
     const coloured = await runCli([fixture('go-root-main'), '--yes', '--dry-run'], { env: { FORCE_COLOR: '1' } });
-    expect(coloured.stdout).toContain('\u001b[32m+FROM gcr.io/distroless/static-debian12:nonroot AS production\u001b[0m');
+    expect(coloured.stdout).toContain('\u001b[32m+FROM gcr.io/distroless/static-debian13:nonroot AS production\u001b[0m');
     const plain = await runCli([fixture('go-root-main'), '--yes', '--dry-run'], { env: { FORCE_COLOR: '0' } });
     expect(plain.stdout).not.toContain('\u001b[');
   });
@@ -214,7 +214,7 @@ describe('Enter through every question ends in files', () => {
     const answers = await resolveAnswers({ facts, flags: flagsFrom([project.root]), interactive: true, prompter });
     expect(asked.indexOf('Final base image?')).toBeLessThan(asked.findIndex((message) => message.startsWith('No .nvmrc')));
     expect(answers.base).toBe('distroless');
-    expect(refusals).toEqual([expect.stringContaining('distroless publishes Node images for LTS (even) majors only, and this is Node 23')]);
+    expect(refusals).toEqual([expect.stringContaining('distroless publishes Node images for maintained LTS (even) majors only (22, 24, 26 on Debian 13), and this is Node 23')]);
     // Enter: the preselected answers plan without a refusal.
     expect(() => buildPlan(facts, answers, '0.0.0')).not.toThrow();
   });

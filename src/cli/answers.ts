@@ -148,7 +148,7 @@ const defaultBase = (ctx: StepContext): Base => DEFAULT_BASE_ORDER.find((base) =
 const baseStep: Step<'base'> = {
   key: 'base',
   // When every base refuses the project (a static site), a prompt would offer nothing to pick: the plan's refusal says why.
-  asks: (ctx) => !ctx.interactive || BASES.some((base) => refusalOn(ctx.facts, ctx.answers, base) === null),
+  asks: (ctx) => !ctx.interactive || BASES.some((base) => refusalOn(ctx, base) === null),
   fromFlag: ({ flags }) => flags.base,
   fallback: (ctx) => ({ value: defaultBase(ctx) }),
   // The default is passed in: finding it again would plan the same bases a second time.

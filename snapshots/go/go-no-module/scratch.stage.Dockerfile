@@ -31,6 +31,7 @@ FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh go-no-module:debug
 COPY --from=build /out/go-no-module /usr/local/bin/go-no-module
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/go-no-module"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -40,4 +41,5 @@ COPY --from=build /rootfs/ /
 LABEL org.opencontainers.image.title="go-no-module"
 COPY --from=build /out/go-no-module /usr/local/bin/go-no-module
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/go-no-module"]

@@ -29,4 +29,5 @@ RUN groupadd --system --gid 65532 nonroot \
 LABEL org.opencontainers.image.title="go-no-module"
 COPY --from=build /out/go-no-module /usr/local/bin/go-no-module
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/go-no-module"]

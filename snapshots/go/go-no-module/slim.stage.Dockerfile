@@ -36,6 +36,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/go-no-module /usr/local/bin/go-no-module
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/go-no-module"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -43,4 +44,5 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="go-no-module"
 COPY --from=build /out/go-no-module /usr/local/bin/go-no-module
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/go-no-module"]

@@ -37,6 +37,7 @@ FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug
 COPY --from=build /out/api /usr/local/bin/api
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/api"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -47,4 +48,5 @@ LABEL org.opencontainers.image.title="api"
 COPY --from=build /out/api /usr/local/bin/api
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/api"]
