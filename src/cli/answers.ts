@@ -1,6 +1,6 @@
 import { StagecraftError, usageError } from '../errors.js';
 import { planOnBase } from '../explain/index.js';
-import { profileOf } from '../explain/images.js';
+import { estimatedMB } from '../explain/images.js';
 import { LANGUAGES, supportFor, type Facts, type Plan } from '../languages/registry.js';
 import type { AnyLanguageOption } from '../core/language.js';
 import {
@@ -171,10 +171,10 @@ const baseStep: Step<'base'> = {
     ),
 };
 
-/** The production base image's estimated size for this plan ("≈75 MB"), so bases compare before one is chosen. */
+/** The production image's estimated size before the app ("≈75 MB"): the base and the runtime the Dockerfile adds, so bases compare. */
 function estimatedSize(plan: Plan): string {
-  const profile = profileOf(plan.runtime.image);
-  return profile ? `≈${profile.sizeMB} MB` : '';
+  const size = estimatedMB(plan);
+  return size === null ? '' : `≈${size} MB`;
 }
 
 const debugStep: Step<'debug'> = {

@@ -81,6 +81,12 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
   /** The language's own final images (its runtime on slim, alpine, distroless), more specific patterns first. */
   imageProfiles: readonly ImageProfileRule[];
   /**
+   * Roughly how many MB the Dockerfile adds to the final base for the language's runtime (a jlink
+   * runtime or a JRE copied onto slim or alpine), so each base's estimate is the whole image before
+   * the app; absent or 0: the base image brings its runtime.
+   */
+  runtimeAddsMB?(plan: P): number;
+  /**
    * Regular-expression sources for the language's build commands that download dependencies
    * ("npm (ci|install)"): a build whose steps run none of them gets no network.
    */

@@ -155,4 +155,17 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
     expect(done).toContain('docker build -f Dockerfile.stagecraft -t hello .');
     expect(read(dir, 'Dockerfile')).toBe('FROM mine\n');
   });
+
+  it.each([
+    ['', true],
+    ['NO_COLOR=1', false],
+  ])('--dry-run in a terminal %s: coloured unless NO_COLOR', async (env, coloured) => {
+    await startedOn('go-root-main', '. --yes --dry-run', env);
+    await terminal.waitFor('EXIT=0');
+    const screen = await terminal.screen(true);
+    expect(screen).toContain('+FROM gcr.io/distroless/static-debian12:nonroot AS production');
+    // tmux re-emits colour as its own SGR sequences, only where it changes: green (32) appears once before a run of added lines.
+    const green = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*32m\\+`);
+    expect(green.test(screen)).toBe(coloured);
+  });
 });

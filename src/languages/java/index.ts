@@ -18,6 +18,9 @@ const chosenApp = (facts: JavaFacts, answers: Parameters<typeof chosenBuild>[1])
   return build.apps.find((app) => app.module === answers.entry) ?? runnableApps(build)[0];
 };
 
+const JLINK_RUNTIME_MB = 55;
+const TEMURIN_JRE_MB = 170;
+
 export const java = defineLanguage<JavaFacts, JavaPlan>({
   language: 'java',
   markers: ['pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle.kts', 'settings.gradle'],
@@ -78,5 +81,8 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
     { image: /^eclipse-temurin:.*alpine/, profile: { sizeMB: 190, libc: 'musl', shell: 'busybox sh' } },
     { image: /^eclipse-temurin:.*jre/, profile: { sizeMB: 270, libc: 'glibc', shell: 'bash' } },
   ],
+  // Estimates, uncompressed: a jlink runtime of the modules a typical service uses (java.base, logging,
+  // naming, sql, management, ...) is about 55 MB; Temurin's JRE copied onto slim is its image less Ubuntu, about 170 MB.
+  runtimeAddsMB: (plan) => (plan.runtimeCopy === null ? 0 : plan.jlink ? JLINK_RUNTIME_MB : TEMURIN_JRE_MB),
   downloadCommands: ['mvn', 'gradle'],
 });
