@@ -467,6 +467,8 @@ describe('Node apps as they are found in the wild', () => {
       "warning: Yarn Plug'n'Play (package.json) keeps @remix-run/serve zipped, with no file the image could start: the image installs with node_modules instead (YARN_NODE_LINKER=node-modules; the lockfile is the same)",
     );
     expect(remixRun.stdout).toContain('YARN_NODE_LINKER=node-modules yarn install');
+    // yarn run checks the install with the same linker, or it finds the project not installed.
+    expect(remixRun.stdout).toContain('RUN YARN_NODE_LINKER=node-modules yarn run build');
     // Berry without .yarnrc.yml: there is none to copy.
     expect(remixRun.stdout).toContain('COPY package.json ./\n');
     expect(remixRun.stdout).toContain('COPY --from=deps /app/node_modules ./node_modules');

@@ -29,11 +29,13 @@ interface InstallCommands {
   installProduction: string;
   installUnlocked: string;
   installProductionUnlocked: string;
+  build: string;
 }
 
 /**
  * Installs that leave the zips in the project: Yarn 4 keeps them in its global cache by default,
  * which is the build's cache mount and never reaches the image. An ES module app also needs the loader file.
+ * The build runs with the same settings, or Yarn would find the project not installed.
  */
 export function withPnpInstalls<C extends InstallCommands>(facts: NodeFacts, commands: C): C {
   const linker = yarnLinker(facts);
@@ -45,6 +47,7 @@ export function withPnpInstalls<C extends InstallCommands>(facts: NodeFacts, com
     installProduction: `${env} ${commands.installProduction}`,
     installUnlocked: `${env} ${commands.installUnlocked}`,
     installProductionUnlocked: `${env} ${commands.installProductionUnlocked}`,
+    build: `${env} ${commands.build}`,
   };
 }
 
