@@ -270,9 +270,14 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     }
     record.answered = true;
     record.answer = `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}`.replace(/\s+/g, ' ');
+    // A 5xx is an answer from a server that failed: a file it needs missing from the image, or a service it needs.
+    if (/^5\d\d /.test(answer)) {
+      const logs = await docker(['logs', '--tail', '60', name]);
+      record.failure = runFailure(app, `${logs.all ?? ''}\n${answer}`, `the server answered ${answer.slice(0, 3)} on 127.0.0.1:${port}`);
+    }
     const uids = await processUids(name);
     const uid = String(plan.user.uid);
-    if (uids.join() !== uid) record.failure = { step: 'run', cause: 'ours', why: `the process runs as uid ${uids.join(', ')}, not ${uid}`, evidence: [] };
+    if (uids.join() !== uid) record.failure ??= { step: 'run', cause: 'ours', why: `the process runs as uid ${uids.join(', ')}, not ${uid}`, evidence: [] };
     else record.checks.push(`process uid ${uid}`);
     const stopStarted = performance.now();
     await docker(['stop', name], 60_000);
@@ -407,7 +412,7 @@ export function report(records: BuildRecord[], apps: App[], header: string): str
     '<!-- written by `npm run test:realworld-build` (scripts/realworld-build.ts) from results/realworld-builds.json; do not edit by hand -->',
     '',
     `Each app of [\`test/realworld/apps.json\`](../test/realworld/apps.json) (unedited, at its pinned commit) got a Dockerfile from the CLI with \`--yes\`, ` +
-      'was built with BuildKit, run, and probed: an HTTP answer on 127.0.0.1 for a server (any status counts as an answer), the output its truth expects for a CLI, ' +
+      'was built with BuildKit, run, and probed: an HTTP answer on 127.0.0.1 for a server (any status below 500 counts), the output its truth expects for a CLI, ' +
       'the non-root uid, no shell where the base has none, and how long `docker stop` takes. Sizes are over the stand-in base images, so compare "added".',
     '',
     header,
