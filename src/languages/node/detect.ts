@@ -413,6 +413,8 @@ function detectWorkspaceManifests(project: ProjectFiles, pkg: PackageJson): stri
   const yamlGlobs = [...packagesBlock.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
   const globs = [...declared, ...yamlGlobs];
   const included = globs.filter((glob) => !glob.startsWith('!')).map(globMatcher);
+  // Listing the folder is the slow part: only a workspace root needs it.
+  if (included.length === 0) return [];
   const excluded = globs.filter((glob) => glob.startsWith('!')).map((glob) => globMatcher(glob.slice(1)));
   return project
     .files()
