@@ -60,8 +60,6 @@ describe('frameworks started through a CLI in node_modules ship their build outp
       'build:/app/.next->./.next',
       'build:/app/public->./public',
       'context:next.config.ts->./',
-      // `next start` needs it for next.config.ts, and it is a devDependency.
-      'deps:/app/node_modules/typescript->./node_modules/typescript',
       'context:package.json->./',
     ]);
     expect(plain.buildCache).toBe('/app/.next/cache');

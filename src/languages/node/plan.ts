@@ -198,15 +198,6 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   if (shape.framework && SERVES_PUBLIC_DIR.has(shape.framework) && facts.hasPublicDir) copies.push(PUBLIC_DIR_COPY);
   if (shape.framework === 'next' && facts.nextConfigFile) {
     copies.push({ stage: null, source: facts.nextConfigFile, target: './', why: '`next start` reads its configuration at run time too.' });
-    // Since Next.js 15.4 `next start` loads next.config.ts with the typescript package (vercel/next.js#81797).
-    if (/\.[cm]?ts$/.test(facts.nextConfigFile) && shape.prodDeps) {
-      copies.push({
-        stage: 'deps',
-        source: '/app/node_modules/typescript',
-        target: './node_modules/typescript',
-        why: '`next start` compiles next.config.ts with TypeScript, usually a devDependency: only it joins the production ones.',
-      });
-    }
   }
   copies.push({ stage: null, source: 'package.json', target: './', why: 'Node reads "type" and the package name from it at run time.' });
   return copies;
