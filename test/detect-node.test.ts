@@ -249,6 +249,35 @@ describe('fixtures', () => {
     expect(facts.workspace).toEqual({ tool: 'npm-or-yarn', memberPath: 'apps/web', packageName: 'web', evidence: { file: '../../package.json' } });
   });
 
+  it("a workspace root lists its members' manifests from the packages globs only (not pnpm-workspace.yaml's other lists), minus negated globs", () => {
+    const root = makeProject({
+      'package.json': pkg({ name: 'root', scripts: { start: 'node apps/api/index.js' } }),
+      'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n  - "!apps/old"\nonlyBuiltDependencies:\n  - tools\n',
+      'apps/api/package.json': '{}',
+      'apps/old/package.json': '{}',
+      'tools/package.json': '{}',
+    });
+    const facts = detectNode(root);
+    expect(facts.workspaceManifests).toEqual(['apps/api/package.json']);
+    expect(facts.hasPnpmWorkspaceFile).toBe(true);
+    const npm = makeProject({ 'package.json': pkg({ workspaces: { packages: ['packages/*'] } }), 'packages/a/package.json': '{}', 'packages/a/lib/package.json': '{}' });
+    expect(detectNode(npm).workspaceManifests).toEqual(['packages/a/package.json']);
+  });
+
+  it("pnpm's lockfile format and engines.pnpm, with their lines; Next's distDir and config file", () => {
+    const facts = detectNode(
+      makeProject({
+        'package.json': pkg({ engines: { pnpm: '>=8' }, dependencies: { next: '^16' } }),
+        'pnpm-lock.yaml': "lockfileVersion: '6.0'\n",
+        'next.config.js': "module.exports = {\n  distDir: './out/next/',\n};\n",
+      }),
+    );
+    expect(facts.pnpmLockfileVersion).toEqual({ value: '6.0', evidence: { file: 'pnpm-lock.yaml', line: 1 } });
+    expect(facts.packageManagerRange).toEqual({ value: '>=8', evidence: { file: 'package.json', line: 2 } });
+    expect(facts.nextConfigFile).toBe('next.config.js');
+    expect(facts.nextDistDir).toEqual({ value: 'out/next', evidence: { file: 'next.config.js', line: 2 } });
+  });
+
   it('malformed package.json names the file', () => {
     expect(() => detectNode(makeProject({ 'package.json': '{"name": ' }))).toThrow(/^package\.json: not valid JSON/);
     expect(() => detectNode(makeProject({ 'package.json': '[]' }))).toThrow('package.json: not a JSON object');

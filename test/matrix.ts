@@ -34,6 +34,12 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'node', fixture: 'node-bun' },
   { language: 'node', fixture: 'node-nest' },
   { language: 'node', fixture: 'node-next' },
+  // create-next-app's default (no standalone output): `next start` from node_modules serves .next.
+  { language: 'node', fixture: 'node-next-default' },
+  // Run from an npm workspace root that lists no dependencies itself: its members' are installed.
+  { language: 'node', fixture: 'node-npm-workspace' },
+  // A pnpm 8 lockfile without packageManager: pnpm 8 is installed, not the default.
+  { language: 'node', fixture: 'node-pnpm-lock6' },
   { language: 'node', fixture: 'node-pnpm-workspace', member: 'packages/api' },
   { language: 'python', fixture: 'python-flask-gunicorn' },
   { language: 'python', fixture: 'python-fastapi-uv' },

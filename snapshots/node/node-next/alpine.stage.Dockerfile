@@ -18,7 +18,9 @@ RUN --mount=type=cache,target=/root/.npm \
 # ---- build: compile with the dev dependencies; only its output ships ----
 FROM deps AS build
 COPY . .
-RUN npm run build
+# The framework's compiler cache survives between builds in a cache mount, and never ships.
+RUN --mount=type=cache,target=/app/.next/cache \
+    npm run build
 
 # ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
 FROM debian:trixie-slim AS init
@@ -39,7 +41,7 @@ WORKDIR /app
 COPY --from=build /app/.next/standalone ./
 # Static assets, which standalone output leaves for the host to serve.
 COPY --from=build /app/.next/static ./.next/static
-# Files Next.js serves as they are.
+# Files the framework serves as they are.
 COPY --from=build /app/public ./public
 USER 1000:1000
 EXPOSE 3000
@@ -59,7 +61,7 @@ WORKDIR /app
 COPY --from=build /app/.next/standalone ./
 # Static assets, which standalone output leaves for the host to serve.
 COPY --from=build /app/.next/static ./.next/static
-# Files Next.js serves as they are.
+# Files the framework serves as they are.
 COPY --from=build /app/public ./public
 USER 1000:1000
 EXPOSE 3000

@@ -73,6 +73,16 @@ export interface NodeFacts {
   framework: Fact<Framework>;
   /** Next.js `output: 'standalone'`. */
   nextStandalone: Fact<boolean>;
+  /** next.config.*, which `next start` reads at run time; null without one. */
+  nextConfigFile: string | null;
+  /** Next.js `distDir` from next.config, where `next build` writes instead of .next. */
+  nextDistDir: Fact<string> | null;
+  /** pnpm-lock.yaml's lockfileVersion ("6.0", "9.0"): which pnpm majors can install it. */
+  pnpmLockfileVersion: Fact<string> | null;
+  /** A workspace root's member manifests (packages/api/package.json): the install needs them before the sources. */
+  workspaceManifests: string[];
+  /** pnpm-workspace.yaml in the folder itself: pnpm reads its settings (allowBuilds, overrides) at install time. */
+  hasPnpmWorkspaceFile: boolean;
   /** The real start command in exec form, without a package manager in front. */
   start: Fact<string[]> | null;
   /** Files outside the build output that the start command loads (a custom server.js), copied from the build stage. */
@@ -485,12 +495,14 @@ function detectFramework(project: ProjectFiles, manifest: Manifest) {
   const nextConfigText = nextConfig ? project.readText(nextConfig) : '';
   const standalone = /output\s*:\s*['"]standalone['"]/.exec(nextConfigText);
   const nextStandalone = nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOf(nextConfigText, standalone[0]) }) : fact(false, null);
+  const distDir = /distDir\s*:\s*['"]\.?\/?([A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*)\/?['"]/.exec(nextConfigText);
+  const nextDistDir = nextConfig && distDir ? fact(distDir[1]!, { file: nextConfig, line: lineOf(nextConfigText, distDir[0]) }) : null;
 
   // SvelteKit and Astro only build a node server with their node adapter; otherwise there is no such file.
   const adapters: Partial<Record<Exclude<Framework, null>, string>> = { sveltekit: '@sveltejs/adapter-node', astro: '@astrojs/node' };
   const adapter = framework.value ? adapters[framework.value] : undefined;
   const defaults = framework.value && (!adapter || manifest.all.has(adapter)) ? FRAMEWORK_ENTRIES[framework.value] : undefined;
-  return { framework, nextStandalone, defaults };
+  return { framework, nextStandalone, nextConfigFile: nextConfig ?? null, nextDistDir, defaults };
 }
 
 /** The command that starts the app and where it is written: a Procfile `web:` process (what a platform runs), else scripts.start. */
@@ -670,6 +682,34 @@ function detectNativeModules(project: ProjectFiles, manifest: Manifest): Fact<st
   return fact(native, native.length > 0 ? manifest.evidence(`"${native[0]}"`) : null);
 }
 
+/** What decides the pnpm to install when packageManager does not pin it: the lockfile's format and engines.pnpm. */
+function pnpmLockfileVersion(source: ManagerSource): NodeFacts['pnpmLockfileVersion'] {
+  const lockText = source.files.hasFile('pnpm-lock.yaml') ? source.files.readText('pnpm-lock.yaml') : '';
+  const lockVersion = /^lockfileVersion:\s*['"]?(\d+(?:\.\d+)?)['"]?\s*$/m.exec(lockText);
+  return lockVersion ? fact(lockVersion[1]!, { file: `${source.prefix}pnpm-lock.yaml`, line: lineOf(lockText, lockVersion[0]) }) : null;
+}
+
+/** A workspace root's members, by the globs of pnpm-workspace.yaml or package.json "workspaces": their package.json paths. */
+function detectWorkspaceManifests(project: ProjectFiles, pkg: PackageJson): string[] {
+  const declared = Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces?.packages ?? []);
+  const yaml = project.hasFile('pnpm-workspace.yaml') ? project.readText('pnpm-workspace.yaml') : '';
+  // Only the `packages:` list of pnpm-workspace.yaml names members; its other lists are settings.
+  const packagesBlock = /^packages:\s*\n((?:[ \t]+.*\n?|\s*\n)*)/m.exec(yaml)?.[1] ?? '';
+  const yamlGlobs = [...packagesBlock.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
+  const globs = [...declared, ...yamlGlobs];
+  const included = globs.filter((glob) => !glob.startsWith('!')).map(globMatcher);
+  // Listing the folder is the slow part: only a workspace root needs it.
+  if (included.length === 0) return [];
+  const excluded = globs.filter((glob) => glob.startsWith('!')).map((glob) => globMatcher(glob.slice(1)));
+  return project
+    .files()
+    .filter((file) => file.endsWith('/package.json'))
+    .filter((file) => {
+      const folder = file.slice(0, -'/package.json'.length);
+      return included.some((matches) => matches(folder)) && !excluded.some((matches) => matches(folder));
+    });
+}
+
 /** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
 export function detectNode(project: ProjectFiles): NodeFacts {
   const manifest = readManifest(project);
@@ -697,6 +737,11 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     outDir,
     framework: found.framework,
     nextStandalone: found.nextStandalone,
+    nextConfigFile: found.nextConfigFile,
+    nextDistDir: found.nextDistDir,
+    pnpmLockfileVersion: pnpmLockfileVersion(managerSource),
+    workspaceManifests: workspace ? [] : detectWorkspaceManifests(project, pkg),
+    hasPnpmWorkspaceFile: project.hasFile('pnpm-workspace.yaml'),
     start,
     runFiles: detectRunFiles(pkg.scripts?.build ?? null, start, outDir, startFile ? listening.files : []),
     ...detectNetwork(project, manifest, found, start, startScript, listening),

@@ -1,3 +1,4 @@
+import semver from 'semver';
 import type { NodeFacts, PackageManager } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { usageError } from '../../errors.js';
@@ -43,7 +44,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     cacheTarget: '/root/.npm',
   },
   pnpm: {
-    setup: (version) => `npm install --global pnpm@${version ?? '10'}`,
+    setup: (version) => `npm install --global pnpm@${version}`,
     install: 'pnpm install --frozen-lockfile',
     installProduction: 'pnpm install --frozen-lockfile --prod',
     installUnlocked: 'pnpm install',
@@ -81,6 +82,31 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
   },
 };
 
+/**
+ * The pnpm majors that install a lockfile format, preferred first: pnpm refuses a lockfile of another
+ * major's format (ERR_PNPM_LOCKFILE_BREAKING_CHANGE). 9.0 is written by both 9 and 10; 10 is preferred.
+ */
+const PNPM_FOR_LOCKFILE: { format: RegExp; majors: number[] }[] = [
+  { format: /^5\./, majors: [7] },
+  { format: /^6\./, majors: [8] },
+  { format: /^9\./, majors: [10, 9] },
+];
+/** Without a lockfile to go by: 10 first (it reads today's 9.0 format), then the newest engines.pnpm allows. */
+const PNPM_MAJORS = [10, 12, 11, 9, 8, 7];
+
+/** The pnpm to install: the packageManager pin, else the major the lockfile's format and engines.pnpm both allow. */
+function pnpmVersion(facts: NodeFacts): string {
+  if (facts.packageManagerVersion) return facts.packageManagerVersion;
+  const lockfileVersion = facts.pnpmLockfileVersion?.value;
+  const forLockfile = lockfileVersion ? PNPM_FOR_LOCKFILE.find(({ format }) => format.test(lockfileVersion))?.majors : undefined;
+  const candidates = forLockfile ?? PNPM_MAJORS;
+  // Without a packageManager pin, the range is engines.pnpm (this runs for pnpm projects only).
+  const engines = facts.packageManagerRange?.value;
+  const allowed = engines && semver.validRange(engines) ? candidates.filter((major) => semver.intersects(`^${major}.0.0`, engines)) : candidates;
+  // The lockfile decides when engines asks for a pnpm that cannot install it: the install must work.
+  return String(allowed[0] ?? candidates[0]);
+}
+
 /** `@acme/web-app` -> `web-app`: an image name without the npm scope. */
 const titleFor = (name: string) => imageNameFor(name.replace(/^@[^/]+\//, ''));
 
@@ -91,27 +117,59 @@ function startCommand(facts: NodeFacts, answers: Answers): string[] {
   return start;
 }
 
+/**
+ * Where the start command finds the build: the folder of the file node runs, or, for a framework CLI
+ * run from node_modules (remix-serve build, react-router-serve ./build/server/index.js), the folder
+ * it is given. Never node_modules itself: that is the CLI, not the app.
+ */
+function outDirOfStart(start: string[]): string | null {
+  const [, script, ...args] = start;
+  const viaCli = script!.startsWith('node_modules/');
+  const target = viaCli ? args.find((arg) => !arg.startsWith('-')) : script;
+  if (!target) return null;
+  const parts = target.replace(/^\.\//, '').split('/');
+  // A CLI's argument without a slash is a folder (remix-serve build) unless it names a script.
+  if (parts.length === 1 && (!viaCli || /\.[cm]?js$/.test(target))) return null;
+  return parts[0] === 'node_modules' ? null : parts[0]!;
+}
+
 /** What the project's shape decides: a build, a framework that bundles its own server, node_modules to ship. */
 function appShape(facts: NodeFacts, start: string[]) {
   const framework = facts.framework.value;
   const standalone = framework === 'next' && facts.nextStandalone.value;
   const selfContained = standalone || framework === 'nuxt';
+  // A workspace root's install links its members and installs their dependencies, whatever the root itself lists.
+  const workspaceRoot = facts.workspaceManifests.length > 0;
   // npm and friends create no node_modules when there is nothing to install, so copy only what exists.
-  const shipsNodeModules = !selfContained && facts.hasDependencies;
-  const entryFile = start[1]!;
+  const shipsNodeModules = !selfContained && (facts.hasDependencies || workspaceRoot);
   return {
     framework,
     standalone,
+    workspaceRoot,
     hasBuild: facts.buildScript !== null,
     shipsNodeModules,
-    prodDeps: shipsNodeModules && facts.hasDevDependencies,
-    outDir: facts.outDir?.value ?? (entryFile.includes('/') ? entryFile.split('/')[0]! : null),
+    prodDeps: shipsNodeModules && (facts.hasDevDependencies || workspaceRoot),
+    outDir: outputOf(facts, start, standalone),
   };
+}
+
+/** The build's output folder and what says so, for the comment above its COPY. */
+function outputOf(facts: NodeFacts, start: string[], standalone: boolean): { dir: string; from: string } | null {
+  // `next start` serves what `next build` wrote: .next, or the distDir next.config names.
+  if (facts.framework.value === 'next' && !standalone) {
+    return facts.nextDistDir ? { dir: facts.nextDistDir.value, from: describeEvidence(facts.nextDistDir.evidence) } : { dir: '.next', from: "Next.js's default" };
+  }
+  if (facts.outDir) return { dir: facts.outDir.value, from: describeEvidence(facts.outDir.evidence) };
+  const dir = outDirOfStart(start);
+  return dir ? { dir, from: start[1]!.startsWith('node_modules/') ? 'the folder the start command serves' : 'the folder of the entry file' } : null;
 }
 
 type AppShape = ReturnType<typeof appShape>;
 
-const PUBLIC_DIR_COPY = { stage: 'build', source: '/app/public', target: './public', why: 'Files Next.js serves as they are.' } as const;
+const PUBLIC_DIR_COPY = { stage: 'build', source: '/app/public', target: './public', why: 'Files the framework serves as they are.' } as const;
+
+/** Frameworks whose server also serves public/ at run time (Remix's classic compiler writes its assets there too). */
+const SERVES_PUBLIC_DIR = new Set(['next', 'remix']);
 
 /** A plain app ships its dependencies and either its build output or, without a build, its sources. */
 function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
@@ -119,6 +177,13 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   const copies: NodePlan['copies'] = [];
   if (shipsNodeModules && usesPnp(facts)) {
     copies.push(...pnpCopies(facts, prodDeps ? 'prod-deps' : 'deps'));
+  } else if (shipsNodeModules && shape.workspaceRoot) {
+    copies.push({
+      stage: 'prod-deps',
+      source: '/app',
+      target: './',
+      why: "The workspace's production install: node_modules of the root and of every member, beside the manifests it was made from.",
+    });
   } else if (shipsNodeModules) {
     copies.push({
       stage: prodDeps ? 'prod-deps' : 'deps',
@@ -136,16 +201,12 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
       `cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`,
     );
   }
-  if (outDir) {
-    copies.push({
-      stage: 'build',
-      source: `/app/${outDir}`,
-      target: `./${outDir}`,
-      why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.`,
-    });
-  }
+  if (outDir) copies.push({ stage: 'build', source: `/app/${outDir.dir}`, target: `./${outDir.dir}`, why: `The build output (${outDir.from}), not the sources.` });
   for (const file of facts.runFiles) copies.push({ stage: 'build', source: `/app/${file}`, target: `./${file}`, why: 'Loaded by the start command, outside the build output.' });
-  if (shape.framework === 'next' && facts.hasPublicDir) copies.push(PUBLIC_DIR_COPY);
+  if (shape.framework && SERVES_PUBLIC_DIR.has(shape.framework) && facts.hasPublicDir) copies.push(PUBLIC_DIR_COPY);
+  if (shape.framework === 'next' && facts.nextConfigFile) {
+    copies.push({ stage: null, source: facts.nextConfigFile, target: './', why: '`next start` reads its configuration at run time too.' });
+  }
   copies.push({ stage: null, source: facts.manifestFile, target: './', why: 'Node reads "type" and the package name from it at run time.' });
   return copies;
 }
@@ -183,13 +244,17 @@ function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
   const manifests = [facts.manifestFile];
   if (facts.lockfile.value) manifests.push(facts.lockfile.value);
   if (manager === 'yarn-berry' && facts.hasYarnrc) manifests.push('.yarnrc.yml');
+  // pnpm reads the workspace's members and its install settings (allowBuilds, overrides) from this file.
+  if (manager === 'pnpm' && facts.hasPnpmWorkspaceFile) manifests.push('pnpm-workspace.yaml');
   return {
-    setup: commands.setup(facts.packageManagerVersion),
+    setup: commands.setup(manager === 'pnpm' ? pnpmVersion(facts) : facts.packageManagerVersion),
     install: locked ? commands.install : commands.installUnlocked,
     installProduction: locked ? commands.installProduction : commands.installProductionUnlocked,
     build: commands.build,
     cacheTarget: commands.cacheTarget,
     manifests,
+    // Each in its own folder: the install must see every member to link them and install their dependencies.
+    memberManifests: facts.workspaceManifests.map((file) => ({ source: file, target: `./${file.slice(0, -'/package.json'.length)}/` })),
     yarnReleases: manager === 'yarn-berry' && facts.hasYarnReleases,
   };
 }
@@ -197,9 +262,10 @@ function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
 function runtimeEnv(port: number | null, shape: AppShape): NodePlan['env'] {
   const env = [{ name: 'NODE_ENV', value: 'production' }];
   if (port !== null) env.push({ name: 'PORT', value: String(port) });
-  // Next.js standalone and Nitro bind to the container's hostname unless told to listen everywhere.
+  // Next.js standalone binds to $HOSTNAME, which Docker sets to the container's name, unless told to listen everywhere.
   if (shape.standalone) env.push({ name: 'HOSTNAME', value: '0.0.0.0' });
-  if (shape.framework === 'nuxt') env.push({ name: 'HOST', value: '0.0.0.0' });
+  // Nitro (Nuxt) and Astro's node adapter listen on localhost alone unless $HOST says otherwise: unreachable from outside the container.
+  if (shape.framework === 'nuxt' || shape.framework === 'astro') env.push({ name: 'HOST', value: '0.0.0.0' });
   return env;
 }
 
@@ -214,7 +280,8 @@ function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'wo
       fetch: 'pnpm fetch',
       install: 'pnpm install --offline --frozen-lockfile',
       build: hasBuild ? `pnpm --filter ${workspace.packageName}... run build` : null,
-      deploy: `pnpm --filter ${workspace.packageName} deploy --legacy --prod /prod`,
+      // pnpm 10 deploys a workspace member only with --legacy (or inject-workspace-packages); pnpm 9 rejects the flag.
+      deploy: `pnpm --filter ${workspace.packageName} deploy${semver.coerce(pnpmVersion(facts))!.major >= 10 ? ' --legacy' : ''} --prod /prod`,
     },
     contextPath: workspace.memberPath
       .split('/')
@@ -228,7 +295,7 @@ function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'wo
 /** Folders the build writes, kept out of the build context. */
 function ignoredOutputs({ hasBuild, outDir, framework }: AppShape): string[] {
   if (!hasBuild) return [];
-  return [...new Set([outDir, framework === 'next' ? '.next' : null, framework === 'nuxt' ? '.output' : null].filter((dir): dir is string => dir !== null))];
+  return [...new Set([outDir?.dir ?? null, framework === 'next' ? '.next' : null, framework === 'nuxt' ? '.output' : null].filter((dir): dir is string => dir !== null))];
 }
 
 export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: string): Planned<NodePlan> {
@@ -279,6 +346,9 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     depsPackages: base === 'alpine' && native.length > 0 ? ['python3', 'make', 'g++'] : [],
     nativeBuild: native.length > 0,
     hasBuild: hasBuild && !workspace,
+    // Next.js keeps its compiler cache beside the output: a cache mount speeds the next build and keeps it out of the image.
+    buildCache: hasBuild && !workspace && shape.framework === 'next' ? `/app/${facts.nextDistDir?.value ?? '.next'}/cache` : null,
+    ignoreNestedNodeModules: workspace !== null || shape.workspaceRoot,
     depsStage: (hasBuild || shipsNodeModules) && !workspace,
     prodDeps: prodDeps && !workspace,
     ...workspaceBuild(facts, hasBuild),

@@ -23,6 +23,8 @@ export const NodePlanSchema = z.object({
     cacheTarget: AbsolutePath,
     /** package.json, the lockfile and the manager's own config, copied before anything else. */
     manifests: z.array(ProjectPath).min(1),
+    /** A workspace root's member manifests, each copied into its own folder before the install. */
+    memberManifests: z.array(z.object({ source: ProjectPath, target: ProjectPath })),
     /** Yarn Berry's pinned binary (yarnPath), a folder copied on its own line. */
     yarnReleases: z.boolean(),
   }),
@@ -44,6 +46,10 @@ export const NodePlanSchema = z.object({
   /** Native modules are installed: node-gyp, if it compiles, uses the image's own Node headers. */
   nativeBuild: z.boolean(),
   hasBuild: z.boolean(),
+  /** A folder the build step keeps as a cache mount (a framework's compiler cache), so it never ships. */
+  buildCache: AbsolutePath.nullable(),
+  /** node_modules folders below the root (workspace members') stay out of the context too. */
+  ignoreNestedNodeModules: z.boolean(),
   /** The base and deps stages: needed for a build or for node_modules to ship. */
   depsStage: z.boolean(),
   /** A separate production-only install (there are devDependencies to leave out). */

@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { NodePlan } from '../src/languages/node/schema.js';
+import { makeProject } from './helpers.js';
+import { answerFolder, planOf } from './matrix.js';
+
+const pkg = (value: object) => JSON.stringify(value, null, 2);
+
+/** The Node plan `--yes --base distroless` makes of a folder. */
+async function nodePlan(dir: string): Promise<NodePlan> {
+  const { plan } = planOf(await answerFolder(dir, { base: 'distroless', debug: 'none' }));
+  if (plan.language !== 'node') throw new Error(`expected a node plan, got ${plan.language}`);
+  return plan;
+}
+
+const planOfFiles = (files: Record<string, string>) => nodePlan(makeProject(files).root);
+const copiesOf = (plan: NodePlan) => plan.copies.map(({ stage, source, target }) => `${stage ?? 'context'}:${source}->${target}`);
+
+describe('frameworks started through a CLI in node_modules ship their build output, not node_modules twice', () => {
+  const remix = (start: string) =>
+    planOfFiles({
+      'package.json': pkg({
+        scripts: { build: 'remix vite:build', start },
+        dependencies: { '@remix-run/node': '^2', '@remix-run/serve': '^2' },
+        devDependencies: { vite: '^6' },
+      }),
+      'package-lock.json': '{}',
+      'public/favicon.ico': 'icon',
+    });
+
+  it.each([
+    ['remix-serve ./build/server/index.js', 'the Vite build'],
+    ['remix-serve build', 'the classic compiler'],
+  ])('Remix `%s` (%s): production node_modules once, build/ and public/', async (start) => {
+    const plan = await remix(start);
+    expect(copiesOf(plan)).toEqual(['prod-deps:/app/node_modules->./node_modules', 'build:/app/build->./build', 'build:/app/public->./public', 'context:package.json->./']);
+  });
+
+  it('React Router `react-router-serve ./build/server/index.js` ships build/', async () => {
+    const plan = await planOfFiles({
+      'package.json': pkg({
+        scripts: { build: 'react-router build', start: 'react-router-serve ./build/server/index.js' },
+        dependencies: { '@react-router/node': '^7', '@react-router/serve': '^7' },
+        devDependencies: { '@react-router/dev': '^7' },
+      }),
+      'package-lock.json': '{}',
+    });
+    expect(copiesOf(plan)).toEqual(['prod-deps:/app/node_modules->./node_modules', 'build:/app/build->./build', 'context:package.json->./']);
+  });
+
+  it('Next.js without standalone: .next (or distDir), public/, next.config and production node_modules; its compiler cache stays in a cache mount', async () => {
+    const files = {
+      'package.json': pkg({ scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '^16', react: '^19' }, devDependencies: { typescript: '^5' } }),
+      'package-lock.json': '{}',
+      'public/robots.txt': 'hi',
+    };
+    const plain = await planOfFiles({ ...files, 'next.config.ts': 'export default {};\n' });
+    expect(copiesOf(plain)).toEqual([
+      'prod-deps:/app/node_modules->./node_modules',
+      'build:/app/.next->./.next',
+      'build:/app/public->./public',
+      'context:next.config.ts->./',
+      'context:package.json->./',
+    ]);
+    expect(plain.buildCache).toBe('/app/.next/cache');
+    expect(plain.cmd).toEqual(['node_modules/next/dist/bin/next', 'start']);
+
+    const distDir = await planOfFiles({ ...files, 'next.config.mjs': "export default {\n  distDir: 'out/next',\n};\n" });
+    expect(distDir.copies[1]).toEqual({ stage: 'build', source: '/app/out/next', target: './out/next', why: 'The build output (next.config.mjs:2), not the sources.' });
+    expect(distDir.buildCache).toBe('/app/out/next/cache');
+    expect(distDir.ignoredOutputs).toEqual(['out/next', '.next']);
+  });
+});
+
+describe('the pnpm the image installs', () => {
+  const pnpmProject = (lockfileVersion: string | null, extra: object = {}) =>
+    planOfFiles({
+      'package.json': pkg({ scripts: { start: 'node server.js' }, dependencies: { ms: '^2' }, ...extra }),
+      ...(lockfileVersion ? { 'pnpm-lock.yaml': `lockfileVersion: '${lockfileVersion}'\n` } : {}),
+      'pnpm-workspace.yaml': 'onlyBuiltDependencies:\n  - esbuild\n',
+    });
+
+  it.each([
+    ['5.4', {}, 'pnpm@7'],
+    ['6.0', {}, 'pnpm@8'],
+    ['9.0', {}, 'pnpm@10'],
+    ['9.0', { engines: { pnpm: '^9.1.0' } }, 'pnpm@9'],
+    // engines asks for a pnpm that cannot read this lockfile: the lockfile decides, or nothing installs.
+    ['6.0', { engines: { pnpm: '>=9' } }, 'pnpm@8'],
+    ['9.0', { packageManager: 'pnpm@9.15.9' }, 'pnpm@9.15.9'],
+  ])('lockfileVersion %s with %j: %s', async (lockfileVersion, extra, expected) => {
+    const plan = await pnpmProject(lockfileVersion, extra);
+    expect(plan.packageManager.setup).toBe(`npm install --global ${expected}`);
+  });
+
+  it.each([
+    [{}, 'pnpm@10'],
+    [{ engines: { pnpm: '>=11' } }, 'pnpm@12'],
+    [{ engines: { pnpm: '~11.2.0' } }, 'pnpm@11'],
+  ])('a lockfile format it does not know, with %j: 10 unless engines.pnpm rules it out, then the newest it allows (%s)', async (extra, expected) => {
+    const plan = await pnpmProject('10.0', extra);
+    expect(plan.packageManager.setup).toBe(`npm install --global ${expected}`);
+  });
+
+  it('pnpm-workspace.yaml is copied with the manifests: pnpm reads its install settings there', async () => {
+    const plan = await pnpmProject('9.0');
+    expect(plan.packageManager.manifests).toEqual(['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml']);
+  });
+
+  it.each([
+    ['9.15.9', 'pnpm --filter @ws/api deploy --prod /prod'],
+    ['10.12.1', 'pnpm --filter @ws/api deploy --legacy --prod /prod'],
+  ])('a workspace member deployed with pnpm %s: %s', async (version, deploy) => {
+    const project = makeProject({
+      'package.json': pkg({ name: 'root', private: true, packageManager: `pnpm@${version}` }),
+      'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'packages/api/package.json': pkg({ name: '@ws/api', scripts: { start: 'node server.js' } }),
+    });
+    expect((await nodePlan(path.join(project.root, 'packages', 'api'))).workspace?.deploy).toBe(deploy);
+  });
+});
+
+describe('a workspace root installs its members', () => {
+  it('pnpm: pnpm-workspace.yaml and every member manifest before the install; the whole install ships', async () => {
+    const plan = await planOfFiles({
+      'package.json': pkg({ name: 'root', private: true, scripts: { start: 'node apps/api/server.js' } }),
+      'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n  - "!apps/legacy"\nallowBuilds:\n  esbuild: true\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'apps/api/package.json': pkg({ name: 'api', dependencies: { ms: '^2' } }),
+      'apps/legacy/package.json': pkg({ name: 'legacy' }),
+      'tools/package.json': pkg({ name: 'tools' }),
+    });
+    expect(plan.packageManager.manifests).toEqual(['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml']);
+    expect(plan.packageManager.memberManifests).toEqual([{ source: 'apps/api/package.json', target: './apps/api/' }]);
+    expect(copiesOf(plan)).toEqual(['prod-deps:/app->./', 'context:.->./']);
+    expect(plan.prodDeps).toBe(true);
+    expect(plan.ignoreNestedNodeModules).toBe(true);
+  });
+});
+
+describe('listening address', () => {
+  it("Astro's node adapter gets HOST=0.0.0.0, as Nuxt does; an Express app does not need it", async () => {
+    const astro = await planOfFiles({
+      'package.json': pkg({ scripts: { build: 'astro build' }, dependencies: { astro: '^5', '@astrojs/node': '^9' } }),
+      'package-lock.json': '{}',
+    });
+    expect(astro.env).toContainEqual({ name: 'HOST', value: '0.0.0.0' });
+    const express = await planOfFiles({ 'package.json': pkg({ scripts: { start: 'node server.js' }, dependencies: { express: '^5' } }), 'package-lock.json': '{}' });
+    expect(express.env.map(({ name }) => name)).toEqual(['NODE_ENV', 'PORT']);
+  });
+});
