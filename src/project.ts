@@ -26,6 +26,8 @@ const MAX_TEXT_BYTES = 1024 * 1024;
 /** Detection must stay fast on huge repositories; past this many files it stops listing. */
 const MAX_LISTED_FILES = 50_000;
 
+const unreadable = (rel: string, error: unknown) => projectError(`${rel}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+
 /**
  * A read-only view of the project folder. Detectors see the project only through it,
  * so they stay pure functions of the folder's files.
@@ -96,24 +98,29 @@ export class ProjectFiles {
     return path.relative(folder.root, this.root).split(path.sep).join('/');
   }
 
-  /** Reads a text file, refusing binary or oversized content with a one-line error naming it. */
-  readText(rel: string): string {
-    const full = path.join(this.root, rel);
-    const unreadable = (error: unknown) => projectError(`${rel}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  /** The size of a regular file at this path; a link, folder, pipe or missing file is a one-line error naming it. */
+  requireFile(rel: string): number {
     let stats;
     try {
-      stats = lstatSync(full);
+      stats = lstatSync(path.join(this.root, rel));
     } catch (error) {
-      throw unreadable(error);
+      throw unreadable(rel, error);
     }
     if (stats.isSymbolicLink()) throw projectError(`${rel}: a symbolic link; stagecraft reads only regular files inside the project`);
     if (!stats.isFile()) throw projectError(`${rel}: not a regular file`);
-    if (stats.size > MAX_TEXT_BYTES) throw projectError(`${rel}: too large to be a manifest (${stats.size} bytes)`);
+    return stats.size;
+  }
+
+  /** Reads a text file, refusing binary or oversized content with a one-line error naming it. */
+  readText(rel: string): string {
+    const full = path.join(this.root, rel);
+    const size = this.requireFile(rel);
+    if (size > MAX_TEXT_BYTES) throw projectError(`${rel}: too large to be a manifest (${size} bytes)`);
     let buffer: Buffer;
     try {
       buffer = readFileSync(full);
     } catch (error) {
-      throw unreadable(error);
+      throw unreadable(rel, error);
     }
     if (buffer.includes(0)) throw projectError(`${rel}: not a text file`);
     // Editors on Windows may start a file with a byte order mark; parsers would choke on it.

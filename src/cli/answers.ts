@@ -1,4 +1,5 @@
 import { StagecraftError, usageError } from '../errors.js';
+import { shellWord } from '../core/text.js';
 import { planOnBase } from '../explain/index.js';
 import { profileOf } from '../explain/images.js';
 import { LANGUAGES, supportFor, type Facts, type Plan } from '../languages/registry.js';
@@ -81,6 +82,9 @@ function languageOptionStep<K extends keyof LanguageAnswers>(key: K): Step<K> {
   };
 }
 
+/** A version given by hand: a number of seven digits is no release of any language (and past 2^53 semver cannot compare it). */
+const normalizeVersion = (rule: ReturnType<typeof supportFor>['runtimeVersion'], raw: string) => (/\d{7}/.test(raw) ? null : rule.normalize(raw));
+
 const runtimeVersionStep: Step<'runtimeVersion'> = {
   key: 'runtimeVersion',
   // A version the project states is not asked again; a default is offered for confirmation.
@@ -88,7 +92,7 @@ const runtimeVersionStep: Step<'runtimeVersion'> = {
   fromFlag: ({ facts, flags }) => {
     if (flags.runtimeVersion === undefined) return undefined;
     const rule = supportFor(facts).runtimeVersion;
-    const version = rule.normalize(flags.runtimeVersion);
+    const version = normalizeVersion(rule, flags.runtimeVersion);
     if (version === null) throw usageError(`--runtime-version ${flags.runtimeVersion}: expected ${rule.example}`);
     return version;
   },
@@ -98,9 +102,9 @@ const runtimeVersionStep: Step<'runtimeVersion'> = {
     return prompter
       .text(`No ${rule.source} names a version. Which one builds and runs it?`, {
         initial: initial!.value,
-        validate: (value) => (rule.normalize(value.trim()) === null ? rule.example : undefined),
+        validate: (value) => (normalizeVersion(rule, value.trim()) === null ? rule.example : undefined),
       })
-      .then((value) => rule.normalize(value.trim())!);
+      .then((value) => normalizeVersion(rule, value.trim())!);
   },
 };
 
@@ -243,8 +247,6 @@ export async function resolveAnswers(ctx: Omit<StepContext, 'answers'>): Promise
 }
 
 /** Quotes a word for a POSIX shell only when it needs it. */
-const shellWord = (word: string) => (/^[A-Za-z0-9_./:=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
-
 /**
  * The answers a later run must be given to repeat this one: the choices, and what the project
  * itself does not say (a version it names, or its only main package, is found again).

@@ -2,6 +2,7 @@ import * as clack from '@clack/prompts';
 import type { Prompter } from '../core/prompter.js';
 import { buildArguments } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
+import { escapeControls, shellWord } from '../core/text.js';
 import { explain } from '../explain/index.js';
 import { unifiedDiff, writeFilesAtomically, type AssessedChange } from '../output/changes.js';
 import { VERSION } from '../version.js';
@@ -89,7 +90,7 @@ async function writeChanges(generation: Generation, session: Session): Promise<v
   const dockerfile = dockerfileOf(changes);
   const dockerfileIsOurs = dockerfile.status === 'unchanged' || toWrite.includes(dockerfile);
   await offerBuild({ root: project.root, dir: flags.dir, plan, dockerfile: dockerfile.content, tag: flags.tag ?? plan.title }, dockerfileIsOurs, finish, session.tell);
-  const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
+  const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).map(shellWord).join(' ')}`;
   if (interactive) {
     clack.note(equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang), 'Same answers, no questions');
     clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
@@ -121,6 +122,6 @@ export const SINKS: Record<OutputMode, Sink> = {
   explain: {
     printsData: true,
     run: ({ facts, answers, plan, changes, flags }, { stdout }) =>
-      void stdout.write(explain(facts, answers, plan, dockerfileOf(changes).content, { dir: flags.dir, generatorVersion: VERSION })),
+      void stdout.write(escapeControls(explain(facts, answers, plan, dockerfileOf(changes).content, { dir: flags.dir, generatorVersion: VERSION }))),
   },
 };

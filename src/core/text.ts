@@ -19,3 +19,22 @@ export function lineOf(text: string, needle: string | RegExp): number | undefine
 export function stripComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
 }
+
+/**
+ * Characters a terminal or an editor acts on rather than shows: C0 and C1 controls (ESC starts a
+ * sequence that can retitle the window or move the cursor; CR and U+0085 start a line over), the
+ * Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const escaped = (char: string) => (char === '\r' ? '\\r' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** Text for a terminal: every control character shown as its escape; newlines and tabs are kept. */
+export const escapeControls = (text: string) => text.replace(CONTROLS, escaped);
+
+/** One line for a terminal: the same, with newlines and tabs escaped too, so a quoted value cannot start a line. */
+export const escapeToOneLine = (text: string) => escapeControls(text).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+
+/** A word for a POSIX shell: as it is when nothing in it is special, else single-quoted. */
+export const shellWord = (word: string) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);

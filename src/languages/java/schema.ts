@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImageRef, AbsolutePath, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
 
 /** A Java class name, e.g. com.example.Main. */
 const JavaClass = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/, 'must be a Java class name');
@@ -43,12 +43,12 @@ export const JavaPlanSchema = z.object({
     })
     .nullable(),
   /** Where slim and alpine get their Java runtime: the jlink stage or a JRE image; null when the base has one. */
-  runtimeCopy: z.object({ from: z.union([z.literal('jre'), ImageRef]), source: AbsolutePath, why: z.string().regex(/^[^\n]+$/) }).nullable(),
-  copies: z.array(z.object({ source: AbsolutePath, target: ProjectPath, why: z.string().regex(/^[^\n]+$/) })).min(1),
+  runtimeCopy: z.object({ from: z.union([z.literal('jre'), ImageRef]), source: AbsolutePath, why: OneLine }).nullable(),
+  copies: z.array(z.object({ source: AbsolutePath, target: ProjectPath, why: OneLine })).min(1),
   /** Exec form, the whole command: distroless' own ENTRYPOINT ["java", "-jar"] is replaced. */
   entrypoint: z.array(z.union([AbsolutePath, JavaClass, z.enum(['-jar', '-cp', '/app/app.jar:/app/lib/*']), z.string().regex(/^-D[A-Za-z0-9._]+=[A-Za-z0-9._]+$/)])).min(2),
   /** The comment above ENTRYPOINT: what it replaces or why java runs directly. */
-  entrypointWhy: z.string().regex(/^[^\n]+$/),
+  entrypointWhy: OneLine,
 });
 
 export type JavaPlan = z.infer<typeof JavaPlanSchema>;

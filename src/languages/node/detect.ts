@@ -176,7 +176,7 @@ function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: 
 
 function detectPackageManager(project: ProjectFiles, pkg: PackageJson): Pick<NodeFacts, 'packageManager' | 'packageManagerVersion' | 'lockfile'> {
   const declared = pkg.packageManager ?? null;
-  const declaredMatch = declared ? /^(npm|yarn|pnpm|bun)@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)(\+[0-9A-Za-z.]+)?$/.exec(declared) : null;
+  const declaredMatch = declared ? /^(npm|yarn|pnpm|bun)@(\d{1,6}\.\d{1,6}\.\d{1,6}(?:-[0-9A-Za-z.]+)?)(\+[0-9A-Za-z.]+)?$/.exec(declared) : null;
   if (declared && !declaredMatch) throw projectError(`package.json: packageManager "${declared}" is not name@version`);
   const present = LOCKFILES.filter(({ file }) => project.hasFile(file));
   const yarnFlavour = (version: string | null): PackageManager =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImageRef, AbsolutePath, OsPackage, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, OsPackage, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
@@ -7,7 +7,7 @@ const NodeCopySchema = z.object({
   source: z.union([AbsolutePath, ProjectPath]),
   target: ProjectPath,
   /** The comment above the COPY: why it ships. */
-  why: z.string().regex(/^[^\n]+$/),
+  why: OneLine,
 });
 
 export const NodePlanSchema = z.object({

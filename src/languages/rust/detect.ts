@@ -11,8 +11,8 @@ import { lineAt, stripComments } from '../../core/text.js';
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
 
-/** A release channel in rust-toolchain(.toml) or rust-version: "1.82" or "1.82.0". */
-export const RUST_RELEASE = /^1\.\d+(\.\d+)?$/;
+/** A release channel in rust-toolchain(.toml) or rust-version: "1.82" or "1.82.0" (numbers semver can compare). */
+export const RUST_RELEASE = /^1\.\d{1,6}(\.\d{1,6})?$/;
 
 /** Package and target names cargo accepts (and the only ones that may reach a RUN line). */
 const CARGO_NAME = /^[A-Za-z0-9_-]{1,64}$/;
