@@ -3,8 +3,33 @@
  * stagecraft prints comes from here, so all of them count the same way: 1-based, by '\n'.
  */
 
-/** The 1-based line of a character offset in a text. */
-export const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+/** Where each line of the last text asked about starts: a detector asks for many offsets in one file. */
+let indexed: { text: string; starts: number[] } = { text: '', starts: [0] };
+
+function lineStarts(text: string): number[] {
+  if (indexed.text !== text) {
+    const starts = [0];
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    indexed = { text, starts };
+  }
+  return indexed.starts;
+}
+
+/**
+ * The 1-based line of a character offset in a text. A binary search over the text's line starts,
+ * counted once per text: counting from the start for every match made a file of many matches quadratic.
+ */
+export function lineAt(text: string, index: number): number {
+  const starts = lineStarts(text);
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= index) low = middle;
+    else high = middle - 1;
+  }
+  return low + 1;
+}
 
 /** The 1-based column of a character offset in a text. */
 export const columnAt = (text: string, index: number) => index - text.lastIndexOf('\n', index - 1);

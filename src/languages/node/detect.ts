@@ -105,7 +105,7 @@ function findWorkspaceRoot(member: ProjectFiles): { root: ProjectFiles; tool: Wo
 
 /** pnpm-workspace.yaml `packages:` globs ("packages/*", "apps/**") as a test for a member path. */
 function workspaceIncludes(yaml: string, memberPath: string): boolean {
-  const globs = [...yaml.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
+  const globs = [...yaml.matchAll(/^[ \t]*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
   return globs.some((glob) => {
     if (glob.startsWith('!')) return false;
     return globMatcher(glob)(memberPath);
@@ -227,7 +227,7 @@ const FRAMEWORK_ENTRIES: Partial<Record<Exclude<Framework, null>, { start: strin
 function tsconfigOutDir(project: ProjectFiles): Fact<string> | null {
   if (!project.hasFile('tsconfig.json')) return null;
   const text = project.readText('tsconfig.json');
-  const match = /"outDir"\s*:\s*"([^"]+)"/.exec(text.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, ''));
+  const match = /"outDir"\s*:\s*"([^"]+)"/.exec(text.replace(/\/\*[\s\S]*?\*\/|^[ \t]*\/\/.*$/gm, ''));
   if (!match) return null;
   return fact(match[1]!.replace(/^\.\//, '').replace(/\/+$/, ''), { file: 'tsconfig.json', line: lineOf(text, '"outDir"') });
 }

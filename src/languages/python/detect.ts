@@ -104,8 +104,8 @@ const PyprojectSchema = z.looseObject({
 const readOptionalToml = (project: ProjectFiles, file: string): TomlFile | null => (project.hasFile(file) ? readToml(project, file) : null);
 
 /** The 1-based line where a key (or table header) first appears, for evidence. */
-const keyLine = (toml: TomlFile, key: string) => lineOf(toml.text, new RegExp(`^\\s*"?${key.replace(/[.-]/g, '\\$&')}"?\\s*=`, 'm'));
-const tableLine = (toml: TomlFile, table: string) => lineOf(toml.text, new RegExp(`^\\s*\\[${table.replace(/[.-]/g, '\\$&')}\\]`, 'm'));
+const keyLine = (toml: TomlFile, key: string) => lineOf(toml.text, new RegExp(`^[ \\t]*"?${key.replace(/[.-]/g, '\\$&')}"?\\s*=`, 'm'));
+const tableLine = (toml: TomlFile, table: string) => lineOf(toml.text, new RegExp(`^[ \\t]*\\[${table.replace(/[.-]/g, '\\$&')}\\]`, 'm'));
 
 const LOCKFILES: { file: string; tool: PythonTool }[] = [
   { file: 'uv.lock', tool: 'uv' },
@@ -151,7 +151,7 @@ function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfil
     if (!project.hasFile(file)) continue;
     const text = project.readText(file);
     // mise.toml `python = "3.12.1"` under [tools]; .tool-versions `python 3.12.1`.
-    const match = file === '.tool-versions' ? /^python\s+(\S+)/m.exec(text) : /^\s*python\s*=\s*["']([^"']+)["']/m.exec(text);
+    const match = file === '.tool-versions' ? /^python\s+(\S+)/m.exec(text) : /^[ \t]*python\s*=\s*["']([^"']+)["']/m.exec(text);
     if (!match) continue;
     const minor = exactMinor(match[1]!);
     if (!minor) throw projectError(`${file}:${lineAt(text, match.index)}: python "${match[1]}" is not a CPython 3 version`);
@@ -285,7 +285,7 @@ function portOfCommand(words: string[]): number | null {
 /** `port=8000`, `port=int(os.environ.get("PORT", 5000))`, `port=os.getenv("X", "9090")` in a listen call. */
 const LISTEN_PORT = /\b(?:run|run_app|serve)\([^)]*?\bport\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/s;
 /** `port = int(os.environ.get("PORT", 5000))` assigned before the call. */
-const PORT_ASSIGNMENT = /^\s*port\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/m;
+const PORT_ASSIGNMENT = /^[ \t]*port\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/m;
 
 /** The port a Python source listens on: a listen call's `port=` or a `port = ...` assignment with a number. */
 function portInSources(project: ProjectFiles, files: string[]): { port: number; evidence: Evidence } | null {
@@ -461,7 +461,7 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
 const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'litestar', 'sanic', 'python-fasthtml', 'starlette', 'flask'];
 /** ASGI frameworks served with uvicorn. */
 export const ASGI_FRAMEWORKS = new Set<PythonFramework | null>(['fastapi', 'litestar', 'python-fasthtml', 'starlette']);
-const SERVER_IMPORT = /^\s*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
+const SERVER_IMPORT = /^[ \t]*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
 const PORT_ENV = /environ(?:\.get)?\s*[([]\s*['"]PORT['"]|getenv\(\s*['"]PORT['"]/;
 
 function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp): Fact<boolean> {

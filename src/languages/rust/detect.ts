@@ -178,7 +178,7 @@ function toolchainChannel(project: ProjectFiles): Fact<string> | null {
   for (const file of ['rust-toolchain.toml', 'rust-toolchain']) {
     if (!project.hasFile(file)) continue;
     const text = project.readText(file);
-    if (file === 'rust-toolchain' && !/^\s*\[/m.test(text)) {
+    if (file === 'rust-toolchain' && !/^[ \t]*\[/m.test(text)) {
       const channel = text.trim();
       if (channel === '' || /\s/.test(channel)) throw projectError(`${file}: expected one toolchain channel such as 1.82.0 or stable`);
       return fact(channel, { file, line: 1 });
