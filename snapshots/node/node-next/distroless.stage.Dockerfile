@@ -25,6 +25,8 @@ FROM gcr.io/distroless/nodejs24-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh next-site:debug
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The standalone server and the node_modules it traced: nothing else is needed.
 COPY --from=build /app/.next/standalone ./
@@ -42,6 +44,8 @@ FROM gcr.io/distroless/nodejs24-debian13:nonroot AS production
 LABEL org.opencontainers.image.title="next-site"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The standalone server and the node_modules it traced: nothing else is needed.
 COPY --from=build /app/.next/standalone ./

@@ -23,6 +23,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The dependencies (the project has no devDependencies to leave out).
 COPY --from=deps /app/node_modules ./node_modules
@@ -38,6 +40,8 @@ FROM node:24-trixie-slim AS production
 LABEL org.opencontainers.image.title="no-lockfile"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The dependencies (the project has no devDependencies to leave out).
 COPY --from=deps /app/node_modules ./node_modules

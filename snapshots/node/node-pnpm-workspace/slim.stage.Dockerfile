@@ -28,6 +28,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # pnpm deploy's output: @ws/api, its production dependencies and the workspace packages it uses.
 COPY --from=build /prod ./
@@ -41,6 +43,8 @@ FROM node:24-trixie-slim AS production
 LABEL org.opencontainers.image.title="api"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # pnpm deploy's output: @ws/api, its production dependencies and the workspace packages it uses.
 COPY --from=build /prod ./

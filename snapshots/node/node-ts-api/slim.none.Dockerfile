@@ -24,6 +24,8 @@ FROM node:24-trixie-slim AS production
 LABEL org.opencontainers.image.title="ts-api"
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=8081
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The build output (tsconfig.json:7), not the sources.
 COPY --from=build /app/dist ./dist

@@ -32,6 +32,8 @@ RUN apt-get update \
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 # The venv with the dependencies and the project, bytecode included; no pip, no compilers.
 COPY --from=build /opt/venv /opt/venv
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 USER 65532:65532
 # Exec form: the program is PID 1 and gets the signals (add `docker run --init` to reap zombies).
@@ -44,6 +46,8 @@ LABEL org.opencontainers.image.title="greet-cli"
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 # The venv with the dependencies and the project, bytecode included; no pip, no compilers.
 COPY --from=build /opt/venv /opt/venv
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 USER 65532:65532
 # Exec form: the program is PID 1 and gets the signals (add `docker run --init` to reap zombies).
