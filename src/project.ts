@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { projectError } from './errors.js';
+import { StagecraftError, projectError } from './errors.js';
 
 /** Folders that never hold the project's own sources: walking them is slow and misleading. */
 const SKIPPED_DIRS = new Set([
@@ -85,6 +85,8 @@ export class ProjectFiles {
    * at) or at the file system's root: a workspace never reaches outside its repository.
    */
   findUp<T>(look: (folder: ProjectFiles) => T | null): T | null {
+    // A project that is a repository's root has nothing above it that belongs to it.
+    if (this.exists('.git')) return null;
     for (let dir = path.dirname(this.root); ; dir = path.dirname(dir)) {
       const folder = new ProjectFiles(dir);
       const found = look(folder);
@@ -109,6 +111,20 @@ export class ProjectFiles {
     if (stats.isSymbolicLink()) throw projectError(`${rel}: a symbolic link; stagecraft reads only regular files inside the project`);
     if (!stats.isFile()) throw projectError(`${rel}: not a regular file`);
     return stats.size;
+  }
+
+  /**
+   * A file outside the project proper (a folder above it) read only when it is a plain text file
+   * small enough to be a manifest: a link, pipe, folder or huge file there is not the project's
+   * problem, so it is passed over rather than refused.
+   */
+  readTextIfUsable(rel: string): string | null {
+    try {
+      return this.readText(rel);
+    } catch (error) {
+      if (error instanceof StagecraftError) return null;
+      throw error;
+    }
   }
 
   /** Reads a text file, refusing binary or oversized content with a one-line error naming it. */

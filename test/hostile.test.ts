@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -347,6 +348,41 @@ const CASES: HostileCase[] = [
     },
     extraArgs: ['--stdout', '--base', 'slim'],
     expected: { exitCode: 0, message: /^warning: flask runs as `python app\.py`/ },
+  },
+
+  // What lies above the project is not the project's: the search for a workspace passes over what it cannot read.
+  ...(
+    [
+      ['a link', (file: string) => symlinkSync('/etc/hostname', file)],
+      ['a named pipe', (file: string) => execFileSync('mkfifo', [file])],
+      ['a folder', (file: string) => mkdirSync(file)],
+      ['a 2 MB file', (file: string) => writeFileSync(file, `{"workspaces":["x"],"d":"${'x'.repeat(HUGE)}"}`)],
+    ] as const
+  ).map(([kind, make]) => ({
+    name: `a package.json above the project that is ${kind}`,
+    make: () => {
+      const parent = scratch();
+      make(path.join(parent, 'package.json'));
+      const dir = path.join(parent, 'app');
+      mkdirSync(dir);
+      for (const [name, content] of Object.entries(NODE_APP)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    },
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  })),
+  {
+    name: 'a project that is a repository root does not look above it for a workspace',
+    make: () => {
+      // A pnpm workspace above that would take the folder as its member, were the folder not a repository of its own.
+      const parent = withFiles({ 'pnpm-workspace.yaml': 'packages:\n  - app\n', 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" })();
+      const dir = path.join(parent, 'app');
+      mkdirSync(path.join(dir, '.git'), { recursive: true });
+      for (const [name, content] of Object.entries(NODE_APP)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    },
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
   },
 
   // Impossible combinations of flags.

@@ -97,8 +97,8 @@ const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 /** The nearest ancestor folder that declares a workspace, if any (never the folder itself). */
 function findWorkspaceRoot(member: ProjectFiles): { root: ProjectFiles; tool: Workspace['tool'] } | null {
   return member.findUp((root) => {
-    if (root.exists('pnpm-workspace.yaml')) return { root, tool: 'pnpm' };
-    if (root.exists('package.json') && /"workspaces"\s*:/.test(root.readText('package.json'))) return { root, tool: 'npm-or-yarn' };
+    if (root.readTextIfUsable('pnpm-workspace.yaml') !== null) return { root, tool: 'pnpm' };
+    if (/"workspaces"\s*:/.test(root.readTextIfUsable('package.json') ?? '')) return { root, tool: 'npm-or-yarn' };
     return null;
   });
 }

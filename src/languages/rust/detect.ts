@@ -136,7 +136,7 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
 /** The nearest workspace above the folder whose members include it; the search stops at a repository root. */
 function findEnclosingWorkspace(project: ProjectFiles): Fact<string> | null {
   return project.findUp((parent) => {
-    if (!parent.exists('Cargo.toml')) return null;
+    if (parent.readTextIfUsable('Cargo.toml') === null) return null;
     const manifest = readToml(parent, 'Cargo.toml');
     if (manifest.data.workspace === undefined || !workspaceMembers(parent, manifest).includes(project.pathFrom(parent))) return null;
     const file = `${parent.pathFrom(project)}/Cargo.toml`;
