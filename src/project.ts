@@ -23,6 +23,8 @@ const SKIPPED_DIRS = new Set([
 
 /** Manifests are small; anything larger is not something we should parse. */
 const MAX_TEXT_BYTES = 1024 * 1024;
+/** Sources can be large (generated tables, bundled data): scans are linear, so they are read up to this. */
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 /** Detection must stay fast on huge repositories; past this many files it stops listing. */
 const MAX_LISTED_FILES = 50_000;
 
@@ -127,11 +129,20 @@ export class ProjectFiles {
     }
   }
 
-  /** Reads a text file, refusing binary or oversized content with a one-line error naming it. */
+  /** Reads a manifest, refusing binary or oversized content with a one-line error naming it. */
   readText(rel: string): string {
+    return this.read(rel, MAX_TEXT_BYTES, 'too large to be a manifest');
+  }
+
+  /** Reads a source file detection scans: larger than a manifest may be (a generated table), scanned in linear time. */
+  readSource(rel: string): string {
+    return this.read(rel, MAX_SOURCE_BYTES, 'too large to scan');
+  }
+
+  private read(rel: string, maxBytes: number, tooLarge: string): string {
     const full = path.join(this.root, rel);
     const size = this.requireFile(rel);
-    if (size > MAX_TEXT_BYTES) throw projectError(`${rel}: too large to be a manifest (${size} bytes)`);
+    if (size > maxBytes) throw projectError(`${rel}: ${tooLarge} (${size} bytes)`);
     let buffer: Buffer;
     try {
       buffer = readFileSync(full);

@@ -385,6 +385,71 @@ const CASES: HostileCase[] = [
     expected: { exitCode: 0, message: /^$/ },
   },
 
+  // Values that would become more than one word of a command, or an option of the program run.
+  {
+    name: 'a groupId that carries mvn options is not copied into the go-offline line',
+    make: withFiles({
+      'pom.xml':
+        '<project><modelVersion>4.0.0</modelVersion><groupId>com.example -Dmaven.repo.local=/tmp/evil -f /tmp/evil/pom.xml</groupId><artifactId>root</artifactId><version>1</version><packaging>pom</packaging><modules><module>api</module></modules></project>\n',
+      'api/pom.xml':
+        '<project><modelVersion>4.0.0</modelVersion><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.0</version></parent><artifactId>api</artifactId><version>1</version><build><plugins><plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build></project>\n',
+      'api/src/main/java/a/Main.java': 'package a;\npublic class Main { public static void main(String[] args) {} }\n',
+    }),
+    extraArgs: ['--entry', 'api'],
+    expected: {
+      exitCode: 2,
+      message:
+        /^stagecraft: cannot use "com\.example -Dmaven\.repo\.local=.*" \(build\.commandValues\.groupId\) in a Dockerfile safely: must be a Maven groupId such as com\.example$/,
+    },
+  },
+  {
+    name: 'package.json "main": "--inspect.js" is not handed to node as an option',
+    make: withFiles({ 'package.json': '{ "name": "app", "main": "--inspect.js" }\n', '--inspect.js': '' }),
+    expected: {
+      exitCode: 2,
+      message: /^stagecraft: cannot use "--inspect\.js" \(entryFile\) in a Dockerfile safely: starts with "-", so node would read it as an option; rename the file$/,
+    },
+  },
+  {
+    name: '--entry=-c.py is not handed to python as an option',
+    make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', '-c.py': 'print("hi")\n' }),
+    extraArgs: ['--entry=-c.py', '--base', 'slim'],
+    expected: { exitCode: 2, message: /^stagecraft: cannot use \["\/opt\/venv\/bin\/python","-c\.py"\] \(entrypoint\) in a Dockerfile safely: the script starts with "-"/ },
+  },
+
+  // Valid projects with large or unusual parts.
+  {
+    name: 'a Go source of 2 MB (a generated table) is scanned, not refused as a manifest',
+    make: withFiles({ ...GO_APP, 'table.go': `package main\n\nvar table = []string{\n${'\t"abcdefghij",\n'.repeat(HUGE / 15)}}\n` }),
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  },
+  {
+    name: 'a Python source of 2 MB is scanned, not refused as a manifest',
+    make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', 'table.py': `TABLE = [\n${'    "abcdefghij",\n'.repeat(HUGE / 19)}]\n` }),
+    extraArgs: ['--stdout', '--base', 'slim'],
+    expected: { exitCode: 0, message: /^warning: flask runs as `python app\.py`/ },
+  },
+  {
+    name: 'a 200-character npm name is a valid image title',
+    make: withFiles({ ...NODE_APP, 'package.json': `{ "name": "${'a'.repeat(200)}", "scripts": { "start": "node server.js" } }\n` }),
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  },
+  {
+    name: 'a Procfile web: command with $(nproc) is not dropped silently',
+    make: withFiles({
+      Procfile: 'web: gunicorn app:app --workers $(nproc) --bind 0.0.0.0:$PORT\n',
+      'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    }),
+    extraArgs: ['--stdout', '--base', 'slim'],
+    expected: {
+      exitCode: 0,
+      message: /^warning: Procfile:1: the web: command needs a shell .* so it is not used; the image runs `gunicorn --bind 0\.0\.0\.0:\$PORT app:app` instead/,
+    },
+  },
+
   // Impossible combinations of flags.
   { name: 'unknown flag', make: withFiles(GO_APP), extraArgs: ['--bsae', 'slim'], expected: { exitCode: 1, message: /^stagecraft: .*--bsae/ } },
   {

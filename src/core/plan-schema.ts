@@ -9,7 +9,7 @@ import { BASES, DEBUG_MODES, PortSchema } from './options.js';
  */
 
 /** Image and binary names: no spaces, quotes, `$`, `\` or newlines. */
-export const SafeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be letters, digits, ".", "_" or "-"');
+export const SafeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,213}$/, 'must be letters, digits, ".", "_" or "-"');
 /**
  * A sentence for a Dockerfile comment: one line, and none of the characters an editor or a terminal
  * would take as the start of another (CR, U+0085, U+2028) or as a control sequence.

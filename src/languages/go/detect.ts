@@ -82,7 +82,7 @@ function readGoSources(project: ProjectFiles): GoSourceFile[] {
         .some((part) => part.startsWith('_') || part.startsWith('.'))
     )
       continue;
-    const text = project.readText(file);
+    const text = project.readSource(file);
     const code = stripComments(text);
     const packageClause = /^[ \t]*package\s+([A-Za-z_]\w*)/m.exec(code);
     if (!packageClause) continue;

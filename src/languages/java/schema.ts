@@ -5,6 +5,9 @@ import { ImageRef, AbsolutePath, ProjectPath, Command, CommonPlanFields, OneLine
 const JavaClass = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/, 'must be a Java class name');
 const JavaModule = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'must be a JDK module name');
 
+/** A Maven groupId: dot-separated names, one token (no space or `=` that would make it another mvn option). */
+const MavenGroupId = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be a Maven groupId such as com.example');
+
 export const JavaPlanSchema = z.object({
   ...CommonPlanFields,
   language: z.literal('java'),
@@ -19,6 +22,11 @@ export const JavaPlanSchema = z.object({
     cacheTarget: AbsolutePath,
     resolve: Command,
     package: Command,
+    /**
+     * The project's own values the commands above hold, each checked as one token of its kind: the
+     * groupId go-offline excludes (null when it excludes none) and the module built (`-pl`, `:module:`).
+     */
+    commandValues: z.object({ groupId: MavenGroupId.nullable(), module: ProjectPath }),
     /** What the build writes, from the project root: target/demo-1.0.jar, api/target/..., build/quarkus-app. */
     artifact: ProjectPath,
     /** Where Maven copied the dependencies a plain jar does not bundle (launch classpath). */

@@ -263,6 +263,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
     ...finalImage({ base, debug, image: runtimeImage, distrolessDebug: distroless(`nodejs${major}`, debian, 'debug-nonroot'), packages: null, prepareBase: false }),
     cmd: base === 'distroless' ? start.slice(1) : start,
+    entryFile: start[1],
   });
   return { plan, warnings };
 }

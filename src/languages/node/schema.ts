@@ -52,6 +52,8 @@ export const NodePlanSchema = z.object({
   env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
   /** Exec form; on distroless the image's entrypoint is already node, so this omits it. */
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
+  /** The file node runs: a project path that cannot read as one of node's options (`--inspect.js`). */
+  entryFile: z.string().regex(/^[^-]/, 'starts with "-", so node would read it as an option; rename the file'),
 });
 
 export type NodePlan = z.infer<typeof NodePlanSchema>;

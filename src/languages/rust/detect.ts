@@ -301,7 +301,7 @@ function detectNetwork(project: ProjectFiles, packages: Package[], declared: Dec
   const sources = project.files().filter((file) => file.endsWith('.rs') && packages.some((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)));
   for (const file of sources) {
     if (/(^|\/)(tests|benches|examples)\//.test(file)) continue;
-    const code = stripComments(project.readText(file));
+    const code = stripComments(project.readSource(file));
     const evidence = (index: number): Evidence => ({ file, line: lineAt(code, index) });
     for (const match of code.matchAll(/"(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d{2,5})"|\(\[\s*(0|127)\s*,\s*0\s*,\s*0\s*,\s*[01]\s*\]\s*,\s*(\d{2,5})\s*\)/g)) {
       const port = Number(match[2] ?? match[4]);
