@@ -1,3 +1,5 @@
+import { escapeToOneLine } from './core/text.js';
+
 /**
  * Every failure a user can cause ends as a StagecraftError: one line, one documented exit code.
  * Anything else is a bug and is reported with its stack trace.
@@ -24,19 +26,12 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Control characters and line separators, escaped: a value quoted from a project must not split the one line. */
-const oneLine = (message: string) =>
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) =>
-    char === '\n' ? '\\n' : char === '\r' ? '\\r' : char === '\t' ? '\\t' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-
 export class StagecraftError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCodeValue,
   ) {
-    super(oneLine(message));
+    super(escapeToOneLine(message));
     this.name = 'StagecraftError';
   }
 

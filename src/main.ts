@@ -7,6 +7,7 @@ import { runnerOf } from './cli/launcher.js';
 import { clackPrompter } from './cli/prompter.js';
 import { SINKS } from './cli/sinks.js';
 import type { Prompter } from './core/prompter.js';
+import { escapeControls, escapeToOneLine } from './core/text.js';
 import { ExitCode, StagecraftError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -28,8 +29,10 @@ const defaultIo = (): Io => ({
 
 /** Runs one stagecraft invocation; returns the exit code. Errors a user can cause end as one line. */
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
-  const say = (line: string) => io.stdout.write(`${line}\n`);
-  const tell = (line: string) => io.stderr.write(`${line}\n`);
+  // Every line reaching a terminal may quote the project (a manifest value, an existing file's diff):
+  // its control characters are shown escaped, so none can move the cursor, retitle the window or forge a line.
+  const say = (line: string) => io.stdout.write(`${escapeControls(line)}\n`);
+  const tell = (line: string) => io.stderr.write(`${escapeControls(line)}\n`);
   let verbose = argv.includes('--verbose') || Boolean(process.env.DEBUG);
   let printsJson = false;
   try {
@@ -43,14 +46,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const sink = SINKS[flags.mode];
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
     // Prompts draw their own frame, so messages join it in a terminal.
-    const note = interactive ? (line: string) => clack.log.info(line) : sink.printsData ? tell : say;
+    const note = interactive ? (line: string) => clack.log.info(escapeControls(line)) : sink.printsData ? tell : say;
     const generation = await generate({
       flags,
       interactive,
       prompter: io.prompter,
       generatorVersion: VERSION,
       onDetected: interactive ? (facts, project) => clack.intro(`stagecraft ${VERSION}: a ${facts.language} project in ${project.root}`) : undefined,
-      warn: (message) => (interactive ? clack.log.warn(message) : tell(`warning: ${message}`)),
+      warn: (message) => (interactive ? clack.log.warn(escapeToOneLine(message)) : tell(`warning: ${escapeToOneLine(message)}`)),
       note,
     });
     await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note, colour: colourFor(io.stdout, io.env), runner: runnerOf(io.env) });

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { projectError } from './errors.js';
+import { StagecraftError, projectError } from './errors.js';
 
 /** Folders that never hold the project's own sources: walking them is slow and misleading. */
 const SKIPPED_DIRS = new Set([
@@ -23,8 +23,12 @@ const SKIPPED_DIRS = new Set([
 
 /** Manifests are small; anything larger is not something we should parse. */
 const MAX_TEXT_BYTES = 1024 * 1024;
+/** Sources can be large (generated tables, bundled data): scans are linear, so they are read up to this. */
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 /** Detection must stay fast on huge repositories; past this many files it stops listing. */
 const MAX_LISTED_FILES = 50_000;
+
+const unreadable = (rel: string, error: unknown) => projectError(`${rel}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
 
 /**
  * A read-only view of the project folder. Detectors see the project only through it,
@@ -83,6 +87,8 @@ export class ProjectFiles {
    * at) or at the file system's root: a workspace never reaches outside its repository.
    */
   findUp<T>(look: (folder: ProjectFiles) => T | null): T | null {
+    // A project that is a repository's root has nothing above it that belongs to it.
+    if (this.exists('.git')) return null;
     for (let dir = path.dirname(this.root); ; dir = path.dirname(dir)) {
       const folder = new ProjectFiles(dir);
       const found = look(folder);
@@ -96,24 +102,52 @@ export class ProjectFiles {
     return path.relative(folder.root, this.root).split(path.sep).join('/');
   }
 
-  /** Reads a text file, refusing binary or oversized content with a one-line error naming it. */
-  readText(rel: string): string {
-    const full = path.join(this.root, rel);
-    const unreadable = (error: unknown) => projectError(`${rel}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  /** The size of a regular file at this path; a link, folder, pipe or missing file is a one-line error naming it. */
+  requireFile(rel: string): number {
     let stats;
     try {
-      stats = lstatSync(full);
+      stats = lstatSync(path.join(this.root, rel));
     } catch (error) {
-      throw unreadable(error);
+      throw unreadable(rel, error);
     }
     if (stats.isSymbolicLink()) throw projectError(`${rel}: a symbolic link; stagecraft reads only regular files inside the project`);
     if (!stats.isFile()) throw projectError(`${rel}: not a regular file`);
-    if (stats.size > MAX_TEXT_BYTES) throw projectError(`${rel}: too large to be a manifest (${stats.size} bytes)`);
+    return stats.size;
+  }
+
+  /**
+   * A file outside the project proper (a folder above it) read only when it is a plain text file
+   * small enough to be a manifest: a link, pipe, folder or huge file there is not the project's
+   * problem, so it is passed over rather than refused.
+   */
+  readTextIfUsable(rel: string): string | null {
+    try {
+      return this.readText(rel);
+    } catch (error) {
+      if (error instanceof StagecraftError) return null;
+      throw error;
+    }
+  }
+
+  /** Reads a manifest, refusing binary or oversized content with a one-line error naming it. */
+  readText(rel: string): string {
+    return this.read(rel, MAX_TEXT_BYTES, 'too large to be a manifest');
+  }
+
+  /** Reads a source file detection scans: larger than a manifest may be (a generated table), scanned in linear time. */
+  readSource(rel: string): string {
+    return this.read(rel, MAX_SOURCE_BYTES, 'too large to scan');
+  }
+
+  private read(rel: string, maxBytes: number, tooLarge: string): string {
+    const full = path.join(this.root, rel);
+    const size = this.requireFile(rel);
+    if (size > maxBytes) throw projectError(`${rel}: ${tooLarge} (${size} bytes)`);
     let buffer: Buffer;
     try {
       buffer = readFileSync(full);
     } catch (error) {
-      throw unreadable(error);
+      throw unreadable(rel, error);
     }
     if (buffer.includes(0)) throw projectError(`${rel}: not a text file`);
     // Editors on Windows may start a file with a byte order mark; parsers would choke on it.

@@ -39,6 +39,22 @@ const SECRETS = [
   '.kube/config',
   '.docker/config.json',
   '.gnupg/private-keys-v1.d/key',
+  'credentials.json',
+  'config/service-account-prod.json',
+  'client_secret_1234.apps.googleusercontent.com.json',
+  'keys/myapp-firebase-adminsdk-abc12.json',
+  'infra/terraform.tfstate',
+  'infra/terraform.tfstate.backup',
+  'infra/prod.tfvars',
+  'infra/.terraform/providers/lock',
+  'libs/vendored/.git/config',
+  'a/b/c/.git/HEAD',
+  '.envrc',
+  'db/.pgpass',
+  'android/release.jks',
+  'app.keystore',
+  '.vault-token',
+  'nginx/.htpasswd',
 ];
 
 /** Version-control files the .dockerignore leaves out on purpose: no build reads them. */
@@ -82,6 +98,15 @@ describe.each([...byFixture.keys()])('%s: .dockerignore against the Dockerfiles'
 
   it('keeps every secret-looking file out of the build context', () => {
     expect(SECRETS.filter((file) => !matcher.ignores(file))).toEqual([]);
+  });
+
+  it('keeps them out below every folder a negation brings back, too', () => {
+    const reopened = ignore
+      .split('\n')
+      .filter((line) => line.startsWith('!'))
+      .map((line) => line.slice(1));
+    const below = reopened.flatMap((folder) => SECRETS.map((secret) => `${folder}/${secret}`));
+    expect(below.filter((file) => !matcher.ignores(file))).toEqual([]);
   });
 
   it("excludes none of the fixture's own files, which the build may need (VCS metadata aside)", () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,7 @@ const withFiles = (files: Record<string, string | Buffer>) => () => {
 
 const NODE_APP = { 'package.json': '{ "name": "app", "scripts": { "start": "node server.js" } }\n', 'server.js': 'require("http").createServer().listen(3000);\n' };
 const GO_APP = { 'go.mod': 'module example.com/app\n\ngo 1.23\n', 'main.go': 'package main\n\nfunc main() {}\n' };
+const RUST_APP = { 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\n', 'src/main.rs': 'fn main() {}\n' };
 const HUGE = 2 * 1024 * 1024;
 
 const CASES: HostileCase[] = [
@@ -268,6 +270,190 @@ const CASES: HostileCase[] = [
   },
   { name: 'a Node app with a Go tool in a sub-folder: Node, the tool is not the app', make: corpus('node-with-vendored-go-tool'), expected: { exitCode: 0, message: /^$/ } },
 
+  // Versions past 2^53: semver cannot hold them, and read as floats they become another release.
+  {
+    name: 'go.mod: go 1.9999999999999999',
+    make: withFiles({ ...GO_APP, 'go.mod': 'module example.com/app\n\ngo 1.9999999999999999\n' }),
+    expected: { exitCode: 2, message: /^stagecraft: go\.mod:3: invalid go version "1\.9999999999999999"/ },
+  },
+  {
+    name: 'go.mod: go 1.99999999999999999999 is not read as Go 1.0',
+    make: withFiles({ ...GO_APP, 'go.mod': 'module example.com/app\n\ngo 1.99999999999999999999\n' }),
+    expected: { exitCode: 2, message: /^stagecraft: go\.mod:3: invalid go version "1\.99999999999999999999"/ },
+  },
+  {
+    name: 'go.mod: toolchain go1.9999999999999999',
+    make: withFiles({ ...GO_APP, 'go.mod': 'module example.com/app\n\ngo 1.22\ntoolchain go1.9999999999999999\n' }),
+    expected: { exitCode: 2, message: /^stagecraft: go\.mod:4: invalid toolchain "go1\.9999999999999999"/ },
+  },
+  {
+    name: 'Cargo.toml: rust-version 1.9999999999999999',
+    make: withFiles({ ...RUST_APP, 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nrust-version = "1.9999999999999999"\n' }),
+    expected: { exitCode: 2, message: /^stagecraft: Cargo\.toml: rust-version must be a version such as "1\.80", got "1\.9999999999999999"$/ },
+  },
+  {
+    name: 'rust-toolchain.toml: channel 1.9999999999999999 is a channel rustup fetches, not a crash',
+    make: withFiles({ ...RUST_APP, 'rust-toolchain.toml': '[toolchain]\nchannel = "1.9999999999999999"\n' }),
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^warning: rust-toolchain\.toml:2 pins "1\.9999999999999999", which the rust image is not/ },
+  },
+  {
+    name: 'package.json: packageManager yarn@9999999999999999.0.0',
+    make: withFiles({
+      ...NODE_APP,
+      'package.json': '{ "name": "app", "packageManager": "yarn@9999999999999999.0.0", "scripts": { "start": "node server.js" } }\n',
+      'yarn.lock': '',
+    }),
+    expected: { exitCode: 2, message: /^stagecraft: package\.json: packageManager "yarn@9999999999999999\.0\.0" is not name@version$/ },
+  },
+  {
+    name: '.nvmrc: 99999999999999999999 does not become an image tag',
+    make: withFiles({ ...NODE_APP, '.nvmrc': '99999999999999999999\n' }),
+    expected: { exitCode: 2, message: /^stagecraft: \.nvmrc: version "99999999999999999999" is no release \(a number of seven digits or more\)$/ },
+  },
+  {
+    name: '--runtime-version 1.9999999999999999',
+    make: withFiles(GO_APP),
+    extraArgs: ['--runtime-version', '1.9999999999999999'],
+    expected: { exitCode: 1, message: /^stagecraft: --runtime-version 1\.9999999999999999: expected a Go release such as 1\.23$/ },
+  },
+  {
+    name: 'stagecraft.json: runtimeVersion 1.9999999999999999',
+    make: withFiles({ ...GO_APP, 'stagecraft.json': '{ "runtimeVersion": "1.9999999999999999" }\n' }),
+    expected: { exitCode: 1, message: /--runtime-version 1\.9999999999999999: expected a Go release such as 1\.23$/ },
+  },
+
+  // Build files the XML parser or the include chain cannot take.
+  {
+    name: 'pom.xml nested deeper than 100 levels',
+    make: withFiles({ 'pom.xml': `<project><description>${'<x>'.repeat(150)}${'</x>'.repeat(150)}</description></project>` }),
+    expected: { exitCode: 2, message: /^stagecraft: pom\.xml: cannot be read as a POM \(Maximum nested tags exceeded\)$/ },
+  },
+  {
+    name: 'pom.xml with a <__proto__> element',
+    make: withFiles({ 'pom.xml': '<project><properties><__proto__>1</__proto__></properties></project>' }),
+    expected: { exitCode: 2, message: /^stagecraft: pom\.xml: cannot be read as a POM \(.*__proto__.*\)$/ },
+  },
+  ...['pom.xml', 'build.gradle'].map((name) => ({
+    name: `${name} that is a link inside the project`,
+    make: () => {
+      const dir = withFiles({ 'real-build-file': '<project/>\n' })();
+      symlinkSync('real-build-file', path.join(dir, name));
+      return dir;
+    },
+    expected: { exitCode: 2, message: new RegExp(`^stagecraft: ${name.replace('.', '\\.')}: a symbolic link; stagecraft reads only regular files inside the project$`) },
+  })),
+  {
+    name: '5,000 chained -r requirement includes',
+    make: () => {
+      const files: Record<string, string> = { 'app.py': 'print("hi")\n', 'requirements.txt': '-r r0.txt\n', 'r5000.txt': 'flask==3.1.0\n' };
+      for (let index = 0; index < 5000; index++) files[`r${index}.txt`] = `-r r${index + 1}.txt\n`;
+      return withFiles(files)();
+    },
+    extraArgs: ['--stdout', '--base', 'slim'],
+    expected: { exitCode: 0, message: /^warning: flask runs as `python app\.py`/ },
+  },
+
+  // What lies above the project is not the project's: the search for a workspace passes over what it cannot read.
+  ...(
+    [
+      ['a link', (file: string) => symlinkSync('/etc/hostname', file)],
+      ['a named pipe', (file: string) => execFileSync('mkfifo', [file])],
+      ['a folder', (file: string) => mkdirSync(file)],
+      ['a 2 MB file', (file: string) => writeFileSync(file, `{"workspaces":["x"],"d":"${'x'.repeat(HUGE)}"}`)],
+    ] as const
+  ).map(([kind, make]) => ({
+    name: `a package.json above the project that is ${kind}`,
+    make: () => {
+      const parent = scratch();
+      make(path.join(parent, 'package.json'));
+      const dir = path.join(parent, 'app');
+      mkdirSync(dir);
+      for (const [name, content] of Object.entries(NODE_APP)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    },
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  })),
+  {
+    name: 'a project that is a repository root does not look above it for a workspace',
+    make: () => {
+      // A pnpm workspace above that would take the folder as its member, were the folder not a repository of its own.
+      const parent = withFiles({ 'pnpm-workspace.yaml': 'packages:\n  - app\n', 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" })();
+      const dir = path.join(parent, 'app');
+      mkdirSync(path.join(dir, '.git'), { recursive: true });
+      for (const [name, content] of Object.entries(NODE_APP)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    },
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  },
+
+  // Values that would become more than one word of a command, or an option of the program run.
+  {
+    name: 'a groupId that carries mvn options is not copied into the go-offline line',
+    make: withFiles({
+      'pom.xml':
+        '<project><modelVersion>4.0.0</modelVersion><groupId>com.example -Dmaven.repo.local=/tmp/evil -f /tmp/evil/pom.xml</groupId><artifactId>root</artifactId><version>1</version><packaging>pom</packaging><modules><module>api</module></modules></project>\n',
+      'api/pom.xml':
+        '<project><modelVersion>4.0.0</modelVersion><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.3.0</version></parent><artifactId>api</artifactId><version>1</version><build><plugins><plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build></project>\n',
+      'api/src/main/java/a/Main.java': 'package a;\npublic class Main { public static void main(String[] args) {} }\n',
+    }),
+    extraArgs: ['--entry', 'api'],
+    expected: {
+      exitCode: 2,
+      message:
+        /^stagecraft: cannot use "com\.example -Dmaven\.repo\.local=.*" \(build\.commandValues\.groupId\) in a Dockerfile safely: must be a Maven groupId such as com\.example$/,
+    },
+  },
+  {
+    name: 'package.json "main": "--inspect.js" is not handed to node as an option',
+    make: withFiles({ 'package.json': '{ "name": "app", "main": "--inspect.js" }\n', '--inspect.js': '' }),
+    expected: {
+      exitCode: 2,
+      message: /^stagecraft: cannot use "--inspect\.js" \(entryFile\) in a Dockerfile safely: starts with "-", so node would read it as an option; rename the file$/,
+    },
+  },
+  {
+    name: '--entry=-c.py is not handed to python as an option',
+    make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', '-c.py': 'print("hi")\n' }),
+    extraArgs: ['--entry=-c.py', '--base', 'slim'],
+    expected: { exitCode: 2, message: /^stagecraft: cannot use \["\/opt\/venv\/bin\/python","-c\.py"\] \(entrypoint\) in a Dockerfile safely: the script starts with "-"/ },
+  },
+
+  // Valid projects with large or unusual parts.
+  {
+    name: 'a Go source of 2 MB (a generated table) is scanned, not refused as a manifest',
+    make: withFiles({ ...GO_APP, 'table.go': `package main\n\nvar table = []string{\n${'\t"abcdefghij",\n'.repeat(HUGE / 15)}}\n` }),
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  },
+  {
+    name: 'a Python source of 2 MB is scanned, not refused as a manifest',
+    make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', 'table.py': `TABLE = [\n${'    "abcdefghij",\n'.repeat(HUGE / 19)}]\n` }),
+    extraArgs: ['--stdout', '--base', 'slim'],
+    expected: { exitCode: 0, message: /^warning: flask runs as `python app\.py`/ },
+  },
+  {
+    name: 'a 200-character npm name is a valid image title',
+    make: withFiles({ ...NODE_APP, 'package.json': `{ "name": "${'a'.repeat(200)}", "scripts": { "start": "node server.js" } }\n` }),
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  },
+  {
+    name: 'a Procfile web: command with $(nproc) is not dropped silently',
+    make: withFiles({
+      Procfile: 'web: gunicorn app:app --workers $(nproc) --bind 0.0.0.0:$PORT\n',
+      'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    }),
+    extraArgs: ['--stdout', '--base', 'slim'],
+    expected: {
+      exitCode: 0,
+      message: /^warning: Procfile:1: the web: command needs a shell .* so it is not used; the image runs `gunicorn --bind 0\.0\.0\.0:\$PORT app:app` instead/,
+    },
+  },
+
   // Impossible combinations of flags.
   { name: 'unknown flag', make: withFiles(GO_APP), extraArgs: ['--bsae', 'slim'], expected: { exitCode: 1, message: /^stagecraft: .*--bsae/ } },
   {
@@ -352,4 +538,74 @@ describe('large trees', () => {
     const { exitCode, stderr } = await execa('node', [CLI, dir, '--yes', '--stdout'], { reject: false, env: { CI: 'true' } });
     expect(exitCode, stderr).toBe(0);
   }, 60_000);
+});
+
+/** Characters a terminal acts on: ESC (window title, cursor), BEL, CR, NEL (U+0085), the line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const TERMINAL_CONTROLS = /[\u001b\u0007\r\u0085\u2028\u2029]/;
+
+describe('terminal control characters from the project are shown escaped', () => {
+  it('an error quoting a manifest value', async () => {
+    const dir = withFiles({ ...NODE_APP, 'package.json': JSON.stringify({ name: 'app', engines: { node: '\u001b]0;pwned\u0007>=99 \r\u0085\u2028' } }) })();
+    const { exitCode, stderr } = await execa('node', [CLI, dir, '--yes', '--stdout'], { reject: false, env: { CI: 'true' } });
+    expect(exitCode).toBe(2);
+    expect(stderr).not.toMatch(TERMINAL_CONTROLS);
+    expect(stderr).toBe('stagecraft: package.json: engines.node "\\u001b]0;pwned\\u0007>=99 \\r\\u0085\\u2028" is not a semver range');
+  });
+
+  it('the diff of an existing Dockerfile (--dry-run)', async () => {
+    const dir = withFiles({ ...GO_APP, Dockerfile: 'FROM x\n# \u001b]0;pwned\u0007 \u009b31m\rRUN forged\u2028line\n' })();
+    const { exitCode, stdout } = await execa('node', [CLI, dir, '--yes', '--dry-run'], { reject: false, env: { CI: 'true' } });
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('# \\u001b]0;pwned\\u0007 \\u009b31m\\rRUN forged\\u2028line');
+    expect(stdout).not.toMatch(TERMINAL_CONTROLS);
+    expect(stdout).not.toContain('\u009b');
+  });
+
+  it('a Cargo.lock name with CR and U+2028 never reaches a Dockerfile comment', async () => {
+    const lock = 'version = 3\n[[package]]\nname = "app"\nversion = "0.1.0"\n[[package]]\nname = "x\\rRUN touch /pwned \\u2028-sys"\nversion = "0.1.0"\n';
+    const dir = withFiles({ ...RUST_APP, 'Cargo.lock': lock })();
+    const { exitCode, stdout, stderr } = await execa('node', [CLI, dir, '--yes', '--stdout'], { reject: false, env: { CI: 'true' } });
+    expect(stdout).not.toMatch(TERMINAL_CONTROLS);
+    expect(stderr).toMatch(/^stagecraft: cannot use ".*" \(build\.compilesC\) in a Dockerfile safely: must be one line of printable text$/);
+    expect(exitCode).toBe(2);
+  });
+});
+
+describe('the printed next: command', () => {
+  it('quotes the folder, so pasting it runs no command the folder name holds', async () => {
+    const parent = scratch();
+    const dir = path.join(parent, 'my app $(touch pwned)');
+    mkdirSync(dir);
+    for (const [name, content] of Object.entries(NODE_APP)) writeFileSync(path.join(dir, name), content);
+    const { exitCode, stdout } = await execa('node', [CLI, dir, '--yes'], { reject: false, env: { CI: 'true' } });
+    expect(exitCode).toBe(0);
+    const command = /^next: docker (.*)$/m.exec(stdout)![1]!;
+    // The shell reads the printed words back: the folder is one word, and nothing ran.
+    const words = await execa('sh', ['-c', `set -- ${command}; printf '%s\\n' "$@"`], { cwd: parent });
+    expect(words.stdout.split('\n')).toEqual(['build', '-t', 'app', dir]);
+    expect(existsSync(path.join(parent, 'pwned'))).toBe(false);
+  });
+});
+
+describe('stdout that cannot take the output', () => {
+  it.each(['--stdout', '--json', '--explain', '--dry-run'])('%s on /dev/full: one line, exit 73', async (mode) => {
+    const { exitCode, stderr } = await execa('sh', ['-c', `node "${CLI}" "${withFiles(GO_APP)()}" --yes ${mode} > /dev/full`], { reject: false, env: { CI: 'true' } });
+    expect(stderr).toBe('stagecraft: cannot write to stdout (ENOSPC)');
+    expect(exitCode).toBe(73);
+  });
+
+  it.each([
+    ['--stdout', 'head -c 0'],
+    ['--explain', 'true'],
+  ])('%s into a reader that closes at once (| %s): quiet, exit 0', async (mode, reader) => {
+    const dir = withFiles(GO_APP)();
+    // A large enough write that the closed pipe is seen; the exit status is stagecraft's, not the reader's.
+    const { stdout, stderr } = await execa('bash', ['-c', `node "${CLI}" "${dir}" --yes ${mode} | (sleep 0.5; ${reader}); echo "exit \${PIPESTATUS[0]}"`], {
+      reject: false,
+      env: { CI: 'true' },
+    });
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('exit 0');
+  });
 });

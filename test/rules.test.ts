@@ -75,6 +75,15 @@ const UNIT_CASES: Case[] = [
     'yarn.lock': '',
   }),
   onProject('node: a static Astro site', { 'package.json': '{"dependencies":{"astro":"^5"},"scripts":{"build":"astro build"}}' }),
+  onProject(
+    'python: a Procfile web: command that needs a shell',
+    {
+      Procfile: 'web: gunicorn app:app --workers $(nproc)\n',
+      'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    },
+    { base: 'slim' },
+  ),
   onProject('python: poetry without its lockfile', { 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }, { base: 'slim' }),
   onProject(
     'python: unpinned PEP 621 dependencies',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ExitCode, StagecraftError } from '../errors.js';
+import { shellWord } from '../core/text.js';
 import type { Plan } from '../languages/registry.js';
 import { dockerfileNameOf } from '../render/index.js';
 import { buildNetwork } from './network.js';
@@ -107,7 +108,7 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
   const network = buildNetwork(target.dockerfile);
   const args = buildArguments(target.plan, target.root, target.tag);
   args.splice(1, 0, '--progress=plain', '--network', network);
-  progress.start(`docker ${args.join(' ')}`);
+  progress.start(`docker ${args.map(shellWord).join(' ')}`);
   const log: string[] = [];
   const execa = await loadExeca();
   const subprocess = execa('docker', args, { reject: false, all: true, buffer: false });
@@ -130,7 +131,7 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);
   if (target.plan.debugStage) {
-    lines.push(`debug image: docker ${buildArguments(target.plan, target.dir, tag, { debug: true }).join(' ')}`);
+    lines.push(`debug image: docker ${buildArguments(target.plan, target.dir, tag, { debug: true }).map(shellWord).join(' ')}`);
     lines.push(`             docker run --rm -it --entrypoint sh ${debugTagOf(tag)}`);
   }
   return lines;

@@ -1,4 +1,5 @@
 import { StagecraftError, usageError } from '../errors.js';
+import { shellWord } from '../core/text.js';
 import { planOnBase } from '../explain/index.js';
 import { estimatedMB } from '../explain/images.js';
 import { LANGUAGES, supportFor, type Facts, type Plan } from '../languages/registry.js';
@@ -81,13 +82,16 @@ function languageOptionStep<K extends keyof LanguageAnswers>(key: K): Step<K> {
   };
 }
 
+/** A version given by hand: a number of seven digits is no release of any language (and past 2^53 semver cannot compare it). */
+const normalizeVersion = (rule: ReturnType<typeof supportFor>['runtimeVersion'], raw: string) => (/\d{7}/.test(raw) ? null : rule.normalize(raw));
+
 type Judged = Pick<StepContext, 'facts' | 'flags' | 'answers'>;
 
 /** --runtime-version in the project language's form, null when not given; a value that language cannot read is a usage error. */
 function flaggedVersion({ facts, flags }: Judged): string | null {
   if (flags.runtimeVersion === undefined) return null;
   const rule = supportFor(facts).runtimeVersion;
-  const version = rule.normalize(flags.runtimeVersion);
+  const version = normalizeVersion(rule, flags.runtimeVersion);
   if (version === null) throw usageError(`--runtime-version ${flags.runtimeVersion}: expected ${rule.example}`);
   return version;
 }
@@ -105,12 +109,12 @@ const runtimeVersionStep: Step<'runtimeVersion'> = {
       .text(`No ${rule.source} names a version. Which one builds and runs it?`, {
         initial: initial!.value,
         validate: (value) => {
-          const version = rule.normalize(value.trim());
+          const version = normalizeVersion(rule, value.trim());
           if (version === null) return rule.example;
           return ctx.answers.base ? (refusalOn({ ...ctx, answers: { ...ctx.answers, runtimeVersion: version } }, ctx.answers.base) ?? undefined) : undefined;
         },
       })
-      .then((value) => rule.normalize(value.trim())!);
+      .then((value) => normalizeVersion(rule, value.trim())!);
   },
 };
 
@@ -267,8 +271,6 @@ export async function resolveAnswers(ctx: Omit<StepContext, 'answers'>): Promise
 }
 
 /** Quotes a word for a POSIX shell only when it needs it. */
-const shellWord = (word: string) => (/^[A-Za-z0-9_./:=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
-
 /**
  * The answers a later run must be given to repeat this one: the choices, and what the project
  * itself does not say (a version it names, or its only main package, is found again).

@@ -2,6 +2,7 @@ import * as clack from '@clack/prompts';
 import type { Prompter } from '../core/prompter.js';
 import { buildArguments } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
+import { escapeControls, shellWord } from '../core/text.js';
 import { explain } from '../explain/index.js';
 import { assessChanges, unifiedDiff, writeFilesAtomically, type AssessedChange } from '../output/changes.js';
 import { dockerfileNameOf, render } from '../render/index.js';
@@ -149,13 +150,13 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
   } catch (error) {
     throw cancelledAfter(error, written);
   }
-  const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
+  const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).map(shellWord).join(' ')}`;
   if (interactive && !dockerfileIsOurs) {
     clack.note(keptAdvice(generation, session), 'Your Dockerfile');
     // The command that repeats this run stops on the kept Dockerfile: said, so it surprises no one in CI.
     clack.outro(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}   (exits 4 while your Dockerfile differs)`);
   } else if (interactive) {
-    const named = flags.output !== undefined && flags.output !== 'Dockerfile' ? ` --output ${flags.output}` : '';
+    const named = flags.output !== undefined && flags.output !== 'Dockerfile' ? ` --output ${shellWord(flags.output)}` : '';
     clack.note(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}${named}`, 'Same answers, no questions');
     clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
   } else if (toWrite.some((change) => change.path !== CONFIG_FILE) && !flags.build) {
@@ -187,7 +188,7 @@ export const SINKS: Record<OutputMode, Sink> = {
     printsData: true,
     run: (generation, { stdout }) => {
       const { facts, answers, plan, flags } = generation;
-      stdout.write(explain(facts, answers, plan, dockerfileOf(generation).content, { dir: flags.dir, generatorVersion: VERSION }));
+      stdout.write(escapeControls(explain(facts, answers, plan, dockerfileOf(generation).content, { dir: flags.dir, generatorVersion: VERSION })));
     },
   },
 };

@@ -9,7 +9,13 @@ import { BASES, DEBUG_MODES, PortSchema } from './options.js';
  */
 
 /** Image and binary names: no spaces, quotes, `$`, `\` or newlines. */
-export const SafeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be letters, digits, ".", "_" or "-"');
+export const SafeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,213}$/, 'must be letters, digits, ".", "_" or "-"');
+/**
+ * A sentence for a Dockerfile comment: one line, and none of the characters an editor or a terminal
+ * would take as the start of another (CR, U+0085, U+2028) or as a control sequence.
+ */
+export const OneLine = z.string().regex(/^[^\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/u, 'must be one line of printable text');
+
 /** Image references with an explicit tag, never `latest`. */
 export const ImageRef = z
   .string()
@@ -30,7 +36,7 @@ export const UserSchema = z.object({
 export const OsPackagesSchema = z.object({
   manager: z.enum(['apt', 'apk']),
   packages: z.array(OsPackage).min(1),
-  why: z.string().regex(/^[^\n]+$/),
+  why: OneLine,
 });
 export type OsPackages = z.infer<typeof OsPackagesSchema>;
 

@@ -3,8 +3,33 @@
  * stagecraft prints comes from here, so all of them count the same way: 1-based, by '\n'.
  */
 
-/** The 1-based line of a character offset in a text. */
-export const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+/** Where each line of the last text asked about starts: a detector asks for many offsets in one file. */
+let indexed: { text: string; starts: number[] } = { text: '', starts: [0] };
+
+function lineStarts(text: string): number[] {
+  if (indexed.text !== text) {
+    const starts = [0];
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    indexed = { text, starts };
+  }
+  return indexed.starts;
+}
+
+/**
+ * The 1-based line of a character offset in a text. A binary search over the text's line starts,
+ * counted once per text: counting from the start for every match made a file of many matches quadratic.
+ */
+export function lineAt(text: string, index: number): number {
+  const starts = lineStarts(text);
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= index) low = middle;
+    else high = middle - 1;
+  }
+  return low + 1;
+}
 
 /**
  * Line numbers for many offsets of one text: the newlines are found once, each lookup is a binary
@@ -38,3 +63,22 @@ export function lineOf(text: string, needle: string | RegExp): number | undefine
 export function stripComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
 }
+
+/**
+ * Characters a terminal or an editor acts on rather than shows: C0 and C1 controls (ESC starts a
+ * sequence that can retitle the window or move the cursor; CR and U+0085 start a line over), the
+ * Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const escaped = (char: string) => (char === '\r' ? '\\r' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** Text for a terminal: every control character shown as its escape; newlines and tabs are kept. */
+export const escapeControls = (text: string) => text.replace(CONTROLS, escaped);
+
+/** One line for a terminal: the same, with newlines and tabs escaped too, so a quoted value cannot start a line. */
+export const escapeToOneLine = (text: string) => escapeControls(text).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+
+/** A word for a POSIX shell: as it is when nothing in it is special, else single-quoted. */
+export const shellWord = (word: string) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);

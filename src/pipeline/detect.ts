@@ -2,6 +2,7 @@ import { projectError, usageError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
 import { LANGUAGES, languageNamed, supportFor, type Facts, type LanguageName, type Plan } from '../languages/registry.js';
 import type { LanguageSupport } from '../core/language.js';
+import { describeEvidence } from '../core/facts.js';
 
 export type { Facts } from '../languages/registry.js';
 
@@ -13,6 +14,16 @@ export interface Detection {
 const markersOf = (project: ProjectFiles, language: LanguageSupport<Facts, Plan>) => language.markers.filter((file) => project.exists(file));
 
 /**
+ * A version with a number of seven digits or more is no release of any language: an image tag made
+ * of it does not exist, and past 2^53 it is not even the number it reads as.
+ */
+function withRealVersion(facts: Facts): Facts {
+  const { value, evidence } = facts.runtimeVersion;
+  if (/\d{7}/.test(value)) throw projectError(`${describeEvidence(evidence)}: version "${value.slice(0, 40)}" is no release (a number of seven digits or more)`);
+  return facts;
+}
+
+/**
  * Decides which language the folder holds and runs that language's detector.
  * `forced` (from --lang) skips the guess but still needs the language's manifest.
  */
@@ -22,7 +33,7 @@ export function detectProject(project: ProjectFiles, forced?: LanguageName): Det
     if (markersOf(project, language).length === 0) {
       throw projectError(`--lang ${forced}: no ${language.markers.join(' or ')} in ${project.root}`);
     }
-    return { facts: language.detect(project), warnings: [] };
+    return { facts: withRealVersion(language.detect(project)), warnings: [] };
   }
 
   const present = LANGUAGES.map((language) => ({ language, markers: markersOf(project, language) })).filter(({ markers }) => markers.length > 0);
@@ -41,5 +52,5 @@ export function detectProject(project: ProjectFiles, forced?: LanguageName): Det
   const warnings = detected
     .filter(({ name }) => name !== chosen!.name)
     .map(({ markers }) => `${markers[0]} is also here; generating for ${chosen!.name} (${chosen!.markers[0]}), pass --lang to change that`);
-  return { facts: chosen!.facts, warnings };
+  return { facts: withRealVersion(chosen!.facts), warnings };
 }

@@ -237,10 +237,22 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
   if (baseHasShell) {
     if (shell.exitCode !== 0 || shell.stdout.trim() !== uid) throw new Error(`sh in production: exit ${shell.exitCode}, ${shell.all}`);
     result.checks.push(`shell kept (the ${plan.runtime.family} base has one), as uid ${uid}`);
+    await checkCodeReadOnly(tag, uid, result);
   } else {
     if (shell.exitCode === 0) throw new Error(`production has a shell, but ${plan.base} should have none`);
     result.checks.push('no shell in production');
   }
+}
+
+/**
+ * The user the app runs as cannot change its code: /app (and /) belong to root. Checked with a shell,
+ * so in production on slim and alpine, and through the debug target (the same app stage on the
+ * base's :debug variant) where production has none.
+ */
+async function checkCodeReadOnly(tag: string, uid: string, result: CellResult): Promise<void> {
+  const write = await docker(['run', '--rm', '--network', 'none', '--user', `${uid}:${uid}`, '--entrypoint', 'sh', tag, '-c', 'touch /app/x || touch /x']);
+  if (write.exitCode === 0) throw new Error(`uid ${uid} can write into the app's folder: ${write.all}`);
+  result.checks.push(`uid ${uid} cannot write into /app`);
 }
 
 /** The debug target: same app, a shell, the same non-root user. */
@@ -249,6 +261,7 @@ async function checkDebug(cell: Cell, plan: Plan, tag: string, result: CellResul
   const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
   if (shell.exitCode !== 0 || shell.stdout.trim() !== uid) throw new Error(`debug shell: exit ${shell.exitCode}, ${shell.all}`);
   result.checks.push(`debug target has a shell, uid ${uid}`);
+  await checkCodeReadOnly(tag, uid, result);
   const behaviour = BEHAVIOUR[cell.fixture]!;
   if ('cli' in behaviour) {
     const run = await docker(['run', '--rm', '--network', 'none', tag]);

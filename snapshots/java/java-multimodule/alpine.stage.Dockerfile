@@ -35,6 +35,8 @@ FROM runtime AS debug
 RUN apk add --no-cache curl
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Runtime dependencies first: they change less often than the app.
 COPY --from=build /out/lib/ ./lib/
@@ -50,6 +52,8 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="shop-api"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Runtime dependencies first: they change less often than the app.
 COPY --from=build /out/lib/ ./lib/

@@ -26,6 +26,8 @@ FROM gcr.io/distroless/java17-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh shop-api:debug
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Runtime dependencies first: they change less often than the app.
 COPY --from=build /out/lib/ ./lib/
@@ -43,6 +45,8 @@ FROM gcr.io/distroless/java17-debian13:nonroot AS production
 LABEL org.opencontainers.image.title="shop-api"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Runtime dependencies first: they change less often than the app.
 COPY --from=build /out/lib/ ./lib/

@@ -46,6 +46,8 @@ FROM runtime AS debug
 RUN apk add --no-cache curl
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Dependencies first: they change least, so this layer is reused most.
 COPY --from=build /out/lib/ ./lib/
@@ -65,6 +67,8 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="greeting"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Dependencies first: they change least, so this layer is reused most.
 COPY --from=build /out/lib/ ./lib/

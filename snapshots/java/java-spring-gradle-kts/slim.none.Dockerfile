@@ -45,6 +45,8 @@ ENV JAVA_HOME=/opt/java/openjdk
 LABEL org.opencontainers.image.title="orders"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Released dependencies first: they change least, so this layer is reused most.
 COPY --from=build /out/dependencies/ ./

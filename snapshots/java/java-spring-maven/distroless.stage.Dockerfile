@@ -27,6 +27,8 @@ FROM gcr.io/distroless/java21-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh demo:debug
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Released dependencies first: they change least, so this layer is reused most.
 COPY --from=build /out/dependencies/ ./
@@ -48,6 +50,8 @@ FROM gcr.io/distroless/java21-debian13:nonroot AS production
 LABEL org.opencontainers.image.title="demo"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # Released dependencies first: they change least, so this layer is reused most.
 COPY --from=build /out/dependencies/ ./

@@ -36,6 +36,8 @@ RUN apk add --no-cache curl
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The standalone server and the node_modules it traced: nothing else is needed.
 COPY --from=build /app/.next/standalone ./
@@ -56,6 +58,8 @@ LABEL org.opencontainers.image.title="next-site"
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The standalone server and the node_modules it traced: nothing else is needed.
 COPY --from=build /app/.next/standalone ./

@@ -33,6 +33,8 @@ FROM gcr.io/distroless/nodejs24-debian13:debug-nonroot AS debug
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=8081
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The build output (tsconfig.json:7), not the sources.
 COPY --from=build /app/dist ./dist
@@ -51,6 +53,8 @@ LABEL org.opencontainers.image.title="ts-api"
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=8081
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The build output (tsconfig.json:7), not the sources.
 COPY --from=build /app/dist ./dist

@@ -38,6 +38,8 @@ COPY --from=init /usr/bin/tini-static /usr/bin/tini
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 # The venv with the dependencies and the project, bytecode included; no pip, no compilers.
 COPY --from=build /opt/venv /opt/venv
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 USER 65532:65532
 # tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.
@@ -52,6 +54,8 @@ COPY --from=init /usr/bin/tini-static /usr/bin/tini
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 # The venv with the dependencies and the project, bytecode included; no pip, no compilers.
 COPY --from=build /opt/venv /opt/venv
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 USER 65532:65532
 # tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.

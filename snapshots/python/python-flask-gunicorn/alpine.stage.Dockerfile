@@ -34,6 +34,8 @@ RUN apk add --no-cache curl
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 # The venv with the dependencies, bytecode included; no pip, no compilers.
 COPY --from=build /opt/venv /opt/venv
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The app and its bytecode, owned by root: the app cannot change its own code.
 COPY --from=build /app /app
@@ -49,6 +51,8 @@ LABEL org.opencontainers.image.title="python-flask-gunicorn"
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 # The venv with the dependencies, bytecode included; no pip, no compilers.
 COPY --from=build /opt/venv /opt/venv
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The app and its bytecode, owned by root: the app cannot change its own code.
 COPY --from=build /app /app

@@ -42,6 +42,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt
 ENV PORT=8000
 # The venv with the dependencies, bytecode included; no pip, no compilers.
 COPY --from=build /opt/venv /opt/venv
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The app and its bytecode, owned by root: the app cannot change its own code.
 COPY --from=build /app /app
@@ -62,6 +64,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt
 ENV PORT=8000
 # The venv with the dependencies, bytecode included; no pip, no compilers.
 COPY --from=build /opt/venv /opt/venv
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The app and its bytecode, owned by root: the app cannot change its own code.
 COPY --from=build /app /app

@@ -99,9 +99,9 @@ function readGoSources(project: ProjectFiles, moduleDirs: string[]): GoSourceFil
         .some((part) => part.startsWith('_') || part.startsWith('.'))
     )
       continue;
-    const text = project.readText(file);
+    const text = project.readSource(file);
     const code = stripComments(text);
-    const packageClause = /^\s*package\s+([A-Za-z_]\w*)/m.exec(code);
+    const packageClause = /^[ \t]*package\s+([A-Za-z_]\w*)/m.exec(code);
     if (!packageClause) continue;
     if (IGNORED_BY_BUILD_TAG.test(text.slice(0, text.indexOf(packageClause[0].trim())))) continue;
     sources.push({ file, dir: path.posix.dirname(file), packageName: packageClause[1]!, code });
@@ -141,7 +141,7 @@ const packagePath = (dir: string) => (dir === '.' ? '.' : `./${dir}`);
 
 function findCgoImport(sources: GoSourceFile[]): Evidence | null {
   for (const source of sources) {
-    const match = /^\s*import\s+"C"|^\s*import\s*\([^)]*?^\s*"C"\s*$/m.exec(source.code);
+    const match = /^[ \t]*import\s+"C"|^[ \t]*import\s*\([^)]*?^[ \t]*"C"\s*$/m.exec(source.code);
     if (match) return { file: source.file, line: lineAt(source.code, match.index + match[0].indexOf('"C"')) };
   }
   return null;
@@ -149,7 +149,7 @@ function findCgoImport(sources: GoSourceFile[]): Evidence | null {
 
 function importsAny(source: GoSourceFile, importPaths: string[]): number | null {
   for (const importPath of importPaths) {
-    const at = source.code.search(new RegExp(`^\\s*(import\\s+)?(\\w+\\s+)?"${importPath.replace(/[.]/g, '\\.')}"\\s*$`, 'm'));
+    const at = source.code.search(new RegExp(`^[ \\t]*(import\\s+)?(\\w+\\s+)?"${importPath.replace(/[.]/g, '\\.')}"\\s*$`, 'm'));
     if (at !== -1) return lineAt(source.code, at + 1);
   }
   return null;

@@ -17,8 +17,9 @@ export interface GoMod {
 const KNOWN_DIRECTIVES = new Set(['module', 'go', 'toolchain', 'godebug', 'require', 'exclude', 'replace', 'retract', 'tool', 'ignore']);
 /** Directives go.work accepts. */
 const WORK_DIRECTIVES = new Set(['go', 'toolchain', 'godebug', 'use', 'replace']);
-const GO_VERSION = /^1(\.\d+){1,2}((rc|beta)\d+)?$/;
-const TOOLCHAIN = /^go(1(\.\d+){1,2}((rc|beta)\d+)?)(\+.*)?$|^default$/;
+// Numbers of at most six digits: no Go release has more, and past 2^53 semver cannot compare them.
+const GO_VERSION = /^1(\.\d{1,6}){1,2}((rc|beta)\d{1,6})?$/;
+const TOOLCHAIN = /^go(1(\.\d{1,6}){1,2}((rc|beta)\d{1,6})?)(\+.*)?$|^default$/;
 
 const stripComment = (line: string) => {
   const at = line.indexOf('//');

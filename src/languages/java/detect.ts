@@ -21,6 +21,8 @@ const GRADLE_FILES = ['build.gradle.kts', 'build.gradle', 'settings.gradle.kts',
 
 /** Detects a Java project's Maven and/or Gradle build. Pure: reads the folder, never asks. */
 export function detectJava(project: ProjectFiles): JavaFacts {
+  // A build file that is a link, a folder or a pipe marks the project but cannot be read: said by name.
+  for (const file of ['pom.xml', ...GRADLE_FILES]) if (project.exists(file)) project.requireFile(file);
   const builds: JavaBuild[] = [];
   if (project.hasFile('pom.xml')) builds.push(detectMaven(project));
   if (GRADLE_FILES.some((file) => project.hasFile(file))) builds.push(detectGradle(project));

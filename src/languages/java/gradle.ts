@@ -38,7 +38,7 @@ function firstMatch(script: Script | null, patterns: RegExp[]): { value: string;
 function includedProjects(settings: Script | null): string[] {
   if (!settings) return [];
   const projects: string[] = [];
-  for (const statement of settings.code.matchAll(/^\s*include\s*\(?([^\n)]*)\)?/gm)) {
+  for (const statement of settings.code.matchAll(/^[ \t]*include\s*\(?([^\n)]*)\)?/gm)) {
     for (const name of statement[1]!.matchAll(/["']:?([A-Za-z0-9._:-]+)["']/g)) projects.push(name[1]!.replace(/:/g, '/'));
   }
   return projects;
@@ -62,8 +62,8 @@ function readCatalog(project: ProjectFiles): Catalog {
   if (!project.hasFile('gradle/libs.versions.toml')) return catalog;
   const toml = project.readText('gradle/libs.versions.toml');
   const section = (name: string) => new RegExp(`^\\[${name}\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`, 'm').exec(toml)?.[1] ?? '';
-  const versions = new Map([...section('versions').matchAll(/^\s*([\w.-]+)\s*=\s*"([^"]+)"/gm)].map((match) => [match[1]!, match[2]!]));
-  for (const [, alias, value] of section('plugins').matchAll(/^\s*([\w.-]+)\s*=\s*(.+)$/gm)) {
+  const versions = new Map([...section('versions').matchAll(/^[ \t]*([\w.-]+)\s*=\s*"([^"]+)"/gm)].map((match) => [match[1]!, match[2]!]));
+  for (const [, alias, value] of section('plugins').matchAll(/^[ \t]*([\w.-]+)\s*=\s*(.+)$/gm)) {
     // `{ id = "x", version = "1" }`, `{ id = "x", version.ref = "v" }` or `"x:1"`.
     const id = /\bid\s*=\s*"([^"]+)"/.exec(value!)?.[1] ?? /^"([^":]+)(?::[^"]*)?"/.exec(value!)?.[1];
     if (!id) continue;
@@ -127,8 +127,8 @@ function appOf(project: ProjectFiles, module: string, script: Script, { root, ro
   const fileName = firstMatch(script, [ASSIGNED('archiveFileName')]);
   const baseName = firstMatch(script, [ASSIGNED('archiveBaseName'), ASSIGNED('archivesName'), ASSIGNED('archivesBaseName')]);
   const version =
-    firstMatch(script, [/^\s*version\s*=\s*["']([^"'$]+)["']/m]) ??
-    firstMatch(root, [/^\s*version\s*=\s*["']([^"'$]+)["']/m]) ??
+    firstMatch(script, [/^[ \t]*version\s*=\s*["']([^"'$]+)["']/m]) ??
+    firstMatch(root, [/^[ \t]*version\s*=\s*["']([^"'$]+)["']/m]) ??
     (/^version\s*=\s*(\S+)/m.exec(properties) ? { value: /^version\s*=\s*(\S+)/m.exec(properties)![1]!, evidence: { file: 'gradle.properties' } } : null);
   const jarName = fileName?.value ?? `${baseName?.value ?? name}${version ? `-${version.value}` : ''}.jar`;
   return {
@@ -138,7 +138,7 @@ function appOf(project: ProjectFiles, module: string, script: Script, { root, ro
     packaging: 'jar',
     artifact: launch?.value.kind === 'quarkus' ? 'build/quarkus-app' : `build/libs/${jarName}`,
     artifactEvidence: fileName?.evidence ?? baseName?.evidence ?? version?.evidence ?? { file: script.file },
-    hasRuntimeDependencies: /^\s*(implementation|runtimeOnly|api)\b/m.test(script.code),
+    hasRuntimeDependencies: /^[ \t]*(implementation|runtimeOnly|api)\b/m.test(script.code),
     appliesApplicationPlugin: pluginPattern('application').test(script.code) || /\bplugins\s*\{[^}]*(?<![\w."'])application\b/.test(script.code),
     ...readAppConfig(project, module, launch?.value.kind ?? null),
   };

@@ -105,7 +105,7 @@ export function readAppConfig(project: ProjectFiles, module: string, kind: JavaL
   const properties = `${dir}/application.properties`;
   if (project.hasFile(properties)) {
     const text = project.readText(properties);
-    const match = new RegExp(`^\\s*${key.replace(/\./g, '\\.')}\\s*[=:]\\s*(\\S+)`, 'm').exec(text);
+    const match = new RegExp(`^[ \\t]*${key.replace(/\./g, '\\.')}\\s*[=:]\\s*(\\S+)`, 'm').exec(text);
     const port = match ? valueOf(match[1]!) : NaN;
     if (port >= 1 && port <= 65535) return { port: fact(port, { file: properties, line: lineAt(text, match!.index + match![0].indexOf(key)) }) };
   }

@@ -64,7 +64,13 @@ function readPom(project: ProjectFiles, file: string, inherited: Record<string, 
   const text = project.readText(file);
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw projectError(`${file}:${valid.err.line}: not well-formed XML (${valid.err.msg})`);
-  const document = parser.parse(text) as { project?: Pom | string };
+  let document: { project?: Pom | string };
+  try {
+    document = parser.parse(text) as typeof document;
+  } catch (error) {
+    // Well-formed but refused by the parser's own limits: nesting past 100 levels, a <__proto__> element.
+    throw projectError(`${file}: cannot be read as a POM (${(error as Error).message})`);
+  }
   if (typeof document.project !== 'object' || document.project === null) throw projectError(`${file}: no <project> element, so not a Maven POM`);
   const pom = document.project;
   const properties: Record<string, string> = { ...inherited };

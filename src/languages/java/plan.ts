@@ -165,6 +165,7 @@ function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch
     wrapper: build.wrapper.value ? { script: build.wrapperFiles[0], dir: build.wrapperFiles[1] } : null,
     manifestCopies: manifestCopies(build),
     ...commandsFor(build, app, launch),
+    commandValues: { groupId: build.tool === 'maven' && build.multiModule ? build.groupId : null, module: app.module },
     artifact: app.module === '.' ? app.artifact! : `${app.module}/${app.artifact}`,
     libDir: launch === 'classpath' ? `${app.module === '.' ? '' : `${app.module}/`}target/lib` : null,
   };

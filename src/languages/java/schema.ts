@@ -1,9 +1,12 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
 
 /** A Java class name, e.g. com.example.Main. */
 const JavaClass = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$/, 'must be a Java class name');
 const JavaModule = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'must be a JDK module name');
+
+/** A Maven groupId: dot-separated names, one token (no space or `=` that would make it another mvn option). */
+const MavenGroupId = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be a Maven groupId such as com.example');
 
 export const JavaPlanSchema = z.object({
   ...CommonPlanFields,
@@ -19,6 +22,11 @@ export const JavaPlanSchema = z.object({
     cacheTarget: AbsolutePath,
     resolve: Command,
     package: Command,
+    /**
+     * The project's own values the commands above hold, each checked as one token of its kind: the
+     * groupId go-offline excludes (null when it excludes none) and the module built (`-pl`, `:module:`).
+     */
+    commandValues: z.object({ groupId: MavenGroupId.nullable(), module: ProjectPath }),
     /** What the build writes, from the project root: target/demo-1.0.jar, api/target/..., build/quarkus-app. */
     artifact: ProjectPath,
     /** Where Maven copied the dependencies a plain jar does not bundle (launch classpath). */
@@ -43,15 +51,12 @@ export const JavaPlanSchema = z.object({
     })
     .nullable(),
   /** Where slim and alpine get their Java runtime: the jlink stage or a JRE image; null when the base has one. */
-  runtimeCopy: z.object({ from: z.union([z.literal('jre'), ImageRef]), source: AbsolutePath, why: z.string().regex(/^[^\n]+$/) }).nullable(),
-  copies: z.array(z.object({ source: AbsolutePath, target: ProjectPath, why: z.string().regex(/^[^\n]+$/) })).min(1),
+  runtimeCopy: z.object({ from: z.union([z.literal('jre'), ImageRef]), source: AbsolutePath, why: OneLine }).nullable(),
+  copies: z.array(z.object({ source: AbsolutePath, target: ProjectPath, why: OneLine })).min(1),
   /** Exec form, the whole command: distroless' own ENTRYPOINT ["java", "-jar"] is replaced. */
   entrypoint: z.array(z.union([AbsolutePath, JavaClass, z.enum(['-jar', '-cp', '/app/app.jar:/app/lib/*']), z.string().regex(/^-D[A-Za-z0-9._]+=[A-Za-z0-9._]+$/)])).min(2),
   /** The comment above ENTRYPOINT on distroless: the image's own ENTRYPOINT it replaces; null elsewhere. */
-  entrypointWhy: z
-    .string()
-    .regex(/^[^\n]+$/)
-    .nullable(),
+  entrypointWhy: OneLine.nullable(),
 });
 
 export type JavaPlan = z.infer<typeof JavaPlanSchema>;

@@ -128,15 +128,15 @@ const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 /** The nearest ancestor folder that declares a workspace, if any (never the folder itself). */
 function findWorkspaceRoot(member: ProjectFiles): { root: ProjectFiles; tool: Workspace['tool'] } | null {
   return member.findUp((root) => {
-    if (root.exists('pnpm-workspace.yaml')) return { root, tool: 'pnpm' };
-    if (root.exists('package.json') && /"workspaces"\s*:/.test(root.readText('package.json'))) return { root, tool: 'npm-or-yarn' };
+    if (root.readTextIfUsable('pnpm-workspace.yaml') !== null) return { root, tool: 'pnpm' };
+    if (/"workspaces"\s*:/.test(root.readTextIfUsable('package.json') ?? '')) return { root, tool: 'npm-or-yarn' };
     return null;
   });
 }
 
 /** pnpm-workspace.yaml `packages:` globs ("packages/*", "apps/**") as a test for a member path. */
 function workspaceIncludes(yaml: string, memberPath: string): boolean {
-  const globs = [...yaml.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
+  const globs = [...yaml.matchAll(/^[ \t]*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
   return globs.some((glob) => {
     if (glob.startsWith('!')) return false;
     return globMatcher(glob)(memberPath);
@@ -292,7 +292,7 @@ function enginesRange(source: ManagerSource, manager: PackageManager): Fact<stri
 function detectPackageManager(source: ManagerSource): ManagerFacts {
   const { files: project, pkg, file } = source;
   const declared = pkg.packageManager ?? null;
-  const declaredMatch = declared ? /^(npm|yarn|pnpm|bun)@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)(\+[0-9A-Za-z.]+)?$/.exec(declared) : null;
+  const declaredMatch = declared ? /^(npm|yarn|pnpm|bun)@(\d{1,6}\.\d{1,6}\.\d{1,6}(?:-[0-9A-Za-z.]+)?)(\+[0-9A-Za-z.]+)?$/.exec(declared) : null;
   if (declared && !declaredMatch) throw projectError(`${file}: packageManager "${declared}" is not name@version`);
   const present = LOCKFILES.filter(({ file: lockfile }) => project.hasFile(lockfile));
   // Yarn 2+ (Berry) by the version packageManager pins, the lowest engines.yarn allows, or its .yarnrc.yml.
@@ -360,7 +360,7 @@ const FRAMEWORK_ENTRIES: Partial<Record<Exclude<Framework, null>, { start: strin
 function tsconfigOutDir(project: ProjectFiles): Fact<string> | null {
   if (!project.hasFile('tsconfig.json')) return null;
   const text = project.readText('tsconfig.json');
-  const match = /"outDir"\s*:\s*"([^"]+)"/.exec(text.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, ''));
+  const match = /"outDir"\s*:\s*"([^"]+)"/.exec(text.replace(/\/\*[\s\S]*?\*\/|^[ \t]*\/\/.*$/gm, ''));
   if (!match) return null;
   return fact(match[1]!.replace(/^\.\//, '').replace(/\/+$/, ''), { file: 'tsconfig.json', line: lineOf(text, '"outDir"') });
 }

@@ -358,6 +358,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     yarnPnp: yarnLinker(facts) !== null,
     entrypoint: withInit(image.init, base === 'distroless' ? [DISTROLESS_NODE] : []),
     cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
+    entryFile: start[1],
   });
   return { plan, warnings };
 }

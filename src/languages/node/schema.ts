@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, OsPackage, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, OsPackage, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
@@ -7,7 +7,7 @@ const NodeCopySchema = z.object({
   source: z.union([AbsolutePath, ProjectPath]),
   target: ProjectPath,
   /** The comment above the COPY: why it ships. */
-  why: z.string().regex(/^[^\n]+$/),
+  why: OneLine,
 });
 
 export const NodePlanSchema = z.object({
@@ -62,6 +62,8 @@ export const NodePlanSchema = z.object({
   entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
   /** Exec form; on distroless node is in the entrypoint, so this omits it. */
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
+  /** The file node runs: a project path that cannot read as one of node's options (`--inspect.js`). */
+  entryFile: z.string().regex(/^[^-]/, 'starts with "-", so node would read it as an option; rename the file'),
 });
 
 export type NodePlan = z.infer<typeof NodePlanSchema>;

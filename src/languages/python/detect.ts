@@ -24,6 +24,8 @@ export interface PythonFacts {
   versionRange: string | null;
   /** Why the version was read leniently (a range in .python-version), shown beside the plan. */
   versionWarning: string | null;
+  /** A Procfile `web:` command that needs a shell (`$(nproc)`, quotes, `&&`): exec form cannot run it, so it is not used. */
+  procfileShellCommand: Fact<string> | null;
   tool: Fact<PythonTool>;
   /** The lockfile the image installs from; null when installs are not pinned. */
   lockfile: Fact<string | null>;
@@ -105,8 +107,8 @@ const PyprojectSchema = z.looseObject({
 const readOptionalToml = (project: ProjectFiles, file: string): TomlFile | null => (project.hasFile(file) ? readToml(project, file) : null);
 
 /** The 1-based line where a key (or table header) first appears, for evidence. */
-const keyLine = (toml: TomlFile, key: string) => lineOf(toml.text, new RegExp(`^\\s*"?${key.replace(/[.-]/g, '\\$&')}"?\\s*=`, 'm'));
-const tableLine = (toml: TomlFile, table: string) => lineOf(toml.text, new RegExp(`^\\s*\\[${table.replace(/[.-]/g, '\\$&')}\\]`, 'm'));
+const keyLine = (toml: TomlFile, key: string) => lineOf(toml.text, new RegExp(`^[ \\t]*"?${key.replace(/[.-]/g, '\\$&')}"?\\s*=`, 'm'));
+const tableLine = (toml: TomlFile, table: string) => lineOf(toml.text, new RegExp(`^[ \\t]*\\[${table.replace(/[.-]/g, '\\$&')}\\]`, 'm'));
 
 const LOCKFILES: { file: string; tool: PythonTool }[] = [
   { file: 'uv.lock', tool: 'uv' },
@@ -231,13 +233,13 @@ function findAppObject(project: ProjectFiles, sources: string[], constructors: s
   const pattern = new RegExp(`^([A-Za-z_]\\w*)\\s*(?::\\s*\\w+\\s*|,\\s*\\w+\\s*)?=\\s*(?:\\w+\\.)?(?:${constructors.join('|')})\\(`, 'm');
   const modules = sources.filter(isModulePath);
   for (const file of modules) {
-    const text = project.readText(file);
+    const text = project.readSource(file);
     const match = pattern.exec(text);
     if (match) return { target: `${moduleOf(file)}:${match[1]}`, evidence: { file, line: lineAt(text, match.index) } };
   }
   const built = new RegExp(`\\b(?:${constructors.join('|')})\\(`);
   for (const file of modules) {
-    const text = project.readText(file);
+    const text = project.readSource(file);
     const match = /^def\s+(create_app|make_app)\s*\(/m.exec(text);
     if (match && built.test(text)) return { target: `${moduleOf(file)}:${match[1]}()`, evidence: { file, line: lineAt(text, match.index) } };
   }
@@ -250,22 +252,35 @@ const MAIN_GUARD = /^if\s+__name__\s*==\s*['"]__main__['"]\s*:/m;
 function findMainScript(project: ProjectFiles, sources: string[]): string | undefined {
   const named = ['__main__.py', 'main.py', 'app.py'].find((file) => project.hasFile(file));
   if (named) return named;
-  const guarded = sources.filter((file) => !file.includes('/') && file !== 'manage.py' && MAIN_GUARD.test(project.readText(file)));
+  const guarded = sources.filter((file) => !file.includes('/') && file !== 'manage.py' && MAIN_GUARD.test(project.readSource(file)));
   return ['server.py', 'bot.py', 'run.py', 'wsgi.py'].find((file) => guarded.includes(file)) ?? (guarded.length === 1 ? guarded[0] : undefined);
 }
 
-/** A Procfile `web:` command as words; null when it needs a shell (quotes, &&, variables other than PORT). */
-function procfileWeb(project: ProjectFiles): { words: string[]; evidence: Evidence } | null {
+/** The Procfile `web:` command, with its evidence; null without one. */
+function procfileWebLine(project: ProjectFiles): Fact<string> | null {
   if (!project.hasFile('Procfile')) return null;
   const text = project.readText('Procfile');
-  const match = /^web:\s*(.+)$/m.exec(text);
-  if (!match) return null;
-  const words = match[1]!
-    .trim()
-    .replace(/\$\{PORT\}/g, '$PORT')
-    .split(/\s+/);
-  if (words.some((word) => !/^[A-Za-z0-9._@/=:,+-]*(\$PORT)?[A-Za-z0-9._@/=:,+-]*$/.test(word))) return null;
-  return { words, evidence: { file: 'Procfile', line: lineAt(text, match.index) } };
+  const match = /^web:[ \t]*(.+)$/m.exec(text);
+  return match ? fact(match[1]!.trim(), { file: 'Procfile', line: lineAt(text, match.index) }) : null;
+}
+
+/** Words of a command exec form can run as they are: no quotes, &&, or variables other than PORT. */
+const execFormWords = (command: string): string[] | null => {
+  const words = command.replace(/\$\{PORT\}/g, '$PORT').split(/\s+/);
+  return words.every((word) => /^[A-Za-z0-9._@/=:,+-]*(\$PORT)?[A-Za-z0-9._@/=:,+-]*$/.test(word)) ? words : null;
+};
+
+/** A Procfile `web:` command as words; null when there is none or it needs a shell. */
+function procfileWeb(project: ProjectFiles): { words: string[]; evidence: Evidence } | null {
+  const web = procfileWebLine(project);
+  const words = web && execFormWords(web.value);
+  return words ? { words, evidence: web.evidence! } : null;
+}
+
+/** The Procfile `web:` command when it needs a shell, which an exec-form entrypoint cannot give it. */
+function procfileShellCommand(project: ProjectFiles): Fact<string> | null {
+  const web = procfileWebLine(project);
+  return web && !execFormWords(web.value) ? web : null;
 }
 
 /** The port a server command states: `--bind 0.0.0.0:5000`, `-b :5000`, `--port 5000`, `-p 5000`. */
@@ -283,13 +298,13 @@ function portOfCommand(words: string[]): number | null {
 /** `port=8000`, `port=int(os.environ.get("PORT", 5000))`, `port=os.getenv("X", "9090")` in a listen call. */
 const LISTEN_PORT = /\b(?:run|run_app|serve)\([^)]*?\bport\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/s;
 /** `port = int(os.environ.get("PORT", 5000))` assigned before the call. */
-const PORT_ASSIGNMENT = /^\s*port\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/m;
+const PORT_ASSIGNMENT = /^[ \t]*port\s*=\s*(?:int\()?\s*(?:(\d{2,5})\b|os\.(?:environ\.get|getenv)\(\s*['"]\w+['"]\s*,\s*['"]?(\d{2,5})\b)/m;
 
 /** The port a Python source listens on: a listen call's `port=` or a `port = ...` assignment with a number. */
 function portInSources(project: ProjectFiles, files: string[]): { port: number; evidence: Evidence } | null {
   for (const pattern of [LISTEN_PORT, PORT_ASSIGNMENT]) {
     for (const file of files) {
-      const text = project.readText(file);
+      const text = project.readSource(file);
       const match = pattern.exec(text);
       const port = match && Number(match[1] ?? match[2]);
       if (match && port && port <= 65535) return { port, evidence: { file, line: lineAt(text, match.index) } };
@@ -317,19 +332,19 @@ interface DjangoApplications {
 
 function djangoApplications(project: ProjectFiles): DjangoApplications | null {
   if (!project.hasFile('manage.py')) return null;
-  const manage = project.readText('manage.py');
+  const manage = project.readSource('manage.py');
   const settingsModule = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage)?.[1];
   const settingsFile = settingsModule
     ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file))
     : undefined;
   if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' }, staticRoot: null };
-  const settings = project.readText(settingsFile);
+  const settings = project.readSource(settingsFile);
   // A settings package (`pkg/settings/dev.py`, `pkg/settings/__init__.py`) often defines the application in base.py.
   if (!/^(WSGI|ASGI)_APPLICATION/m.test(settings)) {
     const folder = path.posix.dirname(settingsFile);
     const imported = [...settings.matchAll(/^from\s+\.(\w+)\s+import\s+\*/gm)].map((match) => `${folder}/${match[1]}.py`);
-    const base = [...imported, `${folder}/base.py`].find((file) => project.hasFile(file) && /^(WSGI|ASGI)_APPLICATION/m.test(project.readText(file)));
-    if (base) return djangoSettings(project.readText(base), base);
+    const base = [...imported, `${folder}/base.py`].find((file) => project.hasFile(file) && /^(WSGI|ASGI)_APPLICATION/m.test(project.readSource(file)));
+    if (base) return djangoSettings(project.readSource(base), base);
   }
   return djangoSettings(settings, settingsFile);
 }
@@ -461,12 +476,12 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
 const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'litestar', 'sanic', 'python-fasthtml', 'starlette', 'flask'];
 /** ASGI frameworks served with uvicorn. */
 export const ASGI_FRAMEWORKS = new Set<PythonFramework | null>(['fastapi', 'litestar', 'python-fasthtml', 'starlette']);
-const SERVER_IMPORT = /^\s*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
+const SERVER_IMPORT = /^[ \t]*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
 const PORT_ENV = /environ(?:\.get)?\s*[([]\s*['"]PORT['"]|getenv\(\s*['"]PORT['"]/;
 
 function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp): Fact<boolean> {
   for (const file of sources) {
-    const text = project.readText(file);
+    const text = project.readSource(file);
     const match = pattern.exec(text);
     if (match) return fact(true, { file, line: lineAt(text, match.index) });
   }
@@ -484,20 +499,20 @@ function refusePython2(project: ProjectFiles, sources: string[]): void {
     if (!project.hasFile(file)) continue;
     const first =
       project
-        .readText(file)
+        .readSource(file)
         .split('\n')
         .map((line) => line.trim())
         .find((line) => line && !line.startsWith('#')) ?? '';
     if (/^(?:c?python-?)?2(\.\d+)*$/i.test(first)) throw refusal(`${file}: "${first}" is Python 2. ${PYTHON2}`);
   }
   if (project.hasFile('setup.py')) {
-    const text = project.readText('setup.py');
+    const text = project.readSource('setup.py');
     const match = /python_requires\s*=\s*['"]([^'"]+)['"]/.exec(text);
     const range = match && pythonRangeToSemver(match[1]!);
     if (match && range && !semverAllows3(range)) throw refusal(`setup.py:${lineAt(text, match.index)}: python_requires "${match[1]}" allows only Python 2. ${PYTHON2}`);
   }
   for (const file of sources) {
-    const text = project.readText(file);
+    const text = project.readSource(file);
     // `print "x"` or `print 'x'`: a statement Python 3 rejects as a syntax error.
     const match = /^[ \t]*print[ \t]+(?:["'].*|[A-Za-z_]\w*[ \t]*$)/m.exec(text);
     if (match) throw refusal(`${file}:${lineAt(text, match.index)}: \`${match[0].trim()}\` is a Python 2 print statement. ${PYTHON2}`);
@@ -550,6 +565,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     runtimeVersion: version,
     versionRange: range,
     versionWarning,
+    procfileShellCommand: procfileShellCommand(project),
     tool,
     lockfile,
     pipSource,

@@ -70,46 +70,56 @@ function logicalLines(text: string): { line: number; content: string }[] {
 /**
  * Reads a requirements file the way pip does, as far as the image needs: the names, the files it
  * includes, and the local paths it installs from (they must be in the image before the install).
+ * Includes are read in place, as pip reads them, with a stack of open files rather than recursion,
+ * so a chain of thousands of `-r` files cannot exhaust the call stack.
  */
-export function readRequirements(project: ProjectFiles, file: string, seen = new Set<string>()): Requirements {
-  const result: Requirements = { names: [], unpinned: [], files: [file], localPaths: [], noIndex: false };
-  seen.add(file);
-  const dir = path.posix.dirname(file);
-  const local = (value: string, line: number): string => {
-    const stripped = value.replace(/^file:(\/\/)?/, '');
-    const resolved = path.posix.normalize(path.posix.join(dir, stripped)).replace(/\/+$/, '');
-    if (stripped.startsWith('/') || resolved.startsWith('..')) {
-      throw projectError(`${file}:${line}: ${value} is outside the project folder, so docker build cannot copy it`);
-    }
-    if (!/^[A-Za-z0-9._@-][A-Za-z0-9._@/+-]*$/.test(resolved)) throw projectError(`${file}:${line}: unsupported characters in the path ${value}`);
-    return resolved;
+export function readRequirements(project: ProjectFiles, file: string): Requirements {
+  const result: Requirements = { names: [], unpinned: [], files: [], localPaths: [], noIndex: false };
+  const seen = new Set<string>();
+  const open: { file: string; lines: Iterator<{ line: number; content: string }> }[] = [];
+  const start = (included: string) => {
+    seen.add(included);
+    result.files.push(included);
+    open.push({ file: included, lines: logicalLines(project.readText(included))[Symbol.iterator]() });
   };
-  for (const { line, content } of logicalLines(project.readText(file))) {
+  start(file);
+  while (open.length > 0) {
+    const current = open[open.length - 1]!;
+    const next = current.lines.next();
+    if (next.done) {
+      open.pop();
+      continue;
+    }
+    const { line, content } = next.value;
+    const dir = path.posix.dirname(current.file);
+    const local = (value: string): string => {
+      const stripped = value.replace(/^file:(\/\/)?/, '');
+      const resolved = path.posix.normalize(path.posix.join(dir, stripped)).replace(/\/+$/, '');
+      if (stripped.startsWith('/') || resolved.startsWith('..')) {
+        throw projectError(`${current.file}:${line}: ${value} is outside the project folder, so docker build cannot copy it`);
+      }
+      if (!/^[A-Za-z0-9._@-][A-Za-z0-9._@/+-]*$/.test(resolved)) throw projectError(`${current.file}:${line}: unsupported characters in the path ${value}`);
+      return resolved;
+    };
     const option = /^(-[a-z]|--[a-z-]+)(?:[ =]\s*(\S+))?/.exec(content);
     if (option) {
       const [, name, value] = option as unknown as [string, string, string | undefined];
       if (name === '--no-index') result.noIndex = true;
       const kind = PATH_OPTIONS[name];
       if (!kind || value === undefined || isUrl(value) || value.startsWith('git+')) continue;
-      const target = local(value, line);
+      const target = local(value);
       if (kind === 'include') {
-        if (!project.hasFile(target)) throw projectError(`${file}:${line}: ${value} does not exist`);
-        if (seen.has(target)) continue;
-        const included = readRequirements(project, target, seen);
-        result.names.push(...included.names);
-        result.unpinned.push(...included.unpinned);
-        result.noIndex ||= included.noIndex;
-        result.files.push(...included.files);
-        result.localPaths.push(...included.localPaths);
+        if (!project.hasFile(target)) throw projectError(`${current.file}:${line}: ${value} does not exist`);
+        if (!seen.has(target)) start(target);
       } else {
         result.localPaths.push(target);
       }
       continue;
     }
     const direct = /^\S+\s*@\s*(\S+)/.exec(content);
-    if (direct && !isUrl(direct[1]!) && looksLikePath(direct[1]!)) result.localPaths.push(local(direct[1]!, line));
+    if (direct && !isUrl(direct[1]!) && looksLikePath(direct[1]!)) result.localPaths.push(local(direct[1]!));
     else if (!direct && looksLikePath(content.split(/[\s;]/)[0]!)) {
-      result.localPaths.push(local(content.split(/[\s;]/)[0]!, line));
+      result.localPaths.push(local(content.split(/[\s;]/)[0]!));
       continue;
     }
     const requirement = requirementName(content);

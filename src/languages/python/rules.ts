@@ -42,6 +42,13 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     message: ({ facts }) => facts.versionWarning!,
   },
   {
+    id: 'procfile-needs-shell',
+    kind: 'warn',
+    when: ({ facts }) => facts.procfileShellCommand !== null,
+    message: ({ facts, command }) =>
+      `${describeEvidence(facts.procfileShellCommand!.evidence)}: the web: command needs a shell ($(...), quotes, && or other variables), which the exec-form ENTRYPOINT does not run, so it is not used; the image runs \`${command.join(' ')}\` instead (set the value in the command, or give it as an environment variable the server reads)`,
+  },
+  {
     id: 'scratch',
     kind: 'refuse',
     when: ({ answers }) => answers.base === 'scratch',

@@ -58,7 +58,13 @@ export const PythonPlanSchema = z.object({
     .regex(/^[A-Za-z0-9._@/ -]+$/)
     .nullable(),
   // An application factory call (`pkg:create_app()`) is the one place parentheses appear; exec form passes them as is.
-  entrypoint: z.array(z.string().regex(/^(?:[A-Za-z0-9._@/=:,+-]+|[A-Za-z_][\w.]*:[A-Za-z_]\w*\(\))$/)).min(1),
+  entrypoint: z
+    .array(z.string().regex(/^(?:[A-Za-z0-9._@/=:,+-]+|[A-Za-z_][\w.]*:[A-Za-z_]\w*\(\))$/))
+    .min(1)
+    .refine(
+      ([program, first]) => !(program!.endsWith('/python') && first !== undefined && first !== '-m' && first.startsWith('-')),
+      'the script starts with "-", so python would read it as an option; rename the file',
+    ),
 });
 
 export type PythonPlan = z.infer<typeof PythonPlanSchema>;

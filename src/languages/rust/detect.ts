@@ -23,8 +23,8 @@ import { lineIndex, stripComments } from '../../core/text.js';
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
 
-/** A release channel in rust-toolchain(.toml) or rust-version: "1.82" or "1.82.0". */
-export const RUST_RELEASE = /^1\.\d+(\.\d+)?$/;
+/** A release channel in rust-toolchain(.toml) or rust-version: "1.82" or "1.82.0" (numbers semver can compare). */
+export const RUST_RELEASE = /^1\.\d{1,6}(\.\d{1,6})?$/;
 
 /** Package and target names cargo accepts (and the only ones that may reach a RUN line). */
 const CARGO_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -162,7 +162,7 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
 /** The nearest workspace above the folder whose members include it; the search stops at a repository root. */
 function findEnclosingWorkspace(project: ProjectFiles): { folder: ProjectFiles; manifest: TomlFile } | null {
   return project.findUp((folder) => {
-    if (!folder.exists('Cargo.toml')) return null;
+    if (folder.readTextIfUsable('Cargo.toml') === null) return null;
     const manifest = readToml(folder, 'Cargo.toml');
     if (manifest.data.workspace === undefined || !workspaceMembers(folder, manifest).includes(project.pathFrom(folder))) return null;
     return { folder, manifest };
@@ -219,7 +219,7 @@ function toolchainFileChannel(project: ProjectFiles): Fact<string> | null {
   for (const file of ['rust-toolchain.toml', 'rust-toolchain']) {
     if (!project.hasFile(file)) continue;
     const text = project.readText(file);
-    if (file === 'rust-toolchain' && !/^\s*\[/m.test(text)) {
+    if (file === 'rust-toolchain' && !/^[ \t]*\[/m.test(text)) {
       const channel = text.trim();
       if (channel === '' || /\s/.test(channel)) throw projectError(`${file}: expected one toolchain channel such as 1.82.0 or stable`);
       return fact(channel, { file, line: 1 });
@@ -416,7 +416,7 @@ function detectNetwork(project: ProjectFiles, packages: Package[], declared: Dec
   const sources = project.files().filter((file) => file.endsWith('.rs') && packages.some((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)));
   for (const file of sources) {
     if (/(^|\/)(tests|benches|examples)\//.test(file)) continue;
-    const code = blankTestItems(stripComments(project.readText(file)));
+    const code = blankTestItems(stripComments(project.readSource(file)));
     const lineOf = lineIndex(code);
     const evidence = (index: number): Evidence => ({ file, line: lineOf(index) });
     for (const match of code.matchAll(/"(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d{2,5})"|\(\[\s*(0|127)\s*,\s*0\s*,\s*0\s*,\s*[01]\s*\]\s*,\s*(\d{2,5})\s*\)/g)) {

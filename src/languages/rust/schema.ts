@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields, ProjectPath } from '../../core/plan-schema.js';
+import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields, ProjectPath, OneLine } from '../../core/plan-schema.js';
 
 /** Cargo package and target names: letters, digits, "-" and "_". */
 const CrateName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Cargo package or target name');
@@ -9,10 +9,7 @@ const RustBuildSchema = z.object({
   /** Runs on the build platform and cross-compiles for TARGETARCH (musl, nothing compiles C). */
   crossCompile: z.boolean(),
   /** Why C code is compiled (said in a comment), or null when nothing is. */
-  compilesC: z
-    .string()
-    .regex(/^[^\n]+$/)
-    .nullable(),
+  compilesC: OneLine.nullable(),
   /** The full rust image, not slim: a glibc build that compiles C needs its -dev packages and tools. */
   fullImage: z.boolean(),
   /** apk packages of a musl build: musl headers, static C libraries of -sys crates. */
