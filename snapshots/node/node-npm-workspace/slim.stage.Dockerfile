@@ -39,6 +39,8 @@ RUN apt-get update \
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The workspace's production install: node_modules of the root and of every member, beside the manifests it was made from.
 COPY --from=prod-deps /app ./
@@ -57,6 +59,8 @@ LABEL org.opencontainers.image.title="npm-workspace"
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The workspace's production install: node_modules of the root and of every member, beside the manifests it was made from.
 COPY --from=prod-deps /app ./

@@ -31,6 +31,8 @@ LABEL org.opencontainers.image.title="yarn-pnp-api"
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
+# /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
+USER 0:0
 WORKDIR /app
 # The dependencies, as Yarn Plug'n'Play keeps them: zips in .yarn/cache, native ones in .yarn/unplugged.
 COPY --from=deps /app/.yarn ./.yarn
