@@ -418,7 +418,7 @@ const CASES: HostileCase[] = [
     name: '--entry=-c.py is not handed to python as an option',
     make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', '-c.py': 'print("hi")\n' }),
     extraArgs: ['--entry=-c.py', '--base', 'slim'],
-    expected: { exitCode: 2, message: /^stagecraft: cannot use \["\/opt\/venv\/bin\/python","-c\.py"\] \(entrypoint\) in a Dockerfile safely: the script starts with "-"/ },
+    expected: { exitCode: 2, message: /^stagecraft: cannot use \["\/usr\/bin\/tini","--","\/opt\/venv\/bin\/python","-c\.py"\] \(entrypoint\) in a Dockerfile safely: the script starts with "-"/ },
   },
 
   // Valid projects with large or unusual parts.

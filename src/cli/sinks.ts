@@ -169,10 +169,14 @@ export const SINKS: Record<OutputMode, Sink> = {
   write: { printsData: false, run: writeChanges },
   'dry-run': {
     printsData: false,
-    run: ({ changes }, { say, colour }) => {
+    run: ({ changes }, { say, stdout, colour }) => {
       for (const change of changes) {
         say(`${describeStatus(change)} (dry run, nothing written)`);
-        if (change.status !== 'unchanged') say(colour ? colourDiff(unifiedDiff(change)) : unifiedDiff(change));
+        if (change.status === 'unchanged') continue;
+        // The project's text is escaped first, then coloured: say() would escape the colours' own ESC too.
+        const diff = escapeControls(unifiedDiff(change));
+        if (colour) stdout.write(`${colourDiff(diff)}\n`);
+        else say(diff);
       }
     },
   },

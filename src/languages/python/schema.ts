@@ -62,7 +62,11 @@ export const PythonPlanSchema = z.object({
     .array(z.string().regex(/^(?:[A-Za-z0-9._@/=:,+-]+|[A-Za-z_][\w.]*:[A-Za-z_]\w*\(\))$/))
     .min(1)
     .refine(
-      ([program, first]) => !(program!.endsWith('/python') && first !== undefined && first !== '-m' && first.startsWith('-')),
+      // python may follow an init (tini --): the word after python is what it would read as an option.
+      (command) => {
+        const first = command[command.findIndex((word) => /\/python[\d.]*$/.test(word)) + 1];
+        return !(command.some((word) => /\/python[\d.]*$/.test(word)) && first !== undefined && first !== '-m' && first.startsWith('-'));
+      },
       'the script starts with "-", so python would read it as an option; rename the file',
     ),
 });
