@@ -83,7 +83,9 @@ export function nodeCommand(command) {
 
 /** An ENTRYPOINT as the truth writes Python entries: module:app, file.py, -m module, cmd:program. */
 function pythonEntry(entrypoint, scripts) {
-  const tokens = entrypoint.map((t) => t.replace(/^\/opt\/venv\/bin\//, ''));
+  // An init in front (`/usr/bin/tini --`) forwards signals; the entry is what it runs.
+  const program = entrypoint[0] === '/usr/bin/tini' && entrypoint[1] === '--' ? entrypoint.slice(2) : entrypoint;
+  const tokens = program.map((t) => t.replace(/^\/opt\/venv\/bin\//, ''));
   if (!tokens.length) return null;
   if (/^python[\d.]*$/.test(tokens[0])) return tokens[1] === '-m' ? `-m ${tokens[2]}` : (tokens[1] ?? null);
   const target = tokens.find((t) => /^[A-Za-z_][\w.]*:[A-Za-z_]\w*(\(.*\))?$/.test(t));
