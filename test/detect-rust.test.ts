@@ -293,6 +293,12 @@ describe('ports written as defaults', () => {
     ]);
   });
 
+  it("Rocket's own default, 8000, when nothing in the source names a port; a port the source names comes first", () => {
+    const rocket = 'rocket = "0.5"\n';
+    expect(ports({ 'src/main.rs': '#[launch]\nfn rocket() -> _ { rocket::build() }\n' }, rocket)).toEqual([[8000, 'Cargo.toml', 5]]);
+    expect(ports({ 'src/main.rs': 'fn main() { let a = "0.0.0.0:9000"; }\n' }, rocket)[0]).toEqual([9000, 'src/main.rs', 1]);
+  });
+
   it("a client's DEFAULT_PORT alone does not make a server", () => {
     expect(ports({ 'src/main.rs': 'const DEFAULT_PORT: u16 = 6379;\nfn main() {}\n' })).toEqual([]);
   });

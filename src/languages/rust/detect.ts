@@ -49,6 +49,8 @@ const PURE_RUST_SYS_CRATES = new Set([
 const C_BUILD_CRATES = new Set(['cc', 'cmake']);
 
 /** Crates that mean the program serves on a network port (a strong hint, not an exhaustive list). */
+/** The port Rocket listens on when nothing configures one. */
+const ROCKET_DEFAULT_PORT = 8000;
 const SERVER_CRATES = new Set(['axum', 'actix-web', 'rocket', 'warp', 'hyper', 'tide', 'poem', 'salvo', 'tonic', 'tiny_http', 'ntex', 'gotham']);
 
 export interface RustBinary {
@@ -443,6 +445,9 @@ function detectNetwork(project: ProjectFiles, packages: Package[], declared: Dec
     }
   }
   const server = declared.find(({ dependency }) => SERVER_CRATES.has(dependency.crate));
+  // Rocket serves on 8000 unless Rocket.toml or ROCKET_PORT says otherwise: its default, last among the defaults.
+  const rocket = declared.find(({ dependency }) => dependency.crate === 'rocket');
+  if (rocket) defaults.push(fact(ROCKET_DEFAULT_PORT, { file: rocket.file, line: rocket.dependency.line }));
   const servesNetwork = server
     ? fact(true, { file: server.file, line: server.dependency.line })
     : listener
