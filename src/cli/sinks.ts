@@ -1,6 +1,6 @@
 import * as clack from '@clack/prompts';
 import type { Prompter } from '../core/prompter.js';
-import { buildArguments } from '../build/index.js';
+import { DHI_LOGIN, buildArguments, pullsFromDhi } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { explain } from '../explain/index.js';
 import { unifiedDiff, writeFilesAtomically, type AssessedChange } from '../output/changes.js';
@@ -89,7 +89,8 @@ async function writeChanges(generation: Generation, session: Session): Promise<v
   const dockerfile = dockerfileOf(changes);
   const dockerfileIsOurs = dockerfile.status === 'unchanged' || toWrite.includes(dockerfile);
   await offerBuild({ root: project.root, dir: flags.dir, plan, dockerfile: dockerfile.content, tag: flags.tag ?? plan.title }, dockerfileIsOurs, finish, session.tell);
-  const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
+  // A base whose images need a login says so in the next step itself.
+  const buildCommand = `${pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : ''}docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
   if (interactive) {
     clack.note(equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang), 'Same answers, no questions');
     clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);

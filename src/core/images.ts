@@ -14,6 +14,26 @@ export interface DebianRelease {
 export const BOOKWORM: DebianRelease = { codename: 'bookworm', version: 12 };
 export const TRIXIE: DebianRelease = { codename: 'trixie', version: 13 };
 
+/*
+ * Docker Hardened Images (dhi.io). Their public catalog (github docker-hardened-images/catalog,
+ * image/<name>/debian-13/<tag>.yaml) is the source of the tags, users and paths used here.
+ */
+
+/** The Debian release the hardened images are built on (their `-debian13` tags). */
+export const DHI_DEBIAN: DebianRelease = TRIXIE;
+
+/** dhi.io/static is tagged by the date of its CA bundle; this is the release the catalog publishes. */
+const DHI_STATIC_DATE = '20250419';
+
+/** A hardened image on dhi.io: `hardened('node', '24-debian13-dev')`. */
+export const hardened = (image: string, tag: string) => `dhi.io/${image}:${tag}`;
+
+/**
+ * Where a debug target starts on hardened when the language has no `-dev` image of its own (a binary on
+ * dhi.io/static): Debian's base `-dev` variant, with bash, apt and the nonroot user.
+ */
+export const HARDENED_DEBUG_BASE = hardened('debian-base', `${DHI_DEBIAN.codename}-debian${DHI_DEBIAN.version}-dev`);
+
 /** The Alpine release final alpine images pin. */
 export const ALPINE_VERSION = '3.22';
 
@@ -55,14 +75,23 @@ export const distroless = (
  * runtime (`prepareBase` false) is debugged from the image itself; distroless and scratch are
  * debugged on the distroless `:debug` variant (`distrolessDebug`).
  */
-export function finalImage(options: { base: Base; debug: DebugMode; image: string; distrolessDebug: string; packages: OsPackages | null; prepareBase: boolean }) {
+export function finalImage(options: {
+  base: Base;
+  debug: DebugMode;
+  image: string;
+  /** Where the debug target starts on a base without a shell: distroless' :debug variant, or a hardened image's -dev variant. */
+  distrolessDebug: string;
+  packages: OsPackages | null;
+  prepareBase: boolean;
+}) {
   const { base, debug, image, prepareBase } = options;
   const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'debian' || family === 'alpine' ? family : null;
   const sharedStage = prepareBase && osFamily !== null && debug === 'stage';
+  const variantDebug = base === 'hardened' ? { from: options.distrolessDebug, tools: null, devVariant: true as const } : { from: options.distrolessDebug, tools: null };
   return {
     runtime: { family, image, packages: options.packages, prepareBase, sharedStage },
-    debugStage: debug !== 'stage' ? null : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] } : { from: options.distrolessDebug, tools: null },
+    debugStage: debug !== 'stage' ? null : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] } : variantDebug,
     shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : null,
   };
 }
@@ -75,7 +104,7 @@ export function singleBinaryStages(options: {
   base: Base;
   debug: DebugMode;
   debian: DebianRelease;
-  /** The distroless image the binary needs: static for a static binary, base or cc for a glibc one. */
+  /** The distroless image the binary needs: static for a static binary, base or cc for a glibc one (dhi.io/static's -glibc variant on hardened). */
   distrolessFlavour: 'static' | 'base' | 'cc';
   /** OS packages beyond CA roots and time zones (shared libraries the binary loads). */
   extraPackages: string[];
@@ -89,9 +118,11 @@ export function singleBinaryStages(options: {
         ? `alpine:${ALPINE_VERSION}`
         : base === 'distroless'
           ? distroless(distrolessFlavour, debian, 'nonroot')
-          : 'scratch';
+          : base === 'hardened'
+            ? hardened('static', `${DHI_STATIC_DATE}${distrolessFlavour === 'static' ? '' : '-glibc'}-debian${DHI_DEBIAN.version}`)
+            : 'scratch';
   // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
-  const distrolessDebug = distroless(base === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot');
+  const distrolessDebug = base === 'hardened' ? HARDENED_DEBUG_BASE : distroless(base === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot');
   return {
     user: NONROOT_USER,
     ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), prepareBase: true }),

@@ -2,6 +2,7 @@ import { buildArguments, debugTagOf } from '../build/index.js';
 import { StagecraftError } from '../errors.js';
 import type { Facts } from '../languages/registry.js';
 import { buildPlan } from '../pipeline/plan.js';
+import { basesWithShell } from '../core/rules.js';
 import { BASES, BASE_TRADEOFFS, type Answers, type Base } from '../core/options.js';
 import type { Plan } from '../languages/registry.js';
 import { finalStageChain, parseStages, type Instruction } from './dockerfile.js';
@@ -52,8 +53,8 @@ function whatShips(dockerfile: string, plan: Plan): string[] {
 
 /** The plan this project would get on another base, or the refusal that base gets. */
 export function planOnBase(facts: Facts, answers: Answers, base: Base, generatorVersion: string): { plan: Plan } | { refused: string } {
-  // --debug shell is only possible on slim and alpine; comparing bases is about production anyway.
-  const debug = answers.debug === 'shell' && (base === 'distroless' || base === 'scratch') ? 'stage' : answers.debug;
+  // --debug shell is only possible on bases with a shell (slim, alpine); comparing bases is about production anyway.
+  const debug = answers.debug === 'shell' && !basesWithShell.includes(base) ? 'stage' : answers.debug;
   try {
     return { plan: buildPlan(facts, { ...answers, base, debug }, generatorVersion).plan };
   } catch (error) {

@@ -116,7 +116,8 @@ function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
     }
   }
   if (facts.language === 'node' && plan.language === 'node') {
-    if (plan.depsPackages.length > 0) return `the install stage runs apk add ${plan.depsPackages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
+    if (plan.depsPackages?.manager === 'apk')
+      return `the install stage runs apk add ${plan.depsPackages.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
   }
   if (facts.language === 'python' && plan.language === 'python') {
     const apk = [plan.build.osPackages, plan.runtime.packages].find((packages) => packages?.manager === 'apk');

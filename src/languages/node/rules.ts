@@ -3,6 +3,9 @@ import { MAINTAINED_NODE_MAJORS } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
+/** The Node majors dhi.io/node publishes on Debian 13 (the catalog's image/node/debian-13). */
+export const HARDENED_NODE_MAJORS = [20, 22, 24, 25, 26];
+
 export interface NodeRuleContext extends RuleContext {
   facts: NodeFacts;
   /** The Node major the image runs. */
@@ -22,6 +25,15 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     when: ({ answers, major }) => answers.base === 'distroless' && major % 2 === 1,
     message: ({ major }) =>
       `--base distroless: distroless publishes Node images for LTS (even) majors only, and this is Node ${major}; use --runtime-version ${major + 1} or --base slim`,
+  },
+  {
+    id: 'hardened-node-major',
+    kind: 'refuse',
+    when: ({ answers, major }) => answers.base === 'hardened' && !HARDENED_NODE_MAJORS.includes(major),
+    message: ({ major }) => {
+      const nearest = HARDENED_NODE_MAJORS.find((published) => published >= major) ?? HARDENED_NODE_MAJORS.at(-1);
+      return `--base hardened: dhi.io/node is published for Node ${HARDENED_NODE_MAJORS.join(', ')} only, and this is Node ${major}; use --runtime-version ${nearest} or --base slim`;
+    },
   },
   {
     id: 'npm-or-yarn-workspace',

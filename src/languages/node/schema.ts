@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImageRef, AbsolutePath, OsPackage, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, OsPackagesSchema, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
@@ -39,8 +39,8 @@ export const NodePlanSchema = z.object({
   /** Build output folders the .dockerignore leaves out (the image builds its own). */
   ignoredOutputs: z.array(ProjectPath),
   depsImage: ImageRef,
-  /** apk packages node-gyp needs to compile native modules on alpine. */
-  depsPackages: z.array(OsPackage),
+  /** What node-gyp needs to compile native modules where the install image lacks it (alpine, the hardened -dev image). */
+  depsPackages: OsPackagesSchema.nullable(),
   /** Native modules are installed: node-gyp, if it compiles, uses the image's own Node headers. */
   nativeBuild: z.boolean(),
   hasBuild: z.boolean(),
@@ -50,7 +50,7 @@ export const NodePlanSchema = z.object({
   prodDeps: z.boolean(),
   copies: z.array(NodeCopySchema).min(1),
   env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
-  /** Exec form; on distroless the image's entrypoint is already node, so this omits it. */
+  /** Exec form; on distroless the image's entrypoint is already node, so this omits it (the hardened image has no entrypoint). */
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
 });
 
