@@ -37,10 +37,12 @@ for (const cell of CELLS) {
     REFUSED[cellName(cell)] = /--base hardened: psycopg2 links libpq at run time, which dhi.io\/python lacks and cannot install/;
   }
   if (cell.fixture === 'rust-openssl' && cell.base === 'hardened' && cell.debug !== 'shell') {
-    REFUSED[cellName(cell)] = /--base hardened: openssl-sys \(Cargo\.toml:\d+\) links the system OpenSSL library, which dhi\.io\/static \(glibc only\) does not have; .* or --base distroless$/;
+    REFUSED[cellName(cell)] =
+      /--base hardened: openssl-sys \(Cargo\.toml:\d+\) links the system OpenSSL library, which dhi\.io\/static \(glibc only\) does not have; .* or --base distroless$/;
   }
   if (cell.fixture === 'rust-sqlite' && cell.base === 'hardened' && cell.debug !== 'shell') {
-    REFUSED[cellName(cell)] = /--base hardened: libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which dhi\.io\/static \(glibc only\) does not have; .* or --base slim$/;
+    REFUSED[cellName(cell)] =
+      /--base hardened: libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which dhi\.io\/static \(glibc only\) does not have; .* or --base slim$/;
   }
   if ((cell.base === 'distroless' || cell.base === 'scratch' || cell.base === 'hardened') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
     REFUSED[cellName(cell)] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
