@@ -25,7 +25,7 @@ export const DHI_DEBIAN: DebianRelease = TRIXIE;
 /** dhi.io/static is tagged by the date of its CA bundle; this is the release the catalog publishes. */
 const DHI_STATIC_DATE = '20250419';
 
-/** A hardened image on dhi.io: `hardened('node', '24-debian13-dev')`. */
+/** A hardened image on dhi.io: `hardened('static', '20250419-debian13')`. */
 export const hardened = (image: string, tag: string) => `dhi.io/${image}:${tag}`;
 
 /**
