@@ -259,8 +259,9 @@ async function waitForHttp(port: number, seconds: number): Promise<string> {
  * that user's, read from the base image's own /etc/passwd (the image has no shell to ask).
  */
 async function checkCatalogUser(plan: Plan, result: CellResult): Promise<void> {
+  // A container is created, never started (the image may have no command, and has no shell): only its files are read.
   const runAs = (await docker(['image', 'inspect', '-f', '{{.Config.User}}', plan.runtime.image])).stdout.trim();
-  const created = await docker(['create', plan.runtime.image]);
+  const created = await docker(['create', plan.runtime.image, 'true']);
   if (created.exitCode !== 0) throw new Error(`docker create ${plan.runtime.image}: ${created.all}`);
   const container = created.stdout.trim();
   try {
