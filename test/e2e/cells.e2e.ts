@@ -119,6 +119,11 @@ function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
     }
   }
   if (facts.language === 'node' && plan.language === 'node') {
+    // The hardened -dev image keeps Node's headers in a folder named after the exact release, so the plan sets no
+    // npm_config_nodedir and node-gyp downloads the headers when a module has no prebuilt binary.
+    if (plan.base === 'hardened' && facts.nativeModules.value.length > 0) {
+      return `node-gyp compiles ${facts.nativeModules.value.join(', ')} (its prebuilt binary is on github.com) with headers from nodejs.org; neither is reachable here`;
+    }
     if (plan.depsPackages?.manager === 'apk')
       return `the install stage runs apk add ${plan.depsPackages.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
   }
