@@ -44,7 +44,7 @@ export function fromStagecraft(json) {
     java: json.plan?.build?.tool ?? javaBuild?.tool,
   }[lang];
   let entry = json.answers?.entry ?? null;
-  if (lang === 'node') entry = f.start?.value ? nodeCommand(f.start.value) : null;
+  if (lang === 'node') entry = f.start?.value ? nodeCommand(f.start.value) : f.staticSite ? `static:${f.staticSite.value.outDir}` : null;
   if (lang === 'python') entry = pythonEntry(json.plan?.entrypoint ?? [], f.scripts ?? []);
   const port = json.answers?.port ?? json.plan?.port ?? null;
   const workspace =
@@ -180,15 +180,21 @@ async function check(app, dir) {
     const asked = Object.entries(FLAG_FIELD)
       .filter(([flag]) => message.includes(flag))
       .map(([, field]) => field);
-    const good = asked.length > 0 && asked.every((f) => (app.asks ?? []).includes(f));
-    stop = { code: r.code, message, good };
+    // A static site answered as one (exit 3, the folder its truth names) is the right answer, not a stop to excuse.
+    const staticDir = typeof app.truth.entry === 'string' && app.truth.entry.startsWith('static:') ? app.truth.entry.slice('static:'.length) : null;
+    const staticSite = staticDir !== null && r.code === 3 && message.startsWith('stagecraft: this is a static site') && message.includes(` writes ${staticDir}/`);
+    const good = staticSite || (asked.length > 0 && asked.every((f) => (app.asks ?? []).includes(f)));
+    stop = { code: r.code, message, good, staticSite };
     // A refused combination (exit 3) is about the default base, not detection: the other fields
     // are still scored, on a rerun with --base slim, and the stop still counts.
-    const rerun = good ? app.flags : r.code === 3 && message.includes('--base') ? ['--base', 'slim'] : null;
-    if (!rerun) return { app, stop, fields: null };
-    stop.rerun = rerun;
-    r = await run(appDir, rerun);
-    if (r.code !== 0) return { app, stop: { code: r.code, message: stopMessage(r), good: false, flags: app.flags }, fields: null };
+    const rerun = staticSite ? null : good ? app.flags : r.code === 3 && message.includes('--base') ? ['--base', 'slim'] : null;
+    // The static site's refusal still prints the detected facts with --json: they are scored.
+    if (!rerun && !staticSite) return { app, stop, fields: null };
+    if (rerun) {
+      stop.rerun = rerun;
+      r = await run(appDir, rerun);
+      if (r.code !== 0) return { app, stop: { code: r.code, message: stopMessage(r), good: false, flags: app.flags }, fields: null };
+    }
   }
   let json;
   try {
@@ -197,7 +203,7 @@ async function check(app, dir) {
     return { app, stop: { code: r.code, message: `--json printed no JSON: ${r.stdout.slice(0, 120)}`, good: false }, fields: null };
   }
   const fields = score(app.truth, fromStagecraft(json));
-  if (stop?.good) for (const f of app.asks) delete fields[f]; // answered by the flags, so not scored
+  if (stop?.good && !stop.staticSite) for (const f of app.asks) delete fields[f]; // answered by the flags, so not scored
   return { app, stop, fields, warnings: json.warnings ?? [] };
 }
 
@@ -222,7 +228,8 @@ const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function report(results, missing) {
   const ran = results.filter((r) => r.fields);
   const badStops = results.filter((r) => r.stop && !r.stop.good);
-  const askedStops = results.filter((r) => r.stop?.good);
+  const askedStops = results.filter((r) => r.stop?.good && !r.stop.staticSite);
+  const staticStops = results.filter((r) => r.stop?.staticSite);
   const lines = [];
   const count = (rs, field, lang) => {
     let right = 0;
@@ -248,7 +255,7 @@ function report(results, missing) {
     `- apps: ${LANGUAGES.map((l) => `${l} ${results.filter((r) => r.app.truth.language === l).length}`).join(', ')}`,
     `- fields right: **${all.right} of ${all.total} (${pct(all.right, all.total)})** over the ${ran.length} apps that gave JSON`,
     `- apps with every scored field right: ${ran.filter((r) => Object.values(r.fields).every((s) => s.ok !== false)).length} of ${results.length}`,
-    `- stops under \`--yes\` without a good reason: **${badStops.length}** (${badStops.filter((r) => r.fields).length} of them a refused default base, scored on a rerun with \`--base slim\`); stops that ask what a person would also have to choose: ${askedStops.length} (run again with the answer from apps.json, and scored on the other fields)`,
+    `- stops under \`--yes\` without a good reason: **${badStops.length}** (${badStops.filter((r) => r.fields).length} of them a refused default base, scored on a rerun with \`--base slim\`); stops that ask what a person would also have to choose: ${askedStops.length} (run again with the answer from apps.json, and scored on the other fields); static sites answered as such (exit 3, the folder the build writes, scored on the facts --json prints): ${staticStops.length}`,
     ...(missing.length ? [`- not materialized, so not run: ${missing.join(', ')}`] : []),
     '',
     'How to run: `node scripts/realworld-materialize.mjs` (copies the apps from local git mirrors into ' +
@@ -283,7 +290,7 @@ function report(results, missing) {
     lines.push('| app | good reason | scored on a rerun with | exit | message |', '| --- | --- | --- | --- | --- |');
     for (const r of stops) {
       lines.push(
-        `| ${r.app.id} | ${r.stop.good ? `yes (asks ${r.app.asks.join(', ')})` : 'no'} | ${r.stop.rerun ? `\`${r.stop.rerun.join(' ')}\`` : '—'} | ${r.stop.code} | ${cell(r.stop.message)} |`,
+        `| ${r.app.id} | ${r.stop.staticSite ? 'yes (a static site)' : r.stop.good ? `yes (asks ${r.app.asks.join(', ')})` : 'no'} | ${r.stop.rerun ? `\`${r.stop.rerun.join(' ')}\`` : '—'} | ${r.stop.code} | ${cell(r.stop.message)} |`,
       );
     }
   }

@@ -8,7 +8,7 @@ export const ExitCode = {
   usage: 1,
   /** The folder cannot be read or its project cannot be detected (missing, malformed, unsupported). */
   project: 2,
-  /** The requested combination cannot work (e.g. cgo on scratch); the message says why. */
+  /** The requested combination cannot work (e.g. cgo on scratch), or there is nothing to run (a static site); the message says why. */
   refused: 3,
   /** An existing file differs and was not overwritten (no --force, or declined at the prompt). */
   conflict: 4,

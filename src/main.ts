@@ -2,6 +2,8 @@ import * as clack from '@clack/prompts';
 import { parseArguments } from './cli/args.js';
 import { generate } from './cli/generate.js';
 import { HELP } from './cli/help.js';
+import { colourFor, type Stream } from './cli/colour.js';
+import { runnerOf } from './cli/launcher.js';
 import { clackPrompter } from './cli/prompter.js';
 import { SINKS } from './cli/sinks.js';
 import type { Prompter } from './core/prompter.js';
@@ -9,10 +11,11 @@ import { ExitCode, StagecraftError } from './errors.js';
 import { VERSION } from './version.js';
 
 export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: Stream;
   stderr: NodeJS.WritableStream;
   stdinIsTTY: boolean;
   prompter: Prompter;
+  env: NodeJS.ProcessEnv;
 }
 
 const defaultIo = (): Io => ({
@@ -20,6 +23,7 @@ const defaultIo = (): Io => ({
   stderr: process.stderr,
   stdinIsTTY: Boolean(process.stdin.isTTY),
   prompter: clackPrompter,
+  env: process.env,
 });
 
 /** Runs one stagecraft invocation; returns the exit code. Errors a user can cause end as one line. */
@@ -29,13 +33,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let verbose = argv.includes('--verbose') || Boolean(process.env.DEBUG);
   let printsJson = false;
   try {
-    const parsed = parseArguments(argv);
+    const parsed = parseArguments(argv, io.env);
     if (parsed.kind === 'help') return (say(HELP.trimEnd()), ExitCode.ok);
     if (parsed.kind === 'version') return (say(VERSION), ExitCode.ok);
     const { flags } = parsed;
+    if (parsed.notice) tell(parsed.notice);
     verbose ||= flags.verbose;
-    printsJson = flags.output === 'json';
-    const sink = SINKS[flags.output];
+    printsJson = flags.mode === 'json';
+    const sink = SINKS[flags.mode];
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
     // Prompts draw their own frame, so messages join it in a terminal.
     const note = interactive ? (line: string) => clack.log.info(line) : sink.printsData ? tell : say;
@@ -48,7 +53,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       warn: (message) => (interactive ? clack.log.warn(message) : tell(`warning: ${message}`)),
       note,
     });
-    await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note });
+    await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note, colour: colourFor(io.stdout, io.env), runner: runnerOf(io.env) });
     return ExitCode.ok;
   } catch (error) {
     // --json shows what was detected even when the run stops: the facts, the answers so far, what is missing.

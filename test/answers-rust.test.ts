@@ -45,7 +45,12 @@ describe('Rust questions in a terminal', () => {
       choices: ['api', 'migrate', 'worker'],
       hints: ['toolbox, Cargo.toml:7', 'toolbox, Cargo.toml:11', 'toolbox, src/bin/worker.rs'],
     });
-    expect(asked[1]).toMatchObject({ message: 'No rust-toolchain.toml, rust-toolchain or rust-version names a version. Which one builds and runs it?', initial: '1.95' });
+    // The base first: the version question can then refuse what the chosen base cannot run.
+    expect(asked[1]).toMatchObject({ message: 'Final base image?' });
+    expect(asked[2]).toMatchObject({
+      message: 'No rust-toolchain.toml, rust-toolchain, mise.toml, .tool-versions or rust-version names a version. Which one builds and runs it?',
+      initial: '1.95',
+    });
     expect(equivalentCommand('svc', answers, facts)).toBe('npx create-stagecraft svc --yes --base scratch --debug none --port 7878 --runtime-version 1.94 --entry worker');
   });
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyFixture, copyFolder, fixture, makeProject, ROOT, runCli } from './helpers.js';
+import { AMBIGUOUS_GO, copyFixture, copyFolder, fixture, makeProject, ROOT, runCli } from './helpers.js';
 import { lintDockerfile } from './lint.js';
 
 const listing = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
@@ -50,9 +50,12 @@ describe('help and version', () => {
         .slice(stdout.split('\n').findIndex((line) => line.startsWith(`  ${flag} `)) + 1)
         .slice(0, 5);
     expect(linesAfter('--runtime-version').map((line) => line.trim().split(/\s+/)[0])).toEqual(['go', 'rust', 'node', 'python', 'java']);
-    expect(linesAfter('--runtime-version')[1]).toBe(`${' '.repeat(40)}rust        a Rust release such as 1.85 or 1.85.1`);
-    expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(40)}go          the main package (./cmd/api)`);
-    expect(linesAfter('--entry')[4]).toBe(`${' '.repeat(40)}java        the module of a multi-module build (api)`);
+    expect(linesAfter('--runtime-version')[1]).toBe(`${' '.repeat(6)}rust        a Rust release such as 1.85 or 1.85.1`);
+    expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(6)}go          the main package (./cmd/api)`);
+    expect(linesAfter('--entry').slice(3)).toEqual([
+      `${' '.repeat(6)}python      a .py file (app.py), a module for python -m (mypkg),`,
+      `${' '.repeat(18)}module:app for gunicorn/uvicorn, or a [project.scripts] name`,
+    ]);
   });
 
   it('--version prints the package version', async () => {
@@ -70,8 +73,10 @@ describe('generating', () => {
     expect(first.stdout).toContain('created Dockerfile');
     expect(first.stdout).toContain('created .dockerignore');
     const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian12:nonroot AS production');
-    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian12:debug-nonroot AS debug');
+    // Go 1.22 builds on bookworm (no trixie image); the final stages are Debian 13's, the only distroless published.
+    expect(dockerfile).toContain('golang:1.22-bookworm AS build');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian13:nonroot AS production');
+    expect(dockerfile).toContain('FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug');
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toContain('.env.*');
 
     const second = await runCli([dir, '--yes']);
@@ -84,7 +89,7 @@ describe('generating', () => {
     const dir = copyFixture('go-root-main');
     const { exitCode } = await runCli(['--yes', '--base', 'slim'], { cwd: dir });
     expect(exitCode).toBe(0);
-    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM debian:bookworm-slim');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM debian:trixie-slim');
   });
 
   it('without a TTY, flags alone are enough when detection knows the rest', async () => {
@@ -142,10 +147,36 @@ describe('generating', () => {
   it('a CLI program gets no EXPOSE, and a missing go.sum with requirements is a warning', async () => {
     const cgo = await runCli([fixture('go-cgo'), '--yes', '--stdout']);
     expect(cgo.stdout).not.toContain('EXPOSE');
-    expect(cgo.stdout).toContain('FROM gcr.io/distroless/base-debian12:nonroot AS production');
+    expect(cgo.stdout).toContain('FROM gcr.io/distroless/base-debian13:nonroot AS production');
     const ids = await runCli([fixture('go-missing-gosum'), '--yes', '--stdout']);
     expect(ids.exitCode).toBe(0);
     expect(ids.stderr).toContain('warning: go.mod requires modules but there is no go.sum');
+  });
+});
+
+describe('docker stop: tini where the program sets no SIGTERM handler, the program itself where it does', () => {
+  it.each([
+    ['go-root-main', 'distroless', null],
+    ['rust-single-bin', 'scratch', '["/usr/bin/tini", "--", "/usr/local/bin/hello"]'],
+    ['node-express', 'distroless', '["/usr/bin/tini", "--", "/nodejs/bin/node"]'],
+    ['node-express', 'alpine', '["/usr/bin/tini", "--"]'],
+    ['python-stdlib', 'distroless', '["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]'],
+    ['python-flask-gunicorn', 'slim', null],
+    ['python-fastapi-uv', 'slim', null],
+    ['java-plain-maven', 'slim', null],
+  ])('%s on %s: entrypoint %s', async (name, base, entrypoint) => {
+    const { exitCode, stdout } = await runCli([fixture(name), '--yes', '--base', base, '--debug', 'none', '--stdout']);
+    expect(exitCode).toBe(0);
+    if (entrypoint === null) {
+      expect(stdout).not.toContain('tini');
+      expect(stdout).toMatch(/# Exec form: .+ is PID 1,? and .*(handles SIGTERM itself|exits on SIGTERM).*, so it needs no init\./);
+    } else {
+      expect(stdout).toContain('FROM debian:trixie-slim AS init');
+      expect(stdout).toContain('COPY --from=init /usr/bin/tini-static /usr/bin/tini');
+      expect(stdout).toContain(`ENTRYPOINT ${entrypoint}`);
+      expect(stdout).toMatch(/# tini runs as PID 1 and passes SIGTERM on/);
+    }
+    expect(lintDockerfile(stdout)).toEqual([]);
   });
 });
 
@@ -190,7 +221,9 @@ describe('existing files are never lost', () => {
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
     const { exitCode, stderr, stdout } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(4);
-    expect(stderr.trim()).toBe('stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --dry-run shows the diff)');
+    expect(stderr.trim()).toBe(
+      'stagecraft: Dockerfile already exists and differs; nothing written (--force overwrites, --output Dockerfile.stagecraft writes beside it, --dry-run shows the diff)',
+    );
     expect(stdout).toBe('');
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM mine\n');
     expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
@@ -216,8 +249,8 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     [['--base', 'ubuntu'], /--base ubuntu: expected one of slim, alpine, distroless, scratch/],
     [['--debug', 'loud'], /--debug loud: expected one of none, stage, shell/],
     [['--port', '70000'], /--port 70000: expected a port from 1 to 65535, or none/],
-    [['--runtime-version', 'latest'], /--runtime-version latest: expected a version such as 1.23/],
-    [['--frobnicate'], /Unknown option '--frobnicate' \(see --help\)/],
+    [[fixture('go-root-main'), '--runtime-version', 'latest'], /--runtime-version latest: expected a Go release such as 1.23/],
+    [['--frobnicate'], /unknown option --frobnicate \(see --help\)/],
     [['--stdout', '--dry-run'], /--dry-run and --stdout cannot be combined/],
     [['a', 'b'], /one folder at a time, got 2: a b/],
   ])('%j exits 1', async (args, message) => {
@@ -235,10 +268,14 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     expect(listing(dir)).toEqual(before);
   });
 
-  it('several main packages: --yes cannot choose, --entry can', async () => {
-    const ambiguous = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout']);
+  it('several main packages: --yes takes the one a rule picks and says so; where none decides it stops naming them; --entry can', async () => {
+    const byRule = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout']);
+    expect(byRule.exitCode).toBe(0);
+    expect(byRule.stdout).toContain('-o /out/api ./cmd/api');
+    expectOneLine(byRule.stderr, 'warning: several main packages: building ./cmd/api, the only one that serves on the network; --entry ./cmd/worker builds another');
+    const ambiguous = await runCli([AMBIGUOUS_GO().root, '--yes', '--stdout']);
     expect(ambiguous.exitCode).toBe(1);
-    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (main packages: ./cmd/api, ./cmd/worker)');
+    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (main packages: ./cmd/admin, ./cmd/public)');
     const chosen = await runCli([fixture('go-cmd-layout'), '--yes', '--stdout', '--entry', 'cmd/worker']);
     expect(chosen.exitCode).toBe(0);
     expect(chosen.stdout).toContain('-o /out/worker ./cmd/worker');
@@ -266,7 +303,7 @@ describe('bad input: one line, a documented exit code, nothing written', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'stagecraft-empty-'));
     const none = await runCli([empty, '--yes']);
     expect(none.exitCode).toBe(2);
-    expectOneLine(none.stderr, /no project found \(looked for go\.mod, Cargo\.toml/);
+    expectOneLine(none.stderr, /no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml/);
     const rust = await runCli([fixture('go-root-main'), '--yes', '--lang', 'rust']);
     expect(rust.exitCode).toBe(2);
     expectOneLine(rust.stderr, /^stagecraft: --lang rust: no Cargo\.toml in \S+go-root-main$/);
@@ -330,7 +367,13 @@ describe('Node', () => {
     expect(scratch.stderr).toMatch(/--base scratch cannot run a Node app: node itself needs a C library/);
     const odd = await runCli([fixture('node-express'), '--yes', '--base', 'distroless', '--runtime-version', '25']);
     expect(odd.exitCode).toBe(3);
-    expect(odd.stderr).toMatch(/distroless publishes Node images for LTS \(even\) majors only, and this is Node 25/);
+    expect(odd.stderr.trim()).toBe(
+      'stagecraft: --base distroless: distroless publishes Node images for maintained LTS (even) majors only (22, 24, 26 on Debian 13), and this is Node 25; use --runtime-version 26 or --base slim',
+    );
+    // Node 20's distroless image was Debian 12's, no longer published: the nearest is 22.
+    const old = await runCli([fixture('node-express'), '--yes', '--base', 'distroless', '--runtime-version', '20']);
+    expect(old.exitCode).toBe(3);
+    expect(old.stderr).toMatch(/\(22, 24, 26 on Debian 13\), and this is Node 20; use --runtime-version 22 or --base slim$/m);
     const locks = await runCli([fixture('node-two-lockfiles'), '--yes']);
     expect(locks.exitCode).toBe(2);
     expect(locks.stderr.trim()).toBe('stagecraft: several lockfiles (package-lock.json, yarn.lock): set "packageManager" in package.json, or delete the stale ones');
@@ -349,6 +392,104 @@ describe('Node', () => {
     const native = await runCli([fixture('node-native'), '--yes', '--stdout', '--base', 'alpine']);
     expect(native.stderr).toContain('warning: native modules (bcrypt) on alpine');
     expect(native.stdout).toContain('RUN apk add --no-cache python3 make g++');
+  });
+});
+
+describe('Node apps as they are found in the wild', () => {
+  it('an Astro site without an adapter is answered as a static site: exit 3, one line, the facts still in --json, nothing written', async () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'site', dependencies: { astro: '^5' }, scripts: { build: 'astro build' } }),
+      'pnpm-lock.yaml': '',
+      'astro.config.mjs': 'export default defineConfig({});\n',
+    }).root;
+    const { exitCode, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(3);
+    expect(stderr.trim()).toBe(
+      'stagecraft: this is a static site (no server adapter in astro.config.mjs): `pnpm run build` writes dist/; serve it with any static web server (nginx, Caddy, a CDN), or pass --entry with the server file if the app has one',
+    );
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    const json = await runCli([dir, '--yes', '--json']);
+    expect(json.exitCode).toBe(3);
+    expect(JSON.parse(json.stdout).facts.staticSite.value).toEqual({ outDir: 'dist', reason: 'no server adapter in astro.config.mjs' });
+  });
+
+  it('a queue worker (no server package, no listen call) gets no EXPOSE; app.listen(5000) gets EXPOSE 5000', async () => {
+    const worker = makeProject({
+      'package.json': JSON.stringify({ name: 'worker', dependencies: { bullmq: '^5' }, scripts: { start: 'node worker.js' } }),
+      'worker.js': "require('bullmq');\n",
+    }).root;
+    const quiet = await runCli([worker, '--yes', '--stdout']);
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stdout).not.toContain('EXPOSE');
+    const server = makeProject({
+      'package.json': JSON.stringify({ name: 'web', dependencies: { express: '^4' }, scripts: { start: 'node server.js' } }),
+      'server.js': "const app = require('express')();\napp.listen(5000);\n",
+    }).root;
+    const listening = await runCli([server, '--yes', '--stdout']);
+    expect(listening.stdout).toContain('EXPOSE 5000');
+  });
+
+  it("pnpm's package.yaml is a Node project: pnpm installs from it, and listen({ port: 8080 }) is the port", async () => {
+    const dir = makeProject({
+      'package.yaml': 'name: api\nscripts:\n  start: node server.js\ndependencies:\n  fastify: ^5\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'server.js': "require('fastify')().listen({ port: 8080, host: '0.0.0.0' });\n",
+    }).root;
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('COPY package.yaml pnpm-lock.yaml ./');
+    expect(stdout).toContain('pnpm install --frozen-lockfile');
+    expect(stdout).toContain('EXPOSE 8080');
+  });
+
+  it("Yarn Plug'n'Play ships .yarn and .pnp.cjs and starts node with -r ./.pnp.cjs; remix-serve under it installs node_modules instead", async () => {
+    const dir = copyFixture('node-yarn-berry');
+    writeFileSync(path.join(dir, '.yarnrc.yml'), 'enableTelemetry: false\n');
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('YARN_ENABLE_GLOBAL_CACHE=false yarn install --immutable');
+    expect(dockerfile).toContain('COPY --from=deps /app/.yarn ./.yarn');
+    expect(dockerfile).toContain('COPY --from=deps /app/.pnp.cjs ./');
+    expect(dockerfile).toContain('CMD ["-r", "./.pnp.cjs", "server.js"]');
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toContain('.pnp.*\n.yarn/cache\n');
+    expect(stdout).toContain('created Dockerfile');
+    const remix = makeProject({
+      'package.json': JSON.stringify({
+        packageManager: 'yarn@3.2.1',
+        dependencies: { '@remix-run/serve': '^2', '@remix-run/node': '^2' },
+        scripts: { build: 'remix build', start: 'remix-serve build' },
+      }),
+    }).root;
+    const remixRun = await runCli([remix, '--yes', '--stdout']);
+    expect(remixRun.exitCode).toBe(0);
+    expect(remixRun.stderr).toContain(
+      "warning: Yarn Plug'n'Play (package.json) keeps @remix-run/serve zipped, with no file the image could start: the image installs with node_modules instead (YARN_NODE_LINKER=node-modules; the lockfile is the same)",
+    );
+    expect(remixRun.stdout).toContain('YARN_NODE_LINKER=node-modules yarn install');
+    // yarn run checks the install with the same linker, or it finds the project not installed.
+    expect(remixRun.stdout).toContain('RUN YARN_NODE_LINKER=node-modules yarn run build');
+    // Berry without .yarnrc.yml: there is none to copy.
+    expect(remixRun.stdout).toContain('COPY package.json ./\n');
+    expect(remixRun.stdout).toContain('COPY --from=deps /app/node_modules ./node_modules');
+  });
+
+  it("a custom server.js beside Remix's Vite build ships with build/, instead of stopping", async () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({
+        name: 'remix-socket',
+        type: 'module',
+        dependencies: { '@remix-run/node': '^2', express: '^4' },
+        devDependencies: { '@remix-run/dev': '^2' },
+        scripts: { build: 'remix vite:build', start: 'node ./server.js' },
+      }),
+      'server.js': 'await import("./build/server/index.js");\nhttpServer.listen(process.env.PORT || 3000);\n',
+    }).root;
+    const { exitCode, stdout } = await runCli([dir, '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('COPY --from=build /app/build ./build');
+    expect(stdout).toContain('COPY --from=build /app/server.js ./server.js');
+    expect(stdout).toContain('CMD ["./server.js"]');
   });
 });
 
@@ -379,12 +520,12 @@ describe('Python', () => {
   it('--yes on a stdlib server: distroless moves to the Python it ships, within requires-python, and says so', async () => {
     const { exitCode, stdout, stderr } = await runCli([fixture('python-stdlib'), '--yes', '--stdout']);
     expect(exitCode).toBe(0);
-    expect(stderr.trim()).toBe('warning: distroless python3 ships Python 3.13 (debian13) and 3.11 (debian12): using 3.13 (allowed by pyproject.toml:4) instead of 3.14');
+    expect(stderr.trim()).toBe('warning: distroless python3 ships Python 3.13 (debian13): using 3.13 (allowed by pyproject.toml:4) instead of 3.14');
     expect(stdout).toContain('FROM debian:trixie-slim AS build');
     expect(stdout).toContain('RUN /usr/bin/python3.13 -m venv --without-pip /opt/venv');
     expect(stdout).toContain('FROM gcr.io/distroless/python3-debian13:nonroot AS production');
     expect(stdout).toContain('ENV PORT=8000');
-    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+    expect(stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]');
   });
 
   it('a malformed pyproject.toml exits 2 naming file, line and problem, with nothing written', async () => {
@@ -404,8 +545,12 @@ describe('Python', () => {
     const pinned = await runCli([fixture('python-flask-gunicorn'), '--yes', '--base', 'distroless']);
     expect(pinned.exitCode).toBe(3);
     expect(pinned.stderr.trim()).toBe(
-      'stagecraft: --base distroless: gcr.io/distroless/python3 ships Python 3.13 (debian13) and 3.11 (debian12) only, and this project needs 3.12 (.python-version); use --base slim or alpine, or a Python it ships',
+      'stagecraft: --base distroless: gcr.io/distroless/python3 ships Python 3.13 (debian13) only, and this project needs 3.12 (.python-version); use --base slim or alpine, or a Python it ships',
     );
+    // 3.11 was python3-debian12's, which is no longer published.
+    const eleven = await runCli([fixture('python-stdlib'), '--yes', '--base', 'distroless', '--runtime-version', '3.11']);
+    expect(eleven.exitCode).toBe(3);
+    expect(eleven.stderr).toMatch(/ships Python 3\.13 \(debian13\) only, and this project needs 3\.11 \(--runtime-version\); use --base slim/);
     const flagged = await runCli([fixture('python-stdlib'), '--yes', '--base', 'distroless', '--runtime-version', '3.12']);
     expect(flagged.exitCode).toBe(3);
     expect(flagged.stderr).toMatch(/this project needs 3\.12 \(--runtime-version\)/);
@@ -431,7 +576,7 @@ describe('Python', () => {
 
   it('--entry takes a file, a module, module:app or a console script; anything else is a usage error', async () => {
     const module = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--base', 'slim', '--entry', 'app']);
-    expect(module.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "app"]');
+    expect(module.stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "-m", "app"]');
     const app = await runCli([fixture('python-flask-gunicorn'), '--yes', '--stdout', '--base', 'slim', '--port', '9000', '--entry', 'wsgi:application']);
     expect(app.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:9000", "wsgi:application"]');
     const noServer = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--entry', 'app:app']);
@@ -486,7 +631,7 @@ describe('Python', () => {
     const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }).root;
     const { stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);
     expect(stderr).toContain('warning: flask runs as `python app.py`, not under a production server: add gunicorn to the dependencies');
-    expect(stdout).toContain('ENTRYPOINT ["/opt/venv/bin/python", "app.py"]');
+    expect(stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]');
   });
 
   it('several console scripts: --yes cannot choose and names them', async () => {
@@ -512,14 +657,19 @@ describe('Rust', () => {
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^target$/m);
   });
 
-  it('several binaries: --yes cannot choose, --entry can, an unknown one is named', async () => {
-    const ambiguous = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout']);
+  it('several binaries: --yes takes the one a rule picks and says so, else stops naming them; --entry can; an unknown one is named', async () => {
+    const byRule = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout']);
+    expect(byRule.exitCode).toBe(0);
+    expect(byRule.stdout).toContain('--package toolbox --bin api');
+    expectOneLine(byRule.stderr, 'warning: several binaries: building api, the only one that serves on the network; --entry migrate or --entry worker builds another');
+    const tools = makeProject({ 'Cargo.toml': '[package]\nname = "tools"\n', 'src/bin/import.rs': 'fn main() {}\n', 'src/bin/export.rs': 'fn main() {}\n' });
+    const ambiguous = await runCli([tools.root, '--yes', '--stdout']);
     expect(ambiguous.exitCode).toBe(1);
-    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (binaries: api, migrate, worker)');
+    expectOneLine(ambiguous.stderr, 'stagecraft: missing --entry: detection cannot decide it (binaries: export, import)');
     const chosen = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'worker']);
     expect(chosen.exitCode).toBe(0);
     expect(chosen.stdout).toContain('--package toolbox --bin worker');
-    expect(chosen.stdout).toContain('ENTRYPOINT ["/usr/local/bin/worker"]');
+    expect(chosen.stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/worker"]');
     const wrong = await runCli([fixture('rust-multi-bin'), '--yes', '--stdout', '--entry', 'toolbox']);
     expect(wrong.exitCode).toBe(1);
     expectOneLine(wrong.stderr, 'stagecraft: --entry toolbox: no such binary target (binaries here: api, migrate, worker)');
@@ -534,10 +684,15 @@ describe('Rust', () => {
     expect(stdout).toContain('COPY --from=build /rootfs/ /');
   });
 
-  it('--runtime-version picks the builder (never older than rust-version); a Rust before 1.90 builds on bookworm', async () => {
+  it('--runtime-version picks the builder (never older than rust-version); a Rust before 1.90 builds on bookworm and runs on trixie', async () => {
     const { stdout } = await runCli([fixture('rust-single-bin'), '--yes', '--stdout', '--runtime-version', '1.85.1']);
     expect(stdout).toContain('FROM rust:1.85.1-slim-bookworm AS build');
-    expect(stdout).toContain('FROM gcr.io/distroless/cc-debian12:nonroot AS production');
+    expect(stdout).toContain('FROM gcr.io/distroless/cc-debian13:nonroot AS production');
+    // The bookworm-built binary links libssl.so.3, which trixie's libssl3t64 provides.
+    const slim = await runCli([fixture('rust-openssl'), '--yes', '--stdout', '--base', 'slim', '--runtime-version', '1.85']);
+    expect(slim.stdout).toContain('FROM rust:1.85-bookworm AS build');
+    expect(slim.stdout).toContain('FROM debian:trixie-slim AS runtime');
+    expect(slim.stdout).toContain('ca-certificates tzdata libssl3t64');
     const old = await runCli([fixture('rust-msrv'), '--yes', '--stdout', '--runtime-version', '1.75']);
     expect(old.exitCode).toBe(3);
     expectOneLine(old.stderr, 'stagecraft: Rust 1.75 is older than the rust-version 1.80 (Cargo.toml:6) this project needs; use 1.80 or newer');
@@ -566,7 +721,7 @@ describe('Rust', () => {
     expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^rust-toolchain\.toml$/m);
   });
 
-  it('refusals exit 3 with the reason: system SQLite on distroless, a shell on scratch, a workspace member, a path outside the context', async () => {
+  it('refusals exit 3 with the reason: system SQLite on distroless, a shell on scratch, a path outside the context; a workspace member builds from its root', async () => {
     const sqlite = await runCli([fixture('rust-sqlite'), '--yes', '--base', 'distroless']);
     expect(sqlite.exitCode).toBe(3);
     expectOneLine(
@@ -581,12 +736,14 @@ describe('Rust', () => {
       'crates/api/Cargo.toml': '[package]\nname = "api"\n',
       'crates/api/src/main.rs': 'fn main() {}\n',
     });
+    // A member run in its own folder: its Dockerfile and ignore file there, built from the workspace root.
     const member = await runCli([path.join(workspace.root, 'crates', 'api'), '--yes']);
-    expect(member.exitCode).toBe(3);
-    expectOneLine(
-      member.stderr,
-      'stagecraft: this package is a member of the workspace in ../../Cargo.toml:2: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)',
-    );
+    expect(member.exitCode).toBe(0);
+    expect(member.stdout).toContain(`next: docker build -f ${path.join(workspace.root, 'crates', 'api', 'Dockerfile')} -t api ${workspace.root}`);
+    expect(readdirSync(path.join(workspace.root, 'crates', 'api')).sort()).toEqual(['Cargo.toml', 'Dockerfile', 'Dockerfile.dockerignore', 'src']);
+    const memberDockerfile = readFileSync(path.join(workspace.root, 'crates', 'api', 'Dockerfile'), 'utf8');
+    expect(memberDockerfile).toContain('docker build -f crates/api/Dockerfile -t api .');
+    expect(memberDockerfile).toContain('cargo build --release --package api --bin api');
     const outside = makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nshared = { path = "../shared" }\n', 'src/main.rs': 'fn main() {}\n' });
     const refused = await runCli([outside.root, '--yes']);
     expect(refused.exitCode).toBe(3);
@@ -632,9 +789,20 @@ describe('Java', () => {
     expect(oneLine(java11.stderr)).toBe(
       'stagecraft: --base distroless: distroless publishes Java images for 17, 21, 25 only, and this is Java 11; use --runtime-version 17 or --base slim',
     );
+    // The Java 25 distroless image is the newest: nothing newer to move to.
+    const java26 = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'distroless', '--runtime-version', '26']);
+    expect(oneLine(java26.stderr)).toMatch(/this is Java 26; use --runtime-version 25 or --base slim$/);
     const jlink8 = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'slim', '--runtime-version', '1.8', '--java-runtime', 'jlink']);
     expect(jlink8.exitCode).toBe(3);
     expect(oneLine(jlink8.stderr)).toMatch(/--java-runtime jlink: Java 8 has no jlink/);
+  });
+
+  it('Java 17 runs on Debian 13 like every other major: distroless java17-debian13, slim trixie', async () => {
+    const distroless = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'distroless', '--stdout']);
+    expect(distroless.stdout).toContain('FROM gcr.io/distroless/java17-debian13:nonroot AS production');
+    expect(distroless.stdout).toContain('FROM gcr.io/distroless/java17-debian13:debug-nonroot AS debug');
+    const slim = await runCli([fixture('java-plain-maven'), '--yes', '--base', 'slim', '--stdout']);
+    expect(slim.stdout).toContain('FROM debian:trixie-slim AS runtime');
   });
 
   it('a multi-module build: --yes cannot choose the module, --entry can', async () => {

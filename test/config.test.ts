@@ -26,7 +26,7 @@ describe('saved answers (stagecraft.json)', () => {
     const dir = copyFixture('go-root-main');
     await runCli([dir, '--yes', '--base', 'slim', '--save']);
     const override = await runCli([dir, '--stdout']);
-    expect(override.stdout).toContain('FROM debian:bookworm-slim AS runtime');
+    expect(override.stdout).toContain('FROM debian:trixie-slim AS runtime');
     const scratch = await runCli([dir, '--stdout', '--base', 'scratch']);
     expect(scratch.stdout).toContain('FROM scratch AS production');
     const saved = await runCli([dir, '--base', 'scratch', '--force', '--save']);

@@ -3,7 +3,8 @@ import { resolveAnswers } from '../src/cli/answers.js';
 import type { Choice, Prompter } from '../src/core/prompter.js';
 import { detectProject } from '../src/pipeline/detect.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture, flagsFrom, runCli } from './helpers.js';
+import { buildPlan } from '../src/pipeline/plan.js';
+import { AMBIGUOUS_GO, fixture, flagsFrom, makeProject, runCli } from './helpers.js';
 
 /*
  * The default base is the most preferred one that accepts the project: --yes never refuses a base it
@@ -13,7 +14,7 @@ import { fixture, flagsFrom, runCli } from './helpers.js';
 describe('--yes on a project distroless cannot take', () => {
   it.each([
     ['java-plain-maven', '11', 'distroless publishes Java images for 17, 21, 25 only, and this is Java 11'],
-    ['node-express', '23', 'distroless publishes Node images for LTS (even) majors only, and this is Node 23'],
+    ['node-express', '23', 'distroless publishes Node images for maintained LTS (even) majors only (22, 24, 26 on Debian 13), and this is Node 23'],
   ])('%s on version %s falls back to slim, saying why in one line', async (name, version, reason) => {
     const { exitCode, stdout, stderr } = await runCli([fixture(name), '--yes', '--runtime-version', version, '--stdout']);
     expect(exitCode).toBe(0);
@@ -61,9 +62,25 @@ describe('the base prompt', () => {
   });
 });
 
+describe('a project every base refuses', () => {
+  it('is not offered a base prompt with nothing to pick: the run stops with the reason (a static site)', async () => {
+    const asked: string[] = [];
+    const prompter: Prompter = {
+      select: async (message, choices, initial) => (asked.push(message), (initial ?? choices[0]!.value) as never),
+      text: async (message, { initial }) => (asked.push(message), initial),
+      confirm: async (message, initial) => (asked.push(message), initial),
+    };
+    const dir = makeProject({ 'package.json': '{"dependencies":{"astro":"^5"},"scripts":{"build":"astro build"}}' }).root;
+    const { facts } = detectProject(new ProjectFiles(dir));
+    const answers = await resolveAnswers({ facts, flags: flagsFrom([dir]), interactive: true, prompter });
+    expect(asked).not.toContain('Final base image?');
+    expect(() => buildPlan(facts, answers, '0.0.0')).toThrow(/^this is a static site/);
+  });
+});
+
 describe('--json when the run stops', () => {
   it('a missing answer still prints the facts, the answers so far and what is missing', async () => {
-    const { exitCode, stdout, stderr } = await runCli([fixture('go-cmd-layout'), '--yes', '--json']);
+    const { exitCode, stdout, stderr } = await runCli([AMBIGUOUS_GO().root, '--yes', '--json']);
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/^stagecraft: missing --entry: detection cannot decide it \(main packages: /);
     const printed = JSON.parse(stdout);

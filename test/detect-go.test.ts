@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectGo } from '../src/languages/go/detect.js';
+import { mainByRule } from '../src/languages/go/mains.js';
 import { detectProject } from '../src/pipeline/detect.js';
 import { parseGoMod } from '../src/languages/go/gomod.js';
 import { ProjectFiles } from '../src/project.js';
@@ -50,6 +51,76 @@ describe('detectGo on fixtures', () => {
     expect(facts.runtimeVersion).toEqual({ value: '1.23', evidence: { file: 'go.mod', line: 5 } });
     expect(facts.readsPortEnv).toEqual({ value: true, evidence: { file: 'cmd/api/main.go', line: 13 } });
     expect(facts.ports).toEqual([]);
+  });
+
+  it("mise.toml and .tool-versions: the newest of go, toolchain and the version manager's pin builds", () => {
+    const go = (files: Record<string, string>) => detectGo(makeProject({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', 'main.go': 'package main\n\nfunc main() {}\n', ...files }));
+    expect(go({ 'mise.toml': '[tools]\ngo = "1.24.2"\n' }).runtimeVersion).toEqual({ value: '1.24', evidence: { file: 'mise.toml', line: 2 } });
+    expect(go({ '.tool-versions': 'golang 1.23.1\n' }).runtimeVersion).toEqual({ value: '1.23', evidence: { file: '.tool-versions', line: 1 } });
+    expect(go({ '.tool-versions': 'golang 1.21.0\n' }).runtimeVersion).toEqual({ value: '1.22', evidence: { file: 'go.mod', line: 3 } });
+    expect(() => go({ 'mise.toml': '[tools]\ngo = "latest"\n' })).toThrow('mise.toml:2: go "latest" is not a Go release such as 1.23 or 1.23.4');
+  });
+
+  it('go.work: the modules it uses build together; main packages of all of them, named from the root', () => {
+    const facts = detectGo(
+      makeProject({
+        'go.work': 'go 1.24\n\nuse (\n\t./api\n\t./lib\n)\n',
+        'api/go.mod': 'module example.com/api\n\ngo 1.24\n',
+        'api/go.sum': '',
+        'api/cmd/server/main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
+        'lib/go.mod': 'module example.com/lib\n\ngo 1.23\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n',
+        'lib/lib.go': 'package lib\n',
+        'tools/go.mod': 'module example.com/tools\n\ngo 1.24\n',
+        'tools/main.go': 'package main\n\nfunc main() {}\n',
+      }),
+    );
+    expect(facts.layout).toEqual({ value: 'workspace', evidence: { file: 'go.work', line: 4 } });
+    expect(facts.workspaceModules).toEqual(['api', 'lib']);
+    // tools/ has its own go.mod and go.work does not use it: not a candidate.
+    expect(facts.mainPackages.map((main) => main.value)).toEqual(['./api/cmd/server']);
+    expect(facts.moduleFiles).toEqual(['go.work', 'api/go.mod', 'api/go.sum', 'lib/go.mod']);
+    expect(facts.runtimeVersion).toEqual({ value: '1.24', evidence: { file: 'go.work', line: 1 } });
+    expect(facts.cgo).toEqual({ value: true, evidence: { file: 'lib/go.mod', line: 5 } });
+    expect(() => detectGo(makeProject({ 'go.work': 'go 1.24\n\nuse ./missing\n' }))).toThrow('go.work:3: use missing: no missing/go.mod in the folder');
+  });
+
+  it('main.go without go.mod: a module made in the build, named after the folder; inside a module it names the module root', () => {
+    const project = makeProject({ 'main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n' });
+    const facts = detectGo(project);
+    expect(facts.layout).toEqual({ value: 'none', evidence: null });
+    expect(facts.mainPackages.map((main) => main.value)).toEqual(['.']);
+    expect(facts.moduleFiles).toEqual([]);
+    expect(facts.thirdPartyImports.value).toBe(false);
+    expect(facts.module.value).toBe(path.basename(project.root).toLowerCase());
+    const withImports = detectGo(makeProject({ 'main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"github.com/google/uuid"\n)\n\nfunc main() { fmt.Println(uuid.New()) }\n' }));
+    expect(withImports.thirdPartyImports).toEqual({ value: true, evidence: { file: 'main.go' } });
+    const module = makeProject({ 'go.mod': 'module example.com/m\n\ngo 1.23\n', 'cmd/api/main.go': 'package main\n\nfunc main() {}\n' });
+    expect(() => detectGo(new ProjectFiles(path.join(module.root, 'cmd/api')))).toThrow(
+      'no go.mod here, but ../../go.mod is the module this folder belongs to: run stagecraft there (--entry ./cmd/api)',
+    );
+  });
+
+  it('a PORT read with a literal assigned when it is empty: that literal is the port (gofiber cloud-run)', () => {
+    const facts = detectGo(
+      makeProject({
+        'go.mod': 'module example.com/run\n\ngo 1.23\n',
+        'main.go':
+          'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tport = "3000"\n\t}\n\thttp.ListenAndServe(":"+port, nil)\n}\n',
+      }),
+    );
+    expect(facts.ports).toEqual([{ value: 3000, evidence: { file: 'main.go', line: 11 } }]);
+    expect(facts.readsPortEnv.value).toBe(true);
+  });
+
+  it('several main packages: a rule picks the one named after the module or folder, the only one that listens, or the one named like a server', () => {
+    const pick = (files: Record<string, string>) => mainByRule(detectGo(makeProject({ 'go.mod': 'module example.com/shop/v2\n\ngo 1.23\n', ...files })))?.main ?? null;
+    const tool = 'package main\n\nfunc main() {}\n';
+    const server = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n';
+    expect(pick({ 'cmd/shop/main.go': tool, 'cmd/api/main.go': server })).toBe('./cmd/shop');
+    expect(pick({ 'cmd/migrate/main.go': tool, 'cmd/api/main.go': server })).toBe('./cmd/api');
+    expect(pick({ 'cmd/migrate/main.go': server, 'cmd/server/main.go': server })).toBe('./cmd/server');
+    expect(pick({ 'cmd/a/main.go': server, 'cmd/b/main.go': server })).toBeNull();
+    expect(pick({ 'cmd/a/main.go': tool, 'cmd/b/main.go': tool })).toBeNull();
   });
 
   it('go-cgo: import "C" is found with its line, and the program is not a server', () => {
@@ -117,7 +188,9 @@ describe('detectGo on edge cases', () => {
 
 describe('language detection', () => {
   it('a folder with no manifest it knows says which ones it looked for', () => {
-    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(/no project found \(looked for go\.mod, Cargo\.toml, package\.json, pyproject\.toml/);
+    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(
+      /no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml, package\.json, package\.yaml, package\.json5, pyproject\.toml/,
+    );
   });
 
   it('warns about other manifests but generates for the supported one', () => {
@@ -131,6 +204,6 @@ describe('language detection', () => {
   });
 
   it('--lang go without go.mod says what is missing', () => {
-    expect(() => detectProject(makeProject({ 'package.json': '{}' }), 'go')).toThrow(/--lang go: no go\.mod in/);
+    expect(() => detectProject(makeProject({ 'package.json': '{}' }), 'go')).toThrow(/--lang go: no go\.mod or go\.work or main\.go in/);
   });
 });

@@ -75,6 +75,19 @@ describe('Java version', () => {
     expect(detectJava(makeProject({ 'pom.xml': plainPom })).runtimeVersion).toEqual({ value: LTS_JAVA_MAJOR, evidence: null });
   });
 
+  it('mise.toml and .tool-versions pin the Java major (vendor prefix dropped) when the build names none', () => {
+    const plainPom = pom(jarPlugin('a.Main'));
+    expect(detectJava(makeProject({ 'pom.xml': plainPom, 'mise.toml': '[tools]\nnode = "22"\njava = "temurin-21.0.2+13.0.LTS"\n' })).runtimeVersion).toEqual({
+      value: '21',
+      evidence: { file: 'mise.toml', line: 3 },
+    });
+    expect(detectJava(makeProject({ 'pom.xml': plainPom, '.tool-versions': 'java openjdk-17.0.2\n' })).runtimeVersion).toEqual({
+      value: '17',
+      evidence: { file: '.tool-versions', line: 1 },
+    });
+    expect(() => detectJava(makeProject({ 'pom.xml': plainPom, '.tool-versions': 'java latest\n' }))).toThrow('.tool-versions:1: java "latest" names no Java major such as 21');
+  });
+
   it('a version the POM states that is not one is a one-line error naming the file and line', () => {
     expect(() => detectJava(makeProject({ 'pom.xml': pom('  <properties>\n    <java.version>latest</java.version>\n  </properties>') }))).toThrow(
       'pom.xml:8: <java.version> "latest" is not a Java version',
@@ -149,11 +162,22 @@ describe('artifact and launch', () => {
   it('Quarkus port from quarkus.http.port, Spring from ${PORT:8085}', () => {
     const quarkus = detectJava(
       makeProject({
-        'pom.xml': pom('<build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>'),
+        'pom.xml': pom(
+          '<dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-rest</artifactId></dependency></dependencies><build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>',
+        ),
         'src/main/resources/application.properties': 'server.port=1\nquarkus.http.port=8090\n',
       }),
     );
     expect(quarkus.builds[0]!.apps[0]!.port.value).toBe(8090);
+    // quarkus-arc alone (a @QuarkusMain command): no HTTP extension starts a server, so nothing listens.
+    const command = detectJava(
+      makeProject({
+        'pom.xml': pom(
+          '<dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-arc</artifactId></dependency></dependencies><build><plugins><plugin><artifactId>quarkus-maven-plugin</artifactId></plugin></plugins></build>',
+        ),
+      }),
+    );
+    expect(command.builds[0]!.apps[0]!.port).toEqual({ value: null, evidence: { file: 'pom.xml' } });
     const spring = detectJava(
       makeProject({
         'pom.xml': pom('<build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId><version>3.3.0</version></plugin></plugins></build>'),

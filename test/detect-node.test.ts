@@ -15,6 +15,13 @@ describe('Node version', () => {
     ['>=18 <23', '22'],
     ['lts/*', String(LTS_NODE_MAJOR)],
     ['18.x', '18'],
+    ['lts/iron', '20'],
+    ['lts/jod', '22'],
+    ['lts/Krypton', '24'],
+    ['node', '26'],
+    ['latest', '26'],
+    ['current', '26'],
+    ['lts/nosuchname', null],
   ])('%s -> %s', (spec, major) => {
     expect(nodeMajorFor(spec)).toBe(major);
   });
@@ -22,6 +29,21 @@ describe('Node version', () => {
   it('reads .nvmrc before .node-version, engines and volta', () => {
     const facts = detectNode(makeProject({ '.nvmrc': '22\n', '.node-version': '24', 'package.json': pkg({ engines: { node: '>=26' }, scripts: { start: 'node a.js' } }) }));
     expect(facts.runtimeVersion).toEqual({ value: '22', evidence: { file: '.nvmrc' } });
+  });
+
+  it('reads mise.toml [tools] and .tool-versions (node or nodejs), with their line', () => {
+    const mise = detectNode(makeProject({ 'mise.toml': '[env]\nnode = "ignored"\n\n[tools]\npython = "3.12"\nnode = ["22.11", "20"]\n', 'package.json': '{}' }));
+    expect(mise.runtimeVersion).toEqual({ value: '22', evidence: { file: 'mise.toml', line: 6 } });
+    const asdf = detectNode(makeProject({ '.tool-versions': '# pinned\npython 3.12.1\nnodejs 24.3.0\n', 'package.json': pkg({ engines: { node: '>=20' } }) }));
+    expect(asdf.runtimeVersion).toEqual({ value: '24', evidence: { file: '.tool-versions', line: 3 } });
+  });
+
+  it('a moving alias ("node" in .nvmrc) is resolved to the newest supported major and kept, for its warning', () => {
+    const facts = detectNode(makeProject({ '.nvmrc': 'node\n', 'package.json': '{}' }));
+    expect(facts.runtimeVersion).toEqual({ value: '26', evidence: { file: '.nvmrc' } });
+    expect(facts.runtimeVersionAlias).toEqual({ value: 'node', evidence: { file: '.nvmrc' } });
+    expect(detectNode(makeProject({ '.nvmrc': 'lts/iron\n', 'package.json': '{}' })).runtimeVersionAlias).toBeNull();
+    expect(() => detectNode(makeProject({ '.nvmrc': 'lts/nosuchname\n', 'package.json': '{}' }))).toThrow('.nvmrc: "lts/nosuchname" is not a Node version');
   });
 
   it('engines.node and volta.node come with their package.json line', () => {
@@ -64,6 +86,43 @@ describe('package manager', () => {
     const facts = detectNode(makeProject({ 'package.json': pkg({ packageManager: 'yarn@4.5.0' }), 'yarn.lock': '', '.yarnrc.yml': 'enableTelemetry: false\n' }));
     expect(facts.packageManager.value).toBe('yarn-berry');
     expect(facts.yarnPnp.value).toBe(true);
+  });
+
+  it('engines.pnpm / engines.yarn give the range the manager must satisfy when packageManager does not pin it; engines.yarn >=2 is Berry', () => {
+    const pnpmFacts = detectNode(makeProject({ 'package.json': pkg({ engines: { node: '>=18', pnpm: '>=8' } }), 'pnpm-lock.yaml': '' }));
+    expect(pnpmFacts.packageManagerRange).toEqual({ value: '>=8', evidence: { file: 'package.json', line: 2 } });
+    const berry = detectNode(makeProject({ 'package.json': pkg({ engines: { yarn: '^4.1.0' } }), 'yarn.lock': '' }));
+    expect(berry.packageManager.value).toBe('yarn-berry');
+    expect(berry.packageManagerRange?.value).toBe('^4.1.0');
+    const classic = detectNode(makeProject({ 'package.json': pkg({ engines: { yarn: '1.x' } }), 'yarn.lock': '' }));
+    expect(classic.packageManager.value).toBe('yarn-classic');
+    const pinned = detectNode(makeProject({ 'package.json': pkg({ packageManager: 'pnpm@9.1.0', engines: { pnpm: '>=8' } }), 'pnpm-lock.yaml': '' }));
+    expect(pinned.packageManagerRange).toBeNull();
+  });
+
+  it("pnpm's package.yaml and package.json5 are read like package.json, with their lines; without a lockfile they mean pnpm", () => {
+    const yaml = detectNode(
+      makeProject({ 'package.yaml': 'name: api\nscripts:\n  build: tsc\n  start: node dist/server.js\nengines:\n  node: ">=22"\ndependencies:\n  fastify: ^5\n' }),
+    );
+    expect(yaml.manifestFile).toBe('package.yaml');
+    expect(yaml.packageManager).toEqual({ value: 'pnpm', evidence: { file: 'package.yaml' } });
+    expect(yaml.start).toEqual({ value: ['node', 'dist/server.js'], evidence: { file: 'package.yaml', line: 4 } });
+    expect(yaml.runtimeVersion).toEqual({ value: '26', evidence: { file: 'package.yaml', line: 5 } });
+    expect(yaml.framework.value).toBe('fastify');
+    const json5 = detectNode(
+      makeProject({ 'package.json5': "{\n  // comments and trailing commas\n  name: 'web',\n  scripts: { start: 'node index.js', },\n}\n", 'pnpm-lock.yaml': '' }),
+    );
+    expect(json5.start).toEqual({ value: ['node', 'index.js'], evidence: { file: 'package.json5', line: 4 } });
+    expect(() => detectNode(makeProject({ 'package.yaml': 'name: [unclosed\n' }))).toThrow(/^package\.yaml(:\d+)?: not valid YAML/);
+  });
+
+  it("Yarn Berry without .yarnrc.yml is Plug'n'Play (its default linker); an ES module app is told apart", () => {
+    const facts = detectNode(makeProject({ 'package.json': pkg({ type: 'module', packageManager: 'yarn@3.2.1', scripts: { start: 'node server.js' } }) }));
+    expect(facts.yarnPnp).toEqual({ value: true, evidence: { file: 'package.json' } });
+    expect(facts.esm).toBe(true);
+    const classic = detectNode(makeProject({ 'package.json': pkg({ scripts: { start: 'node server.cjs' } }), 'yarn.lock': '' }));
+    expect(classic.yarnPnp.value).toBe(false);
+    expect(classic.esm).toBe(false);
   });
 
   it('several lockfiles without packageManager are refused, naming them', () => {
@@ -193,5 +252,171 @@ describe('fixtures', () => {
   it('malformed package.json names the file', () => {
     expect(() => detectNode(makeProject({ 'package.json': '{"name": ' }))).toThrow(/^package\.json: not valid JSON/);
     expect(() => detectNode(makeProject({ 'package.json': '[]' }))).toThrow('package.json: not a JSON object');
+  });
+});
+
+describe('port and listening, read from the sources', () => {
+  const express = { dependencies: { express: '^4' } };
+
+  it('app.listen(5000) in the start file', () => {
+    const facts = detectNode(
+      makeProject({
+        'package.json': pkg({ ...express, scripts: { start: 'node server.js' } }),
+        'server.js': "const app = require('express')();\n\napp.listen(5000, function () {});\n",
+      }),
+    );
+    expect(facts.port).toEqual({ value: 5000, evidence: { file: 'server.js', line: 3 } });
+    expect(facts.servesNetwork.value).toBe(true);
+  });
+
+  it('listen(process.env.PORT || 8080) in the TypeScript that tsc compiles into dist/web.js', () => {
+    const facts = detectNode(
+      makeProject({
+        'package.json': pkg({ ...express, scripts: { build: 'tsc', start: 'node dist/web.js' } }),
+        'tsconfig.json': '{ "compilerOptions": { "outDir": "dist" } }',
+        'web.ts': "import express from 'express';\nconst app = express();\napp.listen(process.env.PORT || 8080);\n",
+      }),
+    );
+    expect(facts.port).toEqual({ value: 8080, evidence: { file: 'web.ts', line: 3 } });
+  });
+
+  it('port: process.env.PORT || 8080 in a config module the entry imports', () => {
+    const facts = detectNode(
+      makeProject({
+        'package.json': pkg({ ...express, main: 'src/index.js', scripts: { start: 'node src/index.js' } }),
+        'src/index.js': 'const app = require("./server");\nconst { port } = require("./config");\napp.listen(port);\n',
+        'src/server.js': 'module.exports = require("express")();\n',
+        'src/config.js': 'module.exports = {\n  database: { port: process.env.DATABASE_PORT },\n  port: process.env.PORT || 8080\n};\n',
+      }),
+    );
+    expect(facts.port).toEqual({ value: 8080, evidence: { file: 'src/config.js', line: 3 } });
+  });
+
+  it('const PORT = 4000 named by the listen call; a listen call in a comment does not count', () => {
+    const facts = detectNode(
+      makeProject({
+        'package.json': pkg({ ...express, scripts: { start: 'node index.mjs' } }),
+        'index.mjs': "import { start } from './app.mjs';\nstart();\n",
+        'app.mjs': '/*\n app.listen(9999)\n*/\n// app.listen(7777)\nconst PORT = 4000;\nexport const start = () => app.listen(PORT);\n',
+      }),
+    );
+    expect(facts.port).toEqual({ value: 4000, evidence: { file: 'app.mjs', line: 5 } });
+  });
+
+  it('a port in the start script wins over the sources', () => {
+    const facts = detectNode(makeProject({ 'package.json': pkg({ ...express, scripts: { start: 'PORT=9000 node server.js' } }), 'server.js': 'app.listen(5000);\n' }));
+    expect(facts.port.value).toBe(9000);
+  });
+
+  it('nothing serves: no server package and no listen call in the entry and what it imports', () => {
+    const facts = detectNode(
+      makeProject({
+        'package.json': pkg({ dependencies: { bullmq: '^5' }, scripts: { start: 'node worker.js' } }),
+        'worker.js': "require('./jobs');\n",
+        'jobs.js': 'module.exports = 1;\n',
+      }),
+    );
+    expect(facts.servesNetwork).toEqual({ value: false, evidence: { file: 'worker.js' } });
+  });
+
+  it('a Procfile with a worker and no web process does not listen, even with express among the dependencies', () => {
+    const facts = detectNode(makeProject({ 'package.json': pkg({ ...express, scripts: { start: 'node worker.js' } }), Procfile: 'worker: node worker.js\n', 'worker.js': '' }));
+    expect(facts.servesNetwork).toEqual({ value: false, evidence: { file: 'Procfile', line: 1 } });
+  });
+
+  it('an entry that cannot be read leaves the question open (serves, port unknown)', () => {
+    const facts = detectNode(makeProject({ 'package.json': pkg({ scripts: { start: 'node dist/server.js', build: 'esbuild src/x.ts --outdir=dist' } }) }));
+    expect(facts.servesNetwork).toEqual({ value: true, evidence: null });
+    expect(facts.port).toEqual({ value: 3000, evidence: null });
+  });
+});
+
+describe('framework servers and their ports', () => {
+  it('Astro standalone listens on 4321, or on server.port from astro.config', () => {
+    const astro = (config: string) => detectNode(makeProject({ 'package.json': pkg({ dependencies: { astro: '^5', '@astrojs/node': '^9' } }), 'astro.config.mjs': config })).port;
+    expect(astro("export default defineConfig({ adapter: node({ mode: 'standalone' }) });\n")).toEqual({ value: 4321, evidence: { file: 'package.json', line: 3 } });
+    expect(astro('export default defineConfig({\n  adapter: node(),\n  server: {\n    port: 8081,\n  },\n});\n')).toEqual({
+      value: 8081,
+      evidence: { file: 'astro.config.mjs', line: 3 },
+    });
+  });
+
+  it('Nuxt and remix-serve listen on 3000, said by the project (not asked)', () => {
+    const nuxt = detectNode(makeProject({ 'package.json': pkg({ dependencies: { nuxt: '^3' }, scripts: { build: 'nuxt build' } }) }));
+    expect(nuxt.port).toEqual({ value: 3000, evidence: { file: 'package.json', line: 3 } });
+    const remix = detectNode(
+      makeProject({ 'package.json': pkg({ dependencies: { '@remix-run/node': '^2', '@remix-run/serve': '^2' }, scripts: { start: 'remix-serve ./build/server/index.js' } }) }),
+    );
+    expect(remix.port).toEqual({ value: 3000, evidence: { file: 'package.json', line: 3 } });
+    const reactRouter = detectNode(
+      makeProject({ 'package.json': pkg({ dependencies: { '@react-router/serve': '^7' }, scripts: { start: 'react-router-serve ./build/server/index.js' } }) }),
+    );
+    expect(reactRouter.port).toEqual({ value: 3000, evidence: { file: 'package.json', line: 6 } });
+  });
+});
+
+describe('static sites', () => {
+  it('Astro without a server adapter is a static site writing dist/ (or its outDir)', () => {
+    const facts = detectNode(
+      makeProject({ 'package.json': pkg({ dependencies: { astro: '^5' }, scripts: { build: 'astro build' } }), 'astro.config.mjs': 'export default defineConfig({});\n' }),
+    );
+    expect(facts.staticSite).toEqual({ value: { outDir: 'dist', reason: 'no server adapter in astro.config.mjs' }, evidence: { file: 'astro.config.mjs' } });
+    const out = detectNode(makeProject({ 'package.json': pkg({ dependencies: { astro: '^5' } }), 'astro.config.ts': "export default {\n  outDir: './public-site',\n};\n" }));
+    expect(out.staticSite?.value.outDir).toBe('public-site');
+    const server = detectNode(makeProject({ 'package.json': pkg({ dependencies: { astro: '^5', '@astrojs/node': '^9' } }) }));
+    expect(server.staticSite).toBeNull();
+  });
+
+  it('a Vite or Angular app with no server is a static site; one with a server is not', () => {
+    const vite = detectNode(makeProject({ 'package.json': pkg({ devDependencies: { vite: '^6' }, scripts: { build: 'tsc && vite build', preview: 'vite preview' } }) }));
+    expect(vite.staticSite).toEqual({ value: { outDir: 'dist', reason: 'a Vite app with no server' }, evidence: { file: 'package.json', line: 6 } });
+    const angular = detectNode(makeProject({ 'package.json': pkg({ dependencies: { '@angular/core': '^19' }, scripts: { build: 'ng build', start: 'ng serve' } }) }));
+    expect(angular.staticSite?.value.reason).toBe('an Angular app with no server');
+    const served = detectNode(
+      makeProject({ 'package.json': pkg({ dependencies: { express: '^4', vite: '^6' }, scripts: { build: 'vite build', start: 'node server.js' } }), 'server.js': '' }),
+    );
+    expect(served.staticSite).toBeNull();
+  });
+});
+
+describe('builds that leave the start file beside the sources', () => {
+  it("a custom server.js beside Remix's Vite build: build/ is the output, server.js ships from the build stage", () => {
+    const facts = detectNode(
+      makeProject({
+        'package.json': pkg({
+          dependencies: { '@remix-run/node': '^2', express: '^4' },
+          scripts: { build: 'remix vite:build', start: 'cross-env NODE_ENV=production node ./server.js' },
+        }),
+        'server.js': 'const build = await import("./build/server/index.js");\nimport { helper } from "./lib/helper.js";\nhttpServer.listen(process.env.PORT || 3000);\n',
+        'lib/helper.js': 'export const helper = 1;\n',
+      }),
+    );
+    expect(facts.outDir).toEqual({ value: 'build', evidence: { file: 'package.json', line: 7 } });
+    expect(facts.runFiles).toEqual(['server.js', 'lib/helper.js']);
+    expect(facts.port).toEqual({ value: 3000, evidence: { file: 'server.js', line: 3 } });
+  });
+
+  it('tsc without outDir writes each .js beside its .ts: they are what runs', () => {
+    const files = {
+      'package.json': pkg({ dependencies: { express: '^4' }, devDependencies: { typescript: '^5' }, scripts: { build: 'tsc' } }),
+      'tsconfig.json': '{ "compilerOptions": { "module": "commonjs" } }',
+      'server.ts': "import { routes } from './routes';\nroutes();\n",
+      'routes.ts': 'export const routes = () => app.listen(8000);\n',
+    };
+    const facts = detectNode(makeProject(files));
+    expect(facts.start).toEqual({ value: ['node', 'server.js'], evidence: { file: 'server.ts' } });
+    expect(facts.runFiles).toEqual(['server.js', 'routes.js']);
+    expect(facts.port).toEqual({ value: 8000, evidence: { file: 'routes.ts', line: 1 } });
+  });
+});
+
+describe('Procfile', () => {
+  it('web: is the start command, before scripts.start; `web: npm start` defers to it', () => {
+    const web = detectNode(
+      makeProject({ 'package.json': pkg({ scripts: { start: 'node dev.js' } }), Procfile: 'release: node migrate.js\nweb: node --max-old-space-size=512 web.js\n' }),
+    );
+    expect(web.start).toEqual({ value: ['node', '--max-old-space-size=512', 'web.js'], evidence: { file: 'Procfile', line: 2 } });
+    const npm = detectNode(makeProject({ 'package.json': pkg({ scripts: { start: 'node dev.js' } }), Procfile: 'web: npm start\n' }));
+    expect(npm.start?.evidence).toEqual({ file: 'package.json', line: 3 });
   });
 });

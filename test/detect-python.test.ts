@@ -255,6 +255,19 @@ describe('entry point', () => {
     expect(facts.start).toEqual({ value: ['gunicorn', '--bind', '0.0.0.0:$PORT', 'site_pkg.wsgi:application'], evidence: { file: 'site_pkg/settings/base.py', line: 2 } });
   });
 
+  it('Django without gunicorn or uvicorn runs its own server, without the reloader (awesome-compose django)', () => {
+    const facts = detectPython(
+      makeProject({
+        'requirements.txt': 'Django==3.2.13\n',
+        'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'example.settings')\n",
+        'example/__init__.py': '',
+        'example/settings.py': "WSGI_APPLICATION = 'example.wsgi.application'\n",
+      }),
+    );
+    expect(facts.start).toEqual({ value: ['python', 'manage.py', 'runserver', '0.0.0.0:$PORT', '--noreload'], evidence: { file: 'manage.py' } });
+    expect(facts.port).toEqual({ value: 8000, evidence: null });
+  });
+
   it('Django with STATIC_ROOT runs collectstatic in the build stage', async () => {
     const project = makeProject({
       'requirements.txt': 'django==5.2\ngunicorn==23.0.0\n',

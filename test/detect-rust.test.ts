@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectProject } from '../src/pipeline/detect.js';
 import { DEFAULT_RUST_VERSION, detectRust } from '../src/languages/rust/detect.js';
+import { binaryByRule } from '../src/languages/rust/bins.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
 
@@ -78,6 +80,16 @@ describe('toolchain', () => {
     expect(facts.runtimeVersion).toEqual({ value: '1.82.0', evidence: { file: 'rust-toolchain.toml', line: 2 } });
     expect(facts.toolchainFile).toBe('rust-toolchain.toml');
     expect(facts.otherChannel).toBeNull();
+  });
+
+  it('a release in mise.toml or .tool-versions pins the builder (the context keeps the file); a channel there changes nothing', () => {
+    const pinned = detectRust(makeProject({ 'Cargo.toml': pkg(), 'mise.toml': '[tools]\nrust = "1.85"\n', 'src/main.rs': MAIN }));
+    expect(pinned.runtimeVersion).toEqual({ value: '1.85', evidence: { file: 'mise.toml', line: 2 } });
+    expect(pinned.toolchainFile).toBeNull();
+    expect(detectRust(makeProject({ 'Cargo.toml': pkg(), '.tool-versions': 'rust 1.86.0\n', 'src/main.rs': MAIN })).runtimeVersion.value).toBe('1.86.0');
+    const channel = detectRust(makeProject({ 'Cargo.toml': pkg(), '.tool-versions': 'rust nightly\n', 'src/main.rs': MAIN }));
+    expect(channel.runtimeVersion).toEqual({ value: DEFAULT_RUST_VERSION, evidence: null });
+    expect(channel.otherChannel).toBeNull();
   });
 
   it('the legacy one-line rust-toolchain file works the same', () => {
@@ -229,6 +241,126 @@ describe('native code', () => {
     expect(facts.servesNetwork).toEqual({ value: true, evidence: { file: 'Cargo.toml', line: 5 } });
     expect(facts.ports).toEqual([{ value: 3000, evidence: { file: 'src/main.rs', line: 3 } }]);
     expect(facts.loopbackBind).toEqual({ value: '"127.0.0.1:3000"', evidence: { file: 'src/main.rs', line: 3 } });
+  });
+});
+
+describe('native code listed in Cargo.lock but never built', () => {
+  const withSqlx = (features: string) =>
+    detectRust(
+      makeProject({
+        'Cargo.toml': `[package]\nname = "p"\n\n[dependencies]\nsqlx = { version = "0.8", default-features = false, features = [${features}] }\n`,
+        'src/main.rs': MAIN,
+        'Cargo.lock': ['p', 'sqlx', 'sqlx-sqlite', 'libsqlite3-sys'].map((name) => `[[package]]\nname = "${name}"\nversion = "1.0.0"\n`).join('\n'),
+      }),
+    ).nativeDependencies.map((dependency) => dependency.value);
+
+  it('sqlx for Postgres: the lock names libsqlite3-sys (an optional dependency), but nothing links SQLite (zero2prod)', () => {
+    expect(withSqlx('"postgres", "macros"')).toEqual([]);
+  });
+
+  it('sqlx with its "sqlite" feature builds SQLite from source', () => {
+    expect(withSqlx('"sqlite"')).toEqual([{ crate: 'libsqlite3-sys', bundled: true }]);
+  });
+});
+
+describe('several binaries: the rule --yes applies', () => {
+  const pick = (files: Record<string, string>, manifest = '') =>
+    binaryByRule(detectRust(makeProject({ 'Cargo.toml': `[package]\nname = "kv"\n${manifest}`, ...files })))?.binary ?? null;
+
+  it('the one named after the package, else the only one that serves, else the one named like a server; else none', () => {
+    expect(pick({ 'src/main.rs': MAIN, 'src/bin/bench.rs': MAIN })).toBe('kv');
+    const serves = 'use tokio::net::TcpListener;\nfn main() {}\n';
+    // mini-redis: two [[bin]] with paths, the server's file binds.
+    const bins = '\n[[bin]]\nname = "kv-cli"\npath = "src/bin/cli.rs"\n\n[[bin]]\nname = "kv-server"\npath = "src/bin/server.rs"\n';
+    expect(pick({ 'src/bin/cli.rs': MAIN, 'src/bin/server.rs': serves }, bins)).toBe('kv-server');
+    expect(pick({ 'src/bin/cli.rs': MAIN, 'src/bin/server.rs': MAIN }, bins)).toBe('kv-server');
+    expect(pick({ 'src/bin/load.rs': MAIN, 'src/bin/dump.rs': MAIN })).toBeNull();
+    expect(pick({ 'src/bin/load.rs': MAIN, 'src/bin/dump.rs': MAIN }, 'default-run = "load"\n')).toBeNull();
+  });
+});
+
+describe('ports written as defaults', () => {
+  const ports = (files: Record<string, string>, dependencies = 'tokio = "1"\n') =>
+    detectRust(makeProject({ 'Cargo.toml': `[package]\nname = "p"\n\n[dependencies]\n${dependencies}`, ...files })).ports.map((port) => [
+      port.value,
+      port.evidence?.file,
+      port.evidence?.line,
+    ]);
+
+  it('a const DEFAULT_PORT of a program that listens (mini-redis)', () => {
+    expect(ports({ 'src/lib.rs': '/// the port\npub const DEFAULT_PORT: u16 = 6379;\n', 'src/main.rs': 'use tokio::net::TcpListener;\nfn main() {}\n' })).toEqual([
+      [6379, 'src/lib.rs', 2],
+    ]);
+  });
+
+  it("a client's DEFAULT_PORT alone does not make a server", () => {
+    expect(ports({ 'src/main.rs': 'const DEFAULT_PORT: u16 = 6379;\nfn main() {}\n' })).toEqual([]);
+  });
+
+  it('clap default_value for a --port argument, builder and derive; not for another argument', () => {
+    const builder =
+      'fn main() {\n  let _ = Command::new("s")\n    .arg(Arg::new("threads").long("threads").default_value("64"))\n    .arg(Arg::new("port")\n      .long("port")\n      .default_value("8000"));\n}\n';
+    expect(ports({ 'src/main.rs': builder }, 'axum = "0.8"\n')).toEqual([[8000, 'src/main.rs', 6]]);
+    const derive = 'struct Args {\n  #[arg(long, default_value_t = 64)]\n  workers: u16,\n  #[arg(short, long, default_value_t = 7000)]\n  port: u16,\n}\nfn main() {}\n';
+    expect(ports({ 'src/main.rs': derive }, 'axum = "0.8"\n')).toEqual([[7000, 'src/main.rs', 4]]);
+  });
+
+  it('the listening section of a config crate file, not the database port (zero2prod base.yaml)', () => {
+    const yaml = 'database:\n  port: 5432\napplication:\n  port: 8000\n  host: 0.0.0.0\n';
+    expect(
+      ports({ 'src/main.rs': 'fn main() {}\n', 'configuration/base.yaml': yaml, 'configuration/local.yaml': 'application:\n  port: 9999\n' }, 'axum = "0.8"\nconfig = "0.14"\n'),
+    ).toEqual([[8000, 'configuration/base.yaml', 4]]);
+  });
+
+  it('addresses inside #[cfg(test)] modules are test fixtures, not what the program binds', () => {
+    const code = 'fn main() {}\n#[cfg(test)]\nmod tests {\n  fn peer() { let _ = ([127, 0, 0, 1], 12345); }\n}\n';
+    expect(ports({ 'src/main.rs': code }, 'axum = "0.8"\n')).toEqual([]);
+  });
+});
+
+describe('a workspace member run in its own folder', () => {
+  const workspace = () =>
+    makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["apps/*", "libs/*"]\n\n[workspace.package]\nrust-version = "1.80"\n',
+      'Cargo.lock': [
+        '[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = ["util"]\n',
+        '[[package]]\nname = "cli"\nversion = "0.1.0"\ndependencies = ["libsqlite3-sys"]\n',
+        '[[package]]\nname = "libsqlite3-sys"\nversion = "0.30.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n',
+        '[[package]]\nname = "util"\nversion = "0.1.0"\n',
+      ].join('\n'),
+      'apps/api/Cargo.toml': '[package]\nname = "api"\nrust-version.workspace = true\n\n[dependencies]\nutil = { path = "../../libs/util" }\n',
+      'apps/api/src/main.rs': 'fn main() { let _ = "0.0.0.0:4000"; }\n',
+      'apps/cli/Cargo.toml': '[package]\nname = "cli"\n\n[dependencies]\nrusqlite = "0.32"\n',
+      'apps/cli/src/main.rs': MAIN,
+      'libs/util/Cargo.toml': '[package]\nname = "util"\n',
+      'libs/util/src/lib.rs': '',
+    });
+
+  it('sees the member as the workspace does: its binary, its part of the lock, the inherited rust-version, evidence named from the member', () => {
+    const facts = detectRust(new ProjectFiles(path.join(workspace().root, 'apps/api')));
+    expect(facts.binaries.map((binary) => binary.value)).toEqual([{ name: 'api', package: 'api' }]);
+    expect(facts.enclosingWorkspace).toEqual({ value: '../../Cargo.toml', evidence: { file: '../../Cargo.toml', line: 2 } });
+    expect(facts.memberBuild).toEqual({ contextPath: '../..', memberPath: 'apps/api', workspaceDir: null });
+    expect(facts.minimumVersion).toEqual({ value: '1.80', evidence: { file: '../../Cargo.toml', line: 5 } });
+    expect(facts.lockfile).toEqual({ value: true, evidence: { file: '../../Cargo.lock' } });
+    // libsqlite3-sys belongs to the other member: not this image's concern.
+    expect(facts.nativeDependencies).toEqual([]);
+    expect(facts.ports).toEqual([{ value: 4000, evidence: { file: 'src/main.rs', line: 1 } }]);
+  });
+
+  it('path dependencies outside the workspace root widen the context to hold them (axum examples use ../axum)', () => {
+    const repo = makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["core"]\n',
+      'core/Cargo.toml': '[package]\nname = "core"\n',
+      'core/src/lib.rs': '',
+      'examples/Cargo.toml': '[workspace]\nmembers = ["*"]\n',
+      'examples/hello/Cargo.toml': '[package]\nname = "hello"\n\n[dependencies]\ncore = { path = "../../core" }\n',
+      'examples/hello/src/main.rs': MAIN,
+    });
+    const facts = detectRust(new ProjectFiles(path.join(repo.root, 'examples/hello')));
+    expect(facts.memberBuild).toEqual({ contextPath: '../..', memberPath: 'examples/hello', workspaceDir: 'examples' });
+    expect(facts.outsidePaths).toEqual([]);
+    expect(facts.minimumVersion).toBeNull();
   });
 });
 

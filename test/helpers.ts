@@ -33,6 +33,14 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
 }
 
 /** A throwaway project from a map of relative paths to contents. */
+/** Two main packages that both serve and are named after neither the module nor the folder: no rule picks one. */
+export const AMBIGUOUS_GO = () =>
+  makeProject({
+    'go.mod': 'module example.com/portal\n\ngo 1.23\n',
+    'cmd/admin/main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":9000", nil) }\n',
+    'cmd/public/main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
+  });
+
 export function makeProject(files: Record<string, string>): ProjectFiles {
   const dir = mkdtempSync(path.join(tmpdir(), 'stagecraft-project-'));
   for (const [rel, content] of Object.entries(files)) {

@@ -173,7 +173,11 @@ const CASES: HostileCase[] = [
   },
 
   // Folders that are not projects.
-  { name: 'empty folder', make: scratch, expected: { exitCode: 2, message: /^stagecraft: \S+: no project found \(looked for go\.mod, Cargo\.toml, package\.json/ } },
+  {
+    name: 'empty folder',
+    make: scratch,
+    expected: { exitCode: 2, message: /^stagecraft: \S+: no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml, package\.json/ },
+  },
   { name: 'folder that does not exist', make: () => path.join(scratch(), 'missing'), expected: { exitCode: 2, message: /^stagecraft: \S+\/missing: no such folder$/ } },
   { name: 'a file instead of a folder', make: () => withFiles(GO_APP)() + '/go.mod', expected: { exitCode: 2, message: /^stagecraft: \S+\/go\.mod: not a folder$/ } },
   { name: 'a language stagecraft does not know', make: corpus('unsupported-language'), expected: { exitCode: 2, message: /^stagecraft: \S+: no project found/ } },

@@ -32,7 +32,7 @@ const brokenPrompter: Prompter = {
 async function run(argv: string[]) {
   const stdout = captured();
   const stderr = captured();
-  const exitCode = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, stdinIsTTY: true, prompter: brokenPrompter });
+  const exitCode = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, stdinIsTTY: true, prompter: brokenPrompter, env: {} });
   return { exitCode, stderr: stderr.text() };
 }
 

@@ -20,12 +20,17 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'go', fixture: 'go-vendored' },
   // Module example.com/MyTool: the binary keeps its name, the image is tagged mytool.
   { language: 'go', fixture: 'go-uppercase-module' },
+  // go.work with two modules: the main package of one imports the other, which no go.mod requires.
+  { language: 'go', fixture: 'go-workspace' },
+  // main.go alone, no go.mod: the build makes a module.
+  { language: 'go', fixture: 'go-no-module' },
   { language: 'node', fixture: 'node-express' },
   { language: 'node', fixture: 'node-ts-api' },
   { language: 'node', fixture: 'node-no-lockfile' },
   { language: 'node', fixture: 'node-native' },
   { language: 'node', fixture: 'node-pnpm' },
   { language: 'node', fixture: 'node-yarn-berry' },
+  { language: 'node', fixture: 'node-yarn-pnp' },
   { language: 'node', fixture: 'node-bun' },
   { language: 'node', fixture: 'node-nest' },
   { language: 'node', fixture: 'node-next' },
@@ -41,6 +46,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'rust', fixture: 'rust-single-bin' },
   { language: 'rust', fixture: 'rust-multi-bin', flags: { entry: 'api' } },
   { language: 'rust', fixture: 'rust-workspace' },
+  // A member of a second workspace (examples/, as in tokio-rs/axum) with a path dependency outside it and a default-run naming a src/bin target.
+  { language: 'rust', fixture: 'rust-workspace-member', member: 'examples/hello' },
   { language: 'rust', fixture: 'rust-msrv' },
   { language: 'rust', fixture: 'rust-openssl' },
   { language: 'rust', fixture: 'rust-sqlite' },

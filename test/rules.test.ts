@@ -69,6 +69,12 @@ const UNIT_CASES: Case[] = [
     {},
     'apps/web',
   ),
+  onProject('node: a moving alias in .nvmrc', { '.nvmrc': 'latest\n', 'package.json': '{"scripts":{"start":"node a.js"}}' }),
+  onProject("node: remix-serve under Yarn Plug'n'Play", {
+    'package.json': '{"packageManager":"yarn@4.9.2","dependencies":{"@remix-run/serve":"^2"},"scripts":{"start":"remix-serve build"}}',
+    'yarn.lock': '',
+  }),
+  onProject('node: a static Astro site', { 'package.json': '{"dependencies":{"astro":"^5"},"scripts":{"build":"astro build"}}' }),
   onProject('python: poetry without its lockfile', { 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }, { base: 'slim' }),
   onProject(
     'python: unpinned PEP 621 dependencies',
@@ -99,7 +105,6 @@ const UNIT_CASES: Case[] = [
   onFixture('java: no hardened Temurin for Java 23', 'java-plain-maven', { base: 'hardened', runtimeVersion: '23' }),
   onFixture('java: no hardened Maven image for JDK 11 (and no wrapper)', 'java-plain-maven', { base: 'hardened', runtimeVersion: '11' }),
   onFixture('java: jlink on Java 8', 'java-plain-maven', { base: 'slim', runtimeVersion: '8', javaRuntime: 'jlink' }),
-  onChangedFixture("node: Yarn Plug'n'Play", 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: pnp\n' }),
   onChangedFixture('node: Next.js without standalone output', 'node-next', { 'next.config.mjs': 'export default {};\n' }),
   onProject('python: setup.py alone', { 'setup.py': '', 'app.py': '' }, { base: 'slim', entry: 'app.py' }),
   onChangedFixture(

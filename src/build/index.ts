@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { execa } from 'execa';
 import { ExitCode, StagecraftError } from '../errors.js';
 import type { Plan } from '../languages/registry.js';
+import { dockerfileNameOf } from '../render/index.js';
 import { buildNetwork } from './network.js';
 
 /** How the build reports while it runs: a spinner in a terminal, BuildKit's own lines elsewhere. */
@@ -27,8 +27,12 @@ export interface BuildTarget {
 /** `app` -> `app:debug`, `app:1.2` -> `app:1.2-debug`: the debug image never takes production's name. */
 export const debugTagOf = (tag: string) => (/:[^/]+$/.test(tag) ? `${tag}-debug` : `${tag}:debug`);
 
+/** execa is loaded only when Docker is run, so runs that never build do not parse it at start-up. */
+const loadExeca = async () => (await import('execa')).execa;
+
 /** Whether a Docker engine answers; a short timeout, since this runs before a question. */
 export async function dockerAnswers(): Promise<boolean> {
+  const execa = await loadExeca();
   const result = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { reject: false, timeout: 5000 });
   return result.exitCode === 0;
 }
@@ -40,8 +44,8 @@ export async function dockerAnswers(): Promise<boolean> {
 export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug: boolean } = { debug: false }): string[] {
   const args = ['build'];
   if (options.debug) args.push('--target', 'debug');
-  // A workspace member's Dockerfile is built from the workspace root.
-  if (plan.dockerfileFlag) args.push('-f', path.join(dir, 'Dockerfile'));
+  // A Dockerfile built by name: a workspace member's (from the workspace root), or one --output named.
+  if (plan.dockerfileFlag) args.push('-f', path.join(dir, dockerfileNameOf(plan)));
   args.push('-t', options.debug ? debugTagOf(tag) : tag, path.join(dir, plan.contextPath));
   return args;
 }
@@ -79,6 +83,7 @@ interface Layer {
 }
 
 async function historyOf(image: string): Promise<Layer[] | null> {
+  const execa = await loadExeca();
   const result = await execa('docker', ['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', image], { reject: false });
   if (result.exitCode !== 0) return null;
   return result.stdout
@@ -118,6 +123,7 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
   args.splice(1, 0, '--progress=plain', '--network', network);
   progress.start(`docker ${args.join(' ')}`);
   const log: string[] = [];
+  const execa = await loadExeca();
   const subprocess = execa('docker', args, { reject: false, all: true, buffer: false });
   for await (const line of subprocess.iterable({ from: 'all' })) {
     log.push(line);

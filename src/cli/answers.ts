@@ -1,6 +1,6 @@
 import { StagecraftError, usageError } from '../errors.js';
 import { planOnBase } from '../explain/index.js';
-import { profileOf } from '../explain/images.js';
+import { estimatedMB } from '../explain/images.js';
 import { LANGUAGES, supportFor, type Facts, type Plan } from '../languages/registry.js';
 import type { AnyLanguageOption } from '../core/language.js';
 import {
@@ -58,7 +58,7 @@ const entryStep: Step<'entry'> = {
   asks: ({ facts, answers }) => supportFor(facts).entry.asks(facts, answers),
   fromFlag: ({ facts, flags, answers }) => (flags.entry === undefined ? undefined : supportFor(facts).entry.fromFlag(facts, flags.entry, answers)),
   fallback: ({ facts, answers }) => supportFor(facts).entry.fallback(facts, answers),
-  prompt: ({ facts, prompter, answers }) => supportFor(facts).entry.prompt(facts, prompter, answers),
+  prompt: ({ facts, prompter, answers }, initial) => supportFor(facts).entry.prompt(facts, prompter, answers, initial?.value ?? undefined),
   candidates: ({ facts, answers }) => supportFor(facts).entry.candidates(facts, answers),
 };
 
@@ -82,24 +82,34 @@ function languageOptionStep<K extends keyof LanguageAnswers>(key: K): Step<K> {
   };
 }
 
+type Judged = Pick<StepContext, 'facts' | 'flags' | 'answers'>;
+
+/** --runtime-version in the project language's form, null when not given; a value that language cannot read is a usage error. */
+function flaggedVersion({ facts, flags }: Judged): string | null {
+  if (flags.runtimeVersion === undefined) return null;
+  const rule = supportFor(facts).runtimeVersion;
+  const version = rule.normalize(flags.runtimeVersion);
+  if (version === null) throw usageError(`--runtime-version ${flags.runtimeVersion}: expected ${rule.example}`);
+  return version;
+}
+
 const runtimeVersionStep: Step<'runtimeVersion'> = {
   key: 'runtimeVersion',
   // A version the project states is not asked again; a default is offered for confirmation.
   asks: ({ facts }) => facts.runtimeVersion.evidence === null,
-  fromFlag: ({ facts, flags }) => {
-    if (flags.runtimeVersion === undefined) return undefined;
-    const rule = supportFor(facts).runtimeVersion;
-    const version = rule.normalize(flags.runtimeVersion);
-    if (version === null) throw usageError(`--runtime-version ${flags.runtimeVersion}: expected ${rule.example}`);
-    return version;
-  },
+  fromFlag: (ctx) => flaggedVersion(ctx) ?? undefined,
   fallback: ({ facts }) => ({ value: facts.runtimeVersion.value }),
-  prompt: ({ facts, prompter }, initial) => {
-    const rule = supportFor(facts).runtimeVersion;
-    return prompter
+  // Asked after the base, so a version the chosen base cannot run is refused here, with the reason.
+  prompt: (ctx, initial) => {
+    const rule = supportFor(ctx.facts).runtimeVersion;
+    return ctx.prompter
       .text(`No ${rule.source} names a version. Which one builds and runs it?`, {
         initial: initial!.value,
-        validate: (value) => (rule.normalize(value.trim()) === null ? rule.example : undefined),
+        validate: (value) => {
+          const version = rule.normalize(value.trim());
+          if (version === null) return rule.example;
+          return ctx.answers.base ? (refusalOn({ ...ctx, answers: { ...ctx.answers, runtimeVersion: version } }, ctx.answers.base) ?? undefined) : undefined;
+        },
       })
       .then((value) => rule.normalize(value.trim())!);
   },
@@ -113,39 +123,48 @@ const runtimeVersionStep: Step<'runtimeVersion'> = {
  */
 const DEFAULT_BASE_ORDER: readonly Base[] = ['distroless', 'slim', 'alpine'];
 
+/**
+ * The version the answers will hold: the answer, else --runtime-version, else the detected one. The
+ * base is asked before the version, so its choices are judged by this one.
+ */
+function versionSoFar(ctx: Judged): string {
+  return ctx.answers.runtimeVersion ?? flaggedVersion(ctx) ?? ctx.facts.runtimeVersion.value;
+}
+
 /** The production plan on a base with the answers so far (defaults for the rest), or why the base is refused. */
-const outcomeOn = (facts: Facts, answers: Partial<Answers>, base: Base) =>
-  planOnBase(facts, { debug: 'none', port: null, runtimeVersion: facts.runtimeVersion.value, entry: null, ...answers, base }, base, '0.0.0');
+const outcomeOn = (ctx: Judged, base: Base) =>
+  planOnBase(ctx.facts, { debug: 'none', port: null, entry: null, ...ctx.answers, runtimeVersion: versionSoFar(ctx), base }, base, '0.0.0');
 
 /** A refusal without the flag it starts with ("--base distroless: "), to quote it inside another sentence. */
 const reasonOf = (refused: string) => refused.replace(/^--base \w+: /, '');
 
 /** Why a base is refused for this project, or null when it accepts it. */
-function refusalOn(facts: Facts, answers: Partial<Answers>, base: Base): string | null {
-  const outcome = outcomeOn(facts, answers, base);
+function refusalOn(ctx: Judged, base: Base): string | null {
+  const outcome = outcomeOn(ctx, base);
   return 'refused' in outcome ? reasonOf(outcome.refused) : null;
 }
 
 /** The most preferred base that accepts the project; distroless when none does, so its refusal is what the user reads. */
-const defaultBase = ({ facts, answers }: StepContext): Base => DEFAULT_BASE_ORDER.find((base) => refusalOn(facts, answers, base) === null) ?? DEFAULT_BASE_ORDER[0]!;
+const defaultBase = (ctx: StepContext): Base => DEFAULT_BASE_ORDER.find((base) => refusalOn(ctx, base) === null) ?? DEFAULT_BASE_ORDER[0]!;
 
 const baseStep: Step<'base'> = {
   key: 'base',
-  asks: () => true,
+  // When every base refuses the project (a static site), a prompt would offer nothing to pick: the plan's refusal says why.
+  asks: (ctx) => !ctx.interactive || BASES.some((base) => refusalOn(ctx, base) === null),
   fromFlag: ({ flags }) => flags.base,
   fallback: (ctx) => ({ value: defaultBase(ctx) }),
   // The default is passed in: finding it again would plan the same bases a second time.
   explainDefault: (ctx, chosen) => {
     const preferred = DEFAULT_BASE_ORDER[0]!;
     if (chosen === preferred) return null;
-    return `${preferred} cannot take this project (${refusalOn(ctx.facts, ctx.answers, preferred)}); using ${chosen}, the nearest base that can (--base chooses another)`;
+    return `${preferred} cannot take this project (${refusalOn(ctx, preferred)}); using ${chosen}, the nearest base that can (--base chooses another)`;
   },
   // Refused bases stay in the list, disabled, with their reason: the user sees why, and cannot pick them.
-  prompt: ({ prompter, facts, answers }, initial) =>
-    prompter.select(
+  prompt: (ctx, initial) =>
+    ctx.prompter.select(
       'Final base image?',
       BASES.map((base) => {
-        const outcome = outcomeOn(facts, answers, base);
+        const outcome = outcomeOn(ctx, base);
         const size = 'refused' in outcome ? 'refused' : estimatedSize(outcome.plan);
         const label = `${base.padEnd(10)} ${size.padEnd(8)} ${BASE_TRADEOFFS[base]}`;
         return 'refused' in outcome ? { value: base, label, hint: reasonOf(outcome.refused), disabled: true } : { value: base, label };
@@ -154,10 +173,10 @@ const baseStep: Step<'base'> = {
     ),
 };
 
-/** The production base image's estimated size for this plan ("≈75 MB"), so bases compare before one is chosen. */
+/** The production image's estimated size before the app ("≈75 MB"): the base and the runtime the Dockerfile adds, so bases compare. */
 function estimatedSize(plan: Plan): string {
-  const profile = profileOf(plan.runtime.image);
-  return profile ? `≈${profile.sizeMB} MB` : '';
+  const size = estimatedMB(plan);
+  return size === null ? '' : `≈${size} MB`;
 }
 
 const debugStep: Step<'debug'> = {
@@ -191,7 +210,12 @@ const portStep: Step<'port'> = {
       .then((value) => (value.trim() === 'none' ? null : Number(value.trim()))),
 };
 
-const COMMON_STEPS: Step<keyof CommonAnswers>[] = [entryStep, runtimeVersionStep, baseStep, debugStep, portStep];
+/**
+ * The base comes before the version: the base is the choice people make, and a version question
+ * after it can refuse what that base cannot run (Node 23 on distroless) before anything else is
+ * asked, instead of a refusal at the end that loses every answer.
+ */
+const COMMON_STEPS: Step<keyof CommonAnswers>[] = [entryStep, baseStep, runtimeVersionStep, debugStep, portStep];
 
 /** Every language's own questions, each placed after the common answer it needs. */
 const LANGUAGE_STEPS = LANGUAGES.flatMap((record) => record.options ?? []).map((option) => ({ after: option.askedAfter, step: languageOptionStep(option.key) }));
@@ -264,9 +288,9 @@ export function answersToRepeat(answers: Answers, facts: Facts, lang?: Flags['la
   return repeated;
 }
 
-/** The one-line command that repeats an interactive run without questions. */
-export function equivalentCommand(dir: string, answers: Answers, facts: Facts, lang?: Flags['lang']): string {
-  const parts = ['npx create-stagecraft'];
+/** The one-line command that repeats an interactive run without questions; `runner` starts it in the user's package manager's form. */
+export function equivalentCommand(dir: string, answers: Answers, facts: Facts, lang?: Flags['lang'], runner = 'npx create-stagecraft'): string {
+  const parts = [runner];
   if (dir !== '.') parts.push(shellWord(dir));
   parts.push('--yes');
   for (const [key, value] of Object.entries(answersToRepeat(answers, facts, lang))) {

@@ -1,8 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usageError } from '../errors.js';
 import { FlagsSchema, OPTIONS, flagOf, type Flags, type OutputMode } from './options.js';
+import { flagsFromNpm, npmSplitHint } from './launcher.js';
+import { didYouMean } from './suggest.js';
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags };
+/** `notice`: said once before the run (flags npm create kept for itself and stagecraft read back). */
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; flags: Flags; notice: string | null };
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -24,6 +27,11 @@ function readArgv(argv: string[]): { values: Values; positionals: string[] } {
     const values = Object.fromEntries(OPTIONS.map(([key]) => [key, parsed.values[flagOf(key).slice(2)] as string | boolean | undefined]));
     return { values, positionals: parsed.positionals };
   } catch (error) {
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown) {
+      const flags = OPTIONS.map(([key]) => flagOf(key));
+      throw usageError(`unknown option ${unknown}${didYouMean(unknown, flags) || ' (see --help)'}`);
+    }
     // node's messages go on with advice about `--`; the first sentence is the useful part.
     throw usageError(`${(error as Error).message.split(/\.\s/)[0]} (see --help)`);
   }
@@ -42,9 +50,15 @@ function outputMode(values: Values): OutputMode {
   return mode;
 }
 
-/** Parses argv strictly: unknown flags and bad values are one-line usage errors. */
-export function parseArguments(argv: string[]): ParsedArgs {
-  const { values, positionals } = readArgv(argv);
+/**
+ * Parses argv strictly: unknown flags and bad values are one-line usage errors. `env`: the
+ * environment, where `npm create` leaves the flags it kept for itself.
+ */
+export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = {}): ParsedArgs {
+  const parsed = readArgv(argv);
+  const fromNpm = flagsFromNpm(env, parsed.values, parsed.positionals);
+  const values = { ...parsed.values, ...fromNpm.values };
+  const { positionals } = fromNpm;
   // `stagecraft explain [dir]` reads as `stagecraft [dir] --explain`; a folder named explain is ./explain.
   if (positionals[0] === 'explain') {
     positionals.shift();
@@ -52,18 +66,18 @@ export function parseArguments(argv: string[]): ParsedArgs {
   }
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
-  if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}${npmSplitHint(env)}`);
 
-  const result = FlagsSchema.safeParse({ ...values, dir: positionals[0] ?? '.', output: outputMode(values) });
+  const result = FlagsSchema.safeParse({ ...values, dir: positionals[0] ?? '.', mode: outputMode(values) });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]);
-    throw usageError(`${flagOf(key)} ${String(values[key] ?? '')}: ${describeIssue(issue)}`);
+    throw usageError(`${flagOf(key)} ${String(values[key] ?? '')}: ${describeIssue(issue, String(values[key] ?? ''))}`);
   }
-  return { kind: 'run', flags: result.data };
+  return { kind: 'run', flags: result.data, notice: fromNpm.notice };
 }
 
-function describeIssue(issue: { code: string; message: string; values?: unknown[] }): string {
-  if (issue.code === 'invalid_value' && issue.values) return `expected one of ${issue.values.join(', ')}`;
+function describeIssue(issue: { code: string; message: string; values?: unknown[] }, given: string): string {
+  if (issue.code === 'invalid_value' && issue.values) return `expected one of ${issue.values.join(', ')}${didYouMean(given, issue.values.map(String))}`;
   return issue.message;
 }

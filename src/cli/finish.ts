@@ -23,16 +23,17 @@ export interface Finish {
 
 /**
  * Offers to write stagecraft.json in a terminal, after the files are written. With --save it is
- * already in the change list, written with the files (and shown by --dry-run).
+ * already in the change list, written with the files (and shown by --dry-run). True when it wrote it.
  */
-export async function offerToSave(root: string, answers: Answers, facts: Facts, saved: SavedAnswers | null, finish: Finish): Promise<void> {
-  if (finish.flags.save || !finish.interactive) return;
+export async function offerToSave(root: string, answers: Answers, facts: Facts, saved: SavedAnswers | null, finish: Finish): Promise<boolean> {
+  if (finish.flags.save || !finish.interactive) return false;
   const change = savedAnswersChange(root, answersToRepeat(answers, facts, finish.flags.lang), saved);
-  if (!change) return;
+  if (!change) return false;
   const question = change.status === 'create' ? `Save these answers to ${CONFIG_FILE}, so the next run asks nothing?` : `Update ${CONFIG_FILE} with these answers?`;
-  if (!(await finish.prompter.confirm(question, true))) return;
+  if (!(await finish.prompter.confirm(question, true))) return false;
   writeFilesAtomically([change]);
   finish.note(`${change.status === 'create' ? 'created' : 'updated'} ${CONFIG_FILE} (${change.note})`);
+  return true;
 }
 
 const spinnerProgress = (): BuildProgress => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Answers } from '../core/options.js';
 import type { Prompter } from '../core/prompter.js';
 import type { Facts, Plan } from '../languages/registry.js';
@@ -6,7 +7,7 @@ import { assessChanges, type AssessedChange } from '../output/changes.js';
 import { detectProject } from '../pipeline/detect.js';
 import { buildPlan } from '../pipeline/plan.js';
 import { ProjectFiles } from '../project.js';
-import { render } from '../render/index.js';
+import { dockerfileNameOf, render } from '../render/index.js';
 import { answersToRepeat, resolveAnswers } from './answers.js';
 import { CONFIG_FILE, readSavedAnswers, savedAnswersChange, withSavedAnswers } from './config.js';
 import type { Flags, SavedAnswers } from './options.js';
@@ -56,6 +57,16 @@ function planOrStop(facts: Facts, answers: Answers, generatorVersion: string, wa
   }
 }
 
+/**
+ * The plan with its Dockerfile under another name (--output): built by that name (-f), with its
+ * ignore file beside it as `<name>.dockerignore`, which BuildKit reads for that Dockerfile.
+ */
+export function planNamed(plan: Plan, name: string | undefined): Plan {
+  if (name === undefined || name === dockerfileNameOf(plan)) return plan;
+  const folder = plan.dockerfileFlag ? path.posix.dirname(plan.dockerfileFlag) : '.';
+  return { ...plan, dockerfileFlag: folder === '.' ? name : `${folder}/${name}`, dockerignoreName: `${name}.dockerignore` };
+}
+
 /** folder -> detect -> answers -> plan -> render -> change list; writes nothing, that is the sinks' part. */
 export async function generate(context: GenerateContext): Promise<Generation> {
   const project = new ProjectFiles(context.flags.dir);
@@ -75,7 +86,9 @@ export async function generate(context: GenerateContext): Promise<Generation> {
   const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter, warn: context.warn }).catch((error: unknown) =>
     Promise.reject(withDetection(error, detection.warnings)),
   );
-  const { plan, warnings } = planOrStop(facts, answers, context.generatorVersion, detection.warnings);
+  const planned = planOrStop(facts, answers, context.generatorVersion, detection.warnings);
+  const plan = planNamed(planned.plan, flags.output);
+  const { warnings } = planned;
   warnings.forEach(context.warn);
   const changes = assessChanges(project.root, render(plan));
   const config = flags.save ? savedAnswersChange(project.root, answersToRepeat(answers, facts, flags.lang), saved) : null;

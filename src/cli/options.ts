@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema, type LanguageAnswers } from '../core/options.js';
 import { LANGUAGES, LANGUAGE_NAMES } from '../languages/registry.js';
 
@@ -49,7 +49,12 @@ interface InfoOption extends Described {
 
 export type CliOption = ValueOption | SwitchOption | OutputOption | InfoOption;
 
-const VERSION_SCHEMA = z.string().regex(/^\d+(\.\d+){0,2}$/, 'expected a version such as 1.23');
+/**
+ * What any language's version is made of. Whether it is one depends on the language (Node wants a
+ * major, Python a minor), so the version step checks it against the project's language and says
+ * that language's example.
+ */
+const VERSION_SCHEMA = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,31}$/, 'expected a version such as 1.23');
 
 /** A value from a fixed list; `tradeoffs` (one for each value) become the lines under the flag in --help. */
 function choice<const V extends readonly string[]>(values: V, help: string, tradeoffs?: Readonly<Record<string, string>>) {
@@ -113,7 +118,18 @@ const COMMON_OPTIONS = {
       .optional(),
   },
   force: { kind: 'switch', help: 'overwrite an existing Dockerfile/.dockerignore that differs' },
-  dryRun: { kind: 'output', mode: 'dry-run', help: 'show what would be written (with diffs), write nothing' },
+  output: {
+    kind: 'value',
+    placeholder: '<file>',
+    help: 'write the Dockerfile under this name beside yours (its ignore file as <file>.dockerignore, which docker build -f <file> reads); default Dockerfile',
+    /** A file name in the project folder: no path, nothing hidden, not a file stagecraft writes for itself. */
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a file name in the project folder, such as Dockerfile.stagecraft')
+      .refine((name) => !name.endsWith('.dockerignore') && name !== 'stagecraft.json', 'expected a name for the Dockerfile, such as Dockerfile.stagecraft')
+      .optional(),
+  },
+  dryRun: { kind: 'output', mode: 'dry-run', help: 'show what would be written (new files whole, changed ones as diffs), write nothing' },
   stdout: { kind: 'output', mode: 'stdout', help: 'print the Dockerfile to stdout, write nothing' },
   json: { kind: 'output', mode: 'json', help: 'print the detected facts and the plan as JSON, write nothing' },
   explain: { kind: 'output', mode: 'explain', help: 'say what ships in the image and why, and compare the bases; write nothing' },
@@ -140,7 +156,7 @@ type KeysOfKind<K extends CliOption['kind']> = { [Key in keyof Common]: Common[K
 type SchemaOutput<O, Field extends 'schema' | 'saved'> = O extends { [F in Field]: infer S extends z.ZodType } ? z.output<S> : never;
 
 /** Command-line flags, validated once; everything downstream trusts these types. */
-export type Flags = { dir: string; output: OutputMode } & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
+export type Flags = { dir: string; mode: OutputMode } & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
   [Key in KeysOfKind<'switch'>]: boolean;
 } & Partial<LanguageAnswers>;
 
@@ -156,7 +172,7 @@ const valueOptions = () => OPTIONS.filter((entry): entry is [string, ValueOption
 
 export const FlagsSchema = z.object({
   dir: z.string().min(1),
-  output: z.enum(OUTPUT_MODES),
+  mode: z.enum(OUTPUT_MODES),
   ...Object.fromEntries(valueOptions().map(([key, option]) => [key, option.schema])),
   ...Object.fromEntries(OPTIONS.filter(([, option]) => option.kind === 'switch').map(([key]) => [key, z.boolean()])),
 }) as unknown as z.ZodType<Flags, unknown>;

@@ -3,12 +3,14 @@ import type { Prompter } from '../core/prompter.js';
 import { DHI_LOGIN, buildArguments, pullsFromDhi } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { explain } from '../explain/index.js';
-import { unifiedDiff, writeFilesAtomically, type AssessedChange } from '../output/changes.js';
+import { assessChanges, unifiedDiff, writeFilesAtomically, type AssessedChange } from '../output/changes.js';
+import { dockerfileNameOf, render } from '../render/index.js';
 import { VERSION } from '../version.js';
 import { equivalentCommand } from './answers.js';
+import { colourDiff } from './colour.js';
 import { CONFIG_FILE } from './config.js';
 import { offerBuild, offerToSave } from './finish.js';
-import type { Generation } from './generate.js';
+import { planNamed, type Generation } from './generate.js';
 import type { OutputMode } from './options.js';
 
 /*
@@ -26,6 +28,10 @@ export interface Session {
   tell(line: string): void;
   /** A message about the run: stderr when stdout carries data, a log line in a terminal. */
   note(line: string): void;
+  /** Diffs are coloured: stdout is a terminal with colours and NO_COLOR does not ask for none. */
+  colour: boolean;
+  /** How a printed command starts, in the form of the package manager that ran stagecraft: `npx create-stagecraft`. */
+  runner: string;
 }
 
 interface Sink {
@@ -34,7 +40,10 @@ interface Sink {
   run(generation: Generation, session: Session): Promise<void> | void;
 }
 
-const dockerfileOf = (changes: AssessedChange[]) => changes.find((change) => change.path === 'Dockerfile')!;
+const dockerfileOf = ({ changes, plan }: Pick<Generation, 'changes' | 'plan'>) => changes.find((change) => change.path === dockerfileNameOf(plan))!;
+
+/** The name --output offers for stagecraft's Dockerfile beside a hand-written one. */
+const BESIDE = 'Dockerfile.stagecraft';
 
 function describeStatus(change: AssessedChange): string {
   switch (change.status) {
@@ -52,13 +61,13 @@ function describeStatus(change: AssessedChange): string {
  * or a yes at a prompt that shows the diff. Non-interactive runs write nothing when one conflicts.
  */
 async function decideWrites(changes: AssessedChange[], options: { force: boolean; interactive: boolean; prompter: Prompter }): Promise<AssessedChange[]> {
-  const pending = changes.filter((change) => change.status !== 'unchanged');
+  const pending = changes.filter((change) => change.status !== 'unchanged' && !change.declined);
   const conflicts = pending.filter((change) => change.status === 'update' && !change.consented);
   if (options.force || conflicts.length === 0) return pending;
   if (!options.interactive) {
     const names = conflicts.map((change) => change.path).join(' and ');
     throw new StagecraftError(
-      `${names} already exist${conflicts.length === 1 ? 's' : ''} and differ${conflicts.length === 1 ? 's' : ''}; nothing written (--force overwrites, --dry-run shows the diff)`,
+      `${names} already exist${conflicts.length === 1 ? 's' : ''} and differ${conflicts.length === 1 ? 's' : ''}; nothing written (--force overwrites, --output ${BESIDE} writes beside it, --dry-run shows the diff)`,
       ExitCode.conflict,
     );
   }
@@ -73,8 +82,54 @@ async function decideWrites(changes: AssessedChange[], options: { force: boolean
   return accepted;
 }
 
+/** A Ctrl-C at a question after the files are written: it says what is on disk, not "nothing was written". */
+function cancelledAfter(error: unknown, written: string[]): unknown {
+  if (!(error instanceof StagecraftError) || error.exitCode !== ExitCode.cancelled || written.length === 0) return error;
+  return new StagecraftError(`cancelled; already written: ${written.join(', ')}`, ExitCode.cancelled);
+}
+
+/**
+ * A Dockerfile of the user's own that differs, in a terminal: replace it, write stagecraft's beside
+ * it under another name (the same as --output), or keep it. The generation to write from then on.
+ */
+async function besideOrOver(generation: Generation, session: Session): Promise<Generation> {
+  const dockerfile = dockerfileOf(generation);
+  if (!session.interactive || generation.flags.force || dockerfile.status !== 'update') return generation;
+  clack.note(unifiedDiff(dockerfile), `${dockerfile.path} differs`);
+  const choice = await session.prompter.select(
+    `${dockerfile.path} is not what stagecraft would write. What now?`,
+    [
+      { value: 'beside', label: `write stagecraft's as ${BESIDE}`, hint: `yours stays; build it with -f ${BESIDE}` },
+      { value: 'overwrite', label: `overwrite ${dockerfile.path}` },
+      { value: 'keep', label: `keep ${dockerfile.path}, write no Dockerfile` },
+    ],
+    'beside',
+  );
+  if (choice === 'keep') return { ...generation, changes: generation.changes.map((change) => (change === dockerfile ? { ...change, declined: true } : change)) };
+  if (choice === 'overwrite') return { ...generation, changes: generation.changes.map((change) => (change === dockerfile ? { ...change, consented: true } : change)) };
+  const plan = planNamed(generation.plan, BESIDE);
+  const config = generation.changes.filter((change) => change.path === CONFIG_FILE);
+  return { ...generation, plan, flags: { ...generation.flags, output: BESIDE }, changes: [...assessChanges(generation.project.root, render(plan)), ...config] };
+}
+
+/** How to build the user's own Dockerfile, and how to get stagecraft's beside it: said when the user kept theirs. */
+function keptAdvice(generation: Generation, session: Session): string {
+  const { flags, plan } = generation;
+  const theirs = `docker ${buildArguments({ ...plan, dockerfileFlag: null }, flags.dir, plan.title).join(' ')}`;
+  const beside = planNamed(plan, BESIDE);
+  const again = `${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)} --output ${BESIDE}`;
+  return [
+    `yours is kept; build it with:`,
+    `  ${theirs}`,
+    `stagecraft's, written beside it and built by name:`,
+    `  ${again}`,
+    `  docker ${buildArguments(beside, flags.dir, plan.title).join(' ')}`,
+  ].join('\n');
+}
+
 /** Writes what may be written, then offers what a run offers after writing: saving, building, the next step. */
-async function writeChanges(generation: Generation, session: Session): Promise<void> {
+async function writeChanges(original: Generation, session: Session): Promise<void> {
+  const generation = await besideOrOver(original, session);
   const { flags, plan, project, changes } = generation;
   const { interactive, prompter, note } = session;
   const toWrite = await decideWrites(changes, { force: flags.force, interactive, prompter });
@@ -85,14 +140,24 @@ async function writeChanges(generation: Generation, session: Session): Promise<v
     note(written || change.status === 'unchanged' ? said : `kept ${change.path} (yours differs; not overwritten)`);
   }
   const finish = { flags, interactive, prompter, note };
-  await offerToSave(project.root, generation.answers, generation.facts, generation.saved, finish);
-  const dockerfile = dockerfileOf(changes);
+  const written = toWrite.map((change) => change.path);
+  const dockerfile = dockerfileOf(generation);
   const dockerfileIsOurs = dockerfile.status === 'unchanged' || toWrite.includes(dockerfile);
-  await offerBuild({ root: project.root, dir: flags.dir, plan, dockerfile: dockerfile.content, tag: flags.tag ?? plan.title }, dockerfileIsOurs, finish, session.tell);
+  try {
+    if (await offerToSave(project.root, generation.answers, generation.facts, generation.saved, finish)) written.push(CONFIG_FILE);
+    await offerBuild({ root: project.root, dir: flags.dir, plan, dockerfile: dockerfile.content, tag: flags.tag ?? plan.title }, dockerfileIsOurs, finish, session.tell);
+  } catch (error) {
+    throw cancelledAfter(error, written);
+  }
   // A base whose images need a login says so in the next step itself.
   const buildCommand = `${pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : ''}docker ${buildArguments(plan, flags.dir, plan.title).join(' ')}`;
-  if (interactive) {
-    clack.note(equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang), 'Same answers, no questions');
+  if (interactive && !dockerfileIsOurs) {
+    clack.note(keptAdvice(generation, session), 'Your Dockerfile');
+    // The command that repeats this run stops on the kept Dockerfile: said, so it surprises no one in CI.
+    clack.outro(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}   (exits 4 while your Dockerfile differs)`);
+  } else if (interactive) {
+    const named = flags.output !== undefined && flags.output !== 'Dockerfile' ? ` --output ${flags.output}` : '';
+    clack.note(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}${named}`, 'Same answers, no questions');
     clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
   } else if (toWrite.some((change) => change.path !== CONFIG_FILE) && !flags.build) {
     // The next step builds the files just written; saved answers alone need no build.
@@ -104,14 +169,14 @@ export const SINKS: Record<OutputMode, Sink> = {
   write: { printsData: false, run: writeChanges },
   'dry-run': {
     printsData: false,
-    run: ({ changes }, { say }) => {
+    run: ({ changes }, { say, colour }) => {
       for (const change of changes) {
         say(`${describeStatus(change)} (dry run, nothing written)`);
-        if (change.status === 'update') say(unifiedDiff(change));
+        if (change.status !== 'unchanged') say(colour ? colourDiff(unifiedDiff(change)) : unifiedDiff(change));
       }
     },
   },
-  stdout: { printsData: true, run: ({ changes }, { stdout }) => void stdout.write(dockerfileOf(changes).content) },
+  stdout: { printsData: true, run: (generation, { stdout }) => void stdout.write(dockerfileOf(generation).content) },
   json: {
     printsData: true,
     run: ({ facts, answers, plan, changes, warnings }, { say }) => {
@@ -121,7 +186,9 @@ export const SINKS: Record<OutputMode, Sink> = {
   },
   explain: {
     printsData: true,
-    run: ({ facts, answers, plan, changes, flags }, { stdout }) =>
-      void stdout.write(explain(facts, answers, plan, dockerfileOf(changes).content, { dir: flags.dir, generatorVersion: VERSION })),
+    run: (generation, { stdout }) => {
+      const { facts, answers, plan, flags } = generation;
+      stdout.write(explain(facts, answers, plan, dockerfileOf(generation).content, { dir: flags.dir, generatorVersion: VERSION }));
+    },
   },
 };

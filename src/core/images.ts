@@ -1,5 +1,5 @@
 import type { Base, DebugMode } from './options.js';
-import type { OsPackages } from './plan-schema.js';
+import type { Init, OsPackages } from './plan-schema.js';
 
 /*
  * Base image choices shared by every language. One place to bump when Debian or Alpine release.
@@ -13,6 +13,32 @@ export interface DebianRelease {
 
 export const BOOKWORM: DebianRelease = { codename: 'bookworm', version: 12 };
 export const TRIXIE: DebianRelease = { codename: 'trixie', version: 13 };
+
+/**
+ * The Debian release of every final stage, distroless or slim: distroless publishes images for the
+ * current release only (Debian 12's static, base and cc ended in September 2026, its language images
+ * earlier). A build stage may be older where its toolchain has no image for this release: a program
+ * linked against an older glibc runs on a newer one (glibc keeps its old symbol versions), never
+ * surely the reverse, so a build stage is never newer than this.
+ */
+export const CURRENT_DEBIAN = TRIXIE;
+
+/**
+ * tini, the PID 1 for programs that set no SIGTERM handler: the kernel does not apply a default
+ * action to PID 1, so such a program ignores `docker stop`'s SIGTERM and is killed 10 s later. Under
+ * tini it is an ordinary process that SIGTERM ends, and tini reaps zombies. Debian's tini-static
+ * needs no C library, so one stage serves every base: distroless, scratch and hardened have no package
+ * manager, and on alpine it spares a second source for the same tini 0.19.0 (Alpine's apk package).
+ */
+const TINI: Init = {
+  image: `debian:${CURRENT_DEBIAN.codename}-slim`,
+  packages: { manager: 'apt', packages: ['tini'], why: "Debian's tini package, for its static build (tini-static)." },
+  source: '/usr/bin/tini-static',
+  path: '/usr/bin/tini',
+};
+
+/** The exec-form entrypoint, under tini when the image has it (`--` ends tini's own options). */
+export const withInit = (init: Init | null, command: string[]) => (init ? [init.path, '--', ...command] : command);
 
 /*
  * Docker Hardened Images (dhi.io). Their public catalog (github docker-hardened-images/catalog,
@@ -64,9 +90,8 @@ export function runtimePackages(base: Base, extraPackages: string[] = []): OsPac
 export const distroless = (
   /** static, base or cc for a binary; otherwise the runtime the image carries, named as distroless names it. */
   flavour: string,
-  debian: DebianRelease,
   tag: 'nonroot' | 'debug-nonroot',
-) => `gcr.io/distroless/${flavour}-debian${debian.version}:${tag}`;
+) => `gcr.io/distroless/${flavour}-debian${CURRENT_DEBIAN.version}:${tag}`;
 
 /**
  * The final image's plan fields, filled the same way for every language: its base, what the final
@@ -83,6 +108,10 @@ export function finalImage(options: {
   distrolessDebug: string;
   packages: OsPackages | null;
   prepareBase: boolean;
+  /** Whether the program needs tini to stop on SIGTERM (it sets no handler of its own). */
+  init: boolean;
+  /** How `docker stop` ends the program, said above the entrypoint. */
+  stopWhy: string;
 }) {
   const { base, debug, image, prepareBase } = options;
   const family = base === 'slim' ? 'debian' : base;
@@ -93,6 +122,8 @@ export function finalImage(options: {
     runtime: { family, image, packages: options.packages, prepareBase, sharedStage },
     debugStage: debug !== 'stage' ? null : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] } : variantDebug,
     shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : null,
+    init: options.init ? TINI : null,
+    stopWhy: options.stopWhy,
   };
 }
 
@@ -103,31 +134,33 @@ export function finalImage(options: {
 export function singleBinaryStages(options: {
   base: Base;
   debug: DebugMode;
-  debian: DebianRelease;
   /** The distroless image the binary needs: static for a static binary, base or cc for a glibc one (dhi.io/static's -glibc variant on hardened). */
   distrolessFlavour: 'static' | 'base' | 'cc';
   /** OS packages beyond CA roots and time zones (shared libraries the binary loads). */
   extraPackages: string[];
   binaryPath: string;
+  /** Whether the binary needs tini to stop on SIGTERM, and why (the comment above the entrypoint). */
+  init: boolean;
+  stopWhy: string;
 }) {
-  const { base, debug, debian, distrolessFlavour, binaryPath } = options;
+  const { base, debug, distrolessFlavour, binaryPath, init, stopWhy } = options;
   const image =
     base === 'slim'
-      ? `debian:${debian.codename}-slim`
+      ? `debian:${CURRENT_DEBIAN.codename}-slim`
       : base === 'alpine'
         ? `alpine:${ALPINE_VERSION}`
         : base === 'distroless'
-          ? distroless(distrolessFlavour, debian, 'nonroot')
+          ? distroless(distrolessFlavour, 'nonroot')
           : base === 'hardened'
             ? hardened('static', `${DHI_STATIC_DATE}${distrolessFlavour === 'static' ? '' : '-glibc'}-debian${DHI_DEBIAN.version}`)
             : 'scratch';
   // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
-  const distrolessDebug = base === 'hardened' ? HARDENED_DEBUG_BASE : distroless(base === 'scratch' ? 'static' : distrolessFlavour, debian, 'debug-nonroot');
+  const distrolessDebug = base === 'hardened' ? HARDENED_DEBUG_BASE : distroless(base === 'scratch' ? 'static' : distrolessFlavour, 'debug-nonroot');
   return {
     user: NONROOT_USER,
-    ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), prepareBase: true }),
+    ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), prepareBase: true, init, stopWhy }),
     binaryPath,
-    entrypoint: [binaryPath],
+    entrypoint: withInit(init ? TINI : null, [binaryPath]),
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore' as const,

@@ -62,7 +62,8 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
     fromFlag(facts: F, raw: string, answers: Partial<Answers>): string;
     /** The detected entry (null: the detected start command stands); undefined when unknown. */
     fallback(facts: F, answers: Partial<Answers>): { value: string | null } | undefined;
-    prompt(facts: F, prompter: Prompter, answers: Partial<Answers>): Promise<string>;
+    /** `initial`: the fallback, preselected, so Enter picks what --yes would (the server beside a migration tool). */
+    prompt(facts: F, prompter: Prompter, answers: Partial<Answers>, initial?: string): Promise<string>;
     /** What to choose from, said when --entry is missing in a non-interactive run: "main packages: ./cmd/a, ./cmd/b". */
     candidates(facts: F, answers: Partial<Answers>): string | null;
     /** Whether the one-line equivalent command must repeat --entry for this answer. */
@@ -79,6 +80,12 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
   plan(facts: F, answers: Answers, generatorVersion: string): Planned<P>;
   /** The language's own final images (its runtime on slim, alpine, distroless), more specific patterns first. */
   imageProfiles: readonly ImageProfileRule[];
+  /**
+   * Roughly how many MB the Dockerfile adds to the final base for the language's runtime (a jlink
+   * runtime or a JRE copied onto slim or alpine), so each base's estimate is the whole image before
+   * the app; absent or 0: the base image brings its runtime.
+   */
+  runtimeAddsMB?(plan: P): number;
   /**
    * Regular-expression sources for the language's build commands that download dependencies
    * ("npm (ci|install)"): a build whose steps run none of them gets no network.

@@ -1,5 +1,5 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { projectError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
 import { columnAt, lineAt } from './text.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Final base images, each with the one-line trade-off shown where the user chooses. */
 export const BASES = ['slim', 'alpine', 'distroless', 'scratch', 'hardened'] as const;

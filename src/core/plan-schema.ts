@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { projectError } from '../errors.js';
 import { BASES, DEBUG_MODES, PortSchema } from './options.js';
 
@@ -33,6 +33,17 @@ export const OsPackagesSchema = z.object({
   why: z.string().regex(/^[^\n]+$/),
 });
 export type OsPackages = z.infer<typeof OsPackagesSchema>;
+
+/** tini in its own stage, whose static binary the final stages copy and run as PID 1 (see TINI in images.ts). */
+export const InitSchema = z.object({
+  image: ImageRef,
+  packages: OsPackagesSchema,
+  /** The static binary in the init stage. */
+  source: AbsolutePath,
+  /** Where the final stages have it: the entrypoint's first word. */
+  path: AbsolutePath,
+});
+export type Init = z.infer<typeof InitSchema>;
 
 /**
  * The final image, the same model for every language (filled by finalImage in images.ts): its base,
@@ -82,12 +93,19 @@ export const CommonPlanFields = {
   debugStage: DebugStageSchema.nullable(),
   /** Debug tools installed in production itself (`--debug shell`). */
   shellTools: OsPackagesSchema.nullable(),
+  /** tini as PID 1, for a program that sets no SIGTERM handler; null for one that exits on SIGTERM by itself. */
+  init: InitSchema.nullable(),
+  /** The comment above the entrypoint: how `docker stop`'s SIGTERM ends the program. */
+  stopWhy: z.string().regex(/^[^\n]+$/),
   /** The build context, relative to the project folder: "." or a workspace root such as "../..". */
   contextPath: z.string().regex(/^\.(\.)?(\/\.\.)*$/),
   /** The Dockerfile's path from the build context when it is not the context's own Dockerfile. */
   dockerfileFlag: ProjectPath.nullable(),
-  /** `.dockerignore` beside a context's Dockerfile; `Dockerfile.dockerignore` when the context is elsewhere. */
-  dockerignoreName: z.enum(['.dockerignore', 'Dockerfile.dockerignore']),
+  /**
+   * `.dockerignore` beside a context's Dockerfile; `<Dockerfile's name>.dockerignore` beside a
+   * Dockerfile built by name (BuildKit reads that one first): a workspace member's, or --output's.
+   */
+  dockerignoreName: z.string().regex(/^(\.dockerignore|[A-Za-z0-9][A-Za-z0-9._-]*\.dockerignore)$/),
 };
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */

@@ -6,6 +6,25 @@
 /** The 1-based line of a character offset in a text. */
 export const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
+/**
+ * Line numbers for many offsets of one text: the newlines are found once, each lookup is a binary
+ * search, so a scan that reports many matches stays linear in the text's size.
+ */
+export function lineIndex(text: string): (index: number) => number {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return (index) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= index) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  };
+}
+
 /** The 1-based column of a character offset in a text. */
 export const columnAt = (text: string, index: number) => index - text.lastIndexOf('\n', index - 1);
 

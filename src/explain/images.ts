@@ -1,6 +1,6 @@
 import type { ImageProfile, ImageProfileRule } from '../core/language.js';
 import type { Base } from '../core/options.js';
-import { LANGUAGES } from '../languages/registry.js';
+import { LANGUAGES, languageNamed, type Plan } from '../languages/registry.js';
 
 /*
  * What a user gets from each final base image, for explain and the base prompt. Sizes are the
@@ -41,11 +41,21 @@ export function sizeClass(sizeMB: number): string {
   return 'very large';
 }
 
+/**
+ * The estimated size of the final image before the app: the base, and the runtime the Dockerfile
+ * adds to it (a jlink runtime on alpine), so bases compare as the images the user would get.
+ * Null for a base image we know nothing about.
+ */
+export function estimatedMB(plan: Plan): number | null {
+  const profile = profileOf(plan.runtime.image);
+  return profile ? profile.sizeMB + (languageNamed(plan.language).runtimeAddsMB?.(plan) ?? 0) : null;
+}
+
 /** "small, ≈21 MB + your app"; an image we know nothing about says so. */
-export function describeSize(image: string): string {
-  const profile = profileOf(image);
-  if (!profile) return 'size unknown';
-  return profile.sizeMB === 0 ? 'tiny, nothing but your app' : `${sizeClass(profile.sizeMB)}, ≈${profile.sizeMB} MB + your app`;
+export function describeSize(plan: Plan): string {
+  const size = estimatedMB(plan);
+  if (size === null) return 'size unknown';
+  return size === 0 ? 'tiny, nothing but your app' : `${sizeClass(size)}, ≈${size} MB + your app`;
 }
 
 /** How to look inside and how to patch, per base: the part of the trade-off that is not the image's size. */

@@ -1,6 +1,6 @@
 import { buildArguments, debugTagOf } from '../build/index.js';
 import { StagecraftError } from '../errors.js';
-import type { Facts } from '../languages/registry.js';
+import { supportFor, type Facts } from '../languages/registry.js';
 import { buildPlan } from '../pipeline/plan.js';
 import { basesWithShell } from '../core/rules.js';
 import { BASES, BASE_TRADEOFFS, type Answers, type Base } from '../core/options.js';
@@ -24,8 +24,9 @@ function plainWhy(instruction: Instruction, plan: Plan): string | null {
     case 'EXPOSE':
       return 'documents the port; publish it with docker run -p';
     case 'ENTRYPOINT':
+      return 'exec form: no shell in between to swallow the stop signal';
     case 'CMD':
-      return 'exec form: the program is PID 1 and gets SIGTERM directly';
+      return 'exec form: the arguments the ENTRYPOINT runs with, no shell in between';
     default:
       return null;
   }
@@ -55,8 +56,11 @@ function whatShips(dockerfile: string, plan: Plan): string[] {
 export function planOnBase(facts: Facts, answers: Answers, base: Base, generatorVersion: string): { plan: Plan } | { refused: string } {
   // --debug shell is only possible on bases with a shell (slim, alpine); comparing bases is about production anyway.
   const debug = answers.debug === 'shell' && !basesWithShell.includes(base) ? 'stage' : answers.debug;
+  const onBase: Answers = { ...answers, base, debug };
+  // A language's answer that does not apply on this base (a Java runtime where distroless brings one) is left out, as a run on that base would.
+  for (const option of supportFor(facts).options ?? []) if (!option.applies(facts, onBase)) delete onBase[option.key];
   try {
-    return { plan: buildPlan(facts, { ...answers, base, debug }, generatorVersion).plan };
+    return { plan: buildPlan(facts, onBase, generatorVersion).plan };
   } catch (error) {
     if (error instanceof StagecraftError) return { refused: error.message };
     throw error;
@@ -72,7 +76,7 @@ function compareBases(facts: Facts, answers: Answers, generatorVersion: string):
     const image = outcome.plan.runtime.image;
     const profile = profileOf(image);
     const traits = profile ? `  (${profile.libc === 'none' ? 'no libc' : profile.libc}, shell: ${profile.shell.split(' (')[0]})` : '';
-    return `${mark} ${base.padEnd(11)} ${describeSize(image).padEnd(30)} ${image}${traits}`;
+    return `${mark} ${base.padEnd(11)} ${describeSize(outcome.plan).padEnd(30)} ${image}${traits}`;
   });
 }
 
@@ -93,13 +97,13 @@ export function explain(facts: Facts, answers: Answers, plan: Plan, dockerfile: 
     ...whatShips(dockerfile, plan),
     '',
     `The ${plan.base} base (${image}): ${BASE_TRADEOFFS[plan.base]}`,
-    `  size   ${describeSize(image)}`,
+    `  size   ${describeSize(plan)} (an estimate)`,
     `  shell  ${profile?.shell ?? 'unknown'}`,
     `  libc   ${profile ? (profile.libc === 'none' ? 'none: only static binaries run' : profile.libc) : 'unknown'}`,
     `  debug  ${debugHow}`,
     `  patch  ${care.patch}`,
     '',
-    'Every base for this project (estimated production size before your app; * chosen):',
+    'Every base for this project (estimated size of the production image: the base and the runtime the Dockerfile adds, before your app; * chosen):',
     ...compareBases(facts, answers, options.generatorVersion),
   ];
   return `${sections.join('\n')}\n`;

@@ -15,6 +15,8 @@ export interface AssessedChange extends Change {
   target: string;
   /** Written even when it differs, without asking: the flag that put it in the list (--save) is the consent. */
   consented?: boolean;
+  /** The user chose to keep their own file: not written, and not asked about again. */
+  declined?: boolean;
   /** Said after its name once written: "created stagecraft.json (the next run reuses these answers; flags still win)". */
   note?: string;
 }
@@ -68,12 +70,14 @@ export function assessChanges(root: string, changes: Change[]): AssessedChange[]
 /** Past this size an existing file is not diffed: a line diff of megabytes takes seconds and shows nothing a person reads. */
 const MAX_DIFFED_BYTES = 256 * 1024;
 
-/** The diff a user sees for a changed file; a link's target and an oversized file are never shown. */
+/** The diff a user sees for a new or changed file; a link's target and an oversized file are never shown. */
 export function unifiedDiff(change: AssessedChange): string {
   if (change.isLink) {
     const note = `${change.path} is a symbolic link; stagecraft does not follow it (--force replaces the link with this file)`;
     return `${note}\n${createTwoFilesPatch('/dev/null', `b/${change.path}`, '', change.content, '', '', { context: 3 })}`;
   }
+  // A new file is all additions: the dry run shows what would be written, not only that it would be.
+  if (change.status === 'create') return createTwoFilesPatch('/dev/null', `b/${change.path}`, '', change.content, '', '', { context: 3 });
   const existing = change.existing ?? '';
   if (Buffer.byteLength(existing) > MAX_DIFFED_BYTES) {
     return `${change.path}: the existing file is ${Buffer.byteLength(existing)} bytes, too large to diff; it would be replaced by ${Buffer.byteLength(change.content)} bytes`;

@@ -13,9 +13,12 @@ export interface Change {
 
 const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
+/** The Dockerfile's name in the project folder: `Dockerfile`, unless it is built by another name (-f). */
+export const dockerfileNameOf = (plan: Plan) => (plan.dockerfileFlag ? path.posix.basename(plan.dockerfileFlag) : 'Dockerfile');
+
 /** Files each language renders, named by the plan (the ignore file depends on the build context). */
 const outputsOf = (plan: Plan) => [
-  { path: 'Dockerfile', template: 'Dockerfile.hbs' },
+  { path: dockerfileNameOf(plan), template: 'Dockerfile.hbs' },
   { path: plan.dockerignoreName, template: 'dockerignore.hbs' },
 ];
 

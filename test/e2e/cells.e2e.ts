@@ -6,8 +6,8 @@ import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, OFFLINE_DOCKER, type Engine } from './docker.js';
-import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
+import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, OFFLINE_DOCKER, processUids, readsPortEnv, waitForHttp, type Engine } from './docker.js';
+import { probeLines, probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
 import { RESULTS_DIR, writeReport, type CellResult, type RebuildResult } from './report.js';
 
 /** What each buildable fixture does when its image runs. */
@@ -17,6 +17,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'go-cgo': { cli: { output: 'hello from go-cgo: 2+3=5' } },
   'go-vendored': { cli: { output: 'hello from go-vendored' } },
   'go-uppercase-module': { cli: { output: 'hello from go-uppercase-module' } },
+  'go-workspace': { http: { body: 'hello from go-workspace (go.work)' } },
+  'go-no-module': { cli: { output: 'hello from go-no-module' } },
   'go-missing-gosum': { notBuilt: 'go.sum is missing, so `go build` fails by design (the generator warns: run `go mod tidy`)' },
   'node-express': { http: { body: 'hello from node-express' } },
   'node-ts-api': { http: { body: 'hello from node-ts-api' } },
@@ -24,6 +26,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-native': { http: { body: 'hello from node-native' } },
   'node-pnpm': { http: { body: 'hello from node-pnpm (1m)' } },
   'node-yarn-berry': { http: { body: 'hello from node-yarn-berry (1m)' } },
+  'node-yarn-pnp': { http: { body: 'hello from node-yarn-pnp (1m)' } },
   'node-bun': { http: { body: 'hello from node-bun (1m)' } },
   'node-nest': { http: { body: 'hello from node-nest' } },
   'node-pnpm-workspace': { http: { body: 'hello from node-pnpm-workspace (1m)' } },
@@ -39,6 +42,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'rust-single-bin': { http: { body: 'hello from rust-single-bin' } },
   'rust-multi-bin': { http: { body: 'hello from rust-multi-bin api' } },
   'rust-workspace': { cli: { output: 'hello from rust-workspace: 2+3=5' } },
+  'rust-workspace-member': { cli: { output: 'hello from rust-workspace-member (examples/hello, built from the repository root)' } },
   'rust-msrv': { cli: { output: 'hello from rust-msrv' } },
   'rust-openssl': { cli: { output: 'fetcher built against OpenSSL' } },
   'rust-sqlite': { cli: { output: 'notes: sqlite says 1' } },
@@ -182,55 +186,6 @@ async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan):
     : `the ${plan.build.image} stand-in lacks ${missing.join(', ')} (the real image, on buildpack-deps, has ${missing.length === 1 ? 'it' : 'them'}), so linking the system library cannot be tried here`;
 }
 
-/** A registry a cell's build downloads from, and what it downloads there. */
-interface Need {
-  registry: Registry;
-  what: string;
-}
-
-/** The registries the cell's build needs, derived from the facts and the plan (not from a list of fixtures). */
-function registriesNeeded(dir: string, facts: Facts, plan: Plan): Need[] {
-  if (facts.language === 'go' && plan.language === 'go') {
-    return facts.requiresModules && !facts.vendored.value ? [{ registry: 'go', what: 'the required modules (go mod download)' }] : [];
-  }
-  if (facts.language === 'node' && plan.language === 'node') return [{ registry: 'npm', what: 'the packages (and pnpm or Yarn via corepack)' }];
-  if (facts.language === 'python' && plan.language === 'python') {
-    const needs: Need[] = [];
-    if (plan.deps?.kind === 'uv') needs.push({ registry: 'uv', what: `uv (${plan.deps.image})` }, { registry: 'pypi', what: 'the locked packages' });
-    else if (plan.deps?.kind === 'export') needs.push({ registry: 'pypi', what: `${plan.deps.tool} and the locked packages` });
-    else if (plan.deps !== null && !facts.noIndex) needs.push({ registry: 'pypi', what: `the dependencies (${facts.dependencies.value.join(', ')})` });
-    if (plan.projectInstall && !needs.some((need) => need.registry === 'pypi')) {
-      needs.push({ registry: 'pypi', what: "the project's build backend (pip builds it in an isolated environment)" });
-    }
-    return needs;
-  }
-  if (facts.language === 'rust' && plan.language === 'rust') {
-    return facts.registryDependencies.value ? [{ registry: 'crates', what: 'the crates (cargo fetch)' }] : [];
-  }
-  if (facts.language === 'java' && plan.language === 'java' && plan.build.tool === 'maven') {
-    const parts = [
-      ...(plan.build.wrapper ? ['Maven itself (the wrapper downloads it)'] : []),
-      ...(plan.launch === 'quarkus' ? ['Quarkus and its Maven plugin'] : plan.launch.startsWith('spring-') ? ['Spring Boot and its Maven plugin'] : []),
-      'the Maven plugins',
-    ];
-    const dependencies = declaredDependencies(dir, facts);
-    if (dependencies.length > 0) parts.push(`the dependencies (${dependencies.join(', ')})`);
-    return [{ registry: 'maven', what: parts.join(', ') }];
-  }
-  return [];
-}
-
-/** The POMs' dependencies (groupId:artifactId:version), test and import scope left out. */
-function declaredDependencies(dir: string, facts: Extract<Facts, { language: 'java' }>): string[] {
-  const poms = facts.builds.filter((build) => build.tool === 'maven').flatMap((build) => build.manifests);
-  return poms.flatMap((pom) =>
-    [...readFileSync(path.join(dir, pom), 'utf8').matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)]
-      .map((match) => match[1]!)
-      .filter((body) => !/<scope>(test|import)<\/scope>/.test(body))
-      .map((body) => ['groupId', 'artifactId', 'version'].map((tag) => new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(body)?.[1] ?? '?').join(':')),
-  );
-}
-
 /** Keeps a build's whole log (and the Dockerfile it built) in results/e2e-logs/, for diagnosing a failure. */
 function keepLog(cell: Cell, target: string, dockerfile: string, log: string): void {
   const dir = path.join(RESULTS_DIR, 'e2e-logs');
@@ -240,23 +195,21 @@ function keepLog(cell: Cell, target: string, dockerfile: string, log: string): v
   writeFileSync(path.join(dir, `${name}.${target}.log`), log);
 }
 
-/** Whether the image reads PORT (the Dockerfile sets it), so the test may pick a free port. */
-const readsPortEnv = (dockerfile: string) => /^ENV PORT=/m.test(dockerfile);
+/** The longest a `docker stop` may take: an app that exits on SIGTERM takes well under a second. */
+const STOP_LIMIT_SECONDS = 3;
 
-async function waitForHttp(port: number, seconds: number): Promise<string> {
-  const deadline = Date.now() + seconds * 1000;
-  let lastError = '';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-      return `${response.status} ${(await response.text()).trim()}`;
-    } catch (error) {
-      // Not listening yet: try again until the deadline.
-      lastError = (error as Error).message;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  throw new Error(`nothing answered on 127.0.0.1:${port} within ${seconds}s (${lastError})`);
+/**
+ * `docker stop -t 10` sends SIGTERM and waits 10 s before SIGKILL. A PID 1 without a SIGTERM handler
+ * ignores the signal (the kernel's default for PID 1), so such an image takes the whole 10 s to stop.
+ */
+async function checkGracefulStop(name: string, result: CellResult): Promise<void> {
+  const started = performance.now();
+  const stopped = await docker(['stop', '-t', '10', name], 30_000);
+  result.stopSeconds = (performance.now() - started) / 1000;
+  if (stopped.exitCode !== 0) throw new Error(`docker stop failed: ${stopped.all}`);
+  const exited = `docker stop took ${result.stopSeconds.toFixed(1)} s`;
+  if (result.stopSeconds > STOP_LIMIT_SECONDS) throw new Error(`${exited} (over ${STOP_LIMIT_SECONDS} s): PID 1 did not exit on SIGTERM and was killed`);
+  result.checks.push(`${exited} (SIGTERM)`);
 }
 
 /**
@@ -294,19 +247,10 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
       // Pages can be long; the table keeps the start of the answer.
       result.run = `HTTP ${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}`;
       if (!answer.startsWith('200 ') || !answer.includes(behaviour.http.body)) throw new Error(`unexpected answer: ${answer}`);
-      // docker top needs the PID column; the UID column is the process's real uid, seen from the host.
-      const processes = await docker(['top', name, '-eo', 'pid,uid']);
-      const uids = [
-        ...new Set(
-          processes.stdout
-            .split('\n')
-            .slice(1)
-            .map((line) => line.trim().split(/\s+/)[1])
-            .filter(Boolean),
-        ),
-      ];
+      const uids = await processUids(name);
       if (uids.join() !== uid) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${uid}`);
       result.checks.push(`process uid ${uid}`);
+      await checkGracefulStop(name, result);
     } finally {
       await docker(['rm', '-f', name]);
     }
@@ -384,10 +328,11 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
 
   const generated = await runCli(args);
   if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
-  // apt-get (slim stages, Python's Debian builder for distroless) needs Debian's archive, and a build that
-  // downloads from a registry needs that registry; everything else builds with no network.
+  // apt-get (slim stages, the init stage's tini, Python's Debian builder for distroless) needs Debian's archive,
+  // and a build that downloads from a registry needs that registry; everything else builds with no network.
   const downloads = needs.length > 0;
-  const network = plan.runtime.family === 'debian' || downloads || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt') ? 'host' : 'none';
+  const apt = plan.runtime.family === 'debian' || plan.init !== null || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt');
+  const network = apt || downloads ? 'host' : 'none';
   const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
   const apkPackages = [plan.runtime.packages, plan.debugStage?.tools, plan.shellTools].flatMap((packages) => packages?.packages ?? []);
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
@@ -463,6 +408,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
         reason: null,
         buildSeconds: { production: null, debug: null },
         run: null,
+        stopSeconds: null,
         checks: [],
         notes: [],
         bytes: { image: null, base: null, added: null },

@@ -110,3 +110,41 @@ export function cachedSteps(log: string, command: RegExp): { step: string; cache
   }
   return steps;
 }
+
+/** Whether the image reads PORT (the Dockerfile sets it), so the caller may pick a free port. */
+export const readsPortEnv = (dockerfile: string) => /^ENV PORT=/m.test(dockerfile);
+
+/**
+ * The first HTTP answer on 127.0.0.1:port/ as "<status> <body>", polling until `seconds` pass.
+ * `alive` (optional) ends the wait early once the server's container has exited.
+ */
+export async function waitForHttp(port: number, seconds: number, alive?: () => Promise<boolean>): Promise<string> {
+  const deadline = Date.now() + seconds * 1000;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+      return `${response.status} ${(await response.text()).trim()}`;
+    } catch (error) {
+      // Not listening yet: try again until the deadline.
+      lastError = (error as Error).message;
+      if (alive && !(await alive())) throw new Error(`the container exited before anything answered on 127.0.0.1:${port} (${lastError})`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`nothing answered on 127.0.0.1:${port} within ${seconds}s (${lastError})`);
+}
+
+/** The real uids of a running container's processes, seen from the host (docker top needs the PID column too). */
+export async function processUids(container: string): Promise<string[]> {
+  const processes = await docker(['top', container, '-eo', 'pid,uid']);
+  return [
+    ...new Set(
+      processes.stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/)[1])
+        .filter((uid): uid is string => Boolean(uid)),
+    ),
+  ];
+}

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { Facts } from '../../src/pipeline/detect.js';
+import type { Plan } from '../../src/languages/registry.js';
 import { OFFLINE_DOCKER, docker, type Engine } from './docker.js';
 
 /*
@@ -89,3 +92,52 @@ export function probeRegistries(engine: Engine): Promise<ProbeResult[]> {
 
 /** One line per registry, as the report prints them. */
 export const probeLines = (results: ProbeResult[]) => results.map((result) => `${result.ok ? 'OK' : 'NO'} ${result.registry} ${result.detail}`);
+
+/** A registry a cell's build downloads from, and what it downloads there. */
+export interface Need {
+  registry: Registry;
+  what: string;
+}
+
+/** The registries a build needs, derived from the facts and the plan (not from a list of fixtures). */
+export function registriesNeeded(dir: string, facts: Facts, plan: Plan): Need[] {
+  if (facts.language === 'go' && plan.language === 'go') {
+    return facts.requiresModules && !facts.vendored.value ? [{ registry: 'go', what: 'the required modules (go mod download)' }] : [];
+  }
+  if (facts.language === 'node' && plan.language === 'node') return [{ registry: 'npm', what: 'the packages (and pnpm or Yarn via corepack)' }];
+  if (facts.language === 'python' && plan.language === 'python') {
+    const needs: Need[] = [];
+    if (plan.deps?.kind === 'uv') needs.push({ registry: 'uv', what: `uv (${plan.deps.image})` }, { registry: 'pypi', what: 'the locked packages' });
+    else if (plan.deps?.kind === 'export') needs.push({ registry: 'pypi', what: `${plan.deps.tool} and the locked packages` });
+    else if (plan.deps !== null && !facts.noIndex) needs.push({ registry: 'pypi', what: `the dependencies (${facts.dependencies.value.join(', ')})` });
+    if (plan.projectInstall && !needs.some((need) => need.registry === 'pypi')) {
+      needs.push({ registry: 'pypi', what: "the project's build backend (pip builds it in an isolated environment)" });
+    }
+    return needs;
+  }
+  if (facts.language === 'rust' && plan.language === 'rust') {
+    return facts.registryDependencies.value ? [{ registry: 'crates', what: 'the crates (cargo fetch)' }] : [];
+  }
+  if (facts.language === 'java' && plan.language === 'java' && plan.build.tool === 'maven') {
+    const parts = [
+      ...(plan.build.wrapper ? ['Maven itself (the wrapper downloads it)'] : []),
+      ...(plan.launch === 'quarkus' ? ['Quarkus and its Maven plugin'] : plan.launch.startsWith('spring-') ? ['Spring Boot and its Maven plugin'] : []),
+      'the Maven plugins',
+    ];
+    const dependencies = declaredDependencies(dir, facts);
+    if (dependencies.length > 0) parts.push(`the dependencies (${dependencies.join(', ')})`);
+    return [{ registry: 'maven', what: parts.join(', ') }];
+  }
+  return [];
+}
+
+/** The POMs' dependencies (groupId:artifactId:version), test and import scope left out. */
+function declaredDependencies(dir: string, facts: Extract<Facts, { language: 'java' }>): string[] {
+  const poms = facts.builds.filter((build) => build.tool === 'maven').flatMap((build) => build.manifests);
+  return poms.flatMap((pom) =>
+    [...readFileSync(path.join(dir, pom), 'utf8').matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)]
+      .map((match) => match[1]!)
+      .filter((body) => !/<scope>(test|import)<\/scope>/.test(body))
+      .map((body) => ['groupId', 'artifactId', 'version'].map((tag) => new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(body)?.[1] ?? '?').join(':')),
+  );
+}

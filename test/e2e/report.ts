@@ -14,6 +14,8 @@ export interface CellResult {
   reason: string | null;
   buildSeconds: { production: number | null; debug: number | null };
   run: string | null;
+  /** How long `docker stop` took for an HTTP cell (SIGTERM, then SIGKILL after 10 s). */
+  stopSeconds: number | null;
   checks: string[];
   notes: string[];
   bytes: { image: number | null; base: number | null; added: number | null };
@@ -53,14 +55,15 @@ export function writeReport(header: string, cells: CellResult[], rebuilds: Rebui
           '',
           `Cells: ${counts}.`,
           '',
-          '| cell | status | build s (prod / debug) | run | checks | image MB | base MB | added MB | notes |',
-          '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+          '| cell | status | build s (prod / debug) | run | stop s | checks | image MB | base MB | added MB | notes |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
           ...cells.map((cell) =>
             [
               cell.cell,
               cell.status === 'failed' ? `**FAILED**: ${cell.reason}` : cell.reason ? `${cell.status}: ${cell.reason}` : cell.status,
               cell.buildSeconds.production === null ? '' : `${seconds(cell.buildSeconds.production)} / ${seconds(cell.buildSeconds.debug) || '-'}`,
               cell.run ?? '',
+              seconds(cell.stopSeconds),
               cell.checks.join('; '),
               mb(cell.bytes.image),
               mb(cell.bytes.base),

@@ -59,7 +59,7 @@ describe.skipIf(noEngine !== null)('--build', () => {
     const lines = stdout.split('\n');
     const imageLine = lines.find((line) => line.startsWith(`image ${tag}: `))!;
     expect(imageLine).toMatch(/: [\d.]+ MB$/);
-    const baseRow = lines.find((line) => line.includes('FROM gcr.io/distroless/static-debian12:nonroot (the base image)'))!;
+    const baseRow = lines.find((line) => line.includes('FROM gcr.io/distroless/static-debian13:nonroot (the base image)'))!;
     const copyRow = lines.find((line) => /COPY \/out\/vendored \/usr\/local\/bin\/vendored$/.test(line))!;
     expect(megabytes(copyRow)).toBeGreaterThan(0.5);
     // The table accounts for the whole image: the base plus what each step added.
@@ -82,7 +82,7 @@ describe.skipIf(noEngine !== null)('--build', () => {
     expect(exitCode, stderr).toBe(0);
     expect(stderr).toContain(`--network host -t ${tag}`);
     expect(stdout).toMatch(/^\s+[\d.]+ MB {2}RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata/m);
-    expect(stdout).toMatch(/FROM debian:bookworm-slim \(the base image\)/);
+    expect(stdout).toMatch(/FROM debian:trixie-slim \(the base image\)/);
   });
 
   it('a failing build exits 5 after its output; the files stay written', async () => {
@@ -95,7 +95,7 @@ describe.skipIf(noEngine !== null)('--build', () => {
     expect(stderr).toMatch(/too many return values|no result values expected/);
     expect(stderr).toMatch(/ERROR: failed to solve: process .*go build.* did not complete successfully/);
     expect(stderr).toMatch(/\nstagecraft: docker build failed \(exit 1\); the files are written, and its output above says why$/);
-    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM gcr.io/distroless/static-debian12:nonroot AS production');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM gcr.io/distroless/static-debian13:nonroot AS production');
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -35,7 +35,9 @@ beforeAll(async () => {
 describe('the published package', () => {
   it('contains only the bundle, the templates and the package files', () => {
     const files = packed.files.map((file) => file.path).sort();
-    const unexpected = files.filter((file) => !/^(dist\/cli\.js|dist\/THIRD_PARTY_LICENSES\.txt|templates\/.+\.hbs|package\.json|README\.md|LICENSE)$/.test(file));
+    const unexpected = files.filter(
+      (file) => !/^(dist\/(cli|(main|execa|chunk)-[A-Z0-9]+)\.js|dist\/THIRD_PARTY_LICENSES\.txt|templates\/.+\.hbs|package\.json|README\.md|LICENSE)$/.test(file),
+    );
     expect(unexpected).toEqual([]);
     expect(files).toContain('dist/cli.js');
     // The bundle holds other packages' code, so it ships their licences.
@@ -91,5 +93,54 @@ describe('the published package', () => {
     expect(run.stdout).toContain('FROM node:22-alpine AS production');
     const version = await execa(path.join(prefix, 'bin', 'stagecraft'), ['--version']);
     expect(version.stdout).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+});
+
+/*
+ * `npm create stagecraft` itself, through npm's own argument handling. npm create resolves
+ * create-stagecraft from the registry unless the project npm runs in already has it installed:
+ * then it runs that one (npm's libnpmexec takes a local package for a `create-stagecraft@*` spec
+ * without asking the registry). So the tarball is installed into a host project, offline, and
+ * `npm create stagecraft` runs there: npm parses the flags exactly as for a user, and keeps those
+ * before `--` for itself. (`npm exec --package <tgz>` would not add the create- prefix or npm
+ * init's parsing, and `npm create <tgz>` is refused as an unrecognized initializer.)
+ */
+describe('npm create stagecraft, through npm itself', () => {
+  let host = '';
+  beforeAll(async () => {
+    host = scratch('host');
+    writeFileSync(path.join(host, 'package.json'), JSON.stringify({ name: 'host', private: true }));
+    await execa('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: host });
+  });
+  // npm_config_offline: npm never asks the registry; npm_command and npm_config_* of the npm running the tests are not passed on.
+  const npmCreate = (args: string[]) =>
+    execa('npm', ['create', 'stagecraft', ...args], { cwd: host, reject: false, stdin: 'ignore', env: { CI: 'true', npm_config_offline: 'true' } });
+
+  it('flags before --: npm keeps them, stagecraft reads them back and says the portable form once', async () => {
+    const dir = copyFixture('go-root-main');
+    const run = await npmCreate([dir, '--dry-run', '--yes', '--base', 'alpine']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('created Dockerfile (dry run, nothing written)');
+    expect(run.stdout).toContain('+FROM alpine:3.22 AS runtime');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    expect(run.stderr.match(/npm create stagecraft@latest/g)).toHaveLength(1);
+    expect(run.stderr).toContain(`npm create stagecraft@latest ${dir} -- --yes --dry-run --base alpine`);
+  });
+
+  it('flags after --: passed on as they are, nothing to read back', async () => {
+    const dir = copyFixture('go-root-main');
+    const run = await npmCreate([dir, '--', '--yes', '--base', 'slim', '--debug', 'none']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('created Dockerfile');
+    expect(run.stderr).not.toContain('npm create kept');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM debian:');
+  });
+
+  it('flags on both sides: those after -- win, those before are read back', async () => {
+    const dir = copyFixture('go-root-main');
+    const run = await npmCreate([dir, '--yes', '--base', 'alpine', '--', '--base', 'slim', '--dry-run']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('+FROM debian:');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
   });
 });

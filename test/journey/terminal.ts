@@ -25,8 +25,9 @@ export class Terminal {
     await this.tmux(['new-session', '-d', '-x', '120', '-y', '50', '-s', 'main', shell]);
   }
 
-  async screen(): Promise<string> {
-    return (await this.tmux(['capture-pane', '-p', '-J', '-S', '-200', '-t', 'main'])).stdout;
+  /** The screen as text; `escapes`: with the colour sequences the program wrote. */
+  async screen(escapes = false): Promise<string> {
+    return (await this.tmux(['capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-S', '-200', '-t', 'main'])).stdout;
   }
 
   /** Waits until the screen shows `text`, and returns the screen. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, copyFixture } from '../helpers.js';
 import { Terminal, tmuxMissing } from './terminal.js';
@@ -14,11 +15,17 @@ const read = (dir: string, file: string) => readFileSync(path.join(dir, file), '
 let terminal: Terminal;
 afterEach(() => terminal?.stop());
 
+/** A copy of the fixture, with stagecraft started on it in a fresh terminal. */
+async function startedOn(name: string, args = '.', env = ''): Promise<string> {
+  const dir = copyFixture(name);
+  terminal = new Terminal();
+  await terminal.start(`${env} node ${CLI} ${args}`, dir);
+  return dir;
+}
+
 describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () => {
   it('from the first question to the written files, the saved answers and the outro', async () => {
-    const dir = copyFixture('go-cmd-layout');
-    terminal = new Terminal();
-    await terminal.start(`node ${CLI} .`, dir);
+    const dir = await startedOn('go-cmd-layout');
 
     const entry = await terminal.waitFor('Several main packages: which one goes in the image?');
     expect(entry).toContain('./cmd/api');
@@ -71,13 +78,94 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
   });
 
   it('Ctrl-C at a question cancels and writes nothing', async () => {
-    const dir = copyFixture('go-cmd-layout');
-    terminal = new Terminal();
-    await terminal.start(`node ${CLI} .`, dir);
+    const dir = await startedOn('go-cmd-layout');
     await terminal.waitFor('Several main packages');
     await terminal.press('C-c');
     const cancelled = await terminal.waitFor('EXIT=130');
     expect(cancelled).toContain('cancelled; nothing was written');
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+  });
+
+  it('Ctrl-C after the files are written says what was written', async () => {
+    const dir = await startedOn('go-cmd-layout');
+    await terminal.waitFor('Several main packages');
+    await terminal.press('Enter');
+    await terminal.waitFor('Final base image?');
+    await terminal.press('Enter');
+    await terminal.waitFor('Debugging?');
+    await terminal.press('Enter');
+    await terminal.waitFor('Save these answers to stagecraft.json');
+    await terminal.press('C-c');
+    const cancelled = await terminal.waitFor('EXIT=130');
+    expect(cancelled).toContain('cancelled; already written: Dockerfile, .dockerignore');
+    expect(cancelled).not.toContain('nothing was written');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
+    expect(existsSync(path.join(dir, 'stagecraft.json'))).toBe(false);
+  });
+
+  it("started by pnpm, the command that repeats the run is pnpm's", async () => {
+    await startedOn('go-root-main', '. --base alpine --debug none', "npm_config_user_agent='pnpm/9.12.0 npm/? node/v20.20.2 linux x64'");
+    await terminal.waitFor('Save these answers to stagecraft.json');
+    await terminal.press('Right', 'Enter'); // no
+    const next = await terminal.waitFor(/Build it now\?|EXIT=/);
+    if (next.includes('Build it now?')) await terminal.press('Enter');
+    const done = await terminal.waitFor('EXIT=0');
+    expect(done).toContain('pnpm create stagecraft --yes --base alpine --debug none --port 8080');
+    expect(done).not.toContain('npx create-stagecraft');
+  });
+
+  it('a hand-written Dockerfile kept: advice that builds it, and the command that repeats the run exits 4', async () => {
+    const dir = copyFixture('go-root-main');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n');
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} . --base alpine --debug none`, dir);
+    const asked = await terminal.waitFor('is not what stagecraft would write. What now?');
+    expect(asked).toContain("write stagecraft's as Dockerfile.stagecraft");
+    await terminal.press('Down', 'Down', 'Enter'); // keep
+    await terminal.waitFor('Save these answers to stagecraft.json');
+    await terminal.press('Right', 'Enter'); // no
+    const done = await terminal.waitFor('EXIT=0');
+    expect(done).toContain('kept Dockerfile (yours differs; not overwritten)');
+    expect(done).toMatch(/yours is kept; build it with:\s+│\n│\s+docker build -t hello \./);
+    expect(done).toMatch(
+      /stagecraft's, written beside it and built by name:\s+│\n│\s+npx create-stagecraft --yes --base alpine --debug none --port 8080 --output Dockerfile\.stagecraft\s+│\n│\s+docker build -f Dockerfile\.stagecraft -t hello \./,
+    );
+    expect(done).toContain('npx create-stagecraft --yes --base alpine --debug none --port 8080   (exits 4 while your Dockerfile differs)');
+    expect(read(dir, 'Dockerfile')).toContain('FROM golang:1.22');
+    // The command it printed does exit 4.
+    const again = await execa('node', [CLI, '--yes', '--base', 'alpine', '--debug', 'none', '--port', '8080'], { cwd: dir, reject: false, stdin: 'ignore' });
+    expect(again.exitCode).toBe(4);
+  });
+
+  it("a hand-written Dockerfile: Enter writes stagecraft's beside it as Dockerfile.stagecraft", async () => {
+    const dir = copyFixture('go-root-main');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} . --base alpine --debug none`, dir);
+    await terminal.waitFor('What now?');
+    await terminal.press('Enter');
+    await terminal.waitFor('Save these answers to stagecraft.json');
+    await terminal.press('Right', 'Enter');
+    const next = await terminal.waitFor(/Build it now\?|EXIT=/);
+    if (next.includes('Build it now?')) await terminal.press('Enter');
+    const done = await terminal.waitFor('EXIT=0');
+    expect(done).toContain('created Dockerfile.stagecraft');
+    expect(done).toContain('created Dockerfile.stagecraft.dockerignore');
+    expect(done).toContain('--output Dockerfile.stagecraft');
+    expect(done).toContain('docker build -f Dockerfile.stagecraft -t hello .');
+    expect(read(dir, 'Dockerfile')).toBe('FROM mine\n');
+  });
+
+  it.each([
+    ['', true],
+    ['NO_COLOR=1', false],
+  ])('--dry-run in a terminal %s: coloured unless NO_COLOR', async (env, coloured) => {
+    await startedOn('go-root-main', '. --yes --dry-run', env);
+    await terminal.waitFor('EXIT=0');
+    const screen = await terminal.screen(true);
+    expect(screen).toContain('+FROM gcr.io/distroless/static-debian12:nonroot AS production');
+    // tmux re-emits colour as its own SGR sequences, only where it changes: green (32) appears once before a run of added lines.
+    const green = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*32m\\+`);
+    expect(green.test(screen)).toBe(coloured);
   });
 });

@@ -36,6 +36,7 @@ FROM runtime AS debug
 RUN apk add --no-cache curl
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/cgo-sum"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -43,4 +44,5 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="cgo-sum"
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/cgo-sum"]

@@ -20,9 +20,10 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -o /out/cgo-sum .
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/base-debian12:nonroot AS production
+FROM gcr.io/distroless/base-debian13:nonroot AS production
 # distroless already has CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="cgo-sum"
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/cgo-sum"]

@@ -25,4 +25,5 @@ FROM dhi.io/static:20250419-glibc-debian13 AS production
 LABEL org.opencontainers.image.title="cgo-sum"
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/cgo-sum"]

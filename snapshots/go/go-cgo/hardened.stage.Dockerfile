@@ -25,6 +25,7 @@ FROM dhi.io/debian-base:trixie-debian13-dev AS debug
 # The hardened image's -dev variant has bash and apt (it runs as root until USER below): docker run -it --entrypoint bash cgo-sum:debug
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/cgo-sum"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -33,4 +34,5 @@ FROM dhi.io/static:20250419-glibc-debian13 AS production
 LABEL org.opencontainers.image.title="cgo-sum"
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/cgo-sum"]

@@ -21,7 +21,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -o /out/cgo-sum .
 
 # ---- runtime: the setup production and debug share ----
-FROM debian:bookworm-slim AS runtime
+FROM debian:trixie-slim AS runtime
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
@@ -38,6 +38,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/cgo-sum"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -45,4 +46,5 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="cgo-sum"
 COPY --from=build /out/cgo-sum /usr/local/bin/cgo-sum
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/cgo-sum"]

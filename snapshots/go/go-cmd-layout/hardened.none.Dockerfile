@@ -29,4 +29,5 @@ COPY --from=build /out/api /usr/local/bin/api
 ENV PORT=8080
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/api"]

@@ -30,13 +30,14 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -tags timetzdata -o /out/api ./cmd/api
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM gcr.io/distroless/static-debian12:debug-nonroot AS debug
+FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh api:debug
 COPY --from=build /out/api /usr/local/bin/api
 # The program reads PORT; set it to the port the image exposes.
 ENV PORT=8080
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/api"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -49,4 +50,5 @@ COPY --from=build /out/api /usr/local/bin/api
 ENV PORT=8080
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/api"]

@@ -21,7 +21,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -o /out/api ./cmd/api
 
 # ---- production: the default target, so it stays the last stage ----
-FROM debian:bookworm-slim AS production
+FROM debian:trixie-slim AS production
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
@@ -35,4 +35,5 @@ COPY --from=build /out/api /usr/local/bin/api
 ENV PORT=8080
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/api"]

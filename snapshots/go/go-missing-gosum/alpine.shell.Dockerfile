@@ -32,4 +32,5 @@ RUN apk add --no-cache curl
 LABEL org.opencontainers.image.title="ids"
 COPY --from=build /out/ids /usr/local/bin/ids
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/ids"]

@@ -35,6 +35,7 @@ FROM runtime AS debug
 RUN apk add --no-cache curl
 COPY --from=build /out/ids /usr/local/bin/ids
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/ids"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -42,4 +43,5 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="ids"
 COPY --from=build /out/ids /usr/local/bin/ids
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/ids"]

@@ -26,4 +26,5 @@ FROM dhi.io/static:20250419-debian13 AS production
 LABEL org.opencontainers.image.title="ids"
 COPY --from=build /out/ids /usr/local/bin/ids
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/ids"]

@@ -26,6 +26,7 @@ FROM dhi.io/debian-base:trixie-debian13-dev AS debug
 # The hardened image's -dev variant has bash and apt (it runs as root until USER below): docker run -it --entrypoint bash ids:debug
 COPY --from=build /out/ids /usr/local/bin/ids
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/ids"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -34,4 +35,5 @@ FROM dhi.io/static:20250419-debian13 AS production
 LABEL org.opencontainers.image.title="ids"
 COPY --from=build /out/ids /usr/local/bin/ids
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/ids"]

@@ -36,6 +36,7 @@ RUN apk add --no-cache curl
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/hello"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -44,4 +45,5 @@ LABEL org.opencontainers.image.title="hello"
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/hello"]

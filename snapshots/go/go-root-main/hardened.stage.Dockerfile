@@ -27,6 +27,7 @@ FROM dhi.io/debian-base:trixie-debian13-dev AS debug
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/hello"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -36,4 +37,5 @@ LABEL org.opencontainers.image.title="hello"
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/hello"]

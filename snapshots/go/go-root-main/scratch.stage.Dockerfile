@@ -30,11 +30,12 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -tags timetzdata -o /out/hello .
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM gcr.io/distroless/static-debian12:debug-nonroot AS debug
+FROM gcr.io/distroless/static-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh hello:debug
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/hello"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -45,4 +46,5 @@ LABEL org.opencontainers.image.title="hello"
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/hello"]

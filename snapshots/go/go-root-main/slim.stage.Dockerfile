@@ -22,7 +22,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -o /out/hello .
 
 # ---- runtime: the setup production and debug share ----
-FROM debian:bookworm-slim AS runtime
+FROM debian:trixie-slim AS runtime
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
@@ -40,6 +40,7 @@ RUN apt-get update \
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/hello"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -48,4 +49,5 @@ LABEL org.opencontainers.image.title="hello"
 COPY --from=build /out/hello /usr/local/bin/hello
 USER 65532:65532
 EXPOSE 8080
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/hello"]

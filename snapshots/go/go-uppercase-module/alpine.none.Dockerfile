@@ -30,4 +30,5 @@ RUN addgroup -S -g 65532 nonroot \
 LABEL org.opencontainers.image.title="mytool"
 COPY --from=build /out/MyTool /usr/local/bin/MyTool
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/MyTool"]

@@ -28,4 +28,5 @@ RUN apk add --no-cache curl
 LABEL org.opencontainers.image.title="vendored"
 COPY --from=build /out/vendored /usr/local/bin/vendored
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/vendored"]

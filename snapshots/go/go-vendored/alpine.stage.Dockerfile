@@ -31,6 +31,7 @@ FROM runtime AS debug
 RUN apk add --no-cache curl
 COPY --from=build /out/vendored /usr/local/bin/vendored
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/vendored"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -38,4 +39,5 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="vendored"
 COPY --from=build /out/vendored /usr/local/bin/vendored
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/vendored"]

@@ -31,4 +31,5 @@ COPY --from=build /rootfs/ /
 LABEL org.opencontainers.image.title="vendored"
 COPY --from=build /out/vendored /usr/local/bin/vendored
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/vendored"]

@@ -18,7 +18,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
     go build -trimpath -ldflags="-s -w" -o /out/vendored .
 
 # ---- runtime: the setup production and debug share ----
-FROM debian:bookworm-slim AS runtime
+FROM debian:trixie-slim AS runtime
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
@@ -35,6 +35,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/vendored /usr/local/bin/vendored
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/vendored"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -42,4 +43,5 @@ FROM runtime AS production
 LABEL org.opencontainers.image.title="vendored"
 COPY --from=build /out/vendored /usr/local/bin/vendored
 USER 65532:65532
+# Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.
 ENTRYPOINT ["/usr/local/bin/vendored"]

@@ -42,7 +42,7 @@ COPY --from=build /out/lib/ ./lib/
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/opt/java/openjdk/bin/java", "-cp", "/app/app.jar:/app/lib/*", "com.example.shop.api.ApiServer"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -57,5 +57,5 @@ COPY --from=build /out/lib/ ./lib/
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/opt/java/openjdk/bin/java", "-cp", "/app/app.jar:/app/lib/*", "com.example.shop.api.ApiServer"]

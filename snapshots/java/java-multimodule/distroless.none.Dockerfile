@@ -21,7 +21,7 @@ RUN mkdir -p /out && cp api/target/shop-api-2.1.0.jar /out/app.jar \
  && cp -r api/target/lib /out/lib
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/java17-debian12:nonroot AS production
+FROM gcr.io/distroless/java17-debian13:nonroot AS production
 # distroless already has CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="shop-api"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
@@ -34,4 +34,5 @@ COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-cp", "/app/app.jar:/app/lib/*", "com.example.shop.api.ApiServer"]

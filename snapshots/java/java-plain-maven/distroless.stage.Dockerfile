@@ -19,7 +19,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 RUN mkdir -p /out && cp target/hello-1.0.0.jar /out/app.jar
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM gcr.io/distroless/java17-debian12:debug-nonroot AS debug
+FROM gcr.io/distroless/java17-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh hello:debug
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
@@ -29,10 +29,11 @@ COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-jar", "/app/app.jar"]
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/java17-debian12:nonroot AS production
+FROM gcr.io/distroless/java17-debian13:nonroot AS production
 # distroless already has CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="hello"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
@@ -43,4 +44,5 @@ COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-jar", "/app/app.jar"]

@@ -28,7 +28,7 @@ WORKDIR /app
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/local/bin/java", "-jar", "/app/app.jar"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -42,5 +42,5 @@ WORKDIR /app
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/local/bin/java", "-jar", "/app/app.jar"]

@@ -28,7 +28,7 @@ RUN find /out -name '*.jar' -print0 \
       --strip-debug --no-man-pages --no-header-files --compress=2 --output /javaruntime
 
 # ---- production: the default target, so it stays the last stage ----
-FROM debian:bookworm-slim AS production
+FROM debian:trixie-slim AS production
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
@@ -47,5 +47,5 @@ WORKDIR /app
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/opt/java/openjdk/bin/java", "-jar", "/app/app.jar"]

@@ -29,7 +29,7 @@ RUN find /out -name '*.jar' -print0 \
       --strip-debug --no-man-pages --no-header-files --compress=2 --output /javaruntime
 
 # ---- runtime: the setup production and debug share ----
-FROM debian:bookworm-slim AS runtime
+FROM debian:trixie-slim AS runtime
 # CA roots to verify TLS peers and the time zone database; slim images do not promise either.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
@@ -54,7 +54,7 @@ WORKDIR /app
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/opt/java/openjdk/bin/java", "-jar", "/app/app.jar"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -67,5 +67,5 @@ WORKDIR /app
 COPY --from=build /out/app.jar ./
 USER 65532:65532
 EXPOSE 8080
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/opt/java/openjdk/bin/java", "-jar", "/app/app.jar"]

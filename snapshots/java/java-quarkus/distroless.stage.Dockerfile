@@ -35,6 +35,7 @@ COPY --from=build /out/quarkus/ ./quarkus/
 USER 65532:65532
 EXPOSE 8080
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/app/quarkus-run.jar"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -55,4 +56,5 @@ COPY --from=build /out/quarkus/ ./quarkus/
 USER 65532:65532
 EXPOSE 8080
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/app/quarkus-run.jar"]

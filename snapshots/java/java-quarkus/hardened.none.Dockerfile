@@ -34,5 +34,5 @@ COPY --from=build /out/app/ ./app/
 COPY --from=build /out/quarkus/ ./quarkus/
 USER 65532:65532
 EXPOSE 8080
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/local/bin/java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/app/quarkus-run.jar"]

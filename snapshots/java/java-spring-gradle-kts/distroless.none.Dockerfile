@@ -21,7 +21,7 @@ RUN --mount=type=cache,target=/root/.gradle \
 RUN java -Djarmode=layertools -jar build/libs/orders-1.2.0.jar extract --destination /out
 
 # ---- production: the default target, so it stays the last stage ----
-FROM gcr.io/distroless/java17-debian12:nonroot AS production
+FROM gcr.io/distroless/java17-debian13:nonroot AS production
 # distroless already has CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="orders"
 # The heap follows the container's memory limit (75% of it), not the host's memory.
@@ -38,4 +38,5 @@ COPY --from=build /out/application/ ./
 USER 65532:65532
 EXPOSE 9090
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-cp", "/app", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -39,6 +39,7 @@ COPY --from=build /out/application/ ./
 USER 65532:65532
 EXPOSE 8081
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-jar", "/app/app.jar"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -59,4 +60,5 @@ COPY --from=build /out/application/ ./
 USER 65532:65532
 EXPOSE 8081
 # The whole command, replacing distroless' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/usr/bin/java", "-jar", "/app/app.jar"]

@@ -61,5 +61,5 @@ COPY --from=build /out/snapshot-dependencies/ ./
 COPY --from=build /out/application/ ./
 USER 65532:65532
 EXPOSE 8081
-# java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.
+# Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.
 ENTRYPOINT ["/opt/java/openjdk/bin/java", "-jar", "/app/app.jar"]

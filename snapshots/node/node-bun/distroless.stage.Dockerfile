@@ -17,9 +17,17 @@ FROM base AS deps
 RUN --mount=type=cache,target=/root/.bun/install/cache \
     bun install --frozen-lockfile
 
+# ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
+FROM debian:trixie-slim AS init
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
 FROM gcr.io/distroless/nodejs24-debian13:debug-nonroot AS debug
 # The :debug variant adds a busybox shell: docker run -it --entrypoint sh bun-api:debug
+# tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
+COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
@@ -29,12 +37,15 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . ./
 USER 65532:65532
 EXPOSE 3000
-# node runs directly (not through npm), so it gets the signals; add `docker run --init` to reap zombies.
+# tini runs as PID 1 and passes SIGTERM on to node (run directly, not through npm): as PID 1 node would ignore it, and docker stop would kill it 10 s later.
+ENTRYPOINT ["/usr/bin/tini", "--", "/nodejs/bin/node"]
 CMD ["server.js"]
 
 # ---- production: the default target, so it stays the last stage ----
 FROM gcr.io/distroless/nodejs24-debian13:nonroot AS production
 LABEL org.opencontainers.image.title="bun-api"
+# tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
+COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
@@ -44,5 +55,6 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . ./
 USER 65532:65532
 EXPOSE 3000
-# node runs directly (not through npm), so it gets the signals; add `docker run --init` to reap zombies.
+# tini runs as PID 1 and passes SIGTERM on to node (run directly, not through npm): as PID 1 node would ignore it, and docker stop would kill it 10 s later.
+ENTRYPOINT ["/usr/bin/tini", "--", "/nodejs/bin/node"]
 CMD ["server.js"]

@@ -36,7 +36,7 @@ WORKDIR /app
 COPY --from=build /app /app
 USER 65532:65532
 EXPOSE 8000
-# Exec form: the program is PID 1 and gets the signals (add `docker run --init` to reap zombies).
+# Exec form: gunicorn is PID 1 and handles SIGTERM itself (its workers finish their requests, then it exits), so it needs no init.
 ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:8000", "mysite.wsgi:application"]
 
 # ---- production: the default target, so it stays the last stage ----
@@ -52,5 +52,5 @@ WORKDIR /app
 COPY --from=build /app /app
 USER 65532:65532
 EXPOSE 8000
-# Exec form: the program is PID 1 and gets the signals (add `docker run --init` to reap zombies).
+# Exec form: gunicorn is PID 1 and handles SIGTERM itself (its workers finish their requests, then it exits), so it needs no init.
 ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:8000", "mysite.wsgi:application"]

@@ -3,12 +3,12 @@
 # Production image (the last stage):  docker build -t python-local-wheel .
 
 # ---- build: a virtualenv with the dependencies, then the app; installers and compilers stay here ----
-FROM python:3.11-slim-trixie AS build
+FROM python:3.13-slim-trixie AS build
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# The venv links to /usr/local/bin/python3.11, which the final image has at the same path; no pip inside, the
+# The venv links to /usr/local/bin/python3.13, which the final image has at the same path; no pip inside, the
 # image's own pip installs into it.
-RUN /usr/local/bin/python3.11 -m venv --without-pip /opt/venv
+RUN /usr/local/bin/python3.13 -m venv --without-pip /opt/venv
 WORKDIR /app
 # Requirements first, with the local wheels they name: the install below is reused until they change.
 COPY requirements.txt ./
@@ -18,10 +18,16 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip --python /opt/venv/bin/python install -r requirements.txt
 COPY . .
 # Bytecode now, while the files are writable: faster starts, and the non-root user could not write it later.
-RUN /usr/local/bin/python3.11 -m compileall -q /app
+RUN /usr/local/bin/python3.13 -m compileall -q /app
+
+# ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
+FROM debian:trixie-slim AS init
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
 
 # ---- production: the default target, so it stays the last stage ----
-FROM python:3.11-slim-trixie AS production
+FROM python:3.13-slim-trixie AS production
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
 RUN groupadd --system --gid 65532 nonroot \
  && useradd --system --uid 65532 --gid 65532 --home-dir /home/nonroot --create-home --shell /usr/sbin/nologin nonroot
@@ -30,6 +36,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
  && rm -rf /var/lib/apt/lists/*
 LABEL org.opencontainers.image.title="python-local-wheel"
+# tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
+COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # Nothing writes .pyc files at run time (they were compiled in the build), logs are unbuffered, the venv comes first.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 # The program reads PORT; set it to the port the image exposes.
@@ -41,5 +49,5 @@ WORKDIR /app
 COPY --from=build /app /app
 USER 65532:65532
 EXPOSE 8000
-# Exec form: the program is PID 1 and gets the signals (add `docker run --init` to reap zombies).
-ENTRYPOINT ["/opt/venv/bin/python", "main.py"]
+# tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.
+ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "main.py"]

@@ -3,16 +3,19 @@
 # Production image (the last stage):  docker build -t hello .
 # Debug image (shell and tools):      docker build --target debug -t hello:debug .
 
-# ---- recipe: the Cargo.toml and Cargo.lock files alone, which decide what is downloaded ----
+# ---- recipe: the Cargo.toml and Cargo.lock files, and an empty stand-in for every .rs file ----
 # Dependency caching, chosen over a cargo-chef stage: this stage reruns on every source edit, but its output only
-# changes with a manifest, and BuildKit reuses `COPY --from=recipe` by content, so the fetch below stays cached.
+# changes with a manifest or when a .rs file is added or removed, and BuildKit reuses `COPY --from=recipe` by
+# content, so the fetch below stays cached. The empty stand-ins give cargo every target the manifests declare or
+# it discovers ([[bin]] paths, src/bin/, default-run, examples): it refuses a manifest whose target file is missing.
 # Compiled dependencies live in a target/ cache mount instead of a layer: no stub crates to compile, and a
 # Cargo.lock change recompiles only the crates that changed. (CI runners without BuildKit state compile them once.)
 FROM --platform=$BUILDPLATFORM rust:1.95-slim-trixie AS recipe
 COPY . /context
 RUN cd /context \
- && find . -name Cargo.toml -o -name Cargo.lock | while read -r file; do \
-      mkdir -p "/recipe/${file%/*}" && cp "$file" "/recipe/$file"; \
+ && find . -name Cargo.toml -o -name Cargo.lock -o -name '*.rs' | while read -r file; do \
+      mkdir -p "/recipe/${file%/*}" \
+      && case "$file" in *.rs) : > "/recipe/$file" ;; *) cp "$file" "/recipe/$file" ;; esac; \
     done
 
 # ---- build: the Rust toolchain compiles one binary; nothing else from here ships ----
@@ -21,15 +24,12 @@ FROM rust:1.95-slim-trixie AS build
 WORKDIR /src
 # Manifests first, so the download below is reused until one of them changes.
 COPY --from=recipe /recipe/ ./
-# cargo only reads a package that has a target: empty stand-ins for src/main.rs and src/lib.rs, removed in the same step.
 # The cache mounts keep downloaded crates and git checkouts across builds, even when this step runs again.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/usr/local/cargo/git/db \
-    dirs=$(find . -name Cargo.toml -exec dirname {} \;) \
- && for dir in $dirs; do mkdir -p "$dir/src" && touch "$dir/src/main.rs" "$dir/src/lib.rs"; done \
- && cargo fetch --locked \
- && for dir in $dirs; do rm -r "$dir/src"; done
-COPY . .
+    cargo fetch --locked
+# The sources replace the empty stand-ins, file for file.
+COPY . /src/
 # target/ is a cache mount: compiled dependencies survive source edits, so only this project's crates recompile.
 # A mount is not part of the image, hence the copy to /out in the same step.
 # CARGO_PROFILE_RELEASE_STRIP=symbols: no symbol tables, a smaller binary (backtraces then lack function names).
@@ -39,6 +39,12 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     CARGO_PROFILE_RELEASE_STRIP=symbols \
     cargo build --release --locked --package hello --bin hello \
  && mkdir -p /out && cp target/release/hello /out/hello
+
+# ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
+FROM debian:trixie-slim AS init
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
 
 # ---- runtime: the setup production and debug share ----
 FROM debian:trixie-slim AS runtime
@@ -56,19 +62,25 @@ FROM runtime AS debug
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
  && rm -rf /var/lib/apt/lists/*
+# tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
+COPY --from=init /usr/bin/tini-static /usr/bin/tini
 COPY --from=build /out/hello /usr/local/bin/hello
 # The program reads PORT; set it to the port the image exposes.
 ENV PORT=8080
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["/usr/local/bin/hello"]
+# tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/hello"]
 
 # ---- production: the default target, so it stays the last stage ----
 FROM runtime AS production
 LABEL org.opencontainers.image.title="hello"
+# tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
+COPY --from=init /usr/bin/tini-static /usr/bin/tini
 COPY --from=build /out/hello /usr/local/bin/hello
 # The program reads PORT; set it to the port the image exposes.
 ENV PORT=8080
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["/usr/local/bin/hello"]
+# tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/hello"]

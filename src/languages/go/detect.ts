@@ -1,9 +1,11 @@
 import path from 'node:path';
 import semver from 'semver';
 import type { ProjectFiles } from '../../project.js';
-import { parseGoMod } from './gomod.js';
-import { fact, type Evidence, type Fact } from '../../core/facts.js';
-import { lineAt, stripComments } from '../../core/text.js';
+import { parseGoMod, parseGoWork, type GoMod, type GoWork } from './gomod.js';
+import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
+import { toolVersion } from '../../core/tool-versions.js';
+import { projectError } from '../../errors.js';
+import { lineAt, lineIndex, stripComments } from '../../core/text.js';
 
 /** The Go release a module gets when go.mod names none (the current stable minor). */
 export const DEFAULT_GO_VERSION = '1.26';
@@ -36,7 +38,16 @@ const SERVER_IMPORTS = [
 
 export interface GoFacts {
   language: 'go';
+  /** The module path; for a go.work workspace or a folder without go.mod, the folder's name (a valid module path). */
   module: Fact<string>;
+  /** `module`: a go.mod at the root; `workspace`: a go.work whose modules build together; `none`: main.go alone (the build creates a module). */
+  layout: Fact<'module' | 'workspace' | 'none'>;
+  /** go.work's modules (folders), in its order; empty otherwise. */
+  workspaceModules: string[];
+  /** go.work(.sum), go.mod and go.sum files copied before the download, in their folders. */
+  moduleFiles: string[];
+  /** Without go.mod: imports outside the standard library, which the build must resolve itself. */
+  thirdPartyImports: Fact<boolean>;
   /** The Go minor (e.g. "1.23") whose toolchain builds the module: the newer of `go` and `toolchain`. */
   runtimeVersion: Fact<string>;
   /** Package paths relative to the module root, e.g. "." or "./cmd/api". */
@@ -50,8 +61,12 @@ export interface GoFacts {
   /** `vendor/modules.txt`: dependencies are in the source tree, nothing to download. */
   vendored: Fact<boolean>;
   requiresModules: boolean;
-  /** Listen addresses written in the source (":8080"), in file order. */
+  /** Listen addresses written in the source (":8080"), in file order, then the fallbacks of a PORT read ("3000" when it is empty). */
   ports: Fact<number>[];
+  /** Main packages whose own files serve on the network (a server import or a listen address). */
+  listeningMains: string[];
+  /** The project folder's name, which a main package may be named after. */
+  folderName: string;
   readsPortEnv: Fact<boolean>;
   servesNetwork: Fact<boolean>;
 }
@@ -67,14 +82,16 @@ interface GoSourceFile {
 /** `//go:build ignore` files are generators run by hand, not part of any package. */
 const IGNORED_BY_BUILD_TAG = /^\/\/go:build\s+ignore\b|^\/\/ \+build ignore\b/m;
 
-function readGoSources(project: ProjectFiles): GoSourceFile[] {
+/** The sources of the given module folders ("." the root); folders with their own go.mod are other modules. */
+function readGoSources(project: ProjectFiles, moduleDirs: string[]): GoSourceFile[] {
   const files = project.files();
-  // Folders with their own go.mod are other modules; `_` and `.` folders are ignored by the go tool.
-  const nestedModules = files.filter((file) => file !== 'go.mod' && path.posix.basename(file) === 'go.mod').map((file) => `${path.posix.dirname(file)}/`);
+  const moduleRoots = ['.', ...files.filter((file) => path.posix.basename(file) === 'go.mod' && file !== 'go.mod').map((file) => path.posix.dirname(file))];
+  const owner = (dir: string) => moduleRoots.filter((root) => root === '.' || dir === root || dir.startsWith(`${root}/`)).reduce((a, b) => (b.length > a.length ? b : a));
   const sources: GoSourceFile[] = [];
   for (const file of files) {
     if (!file.endsWith('.go') || file.endsWith('_test.go')) continue;
-    if (nestedModules.some((prefix) => file.startsWith(prefix))) continue;
+    if (!moduleDirs.includes(owner(path.posix.dirname(file)))) continue;
+    // `_` and `.` folders are ignored by the go tool.
     if (
       file
         .split('/')
@@ -90,6 +107,34 @@ function readGoSources(project: ProjectFiles): GoSourceFile[] {
     sources.push({ file, dir: path.posix.dirname(file), packageName: packageClause[1]!, code });
   }
   return sources;
+}
+
+/** A module path made from a folder name, for `go mod init` (lowercase letters, digits, ., _ and -). */
+const moduleFromFolder = (folder: string) =>
+  folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'app';
+
+/** The go.mod files of the build: the root's, go.work's modules', or none; with go.sum and go.work.sum beside them. */
+function readModules(project: ProjectFiles): { layout: GoFacts['layout']; work: GoWork | null; modules: { dir: string; mod: GoMod }[] } {
+  if (project.hasFile('go.work')) {
+    const work = parseGoWork(project.readText('go.work'));
+    const modules = work.uses.map(({ path: dir, line }) => {
+      const file = dir === '.' ? 'go.mod' : `${dir}/go.mod`;
+      if (dir.startsWith('..') || !project.hasFile(file)) throw projectError(`go.work:${line}: use ${dir}: no ${file} in the folder`);
+      return { dir, mod: parseGoMod(project.readText(file), file) };
+    });
+    return { layout: fact('workspace', { file: 'go.work', line: work.uses[0]!.line }), work, modules };
+  }
+  if (project.hasFile('go.mod')) return { layout: fact('module', { file: 'go.mod' }), work: null, modules: [{ dir: '.', mod: parseGoMod(project.readText('go.mod')) }] };
+  // main.go in a module's sub-folder belongs to that module: its go.mod decides how it builds.
+  const enclosing = project.findUp((folder) => (folder.hasFile('go.mod') ? folder : null));
+  if (enclosing)
+    throw projectError(
+      `no go.mod here, but ${enclosing.pathFrom(project)}/go.mod is the module this folder belongs to: run stagecraft there (--entry ./${project.pathFrom(enclosing)})`,
+    );
+  return { layout: fact('none', null), work: null, modules: [] };
 }
 
 const packagePath = (dir: string) => (dir === '.' ? '.' : `./${dir}`);
@@ -112,10 +157,18 @@ function importsAny(source: GoSourceFile, importPaths: string[]): number | null 
 
 /** Detects a Go module's build facts from go.mod and its own sources. Pure: reads, never asks. */
 export function detectGo(project: ProjectFiles): GoFacts {
-  const goMod = parseGoMod(project.readText('go.mod'));
-  const sources = readGoSources(project);
+  const { layout, work, modules } = readModules(project);
+  const sources = readGoSources(project, layout.value === 'workspace' ? modules.map((module) => module.dir) : ['.']);
+  const inModule = (dir: string, file: string) => (dir === '.' ? file : `${dir}/${file}`);
+  const requires = modules.flatMap(({ dir, mod }) => mod.requires.map((requirement) => ({ ...requirement, file: inModule(dir, 'go.mod') })));
+  const directives = work ? { ...work, file: 'go.work' } : modules[0] ? { ...modules[0].mod, file: 'go.mod' } : { go: null, toolchain: null, file: 'go.mod' };
 
-  const goVersion = effectiveGoVersion(goMod);
+  const goVersion = effectiveGoVersion(directives, toolVersion(project, ['go', 'golang']));
+  const moduleFiles = [...(work ? ['go.work', 'go.work.sum'] : []), ...modules.flatMap(({ dir }) => [inModule(dir, 'go.mod'), inModule(dir, 'go.sum')])].filter((file) =>
+    project.hasFile(file),
+  );
+  const folderName = path.basename(project.root);
+  const thirdParty = layout.value === 'none' ? sources.find((source) => /^\s*(?:import\s+)?(?:\w+\s+)?"[a-z0-9-]+\.[a-z.]+\//m.test(source.code)) : undefined;
 
   const mainDirs = new Map<string, string>();
   for (const source of sources) {
@@ -124,49 +177,74 @@ export function detectGo(project: ProjectFiles): GoFacts {
   const mainPackages = [...mainDirs].map(([dir, file]) => fact(packagePath(dir), { file }));
 
   const cgoImport = findCgoImport(sources);
-  const cgoRequire = goMod.requires.find((requirement) => requirement.path in CGO_MODULES);
-  const cgoRuntimeLibraries = goMod.requires.map((requirement) => CGO_MODULES[requirement.path]).filter((library): library is string => typeof library === 'string');
-  const cgo = cgoImport ? fact(true, cgoImport) : cgoRequire ? fact(true, { file: 'go.mod', line: cgoRequire.line }) : fact(false, null);
+  const cgoRequire = requires.find((requirement) => requirement.path in CGO_MODULES);
+  const cgoRuntimeLibraries = requires.map((requirement) => CGO_MODULES[requirement.path]).filter((library): library is string => typeof library === 'string');
+  const cgo = cgoImport ? fact(true, cgoImport) : cgoRequire ? fact(true, { file: cgoRequire.file, line: cgoRequire.line }) : fact(false, null);
   const cgoReason = cgoImport ? `import "C" in ${cgoImport.file}` : cgoRequire ? `${cgoRequire.path} needs cgo` : null;
 
   const ports: Fact<number>[] = [];
+  const envFallbacks: Fact<number>[] = [];
+  const listening = new Set<string>();
   let readsPortEnv: Fact<boolean> = fact(false, null);
   let servesNetwork: Fact<boolean> = fact(false, null);
   for (const source of sources) {
+    const lineOf = lineIndex(source.code);
+    const before = ports.length;
     for (const match of source.code.matchAll(/"(?:0\.0\.0\.0)?:(\d{2,5})"/g)) {
       const port = Number(match[1]);
-      if (port >= 1 && port <= 65535) ports.push(fact(port, { file: source.file, line: lineAt(source.code, match.index) }));
+      if (port >= 1 && port <= 65535) ports.push(fact(port, { file: source.file, line: lineOf(match.index) }));
     }
     const envAt = source.code.search(/\b(Getenv|LookupEnv)\("PORT"\)/);
-    if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, { file: source.file, line: lineAt(source.code, envAt) });
+    if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, { file: source.file, line: lineOf(envAt) });
+    // port := os.Getenv("PORT"); if port == "" { port = "3000" }: the port when PORT is not set.
+    for (const match of source.code.matchAll(/\b(\w+)\s*:?=\s*os\.Getenv\("PORT"\)\s*\n\s*if\s+(\w+)\s*==\s*""\s*\{\s*(\w+)\s*=\s*":?(\d{2,5})"/g)) {
+      const [, name, tested, assigned, port] = match;
+      if (name === tested && name === assigned && Number(port) <= 65535)
+        envFallbacks.push(fact(Number(port), { file: source.file, line: lineOf(match.index + match[0].lastIndexOf(port!)) }));
+    }
     const serverImportLine = importsAny(source, SERVER_IMPORTS);
     if (serverImportLine !== null && !servesNetwork.value) servesNetwork = fact(true, { file: source.file, line: serverImportLine });
+    if (source.packageName === 'main' && (serverImportLine !== null || ports.length > before)) listening.add(packagePath(source.dir));
   }
+  ports.push(...envFallbacks);
   if (!servesNetwork.value && ports.length > 0) servesNetwork = fact(true, ports[0]!.evidence);
 
   return {
     language: 'go',
-    module: fact(goMod.module.path, { file: 'go.mod', line: goMod.module.line }),
+    module: layout.value === 'module' ? fact(modules[0]!.mod.module.path, { file: 'go.mod', line: modules[0]!.mod.module.line }) : fact(moduleFromFolder(folderName), null),
+    layout,
+    workspaceModules: work ? modules.map((module) => module.dir) : [],
+    moduleFiles,
+    thirdPartyImports: thirdParty ? fact(true, { file: thirdParty.file }) : fact(false, null),
     runtimeVersion: goVersion,
     mainPackages,
     cgo,
     cgoReason,
     cgoRuntimeLibraries,
-    goSum: fact(project.hasFile('go.sum'), project.hasFile('go.sum') ? { file: 'go.sum' } : null),
+    goSum: fact(
+      moduleFiles.some((file) => file.endsWith('go.sum')),
+      moduleFiles.some((file) => file.endsWith('go.sum')) ? { file: moduleFiles.find((file) => file.endsWith('go.sum'))! } : null,
+    ),
     vendored: project.hasFile('vendor/modules.txt') ? fact(true, { file: 'vendor/modules.txt' }) : fact(false, null),
-    requiresModules: goMod.requires.length > 0,
+    requiresModules: requires.length > 0,
     ports,
+    listeningMains: mainPackages.map((main) => main.value).filter((main) => listening.has(main)),
+    folderName,
     readsPortEnv,
     servesNetwork,
   };
 }
 
-/** `go 1.22.3` + `toolchain go1.23.4` -> "1.23": the toolchain the author builds with, as a minor. */
-function effectiveGoVersion(goMod: ReturnType<typeof parseGoMod>): Fact<string> {
+/** `go 1.22.3` + `toolchain go1.23.4` (or mise's `go = "1.23"`) -> "1.23": the toolchain the author builds with, as a minor. */
+function effectiveGoVersion(goMod: Pick<GoMod, 'go' | 'toolchain'> & { file: string }, managed: ReturnType<typeof toolVersion>): Fact<string> {
   const candidates: Fact<string>[] = [];
-  if (goMod.go) candidates.push(fact(goMod.go.version, { file: 'go.mod', line: goMod.go.line }));
+  if (managed) {
+    if (!/^1\.\d+(\.\d+)?$/.test(managed.raw)) throw projectError(`${describeEvidence(managed.evidence)}: go "${managed.raw}" is not a Go release such as 1.23 or 1.23.4`);
+    candidates.push(fact(managed.raw, managed.evidence));
+  }
+  if (goMod.go) candidates.push(fact(goMod.go.version, { file: goMod.file, line: goMod.go.line }));
   const toolchainVersion = goMod.toolchain && /^go(\d[^+]*)/.exec(goMod.toolchain.version)?.[1];
-  if (toolchainVersion) candidates.push(fact(toolchainVersion, { file: 'go.mod', line: goMod.toolchain!.line }));
+  if (toolchainVersion) candidates.push(fact(toolchainVersion, { file: goMod.file, line: goMod.toolchain!.line }));
   if (candidates.length === 0) return fact(DEFAULT_GO_VERSION, null);
   const toSemver = (version: string) => semver.coerce(version)!;
   const newest = candidates.reduce((a, b) => (semver.gt(toSemver(b.value), toSemver(a.value)) ? b : a));

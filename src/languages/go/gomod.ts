@@ -15,6 +15,8 @@ export interface GoMod {
 
 /** Directives the go command accepts in go.mod; anything else is a syntax error there too. */
 const KNOWN_DIRECTIVES = new Set(['module', 'go', 'toolchain', 'godebug', 'require', 'exclude', 'replace', 'retract', 'tool', 'ignore']);
+/** Directives go.work accepts. */
+const WORK_DIRECTIVES = new Set(['go', 'toolchain', 'godebug', 'use', 'replace']);
 const GO_VERSION = /^1(\.\d+){1,2}((rc|beta)\d+)?$/;
 const TOOLCHAIN = /^go(1(\.\d+){1,2}((rc|beta)\d+)?)(\+.*)?$|^default$/;
 
@@ -33,11 +35,32 @@ const unquote = (token: string) => (token.startsWith('"') && token.endsWith('"')
  * directives and the required modules. Errors name the file and line, as `go` itself would.
  */
 export function parseGoMod(text: string, file = 'go.mod'): GoMod {
+  const { module, ...rest } = parseGoFile(text, file, KNOWN_DIRECTIVES);
+  if (!module) throw projectError(`${file}: no module directive`);
+  return { module, go: rest.go, toolchain: rest.toolchain, requires: rest.requires };
+}
+
+/** go.work: the `go` and `toolchain` directives and the module folders it `use`s. */
+export interface GoWork {
+  go: GoMod['go'];
+  toolchain: GoMod['toolchain'];
+  uses: { path: string; line: number }[];
+}
+
+export function parseGoWork(text: string, file = 'go.work'): GoWork {
+  const { go, toolchain, uses } = parseGoFile(text, file, WORK_DIRECTIVES);
+  if (uses.length === 0) throw projectError(`${file}: no use directive names a module`);
+  return { go, toolchain, uses };
+}
+
+function parseGoFile(text: string, file: string, directives: Set<string>) {
   const fail = (line: number, problem: string) => projectError(`${file}:${line}: ${problem}`);
   let module: GoMod['module'] | undefined;
   let go: GoMod['go'] = null;
   let toolchain: GoMod['toolchain'] = null;
   const requires: GoModRequire[] = [];
+  const uses: GoWork['uses'] = [];
+  const addUse = (lineNo: number, pathToken: string) => uses.push({ path: unquote(pathToken).replace(/^\.\//, '').replace(/\/+$/, '') || '.', line: lineNo });
   let block: { directive: string; line: number } | null = null;
   const addRequire = (lineNo: number, line: string, [pathToken, version]: string[]) => {
     if (!pathToken || !version) throw fail(lineNo, `malformed require line "${line}"`);
@@ -56,10 +79,11 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
         return;
       }
       if (block.directive === 'require') addRequire(lineNo, line, line.split(/\s+/));
+      if (block.directive === 'use') addUse(lineNo, line.split(/\s+/)[0]!);
       return;
     }
     const [directive, ...args] = line.split(/\s+/);
-    if (!KNOWN_DIRECTIVES.has(directive!)) throw fail(lineNo, `unknown directive "${directive}"`);
+    if (!directives.has(directive!)) throw fail(lineNo, `unknown directive "${directive}"`);
     if (args[0] === '(') {
       if (args.length > 1) throw fail(lineNo, `unexpected text after "("`);
       block = { directive: directive!, line: lineNo };
@@ -82,9 +106,11 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
       case 'require':
         addRequire(lineNo, line, args);
         break;
+      case 'use':
+        addUse(lineNo, args[0]!);
+        break;
     }
   });
   if (block) throw fail((block as { line: number }).line, `"${(block as { directive: string }).directive} (" is never closed`);
-  if (!module) throw projectError(`${file}: no module directive`);
-  return { module, go, toolchain, requires };
+  return { module, go, toolchain, requires, uses };
 }

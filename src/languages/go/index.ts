@@ -1,17 +1,25 @@
 import { detectGo, type GoFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkGoEntry, planGo } from './plan.js';
+import { mainByRule } from './mains.js';
 import type { GoPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 
+/** Ports found outside the other main packages: another program's listen address is not this one's. */
+const entryPorts = (facts: GoFacts, entry: string | null | undefined) => {
+  const others = facts.mainPackages.map((main) => main.value).filter((main) => main !== entry && main !== '.');
+  return facts.ports.filter((port) => !others.some((main) => port.evidence?.file.startsWith(`${main.slice(2)}/`)));
+};
+
 export const go = defineLanguage<GoFacts, GoPlan>({
   language: 'go',
-  markers: ['go.mod'],
+  // go.work builds several modules together; a main.go without go.mod builds as a module made in the image.
+  markers: ['go.mod', 'go.work', 'main.go'],
   detect: detectGo,
-  isApp: () => true,
+  isApp: (facts) => facts.layout.value !== 'none' || facts.mainPackages.length > 0,
   runtimeVersion: {
     example: 'a Go release such as 1.23',
-    source: 'go.mod',
+    source: 'go.mod, mise.toml or .tool-versions',
     normalize: (raw) => {
       const [major, minor] = raw.split('.');
       return major === '1' && minor !== undefined ? `1.${minor}` : null;
@@ -21,11 +29,17 @@ export const go = defineLanguage<GoFacts, GoPlan>({
     help: 'the main package (./cmd/api)',
     asks: (facts) => facts.mainPackages.length > 1,
     fromFlag: checkGoEntry,
-    fallback: (facts) => (facts.mainPackages.length > 1 ? undefined : { value: facts.mainPackages[0]?.value ?? null }),
-    prompt: (facts, prompter) =>
+    // Several: a rule may decide (--yes takes it, saying so; a prompt offers it first), else nothing does.
+    fallback: (facts) => {
+      if (facts.mainPackages.length < 2) return { value: facts.mainPackages[0]?.value ?? null };
+      const chosen = mainByRule(facts);
+      return chosen ? { value: chosen.main } : undefined;
+    },
+    prompt: (facts, prompter, _answers, initial) =>
       prompter.select(
         'Several main packages: which one goes in the image?',
         facts.mainPackages.map((main) => ({ value: main.value, label: main.value, hint: describeEvidence(main.evidence) })),
+        initial,
       ),
     candidates: (facts) => `main packages: ${facts.mainPackages.map((main) => main.value).join(', ')}`,
     inCommand: (facts) => facts.mainPackages.length > 1,
@@ -33,10 +47,10 @@ export const go = defineLanguage<GoFacts, GoPlan>({
   port: {
     // A port written in the source is used, a server without one is asked, a CLI gets none.
     asks: (facts) => facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value,
-    fallback: (facts) => facts.ports[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
+    fallback: (facts, answers) => entryPorts(facts, answers.entry)[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
   },
   plan: planGo,
   // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
   imageProfiles: [],
-  downloadCommands: ['go mod download'],
+  downloadCommands: ['go mod (download|tidy)'],
 });

@@ -16,7 +16,11 @@ const OLDEST_GO_IMAGE = '1.21';
 /** The oldest Go release dhi.io/golang publishes on Debian 13 (the catalog's image/golang/debian-13). */
 export const OLDEST_HARDENED_GO = '1.24';
 
-/** golang images have Debian trixie variants from Go 1.24 on; older releases only bookworm. */
+/**
+ * The build stage's Debian: golang images have trixie variants from Go 1.24 on, older releases only
+ * bookworm. The final stage is trixie either way: a static binary needs no C library, and a cgo
+ * binary linked against bookworm's glibc 2.36 runs on trixie's 2.41 (the reverse could fail).
+ */
 const debianForGo = (goVersion: string): DebianRelease => (semver.gte(semver.coerce(goVersion)!, '1.24.0') ? TRIXIE : BOOKWORM);
 
 /** `./cmd/api` -> `api`; the root package takes the module's last element (`/v2` suffixes skipped). */
@@ -61,6 +65,16 @@ function goBuildImage(base: Answers['base'], buildOnAlpine: boolean, goVersion: 
   return buildOnAlpine ? `golang:${goVersion}-alpine` : `golang:${goVersion}-${debianForGo(goVersion).codename}`;
 }
 
+/** Module files grouped by folder: `COPY go.mod go.sum ./`, `COPY api/go.mod api/go.sum ./api/`. */
+function moduleCopies(files: string[]): GoPlan['build']['moduleCopies'] {
+  const byFolder = new Map<string, string[]>();
+  for (const file of files) {
+    const folder = path.posix.dirname(file);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
+  }
+  return [...byFolder].map(([folder, grouped]) => ({ files: grouped, target: folder === '.' ? './' : `./${folder}/` }));
+}
+
 /** How the binary is compiled: cgo builds against musl on alpine, everything else cross-compiles statically. */
 function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, entry: string, name: string): GoPlan['build'] {
   const cgo = facts.cgo.value;
@@ -69,8 +83,10 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
     image: goBuildImage(base, buildOnAlpine, goVersion),
     crossCompile: !cgo,
     packages: buildOnAlpine ? ['gcc', 'musl-dev'] : [],
-    moduleFiles: facts.goSum.value ? ['go.mod', 'go.sum'] : ['go.mod'],
-    downloadModules: !facts.vendored.value,
+    moduleCopies: moduleCopies(facts.moduleFiles),
+    downloadModules: !facts.vendored.value && facts.layout.value !== 'none',
+    initModule: facts.layout.value === 'none' ? facts.module.value : null,
+    tidy: facts.layout.value === 'none' && facts.thirdPartyImports.value,
     vendored: facts.vendored.value,
     tags: base === 'scratch' ? ['timetzdata'] : [],
     scratchRootfs: base === 'scratch',
@@ -87,7 +103,6 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
   const goVersion = goToBuildWith(answers.runtimeVersion, base);
   const warnings = applyRules(GO_RULES, { facts, answers, entry, goVersion });
 
-  const debian = debianForGo(goVersion);
   const name = binaryNameFor(entry, facts.module.value);
   const binaryPath = `/usr/local/bin/${name}`;
 
@@ -100,7 +115,16 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
     build: buildStep(facts, base, goVersion, entry, name),
-    ...singleBinaryStages({ base, debug, debian, distrolessFlavour: cgo ? 'base' : 'static', extraPackages: [], binaryPath }),
+    ...singleBinaryStages({
+      base,
+      debug,
+      distrolessFlavour: cgo ? 'base' : 'static',
+      extraPackages: [],
+      binaryPath,
+      // Measured: the Go runtime exits on SIGTERM even as PID 1 (it falls back to exit(2) when the kernel ignores the re-raised signal).
+      init: false,
+      stopWhy: "Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.",
+    }),
   });
   return { plan, warnings };
 }

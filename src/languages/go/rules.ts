@@ -1,4 +1,6 @@
 import type { GoFacts } from './detect.js';
+import { describeEvidence } from '../../core/facts.js';
+import { mainRuleWarning } from './mains.js';
 import { forEachItem, portMismatchRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface GoRuleContext extends RuleContext {
@@ -14,6 +16,13 @@ const entryPort = ({ facts, entry }: GoRuleContext) =>
   facts.ports.find((candidate) => candidate.evidence?.file.startsWith(entry === '.' ? '' : `${entry.slice(2)}/`)) ?? facts.ports[0];
 
 export const GO_RULES: RuleTable<GoRuleContext> = [
+  {
+    // Under --yes one of several main packages was chosen by rule: say which, and how to choose another.
+    id: 'main-chosen-by-rule',
+    kind: 'warn',
+    when: ({ facts, entry }) => mainRuleWarning(facts, entry) !== null,
+    message: ({ facts, entry }) => mainRuleWarning(facts, entry)!,
+  },
   {
     id: 'cgo-on-scratch',
     kind: 'refuse',
@@ -39,6 +48,15 @@ export const GO_RULES: RuleTable<GoRuleContext> = [
       },
     ],
   ),
+  {
+    id: 'no-go-mod',
+    kind: 'warn',
+    when: ({ facts }) => facts.layout.value === 'none',
+    message: ({ facts, goVersion }) =>
+      `no go.mod: the image builds ${facts.mainPackages[0]?.evidence?.file ?? 'main.go'} as module ${facts.module.value}, made by go mod init with Go ${goVersion}${
+        facts.thirdPartyImports.value ? ` and its imports resolved by go mod tidy on every build (${describeEvidence(facts.thirdPartyImports.evidence)})` : ''
+      }; run go mod init and commit go.mod${facts.thirdPartyImports.value ? ' and go.sum' : ''} to pin them`,
+  },
   {
     id: 'missing-go-sum',
     kind: 'warn',

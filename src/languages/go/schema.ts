@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields } from '../../core/plan-schema.js';
 
 const GoPackagePath = z.string().regex(/^\.(\/[A-Za-z0-9._-]+)*$/, 'must be a package folder such as ./cmd/api');
@@ -8,8 +8,16 @@ const GoBuildSchema = z.object({
   crossCompile: z.boolean(),
   /** apk packages for a cgo build on alpine. */
   packages: z.array(OsPackage),
-  moduleFiles: z.array(RelativeFile).min(1),
+  /** go.work(.sum), go.mod and go.sum copied before the download, one COPY per folder. */
+  moduleCopies: z.array(z.object({ files: z.array(RelativeFile).min(1), target: z.string().regex(/^\.\/([A-Za-z0-9._-]+\/)*$/) })),
   downloadModules: z.boolean(),
+  /** No go.mod: the module path `go mod init` creates in the build; null when the project has one. */
+  initModule: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/)
+    .nullable(),
+  /** Without go.mod, imports outside the standard library: `go mod tidy` resolves them in the build. */
+  tidy: z.boolean(),
   vendored: z.boolean(),
   tags: z.array(z.string().regex(/^[A-Za-z0-9_.]+$/)),
   scratchRootfs: z.boolean(),

@@ -18,6 +18,9 @@ const chosenApp = (facts: JavaFacts, answers: Parameters<typeof chosenBuild>[1])
   return build.apps.find((app) => app.module === answers.entry) ?? runnableApps(build)[0];
 };
 
+const JLINK_RUNTIME_MB = 55;
+const TEMURIN_JRE_MB = 170;
+
 export const java = defineLanguage<JavaFacts, JavaPlan>({
   language: 'java',
   markers: ['pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle.kts', 'settings.gradle'],
@@ -25,7 +28,7 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
   isApp: () => true,
   runtimeVersion: {
     example: 'a Java major such as 21',
-    source: 'pom.xml, Gradle build, .java-version or .sdkmanrc',
+    source: 'pom.xml, Gradle build, .java-version, .sdkmanrc, mise.toml or .tool-versions',
     normalize: (raw) => {
       const major = raw.split('.')[0]!;
       // "1.8" is Java 8's old spelling.
@@ -66,7 +69,10 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
       const app = chosenApp(facts, answers);
       return app?.launch?.value.kind === 'jar' && app.port.evidence === null;
     },
-    fallback: (facts, answers) => chosenApp(facts, answers)?.port.value ?? 8080,
+    fallback: (facts, answers) => {
+      const app = chosenApp(facts, answers);
+      return app ? app.port.value : 8080;
+    },
   },
   options: [buildToolOption, javaRuntimeOption],
   plan: planJava,
@@ -77,5 +83,8 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
     { image: /^eclipse-temurin:.*alpine/, profile: { sizeMB: 190, libc: 'musl', shell: 'busybox sh' } },
     { image: /^eclipse-temurin:.*jre/, profile: { sizeMB: 270, libc: 'glibc', shell: 'bash' } },
   ],
+  // Estimates, uncompressed: a jlink runtime of the modules a typical service uses (java.base, logging,
+  // naming, sql, management, ...) is about 55 MB; Temurin's JRE copied onto slim is its image less Ubuntu, about 170 MB.
+  runtimeAddsMB: (plan) => (plan.runtimeCopy === null ? 0 : plan.jlink ? JLINK_RUNTIME_MB : TEMURIN_JRE_MB),
   downloadCommands: ['mvn', 'gradle'],
 });

@@ -1,6 +1,8 @@
 import type { BuildTool } from './questions.js';
 import type { ProjectFiles } from '../../project.js';
-import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
+import { toolVersion } from '../../core/tool-versions.js';
+import { projectError } from '../../errors.js';
 import { lineAt } from '../../core/text.js';
 
 /** The current Java LTS, used when the project names no version. */
@@ -31,8 +33,8 @@ export interface JavaApp {
   appliesApplicationPlugin?: boolean;
   /** Goals the build runs after `package`, which alone does not build the artifact (`assembly:single`). */
   packageGoals?: string[];
-  /** server.port / quarkus.http.port, else 8080. */
-  port: Fact<number>;
+  /** server.port / quarkus.http.port, else 8080; null for a Quarkus app without an HTTP extension, which listens on nothing. */
+  port: Fact<number | null>;
 }
 
 export interface JavaBuild {
@@ -82,7 +84,11 @@ export function javaVersionFromToolFiles(project: ProjectFiles): Fact<string> | 
     const major = match ? javaMajorOf(match[1]!) : null;
     if (major) return fact(major, { file: '.sdkmanrc', line: lineAt(text, match!.index) });
   }
-  return null;
+  // mise.toml `java = "temurin-21.0.2+13.0.LTS"`, .tool-versions `java openjdk-21`: the vendor prefix and build suffix go.
+  const managed = toolVersion(project, ['java']);
+  const major = managed && javaMajorOf(/^(?:[a-z]+-)*(\d+(?:\.\d+){0,2})/.exec(managed.raw)?.[1] ?? '');
+  if (managed && !major) throw projectError(`${describeEvidence(managed.evidence)}: java "${managed.raw}" names no Java major such as 21`);
+  return major ? fact(major, managed!.evidence) : null;
 }
 
 const DEFAULT_PORT = 8080;
@@ -91,7 +97,8 @@ const DEFAULT_PORT = 8080;
  * The port from the module's application.properties or .yml: Spring's server.port, Quarkus'
  * quarkus.http.port. `${PORT:8081}` counts as its default. Read with patterns: these files are flat.
  */
-export function readAppConfig(project: ProjectFiles, module: string, kind: JavaLaunch['kind'] | null): { port: Fact<number> } {
+export function readAppConfig(project: ProjectFiles, module: string, kind: JavaLaunch['kind'] | null, noServer: Evidence | null = null): { port: Fact<number | null> } {
+  if (noServer) return { port: fact(null, noServer) };
   const key = kind === 'quarkus' ? 'quarkus.http.port' : 'server.port';
   const dir = `${module === '.' ? '' : `${module}/`}src/main/resources`;
   const valueOf = (raw: string) => Number(/^\$\{[A-Za-z_.]+:(\d+)\}$/.exec(raw)?.[1] ?? raw);

@@ -192,6 +192,17 @@ function launchOf(parsed: ParsedPom, root: ParsedPom, assembly: ReturnType<typeo
 const runtimeDependencies = (pom: Pom) =>
   (pom.dependencies?.dependency ?? []).filter((dependency) => !['test', 'provided', 'import', 'system'].includes(asText(dependency.scope) ?? 'compile'));
 
+/** Quarkus extensions that start its HTTP server (Vert.x HTTP): REST, web sockets, gRPC, health, GraphQL, Spring Web, ... */
+const QUARKUS_HTTP =
+  /^quarkus-(rest|resteasy|vertx-http|vertx-web|reactive-routes|undertow|websockets|spring-web|smallrye-graphql|smallrye-health|smallrye-openapi|micrometer|grpc|funqy-http|amazon-lambda-http|oidc|keycloak|security|elytron|qute-web|web-dependency-locator|hibernate-orm-rest-data|spring-data-rest|info|management)/;
+
+/** A Quarkus app none of whose dependencies is an HTTP extension (a command-mode app on quarkus-arc) serves nothing: the pom is the evidence. */
+function quarkusWithoutServer(parsed: ParsedPom, launch: Fact<JavaLaunch> | null): Evidence | null {
+  if (launch?.value.kind !== 'quarkus') return null;
+  const artifacts = runtimeDependencies(parsed.pom).map((dependency) => asText(dependency.artifactId) ?? '');
+  return artifacts.some((artifact) => QUARKUS_HTTP.test(artifact)) ? null : { file: parsed.file };
+}
+
 function appOf(project: ProjectFiles, parsed: ParsedPom, root: ParsedPom, module: string): JavaApp {
   const { pom, properties } = parsed;
   const artifactId = asText(pom.artifactId) ?? path.posix.basename(module);
@@ -209,7 +220,7 @@ function appOf(project: ProjectFiles, parsed: ParsedPom, root: ParsedPom, module
     artifactEvidence: evidenceOf(parsed, pom.build?.finalName ? '<finalName>' : '<artifactId>'),
     hasRuntimeDependencies: runtimeDependencies(pom).length > 0,
     ...(assembly?.goal ? { packageGoals: [assembly.goal] } : {}),
-    ...readAppConfig(project, module, launch?.value.kind ?? null),
+    ...readAppConfig(project, module, launch?.value.kind ?? null, quarkusWithoutServer(parsed, launch)),
   };
 }
 

@@ -3,12 +3,12 @@ import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { projectError, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, BOOKWORM, DHI_DEBIAN, NONROOT_USER, TRIXIE, distroless, finalImage, hardened, runtimePackages, type DebianRelease } from '../../core/images.js';
+import { ALPINE_VERSION, CURRENT_DEBIAN, DHI_DEBIAN, NONROOT_USER, distroless, finalImage, hardened, runtimePackages } from '../../core/images.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { JavaPlanSchema, type JavaPlan } from './schema.js';
 import { applyRules } from '../../core/rules.js';
-import { DISTROLESS_JAVA, HARDENED_GRADLE_JDKS, JAVA_RULES, type JavaRuleContext } from './rules.js';
+import { HARDENED_GRADLE_JDKS, JAVA_RULES, type JavaRuleContext } from './rules.js';
 
 type JavaLaunchKind = JavaRuleContext['app']['launch']['value'];
 import { imageNameFor } from '../../core/image-name.js';
@@ -145,13 +145,17 @@ function chooseLaunch(launchFact: JavaLaunchKind, tool: JavaBuild['tool'], unbun
   return unbundled && tool === 'maven' ? 'classpath' : 'jar';
 }
 
-/** Where the runtime comes from: distroless' Java, Temurin's alpine JRE, or a bare OS the runtime is copied onto. */
-function runtimeImageFor(base: Answers['base'], major: string, javaRuntime: Answers['javaRuntime'] | null, debian: DebianRelease): string {
-  if (base === 'distroless') return distroless(`java${Number(major)}`, debian, 'nonroot');
+/**
+ * Where the runtime comes from: distroless' Java, Temurin's alpine JRE, or a bare OS the runtime is
+ * copied onto. The JDK images are Ubuntu, but Temurin's binaries are built against an old glibc, so
+ * a jlink runtime or JRE copied from them runs on current Debian.
+ */
+function runtimeImageFor(base: Answers['base'], major: string, javaRuntime: Answers['javaRuntime'] | null): string {
+  if (base === 'distroless') return distroless(`java${Number(major)}`, 'nonroot');
   if (base === 'hardened') return hardenedJava('eclipse-temurin', major);
   // Temurin publishes its alpine JRE as an image of its own; its other images are Ubuntu, hence the copy onto Debian below.
   if (base === 'alpine' && javaRuntime === 'jre') return `eclipse-temurin:${major}-jre-alpine`;
-  return base === 'slim' ? `debian:${debian.codename}-slim` : `alpine:${ALPINE_VERSION}`;
+  return base === 'slim' ? `debian:${CURRENT_DEBIAN.codename}-slim` : `alpine:${ALPINE_VERSION}`;
 }
 
 /** The hardened build image: the wrapper on the JDK -dev image, or the tool's own -dev image. */
@@ -209,8 +213,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
   const warnings = applyRules(JAVA_RULES, { facts, answers, build, app, launch, unbundled });
 
   const javaRuntime = answers.javaRuntime ?? null;
-  const debian = DISTROLESS_JAVA[major] ?? (Number(major) >= 21 ? TRIXIE : BOOKWORM);
-  const runtimeImage = runtimeImageFor(base, major, javaRuntime, debian);
+  const runtimeImage = runtimeImageFor(base, major, javaRuntime);
   // The hardened images link every JDK or JRE tool into /usr/local/bin, so the debug target (the JDK -dev image) runs the same path.
   const java = base === 'distroless' ? '/usr/bin/java' : base === 'hardened' ? '/usr/local/bin/java' : `${JAVA_HOME}/bin/java`;
 
@@ -233,18 +236,18 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
           : null,
     copies: copiesFor(launch),
     entrypoint: entrypointFor(launch, java, launchFact.kind === 'spring-boot' ? launchFact.version : null, launchFact.kind === 'jar' ? launchFact.mainClass : null),
-    entrypointWhy:
-      base === 'distroless'
-        ? 'The whole command, replacing distroless\' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).'
-        : 'java runs directly as PID 1, so it gets the stop signal and shuts down cleanly.',
+    entrypointWhy: base === 'distroless' ? 'The whole command, replacing distroless\' own ENTRYPOINT ["java", "-jar"] (a CMD would be appended to it).' : null,
     user: NONROOT_USER,
     ...finalImage({
       base,
       debug,
       image: runtimeImage,
-      distrolessDebug: base === 'hardened' ? hardenedJdk(major) : distroless(`java${Number(major)}`, debian, 'debug-nonroot'),
+      distrolessDebug: base === 'hardened' ? hardenedJdk(major) : distroless(`java${Number(major)}`, 'debug-nonroot'),
       packages: runtimePackages(base),
       prepareBase: true,
+      // The JVM installs its own SIGTERM handler, which runs the shutdown hooks and exits, even as PID 1.
+      init: false,
+      stopWhy: 'Exec form: java is PID 1, and the JVM handles SIGTERM itself (it runs the shutdown hooks, then exits), so it needs no init.',
     }),
     contextPath: '.',
     dockerfileFlag: null,

@@ -55,7 +55,8 @@ export const javaRuntimeOption: LanguageOption<JavaFacts, 'javaRuntime'> = {
   values: JAVA_RUNTIMES,
   help: 'Java on slim/alpine: the runtime the image ships',
   tradeoffs: JAVA_RUNTIME_TRADEOFFS,
-  askedAfter: 'base',
+  // It needs the base (distroless has its own JRE) and the version (Java 8 has no jlink), asked in that order.
+  askedAfter: 'runtimeVersion',
   // distroless brings its own JRE; scratch is refused anyway.
   applies: (_facts, answers) => answers.base === 'slim' || answers.base === 'alpine',
   asks: () => true,

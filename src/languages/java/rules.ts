@@ -1,12 +1,11 @@
 import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
-import { BOOKWORM, TRIXIE, type DebianRelease } from '../../core/images.js';
 import { moduleRuleWarning } from './modules.js';
 import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 import type { JavaPlan } from './schema.js';
 
-/** Java majors distroless publishes images for, and the Debian release each is built on. */
-export const DISTROLESS_JAVA: Record<string, DebianRelease> = { '17': BOOKWORM, '21': TRIXIE, '25': TRIXIE };
+/** Java majors distroless publishes images for on the current Debian (java17/21/25-debian13, Temurin builds). */
+export const DISTROLESS_JAVA = ['17', '21', '25'];
 const LTS_MAJORS = ['8', '11', '17', '21', '25'];
 
 /*
@@ -42,9 +41,9 @@ export const JAVA_RULES: RuleTable<JavaRuleContext> = [
   {
     id: 'no-distroless-image',
     kind: 'refuse',
-    when: ({ answers }) => answers.base === 'distroless' && !DISTROLESS_JAVA[answers.runtimeVersion],
+    when: ({ answers }) => answers.base === 'distroless' && !DISTROLESS_JAVA.includes(answers.runtimeVersion),
     message: ({ answers }) =>
-      `--base distroless: distroless publishes Java images for ${Object.keys(DISTROLESS_JAVA).join(', ')} only, and this is Java ${answers.runtimeVersion}; use --runtime-version ${Object.keys(DISTROLESS_JAVA).find((lts) => Number(lts) >= Number(answers.runtimeVersion)) ?? '25'} or --base slim`,
+      `--base distroless: distroless publishes Java images for ${DISTROLESS_JAVA.join(', ')} only, and this is Java ${answers.runtimeVersion}; use --runtime-version ${DISTROLESS_JAVA.find((lts) => Number(lts) >= Number(answers.runtimeVersion)) ?? DISTROLESS_JAVA.at(-1)} or --base slim`,
   },
   {
     id: 'no-hardened-image',

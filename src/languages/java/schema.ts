@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageRef, AbsolutePath, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
 
 /** A Java class name, e.g. com.example.Main. */
@@ -47,8 +47,11 @@ export const JavaPlanSchema = z.object({
   copies: z.array(z.object({ source: AbsolutePath, target: ProjectPath, why: z.string().regex(/^[^\n]+$/) })).min(1),
   /** Exec form, the whole command: distroless' own ENTRYPOINT ["java", "-jar"] is replaced. */
   entrypoint: z.array(z.union([AbsolutePath, JavaClass, z.enum(['-jar', '-cp', '/app/app.jar:/app/lib/*']), z.string().regex(/^-D[A-Za-z0-9._]+=[A-Za-z0-9._]+$/)])).min(2),
-  /** The comment above ENTRYPOINT: what it replaces or why java runs directly. */
-  entrypointWhy: z.string().regex(/^[^\n]+$/),
+  /** The comment above ENTRYPOINT on distroless: the image's own ENTRYPOINT it replaces; null elsewhere. */
+  entrypointWhy: z
+    .string()
+    .regex(/^[^\n]+$/)
+    .nullable(),
 });
 
 export type JavaPlan = z.infer<typeof JavaPlanSchema>;

@@ -1,11 +1,15 @@
 import semver from 'semver';
-import { z } from 'zod';
+import JSON5 from 'json5';
+import { parse as parseYaml } from 'yaml';
+import * as z from 'zod';
 import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
-import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineOf } from '../../core/text.js';
+import { procfileProcesses } from '../../core/procfile.js';
+import { scanListening, sourceOf, type Listening } from './sources.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
 export const MAINTAINED_NODE_MAJORS = [22, 24, 26] as const;
@@ -53,10 +57,16 @@ export interface NodeFacts {
   packageManager: Fact<PackageManager>;
   /** The exact version from the `packageManager` field ("pnpm@9.12.0" -> "9.12.0"), if pinned. */
   packageManagerVersion: string | null;
+  /** Without that pin, engines.pnpm / engines.yarn / engines.npm / engines.bun: the range the installed manager must satisfy. */
+  packageManagerRange: Fact<string> | null;
+  /** package.json, or pnpm's package.yaml or package.json5: installs read it, so the image copies it. */
+  manifestFile: string;
   /** The lockfile the image installs from; null means installs are not reproducible. */
   lockfile: Fact<string | null>;
   /** A major, e.g. "22". */
   runtimeVersion: Fact<string>;
+  /** A version file's moving alias ("node", "latest"), when that is where the major came from. */
+  runtimeVersionAlias: Fact<string> | null;
   buildScript: Fact<string> | null;
   /** Where the build writes its output (tsconfig outDir, framework default). */
   outDir: Fact<string> | null;
@@ -65,17 +75,28 @@ export interface NodeFacts {
   nextStandalone: Fact<boolean>;
   /** The real start command in exec form, without a package manager in front. */
   start: Fact<string[]> | null;
+  /** Files outside the build output that the start command loads (a custom server.js), copied from the build stage. */
+  runFiles: string[];
+  /** Where the app listens: the start script's port, a framework server's, the sources', else 3000 with no evidence. */
   port: Fact<number>;
+  /** False when nothing serves: no server package, no listen call in the sources, or a Procfile with workers only. */
+  servesNetwork: Fact<boolean>;
+  /** A static site (Astro without a server adapter, a Vite or Angular SPA): the folder its build writes, and why it is one. */
+  staticSite: Fact<{ outDir: string; reason: string }> | null;
   nativeModules: Fact<string[]>;
   hasDevDependencies: boolean;
   /** Production dependencies: without any, there is no node_modules to ship. */
   hasDependencies: boolean;
   /** Next.js serves `public/` as is; it ships beside the build when present. */
   hasPublicDir: boolean;
-  /** Yarn Berry in Plug'n'Play mode (no node_modules). */
+  /** Yarn Berry in Plug'n'Play mode (no node_modules): .yarnrc.yml's nodeLinker, Berry's default without one. */
   yarnPnp: Fact<boolean>;
+  /** The start file is an ES module ("type": "module", or .mjs): under Plug'n'Play it needs Yarn's ESM loader too. */
+  esm: boolean;
   /** `.yarn/releases` holds the Yarn binary the project pins (yarnPath). */
   hasYarnReleases: boolean;
+  /** .yarnrc.yml, Yarn Berry's settings, which installs read (a Berry project may have none). */
+  hasYarnrc: boolean;
   /** Set when the folder is a member of a pnpm workspace: the image is built from the workspace root. */
   workspace: Workspace | null;
 }
@@ -117,10 +138,13 @@ const StringMap = z.record(z.string(), z.string());
 const PackageJsonSchema = z.looseObject({
   name: z.string().optional(),
   main: z.string().optional(),
+  type: z.string().optional(),
   scripts: StringMap.optional(),
   dependencies: StringMap.optional(),
   devDependencies: StringMap.optional(),
-  engines: z.looseObject({ node: z.string().optional() }).optional(),
+  engines: z
+    .looseObject({ node: z.string().optional(), pnpm: z.string().optional(), yarn: z.string().optional(), npm: z.string().optional(), bun: z.string().optional() })
+    .optional(),
   volta: z.looseObject({ node: z.string().optional() }).optional(),
   packageManager: z.string().optional(),
   workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
@@ -129,21 +153,64 @@ type PackageJson = z.infer<typeof PackageJsonSchema>;
 
 const DEFAULT_PORT = 3000;
 
-/** package.json parsed, with its text kept for the line numbers of evidence. */
-function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: string } {
-  const text = project.readText('package.json');
-  const parsed = parseJsonManifest(text, 'package.json');
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw projectError('package.json: not a JSON object');
-  return { pkg: checkManifestShape(PackageJsonSchema, parsed, 'package.json'), text };
+/** The manifests a Node project may have: package.json, or pnpm's alternatives package.yaml and package.json5. */
+export const NODE_MANIFESTS = ['package.json', 'package.yaml', 'package.json5'] as const;
+
+/** The manifest's text parsed as its format says; a syntax error names the file and, where the parser knows it, the line. */
+function parseManifest(text: string, file: string): unknown {
+  if (file === 'package.json') return parseJsonManifest(text, file);
+  try {
+    return file === 'package.yaml' ? parseYaml(text) : JSON5.parse(text);
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[]; lineNumber?: number }).linePos?.[0]?.line ?? (error as { lineNumber?: number }).lineNumber;
+    throw projectError(
+      `${file}${line ? `:${line}` : ''}: not valid ${file === 'package.yaml' ? 'YAML' : 'JSON5'} (${(error as Error).message.split('\n')[0]!.replace(/ at line \d+.*$/, '')})`,
+    );
+  }
 }
 
-/** The newest maintained major a semver range allows; a bare major is taken as is. */
+/** The manifest parsed, with its name and text kept for the line numbers of evidence. */
+function readPackageJson(project: ProjectFiles): { pkg: PackageJson; text: string; file: string } {
+  const file = NODE_MANIFESTS.find((candidate) => project.hasFile(candidate)) ?? 'package.json';
+  const text = project.readText(file);
+  const parsed = parseManifest(text, file);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw projectError(`${file}: not ${file === 'package.json' ? 'a JSON object' : 'an object of fields'}`);
+  return { pkg: checkManifestShape(PackageJsonSchema, parsed, file), text, file };
+}
+
+/** Where a field's key is in the manifest: `"start"` in JSON, `start:` (quoted or not) in YAML and JSON5. */
+function keyLine(text: string, file: string, needle: string): number | undefined {
+  if (file === 'package.json') return lineOf(text, needle);
+  const key = needle.replace(/^"|"$/g, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return lineOf(text, new RegExp(`(?<![\\w$-])["']?${key}["']?\\s*:`));
+}
+
+/** nvm's names for the LTS lines (`lts/iron`), each its major. */
+const LTS_CODENAMES: Record<string, number> = {
+  argon: 4,
+  boron: 6,
+  carbon: 8,
+  dubnium: 10,
+  erbium: 12,
+  fermium: 14,
+  gallium: 16,
+  hydrogen: 18,
+  iron: 20,
+  jod: 22,
+  krypton: 24,
+};
+
+/** Aliases for whatever Node is newest when the file is read: they move under a rebuild. */
+const MOVING_ALIASES = /^(node|latest|current|stable)$/i;
+
+/** The newest maintained major a semver range allows; a bare major is taken as is; nvm's aliases (lts/*, lts/iron, node) are resolved. */
 export function nodeMajorFor(spec: string): string | null {
-  const cleaned = spec
-    .trim()
-    .replace(/^v/, '')
-    .replace(/^lts\/.*$|^lts$|^node$/i, '');
-  if (cleaned === '') return String(LTS_NODE_MAJOR);
+  const cleaned = spec.trim().replace(/^v/, '');
+  if (/^lts(\/\*)?$/i.test(cleaned)) return String(LTS_NODE_MAJOR);
+  const codename = /^lts\/([a-z]+)$/i.exec(cleaned)?.[1]?.toLowerCase();
+  if (codename) return codename in LTS_CODENAMES ? String(LTS_CODENAMES[codename]) : null;
+  if (MOVING_ALIASES.test(cleaned)) return String(MAINTAINED_NODE_MAJORS.at(-1));
   if (/^\d+(\.\d+){0,2}$/.test(cleaned)) return cleaned.split('.')[0]!;
   if (!semver.validRange(cleaned)) return null;
   const maintained = [...MAINTAINED_NODE_MAJORS].reverse().find((major) => semver.satisfies(`${major}.99.0`, cleaned) || semver.intersects(`^${major}.0.0`, cleaned));
@@ -152,54 +219,110 @@ export function nodeMajorFor(spec: string): string | null {
   return minimum ? String(minimum.major) : null;
 }
 
-function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: string): Fact<string> {
-  for (const file of ['.nvmrc', '.node-version']) {
+/** The Node a version file names: .nvmrc, .node-version (first line that is not a comment), mise.toml's [tools], .tool-versions. */
+function versionFileSpec(project: ProjectFiles): { spec: string; evidence: Evidence } | null {
+  for (const file of ['.nvmrc', '.node-version', 'mise.toml', '.mise.toml', '.tool-versions']) {
     if (!project.hasFile(file)) continue;
-    const spec = project.readText(file).split('\n')[0]!.trim();
-    const major = nodeMajorFor(spec);
-    if (!major) throw projectError(`${file}: "${spec}" is not a Node version`);
-    return fact(major, { file });
+    let section = '';
+    const lines = project.readText(file).split('\n');
+    for (const [index, line] of lines.entries()) {
+      const text = line.replace(/#.*$/, '').trim();
+      if (!text) continue;
+      if (file === '.nvmrc' || file === '.node-version') return { spec: text, evidence: { file } };
+      if (file === '.tool-versions') {
+        const entry = /^(?:nodejs|node)\s+(\S+)/.exec(text);
+        if (entry) return { spec: entry[1]!, evidence: { file, line: index + 1 } };
+        continue;
+      }
+      section = /^\[(.+)\]$/.exec(text)?.[1]?.trim() ?? section;
+      // mise.toml: `node = "22"`, `node = ["22", "20"]` (the first is the default) or `node = { version = "22" }`.
+      const entry = section === 'tools' ? /^["']?(?:nodejs|node)["']?\s*=\s*(?:\[\s*|\{\s*version\s*=\s*)?["']([^"']+)["']/.exec(text) : null;
+      if (entry) return { spec: entry[1]!, evidence: { file, line: index + 1 } };
+    }
+  }
+  return null;
+}
+
+/** "node", "latest", "current" in a version file: the Node it names moves with every release. */
+export function movingVersionAlias(project: ProjectFiles): Fact<string> | null {
+  const found = versionFileSpec(project);
+  return found && MOVING_ALIASES.test(found.spec) ? fact(found.spec, found.evidence) : null;
+}
+
+function detectRuntimeVersion(project: ProjectFiles, pkg: PackageJson, pkgText: string, pkgFile: string): Fact<string> {
+  const versionFile = versionFileSpec(project);
+  if (versionFile) {
+    const major = nodeMajorFor(versionFile.spec);
+    if (!major) throw projectError(`${describeEvidence(versionFile.evidence)}: "${versionFile.spec}" is not a Node version`);
+    return fact(major, versionFile.evidence);
   }
   const engines = pkg.engines?.node ?? null;
   if (engines) {
     const major = nodeMajorFor(engines);
-    if (!major) throw projectError(`package.json: engines.node "${engines}" is not a semver range`);
-    return fact(major, { file: 'package.json', line: lineOf(pkgText, '"engines"') });
+    if (!major) throw projectError(`${pkgFile}: engines.node "${engines}" is not a semver range`);
+    return fact(major, { file: pkgFile, line: keyLine(pkgText, pkgFile, '"engines"') });
   }
   const volta = pkg.volta?.node ?? null;
   if (volta) {
     const major = nodeMajorFor(volta);
-    if (major) return fact(major, { file: 'package.json', line: lineOf(pkgText, '"volta"') });
+    if (major) return fact(major, { file: pkgFile, line: keyLine(pkgText, pkgFile, '"volta"') });
   }
   return fact(String(LTS_NODE_MAJOR), null);
 }
 
-function detectPackageManager(project: ProjectFiles, pkg: PackageJson): Pick<NodeFacts, 'packageManager' | 'packageManagerVersion' | 'lockfile'> {
+type ManagerFacts = Pick<NodeFacts, 'packageManager' | 'packageManagerVersion' | 'packageManagerRange' | 'lockfile'>;
+
+/** engines.pnpm / engines.yarn / engines.npm / engines.bun: the range the manager must satisfy, when packageManager does not pin it. */
+function enginesRange(source: ManagerSource, manager: PackageManager): Fact<string> | null {
+  const name = manager.replace(/^yarn-.*/, 'yarn');
+  const range = source.pkg.engines?.[name];
+  return typeof range === 'string' && semver.validRange(range) ? fact(range, { file: source.file, line: keyLine(source.text, source.file, '"engines"') }) : null;
+}
+
+function detectPackageManager(source: ManagerSource): ManagerFacts {
+  const { files: project, pkg, file } = source;
   const declared = pkg.packageManager ?? null;
   const declaredMatch = declared ? /^(npm|yarn|pnpm|bun)@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)(\+[0-9A-Za-z.]+)?$/.exec(declared) : null;
-  if (declared && !declaredMatch) throw projectError(`package.json: packageManager "${declared}" is not name@version`);
-  const present = LOCKFILES.filter(({ file }) => project.hasFile(file));
+  if (declared && !declaredMatch) throw projectError(`${file}: packageManager "${declared}" is not name@version`);
+  const present = LOCKFILES.filter(({ file: lockfile }) => project.hasFile(lockfile));
+  // Yarn 2+ (Berry) by the version packageManager pins, the lowest engines.yarn allows, or its .yarnrc.yml.
+  const yarnEngines = typeof pkg.engines?.yarn === 'string' && semver.validRange(pkg.engines.yarn) ? semver.minVersion(pkg.engines.yarn) : null;
   const yarnFlavour = (version: string | null): PackageManager =>
-    (version && semver.coerce(version)!.major >= 2) || project.hasFile('.yarnrc.yml') ? 'yarn-berry' : 'yarn-classic';
+    (version ? semver.coerce(version)!.major >= 2 : (yarnEngines?.major ?? 0) >= 2) || project.hasFile('.yarnrc.yml') ? 'yarn-berry' : 'yarn-classic';
 
   if (declaredMatch) {
     const [, name, version] = declaredMatch;
     const manager: PackageManager = name === 'yarn' ? yarnFlavour(version!) : (name as PackageManager);
     const lock = present.find((candidate) => candidate.manager === manager || (name === 'yarn' && candidate.file === 'yarn.lock'));
     return {
-      packageManager: fact(manager, { file: 'package.json' }),
+      packageManager: fact(manager, { file }),
       packageManagerVersion: version!,
+      packageManagerRange: null,
       lockfile: lock ? fact(lock.file, { file: lock.file }) : fact(null, null),
     };
   }
   const managers = [...new Set(present.map((lock) => lock.manager))];
   if (managers.length > 1) {
-    throw projectError(`several lockfiles (${present.map((lock) => lock.file).join(', ')}): set "packageManager" in package.json, or delete the stale ones`);
+    throw projectError(`several lockfiles (${present.map((lock) => lock.file).join(', ')}): set "packageManager" in ${file}, or delete the stale ones`);
   }
-  if (present.length === 0) return { packageManager: fact('npm', null), packageManagerVersion: null, lockfile: fact(null, null) };
+  if (present.length === 0) {
+    // package.yaml and package.json5 are pnpm's own: no other manager reads them.
+    const manager: PackageManager = file === 'package.json' ? 'npm' : 'pnpm';
+    return {
+      packageManager: fact(manager, file === 'package.json' ? null : { file }),
+      packageManagerVersion: null,
+      packageManagerRange: enginesRange(source, manager),
+      lockfile: fact(null, null),
+    };
+  }
   const lock = present[0]!;
   const manager = lock.manager === 'yarn-classic' ? yarnFlavour(null) : lock.manager;
-  return { packageManager: fact(manager, { file: lock.file }), packageManagerVersion: null, lockfile: fact(lock.file, { file: lock.file }) };
+  return {
+    packageManager: fact(manager, { file: lock.file }),
+    packageManagerVersion: null,
+    packageManagerRange: enginesRange(source, manager),
+    lockfile: fact(lock.file, { file: lock.file }),
+  };
 }
 
 const FRAMEWORK_PACKAGES: [Exclude<Framework, null>, string][] = [
@@ -245,7 +368,7 @@ export function startCommandFrom(script: string): string[] | null {
   // Anything beyond plain words (quotes, $, ;, &&, redirections) is shell, not a command node can be given.
   if (words.some((word) => !/^[A-Za-z0-9._@/=:-]+$/.test(word))) return null;
   if (words[0] === 'node' && words.length >= 2) return words;
-  // Framework CLIs run through their JavaScript entry, so node itself is PID 1.
+  // Framework CLIs run through their JavaScript entry, so node itself gets the stop signal (from tini).
   const serverBins: Record<string, string> = {
     'remix-serve': 'node_modules/@remix-run/serve/dist/cli.js',
     'react-router-serve': 'node_modules/@react-router/serve/dist/cli.js',
@@ -265,20 +388,27 @@ function portFrom(script: string | null): number | null {
 /** A workspace member without its own version file inherits the root's (.nvmrc usually lives there). */
 function memberOrRootVersion(member: Fact<string>, root: ManagerSource): Fact<string> {
   if (member.evidence || !root.prefix) return member;
-  const fromRoot = detectRuntimeVersion(root.files, root.pkg, root.text);
+  const fromRoot = detectRuntimeVersion(root.files, root.pkg, root.text, root.file);
   return fromRoot.evidence ? fact(fromRoot.value, { ...fromRoot.evidence, file: `${root.prefix}${fromRoot.evidence.file}` }) : member;
 }
 
 /** Evidence found at the workspace root, named from the member folder ("../../pnpm-lock.yaml"). */
-function withPrefixedEvidence(found: ReturnType<typeof detectPackageManager>, prefix: string): ReturnType<typeof detectPackageManager> {
+function withPrefixedEvidence(found: ManagerFacts, prefix: string): ManagerFacts {
   if (!prefix) return found;
   const move = <T>(item: Fact<T>): Fact<T> => (item.evidence ? fact(item.value, { ...item.evidence, file: `${prefix}${item.evidence.file}` }) : item);
-  return { ...found, packageManager: move(found.packageManager), lockfile: move(found.lockfile) };
+  return {
+    ...found,
+    packageManager: move(found.packageManager),
+    packageManagerRange: found.packageManagerRange && move(found.packageManagerRange),
+    lockfile: move(found.lockfile),
+  };
 }
 
 /** Yarn 2+ defaults to Plug'n'Play unless .yarnrc.yml sets another nodeLinker. */
-function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
-  if (!project.hasFile('.yarnrc.yml')) return fact(false, null);
+function detectYarnPnp(project: ProjectFiles, manager: Fact<PackageManager>): Fact<boolean> {
+  if (manager.value !== 'yarn-berry') return fact(false, null);
+  // Without .yarnrc.yml, Berry's default linker is Plug'n'Play.
+  if (!project.hasFile('.yarnrc.yml')) return fact(true, manager.evidence);
   const text = project.readText('.yarnrc.yml');
   const linker = /^nodeLinker:\s*["']?([\w-]+)/m.exec(text);
   return fact(!linker || linker[1] === 'pnp', { file: '.yarnrc.yml', line: linker ? lineOf(text, linker[0]) : undefined });
@@ -288,6 +418,8 @@ function detectYarnPnp(project: ProjectFiles): Fact<boolean> {
 interface Manifest {
   pkg: PackageJson;
   text: string;
+  /** package.json, or pnpm's package.yaml or package.json5. */
+  file: string;
   dependencies: string[];
   devDependencies: string[];
   /** Dependencies and devDependencies together. */
@@ -296,7 +428,7 @@ interface Manifest {
 }
 
 function readManifest(project: ProjectFiles): Manifest {
-  const { pkg, text } = readPackageJson(project);
+  const { pkg, text, file } = readPackageJson(project);
   const dependencies = Object.keys(pkg.dependencies ?? {});
   const devDependencies = Object.keys(pkg.devDependencies ?? {});
   return {
@@ -305,7 +437,8 @@ function readManifest(project: ProjectFiles): Manifest {
     dependencies,
     devDependencies,
     all: new Set([...dependencies, ...devDependencies]),
-    evidence: (needle) => ({ file: 'package.json', line: lineOf(text, needle) }),
+    file,
+    evidence: (needle) => ({ file, line: keyLine(text, file, needle) }),
   };
 }
 
@@ -316,12 +449,14 @@ interface ManagerSource {
   /** The way from the folder to `files` ("../../"), empty for the folder itself. */
   prefix: string;
   text: string;
+  /** The manifest's name: package.json, package.yaml or package.json5. */
+  file: string;
 }
 
 /** The workspace the folder is a member of, if any; in one, the lockfile and packageManager live at the root. */
 function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace: Workspace | null; managerSource: ManagerSource } {
   const { pkg } = manifest;
-  const itself: ManagerSource = { files: project, pkg, prefix: '', text: manifest.text };
+  const itself: ManagerSource = { files: project, pkg, prefix: '', text: manifest.text, file: manifest.file };
   const found = project.hasFile('pnpm-workspace.yaml') || pkg.workspaces !== undefined ? null : findWorkspaceRoot(project);
   if (!found) return { workspace: null, managerSource: itself };
   const rootFiles = found.root;
@@ -358,18 +493,174 @@ function detectFramework(project: ProjectFiles, manifest: Manifest) {
   return { framework, nextStandalone, defaults };
 }
 
-/** What the image runs: the framework's server, then the start script, main, and a server.js or index.js. */
-function detectStart(project: ProjectFiles, manifest: Manifest, found: ReturnType<typeof detectFramework>, outDir: Fact<string> | null): Fact<string[]> | null {
+/** The command that starts the app and where it is written: a Procfile `web:` process (what a platform runs), else scripts.start. */
+function startScriptOf(project: ProjectFiles, manifest: Manifest): { script: string; evidence: Evidence } | null {
+  const web = procfileProcesses(project).find((process) => process.name === 'web');
+  // `web: npm start` defers to the start script.
+  if (web && !/^(npm|yarn|pnpm|bun)( run)? start$/.test(web.command.trim())) return { script: web.command, evidence: web.evidence };
+  const start = manifest.pkg.scripts?.start;
+  return start ? { script: start, evidence: manifest.evidence('"start"') } : null;
+}
+
+/** What the image runs: the framework's server, then the start command, main, and a server.js or index.js (or the .js tsc writes beside server.ts). */
+function detectStart(
+  project: ProjectFiles,
+  manifest: Manifest,
+  found: ReturnType<typeof detectFramework>,
+  outDir: Fact<string> | null,
+  startScript: ReturnType<typeof startScriptOf>,
+): Fact<string[]> | null {
   const { framework, nextStandalone, defaults } = found;
   if (framework.value === 'next' && nextStandalone.value) return fact(['node', 'server.js'], nextStandalone.evidence);
   if (defaults) return fact(['node', defaults.start], framework.evidence);
-  const startScript = manifest.pkg.scripts?.start;
-  const command = startScript ? startCommandFrom(startScript) : null;
-  if (command) return fact(command, manifest.evidence('"start"'));
+  const command = startScript ? startCommandFrom(startScript.script) : null;
+  if (command) return fact(command, startScript!.evidence);
   const main = manifest.pkg.main ?? null;
   if (main && (project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
   const file = ['server.js', 'index.js'].find((candidate) => project.hasFile(candidate));
-  return file ? fact(['node', file], { file }) : null;
+  if (file) return fact(['node', file], { file });
+  // tsc without outDir writes each .js beside its .ts.
+  const compiled = !outDir && /\btsc\b/.test(manifest.pkg.scripts?.build ?? '') ? ['server.ts', 'index.ts'].find((candidate) => project.hasFile(candidate)) : undefined;
+  return compiled ? fact(['node', compiled.replace(/\.ts$/, '.js')], { file: compiled }) : null;
+}
+
+/** Packages that serve a network protocol themselves: an app that depends on one listens. */
+const SERVER_PACKAGES = new Set([
+  'express',
+  'fastify',
+  'koa',
+  'hono',
+  '@hono/node-server',
+  '@nestjs/core',
+  'next',
+  'nuxt',
+  '@sveltejs/adapter-node',
+  '@astrojs/node',
+  '@remix-run/serve',
+  '@remix-run/express',
+  '@react-router/serve',
+  '@react-router/express',
+  'socket.io',
+  'ws',
+  'restify',
+  '@hapi/hapi',
+  'polka',
+  'micro',
+  'h3',
+  '@apollo/server',
+  'apollo-server',
+  'apollo-server-express',
+  'graphql-yoga',
+  'connect',
+  'json-server',
+  '@grpc/grpc-js',
+  'elysia',
+]);
+
+/** The port each framework's own production server listens on when PORT is not set. */
+const FRAMEWORK_PORTS: Partial<Record<Exclude<Framework, null>, number>> = { next: 3000, nuxt: 3000, sveltekit: 3000, remix: 3000, astro: 4321 };
+
+/** astro.config.* and its text, if there is one. */
+function astroConfig(project: ProjectFiles): { file: string; text: string } | null {
+  const file = ['astro.config.mjs', 'astro.config.ts', 'astro.config.js', 'astro.config.mts', 'astro.config.cjs'].find((candidate) => project.hasFile(candidate));
+  return file ? { file, text: project.readText(file) } : null;
+}
+
+/** The port a framework's own server listens on: Astro's server.port in astro.config, else the framework's default. */
+function frameworkPort(project: ProjectFiles, framework: Fact<Framework>): Fact<number> | null {
+  const port = framework.value ? FRAMEWORK_PORTS[framework.value] : undefined;
+  if (port === undefined) return null;
+  const config = framework.value === 'astro' ? astroConfig(project) : null;
+  const configured = config ? /\bserver\s*:\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b/.exec(config.text) : null;
+  if (config && configured && Number(configured[1]) <= 65535) return fact(Number(configured[1]), { file: config.file, line: lineOf(config.text, configured[0]) });
+  return fact(port, framework.evidence);
+}
+
+/**
+ * Where the app listens, and whether it does: a port in the start command, a framework's own server,
+ * the sources (listen calls and PORT fallbacks), else the usual 3000. Nothing listens with a Procfile
+ * of workers only, or without a server package and without a listen call in the sources read.
+ */
+function detectNetwork(
+  project: ProjectFiles,
+  manifest: Manifest,
+  found: ReturnType<typeof detectFramework>,
+  start: Fact<string[]> | null,
+  startScript: ReturnType<typeof startScriptOf>,
+  listening: Listening & { entry: string | null },
+): Pick<NodeFacts, 'port' | 'servesNetwork'> {
+  const { framework } = found;
+  const processes = procfileProcesses(project);
+  const worker = processes.find((process) => process.name === 'worker');
+  if (worker && !processes.some((process) => process.name === 'web')) return { port: fact(DEFAULT_PORT, null), servesNetwork: fact(false, worker.evidence) };
+  const server = manifest.dependencies.find((dependency) => SERVER_PACKAGES.has(dependency));
+  const serverEvidence = server ? manifest.evidence(`"${server}"`) : (listening.listenCall ?? (framework.value ? framework.evidence : null));
+  const scriptPort = startScript ? portFrom(startScript.script) : null;
+  // A framework's own server: its node adapter's file, Next's standalone server.js, or its CLI (next start, remix-serve).
+  const runsFrameworkServer = start !== null && (found.defaults !== undefined || found.nextStandalone.value || start.value[1]!.startsWith('node_modules/'));
+  const port =
+    (scriptPort ? fact(scriptPort, startScript!.evidence) : null) ??
+    (runsFrameworkServer ? (frameworkPort(project, framework) ?? (start.value[1]!.startsWith('node_modules/') ? fact(DEFAULT_PORT, start.evidence) : null)) : null) ??
+    listening.port ??
+    frameworkPort(project, framework) ??
+    fact(DEFAULT_PORT, null);
+  if (serverEvidence || port.evidence) return { port, servesNetwork: fact(true, serverEvidence ?? port.evidence) };
+  // Nothing serves in what was read: the entry and every file it imports.
+  return { port, servesNetwork: listening.scanned ? fact(false, { file: listening.entry! }) : fact(true, null) };
+}
+
+/** Adapters that make Astro build a server; without one, `astro build` writes a static site. */
+const ASTRO_ADAPTERS = ['@astrojs/node', '@astrojs/vercel', '@astrojs/netlify', '@astrojs/cloudflare', '@deno/astro-adapter'];
+
+/** A site whose build is only files for a web server: Astro without an adapter, a Vite or Angular single-page app with no server. */
+function detectStaticSite(project: ProjectFiles, manifest: Manifest, framework: Fact<Framework>, start: Fact<string[]> | null): NodeFacts['staticSite'] {
+  if (start) return null;
+  const build = manifest.pkg.scripts?.build ?? '';
+  if (framework.value === 'astro') {
+    const config = astroConfig(project);
+    if (ASTRO_ADAPTERS.some((adapter) => manifest.all.has(adapter)) || (config && /\badapter\s*:/.test(config.text))) return null;
+    const outDir = config ? /\boutDir\s*:\s*['"](?:\.\/)?([\w.-]+)\/?['"]/.exec(config.text) : null;
+    const where = config ? `no server adapter in ${config.file}` : 'Astro without a server adapter';
+    return fact({ outDir: outDir?.[1] ?? 'dist', reason: where }, config ? { file: config.file, line: outDir ? lineOf(config.text, outDir[0]) : undefined } : framework.evidence);
+  }
+  if (framework.value !== null) return null;
+  if (manifest.all.has('vite') && /\bvite build\b/.test(build)) return fact({ outDir: 'dist', reason: 'a Vite app with no server' }, manifest.evidence('"build"'));
+  const angularServer = manifest.all.has('@angular/ssr') || manifest.all.has('@nguniversal/express-engine');
+  if (manifest.all.has('@angular/core') && /\bng build\b/.test(build) && !angularServer)
+    return fact({ outDir: 'dist', reason: 'an Angular app with no server' }, manifest.evidence('"build"'));
+  return null;
+}
+
+/** Where Remix's and React Router's Vite builds write (the server and client builds both go there). */
+function viteServerBuildDir(project: ProjectFiles, manifest: Manifest): Fact<string> | null {
+  const build = manifest.pkg.scripts?.build ?? '';
+  if (!/\bremix vite:build\b|\breact-router build\b/.test(build)) return null;
+  const config = ['vite.config.ts', 'vite.config.js', 'vite.config.mjs', 'vite.config.mts'].find((candidate) => project.hasFile(candidate));
+  const text = config ? project.readText(config) : '';
+  const configured = /\bbuildDirectory\s*:\s*['"](?:\.\/)?([\w.-]+)\/?['"]/.exec(text);
+  return configured ? fact(configured[1]!, { file: config!, line: lineOf(text, configured[0]) }) : fact('build', manifest.evidence('"build"'));
+}
+
+/** The .js a build leaves for a source: tsc writes web.js beside web.ts. */
+const builtName = (file: string) =>
+  file
+    .replace(/\.tsx?$/, '.js')
+    .replace(/\.mts$/, '.mjs')
+    .replace(/\.cts$/, '.cjs');
+
+/** The files a built app's start command loads outside the build output: a custom server.js and what it imports. */
+function detectRunFiles(buildScript: string | null, start: Fact<string[]> | null, outDir: Fact<string> | null, files: string[]): string[] {
+  const file = start?.value[0] === 'node' ? start.value[1]!.replace(/^\.\//, '') : null;
+  if (!buildScript || !file || file.startsWith('node_modules/')) return [];
+  const inOutput = (candidate: string) => outDir !== null && candidate.startsWith(`${outDir.value}/`);
+  if (inOutput(file)) return [];
+  return files.filter((candidate) => !inOutput(candidate)).map(builtName);
+}
+
+/** Whether node loads the start file as an ES module: an .mjs file, or a .js file in a "type": "module" package. */
+function detectEsm(manifest: Manifest, start: Fact<string[]> | null): boolean {
+  const file = start?.value.find((word, index) => index > 0 && !word.startsWith('-')) ?? '';
+  return file.endsWith('.mjs') || (manifest.pkg.type === 'module' && !file.endsWith('.cjs'));
 }
 
 /** Dependencies that compile native code, and binding.gyp when the project builds its own. */
@@ -385,27 +676,39 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const { pkg } = manifest;
   const { workspace, managerSource } = detectWorkspace(project, manifest);
   const found = detectFramework(project, manifest);
-  const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null);
-  const startScript = pkg.scripts?.start ?? null;
-  const scriptPort = portFrom(startScript);
+  const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null) ?? viteServerBuildDir(project, manifest);
+  const startScript = startScriptOf(project, manifest);
+  const start = detectStart(project, manifest, found, outDir, startScript);
+  const startFile = start?.value[0] === 'node' && !start.value[1]!.startsWith('node_modules/') ? sourceOf(project, start.value[1]!, outDir?.value ?? null) : null;
+  const mainFile = pkg.main ? sourceOf(project, pkg.main, outDir?.value ?? null) : null;
+  const entries = [startFile, mainFile].filter((file): file is string => file !== null);
+  const listening = { ...scanListening(project, entries), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
+  const managerFacts = withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix);
+  const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text, manifest.file), managerSource);
   return {
     language: 'node',
     name: fact(rawName, rawName ? manifest.evidence('"name"') : null),
-    ...withPrefixedEvidence(detectPackageManager(managerSource.files, managerSource.pkg), managerSource.prefix),
-    runtimeVersion: memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text), managerSource),
+    manifestFile: manifest.file,
+    ...managerFacts,
+    runtimeVersion,
+    runtimeVersionAlias: movingVersionAlias(project) ?? (runtimeVersion.evidence?.file.startsWith('../') ? movingVersionAlias(managerSource.files) : null),
     buildScript: pkg.scripts?.build ? fact(pkg.scripts.build, manifest.evidence('"build"')) : null,
     outDir,
     framework: found.framework,
     nextStandalone: found.nextStandalone,
-    start: detectStart(project, manifest, found, outDir),
-    port: scriptPort ? fact(scriptPort, manifest.evidence('"start"')) : fact(DEFAULT_PORT, null),
+    start,
+    runFiles: detectRunFiles(pkg.scripts?.build ?? null, start, outDir, startFile ? listening.files : []),
+    ...detectNetwork(project, manifest, found, start, startScript, listening),
+    staticSite: detectStaticSite(project, manifest, found.framework, start),
     nativeModules: detectNativeModules(project, manifest),
     hasDevDependencies: manifest.devDependencies.length > 0,
     hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
-    yarnPnp: detectYarnPnp(project),
+    yarnPnp: detectYarnPnp(project, managerFacts.packageManager),
+    esm: detectEsm(manifest, start),
     hasYarnReleases: project.hasDir('.yarn/releases'),
+    hasYarnrc: project.hasFile('.yarnrc.yml'),
     workspace,
   };
 }

@@ -1,5 +1,5 @@
 import { usageError } from '../../errors.js';
-import { detectNode, type NodeFacts } from './detect.js';
+import { detectNode, NODE_MANIFESTS, type NodeFacts } from './detect.js';
 import { planNode } from './plan.js';
 import type { NodePlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
@@ -10,13 +10,13 @@ const asEntry = (value: string) => value.trim().replace(/^\.\//, '');
 
 export const node = defineLanguage<NodeFacts, NodePlan>({
   language: 'node',
-  markers: ['package.json'],
+  markers: NODE_MANIFESTS,
   detect: detectNode,
   // A package.json that starts nothing (front-end assets, tooling) does not make a Node app.
   isApp: (facts) => facts.start !== null || facts.framework.value !== null,
   runtimeVersion: {
     example: 'a Node major such as 24',
-    source: '.nvmrc, .node-version, engines or volta',
+    source: '.nvmrc, .node-version, mise.toml, .tool-versions, engines or volta',
     normalize: (raw) => {
       const major = raw.split('.')[0]!;
       return /^\d{2}$/.test(major) ? major : null;
@@ -24,13 +24,14 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
   },
   entry: {
     help: 'the file (dist/server.js)',
-    asks: (facts) => facts.start === null,
+    // A static site is answered by its refusal, not with a question.
+    asks: (facts) => facts.start === null && facts.staticSite === null,
     fromFlag: (_facts, raw) => {
       if (!NODE_ENTRY.test(asEntry(raw))) throw usageError(`--entry ${raw}: expected the project-relative .js file that starts the app, e.g. dist/server.js`);
       return asEntry(raw);
     },
     // null: run the start command detection found.
-    fallback: (facts) => (facts.start ? { value: null } : undefined),
+    fallback: (facts) => (facts.start || facts.staticSite ? { value: null } : undefined),
     prompt: (_facts, prompter) =>
       prompter
         .text('No start script, main or server.js says how the app starts. Which file does node run?', {
@@ -42,9 +43,9 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
     inCommand: () => true,
   },
   port: {
-    // A port in the start script is used, otherwise the usual 3000 is offered.
-    asks: (facts) => facts.port.evidence === null,
-    fallback: (facts) => facts.port.value,
+    // A port the project states is used, a server without one is asked (3000 offered), a program that serves nothing gets none.
+    asks: (facts) => facts.servesNetwork.value && facts.port.evidence === null,
+    fallback: (facts) => (facts.servesNetwork.value ? facts.port.value : null),
   },
   plan: planNode,
   imageProfiles: [

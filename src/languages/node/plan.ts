@@ -2,7 +2,7 @@ import type { NodeFacts, PackageManager } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { BOOKWORM, DHI_DEBIAN, NONROOT_USER, TRIXIE, distroless, finalImage, hardened } from '../../core/images.js';
+import { BOOKWORM, DHI_DEBIAN, NONROOT_USER, TRIXIE, distroless, finalImage, hardened, withInit } from '../../core/images.js';
 import type { OsPackages } from '../../core/plan-schema.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
@@ -10,6 +10,10 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 import { NODE_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { pnpCopies, pnpStart, usesPnp, withPnpInstalls, yarnLinker } from './pnp.js';
+
+/** Where distroless' nodejs images have node: their own ENTRYPOINT, which tini's replaces. */
+const DISTROLESS_NODE = '/nodejs/bin/node';
 
 /** The `node` user every official Node image has. */
 const NODE_USER = { uid: 1000, gid: 1000, name: 'node', home: '/home/node' };
@@ -114,7 +118,9 @@ const PUBLIC_DIR_COPY = { stage: 'build', source: '/app/public', target: './publ
 function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   const { shipsNodeModules, prodDeps, hasBuild, outDir } = shape;
   const copies: NodePlan['copies'] = [];
-  if (shipsNodeModules) {
+  if (shipsNodeModules && usesPnp(facts)) {
+    copies.push(...pnpCopies(facts, prodDeps ? 'prod-deps' : 'deps'));
+  } else if (shipsNodeModules) {
     copies.push({
       stage: prodDeps ? 'prod-deps' : 'deps',
       source: '/app/node_modules',
@@ -126,19 +132,22 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
     copies.push({ stage: null, source: '.', target: './', why: 'The app has no build step: its sources are what runs (.dockerignore keeps the rest out).' });
     return copies;
   }
-  if (!outDir) {
+  if (!outDir && facts.runFiles.length === 0) {
     throw usageError(
       `cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`,
     );
   }
-  copies.push({
-    stage: 'build',
-    source: `/app/${outDir}`,
-    target: `./${outDir}`,
-    why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.`,
-  });
+  if (outDir) {
+    copies.push({
+      stage: 'build',
+      source: `/app/${outDir}`,
+      target: `./${outDir}`,
+      why: `The build output (${facts.outDir ? describeEvidence(facts.outDir.evidence) : 'the folder of the entry file'}), not the sources.`,
+    });
+  }
+  for (const file of facts.runFiles) copies.push({ stage: 'build', source: `/app/${file}`, target: `./${file}`, why: 'Loaded by the start command, outside the build output.' });
   if (shape.framework === 'next' && facts.hasPublicDir) copies.push(PUBLIC_DIR_COPY);
-  copies.push({ stage: null, source: 'package.json', target: './', why: 'Node reads "type" and the package name from it at run time.' });
+  copies.push({ stage: null, source: facts.manifestFile, target: './', why: 'Node reads "type" and the package name from it at run time.' });
   return copies;
 }
 
@@ -170,11 +179,11 @@ function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
 /** The manager's commands: frozen installs from the lockfile, plain ones (warned about) without it. */
 function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
   const manager = facts.packageManager.value;
-  const commands = MANAGERS[manager];
+  const commands = withPnpInstalls(facts, MANAGERS[manager]);
   const locked = facts.lockfile.value !== null;
-  const manifests = ['package.json'];
+  const manifests = [facts.manifestFile];
   if (facts.lockfile.value) manifests.push(facts.lockfile.value);
-  if (manager === 'yarn-berry') manifests.push('.yarnrc.yml');
+  if (manager === 'yarn-berry' && facts.hasYarnrc) manifests.push('.yarnrc.yml');
   return {
     setup: commands.setup(facts.packageManagerVersion),
     install: locked ? commands.install : commands.installUnlocked,
@@ -246,9 +255,11 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const workspace = facts.workspace;
   const native = facts.nativeModules.value;
 
+  // Node's images have trixie variants from 22 on; older majors keep bookworm (on slim only: distroless refuses them).
   const debian = major >= 22 ? TRIXIE : BOOKWORM;
   const slimImage = `node:${major}-${debian.codename}-slim`;
   const alpineImage = `node:${major}-alpine`;
+  // distroless is always the current Debian: the rules refuse a major it has no image for there.
   const runtimeImage =
     base === 'slim'
       ? slimImage
@@ -256,11 +267,24 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
         ? alpineImage
         : base === 'hardened'
           ? hardened('node', `${major}-debian${DHI_DEBIAN.version}`)
-          : distroless(`nodejs${major}`, debian, 'nonroot');
+          : distroless(`nodejs${major}`, 'nonroot');
   // The hardened -dev image has npm, yarn and corepack, and the same Node as the runtime image.
   const hardenedDev = hardened('node', `${major}-debian${DHI_DEBIAN.version}-dev`);
   // node-gyp needs python3, make and g++: the full Debian image has them, on the same glibc as slim.
   const depsImage = base === 'alpine' ? alpineImage : base === 'hardened' ? hardenedDev : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
+
+  const image = finalImage({
+    base,
+    debug,
+    image: runtimeImage,
+    distrolessDebug: base === 'hardened' ? hardenedDev : distroless(`nodejs${major}`, 'debug-nonroot'),
+    // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
+    packages: null,
+    prepareBase: false,
+    // Node sets no SIGTERM handler unless the app does: as PID 1 it would ignore docker stop.
+    init: true,
+    stopWhy: 'tini runs as PID 1 and passes SIGTERM on to node (run directly, not through npm): as PID 1 node would ignore it, and docker stop would kill it 10 s later.',
+  });
 
   const plan = validatePlan(NodePlanSchema, {
     language: 'node',
@@ -284,16 +308,10 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     ...workspaceBuild(facts, hasBuild),
     copies,
     env: runtimeEnv(port, shape),
-    // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
-    ...finalImage({
-      base,
-      debug,
-      image: runtimeImage,
-      distrolessDebug: base === 'hardened' ? hardenedDev : distroless(`nodejs${major}`, debian, 'debug-nonroot'),
-      packages: null,
-      prepareBase: false,
-    }),
-    cmd: base === 'distroless' ? start.slice(1) : start,
+    ...image,
+    yarnPnp: yarnLinker(facts) !== null,
+    entrypoint: withInit(image.init, base === 'distroless' ? [DISTROLESS_NODE] : []),
+    cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
   });
   return { plan, warnings };
 }

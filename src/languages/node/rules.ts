@@ -1,7 +1,12 @@
 import type { NodeFacts } from './detect.js';
 import { MAINTAINED_NODE_MAJORS } from './detect.js';
+import { startPackage, yarnLinker } from './pnp.js';
 import { describeEvidence } from '../../core/facts.js';
+import { CURRENT_DEBIAN } from '../../core/images.js';
 import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+
+/** Node majors distroless publishes images for on the current Debian (nodejs22/24/26-debian13). */
+export const DISTROLESS_NODE_MAJORS = [22, 24, 26];
 
 /** The Node majors dhi.io/node publishes on Debian 13 (the catalog's image/node/debian-13). */
 export const HARDENED_NODE_MAJORS = [20, 22, 24, 25, 26];
@@ -12,7 +17,18 @@ export interface NodeRuleContext extends RuleContext {
   major: number;
 }
 
+/** `npm run build` in the project's own package manager. */
+const runBuild = (facts: NodeFacts) => `${facts.packageManager.value.replace(/^yarn-.*/, 'yarn')} run build`;
+
 export const NODE_RULES: RuleTable<NodeRuleContext> = [
+  {
+    id: 'static-site',
+    kind: 'refuse',
+    // --entry names a server file the project has after all.
+    when: ({ facts, answers }) => facts.staticSite !== null && !answers.entry,
+    message: ({ facts }) =>
+      `this is a static site (${facts.staticSite!.value.reason}): \`${runBuild(facts)}\` writes ${facts.staticSite!.value.outDir}/; serve it with any static web server (nginx, Caddy, a CDN), or pass --entry with the server file if the app has one`,
+  },
   {
     id: 'scratch',
     kind: 'refuse',
@@ -20,11 +36,11 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     message: () => '--base scratch cannot run a Node app: node itself needs a C library and its runtime files; use --base distroless for the smallest image',
   },
   {
-    id: 'distroless-odd-major',
+    id: 'no-distroless-image',
     kind: 'refuse',
-    when: ({ answers, major }) => answers.base === 'distroless' && major % 2 === 1,
+    when: ({ answers, major }) => answers.base === 'distroless' && !DISTROLESS_NODE_MAJORS.includes(major),
     message: ({ major }) =>
-      `--base distroless: distroless publishes Node images for LTS (even) majors only, and this is Node ${major}; use --runtime-version ${major + 1} or --base slim`,
+      `--base distroless: distroless publishes Node images for maintained LTS (even) majors only (${DISTROLESS_NODE_MAJORS.join(', ')} on Debian ${CURRENT_DEBIAN.version}), and this is Node ${major}; use --runtime-version ${DISTROLESS_NODE_MAJORS.find((lts) => lts >= major) ?? DISTROLESS_NODE_MAJORS.at(-1)} or --base slim`,
   },
   {
     id: 'hardened-node-major',
@@ -49,10 +65,18 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `a pnpm workspace (${describeEvidence(facts.workspace!.evidence)}) whose lockfile is not pnpm's (${facts.packageManager.value}): run pnpm install at the workspace root first`,
   },
   {
-    id: 'yarn-plug-n-play',
-    kind: 'refuse',
-    when: ({ facts }) => facts.packageManager.value === 'yarn-berry' && facts.yarnPnp.value,
-    message: ({ facts }) => `Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) has no node_modules to ship; set "nodeLinker: node-modules" in .yarnrc.yml`,
+    id: 'yarn-plug-n-play-package-start',
+    kind: 'warn',
+    when: ({ facts }) => yarnLinker(facts) === 'node-modules',
+    message: ({ facts }) =>
+      `Yarn Plug'n'Play (${describeEvidence(facts.yarnPnp.evidence)}) keeps ${startPackage(facts)} zipped, with no file the image could start: the image installs with node_modules instead (YARN_NODE_LINKER=node-modules; the lockfile is the same)`,
+  },
+  {
+    id: 'moving-version-alias',
+    kind: 'warn',
+    when: ({ facts, answers }) => facts.runtimeVersionAlias !== null && answers.runtimeVersion === facts.runtimeVersion.value,
+    message: ({ facts, major }) =>
+      `${describeEvidence(facts.runtimeVersionAlias!.evidence)} says "${facts.runtimeVersionAlias!.value}", whichever Node is newest: using Node ${major}, the newest supported; write a major there (e.g. ${major}) so a rebuild does not move`,
   },
   {
     id: 'node-end-of-life',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageRef, AbsolutePath, OsPackagesSchema, ProjectPath, Command, CommonPlanFields } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
@@ -49,8 +49,12 @@ export const NodePlanSchema = z.object({
   /** A separate production-only install (there are devDependencies to leave out). */
   prodDeps: z.boolean(),
   copies: z.array(NodeCopySchema).min(1),
+  /** Yarn Plug'n'Play: the dependencies are .yarn's zips and .pnp.cjs; the build context leaves its own out. */
+  yarnPnp: z.boolean(),
   env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
-  /** Exec form; on distroless the image's entrypoint is already node, so this omits it (the hardened image has no entrypoint). */
+  /** tini, and on distroless node itself (the image's own ENTRYPOINT, which this one replaces). */
+  entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
+  /** Exec form; on distroless node is in the entrypoint, so this omits it (the hardened image has no entrypoint: node stays here). */
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
 });
 

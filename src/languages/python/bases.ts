@@ -1,12 +1,12 @@
 import type { PythonFacts } from './detect.js';
 import { allowsMinor } from './pyversion.js';
-import { BOOKWORM, TRIXIE, type DebianRelease } from '../../core/images.js';
+import { CURRENT_DEBIAN } from '../../core/images.js';
 
-/** distroless python3 images and the Debian Python each one ships (it decides the minor). */
-export const DISTROLESS_PYTHONS: { minor: string; debian: DebianRelease }[] = [
-  { minor: '3.13', debian: TRIXIE },
-  { minor: '3.11', debian: BOOKWORM },
-];
+/**
+ * The Pythons distroless python3 ships on the current Debian: Debian's own, which decides the minor
+ * (python3-debian12 with 3.11 ended in April 2026).
+ */
+export const DISTROLESS_PYTHONS: { minor: string }[] = [{ minor: '3.13' }];
 
 /** Dependencies without usable wheels: compiled in the build stage against a C library the final stage needs too. */
 export const SOURCE_BUILDS: Record<string, { debian: { build: string[]; runtime: string[] }; alpine: { build: string[]; runtime: string[] }; library: string; binary: string }> = {
@@ -26,8 +26,8 @@ export const SOURCE_BUILDS: Record<string, { debian: { build: string[]; runtime:
 
 export type DistrolessPython = (typeof DISTROLESS_PYTHONS)[number];
 
-/** `3.13 (debian13) and 3.11 (debian12)`: the Pythons distroless ships, as messages name them. */
-export const distrolessShipped = () => DISTROLESS_PYTHONS.map(({ minor, debian }) => `${minor} (debian${debian.version})`).join(' and ');
+/** `3.13 (debian13)`: the Pythons distroless ships, as messages name them. */
+export const distrolessShipped = () => DISTROLESS_PYTHONS.map(({ minor }) => `${minor} (debian${CURRENT_DEBIAN.version})`).join(' and ');
 
 /**
  * The Python distroless ships that the image uses: its Debian release fixes the minor, so the

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { projectError, refusal } from '../../errors.js';
 import type { ProjectFiles } from '../../project.js';
 import { allowsMinor, DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
 import { isPinned, normalizeName, readRequirements, requirementName } from './requirements.js';
 import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } from '../../core/manifest.js';
-import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
+import { toolVersion } from '../../core/tool-versions.js';
 import { lineAt, lineOf } from '../../core/text.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
@@ -147,15 +148,12 @@ function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfil
       warning: `.python-version: "${first}" is a range, not a version (pyenv rejects it): using Python ${newest}, the newest it allows`,
     };
   }
-  for (const file of ['mise.toml', '.mise.toml', '.tool-versions']) {
-    if (!project.hasFile(file)) continue;
-    const text = project.readText(file);
-    // mise.toml `python = "3.12.1"` under [tools]; .tool-versions `python 3.12.1`.
-    const match = file === '.tool-versions' ? /^python\s+(\S+)/m.exec(text) : /^\s*python\s*=\s*["']([^"']+)["']/m.exec(text);
-    if (!match) continue;
-    const minor = exactMinor(match[1]!);
-    if (!minor) throw projectError(`${file}:${lineAt(text, match.index)}: python "${match[1]}" is not a CPython 3 version`);
-    return { version: fact(minor, { file, line: lineAt(text, match.index) }), range: null };
+  // mise.toml `python = "3.12.1"` under [tools]; .tool-versions `python 3.12.1`.
+  const managed = toolVersion(project, ['python']);
+  if (managed) {
+    const minor = exactMinor(managed.raw);
+    if (!minor) throw projectError(`${describeEvidence(managed.evidence)}: python "${managed.raw}" is not a CPython 3 version`);
+    return { version: fact(minor, managed.evidence), range: null };
   }
   const project_ = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
   const requiresPython = asString(project_?.['requires-python']);
@@ -424,6 +422,8 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
     const django = djangoApplications(project);
     if (django?.asgi && has('uvicorn')) return fact(uvicorn(django.asgi), django.evidence);
     if (django?.wsgi && has('gunicorn')) return fact(gunicorn(django.wsgi), django.evidence);
+    // No production server among the dependencies: Django's own server, without the reloader (a warning names gunicorn).
+    if (django) return fact(['python', 'manage.py', 'runserver', '0.0.0.0:$PORT', '--noreload'], { file: 'manage.py' });
     return null;
   }
   const sources = candidateSources(project);

@@ -1,7 +1,7 @@
 import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, DHI_DEBIAN, NONROOT_USER, TRIXIE, distroless, finalImage, hardened, type DebianRelease } from '../../core/images.js';
+import { ALPINE_VERSION, CURRENT_DEBIAN, DHI_DEBIAN, NONROOT_USER, distroless, finalImage, hardened, withInit } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
@@ -105,26 +105,36 @@ function projectInstallCommand(facts: PythonFacts, runsInstalled: boolean): stri
 }
 
 /** The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds, else none. */
-function buildOsPackages(
-  facts: PythonFacts,
-  base: Answers['base'],
-  minor: string,
-  debian: DebianRelease,
-  sourceBuilds: string[],
-  usesUv: boolean,
-): PythonPlan['build']['osPackages'] {
+function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
   const osFamily = base === 'alpine' ? 'alpine' : 'debian';
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   if (base === 'distroless') {
     // uv installs everything itself; every other path installs with pip.
     const packages = [`python${minor}-venv`, ...(usesUv ? [] : ['python3-pip'])];
-    return { manager, packages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${debian.version} ships, at the same path.` };
+    return { manager, packages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${CURRENT_DEBIAN.version} ships, at the same path.` };
   }
   const native = facts.nativeDependencies.value;
   const buildPackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build))];
   if (base === 'alpine' && native.length > sourceBuilds.length && !buildPackages.includes('build-base')) buildPackages.push('build-base');
   if (buildPackages.length === 0) return null;
   return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, base === 'alpine' ? native.filter((name) => !sourceBuilds.includes(name)) : []) };
+}
+
+/**
+ * Servers measured to stop on SIGTERM as PID 1 (their own handlers), and what they do then. Python
+ * itself sets no SIGTERM handler, so anything else runs under tini.
+ */
+const HANDLES_SIGTERM: Record<string, string> = {
+  gunicorn: 'its workers finish their requests, then it exits',
+  uvicorn: 'it closes connections and runs the shutdown events',
+};
+
+/** tini for a program that sets no SIGTERM handler, and the one line that says how docker stop ends it. */
+function stopHandling(program: string): { init: boolean; stopWhy: string } {
+  const handled = HANDLES_SIGTERM[program];
+  return handled
+    ? { init: false, stopWhy: `Exec form: ${program} is PID 1 and handles SIGTERM itself (${handled}), so it needs no init.` }
+    : { init: true, stopWhy: 'tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.' };
 }
 
 /** The exec-form entrypoint: programs from the venv, $PORT filled in (exec form expands no variables). */
@@ -142,17 +152,28 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const minor = chosenDistroless?.minor ?? answers.runtimeVersion;
   const warnings = applyRules(PYTHON_RULES, { facts, answers, command, sourceBuilds, distrolessPython: chosenDistroless, minor, runsInstalled });
 
-  const debian = chosenDistroless?.debian ?? TRIXIE;
   const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'alpine' ? 'alpine' : 'debian';
-  const pythonImage = base === 'alpine' ? `python:${minor}-alpine${ALPINE_VERSION}` : `python:${minor}-slim-${debian.codename}`;
+  const pythonImage = base === 'alpine' ? `python:${minor}-alpine${ALPINE_VERSION}` : `python:${minor}-slim-${CURRENT_DEBIAN.codename}`;
   const runtimePackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].runtime))];
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   const { deps, cacheTarget, keptPaths } = dependencySteps(facts, minor);
   // The hardened images keep Python in /usr (the catalog's python-3.X packages), in both the -dev and the runtime image.
   const hardenedImage = (variant: string) => hardened('python', `${minor}-debian${DHI_DEBIAN.version}${variant}`);
-  const runtimeImage = base === 'distroless' ? distroless('python3', debian, 'nonroot') : base === 'hardened' ? hardenedImage('') : pythonImage;
-  const buildImage = base === 'distroless' ? `debian:${debian.codename}-slim` : base === 'hardened' ? hardenedImage('-dev') : pythonImage;
+  const runtimeImage = base === 'distroless' ? distroless('python3', 'nonroot') : base === 'hardened' ? hardenedImage('') : pythonImage;
+  const buildImage = base === 'distroless' ? `debian:${CURRENT_DEBIAN.codename}-slim` : base === 'hardened' ? hardenedImage('-dev') : pythonImage;
+  const stop = stopHandling(command[0]!);
+  const image = finalImage({
+    base,
+    debug,
+    image: runtimeImage,
+    distrolessDebug: base === 'hardened' ? hardenedImage('-dev') : distroless('python3', 'debug-nonroot'),
+    // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
+    packages:
+      runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` } : null,
+    prepareBase: true,
+    ...stop,
+  });
 
   const plan = validatePlan(PythonPlanSchema, {
     language: 'python',
@@ -167,7 +188,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     build: {
       image: buildImage,
       python: base === 'distroless' || base === 'hardened' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,
-      osPackages: buildOsPackages(facts, base, minor, debian, sourceBuilds, deps?.kind === 'uv'),
+      osPackages: buildOsPackages(facts, base, minor, sourceBuilds, deps?.kind === 'uv'),
     },
     venv: VENV,
     deps,
@@ -176,19 +197,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     copyApp: !runsInstalled,
     keptPaths,
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
-    entrypoint: entrypointFor(command, String(port ?? facts.port.value)),
-    ...finalImage({
-      base,
-      debug,
-      image: runtimeImage,
-      distrolessDebug: base === 'hardened' ? hardenedImage('-dev') : distroless('python3', debian, 'debug-nonroot'),
-      // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
-      packages:
-        runtimePackages.length > 0
-          ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` }
-          : null,
-      prepareBase: true,
-    }),
+    entrypoint: withInit(image.init, entrypointFor(command, String(port ?? facts.port.value))),
+    ...image,
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',

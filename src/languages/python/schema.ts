@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageRef, AbsolutePath, ProjectPath, Command, OsPackagesSchema, CommonPlanFields } from '../../core/plan-schema.js';
 
 /** A pip requirement stagecraft names itself (tools it installs): `name~=1.2`, no shell characters. */

@@ -89,6 +89,8 @@ export interface LockedPackage {
   name: string;
   fromRegistry: boolean;
   line: number | undefined;
+  /** The names of the packages it depends on ("name" or "name version" in the lock, the name kept). */
+  dependencies: string[];
 }
 
 export function lockedPackages(lock: TomlFile): LockedPackage[] {
@@ -97,6 +99,22 @@ export function lockedPackages(lock: TomlFile): LockedPackage[] {
   if (!Array.isArray(packages)) throw projectError(`${lock.file}: "package" must be an array of [[package]] tables`);
   return packages.map((entry, index) => {
     if (!isTable(entry) || typeof entry.name !== 'string') throw projectError(`${lock.file}: [[package]] number ${index + 1} has no name`);
-    return { name: entry.name, fromRegistry: typeof entry.source === 'string', line: lineOfArrayEntry(lock, 'package', index) };
+    const dependencies = Array.isArray(entry.dependencies) ? entry.dependencies.filter((item): item is string => typeof item === 'string').map((item) => item.split(' ')[0]!) : [];
+    return { name: entry.name, fromRegistry: typeof entry.source === 'string', line: lineOfArrayEntry(lock, 'package', index), dependencies };
   });
+}
+
+/** The packages one package of the lock needs, itself included: a workspace lock also pins every other member's. */
+export function lockedClosure(locked: LockedPackage[], start: string): LockedPackage[] {
+  const byName = new Map<string, LockedPackage[]>();
+  for (const pkg of locked) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  const seen = new Set<string>();
+  const pending = [start];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const pkg of byName.get(name) ?? []) pending.push(...pkg.dependencies);
+  }
+  return locked.filter((pkg) => seen.has(pkg.name));
 }

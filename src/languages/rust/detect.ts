@@ -2,11 +2,23 @@ import path from 'node:path';
 import semver from 'semver';
 import { projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
-import { declaredDependencies, lineOfArrayEntry, lineOfKey, lockedPackages, lookup, offsetOfTable, optionalString, type DeclaredDependency, type LockedPackage } from './cargo.js';
+import {
+  declaredDependencies,
+  lineOfArrayEntry,
+  lineOfKey,
+  lockedClosure,
+  lockedPackages,
+  lookup,
+  offsetOfTable,
+  optionalString,
+  type DeclaredDependency,
+  type LockedPackage,
+} from './cargo.js';
 import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { toolVersion } from '../../core/tool-versions.js';
 import { globMatcher } from '../../core/glob.js';
-import { lineAt, stripComments } from '../../core/text.js';
+import { lineIndex, stripComments } from '../../core/text.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
@@ -69,6 +81,8 @@ export interface RustFacts {
   /** A channel the rust image does not provide (nightly, beta, a dated nightly), which rustup downloads during the build. */
   otherChannel: Fact<string> | null;
   binaries: Fact<RustBinary>[];
+  /** Binaries whose own source file serves (a listener, a bind, a server crate's serve call): the rule for several. */
+  listeningBinaries: string[];
   /** `default-run`: the binary `cargo run` picks among several. */
   defaultRun: Fact<string> | null;
   /** Workspace member folders (empty without [workspace]). */
@@ -82,6 +96,8 @@ export interface RustFacts {
   compilesCReason: string | null;
   /** The Cargo.toml of a workspace above the folder that has this package as a member (cargo builds it from there). */
   enclosingWorkspace: Fact<string> | null;
+  /** For a workspace member: the build context above it that holds the workspace and its path dependencies. */
+  memberBuild: MemberBuild | null;
   /** Path dependencies outside the folder: the build context cannot include them. */
   outsidePaths: Fact<string>[];
   /** Listen addresses written in the source ("0.0.0.0:3000"), in file order. */
@@ -90,6 +106,16 @@ export interface RustFacts {
   loopbackBind: Fact<string> | null;
   readsPortEnv: Fact<boolean>;
   servesNetwork: Fact<boolean>;
+}
+
+/** Where a workspace member is built from: every path is relative, with forward slashes. */
+export interface MemberBuild {
+  /** The build context from the member's folder: "../..". */
+  contextPath: string;
+  /** The member's folder inside the context: "examples/hello-world". */
+  memberPath: string;
+  /** The workspace root inside the context ("examples"), or null when it is the context itself. */
+  workspaceDir: string | null;
 }
 
 interface Package {
@@ -134,33 +160,37 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
 }
 
 /** The nearest workspace above the folder whose members include it; the search stops at a repository root. */
-function findEnclosingWorkspace(project: ProjectFiles): Fact<string> | null {
-  return project.findUp((parent) => {
-    if (!parent.exists('Cargo.toml')) return null;
-    const manifest = readToml(parent, 'Cargo.toml');
-    if (manifest.data.workspace === undefined || !workspaceMembers(parent, manifest).includes(project.pathFrom(parent))) return null;
-    const file = `${parent.pathFrom(project)}/Cargo.toml`;
-    return fact(file, { file, line: lineOfKey(manifest, 'members') });
+function findEnclosingWorkspace(project: ProjectFiles): { folder: ProjectFiles; manifest: TomlFile } | null {
+  return project.findUp((folder) => {
+    if (!folder.exists('Cargo.toml')) return null;
+    const manifest = readToml(folder, 'Cargo.toml');
+    if (manifest.data.workspace === undefined || !workspaceMembers(folder, manifest).includes(project.pathFrom(folder))) return null;
+    return { folder, manifest };
   });
 }
 
-/** Binary targets of one package: `[[bin]]` entries, then src/main.rs and src/bin/ as cargo discovers them. */
-function binariesOf(project: ProjectFiles, pkg: Package): Fact<RustBinary>[] {
+/** A source that serves: a listener or bind, or a web framework's server started. */
+const SERVES = /\b(TcpListener|HttpServer::new|axum::serve|warp::serve|Server::bind|rocket::build)\b|#\[(?:rocket::)?launch\]|\.bind\(/;
+
+/** Binary targets of one package: `[[bin]]` entries, then src/main.rs and src/bin/ as cargo discovers them; with each one's source file. */
+function binariesOf(project: ProjectFiles, pkg: Package): { binary: Fact<RustBinary>; source: string }[] {
   const { manifest } = pkg;
   const declared = manifest.data.bin;
   if (declared !== undefined && !Array.isArray(declared)) throw projectError(`${manifest.file}: bin must be an array of [[bin]] tables`);
-  const found: Fact<RustBinary>[] = [];
+  const found: { binary: Fact<RustBinary>; source: string }[] = [];
   const paths = new Set<string>();
   (declared ?? []).forEach((entry: unknown, index: number) => {
     if (!isTable(entry) || typeof entry.name !== 'string') throw projectError(`${manifest.file}: [[bin]] number ${index + 1} has no name`);
     if (!CARGO_NAME.test(entry.name)) throw projectError(`${manifest.file}: [[bin]] name "${entry.name}" is not a valid target name (letters, digits, - and _)`);
-    if (typeof entry.path === 'string') paths.add(entry.path.replace(/^\.\//, ''));
-    found.push(fact({ name: entry.name, package: pkg.name }, { file: manifest.file, line: lineOfArrayEntry(manifest, 'bin', index) }));
+    // Without a path, cargo looks in src/bin/ (src/main.rs for the package's own name).
+    const rel = typeof entry.path === 'string' ? entry.path.replace(/^\.\//, '') : entry.name === pkg.name ? 'src/main.rs' : `src/bin/${entry.name}.rs`;
+    if (typeof entry.path === 'string') paths.add(rel);
+    found.push({ binary: fact({ name: entry.name, package: pkg.name }, { file: manifest.file, line: lineOfArrayEntry(manifest, 'bin', index) }), source: inDir(pkg.dir, rel) });
   });
   if (lookup(manifest.data, 'package', 'autobins') === false) return found;
   const add = (name: string, rel: string) => {
-    if (paths.has(rel) || found.some((binary) => binary.value.name === name)) return;
-    found.push(fact({ name, package: pkg.name }, { file: inDir(pkg.dir, rel) }));
+    if (paths.has(rel) || found.some(({ binary }) => binary.value.name === name)) return;
+    found.push({ binary: fact({ name, package: pkg.name }, { file: inDir(pkg.dir, rel) }), source: inDir(pkg.dir, rel) });
   };
   if (project.hasFile(inDir(pkg.dir, 'src/main.rs'))) add(pkg.name, 'src/main.rs');
   const binDir = inDir(pkg.dir, 'src/bin/');
@@ -173,8 +203,19 @@ function binariesOf(project: ProjectFiles, pkg: Package): Fact<RustBinary>[] {
   return found;
 }
 
-/** The toolchain file's channel: `[toolchain] channel = "..."` in TOML, or the legacy one-line rust-toolchain. */
+/**
+ * The toolchain file's channel: `[toolchain] channel = "..."` in TOML, or the legacy one-line rust-toolchain;
+ * else the release mise or asdf pins (`rust = "1.85"`, `rust 1.85.0`), which rustup in the image ignores.
+ */
 function toolchainChannel(project: ProjectFiles): Fact<string> | null {
+  const channel = toolchainFileChannel(project);
+  if (channel) return channel;
+  // Only a release counts: rustup in the image reads rust-toolchain files, never mise's or asdf's, so their channels change nothing.
+  const managed = toolVersion(project, ['rust']);
+  return managed && RUST_RELEASE.test(managed.raw) ? fact(managed.raw, managed.evidence) : null;
+}
+
+function toolchainFileChannel(project: ProjectFiles): Fact<string> | null {
   for (const file of ['rust-toolchain.toml', 'rust-toolchain']) {
     if (!project.hasFile(file)) continue;
     const text = project.readText(file);
@@ -196,30 +237,37 @@ function toolchainChannel(project: ProjectFiles): Fact<string> | null {
 
 const releaseOf = (version: string) => semver.coerce(version)!;
 
-/** The highest `rust-version` among the root, the workspace defaults and the members. */
-function minimumRustVersion(packages: Package[], root: TomlFile): Fact<string> | null {
+/**
+ * The highest `rust-version` among the root, the workspace defaults and the members; for one member
+ * built alone, its own (or the workspace's, when it inherits it with `rust-version.workspace = true`).
+ */
+function minimumRustVersion(packages: Package[], root: TomlFile, member: Package | null): Fact<string> | null {
   const candidates: { version: string; file: TomlFile; line: number | undefined }[] = [];
   const consider = (file: TomlFile, value: unknown, table: string) => {
     if (value === undefined || isTable(value)) return; // `rust-version.workspace = true` inherits the workspace's.
     if (typeof value !== 'string' || !RUST_RELEASE.test(value)) throw projectError(`${file.file}: rust-version must be a version such as "1.80", got ${JSON.stringify(value)}`);
     candidates.push({ version: value, file, line: lineOfKey(file, 'rust-version', offsetOfTable(file, table)) });
   };
-  consider(root, lookup(root.data, 'workspace', 'package', 'rust-version'), 'workspace.package');
-  for (const pkg of packages) consider(pkg.manifest, lookup(pkg.manifest.data, 'package', 'rust-version'), 'package');
+  const own = member && lookup(member.manifest.data, 'package', 'rust-version');
+  if (!member || (isTable(own) && own.workspace === true)) consider(root, lookup(root.data, 'workspace', 'package', 'rust-version'), 'workspace.package');
+  for (const pkg of member ? [member] : packages) consider(pkg.manifest, lookup(pkg.manifest.data, 'package', 'rust-version'), 'package');
   if (candidates.length === 0) return null;
   const newest = candidates.reduce((a, b) => (semver.gt(releaseOf(b.version), releaseOf(a.version)) ? b : a));
   return fact(newest.version, { file: newest.file.file, line: newest.line });
 }
 
+/** The rust-toolchain file a channel came from (the context leaves it out); null for mise's or asdf's file. */
+const toolchainFileOf = (channel: Fact<string>) => (/^rust-toolchain(\.toml)?$/.test(channel.evidence!.file) ? channel.evidence!.file : null);
+
 function detectRuntimeVersion(channel: Fact<string> | null, minimum: Fact<string> | null): Pick<RustFacts, 'runtimeVersion' | 'toolchainFile' | 'otherChannel'> {
-  if (channel && RUST_RELEASE.test(channel.value)) return { runtimeVersion: channel, toolchainFile: channel.evidence!.file, otherChannel: null };
+  if (channel && RUST_RELEASE.test(channel.value)) return { runtimeVersion: channel, toolchainFile: toolchainFileOf(channel), otherChannel: null };
   // An MSRV is a floor, not the compiler to ship with: current stable, unless the floor is newer.
   const stable = minimum && semver.gt(releaseOf(minimum.value), releaseOf(DEFAULT_RUST_VERSION)) ? minimum.value : DEFAULT_RUST_VERSION;
   // "stable" is what the rust image is; any other channel (nightly, beta) is downloaded by rustup in the build.
   const onStable = !channel || channel.value === 'stable';
   return {
     runtimeVersion: fact(stable, minimum?.evidence ?? (channel?.value === 'stable' ? channel.evidence : null)),
-    toolchainFile: channel?.value === 'stable' ? channel.evidence!.file : null,
+    toolchainFile: channel?.value === 'stable' ? toolchainFileOf(channel) : null,
     otherChannel: onStable ? null : channel,
   };
 }
@@ -245,8 +293,19 @@ function isBundled(crate: string, declared: DeclaredDependency[], locked: Locked
       hasFeature(['reqwest'], (feature) => feature === 'native-tls-vendored')
     );
   }
-  if (crate === 'libsqlite3-sys') return hasFeature(['rusqlite', 'libsqlite3-sys'], (feature) => feature.startsWith('bundled'));
+  // sqlx's "sqlite" feature builds SQLite from source ("sqlite-unbundled" links the system's).
+  if (crate === 'libsqlite3-sys')
+    return hasFeature(['rusqlite', 'libsqlite3-sys'], (feature) => feature.startsWith('bundled')) || hasFeature(['sqlx'], (feature) => feature === 'sqlite');
   return false;
+}
+
+/**
+ * Cargo.lock also lists optional dependencies no enabled feature builds (sqlx's lock names sqlx-sqlite and
+ * libsqlite3-sys for a Postgres-only app): SQLite is linked only when something declared asks for it.
+ */
+function lockedButUnused(crate: string, declared: DeclaredDependency[]): boolean {
+  if (crate !== 'libsqlite3-sys') return false;
+  return !declared.some((dependency) => dependency.crate.includes('sqlite') || dependency.features.some((feature) => feature.includes('sqlite')));
 }
 
 interface DeclaredIn {
@@ -263,7 +322,8 @@ function detectNative(
   const sys = new Map<string, Evidence>();
   if (lock) {
     for (const pkg of locked) {
-      if (pkg.name.endsWith('-sys') && !PURE_RUST_SYS_CRATES.has(pkg.name) && !sys.has(pkg.name)) sys.set(pkg.name, { file: lock.file, line: pkg.line });
+      if (pkg.name.endsWith('-sys') && !PURE_RUST_SYS_CRATES.has(pkg.name) && !sys.has(pkg.name) && !lockedButUnused(pkg.name, dependencies))
+        sys.set(pkg.name, { file: lock.file, line: pkg.line });
     }
   } else {
     for (const { dependency, file } of declared) {
@@ -293,16 +353,72 @@ function detectNative(
   return { nativeDependencies, compilesC, compilesCReason, registryDependencies };
 }
 
+/** Blanks out `#[cfg(test)]` items (a `mod tests { ... }`), keeping newlines: their addresses are test fixtures, not what the program binds. */
+function blankTestItems(code: string): string {
+  let out = code;
+  for (let at = out.indexOf('#[cfg(test)]'); at !== -1; at = out.indexOf('#[cfg(test)]', at + 1)) {
+    const open = out.indexOf('{', at);
+    const semicolon = out.indexOf(';', at);
+    if (open === -1 || (semicolon !== -1 && semicolon < open)) continue;
+    let depth = 0;
+    let end = open;
+    for (; end < out.length; end++) {
+      if (out[end] === '{') depth++;
+      else if (out[end] === '}' && --depth === 0) break;
+    }
+    out = out.slice(0, at) + out.slice(at, end + 1).replace(/[^\n]/g, ' ') + out.slice(end + 1);
+  }
+  return out;
+}
+
+/** The clap argument a `default_value` belongs to is a port: `Arg::new("port")` before it, or a `port` field after the attribute. */
+function isPortArgument(code: string, at: number): boolean {
+  const start = Math.max(code.lastIndexOf('Arg::new(', at), code.lastIndexOf('.arg(', at), code.lastIndexOf('#[', at));
+  if (start !== -1 && at - start < 400 && /"[\w-]*port[\w-]*"/i.test(code.slice(start, at))) return true;
+  const field = /^[^\]]*\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(\w+)\s*:/.exec(code.slice(at, at + 300));
+  return field !== null && /port/i.test(field[1]!);
+}
+
+/** `port` in the listening section of a config crate's file (configuration/base.yaml `application: port: 8000`), not a database's. */
+function configFilePort(project: ProjectFiles, pkg: Package): Fact<number> | null {
+  const candidates = project
+    .files()
+    .filter((file) =>
+      /^(?:(?:config|configuration|settings)\/[^/]+|(?:config|settings|Config|Settings))\.(?:ya?ml|toml)$/.test(pkg.dir === '.' ? file : file.slice(pkg.dir.length + 1)),
+    )
+    .filter((file) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`))
+    // The base or default file holds what every environment shares.
+    .sort((a, b) => Number(!/\/(base|default)\.\w+$/.test(a)) - Number(!/\/(base|default)\.\w+$/.test(b)));
+  const serving = /^(application|app|server|http|web|api|service)$/i;
+  for (const file of candidates) {
+    let section: string | null = null;
+    const lines = project.readText(file).split('\n');
+    for (const [index, line] of lines.entries()) {
+      const header = /^\[([\w.-]+)\]/.exec(line) ?? /^([\w-]+):\s*$/.exec(line);
+      if (header) {
+        section = header[1]!.split('.')[0]!;
+        continue;
+      }
+      const port = /^\s*port\s*[:=]\s*"?(\d{2,5})"?\s*$/.exec(line);
+      if (port && (section === null || serving.test(section))) return fact(Number(port[1]), { file, line: index + 1 });
+    }
+  }
+  return null;
+}
+
 function detectNetwork(project: ProjectFiles, packages: Package[], declared: DeclaredIn[]): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'servesNetwork'> {
   const ports: Fact<number>[] = [];
+  // Ports written as defaults rather than in a listen address: used only when no address names one.
+  const defaults: Fact<number>[] = [];
   let loopbackBind: Fact<string> | null = null;
   let readsPortEnv: Fact<boolean> = fact(false, null);
   let listener: Evidence | null = null;
   const sources = project.files().filter((file) => file.endsWith('.rs') && packages.some((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)));
   for (const file of sources) {
     if (/(^|\/)(tests|benches|examples)\//.test(file)) continue;
-    const code = stripComments(project.readText(file));
-    const evidence = (index: number): Evidence => ({ file, line: lineAt(code, index) });
+    const code = blankTestItems(stripComments(project.readText(file)));
+    const lineOf = lineIndex(code);
+    const evidence = (index: number): Evidence => ({ file, line: lineOf(index) });
     for (const match of code.matchAll(/"(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d{2,5})"|\(\[\s*(0|127)\s*,\s*0\s*,\s*0\s*,\s*[01]\s*\]\s*,\s*(\d{2,5})\s*\)/g)) {
       const port = Number(match[2] ?? match[4]);
       if (port < 1 || port > 65535) continue;
@@ -310,10 +426,21 @@ function detectNetwork(project: ProjectFiles, packages: Package[], declared: Dec
       const loopback = match[1] === '127.0.0.1' || match[1] === 'localhost' || match[3] === '127';
       if (loopback && !loopbackBind) loopbackBind = fact(match[0], evidence(match.index));
     }
+    for (const match of code.matchAll(/\bconst\s+[A-Z_]*PORT[A-Z_]*\s*:\s*u16\s*=\s*(\d{2,5})\b/g)) defaults.push(fact(Number(match[1]), evidence(match.index)));
+    for (const match of code.matchAll(/\bdefault_value(?:_t)?\s*(?:=\s*|\(\s*)"?(\d{2,5})"?\s*[),\]]/g)) {
+      if (isPortArgument(code, match.index)) defaults.push(fact(Number(match[1]), evidence(match.index)));
+    }
     const envAt = code.search(/\bvar(_os)?\(\s*"PORT"\s*\)/);
     if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, evidence(envAt));
     const listenerAt = code.search(/\bTcpListener\b/);
     if (listenerAt !== -1 && !listener) listener = evidence(listenerAt);
+  }
+  // The config crate reads the port from the package's configuration files.
+  if (declared.some(({ dependency }) => dependency.crate === 'config')) {
+    for (const pkg of packages) {
+      const port = configFilePort(project, pkg);
+      if (port) defaults.push(port);
+    }
   }
   const server = declared.find(({ dependency }) => SERVER_CRATES.has(dependency.crate));
   const servesNetwork = server
@@ -323,51 +450,127 @@ function detectNetwork(project: ProjectFiles, packages: Package[], declared: Dec
       : ports[0]
         ? fact(true, ports[0].evidence)
         : fact(false, null);
-  return { ports, loopbackBind, readsPortEnv, servesNetwork };
+  // A default port alone (a client's DEFAULT_PORT) does not make a program a server.
+  const found = servesNetwork.value ? [...ports, ...defaults.filter((port) => port.value >= 1 && port.value <= 65535)] : ports;
+  return { ports: found, loopbackBind, readsPortEnv, servesNetwork };
 }
 
-/** Detects a Cargo project's build facts from Cargo.toml, Cargo.lock, toolchain files and sources. Pure: reads, never asks. */
-export function detectRust(project: ProjectFiles): RustFacts {
-  const root = readToml(project, 'Cargo.toml');
+/** Path dependencies of these packages, resolved from the project folder ("crates/util", "../shared"), with where they are declared. */
+function pathDependencies(packages: Package[]): { dir: string; written: Fact<string> }[] {
+  return packages.flatMap((pkg) =>
+    declaredDependencies(pkg.manifest)
+      .filter((dependency) => dependency.path !== null)
+      .map((dependency) => ({
+        dir: path.posix.normalize(path.posix.join(pkg.dir, dependency.path!)).replace(/\/+$/, ''),
+        written: fact(dependency.path!, { file: pkg.manifest.file, line: dependency.line }),
+      })),
+  );
+}
+
+/**
+ * Detects one folder's Cargo project. `memberDir` names the one workspace member built alone: its
+ * binaries, sources, rust-version and the part of the workspace's Cargo.lock it needs are what count.
+ */
+function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | null): Omit<RustFacts, 'enclosingWorkspace' | 'memberBuild'> {
   const hasPackage = root.data.package !== undefined;
   if (!hasPackage && root.data.workspace === undefined) throw projectError('Cargo.toml: neither [package] nor [workspace]; cargo needs one of them');
   const members = root.data.workspace === undefined ? [] : workspaceMembers(project, root);
   const packages = [...(hasPackage ? [readPackage(project, '.', root)] : []), ...members.map((dir) => readPackage(project, dir))];
+  const member = memberDir === null ? null : packages.find((pkg) => pkg.dir === memberDir)!;
+  const built = member ? [member] : packages;
 
-  const declared: DeclaredIn[] = packages.flatMap((pkg) => declaredDependencies(pkg.manifest).map((dependency) => ({ dependency, file: pkg.manifest.file })));
-  const outsidePaths: Fact<string>[] = [];
-  for (const pkg of packages) {
-    for (const dependency of declaredDependencies(pkg.manifest)) {
-      if (dependency.path === null) continue;
-      const resolved = path.posix.normalize(path.posix.join(pkg.dir, dependency.path));
-      if (resolved.startsWith('..')) outsidePaths.push(fact(dependency.path, { file: pkg.manifest.file, line: dependency.line }));
-    }
-  }
+  const declared: DeclaredIn[] = built.flatMap((pkg) => declaredDependencies(pkg.manifest).map((dependency) => ({ dependency, file: pkg.manifest.file })));
+  const outsidePaths = pathDependencies(packages)
+    .filter(({ dir }) => dir.startsWith('..'))
+    .map(({ written }) => written);
 
-  const minimum = minimumRustVersion(packages, root);
+  const minimum = minimumRustVersion(packages, root, member);
   const lock = project.hasFile('Cargo.lock') ? readToml(project, 'Cargo.lock') : null;
-  const locked = lock ? lockedPackages(lock) : [];
-  const rootName = hasPackage ? packages[0]! : null;
-  const defaultRun = rootName ? optionalString(root, 'package', 'default-run') : null;
-  const binaries = packages.flatMap((pkg) => binariesOf(project, pkg));
+  const wholeLock = lock ? lockedPackages(lock) : [];
+  const locked = member ? lockedClosure(wholeLock, member.name) : wholeLock;
+  const runner = member ?? (hasPackage ? packages[0]! : null);
+  const defaultRun = runner ? optionalString(runner.manifest, 'package', 'default-run') : null;
+  const targets = built.flatMap((pkg) => binariesOf(project, pkg));
+  const binaries = targets.map(({ binary }) => binary);
+  const listeningBinaries = targets.filter(({ source }) => project.hasFile(source) && SERVES.test(stripComments(project.readText(source)))).map(({ binary }) => binary.value.name);
   if (defaultRun !== null && !binaries.some((binary) => binary.value.name === defaultRun)) {
     throw projectError(
-      `Cargo.toml:${lineOfKey(root, 'default-run')}: default-run "${defaultRun}" names no binary target (binaries: ${binaries.map((binary) => binary.value.name).join(', ') || 'none'})`,
+      `${runner!.manifest.file}:${lineOfKey(runner!.manifest, 'default-run')}: default-run "${defaultRun}" names no binary target (binaries: ${binaries.map((binary) => binary.value.name).join(', ') || 'none'})`,
     );
   }
 
   return {
     language: 'rust',
-    packageName: rootName ? fact(rootName.name, { file: 'Cargo.toml', line: lineOfKey(root, 'name', offsetOfTable(root, 'package')) }) : null,
+    packageName: runner ? fact(runner.name, { file: runner.manifest.file, line: lineOfKey(runner.manifest, 'name', offsetOfTable(runner.manifest, 'package')) }) : null,
     ...detectRuntimeVersion(toolchainChannel(project), minimum),
     minimumVersion: minimum,
     binaries,
-    defaultRun: defaultRun === null ? null : fact(defaultRun, { file: 'Cargo.toml', line: lineOfKey(root, 'default-run') }),
+    listeningBinaries,
+    defaultRun: defaultRun === null ? null : fact(defaultRun, { file: runner!.manifest.file, line: lineOfKey(runner!.manifest, 'default-run') }),
     workspaceMembers: members,
     lockfile: lock ? fact(true, { file: 'Cargo.lock' }) : fact(false, null),
     ...detectNative(declared, lock, locked),
-    enclosingWorkspace: hasPackage && root.data.workspace === undefined ? findEnclosingWorkspace(project) : null,
     outsidePaths,
-    ...detectNetwork(project, packages, declared),
+    ...detectNetwork(project, built, declared),
   };
+}
+
+/** Every evidence file named from another folder: `rel` maps a path of the workspace root to one of the member's. */
+function rebaseEvidence<T>(value: T, rel: (file: string) => string): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => rebaseEvidence(item, rel)) as T;
+  if (!isTable(value)) return value;
+  const entries = Object.entries(value).map(([key, item]) => {
+    if (key === 'evidence' && isTable(item) && typeof item.file === 'string') return [key, { ...item, file: rel(item.file) }];
+    return [key, rebaseEvidence(item, rel)];
+  });
+  return Object.fromEntries(entries) as T;
+}
+
+/**
+ * A member of a workspace above the folder: detected as the workspace sees it, built from a context
+ * that holds the workspace root and the path dependencies outside it (axum's examples use ../axum),
+ * as long as they stay inside the repository.
+ */
+function detectMember(project: ProjectFiles, workspace: { folder: ProjectFiles; manifest: TomlFile }): RustFacts {
+  const memberDir = project.pathFrom(workspace.folder);
+  const facts = detectIn(workspace.folder, workspace.manifest, memberDir);
+  // Path dependencies outside the workspace root, and theirs, decide how far up the context reaches.
+  let up = 0;
+  const seen = new Set<string>();
+  const pending = facts.outsidePaths.length > 0 ? pathDependencies(workspaceMembers(workspace.folder, workspace.manifest).map((dir) => readPackage(workspace.folder, dir))) : [];
+  while (pending.length > 0 && seen.size < 200) {
+    const { dir } = pending.pop()!;
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    up = Math.max(up, dir.split('/').filter((segment) => segment === '..').length);
+    if (dir.startsWith('..') && workspace.folder.hasFile(`${dir}/Cargo.toml`)) pending.push(...pathDependencies([readPackage(workspace.folder, dir)]));
+  }
+  // A folder with .git between the workspace and the context would put another repository in it.
+  const leaves = Array.from({ length: up }, (_, index) => index).some((index) => workspace.folder.exists(`${'../'.repeat(index)}.git`));
+  const absolute = workspace.folder.root.split(/[\\/]/);
+  const workspaceDir = up === 0 ? null : absolute.slice(absolute.length - up).join('/');
+  const memberPath = workspaceDir ? `${workspaceDir}/${memberDir}` : memberDir;
+  const rebased = rebaseEvidence(facts, (file) => path.posix.relative(memberDir, file));
+  const workspaceFile = `${workspace.folder.pathFrom(project)}/Cargo.toml`;
+  return {
+    ...rebased,
+    outsidePaths: leaves ? rebased.outsidePaths : [],
+    enclosingWorkspace: fact(workspaceFile, { file: workspaceFile, line: lineOfKey(workspace.manifest, 'members') }),
+    memberBuild: {
+      contextPath: memberPath
+        .split('/')
+        .map(() => '..')
+        .join('/'),
+      memberPath,
+      workspaceDir,
+    },
+  };
+}
+
+/** Detects a Cargo project's build facts from Cargo.toml, Cargo.lock, toolchain files and sources. Pure: reads, never asks. */
+export function detectRust(project: ProjectFiles): RustFacts {
+  const root = readToml(project, 'Cargo.toml');
+  const workspace = root.data.package !== undefined && root.data.workspace === undefined ? findEnclosingWorkspace(project) : null;
+  if (workspace) return detectMember(project, workspace);
+  return { ...detectIn(project, root, null), enclosingWorkspace: null, memberBuild: null };
 }

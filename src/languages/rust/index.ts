@@ -1,6 +1,7 @@
 import { detectRust, RUST_RELEASE, type RustFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkRustEntry, planRust } from './plan.js';
+import { binaryByRule } from './bins.js';
 import type { RustPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 
@@ -15,14 +16,19 @@ export const rust = defineLanguage<RustFacts, RustPlan>({
   isApp: (facts) => facts.binaries.length > 0,
   runtimeVersion: {
     example: 'a Rust release such as 1.85 or 1.85.1',
-    source: 'rust-toolchain.toml, rust-toolchain or rust-version',
+    source: 'rust-toolchain.toml, rust-toolchain, mise.toml, .tool-versions or rust-version',
     normalize: (raw) => (RUST_RELEASE.test(raw) ? raw : null),
   },
   entry: {
     help: "the binary target's name (api)",
     asks: ambiguous,
     fromFlag: checkRustEntry,
-    fallback: (facts) => (ambiguous(facts) ? undefined : { value: facts.binaries.length > 1 ? facts.defaultRun!.value : (facts.binaries[0]?.value.name ?? null) }),
+    // Several without default-run: a rule may decide (--yes takes it, saying so), else nothing does.
+    fallback: (facts) => {
+      if (!ambiguous(facts)) return { value: facts.binaries.length > 1 ? facts.defaultRun!.value : (facts.binaries[0]?.value.name ?? null) };
+      const chosen = binaryByRule(facts);
+      return chosen ? { value: chosen.binary } : undefined;
+    },
     prompt: (facts, prompter) =>
       prompter.select(
         'Several binaries: which one goes in the image?',

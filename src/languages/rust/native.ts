@@ -1,10 +1,8 @@
-import type { DebianRelease } from '../../core/images.js';
-
 /** What stagecraft knows about the C libraries common `-sys` crates link when not built from source. */
 export interface NativeLibrary {
   library: string;
-  /** The Debian package holding the shared library, per release (trixie renamed some for 64-bit time_t). */
-  debianRuntime: Record<DebianRelease['codename'], string>;
+  /** The Debian package holding the shared library in the final stage's release (trixie renamed some for 64-bit time_t). */
+  debianRuntime: string;
   /** distroless cc ships it (it is built on distroless base, which has OpenSSL). */
   inDistrolessCc: boolean;
   /** apk packages to link it statically into a musl binary. */
@@ -20,7 +18,7 @@ export interface NativeLibrary {
 export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
   'openssl-sys': {
     library: 'OpenSSL',
-    debianRuntime: { bookworm: 'libssl3', trixie: 'libssl3t64' },
+    debianRuntime: 'libssl3t64',
     inDistrolessCc: true,
     alpineStatic: ['openssl-dev', 'openssl-libs-static'],
     staticEnv: 'OPENSSL_STATIC',
@@ -29,7 +27,7 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
   },
   'libsqlite3-sys': {
     library: 'SQLite',
-    debianRuntime: { bookworm: 'libsqlite3-0', trixie: 'libsqlite3-0' },
+    debianRuntime: 'libsqlite3-0',
     inDistrolessCc: false,
     alpineStatic: ['sqlite-dev', 'sqlite-static'],
     staticEnv: 'SQLITE3_STATIC',

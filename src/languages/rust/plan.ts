@@ -11,7 +11,12 @@ import { NATIVE_LIBRARIES } from './native.js';
 import { linksMusl, RUST_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
 
-/** rust images have Debian trixie variants from Rust 1.90 on; older releases only bookworm. */
+/**
+ * The build stage's Debian: rust images have trixie variants from Rust 1.90 on, older releases only
+ * bookworm. The final stage is trixie either way: a binary linked against bookworm's glibc 2.36 runs
+ * on trixie's 2.41 (the reverse could fail), and the system libraries it links keep their sonames
+ * (libssl.so.3 is libssl3 on bookworm, libssl3t64 on trixie, which the final stage installs).
+ */
 const debianForRust = (version: string): DebianRelease => (semver.gte(semver.coerce(version)!, '1.90.0') ? TRIXIE : BOOKWORM);
 
 /** The entry must be a binary target detection found; name them otherwise. */
@@ -26,7 +31,7 @@ export function checkRustEntry(facts: RustFacts, entry: string): string {
 }
 
 /** What the `-sys` crates add: apk packages and static-link variables for musl, shared libraries for slim. */
-function nativeLinking(facts: RustFacts, base: Answers['base'], debian: DebianRelease) {
+function nativeLinking(facts: RustFacts, base: Answers['base']) {
   const musl = linksMusl(base);
   const buildPackages = musl ? ['musl-dev'] : [];
   const buildEnv: RustPlan['build']['env'] = [];
@@ -40,7 +45,7 @@ function nativeLinking(facts: RustFacts, base: Answers['base'], debian: DebianRe
       buildPackages.push('pkgconf', ...known.alpineStatic);
       buildEnv.push({ name: known.staticEnv, value: '1' });
     } else if (base === 'slim') {
-      runtimeLibraries.push({ package: known.debianRuntime[debian.codename], crate: dependency.crate });
+      runtimeLibraries.push({ package: known.debianRuntime, crate: dependency.crate });
     }
   }
   return { buildPackages: [...new Set(buildPackages)], buildEnv, runtimeLibraries };
@@ -60,9 +65,10 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
   const musl = linksMusl(base);
   const debian = debianForRust(answers.runtimeVersion);
   const warnings = applyRules(RUST_RULES, { facts, answers });
-  const { buildPackages, buildEnv, runtimeLibraries } = nativeLinking(facts, base, debian);
+  const { buildPackages, buildEnv, runtimeLibraries } = nativeLinking(facts, base);
 
   const name = binary.name;
+  const member = facts.memberBuild;
   const binaryPath = `/usr/local/bin/${name}`;
   const compilesC = facts.compilesC.value;
 
@@ -86,14 +92,25 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       locked: facts.lockfile.value,
       scratchRootfs: base === 'scratch',
       package: binary.package,
+      workspaceDir: member?.workspaceDir ?? null,
       binary: name,
       targetCacheId: `${name}-cargo-target`,
       output: `/out/${name}`,
     },
     runtimeLibraries,
-    toolchainFile: facts.toolchainFile,
+    toolchainFile: facts.toolchainFile && member?.workspaceDir ? `${member.workspaceDir}/${facts.toolchainFile}` : facts.toolchainFile,
     // glibc binaries need libgcc_s (for unwinding), which distroless cc has and static lacks.
-    ...singleBinaryStages({ base, debug, debian, distrolessFlavour: 'cc', extraPackages: runtimeLibraries.map((library) => library.package), binaryPath }),
+    ...singleBinaryStages({
+      base,
+      debug,
+      distrolessFlavour: 'cc',
+      extraPackages: runtimeLibraries.map((library) => library.package),
+      binaryPath,
+      init: true,
+      stopWhy: 'tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.',
+    }),
+    // A workspace member builds from the context that holds its workspace, with its own Dockerfile and ignore file.
+    ...(member ? { contextPath: member.contextPath, dockerfileFlag: `${member.memberPath}/Dockerfile`, dockerignoreName: 'Dockerfile.dockerignore' } : {}),
   });
   return { plan, warnings };
 }

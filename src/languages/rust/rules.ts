@@ -1,5 +1,6 @@
 import semver from 'semver';
 import type { NativeDependency, RustFacts } from './detect.js';
+import { binaryRuleWarning } from './bins.js';
 import { NATIVE_LIBRARIES, type NativeLibrary } from './native.js';
 import { describeEvidence, type Fact } from '../../core/facts.js';
 import type { Base } from '../../core/options.js';
@@ -68,11 +69,11 @@ const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
 
 export const RUST_RULES: RuleTable<RustRuleContext> = [
   {
-    id: 'workspace-member',
-    kind: 'refuse',
-    when: ({ facts }) => facts.enclosingWorkspace !== null,
-    message: ({ facts }) =>
-      `this package is a member of the workspace in ${describeEvidence(facts.enclosingWorkspace!.evidence)}: run stagecraft in the workspace root, which the image builds from (--entry picks the binary)`,
+    // Under --yes one of several binaries was chosen by rule: say which, and how to choose another.
+    id: 'binary-chosen-by-rule',
+    kind: 'warn',
+    when: ({ facts, answers }) => answers.entry !== null && binaryRuleWarning(facts, answers.entry) !== null,
+    message: ({ facts, answers }) => binaryRuleWarning(facts, answers.entry!)!,
   },
   {
     id: 'older-than-rust-version',

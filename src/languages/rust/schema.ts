@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields } from '../../core/plan-schema.js';
+import * as z from 'zod';
+import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields, ProjectPath } from '../../core/plan-schema.js';
 
 /** Cargo package and target names: letters, digits, "-" and "_". */
 const CrateName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Cargo package or target name');
@@ -25,6 +25,8 @@ const RustBuildSchema = z.object({
   locked: z.boolean(),
   scratchRootfs: z.boolean(),
   package: CrateName,
+  /** The workspace root inside the build context when the context reaches above it (for its path dependencies); cargo runs there. */
+  workspaceDir: ProjectPath.nullable(),
   binary: CrateName,
   /** The id of the target/ cache mount: one per project, so unrelated builds do not share it. */
   targetCacheId: SafeName,
@@ -40,9 +42,13 @@ export const RustPlanSchema = z.object({
   /** Shared libraries a slim final stage installs because -sys crates link them, with the crates that need them. */
   runtimeLibraries: z.array(z.object({ package: OsPackage, crate: CrateName })),
   /** rust-toolchain(.toml) whose release the builder image already is; the build context leaves it out. */
-  toolchainFile: z.enum(['rust-toolchain.toml', 'rust-toolchain']).nullable(),
+  toolchainFile: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]+\/)*rust-toolchain(\.toml)?$/)
+    .nullable(),
   binaryPath: AbsolutePath,
-  entrypoint: z.array(AbsolutePath).min(1),
+  /** The binary, under tini (`/usr/bin/tini -- <binary>`). */
+  entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
 });
 
 export type RustPlan = z.infer<typeof RustPlanSchema>;

@@ -1,0 +1,534 @@
+/*
+ * npm run test:realworld-build: generates a Dockerfile with the real CLI (`--yes`) for every app of
+ * test/realworld/apps.json that scripts/realworld-materialize.mjs copied, builds it with BuildKit on
+ * this machine's Docker (the stand-in base images when ../shared/tools/offline-docker is there), runs
+ * the image and probes it: an HTTP answer on 127.0.0.1 for a server, the expected output for a CLI,
+ * the non-root uid, no shell where the base has none, and how long `docker stop` takes. Every failure
+ * gets a cause (ours, the app's, or this machine's) with the log lines that show it.
+ *
+ * Heavy (hours for the whole corpus on two cores), so it is not part of `npm test`: builds run one at a
+ * time, results accumulate in results/realworld-builds.json (an app whose result is there for the same
+ * commit, base and generated Dockerfile is skipped unless STAGECRAFT_REALWORLD_REBUILD=1 or the failure
+ * was this machine's), and
+ * docs/realworld-builds.md is written from all of them after every app.
+ *
+ *   STAGECRAFT_REALWORLD_ONLY=<regex on id>   only these apps
+ *   STAGECRAFT_REALWORLD_BASES=slim,alpine    bases besides the default (also --bases slim,alpine)
+ *   STAGECRAFT_REALWORLD_REBUILD=1            build again what results already has (also --rebuild)
+ *   STAGECRAFT_REALWORLD_DIR=<dir>            where the apps were materialized
+ *
+ * package.json bundles it to results/realworld-build.mjs: one folder below the root, as test/helpers.ts
+ * is, so the ROOT it derives from its own location is the project's root there too.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Facts } from '../src/pipeline/detect.js';
+import type { Plan } from '../src/languages/registry.js';
+import { ROOT, runCli } from '../test/helpers.js';
+import { buildImage, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, waitForHttp, type Engine } from '../test/e2e/docker.js';
+import { probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult } from '../test/e2e/registries.js';
+
+export const APPS_FILE = path.join(ROOT, 'test/realworld/apps.json');
+const RESULTS_FILE = path.join(ROOT, 'results/realworld-builds.json');
+const LOGS_DIR = path.join(ROOT, 'results/realworld-builds');
+const DOCS_FILE = path.join(ROOT, 'docs/realworld-builds.md');
+const LANGUAGES = ['go', 'python', 'java', 'node', 'rust'];
+
+/** An app as apps.json has it; `run` and `needs` are the parts of its truth this script reads. */
+export interface App {
+  id: string;
+  repo: string;
+  commit: string;
+  path: string;
+  materialize?: string;
+  /** Answers a person would have to give (see apps.json's "about"): passed on every run here. */
+  flags?: string[];
+  truth: { language: string; port?: number | number[] | 'none' | null };
+  /** How a CLI shows it works: its arguments and a regex its output must match (read from the app). */
+  run?: { args: string[]; expect: string };
+  /** Services the app cannot start without (a database, a broker), read from its code or compose file. */
+  needs?: string[];
+  /** "tcp" for a server that does not speak HTTP: only a connection to its port is checked. */
+  serves?: 'tcp';
+}
+
+type Cause = 'ours' | 'app' | 'machine';
+
+interface Failure {
+  /** Where it failed: generating, building or running. */
+  step: 'generate' | 'build' | 'run';
+  cause: Cause;
+  why: string;
+  /** The log lines that show it. */
+  evidence: string[];
+}
+
+export interface BuildRecord {
+  id: string;
+  language: string;
+  base: string;
+  commit: string;
+  /** sha256 of the generated Dockerfile (first 16 hex digits): a new Dockerfile is built again. */
+  dockerfileHash: string | null;
+  date: string;
+  built: boolean;
+  ran: boolean;
+  answered: boolean;
+  /** What the probe saw: `HTTP 200 … on 127.0.0.1:port` or the CLI's first output line. */
+  answer: string | null;
+  checks: string[];
+  bytes: { image: number | null; base: number | null; added: number | null };
+  buildSeconds: number | null;
+  stopSeconds: number | null;
+  failure: Failure | null;
+  log: string | null;
+}
+
+// ---- causes: what a failure's log says, as data ---------------------------------------------------
+
+/**
+ * Log patterns whose cause is not our Dockerfile. Checked in order on a failed build's or run's log; a
+ * failure no pattern explains is counted as ours until someone reads it and adds what it is.
+ */
+const KNOWN_CAUSES: { pattern: RegExp; cause: Cause; why: string }[] = [
+  {
+    pattern: /services\.gradle\.org|plugins\.gradle\.org|gradle-wrapper|Downloading https:\/\/services\.gradle/i,
+    cause: 'machine',
+    why: 'the Gradle distribution and plugin portal are unreachable here',
+  },
+  { pattern: /apk: not found|apk-shim|ERROR: unable to select packages/, cause: 'machine', why: "the alpine stand-ins have no apk (Alpine's mirrors are unreachable)" },
+  { pattern: /-unknown-linux-musl|rustup target add/, cause: 'machine', why: 'the rust stand-ins have no musl target (static.rust-lang.org is unreachable)' },
+  {
+    pattern:
+      /(github\.com|ghcr\.io|gcr\.io|docker\.io|dhi\.io|nodejs\.org|dl-cdn\.alpinelinux\.org)\S*.*(no such host|dial tcp|resolve|timed? ?out|refused|unreachable|403|404|connect)/i,
+    cause: 'machine',
+    why: 'the build downloads from a host this machine cannot reach',
+  },
+  { pattern: /no space left on device/i, cause: 'machine', why: 'the disk is full' },
+  { pattern: /unknown image family|no stand-in for|ensure-images/i, cause: 'machine', why: 'no offline stand-in exists for a base image the Dockerfile names' },
+];
+
+/**
+ * Lines worth quoting from a log: the last output lines of the BuildKit step that failed (`#N ERROR`),
+ * else the lines that look like errors, else the log's last lines.
+ */
+function evidenceOf(log: string, count = 4): string[] {
+  const clip = (line: string) => (line.length > 240 ? `${line.slice(0, 240)}…` : line);
+  const failedStep = /^#(\d+) ERROR/m.exec(log)?.[1];
+  if (failedStep) {
+    const output = log
+      .split('\n')
+      .filter((line) => line.startsWith(`#${failedStep} `) && /^#\d+ \d+\.\d+ /.test(line))
+      .map((line) => line.replace(/^#\d+ \d+\.\d+ /, '').trim())
+      .filter(Boolean);
+    const error = log.split('\n').find((line) => line.startsWith(`#${failedStep} ERROR`))!;
+    if (output.length > 0) return [...output.slice(-(count - 1)), error].map(clip);
+  }
+  const lines = log
+    .split('\n')
+    .map((line) => line.replace(/^#\d+ \d+\.\d+ /, '').trim())
+    .filter(Boolean);
+  const errors = lines.filter((line) => /error|failed|fatal|panic|Exception|Traceback|cannot|not found|No such/i.test(line) && !/^#\d+ \[/.test(line));
+  return (errors.length > 0 ? errors.slice(-count) : lines.slice(-count)).map(clip);
+}
+
+export function classify(step: Failure['step'], log: string, fallback: string): Failure {
+  const known = KNOWN_CAUSES.find((entry) => entry.pattern.test(log));
+  const evidence = evidenceOf(log);
+  if (known) {
+    const line = log
+      .split('\n')
+      .find((candidate) => known.pattern.test(candidate))!
+      .trim()
+      .slice(0, 240);
+    return { step, cause: known.cause, why: known.why, evidence: [...new Set([line, ...evidence])].slice(0, 4) };
+  }
+  return { step, cause: 'ours', why: fallback, evidence };
+}
+
+// ---- one app on one base -----------------------------------------------------------------------
+
+const tagOf = (app: App, base: string) => `stagecraft-realworld/${app.id}:${base}`;
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/** A TCP port nothing on 127.0.0.1 listens on (the container shares the host's network). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether something accepts a TCP connection on 127.0.0.1:port within `seconds`. */
+async function waitForTcp(port: number, seconds: number, alive: () => Promise<boolean>): Promise<string> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const connected = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (connected) return 'a TCP connection';
+    if (!(await alive())) throw new Error(`the container exited before anything listened on 127.0.0.1:${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`nothing listened on 127.0.0.1:${port} within ${seconds}s`);
+}
+
+async function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(true));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
+  });
+}
+
+interface Generated {
+  facts: Facts;
+  plan: Plan;
+  dockerfile: string;
+  context: string;
+  dockerfileFlag: string | undefined;
+}
+
+/** Runs the CLI on the app's copy: --json first (facts and plan), then for real (writes the Dockerfile). */
+async function generate(appDir: string, args: string[]): Promise<Generated | Failure> {
+  const described = await runCli([appDir, ...args, '--json']);
+  if (described.exitCode !== 0) {
+    const message = described.stderr.replace(/^stagecraft: /, '').trim();
+    return { step: 'generate', cause: 'ours', why: `stagecraft stopped (exit ${described.exitCode}) on an unedited public app`, evidence: message.split('\n').slice(0, 3) };
+  }
+  const { facts, plan } = JSON.parse(described.stdout) as { facts: Facts; plan: Plan };
+  // --force: many apps ship their own Dockerfile; the copy is ours, and ours is the one under test.
+  const written = await runCli([appDir, ...args, '--force']);
+  if (written.exitCode !== 0)
+    return { step: 'generate', cause: 'ours', why: `stagecraft --json succeeded but writing failed (exit ${written.exitCode})`, evidence: written.stderr.split('\n').slice(0, 3) };
+  const context = path.resolve(appDir, plan.contextPath);
+  const dockerfileFlag = plan.dockerfileFlag ?? undefined;
+  return { facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
+}
+
+/** The app's own cause when it needs a service this script does not start, else the fallback. */
+function runFailure(app: App, log: string, fallback: string): Failure {
+  if (app.needs?.length) {
+    return { step: 'run', cause: 'app', why: `the app needs ${app.needs.join(', ')} to start or answer (not started here)`, evidence: evidenceOf(log) };
+  }
+  return classify('run', log, fallback);
+}
+
+/** Checks every production image has: the user's uid and, where the base has none, no shell. */
+async function checkShell(tag: string, plan: Plan, record: BuildRecord): Promise<string | null> {
+  const uid = String(plan.user.uid);
+  const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
+  if (plan.runtime.family === 'debian' || plan.runtime.family === 'alpine') {
+    if (shell.exitCode !== 0 || shell.stdout.trim() !== uid) return `sh in production: exit ${shell.exitCode}, ${shell.all}`;
+    record.checks.push(`shell kept (the ${plan.runtime.family} base has one), as uid ${uid}`);
+  } else {
+    if (shell.exitCode === 0) return `production has a shell, but ${plan.base} should have none`;
+    record.checks.push('no shell in production');
+  }
+  return null;
+}
+
+/** Starts a server image on the host's network and probes 127.0.0.1; stops it and times the stop. */
+async function probeServer(app: App, generated: Generated, tag: string, record: BuildRecord): Promise<void> {
+  const { plan, dockerfile } = generated;
+  const port = readsPortEnv(dockerfile) ? await freePort() : plan.port!;
+  if (!readsPortEnv(dockerfile) && (await portInUse(port))) {
+    record.failure = { step: 'run', cause: 'machine', why: `port ${port} (fixed by the app) is already in use on this machine`, evidence: [] };
+    return;
+  }
+  const name = `stagecraft-realworld-${process.pid}-${port}`;
+  const started = await docker(['run', '-d', '--network', 'host', '--name', name, ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []), tag]);
+  if (started.exitCode !== 0) {
+    record.failure = runFailure(app, started.all ?? '', 'docker run failed');
+    return;
+  }
+  const alive = async () => (await docker(['inspect', '-f', '{{.State.Running}}', name])).stdout.trim() === 'true';
+  try {
+    record.ran = true;
+    let answer: string;
+    try {
+      answer = app.serves === 'tcp' ? await waitForTcp(port, 60, alive) : await waitForHttp(port, 60, alive);
+    } catch (error) {
+      const logs = await docker(['logs', '--tail', '60', name]);
+      const exited = !(await alive());
+      if (exited) record.ran = false;
+      record.failure = runFailure(app, `${logs.all ?? ''}\n${(error as Error).message}`, `the server ${exited ? 'exited' : 'ran'} but nothing answered on 127.0.0.1:${port}`);
+      return;
+    }
+    record.answered = true;
+    record.answer = `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}`.replace(/\s+/g, ' ');
+    // A 5xx is an answer from a server that failed: a file it needs missing from the image, or a service it needs.
+    if (/^5\d\d /.test(answer)) {
+      const logs = await docker(['logs', '--tail', '60', name]);
+      record.failure = runFailure(app, `${logs.all ?? ''}\n${answer}`, `the server answered ${answer.slice(0, 3)} on 127.0.0.1:${port}`);
+    }
+    const uids = await processUids(name);
+    const uid = String(plan.user.uid);
+    if (uids.join() !== uid) record.failure ??= { step: 'run', cause: 'ours', why: `the process runs as uid ${uids.join(', ')}, not ${uid}`, evidence: [] };
+    else record.checks.push(`process uid ${uid}`);
+    const stopStarted = performance.now();
+    await docker(['stop', name], 60_000);
+    record.stopSeconds = (performance.now() - stopStarted) / 1000;
+    record.checks.push(`docker stop took ${record.stopSeconds.toFixed(1)} s`);
+  } finally {
+    await docker(['rm', '-f', name]);
+  }
+  const shell = await checkShell(tag, plan, record);
+  if (shell && !record.failure) record.failure = { step: 'run', cause: 'ours', why: shell, evidence: [] };
+}
+
+/** Runs a CLI image with the arguments its truth gives and matches the output. */
+async function probeCli(app: App, generated: Generated, tag: string, record: BuildRecord): Promise<void> {
+  const { plan } = generated;
+  if (!app.run) {
+    record.failure = {
+      step: 'run',
+      cause: 'ours',
+      why: 'apps.json has no `run` truth for this app (no port, so it is a CLI): add its arguments and expected output',
+      evidence: [],
+    };
+    return;
+  }
+  const run = await docker(['run', '--rm', '--network', 'none', tag, ...app.run.args]);
+  record.ran = true;
+  const output = (run.all ?? '').trim();
+  record.answer = `\`${app.run.args.join(' ')}\` exit ${run.exitCode}: ${output.split('\n')[0]!.slice(0, 80)}`;
+  if (run.exitCode !== 0 || !new RegExp(app.run.expect).test(output)) {
+    record.failure = runFailure(app, output, `\`${app.run.args.join(' ')}\` exited ${run.exitCode} or did not print /${app.run.expect}/`);
+    return;
+  }
+  record.answered = true;
+  const user = await docker(['image', 'inspect', '-f', '{{.Config.User}}', tag]);
+  if (user.stdout.trim().split(':')[0] !== String(plan.user.uid)) record.failure = { step: 'run', cause: 'ours', why: `the image's user is "${user.stdout.trim()}"`, evidence: [] };
+  else record.checks.push(`user ${user.stdout.trim()}`);
+  const shell = await checkShell(tag, plan, record);
+  if (shell && !record.failure) record.failure = { step: 'run', cause: 'ours', why: shell, evidence: [] };
+}
+
+/** Whether a needed registry's probe said NO: then a failed build is this machine's. */
+async function unreachableRegistry(engine: Engine, generated: Generated): Promise<string | null> {
+  // Probed only once a build fails (then once per run): the probe waits for its stand-ins, which can take minutes.
+  const probes: ProbeResult[] = await probeRegistries(engine);
+  const needs = registriesNeeded(generated.context, generated.facts, generated.plan);
+  const down = needs.flatMap((need) =>
+    probes
+      .filter((probe) => probe.registry === need.registry && !probe.ok)
+      .map((probe) => `${need.what} come from ${REGISTRY_NAMES[need.registry]}, and the probe says NO: ${probe.detail}`),
+  );
+  return down.length > 0 ? down.join('; ') : null;
+}
+
+/** A record before anything is known but what was generated (or why nothing was). */
+function newRecord(app: App, base: string, dockerfileHash: string | null, failure: Failure | null): BuildRecord {
+  return {
+    id: app.id,
+    language: app.truth.language,
+    base,
+    commit: app.commit,
+    dockerfileHash,
+    date: new Date().toISOString(),
+    built: false,
+    ran: false,
+    answered: false,
+    answer: null,
+    checks: [],
+    bytes: { image: null, base: null, added: null },
+    buildSeconds: null,
+    stopSeconds: null,
+    failure,
+    log: null,
+  };
+}
+
+async function buildOne(engine: Engine, app: App, base: string | null, generated: Generated): Promise<BuildRecord> {
+  const { plan, dockerfile } = generated;
+  const record = newRecord(app, base ?? `${plan.base} (default)`, hashOf(dockerfile), null);
+  const tag = tagOf(app, plan.base);
+  const logName = `${app.id}.${plan.base}`;
+  mkdirSync(LOGS_DIR, { recursive: true });
+  writeFileSync(path.join(LOGS_DIR, `${logName}.Dockerfile`), dockerfile);
+  // Every real-world build downloads its dependencies, so all of them use the host's network.
+  const built = await buildImage(engine, {
+    context: generated.context,
+    dockerfile: generated.dockerfileFlag,
+    tag,
+    network: 'host',
+    shimApk: engine.source === 'stand-ins' && plan.runtime.family === 'alpine',
+    images: imagesFor(dockerfile, 'production'),
+  });
+  record.buildSeconds = built.seconds;
+  record.log = path.relative(ROOT, path.join(LOGS_DIR, `${logName}.log`));
+  writeFileSync(path.join(LOGS_DIR, `${logName}.log`), built.log);
+  if (!built.ok) {
+    const down = await unreachableRegistry(engine, generated);
+    record.failure = down
+      ? { step: 'build', cause: 'machine', why: down, evidence: evidenceOf(built.log) }
+      : classify('build', built.log, 'the generated Dockerfile does not build');
+    return record;
+  }
+  record.built = true;
+  try {
+    record.bytes.image = await imageSize(tag);
+    record.bytes.base = await imageSize(plan.runtime.image);
+    if (record.bytes.image !== null && record.bytes.base !== null) record.bytes.added = record.bytes.image - record.bytes.base;
+    if (plan.port !== null) await probeServer(app, generated, tag, record);
+    else await probeCli(app, generated, tag, record);
+  } finally {
+    await docker(['rmi', '-f', tag]);
+  }
+  return record;
+}
+
+// ---- the report ------------------------------------------------------------------------------
+
+const mb = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1e6).toFixed(1)} MB`);
+const seconds = (value: number | null) => (value === null ? '—' : `${Math.round(value)} s`);
+const yes = (value: boolean) => (value ? 'yes' : 'no');
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function report(records: BuildRecord[], apps: App[], header: string): string {
+  const byApp = new Map(apps.map((app, index) => [app.id, index]));
+  const sorted = [...records].sort((a, b) => (byApp.get(a.id) ?? 0) - (byApp.get(b.id) ?? 0) || a.base.localeCompare(b.base));
+  const ranApps = new Set(records.map((record) => record.id));
+  const passed = sorted.filter((record) => record.answered && !record.failure);
+  const failures = sorted.filter((record) => record.failure);
+  const count = (cause: Cause) => failures.filter((record) => record.failure!.cause === cause).length;
+  const lines = [
+    '# Real-world apps: built and run',
+    '',
+    '<!-- written by `npm run test:realworld-build` (scripts/realworld-build.ts) from results/realworld-builds.json; do not edit by hand -->',
+    '',
+    `Each app of [\`test/realworld/apps.json\`](../test/realworld/apps.json) (unedited, at its pinned commit) got a Dockerfile from the CLI with \`--yes\`, ` +
+      'was built with BuildKit, run, and probed: an HTTP answer on 127.0.0.1 for a server (any status below 500 counts), the output its truth expects for a CLI, ' +
+      'the non-root uid, no shell where the base has none, and how long `docker stop` takes. Sizes are over the stand-in base images, so compare "added".',
+    '',
+    header,
+    '',
+    `- apps built here: **${ranApps.size} of ${apps.length}** (${LANGUAGES.map((language) => `${language} ${new Set(records.filter((record) => record.language === language).map((record) => record.id)).size}/${apps.filter((app) => app.truth.language === language).length}`).join(', ')})`,
+    `- app × base cells: ${sorted.length}; built ${sorted.filter((record) => record.built).length}, ran ${sorted.filter((record) => record.ran).length}, answered with every check passed **${passed.length}**`,
+    `- failures: ${failures.length} — ours ${count('ours')}, the app's ${count('app')}, this machine's ${count('machine')}`,
+    `- not run yet: ${
+      apps
+        .filter((app) => !ranApps.has(app.id))
+        .map((app) => app.id)
+        .join(', ') || 'none'
+    }`,
+    '',
+    'How to run: `npm run realworld:materialize` (once), then `npm run test:realworld-build` (Docker; builds one at a time, hours for the whole corpus on two cores). ' +
+      '`STAGECRAFT_REALWORLD_ONLY=<regex on id>` filters, `STAGECRAFT_REALWORLD_BASES=slim,alpine` adds bases, and results already in `results/realworld-builds.json` ' +
+      'for the same commit and Dockerfile are kept unless `STAGECRAFT_REALWORLD_REBUILD=1`. Build logs: `results/realworld-builds/<id>.<base>.log`.',
+    '',
+    '## Per app and base',
+    '',
+    '| app | base | built | ran | answered | image | added | build | stop | result |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const record of sorted) {
+    const result = record.failure ? `**${record.failure.cause}** (${record.failure.step}): ${cell(record.failure.why)}` : cell(record.answer ?? '');
+    lines.push(
+      `| ${record.id} | ${record.base} | ${yes(record.built)} | ${yes(record.ran)} | ${yes(record.answered)} | ${mb(record.bytes.image)} | ${mb(record.bytes.added)} | ${seconds(record.buildSeconds)} | ${record.stopSeconds === null ? '—' : `${record.stopSeconds.toFixed(1)} s`} | ${result} |`,
+    );
+  }
+  lines.push('', '## Failures and their evidence', '');
+  if (failures.length === 0) lines.push('None.');
+  for (const record of failures) {
+    const failure = record.failure!;
+    lines.push(`### ${record.id} (${record.base}): ${failure.cause}, at ${failure.step}`, '', failure.why, '');
+    if (failure.evidence.length > 0) lines.push('```text', ...failure.evidence, '```', '');
+  }
+  return lines.join('\n').replace(/\n+$/, '\n');
+}
+
+// ---- main --------------------------------------------------------------------------------------
+
+function readRecords(): BuildRecord[] {
+  return existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as BuildRecord[]) : [];
+}
+
+function save(records: BuildRecord[], apps: App[], header: string): void {
+  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, JSON.stringify(records, null, 2) + '\n');
+  writeFileSync(DOCS_FILE, report(records, apps, header));
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  const dir = path.resolve(process.env.STAGECRAFT_REALWORLD_DIR || path.join(ROOT, 'node_modules/.cache/stagecraft/realworld'));
+  const manifestPath = path.join(dir, 'materialized.json');
+  if (!existsSync(manifestPath)) {
+    console.log(`test:realworld-build: skipped, no apps in ${dir}: run \`npm run realworld:materialize\` first`);
+    return;
+  }
+  const engine = await findEngine();
+  if (typeof engine === 'string') {
+    console.log(`test:realworld-build: skipped: ${engine}`);
+    return;
+  }
+  const only = process.env.STAGECRAFT_REALWORLD_ONLY ?? option('--only');
+  const extraBases = (process.env.STAGECRAFT_REALWORLD_BASES ?? option('--bases') ?? '').split(',').filter(Boolean);
+  const rebuild = process.env.STAGECRAFT_REALWORLD_REBUILD === '1' || argv.includes('--rebuild');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, { commit: string }>;
+  const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
+  const chosen = apps.filter((app) => (!only || new RegExp(only).test(app.id)) && manifest[app.id]?.commit === app.commit);
+  const header = `Docker ${engine.version}, base images from ${engine.source === 'stand-ins' ? 'the offline-docker stand-ins' : 'the registry'}.`;
+  console.log(`test:realworld-build: ${chosen.length} apps, bases: default${extraBases.map((base) => `, ${base}`).join('')}`);
+  let records = readRecords();
+  for (const app of chosen) {
+    for (const base of [null, ...extraBases]) {
+      // A private copy: the CLI writes into the app's folder, and a workspace member needs its root.
+      const copy = mkdtempSync(path.join(tmpdir(), `stagecraft-rw-${app.id}-`));
+      try {
+        cpSync(path.join(dir, app.id), copy, { recursive: true });
+        const appDir = path.join(copy, app.materialize !== undefined ? app.path : '');
+        const args = ['--yes', ...(app.flags ?? []), ...(base ? ['--base', base] : [])];
+        const started = Date.now();
+        const generated = await generate(appDir, args);
+        let record: BuildRecord;
+        if ('step' in generated) {
+          record = newRecord(app, base ?? 'default', null, generated);
+        } else {
+          const wanted = base ?? `${generated.plan.base} (default)`;
+          const kept = records.find((old) => old.id === app.id && old.base === wanted && old.commit === app.commit && old.dockerfileHash === hashOf(generated.dockerfile));
+          // A failure of this machine's (a registry that did not answer) may be gone now: that app is built again.
+          if (kept && kept.failure?.cause !== 'machine' && !rebuild) {
+            console.log(`  ${app.id} (${wanted}): kept from an earlier run (same commit and Dockerfile)`);
+            continue;
+          }
+          record = await buildOne(engine, app, base, generated);
+        }
+        records = [...records.filter((old) => !(old.id === record.id && old.base === record.base)), record];
+        save(records, apps, header);
+        const outcome = record.failure ? `${record.failure.cause} at ${record.failure.step}: ${record.failure.why}` : `ok, ${record.answer}`;
+        console.log(`  ${app.id} (${record.base}): ${outcome} [${Math.round((Date.now() - started) / 1000)} s]`);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    }
+  }
+  save(records, apps, header);
+  const failed = records.filter((record) => chosen.some((app) => app.id === record.id) && record.failure?.cause === 'ours');
+  console.log(`test:realworld-build: done; ${failed.length} failures of ours among the chosen apps. See docs/realworld-builds.md`);
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+// Run only as the script itself; test/realworld-build.test.ts imports the classifier and the report.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: Error) => {
+    console.error(`test:realworld-build: ${error.stack ?? error}`);
+    process.exit(70);
+  });
+}

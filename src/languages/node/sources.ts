@@ -1,0 +1,143 @@
+import path from 'node:path';
+import type { ProjectFiles } from '../../project.js';
+import { StagecraftError } from '../../errors.js';
+import { fact, type Evidence, type Fact } from '../../core/facts.js';
+
+/** What the app's own sources say about listening: the port, and the first call that listens. */
+export interface Listening {
+  port: Fact<number> | null;
+  listenCall: Evidence | null;
+  /** At least one source file was read: "no listen call" means something only then. */
+  scanned: boolean;
+  /** The sources read, entries first, then what they import. */
+  files: string[];
+}
+
+const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
+/** The import graph of a small server is a handful of files; a large one says its port near the entry. */
+const MAX_SOURCES = 200;
+
+/*
+ * Each pattern is matched against one line, so a scan costs one pass over each file.
+ * `listen(8080)`, `serve({ port: 8080 })`, `listen(port)`: the call and its first argument.
+ */
+const LISTEN_CALL = /\b(?:listen|serve)\(\s*(\{[^}]*\}?|[^,)]*)/;
+/** `process.env.PORT || 8080`, `Number(process.env.PORT) ?? '8080'`, `parseInt(process.env.PORT, 10) || 8080`. */
+const ENV_FALLBACK = /process\.env(?:\.PORT\b|\[\s*['"]PORT['"]\s*\])[\s),0-9]*(?:\|\||\?\?)\s*['"]?(\d{2,5})\b/;
+/** `const { PORT = 8080 } = process.env`. */
+const ENV_DEFAULT = /\{[^}]*\bPORT\s*=\s*['"]?(\d{2,5})\b[^}]*\}\s*=\s*process\.env\b/;
+/** `const PORT = 8080;`: a constant a listen call may name. */
+const NUMBER_CONSTANT = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*number\s*)?=\s*['"]?(\d{2,5})['"]?\s*;?\s*$/;
+/** Relative imports and requires, the way the graph is followed. */
+const RELATIVE_IMPORT = /(?:\bfrom\s*|\brequire\(\s*|\bimport\(\s*|^\s*import\s*)['"](\.{1,2}(?:\/[^'"]*)?)['"]/g;
+
+const validPort = (text: string | undefined) => {
+  const port = Number(text);
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : null;
+};
+
+/** The files a path names: itself, or the TypeScript or JavaScript file it stands for (`./db` -> db.ts, `x.js` -> x.ts). */
+function resolveSource(project: ProjectFiles, file: string): string | null {
+  const clean = path.posix.normalize(file);
+  if (clean.startsWith('..') || path.posix.isAbsolute(clean)) return null;
+  const stem = clean.replace(/\.(c|m)?jsx?$/, '');
+  const candidates = [clean, ...SOURCE_EXTENSIONS.map((extension) => `${stem}${extension}`), ...SOURCE_EXTENSIONS.map((extension) => `${clean}/index${extension}`)];
+  return candidates.find((candidate) => SOURCE_EXTENSIONS.includes(path.posix.extname(candidate)) && !candidate.endsWith('.d.ts') && project.hasFile(candidate)) ?? null;
+}
+
+/**
+ * The source of a file node runs: the file, or the TypeScript the build compiles into it
+ * (`dist/web.js` from `web.ts` or `src/web.ts` under outDir "dist"; `server.js` from `server.ts` beside it).
+ */
+export function sourceOf(project: ProjectFiles, file: string, outDir: string | null): string | null {
+  const clean = file.replace(/^\.\//, '');
+  const inOutDir = outDir && clean.startsWith(`${outDir}/`) ? clean.slice(outDir.length + 1) : null;
+  const tries = inOutDir === null ? [clean] : [clean, inOutDir, `src/${inOutDir}`];
+  for (const candidate of tries) {
+    const found = resolveSource(project, candidate);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** A line's code for the scan, or null inside a comment; `state.inBlock` carries a block comment across lines. */
+function codeOf(line: string, state: { inBlock: boolean }): string | null {
+  const trimmed = line.trim();
+  if (state.inBlock) {
+    const end = trimmed.indexOf('*/');
+    if (end === -1) return null;
+    state.inBlock = false;
+    return trimmed.slice(end + 2);
+  }
+  if (trimmed.startsWith('//')) return null;
+  if (trimmed.startsWith('/*')) {
+    const end = trimmed.indexOf('*/', 2);
+    if (end === -1) {
+      state.inBlock = true;
+      return null;
+    }
+    return trimmed.slice(end + 2);
+  }
+  return trimmed;
+}
+
+/** A source file's text; a file too large or binary to be hand-written source (a bundle) is left out. */
+function readSource(project: ProjectFiles, file: string): string | null {
+  try {
+    return project.readText(file);
+  } catch (error) {
+    if (error instanceof StagecraftError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Reads the app's sources from its entry files along their relative imports, line by line: the
+ * port of the first `listen(8080)`, else of a constant a listen call names (`const PORT = 8080`),
+ * else of a `process.env.PORT || 8080` fallback (also in a config module the entry imports).
+ */
+export function scanListening(project: ProjectFiles, entries: string[]): Listening {
+  const queue = [...new Set(entries)];
+  const seen = new Set(queue);
+  let literal: Fact<number> | null = null;
+  let envFallback: Fact<number> | null = null;
+  let listenCall: Evidence | null = null;
+  const listenedNames = new Set<string>();
+  const constants = new Map<string, Fact<number>>();
+  const read: string[] = [];
+  for (let index = 0; index < queue.length && index < MAX_SOURCES; index++) {
+    const file = queue[index]!;
+    const text = readSource(project, file);
+    if (text === null) continue;
+    read.push(file);
+    const state = { inBlock: false };
+    text.split('\n').forEach((line, lineIndex) => {
+      const code = codeOf(line, state);
+      if (!code) return;
+      const evidence = { file, line: lineIndex + 1 };
+      for (const match of code.matchAll(RELATIVE_IMPORT)) {
+        const imported = resolveSource(project, path.posix.join(path.posix.dirname(file), match[1]!));
+        if (imported && !seen.has(imported)) {
+          seen.add(imported);
+          queue.push(imported);
+        }
+      }
+      const call = LISTEN_CALL.exec(code);
+      if (call) {
+        listenCall ??= evidence;
+        const argument = call[1]!.trim();
+        const port = validPort(/^['"]?(\d{2,5})['"]?$/.exec(argument)?.[1] ?? /\bport\s*:\s*['"]?(\d{2,5})\b/.exec(argument)?.[1]);
+        if (port !== null) literal ??= fact(port, evidence);
+        const name = /^[A-Za-z_$][\w$.]*$/.exec(argument)?.[0].split('.').at(-1);
+        if (name) listenedNames.add(name);
+      }
+      const fallback = validPort((ENV_FALLBACK.exec(code) ?? ENV_DEFAULT.exec(code))?.[1]);
+      if (fallback !== null) envFallback ??= fact(fallback, evidence);
+      const constant = NUMBER_CONSTANT.exec(code);
+      const constantPort = validPort(constant?.[2]);
+      if (constant && constantPort !== null && !constants.has(constant[1]!)) constants.set(constant[1]!, fact(constantPort, evidence));
+    });
+  }
+  const named = [...listenedNames].map((name) => constants.get(name)).find((found) => found !== undefined) ?? null;
+  return { port: literal ?? named ?? envFallback, listenCall, scanned: read.length > 0, files: read };
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { APPS_FILE, classify, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
+
+const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
+
+describe('the truths npm run test:realworld-build reads from apps.json', () => {
+  it('every app that does not listen says how to run it and what it prints', () => {
+    const clis = apps.filter((app) => app.truth.port === 'none');
+    expect(clis.length).toBeGreaterThan(0);
+    for (const app of clis) {
+      expect(app.run?.args, app.id).toBeInstanceOf(Array);
+      expect(() => new RegExp(app.run!.expect), app.id).not.toThrow();
+    }
+  });
+
+  it('needs and serves are what the script understands', () => {
+    for (const app of apps) {
+      if (app.needs)
+        expect(
+          app.needs.every((need) => typeof need === 'string' && need.length > 0),
+          app.id,
+        ).toBe(true);
+      if (app.serves) expect(app.serves, app.id).toBe('tcp');
+    }
+  });
+});
+
+describe("a failure's cause", () => {
+  it('a base image or frontend from Docker Hub, unreachable here, is the machine', () => {
+    const log = [
+      '#2 resolve image config for docker-image://docker.io/docker/dockerfile:1',
+      '#2 ERROR: failed to do request: Head "https://registry-1.docker.io/v2/docker/dockerfile/manifests/1": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host',
+    ].join('\n');
+    const failure = classify('build', log, 'fallback');
+    expect(failure.cause).toBe('machine');
+    expect(failure.evidence[0]).toContain('registry-1.docker.io');
+  });
+
+  it('the Gradle distribution is the machine', () => {
+    expect(classify('build', '#12 4.1 Downloading https://services.gradle.org/distributions/gradle-8.5-bin.zip\n#12 ERROR: process did not complete', 'x').cause).toBe('machine');
+  });
+
+  it('a compile error nobody explained is ours, quoted', () => {
+    const log = [
+      '#14 [build 5/6] RUN go build -o /out/app .',
+      '#14 3.2 ./main.go:12:2: undefined: fiber.New',
+      '#14 ERROR: process "/bin/sh -c go build" did not complete successfully: exit code: 1',
+    ].join('\n');
+    const failure = classify('build', log, 'the generated Dockerfile does not build');
+    expect(failure).toMatchObject({ cause: 'ours', why: 'the generated Dockerfile does not build' });
+    expect(failure.evidence).toContain('./main.go:12:2: undefined: fiber.New');
+  });
+});
+
+describe('docs/realworld-builds.md', () => {
+  const record = (overrides: Partial<BuildRecord>): BuildRecord => ({
+    id: 'go-fiber-hello-world',
+    language: 'go',
+    base: 'distroless (default)',
+    commit: 'c',
+    dockerfileHash: 'h',
+    date: '2026-01-01T00:00:00.000Z',
+    built: true,
+    ran: true,
+    answered: true,
+    answer: 'HTTP 200 Hello, World! on 127.0.0.1:3000',
+    checks: [],
+    bytes: { image: 25_000_000, base: 2_000_000, added: 23_000_000 },
+    buildSeconds: 41,
+    stopSeconds: 0.4,
+    failure: null,
+    log: null,
+    ...overrides,
+  });
+
+  it('counts the cells, names the apps not run yet and quotes every failure', () => {
+    const markdown = report(
+      [
+        record({}),
+        record({
+          id: 'go-fiber-rabbitmq',
+          ran: true,
+          answered: false,
+          answer: null,
+          failure: { step: 'run', cause: 'app', why: 'the app needs RabbitMQ', evidence: ['dial tcp 127.0.0.1:5672: connect: connection refused'] },
+        }),
+      ],
+      apps,
+      'Docker 26',
+    );
+    expect(markdown).toContain(`apps built here: **2 of ${apps.length}**`);
+    expect(markdown).toContain('answered with every check passed **1**');
+    expect(markdown).toContain("ours 0, the app's 1, this machine's 0");
+    expect(markdown).toMatch(/not run yet: go-fiber-cloud-run, /);
+    expect(markdown).toContain('| go-fiber-hello-world | distroless (default) | yes | yes | yes | 25.0 MB | 23.0 MB | 41 s | 0.4 s | HTTP 200 Hello, World! on 127.0.0.1:3000 |');
+    expect(markdown).toContain('### go-fiber-rabbitmq (distroless (default)): app, at run');
+    expect(markdown).toContain('dial tcp 127.0.0.1:5672: connect: connection refused');
+  });
+});
