@@ -861,3 +861,50 @@ describe('Java', () => {
     });
   });
 });
+
+describe('the hardened base (Docker Hardened Images)', () => {
+  it("builds on the family's -dev image and ships on its runtime image, as the catalog's user", async () => {
+    const stdout = async (name: string) => (await runCli([fixture(name), '--yes', '--base', 'hardened', '--stdout'])).stdout;
+    const go = await stdout('go-root-main');
+    expect(go).toMatch(/^FROM --platform=\$BUILDPLATFORM dhi\.io\/golang:1\.24-debian13-dev AS build$/m);
+    expect(go).toMatch(/^FROM dhi\.io\/debian-base:trixie-debian13-dev AS debug$/m);
+    expect(go).toMatch(/^FROM dhi\.io\/static:\d{8}-debian13 AS production$/m);
+    const node = await stdout('node-ts-api');
+    expect(node).toMatch(/^FROM dhi\.io\/node:24-debian13-dev AS base$/m);
+    expect(node).toMatch(/^FROM dhi\.io\/node:24-debian13 AS production\n(.*\n)*USER 1000:1000\n(.*\n)*CMD \["node", "dist\/server\.js"\]$/m);
+    const python = await stdout('python-stdlib');
+    expect(python).toContain('RUN /usr/bin/python3.14 -m venv --without-pip /opt/venv');
+    expect(python).toMatch(/^FROM dhi\.io\/python:3\.14-debian13 AS production\n(.*\n)*USER 65532:65532$/m);
+    const java = await stdout('java-spring-maven');
+    expect(java).toMatch(/^FROM dhi\.io\/eclipse-temurin:21-jdk-debian13-dev AS build$/m);
+    expect(java).toMatch(/^FROM dhi\.io\/eclipse-temurin:21-debian13 AS production$/m);
+    expect(java).toContain('ENTRYPOINT ["/usr/local/bin/java"');
+    for (const dockerfile of [go, node, python, java]) expect(lintDockerfile(dockerfile)).toEqual([]);
+  });
+
+  it('refuses what dhi.io does not publish or cannot carry, naming the nearest base that works', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        [fixture('node-express'), '--runtime-version', '23'],
+        /^stagecraft: --base hardened: dhi\.io\/node is published for Node 20, 22, 24, 25, 26 only, and this is Node 23; use --runtime-version 24 or --base slim$/,
+      ],
+      [[fixture('python-native')], /^stagecraft: --base hardened: psycopg2 links libpq at run time, which dhi\.io\/python lacks .*, or --base slim$/],
+      [
+        [fixture('java-plain-maven'), '--runtime-version', '23'],
+        /dhi\.io\/eclipse-temurin is published for Java 8, 11, 17, 21, 25, 26 only, and this is Java 23; use --runtime-version 25 or --base slim$/,
+      ],
+      [[fixture('rust-openssl')], /links the system OpenSSL library, which dhi\.io\/static \(glibc only\) does not have; .* or --base distroless$/],
+      [[fixture('go-root-main'), '--debug', 'shell'], /^stagecraft: --debug shell: hardened has no shell to keep/],
+    ];
+    for (const [args, message] of cases) {
+      const { exitCode, stderr } = await runCli([...args, '--yes', '--base', 'hardened']);
+      expect(exitCode).toBe(3);
+      expectOneLine(stderr, message);
+    }
+  });
+
+  it('is never the --yes default: it needs a login first', async () => {
+    const { stdout } = await runCli([fixture('go-root-main'), '--yes', '--json']);
+    expect(JSON.parse(stdout).answers.base).toBe('distroless');
+  });
+});

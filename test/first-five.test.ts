@@ -20,7 +20,7 @@ describe('a typo gets a suggestion', () => {
     [['--bse', 'distroless'], 'stagecraft: unknown option --bse (did you mean --base?)'],
     [['--dryrun'], 'stagecraft: unknown option --dryrun (did you mean --dry-run?)'],
     [['--bse=distroless'], 'stagecraft: unknown option --bse (did you mean --base?)'],
-    [['--base', 'distroles'], 'stagecraft: --base distroles: expected one of slim, alpine, distroless, scratch (did you mean distroless?)'],
+    [['--base', 'distroles'], 'stagecraft: --base distroles: expected one of slim, alpine, distroless, scratch, hardened (did you mean distroless?)'],
     [['--debug', 'stag'], 'stagecraft: --debug stag: expected one of none, stage, shell (did you mean stage?)'],
   ])('%j', async (args, message) => {
     const { exitCode, stderr } = await runCli([fixture('node-express'), ...args]);

@@ -32,7 +32,19 @@ for (const cell of CELLS) {
   if (cell.language === 'java' && cell.base === 'scratch') {
     REFUSED[cellName(cell)] = /--base scratch cannot run a Java app: the JVM needs a C library/;
   }
-  if ((cell.base === 'distroless' || cell.base === 'scratch') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
+  // The runtime images of dhi.io cannot install what these link at run time.
+  if (cell.fixture === 'python-native' && cell.base === 'hardened') {
+    REFUSED[cellName(cell)] = /--base hardened: psycopg2 links libpq at run time, which dhi.io\/python lacks and cannot install/;
+  }
+  if (cell.fixture === 'rust-openssl' && cell.base === 'hardened' && cell.debug !== 'shell') {
+    REFUSED[cellName(cell)] =
+      /--base hardened: openssl-sys \(Cargo\.toml:\d+\) links the system OpenSSL library, which dhi\.io\/static \(glibc only\) does not have; .* or --base distroless$/;
+  }
+  if (cell.fixture === 'rust-sqlite' && cell.base === 'hardened' && cell.debug !== 'shell') {
+    REFUSED[cellName(cell)] =
+      /--base hardened: libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which dhi\.io\/static \(glibc only\) does not have; .* or --base slim$/;
+  }
+  if ((cell.base === 'distroless' || cell.base === 'scratch' || cell.base === 'hardened') && cell.debug === 'shell' && !(cellName(cell) in REFUSED)) {
     REFUSED[cellName(cell)] = new RegExp(`--debug shell: ${cell.base} has no shell to keep`);
   }
 }

@@ -51,6 +51,20 @@ export function buildArguments(plan: Plan, dir: string, tag: string, options: { 
   return args;
 }
 
+/** The images of the hardened base come from dhi.io, which answers only after `docker login dhi.io`. */
+export const DHI_LOGIN = 'docker login dhi.io';
+
+/** Whether the plan's images come from dhi.io (the hardened base). */
+export const pullsFromDhi = (plan: Plan) => plan.base === 'hardened';
+
+/** The one line that says what to do first, for plans whose images come from dhi.io; null otherwise. */
+export const loginNeededFor = (plan: Plan): string | null =>
+  pullsFromDhi(plan) ? `${DHI_LOGIN} first (a free Docker ID): the hardened images are served from dhi.io only to a logged-in client` : null;
+
+/** BuildKit's output says dhi.io refused to serve an image because the client is not logged in (or not entitled). */
+export const failedForDhiLogin = (log: readonly string[]): boolean =>
+  log.some((line) => line.includes('dhi.io') && /401 Unauthorized|unauthorized|authentication required|authorization failed|access denied|no basic auth credentials/i.test(line));
+
 const humanSize = (bytes: number) => (bytes === 0 ? '0 B' : bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 /** BuildKit's history line for a step, without its build-arg prefix and marker. */
@@ -117,6 +131,11 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
     progress.step(line);
   }
   const result = await subprocess;
+  // No wall of BuildKit output for the one cause the user fixes with one command.
+  if (result.exitCode !== 0 && failedForDhiLogin(log)) {
+    progress.fail([]);
+    throw new StagecraftError(`docker build failed: dhi.io refused the hardened images without a login; run \`${DHI_LOGIN}\` (a free Docker ID), then build again`, ExitCode.build);
+  }
   if (result.exitCode !== 0) {
     progress.fail(log.slice(-25));
     const how = result.exitCode === undefined ? result.shortMessage : `exit ${result.exitCode}`;

@@ -17,6 +17,7 @@ import {
   type LanguageAnswers,
 } from '../core/options.js';
 import type { Prompter } from '../core/prompter.js';
+import { basesWithShell } from '../core/rules.js';
 import { flagOf, type Flags, type SavedAnswers } from './options.js';
 
 /** What every step can see: the facts, the flags, the answers so far and how it may ask. */
@@ -121,7 +122,8 @@ const runtimeVersionStep: Step<'runtimeVersion'> = {
 /**
  * The bases a default may be, most preferred first. distroless: non-root, CA roots and time zones
  * included, no shell. When it cannot take the project, slim is its nearest sibling (the same Debian,
- * the same glibc); alpine's musl comes last, as it can behave unlike glibc.
+ * the same glibc); alpine's musl comes last, as it can behave unlike glibc. hardened is never a
+ * default: its images need a `docker login dhi.io` first, and a default must build with no setup.
  */
 const DEFAULT_BASE_ORDER: readonly Base[] = ['distroless', 'slim', 'alpine'];
 
@@ -190,7 +192,7 @@ const debugStep: Step<'debug'> = {
   prompt: ({ prompter, answers }, initial) =>
     prompter.select(
       'Debugging?',
-      DEBUG_MODES.filter((mode) => mode !== 'shell' || answers.base === 'slim' || answers.base === 'alpine').map((mode) => ({
+      DEBUG_MODES.filter((mode) => mode !== 'shell' || basesWithShell.includes(answers.base!)).map((mode) => ({
         value: mode,
         label: `${mode.padEnd(10)} ${DEBUG_TRADEOFFS[mode]}`,
       })),

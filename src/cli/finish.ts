@@ -1,7 +1,7 @@
 import * as clack from '@clack/prompts';
 import { answersToRepeat } from './answers.js';
 import type { Prompter } from '../core/prompter.js';
-import { buildImage, dockerAnswers, type BuildProgress, type BuildTarget } from '../build/index.js';
+import { buildImage, dockerAnswers, loginNeededFor, type BuildProgress, type BuildTarget } from '../build/index.js';
 import { CONFIG_FILE, savedAnswersChange } from './config.js';
 import { ExitCode, StagecraftError } from '../errors.js';
 import type { Facts } from '../languages/registry.js';
@@ -48,7 +48,7 @@ const spinnerProgress = (): BuildProgress => {
     stop: (message) => spinner.stop(message),
     fail: (tail) => {
       spinner.error('docker build failed');
-      clack.log.message(tail.join('\n'));
+      if (tail.length > 0) clack.log.message(tail.join('\n'));
     },
   };
 };
@@ -69,6 +69,8 @@ export async function offerBuild(target: BuildTarget, dockerfileIsOurs: boolean,
   } else if (!(await dockerAnswers())) {
     throw new StagecraftError('--build: no Docker engine answers (docker version failed); the files are written, build them later', ExitCode.build);
   }
+  const login = loginNeededFor(target.plan);
+  if (login) finish.note(login);
   const report = await buildImage(target, finish.interactive ? spinnerProgress() : lineProgress(tell));
   if (finish.interactive) clack.note(report.join('\n'), 'Image');
   else report.forEach(finish.note);

@@ -1,6 +1,6 @@
 import * as clack from '@clack/prompts';
 import type { Prompter } from '../core/prompter.js';
-import { buildArguments } from '../build/index.js';
+import { DHI_LOGIN, buildArguments, pullsFromDhi } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { escapeControls, shellWord } from '../core/text.js';
 import { explain } from '../explain/index.js';
@@ -150,7 +150,8 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
   } catch (error) {
     throw cancelledAfter(error, written);
   }
-  const buildCommand = `docker ${buildArguments(plan, flags.dir, plan.title).map(shellWord).join(' ')}`;
+  // A base whose images need a login says so in the next step itself.
+  const buildCommand = `${pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : ''}docker ${buildArguments(plan, flags.dir, plan.title).map(shellWord).join(' ')}`;
   if (interactive && !dockerfileIsOurs) {
     clack.note(keptAdvice(generation, session), 'Your Dockerfile');
     // The command that repeats this run stops on the kept Dockerfile: said, so it surprises no one in CI.

@@ -27,7 +27,7 @@ export const CURRENT_DEBIAN = TRIXIE;
  * tini, the PID 1 for programs that set no SIGTERM handler: the kernel does not apply a default
  * action to PID 1, so such a program ignores `docker stop`'s SIGTERM and is killed 10 s later. Under
  * tini it is an ordinary process that SIGTERM ends, and tini reaps zombies. Debian's tini-static
- * needs no C library, so one stage serves every base: distroless and scratch have no package
+ * needs no C library, so one stage serves every base: distroless, scratch and hardened have no package
  * manager, and on alpine it spares a second source for the same tini 0.19.0 (Alpine's apk package).
  */
 const TINI: Init = {
@@ -39,6 +39,26 @@ const TINI: Init = {
 
 /** The exec-form entrypoint, under tini when the image has it (`--` ends tini's own options). */
 export const withInit = (init: Init | null, command: string[]) => (init ? [init.path, '--', ...command] : command);
+
+/*
+ * Docker Hardened Images (dhi.io). Their public catalog (github docker-hardened-images/catalog,
+ * image/<name>/debian-13/<tag>.yaml) is the source of the tags, users and paths used here.
+ */
+
+/** The Debian release the hardened images are built on (their `-debian13` tags). */
+export const DHI_DEBIAN: DebianRelease = TRIXIE;
+
+/** dhi.io/static is tagged by the date of its CA bundle; this is the release the catalog publishes. */
+const DHI_STATIC_DATE = '20250419';
+
+/** A hardened image on dhi.io: `hardened('static', '20250419-debian13')`. */
+export const hardened = (image: string, tag: string) => `dhi.io/${image}:${tag}`;
+
+/**
+ * Where a debug target starts on hardened when the language has no `-dev` image of its own (a binary on
+ * dhi.io/static): Debian's base `-dev` variant, with bash, apt and the nonroot user.
+ */
+export const HARDENED_DEBUG_BASE = hardened('debian-base', `${DHI_DEBIAN.codename}-debian${DHI_DEBIAN.version}-dev`);
 
 /** The Alpine release final alpine images pin. */
 export const ALPINE_VERSION = '3.22';
@@ -84,6 +104,7 @@ export function finalImage(options: {
   base: Base;
   debug: DebugMode;
   image: string;
+  /** Where the debug target starts on a base without a shell: distroless' :debug variant, or a hardened image's -dev variant. */
   distrolessDebug: string;
   packages: OsPackages | null;
   prepareBase: boolean;
@@ -96,9 +117,10 @@ export function finalImage(options: {
   const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'debian' || family === 'alpine' ? family : null;
   const sharedStage = prepareBase && osFamily !== null && debug === 'stage';
+  const variantDebug = base === 'hardened' ? { from: options.distrolessDebug, tools: null, devVariant: true as const } : { from: options.distrolessDebug, tools: null };
   return {
     runtime: { family, image, packages: options.packages, prepareBase, sharedStage },
-    debugStage: debug !== 'stage' ? null : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] } : { from: options.distrolessDebug, tools: null },
+    debugStage: debug !== 'stage' ? null : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] } : variantDebug,
     shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : null,
     init: options.init ? TINI : null,
     stopWhy: options.stopWhy,
@@ -112,7 +134,7 @@ export function finalImage(options: {
 export function singleBinaryStages(options: {
   base: Base;
   debug: DebugMode;
-  /** The distroless image the binary needs: static for a static binary, base or cc for a glibc one. */
+  /** The distroless image the binary needs: static for a static binary, base or cc for a glibc one (dhi.io/static's -glibc variant on hardened). */
   distrolessFlavour: 'static' | 'base' | 'cc';
   /** OS packages beyond CA roots and time zones (shared libraries the binary loads). */
   extraPackages: string[];
@@ -129,9 +151,11 @@ export function singleBinaryStages(options: {
         ? `alpine:${ALPINE_VERSION}`
         : base === 'distroless'
           ? distroless(distrolessFlavour, 'nonroot')
-          : 'scratch';
+          : base === 'hardened'
+            ? hardened('static', `${DHI_STATIC_DATE}${distrolessFlavour === 'static' ? '' : '-glibc'}-debian${DHI_DEBIAN.version}`)
+            : 'scratch';
   // scratch has no debug variant; distroless static's is the same minimal files plus busybox, and runs a static binary.
-  const distrolessDebug = distroless(base === 'scratch' ? 'static' : distrolessFlavour, 'debug-nonroot');
+  const distrolessDebug = base === 'hardened' ? HARDENED_DEBUG_BASE : distroless(base === 'scratch' ? 'static' : distrolessFlavour, 'debug-nonroot');
   return {
     user: NONROOT_USER,
     ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), prepareBase: true, init, stopWhy }),

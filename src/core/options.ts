@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /** Final base images, each with the one-line trade-off shown where the user chooses. */
-export const BASES = ['slim', 'alpine', 'distroless', 'scratch'] as const;
+export const BASES = ['slim', 'alpine', 'distroless', 'scratch', 'hardened'] as const;
 export type Base = (typeof BASES)[number];
 
 export const BASE_TRADEOFFS: Record<Base, string> = {
@@ -9,6 +9,7 @@ export const BASE_TRADEOFFS: Record<Base, string> = {
   alpine: 'musl and a busybox shell, small, apk to patch; musl can behave unlike glibc',
   distroless: 'no shell or package manager, patched by rebuilding; debug via its :debug variant',
   scratch: 'nothing but your binary: smallest, no shell, no debug variant, certs and user added by hand',
+  hardened: 'Docker Hardened Images (dhi.io): smallest CVE surface, no shell; needs `docker login dhi.io` first; amd64/arm64 only',
 };
 
 export const DEBUG_MODES = ['none', 'stage', 'shell'] as const;

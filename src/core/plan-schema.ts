@@ -57,7 +57,7 @@ export type Init = z.infer<typeof InitSchema>;
  * templates/partials/final/ renders it; a language adds only what it copies and runs.
  */
 export const RuntimeSchema = z.object({
-  family: z.enum(['debian', 'alpine', 'distroless', 'scratch']),
+  family: z.enum(['debian', 'alpine', 'distroless', 'scratch', 'hardened']),
   /** `scratch` for the empty image. */
   image: z.union([ImageRef, z.literal('scratch')]),
   /** OS packages the final stage installs (CA roots, time zones, shared libraries the app loads). */
@@ -77,6 +77,8 @@ export const DebugStageSchema = z.object({
   from: z.union([ImageRef, z.literal('runtime')]),
   /** A shell's tools installed on top; null on the distroless :debug variant, whose busybox is the tool. */
   tools: OsPackagesSchema.nullable(),
+  /** A Docker Hardened Image's `-dev` variant (bash, apt, the toolchain) rather than distroless' busybox one. */
+  devVariant: z.literal(true).optional(),
 });
 
 /** A project-relative path copied into the image. */

@@ -1,6 +1,6 @@
 import { describeEvidence, type Fact } from './facts.js';
 import { refusal } from '../errors.js';
-import type { Answers } from './options.js';
+import type { Answers, Base } from './options.js';
 
 /*
  * Refusals and warnings as data: each language lists its own in a table that its planner applies
@@ -54,12 +54,15 @@ export interface RuleContext {
   answers: Answers;
 }
 
+/** The bases whose production image has a shell (and a package manager) to keep debug tools in. */
+export const basesWithShell: readonly Base[] = ['slim', 'alpine'];
+
 /** `--debug shell` keeps a shell and tools in production, which only bases with a shell can do; every accepted use is warned about. */
 export const shellDebugRules = (): Rule<RuleContext>[] => [
   {
     id: 'debug-shell-without-shell',
     kind: 'refuse',
-    when: ({ answers }) => answers.debug === 'shell' && (answers.base === 'distroless' || answers.base === 'scratch'),
+    when: ({ answers }) => answers.debug === 'shell' && !basesWithShell.includes(answers.base),
     message: ({ answers }) => `--debug shell: ${answers.base} has no shell to keep; use --debug stage for a separate debug image, or --base slim/alpine`,
   },
   {

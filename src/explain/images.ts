@@ -15,6 +15,9 @@ const SHARED_PROFILES: ImageProfileRule[] = [
   { image: /^gcr\.io\/distroless\/base-nossl-/, profile: { sizeMB: 14, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
   { image: /^gcr\.io\/distroless\/base-/, profile: { sizeMB: 21, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
   { image: /^gcr\.io\/distroless\/cc-/, profile: { sizeMB: 24, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
+  // Docker Hardened Images: sizes of the offline stand-ins built from the same Debian 13 packages the catalog lists.
+  { image: /^dhi\.io\/static:.*-glibc/, profile: { sizeMB: 14, libc: 'glibc', shell: 'none (the -dev variants add bash)' } },
+  { image: /^dhi\.io\/static:/, profile: { sizeMB: 2, libc: 'none', shell: 'none (the -dev variants add bash)' } },
   { image: /^alpine:/, profile: { sizeMB: 8, libc: 'musl', shell: 'busybox sh' } },
   { image: /^debian:.*-slim$/, profile: { sizeMB: 75, libc: 'glibc', shell: 'bash' } },
 ];
@@ -72,5 +75,9 @@ export const BASE_CARE: Record<Base, { debug: string; patch: string }> = {
   scratch: {
     debug: 'no shell, no files: the debug target, or an ephemeral container sharing the process namespace (kubectl debug)',
     patch: 'only your binary and the CA bundle copied at build: rebuild with a fresh toolchain and build stage',
+  },
+  hardened: {
+    debug: 'no shell: the -dev variant (bash, apt) via the debug target, or an ephemeral container (kubectl debug)',
+    patch: 'no package manager: rebuild with --pull after `docker login dhi.io`; Docker rebuilds the images as fixes land, with SBOM and provenance attached',
   },
 };

@@ -2,6 +2,7 @@ import { buildArguments, debugTagOf } from '../build/index.js';
 import { StagecraftError } from '../errors.js';
 import { supportFor, type Facts } from '../languages/registry.js';
 import { buildPlan } from '../pipeline/plan.js';
+import { basesWithShell } from '../core/rules.js';
 import { BASES, BASE_TRADEOFFS, type Answers, type Base } from '../core/options.js';
 import type { Plan } from '../languages/registry.js';
 import { finalStageChain, parseStages, type Instruction } from './dockerfile.js';
@@ -53,8 +54,8 @@ function whatShips(dockerfile: string, plan: Plan): string[] {
 
 /** The plan this project would get on another base, or the refusal that base gets. */
 export function planOnBase(facts: Facts, answers: Answers, base: Base, generatorVersion: string): { plan: Plan } | { refused: string } {
-  // --debug shell is only possible on slim and alpine; comparing bases is about production anyway.
-  const debug = answers.debug === 'shell' && (base === 'distroless' || base === 'scratch') ? 'stage' : answers.debug;
+  // --debug shell is only possible on bases with a shell (slim, alpine); comparing bases is about production anyway.
+  const debug = answers.debug === 'shell' && !basesWithShell.includes(base) ? 'stage' : answers.debug;
   const onBase: Answers = { ...answers, base, debug };
   // A language's answer that does not apply on this base (a Java runtime where distroless brings one) is left out, as a run on that base would.
   for (const option of supportFor(facts).options ?? []) if (!option.applies(facts, onBase)) delete onBase[option.key];

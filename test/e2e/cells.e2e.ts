@@ -117,13 +117,22 @@ const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}
  */
 function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
   if (engine.source !== 'stand-ins') return null;
+  // Every image the plan names (build, runtime, debug), as the Dockerfile will.
+  const missing = [...JSON.stringify(plan).matchAll(/dhi\.io\/([a-z0-9-]+):/g)].map((match) => match[1]!).find((name) => !DHI_STAND_INS.includes(name));
+  if (missing) return `offline-docker has no stand-in for dhi.io/${missing} (it has ${DHI_STAND_INS.join(', ')}), and dhi.io itself is unreachable here`;
   if (facts.language === 'go' && plan.language === 'go') {
     if (plan.build.packages.length > 0 && plan.build.image.includes('alpine')) {
       return `the build stage runs apk add ${plan.build.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
     }
   }
   if (facts.language === 'node' && plan.language === 'node') {
-    if (plan.depsPackages.length > 0) return `the install stage runs apk add ${plan.depsPackages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
+    // The hardened -dev image keeps Node's headers in a folder named after the exact release, so the plan sets no
+    // npm_config_nodedir and node-gyp downloads the headers when a module has no prebuilt binary.
+    if (plan.base === 'hardened' && facts.nativeModules.value.length > 0) {
+      return `node-gyp compiles ${facts.nativeModules.value.join(', ')} (its prebuilt binary is on github.com) with headers from nodejs.org; neither is reachable here`;
+    }
+    if (plan.depsPackages?.manager === 'apk')
+      return `the install stage runs apk add ${plan.depsPackages.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
   }
   if (facts.language === 'python' && plan.language === 'python') {
     const apk = [plan.build.osPackages, plan.runtime.packages].find((packages) => packages?.manager === 'apk');
@@ -142,6 +151,9 @@ function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
   }
   return null;
 }
+
+/** The Docker Hardened Images offline-docker can stand in for (its README, section "Docker Hardened Images"). */
+const DHI_STAND_INS = ['static', 'debian-base', 'node', 'python', 'golang', 'eclipse-temurin'];
 
 /**
  * The Debian -dev packages that `-sys` crates link against from the system. The real non-slim rust
@@ -203,6 +215,27 @@ async function checkGracefulStop(name: string, result: CellResult): Promise<void
   result.checks.push(`${exited} (SIGTERM)`);
 }
 
+/**
+ * A hardened base names its run-as user (the catalog's `run-as`, e.g. `node`); the plan's numeric uid must be
+ * that user's, read from the base image's own /etc/passwd (the image has no shell to ask).
+ */
+async function checkCatalogUser(plan: Plan, result: CellResult): Promise<void> {
+  // A container is created, never started (the image may have no command, and has no shell): only its files are read.
+  const runAs = (await docker(['image', 'inspect', '-f', '{{.Config.User}}', plan.runtime.image])).stdout.trim();
+  const created = await docker(['create', plan.runtime.image, 'true']);
+  if (created.exitCode !== 0) throw new Error(`docker create ${plan.runtime.image}: ${created.all}`);
+  const container = created.stdout.trim();
+  try {
+    const passwd = await execa('sh', ['-c', `docker cp ${container}:/etc/passwd - | tar -xO`], { reject: false });
+    const entry = passwd.stdout.split('\n').find((line) => line.split(':')[0] === runAs || line.split(':')[2] === runAs);
+    const uid = entry?.split(':')[2];
+    if (uid !== String(plan.user.uid)) throw new Error(`${plan.runtime.image} runs as "${runAs}" (uid ${uid ?? 'unknown'}), but the plan's user is ${plan.user.uid}`);
+    result.checks.push(`the base's run-as user "${runAs}" is uid ${uid}`);
+  } finally {
+    await docker(['rm', '-f', container]);
+  }
+}
+
 /** Runs the production image and checks what the fixture should do, as which user. */
 async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: string, result: CellResult): Promise<void> {
   const uid = String(plan.user.uid);
@@ -232,6 +265,7 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
     if (user.stdout.trim().split(':')[0] !== uid) throw new Error(`image user is "${user.stdout.trim()}"`);
     result.checks.push(`user ${user.stdout.trim()}`);
   }
+  if (plan.runtime.family === 'hardened') await checkCatalogUser(plan, result);
   const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
   const baseHasShell = plan.runtime.family === 'debian' || plan.runtime.family === 'alpine';
   if (baseHasShell) {

@@ -3,7 +3,7 @@ import semver from 'semver';
 import type { GoFacts } from './detect.js';
 import type { Planned } from '../../core/language.js';
 import { usageError } from '../../errors.js';
-import { BOOKWORM, TRIXIE, singleBinaryStages, type DebianRelease } from '../../core/images.js';
+import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
@@ -13,6 +13,8 @@ import { imageNameFor } from '../../core/image-name.js';
 
 /** The oldest Go release with golang:*-bookworm images; older go directives build with it (Go 1 compatibility). */
 const OLDEST_GO_IMAGE = '1.21';
+/** The oldest Go release dhi.io/golang publishes on Debian 13 (the catalog's image/golang/debian-13). */
+export const OLDEST_HARDENED_GO = '1.24';
 
 /**
  * The build stage's Debian: golang images have trixie variants from Go 1.24 on, older releases only
@@ -52,7 +54,16 @@ export function checkGoEntry(facts: GoFacts, entry: string): string {
 }
 
 /** Go releases older than the oldest golang image build with it: Go 1 compatibility keeps them compiling. */
-const goToBuildWith = (runtimeVersion: string) => (semver.lt(semver.coerce(runtimeVersion)!, `${OLDEST_GO_IMAGE}.0`) ? OLDEST_GO_IMAGE : runtimeVersion);
+const goToBuildWith = (runtimeVersion: string, base: Answers['base']) => {
+  const oldest = base === 'hardened' ? OLDEST_HARDENED_GO : OLDEST_GO_IMAGE;
+  return semver.lt(semver.coerce(runtimeVersion)!, `${oldest}.0`) ? oldest : runtimeVersion;
+};
+
+/** The toolchain image: the hardened golang -dev image (gcc included, for cgo), golang on alpine for cgo there, else golang on Debian. */
+function goBuildImage(base: Answers['base'], buildOnAlpine: boolean, goVersion: string): string {
+  if (base === 'hardened') return hardened('golang', `${goVersion}-debian${DHI_DEBIAN.version}-dev`);
+  return buildOnAlpine ? `golang:${goVersion}-alpine` : `golang:${goVersion}-${debianForGo(goVersion).codename}`;
+}
 
 /** Module files grouped by folder: `COPY go.mod go.sum ./`, `COPY api/go.mod api/go.sum ./api/`. */
 function moduleCopies(files: string[]): GoPlan['build']['moduleCopies'] {
@@ -69,7 +80,7 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
   const cgo = facts.cgo.value;
   const buildOnAlpine = cgo && base === 'alpine';
   return {
-    image: buildOnAlpine ? `golang:${goVersion}-alpine` : `golang:${goVersion}-${debianForGo(goVersion).codename}`,
+    image: goBuildImage(base, buildOnAlpine, goVersion),
     crossCompile: !cgo,
     packages: buildOnAlpine ? ['gcc', 'musl-dev'] : [],
     moduleCopies: moduleCopies(facts.moduleFiles),
@@ -89,7 +100,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
   const cgo = facts.cgo.value;
   const entry = answers.entry;
   if (entry === null) throw usageError('no main package found: pass --entry with the folder of a package main');
-  const goVersion = goToBuildWith(answers.runtimeVersion);
+  const goVersion = goToBuildWith(answers.runtimeVersion, base);
   const warnings = applyRules(GO_RULES, { facts, answers, entry, goVersion });
 
   const name = binaryNameFor(entry, facts.module.value);

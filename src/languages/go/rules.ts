@@ -67,8 +67,15 @@ export const GO_RULES: RuleTable<GoRuleContext> = [
   {
     id: 'go-older-than-images',
     kind: 'warn',
-    when: ({ answers, goVersion }) => goVersion !== answers.runtimeVersion,
+    when: ({ answers, goVersion }) => goVersion !== answers.runtimeVersion && answers.base !== 'hardened',
     message: ({ answers, goVersion }) =>
       `Go ${answers.runtimeVersion} has no golang:*-bookworm image; building with Go ${goVersion}, which compiles older modules unchanged (Go 1 compatibility)`,
+  },
+  {
+    id: 'go-older-than-hardened-images',
+    kind: 'warn',
+    when: ({ answers, goVersion }) => goVersion !== answers.runtimeVersion && answers.base === 'hardened',
+    message: ({ answers, goVersion }) =>
+      `Go ${answers.runtimeVersion} has no dhi.io/golang image (Debian 13 images start at ${goVersion}); building with Go ${goVersion}, which compiles older modules unchanged (Go 1 compatibility)`,
   },
 ];

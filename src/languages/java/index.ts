@@ -77,6 +77,8 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
   options: [buildToolOption, javaRuntimeOption],
   plan: planJava,
   imageProfiles: [
+    // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.
+    { image: /^dhi\.io\/eclipse-temurin:/, profile: { sizeMB: 238, libc: 'glibc', shell: 'none (the -dev variant adds bash)' } },
     { image: /^gcr\.io\/distroless\/java\d+-/, profile: { sizeMB: 230, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
     { image: /^eclipse-temurin:.*alpine/, profile: { sizeMB: 190, libc: 'musl', shell: 'busybox sh' } },
     { image: /^eclipse-temurin:.*jre/, profile: { sizeMB: 270, libc: 'glibc', shell: 'bash' } },

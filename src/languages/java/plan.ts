@@ -3,18 +3,24 @@ import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { projectError, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, CURRENT_DEBIAN, NONROOT_USER, distroless, finalImage, runtimePackages } from '../../core/images.js';
+import { ALPINE_VERSION, CURRENT_DEBIAN, DHI_DEBIAN, NONROOT_USER, distroless, finalImage, hardened, runtimePackages } from '../../core/images.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { JavaPlanSchema, type JavaPlan } from './schema.js';
 import { applyRules } from '../../core/rules.js';
-import { JAVA_RULES, type JavaRuleContext } from './rules.js';
+import { HARDENED_GRADLE_JDKS, JAVA_RULES, type JavaRuleContext } from './rules.js';
 
 type JavaLaunchKind = JavaRuleContext['app']['launch']['value'];
 import { imageNameFor } from '../../core/image-name.js';
 
 /** Where slim and alpine images keep the Java runtime: the same path as Eclipse Temurin's images. */
 const JAVA_HOME = '/opt/java/openjdk';
+
+/** A hardened Java image for Debian 13: `-dev` variants build, the plain tag (a Temurin JRE) runs. */
+const hardenedJava = (image: string, tag: string) => hardened(image, `${tag}-debian${DHI_DEBIAN.version}`);
+
+/** The hardened JDK -dev image: it runs a wrapper, and the debug target starts from it. */
+const hardenedJdk = (major: string) => hardenedJava('eclipse-temurin', `${major}-jdk`) + '-dev';
 
 /** The build the answers chose (or the only one). */
 export function chosenBuild(facts: JavaFacts, answers: Partial<Answers>): JavaBuild {
@@ -146,22 +152,33 @@ function chooseLaunch(launchFact: JavaLaunchKind, tool: JavaBuild['tool'], unbun
  */
 function runtimeImageFor(base: Answers['base'], major: string, javaRuntime: Answers['javaRuntime'] | null): string {
   if (base === 'distroless') return distroless(`java${Number(major)}`, 'nonroot');
+  if (base === 'hardened') return hardenedJava('eclipse-temurin', major);
   // Temurin publishes its alpine JRE as an image of its own; its other images are Ubuntu, hence the copy onto Debian below.
   if (base === 'alpine' && javaRuntime === 'jre') return `eclipse-temurin:${major}-jre-alpine`;
   return base === 'slim' ? `debian:${CURRENT_DEBIAN.codename}-slim` : `alpine:${ALPINE_VERSION}`;
 }
 
+/** The hardened build image: the wrapper on the JDK -dev image, or the tool's own -dev image. */
+function hardenedBuildImage(build: JavaBuild, major: string): string {
+  if (build.wrapper.value) return hardenedJdk(major);
+  if (build.tool === 'maven') return `${hardenedJava('maven', `3.9-jdk${major}`)}-dev`;
+  return `${hardenedJava('gradle', `${HARDENED_GRADLE_JDKS[major]}-jdk${major}`)}-dev`;
+}
+
 /** The build stage: the wrapper on a JDK image, or the tool's own image. */
-function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch, major: string) {
+function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch, major: string, base: Answers['base']) {
   return {
     tool: build.tool,
-    image: build.wrapper.value
-      ? `eclipse-temurin:${major}-jdk`
-      : build.tool === 'maven'
-        ? `maven:3.9-eclipse-temurin-${major}`
-        : Number(major) >= 25
-          ? `gradle:9.2-jdk${major}`
-          : `gradle:8.14-jdk${major}`,
+    image:
+      base === 'hardened'
+        ? hardenedBuildImage(build, major)
+        : build.wrapper.value
+          ? `eclipse-temurin:${major}-jdk`
+          : build.tool === 'maven'
+            ? `maven:3.9-eclipse-temurin-${major}`
+            : Number(major) >= 25
+              ? `gradle:9.2-jdk${major}`
+              : `gradle:8.14-jdk${major}`,
     wrapper: build.wrapper.value ? { script: build.wrapperFiles[0], dir: build.wrapperFiles[1] } : null,
     manifestCopies: manifestCopies(build),
     ...commandsFor(build, app, launch),
@@ -198,7 +215,8 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
 
   const javaRuntime = answers.javaRuntime ?? null;
   const runtimeImage = runtimeImageFor(base, major, javaRuntime);
-  const java = base === 'distroless' ? '/usr/bin/java' : `${JAVA_HOME}/bin/java`;
+  // The hardened images link every JDK or JRE tool into /usr/local/bin, so the debug target (the JDK -dev image) runs the same path.
+  const java = base === 'distroless' ? '/usr/bin/java' : base === 'hardened' ? '/usr/local/bin/java' : `${JAVA_HOME}/bin/java`;
 
   const plan = validatePlan(JavaPlanSchema, {
     language: 'java',
@@ -208,7 +226,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     title: imageNameFor(app.name),
     port,
     javaVersion: major,
-    build: buildStep(build, app, launch, major),
+    build: buildStep(build, app, launch, major, base),
     launch,
     jlink: javaRuntime === 'jlink' ? jlinkStep(base, major, launch) : null,
     runtimeCopy:
@@ -225,7 +243,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
       base,
       debug,
       image: runtimeImage,
-      distrolessDebug: distroless(`java${Number(major)}`, 'debug-nonroot'),
+      distrolessDebug: base === 'hardened' ? hardenedJdk(major) : distroless(`java${Number(major)}`, 'debug-nonroot'),
       packages: runtimePackages(base),
       prepareBase: true,
       // The JVM installs its own SIGTERM handler, which runs the shutdown hooks and exits, even as PID 1.

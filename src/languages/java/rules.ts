@@ -8,6 +8,18 @@ import type { JavaPlan } from './schema.js';
 export const DISTROLESS_JAVA = ['17', '21', '25'];
 const LTS_MAJORS = ['8', '11', '17', '21', '25'];
 
+/*
+ * What dhi.io publishes on Debian 13 (the catalog's image/eclipse-temurin, image/maven and image/gradle):
+ * Temurin JREs and JDK -dev images for these majors, Maven 3.9 and Gradle -dev images for fewer.
+ */
+export const HARDENED_JAVA_MAJORS = ['8', '11', '17', '21', '25', '26'];
+export const HARDENED_MAVEN_JDKS = ['17', '21', '25'];
+/** The Gradle major of each JDK's dhi.io/gradle image. */
+export const HARDENED_GRADLE_JDKS: Record<string, string> = { '11': '8', '17': '8', '21': '8', '25': '9' };
+
+/** The JDKs dhi.io publishes the chosen build tool's image for: any JDK -dev image runs a wrapper. */
+const hardenedBuildJdks = (build: JavaBuild) => (build.wrapper.value ? HARDENED_JAVA_MAJORS : build.tool === 'maven' ? HARDENED_MAVEN_JDKS : Object.keys(HARDENED_GRADLE_JDKS));
+
 export interface JavaRuleContext extends RuleContext {
   facts: JavaFacts;
   build: JavaBuild;
@@ -32,6 +44,20 @@ export const JAVA_RULES: RuleTable<JavaRuleContext> = [
     when: ({ answers }) => answers.base === 'distroless' && !DISTROLESS_JAVA.includes(answers.runtimeVersion),
     message: ({ answers }) =>
       `--base distroless: distroless publishes Java images for ${DISTROLESS_JAVA.join(', ')} only, and this is Java ${answers.runtimeVersion}; use --runtime-version ${DISTROLESS_JAVA.find((lts) => Number(lts) >= Number(answers.runtimeVersion)) ?? DISTROLESS_JAVA.at(-1)} or --base slim`,
+  },
+  {
+    id: 'no-hardened-image',
+    kind: 'refuse',
+    when: ({ answers }) => answers.base === 'hardened' && !HARDENED_JAVA_MAJORS.includes(answers.runtimeVersion),
+    message: ({ answers }) =>
+      `--base hardened: dhi.io/eclipse-temurin is published for Java ${HARDENED_JAVA_MAJORS.join(', ')} only, and this is Java ${answers.runtimeVersion}; use --runtime-version ${HARDENED_JAVA_MAJORS.find((major) => Number(major) >= Number(answers.runtimeVersion)) ?? '25'} or --base slim`,
+  },
+  {
+    id: 'no-hardened-build-image',
+    kind: 'refuse',
+    when: ({ answers, build }) => answers.base === 'hardened' && !hardenedBuildJdks(build).includes(answers.runtimeVersion),
+    message: ({ answers, build }) =>
+      `--base hardened: dhi.io/${build.tool} is published for JDK ${hardenedBuildJdks(build).join(', ')} only, and this is Java ${answers.runtimeVersion}; add the ${build.tool} wrapper (it runs on any JDK image), use --runtime-version ${hardenedBuildJdks(build).find((major) => Number(major) >= Number(answers.runtimeVersion)) ?? '25'}, or --base slim`,
   },
   {
     id: 'jlink-before-java-9',

@@ -49,6 +49,8 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
   },
   plan: planNode,
   imageProfiles: [
+    // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.
+    { image: /^dhi\.io\/node:/, profile: { sizeMB: 144, libc: 'glibc', shell: 'none (the -dev variant adds bash)' } },
     { image: /^gcr\.io\/distroless\/nodejs\d+-/, profile: { sizeMB: 130, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
     { image: /^node:.*alpine/, profile: { sizeMB: 160, libc: 'musl', shell: 'busybox sh' } },
     { image: /^node:.*-slim$/, profile: { sizeMB: 220, libc: 'glibc', shell: 'bash' } },

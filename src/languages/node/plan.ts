@@ -3,7 +3,8 @@ import type { NodeFacts, PackageManager } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { BOOKWORM, NONROOT_USER, TRIXIE, distroless, finalImage, withInit } from '../../core/images.js';
+import { BOOKWORM, DHI_DEBIAN, NONROOT_USER, TRIXIE, distroless, finalImage, hardened, withInit } from '../../core/images.js';
+import type { OsPackages } from '../../core/plan-schema.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
@@ -298,6 +299,18 @@ function ignoredOutputs({ hasBuild, outDir, framework }: AppShape): string[] {
   return [...new Set([outDir?.dir ?? null, framework === 'next' ? '.next' : null, framework === 'nuxt' ? '.output' : null].filter((dir): dir is string => dir !== null))];
 }
 
+/** What node-gyp needs where the install image lacks it: alpine, and the hardened -dev image (no compiler, no python3). */
+function nodeGypPackages(base: Answers['base'], native: string[]): OsPackages | null {
+  if (native.length === 0) return null;
+  if (base === 'alpine') {
+    return { manager: 'apk', packages: ['python3', 'make', 'g++'], why: 'node-gyp compiles native modules here, against musl like the final image: it needs these.' };
+  }
+  if (base === 'hardened') {
+    return { manager: 'apt', packages: ['python3', 'make', 'g++'], why: 'node-gyp compiles a native module without a prebuilt binary: the -dev image has no compiler or python3.' };
+  }
+  return null;
+}
+
 export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: string): Planned<NodePlan> {
   const { base, debug, port } = answers;
   const major = Number(answers.runtimeVersion);
@@ -314,15 +327,24 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const slimImage = `node:${major}-${debian.codename}-slim`;
   const alpineImage = `node:${major}-alpine`;
   // distroless is always the current Debian: the rules refuse a major it has no image for there.
-  const runtimeImage = base === 'slim' ? slimImage : base === 'alpine' ? alpineImage : distroless(`nodejs${major}`, 'nonroot');
+  const runtimeImage =
+    base === 'slim'
+      ? slimImage
+      : base === 'alpine'
+        ? alpineImage
+        : base === 'hardened'
+          ? hardened('node', `${major}-debian${DHI_DEBIAN.version}`)
+          : distroless(`nodejs${major}`, 'nonroot');
+  // The hardened -dev image has npm, yarn and corepack, and the same Node as the runtime image.
+  const hardenedDev = hardened('node', `${major}-debian${DHI_DEBIAN.version}-dev`);
   // node-gyp needs python3, make and g++: the full Debian image has them, on the same glibc as slim.
-  const depsImage = base === 'alpine' ? alpineImage : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
+  const depsImage = base === 'alpine' ? alpineImage : base === 'hardened' ? hardenedDev : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
 
   const image = finalImage({
     base,
     debug,
     image: runtimeImage,
-    distrolessDebug: distroless(`nodejs${major}`, 'debug-nonroot'),
+    distrolessDebug: base === 'hardened' ? hardenedDev : distroless(`nodejs${major}`, 'debug-nonroot'),
     // Node's images have the node user, CA roots and time zones: no setup, so debug starts from the same image.
     packages: null,
     prepareBase: false,
@@ -343,8 +365,10 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     packageManager: packageManagerSetup(facts),
     ignoredOutputs: ignoredOutputs(shape),
     depsImage,
-    depsPackages: base === 'alpine' && native.length > 0 ? ['python3', 'make', 'g++'] : [],
-    nativeBuild: native.length > 0,
+    depsPackages: nodeGypPackages(base, native),
+    // The hardened -dev image keeps Node's headers in a folder named after the exact release
+    // (/opt/nodejs/node-v<version>), which a plan cannot know: node-gyp fetches matching headers there.
+    nativeBuild: native.length > 0 && base !== 'hardened',
     hasBuild: hasBuild && !workspace,
     // Next.js keeps its compiler cache beside the output: a cache mount speeds the next build and keeps it out of the image.
     buildCache: hasBuild && !workspace && shape.framework === 'next' ? `/app/${facts.nextDistDir?.value ?? '.next'}/cache` : null,

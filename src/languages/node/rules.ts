@@ -8,6 +8,9 @@ import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/ru
 /** Node majors distroless publishes images for on the current Debian (nodejs22/24/26-debian13). */
 export const DISTROLESS_NODE_MAJORS = [22, 24, 26];
 
+/** The Node majors dhi.io/node publishes on Debian 13 (the catalog's image/node/debian-13). */
+export const HARDENED_NODE_MAJORS = [20, 22, 24, 25, 26];
+
 export interface NodeRuleContext extends RuleContext {
   facts: NodeFacts;
   /** The Node major the image runs. */
@@ -38,6 +41,15 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     when: ({ answers, major }) => answers.base === 'distroless' && !DISTROLESS_NODE_MAJORS.includes(major),
     message: ({ major }) =>
       `--base distroless: distroless publishes Node images for maintained LTS (even) majors only (${DISTROLESS_NODE_MAJORS.join(', ')} on Debian ${CURRENT_DEBIAN.version}), and this is Node ${major}; use --runtime-version ${DISTROLESS_NODE_MAJORS.find((lts) => lts >= major) ?? DISTROLESS_NODE_MAJORS.at(-1)} or --base slim`,
+  },
+  {
+    id: 'hardened-node-major',
+    kind: 'refuse',
+    when: ({ answers, major }) => answers.base === 'hardened' && !HARDENED_NODE_MAJORS.includes(major),
+    message: ({ major }) => {
+      const nearest = HARDENED_NODE_MAJORS.find((published) => published >= major) ?? HARDENED_NODE_MAJORS.at(-1);
+      return `--base hardened: dhi.io/node is published for Node ${HARDENED_NODE_MAJORS.join(', ')} only, and this is Node ${major}; use --runtime-version ${nearest} or --base slim`;
+    },
   },
   {
     id: 'npm-or-yarn-workspace',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, OsPackage, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, OsPackagesSchema, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
@@ -41,8 +41,8 @@ export const NodePlanSchema = z.object({
   /** Build output folders the .dockerignore leaves out (the image builds its own). */
   ignoredOutputs: z.array(ProjectPath),
   depsImage: ImageRef,
-  /** apk packages node-gyp needs to compile native modules on alpine. */
-  depsPackages: z.array(OsPackage),
+  /** What node-gyp needs to compile native modules where the install image lacks it (alpine, the hardened -dev image). */
+  depsPackages: OsPackagesSchema.nullable(),
   /** Native modules are installed: node-gyp, if it compiles, uses the image's own Node headers. */
   nativeBuild: z.boolean(),
   hasBuild: z.boolean(),
@@ -60,7 +60,7 @@ export const NodePlanSchema = z.object({
   env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
   /** tini, and on distroless node itself (the image's own ENTRYPOINT, which this one replaces). */
   entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
-  /** Exec form; on distroless node is in the entrypoint, so this omits it. */
+  /** Exec form; on distroless node is in the entrypoint, so this omits it (the hardened image has no entrypoint: node stays here). */
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
   /** The file node runs: a project path that cannot read as one of node's options (`--inspect.js`). */
   entryFile: z.string().regex(/^[^-]/, 'starts with "-", so node would read it as an option; rename the file'),

@@ -58,6 +58,8 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
   },
   plan: planPython,
   imageProfiles: [
+    // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.
+    { image: /^dhi\.io\/python:/, profile: { sizeMB: 159, libc: 'glibc', shell: 'none (the -dev variant adds bash)' } },
     { image: /^gcr\.io\/distroless\/python3-/, profile: { sizeMB: 53, libc: 'glibc', shell: 'none (the :debug variant adds busybox)' } },
     { image: /^python:.*alpine/, profile: { sizeMB: 50, libc: 'musl', shell: 'busybox sh' } },
     { image: /^python:.*-slim/, profile: { sizeMB: 125, libc: 'glibc', shell: 'bash' } },

@@ -1,7 +1,7 @@
 import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, CURRENT_DEBIAN, NONROOT_USER, distroless, finalImage, withInit } from '../../core/images.js';
+import { ALPINE_VERSION, CURRENT_DEBIAN, DHI_DEBIAN, NONROOT_USER, distroless, finalImage, hardened, withInit } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
@@ -158,13 +158,16 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const runtimePackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].runtime))];
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   const { deps, cacheTarget, keptPaths } = dependencySteps(facts, minor);
-  const runtimeImage = base === 'distroless' ? distroless('python3', 'nonroot') : pythonImage;
+  // The hardened images keep Python in /usr (the catalog's python-3.X packages), in both the -dev and the runtime image.
+  const hardenedImage = (variant: string) => hardened('python', `${minor}-debian${DHI_DEBIAN.version}${variant}`);
+  const runtimeImage = base === 'distroless' ? distroless('python3', 'nonroot') : base === 'hardened' ? hardenedImage('') : pythonImage;
+  const buildImage = base === 'distroless' ? `debian:${CURRENT_DEBIAN.codename}-slim` : base === 'hardened' ? hardenedImage('-dev') : pythonImage;
   const stop = stopHandling(command[0]!);
   const image = finalImage({
     base,
     debug,
     image: runtimeImage,
-    distrolessDebug: distroless('python3', 'debug-nonroot'),
+    distrolessDebug: base === 'hardened' ? hardenedImage('-dev') : distroless('python3', 'debug-nonroot'),
     // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
     packages:
       runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` } : null,
@@ -183,8 +186,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),
     user: NONROOT_USER,
     build: {
-      image: base === 'distroless' ? `debian:${CURRENT_DEBIAN.codename}-slim` : pythonImage,
-      python: base === 'distroless' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,
+      image: buildImage,
+      python: base === 'distroless' || base === 'hardened' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,
       osPackages: buildOsPackages(facts, base, minor, sourceBuilds, deps?.kind === 'uv'),
     },
     venv: VENV,

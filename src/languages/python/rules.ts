@@ -30,6 +30,10 @@ const SERVERS: Record<string, string> = {
 const LOCK_COMMANDS = { poetry: 'poetry lock', pdm: 'pdm lock', pipenv: 'pipenv lock' };
 
 const onDistroless = ({ answers }: PythonRuleContext) => answers.base === 'distroless';
+const onHardened = ({ answers }: PythonRuleContext) => answers.base === 'hardened';
+
+/** The Python minors dhi.io/python publishes on Debian 13 (the catalog's image/python/debian-13). */
+export const HARDENED_PYTHON_MINORS = ['3.10', '3.11', '3.12', '3.13', '3.14'];
 /** pip installs without a lockfile: only requirement pins make the build reproducible. */
 const installsWithPip = ({ facts }: PythonRuleContext) => facts.tool.value === 'pip';
 
@@ -60,6 +64,20 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     when: (context) => onDistroless(context) && context.sourceBuilds.length > 0,
     message: ({ sourceBuilds: [name] }) =>
       `--base distroless: ${name} links ${SOURCE_BUILDS[name!]!.library} at run time, which distroless python3 lacks and cannot install; use ${SOURCE_BUILDS[name!]!.binary}, or --base slim`,
+  },
+  {
+    id: 'runtime-library-not-in-hardened',
+    kind: 'refuse',
+    when: (context) => onHardened(context) && context.sourceBuilds.length > 0,
+    message: ({ sourceBuilds: [name] }) =>
+      `--base hardened: ${name} links ${SOURCE_BUILDS[name!]!.library} at run time, which dhi.io/python lacks and cannot install (no package manager); use ${SOURCE_BUILDS[name!]!.binary}, or --base slim`,
+  },
+  {
+    id: 'python-not-in-hardened',
+    kind: 'refuse',
+    when: (context) => onHardened(context) && !HARDENED_PYTHON_MINORS.includes(context.minor),
+    message: ({ minor }) =>
+      `--base hardened: dhi.io/python is published for Python ${HARDENED_PYTHON_MINORS.join(', ')} only, and this is ${minor}; use a Python it publishes, or --base slim`,
   },
   ...shellDebugRules(),
   {

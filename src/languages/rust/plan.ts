@@ -2,7 +2,7 @@ import semver from 'semver';
 import type { RustFacts } from './detect.js';
 import { projectError, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { BOOKWORM, TRIXIE, singleBinaryStages, type DebianRelease } from '../../core/images.js';
+import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
@@ -51,8 +51,9 @@ function nativeLinking(facts: RustFacts, base: Answers['base']) {
   return { buildPackages: [...new Set(buildPackages)], buildEnv, runtimeLibraries };
 }
 
-/** The rust image to build in: alpine for musl, the full Debian image when something compiles C, slim otherwise. */
+/** The rust image to build in: the hardened -dev image (gcc included), alpine for musl, the full Debian image when something compiles C, slim otherwise. */
 function buildImage(facts: RustFacts, base: Answers['base'], version: string, debian: DebianRelease): string {
+  if (base === 'hardened') return hardened('rust', `${version}-debian${DHI_DEBIAN.version}-dev`);
   if (linksMusl(base)) return `rust:${version}-alpine`;
   return facts.compilesC.value ? `rust:${version}-${debian.codename}` : `rust:${version}-slim-${debian.codename}`;
 }
@@ -83,9 +84,11 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       image: buildImage(facts, base, answers.runtimeVersion, debian),
       crossCompile: musl && !compilesC,
       compilesC: compilesC ? facts.compilesCReason : null,
-      fullImage: !musl && compilesC,
+      fullImage: !musl && compilesC && base !== 'hardened',
       packages: buildPackages,
       env: buildEnv,
+      // The hardened rust image sets no CARGO_HOME, so cargo uses the default in root's home.
+      cargoHome: base === 'hardened' ? '/root/.cargo' : '/usr/local/cargo',
       locked: facts.lockfile.value,
       scratchRootfs: base === 'scratch',
       package: binary.package,

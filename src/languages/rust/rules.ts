@@ -53,6 +53,13 @@ const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
       `--base distroless: ${where} links the system ${known!.library} library, which distroless cc does not have; use ${known!.bundledFeature}, or --base slim`,
   },
   {
+    id: 'system-library-not-in-hardened',
+    kind: 'refuse',
+    when: (context) => fromSystem(context) && context.base === 'hardened',
+    message: ({ where, known }) =>
+      `--base hardened: ${where} links the system ${known!.library} library, which dhi.io/static (glibc only) does not have; use ${known!.bundledFeature}, or --base ${known!.inDistrolessCc ? 'distroless' : 'slim'}`,
+  },
+  {
     id: 'library-linked-statically',
     kind: 'warn',
     when: (context) => fromSystem(context) && context.musl,

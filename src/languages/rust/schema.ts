@@ -16,6 +16,8 @@ const RustBuildSchema = z.object({
   packages: z.array(OsPackage),
   /** Build environment, e.g. OPENSSL_STATIC=1 so a -sys crate links its library statically. */
   env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
+  /** Where cargo keeps downloaded crates (CARGO_HOME): /usr/local/cargo in the rust images, root's home in the hardened one. */
+  cargoHome: AbsolutePath,
   /** Cargo.lock exists: --locked makes the build fail instead of silently resolving other versions. */
   locked: z.boolean(),
   scratchRootfs: z.boolean(),
