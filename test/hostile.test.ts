@@ -258,13 +258,20 @@ const CASES: HostileCase[] = [
   {
     name: 'a Go service with a package.json for its assets: Go, with a warning',
     make: corpus('go-with-asset-package-json'),
-    expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for go \(go\.mod\), pass --lang to change that$/ },
+    expected: {
+      exitCode: 0,
+      message: /^warning: package\.json is also here, but node finds no app in it; generating for go \(go\.mod\), the only app here: pass --lang node to build the other$/,
+    },
   },
   {
     name: 'a Python app with a package.json for its assets: Python, with a warning',
     make: corpus('python-with-asset-package-json'),
     extraArgs: ['--base', 'slim'],
-    expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for python \(pyproject\.toml\), pass --lang to change that$/ },
+    expected: {
+      exitCode: 0,
+      message:
+        /^warning: package\.json is also here, but node finds no app in it; generating for python \(pyproject\.toml\), the only app here: pass --lang node to build the other$/,
+    },
   },
   { name: 'a Node app with a Go tool in a sub-folder: Node, the tool is not the app', make: corpus('node-with-vendored-go-tool'), expected: { exitCode: 0, message: /^$/ } },
 
