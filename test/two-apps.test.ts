@@ -57,7 +57,7 @@ describe('an app in a folder beside the chosen one', () => {
 });
 
 describe('two apps at the root', () => {
-  const bothAtRoot = () => makeProject({ ...FASTAPI, 'package.json': VITE_PACKAGE, 'index.html': '<div id="app"></div>\n' });
+  const bothAtRoot = () => makeProject({ ...FASTAPI, 'package.json': VITE_PACKAGE, 'index.html': '<div id="app"></div>\n', 'node_modules/vite/package.json': '{"name":"vite"}\n' });
 
   it('--yes says which it chose, why, and how to choose the other', async () => {
     const { exitCode, stderr } = await runCli([bothAtRoot().root, '--yes', '--dry-run']);
@@ -65,6 +65,17 @@ describe('two apps at the root', () => {
     expect(stderr).toContain(
       'warning: package.json is also here, but node finds no app in it; generating for python (requirements.txt), the only app here: pass --lang node to build the other\n',
     );
+  });
+
+  it.each([[[]], [['--lang', 'python']]])('%j: the other app’s node_modules stays out of the context', async (args) => {
+    const { root } = bothAtRoot();
+    const { exitCode } = await runCli([root, '--yes', ...args]);
+    expect(exitCode).toBe(0);
+    const dockerignore = readFileSync(path.join(root, '.dockerignore'), 'utf8');
+    expect(dockerignore).toContain('\n# package.json\nnode_modules\n');
+    const ignored = createIgnore().add(dockerignore.split('\n'));
+    expect(ignored.ignores('node_modules/vite/package.json')).toBe(true);
+    expect(ignored.ignores('main.py')).toBe(false);
   });
 
   it('a terminal asks which one to build, the only app preselected, and builds the answer', async () => {

@@ -45,6 +45,11 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
    * another language's app (a package.json for front-end assets), used when several languages share a folder.
    */
   isApp(facts: F): boolean;
+  /**
+   * Folders only this language's tools make (node_modules): when its manifest sits at the root
+   * beside the app another language builds, they are left out of that app's build context.
+   */
+  ownFolders?: readonly string[];
   runtimeVersion: {
     /** What a valid version looks like, said in the error, the prompt and --help: "a release such as 1.23". */
     example: string;

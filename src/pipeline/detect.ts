@@ -85,14 +85,25 @@ function otherAppsBeside(project: ProjectFiles, chosen: LanguageName): OtherApp[
   });
 }
 
+/**
+ * The folders of other languages' tools at the root, when their manifest is there too (a frontend's
+ * node_modules beside a backend's manifest), found by the manifest so --lang finds them as well.
+ */
+function otherToolFolders(project: ProjectFiles, chosen: LanguageName): OtherApp[] {
+  return LANGUAGES.filter((language) => language.language !== chosen).flatMap((language) => {
+    const [marker] = markersOf(project, language);
+    return marker ? (language.ownFolders ?? []).filter((folder) => project.hasDir(folder)).map((folder) => ({ folder, marker })) : [];
+  });
+}
+
 /** The detection of the chosen candidate: its facts, the warnings so far, and the other apps beside it. */
 export function detectionOf(project: ProjectFiles, chosen: Candidate, warnings: string[]): Detection {
-  const otherApps = otherAppsBeside(project, chosen.language);
-  const beside = otherApps.map(
+  const beside = otherAppsBeside(project, chosen.language);
+  const besideWarnings = beside.map(
     ({ folder, marker }) =>
       `${folder}/ holds another app (${marker}); generating for ${chosen.language} (${chosen.marker}) and leaving ${folder}/ out of the build context (.dockerignore); run stagecraft in ${folder}/ for its own image`,
   );
-  return { facts: chosen.facts, warnings: [...warnings, ...beside], otherApps };
+  return { facts: chosen.facts, warnings: [...warnings, ...besideWarnings], otherApps: [...otherToolFolders(project, chosen.language), ...beside] };
 }
 
 /**
