@@ -94,9 +94,11 @@ describe.each([...byFixture.keys()])('%s: .dockerignore against the Dockerfiles'
     expect(contextFiles.filter((file) => !ofOtherApp(file) && matcher.ignores(file) && !VCS_METADATA.has(path.posix.basename(file)))).toEqual([]);
   });
 
-  it.runIf(otherApps.length > 0)("excludes every file of another app's folder", () => {
-    expect(contextFiles.filter((file) => ofOtherApp(file) && !matcher.ignores(file))).toEqual([]);
-  });
+  // Only a fixture with another app beside its own has such files.
+  if (otherApps.length > 0)
+    it("excludes every file of another app's folder", () => {
+      expect(contextFiles.filter((file) => ofOtherApp(file) && !matcher.ignores(file))).toEqual([]);
+    });
 
   it('excludes no source that a COPY names, and every such source exists', () => {
     const sources = [...new Set(dockerfiles.flatMap((file) => contextCopySources(readFileSync(file, 'utf8'))))];
