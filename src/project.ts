@@ -155,6 +155,22 @@ export class ProjectFiles {
   }
 
   /**
+   * The folders directly inside the project, sorted, skipping dependency, build, VCS and hidden
+   * folders as files() does, and never links: where another app beside this one would live.
+   */
+  childFolders(): string[] {
+    try {
+      return readdirSync(this.root, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && !SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.'))
+        .map((entry) => entry.name)
+        .sort();
+    } catch {
+      // An unreadable folder lists nothing, as files() does.
+      return [];
+    }
+  }
+
+  /**
    * Project-relative paths (forward slashes) of regular files, skipping dependency, build and VCS
    * folders and never following symlinks, so loops and links out of the folder are harmless.
    */

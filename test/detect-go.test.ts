@@ -196,7 +196,9 @@ describe('language detection', () => {
   it('warns about other manifests but generates for the supported one', () => {
     const detection = detectProject(makeProject({ 'go.mod': 'module x\ngo 1.23\n', 'main.go': 'package main\n', 'package.json': '{}' }));
     expect(detection.facts.language).toBe('go');
-    expect(detection.warnings).toEqual(['package.json is also here; generating for go (go.mod), pass --lang to change that']);
+    expect(detection.warnings).toEqual([
+      'package.json is also here, but node finds no app in it; generating for go (go.mod), the only app here: pass --lang node to build the other',
+    ]);
   });
 
   it('an empty folder has no project', () => {

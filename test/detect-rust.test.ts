@@ -374,6 +374,8 @@ describe('language detection', () => {
   it('Cargo.toml is a Rust project; a library-only package.json beside it steps aside', () => {
     const detection = detectProject(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n', 'src/main.rs': MAIN, 'package.json': '{"devDependencies":{"vite":"6"}}' }));
     expect(detection.facts.language).toBe('rust');
-    expect(detection.warnings).toEqual(['package.json is also here; generating for rust (Cargo.toml), pass --lang to change that']);
+    expect(detection.warnings).toEqual([
+      'package.json is also here, but node finds no app in it; generating for rust (Cargo.toml), the only app here: pass --lang node to build the other',
+    ]);
   });
 });

@@ -60,6 +60,9 @@ const SECRETS = [
 /** Version-control files the .dockerignore leaves out on purpose: no build reads them. */
 const VCS_METADATA = new Set(['.gitignore', '.gitattributes']);
 
+/** Folders of another app beside a fixture's own (a frontend/ beside the backend), which its context leaves out on purpose. */
+const OTHER_APPS: Record<string, string[]> = { 'python-fastapi-with-frontend': ['frontend/'] };
+
 /** Every file of a fixture, relative to it: what a build context holds. */
 const filesOf = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -109,9 +112,18 @@ describe.each([...byFixture.keys()])('%s: .dockerignore against the Dockerfiles'
     expect(below.filter((file) => !matcher.ignores(file))).toEqual([]);
   });
 
+  const otherApps = OTHER_APPS[name] ?? [];
+  const ofOtherApp = (file: string) => otherApps.some((folder) => file.startsWith(folder));
+
   it("excludes none of the fixture's own files, which the build may need (VCS metadata aside)", () => {
-    expect(contextFiles.filter((file) => matcher.ignores(file) && !VCS_METADATA.has(path.posix.basename(file)))).toEqual([]);
+    expect(contextFiles.filter((file) => !ofOtherApp(file) && matcher.ignores(file) && !VCS_METADATA.has(path.posix.basename(file)))).toEqual([]);
   });
+
+  // Only a fixture with another app beside its own has such files.
+  if (otherApps.length > 0)
+    it("excludes every file of another app's folder", () => {
+      expect(contextFiles.filter((file) => ofOtherApp(file) && !matcher.ignores(file))).toEqual([]);
+    });
 
   it('excludes no source that a COPY names, and every such source exists', () => {
     const sources = [...new Set(dockerfiles.flatMap((file) => contextCopySources(readFileSync(file, 'utf8'))))];

@@ -260,13 +260,20 @@ const CASES: HostileCase[] = [
   {
     name: 'a Go service with a package.json for its assets: Go, with a warning',
     make: corpus('go-with-asset-package-json'),
-    expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for go \(go\.mod\), pass --lang to change that$/ },
+    expected: {
+      exitCode: 0,
+      message: /^warning: package\.json is also here, but node finds no app in it; generating for go \(go\.mod\), the only app here: pass --lang node to build the other$/,
+    },
   },
   {
     name: 'a Python app with a package.json for its assets: Python, with a warning',
     make: corpus('python-with-asset-package-json'),
     extraArgs: ['--base', 'slim'],
-    expected: { exitCode: 0, message: /^warning: package\.json is also here; generating for python \(pyproject\.toml\), pass --lang to change that$/ },
+    expected: {
+      exitCode: 0,
+      message:
+        /^warning: package\.json is also here, but node finds no app in it; generating for python \(pyproject\.toml\), the only app here: pass --lang node to build the other$/,
+    },
   },
   { name: 'a Node app with a Go tool in a sub-folder: Node, the tool is not the app', make: corpus('node-with-vendored-go-tool'), expected: { exitCode: 0, message: /^$/ } },
 
@@ -418,7 +425,10 @@ const CASES: HostileCase[] = [
     name: '--entry=-c.py is not handed to python as an option',
     make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', '-c.py': 'print("hi")\n' }),
     extraArgs: ['--entry=-c.py', '--base', 'slim'],
-    expected: { exitCode: 2, message: /^stagecraft: cannot use \["\/usr\/bin\/tini","--","\/opt\/venv\/bin\/python","-c\.py"\] \(entrypoint\) in a Dockerfile safely: the script starts with "-"/ },
+    expected: {
+      exitCode: 2,
+      message: /^stagecraft: cannot use \["\/usr\/bin\/tini","--","\/opt\/venv\/bin\/python","-c\.py"\] \(entrypoint\) in a Dockerfile safely: the script starts with "-"/,
+    },
   },
 
   // Valid projects with large or unusual parts.

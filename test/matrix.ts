@@ -49,6 +49,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'python', fixture: 'python-stdlib' },
   { language: 'python', fixture: 'python-native' },
   { language: 'python', fixture: 'python-local-wheel' },
+  // A Vite frontend in frontend/ beside the FastAPI backend: its folder stays out of the context.
+  { language: 'python', fixture: 'python-fastapi-with-frontend' },
   { language: 'rust', fixture: 'rust-single-bin' },
   { language: 'rust', fixture: 'rust-multi-bin', flags: { entry: 'api' } },
   { language: 'rust', fixture: 'rust-workspace' },

@@ -18,6 +18,7 @@ import {
 } from '../core/options.js';
 import type { Prompter } from '../core/prompter.js';
 import { basesWithShell } from '../core/rules.js';
+import { choiceWarnings, preferredCandidate, type Candidate } from '../pipeline/detect.js';
 import { flagOf, type Flags, type SavedAnswers } from './options.js';
 
 /** What every step can see: the facts, the flags, the answers so far and how it may ask. */
@@ -251,6 +252,26 @@ async function resolveStep<K extends keyof Answers>(step: Step<K>, ctx: StepCont
   const choices = step.candidates?.(ctx) ?? null;
   const candidates = choices ? ` (${choices})` : '';
   throw usageError(`missing ${flagOf(step.key)}: ${why}${candidates}`);
+}
+
+/**
+ * Which of the apps at the root to build, the question before all others (--lang answers it, and
+ * leaves one candidate). In a terminal it is asked, the only app preselected; otherwise that app is
+ * built, with warnings that say why and how to build another.
+ */
+export async function chooseCandidate(ctx: Pick<StepContext, 'interactive' | 'prompter'> & { candidates: Candidate[] }): Promise<{ chosen: Candidate; warnings: string[] }> {
+  const { candidates } = ctx;
+  if (candidates.length > 1 && ctx.interactive) {
+    const apps = candidates.filter(({ app }) => app);
+    const picked = await ctx.prompter.select(
+      'Several projects here. Which one should the image build?',
+      candidates.map(({ language, marker, app }) => ({ value: language, label: `${language.padEnd(7)} ${marker}`, ...(app ? {} : { hint: 'no app found in it' }) })),
+      apps.length === 1 ? apps[0]!.language : undefined,
+    );
+    return { chosen: candidates.find(({ language }) => language === picked)!, warnings: [] };
+  }
+  const chosen = preferredCandidate(candidates);
+  return { chosen, warnings: choiceWarnings(candidates, chosen) };
 }
 
 /** Resolves every answer in order: flag, else detected/--yes default, else a prompt. */

@@ -4,11 +4,11 @@ import type { Prompter } from '../core/prompter.js';
 import type { Facts, Plan } from '../languages/registry.js';
 import { StagecraftError } from '../errors.js';
 import { assessChanges, type AssessedChange } from '../output/changes.js';
-import { detectProject } from '../pipeline/detect.js';
+import { detectCandidates, detectionOf, type OtherApp } from '../pipeline/detect.js';
 import { buildPlan } from '../pipeline/plan.js';
 import { ProjectFiles } from '../project.js';
 import { dockerfileNameOf, render } from '../render/index.js';
-import { answersToRepeat, resolveAnswers } from './answers.js';
+import { answersToRepeat, chooseCandidate, resolveAnswers } from './answers.js';
 import { CONFIG_FILE, readSavedAnswers, savedAnswersChange, withSavedAnswers } from './config.js';
 import type { Flags, SavedAnswers } from './options.js';
 
@@ -67,12 +67,22 @@ export function planNamed(plan: Plan, name: string | undefined): Plan {
   return { ...plan, dockerfileFlag: folder === '.' ? name : `${folder}/${name}`, dockerignoreName: `${name}.dockerignore` };
 }
 
+/**
+ * The plan with the other apps' folders left out of its build context, so a frontend's node_modules
+ * never ships with the backend. Only when the context is the project folder itself (a workspace's
+ * context is its root, where these folders are not at the top).
+ */
+function withOtherApps(plan: Plan, otherApps: OtherApp[]): Plan {
+  return plan.contextPath === '.' && otherApps.length > 0 ? { ...plan, otherApps } : plan;
+}
+
 /** folder -> detect -> answers -> plan -> render -> change list; writes nothing, that is the sinks' part. */
 export async function generate(context: GenerateContext): Promise<Generation> {
   const project = new ProjectFiles(context.flags.dir);
   const saved = readSavedAnswers(project);
   const flags = withSavedAnswers(context.flags, saved);
-  const detection = detectProject(project, flags.lang);
+  const choice = await chooseCandidate({ candidates: detectCandidates(project, flags.lang), interactive: context.interactive, prompter: context.prompter });
+  const detection = detectionOf(project, choice.chosen, choice.warnings);
   context.onDetected?.(detection.facts, project);
   detection.warnings.forEach(context.warn);
   if (saved)
@@ -87,7 +97,7 @@ export async function generate(context: GenerateContext): Promise<Generation> {
     Promise.reject(withDetection(error, detection.warnings)),
   );
   const planned = planOrStop(facts, answers, context.generatorVersion, detection.warnings);
-  const plan = planNamed(planned.plan, flags.output);
+  const plan = planNamed(withOtherApps(planned.plan, detection.otherApps), flags.output);
   const { warnings } = planned;
   warnings.forEach(context.warn);
   const changes = assessChanges(project.root, render(plan));

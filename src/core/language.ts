@@ -45,6 +45,16 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
    * another language's app (a package.json for front-end assets), used when several languages share a folder.
    */
   isApp(facts: F): boolean;
+  /**
+   * Folders only this language's tools make (node_modules): when its manifest sits at the root
+   * beside the app another language builds, they are left out of that app's build context.
+   */
+  ownFolders?: readonly string[];
+  /**
+   * Folders the build reads although no COPY names them on their own (Go's `//go:embed web/dist`): an
+   * app of another language in one of them stays in the build context.
+   */
+  foldersBuildReads?(facts: F): readonly string[];
   runtimeVersion: {
     /** What a valid version looks like, said in the error, the prompt and --help: "a release such as 1.23". */
     example: string;

@@ -112,6 +112,8 @@ export const CommonPlanFields = {
    * Dockerfile built by name (BuildKit reads that one first): a workspace member's, or --output's.
    */
   dockerignoreName: z.string().regex(/^(\.dockerignore|[A-Za-z0-9][A-Za-z0-9._-]*\.dockerignore)$/),
+  /** Other apps' folders beside this one (a frontend/ with its own package.json), left out of the context; the run fills it in. */
+  otherApps: z.array(z.object({ folder: ProjectPath, marker: ProjectPath })).default([]),
 };
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */

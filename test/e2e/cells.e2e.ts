@@ -36,6 +36,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-pnpm-lock6': { http: { body: 'hello from node-pnpm-lock6 (1m)' } },
   'python-flask-gunicorn': { http: { body: 'hello from python-flask-gunicorn' } },
   'python-fastapi-uv': { http: { body: 'hello from python-fastapi-uv' } },
+  'python-fastapi-with-frontend': { http: { body: 'hello from python-fastapi-with-frontend' } },
   'python-poetry': { cli: { output: 'hello from python-poetry' } },
   'python-django': { http: { body: 'hello from python-django' } },
   'python-cli-scripts': { cli: { output: 'hello from python-cli-scripts' } },

@@ -69,6 +69,8 @@ export interface GoFacts {
   folderName: string;
   readsPortEnv: Fact<boolean>;
   servesNetwork: Fact<boolean>;
+  /** The top folders `//go:embed` reads files from at build time (web for web/dist): they must stay in the build context. */
+  embeddedFolders: string[];
 }
 
 interface GoSourceFile {
@@ -77,6 +79,20 @@ interface GoSourceFile {
   packageName: string;
   /** Source without comments, keeping line breaks so line numbers stay right. */
   code: string;
+  /** The paths its `//go:embed` directives name, from the project folder (web/dist/*). */
+  embeds: string[];
+}
+
+/** `//go:embed a "b c"` -> the project paths it names, from the source's folder. */
+function embedsOf(text: string, dir: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/^\/\/go:embed[ \t]+([^\n]+)/gm)) {
+    for (const word of match[1]!.match(/"[^"]*"|`[^`]*`|\S+/g) ?? []) {
+      const pattern = word.replace(/^["`]|["`]$/g, '').replace(/^all:/, '');
+      found.push(path.posix.normalize(path.posix.join(dir, pattern)));
+    }
+  }
+  return found;
 }
 
 /** `//go:build ignore` files are generators run by hand, not part of any package. */
@@ -104,7 +120,7 @@ function readGoSources(project: ProjectFiles, moduleDirs: string[]): GoSourceFil
     const packageClause = /^[ \t]*package\s+([A-Za-z_]\w*)/m.exec(code);
     if (!packageClause) continue;
     if (IGNORED_BY_BUILD_TAG.test(text.slice(0, text.indexOf(packageClause[0].trim())))) continue;
-    sources.push({ file, dir: path.posix.dirname(file), packageName: packageClause[1]!, code });
+    sources.push({ file, dir: path.posix.dirname(file), packageName: packageClause[1]!, code, embeds: embedsOf(text, path.posix.dirname(file)) });
   }
   return sources;
 }
@@ -232,6 +248,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
     folderName,
     readsPortEnv,
     servesNetwork,
+    embeddedFolders: [...new Set(sources.flatMap((source) => source.embeds.map((embedded) => embedded.split('/')[0]!)))].filter((folder) => folder !== '..' && folder !== '.'),
   };
 }
 

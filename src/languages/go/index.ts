@@ -49,6 +49,7 @@ export const go = defineLanguage<GoFacts, GoPlan>({
     asks: (facts) => facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value,
     fallback: (facts, answers) => entryPorts(facts, answers.entry)[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
   },
+  foldersBuildReads: (facts) => facts.embeddedFolders,
   plan: planGo,
   // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
   imageProfiles: [],

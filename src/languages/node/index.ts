@@ -14,6 +14,7 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
   detect: detectNode,
   // A package.json that starts nothing (front-end assets, tooling) does not make a Node app.
   isApp: (facts) => facts.start !== null || facts.framework.value !== null,
+  ownFolders: ['node_modules'],
   runtimeVersion: {
     example: 'a Node major such as 24',
     source: '.nvmrc, .node-version, mise.toml, .tool-versions, engines or volta',

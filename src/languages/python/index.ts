@@ -14,6 +14,7 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
   // A pyproject.toml that only configures tools (ruff, black) beside another language's app runs nothing.
   // A lone script (no manifest) beside another language's manifest is that project's helper, not the app.
   isApp: (facts) => !facts.scriptOnly && (facts.start !== null || facts.framework.value !== null || facts.scripts.length > 0),
+  ownFolders: ['.venv', 'venv'],
   runtimeVersion: {
     example: 'a Python minor such as 3.12',
     source: '.python-version, mise.toml, .tool-versions, requires-python, runtime.txt, Pipfile or tool.poetry.dependencies.python',
