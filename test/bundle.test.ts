@@ -10,7 +10,7 @@ import { ROOT } from './helpers.js';
 const outputs: Record<string, Record<string, number>> = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/.cache/stagecraft/bundle-inputs.json'), 'utf8'));
 const everyInput = Object.values(outputs).flatMap((inputs) => Object.keys(inputs));
 /** The files a plain run loads: the launcher and what it imports before main() returns. */
-const startFiles = Object.keys(outputs).filter((output) => /^dist\/(cli|main-[A-Z0-9]+|chunk-[A-Z0-9]+)\.js$/.test(output));
+const startFiles = Object.keys(outputs).filter((output) => /^dist\/(cli|main-[A-Z0-9]+|chunk-[A-Z0-9]+|errors-[A-Z0-9]+)\.js$/.test(output));
 
 describe('the bundle', () => {
   it("carries Handlebars' runtime only: every template is precompiled, so its compiler would be dead weight", () => {

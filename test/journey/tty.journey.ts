@@ -163,7 +163,7 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
     await startedOn('go-root-main', '. --yes --dry-run', env);
     await terminal.waitFor('EXIT=0');
     const screen = await terminal.screen(true);
-    expect(screen).toContain('+FROM gcr.io/distroless/static-debian12:nonroot AS production');
+    expect(screen).toContain('+FROM gcr.io/distroless/static-debian13:nonroot AS production');
     // tmux re-emits colour as its own SGR sequences, only where it changes: green (32) appears once before a run of added lines.
     const green = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*32m\\+`);
     expect(green.test(screen)).toBe(coloured);
