@@ -81,7 +81,8 @@ const REBUILD_CHECKS: {
     dependencySteps: /install -r requirements\.txt$|COPY requirements\.txt|COPY wheels/,
     rebuiltStep: /compileall/,
   },
-  { fixture: 'rust-single-bin', edit: 'src/main.rs', network: 'none', dependencySteps: /COPY --from=recipe|cargo fetch/, rebuiltStep: /cargo build/ },
+  // host: the image's init stage installs tini from Debian's archive (a Rust binary ignores SIGTERM as PID 1).
+  { fixture: 'rust-single-bin', edit: 'src/main.rs', network: 'host', dependencySteps: /COPY --from=recipe|cargo fetch/, rebuiltStep: /cargo build/ },
   {
     fixture: 'java-plain-maven',
     edit: 'src/main/java/com/example/hello/Main.java',
@@ -321,7 +322,9 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   ];
   const described = await runCli([...args, '--json']);
   if (described.exitCode === 3) {
-    Object.assign(result, { status: 'refused', reason: described.stderr.replace(/^stagecraft: /, '').trim() });
+    // Warnings may come first; the refusal is the `stagecraft:` line.
+    const refusal = described.stderr.split('\n').find((line) => line.startsWith('stagecraft: ')) ?? described.stderr;
+    Object.assign(result, { status: 'refused', reason: refusal.replace(/^stagecraft: /, '').trim() });
     return;
   }
   if (described.exitCode !== 0) throw new Error(`stagecraft --json failed: ${described.stderr}`);
