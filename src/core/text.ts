@@ -3,24 +3,15 @@
  * stagecraft prints comes from here, so all of them count the same way: 1-based, by '\n'.
  */
 
-/** Where each line of the last text asked about starts: a detector asks for many offsets in one file. */
-let indexed: { text: string; starts: number[] } = { text: '', starts: [0] };
-
-function lineStarts(text: string): number[] {
-  if (indexed.text !== text) {
-    const starts = [0];
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-    indexed = { text, starts };
-  }
-  return indexed.starts;
+/** Where each line of a text starts: its offsets, found once. */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
 }
 
-/**
- * The 1-based line of a character offset in a text. A binary search over the text's line starts,
- * counted once per text: counting from the start for every match made a file of many matches quadratic.
- */
-export function lineAt(text: string, index: number): number {
-  const starts = lineStarts(text);
+/** The 1-based line holding `index`: a binary search over the line starts. */
+function lineIn(starts: number[], index: number): number {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
@@ -31,23 +22,25 @@ export function lineAt(text: string, index: number): number {
   return low + 1;
 }
 
+/** Where each line of the last text asked about starts: a detector asks for many offsets in one file. */
+let indexed: { text: string; starts: number[] } = { text: '', starts: [0] };
+
 /**
- * Line numbers for many offsets of one text: the newlines are found once, each lookup is a binary
- * search, so a scan that reports many matches stays linear in the text's size.
+ * The 1-based line of a character offset in a text. A binary search over the text's line starts,
+ * counted once per text: counting from the start for every match made a file of many matches quadratic.
+ */
+export function lineAt(text: string, index: number): number {
+  if (indexed.text !== text) indexed = { text, starts: lineStartsOf(text) };
+  return lineIn(indexed.starts, index);
+}
+
+/**
+ * Line numbers for many offsets of one text, whatever else is asked meanwhile: the newlines are
+ * found once, each lookup is a binary search, so a scan that reports many matches stays linear.
  */
 export function lineIndex(text: string): (index: number) => number {
-  const starts = [0];
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-  return (index) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= index) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
+  const starts = lineStartsOf(text);
+  return (index) => lineIn(starts, index);
 }
 
 /** The 1-based column of a character offset in a text. */
