@@ -1,3 +1,4 @@
+import { procfileProcesses } from '../../core/procfile.js';
 import path from 'node:path';
 import * as z from 'zod';
 import { projectError, refusal } from '../../errors.js';
@@ -258,10 +259,8 @@ function findMainScript(project: ProjectFiles, sources: string[]): string | unde
 
 /** The Procfile `web:` command, with its evidence; null without one. */
 function procfileWebLine(project: ProjectFiles): Fact<string> | null {
-  if (!project.hasFile('Procfile')) return null;
-  const text = project.readText('Procfile');
-  const match = /^web:[ \t]*(.+)$/m.exec(text);
-  return match ? fact(match[1]!.trim(), { file: 'Procfile', line: lineAt(text, match.index) }) : null;
+  const web = procfileProcesses(project).find((process) => process.name === 'web');
+  return web ? fact(web.command.trim(), web.evidence) : null;
 }
 
 /** Words of a command exec form can run as they are: no quotes, &&, or variables other than PORT. */
@@ -545,11 +544,11 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const webProcess = start?.evidence?.file === 'Procfile';
   const serverImport = findInSources(project, sources, SERVER_IMPORT);
   // A Procfile with a worker process and no web one runs a queue consumer or a bot: nothing listens.
-  const procfile = project.hasFile('Procfile') ? project.readText('Procfile') : '';
-  const worker = /^worker:/m.exec(procfile);
+  const processes = procfileProcesses(project);
+  const worker = processes.find((process) => process.name === 'worker');
   const servesNetwork =
-    worker && !/^web:/m.test(procfile)
-      ? fact(false, { file: 'Procfile', line: lineAt(procfile, worker.index) })
+    worker && !processes.some((process) => process.name === 'web')
+      ? fact(false, worker.evidence)
       : frameworkName || webProcess || start?.value.includes('$PORT')
         ? fact(true, start?.evidence ?? framework.evidence)
         : serverImport.value
