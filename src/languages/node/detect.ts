@@ -134,6 +134,23 @@ function findWorkspaceRoot(member: ProjectFiles): { root: ProjectFiles; tool: Wo
   });
 }
 
+/**
+ * The globs of pnpm-workspace.yaml's `packages:` list ("packages/*", "!**\/test/**"), read line by
+ * line; its other lists (onlyBuiltDependencies, ...) are settings, not members.
+ */
+function pnpmPackageGlobs(yaml: string): string[] {
+  const globs: string[] = [];
+  let inPackages = false;
+  for (const raw of yaml.split('\n')) {
+    const line = raw.trimEnd();
+    // A key at the start of a line opens a list of its own.
+    if (/^[^\s#-]/.test(line)) inPackages = /^packages:$/.test(line);
+    const item = inPackages ? /^[ \t]*-[ \t]*["']?([^"'#]+?)["']?$/.exec(line) : null;
+    if (item) globs.push(item[1]!);
+  }
+  return globs;
+}
+
 /** pnpm-workspace.yaml `packages:` globs ("packages/*", "apps/**") as a test for a member path. */
 function workspaceIncludes(yaml: string, memberPath: string): boolean {
   const globs = [...yaml.matchAll(/^[ \t]*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
@@ -693,10 +710,7 @@ function pnpmLockfileVersion(source: ManagerSource): NodeFacts['pnpmLockfileVers
 function detectWorkspaceManifests(project: ProjectFiles, pkg: PackageJson): string[] {
   const declared = Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces?.packages ?? []);
   const yaml = project.hasFile('pnpm-workspace.yaml') ? project.readText('pnpm-workspace.yaml') : '';
-  // Only the `packages:` list of pnpm-workspace.yaml names members; its other lists are settings.
-  const packagesBlock = /^packages:\s*\n((?:[ \t]+.*\n?|\s*\n)*)/m.exec(yaml)?.[1] ?? '';
-  const yamlGlobs = [...packagesBlock.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
-  const globs = [...declared, ...yamlGlobs];
+  const globs = [...declared, ...pnpmPackageGlobs(yaml)];
   const included = globs.filter((glob) => !glob.startsWith('!')).map(globMatcher);
   // Listing the folder is the slow part: only a workspace root needs it.
   if (included.length === 0) return [];
