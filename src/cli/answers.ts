@@ -1,5 +1,6 @@
 import { StagecraftError, usageError } from '../errors.js';
 import { shellWord } from '../core/text.js';
+import { namesNoRelease } from '../core/facts.js';
 import { planOnBase } from '../explain/index.js';
 import { estimatedMB } from '../explain/images.js';
 import { LANGUAGES, supportFor, type Facts, type Plan } from '../languages/registry.js';
@@ -84,8 +85,8 @@ function languageOptionStep<K extends keyof LanguageAnswers>(key: K): Step<K> {
   };
 }
 
-/** A version given by hand: a number of seven digits is no release of any language (and past 2^53 semver cannot compare it). */
-const normalizeVersion = (rule: ReturnType<typeof supportFor>['runtimeVersion'], raw: string) => (/\d{7}/.test(raw) ? null : rule.normalize(raw));
+/** A version given by hand, in the language's form; null when the language cannot read it or it is no release. */
+const normalizeVersion = (rule: ReturnType<typeof supportFor>['runtimeVersion'], raw: string) => (namesNoRelease(raw) ? null : rule.normalize(raw));
 
 type Judged = Pick<StepContext, 'facts' | 'flags' | 'answers'>;
 

@@ -2,7 +2,7 @@ import { projectError, usageError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
 import { LANGUAGES, languageNamed, supportFor, type Facts, type LanguageName, type Plan } from '../languages/registry.js';
 import type { LanguageSupport } from '../core/language.js';
-import { describeEvidence } from '../core/facts.js';
+import { describeEvidence, namesNoRelease } from '../core/facts.js';
 
 export type { Facts } from '../languages/registry.js';
 
@@ -33,13 +33,10 @@ export interface Candidate {
 const markersOf = (project: ProjectFiles, language: LanguageSupport<Facts, Plan>, folder = '') =>
   language.markers.map((file) => `${folder}${file}`).filter((file) => project.exists(file));
 
-/**
- * A version with a number of seven digits or more is no release of any language: an image tag made
- * of it does not exist, and past 2^53 it is not even the number it reads as.
- */
+/** The facts, unless the detected version is no release at all (see namesNoRelease). */
 function withRealVersion(facts: Facts): Facts {
   const { value, evidence } = facts.runtimeVersion;
-  if (/\d{7}/.test(value)) throw projectError(`${describeEvidence(evidence)}: version "${value.slice(0, 40)}" is no release (a number of seven digits or more)`);
+  if (namesNoRelease(value)) throw projectError(`${describeEvidence(evidence)}: version "${value.slice(0, 40)}" is no release (a number of seven digits or more)`);
   return facts;
 }
 
