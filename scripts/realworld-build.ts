@@ -52,6 +52,11 @@ export interface App {
   run?: { args: string[]; expect: string };
   /** Services the app cannot start without (a database, a broker), read from its code or compose file. */
   needs?: string[];
+  /**
+   * Defects of the app itself at its pinned commit, read by hand (an unbounded dependency that broke it,
+   * a setup step its README asks for): a failure is the app's only when its log shows `log` (a regex).
+   */
+  defects?: { log: string; why: string }[];
   /** "tcp" for a server that does not speak HTTP: only a connection to its port is checked. */
   serves?: 'tcp';
 }
@@ -108,6 +113,13 @@ const KNOWN_CAUSES: { pattern: RegExp; cause: Cause; why: string }[] = [
     cause: 'machine',
     why: 'the build downloads from a host this machine cannot reach',
   },
+  {
+    // The Maven Central this machine reaches serves only part of it (the env's packages/maven-partial.tsv):
+    // an artifact the app pins, present on the real Central, is missing here.
+    pattern: /Could not find artifact \S+ in central \(https:\/\/repo\.maven\.apache\.org|FileNotFoundException: https:\/\/repo\.maven\.apache\.org\//,
+    cause: 'machine',
+    why: "this machine's Maven Central serves only part of the real one, and not an artifact the app pins",
+  },
   { pattern: /no space left on device/i, cause: 'machine', why: 'the disk is full' },
   { pattern: /unknown image family|no stand-in for|ensure-images/i, cause: 'machine', why: 'no offline stand-in exists for a base image the Dockerfile names' },
 ];
@@ -136,8 +148,9 @@ function evidenceOf(log: string, count = 4): string[] {
   return (errors.length > 0 ? errors.slice(-count) : lines.slice(-count)).map(clip);
 }
 
-export function classify(step: Failure['step'], log: string, fallback: string): Failure {
-  const known = KNOWN_CAUSES.find((entry) => entry.pattern.test(log));
+export function classify(step: Failure['step'], log: string, fallback: string, defects: App['defects'] = []): Failure {
+  const appCauses = defects.map((defect) => ({ pattern: new RegExp(defect.log), cause: 'app' as const, why: defect.why }));
+  const known = [...appCauses, ...KNOWN_CAUSES].find((entry) => entry.pattern.test(log));
   const evidence = evidenceOf(log);
   if (known) {
     const line = log
@@ -224,7 +237,7 @@ function runFailure(app: App, log: string, fallback: string): Failure {
   if (app.needs?.length) {
     return { step: 'run', cause: 'app', why: `the app needs ${app.needs.join(', ')} to start or answer (not started here)`, evidence: evidenceOf(log) };
   }
-  return classify('run', log, fallback);
+  return classify('run', log, fallback, app.defects);
 }
 
 /** Checks every production image has: the user's uid and, where the base has none, no shell. */
@@ -376,7 +389,7 @@ async function buildOne(engine: Engine, app: App, base: string | null, generated
     const down = await unreachableRegistry(engine, generated);
     record.failure = down
       ? { step: 'build', cause: 'machine', why: down, evidence: evidenceOf(built.log) }
-      : classify('build', built.log, 'the generated Dockerfile does not build');
+      : classify('build', built.log, 'the generated Dockerfile does not build', app.defects);
     return record;
   }
   record.built = true;

@@ -268,6 +268,17 @@ describe('entry point', () => {
     expect(facts.port).toEqual({ value: 8000, evidence: null });
   });
 
+  it('a Flask app that uses its instance folder gets it writable by the run-time user, and only it', async () => {
+    expect(detectFixture('python-flask-instance').flaskInstanceFolder).toEqual({ value: true, evidence: { file: 'notes/__init__.py', line: 9 } });
+    expect(detectFixture('python-flask-gunicorn').flaskInstanceFolder.value).toBe(false);
+    const result = await runCli([fixture('python-flask-instance'), '--yes', '--base', 'slim', '--stdout']);
+    expect(result.stdout).toContain('RUN mkdir -p /app/instance && chown 65532:65532 /app/instance');
+    // The folder is made in the build stage and keeps its owner through the COPY of /app, which stays root's otherwise.
+    expect(result.stdout).toContain('COPY --from=build /app /app');
+    const plain = await runCli([fixture('python-flask-gunicorn'), '--yes', '--base', 'slim', '--stdout']);
+    expect(plain.stdout).not.toContain('chown');
+  });
+
   it('Django with STATIC_ROOT runs collectstatic in the build stage', async () => {
     const project = makeProject({
       'requirements.txt': 'django==5.2\ngunicorn==23.0.0\n',

@@ -42,6 +42,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'node', fixture: 'node-pnpm-lock6' },
   { language: 'node', fixture: 'node-pnpm-workspace', member: 'packages/api' },
   { language: 'python', fixture: 'python-flask-gunicorn' },
+  // An application factory that writes its SQLite database into Flask's instance folder at run time.
+  { language: 'python', fixture: 'python-flask-instance' },
   { language: 'python', fixture: 'python-fastapi-uv' },
   { language: 'python', fixture: 'python-poetry' },
   { language: 'python', fixture: 'python-django' },

@@ -41,6 +41,21 @@ describe("a failure's cause", () => {
     expect(classify('build', '#12 4.1 Downloading https://services.gradle.org/distributions/gradle-8.5-bin.zip\n#12 ERROR: process did not complete', 'x').cause).toBe('machine');
   });
 
+  it("an artifact this machine's partial Maven Central lacks is the machine", () => {
+    const log = '#15 15.17 [ERROR] \tCould not find artifact io.quarkus.platform:quarkus-maven-plugin:jar:3.38.3 in central (https://repo.maven.apache.org/maven2)';
+    expect(classify('build', log, 'x').cause).toBe('machine');
+    const wrapper =
+      '#14 4.420 Exception in thread "main" java.io.FileNotFoundException: https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/3.6.0/apache-maven-3.6.0-bin.zip';
+    expect(classify('build', wrapper, 'x').cause).toBe('machine');
+  });
+
+  it("an app's own defect, read by hand, is the app's only when its log shows it", () => {
+    const defects = [{ log: "No module named 'pkg_resources'", why: 'gunicorn 20 imports pkg_resources' }];
+    const log = "ModuleNotFoundError: No module named 'pkg_resources'";
+    expect(classify('run', log, 'x', defects)).toMatchObject({ cause: 'app', why: 'gunicorn 20 imports pkg_resources' });
+    expect(classify('run', 'ModuleNotFoundError: No module named flask', 'the server exited', defects)).toMatchObject({ cause: 'ours', why: 'the server exited' });
+  });
+
   it('a compile error nobody explained is ours, quoted', () => {
     const log = [
       '#14 [build 5/6] RUN go build -o /out/app .',

@@ -35,6 +35,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-npm-workspace': { http: { body: 'hello from node-npm-workspace (1m)' } },
   'node-pnpm-lock6': { http: { body: 'hello from node-pnpm-lock6 (1m)' } },
   'python-flask-gunicorn': { http: { body: 'hello from python-flask-gunicorn' } },
+  // "visit 1": the run-time user wrote the SQLite database into the instance folder.
+  'python-flask-instance': { http: { body: 'hello from python-flask-instance, visit 1' } },
   'python-fastapi-uv': { http: { body: 'hello from python-fastapi-uv' } },
   'python-fastapi-with-frontend': { http: { body: 'hello from python-fastapi-with-frontend' } },
   'python-poetry': { cli: { output: 'hello from python-poetry' } },

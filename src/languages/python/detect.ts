@@ -59,6 +59,8 @@ export interface PythonFacts {
   scriptOnly: boolean;
   /** Django's STATIC_ROOT is set: the build runs collectstatic. */
   djangoStaticRoot: Fact<boolean>;
+  /** A Flask app that uses its instance folder (`app.instance_path`, `instance_relative_config`): it writes there at run time. */
+  flaskInstanceFolder: Fact<boolean>;
 }
 
 /** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
@@ -476,6 +478,8 @@ const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'litestar', 'sanic',
 /** ASGI frameworks served with uvicorn. */
 export const ASGI_FRAMEWORKS = new Set<PythonFramework | null>(['fastapi', 'litestar', 'python-fasthtml', 'starlette']);
 const SERVER_IMPORT = /^[ \t]*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
+/** Flask's instance folder: created by the app (`os.makedirs(app.instance_path)`) and written to (config, SQLite). */
+const FLASK_INSTANCE = /\binstance_path\b|\binstance_relative_config\s*=\s*True\b/;
 const PORT_ENV = /environ(?:\.get)?\s*[([]\s*['"]PORT['"]|getenv\(\s*['"]PORT['"]/;
 
 function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp): Fact<boolean> {
@@ -584,5 +588,6 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
     djangoStaticRoot: ((root) => (root ? fact(true, root) : fact(false, null)))(frameworkName === 'django' ? (djangoApplications(project)?.staticRoot ?? null) : null),
+    flaskInstanceFolder: frameworkName === 'flask' ? findInSources(project, sources, FLASK_INSTANCE) : fact(false, null),
   };
 }

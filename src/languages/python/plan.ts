@@ -83,6 +83,13 @@ function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[]): str
   return `A C compiler and headers: ${[always, maybe].filter(Boolean).join(', and ')}.`;
 }
 
+/** Folders the app writes under /app: Flask's instance folder, when the app uses it and runs from /app. */
+function writableFolders(facts: PythonFacts, copyApp: boolean): PythonPlan['writable'] {
+  const evidence = facts.flaskInstanceFolder.evidence;
+  if (!copyApp || !facts.flaskInstanceFolder.value || !evidence) return [];
+  return [{ path: '/app/instance', why: `Flask's instance folder (${evidence.file}:${evidence.line}), where the app writes its config and data` }];
+}
+
 /** The command --entry stands for, or the detected one. */
 function startCommand(facts: PythonFacts, answers: Answers): string[] {
   const command = answers.entry ? commandForEntry(facts, answers.entry) : facts.start?.value;
@@ -196,6 +203,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     projectInstall: projectInstallCommand(facts, runsInstalled),
     copyApp: !runsInstalled,
     keptPaths,
+    writable: writableFolders(facts, !runsInstalled),
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
     entrypoint: withInit(image.init, entrypointFor(command, String(port ?? facts.port.value))),
     ...image,
