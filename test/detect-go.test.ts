@@ -6,7 +6,7 @@ import { mainByRule } from '../src/languages/go/mains.js';
 import { detectProject } from '../src/pipeline/detect.js';
 import { parseGoMod } from '../src/languages/go/gomod.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture, makeProject } from './helpers.js';
+import { fixture, makeProject, runCli } from './helpers.js';
 
 const detect = (name: string) => detectGo(new ProjectFiles(fixture(name)));
 
@@ -59,6 +59,52 @@ describe('detectGo on fixtures', () => {
     expect(go({ '.tool-versions': 'golang 1.23.1\n' }).runtimeVersion).toEqual({ value: '1.23', evidence: { file: '.tool-versions', line: 1 } });
     expect(go({ '.tool-versions': 'golang 1.21.0\n' }).runtimeVersion).toEqual({ value: '1.22', evidence: { file: 'go.mod', line: 3 } });
     expect(() => go({ 'mise.toml': '[tools]\ngo = "latest"\n' })).toThrow('mise.toml:2: go "latest" is not a Go release such as 1.23 or 1.23.4');
+  });
+
+  it('folders the program opens by relative paths ship in its working directory; packages, embedded and missing folders do not', async () => {
+    const files = {
+      'go.mod': 'module example.com/site\n\ngo 1.24\n',
+      'main.go': [
+        'package main',
+        '',
+        'import (',
+        '\t"embed"',
+        '\t"net/http"',
+        '\t"example.com/site/handlers"',
+        ')',
+        '',
+        '//go:embed assets',
+        'var assets embed.FS',
+        '',
+        'func main() {',
+        '\tengine := html.New("./views", ".html")',
+        '\ttmpl := template.Must(template.ParseGlob("web/templates/*.tmpl"))',
+        '\tdb, _ := sql.Open("sqlite3", "./site.db")',
+        '\thttp.Handle("/static/", http.FileServer(http.Dir("missing")))',
+        '\thandlers.Register("handlers", "assets")',
+        '\thttp.ListenAndServe(":8080", nil)',
+        '}',
+        '',
+      ].join('\n'),
+      'handlers/handlers.go': 'package handlers\n\nfunc Register(a, b string) {}\n',
+      'views/index.html': '<p>hi</p>\n',
+      'web/templates/page.tmpl': '{{.}}\n',
+      'web/main.js': '',
+      'assets/logo.svg': '<svg/>\n',
+    };
+    const facts = detectGo(makeProject(files));
+    expect(facts.runtimeFolders).toEqual([
+      { value: 'views', evidence: { file: 'main.go', line: 13 } },
+      { value: 'web/templates', evidence: { file: 'main.go', line: 14 } },
+    ]);
+    expect(facts.createsFile).toEqual({ value: 'site.db', evidence: { file: 'main.go', line: 15 } });
+    const result = await runCli([makeProject(files).root, '--yes', '--base', 'slim', '--stdout']);
+    expect(result.stdout).toContain(' && cp -R views /runtime/app/ \\\n && cp -R web/templates /runtime/app/web/');
+    expect(result.stdout).toContain('chgrp 65532 /runtime/app && chmod 1775 /runtime/app');
+    expect(result.stdout).toContain('COPY --from=build /runtime/ /\nWORKDIR /app\nUSER 65532:65532');
+    // A program that reads nothing by a relative path keeps the base's working directory.
+    const plain = await runCli([fixture('go-root-main'), '--yes', '--base', 'slim', '--stdout']);
+    expect(plain.stdout).not.toContain('/runtime/');
   });
 
   it('go.work: the modules it uses build together; main packages of all of them, named from the root', () => {

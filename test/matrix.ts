@@ -14,6 +14,8 @@ import { fixture, flagsFrom } from './helpers.js';
 /** `member`: the folder inside the fixture to run in (a workspace member; the fixture is the build context). */
 export const RENDERED_FIXTURES: { language: string; fixture: string; member?: string; flags?: CellFlags }[] = [
   { language: 'go', fixture: 'go-root-main' },
+  // Reads ./views and creates ./visits.db at run time: both in its working directory.
+  { language: 'go', fixture: 'go-templates' },
   { language: 'go', fixture: 'go-cmd-layout', flags: { entry: './cmd/api' } },
   { language: 'go', fixture: 'go-cgo' },
   { language: 'go', fixture: 'go-missing-gosum' },

@@ -13,6 +13,8 @@ import { RESULTS_DIR, writeReport, type CellResult, type RebuildResult } from '.
 /** What each buildable fixture does when its image runs. */
 const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: string } } | { notBuilt: string }> = {
   'go-root-main': { http: { body: 'hello from go-root-main' } },
+  // "visit 1": the program read ./views and created ./visits.db in its working directory.
+  'go-templates': { http: { body: 'hello from go-templates (views/index.html), visit 1' } },
   'go-cmd-layout': { http: { body: 'hello, api' } },
   'go-cgo': { cli: { output: 'hello from go-cgo: 2+3=5' } },
   'go-vendored': { cli: { output: 'hello from go-vendored' } },
@@ -275,7 +277,7 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
   if (baseHasShell) {
     if (shell.exitCode !== 0 || shell.stdout.trim() !== uid) throw new Error(`sh in production: exit ${shell.exitCode}, ${shell.all}`);
     result.checks.push(`shell kept (the ${plan.runtime.family} base has one), as uid ${uid}`);
-    await checkCodeReadOnly(tag, uid, result);
+    await checkCodeReadOnly(tag, uid, plan, result);
   } else {
     if (shell.exitCode === 0) throw new Error(`production has a shell, but ${plan.base} should have none`);
     result.checks.push('no shell in production');
@@ -287,8 +289,20 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
  * so in production on slim and alpine, and through the debug target (the same app stage on the
  * base's :debug variant) where production has none.
  */
-async function checkCodeReadOnly(tag: string, uid: string, result: CellResult): Promise<void> {
-  const write = await docker(['run', '--rm', '--network', 'none', '--user', `${uid}:${uid}`, '--entrypoint', 'sh', tag, '-c', 'touch /app/x || touch /x']);
+async function checkCodeReadOnly(tag: string, uid: string, plan: Plan, result: CellResult): Promise<void> {
+  const run = (script: string) => docker(['run', '--rm', '--network', 'none', '--user', `${uid}:${uid}`, '--entrypoint', 'sh', tag, '-c', script]);
+  if ('workdir' in plan && plan.workdir?.writable) {
+    // A working directory the program creates files in: sticky, so root's entries can be neither renamed nor written.
+    const created = await run('touch /app/created-by-the-app');
+    if (created.exitCode !== 0) throw new Error(`uid ${uid} cannot create a file in its working directory /app: ${created.all}`);
+    const changed = await run(
+      'for f in /app/* /app/*/*; do [ -e "$f" ] || continue; if mv "$f" "$f.moved" 2>/dev/null || { [ -f "$f" ] && [ -w "$f" ]; }; then echo "$f"; exit 0; fi; done; exit 1',
+    );
+    if (changed.exitCode === 0) throw new Error(`uid ${uid} can rename or write the app's own file ${changed.stdout.trim()}`);
+    result.checks.push(`uid ${uid} creates files in /app but cannot rename or write root's`);
+    return;
+  }
+  const write = await run('touch /app/x || touch /x');
   if (write.exitCode === 0) throw new Error(`uid ${uid} can write into the app's folder: ${write.all}`);
   result.checks.push(`uid ${uid} cannot write into /app`);
 }
@@ -299,7 +313,7 @@ async function checkDebug(cell: Cell, plan: Plan, tag: string, result: CellResul
   const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
   if (shell.exitCode !== 0 || shell.stdout.trim() !== uid) throw new Error(`debug shell: exit ${shell.exitCode}, ${shell.all}`);
   result.checks.push(`debug target has a shell, uid ${uid}`);
-  await checkCodeReadOnly(tag, uid, result);
+  await checkCodeReadOnly(tag, uid, plan, result);
   const behaviour = BEHAVIOUR[cell.fixture]!;
   if ('cli' in behaviour) {
     const run = await docker(['run', '--rm', '--network', 'none', tag]);

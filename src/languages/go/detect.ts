@@ -71,6 +71,10 @@ export interface GoFacts {
   servesNetwork: Fact<boolean>;
   /** The top folders `//go:embed` reads files from at build time (web for web/dist): they must stay in the build context. */
   embeddedFolders: string[];
+  /** Project folders the program opens by a relative path at run time (`html.New("./views", ".html")`): they ship beside it. */
+  runtimeFolders: Fact<string>[];
+  /** A database file named by a relative path (`"./fiber.db"`): the program creates it in its working directory. */
+  createsFile: Fact<string | null>;
 }
 
 interface GoSourceFile {
@@ -171,6 +175,55 @@ function importsAny(source: GoSourceFile, importPaths: string[]): number | null 
   return null;
 }
 
+/** A relative path in a string literal: `"./views"`, `"templates/*.html"`, `"web/static/"` (no leading slash, no scheme). */
+const RELATIVE_PATH_LITERAL = /"(?:\.\/)?([A-Za-z0-9_][\w.-]*(?:\/[\w.*-]+)*)\/?"/g;
+/** A SQLite database file named by a relative path: created beside the program at run time. */
+const RELATIVE_SQLITE_FILE = /"(?:\.\/)?([\w.-]+\.(?:db|sqlite3?))"/;
+/** Folders that never hold what a program reads at run time. */
+const NOT_RUNTIME_FOLDERS = new Set(['vendor', 'node_modules', 'testdata', '.git']);
+
+/**
+ * The project folders string literals name by a relative path, deepest existing folder first
+ * (`"web/templates/*.html"` -> web/templates): files the program reads from its working directory.
+ * Folders with Go sources are packages, and embedded ones are inside the binary already.
+ */
+function findRuntimeFolders(project: ProjectFiles, sources: GoSourceFile[], embedded: string[]): Fact<string>[] {
+  const folders = new Set(
+    project.files().flatMap((file) =>
+      file
+        .split('/')
+        .slice(0, -1)
+        .map((_, index, parts) => parts.slice(0, index + 1).join('/')),
+    ),
+  );
+  const goFolders = new Set(sources.map((source) => source.dir));
+  const found = new Map<string, Fact<string>>();
+  for (const source of sources) {
+    const lineOf = lineIndex(source.code);
+    for (const match of source.code.matchAll(RELATIVE_PATH_LITERAL)) {
+      const parts = match[1]!.split('/');
+      // The deepest prefix that is a folder of the project: a glob or a file name ends the path.
+      let depth = parts.length - 1;
+      while (depth >= 0 && !folders.has(parts.slice(0, depth + 1).join('/'))) depth -= 1;
+      if (depth === -1) continue;
+      const folder = parts.slice(0, depth + 1).join('/');
+      if (NOT_RUNTIME_FOLDERS.has(parts[0]!) || goFolders.has(folder) || embedded.some((top) => folder === top || folder.startsWith(`${top}/`))) continue;
+      if ([...found.keys()].some((known) => folder.startsWith(`${known}/`))) continue;
+      for (const known of [...found.keys()]) if (known.startsWith(`${folder}/`)) found.delete(known);
+      if (!found.has(folder)) found.set(folder, fact(folder, { file: source.file, line: lineOf(match.index) }));
+    }
+  }
+  return [...found.values()];
+}
+
+function findRelativeDatabase(sources: GoSourceFile[]): Fact<string | null> {
+  for (const source of sources) {
+    const match = RELATIVE_SQLITE_FILE.exec(source.code);
+    if (match) return fact(match[1]!, { file: source.file, line: lineAt(source.code, match.index) });
+  }
+  return fact(null, null);
+}
+
 /** Detects a Go module's build facts from go.mod and its own sources. Pure: reads, never asks. */
 export function detectGo(project: ProjectFiles): GoFacts {
   const { layout, work, modules } = readModules(project);
@@ -224,6 +277,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
   }
   ports.push(...envFallbacks);
   if (!servesNetwork.value && ports.length > 0) servesNetwork = fact(true, ports[0]!.evidence);
+  const embeddedFolders = [...new Set(sources.flatMap((source) => source.embeds.map((embedded) => embedded.split('/')[0]!)))].filter((folder) => folder !== '..' && folder !== '.');
 
   return {
     language: 'go',
@@ -248,7 +302,9 @@ export function detectGo(project: ProjectFiles): GoFacts {
     folderName,
     readsPortEnv,
     servesNetwork,
-    embeddedFolders: [...new Set(sources.flatMap((source) => source.embeds.map((embedded) => embedded.split('/')[0]!)))].filter((folder) => folder !== '..' && folder !== '.'),
+    embeddedFolders,
+    runtimeFolders: findRuntimeFolders(project, sources, embeddedFolders),
+    createsFile: findRelativeDatabase(sources),
   };
 }
 

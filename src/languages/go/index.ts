@@ -49,7 +49,8 @@ export const go = defineLanguage<GoFacts, GoPlan>({
     asks: (facts) => facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value,
     fallback: (facts, answers) => entryPorts(facts, answers.entry)[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
   },
-  foldersBuildReads: (facts) => facts.embeddedFolders,
+  // Embedded folders are read by the build, runtime folders are copied by it: both stay in the context.
+  foldersBuildReads: (facts) => [...new Set([...facts.embeddedFolders, ...facts.runtimeFolders.map((folder) => folder.value.split('/')[0]!)])],
   plan: planGo,
   // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
   imageProfiles: [],

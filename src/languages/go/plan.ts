@@ -1,6 +1,7 @@
 import path from 'node:path';
 import semver from 'semver';
 import type { GoFacts } from './detect.js';
+import { describeEvidence } from '../../core/facts.js';
 import type { Planned } from '../../core/language.js';
 import { usageError } from '../../errors.js';
 import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
@@ -95,6 +96,20 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
   };
 }
 
+/** /app as the working directory when the program reads project folders or creates a database file by relative paths. */
+function workingDirectory(facts: GoFacts): GoPlan['workdir'] {
+  const folders = facts.runtimeFolders;
+  const writes = facts.createsFile;
+  if (folders.length === 0 && writes.value === null) return null;
+  const reads = folders.length > 0 ? `reads ${folders.map((folder) => `${folder.value}/ (${describeEvidence(folder.evidence)})`).join(', ')}` : '';
+  const creates = writes.value !== null ? `creates ${writes.value} (${describeEvidence(writes.evidence)})` : '';
+  return {
+    folders: folders.map((folder) => ({ source: folder.value, parent: folder.value.includes('/') ? `${path.posix.dirname(folder.value)}/` : '' })),
+    writable: writes.value !== null,
+    why: `The program ${[reads, creates].filter(Boolean).join(' and ')} in its working directory`,
+  };
+}
+
 export function planGo(facts: GoFacts, answers: Answers, generatorVersion: string): Planned<GoPlan> {
   const { base, debug, port } = answers;
   const cgo = facts.cgo.value;
@@ -115,6 +130,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
     build: buildStep(facts, base, goVersion, entry, name),
+    workdir: workingDirectory(facts),
     ...singleBinaryStages({
       base,
       debug,
