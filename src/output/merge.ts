@@ -1,0 +1,135 @@
+import { diffArrays } from 'diff';
+import { readStamp } from '../render/stamp.js';
+
+/*
+ * A re-run over files stagecraft generated before: what would be generated now, what was generated
+ * then (the record in .stagecraft/) and what is on disk give one of the outcomes below, as git
+ * does for a merge. `stagecraft check` reads the same outcome to say whether a file has drifted.
+ */
+
+export const CONFLICT_START = '<<<<<<< yours';
+export const CONFLICT_SEPARATOR = '=======';
+export const CONFLICT_END = '>>>>>>> stagecraft';
+
+export type Reconciliation =
+  /** Nothing on disk yet. */
+  | { kind: 'create' }
+  /** The file on disk is already the new text. */
+  | { kind: 'unchanged' }
+  /** The file is what a run generated, unedited since: the new text replaces it. */
+  | { kind: 'regenerate' }
+  /** The user edited it, and stagecraft would write what it wrote then: the user's file stays. */
+  | { kind: 'keep' }
+  /** The user edited it and stagecraft's text changed: the user's edits over the new text, conflicts marked. */
+  | { kind: 'merge'; content: string; conflicts: number }
+  /** It still holds the conflict markers of an earlier merge. */
+  | { kind: 'unresolved' }
+  /** Stagecraft cannot tell what it generated (no stamp, or no record of the stamped text): a file of the user's own. */
+  | { kind: 'own'; why: 'no stamp' | 'no record' };
+
+const hasConflictMarkers = (text: string) => text.split('\n').some((line) => line === CONFLICT_START || line === CONFLICT_END);
+
+/**
+ * Compares what would be generated now with what was generated then and what is on disk. `then`
+ * is trusted only when it is itself unedited and carries the stamp of the file on disk: the text
+ * that file was generated as.
+ */
+export function reconcileGenerated(now: string, then: string | null, onDisk: string | null): Reconciliation {
+  if (onDisk === null) return { kind: 'create' };
+  if (onDisk === now) return { kind: 'unchanged' };
+  const stamp = readStamp(onDisk);
+  if (!stamp) return { kind: 'own', why: 'no stamp' };
+  if (stamp.unedited) return { kind: 'regenerate' };
+  if (hasConflictMarkers(onDisk)) return { kind: 'unresolved' };
+  const base = then === null ? null : readStamp(then);
+  if (!base?.unedited || base.hash !== stamp.hash) return { kind: 'own', why: 'no record' };
+  if (then === now) return { kind: 'keep' };
+  return { kind: 'merge', ...mergeThreeWay(onDisk, then!, now) };
+}
+
+/** Replaces base lines [start, end) with `lines`; an insertion has start === end. */
+interface Hunk {
+  start: number;
+  end: number;
+  lines: string[];
+  side: 'yours' | 'theirs';
+}
+
+/** The changes that turn the base into one side, as hunks over the base's lines. */
+function hunksOf(base: string[], edited: string[], side: Hunk['side']): Hunk[] {
+  const hunks: Hunk[] = [];
+  let at = 0;
+  let open: Hunk | null = null;
+  for (const part of diffArrays(base, edited)) {
+    if (!part.added && !part.removed) {
+      if (open) hunks.push(open);
+      open = null;
+      at += part.value.length;
+      continue;
+    }
+    open ??= { start: at, end: at, lines: [], side };
+    if (part.removed) {
+      at += part.value.length;
+      open.end = at;
+    } else open.lines.push(...part.value);
+  }
+  if (open) hunks.push(open);
+  return hunks;
+}
+
+/** The base's lines [start, end) with these hunks (all inside that range, in order) applied. */
+function applyHunks(base: string[], start: number, end: number, hunks: Hunk[]): string[] {
+  const result: string[] = [];
+  let at = start;
+  for (const hunk of hunks) {
+    result.push(...base.slice(at, hunk.start), ...hunk.lines);
+    at = hunk.end;
+  }
+  result.push(...base.slice(at, end));
+  return result;
+}
+
+const sameLines = (a: string[], b: string[]) => a.length === b.length && a.every((line, index) => line === b[index]);
+
+/**
+ * A line-based three-way merge, as diff3 and git do it: a change made on one side only is taken; the
+ * same change on both sides is taken once; changes that overlap or touch are a conflict, written
+ * with both sides between markers, so nothing of either is lost.
+ */
+export function mergeThreeWay(yours: string, base: string, theirs: string): { content: string; conflicts: number } {
+  const baseLines = base.split('\n');
+  const hunks = [...hunksOf(baseLines, yours.split('\n'), 'yours'), ...hunksOf(baseLines, theirs.split('\n'), 'theirs')].sort((a, b) => a.start - b.start || a.end - b.end);
+  const merged: string[] = [];
+  let conflicts = 0;
+  let at = 0;
+  for (let first = 0; first < hunks.length;) {
+    const start = hunks[first]!.start;
+    let end = hunks[first]!.end;
+    let next = first + 1;
+    while (next < hunks.length && hunks[next]!.start <= end) end = Math.max(end, hunks[next++]!.end);
+    const group = hunks.slice(first, next);
+    const mine = applyHunks(
+      baseLines,
+      start,
+      end,
+      group.filter((hunk) => hunk.side === 'yours'),
+    );
+    const stagecrafts = applyHunks(
+      baseLines,
+      start,
+      end,
+      group.filter((hunk) => hunk.side === 'theirs'),
+    );
+    merged.push(...baseLines.slice(at, start));
+    if (group.every((hunk) => hunk.side === 'yours') || sameLines(mine, stagecrafts)) merged.push(...mine);
+    else if (group.every((hunk) => hunk.side === 'theirs')) merged.push(...stagecrafts);
+    else {
+      conflicts += 1;
+      merged.push(CONFLICT_START, ...mine, CONFLICT_SEPARATOR, ...stagecrafts, CONFLICT_END);
+    }
+    at = end;
+    first = next;
+  }
+  merged.push(...baseLines.slice(at));
+  return { content: merged.join('\n'), conflicts };
+}
