@@ -193,6 +193,15 @@ describe('a re-run over its own files', () => {
     expect(again.exitCode).toBe(4);
   });
 
+  it('a record that is a folder is left alone: the files are written, and the next run has no record to merge with', async () => {
+    const dir = copyFixture('go-root-main');
+    mkdirSync(path.join(dir, '.stagecraft/Dockerfile'), { recursive: true });
+    const { exitCode, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    expect(readdirSync(path.join(dir, '.stagecraft/Dockerfile'))).toEqual([]);
+    expect(read(dir, '.stagecraft/.dockerignore')).toBe(read(dir, '.dockerignore'));
+  });
+
   it('a record folder this run made goes again when the files cannot be written', async () => {
     const dir = copyFixture('go-root-main');
     mkdirSync(path.join(dir, 'Dockerfile'));

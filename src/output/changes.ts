@@ -140,7 +140,18 @@ export function assessChanges(root: string, changes: Change[], options: { force?
 export function recordWrites(root: string, changes: AssessedChange[], written: AssessedChange[]): FileWrite[] {
   return changes
     .filter((change) => change.record !== undefined && (written.includes(change) || change.status === 'unchanged') && change.record !== change.generated)
-    .map((change) => ({ path: `${RECORD_FOLDER}/${change.path}`, target: path.join(root, RECORD_FOLDER, change.path), content: change.generated }));
+    .map((change) => ({ path: `${RECORD_FOLDER}/${change.path}`, target: path.join(root, RECORD_FOLDER, change.path), content: change.generated }))
+    .filter((record) => replaceable(record.target));
+}
+
+/** A record is renamed over what is there: nothing, a file, or a link (replaced, not followed); never a folder or a device. */
+function replaceable(target: string): boolean {
+  try {
+    const stats = lstatSync(target);
+    return stats.isFile() || stats.isSymbolicLink();
+  } catch {
+    return true;
+  }
 }
 
 /**

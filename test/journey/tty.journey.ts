@@ -142,6 +142,20 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
     expect(again.exitCode).toBe(4);
   });
 
+  it("stagecraft's own Dockerfile, edited since: a re-run with other answers merges the edit without asking whose file it is", async () => {
+    const dir = copyFixture('go-root-main');
+    const first = await execa('node', [CLI, '--yes', '--base', 'alpine', '--debug', 'none'], { cwd: dir, reject: false, stdin: 'ignore' });
+    expect(first.exitCode, first.stderr).toBe(0);
+    writeFileSync(path.join(dir, 'Dockerfile'), read(dir, 'Dockerfile').replace('\nCOPY . .\n', '\nCOPY . .\nARG VERSION=dev\n'));
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} . --base alpine --debug stage`, dir);
+    const done = await noSaveNoBuild();
+    expect(done).toContain("merged Dockerfile (your edits kept over stagecraft's new text)");
+    expect(done).not.toContain('What now?');
+    expect(read(dir, 'Dockerfile')).toContain('\nCOPY . .\nARG VERSION=dev\n');
+    expect(read(dir, 'Dockerfile')).toContain('FROM runtime AS debug');
+  });
+
   it("a hand-written Dockerfile: Enter writes stagecraft's beside it as Dockerfile.stagecraft", async () => {
     const dir = copyFixture('go-root-main');
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
