@@ -165,7 +165,9 @@ describe('a re-run over its own files', () => {
     const edited = read(dir, 'Dockerfile');
     const { exitCode, stderr } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(4);
-    expect(stderr).toMatch(/^stagecraft: Dockerfile already exists and differs; nothing written/m);
+    expect(stderr).toMatch(
+      /^stagecraft: Dockerfile already exists and differs; nothing written \(--force overwrites, .*\); stagecraft generated Dockerfile, but \.stagecraft\/ has no record of that text to merge your edits with$/m,
+    );
     expect(read(dir, 'Dockerfile')).toBe(edited);
     expect(existsSync(path.join(dir, '.stagecraft'))).toBe(false);
   });
@@ -244,7 +246,7 @@ describe('the three-way merge', () => {
     expect(reconcileGenerated(then, then, edited)).toEqual({ kind: 'keep' });
     expect(reconcileGenerated(now, then, edited)).toEqual({ kind: 'merge', content: now.replace('CMD ["x"]', 'CMD ["x", "--mine"]'), conflicts: 0 });
     expect(reconcileGenerated(now, then, `${edited}${CONFLICT_START}\n`)).toEqual({ kind: 'unresolved' });
-    expect(reconcileGenerated(now, null, edited)).toEqual({ kind: 'own', why: 'no record' });
-    expect(reconcileGenerated(now, then, 'FROM mine\n')).toEqual({ kind: 'own', why: 'no stamp' });
+    expect(reconcileGenerated(now, null, edited)).toEqual({ kind: 'unrecorded' });
+    expect(reconcileGenerated(now, then, 'FROM mine\n')).toEqual({ kind: 'own' });
   });
 });

@@ -76,8 +76,11 @@ async function decideWrites(changes: AssessedChange[], options: { force: boolean
   if (options.force || conflicts.length === 0) return pending;
   if (!options.interactive) {
     const names = conflicts.map((change) => change.path).join(' and ');
+    const unrecorded = conflicts.filter((change) => change.reconciled === 'unrecorded').map((change) => change.path);
+    // Said, since the user may expect a merge: without the record, edits cannot be told from the text generated.
+    const why = unrecorded.length > 0 ? `; stagecraft generated ${unrecorded.join(' and ')}, but ${RECORD_FOLDER}/ has no record of that text to merge your edits with` : '';
     throw new StagecraftError(
-      `${names} already exist${conflicts.length === 1 ? 's' : ''} and differ${conflicts.length === 1 ? 's' : ''}; nothing written (--force overwrites, --output ${BESIDE} writes beside it, --dry-run shows the diff)`,
+      `${names} already exist${conflicts.length === 1 ? 's' : ''} and differ${conflicts.length === 1 ? 's' : ''}; nothing written (--force overwrites, --output ${BESIDE} writes beside it, --dry-run shows the diff)${why}`,
       ExitCode.conflict,
     );
   }

@@ -24,8 +24,10 @@ export type Reconciliation =
   | { kind: 'merge'; content: string; conflicts: number }
   /** It still holds the conflict markers of an earlier merge. */
   | { kind: 'unresolved' }
-  /** Stagecraft cannot tell what it generated (no stamp, or no record of the stamped text): a file of the user's own. */
-  | { kind: 'own'; why: 'no stamp' | 'no record' };
+  /** No stamp: a file of the user's own (hand-written, or its stamp line edited away). */
+  | { kind: 'own' }
+  /** Stagecraft's, edited, but no record of the text it was generated as to merge with: treated as the user's own. */
+  | { kind: 'unrecorded' };
 
 const hasConflictMarkers = (text: string) => text.split('\n').some((line) => line === CONFLICT_START || line === CONFLICT_END);
 
@@ -38,11 +40,11 @@ export function reconcileGenerated(now: string, then: string | null, onDisk: str
   if (onDisk === null) return { kind: 'create' };
   if (onDisk === now) return { kind: 'unchanged' };
   const stamp = readStamp(onDisk);
-  if (!stamp) return { kind: 'own', why: 'no stamp' };
+  if (!stamp) return { kind: 'own' };
   if (stamp.unedited) return { kind: 'regenerate' };
   if (hasConflictMarkers(onDisk)) return { kind: 'unresolved' };
   const base = then === null ? null : readStamp(then);
-  if (!base?.unedited || base.hash !== stamp.hash) return { kind: 'own', why: 'no record' };
+  if (!base?.unedited || base.hash !== stamp.hash) return { kind: 'unrecorded' };
   if (then === now) return { kind: 'keep' };
   return { kind: 'merge', ...mergeThreeWay(onDisk, then!, now) };
 }
