@@ -143,6 +143,21 @@ describe('a re-run over its own files', () => {
     expect({ file: read(dir, 'Dockerfile'), record: read(dir, '.stagecraft/Dockerfile') }).toEqual(before);
   });
 
+  it('a file checked out with CRLF line ends (git autocrlf) is the same lines: unedited it stays, edited it merges and keeps its CRLF', async () => {
+    const dir = await generatedDjango();
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    edit(dir, 'Dockerfile', crlf);
+    const same = await runCli([dir, '--yes']);
+    expect(same.exitCode, same.stderr).toBe(0);
+    expect(same.stdout).toContain('unchanged Dockerfile\n');
+
+    edit(dir, 'Dockerfile', (text) => crlf(withCollectstatic(text.replace(/\r\n/g, '\n'))));
+    const { exitCode, stderr, stdout } = await runCli([dir, '--yes', '--debug', 'none']);
+    expect(exitCode, stderr).toBe(0);
+    expect(stdout).toContain("merged Dockerfile (your edits kept over stagecraft's new text)\n");
+    expect(read(dir, 'Dockerfile')).toBe(crlf(withCollectstatic(read(dir, '.stagecraft/Dockerfile'))));
+  });
+
   it('--json says how each file was reconciled', async () => {
     const dir = await generatedDjango();
     edit(dir, 'Dockerfile', withCollectstatic);

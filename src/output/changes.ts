@@ -84,6 +84,8 @@ function reconciled(change: AssessedChange, existing: string): AssessedChange {
     case 'regenerate':
       return { ...change, reconciled: outcome.kind, consented: true };
     case 'keep':
+    case 'unchanged':
+      // The same lines (only the line ends differ for 'unchanged'): the file stays as it is.
       return { ...change, reconciled: outcome.kind, status: 'unchanged', content: existing };
     case 'merge':
       return {

@@ -34,19 +34,23 @@ const hasConflictMarkers = (text: string) => text.split('\n').some((line) => lin
 /**
  * Compares what would be generated now with what was generated then and what is on disk. `then`
  * is trusted only when it is itself unedited and carries the stamp of the file on disk: the text
- * that file was generated as.
+ * that file was generated as. A file checked out with CRLF line ends (git's autocrlf on Windows)
+ * is compared by its lines, and a merge keeps its line ends.
  */
 export function reconcileGenerated(now: string, then: string | null, onDisk: string | null): Reconciliation {
   if (onDisk === null) return { kind: 'create' };
-  if (onDisk === now) return { kind: 'unchanged' };
-  const stamp = readStamp(onDisk);
+  const crlf = onDisk.includes('\r\n');
+  const disk = crlf ? onDisk.replace(/\r\n/g, '\n') : onDisk;
+  if (disk === now) return { kind: 'unchanged' };
+  const stamp = readStamp(disk);
   if (!stamp) return { kind: 'own' };
   if (stamp.unedited) return { kind: 'regenerate' };
-  if (hasConflictMarkers(onDisk)) return { kind: 'unresolved' };
+  if (hasConflictMarkers(disk)) return { kind: 'unresolved' };
   const base = then === null ? null : readStamp(then);
   if (!base?.unedited || base.hash !== stamp.hash) return { kind: 'unrecorded' };
   if (then === now) return { kind: 'keep' };
-  return { kind: 'merge', ...mergeThreeWay(onDisk, then!, now) };
+  const merged = mergeThreeWay(disk, then!, now);
+  return { kind: 'merge', content: crlf ? merged.content.replace(/\n/g, '\r\n') : merged.content, conflicts: merged.conflicts };
 }
 
 /** Replaces base lines [start, end) with `lines`; an insertion has start === end. */
