@@ -210,6 +210,16 @@ describe('a re-run over its own files', () => {
     expect(again.exitCode).toBe(4);
   });
 
+  it("a stamped file past the diff limit (10 MB) is not merged line by line: the user's own at once, exit 4", async () => {
+    const dir = copyFixture('go-root-main');
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    edit(dir, 'Dockerfile', (text) => `${text}${'# padding to make the file huge\n'.repeat(330_000)}`);
+    const started = Date.now();
+    const { exitCode } = await runCli([dir, '--yes', '--debug', 'none']);
+    expect(exitCode).toBe(4);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('a record that is a folder is left alone: the files are written, and the next run has no record to merge with', async () => {
     const dir = copyFixture('go-root-main');
     mkdirSync(path.join(dir, '.stagecraft/Dockerfile'), { recursive: true });

@@ -131,7 +131,9 @@ export function assessChanges(root: string, changes: Change[], options: { force?
     }
     const status: ChangeStatus = existing === change.content ? 'unchanged' : 'update';
     const plain: AssessedChange = { ...assessed, status, existing, isLink: false };
-    return status === 'update' && 'record' in assessed && !options.force ? reconciled(plain, existing) : plain;
+    // Past the diff limit a file is not merged line by line either: it counts as the user's own.
+    const mergeable = status === 'update' && 'record' in assessed && !options.force && existing.length <= MAX_DIFFED_BYTES;
+    return mergeable ? reconciled(plain, existing) : plain;
   });
 }
 
