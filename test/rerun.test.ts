@@ -254,6 +254,11 @@ describe('the three-way merge', () => {
     expect(mergeThreeWay(base, base, lines('a', 'c', 'd', 'x', 'e', 'f', 'g')).content).toBe(lines('a', 'c', 'd', 'x', 'e', 'f', 'g'));
   });
 
+  it('a hundred thousand added lines merge (no spread of them onto the stack)', () => {
+    const many = Array.from({ length: 150_000 }, () => '').join('\n');
+    expect(mergeThreeWay(`${many}${base}`, base, base.replace('g\n', 'G\n'))).toEqual({ content: `${many}${base.replace('g\n', 'G\n')}`, conflicts: 0 });
+  });
+
   it('marks changes that overlap or touch, with both sides whole', () => {
     expect(mergeThreeWay(lines('a', 'b', 'mine', 'd', 'e', 'f', 'g'), base, lines('a', 'b', 'c', 'theirs', 'e', 'f', 'g'))).toEqual({
       content: lines('a', 'b', CONFLICT_START, 'mine', 'd', CONFLICT_SEPARATOR, 'c', 'theirs', CONFLICT_END, 'e', 'f', 'g'),

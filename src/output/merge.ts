@@ -53,6 +53,11 @@ export function reconcileGenerated(now: string, then: string | null, onDisk: str
   return { kind: 'merge', content: crlf ? merged.content.replace(/\n/g, '\r\n') : merged.content, conflicts: merged.conflicts };
 }
 
+/** Adds the lines one by one: spreading a list of a hundred thousand lines into push() overflows the stack. */
+function append(target: string[], ...lists: string[][]): void {
+  for (const list of lists) for (const line of list) target.push(line);
+}
+
 /** Replaces base lines [start, end) with `lines`; an insertion has start === end. */
 interface Hunk {
   start: number;
@@ -77,7 +82,7 @@ function hunksOf(base: string[], edited: string[], side: Hunk['side']): Hunk[] {
     if (part.removed) {
       at += part.value.length;
       open.end = at;
-    } else open.lines.push(...part.value);
+    } else append(open.lines, part.value);
   }
   if (open) hunks.push(open);
   return hunks;
@@ -88,10 +93,10 @@ function applyHunks(base: string[], start: number, end: number, hunks: Hunk[]): 
   const result: string[] = [];
   let at = start;
   for (const hunk of hunks) {
-    result.push(...base.slice(at, hunk.start), ...hunk.lines);
+    append(result, base.slice(at, hunk.start), hunk.lines);
     at = hunk.end;
   }
-  result.push(...base.slice(at, end));
+  append(result, base.slice(at, end));
   return result;
 }
 
@@ -126,16 +131,16 @@ export function mergeThreeWay(yours: string, base: string, theirs: string): { co
       end,
       group.filter((hunk) => hunk.side === 'theirs'),
     );
-    merged.push(...baseLines.slice(at, start));
-    if (group.every((hunk) => hunk.side === 'yours') || sameLines(mine, stagecrafts)) merged.push(...mine);
-    else if (group.every((hunk) => hunk.side === 'theirs')) merged.push(...stagecrafts);
+    append(merged, baseLines.slice(at, start));
+    if (group.every((hunk) => hunk.side === 'yours') || sameLines(mine, stagecrafts)) append(merged, mine);
+    else if (group.every((hunk) => hunk.side === 'theirs')) append(merged, stagecrafts);
     else {
       conflicts += 1;
-      merged.push(CONFLICT_START, ...mine, CONFLICT_SEPARATOR, ...stagecrafts, CONFLICT_END);
+      append(merged, [CONFLICT_START], mine, [CONFLICT_SEPARATOR], stagecrafts, [CONFLICT_END]);
     }
     at = end;
     first = next;
   }
-  merged.push(...baseLines.slice(at));
+  append(merged, baseLines.slice(at));
   return { content: merged.join('\n'), conflicts };
 }
