@@ -16,6 +16,8 @@ export const ExitCode = {
   conflict: 4,
   /** --build: Docker is missing or `docker build` failed; the files were written. */
   build: 5,
+  /** A re-run merged the user's edits with stagecraft's new text and they overlap: written with conflict markers to resolve. */
+  mergeConflict: 6,
   /** The generated files could not be written (a read-only folder, a full disk); the message says what was. */
   cannotWrite: 73,
   /** The user cancelled an interactive prompt. */

@@ -326,7 +326,9 @@ describe('the README example', () => {
     for (const generated of ['Dockerfile', '.dockerignore']) rmSync(path.join(dir, generated), { force: true });
     const { exitCode, stdout } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t go-api /);
+    expect(stdout).toMatch(
+      /^created Dockerfile\ncreated \.dockerignore\ncreated \.stagecraft\/ \(the text stagecraft generated, so a re-run merges your edits; commit it\)\nnext: docker build -t go-api /,
+    );
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('ENV PORT=8080');
   });
 
@@ -334,7 +336,9 @@ describe('the README example', () => {
     const dir = copyFixture('go-uppercase-module');
     const { exitCode, stdout } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t mytool /);
+    expect(stdout).toMatch(
+      /^created Dockerfile\ncreated \.dockerignore\ncreated \.stagecraft\/ \(the text stagecraft generated, so a re-run merges your edits; commit it\)\nnext: docker build -t mytool /,
+    );
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('ENTRYPOINT ["/usr/local/bin/MyTool"]');
   });
 });
@@ -647,7 +651,9 @@ describe('Rust', () => {
     const dir = copyFixture('rust-single-bin');
     const { exitCode, stdout } = await runCli([dir, '--yes']);
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/^created Dockerfile\ncreated \.dockerignore\nnext: docker build -t hello /);
+    expect(stdout).toMatch(
+      /^created Dockerfile\ncreated \.dockerignore\ncreated \.stagecraft\/ \(the text stagecraft generated, so a re-run merges your edits; commit it\)\nnext: docker build -t hello /,
+    );
     const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('FROM rust:1.95-slim-trixie AS build');
     expect(dockerfile).toContain('cargo build --release --locked --package hello --bin hello');
@@ -740,7 +746,7 @@ describe('Rust', () => {
     const member = await runCli([path.join(workspace.root, 'crates', 'api'), '--yes']);
     expect(member.exitCode).toBe(0);
     expect(member.stdout).toContain(`next: docker build -f ${path.join(workspace.root, 'crates', 'api', 'Dockerfile')} -t api ${workspace.root}`);
-    expect(readdirSync(path.join(workspace.root, 'crates', 'api')).sort()).toEqual(['Cargo.toml', 'Dockerfile', 'Dockerfile.dockerignore', 'src']);
+    expect(readdirSync(path.join(workspace.root, 'crates', 'api')).sort()).toEqual(['.stagecraft', 'Cargo.toml', 'Dockerfile', 'Dockerfile.dockerignore', 'src']);
     const memberDockerfile = readFileSync(path.join(workspace.root, 'crates', 'api', 'Dockerfile'), 'utf8');
     expect(memberDockerfile).toContain('docker build -f crates/api/Dockerfile -t api .');
     expect(memberDockerfile).toContain('cargo build --release --package api --bin api');

@@ -508,9 +508,9 @@ describe('broken and hostile projects: a clear line, the documented exit code, n
       // Failures and --stdout write nothing at all.
       expect(permissionsRestored(after), 'files written or changed').toEqual(permissionsRestored(before));
     } else {
-      // A successful run adds exactly the two generated files and touches nothing else.
+      // A successful run adds exactly the two generated files and their records, and touches nothing else.
       const added = Object.keys(after).filter((rel) => !(rel in before));
-      expect(added.sort()).toEqual(['.dockerignore', 'Dockerfile']);
+      expect(added.sort()).toEqual(['.dockerignore', '.stagecraft', '.stagecraft/.dockerignore', '.stagecraft/Dockerfile', 'Dockerfile']);
       for (const rel of Object.keys(before)) if (rel !== '.') expect(after[rel], rel).toBe(before[rel]);
     }
   });

@@ -100,7 +100,7 @@ export async function generate(context: GenerateContext): Promise<Generation> {
   const plan = planNamed(withOtherApps(planned.plan, detection.otherApps), flags.output);
   const { warnings } = planned;
   warnings.forEach(context.warn);
-  const changes = assessChanges(project.root, render(plan));
+  const changes = assessChanges(project.root, render(plan), { force: flags.force });
   const config = flags.save ? savedAnswersChange(project.root, answersToRepeat(answers, facts, flags.lang), saved) : null;
   if (config) changes.push(config);
   return { project, flags, saved, facts, answers, plan, warnings: [...detection.warnings, ...warnings], changes };

@@ -117,7 +117,7 @@ const COMMON_OPTIONS = {
       .regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$/, 'expected an image name such as myapp or registry/team/app:1.2')
       .optional(),
   },
-  force: { kind: 'switch', help: 'overwrite an existing Dockerfile/.dockerignore that differs' },
+  force: { kind: 'switch', help: 'overwrite an existing Dockerfile/.dockerignore that differs (instead of asking, or of merging your edits into a generated one)' },
   output: {
     kind: 'value',
     placeholder: '<file>',

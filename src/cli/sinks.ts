@@ -4,7 +4,8 @@ import { DHI_LOGIN, buildArguments, pullsFromDhi } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { escapeControls, shellWord } from '../core/text.js';
 import { explain } from '../explain/index.js';
-import { assessChanges, unifiedDiff, writeFilesAtomically, type AssessedChange } from '../output/changes.js';
+import { RECORD_FOLDER, assessChanges, prepareRecordFolder, recordWrites, removeRecordFolder, unifiedDiff, writeFilesAtomically, type AssessedChange } from '../output/changes.js';
+import { CONFLICT_END, CONFLICT_START } from '../output/merge.js';
 import { dockerfileNameOf, render } from '../render/index.js';
 import { VERSION } from '../version.js';
 import { equivalentCommand } from './answers.js';
@@ -46,7 +47,15 @@ const dockerfileOf = ({ changes, plan }: Pick<Generation, 'changes' | 'plan'>) =
 /** The name --output offers for stagecraft's Dockerfile beside a hand-written one. */
 const BESIDE = 'Dockerfile.stagecraft';
 
+const conflictCount = (conflicts: number) => `${conflicts} conflict${conflicts === 1 ? '' : 's'}`;
+
 function describeStatus(change: AssessedChange): string {
+  if (change.reconciled === 'keep') return `kept ${change.path} (your edits; stagecraft's text is the same as when it wrote it)`;
+  if (change.reconciled === 'merge' && change.status === 'update') {
+    return change.conflicts
+      ? `merged ${change.path} with ${conflictCount(change.conflicts)} (between ${CONFLICT_START} and ${CONFLICT_END})`
+      : `merged ${change.path} (your edits kept over stagecraft's new text)`;
+  }
   switch (change.status) {
     case 'create':
       return `created ${change.path}`;
@@ -67,8 +76,11 @@ async function decideWrites(changes: AssessedChange[], options: { force: boolean
   if (options.force || conflicts.length === 0) return pending;
   if (!options.interactive) {
     const names = conflicts.map((change) => change.path).join(' and ');
+    const unrecorded = conflicts.filter((change) => change.reconciled === 'unrecorded').map((change) => change.path);
+    // Said, since the user may expect a merge: without the record, edits cannot be told from the text generated.
+    const why = unrecorded.length > 0 ? `; stagecraft generated ${unrecorded.join(' and ')}, but ${RECORD_FOLDER}/ has no record of that text to merge your edits with` : '';
     throw new StagecraftError(
-      `${names} already exist${conflicts.length === 1 ? 's' : ''} and differ${conflicts.length === 1 ? 's' : ''}; nothing written (--force overwrites, --output ${BESIDE} writes beside it, --dry-run shows the diff)`,
+      `${names} already exist${conflicts.length === 1 ? 's' : ''} and differ${conflicts.length === 1 ? 's' : ''}; nothing written (--force overwrites, --output ${BESIDE} writes beside it, --dry-run shows the diff)${why}`,
       ExitCode.conflict,
     );
   }
@@ -95,7 +107,8 @@ function cancelledAfter(error: unknown, written: string[]): unknown {
  */
 async function besideOrOver(generation: Generation, session: Session): Promise<Generation> {
   const dockerfile = dockerfileOf(generation);
-  if (!session.interactive || generation.flags.force || dockerfile.status !== 'update') return generation;
+  // Stagecraft's own earlier file (unedited, or merged with the user's edits) is not a hand-written one.
+  if (!session.interactive || generation.flags.force || dockerfile.status !== 'update' || dockerfile.consented) return generation;
   clack.note(unifiedDiff(dockerfile), `${dockerfile.path} differs`);
   const choice = await session.prompter.select(
     `${dockerfile.path} is not what stagecraft would write. What now?`,
@@ -128,17 +141,44 @@ function keptAdvice(generation: Generation, session: Session): string {
   ].join('\n');
 }
 
+/**
+ * Writes the accepted files and, in the same all-or-nothing step, the records of what was generated
+ * (.stagecraft/), so the next run can merge. A folder made for them goes again when the writes fail.
+ */
+function writeWithRecords(root: string, changes: AssessedChange[], toWrite: AssessedChange[], tell: (line: string) => void) {
+  const records = recordWrites(root, changes, toWrite);
+  const folder = records.length > 0 ? prepareRecordFolder(root) : 'exists';
+  try {
+    writeFilesAtomically([...toWrite, ...(typeof folder === 'object' ? [] : records)]);
+  } catch (error) {
+    if (folder === 'created') removeRecordFolder(root);
+    throw error;
+  }
+  // Said once the files are written: a folder that cannot be written at all has its own message.
+  if (typeof folder === 'object') tell(`warning: ${folder.refused}: what stagecraft generated is not recorded, so a re-run cannot merge your edits`);
+  return folder;
+}
+
 /** Writes what may be written, then offers what a run offers after writing: saving, building, the next step. */
 async function writeChanges(original: Generation, session: Session): Promise<void> {
   const generation = await besideOrOver(original, session);
   const { flags, plan, project, changes } = generation;
   const { interactive, prompter, note } = session;
   const toWrite = await decideWrites(changes, { force: flags.force, interactive, prompter });
-  writeFilesAtomically(toWrite);
+  const recordFolder = writeWithRecords(project.root, changes, toWrite, session.tell);
   for (const change of changes) {
     const written = toWrite.includes(change);
     const said = `${describeStatus(change)}${change.note ? ` (${change.note})` : ''}`;
     note(written || change.status === 'unchanged' ? said : `kept ${change.path} (yours differs; not overwritten)`);
+  }
+  if (recordFolder === 'created') note(`created ${RECORD_FOLDER}/ (the text stagecraft generated, so a re-run merges your edits; commit it)`);
+  const conflicted = toWrite.filter((change) => change.conflicts);
+  if (conflicted.length > 0) {
+    const where = conflicted.map((change) => `${change.path} (${conflictCount(change.conflicts!)})`).join(' and ');
+    throw new StagecraftError(
+      `your edits and stagecraft's new text overlap in ${where}: both are written between ${CONFLICT_START} and ${CONFLICT_END}; resolve them, then build (--force takes stagecraft's text)`,
+      ExitCode.mergeConflict,
+    );
   }
   const finish = { flags, interactive, prompter, note };
   const written = toWrite.map((change) => change.path);
@@ -181,11 +221,11 @@ export const SINKS: Record<OutputMode, Sink> = {
       }
     },
   },
-  stdout: { printsData: true, run: (generation, { stdout }) => void stdout.write(dockerfileOf(generation).content) },
+  stdout: { printsData: true, run: (generation, { stdout }) => void stdout.write(dockerfileOf(generation).generated) },
   json: {
     printsData: true,
     run: ({ facts, answers, plan, changes, warnings }, { say }) => {
-      const files = changes.map(({ path, status }) => ({ path, status }));
+      const files = changes.map(({ path, status, reconciled, conflicts }) => ({ path, status, ...(reconciled ? { reconciled } : {}), ...(conflicts ? { conflicts } : {}) }));
       say(JSON.stringify({ facts, answers, plan, files, warnings }, null, 2));
     },
   },
@@ -193,7 +233,7 @@ export const SINKS: Record<OutputMode, Sink> = {
     printsData: true,
     run: (generation, { stdout }) => {
       const { facts, answers, plan, flags } = generation;
-      stdout.write(escapeControls(explain(facts, answers, plan, dockerfileOf(generation).content, { dir: flags.dir, generatorVersion: VERSION })));
+      stdout.write(escapeControls(explain(facts, answers, plan, dockerfileOf(generation).generated, { dir: flags.dir, generatorVersion: VERSION })));
     },
   },
 };

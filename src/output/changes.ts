@@ -1,12 +1,18 @@
-import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ExitCode, StagecraftError } from '../errors.js';
 import type { Change } from '../render/index.js';
+import { readStamp } from '../render/stamp.js';
+import { CONFLICT_END, CONFLICT_START, reconcileGenerated, type Reconciliation } from './merge.js';
 
 export type ChangeStatus = 'create' | 'unchanged' | 'update';
 
 export interface AssessedChange extends Change {
+  /** What a write puts on disk: the generated text, or the user's edits merged into it. */
+  content: string;
+  /** The text this run generated: what --stdout prints and .stagecraft/ records. */
+  generated: string;
   status: ChangeStatus;
   /** The file's current content, when it exists and is a regular file. */
   existing: string | null;
@@ -19,7 +25,20 @@ export interface AssessedChange extends Change {
   declined?: boolean;
   /** Said after its name once written: "created stagecraft.json (the next run reuses these answers; flags still win)". */
   note?: string;
+  /** A generated file over one an earlier run generated: how the three texts compare (src/output/merge.ts). */
+  reconciled?: Reconciliation['kind'];
+  /** Places where the user's edits and the new text overlap, written between conflict markers. */
+  conflicts?: number;
+  /** A generated (stamped) file: its record in .stagecraft/ as it is now, null when there is none. */
+  record?: string | null;
 }
+
+/**
+ * Where stagecraft keeps the text it generated for each file, for the next run to merge the user's
+ * edits with. The exact text is kept, not the answers that produced it: a newer stagecraft cannot
+ * render an older one's templates, and plain files read well in a review.
+ */
+export const RECORD_FOLDER = '.stagecraft';
 
 /** What a non-regular entry is, for the one-line refusal. */
 function describeType(stats: Stats): string {
@@ -42,17 +61,65 @@ function entryAt(change: Change, target: string): Stats | null {
   }
 }
 
+/** Past this size an existing file is not diffed: a line diff of megabytes takes seconds and shows nothing a person reads. */
+const MAX_DIFFED_BYTES = 256 * 1024;
+
+/** The recorded text of a generated file; null when there is none, or when the folder or the file is a link or not regular. */
+function readRecord(root: string, file: string): string | null {
+  try {
+    if (!lstatSync(path.join(root, RECORD_FOLDER)).isDirectory()) return null;
+    const target = path.join(root, RECORD_FOLDER, file);
+    const stats = lstatSync(target);
+    return stats.isFile() && stats.size <= MAX_DIFFED_BYTES ? readFileSync(target, 'utf8') : null;
+  } catch {
+    // No record (or an unreadable one) only means the next step cannot merge: the file counts as the user's own.
+    return null;
+  }
+}
+
+/** A generated file that differs from the one on disk, judged against what was generated then. */
+function reconciled(change: AssessedChange, existing: string): AssessedChange {
+  const outcome = reconcileGenerated(change.generated, change.record ?? null, existing);
+  switch (outcome.kind) {
+    case 'regenerate':
+      return { ...change, reconciled: outcome.kind, consented: true };
+    case 'keep':
+    case 'unchanged':
+      // The same lines (only the line ends differ for 'unchanged'): the file stays as it is.
+      return { ...change, reconciled: outcome.kind, status: 'unchanged', content: existing };
+    case 'merge':
+      return {
+        ...change,
+        reconciled: outcome.kind,
+        content: outcome.content,
+        status: outcome.content === existing ? 'unchanged' : 'update',
+        consented: true,
+        conflicts: outcome.conflicts,
+      };
+    case 'unresolved':
+      throw new StagecraftError(
+        `${change.path} still holds the conflict markers of an earlier merge (${CONFLICT_START} ... ${CONFLICT_END}); resolve them and run again, or --force replaces it; nothing written`,
+        ExitCode.mergeConflict,
+      );
+    default:
+      return { ...change, reconciled: outcome.kind };
+  }
+}
+
 /**
  * Compares each change with what is on disk now, so every output mode reads the same list. The
  * type is checked before anything is read: a link is not followed and a named pipe or a device is
- * not opened (reading either could hang, or show a file from outside the project).
+ * not opened (reading either could hang, or show a file from outside the project). A generated
+ * file over an earlier generation keeps the user's edits (merged) unless `force` replaces it.
  */
-export function assessChanges(root: string, changes: Change[]): AssessedChange[] {
+export function assessChanges(root: string, changes: Change[], options: { force?: boolean } = {}): AssessedChange[] {
   return changes.map((change) => {
     const target = path.join(root, change.path);
     const stats = entryAt(change, target);
-    if (stats === null) return { ...change, status: 'create', existing: null, isLink: false, target };
-    if (stats.isSymbolicLink()) return { ...change, status: 'update', existing: null, isLink: true, target };
+    const record = readStamp(change.content) ? { record: readRecord(root, change.path) } : {};
+    const assessed = { ...change, generated: change.content, target, ...record };
+    if (stats === null) return { ...assessed, status: 'create', existing: null, isLink: false };
+    if (stats.isSymbolicLink()) return { ...assessed, status: 'update', existing: null, isLink: true };
     if (!stats.isFile()) {
       throw new StagecraftError(`${change.path} exists and is ${describeType(stats)}; nothing written`, ExitCode.conflict);
     }
@@ -63,12 +130,62 @@ export function assessChanges(root: string, changes: Change[]): AssessedChange[]
       throw new StagecraftError(`${change.path} exists but cannot be read (${errorCode(error)}); nothing written`, ExitCode.conflict);
     }
     const status: ChangeStatus = existing === change.content ? 'unchanged' : 'update';
-    return { ...change, status, existing, isLink: false, target };
+    const plain: AssessedChange = { ...assessed, status, existing, isLink: false };
+    // Past the diff limit a file is not merged line by line either: it counts as the user's own.
+    const mergeable = status === 'update' && 'record' in assessed && !options.force && existing.length <= MAX_DIFFED_BYTES;
+    return mergeable ? reconciled(plain, existing) : plain;
   });
 }
 
-/** Past this size an existing file is not diffed: a line diff of megabytes takes seconds and shows nothing a person reads. */
-const MAX_DIFFED_BYTES = 256 * 1024;
+/**
+ * The records to write with the files: for each generated file that is stagecraft's after this run
+ * (written, or already the same), the text generated, where the record differs from it.
+ */
+export function recordWrites(root: string, changes: AssessedChange[], written: AssessedChange[]): FileWrite[] {
+  return changes
+    .filter((change) => change.record !== undefined && (written.includes(change) || change.status === 'unchanged') && change.record !== change.generated)
+    .map((change) => ({ path: `${RECORD_FOLDER}/${change.path}`, target: path.join(root, RECORD_FOLDER, change.path), content: change.generated }))
+    .filter((record) => replaceable(record.target));
+}
+
+/** A record is renamed over what is there: nothing, a file, or a link (replaced, not followed); never a folder or a device. */
+function replaceable(target: string): boolean {
+  try {
+    const stats = lstatSync(target);
+    return stats.isFile() || stats.isSymbolicLink();
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Makes the record folder when it is missing: 'created' or 'exists'. Anything else there (a link,
+ * a file) is not written through: the reason is returned, and the run writes no records.
+ */
+export function prepareRecordFolder(root: string): 'created' | 'exists' | { refused: string } {
+  const folder = path.join(root, RECORD_FOLDER);
+  try {
+    const stats = lstatSync(folder);
+    return stats.isDirectory() ? 'exists' : { refused: `${RECORD_FOLDER} is ${stats.isSymbolicLink() ? 'a symbolic link' : describeType(stats)}` };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { refused: `${RECORD_FOLDER} cannot be read (${errorCode(error)})` };
+  }
+  try {
+    mkdirSync(folder);
+    return 'created';
+  } catch (error) {
+    return { refused: `${RECORD_FOLDER} cannot be made (${errorCode(error)})` };
+  }
+}
+
+/** Removes a record folder this run made when its writes failed: "nothing written" stays true. */
+export function removeRecordFolder(root: string): void {
+  try {
+    rmdirSync(path.join(root, RECORD_FOLDER));
+  } catch {
+    // Not empty or gone: it is left as it is, never removed with anything in it.
+  }
+}
 
 /** The diff a user sees for a new or changed file; a link's target and an oversized file are never shown. */
 export function unifiedDiff(change: AssessedChange): string {
@@ -85,7 +202,7 @@ export function unifiedDiff(change: AssessedChange): string {
   return createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, existing, change.content, '', '', { context: 3 });
 }
 
-interface FileWrite {
+export interface FileWrite {
   /** The name the user sees (relative to the project). */
   path: string;
   target: string;

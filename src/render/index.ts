@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { Plan } from '../languages/registry.js';
 import { PRECOMPILED } from './precompiled.js';
+import { stamp } from './stamp.js';
 
 /** A file the run wants to produce; nothing touches the disk until the change list is written. */
 export interface Change {
@@ -65,13 +66,13 @@ function createEnvironment(): typeof Handlebars {
 
 let environment: typeof Handlebars | undefined;
 
-/** Renders the plan into the files it implies. Templates see the plan and nothing else. */
+/** Renders the plan into the files it implies, each stamped (src/render/stamp.ts). Templates see the plan and nothing else. */
 export function render(plan: Plan): Change[] {
   environment ??= createEnvironment();
   const env = environment;
   return outputsOf(plan).map(({ path: output, template }) => {
     const compiled = compiledTemplate(env, `${plan.language}/${template.replace(/\.hbs$/, '')}`);
-    return { path: output, content: tidy(compiled(plan)) };
+    return { path: output, content: stamp(tidy(compiled(plan))) };
   });
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, copyFixture } from '../helpers.js';
+import { CLI, copyFixture, makeProject } from '../helpers.js';
 import { Terminal, tmuxMissing } from './terminal.js';
 
 const missing = await tmuxMissing();
@@ -21,6 +21,15 @@ async function startedOn(name: string, args = '.', env = ''): Promise<string> {
   terminal = new Terminal();
   await terminal.start(`${env} node ${CLI} ${args}`, dir);
   return dir;
+}
+
+/** Says no to saving the answers, and to building when a Docker engine answers and it asks; the screen at exit 0. */
+async function noSaveNoBuild(): Promise<string> {
+  await terminal.waitFor('Save these answers to stagecraft.json');
+  await terminal.press('Right', 'Enter');
+  const next = await terminal.waitFor(/Build it now\?|EXIT=/);
+  if (next.includes('Build it now?')) await terminal.press('Enter');
+  return terminal.waitFor('EXIT=0');
 }
 
 describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () => {
@@ -105,11 +114,7 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
 
   it("started by pnpm, the command that repeats the run is pnpm's", async () => {
     await startedOn('go-root-main', '. --base alpine --debug none', "npm_config_user_agent='pnpm/9.12.0 npm/? node/v20.20.2 linux x64'");
-    await terminal.waitFor('Save these answers to stagecraft.json');
-    await terminal.press('Right', 'Enter'); // no
-    const next = await terminal.waitFor(/Build it now\?|EXIT=/);
-    if (next.includes('Build it now?')) await terminal.press('Enter');
-    const done = await terminal.waitFor('EXIT=0');
+    const done = await noSaveNoBuild();
     expect(done).toContain('pnpm create stagecraft --yes --base alpine --debug none --port 8080');
     expect(done).not.toContain('npx create-stagecraft');
   });
@@ -137,6 +142,20 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
     expect(again.exitCode).toBe(4);
   });
 
+  it("stagecraft's own Dockerfile, edited since: a re-run with other answers merges the edit without asking whose file it is", async () => {
+    const dir = copyFixture('go-root-main');
+    const first = await execa('node', [CLI, '--yes', '--base', 'alpine', '--debug', 'none'], { cwd: dir, reject: false, stdin: 'ignore' });
+    expect(first.exitCode, first.stderr).toBe(0);
+    writeFileSync(path.join(dir, 'Dockerfile'), read(dir, 'Dockerfile').replace('\nCOPY . .\n', '\nCOPY . .\nARG VERSION=dev\n'));
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} . --base alpine --debug stage`, dir);
+    const done = await noSaveNoBuild();
+    expect(done).toContain("merged Dockerfile (your edits kept over stagecraft's new text)");
+    expect(done).not.toContain('What now?');
+    expect(read(dir, 'Dockerfile')).toContain('\nCOPY . .\nARG VERSION=dev\n');
+    expect(read(dir, 'Dockerfile')).toContain('FROM runtime AS debug');
+  });
+
   it("a hand-written Dockerfile: Enter writes stagecraft's beside it as Dockerfile.stagecraft", async () => {
     const dir = copyFixture('go-root-main');
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM mine\n');
@@ -144,16 +163,53 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
     await terminal.start(`node ${CLI} . --base alpine --debug none`, dir);
     await terminal.waitFor('What now?');
     await terminal.press('Enter');
-    await terminal.waitFor('Save these answers to stagecraft.json');
-    await terminal.press('Right', 'Enter');
-    const next = await terminal.waitFor(/Build it now\?|EXIT=/);
-    if (next.includes('Build it now?')) await terminal.press('Enter');
-    const done = await terminal.waitFor('EXIT=0');
+    const done = await noSaveNoBuild();
     expect(done).toContain('created Dockerfile.stagecraft');
     expect(done).toContain('created Dockerfile.stagecraft.dockerignore');
     expect(done).toContain('--output Dockerfile.stagecraft');
     expect(done).toContain('docker build -f Dockerfile.stagecraft -t hello .');
     expect(read(dir, 'Dockerfile')).toBe('FROM mine\n');
+  });
+
+  it('two apps at the root (a Vite package.json beside a FastAPI app): it asks which, the app preselected, and leaves the other out of the context', async () => {
+    const { root: dir } = makeProject({
+      'main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+      'requirements.txt': 'fastapi==0.115.6\nuvicorn==0.34.0\n',
+      'package.json': JSON.stringify({ name: 'frontend', private: true, scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^6.0.5' } }),
+      'index.html': '<div id="app"></div>\n',
+      'node_modules/vite/package.json': '{"name":"vite"}\n',
+    });
+    terminal = new Terminal();
+    await terminal.start(`node ${CLI} . --debug none --port 8000`, dir);
+    const asked = await terminal.waitFor('Several projects here. Which one should the image build?');
+    // The only app is preselected; the other says why when the cursor is on it.
+    expect(asked).toContain('● python  requirements.txt');
+    expect(asked).toContain('○ node    package.json');
+    expect(asked).not.toMatch(/Final base image\?/);
+    await terminal.press('Up');
+    expect(await terminal.waitFor(/● node {4}package\.json \(no app found in it\)/)).toContain('○ python  requirements.txt');
+    await terminal.press('Down', 'Enter');
+    await terminal.waitFor('Final base image?');
+    await terminal.press('Enter');
+    await terminal.waitFor('Which one builds and runs it?'); // no file names a Python version
+    await terminal.press('Enter');
+    const done = await noSaveNoBuild();
+    expect(done).toContain('a python project in');
+    expect(done).toContain('created Dockerfile');
+    expect(read(dir, 'Dockerfile')).toContain('uvicorn');
+    expect(read(dir, '.dockerignore')).toContain('\n# package.json\nnode_modules\n');
+  });
+
+  it('an app of another language in a folder beside the chosen one: the terminal says so before the questions, and the context leaves it out', async () => {
+    const dir = await startedOn('python-fastapi-with-frontend', '. --debug none --port 8000');
+    const base = await terminal.waitFor('Final base image?');
+    expect(base).toMatch(/frontend\/ holds another app \(frontend\/package\.json\); generating for python \(requirements\.txt\) and leaving frontend\/ out of the build context/);
+    expect(base).not.toContain('Several projects here');
+    await terminal.press('Enter');
+    await terminal.waitFor('Which one builds and runs it?');
+    await terminal.press('Enter');
+    await noSaveNoBuild();
+    expect(read(dir, '.dockerignore')).toContain('\n# frontend/package.json\nfrontend\n');
   });
 
   it.each([
