@@ -16,16 +16,21 @@ export const RATIO_LIMIT = 1.05;
  * Files an image needs beside the artifact that its base may lack, each with why it ships. Their bytes
  * are allowed on top of RATIO_LIMIT × artifact: for a small binary they are most of what is added.
  */
-export const SUPPORT_FILES: { name: string; path: (plan: Plan) => string | null; why: string }[] = [
+export const SUPPORT_FILES: { name: string; paths: (plan: Plan) => string[]; why: string }[] = [
   {
     name: 'tini',
-    path: (plan) => plan.init?.path ?? null,
+    paths: (plan) => (plan.init ? [plan.init.path] : []),
     why: 'PID 1 for a program that sets no SIGTERM handler: without it docker stop waits 10 s, then kills',
   },
   {
     name: 'CA bundle',
-    path: () => '/etc/ssl/certs/ca-certificates.crt',
+    paths: () => ['/etc/ssl/certs/ca-certificates.crt'],
     why: 'the roots a TLS client verifies its peers with; the slim base has none',
+  },
+  {
+    name: 'user',
+    paths: () => ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow'],
+    why: 'the non-root user, whose entry rewrites each of these files whole',
   },
 ];
 
@@ -105,7 +110,7 @@ export async function measureSize(cell: Pick<Cell, 'fixture' | 'base'>, plan: Pl
   if (!baseFiles.has(plan.runtime.image)) baseFiles.set(plan.runtime.image, imageFiles(plan.runtime.image));
   const [files, before] = await Promise.all([imageFiles(tag), baseFiles.get(plan.runtime.image)!]);
   const artifactPrefixes = artifactPaths(plan);
-  const supportPaths = new Map(SUPPORT_FILES.map((file) => [file.path(plan), file.name]));
+  const supportPaths = new Map(SUPPORT_FILES.flatMap((file) => file.paths(plan).map((path) => [path, file.name] as const)));
   let artifact = 0;
   const support: Record<string, number> = {};
   const other: { path: string; bytes: number }[] = [];
@@ -114,7 +119,7 @@ export async function measureSize(cell: Pick<Cell, 'fixture' | 'base'>, plan: Pl
     if (before.get(file) === bytes) continue;
     const supportName = supportPaths.get(file);
     if (under(file, artifactPrefixes)) artifact += bytes;
-    else if (supportName) support[supportName] = bytes;
+    else if (supportName) support[supportName] = (support[supportName] ?? 0) + bytes;
     else other.push({ path: file, bytes });
   }
   other.sort((a, b) => b.bytes - a.bytes);

@@ -23,10 +23,11 @@ FROM debian:trixie-slim AS production
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot. The home is an empty
-# folder (no /etc/skel dotfiles) and --no-log-init writes no lastlog entry: the layer holds the user's lines only.
+# folder (no /etc/skel dotfiles), --no-log-init writes no lastlog entry, and the backups useradd leaves are deleted.
 RUN groupadd --system --gid 65532 nonroot \
  && useradd --system --no-log-init --uid 65532 --gid 65532 --home-dir /home/nonroot --no-create-home --shell /usr/sbin/nologin nonroot \
- && install -d -m 0700 -o 65532 -g 65532 /home/nonroot
+ && install -d -m 0700 -o 65532 -g 65532 /home/nonroot \
+ && rm -f /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow-
 LABEL org.opencontainers.image.title="vendored"
 COPY --from=build /out/vendored /usr/local/bin/vendored
 USER 65532:65532

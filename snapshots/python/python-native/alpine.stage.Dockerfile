@@ -27,7 +27,7 @@ RUN /usr/local/bin/python3.14 -m compileall -q /app
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- runtime: the setup production and debug share ----
 FROM python:3.14-alpine3.22 AS runtime
