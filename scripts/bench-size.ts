@@ -110,11 +110,13 @@ const rows = measured.map(({ cell, size }) => {
   const supportText = Object.entries(support)
     .map(([name, bytes]) => `${name} ${(bytes / 1000).toFixed(0)} kB`)
     .join(', ');
+  // What the check compares with RATIO_LIMIT: the added bytes that are not support, per byte of artifact.
+  const beyondSupport = (added - Object.values(support).reduce((sum, bytes) => sum + bytes, 0)) / artifact;
   const largest = other
     .slice(0, 3)
     .map((file) => `${file.path} ${(file.bytes / 1000).toFixed(0)} kB`)
     .join(', ');
-  return `| ${cell} | ${mb(image)} | ${mb(base)} | ${mb(added)} | ${mb(artifact)} | ${supportText} | ${mb(otherBytes)}${largest ? ` (${text(largest)})` : ''} | ${mb(rewritten)} | **${ratio.toFixed(2)}** | ${mb(limit)}${recorded ? `: ${text(recorded)}` : ''} | ${added <= limit ? 'ok' : '**over**'} |`;
+  return `| ${cell} | ${mb(image)} | ${mb(base)} | ${mb(added)} | ${mb(artifact)} | ${supportText} | ${mb(otherBytes)}${largest ? ` (${text(largest)})` : ''} | ${mb(rewritten)} | ${ratio.toFixed(2)} | **${beyondSupport.toFixed(2)}** | ${mb(limit)}${recorded ? `: ${text(recorded)}` : ''} | ${added <= limit ? 'ok' : '**over**'} |`;
 });
 const notMeasured = cells.filter((cell) => !current[key(cell)]?.size);
 const byStatus = (status: string) => notMeasured.filter((cell) => current[key(cell)]?.status === status);
@@ -137,12 +139,14 @@ writeSection('image-size', 'npm run bench:size', [
   `top of ${RATIO_LIMIT} × the artifact: ${SUPPORT_FILES.map((file) => `${file.name} (${file.why})`).join('; ')}.`,
   '"Other" is every other added file (the largest named); "rewritten" is added bytes no new file accounts for',
   '(a file rewritten at the size the base has it, or one a later layer deletes). The end-to-end suite fails a',
-  "cell whose added bytes exceed its limit. Base sizes are the offline-docker stand-ins'; the added bytes compare with real images.",
+  "cell whose added bytes exceed its limit, that is whose (added − support) / artifact passes the limit's ratio. Where the",
+  'artifact is a few kilobytes (an app with no dependencies) added / artifact is mostly tini, and says little.',
+  "Base sizes are the offline-docker stand-ins'; the added bytes compare with real images.",
   '',
   `Bases: ${BASES.join(', ')}. Measured ${measured.length} of ${cells.length} cells with today's Dockerfiles, ${[...new Set(measured.map((entry) => entry.measuredAt.slice(0, 10)))].join(', ')}.`,
   '',
-  '| cell | image MB | base MB | added MB | artifact MB | support | other MB | rewritten MB | added / artifact | limit MB | |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| cell | image MB | base MB | added MB | artifact MB | support | other MB | rewritten MB | added / artifact | (added − support) / artifact | limit MB | |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
   '',
   'Not measured:',

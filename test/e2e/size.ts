@@ -28,6 +28,12 @@ export const SUPPORT_FILES: { name: string; paths: (plan: Plan) => string[]; why
     why: 'the roots a TLS client verifies its peers with; the slim base has none',
   },
   {
+    name: 'libraries',
+    // Filled from dpkg's file lists (see measureSize); the paths here are dpkg's records of them.
+    paths: (plan) => (plan.runtime.packages?.manager === 'apt' ? ['/var/lib/dpkg/status', '/etc/ld.so.cache'] : []),
+    why: "the OS packages of the shared libraries the program loads, and dpkg's records of them",
+  },
+  {
     name: 'user',
     paths: () => ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow'],
     why: 'the non-root user, whose entry rewrites each of these files whole',
@@ -57,21 +63,30 @@ export function artifactPaths(plan: Plan): string[] {
   }
 }
 
-/** Every regular file of an image with its size, read from `docker export` of a created (never started) container. */
-export async function imageFiles(image: string): Promise<Map<string, number>> {
-  if (image === 'scratch') return new Map();
+/** Runs `tar <tarArgs>` on `docker export` of a created (never started) container of the image. */
+async function exported(image: string, tarArgs: string): Promise<string> {
   const created = await docker(['create', image, 'true']);
   if (created.exitCode !== 0) throw new Error(`docker create ${image}: ${created.all}`);
   const container = created.stdout.trim();
   try {
-    const listing = await execa('sh', ['-c', `docker export ${container} | tar -tvf -`], { maxBuffer: 256 * 1024 * 1024 });
-    const files = new Map<string, number>();
-    // GNU tar: "-rw-r--r-- root/root 1234 2026-01-01 00:00 usr/bin/x"; only regular files ("-") have bytes of their own.
-    for (const match of listing.stdout.matchAll(/^-\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/gm)) files.set(`/${match[2]!}`, Number(match[1]));
-    return files;
+    return (await execa('sh', ['-c', `docker export ${container} | tar ${tarArgs}`], { maxBuffer: 256 * 1024 * 1024 })).stdout;
   } finally {
     await docker(['rm', '-f', container]);
   }
+}
+
+/** Every regular file of an image with its size. */
+export async function imageFiles(image: string): Promise<Map<string, number>> {
+  if (image === 'scratch') return new Map();
+  const files = new Map<string, number>();
+  // GNU tar: "-rw-r--r-- root/root 1234 2026-01-01 00:00 usr/bin/x"; only regular files ("-") have bytes of their own.
+  for (const match of (await exported(image, '-tvf -')).matchAll(/^-\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.+)$/gm)) files.set(`/${match[2]!}`, Number(match[1]));
+  return files;
+}
+
+/** The files dpkg says its packages own in an image (/var/lib/dpkg/info/*.list). */
+async function dpkgFiles(image: string): Promise<Set<string>> {
+  return new Set((await exported(image, "-xOf - --wildcards 'var/lib/dpkg/info/*.list'")).split('\n'));
 }
 
 const baseFiles = new Map<string, Promise<Map<string, number>>>();
@@ -111,12 +126,19 @@ export async function measureSize(cell: Pick<Cell, 'fixture' | 'base'>, plan: Pl
   const [files, before] = await Promise.all([imageFiles(tag), baseFiles.get(plan.runtime.image)!]);
   const artifactPrefixes = artifactPaths(plan);
   const supportPaths = new Map(SUPPORT_FILES.flatMap((file) => file.paths(plan).map((path) => [path, file.name] as const)));
+  if (plan.runtime.packages?.manager === 'apt') {
+    // Only added or changed files are classified, so every file dpkg owns here is the install's (or an upgrade of one the base has).
+    for (const file of await dpkgFiles(tag)) if (file) supportPaths.set(file, 'libraries');
+    // dpkg's record of each package it installed.
+    for (const file of files.keys()) if (file.startsWith('/var/lib/dpkg/info/')) supportPaths.set(file, 'libraries');
+  }
   let artifact = 0;
   const support: Record<string, number> = {};
   const other: { path: string; bytes: number }[] = [];
   for (const [file, bytes] of files) {
-    // A file the base has at the same size is the base's (the rare rewrite to the same length is missed).
-    if (before.get(file) === bytes) continue;
+    // A file the base has at the same size is taken for the base's: one rewritten at the same length shows only in `rewritten`.
+    // Empty files (the ones docker create makes, /.dockerenv and /etc/hostname) weigh nothing.
+    if (before.get(file) === bytes || bytes === 0) continue;
     const supportName = supportPaths.get(file);
     if (under(file, artifactPrefixes)) artifact += bytes;
     else if (supportName) support[supportName] = (support[supportName] ?? 0) + bytes;
