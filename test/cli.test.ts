@@ -706,7 +706,9 @@ describe('Rust', () => {
     expect(slim.stdout).toContain('FROM rust:1.95-trixie AS build');
     // The library is the only package; the CA roots are the build stage's bundle, which OpenSSL finds through SSL_CERT_FILE.
     expect(slim.stdout).toContain('apt-get install -y --no-install-recommends libssl3t64 \\\n');
-    expect(slim.stdout).toContain('COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt\n');
+    expect(slim.stdout).toContain(
+      'COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt\n',
+    );
     expect(slim.stderr).toContain('warning: no Cargo.lock: every build resolves dependency versions anew');
     const alpine = await runCli([fixture('rust-openssl'), '--yes', '--stdout', '--base', 'alpine']);
     expect(alpine.stdout).toContain('FROM rust:1.95-alpine AS build');
