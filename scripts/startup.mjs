@@ -6,8 +6,9 @@
 //
 //   node scripts/startup.mjs [--write] [fixture ...]      RUNS=20 by default
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { writeSection } from './performance-page.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const args = process.argv.slice(2);
@@ -64,11 +65,7 @@ console.log(header);
 console.log(table.join('\n'));
 
 if (write) {
-  const page = [
-    '# Performance',
-    '',
-    '<!-- written by `npm run startup -- --write` (scripts/startup.mjs); do not edit by hand -->',
-    '',
+  writeSection('start-up', 'npm run startup -- --write', [
     '## Start-up',
     '',
     '`stagecraft --yes --stdout <fixture>` next to a bare `node -e 0`, each CLI run followed by one of Node, so',
@@ -77,8 +74,5 @@ if (write) {
     header + '.',
     '',
     ...table,
-    '',
-  ];
-  writeFileSync('docs/performance.md', page.join('\n'));
-  console.log('wrote docs/performance.md');
+  ]);
 }

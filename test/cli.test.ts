@@ -698,7 +698,7 @@ describe('Rust', () => {
     const slim = await runCli([fixture('rust-openssl'), '--yes', '--stdout', '--base', 'slim', '--runtime-version', '1.85']);
     expect(slim.stdout).toContain('FROM rust:1.85-bookworm AS build');
     expect(slim.stdout).toContain('FROM debian:trixie-slim AS runtime');
-    expect(slim.stdout).toContain('ca-certificates tzdata libssl3t64');
+    expect(slim.stdout).toContain('apt-get install -y --no-install-recommends libssl3t64 \\\n');
     const old = await runCli([fixture('rust-msrv'), '--yes', '--stdout', '--runtime-version', '1.75']);
     expect(old.exitCode).toBe(3);
     expectOneLine(old.stderr, 'stagecraft: Rust 1.75 is older than the rust-version 1.80 (Cargo.toml:6) this project needs; use 1.80 or newer');
@@ -710,7 +710,11 @@ describe('Rust', () => {
   it('openssl-sys: libssl on slim, a static link with its warning on alpine; no Cargo.lock is a warning', async () => {
     const slim = await runCli([fixture('rust-openssl'), '--yes', '--stdout', '--base', 'slim']);
     expect(slim.stdout).toContain('FROM rust:1.95-trixie AS build');
-    expect(slim.stdout).toContain('apt-get install -y --no-install-recommends ca-certificates tzdata libssl3t64');
+    // The library is the only package; the CA roots are the build stage's bundle, which OpenSSL finds through SSL_CERT_FILE.
+    expect(slim.stdout).toContain('apt-get install -y --no-install-recommends libssl3t64 \\\n');
+    expect(slim.stdout).toContain(
+      'COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt\n',
+    );
     expect(slim.stderr).toContain('warning: no Cargo.lock: every build resolves dependency versions anew');
     const alpine = await runCli([fixture('rust-openssl'), '--yes', '--stdout', '--base', 'alpine']);
     expect(alpine.stdout).toContain('FROM rust:1.95-alpine AS build');

@@ -68,24 +68,33 @@ export const NONROOT_USER = { uid: 65532, gid: 65532, name: 'nonroot', home: '/h
 
 type OsFamily = 'debian' | 'alpine';
 
-/** OS packages every final image on slim or alpine needs: CA roots for TLS and the time zone database. */
-const RUNTIME_PACKAGES: Record<OsFamily, OsPackages> = {
-  debian: { manager: 'apt', packages: ['ca-certificates', 'tzdata'], why: 'CA roots to verify TLS peers and the time zone database; slim images do not promise either.' },
-  alpine: { manager: 'apk', packages: ['ca-certificates', 'tzdata'], why: 'CA roots to verify TLS peers and the time zone database, kept patchable through apk.' },
-};
-
+/*
+ * What a slim or alpine final stage adds for the program, and why each byte ships. Both bases already
+ * have the time zone database where a program looks for it (Debian's tzdata is a required package, so
+ * slim has it; alpine has none, and the languages that read it embed their own or say so) and alpine
+ * has the CA bundle (ca-certificates-bundle is in its base). Slim has no CA bundle: a binary's final
+ * stage copies the build stage's (see caBundle), one file, where `apt-get install ca-certificates`
+ * would add OpenSSL, the apt lists' leftovers and dpkg's records of both. OS packages are installed
+ * only for shared libraries the program loads.
+ */
 /** Tools for a look inside a running container: an HTTP probe and process listing. */
 const DEBUG_TOOLS: Record<OsFamily, OsPackages> = {
   debian: { manager: 'apt', packages: ['curl', 'procps'], why: 'A look inside a running container: curl to probe endpoints, procps for ps and top.' },
   alpine: { manager: 'apk', packages: ['curl'], why: 'A look inside a running container: curl to probe endpoints (busybox already has sh, ps and top).' },
 };
 
-/** CA roots and time zones (plus `extraPackages`) on slim and alpine; nothing on distroless and scratch, which have them or get them from the build stage. */
-export function runtimePackages(base: Base, extraPackages: string[] = []): OsPackages | null {
-  if (base !== 'slim' && base !== 'alpine') return null;
-  const packages = RUNTIME_PACKAGES[base === 'slim' ? 'debian' : 'alpine'];
-  return { ...packages, packages: [...packages.packages, ...extraPackages] };
+/** The shared libraries the program loads (Debian or Alpine package names) on slim and alpine; null when there are none or the base has no package manager. */
+export function runtimePackages(base: Base, libraries: string[]): OsPackages | null {
+  if ((base !== 'slim' && base !== 'alpine') || libraries.length === 0) return null;
+  return {
+    manager: base === 'slim' ? 'apt' : 'apk',
+    packages: libraries,
+    why: "The binary's shared libraries are the only OS packages this image installs.",
+  };
 }
+
+/** The CA bundle a binary's slim final stage copies from its build stage (see above); null on every other base, which has one. */
+const caBundle = (base: Base) => (base === 'slim' ? { from: 'build' } : null);
 
 export const distroless = (
   /** static, base or cc for a binary; otherwise the runtime the image carries, named as distroless names it. */
@@ -107,6 +116,8 @@ export function finalImage(options: {
   /** Where the debug target starts on a base without a shell: distroless' :debug variant, or a hardened image's -dev variant. */
   distrolessDebug: string;
   packages: OsPackages | null;
+  /** The stage whose CA bundle the final stage copies, when the base has none. */
+  caBundle?: { from: string } | null;
   prepareBase: boolean;
   /** Whether the program needs tini to stop on SIGTERM (it sets no handler of its own). */
   init: boolean;
@@ -119,7 +130,7 @@ export function finalImage(options: {
   const sharedStage = prepareBase && osFamily !== null && debug === 'stage';
   const variantDebug = base === 'hardened' ? { from: options.distrolessDebug, tools: null, devVariant: true as const } : { from: options.distrolessDebug, tools: null };
   return {
-    runtime: { family, image, packages: options.packages, prepareBase, sharedStage },
+    runtime: { family, image, packages: options.packages, caBundle: options.caBundle ?? null, prepareBase, sharedStage },
     debugStage: debug !== 'stage' ? null : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] } : variantDebug,
     shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : null,
     init: options.init ? TINI : null,
@@ -136,7 +147,7 @@ export function singleBinaryStages(options: {
   debug: DebugMode;
   /** The distroless image the binary needs: static for a static binary, base or cc for a glibc one (dhi.io/static's -glibc variant on hardened). */
   distrolessFlavour: 'static' | 'base' | 'cc';
-  /** OS packages beyond CA roots and time zones (shared libraries the binary loads). */
+  /** OS packages of the shared libraries the binary loads. */
   extraPackages: string[];
   binaryPath: string;
   /** Whether the binary needs tini to stop on SIGTERM, and why (the comment above the entrypoint). */
@@ -158,7 +169,7 @@ export function singleBinaryStages(options: {
   const distrolessDebug = base === 'hardened' ? HARDENED_DEBUG_BASE : distroless(base === 'scratch' ? 'static' : distrolessFlavour, 'debug-nonroot');
   return {
     user: NONROOT_USER,
-    ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), prepareBase: true, init, stopWhy }),
+    ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), caBundle: caBundle(base), prepareBase: true, init, stopWhy }),
     binaryPath,
     entrypoint: withInit(init ? TINI : null, [binaryPath]),
     contextPath: '.',

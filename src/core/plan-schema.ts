@@ -60,8 +60,10 @@ export const RuntimeSchema = z.object({
   family: z.enum(['debian', 'alpine', 'distroless', 'scratch', 'hardened']),
   /** `scratch` for the empty image. */
   image: z.union([ImageRef, z.literal('scratch')]),
-  /** OS packages the final stage installs (CA roots, time zones, shared libraries the app loads). */
+  /** OS packages the final stage installs: only shared libraries the app loads. */
   packages: OsPackagesSchema.nullable(),
+  /** The build stage whose CA bundle the final stage copies (slim has none); null where the base has one or the runtime brings its own. */
+  caBundle: z.object({ from: SafeName }).nullable(),
   /**
    * The final stage readies its base by family (templates/partials/final/base/): creates the user on
    * slim and alpine, copies scratch's root files, notes what distroless has. False for an image made

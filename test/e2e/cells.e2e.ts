@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Facts } from '../../src/pipeline/detect.js';
 import type { Plan } from '../../src/languages/registry.js';
 import { copyFixture, runCli } from '../helpers.js';
 import { CELLS, cellName, type Cell } from '../matrix.js';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, OFFLINE_DOCKER, processUids, readsPortEnv, waitForHttp, type Engine } from './docker.js';
-import { probeLines, probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
-import { RESULTS_DIR, writeReport, type CellResult, type RebuildResult } from './report.js';
+import { buildCell, buildFailure, keepLog } from './cell-build.js';
+import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, waitForHttp, type Engine } from './docker.js';
+import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
+import { newCellResult, writeReport, type CellResult, type RebuildResult } from './report.js';
+import { measureSize, sizeProblem } from './size.js';
 
 /** What each buildable fixture does when its image runs. */
 const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: string } } | { notBuilt: string }> = {
@@ -64,6 +65,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
 /** One fixture per language whose source is edited to prove the dependency steps come from cache. */
 const REBUILD_CHECKS: {
   fixture: string;
+  /** The final base, distroless unless a step only another base has is checked. */
+  base?: 'slim';
   edit: string;
   network: 'none' | 'host';
   dependencySteps: RegExp;
@@ -96,17 +99,29 @@ const REBUILD_CHECKS: {
     keepCacheMounts: true,
     registry: 'maven',
   },
+  // The jlink runtime (slim) is keyed on the module list jdeps writes, not on the jar: an edit that uses no new module keeps it.
+  {
+    fixture: 'java-plain-maven',
+    base: 'slim',
+    edit: 'src/main/java/com/example/hello/Main.java',
+    network: 'none',
+    dependencySteps: /jlink --add-modules|COPY --from=modules/,
+    rebuiltStep: /mvn -B package/,
+    keepCacheMounts: true,
+    registry: 'maven',
+  },
 ];
+const rebuildName = (check: (typeof REBUILD_CHECKS)[number]) => `rebuild/${check.fixture}${check.base ? `/${check.base}` : ''}`;
 
 const engine = await findEngine();
 
 /**
  * STAGECRAFT_E2E_ONLY=<regex>: only the cells whose name (`fixture/base.debug`) matches, and the rebuild
- * checks whose `rebuild/<fixture>` matches. The report then covers just those.
+ * checks whose `rebuild/<fixture>` (`rebuild/<fixture>/<base>` off distroless) matches. The report then covers just those.
  */
 const only = process.env.STAGECRAFT_E2E_ONLY ? new RegExp(process.env.STAGECRAFT_E2E_ONLY) : null;
 const selectedCells = CELLS.filter((cell) => !only || only.test(cellName(cell)));
-const selectedRebuilds = REBUILD_CHECKS.filter((check) => !only || only.test(`rebuild/${check.fixture}`));
+const selectedRebuilds = REBUILD_CHECKS.filter((check) => !only || only.test(rebuildName(check)));
 
 let probeResults: ProbeResult[] = [];
 const reachable = async (registry: Registry) => (await probeRegistries(engine as Engine)).some((probe) => probe.registry === registry && probe.ok);
@@ -116,93 +131,6 @@ const rebuilds: RebuildResult[] = [];
 let nextPort = 18_200;
 
 const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}`;
-
-/**
- * What the stand-ins cannot do whatever the network answers, or null: no probe can decide these
- * (`apk add`, Rust musl targets, the Gradle distribution, a musl jlink runtime). Only stand-in mode has such limits.
- */
-function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
-  if (engine.source !== 'stand-ins') return null;
-  // Every image the plan names (build, runtime, debug), as the Dockerfile will.
-  const missing = [...JSON.stringify(plan).matchAll(/dhi\.io\/([a-z0-9-]+):/g)].map((match) => match[1]!).find((name) => !DHI_STAND_INS.includes(name));
-  if (missing) return `offline-docker has no stand-in for dhi.io/${missing} (it has ${DHI_STAND_INS.join(', ')}), and dhi.io itself is unreachable here`;
-  if (facts.language === 'go' && plan.language === 'go') {
-    if (plan.build.packages.length > 0 && plan.build.image.includes('alpine')) {
-      return `the build stage runs apk add ${plan.build.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
-    }
-  }
-  if (facts.language === 'node' && plan.language === 'node') {
-    // The hardened -dev image keeps Node's headers in a folder named after the exact release, so the plan sets no
-    // npm_config_nodedir and node-gyp downloads the headers when a module has no prebuilt binary.
-    if (plan.base === 'hardened' && facts.nativeModules.value.length > 0) {
-      return `node-gyp compiles ${facts.nativeModules.value.join(', ')} (its prebuilt binary is on github.com) with headers from nodejs.org; neither is reachable here`;
-    }
-    if (plan.depsPackages?.manager === 'apk')
-      return `the install stage runs apk add ${plan.depsPackages.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
-  }
-  if (facts.language === 'python' && plan.language === 'python') {
-    const apk = [plan.build.osPackages, plan.runtime.packages].find((packages) => packages?.manager === 'apk');
-    if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
-  }
-  if (facts.language === 'rust' && plan.language === 'rust' && (plan.base === 'alpine' || plan.base === 'scratch')) {
-    return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs static.rust-lang.org, unreachable here): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;
-  }
-  if (facts.language === 'java' && plan.language === 'java') {
-    if (plan.build.tool === 'gradle') {
-      return 'Gradle itself comes from services.gradle.org (the wrapper, or the gradle stand-in, which is only a placeholder) and its plugins from the Gradle Plugin Portal, neither reachable here';
-    }
-    if (plan.jlink && plan.runtime.family === 'alpine') {
-      return `the eclipse-temurin:${plan.javaVersion}-jdk-alpine stand-in is a glibc JDK, so its jlink runtime cannot run on the musl-only alpine stand-in (the real image is a musl build)`;
-    }
-  }
-  return null;
-}
-
-/** The Docker Hardened Images offline-docker can stand in for (its README, section "Docker Hardened Images"). */
-const DHI_STAND_INS = ['static', 'debian-base', 'node', 'python', 'golang', 'eclipse-temurin'];
-
-/**
- * The Debian -dev packages that `-sys` crates link against from the system. The real non-slim rust
- * images are on buildpack-deps, which has all of these; a stand-in's buildpack layer has only some.
- */
-const SYSTEM_LIBRARY_DEV_PACKAGES: Record<string, string> = {
-  'openssl-sys': 'libssl-dev',
-  'libsqlite3-sys': 'libsqlite3-dev',
-  'pq-sys': 'libpq-dev',
-  'libz-sys': 'zlib1g-dev',
-  'curl-sys': 'libcurl4-openssl-dev',
-  'libgit2-sys': 'libgit2-dev',
-  'mysqlclient-sys': 'default-libmysqlclient-dev',
-};
-
-/**
- * A non-slim rust build image links a system library whose -dev package the real image has (buildpack-deps)
- * but its stand-in lacks: asked of the stand-in itself (dpkg -s), not assumed. Null when nothing is missing.
- */
-async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan): Promise<string | null> {
-  if (engine.source !== 'stand-ins' || facts.language !== 'rust' || plan.language !== 'rust' || plan.build.image.includes('-slim')) return null;
-  const wanted = facts.nativeDependencies
-    .filter((dependency) => !dependency.value.bundled)
-    .map((dependency) => SYSTEM_LIBRARY_DEV_PACKAGES[dependency.value.crate])
-    .filter((name): name is string => name !== undefined);
-  if (wanted.length === 0) return null;
-  const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), [plan.build.image], { reject: false, all: true });
-  if (ensured.exitCode !== 0) return null;
-  const missing: string[] = [];
-  for (const name of wanted) if ((await docker(['run', '--rm', '--network', 'none', plan.build.image, 'dpkg', '-s', name])).exitCode !== 0) missing.push(name);
-  return missing.length === 0
-    ? null
-    : `the ${plan.build.image} stand-in lacks ${missing.join(', ')} (the real image, on buildpack-deps, has ${missing.length === 1 ? 'it' : 'them'}), so linking the system library cannot be tried here`;
-}
-
-/** Keeps a build's whole log (and the Dockerfile it built) in results/e2e-logs/, for diagnosing a failure. */
-function keepLog(cell: Cell, target: string, dockerfile: string, log: string): void {
-  const dir = path.join(RESULTS_DIR, 'e2e-logs');
-  mkdirSync(dir, { recursive: true });
-  const name = cellName(cell).replace(/\//g, '__');
-  writeFileSync(path.join(dir, `${name}.Dockerfile`), dockerfile);
-  writeFileSync(path.join(dir, `${name}.${target}.log`), log);
-}
 
 /** The longest a `docker stop` may take: an app that exits on SIGTERM takes well under a second. */
 const STOP_LIMIT_SECONDS = 3;
@@ -323,87 +251,29 @@ async function checkDebug(cell: Cell, plan: Plan, tag: string, result: CellResul
 }
 
 async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promise<void> {
-  const dir = copyFixture(cell.fixture);
-  // A workspace member is generated in its folder and built with the fixture (the workspace root) as context.
-  const dockerfile = cell.member ? `${cell.member}/Dockerfile` : undefined;
-  const args = [
-    path.join(dir, cell.member ?? ''),
-    '--yes',
-    '--base',
-    cell.base,
-    '--debug',
-    cell.debug,
-    ...(cell.flags.entry ? ['--entry', cell.flags.entry] : []),
-    ...(cell.flags.javaRuntime ? ['--java-runtime', cell.flags.javaRuntime] : []),
-  ];
-  const described = await runCli([...args, '--json']);
-  if (described.exitCode === 3) {
-    // Warnings may come first; the refusal is the `stagecraft:` line.
-    const refusal = described.stderr.split('\n').find((line) => line.startsWith('stagecraft: ')) ?? described.stderr;
-    Object.assign(result, { status: 'refused', reason: refusal.replace(/^stagecraft: /, '').trim() });
-    return;
-  }
-  if (described.exitCode !== 0) throw new Error(`stagecraft --json failed: ${described.stderr}`);
-  const { facts, plan } = JSON.parse(described.stdout) as { facts: Facts; plan: Plan };
   const behaviour = BEHAVIOUR[cell.fixture];
   if (!behaviour) throw new Error(`no expected behaviour for fixture ${cell.fixture}: add it to BEHAVIOUR`);
-  if ('notBuilt' in behaviour) return void Object.assign(result, { status: 'not built', reason: behaviour.notBuilt });
-  const limit = standInLimit(engine, facts, plan);
-  if (limit) return void Object.assign(result, { status: 'not verifiable here', reason: limit });
-  const lacking = await standInLacksDevPackage(engine, facts, plan);
-  if (lacking) return void Object.assign(result, { status: 'not verifiable here', reason: lacking });
-  // Decided by the probe (once per run): a registry that answers is used for real.
-  const needs = registriesNeeded(dir, facts, plan);
-  const probes = needs.length > 0 ? await probeRegistries(engine) : [];
-  const unreachable = needs.flatMap((need) => probes.filter((probe) => probe.registry === need.registry && !probe.ok).map((probe) => ({ need, probe })));
-  if (unreachable.length > 0) {
-    const reason = unreachable.map(({ need, probe }) => `${need.what} come from ${REGISTRY_NAMES[need.registry]}, and the probe says NO: ${probe.detail}`).join('; ');
-    return void Object.assign(result, { status: 'not verifiable here', reason });
-  }
-  for (const need of needs) if (!unreachable.some((entry) => entry.need === need)) result.notes.push(`${need.what} downloaded from ${REGISTRY_NAMES[need.registry]} (probe: OK)`);
-
-  const generated = await runCli(args);
-  if (generated.exitCode !== 0) throw new Error(`stagecraft failed: ${generated.stderr}`);
-  // apt-get (slim stages, the init stage's tini, Python's Debian builder for distroless) needs Debian's archive,
-  // and a build that downloads from a registry needs that registry; everything else builds with no network.
-  const downloads = needs.length > 0;
-  const apt = plan.runtime.family === 'debian' || plan.init !== null || (plan.language === 'python' && plan.build.osPackages?.manager === 'apt');
-  const network = apt || downloads ? 'host' : 'none';
-  const shimApk = engine.source === 'stand-ins' && plan.runtime.family === 'alpine';
-  const apkPackages = [plan.runtime.packages, plan.debugStage?.tools, plan.shellTools].flatMap((packages) => packages?.packages ?? []);
-  if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
-
-  const production = imageTag(cell, 'production');
-  const dockerfileText = readFileSync(path.join(dir, dockerfile ?? 'Dockerfile'), 'utf8');
-  const built = await buildImage(engine, { context: dir, dockerfile, tag: production, network, shimApk, images: imagesFor(dockerfileText, 'production') });
-  result.buildSeconds.production = built.seconds;
-  keepLog(cell, 'production', dockerfileText, built.log);
-  if (!built.ok)
-    throw new Error(
-      `production build failed: ${built.log
-        .split('\n')
-        .filter((line) => /ERROR|error:/.test(line))
-        .slice(-3)
-        .join(' / ')}`,
-    );
+  const built = await buildCell(engine, cell, result, { tag: imageTag(cell, 'production'), notBuilt: 'notBuilt' in behaviour ? behaviour.notBuilt : null });
+  if (!built) return;
+  const { plan, dir, dockerfile, dockerfileText, network, shimApk, tag: production } = built;
   try {
     result.bytes.image = await imageSize(production);
     result.bytes.base = await imageSize(plan.runtime.image);
     if (result.bytes.image !== null && result.bytes.base !== null) result.bytes.added = result.bytes.image - result.bytes.base;
+    // --debug shell ships debug tools in production on purpose; every other image holds the artifact and what it needs.
+    if (cell.debug !== 'shell') {
+      const size = await measureSize(cell, plan, production);
+      const problem = sizeProblem(size);
+      if (problem) throw new Error(problem);
+      result.checks.push(`adds ${size.ratio.toFixed(2)}× its artifact (limit ${(size.limit / 1e6).toFixed(2)} MB)`);
+    }
     await checkProduction(cell, plan, dockerfileText, production, result);
     if (plan.debugStage) {
       const debugTag = imageTag(cell, 'debug');
       const debugBuild = await buildImage(engine, { context: dir, dockerfile, tag: debugTag, target: 'debug', network, shimApk, images: imagesFor(dockerfileText, 'debug') });
       result.buildSeconds.debug = debugBuild.seconds;
       keepLog(cell, 'debug', dockerfileText, debugBuild.log);
-      if (!debugBuild.ok)
-        throw new Error(
-          `debug build failed: ${debugBuild.log
-            .split('\n')
-            .filter((line) => /ERROR/.test(line))
-            .slice(-2)
-            .join(' / ')}`,
-        );
+      if (!debugBuild.ok) throw buildFailure('debug', debugBuild.log, /ERROR/, 2);
       try {
         await checkDebug(cell, plan, debugTag, result);
       } finally {
@@ -438,17 +308,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
 
   for (const cell of selectedCells) {
     it(cellName(cell), async () => {
-      const result: CellResult = {
-        cell: cellName(cell),
-        status: 'failed',
-        reason: null,
-        buildSeconds: { production: null, debug: null },
-        run: null,
-        stopSeconds: null,
-        checks: [],
-        notes: [],
-        bytes: { image: null, base: null, added: null },
-      };
+      const result = newCellResult(cellName(cell));
       results.push(result);
       try {
         await verifyCell(engine as Engine, cell, result);
@@ -460,14 +320,14 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
   }
 
   for (const check of selectedRebuilds) {
-    it(`rebuild after editing ${check.fixture}/${check.edit}: dependency steps come from cache`, async () => {
+    it(`rebuild after editing ${check.fixture}/${check.edit}${check.base ? ` on ${check.base}` : ''}: dependency steps come from cache`, async () => {
       const dir = copyFixture(check.fixture);
-      expect((await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none'])).exitCode).toBe(0);
+      expect((await runCli([dir, '--yes', '--base', check.base ?? 'distroless', '--debug', 'none'])).exitCode).toBe(0);
       // The same probe decides as for the cells: a registry that answers is downloaded from (so the build
       // needs the network); one that does not makes the check skipped, with the reason.
       if (check.registry && !(await reachable(check.registry))) {
         rebuilds.push({
-          fixture: check.fixture,
+          fixture: rebuildName(check).replace(/^rebuild\//, ''),
           coldSeconds: 0,
           warmSeconds: 0,
           cachedDependencySteps: [],
@@ -477,7 +337,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
         });
         return;
       }
-      const tag = `stagecraft-e2e/${check.fixture}:rebuild`;
+      const tag = `stagecraft-e2e/${check.fixture}:rebuild${check.base ? `-${check.base}` : ''}`;
       const images = imagesFor(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'production');
       const network = check.registry ? 'host' : check.network;
       // A cold build: no layer from BuildKit's cache; under --no-cache BuildKit also starts its cache mounts
@@ -490,7 +350,7 @@ describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds a
       const dependency = cachedSteps(warm.log, check.dependencySteps);
       const rebuilt = cachedSteps(warm.log, check.rebuiltStep);
       const result: RebuildResult = {
-        fixture: check.fixture,
+        fixture: rebuildName(check).replace(/^rebuild\//, ''),
         coldSeconds: cold.seconds,
         warmSeconds: warm.seconds,
         cachedDependencySteps: dependency.filter((step) => step.cached).map((step) => step.step),

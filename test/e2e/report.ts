@@ -21,6 +21,19 @@ export interface CellResult {
   bytes: { image: number | null; base: number | null; added: number | null };
 }
 
+/** A cell's result before anything is known: failed until its checks pass. */
+export const newCellResult = (cell: string): CellResult => ({
+  cell,
+  status: 'failed',
+  reason: null,
+  buildSeconds: { production: null, debug: null },
+  run: null,
+  stopSeconds: null,
+  checks: [],
+  notes: [],
+  bytes: { image: null, base: null, added: null },
+});
+
 export interface RebuildResult {
   fixture: string;
   coldSeconds: number;

@@ -75,13 +75,13 @@ describe.skipIf(noEngine !== null)('--build', () => {
     expect(run.stdout.trim()).toBe('hello from go-vendored');
   });
 
-  it('gives the build the host network when a step downloads (apt-get on slim), never a bridge', async () => {
-    const dir = await prepare('go-vendored', ['--base', 'slim', '--debug', 'none']);
+  it('gives the build the host network when a step downloads (apt-get on slim: debug tools in production), never a bridge', async () => {
+    const dir = await prepare('go-vendored', ['--base', 'slim', '--debug', 'shell']);
     const tag = tagFor('go-vendored-slim');
-    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none', '--build', '--tag', tag]);
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'shell', '--build', '--tag', tag]);
     expect(exitCode, stderr).toBe(0);
     expect(stderr).toContain(`--network host -t ${tag}`);
-    expect(stdout).toMatch(/^\s+[\d.]+ MB {2}RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata/m);
+    expect(stdout).toMatch(/^\s+[\d.]+ MB {2}RUN apt-get update && apt-get install -y --no-install-recommends curl procps/m);
     expect(stdout).toMatch(/FROM debian:trixie-slim \(the base image\)/);
   });
 

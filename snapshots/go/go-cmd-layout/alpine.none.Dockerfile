@@ -15,15 +15,14 @@ COPY . .
 ARG TARGETOS TARGETARCH
 # CGO_ENABLED=0: a static binary that needs no C library in the final image.
 # -trimpath and -s -w leave out local paths and debug symbols: smaller, reproducible.
+# -tags timetzdata embeds the time zone database (about 450 kB), which the final base lacks.
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags="-s -w" -o /out/api ./cmd/api
+    go build -trimpath -ldflags="-s -w" -tags timetzdata -o /out/api ./cmd/api
 
 # ---- production: the default target, so it stays the last stage ----
 FROM alpine:3.22 AS production
-# CA roots to verify TLS peers and the time zone database, kept patchable through apk.
-RUN apk add --no-cache ca-certificates tzdata
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
 RUN addgroup -S -g 65532 nonroot \
  && adduser -S -D -H -h /home/nonroot -s /sbin/nologin -u 65532 -G nonroot nonroot

@@ -23,7 +23,7 @@ COPY . .
 ARG TARGETOS TARGETARCH
 # CGO_ENABLED=0: a static binary that needs no C library in the final image.
 # -trimpath and -s -w leave out local paths and debug symbols: smaller, reproducible.
-# -tags timetzdata embeds the time zone database, which scratch lacks.
+# -tags timetzdata embeds the time zone database (about 450 kB), which the final base lacks.
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \

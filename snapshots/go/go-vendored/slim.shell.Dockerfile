@@ -18,17 +18,20 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 
 # ---- production: the default target, so it stays the last stage ----
 FROM debian:trixie-slim AS production
-# CA roots to verify TLS peers and the time zone database; slim images do not promise either.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates tzdata \
- && rm -rf /var/lib/apt/lists/*
-# A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
+# CA roots for TLS clients: the build stage's bundle, one file (apt's ca-certificates would add OpenSSL and
+# dpkg's records). TLS libraries read this path by default; SSL_CERT_FILE points OpenSSL at it too.
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+# A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot. The home is an empty
+# folder (no /etc/skel dotfiles), --no-log-init writes no lastlog entry, and the backups useradd leaves are deleted.
 RUN groupadd --system --gid 65532 nonroot \
- && useradd --system --uid 65532 --gid 65532 --home-dir /home/nonroot --create-home --shell /usr/sbin/nologin nonroot
+ && useradd --system --no-log-init --uid 65532 --gid 65532 --home-dir /home/nonroot --no-create-home --shell /usr/sbin/nologin nonroot \
+ && install -d -m 0700 -o 65532 -g 65532 /home/nonroot \
+ && rm -f /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow-
 # A look inside a running container: curl to probe endpoints, procps for ps and top.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 LABEL org.opencontainers.image.title="vendored"
 COPY --from=build /out/vendored /usr/local/bin/vendored
 USER 65532:65532

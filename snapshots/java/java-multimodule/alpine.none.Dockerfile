@@ -22,8 +22,6 @@ RUN mkdir -p /out && cp api/target/shop-api-2.1.0.jar /out/app.jar \
 
 # ---- production: the default target, so it stays the last stage ----
 FROM eclipse-temurin:17-jre-alpine AS production
-# CA roots to verify TLS peers and the time zone database, kept patchable through apk.
-RUN apk add --no-cache ca-certificates tzdata
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
 RUN addgroup -S -g 65532 nonroot \
  && adduser -S -D -H -h /home/nonroot -s /sbin/nologin -u 65532 -G nonroot nonroot

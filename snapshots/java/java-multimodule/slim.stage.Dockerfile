@@ -23,13 +23,12 @@ RUN mkdir -p /out && cp api/target/shop-api-2.1.0.jar /out/app.jar \
 
 # ---- runtime: the setup production and debug share ----
 FROM debian:trixie-slim AS runtime
-# CA roots to verify TLS peers and the time zone database; slim images do not promise either.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates tzdata \
- && rm -rf /var/lib/apt/lists/*
-# A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
+# A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot. The home is an empty
+# folder (no /etc/skel dotfiles), --no-log-init writes no lastlog entry, and the backups useradd leaves are deleted.
 RUN groupadd --system --gid 65532 nonroot \
- && useradd --system --uid 65532 --gid 65532 --home-dir /home/nonroot --create-home --shell /usr/sbin/nologin nonroot
+ && useradd --system --no-log-init --uid 65532 --gid 65532 --home-dir /home/nonroot --no-create-home --shell /usr/sbin/nologin nonroot \
+ && install -d -m 0700 -o 65532 -g 65532 /home/nonroot \
+ && rm -f /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow-
 # Temurin's JRE, copied: its own images are Ubuntu, this one is Debian slim.
 COPY --from=eclipse-temurin:17-jre /opt/java/openjdk /opt/java/openjdk
 ENV JAVA_HOME=/opt/java/openjdk
@@ -39,7 +38,7 @@ FROM runtime AS debug
 # A look inside a running container: curl to probe endpoints, procps for ps and top.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 # The heap follows the container's memory limit (75% of it), not the host's memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 # /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.

@@ -18,25 +18,29 @@ RUN --mount=type=cache,target=/root/.m2 \
 # Quarkus' fast-jar layout: libraries, the app and what Quarkus generated, in separate folders.
 RUN cp -r target/quarkus-app /out
 
-# ---- jre: a Java runtime of only the modules the app uses ----
-FROM eclipse-temurin:21-jdk-alpine AS jre
+# ---- modules: the JDK modules the app uses, listed by jdeps; only the list leaves this stage ----
+FROM eclipse-temurin:21-jdk-alpine AS modules
 COPY --from=build /out /out
-# jdeps lists the JDK modules the app's jars use (missing optional dependencies of libraries are fine);
-# jlink builds a runtime of just those, without debug data, man pages or headers.
+# jdeps lists the JDK modules the app's jars use (missing optional dependencies of libraries are fine).
 # --module-path: some libraries are modules that require others (automatic modules), which jdeps must find there.
 RUN find /out -name '*.jar' -print0 \
-  | xargs -0 jdeps --ignore-missing-deps --multi-release 21 --module-path /out/lib/boot:/out/lib/main -q --print-module-deps > /tmp/modules \
- && jlink --add-modules "$(cat /tmp/modules),jdk.crypto.ec" \
+  | xargs -0 jdeps --ignore-missing-deps --multi-release 21 --module-path /out/lib/boot:/out/lib/main -q --print-module-deps > /modules
+
+# ---- jre: a Java runtime of only those modules ----
+FROM eclipse-temurin:21-jdk-alpine AS jre
+# Only the list comes in: BuildKit compares it by content, so a source edit that uses no new module finds the
+# runtime below in its cache, and only the app's layer is rebuilt.
+COPY --from=modules /modules /modules
+# jlink builds a runtime of just those modules, without debug data, man pages or headers.
+RUN jlink --add-modules "$(cat /modules),jdk.crypto.ec" \
       --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output /javaruntime
 
 # ---- runtime: the setup production and debug share ----
 FROM alpine:3.22 AS runtime
-# CA roots to verify TLS peers and the time zone database, kept patchable through apk.
-RUN apk add --no-cache ca-certificates tzdata
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
 RUN addgroup -S -g 65532 nonroot \
  && adduser -S -D -H -h /home/nonroot -s /sbin/nologin -u 65532 -G nonroot nonroot
-# The runtime jlink built: only the modules the app uses.
+# The runtime jlink built: only the modules the app uses, with the JDK's CA roots and time zones.
 COPY --from=jre /javaruntime /opt/java/openjdk
 ENV JAVA_HOME=/opt/java/openjdk
 

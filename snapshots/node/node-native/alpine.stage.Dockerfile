@@ -24,7 +24,7 @@ RUN --mount=type=cache,target=/root/.npm \
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
 FROM node:24-alpine AS debug

@@ -29,14 +29,14 @@ RUN --mount=type=cache,target=/root/.npm \
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
 FROM node:24-trixie-slim AS debug
 # A look inside a running container: curl to probe endpoints, procps for ps and top.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 # tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 # NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.

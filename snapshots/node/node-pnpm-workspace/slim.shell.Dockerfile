@@ -23,14 +23,14 @@ RUN pnpm --filter @ws/api deploy --legacy --prod /prod
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- production: the default target, so it stays the last stage ----
 FROM node:24-trixie-slim AS production
 # A look inside a running container: curl to probe endpoints, procps for ps and top.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 LABEL org.opencontainers.image.title="api"
 # tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
 COPY --from=init /usr/bin/tini-static /usr/bin/tini

@@ -20,7 +20,7 @@ RUN --mount=type=cache,target=/root/.yarn/berry/cache \
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- production: the default target, so it stays the last stage ----
 FROM dhi.io/node:24-debian13 AS production

@@ -8,8 +8,9 @@ FROM python:3.14-alpine3.22 AS build
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # The venv links to /usr/local/bin/python3.14, which the final image has at the same path; no pip inside, the
-# image's own pip installs into it.
-RUN /usr/local/bin/python3.14 -m venv --without-pip /opt/venv
+# image's own pip installs into it. Its activate scripts go: the image puts the venv on PATH instead.
+RUN /usr/local/bin/python3.14 -m venv --without-pip /opt/venv \
+ && rm -f /opt/venv/bin/activate* /opt/venv/bin/Activate.ps1
 WORKDIR /app
 COPY . .
 # Installs the project itself into the venv (console scripts land in its bin), so it comes after the sources.
@@ -20,7 +21,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- runtime: the setup production and debug share ----
 FROM python:3.14-alpine3.22 AS runtime

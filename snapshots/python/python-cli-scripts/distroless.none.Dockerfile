@@ -7,12 +7,13 @@ FROM debian:trixie-slim AS build
 # Debian's own Python 3.13: the interpreter gcr.io/distroless/python3-debian13 ships, at the same path.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3.13-venv python3-pip \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # The venv links to /usr/bin/python3.13, which the final image has at the same path; no pip inside, the
-# image's own pip installs into it.
-RUN /usr/bin/python3.13 -m venv --without-pip /opt/venv
+# image's own pip installs into it. Its activate scripts go: the image puts the venv on PATH instead.
+RUN /usr/bin/python3.13 -m venv --without-pip /opt/venv \
+ && rm -f /opt/venv/bin/activate* /opt/venv/bin/Activate.ps1
 WORKDIR /app
 COPY . .
 # Installs the project itself into the venv (console scripts land in its bin), so it comes after the sources.
@@ -23,7 +24,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- production: the default target, so it stays the last stage ----
 FROM gcr.io/distroless/python3-debian13:nonroot AS production

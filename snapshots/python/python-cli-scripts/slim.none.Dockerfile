@@ -7,8 +7,9 @@ FROM python:3.14-slim-trixie AS build
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # The venv links to /usr/local/bin/python3.14, which the final image has at the same path; no pip inside, the
-# image's own pip installs into it.
-RUN /usr/local/bin/python3.14 -m venv --without-pip /opt/venv
+# image's own pip installs into it. Its activate scripts go: the image puts the venv on PATH instead.
+RUN /usr/local/bin/python3.14 -m venv --without-pip /opt/venv \
+ && rm -f /opt/venv/bin/activate* /opt/venv/bin/Activate.ps1
 WORKDIR /app
 COPY . .
 # Installs the project itself into the venv (console scripts land in its bin), so it comes after the sources.
@@ -19,13 +20,16 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- production: the default target, so it stays the last stage ----
 FROM python:3.14-slim-trixie AS production
-# A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
+# A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot. The home is an empty
+# folder (no /etc/skel dotfiles), --no-log-init writes no lastlog entry, and the backups useradd leaves are deleted.
 RUN groupadd --system --gid 65532 nonroot \
- && useradd --system --uid 65532 --gid 65532 --home-dir /home/nonroot --create-home --shell /usr/sbin/nologin nonroot
+ && useradd --system --no-log-init --uid 65532 --gid 65532 --home-dir /home/nonroot --no-create-home --shell /usr/sbin/nologin nonroot \
+ && install -d -m 0700 -o 65532 -g 65532 /home/nonroot \
+ && rm -f /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow-
 LABEL org.opencontainers.image.title="greet-cli"
 # tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
 COPY --from=init /usr/bin/tini-static /usr/bin/tini

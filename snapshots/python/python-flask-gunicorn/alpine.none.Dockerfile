@@ -7,8 +7,9 @@ FROM python:3.12-alpine3.22 AS build
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # The venv links to /usr/local/bin/python3.12, which the final image has at the same path; no pip inside, the
-# image's own pip installs into it.
-RUN /usr/local/bin/python3.12 -m venv --without-pip /opt/venv
+# image's own pip installs into it. Its activate scripts go: the image puts the venv on PATH instead.
+RUN /usr/local/bin/python3.12 -m venv --without-pip /opt/venv \
+ && rm -f /opt/venv/bin/activate* /opt/venv/bin/Activate.ps1
 WORKDIR /app
 # Requirements first: the install below is reused until they change.
 COPY requirements.txt ./

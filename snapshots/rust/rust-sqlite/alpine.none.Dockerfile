@@ -46,12 +46,10 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- production: the default target, so it stays the last stage ----
 FROM alpine:3.22 AS production
-# CA roots to verify TLS peers and the time zone database, kept patchable through apk.
-RUN apk add --no-cache ca-certificates tzdata
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
 RUN addgroup -S -g 65532 nonroot \
  && adduser -S -D -H -h /home/nonroot -s /sbin/nologin -u 65532 -G nonroot nonroot

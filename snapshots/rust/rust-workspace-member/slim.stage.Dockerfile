@@ -47,24 +47,27 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 FROM debian:trixie-slim AS init
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 
 # ---- runtime: the setup production and debug share ----
 FROM debian:trixie-slim AS runtime
-# CA roots to verify TLS peers and the time zone database; slim images do not promise either.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates tzdata \
- && rm -rf /var/lib/apt/lists/*
-# A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
+# CA roots for TLS clients: the build stage's bundle, one file (apt's ca-certificates would add OpenSSL and
+# dpkg's records). TLS libraries read this path by default; SSL_CERT_FILE points OpenSSL at it too.
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+# A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot. The home is an empty
+# folder (no /etc/skel dotfiles), --no-log-init writes no lastlog entry, and the backups useradd leaves are deleted.
 RUN groupadd --system --gid 65532 nonroot \
- && useradd --system --uid 65532 --gid 65532 --home-dir /home/nonroot --create-home --shell /usr/sbin/nologin nonroot
+ && useradd --system --no-log-init --uid 65532 --gid 65532 --home-dir /home/nonroot --no-create-home --shell /usr/sbin/nologin nonroot \
+ && install -d -m 0700 -o 65532 -g 65532 /home/nonroot \
+ && rm -f /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow-
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
 FROM runtime AS debug
 # A look inside a running container: curl to probe endpoints, procps for ps and top.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl procps \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/lib/dpkg/*-old /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log
 # tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
 COPY --from=build /out/hello /usr/local/bin/hello

@@ -89,7 +89,8 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
     initModule: facts.layout.value === 'none' ? facts.module.value : null,
     tidy: facts.layout.value === 'none' && facts.thirdPartyImports.value,
     vendored: facts.vendored.value,
-    tags: base === 'scratch' ? ['timetzdata'] : [],
+    // scratch and alpine have no zone database; every other final base has Debian's tzdata, which Go reads.
+    tags: base === 'scratch' || base === 'alpine' ? ['timetzdata'] : [],
     scratchRootfs: base === 'scratch',
     package: entry,
     output: `/out/${name}`,

@@ -3,7 +3,7 @@ import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { projectError, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
-import { ALPINE_VERSION, CURRENT_DEBIAN, DHI_DEBIAN, NONROOT_USER, distroless, finalImage, hardened, runtimePackages } from '../../core/images.js';
+import { ALPINE_VERSION, CURRENT_DEBIAN, DHI_DEBIAN, NONROOT_USER, distroless, finalImage, hardened } from '../../core/images.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { JavaPlanSchema, type JavaPlan } from './schema.js';
@@ -231,7 +231,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     jlink: javaRuntime === 'jlink' ? jlinkStep(base, major, launch) : null,
     runtimeCopy:
       javaRuntime === 'jlink'
-        ? { from: 'jre', source: '/javaruntime', why: 'The runtime jlink built: only the modules the app uses.' }
+        ? { from: 'jre', source: '/javaruntime', why: "The runtime jlink built: only the modules the app uses, with the JDK's CA roots and time zones." }
         : javaRuntime === 'jre' && base === 'slim'
           ? { from: `eclipse-temurin:${major}-jre`, source: JAVA_HOME, why: "Temurin's JRE, copied: its own images are Ubuntu, this one is Debian slim." }
           : null,
@@ -244,7 +244,9 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
       debug,
       image: runtimeImage,
       distrolessDebug: base === 'hardened' ? hardenedJdk(major) : distroless(`java${Number(major)}`, 'debug-nonroot'),
-      packages: runtimePackages(base),
+      // The Java runtime brings its own CA roots (lib/security/cacerts) and time zones (lib/tzdb.dat) and loads no
+      // library the base lacks: nothing to install on slim or alpine.
+      packages: null,
       prepareBase: true,
       // The JVM installs its own SIGTERM handler, which runs the shutdown hooks and exits, even as PID 1.
       init: false,
