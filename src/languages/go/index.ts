@@ -4,6 +4,7 @@ import { checkGoEntry, planGo } from './plan.js';
 import { mainByRule } from './mains.js';
 import type { GoPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
+import { goWorkspace } from './workspace.js';
 
 /** Ports found outside the other main packages: another program's listen address is not this one's. */
 const entryPorts = (facts: GoFacts, entry: string | null | undefined) => {
@@ -50,6 +51,7 @@ export const go = defineLanguage<GoFacts, GoPlan>({
     fallback: (facts, answers) => entryPorts(facts, answers.entry)[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
   },
   foldersBuildReads: (facts) => facts.embeddedFolders,
+  workspace: goWorkspace,
   plan: planGo,
   // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
   imageProfiles: [],

@@ -1,0 +1,41 @@
+import type { Evidence } from './facts.js';
+
+/**
+ * One member of a workspace (a monorepo): a package, crate or main package the workspace root
+ * lists. A deployable one (a server or CLI with an entry) gets a Dockerfile of its own.
+ */
+export interface WorkspaceMember {
+  /** What --entry selects it by (its folder works too): the package, crate or program name. */
+  name: string;
+  /** Its folder from the workspace root ("packages/api"; "." for a program of the root module). */
+  folder: string;
+  /** A server or CLI with an entry; a library is listed, never built on its own. */
+  deployable: boolean;
+  /** What said so: the start script, the binary target or the main package; the manifest for a library. */
+  evidence: Evidence;
+  /** The same in words, for --json and the listing: "start script", "library: no binary target". */
+  why: string;
+  /**
+   * How its Dockerfile is made: the run in `dir` (from the workspace root) with this --entry, written
+   * under `output` (null: the member's own name for it, `Dockerfile` in its folder).
+   */
+  run: { dir: string; entry: string | null; output: string | null };
+}
+
+/** A workspace root, as its language reads it: what declares it and every member. */
+export interface Workspace {
+  /** "pnpm workspace", "Cargo workspace", "go.work". */
+  kind: string;
+  evidence: Evidence;
+  members: WorkspaceMember[];
+}
+
+/**
+ * A bake target's name from a member's name: letters, digits, `-` and `_` only, which bake accepts and
+ * an image name can start with (`@acme/api` -> `acme-api`).
+ */
+export const targetNameOf = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '') || 'app';
