@@ -100,7 +100,7 @@ const COMMON_OPTIONS = {
   entry: {
     kind: 'value',
     placeholder: '<X>',
-    help: 'what to run; at a workspace root, a member to build (repeatable)',
+    help: 'what to run; several at a workspace root',
     repeatable: true,
     details: perLanguage((record) => record.entry.help),
     schema: z.string().min(1).optional(),

@@ -1,0 +1,196 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { ROOT, copyFixture, runCli } from './helpers.js';
+import { lintDockerfile } from './lint.js';
+
+/*
+ * A workspace root with two services or more: one Dockerfile per service, built from the root, and
+ * docker-bake.hcl. Each written file is a snapshot under snapshots/workspaces/<fixture>/, at the path
+ * the run writes it.
+ */
+
+/** Each kind of workspace, its services (bake targets) and the files a run at its root writes. */
+const WORKSPACES = [
+  {
+    fixture: 'node-pnpm-monorepo',
+    kind: 'pnpm workspace',
+    services: [
+      { target: 'mono-api', folder: 'apps/api', dockerfile: 'apps/api/Dockerfile' },
+      { target: 'mono-worker', folder: 'apps/worker', dockerfile: 'apps/worker/Dockerfile' },
+    ],
+    library: 'packages/greeting',
+    files: ['apps/api/Dockerfile', 'apps/api/Dockerfile.dockerignore', 'apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    fixture: 'rust-cargo-monorepo',
+    kind: 'Cargo workspace',
+    services: [
+      { target: 'api', folder: 'crates/api', dockerfile: 'crates/api/Dockerfile' },
+      { target: 'report', folder: 'crates/report', dockerfile: 'crates/report/Dockerfile' },
+    ],
+    library: 'crates/shared',
+    files: ['crates/api/Dockerfile', 'crates/api/Dockerfile.dockerignore', 'crates/report/Dockerfile', 'crates/report/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    fixture: 'go-work-monorepo',
+    kind: 'go.work',
+    services: [
+      { target: 'admin', folder: 'admin', dockerfile: 'Dockerfile.admin' },
+      { target: 'api', folder: 'api', dockerfile: 'Dockerfile.api' },
+    ],
+    library: 'shared',
+    files: ['Dockerfile.admin', 'Dockerfile.admin.dockerignore', 'Dockerfile.api', 'Dockerfile.api.dockerignore', 'docker-bake.hcl'],
+  },
+] as const;
+
+/** Every file under a folder, by its path from there. */
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+
+const dockerAnswers = (await execa('docker', ['buildx', 'version'], { reject: false })).exitCode === 0;
+
+describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, services, library, files }) => {
+  it('--yes writes a Dockerfile and ignore file per service and docker-bake.hcl: the snapshots, each Dockerfile linted', async () => {
+    const dir = copyFixture(fixture);
+    const before = new Set(filesUnder(dir));
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    expect(filesUnder(dir).filter((file) => !before.has(file))).toEqual([...files].sort());
+    expect(stdout).toContain(`${kind} (`);
+    expect(stdout).toMatch(/next: cd .* && docker buildx bake/);
+    for (const file of files) {
+      const content = readFileSync(path.join(dir, file), 'utf8');
+      await expect(content).toMatchFileSnapshot(path.join(ROOT, 'snapshots', 'workspaces', fixture, file));
+      if (!file.endsWith('.dockerignore') && file !== 'docker-bake.hcl') expect(lintDockerfile(content), file).toEqual([]);
+    }
+    const again = await runCli([dir, '--yes']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout.split('\n').filter((line) => /^(created|updated|unchanged) /.test(line))).toEqual(files.map((file) => `unchanged ${file}`));
+  });
+
+  it('--json lists every member with its evidence, the services with their bake targets and plans', async () => {
+    const { exitCode, stdout } = await runCli([copyFixture(fixture), '--yes', '--json']);
+    expect(exitCode).toBe(0);
+    const report = JSON.parse(stdout) as {
+      workspace: { kind: string; members: { folder: string; deployable: boolean; evidence: { file: string }; target: string | null }[] };
+      services: { target: string; plan: { dockerfileFlag: string } }[];
+      files: { path: string; status: string }[];
+    };
+    expect(report.workspace.kind).toBe(kind);
+    const members = Object.fromEntries(report.workspace.members.map((member) => [member.folder, member]));
+    for (const { target, folder } of services) {
+      expect(members[folder]).toMatchObject({ deployable: true, target });
+      expect(members[folder]!.evidence.file.startsWith(`${folder}/`)).toBe(true);
+    }
+    expect(members[library]).toMatchObject({ deployable: false, target: null });
+    expect(report.services.map((service) => service.target)).toEqual(services.map((service) => service.target));
+    expect(report.files.map((file) => file.path)).toEqual(files);
+  });
+
+  it('--entry narrows to one service (by name or folder): its files and a bake file with its target only', async () => {
+    const { target, folder, dockerfile } = services[1]!;
+    const dir = copyFixture(fixture);
+    const { exitCode, stderr } = await runCli([dir, '--yes', '--entry', folder]);
+    expect(exitCode, stderr).toBe(0);
+    const bake = readFileSync(path.join(dir, 'docker-bake.hcl'), 'utf8');
+    expect(bake).toContain(`targets = ["${target}"]`);
+    expect(bake).not.toContain(`target "${services[0]!.target}"`);
+    const stdout = await runCli([dir, '--yes', '--entry', target, '--stdout']);
+    expect(stdout.exitCode).toBe(0);
+    // execa drops the output's last newline.
+    expect(`${stdout.stdout}\n`).toBe(readFileSync(path.join(dir, dockerfile), 'utf8'));
+  });
+
+  it('a library or an unknown name at --entry is a usage error naming the services; --stdout without --entry too', async () => {
+    const dir = copyFixture(fixture);
+    const libraryRun = await runCli([dir, '--yes', '--entry', library]);
+    expect(libraryRun.exitCode).toBe(1);
+    expect(libraryRun.stderr).toMatch(new RegExp(`--entry ${library}: .* has nothing to run; its services: `));
+    const unknown = await runCli([dir, '--yes', '--entry', 'nosuch']);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain(`--entry nosuch: no member of the ${kind}`);
+    const printed = await runCli([dir, '--yes', '--stdout']);
+    expect(printed.exitCode).toBe(1);
+    expect(printed.stderr).toContain('--stdout prints one Dockerfile');
+    expect(filesUnder(dir).filter((file) => /Dockerfile|bake/.test(file))).toEqual([]);
+  });
+
+  it.runIf(dockerAnswers)('docker buildx bake --print accepts the bake file, every service built from its context with its Dockerfile', async () => {
+    const dir = copyFixture(fixture);
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    const printed = await execa('docker', ['buildx', 'bake', '--print'], { cwd: dir, reject: false });
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    const definition = JSON.parse(printed.stdout) as { group: { default: { targets: string[] } }; target: Record<string, { context: string; dockerfile: string }> };
+    expect(definition.group.default.targets).toEqual(services.map((service) => service.target));
+    for (const service of services) {
+      const { context, dockerfile } = definition.target[service.target]!;
+      expect(path.join(context, dockerfile)).toBe(service.dockerfile);
+      expect(existsSync(path.join(dir, context, dockerfile))).toBe(true);
+    }
+    const debug = await execa('docker', ['buildx', 'bake', '--print', `${services[0]!.target}-debug`], { cwd: dir, reject: false });
+    expect(debug.exitCode, debug.stderr).toBe(0);
+    expect(debug.stdout).toContain('"target": "debug"');
+  });
+});
+
+describe('a workspace root, generally', () => {
+  it("a member's folder still works as before: the same Dockerfile as the root's run writes for it", async () => {
+    const dir = copyFixture('node-pnpm-monorepo');
+    expect((await runCli([path.join(dir, 'apps/api'), '--yes'])).exitCode).toBe(0);
+    expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'apps/api/Dockerfile'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'snapshots/workspaces/node-pnpm-monorepo/apps/api/Dockerfile'), 'utf8'));
+  });
+
+  it('a service file of your own that differs stops the run with exit 4 and writes nothing; --force replaces it', async () => {
+    const dir = copyFixture('rust-cargo-monorepo');
+    writeFileSync(path.join(dir, 'crates/report/Dockerfile'), 'FROM scratch\n');
+    const stopped = await runCli([dir, '--yes']);
+    expect(stopped.exitCode).toBe(4);
+    expect(stopped.stderr).toContain('crates/report/Dockerfile already exists and differs; nothing written');
+    expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
+    expect(existsSync(path.join(dir, 'crates/api/Dockerfile'))).toBe(false);
+    expect((await runCli([dir, '--yes', '--force'])).exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'crates/report/Dockerfile'), 'utf8')).not.toBe('FROM scratch\n');
+  });
+
+  it('--output and --save name one file, so a workspace root refuses them', async () => {
+    const dir = copyFixture('go-work-monorepo');
+    const output = await runCli([dir, '--yes', '--output', 'Dockerfile.mine']);
+    expect(output.exitCode).toBe(1);
+    expect(output.stderr).toContain('--output names one Dockerfile; at a go.work root (go.work:4) each service gets its own');
+    const save = await runCli([dir, '--yes', '--save']);
+    expect(save.exitCode).toBe(1);
+    expect(save.stderr).toContain("--save at a go.work root (go.work:4): run it in a member's folder");
+  });
+
+  it('--entry twice outside a workspace root is a usage error, not the last one silently', async () => {
+    const { exitCode, stderr } = await runCli([copyFixture('go-cmd-layout'), '--yes', '--entry', './cmd/api', '--entry', './cmd/worker']);
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain('--entry given 2 times: only a workspace root with several services takes more than one');
+  });
+
+  it('a root with one service stays one app: the root Dockerfile, no bake file', async () => {
+    const dir = copyFixture('go-workspace');
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
+    expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
+  });
+
+  it('--dry-run and --explain cover every service, writing nothing', async () => {
+    const dir = copyFixture('go-work-monorepo');
+    const dry = await runCli([dir, '--yes', '--dry-run']);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain('created docker-bake.hcl (dry run, nothing written)');
+    expect(dry.stdout).toContain('+target "admin" {');
+    const explained = await runCli([dir, '--yes', '--explain']);
+    expect(explained.exitCode).toBe(0);
+    expect(explained.stdout).toContain('==== admin (admin) ====');
+    expect(explained.stdout).toContain('==== api (api) ====');
+    expect(filesUnder(dir).filter((file) => /Dockerfile|bake/.test(file))).toEqual([]);
+  });
+});
