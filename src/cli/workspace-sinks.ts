@@ -1,5 +1,5 @@
 import * as clack from '@clack/prompts';
-import { bakeServices } from '../build/bake.js';
+import { BAKE_FILE, bakeServices } from '../build/bake.js';
 import { dockerAnswers, debugTagOf } from '../build/index.js';
 import { escapeControls, shellWord } from '../core/text.js';
 import { ExitCode, StagecraftError, usageError } from '../errors.js';
@@ -20,8 +20,11 @@ import { type ServiceGeneration, type WorkspaceGeneration } from './workspace.js
 /** A service's Dockerfile as its own run rendered it. */
 const dockerfileOf = ({ generation }: ServiceGeneration) => generation.changes.find((change) => change.path === dockerfileNameOf(generation.plan))!;
 
-/** `docker buildx bake`, from the folder the user named: bake reads the file and its contexts from where it runs. */
-const bakeCommand = (dir: string, rest = '') => `${dir === '.' ? '' : `cd ${shellWord(dir)} && `}docker buildx bake${rest}`;
+/**
+ * `docker buildx bake -f docker-bake.hcl`, from the folder the user named: bake reads its contexts from
+ * where it runs, and without -f it would merge a compose.yaml it finds there.
+ */
+const bakeCommand = (dir: string, rest = '') => `${dir === '.' ? '' : `cd ${shellWord(dir)} && `}docker buildx bake -f ${BAKE_FILE}${rest}`;
 
 /** Builds every written service with one bake, when --build asks or a terminal says yes. */
 async function offerBake(generation: WorkspaceGeneration, session: Session): Promise<boolean> {

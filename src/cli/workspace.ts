@@ -4,6 +4,7 @@ import type { Workspace, WorkspaceMember } from '../core/workspace.js';
 import { targetNameOf } from '../core/workspace.js';
 import { describeEvidence } from '../core/facts.js';
 import { ProjectPath } from '../core/plan-schema.js';
+import { BAKE_FILE } from '../build/bake.js';
 import { debugTagOf } from '../build/index.js';
 import { StagecraftError, usageError } from '../errors.js';
 import { supportFor, type Facts } from '../languages/registry.js';
@@ -11,9 +12,6 @@ import { assessChanges, type AssessedChange } from '../output/changes.js';
 import { renderBake } from '../render/index.js';
 import { generate, generateFrom, prepare, type GenerateContext, type Generation, type Prepared } from './generate.js';
 import type { Flags } from './options.js';
-
-/** The file that builds every service of a workspace: `docker buildx bake` reads it from the root. */
-export const BAKE_FILE = 'docker-bake.hcl';
 
 /** One service of the workspace: the member, its bake target's name and the run that made its Dockerfile. */
 export interface ServiceGeneration {
