@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ const WORKSPACES = [
       { target: 'mono-worker', folder: 'apps/worker', dockerfile: 'apps/worker/Dockerfile' },
     ],
     library: 'packages/greeting',
+    isolated: true,
     files: ['apps/api/Dockerfile', 'apps/api/Dockerfile.dockerignore', 'apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
@@ -31,6 +33,7 @@ const WORKSPACES = [
       { target: 'report', folder: 'crates/report', dockerfile: 'crates/report/Dockerfile' },
     ],
     library: 'crates/shared',
+    isolated: false,
     files: ['crates/api/Dockerfile', 'crates/api/Dockerfile.dockerignore', 'crates/report/Dockerfile', 'crates/report/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
@@ -41,9 +44,12 @@ const WORKSPACES = [
       { target: 'api', folder: 'api', dockerfile: 'Dockerfile.api' },
     ],
     library: 'shared',
+    isolated: true,
     files: ['Dockerfile.admin', 'Dockerfile.admin.dockerignore', 'Dockerfile.api', 'Dockerfile.api.dockerignore', 'docker-bake.hcl'],
   },
 ] as const;
+
+const createIgnore: typeof import('@balena/dockerignore').default = createRequire(import.meta.url)('@balena/dockerignore');
 
 /** Every file under a folder, by its path from there. */
 const filesUnder = (dir: string) =>
@@ -54,7 +60,7 @@ const filesUnder = (dir: string) =>
 
 const dockerAnswers = (await execa('docker', ['buildx', 'version'], { reject: false })).exitCode === 0;
 
-describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, services, library, files }) => {
+describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, services, library, isolated, files }) => {
   it('--yes writes a Dockerfile and ignore file per service and docker-bake.hcl: the snapshots, each Dockerfile linted', async () => {
     const dir = copyFixture(fixture);
     const before = new Set(filesUnder(dir));
@@ -71,6 +77,24 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
     const again = await runCli([dir, '--yes']);
     expect(again.exitCode).toBe(0);
     expect(again.stdout.split('\n').filter((line) => /^(created|updated|unchanged) /.test(line))).toEqual(files.map((file) => `unchanged ${file}`));
+  });
+
+  it(`each service's build context ${isolated ? 'leaves out the other service (its manifests kept)' : 'keeps every member (the recipe reads them all)'}, and the library and its own files`, () => {
+    const dir = path.join(ROOT, 'test/fixtures', fixture);
+    for (const service of services) {
+      const ignore = createIgnore().add(readFileSync(path.join(ROOT, 'snapshots/workspaces', fixture, `${service.dockerfile}.dockerignore`), 'utf8'));
+      const inContext = (folder: string) =>
+        filesUnder(path.join(dir, folder))
+          .map((file) => `${folder}/${file}`)
+          .filter((file) => !ignore.ignores(file));
+      expect(inContext(service.folder)).toEqual(filesUnder(path.join(dir, service.folder)).map((file) => `${service.folder}/${file}`));
+      expect(inContext(library)).toEqual(filesUnder(path.join(dir, library)).map((file) => `${library}/${file}`));
+      for (const other of services.filter((candidate) => candidate !== service)) {
+        const kept = inContext(other.folder);
+        if (isolated) expect(kept.every((file) => /\/(package\.json|go\.mod|go\.sum)$/.test(file)) && kept.length > 0, kept.join(' ')).toBe(true);
+        else expect(kept).toEqual(filesUnder(path.join(dir, other.folder)).map((file) => `${other.folder}/${file}`));
+      }
+    }
   });
 
   it('--json lists every member with its evidence, the services with their bake targets and plans', async () => {

@@ -125,6 +125,32 @@ async function generateService(context: GenerateContext, flags: Flags, member: W
   return { member, target, generation };
 }
 
+/** Whether one folder holds the other (or is it): such a service cannot be left out of the other's context. */
+const nested = (a: string, b: string) => a === '.' || b === '.' || `${a}/`.startsWith(`${b}/`) || `${b}/`.startsWith(`${a}/`);
+
+/**
+ * A service's changes with the other services' folders left out of its build context (their
+ * manifests kept, which its install or go.work reads), so an edit in one service rebuilds only its
+ * own image. Said in a commented block at the end of its ignore file, and assessed again against the disk.
+ */
+function withOthersLeftOut(service: ServiceGeneration, services: ServiceGeneration[], root: string): AssessedChange[] {
+  const { generation, member } = service;
+  const context = path.posix.join(member.run.dir, generation.plan.contextPath);
+  // Only a context at the root sees the other services' folders where the root names them.
+  const others = context === '.' ? services.filter((other) => other !== service && other.member.keep !== null && !nested(other.member.folder, member.folder)) : [];
+  if (others.length === 0) return generation.changes;
+  const lines = [
+    '',
+    "# The workspace's other services: this image builds none of them, so editing one does not rebuild it.",
+    '# Their manifests stay, which the install reads.',
+    ...others.flatMap((other) => [other.member.folder, ...other.member.keep!.map((file) => `!${file}`)]),
+  ];
+  const rendered = generation.changes.map((change) =>
+    change.path === generation.plan.dockerignoreName ? { path: change.path, content: `${change.content}${lines.join('\n')}\n` } : change,
+  );
+  return assessChanges(path.join(root, member.run.dir), rendered);
+}
+
 /** The flags a workspace run cannot take: each names a single Dockerfile or answers file. */
 function refuseSingleFileFlags(flags: Flags, workspace: Workspace): void {
   const at = `at a ${workspace.kind} root (${describeEvidence(workspace.evidence)})`;
@@ -154,7 +180,9 @@ export async function generateProject(context: GenerateContext): Promise<Generat
   for (const [index, member] of chosen.entries()) services.push(await generateService(context, flags, member, names[index]!));
   const bake = BakeSchema.parse({ generatorVersion: context.generatorVersion, group: names, targets: services.map(bakeTargetOf) });
   const changes = [
-    ...services.flatMap(({ member, generation }) => generation.changes.map((change) => ({ ...change, path: path.posix.join(member.run.dir, change.path) }))),
+    ...services.flatMap((service) =>
+      withOthersLeftOut(service, services, project.root).map((change) => ({ ...change, path: path.posix.join(service.member.run.dir, change.path) })),
+    ),
     ...assessChanges(project.root, [{ path: BAKE_FILE, content: renderBake(bake) }]),
   ];
   const warnings = [...prepared.detection.warnings, ...services.flatMap(({ target, generation }) => generation.warnings.map((warning) => `${target}: ${warning}`))];

@@ -20,6 +20,13 @@ export interface WorkspaceMember {
    * under `output` (null: the member's own name for it, `Dockerfile` in its folder).
    */
   run: { dir: string; entry: string | null; output: string | null };
+  /**
+   * The files of its folder another service's build still reads (its manifests, which the install
+   * or go.work needs): the rest of a service's folder is left out of the others' build contexts, so
+   * editing it rebuilds only its own image. Null when every build reads the whole folder (Cargo's
+   * recipe gives every member's .rs files a stand-in).
+   */
+  keep: string[] | null;
 }
 
 /** A workspace root, as its language reads it: what declares it and every member. */

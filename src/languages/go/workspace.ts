@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Workspace, WorkspaceMember } from '../../core/workspace.js';
 import { targetNameOf } from '../../core/workspace.js';
 import type { GoFacts } from './detect.js';
@@ -22,6 +23,8 @@ export function goWorkspace(facts: GoFacts): Workspace | null {
       evidence: main.evidence!,
       why: 'main package',
       run: { dir: '.', entry: main.value, output: `Dockerfile.${name}` },
+      // go.work needs every module's go.mod (and go.sum) to load; a program's sources only its own build reads.
+      keep: facts.moduleFiles.filter((file) => path.posix.dirname(file) === folderOf(main.value)),
     };
   });
   const libraries = facts.workspaceModules
@@ -33,6 +36,7 @@ export function goWorkspace(facts: GoFacts): Workspace | null {
       evidence: { file: `${folderOf(dir)}/go.mod` },
       why: 'library module: no main package',
       run: { dir: '.', entry: null, output: null },
+      keep: null,
     }));
   return { kind: 'go.work', evidence: facts.layout.evidence!, members: [...programs, ...libraries] };
 }

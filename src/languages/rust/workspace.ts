@@ -12,10 +12,20 @@ export function rustWorkspace(facts: RustFacts): Workspace | null {
   const members = facts.workspaceMembers.map((folder): WorkspaceMember => {
     const binaries = facts.binaries.filter((binary) => binary.evidence?.file.startsWith(`${folder}/`));
     const run = { dir: folder, entry: null, output: null };
+    // The recipe stage makes a stand-in of every member's .rs files: no build can do without them.
+    const keep = null;
     if (binaries.length === 0)
-      return { name: path.posix.basename(folder), folder, deployable: false, evidence: { file: `${folder}/Cargo.toml` }, why: 'library: no binary target', run };
+      return { name: path.posix.basename(folder), folder, deployable: false, evidence: { file: `${folder}/Cargo.toml` }, why: 'library: no binary target', run, keep };
     const names = binaries.map((binary) => binary.value.name).join(', ');
-    return { name: binaries[0]!.value.package, folder, deployable: true, evidence: binaries[0]!.evidence!, why: `binary target${binaries.length > 1 ? 's' : ''} ${names}`, run };
+    return {
+      name: binaries[0]!.value.package,
+      folder,
+      deployable: true,
+      evidence: binaries[0]!.evidence!,
+      why: `binary target${binaries.length > 1 ? 's' : ''} ${names}`,
+      run,
+      keep,
+    };
   });
   return { kind: 'Cargo workspace', evidence: { file: 'Cargo.toml' }, members };
 }
