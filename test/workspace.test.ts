@@ -3,8 +3,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { ROOT, copyFixture, runCli } from './helpers.js';
+import { ROOT, copyFixture, flagsFrom, makeProject, runCli } from './helpers.js';
+import type { Choice, Prompter } from '../src/core/prompter.js';
+import { generateProject } from '../src/cli/workspace.js';
 import { lintDockerfile } from './lint.js';
+import { targetNameOf } from '../src/core/workspace.js';
 
 /*
  * A workspace root with two services or more: one Dockerfile per service, built from the root, and
@@ -216,5 +219,70 @@ describe('a workspace root, generally', () => {
     expect(explained.stdout).toContain('==== admin (admin) ====');
     expect(explained.stdout).toContain('==== api (api) ====');
     expect(filesUnder(dir).filter((file) => /Dockerfile|bake/.test(file))).toEqual([]);
+  });
+});
+
+describe('bake target names', () => {
+  it.each([
+    ['@acme/api', 'acme-api'],
+    ['docker_sample', 'docker_sample'],
+    ['a_.b', 'a-b'],
+    ['a___b', 'a__b'],
+    ['--API--', 'api'],
+    ['@@@', 'app'],
+  ])('%s -> %s, a valid image name', (name, target) => {
+    expect(targetNameOf(name)).toBe(target);
+    expect(target).toMatch(/^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/);
+  });
+});
+
+describe('choosing services', () => {
+  it('in a terminal, a multiselect offers every service, all preselected, and only the chosen ones are generated', async () => {
+    const asked: { message: string; values: string[]; initial: string[] }[] = [];
+    const prompter: Prompter = {
+      select: async <T extends string>(_message: string, choices: Choice<T>[], initial?: T) => initial ?? choices.find((choice) => !choice.disabled)!.value,
+      text: async (_message, { initial }) => initial,
+      confirm: async (_message, initial) => initial,
+      multiselect: async <T extends string>(message: string, choices: Choice<T>[], initial: T[]) => {
+        asked.push({ message, values: choices.map((choice) => choice.value), initial });
+        return [choices[1]!.value];
+      },
+    };
+    const ignore = () => {};
+    const generation = await generateProject({
+      flags: flagsFrom([copyFixture('node-pnpm-monorepo')]),
+      interactive: true,
+      prompter,
+      generatorVersion: '0.0.0-test',
+      warn: ignore,
+      note: ignore,
+    });
+    expect(asked).toEqual([
+      { message: 'A pnpm workspace with 2 services. Which ones get a Dockerfile?', values: ['apps/api', 'apps/worker'], initial: ['apps/api', 'apps/worker'] },
+    ]);
+    expect(generation.kind).toBe('workspace');
+    expect(generation.changes.map((change) => change.path)).toEqual(['apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl']);
+  });
+
+  it('a service whose own run stops (an answer --yes cannot give) is left out with a warning and the rest are written; named with --entry, it stops the run', async () => {
+    const project = makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["web", "tools"]\nresolver = "2"\n',
+      'Cargo.lock': 'version = 4\n\n[[package]]\nname = "tools"\nversion = "0.1.0"\n\n[[package]]\nname = "web"\nversion = "0.1.0"\n',
+      'web/Cargo.toml': '[package]\nname = "web"\nversion = "0.1.0"\nedition = "2021"\n',
+      'web/src/main.rs': 'fn main() {\n    std::net::TcpListener::bind("0.0.0.0:8080").unwrap();\n}\n',
+      // Two binaries, neither named after the package, serving or named like a server: no rule picks one.
+      'tools/Cargo.toml': '[package]\nname = "tools"\nversion = "0.1.0"\nedition = "2021"\n',
+      'tools/src/bin/alpha.rs': 'fn main() {}\n',
+      'tools/src/bin/beta.rs': 'fn main() {}\n',
+    });
+    const run = await runCli([project.root, '--yes']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('warning: tools: left out, no Dockerfile (tools: missing --entry: detection cannot decide it (binaries: alpha, beta))');
+    expect(existsSync(path.join(project.root, 'web/Dockerfile'))).toBe(true);
+    expect(existsSync(path.join(project.root, 'tools/Dockerfile'))).toBe(false);
+    expect(readFileSync(path.join(project.root, 'docker-bake.hcl'), 'utf8')).toContain('targets = ["web"]');
+    const named = await runCli([project.root, '--yes', '--entry', 'tools']);
+    expect(named.exitCode).toBe(1);
+    expect(named.stderr).toContain('stagecraft: tools: missing --entry: detection cannot decide it (binaries: alpha, beta)');
   });
 });

@@ -70,7 +70,7 @@ function printOne(generation: WorkspaceGeneration, session: Session): void {
   session.stdout.write(dockerfileOf(services[0]!).content);
 }
 
-function printJson({ workspace, services, changes, warnings }: WorkspaceGeneration, { say }: Session): void {
+function printJson({ workspace, services, skipped, changes, warnings }: WorkspaceGeneration, { say }: Session): void {
   const targetOf = new Map(services.map((service) => [service.member, service.target]));
   // A member's target is null when it is a library or was not chosen.
   const report = {
@@ -83,6 +83,7 @@ function printJson({ workspace, services, changes, warnings }: WorkspaceGenerati
       }),
     },
     services: services.map(({ member, target, generation }) => ({ name: member.name, target, facts: generation.facts, answers: generation.answers, plan: generation.plan })),
+    skipped: skipped.map(({ member, target, reason }) => ({ name: member.name, folder: member.folder, target, reason })),
     files: changes.map(({ path, status }) => ({ path, status })),
     warnings,
   };

@@ -6,7 +6,7 @@ import { describeEvidence } from '../core/facts.js';
 import { ProjectPath } from '../core/plan-schema.js';
 import { BAKE_FILE } from '../build/bake.js';
 import { debugTagOf } from '../build/index.js';
-import { StagecraftError, usageError } from '../errors.js';
+import { ExitCode, StagecraftError, usageError } from '../errors.js';
 import { supportFor, type Facts } from '../languages/registry.js';
 import { assessChanges, type AssessedChange } from '../output/changes.js';
 import { renderBake } from '../render/index.js';
@@ -29,6 +29,8 @@ export interface WorkspaceGeneration {
   facts: Facts;
   workspace: Workspace;
   services: ServiceGeneration[];
+  /** Chosen services whose own run stopped (a refusal, an answer --yes cannot give): left out, with the reason. */
+  skipped: { member: WorkspaceMember; target: string; reason: string }[];
   warnings: string[];
   /** Every service's Dockerfile and ignore file, named from the root, then docker-bake.hcl. */
   changes: AssessedChange[];
@@ -107,9 +109,11 @@ function inMember(member: WorkspaceMember, error: unknown): unknown {
 }
 
 /** The run of one service: the member's own run (in its folder, or at the root with its entry), with the root's answers. */
-async function generateService(context: GenerateContext, flags: Flags, member: WorkspaceMember, target: string): Promise<ServiceGeneration> {
+async function generateService(context: GenerateContext, flags: Flags, member: WorkspaceMember, target: string, language: Facts['language']): Promise<ServiceGeneration> {
   const memberFlags: Flags = {
     ...flags,
+    // The workspace's language: a member folder that also holds another one's manifest (a requirements.txt for a script) is still this member.
+    lang: language,
     dir: path.join(flags.dir, member.run.dir),
     entry: member.run.entry ?? undefined,
     entries: member.run.entry ? [member.run.entry] : [],
@@ -176,15 +180,33 @@ export async function generateProject(context: GenerateContext): Promise<Generat
   const chosen = await chooseServices(context, flags, workspace, deployable);
   const names = targetNames(chosen);
   const services: ServiceGeneration[] = [];
+  const skipped: WorkspaceGeneration['skipped'] = [];
   // One at a time: in a terminal each service's questions come in turn.
-  for (const [index, member] of chosen.entries()) services.push(await generateService(context, flags, member, names[index]!));
-  const bake = BakeSchema.parse({ generatorVersion: context.generatorVersion, group: names, targets: services.map(bakeTargetOf) });
+  for (const [index, member] of chosen.entries()) {
+    const target = names[index]!;
+    try {
+      services.push(await generateService(context, flags, member, target, facts.language));
+    } catch (error) {
+      // A service named with --entry must be built; among all of them, one that cannot be is left out, saying why, so it does not stop the rest.
+      if (flags.entries.length > 0 || !(error instanceof StagecraftError) || error.exitCode === ExitCode.cancelled) throw error;
+      skipped.push({ member, target, reason: error.message });
+      context.warn(`${target}: left out, no Dockerfile (${error.message})`);
+    }
+  }
+  if (services.length === 0)
+    throw new StagecraftError(`no service of the ${workspace.kind} could be generated: ${skipped.map(({ reason }) => reason).join('; ')}`, ExitCode.refused);
+  const group = services.map((service) => service.target);
+  const bake = BakeSchema.parse({ generatorVersion: context.generatorVersion, group, targets: services.map(bakeTargetOf) });
   const changes = [
     ...services.flatMap((service) =>
       withOthersLeftOut(service, services, project.root).map((change) => ({ ...change, path: path.posix.join(service.member.run.dir, change.path) })),
     ),
     ...assessChanges(project.root, [{ path: BAKE_FILE, content: renderBake(bake) }]),
   ];
-  const warnings = [...prepared.detection.warnings, ...services.flatMap(({ target, generation }) => generation.warnings.map((warning) => `${target}: ${warning}`))];
-  return { kind: 'workspace', project, flags, facts, workspace, services, warnings, changes };
+  const warnings = [
+    ...prepared.detection.warnings,
+    ...services.flatMap(({ target, generation }) => generation.warnings.map((warning) => `${target}: ${warning}`)),
+    ...skipped.map(({ target, reason }) => `${target}: left out, no Dockerfile (${reason})`),
+  ];
+  return { kind: 'workspace', project, flags, facts, workspace, services, skipped, warnings, changes };
 }

@@ -38,11 +38,14 @@ export interface Workspace {
 }
 
 /**
- * A bake target's name from a member's name: letters, digits, `-` and `_` only, which bake accepts and
- * an image name can start with (`@acme/api` -> `acme-api`).
+ * A bake target's name from a member's name, also its image's name: lower-case letters and digits
+ * joined as an image name may join them (`@acme/api` -> `acme-api`), which bake accepts too.
  */
 export const targetNameOf = (name: string) =>
   name
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '-')
+    // An image name separates its words by one "-" run, "_" or "__": any run with a dash is one dash.
+    .replace(/[-_]*-[-_]*/g, '-')
+    .replace(/_{3,}/g, '__')
     .replace(/^[-_]+|[-_]+$/g, '') || 'app';
