@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, copyFixture, flagsFrom, makeProject, runCli } from './helpers.js';
 import type { Choice, Prompter } from '../src/core/prompter.js';
 import { generateProject } from '../src/cli/workspace.js';
+import { bakeInvocation } from '../src/build/bake.js';
 import { lintDockerfile } from './lint.js';
 import { targetNameOf } from '../src/core/workspace.js';
 
@@ -284,5 +285,33 @@ describe('choosing services', () => {
     const named = await runCli([project.root, '--yes', '--entry', 'tools']);
     expect(named.exitCode).toBe(1);
     expect(named.stderr).toContain('stagecraft: tools: missing --entry: detection cannot decide it (binaries: alpha, beta)');
+  });
+});
+
+describe('--build at a workspace root', () => {
+  it('without a Docker engine: the files are written, then exit 5 saying why', async () => {
+    const dir = copyFixture('go-work-monorepo');
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--build'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(exitCode).toBe(5);
+    expect(stdout).toContain('created docker-bake.hcl');
+    expect(stderr.trim().split('\n').at(-1)).toBe('stagecraft: --build: no Docker engine answers (docker version failed); the files are written, build them later');
+    expect(existsSync(path.join(dir, 'Dockerfile.api'))).toBe(true);
+  });
+
+  it('runs one bake of the written file, each target on the network its own steps need, passed as a compose overlay on stdin', () => {
+    const offline = 'FROM golang:1.24-trixie AS build\nRUN go build -o /out/app .\nFROM scratch AS production\nCOPY --from=build /out/app /app\n';
+    const online = 'FROM debian:trixie-slim AS production\nRUN apt-get update && apt-get install -y tini\n';
+    const { args, networks } = bakeInvocation([
+      { target: 'api', dockerfile: offline },
+      { target: 'worker', dockerfile: online },
+    ]);
+    expect(args).toEqual(['buildx', 'bake', '--progress=plain', '-f', '-', '-f', 'docker-bake.hcl', 'api', 'worker']);
+    expect(networks).toBe('services:\n  api:\n    build:\n      network: none\n  worker:\n    build:\n      network: host\n');
+  });
+
+  it('--tag names one image, so a workspace root refuses it', async () => {
+    const { exitCode, stderr } = await runCli([copyFixture('go-work-monorepo'), '--yes', '--tag', 'mine']);
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain("--tag names one image; at a go.work root (go.work:4) each service's image is named by its bake target");
   });
 });

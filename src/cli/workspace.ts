@@ -155,11 +155,12 @@ function withOthersLeftOut(service: ServiceGeneration, services: ServiceGenerati
   return assessChanges(path.join(root, member.run.dir), rendered);
 }
 
-/** The flags a workspace run cannot take: each names a single Dockerfile or answers file. */
+/** The flags a workspace run cannot take: each names a single Dockerfile, answers file or image. */
 function refuseSingleFileFlags(flags: Flags, workspace: Workspace): void {
   const at = `at a ${workspace.kind} root (${describeEvidence(workspace.evidence)})`;
   if (flags.output !== undefined) throw usageError(`--output names one Dockerfile; ${at} each service gets its own: run in a member's folder to name it`);
   if (flags.save) throw usageError(`--save ${at}: run it in a member's folder, whose answers it saves`);
+  if (flags.tag !== undefined) throw usageError(`--tag names one image; ${at} each service's image is named by its bake target (docker-bake.hcl's tags)`);
 }
 
 /**
