@@ -84,6 +84,54 @@ function page(root: string, language: string, base: Base, snapshots: Snapshot[],
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
+/** Where a workspace root's files are kept: snapshots/workspaces/<fixture>/, each at the path the run writes it. */
+const WORKSPACES_DIR = 'snapshots/workspaces';
+
+/** Every file under a folder, by its path from there, sorted. */
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+
+/** One page for workspace roots: per fixture, its docker-bake.hcl and every service's Dockerfile in full, the ignore files linked. */
+function workspacesPage(root: string): string | null {
+  if (!existsSync(path.join(root, WORKSPACES_DIR))) return null;
+  const lines = [
+    GENERATED,
+    '',
+    '# Workspace roots (monorepos)',
+    '',
+    'What `--yes` writes at the root of each workspace fixture in `test/fixtures/`: a Dockerfile per service, built from',
+    'the root, its ignore file, and `docker-bake.hcl`, which builds them all (`docker buildx bake -f docker-bake.hcl`).',
+    '',
+  ];
+  for (const fixture of directories(path.join(root, WORKSPACES_DIR))) {
+    const files = filesUnder(path.join(root, WORKSPACES_DIR, fixture));
+    const link = (file: string) => `../../${WORKSPACES_DIR}/${fixture}/${file}`;
+    lines.push(
+      `## ${fixture}`,
+      '',
+      `Project: [\`test/fixtures/${fixture}\`](../../test/fixtures/${fixture}). Ignore files: ${files
+        .filter((file) => file.endsWith('.dockerignore'))
+        .map((file) => `[\`${file}\`](${link(file)})`)
+        .join(', ')}.`,
+      '',
+    );
+    for (const file of files.filter((name) => !name.endsWith('.dockerignore'))) {
+      lines.push(
+        `### \`${file}\``,
+        '',
+        file.endsWith('.hcl') ? '```hcl' : '```dockerfile',
+        readFileSync(path.join(root, WORKSPACES_DIR, fixture, file), 'utf8').trimEnd(),
+        '```',
+        '',
+      );
+    }
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
 function index(languages: string[], snapshots: Snapshot[]): string {
   const lines = [
     GENERATED,
@@ -103,6 +151,7 @@ function index(languages: string[], snapshots: Snapshot[]): string {
     });
     lines.push(`| ${displayName(language)} | ${cells.join(' | ')} |`);
   }
+  lines.push('', 'At a workspace root with several services: [workspaces.md](workspaces.md), one example per kind of workspace.');
   return `${lines.join('\n')}\n`;
 }
 
@@ -118,6 +167,8 @@ export function generateDocs(root: string): Map<string, string> {
       if (cell.length > 0) docs.set(`${EXAMPLES_DIR}/${language}-${base}.md`, page(root, language, base, cell, languageFixtures));
     }
   }
+  const workspaces = workspacesPage(root);
+  if (workspaces) docs.set(`${EXAMPLES_DIR}/workspaces.md`, workspaces);
   return docs;
 }
 

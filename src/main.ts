@@ -1,6 +1,7 @@
 import * as clack from '@clack/prompts';
 import { parseArguments } from './cli/args.js';
-import { generate } from './cli/generate.js';
+import { generateProject } from './cli/workspace.js';
+import { WORKSPACE_SINKS } from './cli/workspace-sinks.js';
 import { HELP } from './cli/help.js';
 import { colourFor, type Stream } from './cli/colour.js';
 import { runnerOf } from './cli/launcher.js';
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
     // Prompts draw their own frame, so messages join it in a terminal.
     const note = interactive ? (line: string) => clack.log.info(escapeControls(line)) : sink.printsData ? tell : say;
-    const generation = await generate({
+    const generation = await generateProject({
       flags,
       interactive,
       prompter: io.prompter,
@@ -56,7 +57,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       warn: (message) => (interactive ? clack.log.warn(escapeToOneLine(message)) : tell(`warning: ${escapeToOneLine(message)}`)),
       note,
     });
-    await sink.run(generation, { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note, colour: colourFor(io.stdout, io.env), runner: runnerOf(io.env) });
+    const session = { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note, colour: colourFor(io.stdout, io.env), runner: runnerOf(io.env) };
+    await (generation.kind === 'workspace' ? WORKSPACE_SINKS[flags.mode](generation, session) : sink.run(generation, session));
     return ExitCode.ok;
   } catch (error) {
     // --json shows what was detected even when the run stops: the facts, the answers so far, what is missing.

@@ -23,6 +23,7 @@ function scripted(answers: Record<string, string>) {
       return answerFor(message);
     },
     confirm: async () => true,
+    multiselect: () => Promise.reject(new Error('no workspace here')),
   };
   return { prompter, asked };
 }

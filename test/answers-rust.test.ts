@@ -27,6 +27,7 @@ function scripted(answers: Record<string, string>) {
     confirm: async () => {
       throw new Error('no confirmation expected');
     },
+    multiselect: () => Promise.reject(new Error('no workspace here')),
   };
   return { prompter, asked };
 }

@@ -47,6 +47,7 @@ describe('the base prompt', () => {
       },
       text: async (_message, { initial }) => initial,
       confirm: async (_message, initial) => initial,
+      multiselect: () => Promise.reject(new Error('no workspace here')),
     };
     const flags = flagsFrom([fixture('java-plain-maven'), '--runtime-version', '11']);
     const { facts } = detectProject(new ProjectFiles(flags.dir));
@@ -69,6 +70,7 @@ describe('a project every base refuses', () => {
       select: async (message, choices, initial) => (asked.push(message), (initial ?? choices[0]!.value) as never),
       text: async (message, { initial }) => (asked.push(message), initial),
       confirm: async (message, initial) => (asked.push(message), initial),
+      multiselect: () => Promise.reject(new Error('no workspace here')),
     };
     const dir = makeProject({ 'package.json': '{"dependencies":{"astro":"^5"},"scripts":{"build":"astro build"}}' }).root;
     const { facts } = detectProject(new ProjectFiles(dir));

@@ -199,6 +199,7 @@ function enterThrough(typed: Record<string, string> = {}) {
       return initial;
     },
     confirm: async (message, initial) => (asked.push(message), initial),
+    multiselect: () => Promise.reject(new Error('no workspace here')),
   };
   return { prompter, asked, refusals };
 }
@@ -257,6 +258,7 @@ describe('the image is named by the chosen entry', () => {
       },
       text: async (_message, { initial }) => initial,
       confirm: async (_message, initial) => initial,
+      multiselect: () => Promise.reject(new Error('no workspace here')),
     };
     await resolveAnswers({ facts, flags: flagsFrom([fixture('go-cmd-layout')]), interactive: true, prompter });
     // Today the fallback for several main packages is unknown; the real-world rule (the server before a migration tool) fills it in.

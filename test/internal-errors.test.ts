@@ -27,6 +27,7 @@ const brokenPrompter: Prompter = {
   select: () => Promise.reject(new Error('boom in a prompt')),
   text: () => Promise.reject(new Error('boom in a prompt')),
   confirm: () => Promise.reject(new Error('boom in a prompt')),
+  multiselect: () => Promise.reject(new Error('boom in a prompt')),
 };
 
 async function run(argv: string[]) {

@@ -94,6 +94,7 @@ const noPrompts: Prompter = {
   select: () => Promise.reject(new Error('no prompts in the matrix')),
   text: () => Promise.reject(new Error('no prompts in the matrix')),
   confirm: () => Promise.reject(new Error('no prompts in the matrix')),
+  multiselect: () => Promise.reject(new Error('no prompts in the matrix')),
 };
 
 /** Flags as the command line gives them, by their option names (`runtimeVersion`, `port`...). */

@@ -101,6 +101,7 @@ describe('two apps at the root', () => {
       },
       text: () => Promise.reject(new Error('not asked here')),
       confirm: () => Promise.reject(new Error('not asked here')),
+      multiselect: () => Promise.reject(new Error('no workspace here')),
     };
     const { chosen, warnings } = await chooseCandidate({ candidates: detectCandidates(bothAtRoot()), interactive: true, prompter });
     expect(asked).toEqual([
@@ -122,6 +123,7 @@ describe('two apps at the root', () => {
       select: () => Promise.reject(new Error('asked although --lang chose')),
       text: () => Promise.reject(new Error('not asked here')),
       confirm: () => Promise.reject(new Error('not asked here')),
+      multiselect: () => Promise.reject(new Error('no workspace here')),
     };
     const { chosen } = await chooseCandidate({ candidates: detectCandidates(bothAtRoot(), 'node'), interactive: true, prompter });
     expect(chosen.language).toBe('node');

@@ -29,7 +29,7 @@ export interface BuildTarget {
 export const debugTagOf = (tag: string) => (/:[^/]+$/.test(tag) ? `${tag}-debug` : `${tag}:debug`);
 
 /** execa is loaded only when Docker is run, so runs that never build do not parse it at start-up. */
-const loadExeca = async () => (await import('execa')).execa;
+export const loadExeca = async () => (await import('execa')).execa;
 
 /** Whether a Docker engine answers; a short timeout, since this runs before a question. */
 export async function dockerAnswers(): Promise<boolean> {

@@ -10,12 +10,12 @@ export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run';
 type Values = Record<string, string | boolean | undefined>;
 
 /** node's parser, configured from the options table; a flag's value is found under its key. */
-function readArgv(argv: string[]): { values: Values; positionals: string[] } {
+function readArgv(argv: string[]): { values: Values; positionals: string[]; entries: string[] } {
   const options: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
     OPTIONS.map(([key, option]) => [
       flagOf(key).slice(2),
       {
-        ...(option.kind === 'value' ? { type: 'string' } : { type: 'boolean', default: false }),
+        ...(option.kind === 'value' ? { type: 'string', multiple: option.repeatable === true } : { type: 'boolean', default: false }),
         // node refuses a `short` that is present but undefined.
         ...(option.short ? { short: option.short } : {}),
       },
@@ -23,9 +23,12 @@ function readArgv(argv: string[]): { values: Values; positionals: string[] } {
   );
   try {
     const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
-    // No option is `multiple`, so no value is an array.
-    const values = Object.fromEntries(OPTIONS.map(([key]) => [key, parsed.values[flagOf(key).slice(2)] as string | boolean | undefined]));
-    return { values, positionals: parsed.positionals };
+    // A repeatable option (--entry, one per workspace member) is an array: its first value stands for
+    // the flag, and `entries` keeps them all.
+    const valueOf = (key: string) => parsed.values[flagOf(key).slice(2)] as string | boolean | string[] | undefined;
+    const values = Object.fromEntries(OPTIONS.map(([key]) => [key, Array.isArray(valueOf(key)) ? (valueOf(key) as string[])[0] : valueOf(key)])) as Values;
+    const entries = valueOf('entry');
+    return { values, positionals: parsed.positionals, entries: Array.isArray(entries) ? entries : [] };
   } catch (error) {
     const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
     if (unknown) {
@@ -68,7 +71,9 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = {}): Par
   if (values.version) return { kind: 'version' };
   if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}${npmSplitHint(env)}`);
 
-  const result = FlagsSchema.safeParse({ ...values, dir: positionals[0] ?? '.', mode: outputMode(values) });
+  // npm create passes one --entry through its environment.
+  const entries = parsed.entries.length > 0 ? parsed.entries : typeof values.entry === 'string' ? [values.entry] : [];
+  const result = FlagsSchema.safeParse({ ...values, entries, dir: positionals[0] ?? '.', mode: outputMode(values) });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]);

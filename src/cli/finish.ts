@@ -36,7 +36,7 @@ export async function offerToSave(root: string, answers: Answers, facts: Facts, 
   return true;
 }
 
-const spinnerProgress = (): BuildProgress => {
+export const spinnerProgress = (): BuildProgress => {
   const spinner = clack.spinner();
   return {
     start: (message) => spinner.start(message),
@@ -54,7 +54,7 @@ const spinnerProgress = (): BuildProgress => {
 };
 
 /** Without a terminal every line of BuildKit's output is passed on, so a failure needs nothing more. */
-const lineProgress = (tell: (line: string) => void): BuildProgress => ({ start: tell, step: tell, stop: tell, fail: () => {} });
+export const lineProgress = (tell: (line: string) => void): BuildProgress => ({ start: tell, step: tell, stop: tell, fail: () => {} });
 
 /**
  * Builds the image when --build asks, or when the user says yes in a terminal where Docker answers.

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Answers } from '../core/options.js';
 import type { Prompter } from '../core/prompter.js';
 import type { Facts, Plan } from '../languages/registry.js';
-import { StagecraftError } from '../errors.js';
+import { StagecraftError, usageError } from '../errors.js';
 import { assessChanges, type AssessedChange } from '../output/changes.js';
-import { detectCandidates, detectionOf, type OtherApp } from '../pipeline/detect.js';
+import { detectCandidates, detectionOf, type Detection, type OtherApp } from '../pipeline/detect.js';
 import { buildPlan } from '../pipeline/plan.js';
 import { ProjectFiles } from '../project.js';
 import { dockerfileNameOf, render } from '../render/index.js';
@@ -28,6 +28,7 @@ export interface GenerateContext {
 
 /** Everything one run decided, and the one change list every output mode reads. */
 export interface Generation {
+  kind: 'one';
   project: ProjectFiles;
   /** The flags with the saved answers merged in. */
   flags: Flags;
@@ -76,8 +77,17 @@ function withOtherApps(plan: Plan, otherApps: OtherApp[]): Plan {
   return plan.contextPath === '.' && otherApps.length > 0 ? { ...plan, otherApps } : plan;
 }
 
-/** folder -> detect -> answers -> plan -> render -> change list; writes nothing, that is the sinks' part. */
-export async function generate(context: GenerateContext): Promise<Generation> {
+/** What a run knows once the folder is detected: enough to tell one app from a workspace root. */
+export interface Prepared {
+  project: ProjectFiles;
+  /** The flags with the saved answers merged in. */
+  flags: Flags;
+  saved: SavedAnswers | null;
+  detection: Detection;
+}
+
+/** folder -> detect: the saved answers read, the language chosen (asked in a terminal), detection's warnings said. */
+export async function prepare(context: GenerateContext): Promise<Prepared> {
   const project = new ProjectFiles(context.flags.dir);
   const saved = readSavedAnswers(project);
   const flags = withSavedAnswers(context.flags, saved);
@@ -91,7 +101,13 @@ export async function generate(context: GenerateContext): Promise<Generation> {
         .map(([key, value]) => `${key} ${value}`)
         .join(', ')} (flags win over it)`,
     );
+  return { project, flags, saved, detection };
+}
 
+/** detected facts -> answers -> plan -> render -> change list; writes nothing, that is the sinks' part. */
+export async function generateFrom(context: GenerateContext, { project, flags, saved, detection }: Prepared): Promise<Generation> {
+  // --entry names one thing to run; only a workspace root takes several (one per member).
+  if (flags.entries.length > 1) throw usageError(`--entry given ${flags.entries.length} times: only a workspace root with several services takes more than one`);
   const { facts } = detection;
   const answers = await resolveAnswers({ facts, flags, interactive: context.interactive, prompter: context.prompter, warn: context.warn }).catch((error: unknown) =>
     Promise.reject(withDetection(error, detection.warnings)),
@@ -103,5 +119,10 @@ export async function generate(context: GenerateContext): Promise<Generation> {
   const changes = assessChanges(project.root, render(plan), { force: flags.force });
   const config = flags.save ? savedAnswersChange(project.root, answersToRepeat(answers, facts, flags.lang), saved) : null;
   if (config) changes.push(config);
-  return { project, flags, saved, facts, answers, plan, warnings: [...detection.warnings, ...warnings], changes };
+  return { kind: 'one', project, flags, saved, facts, answers, plan, warnings: [...detection.warnings, ...warnings], changes };
+}
+
+/** folder -> detect -> answers -> plan -> render -> change list, for one app; writes nothing. */
+export async function generate(context: GenerateContext): Promise<Generation> {
+  return generateFrom(context, await prepare(context));
 }

@@ -28,6 +28,8 @@ interface ValueOption extends Described {
   saved?: z.ZodType;
   /** The languages that ask it; absent: every language. */
   languages?: readonly string[];
+  /** May be given more than once (--entry, one per workspace member); the flags keep every value too. */
+  repeatable?: boolean;
 }
 
 /** A flag that is on or off. `modes`: the output modes it works with (absent: all of them). */
@@ -98,7 +100,8 @@ const COMMON_OPTIONS = {
   entry: {
     kind: 'value',
     placeholder: '<X>',
-    help: 'what to run',
+    help: 'what to run; several at a workspace root',
+    repeatable: true,
     details: perLanguage((record) => record.entry.help),
     schema: z.string().min(1).optional(),
     saved: z.string().min(1).max(256),
@@ -156,7 +159,7 @@ type KeysOfKind<K extends CliOption['kind']> = { [Key in keyof Common]: Common[K
 type SchemaOutput<O, Field extends 'schema' | 'saved'> = O extends { [F in Field]: infer S extends z.ZodType } ? z.output<S> : never;
 
 /** Command-line flags, validated once; everything downstream trusts these types. */
-export type Flags = { dir: string; mode: OutputMode } & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
+export type Flags = { dir: string; mode: OutputMode; entries: string[] } & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
   [Key in KeysOfKind<'switch'>]: boolean;
 } & Partial<LanguageAnswers>;
 
@@ -173,6 +176,7 @@ const valueOptions = () => OPTIONS.filter((entry): entry is [string, ValueOption
 export const FlagsSchema = z.object({
   dir: z.string().min(1),
   mode: z.enum(OUTPUT_MODES),
+  entries: z.array(z.string().min(1)),
   ...Object.fromEntries(valueOptions().map(([key, option]) => [key, option.schema])),
   ...Object.fromEntries(OPTIONS.filter(([, option]) => option.kind === 'switch').map(([key]) => [key, z.boolean()])),
 }) as unknown as z.ZodType<Flags, unknown>;

@@ -21,4 +21,8 @@ export const clackPrompter: Prompter = {
   async confirm(message, initial) {
     return unlessCancelled(await clack.confirm({ message, initialValue: initial }));
   },
+  async multiselect<T extends string>(message: string, choices: Choice<T>[], initial: T[]): Promise<T[]> {
+    const options = choices.map((choice) => ({ value: choice.value, label: choice.label, hint: choice.hint, disabled: choice.disabled })) as never;
+    return unlessCancelled(await clack.multiselect<T>({ message, options, initialValues: initial, required: true }));
+  },
 };

@@ -36,7 +36,7 @@ export interface Session {
   runner: string;
 }
 
-interface Sink {
+export interface Sink {
   /** stdout carries the result itself, so messages go to stderr. */
   printsData: boolean;
   run(generation: Generation, session: Session): Promise<void> | void;
@@ -49,7 +49,7 @@ const BESIDE = 'Dockerfile.stagecraft';
 
 const conflictCount = (conflicts: number) => `${conflicts} conflict${conflicts === 1 ? '' : 's'}`;
 
-function describeStatus(change: AssessedChange): string {
+export function describeStatus(change: AssessedChange): string {
   if (change.reconciled === 'keep') return `kept ${change.path} (your edits; stagecraft's text is the same as when it wrote it)`;
   if (change.reconciled === 'merge' && change.status === 'update') {
     return change.conflicts
@@ -70,7 +70,7 @@ function describeStatus(change: AssessedChange): string {
  * Which changes may be written. Identical files are left alone; a differing file needs --force,
  * or a yes at a prompt that shows the diff. Non-interactive runs write nothing when one conflicts.
  */
-async function decideWrites(changes: AssessedChange[], options: { force: boolean; interactive: boolean; prompter: Prompter }): Promise<AssessedChange[]> {
+export async function decideWrites(changes: AssessedChange[], options: { force: boolean; interactive: boolean; prompter: Prompter }): Promise<AssessedChange[]> {
   const pending = changes.filter((change) => change.status !== 'unchanged' && !change.declined);
   const conflicts = pending.filter((change) => change.status === 'update' && !change.consented);
   if (options.force || conflicts.length === 0) return pending;
@@ -206,21 +206,21 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
   }
 }
 
+/** Every change with its status, and each new or changed file's diff; nothing written. */
+export function showDryRun({ changes }: { changes: AssessedChange[] }, { say, stdout, colour }: Session): void {
+  for (const change of changes) {
+    say(`${describeStatus(change)} (dry run, nothing written)`);
+    if (change.status === 'unchanged') continue;
+    // The project's text is escaped first, then coloured: say() would escape the colours' own ESC too.
+    const diff = escapeControls(unifiedDiff(change));
+    if (colour) stdout.write(`${colourDiff(diff)}\n`);
+    else say(diff);
+  }
+}
+
 export const SINKS: Record<OutputMode, Sink> = {
   write: { printsData: false, run: writeChanges },
-  'dry-run': {
-    printsData: false,
-    run: ({ changes }, { say, stdout, colour }) => {
-      for (const change of changes) {
-        say(`${describeStatus(change)} (dry run, nothing written)`);
-        if (change.status === 'unchanged') continue;
-        // The project's text is escaped first, then coloured: say() would escape the colours' own ESC too.
-        const diff = escapeControls(unifiedDiff(change));
-        if (colour) stdout.write(`${colourDiff(diff)}\n`);
-        else say(diff);
-      }
-    },
-  },
+  'dry-run': { printsData: false, run: showDryRun },
   stdout: { printsData: true, run: (generation, { stdout }) => void stdout.write(dockerfileOf(generation).generated) },
   json: {
     printsData: true,

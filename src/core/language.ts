@@ -2,6 +2,7 @@ import type { Prompter } from './prompter.js';
 import type { Fact } from './facts.js';
 import type { Answers, CommonAnswers, LanguageAnswers } from './options.js';
 import type { ProjectFiles } from '../project.js';
+import type { Workspace } from './workspace.js';
 
 /** A plan and the warnings the user sees beside it. */
 export interface Planned<P> {
@@ -87,6 +88,12 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
   };
   /** The questions only this language asks, each with its own flag; listed in --help after --entry. */
   options?: readonly AnyLanguageOption<F>[];
+  /**
+   * The workspace whose root this folder is (pnpm-workspace.yaml, a virtual Cargo workspace, go.work),
+   * with its members; null for one app. Two deployable members or more make the root a monorepo run:
+   * a Dockerfile per member and one docker-bake.hcl (src/cli/workspace.ts).
+   */
+  workspace?(facts: F, project: ProjectFiles): Workspace | null;
   plan(facts: F, answers: Answers, generatorVersion: string): Planned<P>;
   /** The language's own final images (its runtime on slim, alpine, distroless), more specific patterns first. */
   imageProfiles: readonly ImageProfileRule[];

@@ -11,4 +11,6 @@ export interface Prompter {
   select<T extends string>(message: string, choices: Choice<T>[], initial?: T): Promise<T>;
   text(message: string, options: { initial: string; validate: (value: string) => string | undefined }): Promise<string>;
   confirm(message: string, initial: boolean): Promise<boolean>;
+  /** Several of the choices (at least one); `initial`: the ones preselected. */
+  multiselect<T extends string>(message: string, choices: Choice<T>[], initial: T[]): Promise<T[]>;
 }

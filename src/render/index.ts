@@ -76,5 +76,11 @@ export function render(plan: Plan): Change[] {
   });
 }
 
+/** Renders docker-bake.hcl, a workspace's one build file, from its checked targets (src/cli/workspace.ts). */
+export function renderBake(bake: object): string {
+  environment ??= createEnvironment();
+  return tidy(compiledTemplate(environment, 'bake.hcl')(bake));
+}
+
 /** Collapses the blank lines that skipped template blocks leave behind; a file ends with one newline. */
 const tidy = (text: string) => `${text.replace(/\n{3,}/g, '\n\n').trim()}\n`;

@@ -4,6 +4,7 @@ import { checkGoEntry, planGo } from './plan.js';
 import { mainByRule } from './mains.js';
 import type { GoPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
+import { goWorkspace } from './workspace.js';
 
 /** Ports found outside the other main packages: another program's listen address is not this one's. */
 const entryPorts = (facts: GoFacts, entry: string | null | undefined) => {
@@ -51,6 +52,7 @@ export const go = defineLanguage<GoFacts, GoPlan>({
   },
   // Embedded folders are read by the build, runtime folders are copied by it: both stay in the context.
   foldersBuildReads: (facts) => [...new Set([...facts.embeddedFolders, ...facts.runtimeFolders.map((folder) => folder.value.split('/')[0]!)])],
+  workspace: goWorkspace,
   plan: planGo,
   // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
   imageProfiles: [],

@@ -454,7 +454,7 @@ interface Manifest {
   evidence(needle: string): Evidence;
 }
 
-function readManifest(project: ProjectFiles): Manifest {
+export function readManifest(project: ProjectFiles): Manifest {
   const { pkg, text, file } = readPackageJson(project);
   const dependencies = Object.keys(pkg.dependencies ?? {});
   const devDependencies = Object.keys(pkg.devDependencies ?? {});

@@ -3,6 +3,7 @@ import { detectNode, NODE_MANIFESTS, type NodeFacts } from './detect.js';
 import { planNode } from './plan.js';
 import type { NodePlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
+import { nodeWorkspace } from './workspace.js';
 
 /** Node runs a file: `--entry dist/server.js`; it must be a plain relative path. */
 const NODE_ENTRY = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._@/-]+\.(c|m)?js$/;
@@ -48,6 +49,7 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
     asks: (facts) => facts.servesNetwork.value && facts.port.evidence === null,
     fallback: (facts) => (facts.servesNetwork.value ? facts.port.value : null),
   },
+  workspace: nodeWorkspace,
   plan: planNode,
   imageProfiles: [
     // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.

@@ -4,6 +4,7 @@ import { checkRustEntry, planRust } from './plan.js';
 import { binaryByRule } from './bins.js';
 import type { RustPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
+import { rustWorkspace } from './workspace.js';
 
 /** Several binaries and no default-run: the image could run any of them. */
 const ambiguous = (facts: RustFacts) => facts.binaries.length > 1 && facts.defaultRun === null;
@@ -42,6 +43,7 @@ export const rust = defineLanguage<RustFacts, RustPlan>({
     asks: (facts) => facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value,
     fallback: (facts) => facts.ports[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
   },
+  workspace: rustWorkspace,
   plan: planRust,
   // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
   imageProfiles: [],

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import type { Evidence } from '../../core/facts.js';
+import type { Workspace, WorkspaceMember } from '../../core/workspace.js';
+import { StagecraftError } from '../../errors.js';
+import { ProjectFiles } from '../../project.js';
+import { detectNode, readManifest, type NodeFacts } from './detect.js';
+
+/** The member's evidence, named from the workspace root. */
+const fromRoot = (folder: string, evidence: Evidence | null): Evidence =>
+  evidence ? { ...evidence, file: path.posix.join(folder, evidence.file) } : { file: `${folder}/package.json` };
+
+/** One member, detected as a run in its folder sees it (it finds the workspace above). */
+function memberOf(root: ProjectFiles, manifest: string): WorkspaceMember {
+  const folder = path.posix.dirname(manifest);
+  const files = new ProjectFiles(path.join(root.root, folder));
+  let facts: NodeFacts;
+  let startScript: boolean;
+  try {
+    facts = detectNode(files);
+    startScript = readManifest(files).pkg.scripts?.start !== undefined;
+  } catch (error) {
+    // The member's own message names its file from its folder: said from the root, where the run is.
+    if (error instanceof StagecraftError) throw new StagecraftError(`${folder}/${error.message}`, error.exitCode);
+    throw error;
+  }
+  const name = facts.name.value || folder;
+  const run = { dir: folder, entry: null, output: null };
+  // The install reads every member's manifest, not its sources.
+  const keep = [`${folder}/${facts.manifestFile}`];
+  if (facts.staticSite)
+    return { name, folder, deployable: false, evidence: fromRoot(folder, facts.staticSite.evidence), why: `static site: ${facts.staticSite.value.reason}`, run, keep };
+  // A library's "main" (or index.js) is a start command to a run in its folder; here it runs only when it serves.
+  if (facts.start && (startScript || facts.servesNetwork.value))
+    return { name, folder, deployable: true, evidence: fromRoot(folder, facts.start.evidence), why: `starts with ${facts.start.value.join(' ')}`, run, keep };
+  if (facts.framework.value) return { name, folder, deployable: true, evidence: fromRoot(folder, facts.framework.evidence), why: `${facts.framework.value} server`, run, keep };
+  return { name, folder, deployable: false, evidence: fromRoot(folder, facts.name.evidence), why: 'library: no start script, main or server file', run, keep };
+}
+
+/**
+ * A pnpm workspace root's members, each built from the root with pnpm deploy (the member run's own
+ * Dockerfile). npm and Yarn workspaces are not listed: their members have no per-member build yet.
+ */
+export function nodeWorkspace(facts: NodeFacts, project: ProjectFiles): Workspace | null {
+  if (!facts.hasPnpmWorkspaceFile || facts.workspace !== null || facts.workspaceManifests.length === 0) return null;
+  return { kind: 'pnpm workspace', evidence: { file: 'pnpm-workspace.yaml' }, members: facts.workspaceManifests.map((manifest) => memberOf(project, manifest)) };
+}

@@ -1,0 +1,317 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { ROOT, copyFixture, flagsFrom, makeProject, runCli } from './helpers.js';
+import type { Choice, Prompter } from '../src/core/prompter.js';
+import { generateProject } from '../src/cli/workspace.js';
+import { bakeInvocation } from '../src/build/bake.js';
+import { lintDockerfile } from './lint.js';
+import { targetNameOf } from '../src/core/workspace.js';
+
+/*
+ * A workspace root with two services or more: one Dockerfile per service, built from the root, and
+ * docker-bake.hcl. Each written file is a snapshot under snapshots/workspaces/<fixture>/, at the path
+ * the run writes it.
+ */
+
+/** Each kind of workspace, its services (bake targets) and the files a run at its root writes. */
+const WORKSPACES = [
+  {
+    fixture: 'node-pnpm-monorepo',
+    kind: 'pnpm workspace',
+    services: [
+      { target: 'mono-api', folder: 'apps/api', dockerfile: 'apps/api/Dockerfile' },
+      { target: 'mono-worker', folder: 'apps/worker', dockerfile: 'apps/worker/Dockerfile' },
+    ],
+    library: 'packages/greeting',
+    isolated: true,
+    files: ['apps/api/Dockerfile', 'apps/api/Dockerfile.dockerignore', 'apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    fixture: 'rust-cargo-monorepo',
+    kind: 'Cargo workspace',
+    services: [
+      { target: 'api', folder: 'crates/api', dockerfile: 'crates/api/Dockerfile' },
+      { target: 'report', folder: 'crates/report', dockerfile: 'crates/report/Dockerfile' },
+    ],
+    library: 'crates/shared',
+    isolated: false,
+    files: ['crates/api/Dockerfile', 'crates/api/Dockerfile.dockerignore', 'crates/report/Dockerfile', 'crates/report/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    fixture: 'go-work-monorepo',
+    kind: 'go.work',
+    services: [
+      { target: 'admin', folder: 'admin', dockerfile: 'Dockerfile.admin' },
+      { target: 'api', folder: 'api', dockerfile: 'Dockerfile.api' },
+    ],
+    library: 'shared',
+    isolated: true,
+    files: ['Dockerfile.admin', 'Dockerfile.admin.dockerignore', 'Dockerfile.api', 'Dockerfile.api.dockerignore', 'docker-bake.hcl'],
+  },
+] as const;
+
+const createIgnore: typeof import('@balena/dockerignore').default = createRequire(import.meta.url)('@balena/dockerignore');
+
+/** Every file under a folder, by its path from there. */
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+
+const dockerAnswers = (await execa('docker', ['buildx', 'version'], { reject: false })).exitCode === 0;
+
+describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, services, library, isolated, files }) => {
+  it('--yes writes a Dockerfile and ignore file per service and docker-bake.hcl: the snapshots, each Dockerfile linted', async () => {
+    const dir = copyFixture(fixture);
+    const before = new Set(filesUnder(dir));
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    expect(filesUnder(dir).filter((file) => !before.has(file))).toEqual([...files].sort());
+    expect(stdout).toContain(`${kind} (`);
+    expect(stdout).toMatch(/next: cd .* && docker buildx bake/);
+    for (const file of files) {
+      const content = readFileSync(path.join(dir, file), 'utf8');
+      await expect(content).toMatchFileSnapshot(path.join(ROOT, 'snapshots', 'workspaces', fixture, file));
+      if (!file.endsWith('.dockerignore') && file !== 'docker-bake.hcl') expect(lintDockerfile(content), file).toEqual([]);
+    }
+    const again = await runCli([dir, '--yes']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout.split('\n').filter((line) => /^(created|updated|unchanged) /.test(line))).toEqual(files.map((file) => `unchanged ${file}`));
+  });
+
+  it(`each service's build context ${isolated ? 'leaves out the other service (its manifests kept)' : 'keeps every member (the recipe reads them all)'}, and the library and its own files`, () => {
+    const dir = path.join(ROOT, 'test/fixtures', fixture);
+    for (const service of services) {
+      const ignore = createIgnore().add(readFileSync(path.join(ROOT, 'snapshots/workspaces', fixture, `${service.dockerfile}.dockerignore`), 'utf8'));
+      const inContext = (folder: string) =>
+        filesUnder(path.join(dir, folder))
+          .map((file) => `${folder}/${file}`)
+          .filter((file) => !ignore.ignores(file));
+      expect(inContext(service.folder)).toEqual(filesUnder(path.join(dir, service.folder)).map((file) => `${service.folder}/${file}`));
+      expect(inContext(library)).toEqual(filesUnder(path.join(dir, library)).map((file) => `${library}/${file}`));
+      for (const other of services.filter((candidate) => candidate !== service)) {
+        const kept = inContext(other.folder);
+        if (isolated) expect(kept.every((file) => /\/(package\.json|go\.mod|go\.sum)$/.test(file)) && kept.length > 0, kept.join(' ')).toBe(true);
+        else expect(kept).toEqual(filesUnder(path.join(dir, other.folder)).map((file) => `${other.folder}/${file}`));
+      }
+    }
+  });
+
+  it('--json lists every member with its evidence, the services with their bake targets and plans', async () => {
+    const { exitCode, stdout } = await runCli([copyFixture(fixture), '--yes', '--json']);
+    expect(exitCode).toBe(0);
+    const report = JSON.parse(stdout) as {
+      workspace: { kind: string; members: { folder: string; deployable: boolean; evidence: { file: string }; target: string | null }[] };
+      services: { target: string; plan: { dockerfileFlag: string } }[];
+      files: { path: string; status: string }[];
+    };
+    expect(report.workspace.kind).toBe(kind);
+    const members = Object.fromEntries(report.workspace.members.map((member) => [member.folder, member]));
+    for (const { target, folder } of services) {
+      expect(members[folder]).toMatchObject({ deployable: true, target });
+      expect(members[folder]!.evidence.file.startsWith(`${folder}/`)).toBe(true);
+    }
+    expect(members[library]).toMatchObject({ deployable: false, target: null });
+    expect(report.services.map((service) => service.target)).toEqual(services.map((service) => service.target));
+    expect(report.files.map((file) => file.path)).toEqual(files);
+  });
+
+  it('--entry narrows to one service (by name or folder): its files and a bake file with its target only', async () => {
+    const { target, folder, dockerfile } = services[1]!;
+    const dir = copyFixture(fixture);
+    const { exitCode, stderr } = await runCli([dir, '--yes', '--entry', folder]);
+    expect(exitCode, stderr).toBe(0);
+    const bake = readFileSync(path.join(dir, 'docker-bake.hcl'), 'utf8');
+    expect(bake).toContain(`targets = ["${target}"]`);
+    expect(bake).not.toContain(`target "${services[0]!.target}"`);
+    const stdout = await runCli([dir, '--yes', '--entry', target, '--stdout']);
+    expect(stdout.exitCode).toBe(0);
+    // execa drops the output's last newline.
+    expect(`${stdout.stdout}\n`).toBe(readFileSync(path.join(dir, dockerfile), 'utf8'));
+  });
+
+  it('a library or an unknown name at --entry is a usage error naming the services; --stdout without --entry too', async () => {
+    const dir = copyFixture(fixture);
+    const libraryRun = await runCli([dir, '--yes', '--entry', library]);
+    expect(libraryRun.exitCode).toBe(1);
+    expect(libraryRun.stderr).toMatch(new RegExp(`--entry ${library}: .* has nothing to run; its services: `));
+    const unknown = await runCli([dir, '--yes', '--entry', 'nosuch']);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain(`--entry nosuch: no member of the ${kind}`);
+    const printed = await runCli([dir, '--yes', '--stdout']);
+    expect(printed.exitCode).toBe(1);
+    expect(printed.stderr).toContain('--stdout prints one Dockerfile');
+    expect(filesUnder(dir).filter((file) => /Dockerfile|bake/.test(file))).toEqual([]);
+  });
+
+  it.runIf(dockerAnswers)('docker buildx bake --print accepts the bake file, every service built from its context with its Dockerfile', async () => {
+    const dir = copyFixture(fixture);
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    const printed = await execa('docker', ['buildx', 'bake', '--print'], { cwd: dir, reject: false });
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    const definition = JSON.parse(printed.stdout) as { group: { default: { targets: string[] } }; target: Record<string, { context: string; dockerfile: string }> };
+    expect(definition.group.default.targets).toEqual(services.map((service) => service.target));
+    for (const service of services) {
+      const { context, dockerfile } = definition.target[service.target]!;
+      expect(path.join(context, dockerfile)).toBe(service.dockerfile);
+      expect(existsSync(path.join(dir, context, dockerfile))).toBe(true);
+    }
+    const debug = await execa('docker', ['buildx', 'bake', '--print', `${services[0]!.target}-debug`], { cwd: dir, reject: false });
+    expect(debug.exitCode, debug.stderr).toBe(0);
+    expect(debug.stdout).toContain('"target": "debug"');
+  });
+});
+
+describe('a workspace root, generally', () => {
+  it("a member's folder still works as before: the same Dockerfile as the root's run writes for it", async () => {
+    const dir = copyFixture('node-pnpm-monorepo');
+    expect((await runCli([path.join(dir, 'apps/api'), '--yes'])).exitCode).toBe(0);
+    expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'apps/api/Dockerfile'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'snapshots/workspaces/node-pnpm-monorepo/apps/api/Dockerfile'), 'utf8'));
+  });
+
+  it('a service file of your own that differs stops the run with exit 4 and writes nothing; --force replaces it', async () => {
+    const dir = copyFixture('rust-cargo-monorepo');
+    writeFileSync(path.join(dir, 'crates/report/Dockerfile'), 'FROM scratch\n');
+    const stopped = await runCli([dir, '--yes']);
+    expect(stopped.exitCode).toBe(4);
+    expect(stopped.stderr).toContain('crates/report/Dockerfile already exists and differs; nothing written');
+    expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
+    expect(existsSync(path.join(dir, 'crates/api/Dockerfile'))).toBe(false);
+    expect((await runCli([dir, '--yes', '--force'])).exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'crates/report/Dockerfile'), 'utf8')).not.toBe('FROM scratch\n');
+  });
+
+  it('--output and --save name one file, so a workspace root refuses them', async () => {
+    const dir = copyFixture('go-work-monorepo');
+    const output = await runCli([dir, '--yes', '--output', 'Dockerfile.mine']);
+    expect(output.exitCode).toBe(1);
+    expect(output.stderr).toContain('--output names one Dockerfile; at a go.work root (go.work:4) each service gets its own');
+    const save = await runCli([dir, '--yes', '--save']);
+    expect(save.exitCode).toBe(1);
+    expect(save.stderr).toContain("--save at a go.work root (go.work:4): run it in a member's folder");
+  });
+
+  it('--entry twice outside a workspace root is a usage error, not the last one silently', async () => {
+    const { exitCode, stderr } = await runCli([copyFixture('go-cmd-layout'), '--yes', '--entry', './cmd/api', '--entry', './cmd/worker']);
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain('--entry given 2 times: only a workspace root with several services takes more than one');
+  });
+
+  it('a root with one service stays one app: the root Dockerfile, no bake file', async () => {
+    const dir = copyFixture('go-workspace');
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
+    expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
+  });
+
+  it('--dry-run and --explain cover every service, writing nothing', async () => {
+    const dir = copyFixture('go-work-monorepo');
+    const dry = await runCli([dir, '--yes', '--dry-run']);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain('created docker-bake.hcl (dry run, nothing written)');
+    expect(dry.stdout).toContain('+target "admin" {');
+    const explained = await runCli([dir, '--yes', '--explain']);
+    expect(explained.exitCode).toBe(0);
+    expect(explained.stdout).toContain('==== admin (admin) ====');
+    expect(explained.stdout).toContain('==== api (api) ====');
+    expect(filesUnder(dir).filter((file) => /Dockerfile|bake/.test(file))).toEqual([]);
+  });
+});
+
+describe('bake target names', () => {
+  it.each([
+    ['@acme/api', 'acme-api'],
+    ['docker_sample', 'docker_sample'],
+    ['a_.b', 'a-b'],
+    ['a___b', 'a__b'],
+    ['--API--', 'api'],
+    ['@@@', 'app'],
+  ])('%s -> %s, a valid image name', (name, target) => {
+    expect(targetNameOf(name)).toBe(target);
+    expect(target).toMatch(/^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/);
+  });
+});
+
+describe('choosing services', () => {
+  it('in a terminal, a multiselect offers every service, all preselected, and only the chosen ones are generated', async () => {
+    const asked: { message: string; values: string[]; initial: string[] }[] = [];
+    const prompter: Prompter = {
+      select: async <T extends string>(_message: string, choices: Choice<T>[], initial?: T) => initial ?? choices.find((choice) => !choice.disabled)!.value,
+      text: async (_message, { initial }) => initial,
+      confirm: async (_message, initial) => initial,
+      multiselect: async <T extends string>(message: string, choices: Choice<T>[], initial: T[]) => {
+        asked.push({ message, values: choices.map((choice) => choice.value), initial });
+        return [choices[1]!.value];
+      },
+    };
+    const ignore = () => {};
+    const generation = await generateProject({
+      flags: flagsFrom([copyFixture('node-pnpm-monorepo')]),
+      interactive: true,
+      prompter,
+      generatorVersion: '0.0.0-test',
+      warn: ignore,
+      note: ignore,
+    });
+    expect(asked).toEqual([
+      { message: 'A pnpm workspace with 2 services. Which ones get a Dockerfile?', values: ['apps/api', 'apps/worker'], initial: ['apps/api', 'apps/worker'] },
+    ]);
+    expect(generation.kind).toBe('workspace');
+    expect(generation.changes.map((change) => change.path)).toEqual(['apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl']);
+  });
+
+  it('a service whose own run stops (an answer --yes cannot give) is left out with a warning and the rest are written; named with --entry, it stops the run', async () => {
+    const project = makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["web", "tools"]\nresolver = "2"\n',
+      'Cargo.lock': 'version = 4\n\n[[package]]\nname = "tools"\nversion = "0.1.0"\n\n[[package]]\nname = "web"\nversion = "0.1.0"\n',
+      'web/Cargo.toml': '[package]\nname = "web"\nversion = "0.1.0"\nedition = "2021"\n',
+      'web/src/main.rs': 'fn main() {\n    std::net::TcpListener::bind("0.0.0.0:8080").unwrap();\n}\n',
+      // Two binaries, neither named after the package, serving or named like a server: no rule picks one.
+      'tools/Cargo.toml': '[package]\nname = "tools"\nversion = "0.1.0"\nedition = "2021"\n',
+      'tools/src/bin/alpha.rs': 'fn main() {}\n',
+      'tools/src/bin/beta.rs': 'fn main() {}\n',
+    });
+    const run = await runCli([project.root, '--yes']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('warning: tools: left out, no Dockerfile (tools: missing --entry: detection cannot decide it (binaries: alpha, beta))');
+    expect(existsSync(path.join(project.root, 'web/Dockerfile'))).toBe(true);
+    expect(existsSync(path.join(project.root, 'tools/Dockerfile'))).toBe(false);
+    expect(readFileSync(path.join(project.root, 'docker-bake.hcl'), 'utf8')).toContain('targets = ["web"]');
+    const named = await runCli([project.root, '--yes', '--entry', 'tools']);
+    expect(named.exitCode).toBe(1);
+    expect(named.stderr).toContain('stagecraft: tools: missing --entry: detection cannot decide it (binaries: alpha, beta)');
+  });
+});
+
+describe('--build at a workspace root', () => {
+  it('without a Docker engine: the files are written, then exit 5 saying why', async () => {
+    const dir = copyFixture('go-work-monorepo');
+    const { exitCode, stdout, stderr } = await runCli([dir, '--yes', '--build'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(exitCode).toBe(5);
+    expect(stdout).toContain('created docker-bake.hcl');
+    expect(stderr.trim().split('\n').at(-1)).toBe('stagecraft: --build: no Docker engine answers (docker version failed); the files are written, build them later');
+    expect(existsSync(path.join(dir, 'Dockerfile.api'))).toBe(true);
+  });
+
+  it('runs one bake of the written file, each target on the network its own steps need, passed as a compose overlay on stdin', () => {
+    const offline = 'FROM golang:1.24-trixie AS build\nRUN go build -o /out/app .\nFROM scratch AS production\nCOPY --from=build /out/app /app\n';
+    const online = 'FROM debian:trixie-slim AS production\nRUN apt-get update && apt-get install -y tini\n';
+    const { args, networks } = bakeInvocation([
+      { target: 'api', dockerfile: offline },
+      { target: 'worker', dockerfile: online },
+    ]);
+    expect(args).toEqual(['buildx', 'bake', '--progress=plain', '-f', '-', '-f', 'docker-bake.hcl', 'api', 'worker']);
+    expect(networks).toBe('services:\n  api:\n    build:\n      network: none\n  worker:\n    build:\n      network: host\n');
+  });
+
+  it('--tag names one image, so a workspace root refuses it', async () => {
+    const { exitCode, stderr } = await runCli([copyFixture('go-work-monorepo'), '--yes', '--tag', 'mine']);
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain("--tag names one image; at a go.work root (go.work:4) each service's image is named by its bake target");
+  });
+});
