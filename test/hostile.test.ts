@@ -396,6 +396,25 @@ const CASES: HostileCase[] = [
     expected: { exitCode: 0, message: /^$/ },
   },
 
+  ...(
+    [
+      ['whose "files" list names it', { name: 'root', workspaces: ['apps/*'], files: ['tools/*'] }, 'tools/cli'],
+      ['whose "workspaces" exclude it with a ! glob', { name: 'root', workspaces: ['apps/*', '!apps/legacy'] }, 'apps/legacy'],
+      ['whose "workspaces": { packages } does not list it', { name: 'root', workspaces: { packages: ['apps/*'], nohoist: ['tools/*'] } }, 'tools/cli'],
+    ] as const
+  ).map(([kind, rootManifest, member]) => ({
+    name: `a folder below a package.json ${kind} is not a workspace member`,
+    make: () => {
+      const parent = withFiles({ 'package.json': JSON.stringify(rootManifest, null, 2) })();
+      const dir = path.join(parent, member);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, content] of Object.entries(NODE_APP)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    },
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  })),
+
   // Values that would become more than one word of a command, or an option of the program run.
   {
     name: 'a groupId that carries mvn options is not copied into the go-offline line',

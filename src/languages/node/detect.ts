@@ -2,7 +2,7 @@ import semver from 'semver';
 import JSON5 from 'json5';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { projectError } from '../../errors.js';
+import { StagecraftError, projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
@@ -151,13 +151,30 @@ function pnpmPackageGlobs(yaml: string): string[] {
   return globs;
 }
 
-/** pnpm-workspace.yaml `packages:` globs ("packages/*", "apps/**") as a test for a member path. */
-function workspaceIncludes(yaml: string, memberPath: string): boolean {
-  const globs = [...yaml.matchAll(/^[ \t]*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
-  return globs.some((glob) => {
-    if (glob.startsWith('!')) return false;
-    return globMatcher(glob)(memberPath);
-  });
+/** package.json "workspaces": an array of globs (npm, Yarn) or Yarn's `{ packages: [...] }`. */
+const packageJsonGlobs = (pkg: PackageJson): string[] => (Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces?.packages ?? []));
+
+/**
+ * The member globs a workspace root above the project declares. Its package.json is parsed as JSON
+ * (only the "workspaces" field counts); one that does not parse declares no member, as the folder
+ * above is not the project's to refuse.
+ */
+function declaredGlobs(root: ProjectFiles, tool: Workspace['tool']): string[] {
+  if (tool === 'pnpm') return pnpmPackageGlobs(root.readText('pnpm-workspace.yaml'));
+  try {
+    return packageJsonGlobs(readPackageJson(root).pkg);
+  } catch (error) {
+    if (error instanceof StagecraftError) return [];
+    throw error;
+  }
+}
+
+/** A test for member folders by workspace globs: one glob includes it and no `!` glob excludes it; null without any glob that includes. */
+function memberMatcher(globs: string[]): ((folder: string) => boolean) | null {
+  const included = globs.filter((glob) => !glob.startsWith('!')).map(globMatcher);
+  if (included.length === 0) return null;
+  const excluded = globs.filter((glob) => glob.startsWith('!')).map((glob) => globMatcher(glob.slice(1)));
+  return (folder) => included.some((matches) => matches(folder)) && !excluded.some((matches) => matches(folder));
 }
 
 /** The package.json fields detection reads, with the types npm itself expects. */
@@ -490,9 +507,7 @@ function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace
   const memberPath = project.pathFrom(rootFiles);
   const prefix = `${rootFiles.pathFrom(project)}/`;
   const declaration = found.tool === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json';
-  // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
-  const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');
-  if (!workspaceIncludes(globs, memberPath)) return { workspace: null, managerSource: itself };
+  if (!memberMatcher(declaredGlobs(rootFiles, found.tool))?.(memberPath)) return { workspace: null, managerSource: itself };
   const packageName = pkg.name ?? null;
   if (!packageName || !PACKAGE_NAME.test(packageName)) {
     throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
@@ -708,20 +723,14 @@ function pnpmLockfileVersion(source: ManagerSource): NodeFacts['pnpmLockfileVers
 
 /** A workspace root's members, by the globs of pnpm-workspace.yaml or package.json "workspaces": their package.json paths. */
 function detectWorkspaceManifests(project: ProjectFiles, pkg: PackageJson): string[] {
-  const declared = Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces?.packages ?? []);
   const yaml = project.hasFile('pnpm-workspace.yaml') ? project.readText('pnpm-workspace.yaml') : '';
-  const globs = [...declared, ...pnpmPackageGlobs(yaml)];
-  const included = globs.filter((glob) => !glob.startsWith('!')).map(globMatcher);
+  const isMember = memberMatcher([...packageJsonGlobs(pkg), ...pnpmPackageGlobs(yaml)]);
   // Listing the folder is the slow part: only a workspace root needs it.
-  if (included.length === 0) return [];
-  const excluded = globs.filter((glob) => glob.startsWith('!')).map((glob) => globMatcher(glob.slice(1)));
+  if (!isMember) return [];
   return project
     .files()
     .filter((file) => file.endsWith('/package.json'))
-    .filter((file) => {
-      const folder = file.slice(0, -'/package.json'.length);
-      return included.some((matches) => matches(folder)) && !excluded.some((matches) => matches(folder));
-    });
+    .filter((file) => isMember(file.slice(0, -'/package.json'.length)));
 }
 
 /** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
