@@ -440,6 +440,28 @@ const CASES: HostileCase[] = [
       message: /^stagecraft: cannot use "--inspect\.js" \(entryFile\) in a Dockerfile safely: starts with "-", so node would read it as an option; rename the file$/,
     },
   },
+  ...(
+    [
+      ['with a server.js it would fall back to', { ...NODE_APP, 'package.json': '{ "name": "app", "main": "../outside.js" }\n' }, []],
+      ['naming a file that exists there', { 'package.json': '{ "name": "app", "main": "../outside.js" }\n' }, []],
+      ['in the start script', { 'package.json': '{ "name": "app", "scripts": { "start": "node ../outside.js" } }\n' }, []],
+    ] as const
+  ).map(([kind, files, extraArgs]) => ({
+    name: `an entry that leaves the project (../outside.js, ${kind}) is refused with the reason`,
+    make: () => {
+      const parent = withFiles({ 'outside.js': 'console.log("not the app");\n' })();
+      const dir = path.join(parent, 'app');
+      mkdirSync(dir);
+      for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    },
+    extraArgs: [...extraArgs],
+    expected: {
+      exitCode: 2,
+      message:
+        /^stagecraft: cannot use "\.\.\/outside\.js" \(entryFile\) in a Dockerfile safely: leaves the project folder, and the image has only what is inside it; name a file inside the project$/,
+    },
+  })),
   {
     name: '--entry=-c.py is not handed to python as an option',
     make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', '-c.py': 'print("hi")\n' }),

@@ -7,6 +7,7 @@ import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { globMatcher } from '../../core/glob.js';
+import { leavesProject } from '../../core/plan-schema.js';
 import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
 import { scanListening, sourceOf, type Listening } from './sources.js';
@@ -560,7 +561,8 @@ function detectStart(
   const command = startScript ? startCommandFrom(startScript.script) : null;
   if (command) return fact(command, startScript!.evidence);
   const main = manifest.pkg.main ?? null;
-  if (main && (project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
+  // A main outside the project is kept for the plan to refuse with its reason, not passed over for a server.js.
+  if (main && (leavesProject(main) || project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
   const file = ['server.js', 'index.js'].find((candidate) => project.hasFile(candidate));
   if (file) return fact(['node', file], { file });
   // tsc without outDir writes each .js beside its .ts.

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, OsPackagesSchema, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, leavesProject, OsPackagesSchema, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
@@ -63,7 +63,10 @@ export const NodePlanSchema = z.object({
   /** Exec form; on distroless node is in the entrypoint, so this omits it (the hardened image has no entrypoint: node stays here). */
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
   /** The file node runs: a project path that cannot read as one of node's options (`--inspect.js`). */
-  entryFile: z.string().regex(/^[^-]/, 'starts with "-", so node would read it as an option; rename the file'),
+  entryFile: z
+    .string()
+    .regex(/^[^-]/, 'starts with "-", so node would read it as an option; rename the file')
+    .refine((file) => !leavesProject(file), 'leaves the project folder, and the image has only what is inside it; name a file inside the project'),
 });
 
 export type NodePlan = z.infer<typeof NodePlanSchema>;
