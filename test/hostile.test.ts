@@ -76,6 +76,8 @@ const NODE_APP = { 'package.json': '{ "name": "app", "scripts": { "start": "node
 const GO_APP = { 'go.mod': 'module example.com/app\n\ngo 1.23\n', 'main.go': 'package main\n\nfunc main() {}\n' };
 const RUST_APP = { 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\n', 'src/main.rs': 'fn main() {}\n' };
 const HUGE = 2 * 1024 * 1024;
+/** Past the 16 MiB a source scan reads. */
+const OVER_SCAN_LIMIT = 17 * 1024 * 1024;
 
 const CASES: HostileCase[] = [
   // Malformed, truncated, mistyped and garbage manifests.
@@ -485,6 +487,28 @@ const CASES: HostileCase[] = [
     extraArgs: ['--stdout', '--base', 'slim'],
     expected: { exitCode: 0, message: /^warning: flask runs as `python app\.py`/ },
   },
+  ...(
+    [
+      ['Go', { ...GO_APP, 'table.go': `package main\n\nvar table = []string{\n${'\t"abcdefghij",\n'.repeat(OVER_SCAN_LIMIT / 15)}}\n` }, 'table.go', []],
+      [
+        'Python',
+        { 'requirements.txt': '', 'main.py': 'print("hi")\n', 'table.py': `TABLE = [\n${'    "abcdefghij",\n'.repeat(OVER_SCAN_LIMIT / 19)}]\n` },
+        'table.py',
+        ['--base', 'slim'],
+      ],
+      ['Rust', { ...RUST_APP, 'src/table.rs': `pub const TABLE: &[&str] = &[\n${'    "abcdefghij",\n'.repeat(OVER_SCAN_LIMIT / 19)}];\n` }, 'src/table.rs', []],
+    ] as const
+  ).map(([language, files, skipped, extraArgs]) => ({
+    name: `a ${language} source over 16 MiB is skipped with a note, not refused`,
+    make: withFiles(files),
+    extraArgs: ['--stdout', ...extraArgs],
+    expected: {
+      exitCode: 0,
+      message: new RegExp(
+        `^warning: ${skipped.replace('.', '\\.')}: larger than 16 MiB, so not scanned \\(generated data\\?\\); a port, import or entry point written only there is not seen$`,
+      ),
+    },
+  })),
   {
     name: 'a 200-character npm name is a valid image title',
     make: withFiles({ ...NODE_APP, 'package.json': `{ "name": "${'a'.repeat(200)}", "scripts": { "start": "node server.js" } }\n` }),

@@ -59,6 +59,8 @@ export interface PythonFacts {
   scriptOnly: boolean;
   /** Django's STATIC_ROOT is set: the build runs collectstatic. */
   djangoStaticRoot: Fact<boolean>;
+  /** Sources larger than a scan reads (generated tables): skipped, and said so. */
+  skippedSources: string[];
 }
 
 /** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
@@ -207,11 +209,19 @@ function detectTool(project: ProjectFiles, pyproject: TomlFile | null, pipfile: 
  * in a src layout the packages under src/ (importable only once the project is installed).
  */
 function candidateSources(project: ProjectFiles): string[] {
+  return sourcesWhereTheAppMayBe(project)
+    .filter((file) => !project.tooLargeToScan(file))
+    .slice(0, 200);
+}
+
+/** Of those, the files too large to scan (generated data): skipped, and said so. */
+const skippedSources = (project: ProjectFiles) => sourcesWhereTheAppMayBe(project).filter((file) => project.tooLargeToScan(file));
+
+function sourcesWhereTheAppMayBe(project: ProjectFiles): string[] {
   return project
     .files()
     .filter((file) => file.endsWith('.py') && file.replace(/^src\//, '').split('/').length <= 2)
-    .filter((file) => !/(^|\/)(tests?|migrations|docs|scripts)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile)\.py$/.test(file))
-    .slice(0, 200);
+    .filter((file) => !/(^|\/)(tests?|migrations|docs|scripts)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile)\.py$/.test(file));
 }
 
 /** `app/main.py` -> `app.main`, `src/pkg/main.py` -> `pkg.main`. */
@@ -537,7 +547,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const commandPort = start ? portOfCommand(start.value) : null;
   // A script run with python listens where its own code says; a server command where its flags say.
   const startFile = start?.value[0] === 'python' && start.value[1]?.endsWith('.py') ? start.value[1] : null;
-  const sourcePort = startFile && project.hasFile(startFile) ? portInSources(project, [startFile]) : null;
+  const sourcePort = startFile && project.hasFile(startFile) && !project.tooLargeToScan(startFile) ? portInSources(project, [startFile]) : null;
   // Flask's development server (`flask run`, `app.run()`) defaults to 5000; gunicorn, uvicorn, Django, Sanic, Litestar to 8000.
   const flaskDev = frameworkName === 'flask' && (start?.value[0] === 'flask' || startFile !== null);
   const defaultPort = flaskDev ? 5000 : start?.value[0] === 'functions-framework' ? 8080 : DEFAULT_PORT;
@@ -584,5 +594,6 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
     djangoStaticRoot: ((root) => (root ? fact(true, root) : fact(false, null)))(frameworkName === 'django' ? (djangoApplications(project)?.staticRoot ?? null) : null),
+    skippedSources: skippedSources(project),
   };
 }
