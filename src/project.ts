@@ -169,6 +169,22 @@ export class ProjectFiles {
   }
 
   /**
+   * The files and folders directly inside the project, sorted, links left out (a COPY would copy the
+   * link, not what it names): what a final stage may copy by name.
+   */
+  topEntries(): string[] {
+    try {
+      return readdirSync(this.root, { withFileTypes: true })
+        .filter((entry) => entry.isFile() || entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
+    } catch {
+      // An unreadable folder lists nothing, as files() does.
+      return [];
+    }
+  }
+
+  /**
    * The folders directly inside the project, sorted, skipping dependency, build, VCS and hidden
    * folders as files() does, and never links: where another app beside this one would live.
    */

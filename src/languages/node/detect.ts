@@ -8,6 +8,7 @@ import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { globMatcher } from '../../core/glob.js';
 import { leavesProject } from '../../core/plan-schema.js';
+import { shippable, type ShippedSources } from '../../core/run-files.js';
 import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
 import { scanListening, sourceOf, type Listening } from './sources.js';
@@ -100,6 +101,8 @@ export interface NodeFacts {
   hasDependencies: boolean;
   /** Next.js serves `public/` as is; it ships beside the build when present. */
   hasPublicDir: boolean;
+  /** Without a build step: the project's own files the final stage copies by name, or why it copies the whole context. */
+  shippedSources: ShippedSources;
   /** Yarn Berry in Plug'n'Play mode (no node_modules): .yarnrc.yml's nodeLinker, Berry's default without one. */
   yarnPnp: Fact<boolean>;
   /** The start file is an ES module ("type": "module", or .mjs): under Plug'n'Play it needs Yarn's ESM loader too. */
@@ -193,6 +196,7 @@ const PackageJsonSchema = z.looseObject({
   volta: z.looseObject({ node: z.string().optional() }).optional(),
   packageManager: z.string().optional(),
   workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
+  imports: z.unknown().optional(),
 });
 type PackageJson = z.infer<typeof PackageJsonSchema>;
 
@@ -703,6 +707,57 @@ function detectRunFiles(buildScript: string | null, start: Fact<string[]> | null
   return files.filter((candidate) => !inOutput(candidate)).map(builtName);
 }
 
+/** What the .dockerignore leaves out at the top (templates/node/dockerignore.hbs), besides hidden and secret names: never copied by name. */
+const IGNORED_AT_TOP = new Set(['node_modules', 'coverage', 'Dockerfile', 'stagecraft.json']);
+
+/** Folders apps read at run time without naming them, each with who reads it. */
+const CONVENTIONAL_RUN_FOLDERS: Record<string, string> = {
+  views: 'Express renders templates from views/ unless told otherwise.',
+  public: 'Static files, which servers serve from public/ by convention.',
+  static: 'Static files, which servers serve from static/ by convention.',
+  templates: 'Templates, which template engines look for in templates/ by convention.',
+  config: 'node-config and apps like it read config/ at start.',
+  locales: 'Translations, which i18n libraries read from locales/ by convention.',
+};
+
+/** The project's top-level names a final stage may copy by name (not ignored by the .dockerignore, not links). */
+const shippableEntries = (project: ProjectFiles) => new Set(project.topEntries().filter((name) => shippable(name) && !IGNORED_AT_TOP.has(name) && !name.endsWith('.log')));
+
+const WHOLE_CONTEXT = 'the whole context ships (.dockerignore keeps the rest out)';
+
+/**
+ * What an app without a build step runs from: the manifest, the top-level files and folders of the
+ * code its entry imports, what that code names in strings (views, data files) and the folders apps
+ * read by convention. Where the imports cannot tell the whole story, the whole context, and why.
+ */
+function detectShippedSources(
+  project: ProjectFiles,
+  manifest: Manifest,
+  start: Fact<string[]> | null,
+  startFile: string | null,
+  listening: Listening,
+  workspaceRoot: boolean,
+): ShippedSources {
+  const whole = (why: string): ShippedSources => ({ kind: 'whole', why: `${why}: ${WHOLE_CONTEXT}` });
+  if (workspaceRoot) return whole("a workspace root's members are loaded by package name, through node_modules links the relative imports do not show");
+  if (!startFile || !listening.files.includes(startFile)) return whole(`the start command (${describeEvidence(start?.evidence ?? null)}) runs no source file stagecraft can read`);
+  if (manifest.pkg.imports !== undefined) return whole(`${manifest.file} "imports" maps #names to files, which the relative imports do not show`);
+  if (listening.computedLoad) return whole(`${describeEvidence(listening.computedLoad)} loads a module by a name the code computes`);
+  if (!listening.complete) return whole('the imports reach more files than stagecraft reads, or one it cannot read');
+  const allowed = shippableEntries(project);
+  const entries = new Map<string, string>();
+  const add = (entry: string, why: string) => {
+    if (allowed.has(entry) && !entries.has(entry)) entries.set(entry, why);
+  };
+  const [entryTop] = startFile.split('/');
+  add(entryTop!, startFile.includes('/') ? `The entry's folder (${startFile}).` : 'The entry file.');
+  for (const file of listening.files) add(file.split('/')[0]!, `Code the entry imports (${file}).`);
+  for (const [entry, evidence] of listening.named) add(entry, `Named in the code (${describeEvidence(evidence)}): read at run time.`);
+  for (const [folder, why] of Object.entries(CONVENTIONAL_RUN_FOLDERS)) if (project.hasDir(folder)) add(folder, why);
+  add(manifest.file, 'Node reads "type" and the package name from it at run time.');
+  return { kind: 'list', entries: [...entries].map(([path, why]) => ({ path, folder: project.hasDir(path), why })) };
+}
+
 /** Whether node loads the start file as an ES module: an .mjs file, or a .js file in a "type": "module" package. */
 function detectEsm(manifest: Manifest, start: Fact<string[]> | null): boolean {
   const file = start?.value.find((word, index) => index > 0 && !word.startsWith('-')) ?? '';
@@ -747,9 +802,10 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const startFile = start?.value[0] === 'node' && !start.value[1]!.startsWith('node_modules/') ? sourceOf(project, start.value[1]!, outDir?.value ?? null) : null;
   const mainFile = pkg.main ? sourceOf(project, pkg.main, outDir?.value ?? null) : null;
   const entries = [startFile, mainFile].filter((file): file is string => file !== null);
-  const listening = { ...scanListening(project, entries), entry: entries[0] ?? null };
+  const listening = { ...scanListening(project, entries, shippableEntries(project)), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
   const managerFacts = withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix);
+  const workspaceManifests = workspace ? [] : detectWorkspaceManifests(project, pkg);
   const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text, manifest.file), managerSource);
   return {
     language: 'node',
@@ -765,7 +821,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     nextConfigFile: found.nextConfigFile,
     nextDistDir: found.nextDistDir,
     pnpmLockfileVersion: pnpmLockfileVersion(managerSource),
-    workspaceManifests: workspace ? [] : detectWorkspaceManifests(project, pkg),
+    workspaceManifests,
     hasPnpmWorkspaceFile: project.hasFile('pnpm-workspace.yaml'),
     start,
     runFiles: detectRunFiles(pkg.scripts?.build ?? null, start, outDir, startFile ? listening.files : []),
@@ -775,6 +831,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasDevDependencies: manifest.devDependencies.length > 0,
     hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
+    shippedSources: detectShippedSources(project, manifest, start, startFile, listening, !workspace && workspaceManifests.length > 0),
     yarnPnp: detectYarnPnp(project, managerFacts.packageManager),
     esm: detectEsm(manifest, start),
     hasYarnReleases: project.hasDir('.yarn/releases'),

@@ -3,7 +3,7 @@ import { ImageRef, AbsolutePath, leavesProject, OsPackagesSchema, ProjectPath, C
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
-  stage: z.enum(['deps', 'build', 'prod-deps']).nullable(),
+  stage: z.enum(['deps', 'build', 'prod-deps', 'sources']).nullable(),
   source: z.union([AbsolutePath, ProjectPath]),
   target: ProjectPath,
   /** The comment above the COPY: why it ships. */
@@ -27,7 +27,13 @@ export const NodePlanSchema = z.object({
     memberManifests: z.array(z.object({ source: ProjectPath, target: ProjectPath })),
     /** Yarn Berry's pinned binary (yarnPath), a folder copied on its own line. */
     yarnReleases: z.boolean(),
+    /** Settings only the install reads (.yarnrc.yml can hold npmAuthToken): never in a final image. */
+    installOnly: z.array(ProjectPath),
   }),
+  /** The final stage copies prod-deps' /app whole (a workspace root): installOnly is removed there first. */
+  scrubProdDeps: z.boolean(),
+  /** The final stage copies the whole context from a stage that leaves installOnly out. */
+  sourcesStage: z.boolean(),
   /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy`. */
   workspace: z
     .object({

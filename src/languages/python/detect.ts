@@ -9,6 +9,8 @@ import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } 
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { lineAt, lineOf } from '../../core/text.js';
+import type { ShippedSources } from '../../core/run-files.js';
+import { shippedSources } from './sources.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
@@ -61,6 +63,8 @@ export interface PythonFacts {
   djangoStaticRoot: Fact<boolean>;
   /** Sources larger than a scan reads (generated tables): skipped, and said so. */
   skippedSources: string[];
+  /** The app's own files the final stage copies by name, or why it copies the whole folder. */
+  shippedSources: ShippedSources;
 }
 
 /** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
@@ -337,6 +341,8 @@ interface DjangoApplications {
   evidence: Evidence;
   /** Where STATIC_ROOT is set: collectstatic has somewhere to write. */
   staticRoot: Evidence | null;
+  /** The top folder STATIC_ROOT names below BASE_DIR (`BASE_DIR / "staticfiles"`), which the build fills; null when it says otherwise. */
+  staticRootFolder: string | null;
 }
 
 function djangoApplications(project: ProjectFiles): DjangoApplications | null {
@@ -346,7 +352,7 @@ function djangoApplications(project: ProjectFiles): DjangoApplications | null {
   const settingsFile = settingsModule
     ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file))
     : undefined;
-  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' }, staticRoot: null };
+  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' }, staticRoot: null, staticRootFolder: null };
   const settings = project.readSource(settingsFile);
   // A settings package (`pkg/settings/dev.py`, `pkg/settings/__init__.py`) often defines the application in base.py.
   if (!/^(WSGI|ASGI)_APPLICATION/m.test(settings)) {
@@ -365,7 +371,9 @@ function djangoSettings(settings: string, settingsFile: string): DjangoApplicati
   const asgi = asTarget(setting('ASGI_APPLICATION'));
   const line = lineOf(settings, /^(WSGI|ASGI)_APPLICATION/m);
   const staticLine = lineOf(settings, /^STATIC_ROOT\s*=/m);
-  return { wsgi, asgi, evidence: { file: settingsFile, line }, staticRoot: staticLine ? { file: settingsFile, line: staticLine } : null };
+  // `BASE_DIR / "staticfiles"`, `os.path.join(BASE_DIR, 'staticfiles')`: one folder in the project's root.
+  const staticRootFolder = /^STATIC_ROOT\s*=.*\bBASE_DIR\b[^'"\n]*['"]([\w.-]+)\/?['"]\)*\s*$/m.exec(settings)?.[1] ?? null;
+  return { wsgi, asgi, evidence: { file: settingsFile, line }, staticRoot: staticLine ? { file: settingsFile, line: staticLine } : null, staticRootFolder };
 }
 
 /** The declared dependencies and the files their install needs, per tool. */
@@ -565,6 +573,8 @@ export function detectPython(project: ProjectFiles): PythonFacts {
           ? serverImport
           : readsPortEnv;
 
+  const django = frameworkName === 'django' ? djangoApplications(project) : null;
+  const djangoStaticRoot = django?.staticRoot ? fact(true, django.staticRoot) : fact(false, null);
   const native = dependencies.value.filter((name) => NATIVE_DEPENDENCIES.has(name));
   const projectTable = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
   const declaredName = asString(projectTable?.name) ?? asString(poetryTable(pyproject, '')?.name);
@@ -593,7 +603,8 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
-    djangoStaticRoot: ((root) => (root ? fact(true, root) : fact(false, null)))(frameworkName === 'django' ? (djangoApplications(project)?.staticRoot ?? null) : null),
+    djangoStaticRoot,
     skippedSources: skippedSources(project),
+    shippedSources: shippedSources(project, start, django?.staticRoot ? { folder: django.staticRootFolder, evidence: django.staticRoot } : null),
   };
 }
