@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from './helpers.js';
 
@@ -134,6 +136,22 @@ describe('Python run from its sources', () => {
   it('copies /app whole, saying why, when a module is imported by a computed name', async () => {
     const stage = await productionStage({ ...FLASK_APP, 'helpers.py': 'import importlib\nplugin = importlib.import_module(PLUGIN)\n' }, '--base', 'slim');
     expect(stage).toContain('helpers.py:2 imports a module by a name the code computes: the whole folder ships (.dockerignore keeps the rest out).\nCOPY --from=build /app /app\n');
+  });
+
+  it('a folder of another app that the code names stays in the build context, so the copy finds it', async () => {
+    const project = makeProject({
+      'requirements.txt': 'fastapi==0.115.6\nuvicorn==0.34.0\n',
+      'main.py': "from fastapi import FastAPI\nfrom fastapi.staticfiles import StaticFiles\napp = FastAPI()\napp.mount('/', StaticFiles(directory='frontend/dist'))\n",
+      'frontend/package.json': '{ "name": "web", "scripts": { "build": "vite build" }, "devDependencies": { "vite": "^6.0.0" } }\n',
+      'frontend/dist/index.html': '<h1>web</h1>\n',
+    });
+    const { exitCode, stderr } = await runCli([project.root, '--yes', '--base', 'slim']);
+    expect(exitCode, stderr).toBe(0);
+    expect(stderr).toContain(
+      'frontend/ holds another app (frontend/package.json); generating for python (requirements.txt), whose build reads frontend/, so it stays in the build context',
+    );
+    expect(readFileSync(path.join(project.root, '.dockerignore'), 'utf8').split('\n')).not.toContain('frontend');
+    expect(readFileSync(path.join(project.root, 'Dockerfile'), 'utf8')).toContain('\nCOPY --from=build /app/frontend /app/frontend\n');
   });
 
   it("Django with collectstatic: the apps the settings name, manage.py and STATIC_ROOT's folder", async () => {

@@ -48,3 +48,6 @@ export function entriesNamedIn(line: string, file: string, entries: ReadonlySet<
   }
   return [...found];
 }
+
+/** The folders a final stage copies by name from the context: they must stay in it, even one that holds another app. */
+export const shippedFolders = (shipped: ShippedSources): string[] => (shipped.kind === 'list' ? shipped.entries.filter((entry) => entry.folder).map((entry) => entry.path) : []);

@@ -13,8 +13,8 @@ import { entriesNamedIn, shippable, type ShippedSources } from '../../core/run-f
 /** The .py files one project walk reads at most: a larger app ships whole rather than half-read. */
 const MAX_FILES = 1000;
 
-/** What the .dockerignore leaves out at the top (templates/python/dockerignore.hbs), besides hidden and secret names. */
-const IGNORED_AT_TOP = new Set(['venv', '__pycache__', 'htmlcov', 'dist', 'build', 'Dockerfile', 'stagecraft.json']);
+/** What the .dockerignore leaves out at the top (templates/python/dockerignore.hbs; node_modules beside a package.json), besides hidden and secret names. */
+const IGNORED_AT_TOP = new Set(['venv', '__pycache__', 'htmlcov', 'dist', 'build', 'Dockerfile', 'stagecraft.json', 'node_modules']);
 
 /** Folders and files read at run time without an import, each with who reads it. */
 const CONVENTIONAL: Record<string, string> = {
