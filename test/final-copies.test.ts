@@ -66,6 +66,17 @@ describe('Node without a build step', () => {
     expect(stage).not.toMatch(/dump\.sql|scripts|COPY \. /);
   });
 
+  it('copies the whole context, saying why, when what it names cannot be one word of a COPY line', async () => {
+    const stage = await productionStage({
+      ...EXPRESS_APP,
+      'server.js': "require('express')().use(require('express').static(__dirname + '/public files')).listen(3000);\n",
+      'public files/index.html': '<h1>shop</h1>\n',
+    });
+    expect(stage).toContain(
+      '# The app has no build step, and "public files" is a name a COPY line cannot hold as one plain word: the whole context ships (.dockerignore keeps the rest out).\nCOPY . ./\n',
+    );
+  });
+
   it('copies the whole context, saying why, when a module is loaded by a computed name', async () => {
     const stage = await productionStage({ ...EXPRESS_APP, 'src/routes.js': 'module.exports = require(`./${process.env.ROUTES}`);\n' });
     expect(stage).toContain(

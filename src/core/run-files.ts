@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ProjectFiles } from '../project.js';
 
 /*
  * What an app that runs from its sources (no build step) reads from its own folder. Its final stage
@@ -51,3 +52,16 @@ export function entriesNamedIn(line: string, file: string, entries: ReadonlySet<
 
 /** The folders a final stage copies by name from the context: they must stay in it, even one that holds another app. */
 export const shippedFolders = (shipped: ShippedSources): string[] => (shipped.kind === 'list' ? shipped.entries.filter((entry) => entry.folder).map((entry) => entry.path) : []);
+
+/** A top-level name a COPY line holds as one plain word (the plan schema's ProjectPath). */
+const COPYABLE = /^[A-Za-z0-9._@-]+$/;
+
+/**
+ * The entries found, each with why, as the list a final stage copies; or, when one has a name a COPY
+ * line cannot hold as a plain word (a space, a quote), the whole context: the app needs that entry.
+ */
+export function shippedList(project: ProjectFiles, found: ReadonlyMap<string, string>, whole: (why: string) => ShippedSources): ShippedSources {
+  const odd = [...found.keys()].find((name) => !COPYABLE.test(name));
+  if (odd !== undefined) return whole(`"${odd.replace(/[^\x20-\x7e]/g, '?')}" is a name a COPY line cannot hold as one plain word`);
+  return { kind: 'list', entries: [...found].map(([entry, why]) => ({ path: entry, folder: project.hasDir(entry), why })) };
+}

@@ -8,7 +8,7 @@ import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { globMatcher } from '../../core/glob.js';
 import { leavesProject } from '../../core/plan-schema.js';
-import { shippable, type ShippedSources } from '../../core/run-files.js';
+import { shippable, shippedList, type ShippedSources } from '../../core/run-files.js';
 import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
 import { scanListening, sourceOf, type Listening } from './sources.js';
@@ -755,7 +755,7 @@ function detectShippedSources(
   for (const [entry, evidence] of listening.named) add(entry, `Named in the code (${describeEvidence(evidence)}): read at run time.`);
   for (const [folder, why] of Object.entries(CONVENTIONAL_RUN_FOLDERS)) if (project.hasDir(folder)) add(folder, why);
   add(manifest.file, 'Node reads "type" and the package name from it at run time.');
-  return { kind: 'list', entries: [...entries].map(([path, why]) => ({ path, folder: project.hasDir(path), why })) };
+  return shippedList(project, entries, whole);
 }
 
 /** Whether node loads the start file as an ES module: an .mjs file, or a .js file in a "type": "module" package. */

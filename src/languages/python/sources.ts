@@ -1,6 +1,6 @@
 import type { ProjectFiles } from '../../project.js';
 import { describeEvidence, type Evidence, type Fact } from '../../core/facts.js';
-import { entriesNamedIn, shippable, type ShippedSources } from '../../core/run-files.js';
+import { entriesNamedIn, shippable, shippedList, type ShippedSources } from '../../core/run-files.js';
 
 /*
  * What a Python app run from /app needs there: the module or package its command names, the local
@@ -100,14 +100,14 @@ export function shippedSources(project: ProjectFiles, start: Fact<string[]> | nu
       for (const top of entriesNamedIn(line, file, entries, true)) add(top, `Named in the code (${describeEvidence(evidence)}): read at run time.`);
     }
   }
-  const listed = [...shipped].map(([path, why]) => ({ path, folder: project.hasDir(path), why }));
+  const listed = shippedList(project, shipped, whole);
   // Made by collectstatic in the build stage, so it need not exist in the project.
-  if (collectedStatic?.folder && !shipped.has(collectedStatic.folder)) {
-    listed.push({
+  if (listed.kind === 'list' && collectedStatic?.folder && !shipped.has(collectedStatic.folder)) {
+    listed.entries.push({
       path: collectedStatic.folder,
       folder: true,
       why: `Static files collectstatic gathered in the build (STATIC_ROOT, ${describeEvidence(collectedStatic.evidence)}).`,
     });
   }
-  return { kind: 'list', entries: listed };
+  return listed;
 }
