@@ -23,8 +23,8 @@ const SKIPPED_DIRS = new Set([
 
 /** Manifests are small; anything larger is not something we should parse. */
 const MAX_TEXT_BYTES = 1024 * 1024;
-/** Sources can be large (generated tables, bundled data): scans are linear, so they are read up to this. */
-const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+/** Sources can be large (generated tables, bundled data): scans are linear, so they are read up to this; larger ones are skipped with a note. */
+export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 /** Detection must stay fast on huge repositories; past this many files it stops listing. */
 const MAX_LISTED_FILES = 50_000;
 
@@ -134,6 +134,20 @@ export class ProjectFiles {
     return this.read(rel, MAX_TEXT_BYTES, 'too large to be a manifest');
   }
 
+  /**
+   * Whether a regular file is larger than a source scan reads: generated data, not code anyone wrote.
+   * Detection skips such a file and says so, rather than refusing the project.
+   */
+  tooLargeToScan(rel: string): boolean {
+    try {
+      const stats = lstatSync(path.join(this.root, rel));
+      return stats.isFile() && stats.size > MAX_SOURCE_BYTES;
+    } catch {
+      // Missing or unreadable: reading it reports that with its own reason.
+      return false;
+    }
+  }
+
   /** Reads a source file detection scans: larger than a manifest may be (a generated table), scanned in linear time. */
   readSource(rel: string): string {
     return this.read(rel, MAX_SOURCE_BYTES, 'too large to scan');
@@ -152,6 +166,22 @@ export class ProjectFiles {
     if (buffer.includes(0)) throw projectError(`${rel}: not a text file`);
     // Editors on Windows may start a file with a byte order mark; parsers would choke on it.
     return buffer.toString('utf8').replace(/^\uFEFF/, '');
+  }
+
+  /**
+   * The files and folders directly inside the project, sorted, links left out (a COPY would copy the
+   * link, not what it names): what a final stage may copy by name.
+   */
+  topEntries(): string[] {
+    try {
+      return readdirSync(this.root, { withFileTypes: true })
+        .filter((entry) => entry.isFile() || entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
+    } catch {
+      // An unreadable folder lists nothing, as files() does.
+      return [];
+    }
   }
 
   /**

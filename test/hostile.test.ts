@@ -76,6 +76,8 @@ const NODE_APP = { 'package.json': '{ "name": "app", "scripts": { "start": "node
 const GO_APP = { 'go.mod': 'module example.com/app\n\ngo 1.23\n', 'main.go': 'package main\n\nfunc main() {}\n' };
 const RUST_APP = { 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\n', 'src/main.rs': 'fn main() {}\n' };
 const HUGE = 2 * 1024 * 1024;
+/** Past the 16 MiB a source scan reads. */
+const OVER_SCAN_LIMIT = 17 * 1024 * 1024;
 
 const CASES: HostileCase[] = [
   // Malformed, truncated, mistyped and garbage manifests.
@@ -396,6 +398,25 @@ const CASES: HostileCase[] = [
     expected: { exitCode: 0, message: /^$/ },
   },
 
+  ...(
+    [
+      ['whose "files" list names it', { name: 'root', workspaces: ['apps/*'], files: ['tools/*'] }, 'tools/cli'],
+      ['whose "workspaces" exclude it with a ! glob', { name: 'root', workspaces: ['apps/*', '!apps/legacy'] }, 'apps/legacy'],
+      ['whose "workspaces": { packages } does not list it', { name: 'root', workspaces: { packages: ['apps/*'], nohoist: ['tools/*'] } }, 'tools/cli'],
+    ] as const
+  ).map(([kind, rootManifest, member]) => ({
+    name: `a folder below a package.json ${kind} is not a workspace member`,
+    make: () => {
+      const parent = withFiles({ 'package.json': JSON.stringify(rootManifest, null, 2) })();
+      const dir = path.join(parent, member);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, content] of Object.entries(NODE_APP)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    },
+    extraArgs: ['--stdout'],
+    expected: { exitCode: 0, message: /^$/ },
+  })),
+
   // Values that would become more than one word of a command, or an option of the program run.
   {
     name: 'a groupId that carries mvn options is not copied into the go-offline line',
@@ -421,6 +442,28 @@ const CASES: HostileCase[] = [
       message: /^stagecraft: cannot use "--inspect\.js" \(entryFile\) in a Dockerfile safely: starts with "-", so node would read it as an option; rename the file$/,
     },
   },
+  ...(
+    [
+      ['with a server.js it would fall back to', { ...NODE_APP, 'package.json': '{ "name": "app", "main": "../outside.js" }\n' }, []],
+      ['naming a file that exists there', { 'package.json': '{ "name": "app", "main": "../outside.js" }\n' }, []],
+      ['in the start script', { 'package.json': '{ "name": "app", "scripts": { "start": "node ../outside.js" } }\n' }, []],
+    ] as const
+  ).map(([kind, files, extraArgs]) => ({
+    name: `an entry that leaves the project (../outside.js, ${kind}) is refused with the reason`,
+    make: () => {
+      const parent = withFiles({ 'outside.js': 'console.log("not the app");\n' })();
+      const dir = path.join(parent, 'app');
+      mkdirSync(dir);
+      for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    },
+    extraArgs: [...extraArgs],
+    expected: {
+      exitCode: 2,
+      message:
+        /^stagecraft: cannot use "\.\.\/outside\.js" \(entryFile\) in a Dockerfile safely: leaves the project folder, and the image has only what is inside it; name a file inside the project$/,
+    },
+  })),
   {
     name: '--entry=-c.py is not handed to python as an option',
     make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', '-c.py': 'print("hi")\n' }),
@@ -444,6 +487,28 @@ const CASES: HostileCase[] = [
     extraArgs: ['--stdout', '--base', 'slim'],
     expected: { exitCode: 0, message: /^warning: flask runs as `python app\.py`/ },
   },
+  ...(
+    [
+      ['Go', { ...GO_APP, 'table.go': `package main\n\nvar table = []string{\n${'\t"abcdefghij",\n'.repeat(OVER_SCAN_LIMIT / 15)}}\n` }, 'table.go', []],
+      [
+        'Python',
+        { 'requirements.txt': '', 'main.py': 'print("hi")\n', 'table.py': `TABLE = [\n${'    "abcdefghij",\n'.repeat(OVER_SCAN_LIMIT / 19)}]\n` },
+        'table.py',
+        ['--base', 'slim'],
+      ],
+      ['Rust', { ...RUST_APP, 'src/table.rs': `pub const TABLE: &[&str] = &[\n${'    "abcdefghij",\n'.repeat(OVER_SCAN_LIMIT / 19)}];\n` }, 'src/table.rs', []],
+    ] as const
+  ).map(([language, files, skipped, extraArgs]) => ({
+    name: `a ${language} source over 16 MiB is skipped with a note, not refused`,
+    make: withFiles(files),
+    extraArgs: ['--stdout', ...extraArgs],
+    expected: {
+      exitCode: 0,
+      message: new RegExp(
+        `^warning: ${skipped.replace('.', '\\.')}: larger than 16 MiB, so not scanned \\(generated data\\?\\); a port, import or entry point written only there is not seen$`,
+      ),
+    },
+  })),
   {
     name: 'a 200-character npm name is a valid image title',
     make: withFiles({ ...NODE_APP, 'package.json': `{ "name": "${'a'.repeat(200)}", "scripts": { "start": "node server.js" } }\n` }),

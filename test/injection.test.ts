@@ -63,11 +63,16 @@ const hostileString = fc.oneof(
 /** A project-relative folder name: anything a file system allows in one path segment. */
 const hostileFolderName = hostileString.filter((name) => !name.includes('/') && !name.includes('\0') && name !== '.' && name !== '..' && Buffer.byteLength(name) < 200);
 
-/** The instruction keywords in order: what an injected newline or quote would change. */
+/**
+ * The instruction keywords in order: what an injected newline or quote would change. A run of COPY
+ * lines counts as one: how many files an app ships by name depends on what its start command runs
+ * (a command that names no module ships the whole context), while an added instruction changes the rest.
+ */
 const instructionsOf = (dockerfile: string) =>
   DockerfileParser.parse(dockerfile)
     .getInstructions()
-    .map((instruction) => instruction.getKeyword());
+    .map((instruction) => instruction.getKeyword())
+    .filter((keyword, index, keywords) => keyword !== 'COPY' || keywords[index - 1] !== 'COPY');
 
 function execFormArrays(dockerfile: string): string[] {
   return DockerfileParser.parse(dockerfile)

@@ -53,8 +53,23 @@ const onChangedFixture = (name: string, fixtureName: string, files: Record<strin
   flags,
 });
 
+/** A generated table past the 16 MiB a source scan reads, in a language's own syntax. */
+const OVER_SCAN_LIMIT = 17 * 1024 * 1024;
+const generatedTable = (open: string, close: string) => `${open}\n${'    "abcdefghij",\n'.repeat(OVER_SCAN_LIMIT / 19)}${close}\n`;
+
 /** Rules the matrix does not reach. */
 const UNIT_CASES: Case[] = [
+  onProject('go: a source too large to scan', {
+    'go.mod': 'module example.com/t\n\ngo 1.23\n',
+    'main.go': 'package main\n\nfunc main() {}\n',
+    'table.go': generatedTable('package main\n\nvar table = []string{', '}'),
+  }),
+  onProject('python: a source too large to scan', { 'requirements.txt': '', 'main.py': 'print(1)\n', 'table.py': generatedTable('TABLE = [', ']') }, { base: 'slim' }),
+  onProject('rust: a source too large to scan', {
+    'Cargo.toml': '[package]\nname = "t"\nversion = "0.1.0"\n',
+    'src/main.rs': 'fn main() {}\n',
+    'src/table.rs': generatedTable('pub const TABLE: &[&str] = &[', '];'),
+  }),
   onFixture('go: an old go directive on a port the source does not use', 'go-root-main', { runtimeVersion: '1.20', port: '9999' }),
   onProject('go: a cgo library needed at run time', {
     'go.mod': 'module example.com/c\n\ngo 1.23\n\nrequire github.com/h2non/bimg v1.1.9\n',

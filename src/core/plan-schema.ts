@@ -84,10 +84,13 @@ export const DebugStageSchema = z.object({
 });
 
 /** A project-relative path copied into the image. */
+/** A path that names something outside the project folder (absolute, or through a `..` segment): the image has none of it. */
+export const leavesProject = (file: string) => file.startsWith('/') || file.split('/').includes('..');
+
 export const ProjectPath = z
   .string()
   .regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/)
-  .refine((value) => !value.split('/').includes('..'), 'must stay inside the project');
+  .refine((value) => !leavesProject(value), 'must stay inside the project');
 
 /** What every language's plan has: the choices, the image's name, port and user, and how it starts and debugs. */
 export const CommonPlanFields = {

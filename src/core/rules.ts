@@ -1,6 +1,7 @@
 import { describeEvidence, type Fact } from './facts.js';
 import { refusal } from '../errors.js';
 import type { Answers, Base } from './options.js';
+import { MAX_SOURCE_BYTES } from '../project.js';
 
 /*
  * Refusals and warnings as data: each language lists its own in a table that its planner applies
@@ -87,5 +88,16 @@ export const portMismatchRule = <C extends RuleContext>(source: (context: C) => 
   message: (context) => {
     const { port } = source(context);
     return `the source listens on :${port!.value} (${describeEvidence(port!.evidence)}) but the port is ${context.answers.port}; EXPOSE only documents it`;
+  },
+});
+
+/** Sources detection skipped for their size (tooLargeToScan): a note, so a port or entry written only there is not missed unawares. */
+export const skippedSourcesRule = <C extends RuleContext>(skipped: (context: C) => readonly string[]): Rule<C> => ({
+  id: 'source-too-large-to-scan',
+  kind: 'warn',
+  when: (context) => skipped(context).length > 0,
+  message: (context) => {
+    const files = skipped(context);
+    return `${files.join(', ')}: larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB, so not scanned (generated data?); a port, import or entry point written only there is not seen`;
   },
 });

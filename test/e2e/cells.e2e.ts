@@ -200,6 +200,7 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
     result.checks.push(`user ${user.stdout.trim()}`);
   }
   if (plan.runtime.family === 'hardened') await checkCatalogUser(plan, result);
+  if (plan.language === 'node') await checkInstallOnlyAbsent(plan.packageManager.installOnly, tag, result);
   const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
   const baseHasShell = plan.runtime.family === 'debian' || plan.runtime.family === 'alpine';
   if (baseHasShell) {
@@ -209,6 +210,24 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
   } else {
     if (shell.exitCode === 0) throw new Error(`production has a shell, but ${plan.base} should have none`);
     result.checks.push('no shell in production');
+  }
+}
+
+/**
+ * Settings only the install reads (Yarn Berry's .yarnrc.yml, which can hold npmAuthToken) are not in
+ * the image: looked for with docker cp, which needs no shell in it.
+ */
+async function checkInstallOnlyAbsent(files: string[], tag: string, result: CellResult): Promise<void> {
+  if (files.length === 0) return;
+  const container = (await docker(['create', tag])).stdout.trim();
+  try {
+    for (const file of files) {
+      const copied = await docker(['cp', `${container}:/app/${file}`, '-']);
+      if (copied.exitCode === 0) throw new Error(`the image ships /app/${file}, which only the install reads`);
+      result.checks.push(`no /app/${file}`);
+    }
+  } finally {
+    await docker(['rm', '-f', container]);
   }
 }
 

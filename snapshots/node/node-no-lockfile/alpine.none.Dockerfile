@@ -32,8 +32,10 @@ USER 0:0
 WORKDIR /app
 # The dependencies (the project has no devDependencies to leave out).
 COPY --from=deps /app/node_modules ./node_modules
-# The app has no build step: its sources are what runs (.dockerignore keeps the rest out).
-COPY . ./
+# The entry file.
+COPY index.js ./
+# Node reads "type" and the package name from it at run time.
+COPY package.json ./
 USER 1000:1000
 EXPOSE 3000
 # tini runs as PID 1 and passes SIGTERM on to node (run directly, not through npm): as PID 1 node would ignore it, and docker stop would kill it 10 s later.

@@ -41,7 +41,7 @@ USER 0:0
 WORKDIR /app
 # The workspace's production install: node_modules of the root and of every member, beside the manifests it was made from.
 COPY --from=prod-deps /app ./
-# The app has no build step: its sources are what runs (.dockerignore keeps the rest out).
+# The app has no build step, and a workspace root's members are loaded by package name, through node_modules links the relative imports do not show: the whole context ships (.dockerignore keeps the rest out).
 COPY . ./
 USER 1000:1000
 EXPOSE 3000
@@ -61,7 +61,7 @@ USER 0:0
 WORKDIR /app
 # The workspace's production install: node_modules of the root and of every member, beside the manifests it was made from.
 COPY --from=prod-deps /app ./
-# The app has no build step: its sources are what runs (.dockerignore keeps the rest out).
+# The app has no build step, and a workspace root's members are loaded by package name, through node_modules links the relative imports do not show: the whole context ships (.dockerignore keeps the rest out).
 COPY . ./
 USER 1000:1000
 EXPOSE 3000

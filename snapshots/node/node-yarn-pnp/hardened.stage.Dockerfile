@@ -39,8 +39,10 @@ COPY --from=deps /app/.yarn ./.yarn
 COPY --from=deps /app/.pnp.cjs ./
 # Plug'n'Play's loader for ES modules (--loader).
 COPY --from=deps /app/.pnp.loader.mjs ./
-# The app has no build step: its sources are what runs (.dockerignore keeps the rest out).
-COPY . ./
+# The entry file.
+COPY server.js ./
+# Node reads "type" and the package name from it at run time.
+COPY package.json ./
 USER 1000:1000
 EXPOSE 3000
 # tini runs as PID 1 and passes SIGTERM on to node (run directly, not through npm): as PID 1 node would ignore it, and docker stop would kill it 10 s later.
@@ -63,8 +65,10 @@ COPY --from=deps /app/.yarn ./.yarn
 COPY --from=deps /app/.pnp.cjs ./
 # Plug'n'Play's loader for ES modules (--loader).
 COPY --from=deps /app/.pnp.loader.mjs ./
-# The app has no build step: its sources are what runs (.dockerignore keeps the rest out).
-COPY . ./
+# The entry file.
+COPY server.js ./
+# Node reads "type" and the package name from it at run time.
+COPY package.json ./
 USER 1000:1000
 EXPOSE 3000
 # tini runs as PID 1 and passes SIGTERM on to node (run directly, not through npm): as PID 1 node would ignore it, and docker stop would kill it 10 s later.

@@ -40,8 +40,12 @@ COPY --from=build /opt/venv /opt/venv
 # /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
 USER 0:0
 WORKDIR /app
-# The app and its bytecode, owned by root: the app cannot change its own code.
-COPY --from=build /app /app
+# What the start command runs (mysite/settings.py:6).
+COPY --from=build /app/mysite /app/mysite
+# Django's command line, which release steps run (manage.py migrate).
+COPY --from=build /app/manage.py /app/manage.py
+# The bytecode of the root modules above.
+COPY --from=build /app/__pycache__ /app/__pycache__
 USER 65532:65532
 EXPOSE 8000
 # Exec form: gunicorn is PID 1 and handles SIGTERM itself (its workers finish their requests, then it exits), so it needs no init.

@@ -41,8 +41,8 @@ COPY --from=build /opt/venv /opt/venv
 # /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
 USER 0:0
 WORKDIR /app
-# The app and its bytecode, owned by root: the app cannot change its own code.
-COPY --from=build /app /app
+# What the start command runs (app/main.py:3).
+COPY --from=build /app/app /app/app
 USER 65532:65532
 EXPOSE 8000
 # Exec form: uvicorn is PID 1 and handles SIGTERM itself (it closes connections and runs the shutdown events), so it needs no init.

@@ -48,8 +48,8 @@ COPY --from=build /opt/venv /opt/venv
 # /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
 USER 0:0
 WORKDIR /app
-# The app and its bytecode, owned by root: the app cannot change its own code.
-COPY --from=build /app /app
+# What the start command runs (worker/__main__.py).
+COPY --from=build /app/worker /app/worker
 USER 65532:65532
 # tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.
 ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "-m", "worker"]
@@ -67,8 +67,8 @@ COPY --from=build /opt/venv /opt/venv
 # /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
 USER 0:0
 WORKDIR /app
-# The app and its bytecode, owned by root: the app cannot change its own code.
-COPY --from=build /app /app
+# What the start command runs (worker/__main__.py).
+COPY --from=build /app/worker /app/worker
 USER 65532:65532
 # tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.
 ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "-m", "worker"]

@@ -48,8 +48,10 @@ COPY --from=build /opt/venv /opt/venv
 # /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
 USER 0:0
 WORKDIR /app
-# The app and its bytecode, owned by root: the app cannot change its own code.
-COPY --from=build /app /app
+# What the start command runs (app.py).
+COPY --from=build /app/app.py /app/app.py
+# The bytecode of the root modules above.
+COPY --from=build /app/__pycache__ /app/__pycache__
 USER 65532:65532
 EXPOSE 8000
 # tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.
@@ -69,8 +71,10 @@ COPY --from=build /opt/venv /opt/venv
 # /app belongs to root, not to the user a :nonroot base sets: the app cannot rewrite its own code.
 USER 0:0
 WORKDIR /app
-# The app and its bytecode, owned by root: the app cannot change its own code.
-COPY --from=build /app /app
+# What the start command runs (app.py).
+COPY --from=build /app/app.py /app/app.py
+# The bytecode of the root modules above.
+COPY --from=build /app/__pycache__ /app/__pycache__
 USER 65532:65532
 EXPOSE 8000
 # tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.

@@ -75,6 +75,8 @@ export interface GoFacts {
   runtimeFolders: Fact<string>[];
   /** A database file named by a relative path (`"./fiber.db"`): the program creates it in its working directory. */
   createsFile: Fact<string | null>;
+  /** Sources larger than a scan reads (generated tables): skipped, and said so. */
+  skippedSources: string[];
 }
 
 interface GoSourceFile {
@@ -102,12 +104,13 @@ function embedsOf(text: string, dir: string): string[] {
 /** `//go:build ignore` files are generators run by hand, not part of any package. */
 const IGNORED_BY_BUILD_TAG = /^\/\/go:build\s+ignore\b|^\/\/ \+build ignore\b/m;
 
-/** The sources of the given module folders ("." the root); folders with their own go.mod are other modules. */
-function readGoSources(project: ProjectFiles, moduleDirs: string[]): GoSourceFile[] {
+/** The sources of the given module folders ("." the root), and those skipped for their size; folders with their own go.mod are other modules. */
+function readGoSources(project: ProjectFiles, moduleDirs: string[]): { sources: GoSourceFile[]; skipped: string[] } {
   const files = project.files();
   const moduleRoots = ['.', ...files.filter((file) => path.posix.basename(file) === 'go.mod' && file !== 'go.mod').map((file) => path.posix.dirname(file))];
   const owner = (dir: string) => moduleRoots.filter((root) => root === '.' || dir === root || dir.startsWith(`${root}/`)).reduce((a, b) => (b.length > a.length ? b : a));
   const sources: GoSourceFile[] = [];
+  const skipped: string[] = [];
   for (const file of files) {
     if (!file.endsWith('.go') || file.endsWith('_test.go')) continue;
     if (!moduleDirs.includes(owner(path.posix.dirname(file)))) continue;
@@ -119,6 +122,10 @@ function readGoSources(project: ProjectFiles, moduleDirs: string[]): GoSourceFil
         .some((part) => part.startsWith('_') || part.startsWith('.'))
     )
       continue;
+    if (project.tooLargeToScan(file)) {
+      skipped.push(file);
+      continue;
+    }
     const text = project.readSource(file);
     const code = stripComments(text);
     const packageClause = /^[ \t]*package\s+([A-Za-z_]\w*)/m.exec(code);
@@ -126,7 +133,7 @@ function readGoSources(project: ProjectFiles, moduleDirs: string[]): GoSourceFil
     if (IGNORED_BY_BUILD_TAG.test(text.slice(0, text.indexOf(packageClause[0].trim())))) continue;
     sources.push({ file, dir: path.posix.dirname(file), packageName: packageClause[1]!, code, embeds: embedsOf(text, path.posix.dirname(file)) });
   }
-  return sources;
+  return { sources, skipped };
 }
 
 /** A module path made from a folder name, for `go mod init` (lowercase letters, digits, ., _ and -). */
@@ -227,7 +234,7 @@ function findRelativeDatabase(sources: GoSourceFile[]): Fact<string | null> {
 /** Detects a Go module's build facts from go.mod and its own sources. Pure: reads, never asks. */
 export function detectGo(project: ProjectFiles): GoFacts {
   const { layout, work, modules } = readModules(project);
-  const sources = readGoSources(project, layout.value === 'workspace' ? modules.map((module) => module.dir) : ['.']);
+  const { sources, skipped } = readGoSources(project, layout.value === 'workspace' ? modules.map((module) => module.dir) : ['.']);
   const inModule = (dir: string, file: string) => (dir === '.' ? file : `${dir}/${file}`);
   const requires = modules.flatMap(({ dir, mod }) => mod.requires.map((requirement) => ({ ...requirement, file: inModule(dir, 'go.mod') })));
   const directives = work ? { ...work, file: 'go.work' } : modules[0] ? { ...modules[0].mod, file: 'go.mod' } : { go: null, toolchain: null, file: 'go.mod' };
@@ -305,6 +312,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
     embeddedFolders,
     runtimeFolders: findRuntimeFolders(project, sources, embeddedFolders),
     createsFile: findRelativeDatabase(sources),
+    skippedSources: skipped,
   };
 }
 

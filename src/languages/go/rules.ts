@@ -1,7 +1,7 @@
 import type { GoFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { mainRuleWarning } from './mains.js';
-import { forEachItem, portMismatchRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { forEachItem, portMismatchRule, shellDebugRules, skippedSourcesRule, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface GoRuleContext extends RuleContext {
   facts: GoFacts;
@@ -16,6 +16,7 @@ const entryPort = ({ facts, entry }: GoRuleContext) =>
   facts.ports.find((candidate) => candidate.evidence?.file.startsWith(entry === '.' ? '' : `${entry.slice(2)}/`)) ?? facts.ports[0];
 
 export const GO_RULES: RuleTable<GoRuleContext> = [
+  skippedSourcesRule(({ facts }) => facts.skippedSources),
   {
     // Under --yes one of several main packages was chosen by rule: say which, and how to choose another.
     id: 'main-chosen-by-rule',

@@ -2,11 +2,13 @@ import semver from 'semver';
 import JSON5 from 'json5';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { projectError } from '../../errors.js';
+import { StagecraftError, projectError } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { globMatcher } from '../../core/glob.js';
+import { leavesProject } from '../../core/plan-schema.js';
+import { shippable, shippedList, type ShippedSources } from '../../core/run-files.js';
 import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
 import { scanListening, sourceOf, type Listening } from './sources.js';
@@ -99,6 +101,8 @@ export interface NodeFacts {
   hasDependencies: boolean;
   /** Next.js serves `public/` as is; it ships beside the build when present. */
   hasPublicDir: boolean;
+  /** Without a build step: the project's own files the final stage copies by name, or why it copies the whole context. */
+  shippedSources: ShippedSources;
   /** Yarn Berry in Plug'n'Play mode (no node_modules): .yarnrc.yml's nodeLinker, Berry's default without one. */
   yarnPnp: Fact<boolean>;
   /** The start file is an ES module ("type": "module", or .mjs): under Plug'n'Play it needs Yarn's ESM loader too. */
@@ -151,13 +155,30 @@ function pnpmPackageGlobs(yaml: string): string[] {
   return globs;
 }
 
-/** pnpm-workspace.yaml `packages:` globs ("packages/*", "apps/**") as a test for a member path. */
-function workspaceIncludes(yaml: string, memberPath: string): boolean {
-  const globs = [...yaml.matchAll(/^[ \t]*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)].map((match) => match[1]!);
-  return globs.some((glob) => {
-    if (glob.startsWith('!')) return false;
-    return globMatcher(glob)(memberPath);
-  });
+/** package.json "workspaces": an array of globs (npm, Yarn) or Yarn's `{ packages: [...] }`. */
+const packageJsonGlobs = (pkg: PackageJson): string[] => (Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces?.packages ?? []));
+
+/**
+ * The member globs a workspace root above the project declares. Its package.json is parsed as JSON
+ * (only the "workspaces" field counts); one that does not parse declares no member, as the folder
+ * above is not the project's to refuse.
+ */
+function declaredGlobs(root: ProjectFiles, tool: Workspace['tool']): string[] {
+  if (tool === 'pnpm') return pnpmPackageGlobs(root.readText('pnpm-workspace.yaml'));
+  try {
+    return packageJsonGlobs(readPackageJson(root).pkg);
+  } catch (error) {
+    if (error instanceof StagecraftError) return [];
+    throw error;
+  }
+}
+
+/** A test for member folders by workspace globs: one glob includes it and no `!` glob excludes it; null without any glob that includes. */
+function memberMatcher(globs: string[]): ((folder: string) => boolean) | null {
+  const included = globs.filter((glob) => !glob.startsWith('!')).map(globMatcher);
+  if (included.length === 0) return null;
+  const excluded = globs.filter((glob) => glob.startsWith('!')).map((glob) => globMatcher(glob.slice(1)));
+  return (folder) => included.some((matches) => matches(folder)) && !excluded.some((matches) => matches(folder));
 }
 
 /** The package.json fields detection reads, with the types npm itself expects. */
@@ -175,6 +196,7 @@ const PackageJsonSchema = z.looseObject({
   volta: z.looseObject({ node: z.string().optional() }).optional(),
   packageManager: z.string().optional(),
   workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
+  imports: z.unknown().optional(),
 });
 type PackageJson = z.infer<typeof PackageJsonSchema>;
 
@@ -490,9 +512,7 @@ function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace
   const memberPath = project.pathFrom(rootFiles);
   const prefix = `${rootFiles.pathFrom(project)}/`;
   const declaration = found.tool === 'pnpm' ? 'pnpm-workspace.yaml' : 'package.json';
-  // package.json lists its globs as a JSON array, pnpm-workspace.yaml as a YAML list: both are quoted globs.
-  const globs = rootFiles.readText(declaration).replace(/[[\],]/g, '\n - ');
-  if (!workspaceIncludes(globs, memberPath)) return { workspace: null, managerSource: itself };
+  if (!memberMatcher(declaredGlobs(rootFiles, found.tool))?.(memberPath)) return { workspace: null, managerSource: itself };
   const packageName = pkg.name ?? null;
   if (!packageName || !PACKAGE_NAME.test(packageName)) {
     throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
@@ -545,7 +565,8 @@ function detectStart(
   const command = startScript ? startCommandFrom(startScript.script) : null;
   if (command) return fact(command, startScript!.evidence);
   const main = manifest.pkg.main ?? null;
-  if (main && (project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
+  // A main outside the project is kept for the plan to refuse with its reason, not passed over for a server.js.
+  if (main && (leavesProject(main) || project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
   const file = ['server.js', 'index.js'].find((candidate) => project.hasFile(candidate));
   if (file) return fact(['node', file], { file });
   // tsc without outDir writes each .js beside its .ts.
@@ -686,6 +707,57 @@ function detectRunFiles(buildScript: string | null, start: Fact<string[]> | null
   return files.filter((candidate) => !inOutput(candidate)).map(builtName);
 }
 
+/** What the .dockerignore leaves out at the top (templates/node/dockerignore.hbs), besides hidden and secret names: never copied by name. */
+const IGNORED_AT_TOP = new Set(['node_modules', 'coverage', 'Dockerfile', 'stagecraft.json']);
+
+/** Folders apps read at run time without naming them, each with who reads it. */
+const CONVENTIONAL_RUN_FOLDERS: Record<string, string> = {
+  views: 'Express renders templates from views/ unless told otherwise.',
+  public: 'Static files, which servers serve from public/ by convention.',
+  static: 'Static files, which servers serve from static/ by convention.',
+  templates: 'Templates, which template engines look for in templates/ by convention.',
+  config: 'node-config and apps like it read config/ at start.',
+  locales: 'Translations, which i18n libraries read from locales/ by convention.',
+};
+
+/** The project's top-level names a final stage may copy by name (not ignored by the .dockerignore, not links). */
+const shippableEntries = (project: ProjectFiles) => new Set(project.topEntries().filter((name) => shippable(name) && !IGNORED_AT_TOP.has(name) && !name.endsWith('.log')));
+
+const WHOLE_CONTEXT = 'the whole context ships (.dockerignore keeps the rest out)';
+
+/**
+ * What an app without a build step runs from: the manifest, the top-level files and folders of the
+ * code its entry imports, what that code names in strings (views, data files) and the folders apps
+ * read by convention. Where the imports cannot tell the whole story, the whole context, and why.
+ */
+function detectShippedSources(
+  project: ProjectFiles,
+  manifest: Manifest,
+  start: Fact<string[]> | null,
+  startFile: string | null,
+  listening: Listening,
+  workspaceRoot: boolean,
+): ShippedSources {
+  const whole = (why: string): ShippedSources => ({ kind: 'whole', why: `${why}: ${WHOLE_CONTEXT}` });
+  if (workspaceRoot) return whole("a workspace root's members are loaded by package name, through node_modules links the relative imports do not show");
+  if (!startFile || !listening.files.includes(startFile)) return whole(`the start command (${describeEvidence(start?.evidence ?? null)}) runs no source file stagecraft can read`);
+  if (manifest.pkg.imports !== undefined) return whole(`${manifest.file} "imports" maps #names to files, which the relative imports do not show`);
+  if (listening.computedLoad) return whole(`${describeEvidence(listening.computedLoad)} loads a module by a name the code computes`);
+  if (!listening.complete) return whole('the imports reach more files than stagecraft reads, or one it cannot read');
+  const allowed = shippableEntries(project);
+  const entries = new Map<string, string>();
+  const add = (entry: string, why: string) => {
+    if (allowed.has(entry) && !entries.has(entry)) entries.set(entry, why);
+  };
+  const [entryTop] = startFile.split('/');
+  add(entryTop!, startFile.includes('/') ? `The entry's folder (${startFile}).` : 'The entry file.');
+  for (const file of listening.files) add(file.split('/')[0]!, `Code the entry imports (${file}).`);
+  for (const [entry, evidence] of listening.named) add(entry, `Named in the code (${describeEvidence(evidence)}): read at run time.`);
+  for (const [folder, why] of Object.entries(CONVENTIONAL_RUN_FOLDERS)) if (project.hasDir(folder)) add(folder, why);
+  add(manifest.file, 'Node reads "type" and the package name from it at run time.');
+  return shippedList(project, entries, whole);
+}
+
 /** Whether node loads the start file as an ES module: an .mjs file, or a .js file in a "type": "module" package. */
 function detectEsm(manifest: Manifest, start: Fact<string[]> | null): boolean {
   const file = start?.value.find((word, index) => index > 0 && !word.startsWith('-')) ?? '';
@@ -708,20 +780,14 @@ function pnpmLockfileVersion(source: ManagerSource): NodeFacts['pnpmLockfileVers
 
 /** A workspace root's members, by the globs of pnpm-workspace.yaml or package.json "workspaces": their package.json paths. */
 function detectWorkspaceManifests(project: ProjectFiles, pkg: PackageJson): string[] {
-  const declared = Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces?.packages ?? []);
   const yaml = project.hasFile('pnpm-workspace.yaml') ? project.readText('pnpm-workspace.yaml') : '';
-  const globs = [...declared, ...pnpmPackageGlobs(yaml)];
-  const included = globs.filter((glob) => !glob.startsWith('!')).map(globMatcher);
+  const isMember = memberMatcher([...packageJsonGlobs(pkg), ...pnpmPackageGlobs(yaml)]);
   // Listing the folder is the slow part: only a workspace root needs it.
-  if (included.length === 0) return [];
-  const excluded = globs.filter((glob) => glob.startsWith('!')).map((glob) => globMatcher(glob.slice(1)));
+  if (!isMember) return [];
   return project
     .files()
     .filter((file) => file.endsWith('/package.json'))
-    .filter((file) => {
-      const folder = file.slice(0, -'/package.json'.length);
-      return included.some((matches) => matches(folder)) && !excluded.some((matches) => matches(folder));
-    });
+    .filter((file) => isMember(file.slice(0, -'/package.json'.length)));
 }
 
 /** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
@@ -736,9 +802,10 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const startFile = start?.value[0] === 'node' && !start.value[1]!.startsWith('node_modules/') ? sourceOf(project, start.value[1]!, outDir?.value ?? null) : null;
   const mainFile = pkg.main ? sourceOf(project, pkg.main, outDir?.value ?? null) : null;
   const entries = [startFile, mainFile].filter((file): file is string => file !== null);
-  const listening = { ...scanListening(project, entries), entry: entries[0] ?? null };
+  const listening = { ...scanListening(project, entries, shippableEntries(project)), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
   const managerFacts = withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix);
+  const workspaceManifests = workspace ? [] : detectWorkspaceManifests(project, pkg);
   const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text, manifest.file), managerSource);
   return {
     language: 'node',
@@ -754,7 +821,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     nextConfigFile: found.nextConfigFile,
     nextDistDir: found.nextDistDir,
     pnpmLockfileVersion: pnpmLockfileVersion(managerSource),
-    workspaceManifests: workspace ? [] : detectWorkspaceManifests(project, pkg),
+    workspaceManifests,
     hasPnpmWorkspaceFile: project.hasFile('pnpm-workspace.yaml'),
     start,
     runFiles: detectRunFiles(pkg.scripts?.build ?? null, start, outDir, startFile ? listening.files : []),
@@ -764,6 +831,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasDevDependencies: manifest.devDependencies.length > 0,
     hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
+    shippedSources: detectShippedSources(project, manifest, start, startFile, listening, !workspace && workspaceManifests.length > 0),
     yarnPnp: detectYarnPnp(project, managerFacts.packageManager),
     esm: detectEsm(manifest, start),
     hasYarnReleases: project.hasDir('.yarn/releases'),

@@ -4,6 +4,7 @@ import { planNode } from './plan.js';
 import type { NodePlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 import { nodeWorkspace } from './workspace.js';
+import { shippedFolders } from '../../core/run-files.js';
 
 /** Node runs a file: `--entry dist/server.js`; it must be a plain relative path. */
 const NODE_ENTRY = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._@/-]+\.(c|m)?js$/;
@@ -16,6 +17,8 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
   // A package.json that starts nothing (front-end assets, tooling) does not make a Node app.
   isApp: (facts) => facts.start !== null || facts.framework.value !== null,
   ownFolders: ['node_modules'],
+  // Without a build, the final stage copies the folders the app reads by name from the context.
+  foldersBuildReads: (facts) => (facts.buildScript === null ? shippedFolders(facts.shippedSources) : []),
   runtimeVersion: {
     example: 'a Node major such as 24',
     source: '.nvmrc, .node-version, mise.toml, .tool-versions, engines or volta',

@@ -135,7 +135,7 @@ function outDirOfStart(start: string[]): string | null {
 }
 
 /** What the project's shape decides: a build, a framework that bundles its own server, node_modules to ship. */
-function appShape(facts: NodeFacts, start: string[]) {
+function appShape(facts: NodeFacts, start: string[], answers: Answers) {
   const framework = facts.framework.value;
   const standalone = framework === 'next' && facts.nextStandalone.value;
   const selfContained = standalone || framework === 'nuxt';
@@ -151,6 +151,8 @@ function appShape(facts: NodeFacts, start: string[]) {
     shipsNodeModules,
     prodDeps: shipsNodeModules && (facts.hasDevDependencies || workspaceRoot),
     outDir: outputOf(facts, start, standalone),
+    // --entry names a file other than the one whose imports detection followed.
+    otherEntry: !!answers.entry && answers.entry.replace(/^\.\//, '') !== facts.start?.value[1]?.replace(/^\.\//, ''),
   };
 }
 
@@ -171,6 +173,24 @@ const PUBLIC_DIR_COPY = { stage: 'build', source: '/app/public', target: './publ
 
 /** Frameworks whose server also serves public/ at run time (Remix's classic compiler writes its assets there too). */
 const SERVES_PUBLIC_DIR = new Set(['next', 'remix']);
+
+/**
+ * Without a build, the app's own files by name; else (what the imports cannot tell) the whole
+ * context, from the sources stage when some of it only the install may read.
+ */
+function sourceCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
+  const shipped = shape.otherEntry
+    ? { kind: 'whole' as const, why: `--entry names another file than the one detection read: the whole context ships (.dockerignore keeps the rest out)` }
+    : facts.shippedSources;
+  if (shipped.kind === 'list') {
+    return shipped.entries.map((entry) => ({ stage: null, source: entry.path, target: entry.folder ? `./${entry.path}` : './', why: entry.why }));
+  }
+  const scrubbed = installOnlyFiles(facts).length > 0;
+  return [{ stage: scrubbed ? 'sources' : null, source: scrubbed ? '/app' : '.', target: './', why: `The app has no build step, and ${shipped.why}.` }];
+}
+
+/** Settings only the install reads, which can hold a registry token (Yarn Berry's npmAuthToken): no final image ships them. */
+const installOnlyFiles = (facts: NodeFacts) => (facts.packageManager.value === 'yarn-berry' && facts.hasYarnrc ? ['.yarnrc.yml'] : []);
 
 /** A plain app ships its dependencies and either its build output or, without a build, its sources. */
 function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
@@ -194,7 +214,7 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
     });
   }
   if (!hasBuild) {
-    copies.push({ stage: null, source: '.', target: './', why: 'The app has no build step: its sources are what runs (.dockerignore keeps the rest out).' });
+    copies.push(...sourceCopies(facts, shape));
     return copies;
   }
   if (!outDir && facts.runFiles.length === 0) {
@@ -257,6 +277,7 @@ function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
     // Each in its own folder: the install must see every member to link them and install their dependencies.
     memberManifests: facts.workspaceManifests.map((file) => ({ source: file, target: `./${file.slice(0, -'/package.json'.length)}/` })),
     yarnReleases: manager === 'yarn-berry' && facts.hasYarnReleases,
+    installOnly: installOnlyFiles(facts),
   };
 }
 
@@ -316,7 +337,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const major = Number(answers.runtimeVersion);
   const warnings = applyRules(NODE_RULES, { facts, answers, major });
   const start = startCommand(facts, answers);
-  const shape = appShape(facts, start);
+  const shape = appShape(facts, start, answers);
   const copies = appCopies(facts, shape);
   const { hasBuild, shipsNodeModules, prodDeps } = shape;
   const workspace = facts.workspace;
@@ -377,6 +398,9 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     prodDeps: prodDeps && !workspace,
     ...workspaceBuild(facts, hasBuild),
     copies,
+    // The final stage copies these stages' /app whole: the files only the install reads go first.
+    scrubProdDeps: installOnlyFiles(facts).length > 0 && copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app'),
+    sourcesStage: copies.some((copy) => copy.stage === 'sources'),
     env: runtimeEnv(port, shape),
     ...image,
     yarnPnp: yarnLinker(facts) !== null,

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, OsPackagesSchema, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, leavesProject, OsPackagesSchema, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
-  stage: z.enum(['deps', 'build', 'prod-deps']).nullable(),
+  stage: z.enum(['deps', 'build', 'prod-deps', 'sources']).nullable(),
   source: z.union([AbsolutePath, ProjectPath]),
   target: ProjectPath,
   /** The comment above the COPY: why it ships. */
@@ -27,7 +27,13 @@ export const NodePlanSchema = z.object({
     memberManifests: z.array(z.object({ source: ProjectPath, target: ProjectPath })),
     /** Yarn Berry's pinned binary (yarnPath), a folder copied on its own line. */
     yarnReleases: z.boolean(),
+    /** Settings only the install reads (.yarnrc.yml can hold npmAuthToken): never in a final image. */
+    installOnly: z.array(ProjectPath),
   }),
+  /** The final stage copies prod-deps' /app whole (a workspace root): installOnly is removed there first. */
+  scrubProdDeps: z.boolean(),
+  /** The final stage copies the whole context from a stage that leaves installOnly out. */
+  sourcesStage: z.boolean(),
   /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy`. */
   workspace: z
     .object({
@@ -63,7 +69,10 @@ export const NodePlanSchema = z.object({
   /** Exec form; on distroless node is in the entrypoint, so this omits it (the hardened image has no entrypoint: node stays here). */
   cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
   /** The file node runs: a project path that cannot read as one of node's options (`--inspect.js`). */
-  entryFile: z.string().regex(/^[^-]/, 'starts with "-", so node would read it as an option; rename the file'),
+  entryFile: z
+    .string()
+    .regex(/^[^-]/, 'starts with "-", so node would read it as an option; rename the file')
+    .refine((file) => !leavesProject(file), 'leaves the project folder, and the image has only what is inside it; name a file inside the project'),
 });
 
 export type NodePlan = z.infer<typeof NodePlanSchema>;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ProjectFiles } from '../../project.js';
 import { StagecraftError } from '../../errors.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { entriesNamedIn } from '../../core/run-files.js';
 
 /** What the app's own sources say about listening: the port, and the first call that listens. */
 export interface Listening {
@@ -11,6 +12,12 @@ export interface Listening {
   scanned: boolean;
   /** The sources read, entries first, then what they import. */
   files: string[];
+  /** Top-level files and folders the sources name in string literals (`'views'`, `'./data.json'`), each with where first. */
+  named: Map<string, Evidence>;
+  /** The first require() or import() of a computed name: what it loads cannot be known. */
+  computedLoad: Evidence | null;
+  /** Every file the imports reach was read: none past the limit, too large or unreadable. */
+  complete: boolean;
 }
 
 const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
@@ -28,6 +35,8 @@ const ENV_FALLBACK = /process\.env(?:\.PORT\b|\[\s*['"]PORT['"]\s*\])[\s),0-9]*(
 const ENV_DEFAULT = /\{[^}]*\bPORT\s*=\s*['"]?(\d{2,5})\b[^}]*\}\s*=\s*process\.env\b/;
 /** `const PORT = 8080;`: a constant a listen call may name. */
 const NUMBER_CONSTANT = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*number\s*)?=\s*['"]?(\d{2,5})['"]?\s*;?\s*$/;
+/** `require(name)`, `import(\`./routes/${name}\`)`, `require('./' + name)`: a module loaded by a name the code computes. */
+const COMPUTED_LOAD = /\b(?:require|import)\(\s*(?:[^'"`\s)]|`[^`]*\$\{|(['"])[^'"]*\1\s*\+)/;
 /** Relative imports and requires, the way the graph is followed. */
 const RELATIVE_IMPORT = /(?:\bfrom\s*|\brequire\(\s*|\bimport\(\s*|^\s*import\s*)['"](\.{1,2}(?:\/[^'"]*)?)['"]/g;
 
@@ -94,11 +103,15 @@ function readSource(project: ProjectFiles, file: string): string | null {
 /**
  * Reads the app's sources from its entry files along their relative imports, line by line: the
  * port of the first `listen(8080)`, else of a constant a listen call names (`const PORT = 8080`),
- * else of a `process.env.PORT || 8080` fallback (also in a config module the entry imports).
+ * else of a `process.env.PORT || 8080` fallback (also in a config module the entry imports); and
+ * what else of the project they load (`topEntries`, the project's top-level names, named in strings).
  */
-export function scanListening(project: ProjectFiles, entries: string[]): Listening {
+export function scanListening(project: ProjectFiles, entries: string[], topEntries: ReadonlySet<string> = new Set()): Listening {
   const queue = [...new Set(entries)];
   const seen = new Set(queue);
+  const named = new Map<string, Evidence>();
+  let computedLoad: Evidence | null = null;
+  let complete = true;
   let literal: Fact<number> | null = null;
   let envFallback: Fact<number> | null = null;
   let listenCall: Evidence | null = null;
@@ -108,13 +121,18 @@ export function scanListening(project: ProjectFiles, entries: string[]): Listeni
   for (let index = 0; index < queue.length && index < MAX_SOURCES; index++) {
     const file = queue[index]!;
     const text = readSource(project, file);
-    if (text === null) continue;
+    if (text === null) {
+      complete = false;
+      continue;
+    }
     read.push(file);
     const state = { inBlock: false };
     text.split('\n').forEach((line, lineIndex) => {
       const code = codeOf(line, state);
       if (!code) return;
       const evidence = { file, line: lineIndex + 1 };
+      if (COMPUTED_LOAD.test(code)) computedLoad ??= evidence;
+      for (const entry of entriesNamedIn(code, file, topEntries, false)) if (!named.has(entry)) named.set(entry, evidence);
       for (const match of code.matchAll(RELATIVE_IMPORT)) {
         const imported = resolveSource(project, path.posix.join(path.posix.dirname(file), match[1]!));
         if (imported && !seen.has(imported)) {
@@ -138,6 +156,7 @@ export function scanListening(project: ProjectFiles, entries: string[]): Listeni
       if (constant && constantPort !== null && !constants.has(constant[1]!)) constants.set(constant[1]!, fact(constantPort, evidence));
     });
   }
-  const named = [...listenedNames].map((name) => constants.get(name)).find((found) => found !== undefined) ?? null;
-  return { port: literal ?? named ?? envFallback, listenCall, scanned: read.length > 0, files: read };
+  if (queue.length > MAX_SOURCES) complete = false;
+  const namedPort = [...listenedNames].map((name) => constants.get(name)).find((found) => found !== undefined) ?? null;
+  return { port: literal ?? namedPort ?? envFallback, listenCall, scanned: read.length > 0, files: read, named, computedLoad, complete };
 }

@@ -9,6 +9,8 @@ import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } 
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { lineAt, lineOf } from '../../core/text.js';
+import type { ShippedSources } from '../../core/run-files.js';
+import { shippedSources } from './sources.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
@@ -61,6 +63,10 @@ export interface PythonFacts {
   djangoStaticRoot: Fact<boolean>;
   /** A Flask app that uses its instance folder (`app.instance_path`, `instance_relative_config`): it writes there at run time. */
   flaskInstanceFolder: Fact<boolean>;
+  /** Sources larger than a scan reads (generated tables): skipped, and said so. */
+  skippedSources: string[];
+  /** The app's own files the final stage copies by name, or why it copies the whole folder. */
+  shippedSources: ShippedSources;
 }
 
 /** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
@@ -209,11 +215,19 @@ function detectTool(project: ProjectFiles, pyproject: TomlFile | null, pipfile: 
  * in a src layout the packages under src/ (importable only once the project is installed).
  */
 function candidateSources(project: ProjectFiles): string[] {
+  return sourcesWhereTheAppMayBe(project)
+    .filter((file) => !project.tooLargeToScan(file))
+    .slice(0, 200);
+}
+
+/** Of those, the files too large to scan (generated data): skipped, and said so. */
+const skippedSources = (project: ProjectFiles) => sourcesWhereTheAppMayBe(project).filter((file) => project.tooLargeToScan(file));
+
+function sourcesWhereTheAppMayBe(project: ProjectFiles): string[] {
   return project
     .files()
     .filter((file) => file.endsWith('.py') && file.replace(/^src\//, '').split('/').length <= 2)
-    .filter((file) => !/(^|\/)(tests?|migrations|docs|scripts)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile)\.py$/.test(file))
-    .slice(0, 200);
+    .filter((file) => !/(^|\/)(tests?|migrations|docs|scripts)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile)\.py$/.test(file));
 }
 
 /** `app/main.py` -> `app.main`, `src/pkg/main.py` -> `pkg.main`. */
@@ -329,6 +343,8 @@ interface DjangoApplications {
   evidence: Evidence;
   /** Where STATIC_ROOT is set: collectstatic has somewhere to write. */
   staticRoot: Evidence | null;
+  /** The top folder STATIC_ROOT names below BASE_DIR (`BASE_DIR / "staticfiles"`), which the build fills; null when it says otherwise. */
+  staticRootFolder: string | null;
 }
 
 function djangoApplications(project: ProjectFiles): DjangoApplications | null {
@@ -338,7 +354,7 @@ function djangoApplications(project: ProjectFiles): DjangoApplications | null {
   const settingsFile = settingsModule
     ? [`${settingsModule.replace(/\./g, '/')}.py`, `${settingsModule.replace(/\./g, '/')}/__init__.py`].find((file) => project.hasFile(file))
     : undefined;
-  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' }, staticRoot: null };
+  if (!settingsFile) return { wsgi: null, asgi: null, evidence: { file: 'manage.py' }, staticRoot: null, staticRootFolder: null };
   const settings = project.readSource(settingsFile);
   // A settings package (`pkg/settings/dev.py`, `pkg/settings/__init__.py`) often defines the application in base.py.
   if (!/^(WSGI|ASGI)_APPLICATION/m.test(settings)) {
@@ -357,7 +373,9 @@ function djangoSettings(settings: string, settingsFile: string): DjangoApplicati
   const asgi = asTarget(setting('ASGI_APPLICATION'));
   const line = lineOf(settings, /^(WSGI|ASGI)_APPLICATION/m);
   const staticLine = lineOf(settings, /^STATIC_ROOT\s*=/m);
-  return { wsgi, asgi, evidence: { file: settingsFile, line }, staticRoot: staticLine ? { file: settingsFile, line: staticLine } : null };
+  // `BASE_DIR / "staticfiles"`, `os.path.join(BASE_DIR, 'staticfiles')`: one folder in the project's root.
+  const staticRootFolder = /^STATIC_ROOT\s*=.*\bBASE_DIR\b[^'"\n]*['"]([\w.-]+)\/?['"]\)*\s*$/m.exec(settings)?.[1] ?? null;
+  return { wsgi, asgi, evidence: { file: settingsFile, line }, staticRoot: staticLine ? { file: settingsFile, line: staticLine } : null, staticRootFolder };
 }
 
 /** The declared dependencies and the files their install needs, per tool. */
@@ -541,7 +559,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const commandPort = start ? portOfCommand(start.value) : null;
   // A script run with python listens where its own code says; a server command where its flags say.
   const startFile = start?.value[0] === 'python' && start.value[1]?.endsWith('.py') ? start.value[1] : null;
-  const sourcePort = startFile && project.hasFile(startFile) ? portInSources(project, [startFile]) : null;
+  const sourcePort = startFile && project.hasFile(startFile) && !project.tooLargeToScan(startFile) ? portInSources(project, [startFile]) : null;
   // Flask's development server (`flask run`, `app.run()`) defaults to 5000; gunicorn, uvicorn, Django, Sanic, Litestar to 8000.
   const flaskDev = frameworkName === 'flask' && (start?.value[0] === 'flask' || startFile !== null);
   const defaultPort = flaskDev ? 5000 : start?.value[0] === 'functions-framework' ? 8080 : DEFAULT_PORT;
@@ -559,6 +577,8 @@ export function detectPython(project: ProjectFiles): PythonFacts {
           ? serverImport
           : readsPortEnv;
 
+  const django = frameworkName === 'django' ? djangoApplications(project) : null;
+  const djangoStaticRoot = django?.staticRoot ? fact(true, django.staticRoot) : fact(false, null);
   const native = dependencies.value.filter((name) => NATIVE_DEPENDENCIES.has(name));
   const projectTable = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
   const declaredName = asString(projectTable?.name) ?? asString(poetryTable(pyproject, '')?.name);
@@ -587,7 +607,9 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
-    djangoStaticRoot: ((root) => (root ? fact(true, root) : fact(false, null)))(frameworkName === 'django' ? (djangoApplications(project)?.staticRoot ?? null) : null),
+    djangoStaticRoot,
+    skippedSources: skippedSources(project),
+    shippedSources: shippedSources(project, start, django?.staticRoot ? { folder: django.staticRootFolder, evidence: django.staticRoot } : null),
     flaskInstanceFolder: frameworkName === 'flask' ? findInSources(project, sources, FLASK_INSTANCE) : fact(false, null),
   };
 }

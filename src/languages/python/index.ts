@@ -3,6 +3,7 @@ import { describeEvidence } from '../../core/facts.js';
 import { commandForEntry, planPython } from './plan.js';
 import type { PythonPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
+import { shippedFolders } from '../../core/run-files.js';
 
 /** The forms --entry takes for Python, said in prompts and errors. */
 const ENTRY_FORMS = 'a .py file (app.py), a module for python -m (mypkg), module:app for gunicorn/uvicorn, or a [project.scripts] name';
@@ -15,6 +16,8 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
   // A lone script (no manifest) beside another language's manifest is that project's helper, not the app.
   isApp: (facts) => !facts.scriptOnly && (facts.start !== null || facts.framework.value !== null || facts.scripts.length > 0),
   ownFolders: ['.venv', 'venv'],
+  // The final stage copies the folders the app reads by name from the build stage, which has the context's.
+  foldersBuildReads: (facts) => shippedFolders(facts.shippedSources),
   runtimeVersion: {
     example: 'a Python minor such as 3.12',
     source: '.python-version, mise.toml, .tool-versions, requires-python, runtime.txt, Pipfile or tool.poetry.dependencies.python',

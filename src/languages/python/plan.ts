@@ -111,6 +111,24 @@ function projectInstallCommand(facts: PythonFacts, runsInstalled: boolean): stri
   return facts.tool.value === 'uv' ? 'uv sync --locked --no-dev --no-editable' : `pip --python ${VENV}/bin/python install --no-deps .`;
 }
 
+/**
+ * What the final stage copies from the build stage's /app: the app's own files by name (with the
+ * bytecode of root modules, which compileall keeps in /app/__pycache__), or /app whole, and why.
+ */
+function appCopies(facts: PythonFacts, answers: Answers, runsInstalled: boolean): PythonPlan['appCopies'] {
+  if (runsInstalled) return [];
+  // --entry names a command detection did not follow the imports of.
+  const shipped = answers.entry
+    ? { kind: 'whole' as const, why: '--entry names another command than the one detection read: the whole folder ships (.dockerignore keeps the rest out)' }
+    : facts.shippedSources;
+  if (shipped.kind === 'whole') return [{ source: '/app', target: '/app', why: `The app and its bytecode, owned by root: ${shipped.why}.` }];
+  const copies = shipped.entries.map((entry) => ({ source: `/app/${entry.path}`, target: `/app/${entry.path}`, why: entry.why }));
+  if (shipped.entries.some((entry) => !entry.folder && entry.path.endsWith('.py'))) {
+    copies.push({ source: '/app/__pycache__', target: '/app/__pycache__', why: 'The bytecode of the root modules above.' });
+  }
+  return copies;
+}
+
 /** The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds, else none. */
 function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
   const osFamily = base === 'alpine' ? 'alpine' : 'debian';
@@ -202,6 +220,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     cacheTarget,
     projectInstall: projectInstallCommand(facts, runsInstalled),
     copyApp: !runsInstalled,
+    appCopies: appCopies(facts, answers, runsInstalled),
     keptPaths,
     writable: writableFolders(facts, !runsInstalled),
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,

@@ -2,7 +2,7 @@ import type { PythonFacts } from './detect.js';
 import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
 import { SOURCE_BUILDS, distrolessShipped, type DistrolessPython } from './bases.js';
 import { describeEvidence } from '../../core/facts.js';
-import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { shellDebugRules, skippedSourcesRule, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface PythonRuleContext extends RuleContext {
   facts: PythonFacts;
@@ -52,6 +52,7 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     message: ({ facts, command }) =>
       `${describeEvidence(facts.procfileShellCommand!.evidence)}: the web: command needs a shell ($(...), quotes, && or other variables), which the exec-form ENTRYPOINT does not run, so it is not used; the image runs \`${command.join(' ')}\` instead (set the value in the command, or give it as an environment variable the server reads)`,
   },
+  skippedSourcesRule(({ facts }) => facts.skippedSources),
   {
     id: 'scratch',
     kind: 'refuse',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, ProjectPath, Command, OsPackagesSchema, CommonPlanFields } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, ProjectPath, Command, OsPackagesSchema, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
 
 /** A pip requirement stagecraft names itself (tools it installs): `name~=1.2`, no shell characters. */
 const PipRequirement = z.string().regex(/^[a-z0-9][a-z0-9._-]*(~=\d+(\.\d+)*)?$/);
@@ -48,6 +48,8 @@ export const PythonPlanSchema = z.object({
   projectInstall: Command.nullable(),
   /** The sources run from /app; false when the installed project in the venv is all that runs. */
   copyApp: z.boolean(),
+  /** What the final stage copies from the build stage's /app (compiled there): the app's own files by name, or /app whole. */
+  appCopies: z.array(z.object({ source: AbsolutePath, target: AbsolutePath, why: OneLine })),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
   /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */

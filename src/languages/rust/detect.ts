@@ -108,6 +108,8 @@ export interface RustFacts {
   loopbackBind: Fact<string> | null;
   readsPortEnv: Fact<boolean>;
   servesNetwork: Fact<boolean>;
+  /** Sources larger than a scan reads (generated tables): skipped, and said so. */
+  skippedSources: string[];
 }
 
 /** Where a workspace member is built from: every path is relative, with forward slashes. */
@@ -408,7 +410,11 @@ function configFilePort(project: ProjectFiles, pkg: Package): Fact<number> | nul
   return null;
 }
 
-function detectNetwork(project: ProjectFiles, packages: Package[], declared: DeclaredIn[]): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'servesNetwork'> {
+function detectNetwork(
+  project: ProjectFiles,
+  packages: Package[],
+  declared: DeclaredIn[],
+): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'servesNetwork' | 'skippedSources'> {
   const ports: Fact<number>[] = [];
   // Ports written as defaults rather than in a listen address: used only when no address names one.
   const defaults: Fact<number>[] = [];
@@ -416,8 +422,13 @@ function detectNetwork(project: ProjectFiles, packages: Package[], declared: Dec
   let readsPortEnv: Fact<boolean> = fact(false, null);
   let listener: Evidence | null = null;
   const sources = project.files().filter((file) => file.endsWith('.rs') && packages.some((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)));
+  const skippedSources: string[] = [];
   for (const file of sources) {
     if (/(^|\/)(tests|benches|examples)\//.test(file)) continue;
+    if (project.tooLargeToScan(file)) {
+      skippedSources.push(file);
+      continue;
+    }
     const code = blankTestItems(stripComments(project.readSource(file)));
     const lineOf = lineIndex(code);
     const evidence = (index: number): Evidence => ({ file, line: lineOf(index) });
@@ -457,7 +468,7 @@ function detectNetwork(project: ProjectFiles, packages: Package[], declared: Dec
         : fact(false, null);
   // A default port alone (a client's DEFAULT_PORT) does not make a program a server.
   const found = servesNetwork.value ? [...ports, ...defaults.filter((port) => port.value >= 1 && port.value <= 65535)] : ports;
-  return { ports: found, loopbackBind, readsPortEnv, servesNetwork };
+  return { ports: found, loopbackBind, readsPortEnv, servesNetwork, skippedSources };
 }
 
 /** Path dependencies of these packages, resolved from the project folder ("crates/util", "../shared"), with where they are declared. */

@@ -4,7 +4,7 @@ import { binaryRuleWarning } from './bins.js';
 import { NATIVE_LIBRARIES, type NativeLibrary } from './native.js';
 import { describeEvidence, type Fact } from '../../core/facts.js';
 import type { Base } from '../../core/options.js';
-import { forEachItem, portMismatchRule, shellDebugRules, type Rule, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { forEachItem, portMismatchRule, shellDebugRules, skippedSourcesRule, type Rule, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface RustRuleContext extends RuleContext {
   facts: RustFacts;
@@ -68,6 +68,7 @@ const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
 ];
 
 export const RUST_RULES: RuleTable<RustRuleContext> = [
+  skippedSourcesRule(({ facts }) => facts.skippedSources),
   {
     // Under --yes one of several binaries was chosen by rule: say which, and how to choose another.
     id: 'binary-chosen-by-rule',
