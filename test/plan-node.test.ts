@@ -150,3 +150,20 @@ describe('listening address', () => {
     expect(express.env.map(({ name }) => name)).toEqual(['NODE_ENV', 'PORT']);
   });
 });
+
+describe('the Debian of a Node image: the newest one that major was published on', () => {
+  it.each([
+    // Node 12 and 14 ended before bookworm: their last images are bullseye (node:12-bullseye-slim), never bookworm.
+    ['12.11.0', 'node:12-bullseye-slim'],
+    ['14', 'node:14-bullseye-slim'],
+    ['16', 'node:16-bookworm-slim'],
+    ['20', 'node:20-bookworm-slim'],
+    ['24', 'node:24-trixie-slim'],
+  ])('engines.node %s: %s', async (engines, image) => {
+    const dir = makeProject({ 'package.json': pkg({ engines: { node: engines }, scripts: { start: 'node web.js' }, dependencies: { express: '^4' } }), 'yarn.lock': '' }).root;
+    const { plan } = planOf(await answerFolder(dir, { base: 'slim', debug: 'none' }));
+    if (plan.language !== 'node') throw new Error(`expected a node plan, got ${plan.language}`);
+    expect(plan.depsImage).toBe(image);
+    expect(plan.runtime.image).toBe(image);
+  });
+});

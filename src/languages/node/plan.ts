@@ -311,6 +311,19 @@ function nodeGypPackages(base: Answers['base'], native: string[]): OsPackages | 
   return null;
 }
 
+/**
+ * The newest Debian each old Node major's official images were published on (docker-library's tags:
+ * node:12-bullseye-slim, node:16-bookworm-slim): a major that reached its end of life before a Debian
+ * release never got images for it, so naming that release would name an image that does not exist.
+ */
+const LAST_DEBIAN_OF_NODE: Record<number, string> = { 10: 'buster', 11: 'stretch', 12: 'bullseye', 13: 'buster', 14: 'bullseye', 15: 'buster', 17: 'bullseye', 19: 'bullseye' };
+
+/** Node's images have trixie variants from 22 on; 16, 18, 20 and 21 stop at bookworm, older majors earlier. */
+function nodeDebian(major: number): string {
+  if (major >= 22) return TRIXIE.codename;
+  return LAST_DEBIAN_OF_NODE[major] ?? BOOKWORM.codename;
+}
+
 export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: string): Planned<NodePlan> {
   const { base, debug, port } = answers;
   const major = Number(answers.runtimeVersion);
@@ -322,9 +335,8 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const workspace = facts.workspace;
   const native = facts.nativeModules.value;
 
-  // Node's images have trixie variants from 22 on; older majors keep bookworm (on slim only: distroless refuses them).
-  const debian = major >= 22 ? TRIXIE : BOOKWORM;
-  const slimImage = `node:${major}-${debian.codename}-slim`;
+  const debian = nodeDebian(major);
+  const slimImage = `node:${major}-${debian}-slim`;
   const alpineImage = `node:${major}-alpine`;
   // distroless is always the current Debian: the rules refuse a major it has no image for there.
   const runtimeImage =
@@ -338,7 +350,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   // The hardened -dev image has npm, yarn and corepack, and the same Node as the runtime image.
   const hardenedDev = hardened('node', `${major}-debian${DHI_DEBIAN.version}-dev`);
   // node-gyp needs python3, make and g++: the full Debian image has them, on the same glibc as slim.
-  const depsImage = base === 'alpine' ? alpineImage : base === 'hardened' ? hardenedDev : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
+  const depsImage = base === 'alpine' ? alpineImage : base === 'hardened' ? hardenedDev : native.length > 0 ? `node:${major}-${debian}` : slimImage;
 
   const image = finalImage({
     base,
