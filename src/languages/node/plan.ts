@@ -26,7 +26,8 @@ interface ManagerCommands {
   /** Without a lockfile the frozen install would fail, so a plain install is used (and warned about). */
   installUnlocked: string;
   installProductionUnlocked: string;
-  build: string;
+  /** Runs a package.json script: the build script's name follows. */
+  run: string;
   cacheTarget: string;
 }
 
@@ -41,7 +42,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'npm ci --omit=dev',
     installUnlocked: 'npm install',
     installProductionUnlocked: 'npm install --omit=dev',
-    build: 'npm run build',
+    run: 'npm run',
     cacheTarget: '/root/.npm',
   },
   pnpm: {
@@ -50,7 +51,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'pnpm install --frozen-lockfile --prod',
     installUnlocked: 'pnpm install',
     installProductionUnlocked: 'pnpm install --prod',
-    build: 'pnpm run build',
+    run: 'pnpm run',
     cacheTarget: '/root/.local/share/pnpm/store',
   },
   'yarn-classic': {
@@ -59,7 +60,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'yarn install --frozen-lockfile --production',
     installUnlocked: 'yarn install',
     installProductionUnlocked: 'yarn install --production',
-    build: 'yarn run build',
+    run: 'yarn run',
     cacheTarget: '/usr/local/share/.cache/yarn',
   },
   'yarn-berry': {
@@ -69,7 +70,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'yarn workspaces focus --all --production',
     installUnlocked: 'yarn install',
     installProductionUnlocked: 'yarn workspaces focus --all --production',
-    build: 'yarn run build',
+    run: 'yarn run',
     cacheTarget: '/root/.yarn/berry/cache',
   },
   bun: {
@@ -78,7 +79,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'bun install --frozen-lockfile --production',
     installUnlocked: 'bun install',
     installProductionUnlocked: 'bun install --production',
-    build: 'bun run build',
+    run: 'bun run',
     cacheTarget: '/root/.bun/install/cache',
   },
 };
@@ -237,10 +238,40 @@ function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   return plainAppCopies(facts, shape);
 }
 
+/**
+ * Yarn 2 and 3 have no production-only install: `workspaces focus --production` comes with a plugin
+ * until Yarn 4, which bundles it. There the production install is a plain install of a package.json
+ * without devDependencies (the lockfile keeps every other resolution).
+ */
+function yarnWithoutFocus(facts: NodeFacts): boolean {
+  return facts.packageManager.value === 'yarn-berry' && semver.coerce(facts.packageManagerVersion ?? '4')!.major < 4;
+}
+
+/** What package.json loses before an install, in npm's own words (npm is in every Node image), and why. */
+function manifestEdits(facts: NodeFacts, workspaceRoot: boolean): Pick<NodePlan['packageManager'], 'baseEdit' | 'prodEdit'> {
+  return {
+    baseEdit: facts.buildIsPostinstall
+      ? {
+          run: 'npm pkg delete scripts.postinstall',
+          why: `The postinstall script builds the app (${describeEvidence(facts.buildScript!.evidence)}) and needs the sources, which come later: the installs run without it, the build stage runs it.`,
+        }
+      : null,
+    prodEdit: yarnWithoutFocus(facts)
+      ? {
+          run: `npm pkg delete devDependencies${workspaceRoot ? ' --workspaces --include-workspace-root' : ''}`,
+          why: `Yarn ${facts.packageManagerVersion} has no production-only install (workspaces focus is a plugin before Yarn 4): the install below sees no devDependencies.`,
+        }
+      : null,
+  };
+}
+
 /** The manager's commands: frozen installs from the lockfile, plain ones (warned about) without it. */
-function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
+function packageManagerSetup(facts: NodeFacts, workspaceRoot: boolean): NodePlan['packageManager'] {
   const manager = facts.packageManager.value;
-  const commands = withPnpInstalls(facts, MANAGERS[manager]);
+  const { run, ...installs } = MANAGERS[manager];
+  // The lockfile still pins every version; only the packages it lists for devDependencies go unused.
+  const production = yarnWithoutFocus(facts) ? { installProduction: 'YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install', installProductionUnlocked: 'yarn install' } : {};
+  const commands = withPnpInstalls(facts, { ...installs, ...production, build: `${run} ${facts.buildIsPostinstall ? 'postinstall' : 'build'}` });
   const locked = facts.lockfile.value !== null;
   const manifests = [facts.manifestFile];
   if (facts.lockfile.value) manifests.push(facts.lockfile.value);
@@ -257,6 +288,7 @@ function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
     // Each in its own folder: the install must see every member to link them and install their dependencies.
     memberManifests: facts.workspaceManifests.map((file) => ({ source: file, target: `./${file.slice(0, -'/package.json'.length)}/` })),
     yarnReleases: manager === 'yarn-berry' && facts.hasYarnReleases,
+    ...manifestEdits(facts, workspaceRoot),
   };
 }
 
@@ -374,7 +406,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     port,
     user: base === 'distroless' ? NONROOT_USER : NODE_USER,
     nodeVersion: String(major),
-    packageManager: packageManagerSetup(facts),
+    packageManager: packageManagerSetup(facts, shape.workspaceRoot),
     ignoredOutputs: ignoredOutputs(shape),
     depsImage,
     depsPackages: nodeGypPackages(base, native),

@@ -10,6 +10,9 @@ const NodeCopySchema = z.object({
   why: OneLine,
 });
 
+/** A command that edits the copied package.json, and the comment above it. */
+const ManifestEditSchema = z.object({ run: Command, why: OneLine });
+
 export const NodePlanSchema = z.object({
   ...CommonPlanFields,
   language: z.literal('node'),
@@ -27,6 +30,10 @@ export const NodePlanSchema = z.object({
     memberManifests: z.array(z.object({ source: ProjectPath, target: ProjectPath })),
     /** Yarn Berry's pinned binary (yarnPath), a folder copied on its own line. */
     yarnReleases: z.boolean(),
+    /** A package.json edit every install starts from (in base): a postinstall that builds needs the sources, which come later. */
+    baseEdit: ManifestEditSchema.nullable(),
+    /** A package.json edit before the production install alone: Yarn 2 and 3 install without devDependencies only this way. */
+    prodEdit: ManifestEditSchema.nullable(),
   }),
   /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy`. */
   workspace: z
