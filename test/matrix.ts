@@ -26,6 +26,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'go', fixture: 'go-no-module' },
   { language: 'node', fixture: 'node-express' },
   { language: 'node', fixture: 'node-ts-api' },
+  // No build script: the postinstall compiles (tsc), as on platforms whose install step builds the app.
+  { language: 'node', fixture: 'node-postinstall-build' },
   { language: 'node', fixture: 'node-no-lockfile' },
   { language: 'node', fixture: 'node-native' },
   { language: 'node', fixture: 'node-pnpm' },

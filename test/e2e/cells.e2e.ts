@@ -22,6 +22,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'go-missing-gosum': { notBuilt: 'go.sum is missing, so `go build` fails by design (the generator warns: run `go mod tidy`)' },
   'node-express': { http: { body: 'hello from node-express' } },
   'node-ts-api': { http: { body: 'hello from node-ts-api' } },
+  'node-postinstall-build': { http: { body: 'hello from node-postinstall-build' } },
   'node-no-lockfile': { http: { body: 'hello from node-no-lockfile (1m)' } },
   'node-native': { http: { body: 'hello from node-native' } },
   'node-pnpm': { http: { body: 'hello from node-pnpm (1m)' } },
