@@ -112,6 +112,8 @@ const KNOWN_CAUSES: { pattern: RegExp; cause: Cause; why: string }[] = [
   },
   { pattern: /no space left on device/i, cause: 'machine', why: 'the disk is full' },
   { pattern: /unknown image family|no stand-in for|ensure-images/i, cause: 'machine', why: 'no offline stand-in exists for a base image the Dockerfile names' },
+  // An image Docker Hub has (node:12-bullseye-slim) whose stand-in cannot be assembled here (npm 10 does not run on Node 12).
+  { pattern: /\[offline-docker\] ERROR: build of \S+ failed/, cause: 'machine', why: 'the offline stand-in of a base image the Dockerfile names could not be built here' },
 ];
 
 /**

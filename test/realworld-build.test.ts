@@ -113,3 +113,13 @@ describe('a stop of stagecraft on an unedited app', () => {
     expect(generateFailure(server, 3, refusal).cause).toBe('ours');
   });
 });
+
+describe("a stand-in's own failure", () => {
+  it('a base image whose offline stand-in could not be built is the machine, not ours', () => {
+    const log = [
+      '[offline-docker] ensuring node:12-bullseye-slim',
+      '[offline-docker] ERROR: build of offline-docker/node:12.22.12-bookworm-slim failed (full log: /var/cache/offline-docker/tmp/build.log)',
+    ].join('\n');
+    expect(classify('build', log, 'the generated Dockerfile does not build').cause).toBe('machine');
+  });
+});
