@@ -32,6 +32,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'node', fixture: 'node-native' },
   { language: 'node', fixture: 'node-pnpm' },
   { language: 'node', fixture: 'node-yarn-berry' },
+  // Yarn 3 with a devDependency: the production install drops devDependencies from package.json (no workspaces focus before Yarn 4).
+  { language: 'node', fixture: 'node-yarn3' },
   { language: 'node', fixture: 'node-yarn-pnp' },
   { language: 'node', fixture: 'node-bun' },
   { language: 'node', fixture: 'node-nest' },

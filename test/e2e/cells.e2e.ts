@@ -27,6 +27,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-native': { http: { body: 'hello from node-native' } },
   'node-pnpm': { http: { body: 'hello from node-pnpm (1m)' } },
   'node-yarn-berry': { http: { body: 'hello from node-yarn-berry (1m)' } },
+  'node-yarn3': { http: { body: 'hello from node-yarn3 (1m)' } },
   'node-yarn-pnp': { http: { body: 'hello from node-yarn-pnp (1m)' } },
   'node-bun': { http: { body: 'hello from node-bun (1m)' } },
   'node-nest': { http: { body: 'hello from node-nest' } },
