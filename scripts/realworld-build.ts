@@ -26,6 +26,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../src/errors.js';
 import type { Facts } from '../src/pipeline/detect.js';
 import type { Plan } from '../src/languages/registry.js';
 import { ROOT, runCli } from '../test/helpers.js';
@@ -47,7 +48,7 @@ export interface App {
   materialize?: string;
   /** Answers a person would have to give (see apps.json's "about"): passed on every run here. */
   flags?: string[];
-  truth: { language: string; port?: number | number[] | 'none' | null };
+  truth: { language: string; entry?: string | string[]; port?: number | number[] | 'none' | null };
   /** How a CLI shows it works: its arguments and a regex its output must match (read from the app). */
   run?: { args: string[]; expect: string };
   /** Services the app cannot start without (a database, a broker), read from its code or compose file. */
@@ -61,7 +62,8 @@ export interface App {
   serves?: 'tcp';
 }
 
-type Cause = 'ours' | 'app' | 'machine';
+/** design: stagecraft refuses the app on purpose, as its truth expects (a static site gets no server image). */
+type Cause = 'ours' | 'app' | 'machine' | 'design';
 
 interface Failure {
   /** Where it failed: generating, building or running. */
@@ -122,6 +124,8 @@ const KNOWN_CAUSES: { pattern: RegExp; cause: Cause; why: string }[] = [
   },
   { pattern: /no space left on device/i, cause: 'machine', why: 'the disk is full' },
   { pattern: /unknown image family|no stand-in for|ensure-images/i, cause: 'machine', why: 'no offline stand-in exists for a base image the Dockerfile names' },
+  // An image Docker Hub has (node:12-bullseye-slim) whose stand-in cannot be assembled here (npm 10 does not run on Node 12).
+  { pattern: /\[offline-docker\] ERROR: build of \S+ failed/, cause: 'machine', why: 'the offline stand-in of a base image the Dockerfile names could not be built here' },
 ];
 
 /**
@@ -215,13 +219,27 @@ interface Generated {
   dockerfileFlag: string | undefined;
 }
 
-/** Runs the CLI on the app's copy: --json first (facts and plan), then for real (writes the Dockerfile). */
-async function generate(appDir: string, args: string[]): Promise<Generated | Failure> {
-  const described = await runCli([appDir, ...args, '--json']);
-  if (described.exitCode !== 0) {
-    const message = described.stderr.replace(/^stagecraft: /, '').trim();
-    return { step: 'generate', cause: 'ours', why: `stagecraft stopped (exit ${described.exitCode}) on an unedited public app`, evidence: message.split('\n').slice(0, 3) };
+/**
+ * Why stagecraft stopped: by design when it refuses a static site (exit 3) whose truth is a static
+ * folder (apps.json's `static:<dir>`), else ours.
+ */
+export function generateFailure(app: App, exitCode: number, stderr: string): Failure {
+  const evidence = stderr
+    .replace(/^stagecraft: /, '')
+    .trim()
+    .split('\n')
+    .slice(0, 3);
+  const staticDir = [app.truth.entry ?? []].flat().find((entry) => entry.startsWith('static:'));
+  if (staticDir && exitCode === ExitCode.refused && /static site/.test(stderr)) {
+    return { step: 'generate', cause: 'design', why: `static site: no server image by design (${staticDir.slice('static:'.length)}/ is for a static web server)`, evidence };
   }
+  return { step: 'generate', cause: 'ours', why: `stagecraft stopped (exit ${exitCode}) on an unedited public app`, evidence };
+}
+
+/** Runs the CLI on the app's copy: --json first (facts and plan), then for real (writes the Dockerfile). */
+async function generate(app: App, appDir: string, args: string[]): Promise<Generated | Failure> {
+  const described = await runCli([appDir, ...args, '--json']);
+  if (described.exitCode !== 0) return generateFailure(app, described.exitCode ?? -1, described.stderr);
   const { facts, plan } = JSON.parse(described.stdout) as { facts: Facts; plan: Plan };
   // --force: many apps ship their own Dockerfile; the copy is ours, and ours is the one under test.
   const written = await runCli([appDir, ...args, '--force']);
@@ -432,7 +450,7 @@ export function report(records: BuildRecord[], apps: App[], header: string): str
     '',
     `- apps built here: **${ranApps.size} of ${apps.length}** (${LANGUAGES.map((language) => `${language} ${new Set(records.filter((record) => record.language === language).map((record) => record.id)).size}/${apps.filter((app) => app.truth.language === language).length}`).join(', ')})`,
     `- app × base cells: ${sorted.length}; built ${sorted.filter((record) => record.built).length}, ran ${sorted.filter((record) => record.ran).length}, answered with every check passed **${passed.length}**`,
-    `- failures: ${failures.length} — ours ${count('ours')}, the app's ${count('app')}, this machine's ${count('machine')}`,
+    `- failures: ${failures.length} — ours ${count('ours')}, the app's ${count('app')}, this machine's ${count('machine')}, by design ${count('design')}`,
     `- not run yet: ${
       apps
         .filter((app) => !ranApps.has(app.id))
@@ -509,7 +527,7 @@ async function main(): Promise<void> {
         const appDir = path.join(copy, app.materialize !== undefined ? app.path : '');
         const args = ['--yes', ...(app.flags ?? []), ...(base ? ['--base', base] : [])];
         const started = Date.now();
-        const generated = await generate(appDir, args);
+        const generated = await generate(app, appDir, args);
         let record: BuildRecord;
         if ('step' in generated) {
           record = newRecord(app, base ?? 'default', null, generated);

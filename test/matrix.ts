@@ -28,10 +28,14 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'go', fixture: 'go-no-module' },
   { language: 'node', fixture: 'node-express' },
   { language: 'node', fixture: 'node-ts-api' },
+  // No build script: the postinstall compiles (tsc), as on platforms whose install step builds the app.
+  { language: 'node', fixture: 'node-postinstall-build' },
   { language: 'node', fixture: 'node-no-lockfile' },
   { language: 'node', fixture: 'node-native' },
   { language: 'node', fixture: 'node-pnpm' },
   { language: 'node', fixture: 'node-yarn-berry' },
+  // Yarn 3 with a devDependency: the production install drops devDependencies from package.json (no workspaces focus before Yarn 4).
+  { language: 'node', fixture: 'node-yarn3' },
   { language: 'node', fixture: 'node-yarn-pnp' },
   { language: 'node', fixture: 'node-bun' },
   { language: 'node', fixture: 'node-nest' },

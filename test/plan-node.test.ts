@@ -150,3 +150,69 @@ describe('listening address', () => {
     expect(express.env.map(({ name }) => name)).toEqual(['NODE_ENV', 'PORT']);
   });
 });
+
+describe('the Debian of a Node image: the newest one that major was published on', () => {
+  it.each([
+    // Node 12 and 14 ended before bookworm: their last images are bullseye (node:12-bullseye-slim), never bookworm.
+    ['12.11.0', 'node:12-bullseye-slim'],
+    ['14', 'node:14-bullseye-slim'],
+    ['16', 'node:16-bookworm-slim'],
+    ['20', 'node:20-bookworm-slim'],
+    ['24', 'node:24-trixie-slim'],
+  ])('engines.node %s: %s', async (engines, image) => {
+    const dir = makeProject({ 'package.json': pkg({ engines: { node: engines }, scripts: { start: 'node web.js' }, dependencies: { express: '^4' } }), 'yarn.lock': '' }).root;
+    const { plan } = planOf(await answerFolder(dir, { base: 'slim', debug: 'none' }));
+    if (plan.language !== 'node') throw new Error(`expected a node plan, got ${plan.language}`);
+    expect(plan.depsImage).toBe(image);
+    expect(plan.runtime.image).toBe(image);
+  });
+});
+
+describe("Yarn's production-only install, by the Yarn the project pins", () => {
+  const yarnProject = (version: string) =>
+    planOfFiles({
+      'package.json': pkg({ packageManager: `yarn@${version}`, scripts: { start: 'node server.js' }, dependencies: { ms: '^2' }, devDependencies: { typescript: '^5' } }),
+      'yarn.lock': '__metadata:\n  version: 6\n',
+      '.yarnrc.yml': 'nodeLinker: node-modules\n',
+    });
+
+  it('Yarn 4 bundles workspaces focus: the production install is `yarn workspaces focus --all --production`', async () => {
+    const { packageManager } = await yarnProject('4.5.0');
+    expect(packageManager.installProduction).toBe('yarn workspaces focus --all --production');
+    expect(packageManager.prodEdit).toBeNull();
+  });
+
+  it.each(['3.2.1', '2.4.3'])('Yarn %s has focus only as a plugin: package.json loses its devDependencies, then a plain install', async (version) => {
+    const { packageManager } = await yarnProject(version);
+    expect(packageManager.prodEdit?.run).toBe('npm pkg delete devDependencies');
+    expect(packageManager.installProduction).toBe('YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install');
+    expect(packageManager.install).toBe('yarn install --immutable');
+  });
+});
+
+describe('a postinstall script that builds the app (no build script; the start file is not in the project)', () => {
+  const files = {
+    'package.json': pkg({ scripts: { postinstall: 'tsc --build', start: 'node dist/web.js' }, dependencies: { express: '^4' }, devDependencies: { typescript: '^5' } }),
+    'package-lock.json': '{}',
+    'tsconfig.json': '{ "compilerOptions": { "outDir": "dist" } }\n',
+    'web.ts': 'export {};\n',
+  };
+
+  it('runs in the build stage, after the sources; the installs run without it; dist/ ships', async () => {
+    const plan = await planOfFiles(files);
+    expect(plan.hasBuild).toBe(true);
+    expect(plan.packageManager.build).toBe('npm run postinstall');
+    expect(plan.packageManager.baseEdit?.run).toBe('npm pkg delete scripts.postinstall');
+    expect(copiesOf(plan)).toEqual(['prod-deps:/app/node_modules->./node_modules', 'build:/app/dist->./dist', 'context:package.json->./']);
+  });
+
+  it('a postinstall beside a start file the project has (patch-package, server.js) is no build: the installs keep it', async () => {
+    const plan = await planOfFiles({
+      'package.json': pkg({ scripts: { postinstall: 'patch-package', start: 'node server.js' }, dependencies: { express: '^4' }, devDependencies: { 'patch-package': '^8' } }),
+      'package-lock.json': '{}',
+      'server.js': 'require("express")().listen(3000);\n',
+    });
+    expect(plan.hasBuild).toBe(false);
+    expect(plan.packageManager.baseEdit).toBeNull();
+  });
+});

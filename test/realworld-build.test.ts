@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { APPS_FILE, classify, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
+import { APPS_FILE, classify, generateFailure, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
 
@@ -111,5 +111,30 @@ describe('docs/realworld-builds.md', () => {
     expect(markdown).toContain('| go-fiber-hello-world | distroless (default) | yes | yes | yes | 25.0 MB | 23.0 MB | 41 s | 0.4 s | HTTP 200 Hello, World! on 127.0.0.1:3000 |');
     expect(markdown).toContain('### go-fiber-rabbitmq (distroless (default)): app, at run');
     expect(markdown).toContain('dial tcp 127.0.0.1:5672: connect: connection refused');
+  });
+});
+
+describe('a stop of stagecraft on an unedited app', () => {
+  const astro = apps.find((app) => app.id === 'node-astro-minimal')!;
+  const refusal = 'stagecraft: this is a static site (no server adapter in astro.config.mjs): `npm run build` writes dist/; serve it with any static web server';
+
+  it('a static site refused as its truth (static:dist) expects is by design, not ours', () => {
+    expect(generateFailure(astro, 3, refusal)).toMatchObject({ cause: 'design', why: 'static site: no server image by design (dist/ is for a static web server)' });
+  });
+
+  it('any other stop, or a static-site refusal of an app whose truth is a server, is ours', () => {
+    expect(generateFailure(astro, 2, 'stagecraft: package.json: not JSON').cause).toBe('ours');
+    const server = apps.find((app) => app.id === 'node-astro-hackernews')!;
+    expect(generateFailure(server, 3, refusal).cause).toBe('ours');
+  });
+});
+
+describe("a stand-in's own failure", () => {
+  it('a base image whose offline stand-in could not be built is the machine, not ours', () => {
+    const log = [
+      '[offline-docker] ensuring node:12-bullseye-slim',
+      '[offline-docker] ERROR: build of offline-docker/node:12.22.12-bookworm-slim failed (full log: /var/cache/offline-docker/tmp/build.log)',
+    ].join('\n');
+    expect(classify('build', log, 'the generated Dockerfile does not build').cause).toBe('machine');
   });
 });

@@ -69,7 +69,13 @@ export interface NodeFacts {
   runtimeVersion: Fact<string>;
   /** A version file's moving alias ("node", "latest"), when that is where the major came from. */
   runtimeVersionAlias: Fact<string> | null;
+  /** The command that builds the app: scripts.build, else a postinstall script (see buildIsPostinstall). */
   buildScript: Fact<string> | null;
+  /**
+   * The build is the root's postinstall script, with no build script beside it (the convention of
+   * platforms whose install step builds the app, sources included): it runs after the sources are copied.
+   */
+  buildIsPostinstall: boolean;
   /** Where the build writes its output (tsconfig outDir, framework default). */
   outDir: Fact<string> | null;
   framework: Fact<Framework>;
@@ -698,6 +704,18 @@ const builtName = (file: string) =>
     .replace(/\.mts$/, '.mjs')
     .replace(/\.cts$/, '.cjs');
 
+/**
+ * scripts.build, else a postinstall when the file the start command runs is not in the project: the
+ * root's postinstall runs on every install, so that is where such an app builds it (tsc --build).
+ */
+function detectBuildScript(project: ProjectFiles, manifest: Manifest, start: Fact<string[]> | null): NodeFacts['buildScript'] {
+  const { build, postinstall } = manifest.pkg.scripts ?? {};
+  if (build) return fact(build, manifest.evidence('"build"'));
+  const file = start?.value[0] === 'node' ? start.value[1]! : null;
+  const builtOnInstall = postinstall && file && !file.startsWith('node_modules/') && !project.hasFile(file.replace(/^\.\//, ''));
+  return builtOnInstall ? fact(postinstall, manifest.evidence('"postinstall"')) : null;
+}
+
 /** The files a built app's start command loads outside the build output: a custom server.js and what it imports. */
 function detectRunFiles(buildScript: string | null, start: Fact<string[]> | null, outDir: Fact<string> | null, files: string[]): string[] {
   const file = start?.value[0] === 'node' ? start.value[1]!.replace(/^\.\//, '') : null;
@@ -804,6 +822,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const entries = [startFile, mainFile].filter((file): file is string => file !== null);
   const listening = { ...scanListening(project, entries, shippableEntries(project)), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
+  const buildScript = detectBuildScript(project, manifest, start);
   const managerFacts = withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix);
   const workspaceManifests = workspace ? [] : detectWorkspaceManifests(project, pkg);
   const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text, manifest.file), managerSource);
@@ -814,7 +833,8 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     ...managerFacts,
     runtimeVersion,
     runtimeVersionAlias: movingVersionAlias(project) ?? (runtimeVersion.evidence?.file.startsWith('../') ? movingVersionAlias(managerSource.files) : null),
-    buildScript: pkg.scripts?.build ? fact(pkg.scripts.build, manifest.evidence('"build"')) : null,
+    buildScript,
+    buildIsPostinstall: buildScript !== null && !pkg.scripts?.build,
     outDir,
     framework: found.framework,
     nextStandalone: found.nextStandalone,
@@ -824,7 +844,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     workspaceManifests,
     hasPnpmWorkspaceFile: project.hasFile('pnpm-workspace.yaml'),
     start,
-    runFiles: detectRunFiles(pkg.scripts?.build ?? null, start, outDir, startFile ? listening.files : []),
+    runFiles: detectRunFiles(buildScript?.value ?? null, start, outDir, startFile ? listening.files : []),
     ...detectNetwork(project, manifest, found, start, startScript, listening),
     staticSite: detectStaticSite(project, manifest, found.framework, start),
     nativeModules: detectNativeModules(project, manifest),

@@ -26,7 +26,8 @@ interface ManagerCommands {
   /** Without a lockfile the frozen install would fail, so a plain install is used (and warned about). */
   installUnlocked: string;
   installProductionUnlocked: string;
-  build: string;
+  /** Runs a package.json script: the build script's name follows. */
+  run: string;
   cacheTarget: string;
 }
 
@@ -41,7 +42,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'npm ci --omit=dev',
     installUnlocked: 'npm install',
     installProductionUnlocked: 'npm install --omit=dev',
-    build: 'npm run build',
+    run: 'npm run',
     cacheTarget: '/root/.npm',
   },
   pnpm: {
@@ -50,7 +51,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'pnpm install --frozen-lockfile --prod',
     installUnlocked: 'pnpm install',
     installProductionUnlocked: 'pnpm install --prod',
-    build: 'pnpm run build',
+    run: 'pnpm run',
     cacheTarget: '/root/.local/share/pnpm/store',
   },
   'yarn-classic': {
@@ -59,7 +60,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'yarn install --frozen-lockfile --production',
     installUnlocked: 'yarn install',
     installProductionUnlocked: 'yarn install --production',
-    build: 'yarn run build',
+    run: 'yarn run',
     cacheTarget: '/usr/local/share/.cache/yarn',
   },
   'yarn-berry': {
@@ -69,7 +70,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'yarn workspaces focus --all --production',
     installUnlocked: 'yarn install',
     installProductionUnlocked: 'yarn workspaces focus --all --production',
-    build: 'yarn run build',
+    run: 'yarn run',
     cacheTarget: '/root/.yarn/berry/cache',
   },
   bun: {
@@ -78,7 +79,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProduction: 'bun install --frozen-lockfile --production',
     installUnlocked: 'bun install',
     installProductionUnlocked: 'bun install --production',
-    build: 'bun run build',
+    run: 'bun run',
     cacheTarget: '/root/.bun/install/cache',
   },
 };
@@ -257,10 +258,40 @@ function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   return plainAppCopies(facts, shape);
 }
 
+/**
+ * Yarn 2 and 3 have no production-only install: `workspaces focus --production` comes with a plugin
+ * until Yarn 4, which bundles it. There the production install is a plain install of a package.json
+ * without devDependencies (the lockfile keeps every other resolution).
+ */
+function yarnWithoutFocus(facts: NodeFacts): boolean {
+  return facts.packageManager.value === 'yarn-berry' && semver.coerce(facts.packageManagerVersion ?? '4')!.major < 4;
+}
+
+/** What package.json loses before an install, in npm's own words (npm is in every Node image), and why. */
+function manifestEdits(facts: NodeFacts, workspaceRoot: boolean): Pick<NodePlan['packageManager'], 'baseEdit' | 'prodEdit'> {
+  return {
+    baseEdit: facts.buildIsPostinstall
+      ? {
+          run: 'npm pkg delete scripts.postinstall',
+          why: `The postinstall script builds the app (${describeEvidence(facts.buildScript!.evidence)}) and needs the sources, which come later: the installs run without it, the build stage runs it.`,
+        }
+      : null,
+    prodEdit: yarnWithoutFocus(facts)
+      ? {
+          run: `npm pkg delete devDependencies${workspaceRoot ? ' --workspaces --include-workspace-root' : ''}`,
+          why: `Yarn ${facts.packageManagerVersion} has no production-only install (workspaces focus is a plugin before Yarn 4): the install below sees no devDependencies.`,
+        }
+      : null,
+  };
+}
+
 /** The manager's commands: frozen installs from the lockfile, plain ones (warned about) without it. */
-function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
+function packageManagerSetup(facts: NodeFacts, workspaceRoot: boolean): NodePlan['packageManager'] {
   const manager = facts.packageManager.value;
-  const commands = withPnpInstalls(facts, MANAGERS[manager]);
+  const { run, ...installs } = MANAGERS[manager];
+  // The lockfile still pins every version; only the packages it lists for devDependencies go unused.
+  const production = yarnWithoutFocus(facts) ? { installProduction: 'YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install', installProductionUnlocked: 'yarn install' } : {};
+  const commands = withPnpInstalls(facts, { ...installs, ...production, build: `${run} ${facts.buildIsPostinstall ? 'postinstall' : 'build'}` });
   const locked = facts.lockfile.value !== null;
   const manifests = [facts.manifestFile];
   if (facts.lockfile.value) manifests.push(facts.lockfile.value);
@@ -278,6 +309,7 @@ function packageManagerSetup(facts: NodeFacts): NodePlan['packageManager'] {
     memberManifests: facts.workspaceManifests.map((file) => ({ source: file, target: `./${file.slice(0, -'/package.json'.length)}/` })),
     yarnReleases: manager === 'yarn-berry' && facts.hasYarnReleases,
     installOnly: installOnlyFiles(facts),
+    ...manifestEdits(facts, workspaceRoot),
   };
 }
 
@@ -332,6 +364,19 @@ function nodeGypPackages(base: Answers['base'], native: string[]): OsPackages | 
   return null;
 }
 
+/**
+ * The newest Debian each old Node major's official images were published on (docker-library's tags:
+ * node:12-bullseye-slim, node:16-bookworm-slim): a major that reached its end of life before a Debian
+ * release never got images for it, so naming that release would name an image that does not exist.
+ */
+const LAST_DEBIAN_OF_NODE: Record<number, string> = { 10: 'buster', 11: 'stretch', 12: 'bullseye', 13: 'buster', 14: 'bullseye', 15: 'buster', 17: 'bullseye', 19: 'bullseye' };
+
+/** Node's images have trixie variants from 22 on; 16, 18, 20 and 21 stop at bookworm, older majors earlier. */
+function nodeDebian(major: number): string {
+  if (major >= 22) return TRIXIE.codename;
+  return LAST_DEBIAN_OF_NODE[major] ?? BOOKWORM.codename;
+}
+
 export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: string): Planned<NodePlan> {
   const { base, debug, port } = answers;
   const major = Number(answers.runtimeVersion);
@@ -343,9 +388,8 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const workspace = facts.workspace;
   const native = facts.nativeModules.value;
 
-  // Node's images have trixie variants from 22 on; older majors keep bookworm (on slim only: distroless refuses them).
-  const debian = major >= 22 ? TRIXIE : BOOKWORM;
-  const slimImage = `node:${major}-${debian.codename}-slim`;
+  const debian = nodeDebian(major);
+  const slimImage = `node:${major}-${debian}-slim`;
   const alpineImage = `node:${major}-alpine`;
   // distroless is always the current Debian: the rules refuse a major it has no image for there.
   const runtimeImage =
@@ -359,7 +403,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   // The hardened -dev image has npm, yarn and corepack, and the same Node as the runtime image.
   const hardenedDev = hardened('node', `${major}-debian${DHI_DEBIAN.version}-dev`);
   // node-gyp needs python3, make and g++: the full Debian image has them, on the same glibc as slim.
-  const depsImage = base === 'alpine' ? alpineImage : base === 'hardened' ? hardenedDev : native.length > 0 ? `node:${major}-${debian.codename}` : slimImage;
+  const depsImage = base === 'alpine' ? alpineImage : base === 'hardened' ? hardenedDev : native.length > 0 ? `node:${major}-${debian}` : slimImage;
 
   const image = finalImage({
     base,
@@ -383,7 +427,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     port,
     user: base === 'distroless' ? NONROOT_USER : NODE_USER,
     nodeVersion: String(major),
-    packageManager: packageManagerSetup(facts),
+    packageManager: packageManagerSetup(facts, shape.workspaceRoot),
     ignoredOutputs: ignoredOutputs(shape),
     depsImage,
     depsPackages: nodeGypPackages(base, native),

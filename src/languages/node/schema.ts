@@ -10,6 +10,9 @@ const NodeCopySchema = z.object({
   why: OneLine,
 });
 
+/** A command that edits the copied package.json, and the comment above it. */
+const ManifestEditSchema = z.object({ run: Command, why: OneLine });
+
 export const NodePlanSchema = z.object({
   ...CommonPlanFields,
   language: z.literal('node'),
@@ -29,6 +32,10 @@ export const NodePlanSchema = z.object({
     yarnReleases: z.boolean(),
     /** Settings only the install reads (.yarnrc.yml can hold npmAuthToken): never in a final image. */
     installOnly: z.array(ProjectPath),
+    /** A package.json edit every install starts from (in base): a postinstall that builds needs the sources, which come later. */
+    baseEdit: ManifestEditSchema.nullable(),
+    /** A package.json edit before the production install alone: Yarn 2 and 3 install without devDependencies only this way. */
+    prodEdit: ManifestEditSchema.nullable(),
   }),
   /** The final stage copies prod-deps' /app whole (a workspace root): installOnly is removed there first. */
   scrubProdDeps: z.boolean(),
