@@ -6,8 +6,9 @@ import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
-import { SOURCE_BUILDS, distrolessPythonFor } from './bases.js';
+import { MAY_COMPILE, SOURCE_BUILDS, distrolessPythonFor, mayLackMuslWheel, wheelMinorFor } from './bases.js';
 import { PYTHON_RULES } from './rules.js';
+import { requirementName } from './requirements.js';
 import { imageNameFor } from '../../core/image-name.js';
 
 const VENV = '/opt/venv';
@@ -76,11 +77,18 @@ function requirementsSteps(facts: PythonFacts, pipCache: string): Pick<PythonPla
   return { deps: { kind: 'requirements', file: facts.requirementsFile!, copies }, cacheTarget: pipCache, keptPaths: facts.localPaths };
 }
 
-/** Why the build stage gets a compiler: dependencies that always build from source, and (on alpine) ones that may. */
-function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[]): string {
+/**
+ * Why the build stage gets a compiler: dependencies that always build from source, ones that may on
+ * alpine, and pinned ones that may have no wheel for this Python.
+ */
+function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[], pinned: PythonFacts['pinnedCompiled'], minor: string): string {
   const always = fromSource.length > 0 ? `${fromSource.join(', ')} build${fromSource.length === 1 ? 's' : ''} from source` : '';
   const maybe = withoutMuslWheel.length > 0 ? `${withoutMuslWheel.join(', ')} too when no musllinux wheel fits` : '';
-  return `A C compiler and headers: ${[always, maybe].filter(Boolean).join(', and ')}.`;
+  const pins =
+    pinned.length > 0
+      ? `${pinned.map((pin) => pin.value).join(', ')} may have no wheel for Python ${minor}: pip compiles ${pinned.length === 1 ? 'it' : 'them'} here; nothing of the compiler ships`
+      : '';
+  return `A C compiler and headers: ${[always, maybe, pins].filter(Boolean).join(', and ')}.`;
 }
 
 /** The command --entry stands for, or the detected one. */
@@ -104,20 +112,30 @@ function projectInstallCommand(facts: PythonFacts, runsInstalled: boolean): stri
   return facts.tool.value === 'uv' ? 'uv sync --locked --no-dev --no-editable' : `pip --python ${VENV}/bin/python install --no-deps .`;
 }
 
-/** The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds, else none. */
+/**
+ * The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds
+ * and for pinned compiled dependencies that may have no wheel, else none.
+ */
 function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
   const osFamily = base === 'alpine' ? 'alpine' : 'debian';
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
+  const pinned = facts.pinnedCompiled;
+  // The Python images have Python's headers; Debian's own Python (the distroless build stage) needs its -dev package.
+  const compiler = osFamily === 'alpine' ? ['build-base'] : ['gcc', 'libc6-dev', ...(base === 'distroless' ? [`python${minor}-dev`] : [])];
+  const pinnedNames = pinned.map((pin) => requirementName(pin.value)!.name);
+  const forPins = pinned.length > 0 ? [...compiler, ...pinnedNames.flatMap((name) => MAY_COMPILE[name]![osFamily])] : [];
   if (base === 'distroless') {
     // uv installs everything itself; every other path installs with pip.
-    const packages = [`python${minor}-venv`, ...(usesUv ? [] : ['python3-pip'])];
-    return { manager, packages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${CURRENT_DEBIAN.version} ships, at the same path.` };
+    const packages = [`python${minor}-venv`, ...(usesUv ? [] : ['python3-pip']), ...forPins];
+    const python = `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${CURRENT_DEBIAN.version} ships, at the same path.`;
+    return { manager, packages, why: pinned.length > 0 ? `${python} ${buildPackagesWhy([], [], pinned, minor)}` : python };
   }
-  const native = facts.nativeDependencies.value;
-  const buildPackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build))];
-  if (base === 'alpine' && native.length > sourceBuilds.length && !buildPackages.includes('build-base')) buildPackages.push('build-base');
+  const buildPackages = [...new Set([...sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build), ...forPins])];
+  // Said once: a pinned package is named with its version.
+  const withoutMuslWheel = base === 'alpine' ? mayLackMuslWheel(facts, minor).filter((name) => !sourceBuilds.includes(name) && !pinnedNames.includes(name)) : [];
+  if (withoutMuslWheel.length > 0 && !buildPackages.includes('build-base')) buildPackages.push('build-base');
   if (buildPackages.length === 0) return null;
-  return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, base === 'alpine' ? native.filter((name) => !sourceBuilds.includes(name)) : []) };
+  return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, withoutMuslWheel, pinned, minor) };
 }
 
 /**
@@ -149,8 +167,10 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const command = startCommand(facts, answers);
   const runsInstalled = runsInstalledProject(facts, answers, command);
   const chosenDistroless = base === 'distroless' ? distrolessPythonFor(facts, answers.runtimeVersion) : undefined;
-  const minor = chosenDistroless?.minor ?? answers.runtimeVersion;
-  const warnings = applyRules(PYTHON_RULES, { facts, answers, command, sourceBuilds, distrolessPython: chosenDistroless, minor, runsInstalled });
+  // manylinux wheels serve glibc bases, musllinux ones alpine.
+  const libc = base === 'alpine' ? 'musl' : 'glibc';
+  const minor = chosenDistroless?.minor ?? wheelMinorFor(facts, answers.runtimeVersion, libc);
+  const warnings = applyRules(PYTHON_RULES, { facts, answers, command, sourceBuilds, distrolessPython: chosenDistroless, minor, libc, runsInstalled });
 
   const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'alpine' ? 'alpine' : 'debian';
