@@ -57,6 +57,25 @@ function addWheel(file: string, wheels: Partial<Record<Libc, WheelMinors>>): boo
   return false;
 }
 
+const FILE_NAME_CHAR = /[A-Za-z0-9_.+!-]/;
+
+/**
+ * The `*.whl` file names on a line (`{file = "x.whl"}`, a URL's last segment). Each `.whl` is found
+ * with indexOf and its name read backwards no further than the previous one: linear in the line,
+ * where a pattern that backtracks over `a-a-a-...` would be quadratic in a hostile lockfile.
+ */
+function wheelNames(line: string): string[] {
+  const names: string[] = [];
+  let previousEnd = 0;
+  for (let at = line.indexOf('.whl'); at !== -1; at = line.indexOf('.whl', at + 4)) {
+    let start = at;
+    while (start > previousEnd && FILE_NAME_CHAR.test(line[start - 1]!)) start--;
+    previousEnd = at + 4;
+    if (start < at) names.push(line.slice(start, previousEnd));
+  }
+  return names;
+}
+
 /**
  * Reads which wheels a lockfile lists for each package (poetry.lock and pdm.lock `files`, uv.lock
  * `wheels` URLs), line by line: lockfiles can be megabytes, and only names, versions and `.whl`
@@ -84,9 +103,7 @@ export function lockedCompiled(file: string, text: string): LockedCompiled[] {
     const listed = metadataFiles ? /^"?([A-Za-z0-9._-]+)"? = \[/.exec(line) : null;
     if (listed) current = found.find((locked) => locked.name === normalizeName(listed[1]!)) ?? null;
     if (!current) return;
-    for (const wheel of line.matchAll(/([A-Za-z0-9_.+!]+-[A-Za-z0-9_.+!-]+\.whl)\b/g)) {
-      if (addWheel(wheel[1]!, current.wheels)) current.pure = true;
-    }
+    for (const wheel of wheelNames(line)) if (addWheel(wheel, current.wheels)) current.pure = true;
   });
   return found.filter((locked) => !locked.pure && Object.keys(locked.wheels).length > 0).map(({ name, version, evidence, wheels }) => ({ name, version, evidence, wheels }));
 }
