@@ -42,6 +42,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'python-cli-scripts': { cli: { output: 'hello from python-cli-scripts' } },
   'python-stdlib': { http: { body: 'hello from python-stdlib' } },
   'python-native': { cli: { output: 'hello from python-native' } },
+  'python-poetry-lxml': { cli: { output: 'hello from python-poetry-lxml (lxml 5.2.2, title stagecraft)' } },
+  'python-pinned-cffi': { cli: { output: 'hello from python-pinned-cffi (cffi 1.15.1, abs(-7) = 7)' } },
   'python-local-wheel': { http: { body: 'hello from python-local-wheel (greeting 1.0.0, a local wheel)' } },
   'rust-single-bin': { http: { body: 'hello from rust-single-bin' } },
   'rust-multi-bin': { http: { body: 'hello from rust-multi-bin api' } },
@@ -139,6 +141,11 @@ function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
   if (facts.language === 'python' && plan.language === 'python') {
     const apk = [plan.build.osPackages, plan.runtime.packages].find((packages) => packages?.manager === 'apk');
     if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
+    // The stand-ins build CPython 3.11 and 3.13 only and tag the 3.13 build as 3.12 and 3.14 (offline-docker's README).
+    const minor = /python(3\.\d+)$/.exec(plan.build.python)![1]!;
+    if (facts.lockedCompiled.length > 0 && (minor === '3.12' || minor === '3.14')) {
+      return `the python ${minor} stand-in is CPython 3.13 under that name, so the cp${minor.replace('.', '')} wheels the plan chose for ${facts.lockedCompiled.map((locked) => locked.name).join(', ')} do not install on it`;
+    }
   }
   if (facts.language === 'rust' && plan.language === 'rust' && (plan.base === 'alpine' || plan.base === 'scratch')) {
     return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs static.rust-lang.org, unreachable here): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;
