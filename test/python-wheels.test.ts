@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { hasWheelFor, lockedCompiled } from '../src/languages/python/wheels.js';
+import { hasWheelFor, lockedCompiled, pinnedCompiled } from '../src/languages/python/wheels.js';
+import { KNOWN_COMPILED } from '../src/languages/python/bases.js';
 import { fixture, makeProject, runCli } from './helpers.js';
 
 /** The stage of a Dockerfile that starts with `FROM ... AS <name>`, up to the next FROM. */
@@ -87,6 +88,19 @@ describe('wheels a lockfile lists', () => {
   });
 });
 
+describe('wheels known for a requirements pin', () => {
+  it.each([
+    ['1.15.1', ['3.10', '3.11'], ['3.12', '3.13', '3.14']],
+    ['1.16.0', ['3.11', '3.12'], ['3.13', '3.14']],
+    ['1.17.1', ['3.12', '3.13'], ['3.14']],
+    ['2.0.0', ['3.13', '3.14'], []],
+  ])('cffi %s: wheels for %j, none for %j', (version, served, missing) => {
+    const pin = pinnedCompiled('cffi', version, { file: 'requirements.txt', line: 1 }, KNOWN_COMPILED.cffi!.firstWheel);
+    for (const minor of served) expect(hasWheelFor(pin, 'glibc', minor)).toBe(true);
+    for (const minor of missing) expect(hasWheelFor(pin, 'glibc', minor)).toBe(false);
+  });
+});
+
 describe('a Python the locked wheels serve', () => {
   it('--yes: distroless (Python 3.13) cannot take lxml 5.2.2, slim runs the newest Python with its wheels, saying why in one line', async () => {
     const { exitCode, stdout, stderr } = await runCli([fixture('python-poetry-lxml'), '--yes', '--stdout']);
@@ -129,27 +143,39 @@ describe('a Python the locked wheels serve', () => {
   });
 });
 
-describe('a compiled package pinned in requirements.txt, with no lockfile to list its wheels', () => {
-  it('distroless: the build stage gets a compiler, Python 3.13 headers and libffi-dev, and says why; the final stage gets none of it', async () => {
-    const { exitCode, stdout } = await runCli([fixture('python-pinned-cffi'), '--yes', '--stdout']);
+describe('a known compiled package pinned in requirements.txt, with no lockfile to list its wheels', () => {
+  it('--yes: cffi 1.15.1 has wheels up to Python 3.11, so distroless (3.13) cannot take it and slim runs 3.11, with no compiler', async () => {
+    const { exitCode, stdout, stderr } = await runCli([fixture('python-pinned-cffi'), '--yes', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain('distroless cannot take this project (its Python is 3.13 (debian13), and cffi 1.15.1 (requirements.txt:1) has no wheel for it');
+    expect(stderr).toMatch(/^warning: cffi 1\.15\.1 has no wheel for Python 3\.14, 3\.13 or 3\.12 \(requirements\.txt:1\): using 3\.11$/m);
+    expect(stdout).toContain('FROM python:3.11-slim-trixie AS build');
+    expect(stdout).not.toContain('gcc');
+  });
+
+  it('--runtime-version 3.13: the build stage gets a compiler and libffi-dev, and says why; the final stage gets none of it', async () => {
+    const { exitCode, stdout } = await runCli([fixture('python-pinned-cffi'), '--yes', '--base', 'slim', '--runtime-version', '3.13', '--stdout']);
     expect(exitCode).toBe(0);
     const build = stage(stdout, 'build');
-    expect(build).toContain('cffi==1.15.1 may have no wheel for Python 3.13: pip compiles it here; nothing of the compiler ships.');
-    expect(build).toContain('apt-get install -y --no-install-recommends python3.13-venv python3-pip gcc libc6-dev python3.13-dev libffi-dev');
+    expect(build).toContain('cffi 1.15.1 (requirements.txt:1) has no wheel for Python 3.13: pip compiles it here; nothing of the compiler ships.');
+    expect(build).toContain('apt-get install -y --no-install-recommends gcc libc6-dev libffi-dev \\');
     expect(stage(stdout, 'production')).not.toMatch(/gcc|libffi-dev/);
   });
 
-  it('slim: a compiler and libffi-dev, the image has Python headers already', async () => {
-    const { exitCode, stdout } = await runCli([fixture('python-pinned-cffi'), '--yes', '--base', 'slim', '--stdout']);
+  it('a release with wheels for every Python (cffi 2.0.0) keeps distroless and needs no compiler', async () => {
+    const project = makeProject({ 'requirements.txt': 'cffi==2.0.0\n', 'main.py': 'import cffi\n' });
+    const { exitCode, stdout, stderr } = await runCli([project.root, '--yes', '--stdout']);
     expect(exitCode).toBe(0);
-    expect(stage(stdout, 'build')).toContain('apt-get install -y --no-install-recommends gcc libc6-dev libffi-dev \\');
-    expect(stage(stdout, 'production')).not.toMatch(/gcc|libffi-dev/);
+    expect(stdout).toContain('gcr.io/distroless/python3-debian13');
+    expect(stdout).not.toContain('gcc');
+    expect(stderr).not.toContain('no wheel');
   });
 
-  it('a range pin (cffi>=1.15) gets no compiler: pip takes the newest version, which has wheels', async () => {
+  it('a range (cffi>=1.15) resolves to a release with wheels: nothing changes', async () => {
     const project = makeProject({ 'requirements.txt': 'cffi>=1.15\n', 'main.py': 'import cffi\n' });
     const { exitCode, stdout } = await runCli([project.root, '--yes', '--base', 'slim', '--stdout']);
     expect(exitCode).toBe(0);
+    expect(stdout).toContain('FROM python:3.14-slim-trixie AS build');
     expect(stdout).not.toContain('gcc');
   });
 });

@@ -4,14 +4,12 @@
 # Debug image (shell and tools):      docker build --target debug -t python-pinned-cffi:debug .
 
 # ---- build: a virtualenv with the dependencies, then the app; installers and compilers stay here ----
-FROM python:3.14-alpine3.22 AS build
-# A C compiler and headers: cffi==1.15.1 may have no wheel for Python 3.14: pip compiles it here; nothing of the compiler ships.
-RUN apk add --no-cache build-base libffi-dev
+FROM python:3.11-alpine3.22 AS build
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# The venv links to /usr/local/bin/python3.14, which the final image has at the same path; no pip inside, the
+# The venv links to /usr/local/bin/python3.11, which the final image has at the same path; no pip inside, the
 # image's own pip installs into it.
-RUN /usr/local/bin/python3.14 -m venv --without-pip /opt/venv
+RUN /usr/local/bin/python3.11 -m venv --without-pip /opt/venv
 WORKDIR /app
 # Requirements first: the install below is reused until they change.
 COPY requirements.txt ./
@@ -20,7 +18,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip --python /opt/venv/bin/python install -r requirements.txt
 COPY . .
 # Bytecode now, while the files are writable: faster starts, and the non-root user could not write it later.
-RUN /usr/local/bin/python3.14 -m compileall -q /app
+RUN /usr/local/bin/python3.11 -m compileall -q /app
 
 # ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
 FROM debian:trixie-slim AS init
@@ -29,7 +27,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 # ---- runtime: the setup production and debug share ----
-FROM python:3.14-alpine3.22 AS runtime
+FROM python:3.11-alpine3.22 AS runtime
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
 RUN addgroup -S -g 65532 nonroot \
  && adduser -S -D -H -h /home/nonroot -s /sbin/nologin -u 65532 -G nonroot nonroot

@@ -4,16 +4,12 @@
 # Debug image (shell and tools):      docker build --target debug -t python-pinned-cffi:debug .
 
 # ---- build: a virtualenv with the dependencies, then the app; installers and compilers stay here ----
-FROM dhi.io/python:3.14-debian13-dev AS build
-# A C compiler and headers: cffi==1.15.1 may have no wheel for Python 3.14: pip compiles it here; nothing of the compiler ships.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends gcc libc6-dev libffi-dev \
- && rm -rf /var/lib/apt/lists/*
+FROM dhi.io/python:3.11-debian13-dev AS build
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# The venv links to /usr/bin/python3.14, which the final image has at the same path; no pip inside, the
+# The venv links to /usr/bin/python3.11, which the final image has at the same path; no pip inside, the
 # image's own pip installs into it.
-RUN /usr/bin/python3.14 -m venv --without-pip /opt/venv
+RUN /usr/bin/python3.11 -m venv --without-pip /opt/venv
 WORKDIR /app
 # Requirements first: the install below is reused until they change.
 COPY requirements.txt ./
@@ -22,7 +18,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip --python /opt/venv/bin/python install -r requirements.txt
 COPY . .
 # Bytecode now, while the files are writable: faster starts, and the non-root user could not write it later.
-RUN /usr/bin/python3.14 -m compileall -q /app
+RUN /usr/bin/python3.11 -m compileall -q /app
 
 # ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
 FROM debian:trixie-slim AS init
@@ -31,7 +27,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 # ---- debug: the same app plus a shell and tools; only built with --target debug ----
-FROM dhi.io/python:3.14-debian13-dev AS debug
+FROM dhi.io/python:3.11-debian13-dev AS debug
 # The hardened image's -dev variant has bash and apt (it runs as root until USER below): docker run -it --entrypoint bash python-pinned-cffi:debug
 # tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.
 COPY --from=init /usr/bin/tini-static /usr/bin/tini
@@ -49,7 +45,7 @@ USER 65532:65532
 ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "main.py"]
 
 # ---- production: the default target, so it stays the last stage ----
-FROM dhi.io/python:3.14-debian13 AS production
+FROM dhi.io/python:3.11-debian13 AS production
 # Docker Hardened Images already have CA roots, time zones and the nonroot user (65532); nothing to add.
 LABEL org.opencontainers.image.title="python-pinned-cffi"
 # tini from the init stage, first: it changes less often than the app. Static, so it needs no C library here.

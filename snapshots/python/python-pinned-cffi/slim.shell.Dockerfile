@@ -3,16 +3,12 @@
 # Production image (the last stage):  docker build -t python-pinned-cffi .
 
 # ---- build: a virtualenv with the dependencies, then the app; installers and compilers stay here ----
-FROM python:3.14-slim-trixie AS build
-# A C compiler and headers: cffi==1.15.1 may have no wheel for Python 3.14: pip compiles it here; nothing of the compiler ships.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends gcc libc6-dev libffi-dev \
- && rm -rf /var/lib/apt/lists/*
+FROM python:3.11-slim-trixie AS build
 # No stray .pyc files while installing (bytecode is compiled on purpose below), unbuffered logs, quiet pip.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# The venv links to /usr/local/bin/python3.14, which the final image has at the same path; no pip inside, the
+# The venv links to /usr/local/bin/python3.11, which the final image has at the same path; no pip inside, the
 # image's own pip installs into it.
-RUN /usr/local/bin/python3.14 -m venv --without-pip /opt/venv
+RUN /usr/local/bin/python3.11 -m venv --without-pip /opt/venv
 WORKDIR /app
 # Requirements first: the install below is reused until they change.
 COPY requirements.txt ./
@@ -21,7 +17,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip --python /opt/venv/bin/python install -r requirements.txt
 COPY . .
 # Bytecode now, while the files are writable: faster starts, and the non-root user could not write it later.
-RUN /usr/local/bin/python3.14 -m compileall -q /app
+RUN /usr/local/bin/python3.11 -m compileall -q /app
 
 # ---- init: tini, the PID 1 that passes docker stop's SIGTERM on; only its static binary ships ----
 FROM debian:trixie-slim AS init
@@ -30,7 +26,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 # ---- production: the default target, so it stays the last stage ----
-FROM python:3.14-slim-trixie AS production
+FROM python:3.11-slim-trixie AS production
 # A fixed numeric uid/gid (as in distroless) so orchestrators can verify runAsNonRoot.
 RUN groupadd --system --gid 65532 nonroot \
  && useradd --system --uid 65532 --gid 65532 --home-dir /home/nonroot --create-home --shell /usr/sbin/nologin nonroot

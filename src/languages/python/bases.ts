@@ -26,14 +26,14 @@ export const SOURCE_BUILDS: Record<string, { debian: { build: string[]; runtime:
 };
 
 /**
- * Compiled dependencies a requirements file may pin at a version with no wheel for the image's
- * Python (offline, without a lockfile, nothing says which wheels exist), and the headers pip then
- * compiles them against, beside a C compiler and Python's own headers. Only packages whose C
- * library every Python final image already has belong here (cffi links libffi, which CPython's
- * ctypes needs too), so the compiled result runs with nothing added to the final stage.
+ * Compiled packages whose C library every Python final image already has (cffi links libffi, which
+ * CPython's ctypes needs too), with the headers pip compiles them against when no wheel fits, and the
+ * first release with an x86_64 manylinux wheel for each newer Python: facts from PyPI's file lists
+ * (read with `pip download --only-binary`), since offline a requirements pin says no more than its
+ * version. cffi 1.15.1, for one, has wheels up to 3.11 only, and its C source no longer compiles on 3.13.
  */
-export const MAY_COMPILE: Record<string, { debian: string[]; alpine: string[] }> = {
-  cffi: { debian: ['libffi-dev'], alpine: ['libffi-dev'] },
+export const KNOWN_COMPILED: Record<string, { debian: string[]; alpine: string[]; firstWheel: Record<string, string> }> = {
+  cffi: { debian: ['libffi-dev'], alpine: ['libffi-dev'], firstWheel: { '3.12': '1.16.0', '3.13': '1.17.0', '3.14': '2.0.0' } },
 };
 
 export type DistrolessPython = (typeof DISTROLESS_PYTHONS)[number];
@@ -62,11 +62,11 @@ const minorNumber = (minor: string) => Number(minor.split('.')[1]);
  * compiles nothing. The wanted minor when it needs no other, may not move, or none fits.
  */
 export function wheelMinorFor(facts: PythonFacts, wanted: string, libc: Libc): string {
-  if (!versionMayMove(facts, wanted) || withoutWheel(facts.lockedCompiled, libc, wanted).length === 0) return wanted;
+  if (!versionMayMove(facts, wanted) || withoutWheel(facts.compiledPackages, libc, wanted).length === 0) return wanted;
   const older = [...SUPPORTED_PYTHON_MINORS]
     .reverse()
     .filter((minor) => minorNumber(minor) < minorNumber(wanted) && (facts.versionRange === null || allowsMinor(facts.versionRange, minor)));
-  return older.find((minor) => withoutWheel(facts.lockedCompiled, libc, minor).length === 0) ?? wanted;
+  return older.find((minor) => withoutWheel(facts.compiledPackages, libc, minor).length === 0) ?? wanted;
 }
 
 /** The minors from `chosen` (excluded) up to `wanted` (included) that a base passed over, newest first. */
@@ -76,5 +76,5 @@ export const passedOver = (chosen: string, wanted: string) =>
 /** Native dependencies that may lack a musllinux wheel for this Python: all but those the lockfile lists one for. */
 export const mayLackMuslWheel = (facts: PythonFacts, minor: string) =>
   facts.nativeDependencies.value.filter(
-    (name) => !facts.lockedCompiled.some((locked) => locked.name === name && locked.wheels.musl !== undefined && hasWheelFor(locked, 'musl', minor)),
+    (name) => !facts.compiledPackages.some((locked) => locked.name === name && locked.wheels.musl !== undefined && hasWheelFor(locked, 'musl', minor)),
   );

@@ -6,9 +6,9 @@ import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
-import { MAY_COMPILE, SOURCE_BUILDS, distrolessPythonFor, mayLackMuslWheel, wheelMinorFor } from './bases.js';
+import { KNOWN_COMPILED, SOURCE_BUILDS, distrolessPythonFor, mayLackMuslWheel, wheelMinorFor } from './bases.js';
 import { PYTHON_RULES } from './rules.js';
-import { requirementName } from './requirements.js';
+import { describeLocked, withoutWheel, type Libc, type LockedCompiled } from './wheels.js';
 import { imageNameFor } from '../../core/image-name.js';
 
 const VENV = '/opt/venv';
@@ -79,16 +79,16 @@ function requirementsSteps(facts: PythonFacts, pipCache: string): Pick<PythonPla
 
 /**
  * Why the build stage gets a compiler: dependencies that always build from source, ones that may on
- * alpine, and pinned ones that may have no wheel for this Python.
+ * alpine, and known ones with no wheel for this Python.
  */
-function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[], pinned: PythonFacts['pinnedCompiled'], minor: string): string {
+function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[], compiled: LockedCompiled[], minor: string): string {
   const always = fromSource.length > 0 ? `${fromSource.join(', ')} build${fromSource.length === 1 ? 's' : ''} from source` : '';
   const maybe = withoutMuslWheel.length > 0 ? `${withoutMuslWheel.join(', ')} too when no musllinux wheel fits` : '';
-  const pins =
-    pinned.length > 0
-      ? `${pinned.map((pin) => pin.value).join(', ')} may have no wheel for Python ${minor}: pip compiles ${pinned.length === 1 ? 'it' : 'them'} here; nothing of the compiler ships`
+  const noWheel =
+    compiled.length > 0
+      ? `${compiled.map(describeLocked).join(', ')} ${compiled.length === 1 ? 'has' : 'have'} no wheel for Python ${minor}: pip compiles ${compiled.length === 1 ? 'it' : 'them'} here; nothing of the compiler ships`
       : '';
-  return `A C compiler and headers: ${[always, maybe, pins].filter(Boolean).join(', and ')}.`;
+  return `A C compiler and headers: ${[always, maybe, noWheel].filter(Boolean).join(', and ')}.`;
 }
 
 /** The command --entry stands for, or the detected one. */
@@ -114,28 +114,27 @@ function projectInstallCommand(facts: PythonFacts, runsInstalled: boolean): stri
 
 /**
  * The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds
- * and for pinned compiled dependencies that may have no wheel, else none.
+ * and for known compiled packages with no wheel for this Python, else none.
  */
-function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
+function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, libc: Libc, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
   const osFamily = base === 'alpine' ? 'alpine' : 'debian';
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
-  const pinned = facts.pinnedCompiled;
-  // The Python images have Python's headers; Debian's own Python (the distroless build stage) needs its -dev package.
-  const compiler = osFamily === 'alpine' ? ['build-base'] : ['gcc', 'libc6-dev', ...(base === 'distroless' ? [`python${minor}-dev`] : [])];
-  const pinnedNames = pinned.map((pin) => requirementName(pin.value)!.name);
-  const forPins = pinned.length > 0 ? [...compiler, ...pinnedNames.flatMap((name) => MAY_COMPILE[name]![osFamily])] : [];
   if (base === 'distroless') {
     // uv installs everything itself; every other path installs with pip.
-    const packages = [`python${minor}-venv`, ...(usesUv ? [] : ['python3-pip']), ...forPins];
-    const python = `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${CURRENT_DEBIAN.version} ships, at the same path.`;
-    return { manager, packages, why: pinned.length > 0 ? `${python} ${buildPackagesWhy([], [], pinned, minor)}` : python };
+    const packages = [`python${minor}-venv`, ...(usesUv ? [] : ['python3-pip'])];
+    return { manager, packages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${CURRENT_DEBIAN.version} ships, at the same path.` };
   }
-  const buildPackages = [...new Set([...sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build), ...forPins])];
-  // Said once: a pinned package is named with its version.
-  const withoutMuslWheel = base === 'alpine' ? mayLackMuslWheel(facts, minor).filter((name) => !sourceBuilds.includes(name) && !pinnedNames.includes(name)) : [];
+  // distroless is refused for these, so only the python images (which have Python's headers) compile them.
+  const compiled = withoutWheel(facts.compiledPackages, libc, minor).filter((locked) => locked.name in KNOWN_COMPILED);
+  const compiler = osFamily === 'alpine' ? ['build-base'] : ['gcc', 'libc6-dev'];
+  const forCompiled = compiled.length > 0 ? [...compiler, ...compiled.flatMap((locked) => KNOWN_COMPILED[locked.name]![osFamily])] : [];
+  const buildPackages = [...new Set([...sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build), ...forCompiled])];
+  // Said once: a package without a wheel is named with its version.
+  const withoutMuslWheel =
+    base === 'alpine' ? mayLackMuslWheel(facts, minor).filter((name) => !sourceBuilds.includes(name) && !compiled.some((locked) => locked.name === name)) : [];
   if (withoutMuslWheel.length > 0 && !buildPackages.includes('build-base')) buildPackages.push('build-base');
   if (buildPackages.length === 0) return null;
-  return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, withoutMuslWheel, pinned, minor) };
+  return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, withoutMuslWheel, compiled, minor) };
 }
 
 /**
@@ -168,7 +167,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const runsInstalled = runsInstalledProject(facts, answers, command);
   const chosenDistroless = base === 'distroless' ? distrolessPythonFor(facts, answers.runtimeVersion) : undefined;
   // manylinux wheels serve glibc bases, musllinux ones alpine.
-  const libc = base === 'alpine' ? 'musl' : 'glibc';
+  const libc: Libc = base === 'alpine' ? 'musl' : 'glibc';
   const minor = chosenDistroless?.minor ?? wheelMinorFor(facts, answers.runtimeVersion, libc);
   const warnings = applyRules(PYTHON_RULES, { facts, answers, command, sourceBuilds, distrolessPython: chosenDistroless, minor, libc, runsInstalled });
 
@@ -208,7 +207,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     build: {
       image: buildImage,
       python: base === 'distroless' || base === 'hardened' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,
-      osPackages: buildOsPackages(facts, base, minor, sourceBuilds, deps?.kind === 'uv'),
+      osPackages: buildOsPackages(facts, base, minor, libc, sourceBuilds, deps?.kind === 'uv'),
     },
     venv: VENV,
     deps,

@@ -14,8 +14,8 @@ export interface Requirements {
   localPaths: string[];
   /** `--no-index`: pip installs from the local paths only and never contacts a package index. */
   noIndex: boolean;
-  /** Requirements pinned with `==` (`cffi==1.15.1`), where each is. */
-  pins: { name: string; requirement: string; evidence: { file: string; line: number } }[];
+  /** Requirements pinned with `==` (`cffi==1.15.1`): name, version and where each is. */
+  pins: { name: string; version: string; evidence: { file: string; line: number } }[];
 }
 
 export const normalizeName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -128,7 +128,7 @@ export function readRequirements(project: ProjectFiles, file: string): Requireme
     if (!requirement) continue;
     result.names.push(requirement.name);
     if (!isPinned(content)) result.unpinned.push(requirement.name);
-    else result.pins.push({ name: requirement.name, requirement: content.split(/[\s;]/)[0]!, evidence: { file: current.file, line } });
+    else result.pins.push({ name: requirement.name, version: /===?\s*([\w.!+-]+)/.exec(content)![1]!, evidence: { file: current.file, line } });
   }
   result.localPaths = [...new Set(result.localPaths)];
   return result;

@@ -96,12 +96,12 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
   {
     id: 'distroless-python-without-wheel',
     kind: 'refuse',
-    when: (context) => onDistroless(context) && context.distrolessPython !== undefined && withoutWheel(context.facts.lockedCompiled, 'glibc', context.minor).length > 0,
+    when: (context) => onDistroless(context) && context.distrolessPython !== undefined && withoutWheel(context.facts.compiledPackages, 'glibc', context.minor).length > 0,
     message: ({ facts, answers, minor }) => {
-      const [locked] = withoutWheel(facts.lockedCompiled, 'glibc', minor);
+      const [locked] = withoutWheel(facts.compiledPackages, 'glibc', minor);
       const slim = wheelMinorFor(facts, answers.runtimeVersion, 'glibc');
-      const onSlim = withoutWheel(facts.lockedCompiled, 'glibc', slim).length === 0 ? `, which runs Python ${slim} here` : ' and a Python it has wheels for';
-      return `--base distroless: its Python is ${distrolessShipped()}, and ${describeLocked(locked!)} has no wheel for it, so pip would compile it against C libraries distroless python3 lacks; use --base slim${onSlim}`;
+      const onSlim = withoutWheel(facts.compiledPackages, 'glibc', slim).length === 0 ? `, which runs Python ${slim} here` : ' and a Python it has wheels for';
+      return `--base distroless: its Python is ${distrolessShipped()}, and ${describeLocked(locked!)} has no wheel for it, so pip would compile it from source in the build (a base whose Python can move avoids that); use --base slim${onSlim}`;
     },
   },
   {
@@ -110,7 +110,7 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     when: (context) => !onDistroless(context) && context.minor !== context.answers.runtimeVersion,
     message: ({ facts, answers, minor, libc }) => {
       const skipped = passedOver(minor, answers.runtimeVersion);
-      const gaps = facts.lockedCompiled
+      const gaps = facts.compiledPackages
         .map((locked) => ({ locked, lacks: skipped.filter((candidate) => !hasWheelFor(locked, libc, candidate)) }))
         .filter(({ lacks }) => lacks.length > 0);
       const [{ locked, lacks }, ...others] = gaps as [(typeof gaps)[number], ...typeof gaps];
@@ -118,15 +118,15 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
         others.length > 0
           ? `, and ${others.length} other locked package${others.length === 1 ? ' lacks' : 's lack'} one too (${others.map((gap) => gap.locked.name).join(', ')})`
           : '';
-      return `${locked.name} ${locked.version} has no wheel for Python ${lacks.join(' or ')} (${locked.evidence.file}:${locked.evidence.line})${more}: using ${minor}`;
+      return `${locked.name} ${locked.version} has no wheel for Python ${lacks.length > 1 ? `${lacks.slice(0, -1).join(', ')} or ${lacks.at(-1)}` : lacks[0]} (${locked.evidence.file}:${locked.evidence.line})${more}: using ${minor}`;
     },
   },
   {
     id: 'locked-without-wheel',
     kind: 'warn',
-    when: (context) => !onDistroless(context) && withoutWheel(context.facts.lockedCompiled, context.libc, context.minor).length > 0,
+    when: (context) => !onDistroless(context) && withoutWheel(context.facts.compiledPackages, context.libc, context.minor).length > 0,
     message: ({ facts, minor, libc }) =>
-      `${withoutWheel(facts.lockedCompiled, libc, minor).map(describeLocked).join(', ')}: no ${libc === 'musl' ? 'musllinux' : 'manylinux'} wheel for Python ${minor}, so pip compiles from source, which needs a C compiler and the libraries' headers in the build stage; a Python the lockfile has wheels for avoids it`,
+      `${withoutWheel(facts.compiledPackages, libc, minor).map(describeLocked).join(', ')}: no ${libc === 'musl' ? 'musllinux' : 'manylinux'} wheel for Python ${minor}, so pip compiles from source, which needs a C compiler and the libraries' headers in the build stage; a Python with their wheels avoids it`,
   },
   {
     id: 'distroless-python-instead',

@@ -11,7 +11,10 @@ export interface WheelMinors {
   from: number | null;
 }
 
-/** A locked package that ships compiled wheels only (no py3-none-any): on a Python without its wheel, pip compiles it. */
+/**
+ * A package that ships compiled wheels only (no py3-none-any), as a lockfile lists them or as known
+ * for a requirements pin: on a Python without its wheel, pip compiles it.
+ */
 export interface LockedCompiled {
   name: string;
   version: string;
@@ -106,6 +109,28 @@ export function lockedCompiled(file: string, text: string): LockedCompiled[] {
     for (const wheel of wheelNames(line)) if (addWheel(wheel, current.wheels)) current.pure = true;
   });
   return found.filter((locked) => !locked.pure && Object.keys(locked.wheels).length > 0).map(({ name, version, evidence, wheels }) => ({ name, version, evidence, wheels }));
+}
+
+/** 1.15.1 < 1.16.0, part by part (pins of the packages in KNOWN_COMPILED are plain release numbers). */
+function atLeast(version: string, first: string): boolean {
+  const [a, b] = [version, first].map((text) => text.split('.').map((part) => parseInt(part, 10) || 0));
+  for (let index = 0; index < Math.max(a!.length, b!.length); index++) {
+    if ((a![index] ?? 0) !== (b![index] ?? 0)) return (a![index] ?? 0) > (b![index] ?? 0);
+  }
+  return true;
+}
+
+/**
+ * A requirements pin (`cffi==1.15.1`) as the wheels it has, from the first release with a wheel for
+ * each newer Python (`firstWheel`); the Pythons older than those are served. Both libcs alike: the
+ * packages listed publish musllinux wheels for the same Pythons.
+ */
+export function pinnedCompiled(name: string, version: string, evidence: Evidence, firstWheel: Record<string, string>): LockedCompiled {
+  const minors = Array.from({ length: 15 }, (_, minor) => minor).filter((minor) => {
+    const first = firstWheel[`3.${minor}`];
+    return first === undefined ? minor < Math.min(...Object.keys(firstWheel).map((key) => Number(key.split('.')[1]))) : atLeast(version, first);
+  });
+  return { name, version, evidence, wheels: { glibc: { minors, from: null }, musl: { minors, from: null } } };
 }
 
 /** Whether pip finds a wheel of the package for Python `minor` ("3.12") on this libc; true when it lists none for the libc at all. */
