@@ -31,6 +31,14 @@ const CASES: { name: string; files: (n: number) => Record<string, string> }[] = 
       'src/main/java/a/Main.java': JAVA_MAIN,
     }),
   },
+  {
+    name: 'a poetry.lock line of n "a-" runs (no .whl after them)',
+    files: (n) => ({
+      'pyproject.toml': '[tool.poetry]\nname = "w"\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.11"\n',
+      'poetry.lock': `[[package]]\nname = "x"\nversion = "1"\nfiles = [\n    {file = "${'a-'.repeat(n)}.whl a-${'a-'.repeat(n)}"},\n]\n`,
+      'main.py': 'print(1)\n',
+    }),
+  },
   { name: 'an app.py of n blank lines', files: (n) => ({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': `from flask import Flask\n${'\n'.repeat(n)}app = Flask(__name__)\n` }) },
 ];
 

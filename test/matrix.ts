@@ -57,6 +57,10 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   { language: 'python', fixture: 'python-stdlib' },
   { language: 'python', fixture: 'python-native' },
   { language: 'python', fixture: 'python-local-wheel' },
+  // poetry.lock pins lxml 5.2.2, whose wheels stop at Python 3.12: the image runs 3.12, not 3.14 (and not distroless's 3.13).
+  { language: 'python', fixture: 'python-poetry-lxml' },
+  // requirements.txt pins cffi 1.15.1 (no wheel for 3.12 or later, known from its releases): the image runs 3.11.
+  { language: 'python', fixture: 'python-pinned-cffi' },
   // A Vite frontend in frontend/ beside the FastAPI backend: its folder stays out of the context.
   { language: 'python', fixture: 'python-fastapi-with-frontend' },
   { language: 'rust', fixture: 'rust-single-bin' },

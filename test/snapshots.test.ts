@@ -26,6 +26,16 @@ for (const cell of CELLS) {
   if (cell.fixture === 'python-flask-gunicorn' && cell.base === 'distroless' && cell.debug !== 'shell') {
     REFUSED[cellName(cell)] = /ships Python 3\.13 \(debian13\) only, and this project needs 3\.12 \(\.python-version\)/;
   }
+  // requirements.txt pins cffi 1.15.1, which has no wheel for distroless's Python 3.13 (its first is 1.17.0).
+  if (cell.fixture === 'python-pinned-cffi' && cell.base === 'distroless' && cell.debug !== 'shell') {
+    REFUSED[cellName(cell)] =
+      /--base distroless: its Python is 3\.13 \(debian13\), and cffi 1\.15\.1 \(requirements\.txt:1\) has no wheel for it.*use --base slim, which runs Python 3\.11 here$/;
+  }
+  // poetry.lock pins lxml 5.2.2, which has no wheel for distroless's Python 3.13.
+  if (cell.fixture === 'python-poetry-lxml' && cell.base === 'distroless' && cell.debug !== 'shell') {
+    REFUSED[cellName(cell)] =
+      /--base distroless: its Python is 3\.13 \(debian13\), and lxml 5\.2\.2 \(poetry\.lock:4\) has no wheel for it.*use --base slim, which runs Python 3\.12 here$/;
+  }
   if (cell.fixture === 'rust-sqlite' && cell.base === 'distroless' && cell.debug !== 'shell') {
     REFUSED[cellName(cell)] = /--base distroless: libsqlite3-sys \(Cargo\.toml:8\) links the system SQLite library, which distroless cc does not have/;
   }

@@ -42,6 +42,11 @@ function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
   if (facts.language === 'python' && plan.language === 'python') {
     const apk = [plan.build.osPackages, plan.runtime.packages].find((packages) => packages?.manager === 'apk');
     if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
+    // The stand-ins build CPython 3.11 and 3.13 only and tag the 3.13 build as 3.12 and 3.14 (offline-docker's README).
+    const minor = /python(3\.\d+)$/.exec(plan.build.python)![1]!;
+    if (facts.compiledPackages.length > 0 && (minor === '3.12' || minor === '3.14')) {
+      return `the python ${minor} stand-in is CPython 3.13 under that name, so the cp${minor.replace('.', '')} wheels the plan chose for ${facts.compiledPackages.map((locked) => locked.name).join(', ')} do not install on it`;
+    }
   }
   if (facts.language === 'rust' && plan.language === 'rust' && (plan.base === 'alpine' || plan.base === 'scratch')) {
     return `the ${plan.build.image} stand-in is Debian's with no musl target (rustup target add needs static.rust-lang.org, unreachable here): the static musl build, its rust-lld cross link and apk add ${plan.build.packages.join(' ')} are unproven here`;

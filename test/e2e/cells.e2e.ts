@@ -49,6 +49,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'python-cli-scripts': { cli: { output: 'hello from python-cli-scripts' } },
   'python-stdlib': { http: { body: 'hello from python-stdlib' } },
   'python-native': { cli: { output: 'hello from python-native' } },
+  'python-poetry-lxml': { cli: { output: 'hello from python-poetry-lxml (lxml 5.2.2, title stagecraft)' } },
+  'python-pinned-cffi': { cli: { output: 'hello from python-pinned-cffi (cffi 1.15.1, abs(-7) = 7)' } },
   'python-local-wheel': { http: { body: 'hello from python-local-wheel (greeting 1.0.0, a local wheel)' } },
   'rust-single-bin': { http: { body: 'hello from rust-single-bin' } },
   'rust-multi-bin': { http: { body: 'hello from rust-multi-bin api' } },

@@ -1,5 +1,6 @@
 import type { PythonFacts } from './detect.js';
-import { allowsMinor } from './pyversion.js';
+import { allowsMinor, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
+import { hasWheelFor, withoutWheel, type Libc } from './wheels.js';
 import { CURRENT_DEBIAN } from '../../core/images.js';
 
 /**
@@ -24,6 +25,17 @@ export const SOURCE_BUILDS: Record<string, { debian: { build: string[]; runtime:
   },
 };
 
+/**
+ * Compiled packages whose C library every Python final image already has (cffi links libffi, which
+ * CPython's ctypes needs too), with the headers pip compiles them against when no wheel fits, and the
+ * first release with an x86_64 manylinux wheel for each newer Python: facts from PyPI's file lists
+ * (read with `pip download --only-binary`), since offline a requirements pin says no more than its
+ * version. cffi 1.15.1, for one, has wheels up to 3.11 only, and its C source no longer compiles on 3.13.
+ */
+export const KNOWN_COMPILED: Record<string, { debian: string[]; alpine: string[]; firstWheel: Record<string, string> }> = {
+  cffi: { debian: ['libffi-dev'], alpine: ['libffi-dev'], firstWheel: { '3.12': '1.16.0', '3.13': '1.17.0', '3.14': '2.0.0' } },
+};
+
 export type DistrolessPython = (typeof DISTROLESS_PYTHONS)[number];
 
 /** `3.13 (debian13)`: the Pythons distroless ships, as messages name them. */
@@ -36,7 +48,33 @@ export const distrolessShipped = () => DISTROLESS_PYTHONS.map(({ minor }) => `${
 export function distrolessPythonFor(facts: PythonFacts, wanted: string): DistrolessPython | undefined {
   const exact = DISTROLESS_PYTHONS.find((candidate) => candidate.minor === wanted);
   if (exact) return exact;
-  // The detected version may move within what the project allows; a pinned one or an explicit flag may not.
-  const flexible = wanted === facts.runtimeVersion.value && (facts.runtimeVersion.evidence === null || facts.versionRange !== null);
-  return flexible ? DISTROLESS_PYTHONS.find(({ minor }) => facts.versionRange === null || allowsMinor(facts.versionRange, minor)) : undefined;
+  return versionMayMove(facts, wanted) ? DISTROLESS_PYTHONS.find(({ minor }) => facts.versionRange === null || allowsMinor(facts.versionRange, minor)) : undefined;
 }
+
+/** The detected version may move within what the project allows; a pinned one or an explicit flag may not. */
+const versionMayMove = (facts: PythonFacts, wanted: string) => wanted === facts.runtimeVersion.value && (facts.runtimeVersion.evidence === null || facts.versionRange !== null);
+
+const minorNumber = (minor: string) => Number(minor.split('.')[1]);
+
+/**
+ * On a base whose Python is chosen by its tag: the newest minor, no newer than the wanted one, that
+ * the project allows and every locked compiled package has a wheel for on this libc, so pip
+ * compiles nothing. The wanted minor when it needs no other, may not move, or none fits.
+ */
+export function wheelMinorFor(facts: PythonFacts, wanted: string, libc: Libc): string {
+  if (!versionMayMove(facts, wanted) || withoutWheel(facts.compiledPackages, libc, wanted).length === 0) return wanted;
+  const older = [...SUPPORTED_PYTHON_MINORS]
+    .reverse()
+    .filter((minor) => minorNumber(minor) < minorNumber(wanted) && (facts.versionRange === null || allowsMinor(facts.versionRange, minor)));
+  return older.find((minor) => withoutWheel(facts.compiledPackages, libc, minor).length === 0) ?? wanted;
+}
+
+/** The minors from `chosen` (excluded) up to `wanted` (included) that a base passed over, newest first. */
+export const passedOver = (chosen: string, wanted: string) =>
+  [...SUPPORTED_PYTHON_MINORS].reverse().filter((minor) => minorNumber(minor) > minorNumber(chosen) && minorNumber(minor) <= minorNumber(wanted));
+
+/** Native dependencies that may lack a musllinux wheel for this Python: all but those the lockfile lists one for. */
+export const mayLackMuslWheel = (facts: PythonFacts, minor: string) =>
+  facts.nativeDependencies.value.filter(
+    (name) => !facts.compiledPackages.some((locked) => locked.name === name && locked.wheels.musl !== undefined && hasWheelFor(locked, 'musl', minor)),
+  );

@@ -4,13 +4,15 @@ import * as z from 'zod';
 import { projectError, refusal } from '../../errors.js';
 import type { ProjectFiles } from '../../project.js';
 import { allowsMinor, DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
-import { isPinned, normalizeName, readRequirements, requirementName } from './requirements.js';
+import { isPinned, normalizeName, readRequirements, requirementName, type Requirements } from './requirements.js';
+import { KNOWN_COMPILED } from './bases.js';
 import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } from '../../core/manifest.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { lineAt, lineOf } from '../../core/text.js';
 import type { ShippedSources } from '../../core/run-files.js';
 import { shippedSources } from './sources.js';
+import { lockedCompiled, pinnedCompiled, type LockedCompiled } from './wheels.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
@@ -57,6 +59,11 @@ export interface PythonFacts {
   /** The source reads PORT from the environment. */
   readsPortEnv: Fact<boolean>;
   nativeDependencies: Fact<string[]>;
+  /**
+   * Packages that ship compiled wheels only, with the Pythons those wheels serve: as the lockfile lists
+   * them, or for a requirements pin of a package in KNOWN_COMPILED, as known from its releases.
+   */
+  compiledPackages: LockedCompiled[];
   /** No manifest at all, only a script (main.py, app.py, bot.py): a standard-library program. */
   scriptOnly: boolean;
   /** Django's STATIC_ROOT is set: the build runs collectstatic. */
@@ -391,6 +398,7 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
   let inputs: string[] = [];
   let localPaths: string[] = [];
   let unpinned: string[] = [];
+  let pins: Requirements['pins'] = [];
   let noIndex = false;
   let pipSource: PipSource = 'none';
   let requirementsFile: string | null = null;
@@ -404,6 +412,7 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
       inputs = requirements.files;
       localPaths = requirements.localPaths;
       unpinned = requirements.unpinned;
+      pins = requirements.pins;
       noIndex = requirements.noIndex;
       pipSource = 'requirements';
       requirementsFile = 'requirements.txt';
@@ -432,7 +441,8 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
   if (extras.some((extra) => /^(fastapi|litestar)\[(standard|all)\]$/.test(extra))) names.push('uvicorn');
   // FastHTML depends on uvicorn itself.
   if (names.includes('python-fasthtml')) names.push('uvicorn');
-  return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile };
+  const pinned = pins.filter((pin) => pin.name in KNOWN_COMPILED).map((pin) => pinnedCompiled(pin.name, pin.version, pin.evidence, KNOWN_COMPILED[pin.name]!.firstWheel));
+  return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned };
 }
 
 function detectScripts(pyproject: TomlFile | null): Fact<string>[] {
@@ -548,7 +558,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   refusePython2(project, candidateSources(project));
   const { version, range, warning: versionWarning = null } = detectVersion(project, pyproject, pipfile);
   const { tool, lockfile } = detectTool(project, pyproject, pipfile);
-  const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile } = detectDependencies(project, tool.value, pyproject, pipfile);
+  const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned } = detectDependencies(project, tool.value, pyproject, pipfile);
   const scripts = detectScripts(pyproject);
   const frameworkName = FRAMEWORKS.find((name) => dependencies.value.includes(name)) ?? null;
   const framework = fact(frameworkName, frameworkName ? dependencies.evidence : null);
@@ -606,6 +616,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     servesNetwork,
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
+    compiledPackages: lockfile.value ? lockedCompiled(lockfile.value, project.readSource(lockfile.value)) : pinned,
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
     djangoStaticRoot,
     skippedSources: skippedSources(project),

@@ -6,8 +6,9 @@ import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
-import { SOURCE_BUILDS, distrolessPythonFor } from './bases.js';
+import { KNOWN_COMPILED, SOURCE_BUILDS, distrolessPythonFor, mayLackMuslWheel, wheelMinorFor } from './bases.js';
 import { PYTHON_RULES } from './rules.js';
+import { describeLocked, withoutWheel, type Libc, type LockedCompiled } from './wheels.js';
 import { imageNameFor } from '../../core/image-name.js';
 
 const VENV = '/opt/venv';
@@ -76,11 +77,18 @@ function requirementsSteps(facts: PythonFacts, pipCache: string): Pick<PythonPla
   return { deps: { kind: 'requirements', file: facts.requirementsFile!, copies }, cacheTarget: pipCache, keptPaths: facts.localPaths };
 }
 
-/** Why the build stage gets a compiler: dependencies that always build from source, and (on alpine) ones that may. */
-function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[]): string {
+/**
+ * Why the build stage gets a compiler: dependencies that always build from source, ones that may on
+ * alpine, and known ones with no wheel for this Python.
+ */
+function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[], compiled: LockedCompiled[], minor: string): string {
   const always = fromSource.length > 0 ? `${fromSource.join(', ')} build${fromSource.length === 1 ? 's' : ''} from source` : '';
   const maybe = withoutMuslWheel.length > 0 ? `${withoutMuslWheel.join(', ')} too when no musllinux wheel fits` : '';
-  return `A C compiler and headers: ${[always, maybe].filter(Boolean).join(', and ')}.`;
+  const noWheel =
+    compiled.length > 0
+      ? `${compiled.map(describeLocked).join(', ')} ${compiled.length === 1 ? 'has' : 'have'} no wheel for Python ${minor}: pip compiles ${compiled.length === 1 ? 'it' : 'them'} here; nothing of the compiler ships`
+      : '';
+  return `A C compiler and headers: ${[always, maybe, noWheel].filter(Boolean).join(', and ')}.`;
 }
 
 /** Folders the app writes under /app: Flask's instance folder, when the app uses it and runs from /app. */
@@ -129,8 +137,11 @@ function appCopies(facts: PythonFacts, answers: Answers, runsInstalled: boolean)
   return copies;
 }
 
-/** The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds, else none. */
-function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
+/**
+ * The build stage's OS packages: Debian's own Python for distroless, a compiler for source builds
+ * and for known compiled packages with no wheel for this Python, else none.
+ */
+function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: string, libc: Libc, sourceBuilds: string[], usesUv: boolean): PythonPlan['build']['osPackages'] {
   const osFamily = base === 'alpine' ? 'alpine' : 'debian';
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   if (base === 'distroless') {
@@ -138,11 +149,17 @@ function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: strin
     const packages = [`python${minor}-venv`, ...(usesUv ? [] : ['python3-pip'])];
     return { manager, packages, why: `Debian's own Python ${minor}: the interpreter gcr.io/distroless/python3-debian${CURRENT_DEBIAN.version} ships, at the same path.` };
   }
-  const native = facts.nativeDependencies.value;
-  const buildPackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build))];
-  if (base === 'alpine' && native.length > sourceBuilds.length && !buildPackages.includes('build-base')) buildPackages.push('build-base');
+  // distroless is refused for these, so only the python images (which have Python's headers) compile them.
+  const compiled = withoutWheel(facts.compiledPackages, libc, minor).filter((locked) => locked.name in KNOWN_COMPILED);
+  const compiler = osFamily === 'alpine' ? ['build-base'] : ['gcc', 'libc6-dev'];
+  const forCompiled = compiled.length > 0 ? [...compiler, ...compiled.flatMap((locked) => KNOWN_COMPILED[locked.name]![osFamily])] : [];
+  const buildPackages = [...new Set([...sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].build), ...forCompiled])];
+  // Said once: a package without a wheel is named with its version.
+  const withoutMuslWheel =
+    base === 'alpine' ? mayLackMuslWheel(facts, minor).filter((name) => !sourceBuilds.includes(name) && !compiled.some((locked) => locked.name === name)) : [];
+  if (withoutMuslWheel.length > 0 && !buildPackages.includes('build-base')) buildPackages.push('build-base');
   if (buildPackages.length === 0) return null;
-  return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, base === 'alpine' ? native.filter((name) => !sourceBuilds.includes(name)) : []) };
+  return { manager, packages: buildPackages, why: buildPackagesWhy(sourceBuilds, withoutMuslWheel, compiled, minor) };
 }
 
 /**
@@ -174,8 +191,10 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const command = startCommand(facts, answers);
   const runsInstalled = runsInstalledProject(facts, answers, command);
   const chosenDistroless = base === 'distroless' ? distrolessPythonFor(facts, answers.runtimeVersion) : undefined;
-  const minor = chosenDistroless?.minor ?? answers.runtimeVersion;
-  const warnings = applyRules(PYTHON_RULES, { facts, answers, command, sourceBuilds, distrolessPython: chosenDistroless, minor, runsInstalled });
+  // manylinux wheels serve glibc bases, musllinux ones alpine.
+  const libc: Libc = base === 'alpine' ? 'musl' : 'glibc';
+  const minor = chosenDistroless?.minor ?? wheelMinorFor(facts, answers.runtimeVersion, libc);
+  const warnings = applyRules(PYTHON_RULES, { facts, answers, command, sourceBuilds, distrolessPython: chosenDistroless, minor, libc, runsInstalled });
 
   const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'alpine' ? 'alpine' : 'debian';
@@ -213,7 +232,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     build: {
       image: buildImage,
       python: base === 'distroless' || base === 'hardened' ? `/usr/bin/python${minor}` : `/usr/local/bin/python${minor}`,
-      osPackages: buildOsPackages(facts, base, minor, sourceBuilds, deps?.kind === 'uv'),
+      osPackages: buildOsPackages(facts, base, minor, libc, sourceBuilds, deps?.kind === 'uv'),
     },
     venv: VENV,
     deps,

@@ -14,6 +14,8 @@ export interface Requirements {
   localPaths: string[];
   /** `--no-index`: pip installs from the local paths only and never contacts a package index. */
   noIndex: boolean;
+  /** Requirements pinned with `==` (`cffi==1.15.1`): name, version and where each is. */
+  pins: { name: string; version: string; evidence: { file: string; line: number } }[];
 }
 
 export const normalizeName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -74,7 +76,7 @@ function logicalLines(text: string): { line: number; content: string }[] {
  * so a chain of thousands of `-r` files cannot exhaust the call stack.
  */
 export function readRequirements(project: ProjectFiles, file: string): Requirements {
-  const result: Requirements = { names: [], unpinned: [], files: [], localPaths: [], noIndex: false };
+  const result: Requirements = { names: [], unpinned: [], files: [], localPaths: [], noIndex: false, pins: [] };
   const seen = new Set<string>();
   const open: { file: string; lines: Iterator<{ line: number; content: string }> }[] = [];
   const start = (included: string) => {
@@ -126,6 +128,7 @@ export function readRequirements(project: ProjectFiles, file: string): Requireme
     if (!requirement) continue;
     result.names.push(requirement.name);
     if (!isPinned(content)) result.unpinned.push(requirement.name);
+    else result.pins.push({ name: requirement.name, version: /===?\s*([\w.!+-]+)/.exec(content)![1]!, evidence: { file: current.file, line } });
   }
   result.localPaths = [...new Set(result.localPaths)];
   return result;

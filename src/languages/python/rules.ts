@@ -1,6 +1,7 @@
 import type { PythonFacts } from './detect.js';
 import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
-import { SOURCE_BUILDS, distrolessShipped, type DistrolessPython } from './bases.js';
+import { SOURCE_BUILDS, distrolessShipped, mayLackMuslWheel, passedOver, wheelMinorFor, type DistrolessPython } from './bases.js';
+import { describeLocked, hasWheelFor, withoutWheel, type Libc } from './wheels.js';
 import { describeEvidence } from '../../core/facts.js';
 import { shellDebugRules, skippedSourcesRule, type RuleContext, type RuleTable } from '../../core/rules.js';
 
@@ -14,6 +15,8 @@ export interface PythonRuleContext extends RuleContext {
   distrolessPython: DistrolessPython | undefined;
   /** The Python minor the image runs. */
   minor: string;
+  /** The final base's C library, which decides the wheels that fit. */
+  libc: Libc;
   /** The app runs from the installed project (a console script, a src layout), not from copied sources. */
   runsInstalled: boolean;
 }
@@ -92,6 +95,41 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     },
   },
   {
+    id: 'distroless-python-without-wheel',
+    kind: 'refuse',
+    when: (context) => onDistroless(context) && context.distrolessPython !== undefined && withoutWheel(context.facts.compiledPackages, 'glibc', context.minor).length > 0,
+    message: ({ facts, answers, minor }) => {
+      const [locked] = withoutWheel(facts.compiledPackages, 'glibc', minor);
+      const slim = wheelMinorFor(facts, answers.runtimeVersion, 'glibc');
+      const onSlim = withoutWheel(facts.compiledPackages, 'glibc', slim).length === 0 ? `, which runs Python ${slim} here` : ' and a Python it has wheels for';
+      return `--base distroless: its Python is ${distrolessShipped()}, and ${describeLocked(locked!)} has no wheel for it, so pip would compile it from source in the build (a base whose Python can move avoids that); use --base slim${onSlim}`;
+    },
+  },
+  {
+    id: 'older-python-for-wheels',
+    kind: 'warn',
+    when: (context) => !onDistroless(context) && context.minor !== context.answers.runtimeVersion,
+    message: ({ facts, answers, minor, libc }) => {
+      const skipped = passedOver(minor, answers.runtimeVersion);
+      const gaps = facts.compiledPackages
+        .map((locked) => ({ locked, lacks: skipped.filter((candidate) => !hasWheelFor(locked, libc, candidate)) }))
+        .filter(({ lacks }) => lacks.length > 0);
+      const [{ locked, lacks }, ...others] = gaps as [(typeof gaps)[number], ...typeof gaps];
+      const more =
+        others.length > 0
+          ? `, and ${others.length} other locked package${others.length === 1 ? ' lacks' : 's lack'} one too (${others.map((gap) => gap.locked.name).join(', ')})`
+          : '';
+      return `${locked.name} ${locked.version} has no wheel for Python ${lacks.length > 1 ? `${lacks.slice(0, -1).join(', ')} or ${lacks.at(-1)}` : lacks[0]} (${locked.evidence.file}:${locked.evidence.line})${more}: using ${minor}`;
+    },
+  },
+  {
+    id: 'locked-without-wheel',
+    kind: 'warn',
+    when: (context) => !onDistroless(context) && withoutWheel(context.facts.compiledPackages, context.libc, context.minor).length > 0,
+    message: ({ facts, minor, libc }) =>
+      `${withoutWheel(facts.compiledPackages, libc, minor).map(describeLocked).join(', ')}: no ${libc === 'musl' ? 'musllinux' : 'manylinux'} wheel for Python ${minor}, so pip compiles from source, which needs a C compiler and the libraries' headers in the build stage; a Python with their wheels avoids it`,
+  },
+  {
     id: 'distroless-python-instead',
     kind: 'warn',
     when: (context) => onDistroless(context) && context.distrolessPython !== undefined && context.distrolessPython.minor !== context.answers.runtimeVersion,
@@ -109,9 +147,9 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
   {
     id: 'native-dependencies-on-alpine',
     kind: 'warn',
-    when: ({ facts, answers }) => answers.base === 'alpine' && facts.nativeDependencies.value.length > 0,
-    message: ({ facts }) =>
-      `native dependencies (${facts.nativeDependencies.value.join(', ')}) on alpine: musllinux wheels may be missing, and pip then compiles them from source (slow; C headers may be needed)`,
+    when: ({ facts, answers, minor }) => answers.base === 'alpine' && mayLackMuslWheel(facts, minor).length > 0,
+    message: ({ facts, minor }) =>
+      `native dependencies (${mayLackMuslWheel(facts, minor).join(', ')}) on alpine: musllinux wheels may be missing, and pip then compiles them from source (slow; C headers may be needed)`,
   },
   {
     id: 'framework-without-server',
