@@ -32,6 +32,7 @@ import type { Plan } from '../src/languages/registry.js';
 import { ROOT, runCli } from '../test/helpers.js';
 import { buildImage, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, waitForHttp, type Engine } from '../test/e2e/docker.js';
 import { probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult } from '../test/e2e/registries.js';
+import { standInLimit } from '../test/e2e/cell-build.js';
 
 export const APPS_FILE = path.join(ROOT, 'test/realworld/apps.json');
 const RESULTS_FILE = path.join(ROOT, 'results/realworld-builds.json');
@@ -404,7 +405,8 @@ async function buildOne(engine: Engine, app: App, base: string | null, generated
   record.log = path.relative(ROOT, path.join(LOGS_DIR, `${logName}.log`));
   writeFileSync(path.join(LOGS_DIR, `${logName}.log`), built.log);
   if (!built.ok) {
-    const down = await unreachableRegistry(engine, generated);
+    // What a stand-in cannot do (the e2e suite's list), else a registry the probe finds down: this machine's.
+    const down = standInLimit(engine, generated.facts, generated.plan) ?? (await unreachableRegistry(engine, generated));
     record.failure = down
       ? { step: 'build', cause: 'machine', why: down, evidence: evidenceOf(built.log) }
       : classify('build', built.log, 'the generated Dockerfile does not build', app.defects);

@@ -20,7 +20,7 @@ import { RESULTS_DIR, type CellResult } from './report.js';
  * What the stand-ins cannot do whatever the network answers, or null: no probe can decide these
  * (`apk add`, Rust musl targets, the Gradle distribution, a musl jlink runtime). Only stand-in mode has such limits.
  */
-function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
+export function standInLimit(engine: Engine, facts: Facts, plan: Plan): string | null {
   if (engine.source !== 'stand-ins') return null;
   // Every image the plan names (build, runtime, debug), as the Dockerfile will.
   const missing = [...JSON.stringify(plan).matchAll(/dhi\.io\/([a-z0-9-]+):/g)].map((match) => match[1]!).find((name) => !DHI_STAND_INS.includes(name));
