@@ -55,6 +55,12 @@ const onChangedFixture = (name: string, fixtureName: string, files: Record<strin
 
 /** Rules the matrix does not reach. */
 const UNIT_CASES: Case[] = [
+  onChangedFixture('node: a token written into .yarnrc.yml', 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: node-modules\nnpmAuthToken: abc\n' }),
+  onChangedFixture('python: a password in an index URL', 'python-flask-gunicorn', { 'requirements.txt': 'flask==3.1.0\n-i https://u:p@pypi.acme.example/simple\n' }),
+  onChangedFixture('python: pip.conf beside uv', 'python-fastapi-uv', { 'pip.conf': '[global]\nindex-url = https://pypi.acme.example/simple\n' }),
+  onChangedFixture('go: GOPRIVATE with cgo on alpine', 'go-cgo', { '.envrc': 'export GOPRIVATE=github.com/acme\n' }, { base: 'alpine' }),
+  onChangedFixture("go: GOPRIVATE with the builder's own .netrc", 'go-root-main', { 'go.env': 'GOPRIVATE=github.com/acme/*\n' }),
+  onChangedFixture('java: Maven servers beside a Gradle build', 'java-spring-gradle-kts', { 'settings.xml': '<settings><servers></servers></settings>\n' }),
   onFixture('go: an old go directive on a port the source does not use', 'go-root-main', { runtimeVersion: '1.20', port: '9999' }),
   onProject('go: a cgo library needed at run time', {
     'go.mod': 'module example.com/c\n\ngo 1.23\n\nrequire github.com/h2non/bimg v1.1.9\n',

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { shellWord } from '../core/text.js';
@@ -38,18 +39,40 @@ export async function dockerAnswers(): Promise<boolean> {
   return result.exitCode === 0;
 }
 
+/** How a printed command names the home folder of whoever runs it: the shell expands it there. */
+const PRINTED_HOME = '$HOME';
+
+/**
+ * `--secret` for each build secret the plan mounts: a project file from `dir`, a file in `home`, or
+ * an environment variable of the shell that builds. Only where each is read, never its value.
+ */
+export function secretArguments(plan: Plan, dir: string, home: string): string[] {
+  return plan.secrets.flatMap(({ id, source, from }) => {
+    const where = source === 'env' ? `env=${from}` : `src=${source === 'file' ? path.join(dir, from) : `${home}/${from}`}`;
+    return ['--secret', `id=${id},${where}`];
+  });
+}
+
 /**
  * `docker build` arguments for the production image or the debug target, with paths from `dir`
- * (the folder as the user typed it, for printed commands; absolute, to run).
+ * (the folder as the user typed it, for printed commands; absolute, to run) and secrets from
+ * `home` (the shell's $HOME in a printed command; the real folder, to run).
  */
-export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug: boolean } = { debug: false }): string[] {
+export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug?: boolean; home?: string } = {}): string[] {
   const args = ['build'];
   if (options.debug) args.push('--target', 'debug');
+  args.push(...secretArguments(plan, dir, options.home ?? PRINTED_HOME));
   // A Dockerfile built by name: a workspace member's (from the workspace root), or one --output named.
   if (plan.dockerfileFlag) args.push('-f', path.join(dir, dockerfileNameOf(plan)));
   args.push('-t', options.debug ? debugTagOf(tag) : tag, path.join(dir, plan.contextPath));
   return args;
 }
+
+/** A word of a printed command, quoted for a POSIX shell, except that $HOME stays for the shell to expand. */
+const printedWord = (word: string) => (word.includes(`,src=${PRINTED_HOME}/`) ? `"${word}"` : shellWord(word));
+
+/** A `docker` command line as the user pastes it. */
+export const dockerCommand = (args: readonly string[]) => `docker ${args.map(printedWord).join(' ')}`;
 
 /** The images of the hardened base come from dhi.io, which answers only after `docker login dhi.io`. */
 export const DHI_LOGIN = 'docker login dhi.io';
@@ -120,7 +143,7 @@ async function layerTable(tag: string, baseImage: string): Promise<string[]> {
  */
 export async function buildImage(target: BuildTarget, progress: BuildProgress): Promise<string[]> {
   const network = buildNetwork(target.dockerfile);
-  const args = buildArguments(target.plan, target.root, target.tag);
+  const args = buildArguments(target.plan, target.root, target.tag, { home: homedir() });
   args.splice(1, 0, '--progress=plain', '--network', network);
   progress.start(`docker ${args.map(shellWord).join(' ')}`);
   const log: string[] = [];
@@ -150,7 +173,7 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);
   if (target.plan.debugStage) {
-    lines.push(`debug image: docker ${buildArguments(target.plan, target.dir, tag, { debug: true }).map(shellWord).join(' ')}`);
+    lines.push(`debug image: ${dockerCommand(buildArguments(target.plan, target.dir, tag, { debug: true }))}`);
     lines.push(`             docker run --rm -it --entrypoint sh ${debugTagOf(tag)}`);
   }
   return lines;

@@ -1,6 +1,6 @@
 import * as clack from '@clack/prompts';
 import type { Prompter } from '../core/prompter.js';
-import { DHI_LOGIN, buildArguments, pullsFromDhi } from '../build/index.js';
+import { DHI_LOGIN, buildArguments, dockerCommand, pullsFromDhi } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { escapeControls, shellWord } from '../core/text.js';
 import { explain } from '../explain/index.js';
@@ -116,7 +116,7 @@ async function besideOrOver(generation: Generation, session: Session): Promise<G
 /** How to build the user's own Dockerfile, and how to get stagecraft's beside it: said when the user kept theirs. */
 function keptAdvice(generation: Generation, session: Session): string {
   const { flags, plan } = generation;
-  const theirs = `docker ${buildArguments({ ...plan, dockerfileFlag: null }, flags.dir, plan.title).join(' ')}`;
+  const theirs = dockerCommand(buildArguments({ ...plan, dockerfileFlag: null }, flags.dir, plan.title));
   const beside = planNamed(plan, BESIDE);
   const again = `${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)} --output ${BESIDE}`;
   return [
@@ -124,7 +124,7 @@ function keptAdvice(generation: Generation, session: Session): string {
     `  ${theirs}`,
     `stagecraft's, written beside it and built by name:`,
     `  ${again}`,
-    `  docker ${buildArguments(beside, flags.dir, plan.title).join(' ')}`,
+    `  ${dockerCommand(buildArguments(beside, flags.dir, plan.title))}`,
   ].join('\n');
 }
 
@@ -151,7 +151,7 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
     throw cancelledAfter(error, written);
   }
   // A base whose images need a login says so in the next step itself.
-  const buildCommand = `${pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : ''}docker ${buildArguments(plan, flags.dir, plan.title).map(shellWord).join(' ')}`;
+  const buildCommand = `${pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : ''}${dockerCommand(buildArguments(plan, flags.dir, plan.title))}`;
   if (interactive && !dockerfileIsOurs) {
     clack.note(keptAdvice(generation, session), 'Your Dockerfile');
     // The command that repeats this run stops on the kept Dockerfile: said, so it surprises no one in CI.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { detectGoPrivate, type GoPrivate } from './secrets.js';
 import semver from 'semver';
 import type { ProjectFiles } from '../../project.js';
 import { parseGoMod, parseGoWork, type GoMod, type GoWork } from './gomod.js';
@@ -71,6 +72,8 @@ export interface GoFacts {
   servesNetwork: Fact<boolean>;
   /** The top folders `//go:embed` reads files from at build time (web for web/dist): they must stay in the build context. */
   embeddedFolders: string[];
+  /** GOPRIVATE: modules fetched from their repositories, with a .netrc given as a build secret. */
+  private: GoPrivate | null;
 }
 
 interface GoSourceFile {
@@ -227,6 +230,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
 
   return {
     language: 'go',
+    private: detectGoPrivate(project),
     module: layout.value === 'module' ? fact(modules[0]!.mod.module.path, { file: 'go.mod', line: modules[0]!.mod.module.line }) : fact(moduleFromFolder(folderName), null),
     layout,
     workspaceModules: work ? modules.map((module) => module.dir) : [],

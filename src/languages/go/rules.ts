@@ -17,6 +17,20 @@ const entryPort = ({ facts, entry }: GoRuleContext) =>
 
 export const GO_RULES: RuleTable<GoRuleContext> = [
   {
+    id: 'private-modules-alpine-builder',
+    kind: 'refuse',
+    when: ({ facts, answers }) => facts.private !== null && facts.cgo.value && answers.base === 'alpine',
+    message: ({ facts }) =>
+      `--base alpine: GOPRIVATE (${describeEvidence(facts.private!.evidence)}) makes go fetch modules with git, and a cgo build on alpine runs on golang's alpine image, which has no git; use --base slim or distroless (their builder has git)`,
+  },
+  {
+    id: 'private-modules-home-netrc',
+    kind: 'warn',
+    when: ({ facts }) => facts.private?.secrets.some((secret) => secret.source === 'home') ?? false,
+    message: ({ facts }) =>
+      `GOPRIVATE (${describeEvidence(facts.private!.evidence)}): go fetches those modules with the credentials of your ~/.netrc, given to the build as a secret (docker build --secret id=netrc,src=$HOME/.netrc); it needs a machine line for each private host`,
+  },
+  {
     // Under --yes one of several main packages was chosen by rule: say which, and how to choose another.
     id: 'main-chosen-by-rule',
     kind: 'warn',

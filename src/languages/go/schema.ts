@@ -23,6 +23,11 @@ const GoBuildSchema = z.object({
   scratchRootfs: z.boolean(),
   package: GoPackagePath,
   output: AbsolutePath,
+  /** GOPRIVATE: module patterns go fetches from their repositories (with the .netrc secret), not through the proxy. */
+  privateModules: z
+    .string()
+    .regex(/^[A-Za-z0-9.*_/-]+(,[A-Za-z0-9.*_/-]+)*$/)
+    .nullable(),
 });
 
 export const GoPlanSchema = z.object({

@@ -32,6 +32,13 @@ export interface JavaRuleContext extends RuleContext {
 
 export const JAVA_RULES: RuleTable<JavaRuleContext> = [
   {
+    id: 'maven-settings-with-gradle',
+    kind: 'warn',
+    when: ({ facts, build }) => facts.mavenSettings !== null && build.tool === 'gradle',
+    message: ({ facts }) =>
+      `${describeEvidence(facts.mavenSettings!.evidence)} has Maven <servers>, but the image builds with Gradle, which never reads settings.xml: give Gradle its repository credentials as ORG_GRADLE_PROJECT_ variables instead`,
+  },
+  {
     id: 'scratch',
     kind: 'refuse',
     when: ({ answers }) => answers.base === 'scratch',

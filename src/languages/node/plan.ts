@@ -11,6 +11,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 import { NODE_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { planSecrets } from '../../core/secrets.js';
 import { pnpCopies, pnpStart, usesPnp, withPnpInstalls, yarnLinker } from './pnp.js';
 
 /** Where distroless' nodejs images have node: their own ENTRYPOINT, which tini's replaces. */
@@ -383,6 +384,8 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     entrypoint: withInit(image.init, base === 'distroless' ? [DISTROLESS_NODE] : []),
     cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
     entryFile: start[1],
+    // Only an install reads them: an app with no dependencies builds without.
+    ...planSecrets(hasBuild || shipsNodeModules || workspace ? facts.secrets.secrets : []),
   });
   return { plan, warnings };
 }

@@ -52,6 +52,13 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     },
   },
   {
+    id: 'yarnrc-literal-token',
+    kind: 'refuse',
+    when: ({ facts }) => facts.secrets.literalYarnToken !== null,
+    message: ({ facts }) =>
+      `${describeEvidence(facts.secrets.literalYarnToken)} writes a registry token into .yarnrc.yml, which the image copies to install: write npmAuthToken: "\${NPM_TOKEN}" there instead, and stagecraft passes NPM_TOKEN to the install as a build secret`,
+  },
+  {
     id: 'npm-or-yarn-workspace',
     kind: 'refuse',
     when: ({ facts }) => facts.workspace?.tool === 'npm-or-yarn',

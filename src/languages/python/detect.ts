@@ -1,4 +1,5 @@
 import { procfileProcesses } from '../../core/procfile.js';
+import { detectPythonSecrets, type PythonSecrets } from './secrets.js';
 import path from 'node:path';
 import * as z from 'zod';
 import { projectError, refusal } from '../../errors.js';
@@ -59,6 +60,8 @@ export interface PythonFacts {
   scriptOnly: boolean;
   /** Django's STATIC_ROOT is set: the build runs collectstatic. */
   djangoStaticRoot: Fact<boolean>;
+  /** Credentials the dependency install needs (pip.conf, .netrc, an index in .env), given as build secrets. */
+  secrets: PythonSecrets;
 }
 
 /** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
@@ -583,6 +586,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
+    secrets: detectPythonSecrets(project, inputs),
     djangoStaticRoot: ((root) => (root ? fact(true, root) : fact(false, null)))(frameworkName === 'django' ? (djangoApplications(project)?.staticRoot ?? null) : null),
   };
 }

@@ -1,4 +1,5 @@
 import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
+import { planSecrets } from '../../core/secrets.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
 import { ALPINE_VERSION, CURRENT_DEBIAN, DHI_DEBIAN, NONROOT_USER, distroless, finalImage, hardened, withInit } from '../../core/images.js';
@@ -175,6 +176,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     ...stop,
   });
 
+  const projectInstall = projectInstallCommand(facts, runsInstalled);
   const plan = validatePlan(PythonPlanSchema, {
     language: 'python',
     generator: { version: generatorVersion },
@@ -193,7 +195,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     venv: VENV,
     deps,
     cacheTarget,
-    projectInstall: projectInstallCommand(facts, runsInstalled),
+    projectInstall,
     copyApp: !runsInstalled,
     keptPaths,
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
@@ -202,6 +204,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',
+    // Only an install reads them: a standard-library app builds without.
+    ...planSecrets(deps || projectInstall ? facts.secrets.secrets : []),
   });
   return { plan, warnings };
 }

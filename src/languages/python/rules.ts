@@ -53,6 +53,20 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
       `${describeEvidence(facts.procfileShellCommand!.evidence)}: the web: command needs a shell ($(...), quotes, && or other variables), which the exec-form ENTRYPOINT does not run, so it is not used; the image runs \`${command.join(' ')}\` instead (set the value in the command, or give it as an environment variable the server reads)`,
   },
   {
+    id: 'index-password-in-requirements',
+    kind: 'refuse',
+    when: ({ facts }) => facts.secrets.literalIndexCredential !== null,
+    message: ({ facts }) =>
+      `${describeEvidence(facts.secrets.literalIndexCredential)} has a password in an index URL, and the image copies that file to install: move the URL to PIP_INDEX_URL (or PIP_EXTRA_INDEX_URL) in .envrc or your CI's environment, which stagecraft passes to the install as a build secret`,
+  },
+  {
+    id: 'pip-conf-with-uv',
+    kind: 'warn',
+    when: ({ facts }) => facts.secrets.pipConf !== null && facts.tool.value === 'uv',
+    message: ({ facts }) =>
+      `${describeEvidence(facts.secrets.pipConf)} names a package index, but uv never reads pip.conf: give uv the index in pyproject.toml ([[tool.uv.index]]) or UV_INDEX, with its credentials in .netrc`,
+  },
+  {
     id: 'scratch',
     kind: 'refuse',
     when: ({ answers }) => answers.base === 'scratch',

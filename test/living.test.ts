@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/errors.js';
+import { copyFixture, ROOT, runCli } from './helpers.js';
+import { lintDockerfile } from './lint.js';
+import { LIVING_CASES, livingFolder, livingSnapshotPath, renderLiving } from './living-cases.js';
+
+describe('living Dockerfiles: each case renders its snapshot and passes the lint gate', () => {
+  for (const testCase of LIVING_CASES) {
+    it(testCase.name, async () => {
+      const [dockerfile, dockerignore] = await renderLiving(testCase);
+      await expect(dockerfile!.content).toMatchFileSnapshot(path.join(ROOT, livingSnapshotPath(testCase, 'Dockerfile')));
+      await expect(dockerignore!.content).toMatchFileSnapshot(path.join(ROOT, livingSnapshotPath(testCase, 'dockerignore')));
+      expect(lintDockerfile(dockerfile!.content)).toEqual([]);
+    });
+  }
+
+  it('snapshots/living holds exactly these cases, none stale', () => {
+    const files = readdirSync(path.join(ROOT, 'snapshots/living')).sort();
+    expect(files).toEqual(LIVING_CASES.flatMap((testCase) => [`${testCase.name}.Dockerfile`, `${testCase.name}.dockerignore`]).sort());
+  });
+});
+
+/** Every line the CLI printed and every file it wrote, for a check that a value appears nowhere. */
+function everything(dir: string, ...outputs: { stdout: string; stderr: string }[]): string {
+  const written = ['Dockerfile', '.dockerignore'].map((file) => readFileSync(path.join(dir, file), 'utf8'));
+  return [...outputs.flatMap(({ stdout, stderr }) => [stdout, stderr]), ...written].join('\n');
+}
+
+describe('build secrets', () => {
+  it('the next step passes each secret by where it is read, the file and the variable', async () => {
+    const dir = copyFixture('node-private-registry');
+    const result = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`next: docker build --secret id=npmrc,src=${dir}/.npmrc --secret id=NPM_TOKEN,env=NPM_TOKEN -t private-registry ${dir}`);
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^\/\.npmrc$/m);
+  });
+
+  it('a token written into .npmrc is never printed, written or shown in --json, --explain or --dry-run', async () => {
+    const dir = copyFixture('node-express');
+    const token = 'npm_LiteralSecretValue0123456789';
+    writeFileSync(path.join(dir, '.npmrc'), `//registry.npmjs.org/:_authToken=${token}\n`);
+    const runs = await Promise.all(
+      [['--json'], ['--explain'], ['--dry-run'], []].map((mode) => runCli([dir, '--yes', '--base', 'slim', '--debug', 'stage', ...mode], { env: { NPM_TOKEN: token } })),
+    );
+    for (const run of runs) expect(run.exitCode).toBe(0);
+    expect(runs[0]!.stdout).toContain('"id": "npmrc"');
+    expect(everything(dir, ...runs)).not.toContain(token);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('--mount=type=secret,id=npmrc,target=/app/.npmrc,required=true');
+  });
+
+  it("GOPRIVATE without a .netrc in the project reads the builder's own, from $HOME, quoted so the shell expands it", async () => {
+    const dir = livingFolder(LIVING_CASES.find((testCase) => testCase.name === 'secrets-go-goprivate')!);
+    const result = await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`next: docker build --secret "id=netrc,src=$HOME/.netrc" -t hello ${dir}`);
+    expect(result.stderr).toContain('warning: GOPRIVATE (go.env:1): go fetches those modules with the credentials of your ~/.netrc');
+  });
+
+  it.each([
+    [
+      'a token written into .yarnrc.yml, which the image copies',
+      'node-yarn-berry',
+      { '.yarnrc.yml': 'nodeLinker: node-modules\nnpmAuthToken: npm_abcdef\n' },
+      'stagecraft: .yarnrc.yml:2 writes a registry token into .yarnrc.yml, which the image copies to install: write npmAuthToken: "${NPM_TOKEN}" there instead',
+    ],
+    [
+      'a password in an index URL of requirements.txt',
+      'python-flask-gunicorn',
+      { 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n--extra-index-url https://ci:hunter2@pypi.acme.example/simple\n' },
+      'stagecraft: requirements.txt:3 has a password in an index URL, and the image copies that file to install',
+    ],
+  ])('%s is refused with the line, and the value is not repeated', async (_name, fixtureName, files, message) => {
+    const dir = copyFixture(fixtureName);
+    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
+    const result = await runCli([dir, '--yes', '--base', 'slim']);
+    expect(result.exitCode).toBe(ExitCode.refused);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/npm_abcdef|hunter2/);
+  });
+});
