@@ -54,6 +54,9 @@ export const LIVING_CASES: LivingCase[] = [
     base: 'slim',
     debug: 'none',
   },
+  // node's own fetch on distroless (node at /nodejs/bin/node), and the venv's Python on slim.
+  { name: 'healthcheck-node-distroless', fixture: 'node-express', base: 'distroless', debug: 'stage', flags: { healthcheck: true } },
+  { name: 'healthcheck-python-slim', fixture: 'python-flask-gunicorn', base: 'slim', debug: 'none', flags: { healthcheck: true } },
 ];
 
 /** A private copy of the case's fixture with its files written in. */

@@ -80,3 +80,29 @@ describe('build secrets', () => {
     expect(result.stderr).not.toMatch(/npm_abcdef|hunter2/);
   });
 });
+
+describe('--healthcheck', () => {
+  it.each([
+    ['go-root-main', 'the image holds the Go binary and nothing that makes an HTTP request'],
+    ['rust-single-bin', 'the image holds the Rust binary and nothing that makes an HTTP request'],
+    ['java-plain-maven', 'the image has java and the app but no curl or wget'],
+    ['python-cli-scripts', 'this program does not listen (no port), so there is nothing to probe'],
+  ])('%s is refused with the reason (exit 3), nothing written', async (fixtureName, reason) => {
+    const dir = copyFixture(fixtureName);
+    const result = await runCli([dir, '--yes', '--healthcheck']);
+    expect(result.exitCode).toBe(ExitCode.refused);
+    expect(result.stderr).toContain(`stagecraft: --healthcheck: ${reason}`);
+    expect(readdirSync(dir)).not.toContain('Dockerfile');
+  });
+
+  it('is off by default, and --save keeps it for the next run', async () => {
+    const dir = copyFixture('node-express');
+    expect((await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none'])).exitCode).toBe(0);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).not.toContain('HEALTHCHECK');
+    expect((await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none', '--healthcheck', '--save', '--force'])).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'stagecraft.json'), 'utf8'))).toMatchObject({ healthcheck: true });
+    const again = await runCli([dir, '--yes']);
+    expect(again.stdout).toContain('unchanged Dockerfile');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/^HEALTHCHECK .* CMD \["node", "-e", "fetch\('http:\/\/127\.0\.0\.1:3000\/'\)/m);
+  });
+});

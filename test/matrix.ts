@@ -93,7 +93,9 @@ const noPrompts: Prompter = {
 };
 
 /** Flags as the command line gives them, by their option names (`runtimeVersion`, `port`...). */
-export type FolderFlags = Partial<Record<'base' | 'debug' | 'entry' | 'port' | 'runtimeVersion' | 'javaRuntime' | 'buildTool', string>>;
+export type FolderFlags = Partial<
+  Record<'base' | 'debug' | 'entry' | 'port' | 'runtimeVersion' | 'javaRuntime' | 'buildTool', string> & Record<'healthcheck' | 'reproducible', true>
+>;
 
 /** A switch (`--healthcheck`) is given as true and passed alone. */
 const argvFor = (dir: string, options: Record<string, string | true | undefined>) => [

@@ -55,6 +55,14 @@ const onChangedFixture = (name: string, fixtureName: string, files: Record<strin
 
 /** Rules the matrix does not reach. */
 const UNIT_CASES: Case[] = [
+  onFixture('node: --healthcheck for a program that does not listen', 'node-express', { healthcheck: true, port: 'none' }),
+  onFixture('python: --healthcheck for a CLI', 'python-cli-scripts', { healthcheck: true }),
+  onFixture('go: --healthcheck with nothing in the image to probe with', 'go-root-main', { healthcheck: true }),
+  onFixture('go: --healthcheck for a program that does not listen', 'go-vendored', { healthcheck: true }),
+  onFixture('rust: --healthcheck with nothing in the image to probe with', 'rust-single-bin', { healthcheck: true }),
+  onFixture('rust: --healthcheck for a program that does not listen', 'rust-msrv', { healthcheck: true }),
+  onFixture('java: --healthcheck with nothing in the image to probe with', 'java-plain-maven', { healthcheck: true }),
+  onFixture('java: --healthcheck for a program that does not listen', 'java-plain-maven', { healthcheck: true, port: 'none' }),
   onChangedFixture('node: a token written into .yarnrc.yml', 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: node-modules\nnpmAuthToken: abc\n' }),
   onChangedFixture('python: a password in an index URL', 'python-flask-gunicorn', { 'requirements.txt': 'flask==3.1.0\n-i https://u:p@pypi.acme.example/simple\n' }),
   onChangedFixture('python: pip.conf beside uv', 'python-fastapi-uv', { 'pip.conf': '[global]\nindex-url = https://pypi.acme.example/simple\n' }),

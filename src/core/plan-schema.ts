@@ -129,6 +129,14 @@ export const CommonPlanFields = {
   dockerignoreName: z.string().regex(/^(\.dockerignore|[A-Za-z0-9][A-Za-z0-9._-]*\.dockerignore)$/),
   /** Other apps' folders beside this one (a frontend/ with its own package.json), left out of the context; the run fills it in. */
   otherApps: z.array(z.object({ folder: ProjectPath, marker: ProjectPath })).default([]),
+  /** `--healthcheck`: the exec-form probe, run by what the final image has (node, python), and why it is that. */
+  healthcheck: z
+    .object({
+      command: z.array(z.string().regex(/^[^\n"\\]+$/)).min(2),
+      why: OneLine,
+    })
+    .nullable()
+    .default(null),
   /** The secrets the install steps mount; the files among them stay out of the build context. */
   secrets: z.array(BuildSecretSchema).default([]),
   secretFiles: z.array(ProjectPath).default([]),

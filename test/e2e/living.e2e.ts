@@ -22,6 +22,17 @@ async function ensureImages(dir: string): Promise<void> {
   if (ensured.exitCode !== 0) throw new Error(`ensure-images failed: ${ensured.all}`);
 }
 
+/** Polls a container's health until it is `want` or the seconds run out; the last status seen. */
+async function healthOf(container: string, want: string, seconds: number): Promise<string> {
+  let status = '';
+  for (let waited = 0; waited < seconds; waited += 1) {
+    status = (await docker(['inspect', '-f', '{{.State.Health.Status}}', container])).stdout.trim();
+    if (status === want) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return status;
+}
+
 describe.skipIf(typeof engine === 'string')('living Dockerfiles, built for real', () => {
   const secretsCase = LIVING_CASES.find((testCase) => testCase.name === 'secrets-node-npmrc')!;
   it.runIf(selected('living/secrets/node-private-registry'))(
@@ -53,4 +64,59 @@ describe.skipIf(typeof engine === 'string')('living Dockerfiles, built for real'
       await docker(['rmi', '-f', tag]);
     },
   );
+
+  // With no network at all: the probe runs inside the container, on its own loopback. The interval is shortened
+  // for the test (--health-interval); the command is the image's own.
+  for (const [fixtureName, base, stop] of [
+    ['node-express', 'slim', ['--entrypoint', 'node', '-e', 'setTimeout(() => {}, 600000)']],
+    ['node-express', 'distroless', ['--entrypoint', '/nodejs/bin/node', '-e', 'setTimeout(() => {}, 600000)']],
+    ['python-stdlib', 'slim', ['--entrypoint', '/opt/venv/bin/python', '-c', 'import time; time.sleep(600)']],
+  ] as const) {
+    it.runIf(selected(`living/healthcheck/${fixtureName}.${base}`))(
+      `living/healthcheck/${fixtureName}.${base}: the image's HEALTHCHECK says healthy while the app answers, unhealthy when nothing listens`,
+      async () => {
+        const dir = livingFolder({ name: fixtureName, fixture: fixtureName, base, debug: 'none' });
+        const tag = `stagecraft-e2e/living-healthcheck-${fixtureName}:${base}`;
+        const args = [dir, '--yes', '--base', base, '--debug', 'none', '--healthcheck', '--tag', tag];
+        expect((await runCli(args)).exitCode).toBe(0);
+        await ensureImages(dir);
+        const built = await runCli([...args, '--build']);
+        expect(built.exitCode, built.stderr).toBe(0);
+        const configured = await docker(['image', 'inspect', '-f', '{{json .Config.Healthcheck.Test}}', tag]);
+        expect(JSON.parse(configured.stdout)[0]).toBe('CMD');
+
+        const healthy = `stagecraft-living-healthy-${fixtureName}-${base}`;
+        const idle = `stagecraft-living-idle-${fixtureName}-${base}`;
+        try {
+          expect((await docker(['run', '-d', '--rm', '--network', 'none', '--health-interval', '2s', '--name', healthy, tag])).exitCode).toBe(0);
+          expect(await healthOf(healthy, 'healthy', 60)).toBe('healthy');
+          // The same image with its app replaced by a program that never listens: the probe must fail.
+          expect(
+            (
+              await docker([
+                'run',
+                '-d',
+                '--rm',
+                '--network',
+                'none',
+                '--health-interval',
+                '2s',
+                '--health-start-period',
+                '0s',
+                '--name',
+                idle,
+                ...stop.slice(0, 2),
+                tag,
+                ...stop.slice(2),
+              ])
+            ).exitCode,
+          ).toBe(0);
+          expect(await healthOf(idle, 'unhealthy', 60)).toBe('unhealthy');
+        } finally {
+          await docker(['rm', '-f', healthy, idle]);
+          await docker(['rmi', '-f', tag]);
+        }
+      },
+    );
+  }
 });

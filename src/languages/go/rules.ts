@@ -1,7 +1,7 @@
 import type { GoFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { mainRuleWarning } from './mains.js';
-import { forEachItem, portMismatchRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { forEachItem, portMismatchRule, healthcheckRules, healthcheckWithoutProbeRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface GoRuleContext extends RuleContext {
   facts: GoFacts;
@@ -45,6 +45,8 @@ export const GO_RULES: RuleTable<GoRuleContext> = [
       `--base scratch cannot run this program: it needs cgo (${facts.cgoReason}), so it links the C library, and scratch has none; use --base distroless or slim`,
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
+  healthcheckWithoutProbeRule('the image holds the Go binary and nothing that makes an HTTP request (no shell, curl or interpreter)'),
   {
     id: 'cgo-on-alpine',
     kind: 'warn',

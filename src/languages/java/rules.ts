@@ -1,7 +1,7 @@
 import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { moduleRuleWarning } from './modules.js';
-import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { healthcheckRules, healthcheckWithoutProbeRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 import type { JavaPlan } from './schema.js';
 
 /** Java majors distroless publishes images for on the current Debian (java17/21/25-debian13, Temurin builds). */
@@ -86,6 +86,8 @@ export const JAVA_RULES: RuleTable<JavaRuleContext> = [
     message: ({ build, app }) => moduleRuleWarning(build, app.module)!,
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
+  healthcheckWithoutProbeRule('the image has java and the app but no curl or wget, and without a compiler in the image java runs no one-line probe'),
   {
     id: 'gradle-jar-without-dependencies',
     kind: 'warn',

@@ -3,7 +3,7 @@ import { MAINTAINED_NODE_MAJORS } from './detect.js';
 import { startPackage, yarnLinker } from './pnp.js';
 import { describeEvidence } from '../../core/facts.js';
 import { CURRENT_DEBIAN } from '../../core/images.js';
-import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { healthcheckRules, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 /** Node majors distroless publishes images for on the current Debian (nodejs22/24/26-debian13). */
 export const DISTROLESS_NODE_MAJORS = [22, 24, 26];
@@ -99,6 +99,7 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `no lockfile: installs are not reproducible (each build may resolve newer versions); commit the lockfile ${facts.packageManager.value === 'npm' ? '(npm install writes package-lock.json)' : ''}`.trim(),
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
   {
     id: 'native-modules-on-alpine',
     kind: 'warn',

@@ -144,6 +144,18 @@ function entrypointFor(command: string[], listenPort: string): string[] {
   return [program.includes('/') ? program : `${VENV}/bin/${program}`, ...command.slice(1).map((word) => word.replace(/\$PORT/g, listenPort))];
 }
 
+/**
+ * `--healthcheck`: the venv's Python asks the app on the loopback address with the standard
+ * library; any answer below 500 is healthy, no answer (an exception) is not.
+ */
+function pythonHealthcheck(port: number) {
+  const probe = `import http.client as h; c = h.HTTPConnection('127.0.0.1', ${port}, timeout=4); c.request('GET', '/'); raise SystemExit(c.getresponse().status >= 500)`;
+  return {
+    command: [`${VENV}/bin/python`, '-c', probe],
+    why: "The venv's Python probes the app with its standard library (no curl or shell needed): an answer below 500 is healthy.",
+  };
+}
+
 export function planPython(facts: PythonFacts, answers: Answers, generatorVersion: string): Planned<PythonPlan> {
   const { base, debug, port } = answers;
   const sourceBuilds = facts.nativeDependencies.value.filter((name) => name in SOURCE_BUILDS);
@@ -196,6 +208,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     deps,
     cacheTarget,
     projectInstall,
+    healthcheck: answers.healthcheck ? pythonHealthcheck(port!) : null,
     copyApp: !runsInstalled,
     keptPaths,
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,

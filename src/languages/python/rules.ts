@@ -2,7 +2,7 @@ import type { PythonFacts } from './detect.js';
 import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
 import { SOURCE_BUILDS, distrolessShipped, type DistrolessPython } from './bases.js';
 import { describeEvidence } from '../../core/facts.js';
-import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { healthcheckRules, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface PythonRuleContext extends RuleContext {
   facts: PythonFacts;
@@ -94,6 +94,7 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
       `--base hardened: dhi.io/python is published for Python ${HARDENED_PYTHON_MINORS.join(', ')} only, and this is ${minor}; use a Python it publishes, or --base slim`,
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
   {
     id: 'python-not-in-distroless',
     kind: 'refuse',
