@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { attestationSupportOf } from '../src/build/attestations.js';
 import { ExitCode } from '../src/errors.js';
 import { copyFixture, ROOT, runCli } from './helpers.js';
 import { lintDockerfile } from './lint.js';
@@ -104,5 +105,34 @@ describe('--healthcheck', () => {
     const again = await runCli([dir, '--yes']);
     expect(again.stdout).toContain('unchanged Dockerfile');
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/^HEALTHCHECK .* CMD \["node", "-e", "fetch\('http:\/\/127\.0\.0\.1:3000\/'\)/m);
+  });
+});
+
+describe('SBOM and provenance', () => {
+  // `docker buildx inspect` of a docker-container builder, as buildx 0.13 prints it.
+  const containerBuilder = 'Name:          attest\nDriver:        docker-container\nLast Activity: 2026-12-06 23:44:00 +0000 UTC\n\nNodes:\nName:      attest0\n';
+  // This machine's default builder: the docker driver, over overlay2 (docker info --format '{{.Driver}} {{json .DriverStatus}}').
+  const dockerBuilder = 'Name:          default\nDriver:        docker\nLast Activity: 2026-12-06 23:44:00 +0000 UTC\n';
+  const overlay2 = 'overlay2 [["Backing Filesystem","extfs"],["Supports d_type","true"],["Using metacopy","false"],["Native Overlay Diff","true"],["userxattr","false"]]';
+  const containerdStore = 'overlayfs [["driver-type","io.containerd.snapshotter.v1"]]';
+
+  it('a docker-container builder keeps them (and loads the image into Docker); so does the containerd image store', () => {
+    expect(attestationSupportOf(containerBuilder, overlay2)).toEqual({ supported: true, flags: ['--sbom=true', '--provenance=mode=max', '--load'] });
+    expect(attestationSupportOf(dockerBuilder, containerdStore)).toEqual({ supported: true, flags: ['--sbom=true', '--provenance=mode=max'] });
+  });
+
+  it('the docker driver over the classic store does not, and says why', () => {
+    expect(attestationSupportOf(dockerBuilder, overlay2)).toEqual({
+      supported: false,
+      why: 'the builder is the docker driver over the overlay2 image store, which cannot keep attestations',
+    });
+  });
+
+  it('the next step prints the plain build, then the same build with --sbom=true --provenance=mode=max', async () => {
+    const dir = copyFixture('go-root-main');
+    const result = await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none']);
+    expect(result.stdout).toContain(
+      `next: docker build -t hello ${dir}\n      with an SBOM and provenance (a docker-container builder or the containerd image store): docker build --sbom=true --provenance=mode=max -t hello ${dir}`,
+    );
   });
 });

@@ -5,6 +5,7 @@ import { shellWord } from '../core/text.js';
 import type { Plan } from '../languages/registry.js';
 import { dockerfileNameOf } from '../render/index.js';
 import { buildNetwork } from './network.js';
+import { ATTESTATION_ADVICE, ATTESTATION_FLAGS, IMAGE_STORE_FORMAT, attestationSupportOf, type AttestationSupport } from './attestations.js';
 
 /** How the build reports while it runs: a spinner in a terminal, BuildKit's own lines elsewhere. */
 export interface BuildProgress {
@@ -31,6 +32,15 @@ export const debugTagOf = (tag: string) => (/:[^/]+$/.test(tag) ? `${tag}-debug`
 
 /** execa is loaded only when Docker is run, so runs that never build do not parse it at start-up. */
 const loadExeca = async () => (await import('execa')).execa;
+
+/** Whether the builder `docker build` uses keeps SBOM and provenance attestations, asked of buildx and the engine. */
+async function attestationSupport(): Promise<AttestationSupport> {
+  const execa = await loadExeca();
+  const inspected = await execa('docker', ['buildx', 'inspect'], { reject: false, timeout: 10_000 });
+  if (inspected.exitCode !== 0) return { supported: false, why: 'docker buildx inspect failed (is the buildx plugin installed?)' };
+  const store = await execa('docker', ['info', '--format', IMAGE_STORE_FORMAT], { reject: false, timeout: 10_000 });
+  return attestationSupportOf(inspected.stdout, store.stdout);
+}
 
 /** Whether a Docker engine answers; a short timeout, since this runs before a question. */
 export async function dockerAnswers(): Promise<boolean> {
@@ -73,6 +83,9 @@ const printedWord = (word: string) => (word.includes(`,src=${PRINTED_HOME}/`) ? 
 
 /** A `docker` command line as the user pastes it. */
 export const dockerCommand = (args: readonly string[]) => `docker ${args.map(printedWord).join(' ')}`;
+
+/** The build command again with attestations, for a builder that keeps them (the plain one works on every builder). */
+export const attestedCommand = (args: readonly string[]) => dockerCommand([args[0]!, ...ATTESTATION_FLAGS, ...args.slice(1)]);
 
 /** The images of the hardened base come from dhi.io, which answers only after `docker login dhi.io`. */
 export const DHI_LOGIN = 'docker login dhi.io';
@@ -144,7 +157,8 @@ async function layerTable(tag: string, baseImage: string): Promise<string[]> {
 export async function buildImage(target: BuildTarget, progress: BuildProgress): Promise<string[]> {
   const network = buildNetwork(target.dockerfile);
   const args = buildArguments(target.plan, target.root, target.tag, { home: homedir() });
-  args.splice(1, 0, '--progress=plain', '--network', network);
+  const attestations = await attestationSupport();
+  args.splice(1, 0, '--progress=plain', '--network', network, ...(attestations.supported ? attestations.flags : []));
   progress.start(`docker ${args.map(shellWord).join(' ')}`);
   const log: string[] = [];
   const execa = await loadExeca();
@@ -169,6 +183,9 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
 
   const inspected = await execa('docker', ['image', 'inspect', '-f', '{{.Size}}', tag], { reject: false });
   const lines = [`image ${tag}: ${inspected.exitCode === 0 ? humanSize(Number(inspected.stdout.trim())) : 'size unknown'}`];
+  lines.push(
+    attestations.supported ? 'attestations: an SBOM and provenance (mode=max) are attached to the image' : `attestations: none, ${attestations.why}; ${ATTESTATION_ADVICE}`,
+  );
   lines.push(...(await layerTable(tag, target.plan.runtime.image)));
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);

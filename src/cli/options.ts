@@ -109,7 +109,7 @@ const COMMON_OPTIONS = {
   },
   healthcheck: {
     kind: 'switch',
-    help: 'add an exec-form HEALTHCHECK that probes the app with what the final image has (node, python); off by default: orchestrators usually probe themselves, and a failing one only marks the container unhealthy',
+    help: 'add an exec-form HEALTHCHECK that probes the app with a program the final image already has (refused where it has none); off by default: orchestrators usually probe themselves, and a failing one only marks the container unhealthy',
     saved: z.boolean(),
   },
   reproducible: {

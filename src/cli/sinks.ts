@@ -1,6 +1,6 @@
 import * as clack from '@clack/prompts';
 import type { Prompter } from '../core/prompter.js';
-import { DHI_LOGIN, buildArguments, dockerCommand, pullsFromDhi } from '../build/index.js';
+import { DHI_LOGIN, attestedCommand, buildArguments, dockerCommand, pullsFromDhi } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { escapeControls, shellWord } from '../core/text.js';
 import { explain } from '../explain/index.js';
@@ -151,7 +151,10 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
     throw cancelledAfter(error, written);
   }
   // A base whose images need a login says so in the next step itself.
-  const buildCommand = `${pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : ''}${dockerCommand(buildArguments(plan, flags.dir, plan.title))}`;
+  const login = pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : '';
+  const buildCommand = `${login}${dockerCommand(buildArguments(plan, flags.dir, plan.title))}`;
+  // The classic docker builder refuses --sbom, so the plain command comes first and this one beside it.
+  const attested = `with an SBOM and provenance (a docker-container builder or the containerd image store): ${login}${attestedCommand(buildArguments(plan, flags.dir, plan.title))}`;
   if (interactive && !dockerfileIsOurs) {
     clack.note(keptAdvice(generation, session), 'Your Dockerfile');
     // The command that repeats this run stops on the kept Dockerfile: said, so it surprises no one in CI.
@@ -159,10 +162,12 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
   } else if (interactive) {
     const named = flags.output !== undefined && flags.output !== 'Dockerfile' ? ` --output ${shellWord(flags.output)}` : '';
     clack.note(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}${named}`, 'Same answers, no questions');
+    clack.note(attested, 'Attestations');
     clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
   } else if (toWrite.some((change) => change.path !== CONFIG_FILE) && !flags.build) {
     // The next step builds the files just written; saved answers alone need no build.
     note(`next: ${buildCommand}`);
+    note(`      ${attested}`);
   }
 }
 

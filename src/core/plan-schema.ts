@@ -129,7 +129,7 @@ export const CommonPlanFields = {
   dockerignoreName: z.string().regex(/^(\.dockerignore|[A-Za-z0-9][A-Za-z0-9._-]*\.dockerignore)$/),
   /** Other apps' folders beside this one (a frontend/ with its own package.json), left out of the context; the run fills it in. */
   otherApps: z.array(z.object({ folder: ProjectPath, marker: ProjectPath })).default([]),
-  /** `--healthcheck`: the exec-form probe, run by what the final image has (node, python), and why it is that. */
+  /** `--healthcheck`: the exec-form probe, run by a program the final image already has, and why it is that one. */
   healthcheck: z
     .object({
       command: z.array(z.string().regex(/^[^\n"\\]+$/)).min(2),

@@ -103,7 +103,7 @@ export const healthcheckRules = (): Rule<RuleContext>[] => [
   },
 ];
 
-/** `--healthcheck` on an image whose only program is the app (a Go or Rust binary, a JVM without curl): refused, with why. */
+/** `--healthcheck` on an image whose only program is the app (a compiled binary, a JVM without curl): refused, with why. */
 export const healthcheckWithoutProbeRule = (why: string): Rule<RuleContext> => ({
   id: 'healthcheck-nothing-to-probe-with',
   kind: 'refuse',
