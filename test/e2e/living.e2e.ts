@@ -82,6 +82,8 @@ describe.skipIf(typeof engine === 'string')('living Dockerfiles, built for real'
         await ensureImages(dir);
         const built = await runCli([...args, '--build']);
         expect(built.exitCode, built.stderr).toBe(0);
+        // --build asked the builder whether it keeps attestations, and built either way (the classic docker driver refuses --sbom).
+        expect(built.stdout).toMatch(/^attestations: (an SBOM and provenance \(mode=max\) are attached to the image|none, the builder .*)$/m);
         const configured = await docker(['image', 'inspect', '-f', '{{json .Config.Healthcheck.Test}}', tag]);
         expect(JSON.parse(configured.stdout)[0]).toBe('CMD');
 
