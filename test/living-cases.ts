@@ -57,6 +57,9 @@ export const LIVING_CASES: LivingCase[] = [
   // node's own fetch on distroless (node at /nodejs/bin/node), and the venv's Python on slim.
   { name: 'healthcheck-node-distroless', fixture: 'node-express', base: 'distroless', debug: 'stage', flags: { healthcheck: true } },
   { name: 'healthcheck-python-slim', fixture: 'python-flask-gunicorn', base: 'slim', debug: 'none', flags: { healthcheck: true } },
+  // SOURCE_DATE_EPOCH where tools read it (Python's compiler, a Node build), bytecode checked by hash, the build told to rewrite times.
+  { name: 'reproducible-python-slim', fixture: 'python-flask-gunicorn', base: 'slim', debug: 'stage', flags: { reproducible: true } },
+  { name: 'reproducible-node-build', fixture: 'node-ts-api', base: 'distroless', debug: 'none', flags: { reproducible: true } },
 ];
 
 /** A private copy of the case's fixture with its files written in. */

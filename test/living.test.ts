@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { attestationSupportOf } from '../src/build/attestations.js';
 import { ExitCode } from '../src/errors.js';
@@ -134,5 +135,30 @@ describe('SBOM and provenance', () => {
     expect(result.stdout).toContain(
       `next: docker build -t hello ${dir}\n      with an SBOM and provenance (a docker-container builder or the containerd image store): docker build --sbom=true --provenance=mode=max -t hello ${dir}`,
     );
+  });
+});
+
+describe('--reproducible', async () => {
+  const engine = await execa('docker', ['version'], { reject: false });
+
+  it('prints the build with SOURCE_DATE_EPOCH from the last commit and rewritten file times', async () => {
+    const dir = copyFixture('python-stdlib');
+    const result = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none', '--reproducible']);
+    expect(result.stdout).toContain(
+      `next: docker build --build-arg "SOURCE_DATE_EPOCH=$(git log -1 --pretty=%ct)" --output type=docker,rewrite-timestamp=true -t stdlib-server ${dir}`,
+    );
+  });
+
+  it('warns that a jar keeps its build time unless the build fixes it', async () => {
+    const dir = copyFixture('java-plain-maven');
+    const result = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none', '--reproducible']);
+    expect(result.stderr).toContain('warning: --reproducible: the jar keeps the time of each build in its entries; set <project.build.outputTimestamp> in pom.xml');
+  });
+
+  it.skipIf(engine.exitCode !== 0)("--build outside a git repository stops before building: SOURCE_DATE_EPOCH is the last commit's time", async () => {
+    const dir = copyFixture('python-stdlib');
+    const result = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none', '--reproducible', '--build']);
+    expect(result.exitCode).toBe(ExitCode.build);
+    expect(result.stderr).toContain("stagecraft: --reproducible: SOURCE_DATE_EPOCH is the last commit's time, and git log finds no commit here");
   });
 });

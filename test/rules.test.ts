@@ -63,6 +63,7 @@ const UNIT_CASES: Case[] = [
   onFixture('rust: --healthcheck for a program that does not listen', 'rust-msrv', { healthcheck: true }),
   onFixture('java: --healthcheck with nothing in the image to probe with', 'java-plain-maven', { healthcheck: true }),
   onFixture('java: --healthcheck for a program that does not listen', 'java-plain-maven', { healthcheck: true, port: 'none' }),
+  onFixture('java: --reproducible with build times in the jar', 'java-plain-maven', { reproducible: true }),
   onChangedFixture('node: a token written into .yarnrc.yml', 'node-yarn-berry', { '.yarnrc.yml': 'nodeLinker: node-modules\nnpmAuthToken: abc\n' }),
   onChangedFixture('python: a password in an index URL', 'python-flask-gunicorn', { 'requirements.txt': 'flask==3.1.0\n-i https://u:p@pypi.acme.example/simple\n' }),
   onChangedFixture('python: pip.conf beside uv', 'python-fastapi-uv', { 'pip.conf': '[global]\nindex-url = https://pypi.acme.example/simple\n' }),

@@ -33,6 +33,16 @@ export const debugTagOf = (tag: string) => (/:[^/]+$/.test(tag) ? `${tag}-debug`
 /** execa is loaded only when Docker is run, so runs that never build do not parse it at start-up. */
 const loadExeca = async () => (await import('execa')).execa;
 
+/** The last commit's time in seconds (SOURCE_DATE_EPOCH), from git in the project folder; a folder with no commit stops --build. */
+async function lastCommitTime(root: string): Promise<string> {
+  const execa = await loadExeca();
+  const log = await execa('git', ['-C', root, 'log', '-1', '--pretty=%ct'], { reject: false, timeout: 10_000 });
+  const epoch = log.exitCode === 0 ? log.stdout.trim() : '';
+  if (!/^\d+$/.test(epoch))
+    throw new StagecraftError("--reproducible: SOURCE_DATE_EPOCH is the last commit's time, and git log finds no commit here; commit first, then build again", ExitCode.build);
+  return epoch;
+}
+
 /** Whether the builder `docker build` uses keeps SBOM and provenance attestations, asked of buildx and the engine. */
 async function attestationSupport(): Promise<AttestationSupport> {
   const execa = await loadExeca();
@@ -51,6 +61,8 @@ export async function dockerAnswers(): Promise<boolean> {
 
 /** How a printed command names the home folder of whoever runs it: the shell expands it there. */
 const PRINTED_HOME = '$HOME';
+/** How a printed command names the last commit's time: the shell asks git when it runs. */
+const PRINTED_EPOCH = '$(git log -1 --pretty=%ct)';
 
 /**
  * `--secret` for each build secret the plan mounts: a project file from `dir`, a file in `home`, or
@@ -68,18 +80,20 @@ export function secretArguments(plan: Plan, dir: string, home: string): string[]
  * (the folder as the user typed it, for printed commands; absolute, to run) and secrets from
  * `home` (the shell's $HOME in a printed command; the real folder, to run).
  */
-export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug?: boolean; home?: string } = {}): string[] {
+export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug?: boolean; home?: string; epoch?: string } = {}): string[] {
   const args = ['build'];
   if (options.debug) args.push('--target', 'debug');
   args.push(...secretArguments(plan, dir, options.home ?? PRINTED_HOME));
+  // --reproducible: the last commit's time for the image's dates, and BuildKit clamps every file's time in the layers to it.
+  if (plan.reproducible) args.push('--build-arg', `SOURCE_DATE_EPOCH=${options.epoch ?? PRINTED_EPOCH}`, '--output', 'type=docker,rewrite-timestamp=true');
   // A Dockerfile built by name: a workspace member's (from the workspace root), or one --output named.
   if (plan.dockerfileFlag) args.push('-f', path.join(dir, dockerfileNameOf(plan)));
   args.push('-t', options.debug ? debugTagOf(tag) : tag, path.join(dir, plan.contextPath));
   return args;
 }
 
-/** A word of a printed command, quoted for a POSIX shell, except that $HOME stays for the shell to expand. */
-const printedWord = (word: string) => (word.includes(`,src=${PRINTED_HOME}/`) ? `"${word}"` : shellWord(word));
+/** A word of a printed command, quoted for a POSIX shell, except that $HOME and the git command stay for the shell to expand. */
+const printedWord = (word: string) => (word.includes(`,src=${PRINTED_HOME}/`) || word.endsWith(`=${PRINTED_EPOCH}`) ? `"${word}"` : shellWord(word));
 
 /** A `docker` command line as the user pastes it. */
 export const dockerCommand = (args: readonly string[]) => `docker ${args.map(printedWord).join(' ')}`;
@@ -156,9 +170,11 @@ async function layerTable(tag: string, baseImage: string): Promise<string[]> {
  */
 export async function buildImage(target: BuildTarget, progress: BuildProgress): Promise<string[]> {
   const network = buildNetwork(target.dockerfile);
-  const args = buildArguments(target.plan, target.root, target.tag, { home: homedir() });
+  const args = buildArguments(target.plan, target.root, target.tag, { home: homedir(), epoch: target.plan.reproducible ? await lastCommitTime(target.root) : undefined });
   const attestations = await attestationSupport();
-  args.splice(1, 0, '--progress=plain', '--network', network, ...(attestations.supported ? attestations.flags : []));
+  // --reproducible's --output already loads the image into Docker, as --load would.
+  const attestationFlags = attestations.supported ? attestations.flags.filter((flag) => flag !== '--load' || !args.includes('--output')) : [];
+  args.splice(1, 0, '--progress=plain', '--network', network, ...attestationFlags);
   progress.start(`docker ${args.map(shellWord).join(' ')}`);
   const log: string[] = [];
   const execa = await loadExeca();

@@ -97,7 +97,7 @@ export async function generate(context: GenerateContext): Promise<Generation> {
     Promise.reject(withDetection(error, detection.warnings)),
   );
   const planned = planOrStop(facts, answers, context.generatorVersion, detection.warnings);
-  const plan = planNamed(withOtherApps(planned.plan, detection.otherApps), flags.output);
+  const plan = planNamed(withOtherApps({ ...planned.plan, reproducible: answers.reproducible === true }, detection.otherApps), flags.output);
   const { warnings } = planned;
   warnings.forEach(context.warn);
   const changes = assessChanges(project.root, render(plan));

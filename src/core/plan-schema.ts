@@ -137,6 +137,8 @@ export const CommonPlanFields = {
     })
     .nullable()
     .default(null),
+  /** `--reproducible`: the build stages read SOURCE_DATE_EPOCH, and the build is told to pass it and rewrite file times. */
+  reproducible: z.boolean().default(false),
   /** The secrets the install steps mount; the files among them stay out of the build context. */
   secrets: z.array(BuildSecretSchema).default([]),
   secretFiles: z.array(ProjectPath).default([]),

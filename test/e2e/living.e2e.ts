@@ -2,6 +2,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
+import { buildArguments } from '../../src/build/index.js';
+import type { Plan } from '../../src/languages/registry.js';
 import { docker, findEngine, OFFLINE_DOCKER } from './docker.js';
 import { livingFolder, LIVING_CASES } from '../living-cases.js';
 
@@ -120,5 +122,84 @@ describe.skipIf(typeof engine === 'string')('living Dockerfiles, built for real'
         }
       },
     );
+  }
+});
+
+/** Every file of every layer with what it holds, but not its time: what a builder that cannot rewrite times still makes the same. */
+async function layerContents(tag: string): Promise<string> {
+  const script = `
+import hashlib, json, sys, tarfile, io
+outer = tarfile.open(fileobj=sys.stdin.buffer, mode='r|')
+blobs = {}
+for member in outer:
+    if member.isfile():
+        blobs[member.name] = outer.extractfile(member).read()
+manifest = json.loads(blobs['manifest.json'])[0]
+for layer in manifest['Layers']:
+    inner = tarfile.open(fileobj=io.BytesIO(blobs[layer]))
+    for m in inner.getmembers():
+        digest = hashlib.sha256(inner.extractfile(m).read()).hexdigest() if m.isfile() else m.linkname
+        print(m.name, oct(m.mode), m.uid, m.gid, m.type, digest)
+`;
+  const saved = await execa('sh', ['-c', `docker save ${tag} | python3 -c "$0"`, script], { reject: false, maxBuffer: 512 * 1024 * 1024 });
+  if (saved.exitCode !== 0) throw new Error(`reading ${tag}'s layers failed: ${saved.stderr}`);
+  return saved.stdout;
+}
+
+/** A private copy of a fixture as a git repository whose one commit has a fixed time (SOURCE_DATE_EPOCH). */
+async function committedCopy(fixtureName: string): Promise<string> {
+  const dir = livingFolder({ name: fixtureName, fixture: fixtureName, base: 'slim', debug: 'none' });
+  const env = { GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z', GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z' };
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', 'commit', '-q', '-m', 'fixture'],
+  ]) {
+    const git = await execa('git', ['-C', dir, ...args], { reject: false, env });
+    if (git.exitCode !== 0) throw new Error(`git ${args.join(' ')} failed: ${git.stderr}`);
+  }
+  return dir;
+}
+
+describe.skipIf(typeof engine === 'string')('--reproducible, built twice from a clean cache', () => {
+  for (const [fixtureName, base] of [
+    ['go-root-main', 'distroless'],
+    ['node-express', 'distroless'],
+    ['python-stdlib', 'distroless'],
+    ['rust-single-bin', 'distroless'],
+    ['java-plain-maven', 'distroless'],
+  ] as const) {
+    it.runIf(selected(`living/reproducible/${fixtureName}.${base}`))(`living/reproducible/${fixtureName}.${base}: the same commit gives the same image`, async () => {
+      const dir = await committedCopy(fixtureName);
+      const epoch = (await execa('git', ['-C', dir, 'log', '-1', '--pretty=%ct'])).stdout.trim();
+      const written = await runCli([dir, '--yes', '--base', base, '--debug', 'none', '--reproducible']);
+      expect(written.exitCode, written.stderr).toBe(0);
+      expect(written.stdout).toContain('--build-arg "SOURCE_DATE_EPOCH=$(git log -1 --pretty=%ct)" --output type=docker,rewrite-timestamp=true');
+      await ensureImages(dir);
+      const described = JSON.parse((await runCli([dir, '--yes', '--base', base, '--debug', 'none', '--reproducible', '--json'])).stdout) as { plan: Plan };
+      const ids: string[] = [];
+      const contents: string[] = [];
+      for (const round of [1, 2]) {
+        const tag = `stagecraft-e2e/living-reproducible-${fixtureName}:${round}`;
+        const args = buildArguments(described.plan, dir, tag, { epoch });
+        args.splice(1, 0, '--progress=plain', '--no-cache', '--network', 'host');
+        const built = await docker(args, 20 * 60_000);
+        expect(built.exitCode, built.all?.split('\n').slice(-30).join('\n')).toBe(0);
+        ids.push((await docker(['image', 'inspect', '-f', '{{.Id}}', tag])).stdout.trim());
+        contents.push(await layerContents(tag));
+        const created = (await docker(['image', 'inspect', '-f', '{{.Created}}', tag])).stdout.trim();
+        expect(new Date(created).getTime() / 1000).toBe(Number(epoch));
+        await docker(['rmi', '-f', tag]);
+      }
+      if (ids[0] === ids[1]) return;
+      // This engine's builder (the docker driver, BuildKit 0.13) takes rewrite-timestamp=true and ignores it:
+      // then every byte, mode and owner must still match, and only the files' times may differ.
+      const builder = (await docker(['buildx', 'inspect'])).stdout;
+      expect(builder, `the digests differ (${ids.join(' vs ')}) on a builder that rewrites times`).toMatch(/^Driver:\s+docker$/m);
+      expect(contents[1]).toBe(contents[0]);
+      console.log(
+        `living/reproducible/${fixtureName}.${base}: the two images hold the same files, byte for byte; their digests differ (${ids.join(' vs ')}) only by file times, which this builder does not rewrite`,
+      );
+    });
   }
 });

@@ -18,6 +18,8 @@ export interface JavaFacts {
   builds: JavaBuild[];
   /** A Maven settings.xml with <servers> (a private repository's credentials), given to mvn as a build secret. */
   mavenSettings: BuildSecret | null;
+  /** The build fixes the times in its archives (Maven's project.build.outputTimestamp, Gradle's preserveFileTimestamps = false). */
+  fixedArchiveTimes: boolean;
 }
 
 /** Where Maven projects keep a settings.xml of their own, passed with --settings (CI setups commit one). */
@@ -49,5 +51,8 @@ export function detectJava(project: ProjectFiles): JavaFacts {
     runtimeVersion: fromBuild ?? javaVersionFromToolFiles(project) ?? fact(LTS_JAVA_MAJOR, null),
     builds,
     mavenSettings: detectMavenSettings(project),
+    fixedArchiveTimes: ['pom.xml', ...GRADLE_FILES].some(
+      (file) => project.hasFile(file) && /project\.build\.outputTimestamp|preserveFileTimestamps\s*=\s*false/.test(project.readText(file)),
+    ),
   };
 }

@@ -32,6 +32,15 @@ export interface JavaRuleContext extends RuleContext {
 
 export const JAVA_RULES: RuleTable<JavaRuleContext> = [
   {
+    id: 'reproducible-archive-times',
+    kind: 'warn',
+    when: ({ facts, answers }) => answers.reproducible === true && !facts.fixedArchiveTimes,
+    message: ({ build }) =>
+      build.tool === 'maven'
+        ? '--reproducible: the jar keeps the time of each build in its entries; set <project.build.outputTimestamp> in pom.xml (the last commit, e.g. ${git.commit.time}, or a fixed date) for the same image digest'
+        : '--reproducible: the jar keeps the time of each build in its entries; set preserveFileTimestamps = false and reproducibleFileOrder = true on the jar tasks for the same image digest',
+  },
+  {
     id: 'maven-settings-with-gradle',
     kind: 'warn',
     when: ({ facts, build }) => facts.mavenSettings !== null && build.tool === 'gradle',
