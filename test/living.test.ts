@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { attestationSupportOf } from '../src/build/attestations.js';
 import { ExitCode } from '../src/errors.js';
+import { imagesToPin, pinDockerfile } from '../src/output/pin.js';
 import { copyFixture, ROOT, runCli } from './helpers.js';
 import { lintDockerfile } from './lint.js';
 import { LIVING_CASES, livingFolder, livingSnapshotPath, renderLiving } from './living-cases.js';
@@ -160,5 +162,45 @@ describe('--reproducible', async () => {
     const result = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none', '--reproducible', '--build']);
     expect(result.exitCode).toBe(ExitCode.build);
     expect(result.stderr).toContain("stagecraft: --reproducible: SOURCE_DATE_EPOCH is the last commit's time, and git log finds no commit here");
+  });
+});
+
+describe('--pin', () => {
+  const digest = (seed: string) => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
+
+  it('writes each pulled image as tag@digest under the comment that says what keeps it fresh (digests given as data)', async () => {
+    const [dockerfile] = await renderLiving({ name: 'pin', fixture: 'java-multimodule', base: 'slim', debug: 'stage', flags: { entry: 'api', javaRuntime: 'jre' } });
+    const images = imagesToPin(dockerfile!.content);
+    // The build image, the runtime's base, Temurin's JRE copied in (COPY --from=image); stage names (runtime, build) are not images.
+    expect(images).toEqual(['maven:3.9-eclipse-temurin-17', 'debian:trixie-slim', 'eclipse-temurin:17-jre']);
+    const pinned = pinDockerfile(dockerfile!.content, Object.fromEntries(images.map((image) => [image, digest(image)])));
+    expect(pinned).toContain(
+      `# maven:3.9-eclipse-temurin-17 pinned to its digest of today; Renovate and Dependabot update tag and digest together.\nFROM maven:3.9-eclipse-temurin-17@${digest('maven:3.9-eclipse-temurin-17')} AS build\n`,
+    );
+    expect(pinned).toContain(`COPY --from=eclipse-temurin:17-jre@${digest('eclipse-temurin:17-jre')} /opt/java/openjdk /opt/java/openjdk`);
+    expect(pinned).toMatch(/^FROM runtime AS production$/m);
+    expect(pinned).toMatch(/^FROM debian:trixie-slim@sha256:[0-9a-f]{64} AS runtime$/m);
+    expect(pinned).toContain('COPY --from=build /out/app.jar ./');
+    expect(lintDockerfile(pinned)).toEqual([]);
+  });
+
+  it('refuses a digest that is not one, so no data can add to a FROM line', () => {
+    expect(() => pinDockerfile('FROM debian:trixie-slim\n', { 'debian:trixie-slim': 'sha256:abc\nRUN rm -rf /' })).toThrow(/not an image and its digest/);
+  });
+
+  it('offline (no registry answers here) it says once that it cannot pin, and writes tags', async () => {
+    const dir = copyFixture('go-root-main');
+    const result = await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none', '--pin']);
+    expect(result.exitCode).toBe(0);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    const warnings = result.stderr.split('\n').filter((line) => line.startsWith('warning: --pin'));
+    if (warnings.length === 0) {
+      // A machine whose registries answer: every pulled image is pinned.
+      expect(dockerfile).toMatch(/^FROM golang:[\d.]+-\w+@sha256:[0-9a-f]{64} AS build$/m);
+      return;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning: --pin: cannot pin, a registry does not answer \(golang:[\d.]+-\w+: .+\); the Dockerfile names tags$/);
+    expect(dockerfile).not.toContain('@sha256:');
   });
 });

@@ -117,6 +117,11 @@ const COMMON_OPTIONS = {
     help: 'the same commit builds the same image digest: SOURCE_DATE_EPOCH from the last commit, timestamps rewritten, no timestamps in layers; costs the build cache of a timestamped step when the commit changes',
     saved: z.boolean(),
   },
+  pin: {
+    kind: 'switch',
+    help: 'resolve each base image to the digest its tag points at (image:tag@sha256:...), which Renovate and Dependabot keep fresh; builds get exactly those bytes until the pin moves, and a registry must answer when the files are written',
+    saved: z.boolean(),
+  },
   yes: { kind: 'switch', short: 'y', help: 'accept detected answers and defaults, never prompt' },
   // --dry-run shows the stagecraft.json --save would write.
   save: { kind: 'switch', modes: ['write', 'dry-run'], help: 'save the answers to stagecraft.json; later runs reuse them without asking' },

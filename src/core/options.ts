@@ -48,6 +48,7 @@ export interface CommonAnswers {
 export interface LivingAnswers {
   healthcheck?: boolean;
   reproducible?: boolean;
+  pin?: boolean;
 }
 
 /** The answers every step resolves; the plan is built from these plus the detected facts. */
