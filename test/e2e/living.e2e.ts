@@ -169,37 +169,42 @@ describe.skipIf(typeof engine === 'string')('--reproducible, built twice from a 
     ['rust-single-bin', 'distroless'],
     ['java-plain-maven', 'distroless'],
   ] as const) {
-    it.runIf(selected(`living/reproducible/${fixtureName}.${base}`))(`living/reproducible/${fixtureName}.${base}: the same commit gives the same image`, async () => {
-      const dir = await committedCopy(fixtureName);
-      const epoch = (await execa('git', ['-C', dir, 'log', '-1', '--pretty=%ct'])).stdout.trim();
-      const written = await runCli([dir, '--yes', '--base', base, '--debug', 'none', '--reproducible']);
-      expect(written.exitCode, written.stderr).toBe(0);
-      expect(written.stdout).toContain('--build-arg "SOURCE_DATE_EPOCH=$(git log -1 --pretty=%ct)" --output type=docker,rewrite-timestamp=true');
-      await ensureImages(dir);
-      const described = JSON.parse((await runCli([dir, '--yes', '--base', base, '--debug', 'none', '--reproducible', '--json'])).stdout) as { plan: Plan };
-      const ids: string[] = [];
-      const contents: string[] = [];
-      for (const round of [1, 2]) {
-        const tag = `stagecraft-e2e/living-reproducible-${fixtureName}:${round}`;
-        const args = buildArguments(described.plan, dir, tag, { epoch });
-        args.splice(1, 0, '--progress=plain', '--no-cache', '--network', 'host');
-        const built = await docker(args, 20 * 60_000);
-        expect(built.exitCode, built.all?.split('\n').slice(-30).join('\n')).toBe(0);
-        ids.push((await docker(['image', 'inspect', '-f', '{{.Id}}', tag])).stdout.trim());
-        contents.push(await layerContents(tag));
-        const created = (await docker(['image', 'inspect', '-f', '{{.Created}}', tag])).stdout.trim();
-        expect(new Date(created).getTime() / 1000).toBe(Number(epoch));
-        await docker(['rmi', '-f', tag]);
-      }
-      if (ids[0] === ids[1]) return;
-      // This engine's builder (the docker driver, BuildKit 0.13) takes rewrite-timestamp=true and ignores it:
-      // then every byte, mode and owner must still match, and only the files' times may differ.
-      const builder = (await docker(['buildx', 'inspect'])).stdout;
-      expect(builder, `the digests differ (${ids.join(' vs ')}) on a builder that rewrites times`).toMatch(/^Driver:\s+docker$/m);
-      expect(contents[1]).toBe(contents[0]);
-      console.log(
-        `living/reproducible/${fixtureName}.${base}: the two images hold the same files, byte for byte; their digests differ (${ids.join(' vs ')}) only by file times, which this builder does not rewrite`,
-      );
-    });
+    it.runIf(selected(`living/reproducible/${fixtureName}.${base}`))(
+      `living/reproducible/${fixtureName}.${base}: the same commit gives the same image`,
+      async () => {
+        const dir = await committedCopy(fixtureName);
+        const epoch = (await execa('git', ['-C', dir, 'log', '-1', '--pretty=%ct'])).stdout.trim();
+        const written = await runCli([dir, '--yes', '--base', base, '--debug', 'none', '--reproducible']);
+        expect(written.exitCode, written.stderr).toBe(0);
+        expect(written.stdout).toContain('--build-arg "SOURCE_DATE_EPOCH=$(git log -1 --pretty=%ct)" --output type=docker,rewrite-timestamp=true');
+        await ensureImages(dir);
+        const described = JSON.parse((await runCli([dir, '--yes', '--base', base, '--debug', 'none', '--reproducible', '--json'])).stdout) as { plan: Plan };
+        const ids: string[] = [];
+        const contents: string[] = [];
+        for (const round of [1, 2]) {
+          const tag = `stagecraft-e2e/living-reproducible-${fixtureName}:${round}`;
+          const args = buildArguments(described.plan, dir, tag, { epoch });
+          args.splice(1, 0, '--progress=plain', '--no-cache', '--network', 'host');
+          const built = await docker(args, 20 * 60_000);
+          expect(built.exitCode, built.all?.split('\n').slice(-30).join('\n')).toBe(0);
+          ids.push((await docker(['image', 'inspect', '-f', '{{.Id}}', tag])).stdout.trim());
+          contents.push(await layerContents(tag));
+          const created = (await docker(['image', 'inspect', '-f', '{{.Created}}', tag])).stdout.trim();
+          expect(new Date(created).getTime() / 1000).toBe(Number(epoch));
+          await docker(['rmi', '-f', tag]);
+        }
+        if (ids[0] === ids[1]) return;
+        // This engine's builder (the docker driver, BuildKit 0.13) takes rewrite-timestamp=true and ignores it:
+        // then every byte, mode and owner must still match, and only the files' times may differ.
+        const builder = (await docker(['buildx', 'inspect'])).stdout;
+        expect(builder, `the digests differ (${ids.join(' vs ')}) on a builder that rewrites times`).toMatch(/^Driver:\s+docker$/m);
+        expect(contents[1]).toBe(contents[0]);
+        console.log(
+          `living/reproducible/${fixtureName}.${base}: the two images hold the same files, byte for byte; their digests differ (${ids.join(' vs ')}) only by file times, which this builder does not rewrite`,
+        );
+      },
+      // Two cold builds (apt-get, npm, pip, cargo, mvn each twice) on a shared machine.
+      40 * 60_000,
+    );
   }
 });
