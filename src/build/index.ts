@@ -199,10 +199,12 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
 
   const inspected = await execa('docker', ['image', 'inspect', '-f', '{{.Size}}', tag], { reject: false });
   const lines = [`image ${tag}: ${inspected.exitCode === 0 ? humanSize(Number(inspected.stdout.trim())) : 'size unknown'}`];
+  lines.push(...(await layerTable(tag, target.plan.runtime.image)));
+  // Said after the table, as a property of the image: attached, or why not and how to get them.
   lines.push(
+    '',
     attestations.supported ? 'attestations: an SBOM and provenance (mode=max) are attached to the image' : `attestations: none, ${attestations.why}; ${ATTESTATION_ADVICE}`,
   );
-  lines.push(...(await layerTable(tag, target.plan.runtime.image)));
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);
   if (target.plan.debugStage) {
