@@ -106,9 +106,16 @@ const noPrompts: Prompter = {
 };
 
 /** Flags as the command line gives them, by their option names (`runtimeVersion`, `port`...). */
-export type FolderFlags = Partial<Record<'base' | 'debug' | 'entry' | 'port' | 'runtimeVersion' | 'javaRuntime' | 'buildTool', string>>;
+export type FolderFlags = Partial<
+  Record<'base' | 'debug' | 'entry' | 'port' | 'runtimeVersion' | 'javaRuntime' | 'buildTool', string> & Record<'healthcheck' | 'reproducible', true>
+>;
 
-const argvFor = (dir: string, options: FolderFlags) => [dir, '--yes', ...Object.entries(options).flatMap(([key, value]) => [flagOf(key), value!])];
+/** A switch (`--healthcheck`) is given as true and passed alone. */
+const argvFor = (dir: string, options: Record<string, string | true | undefined>) => [
+  dir,
+  '--yes',
+  ...Object.entries(options).flatMap(([key, value]) => (value === true ? [flagOf(key)] : value === undefined ? [] : [flagOf(key), value])),
+];
 
 /** Detects a folder and resolves its answers in-process, exactly as `--yes` with these flags does; throws its errors. */
 export async function answerFolder(dir: string, options: FolderFlags) {
@@ -121,7 +128,7 @@ export async function answerFolder(dir: string, options: FolderFlags) {
 export const planOf = ({ facts, answers }: Awaited<ReturnType<typeof answerFolder>>) => buildPlan(facts, answers, '0.0.0-snapshot');
 
 /** Runs the pipeline in-process on a folder, exactly as `--yes` with these flags does; throws its errors. */
-export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode } & CellFlags): Promise<Change[]> {
+export async function renderFolder(dir: string, options: { base: Base; debug: DebugMode } & CellFlags & Record<string, string | true | undefined>): Promise<Change[]> {
   const ignore = () => {};
   const { changes } = await generate({
     flags: flagsFrom(argvFor(dir, options)),

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.js';
 import { CELLS, snapshotPath } from './matrix.js';
+import { LIVING_CASES, livingSnapshotPath } from './living-cases.js';
 
 /*
  * Every shell-form RUN in every snapshot, checked by ShellCheck as the POSIX sh that `docker build`
@@ -41,6 +42,11 @@ describe.skipIf(missing !== null)('ShellCheck on every RUN of every snapshot', (
       throw error;
     }
     for (const script of runScripts(dockerfile)) scripts.set(script, [...(scripts.get(script) ?? []), snapshotPath(cell)]);
+  }
+  // The living cases (build secrets, healthchecks, reproducible builds) add RUN lines of their own.
+  for (const testCase of LIVING_CASES) {
+    const file = livingSnapshotPath(testCase, 'Dockerfile');
+    for (const script of runScripts(readFileSync(path.join(ROOT, file), 'utf8'))) scripts.set(script, [...(scripts.get(script) ?? []), file]);
   }
 
   it('finds the RUN lines it checks', () => {

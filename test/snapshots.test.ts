@@ -82,7 +82,8 @@ describe('lint gate', () => {
 
   it('snapshots/ holds exactly the rendered cells, none stale', () => {
     const files = readdirSync(path.join(ROOT, 'snapshots'), { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.Dockerfile'))
+      // snapshots/living/ holds test/living.test.ts's cases, which checks them itself.
+      .filter((file) => file.endsWith('.Dockerfile') && !file.startsWith('living'))
       .map((file) => `snapshots/${file.replace(/\\/g, '/')}`);
     expect(files.sort()).toEqual([...rendered].sort());
   });

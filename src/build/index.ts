@@ -1,9 +1,11 @@
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { shellWord } from '../core/text.js';
 import type { Plan } from '../languages/registry.js';
 import { dockerfileNameOf } from '../render/index.js';
 import { buildNetwork } from './network.js';
+import { ATTESTATION_ADVICE, ATTESTATION_FLAGS, IMAGE_STORE_FORMAT, attestationSupportOf, type AttestationSupport } from './attestations.js';
 
 /** How the build reports while it runs: a spinner in a terminal, BuildKit's own lines elsewhere. */
 export interface BuildProgress {
@@ -31,6 +33,25 @@ export const debugTagOf = (tag: string) => (/:[^/]+$/.test(tag) ? `${tag}-debug`
 /** execa is loaded only when Docker is run, so runs that never build do not parse it at start-up. */
 export const loadExeca = async () => (await import('execa')).execa;
 
+/** The last commit's time in seconds (SOURCE_DATE_EPOCH), from git in the project folder; a folder with no commit stops --build. */
+async function lastCommitTime(root: string): Promise<string> {
+  const execa = await loadExeca();
+  const log = await execa('git', ['-C', root, 'log', '-1', '--pretty=%ct'], { reject: false, timeout: 10_000 });
+  const epoch = log.exitCode === 0 ? log.stdout.trim() : '';
+  if (!/^\d+$/.test(epoch))
+    throw new StagecraftError("--reproducible: SOURCE_DATE_EPOCH is the last commit's time, and git log finds no commit here; commit first, then build again", ExitCode.build);
+  return epoch;
+}
+
+/** Whether the builder `docker build` uses keeps SBOM and provenance attestations, asked of buildx and the engine. */
+async function attestationSupport(): Promise<AttestationSupport> {
+  const execa = await loadExeca();
+  const inspected = await execa('docker', ['buildx', 'inspect'], { reject: false, timeout: 10_000 });
+  if (inspected.exitCode !== 0) return { supported: false, why: 'docker buildx inspect failed (is the buildx plugin installed?)' };
+  const store = await execa('docker', ['info', '--format', IMAGE_STORE_FORMAT], { reject: false, timeout: 10_000 });
+  return attestationSupportOf(inspected.stdout, store.stdout);
+}
+
 /** Whether a Docker engine answers; a short timeout, since this runs before a question. */
 export async function dockerAnswers(): Promise<boolean> {
   const execa = await loadExeca();
@@ -38,18 +59,47 @@ export async function dockerAnswers(): Promise<boolean> {
   return result.exitCode === 0;
 }
 
+/** How a printed command names the home folder of whoever runs it: the shell expands it there. */
+const PRINTED_HOME = '$HOME';
+/** How a printed command names the last commit's time: the shell asks git when it runs. */
+const PRINTED_EPOCH = '$(git log -1 --pretty=%ct)';
+
+/**
+ * `--secret` for each build secret the plan mounts: a project file from `dir`, a file in `home`, or
+ * an environment variable of the shell that builds. Only where each is read, never its value.
+ */
+export function secretArguments(plan: Plan, dir: string, home: string): string[] {
+  return plan.secrets.flatMap(({ id, source, from }) => {
+    const where = source === 'env' ? `env=${from}` : `src=${source === 'file' ? path.join(dir, from) : `${home}/${from}`}`;
+    return ['--secret', `id=${id},${where}`];
+  });
+}
+
 /**
  * `docker build` arguments for the production image or the debug target, with paths from `dir`
- * (the folder as the user typed it, for printed commands; absolute, to run).
+ * (the folder as the user typed it, for printed commands; absolute, to run) and secrets from
+ * `home` (the shell's $HOME in a printed command; the real folder, to run).
  */
-export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug: boolean } = { debug: false }): string[] {
+export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug?: boolean; home?: string; epoch?: string } = {}): string[] {
   const args = ['build'];
   if (options.debug) args.push('--target', 'debug');
+  args.push(...secretArguments(plan, dir, options.home ?? PRINTED_HOME));
+  // --reproducible: the last commit's time for the image's dates, and BuildKit clamps every file's time in the layers to it.
+  if (plan.reproducible) args.push('--build-arg', `SOURCE_DATE_EPOCH=${options.epoch ?? PRINTED_EPOCH}`, '--output', 'type=docker,rewrite-timestamp=true');
   // A Dockerfile built by name: a workspace member's (from the workspace root), or one --output named.
   if (plan.dockerfileFlag) args.push('-f', path.join(dir, dockerfileNameOf(plan)));
   args.push('-t', options.debug ? debugTagOf(tag) : tag, path.join(dir, plan.contextPath));
   return args;
 }
+
+/** A word of a printed command, quoted for a POSIX shell, except that $HOME and the git command stay for the shell to expand. */
+const printedWord = (word: string) => (word.includes(`,src=${PRINTED_HOME}/`) || word.endsWith(`=${PRINTED_EPOCH}`) ? `"${word}"` : shellWord(word));
+
+/** A `docker` command line as the user pastes it. */
+export const dockerCommand = (args: readonly string[]) => `docker ${args.map(printedWord).join(' ')}`;
+
+/** The build command again with attestations, for a builder that keeps them (the plain one works on every builder). */
+export const attestedCommand = (args: readonly string[]) => dockerCommand([args[0]!, ...ATTESTATION_FLAGS, ...args.slice(1)]);
 
 /** The images of the hardened base come from dhi.io, which answers only after `docker login dhi.io`. */
 export const DHI_LOGIN = 'docker login dhi.io';
@@ -120,8 +170,11 @@ async function layerTable(tag: string, baseImage: string): Promise<string[]> {
  */
 export async function buildImage(target: BuildTarget, progress: BuildProgress): Promise<string[]> {
   const network = buildNetwork(target.dockerfile);
-  const args = buildArguments(target.plan, target.root, target.tag);
-  args.splice(1, 0, '--progress=plain', '--network', network);
+  const args = buildArguments(target.plan, target.root, target.tag, { home: homedir(), epoch: target.plan.reproducible ? await lastCommitTime(target.root) : undefined });
+  const attestations = await attestationSupport();
+  // --reproducible's --output already loads the image into Docker, as --load would.
+  const attestationFlags = attestations.supported ? attestations.flags.filter((flag) => flag !== '--load' || !args.includes('--output')) : [];
+  args.splice(1, 0, '--progress=plain', '--network', network, ...attestationFlags);
   progress.start(`docker ${args.map(shellWord).join(' ')}`);
   const log: string[] = [];
   const execa = await loadExeca();
@@ -147,10 +200,15 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
   const inspected = await execa('docker', ['image', 'inspect', '-f', '{{.Size}}', tag], { reject: false });
   const lines = [`image ${tag}: ${inspected.exitCode === 0 ? humanSize(Number(inspected.stdout.trim())) : 'size unknown'}`];
   lines.push(...(await layerTable(tag, target.plan.runtime.image)));
+  // Said after the table, as a property of the image: attached, or why not and how to get them.
+  lines.push(
+    '',
+    attestations.supported ? 'attestations: an SBOM and provenance (mode=max) are attached to the image' : `attestations: none, ${attestations.why}; ${ATTESTATION_ADVICE}`,
+  );
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);
   if (target.plan.debugStage) {
-    lines.push(`debug image: docker ${buildArguments(target.plan, target.dir, tag, { debug: true }).map(shellWord).join(' ')}`);
+    lines.push(`debug image: ${dockerCommand(buildArguments(target.plan, target.dir, tag, { debug: true }))}`);
     lines.push(`             docker run --rm -it --entrypoint sh ${debugTagOf(tag)}`);
   }
   return lines;

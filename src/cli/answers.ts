@@ -20,7 +20,7 @@ import {
 import type { Prompter } from '../core/prompter.js';
 import { basesWithShell } from '../core/rules.js';
 import { choiceWarnings, preferredCandidate, type Candidate } from '../pipeline/detect.js';
-import { flagOf, type Flags, type SavedAnswers } from './options.js';
+import { ANSWER_SWITCHES, flagOf, type Flags, type SavedAnswers } from './options.js';
 
 /** What every step can see: the facts, the flags, the answers so far and how it may ask. */
 export interface StepContext {
@@ -291,6 +291,8 @@ export async function resolveAnswers(ctx: Omit<StepContext, 'answers'>): Promise
     // A question that does not apply leaves no key at all, so --json shows only real answers.
     if (answer !== undefined) (answers as Record<string, unknown>)[step.key] = answer;
   }
+  // The switches the plan reads are never asked: on when given (or saved), absent otherwise.
+  for (const key of ANSWER_SWITCHES) if (ctx.flags[key]) (answers as Record<string, unknown>)[key] = true;
   return answers as Answers;
 }
 
@@ -309,6 +311,7 @@ export function answersToRepeat(answers: Answers, facts: Facts, lang?: Flags['la
     if (key === 'entry' && answers.entry && supportFor(facts).entry.inCommand(facts, answers.entry)) repeated.entry = answers.entry;
     if (option && answers[option.key] && option.asks(facts, answers)) Object.assign(repeated, { [option.key]: answers[option.key] });
   }
+  for (const key of ANSWER_SWITCHES) if (answers[key]) Object.assign(repeated, { [key]: true });
   return repeated;
 }
 
@@ -318,7 +321,7 @@ export function equivalentCommand(dir: string, answers: Answers, facts: Facts, l
   if (dir !== '.') parts.push(shellWord(dir));
   parts.push('--yes');
   for (const [key, value] of Object.entries(answersToRepeat(answers, facts, lang))) {
-    parts.push(`${flagOf(key)} ${shellWord(String(value))}`);
+    parts.push(value === true ? flagOf(key) : `${flagOf(key)} ${shellWord(String(value))}`);
   }
   return parts.join(' ');
 }

@@ -31,7 +31,8 @@ export function withSavedAnswers(flags: Flags, saved: SavedAnswers | null): Flag
   if (!saved) return flags;
   const merged: Flags = { ...flags };
   for (const key of Object.keys(saved) as (keyof SavedAnswers)[]) {
-    if (merged[key] === undefined) (merged as Record<string, unknown>)[key] = saved[key];
+    // A switch the command line did not give is false, not undefined: a saved true turns it on.
+    if (merged[key] === undefined || merged[key] === false) (merged as Record<string, unknown>)[key] = saved[key];
   }
   return merged;
 }

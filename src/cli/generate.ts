@@ -7,7 +7,8 @@ import { assessChanges, type AssessedChange } from '../output/changes.js';
 import { detectCandidates, detectionOf, type Detection, type OtherApp } from '../pipeline/detect.js';
 import { buildPlan } from '../pipeline/plan.js';
 import { ProjectFiles } from '../project.js';
-import { dockerfileNameOf, render } from '../render/index.js';
+import { dockerfileNameOf, render, type Change } from '../render/index.js';
+import { imagesToPin, pinDockerfile, resolveDigests } from '../output/pin.js';
 import { answersToRepeat, chooseCandidate, resolveAnswers } from './answers.js';
 import { CONFIG_FILE, readSavedAnswers, savedAnswersChange, withSavedAnswers } from './config.js';
 import type { Flags, SavedAnswers } from './options.js';
@@ -77,6 +78,14 @@ function withOtherApps(plan: Plan, otherApps: OtherApp[]): Plan {
   return plan.contextPath === '.' && otherApps.length > 0 ? { ...plan, otherApps } : plan;
 }
 
+/** --pin: the Dockerfile's images written with the digests their registries give; offline, the tags stay and the run says so once. */
+async function pinImages(rendered: Change[], dockerfileName: string, warn: (message: string) => void): Promise<void> {
+  const dockerfile = rendered.find((change) => change.path === dockerfileName)!;
+  const resolution = await resolveDigests(imagesToPin(dockerfile.content));
+  if ('failed' in resolution) warn(`--pin: cannot pin, a registry does not answer (${resolution.failed}); the Dockerfile names tags`);
+  else dockerfile.content = pinDockerfile(dockerfile.content, resolution.digests);
+}
+
 /** What a run knows once the folder is detected: enough to tell one app from a workspace root. */
 export interface Prepared {
   project: ProjectFiles;
@@ -113,10 +122,12 @@ export async function generateFrom(context: GenerateContext, { project, flags, s
     Promise.reject(withDetection(error, detection.warnings)),
   );
   const planned = planOrStop(facts, answers, context.generatorVersion, detection.warnings);
-  const plan = planNamed(withOtherApps(planned.plan, detection.otherApps), flags.output);
+  const plan = planNamed(withOtherApps({ ...planned.plan, reproducible: answers.reproducible === true }, detection.otherApps), flags.output);
   const { warnings } = planned;
   warnings.forEach(context.warn);
-  const changes = assessChanges(project.root, render(plan), { force: flags.force });
+  const rendered = render(plan);
+  if (answers.pin) await pinImages(rendered, dockerfileNameOf(plan), context.warn);
+  const changes = assessChanges(project.root, rendered, { force: flags.force });
   const config = flags.save ? savedAnswersChange(project.root, answersToRepeat(answers, facts, flags.lang), saved) : null;
   if (config) changes.push(config);
   return { kind: 'one', project, flags, saved, facts, answers, plan, warnings: [...detection.warnings, ...warnings], changes };

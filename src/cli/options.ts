@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema, type LanguageAnswers } from '../core/options.js';
+import { BASES, BASE_TRADEOFFS, DEBUG_MODES, DEBUG_TRADEOFFS, PortSchema, type Answers, type LanguageAnswers } from '../core/options.js';
 import { LANGUAGES, LANGUAGE_NAMES } from '../languages/registry.js';
 
 /*
@@ -32,10 +32,14 @@ interface ValueOption extends Described {
   repeatable?: boolean;
 }
 
-/** A flag that is on or off. `modes`: the output modes it works with (absent: all of them). */
+/**
+ * A flag that is on or off. `modes`: the output modes it works with (absent: all of them).
+ * `saved`: an answer the plan reads, which stagecraft.json may hold and the printed command repeats.
+ */
 interface SwitchOption extends Described {
   kind: 'switch';
   modes?: readonly OutputMode[];
+  saved?: z.ZodType;
 }
 
 /** Picks the output mode; one enum, so giving two of them is one check, not one per pair. */
@@ -106,6 +110,21 @@ const COMMON_OPTIONS = {
     schema: z.string().min(1).optional(),
     saved: z.string().min(1).max(256),
   },
+  healthcheck: {
+    kind: 'switch',
+    help: 'add an exec-form HEALTHCHECK that probes the app with a program the final image already has (refused where it has none); off by default: orchestrators usually probe themselves, and a failing one only marks the container unhealthy',
+    saved: z.boolean(),
+  },
+  reproducible: {
+    kind: 'switch',
+    help: 'the same commit builds the same image digest: SOURCE_DATE_EPOCH from the last commit, timestamps rewritten, no timestamps in layers; costs the build cache of a timestamped step when the commit changes',
+    saved: z.boolean(),
+  },
+  pin: {
+    kind: 'switch',
+    help: 'resolve each base image to the digest its tag points at (image:tag@sha256:...), which Renovate and Dependabot keep fresh; builds get exactly those bytes until the pin moves, and a registry must answer when the files are written',
+    saved: z.boolean(),
+  },
   yes: { kind: 'switch', short: 'y', help: 'accept detected answers and defaults, never prompt' },
   // --dry-run shows the stagecraft.json --save would write.
   save: { kind: 'switch', modes: ['write', 'dry-run'], help: 'save the answers to stagecraft.json; later runs reuse them without asking' },
@@ -163,6 +182,11 @@ export type Flags = { dir: string; mode: OutputMode; entries: string[] } & { [Ke
   [Key in KeysOfKind<'switch'>]: boolean;
 } & Partial<LanguageAnswers>;
 
+/** The switches that are answers (the plan reads them), by key. */
+export const ANSWER_SWITCHES = Object.entries(COMMON_OPTIONS)
+  .filter(([, option]) => option.kind === 'switch' && 'saved' in option)
+  .map(([key]) => key as keyof Answers & keyof Flags);
+
 /** The answers stagecraft.json may hold, under the names of their flags. */
 export type SavedAnswers = { [Key in keyof Common as Common[Key] extends { saved: z.ZodType } ? Key : never]?: SchemaOutput<Common[Key], 'saved'> } & Partial<LanguageAnswers>;
 
@@ -182,6 +206,6 @@ export const FlagsSchema = z.object({
 }) as unknown as z.ZodType<Flags, unknown>;
 
 export const SavedAnswersSchema = z
-  .object(Object.fromEntries(valueOptions().flatMap(([key, option]) => (option.saved ? [[key, option.saved]] : []))))
+  .object(Object.fromEntries(OPTIONS.flatMap(([key, option]) => ((option.kind === 'value' || option.kind === 'switch') && option.saved ? [[key, option.saved]] : []))))
   .partial()
   .strict() as unknown as z.ZodType<SavedAnswers, unknown>;

@@ -1,6 +1,6 @@
 import * as clack from '@clack/prompts';
 import type { Prompter } from '../core/prompter.js';
-import { DHI_LOGIN, buildArguments, pullsFromDhi } from '../build/index.js';
+import { DHI_LOGIN, attestedCommand, buildArguments, dockerCommand, pullsFromDhi } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
 import { escapeControls, shellWord } from '../core/text.js';
 import { explain } from '../explain/index.js';
@@ -129,7 +129,7 @@ async function besideOrOver(generation: Generation, session: Session): Promise<G
 /** How to build the user's own Dockerfile, and how to get stagecraft's beside it: said when the user kept theirs. */
 function keptAdvice(generation: Generation, session: Session): string {
   const { flags, plan } = generation;
-  const theirs = `docker ${buildArguments({ ...plan, dockerfileFlag: null }, flags.dir, plan.title).join(' ')}`;
+  const theirs = dockerCommand(buildArguments({ ...plan, dockerfileFlag: null }, flags.dir, plan.title));
   const beside = planNamed(plan, BESIDE);
   const again = `${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)} --output ${BESIDE}`;
   return [
@@ -137,7 +137,7 @@ function keptAdvice(generation: Generation, session: Session): string {
     `  ${theirs}`,
     `stagecraft's, written beside it and built by name:`,
     `  ${again}`,
-    `  docker ${buildArguments(beside, flags.dir, plan.title).join(' ')}`,
+    `  ${dockerCommand(buildArguments(beside, flags.dir, plan.title))}`,
   ].join('\n');
 }
 
@@ -191,7 +191,10 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
     throw cancelledAfter(error, written);
   }
   // A base whose images need a login says so in the next step itself.
-  const buildCommand = `${pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : ''}docker ${buildArguments(plan, flags.dir, plan.title).map(shellWord).join(' ')}`;
+  const login = pullsFromDhi(plan) ? `${DHI_LOGIN}, then ` : '';
+  const buildCommand = `${login}${dockerCommand(buildArguments(plan, flags.dir, plan.title))}`;
+  // The classic docker builder refuses --sbom, so the plain command comes first and this one beside it.
+  const attested = `with an SBOM and provenance (a docker-container builder or the containerd image store): ${login}${attestedCommand(buildArguments(plan, flags.dir, plan.title))}`;
   if (interactive && !dockerfileIsOurs) {
     clack.note(keptAdvice(generation, session), 'Your Dockerfile');
     // The command that repeats this run stops on the kept Dockerfile: said, so it surprises no one in CI.
@@ -199,10 +202,12 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
   } else if (interactive) {
     const named = flags.output !== undefined && flags.output !== 'Dockerfile' ? ` --output ${shellWord(flags.output)}` : '';
     clack.note(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}${named}`, 'Same answers, no questions');
+    clack.note(attested, 'Attestations');
     clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
   } else if (toWrite.some((change) => change.path !== CONFIG_FILE) && !flags.build) {
     // The next step builds the files just written; saved answers alone need no build.
     note(`next: ${buildCommand}`);
+    note(`      ${attested}`);
   }
 }
 

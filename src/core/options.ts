@@ -41,5 +41,15 @@ export interface CommonAnswers {
   entry: string | null;
 }
 
+/**
+ * What a Dockerfile needs after its first day, each an opt-in switch the plan reads (absent: off):
+ * a HEALTHCHECK, and a build whose digest depends on the commit alone.
+ */
+export interface LivingAnswers {
+  healthcheck?: boolean;
+  reproducible?: boolean;
+  pin?: boolean;
+}
+
 /** The answers every step resolves; the plan is built from these plus the detected facts. */
-export interface Answers extends CommonAnswers, LanguageAnswers {}
+export interface Answers extends CommonAnswers, LanguageAnswers, LivingAnswers {}

@@ -92,6 +92,21 @@ export const ProjectPath = z
   .regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/)
   .refine((value) => !leavesProject(value), 'must stay inside the project');
 
+/**
+ * A credential one install step reads, as a BuildKit secret mount (src/core/secrets.ts): `target`
+ * is where its tool reads the file; without one the step exports `/run/secrets/<id>` as the
+ * variable of that name. `source` and `from` say what `docker build --secret` passes.
+ */
+export const BuildSecretSchema = z.object({
+  id: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/),
+  source: z.enum(['file', 'home', 'env']),
+  from: z.union([ProjectPath, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)]),
+  target: AbsolutePath.nullable(),
+  /** The file and line that say the build needs it, for the comment above the step. */
+  why: OneLine,
+});
+export type PlanSecret = z.infer<typeof BuildSecretSchema>;
+
 /** What every language's plan has: the choices, the image's name, port and user, and how it starts and debugs. */
 export const CommonPlanFields = {
   generator: z.object({ version: z.string().regex(/^[0-9A-Za-z.+-]+$/) }),
@@ -119,6 +134,19 @@ export const CommonPlanFields = {
   dockerignoreName: z.string().regex(/^(\.dockerignore|[A-Za-z0-9][A-Za-z0-9._-]*\.dockerignore)$/),
   /** Other apps' folders beside this one (a frontend/ with its own package.json), left out of the context; the run fills it in. */
   otherApps: z.array(z.object({ folder: ProjectPath, marker: ProjectPath })).default([]),
+  /** `--healthcheck`: the exec-form probe, run by a program the final image already has, and why it is that one. */
+  healthcheck: z
+    .object({
+      command: z.array(z.string().regex(/^[^\n"\\]+$/)).min(2),
+      why: OneLine,
+    })
+    .nullable()
+    .default(null),
+  /** `--reproducible`: the build stages read SOURCE_DATE_EPOCH, and the build is told to pass it and rewrite file times. */
+  reproducible: z.boolean().default(false),
+  /** The secrets the install steps mount; the files among them stay out of the build context. */
+  secrets: z.array(BuildSecretSchema).default([]),
+  secretFiles: z.array(ProjectPath).default([]),
 };
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */

@@ -101,3 +101,25 @@ export const skippedSourcesRule = <C extends RuleContext>(skipped: (context: C) 
     return `${files.join(', ')}: larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB, so not scanned (generated data?); a port, import or entry point written only there is not seen`;
   },
 });
+
+/**
+ * `--healthcheck` needs a program in the final image that can make an HTTP request, and a port to
+ * ask. Each language adds the rule that says why its image has no such program, if it has none.
+ */
+export const healthcheckRules = (): Rule<RuleContext>[] => [
+  {
+    id: 'healthcheck-not-listening',
+    kind: 'refuse',
+    when: ({ answers }) => answers.healthcheck === true && answers.port === null,
+    message: () => '--healthcheck: this program does not listen (no port), so there is nothing to probe; its orchestrator restarts it when it exits',
+  },
+];
+
+/** `--healthcheck` on an image whose only program is the app (a compiled binary, a JVM without curl): refused, with why. */
+export const healthcheckWithoutProbeRule = (why: string): Rule<RuleContext> => ({
+  id: 'healthcheck-nothing-to-probe-with',
+  kind: 'refuse',
+  when: ({ answers }) => answers.healthcheck === true,
+  message: () =>
+    `--healthcheck: ${why}, and a HEALTHCHECK must run a program in the image; let the orchestrator probe the port (a Kubernetes httpGet probe), or give the program a health subcommand and add HEALTHCHECK CMD ["<binary>", "<subcommand>"] by hand`,
+});

@@ -1,4 +1,4 @@
-import { buildArguments, debugTagOf } from '../build/index.js';
+import { buildArguments, debugTagOf, dockerCommand } from '../build/index.js';
 import { StagecraftError } from '../errors.js';
 import { supportFor, type Facts } from '../languages/registry.js';
 import { buildPlan } from '../pipeline/plan.js';
@@ -86,7 +86,7 @@ export function explain(facts: Facts, answers: Answers, plan: Plan, dockerfile: 
   const profile = profileOf(image);
   const care = BASE_CARE[plan.base];
   const debugHow = plan.debugStage
-    ? `docker ${buildArguments(plan, options.dir, plan.title, { debug: true }).join(' ')} (from ${plan.debugStage.from === 'runtime' ? 'the same setup' : plan.debugStage.from}, plus a shell and tools), then docker run -it --entrypoint sh ${debugTagOf(plan.title)}`
+    ? `${dockerCommand(buildArguments(plan, options.dir, plan.title, { debug: true }))} (from ${plan.debugStage.from === 'runtime' ? 'the same setup' : plan.debugStage.from}, plus a shell and tools), then docker run -it --entrypoint sh ${debugTagOf(plan.title)}`
     : plan.shellTools
       ? `the production image keeps a shell and ${plan.shellTools.packages.join(', ')} (--debug shell): docker exec -it <container> sh`
       : care.debug;

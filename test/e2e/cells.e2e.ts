@@ -309,7 +309,8 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
   result.status = 'passed';
 }
 
-describe.skipIf(typeof engine === 'string')('every generated Dockerfile builds and runs', () => {
+// A filter that selects none of these (only the living checks, say) skips the suite, its registry probe and its report.
+describe.skipIf(typeof engine === 'string' || selectedCells.length + selectedRebuilds.length === 0)('every generated Dockerfile builds and runs', () => {
   const header =
     typeof engine === 'string'
       ? `Skipped: ${engine}`

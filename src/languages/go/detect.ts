@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { detectGoPrivate, type GoPrivate } from './secrets.js';
 import semver from 'semver';
 import type { ProjectFiles } from '../../project.js';
 import { parseGoMod, parseGoWork, type GoMod, type GoWork } from './gomod.js';
@@ -77,6 +78,8 @@ export interface GoFacts {
   createsFile: Fact<string | null>;
   /** Sources larger than a scan reads (generated tables): skipped, and said so. */
   skippedSources: string[];
+  /** GOPRIVATE: modules fetched from their repositories, with a .netrc given as a build secret. */
+  private: GoPrivate | null;
 }
 
 interface GoSourceFile {
@@ -288,6 +291,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
 
   return {
     language: 'go',
+    private: detectGoPrivate(project),
     module: layout.value === 'module' ? fact(modules[0]!.mod.module.path, { file: 'go.mod', line: modules[0]!.mod.module.line }) : fact(moduleFromFolder(folderName), null),
     layout,
     workspaceModules: work ? modules.map((module) => module.dir) : [],

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { planSecrets } from '../../core/secrets.js';
 import semver from 'semver';
 import type { GoFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
@@ -94,6 +95,7 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
     scratchRootfs: base === 'scratch',
     package: entry,
     output: `/out/${name}`,
+    privateModules: facts.private?.modules ?? null,
   };
 }
 
@@ -142,6 +144,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
       init: false,
       stopWhy: "Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.",
     }),
+    ...planSecrets(facts.private?.secrets ?? []),
   });
   return { plan, warnings };
 }

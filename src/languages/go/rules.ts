@@ -1,7 +1,16 @@
 import type { GoFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { mainRuleWarning } from './mains.js';
-import { forEachItem, portMismatchRule, shellDebugRules, skippedSourcesRule, type RuleContext, type RuleTable } from '../../core/rules.js';
+import {
+  forEachItem,
+  portMismatchRule,
+  healthcheckRules,
+  healthcheckWithoutProbeRule,
+  shellDebugRules,
+  skippedSourcesRule,
+  type RuleContext,
+  type RuleTable,
+} from '../../core/rules.js';
 
 export interface GoRuleContext extends RuleContext {
   facts: GoFacts;
@@ -18,6 +27,20 @@ const entryPort = ({ facts, entry }: GoRuleContext) =>
 export const GO_RULES: RuleTable<GoRuleContext> = [
   skippedSourcesRule(({ facts }) => facts.skippedSources),
   {
+    id: 'private-modules-alpine-builder',
+    kind: 'refuse',
+    when: ({ facts, answers }) => facts.private !== null && facts.cgo.value && answers.base === 'alpine',
+    message: ({ facts }) =>
+      `--base alpine: GOPRIVATE (${describeEvidence(facts.private!.evidence)}) makes go fetch modules with git, and a cgo build on alpine runs on golang's alpine image, which has no git; use --base slim or distroless (their builder has git)`,
+  },
+  {
+    id: 'private-modules-home-netrc',
+    kind: 'warn',
+    when: ({ facts }) => facts.private?.secrets.some((secret) => secret.source === 'home') ?? false,
+    message: ({ facts }) =>
+      `GOPRIVATE (${describeEvidence(facts.private!.evidence)}): go fetches those modules with the credentials of your ~/.netrc, given to the build as a secret (docker build --secret id=netrc,src=$HOME/.netrc); it needs a machine line for each private host`,
+  },
+  {
     // Under --yes one of several main packages was chosen by rule: say which, and how to choose another.
     id: 'main-chosen-by-rule',
     kind: 'warn',
@@ -32,6 +55,8 @@ export const GO_RULES: RuleTable<GoRuleContext> = [
       `--base scratch cannot run this program: it needs cgo (${facts.cgoReason}), so it links the C library, and scratch has none; use --base distroless or slim`,
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
+  healthcheckWithoutProbeRule('the image holds the Go binary and nothing that makes an HTTP request (no shell, curl or interpreter)'),
   {
     id: 'cgo-on-alpine',
     kind: 'warn',

@@ -23,6 +23,11 @@ const GoBuildSchema = z.object({
   scratchRootfs: z.boolean(),
   package: GoPackagePath,
   output: AbsolutePath,
+  /** GOPRIVATE: module patterns go fetches from their repositories (with the .netrc secret), not through the proxy. */
+  privateModules: z
+    .string()
+    .regex(/^[A-Za-z0-9.*_/-]+(,[A-Za-z0-9.*_/-]+)*$/)
+    .nullable(),
 });
 
 /** A working directory for a program that reads project folders, or writes files, by relative paths at run time. */

@@ -3,6 +3,7 @@ import { detectGradle } from './gradle.js';
 import { LTS_JAVA_MAJOR, javaVersionFromToolFiles, type JavaBuild } from './jvm.js';
 import { detectMaven } from './maven.js';
 import { fact, type Fact } from '../../core/facts.js';
+import { fileSecret, firstLine, type BuildSecret } from '../../core/secrets.js';
 
 export type { JavaApp, JavaBuild, JavaLaunch } from './jvm.js';
 
@@ -15,6 +16,24 @@ export interface JavaFacts {
   runtimeVersion: Fact<string>;
   /** One per build tool whose files are here (Maven first); two means the user chooses. */
   builds: JavaBuild[];
+  /** A Maven settings.xml with <servers> (a private repository's credentials), given to mvn as a build secret. */
+  mavenSettings: BuildSecret | null;
+  /** The build fixes the times in its archives (Maven's project.build.outputTimestamp, Gradle's preserveFileTimestamps = false). */
+  fixedArchiveTimes: boolean;
+}
+
+/** Where Maven projects keep a settings.xml of their own, passed with --settings (CI setups commit one). */
+const MAVEN_SETTINGS = ['settings.xml', '.mvn/settings.xml'];
+
+/** Where mvn reads the secret: its own path, as a cache mount holds ~/.m2 and a file mounted inside one would land in the cache. */
+export const MAVEN_SETTINGS_TARGET = '/run/secrets/maven-settings.xml';
+
+function detectMavenSettings(project: ProjectFiles): BuildSecret | null {
+  for (const file of MAVEN_SETTINGS) {
+    const servers = project.hasFile(file) ? firstLine(project.readText(file), /<servers>/) : null;
+    if (servers) return fileSecret('maven-settings', file, MAVEN_SETTINGS_TARGET, { file, line: servers.line });
+  }
+  return null;
 }
 
 const GRADLE_FILES = ['build.gradle.kts', 'build.gradle', 'settings.gradle.kts', 'settings.gradle'];
@@ -31,5 +50,9 @@ export function detectJava(project: ProjectFiles): JavaFacts {
     language: 'java',
     runtimeVersion: fromBuild ?? javaVersionFromToolFiles(project) ?? fact(LTS_JAVA_MAJOR, null),
     builds,
+    mavenSettings: detectMavenSettings(project),
+    fixedArchiveTimes: ['pom.xml', ...GRADLE_FILES].some(
+      (file) => project.hasFile(file) && /project\.build\.outputTimestamp|preserveFileTimestamps\s*=\s*false/.test(project.readText(file)),
+    ),
   };
 }

@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { planSecrets } from '../../core/secrets.js';
 import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { projectError, usageError } from '../../errors.js';
@@ -44,10 +45,10 @@ export function checkJavaEntry(build: JavaBuild, raw: string): string {
 }
 
 /** Maven or Gradle commands for one module: resolve dependencies, then build the artifact without tests. */
-function commandsFor(build: JavaBuild, app: JavaApp, launch: Launch): { resolve: string; package: string; cacheTarget: string } {
+function commandsFor(build: JavaBuild, app: JavaApp, launch: Launch, settings: string | null): { resolve: string; package: string; cacheTarget: string } {
   const kind = app.launch!.value.kind;
   if (build.tool === 'maven') {
-    const mvn = build.wrapper.value ? './mvnw' : 'mvn';
+    const mvn = `${build.wrapper.value ? './mvnw' : 'mvn'}${settings ? ` --settings ${settings}` : ''}`;
     const modules = build.multiModule ? ` -pl ${app.module} -am` : '';
     // The project's own modules are built here, not downloaded: go-offline must not look for them.
     const ownGroup = build.multiModule && build.groupId ? ` -DexcludeGroupIds=${build.groupId}` : '';
@@ -166,7 +167,7 @@ function hardenedBuildImage(build: JavaBuild, major: string): string {
 }
 
 /** The build stage: the wrapper on a JDK image, or the tool's own image. */
-function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch, major: string, base: Answers['base']) {
+function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch, major: string, base: Answers['base'], settings: string | null) {
   return {
     tool: build.tool,
     image:
@@ -181,7 +182,7 @@ function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch
               : `gradle:8.14-jdk${major}`,
     wrapper: build.wrapper.value ? { script: build.wrapperFiles[0], dir: build.wrapperFiles[1] } : null,
     manifestCopies: manifestCopies(build),
-    ...commandsFor(build, app, launch),
+    ...commandsFor(build, app, launch, settings),
     commandValues: { groupId: build.tool === 'maven' && build.multiModule ? build.groupId : null, module: app.module },
     artifact: app.module === '.' ? app.artifact! : `${app.module}/${app.artifact}`,
     libDir: launch === 'classpath' ? `${app.module === '.' ? '' : `${app.module}/`}target/lib` : null,
@@ -212,6 +213,8 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
   const unbundled = launchFact.kind === 'jar' && !launchFact.bundlesDependencies && app.hasRuntimeDependencies;
   const launch = chooseLaunch(launchFact, build.tool, unbundled);
   const warnings = applyRules(JAVA_RULES, { facts, answers, build, app, launch, unbundled });
+  // Maven's own settings.xml: Gradle never reads it.
+  const mavenSettings = build.tool === 'maven' ? facts.mavenSettings : null;
 
   const javaRuntime = answers.javaRuntime ?? null;
   const runtimeImage = runtimeImageFor(base, major, javaRuntime);
@@ -226,7 +229,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     title: imageNameFor(app.name),
     port,
     javaVersion: major,
-    build: buildStep(build, app, launch, major, base),
+    build: buildStep(build, app, launch, major, base, mavenSettings?.target ?? null),
     launch,
     jlink: javaRuntime === 'jlink' ? jlinkStep(base, major, launch) : null,
     runtimeCopy:
@@ -255,6 +258,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',
+    ...planSecrets(mavenSettings ? [mavenSettings] : []),
   });
   return { plan, warnings };
 }

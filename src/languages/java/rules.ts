@@ -1,7 +1,7 @@
 import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { moduleRuleWarning } from './modules.js';
-import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { healthcheckRules, healthcheckWithoutProbeRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 import type { JavaPlan } from './schema.js';
 
 /** Java majors distroless publishes images for on the current Debian (java17/21/25-debian13, Temurin builds). */
@@ -31,6 +31,22 @@ export interface JavaRuleContext extends RuleContext {
 }
 
 export const JAVA_RULES: RuleTable<JavaRuleContext> = [
+  {
+    id: 'reproducible-archive-times',
+    kind: 'warn',
+    when: ({ facts, answers }) => answers.reproducible === true && !facts.fixedArchiveTimes,
+    message: ({ build }) =>
+      build.tool === 'maven'
+        ? '--reproducible: the jar keeps the time of each build in its entries; set <project.build.outputTimestamp> in pom.xml (the last commit, e.g. ${git.commit.time}, or a fixed date) for the same image digest'
+        : '--reproducible: the jar keeps the time of each build in its entries; set preserveFileTimestamps = false and reproducibleFileOrder = true on the jar tasks for the same image digest',
+  },
+  {
+    id: 'maven-settings-with-gradle',
+    kind: 'warn',
+    when: ({ facts, build }) => facts.mavenSettings !== null && build.tool === 'gradle',
+    message: ({ facts }) =>
+      `${describeEvidence(facts.mavenSettings!.evidence)} has Maven <servers>, but the image builds with Gradle, which never reads settings.xml: give Gradle its repository credentials as ORG_GRADLE_PROJECT_ variables instead`,
+  },
   {
     id: 'scratch',
     kind: 'refuse',
@@ -79,6 +95,8 @@ export const JAVA_RULES: RuleTable<JavaRuleContext> = [
     message: ({ build, app }) => moduleRuleWarning(build, app.module)!,
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
+  healthcheckWithoutProbeRule('the image has java and the app but no curl or wget, and without a compiler in the image java runs no one-line probe'),
   {
     id: 'gradle-jar-without-dependencies',
     kind: 'warn',

@@ -12,6 +12,7 @@ import { shippable, shippedList, type ShippedSources } from '../../core/run-file
 import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
 import { scanListening, sourceOf, type Listening } from './sources.js';
+import { detectNodeSecrets, type NodeSecrets } from './secrets.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
 export const MAINTAINED_NODE_MAJORS = [22, 24, 26] as const;
@@ -119,6 +120,8 @@ export interface NodeFacts {
   hasYarnrc: boolean;
   /** Set when the folder is a member of a pnpm workspace: the image is built from the workspace root. */
   workspace: Workspace | null;
+  /** Credentials the installs need (a registry token in .npmrc), given as build secrets. */
+  secrets: NodeSecrets;
 }
 
 export interface Workspace {
@@ -857,5 +860,6 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasYarnReleases: project.hasDir('.yarn/releases'),
     hasYarnrc: project.hasFile('.yarnrc.yml'),
     workspace,
+    secrets: detectNodeSecrets(project),
   };
 }

@@ -11,6 +11,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
 import { NODE_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { planSecrets } from '../../core/secrets.js';
 import { pnpCopies, pnpStart, usesPnp, withPnpInstalls, yarnLinker } from './pnp.js';
 
 /** Where distroless' nodejs images have node: their own ENTRYPOINT, which tini's replaces. */
@@ -377,6 +378,15 @@ function nodeDebian(major: number): string {
   return LAST_DEBIAN_OF_NODE[major] ?? BOOKWORM.codename;
 }
 
+/**
+ * `--healthcheck`: node's own fetch (Node 18 and later) asks the app on the loopback address; any
+ * answer below 500 is healthy (a 404 on / still means the server answers), no answer is not.
+ */
+function nodeHealthcheck(node: string, port: number) {
+  const probe = `fetch('http://127.0.0.1:${port}/').then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))`;
+  return { command: [node, '-e', probe], why: 'node itself probes the app (every Node image has it; no curl or shell needed): an answer below 500 is healthy.' };
+}
+
 export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: string): Planned<NodePlan> {
   const { base, debug, port } = answers;
   const major = Number(answers.runtimeVersion);
@@ -451,6 +461,9 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     entrypoint: withInit(image.init, base === 'distroless' ? [DISTROLESS_NODE] : []),
     cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
     entryFile: start[1],
+    healthcheck: answers.healthcheck ? nodeHealthcheck(base === 'distroless' ? DISTROLESS_NODE : 'node', port!) : null,
+    // Only an install reads them: an app with no dependencies builds without.
+    ...planSecrets(hasBuild || shipsNodeModules || workspace ? facts.secrets.secrets : []),
   });
   return { plan, warnings };
 }

@@ -3,7 +3,7 @@ import { MAINTAINED_NODE_MAJORS } from './detect.js';
 import { startPackage, yarnLinker } from './pnp.js';
 import { describeEvidence } from '../../core/facts.js';
 import { CURRENT_DEBIAN } from '../../core/images.js';
-import { shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { healthcheckRules, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 /** Node majors distroless publishes images for on the current Debian (nodejs22/24/26-debian13). */
 export const DISTROLESS_NODE_MAJORS = [22, 24, 26];
@@ -52,6 +52,13 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     },
   },
   {
+    id: 'yarnrc-literal-token',
+    kind: 'refuse',
+    when: ({ facts }) => facts.secrets.literalYarnToken !== null,
+    message: ({ facts }) =>
+      `${describeEvidence(facts.secrets.literalYarnToken)} writes a registry token into .yarnrc.yml, which the image copies to install: write npmAuthToken: "\${NPM_TOKEN}" there instead, and stagecraft passes NPM_TOKEN to the install as a build secret`,
+  },
+  {
     id: 'npm-or-yarn-workspace',
     kind: 'refuse',
     when: ({ facts }) => facts.workspace?.tool === 'npm-or-yarn',
@@ -92,6 +99,7 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `no lockfile: installs are not reproducible (each build may resolve newer versions); commit the lockfile ${facts.packageManager.value === 'npm' ? '(npm install writes package-lock.json)' : ''}`.trim(),
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
   {
     id: 'native-modules-on-alpine',
     kind: 'warn',

@@ -1,4 +1,5 @@
 import { procfileProcesses } from '../../core/procfile.js';
+import { detectPythonSecrets, type PythonSecrets } from './secrets.js';
 import path from 'node:path';
 import * as z from 'zod';
 import { projectError, refusal } from '../../errors.js';
@@ -74,6 +75,8 @@ export interface PythonFacts {
   skippedSources: string[];
   /** The app's own files the final stage copies by name, or why it copies the whole folder. */
   shippedSources: ShippedSources;
+  /** Credentials the dependency install needs (pip.conf, .netrc, an index in .env), given as build secrets. */
+  secrets: PythonSecrets;
 }
 
 /** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
@@ -622,5 +625,6 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     skippedSources: skippedSources(project),
     shippedSources: shippedSources(project, start, django?.staticRoot ? { folder: django.staticRootFolder, evidence: django.staticRoot } : null),
     flaskInstanceFolder: frameworkName === 'flask' ? findInSources(project, sources, FLASK_INSTANCE) : fact(false, null),
+    secrets: detectPythonSecrets(project, inputs),
   };
 }

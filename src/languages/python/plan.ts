@@ -1,4 +1,5 @@
 import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
+import { planSecrets } from '../../core/secrets.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
 import { ALPINE_VERSION, CURRENT_DEBIAN, DHI_DEBIAN, NONROOT_USER, distroless, finalImage, hardened, withInit } from '../../core/images.js';
@@ -185,6 +186,18 @@ function entrypointFor(command: string[], listenPort: string): string[] {
   return [program.includes('/') ? program : `${VENV}/bin/${program}`, ...command.slice(1).map((word) => word.replace(/\$PORT/g, listenPort))];
 }
 
+/**
+ * `--healthcheck`: the venv's Python asks the app on the loopback address with the standard
+ * library; any answer below 500 is healthy, no answer (an exception) is not.
+ */
+function pythonHealthcheck(port: number) {
+  const probe = `import http.client as h; c = h.HTTPConnection('127.0.0.1', ${port}, timeout=4); c.request('GET', '/'); raise SystemExit(c.getresponse().status >= 500)`;
+  return {
+    command: [`${VENV}/bin/python`, '-c', probe],
+    why: "The venv's Python probes the app with its standard library (no curl or shell needed): an answer below 500 is healthy.",
+  };
+}
+
 export function planPython(facts: PythonFacts, answers: Answers, generatorVersion: string): Planned<PythonPlan> {
   const { base, debug, port } = answers;
   const sourceBuilds = facts.nativeDependencies.value.filter((name) => name in SOURCE_BUILDS);
@@ -219,6 +232,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     ...stop,
   });
 
+  const projectInstall = projectInstallCommand(facts, runsInstalled);
   const plan = validatePlan(PythonPlanSchema, {
     language: 'python',
     generator: { version: generatorVersion },
@@ -237,7 +251,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     venv: VENV,
     deps,
     cacheTarget,
-    projectInstall: projectInstallCommand(facts, runsInstalled),
+    projectInstall,
+    healthcheck: answers.healthcheck ? pythonHealthcheck(port!) : null,
     copyApp: !runsInstalled,
     appCopies: appCopies(facts, answers, runsInstalled),
     keptPaths,
@@ -248,6 +263,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',
+    // Only an install reads them: a standard-library app builds without.
+    ...planSecrets(deps || projectInstall ? facts.secrets.secrets : []),
   });
   return { plan, warnings };
 }

@@ -3,7 +3,7 @@ import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
 import { SOURCE_BUILDS, distrolessShipped, mayLackMuslWheel, passedOver, wheelMinorFor, type DistrolessPython } from './bases.js';
 import { describeLocked, hasWheelFor, withoutWheel, type Libc } from './wheels.js';
 import { describeEvidence } from '../../core/facts.js';
-import { shellDebugRules, skippedSourcesRule, type RuleContext, type RuleTable } from '../../core/rules.js';
+import { healthcheckRules, shellDebugRules, skippedSourcesRule, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface PythonRuleContext extends RuleContext {
   facts: PythonFacts;
@@ -57,6 +57,20 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
   },
   skippedSourcesRule(({ facts }) => facts.skippedSources),
   {
+    id: 'index-password-in-requirements',
+    kind: 'refuse',
+    when: ({ facts }) => facts.secrets.literalIndexCredential !== null,
+    message: ({ facts }) =>
+      `${describeEvidence(facts.secrets.literalIndexCredential)} has a password in an index URL, and the image copies that file to install: move the URL to PIP_INDEX_URL (or PIP_EXTRA_INDEX_URL) in .envrc or your CI's environment, which stagecraft passes to the install as a build secret`,
+  },
+  {
+    id: 'pip-conf-with-uv',
+    kind: 'warn',
+    when: ({ facts }) => facts.secrets.pipConf !== null && facts.tool.value === 'uv',
+    message: ({ facts }) =>
+      `${describeEvidence(facts.secrets.pipConf)} names a package index, but uv never reads pip.conf: give uv the index in pyproject.toml ([[tool.uv.index]]) or UV_INDEX, with its credentials in .netrc`,
+  },
+  {
     id: 'scratch',
     kind: 'refuse',
     when: ({ answers }) => answers.base === 'scratch',
@@ -84,6 +98,7 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
       `--base hardened: dhi.io/python is published for Python ${HARDENED_PYTHON_MINORS.join(', ')} only, and this is ${minor}; use a Python it publishes, or --base slim`,
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
   {
     id: 'python-not-in-distroless',
     kind: 'refuse',

@@ -4,7 +4,17 @@ import { binaryRuleWarning } from './bins.js';
 import { NATIVE_LIBRARIES, type NativeLibrary } from './native.js';
 import { describeEvidence, type Fact } from '../../core/facts.js';
 import type { Base } from '../../core/options.js';
-import { forEachItem, portMismatchRule, shellDebugRules, skippedSourcesRule, type Rule, type RuleContext, type RuleTable } from '../../core/rules.js';
+import {
+  forEachItem,
+  portMismatchRule,
+  healthcheckRules,
+  healthcheckWithoutProbeRule,
+  shellDebugRules,
+  skippedSourcesRule,
+  type Rule,
+  type RuleContext,
+  type RuleTable,
+} from '../../core/rules.js';
 
 export interface RustRuleContext extends RuleContext {
   facts: RustFacts;
@@ -91,6 +101,8 @@ export const RUST_RULES: RuleTable<RustRuleContext> = [
       `the path dependency ${facts.outsidePaths[0]!.value} (${describeEvidence(facts.outsidePaths[0]!.evidence)}) is outside the folder, which is the build context; run stagecraft in a folder that holds it`,
   },
   ...shellDebugRules(),
+  ...healthcheckRules(),
+  healthcheckWithoutProbeRule('the image holds the Rust binary and nothing that makes an HTTP request (no shell, curl or interpreter)'),
   forEachItem(nativeDependencies, NATIVE_DEPENDENCY_RULES),
   {
     id: 'no-cargo-lock',

@@ -1,0 +1,221 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fixture, runCli } from '../helpers.js';
+import { buildArguments } from '../../src/build/index.js';
+import type { Plan } from '../../src/languages/registry.js';
+import { docker, findEngine, OFFLINE_DOCKER } from './docker.js';
+import { livingFolder, LIVING_CASES } from '../living-cases.js';
+
+/*
+ * Real builds for the features a Dockerfile needs after its first day: a build secret reaches the
+ * install and no layer keeps it. STAGECRAFT_E2E_ONLY filters them by `living/<feature>/<case>`, as
+ * it filters the cells.
+ */
+
+const engine = await findEngine();
+const only = process.env.STAGECRAFT_E2E_ONLY ? new RegExp(process.env.STAGECRAFT_E2E_ONLY) : null;
+const selected = (name: string) => !only || only.test(name);
+
+/** The stand-ins of every image a Dockerfile names (nothing to do where the real images are pulled). */
+async function ensureImages(dir: string): Promise<void> {
+  if (typeof engine === 'string' || engine.source !== 'stand-ins') return;
+  const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), ['--dockerfile', path.join(dir, 'Dockerfile')], { reject: false, all: true });
+  if (ensured.exitCode !== 0) throw new Error(`ensure-images failed: ${ensured.all}`);
+}
+
+/** Polls a container's health until it is `want` or the seconds run out; the last status seen. */
+async function healthOf(container: string, want: string, seconds: number): Promise<string> {
+  let status = '';
+  for (let waited = 0; waited < seconds; waited += 1) {
+    status = (await docker(['inspect', '-f', '{{.State.Health.Status}}', container])).stdout.trim();
+    if (status === want) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return status;
+}
+
+describe.skipIf(typeof engine === 'string')('living Dockerfiles, built for real', () => {
+  const secretsCase = LIVING_CASES.find((testCase) => testCase.name === 'secrets-node-npmrc')!;
+  it.runIf(selected('living/secrets/node-private-registry'))(
+    'living/secrets/node-private-registry: --build passes the .npmrc and its token as secrets; no layer keeps them, and a build without them stops',
+    async () => {
+      const dir = livingFolder(secretsCase);
+      const tag = 'stagecraft-e2e/living-secrets:slim';
+      const token = 'npm_e2eSecretThatMustNotShip0123456789';
+      const args = [dir, '--yes', '--base', 'slim', '--debug', 'none', '--tag', tag];
+      expect((await runCli(args)).exitCode).toBe(0);
+      await ensureImages(dir);
+      const built = await runCli([...args, '--build'], { env: { NPM_TOKEN: token } });
+      expect(built.exitCode, built.all ?? built.stderr).toBe(0);
+      expect(built.stderr).toContain(`--secret id=npmrc,src=${dir}/.npmrc --secret id=NPM_TOKEN,env=NPM_TOKEN`);
+      expect(`${built.stdout}${built.stderr}`).not.toContain(token);
+
+      const history = await docker(['history', '--no-trunc', tag]);
+      expect(history.exitCode).toBe(0);
+      expect(history.stdout).not.toContain(token);
+      const saved = await execa('sh', ['-c', `docker save ${tag} | grep -a -c '${token}' || true`]);
+      expect(saved.stdout.trim()).toBe('0');
+      const listed = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'ls', tag, '-a', '/app']);
+      expect(listed.stdout.split('\n')).not.toContain('.npmrc');
+
+      // Without the secrets the install step stops at once (required=true), rather than installing without the registry.
+      const cold = await docker(['build', '--progress=plain', '--no-cache', '--network', 'host', '--target', 'deps', '-t', `${tag}-nosecret`, dir], 10 * 60_000);
+      expect(cold.exitCode).not.toBe(0);
+      expect(cold.all).toContain('secret npmrc: not found');
+      await docker(['rmi', '-f', tag]);
+    },
+  );
+
+  // With no network at all: the probe runs inside the container, on its own loopback. The interval is shortened
+  // for the test (--health-interval); the command is the image's own.
+  for (const [fixtureName, base, stop] of [
+    ['node-express', 'slim', ['--entrypoint', 'node', '-e', 'setTimeout(() => {}, 600000)']],
+    ['node-express', 'distroless', ['--entrypoint', '/nodejs/bin/node', '-e', 'setTimeout(() => {}, 600000)']],
+    ['python-stdlib', 'slim', ['--entrypoint', '/opt/venv/bin/python', '-c', 'import time; time.sleep(600)']],
+  ] as const) {
+    it.runIf(selected(`living/healthcheck/${fixtureName}.${base}`))(
+      `living/healthcheck/${fixtureName}.${base}: the image's HEALTHCHECK says healthy while the app answers, unhealthy when nothing listens`,
+      async () => {
+        const dir = livingFolder({ name: fixtureName, fixture: fixtureName, base, debug: 'none' });
+        const tag = `stagecraft-e2e/living-healthcheck-${fixtureName}:${base}`;
+        const args = [dir, '--yes', '--base', base, '--debug', 'none', '--healthcheck', '--tag', tag];
+        expect((await runCli(args)).exitCode).toBe(0);
+        await ensureImages(dir);
+        const built = await runCli([...args, '--build']);
+        expect(built.exitCode, built.stderr).toBe(0);
+        // --build asked the builder whether it keeps attestations, and built either way (the classic docker driver refuses --sbom).
+        expect(built.stdout).toMatch(/^attestations: (an SBOM and provenance \(mode=max\) are attached to the image|none, the builder .*)$/m);
+        const configured = await docker(['image', 'inspect', '-f', '{{json .Config.Healthcheck.Test}}', tag]);
+        expect(JSON.parse(configured.stdout)[0]).toBe('CMD');
+
+        const healthy = `stagecraft-living-healthy-${fixtureName}-${base}`;
+        const idle = `stagecraft-living-idle-${fixtureName}-${base}`;
+        try {
+          expect((await docker(['run', '-d', '--rm', '--network', 'none', '--health-interval', '2s', '--name', healthy, tag])).exitCode).toBe(0);
+          expect(await healthOf(healthy, 'healthy', 60)).toBe('healthy');
+          // The same image with its app replaced by a program that never listens: the probe must fail.
+          expect(
+            (
+              await docker([
+                'run',
+                '-d',
+                '--rm',
+                '--network',
+                'none',
+                '--health-interval',
+                '2s',
+                '--health-start-period',
+                '0s',
+                '--name',
+                idle,
+                ...stop.slice(0, 2),
+                tag,
+                ...stop.slice(2),
+              ])
+            ).exitCode,
+          ).toBe(0);
+          expect(await healthOf(idle, 'unhealthy', 60)).toBe('unhealthy');
+        } finally {
+          await docker(['rm', '-f', healthy, idle]);
+          await docker(['rmi', '-f', tag]);
+        }
+      },
+    );
+  }
+});
+
+/** Every file of every layer with what it holds, but not its time: what a builder that cannot rewrite times still makes the same. */
+async function layerContents(tag: string): Promise<string> {
+  const script = `
+import hashlib, json, sys, tarfile, io
+outer = tarfile.open(fileobj=sys.stdin.buffer, mode='r|')
+blobs = {}
+for member in outer:
+    if member.isfile():
+        blobs[member.name] = outer.extractfile(member).read()
+manifest = json.loads(blobs['manifest.json'])[0]
+for layer in manifest['Layers']:
+    inner = tarfile.open(fileobj=io.BytesIO(blobs[layer]))
+    for m in inner.getmembers():
+        digest = hashlib.sha256(inner.extractfile(m).read()).hexdigest() if m.isfile() else m.linkname
+        print(m.name, oct(m.mode), m.uid, m.gid, m.type, digest)
+`;
+  const saved = await execa('sh', ['-c', `docker save ${tag} | python3 -c "$0"`, script], { reject: false, maxBuffer: 512 * 1024 * 1024 });
+  if (saved.exitCode !== 0) throw new Error(`reading ${tag}'s layers failed: ${saved.stderr}`);
+  return saved.stdout;
+}
+
+/** A private copy of a fixture as a git repository whose one commit has a fixed time (SOURCE_DATE_EPOCH). */
+async function committedCopy(fixtureName: string, files?: Record<string, string>): Promise<string> {
+  const dir = livingFolder({ name: fixtureName, fixture: fixtureName, base: 'slim', debug: 'none', files });
+  const env = { GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z', GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z' };
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', 'commit', '-q', '-m', 'fixture'],
+  ]) {
+    const git = await execa('git', ['-C', dir, ...args], { reject: false, env });
+    if (git.exitCode !== 0) throw new Error(`git ${args.join(' ')} failed: ${git.stderr}`);
+  }
+  return dir;
+}
+
+describe.skipIf(typeof engine === 'string')('--reproducible, built twice from a clean cache', () => {
+  for (const [fixtureName, base] of [
+    ['go-root-main', 'distroless'],
+    ['node-express', 'distroless'],
+    ['python-stdlib', 'distroless'],
+    ['rust-single-bin', 'distroless'],
+    ['java-plain-maven', 'distroless'],
+  ] as const) {
+    // A jar keeps each build's time in its entries unless the build fixes it: the fix --reproducible's warning names.
+    const files =
+      fixtureName === 'java-plain-maven'
+        ? {
+            'pom.xml': readFileSync(path.join(fixture(fixtureName), 'pom.xml'), 'utf8').replace(
+              '<properties>',
+              '<properties>\n    <project.build.outputTimestamp>2026-01-02T03:04:05Z</project.build.outputTimestamp>',
+            ),
+          }
+        : undefined;
+    it.runIf(selected(`living/reproducible/${fixtureName}.${base}`))(
+      `living/reproducible/${fixtureName}.${base}: the same commit gives the same image`,
+      async () => {
+        const dir = await committedCopy(fixtureName, files);
+        const epoch = (await execa('git', ['-C', dir, 'log', '-1', '--pretty=%ct'])).stdout.trim();
+        const written = await runCli([dir, '--yes', '--base', base, '--debug', 'none', '--reproducible']);
+        expect(written.exitCode, written.stderr).toBe(0);
+        expect(written.stdout).toContain('--build-arg "SOURCE_DATE_EPOCH=$(git log -1 --pretty=%ct)" --output type=docker,rewrite-timestamp=true');
+        await ensureImages(dir);
+        const described = JSON.parse((await runCli([dir, '--yes', '--base', base, '--debug', 'none', '--reproducible', '--json'])).stdout) as { plan: Plan };
+        const ids: string[] = [];
+        const contents: string[] = [];
+        for (const round of [1, 2]) {
+          const tag = `stagecraft-e2e/living-reproducible-${fixtureName}:${round}`;
+          const args = buildArguments(described.plan, dir, tag, { epoch });
+          args.splice(1, 0, '--progress=plain', '--no-cache', '--network', 'host');
+          const built = await docker(args, 20 * 60_000);
+          expect(built.exitCode, built.all?.split('\n').slice(-30).join('\n')).toBe(0);
+          ids.push((await docker(['image', 'inspect', '-f', '{{.Id}}', tag])).stdout.trim());
+          contents.push(await layerContents(tag));
+          const created = (await docker(['image', 'inspect', '-f', '{{.Created}}', tag])).stdout.trim();
+          expect(new Date(created).getTime() / 1000).toBe(Number(epoch));
+          await docker(['rmi', '-f', tag]);
+        }
+        if (ids[0] === ids[1]) return;
+        // This engine's builder (the docker driver, BuildKit 0.13) takes rewrite-timestamp=true and ignores it:
+        // then every byte, mode and owner must still match, and only the files' times may differ.
+        const builder = (await docker(['buildx', 'inspect'])).stdout;
+        expect(builder, `the digests differ (${ids.join(' vs ')}) on a builder that rewrites times`).toMatch(/^Driver:\s+docker$/m);
+        expect(contents[1]).toBe(contents[0]);
+        console.log(
+          `living/reproducible/${fixtureName}.${base}: the two images hold the same files, byte for byte; their digests differ (${ids.join(' vs ')}) only by file times, which this builder does not rewrite`,
+        );
+      },
+      // Two cold builds (apt-get, npm, pip, cargo, mvn each twice) on a shared machine.
+      40 * 60_000,
+    );
+  }
+});
