@@ -465,6 +465,22 @@ const CASES: HostileCase[] = [
     },
   })),
   {
+    name: 'a Procfile web: python ../x.py that leaves the project is refused with the reason',
+    make: () => {
+      const parent = withFiles({ 'x.py': 'print("not the app")\n' })();
+      const dir = path.join(parent, 'app');
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'requirements.txt'), 'flask==3.1.0\n');
+      writeFileSync(path.join(dir, 'Procfile'), 'web: python ../x.py\n');
+      return dir;
+    },
+    extraArgs: ['--base', 'slim'],
+    expected: {
+      exitCode: 2,
+      message: /\(entrypoint\) in a Dockerfile safely: the script leaves the project folder, and the image has only what is inside it; name a file inside the project$/,
+    },
+  },
+  {
     name: '--entry=-c.py is not handed to python as an option',
     make: withFiles({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'print("hi")\n', '-c.py': 'print("hi")\n' }),
     extraArgs: ['--entry=-c.py', '--base', 'slim'],

@@ -83,10 +83,10 @@ export const DebugStageSchema = z.object({
   devVariant: z.literal(true).optional(),
 });
 
-/** A project-relative path copied into the image. */
 /** A path that names something outside the project folder (absolute, or through a `..` segment): the image has none of it. */
 export const leavesProject = (file: string) => file.startsWith('/') || file.split('/').includes('..');
 
+/** A project-relative path copied into the image. */
 export const ProjectPath = z
   .string()
   .regex(/^(\.|[A-Za-z0-9._@-][A-Za-z0-9._@/-]*)$/)

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, ProjectPath, Command, OsPackagesSchema, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, ProjectPath, Command, OsPackagesSchema, CommonPlanFields, OneLine, leavesProject } from '../../core/plan-schema.js';
 
 /** A pip requirement stagecraft names itself (tools it installs): `name~=1.2`, no shell characters. */
 const PipRequirement = z.string().regex(/^[a-z0-9][a-z0-9._-]*(~=\d+(\.\d+)*)?$/);
@@ -72,6 +72,10 @@ export const PythonPlanSchema = z.object({
         return !(command.some((word) => /\/python[\d.]*$/.test(word)) && first !== undefined && first !== '-m' && first.startsWith('-'));
       },
       'the script starts with "-", so python would read it as an option; rename the file',
+    )
+    .refine(
+      (command) => !command.some((word) => word.endsWith('.py') && leavesProject(word)),
+      'the script leaves the project folder, and the image has only what is inside it; name a file inside the project',
     ),
 });
 
