@@ -281,6 +281,18 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     record.failure = { step: 'run', cause: 'machine', why: `port ${port} (fixed by the app) is already in use on this machine`, evidence: [] };
     return;
   }
+  const unprivilegedFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+  if (port < unprivilegedFrom) {
+    // Docker sets ip_unprivileged_port_start=0 in a container's own network namespace, so the non-root user binds :80
+    // there; these runs share the host's network (no Docker networks here), where the host's limit applies.
+    record.failure = {
+      step: 'run',
+      cause: 'machine',
+      why: `port ${port} (fixed by the app) is below this host's ip_unprivileged_port_start (${unprivilegedFrom}): a non-root server binds it in its own network namespace, but runs here share the host's`,
+      evidence: [],
+    };
+    return;
+  }
   const name = `stagecraft-realworld-${process.pid}-${port}`;
   const started = await docker(['run', '-d', '--network', 'host', '--name', name, ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []), tag]);
   if (started.exitCode !== 0) {
@@ -543,7 +555,9 @@ async function main(): Promise<void> {
           }
           record = await buildOne(engine, app, base, generated);
         }
-        records = [...records.filter((old) => !(old.id === record.id && old.base === record.base)), record];
+        // A default run replaces every earlier default record of the app: the default base itself may have changed.
+        const replaces = (old: BuildRecord) => old.id === record.id && (old.base === record.base || (base === null && old.base.endsWith('(default)')));
+        records = [...records.filter((old) => !replaces(old)), record];
         save(records, apps, header);
         const outcome = record.failure ? `${record.failure.cause} at ${record.failure.step}: ${record.failure.why}` : `ok, ${record.answer}`;
         console.log(`  ${app.id} (${record.base}): ${outcome} [${Math.round((Date.now() - started) / 1000)} s]`);
