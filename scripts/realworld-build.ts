@@ -119,7 +119,8 @@ const KNOWN_CAUSES: { pattern: RegExp; cause: Cause; why: string }[] = [
   {
     // The Maven Central this machine reaches serves only part of it (the env's packages/maven-partial.tsv):
     // an artifact the app pins, present on the real Central, is missing here.
-    pattern: /Could not find artifact \S+ in central \(https:\/\/repo\.maven\.apache\.org|FileNotFoundException: https:\/\/repo\.maven\.apache\.org\//,
+    pattern:
+      /Could not find artifact \S+ in central \(https:\/\/repo\.maven\.apache\.org|was not found in https:\/\/repo\.maven\.apache\.org\/maven2 during a previous attempt|FileNotFoundException: https:\/\/repo\.maven\.apache\.org\//,
     cause: 'machine',
     why: "this machine's Maven Central serves only part of the real one, and not an artifact the app pins",
   },

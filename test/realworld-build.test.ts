@@ -47,6 +47,8 @@ describe("a failure's cause", () => {
     const wrapper =
       '#14 4.420 Exception in thread "main" java.io.FileNotFoundException: https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/3.6.0/apache-maven-3.6.0-bin.zip';
     expect(classify('build', wrapper, 'x').cause).toBe('machine');
+    const cached = '#15 2.819 \tio.quarkus.platform:quarkus-maven-plugin:jar:3.38.3 was not found in https://repo.maven.apache.org/maven2 during a previous attempt.';
+    expect(classify('build', cached, 'x').cause).toBe('machine');
   });
 
   it("an app's own defect, read by hand, is the app's only when its log shows it", () => {

@@ -68,7 +68,8 @@ describe.skipIf(missing !== null)('the real prompts in a pseudo-terminal', () =>
 
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toContain('FROM alpine:3.22 AS runtime');
-    expect(dockerfile).toContain('go build -trimpath -ldflags="-s -w" -o /out/api ./cmd/api');
+    // alpine has no zoneinfo, so the binary embeds it.
+    expect(dockerfile).toContain('go build -trimpath -ldflags="-s -w" -tags timetzdata -o /out/api ./cmd/api');
     expect(dockerfile).toContain('FROM runtime AS debug');
     expect(JSON.parse(read(dir, 'stagecraft.json'))).toEqual({ base: 'alpine', debug: 'stage', port: 8080, entry: './cmd/api' });
   });
