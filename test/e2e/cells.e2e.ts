@@ -139,18 +139,36 @@ const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}
 /** The longest a `docker stop` may take: an app that exits on SIGTERM takes well under a second. */
 const STOP_LIMIT_SECONDS = 3;
 
-/**
- * `docker stop -t 10` sends SIGTERM and waits 10 s before SIGKILL. A PID 1 without a SIGTERM handler
- * ignores the signal (the kernel's default for PID 1), so such an image takes the whole 10 s to stop.
- */
-async function checkGracefulStop(name: string, result: CellResult): Promise<void> {
+/** Sends SIGTERM with `docker stop -t 10` (SIGKILL after 10 s): how long the stop took and the container's exit code. */
+async function stopOnce(name: string): Promise<{ seconds: number; exitCode: number }> {
   const started = performance.now();
   const stopped = await docker(['stop', '-t', '10', name], 30_000);
-  result.stopSeconds = (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000;
   if (stopped.exitCode !== 0) throw new Error(`docker stop failed: ${stopped.all}`);
-  const exited = `docker stop took ${result.stopSeconds.toFixed(1)} s`;
-  if (result.stopSeconds > STOP_LIMIT_SECONDS) throw new Error(`${exited} (over ${STOP_LIMIT_SECONDS} s): PID 1 did not exit on SIGTERM and was killed`);
-  result.checks.push(`${exited} (SIGTERM)`);
+  return { seconds, exitCode: Number((await docker(['inspect', '-f', '{{.State.ExitCode}}', name])).stdout.trim()) };
+}
+
+/**
+ * A PID 1 without a SIGTERM handler ignores the signal (the kernel's default for PID 1), so such an image
+ * takes the whole 10 s and is killed (exit code 137): that fails at once. One that exits on SIGTERM but
+ * slower than the limit is started again and stopped once more: on a 2-core machine under a load of 20, a
+ * graceful shutdown of several processes (gunicorn's master waits for its workers to exit) once took 4-5 s.
+ */
+async function checkGracefulStop(name: string, port: number, result: CellResult): Promise<void> {
+  let stop = await stopOnce(name);
+  const killed = (exitCode: number) => exitCode === 137;
+  if (!killed(stop.exitCode) && stop.seconds > STOP_LIMIT_SECONDS) {
+    const restarted = await docker(['start', name]);
+    if (restarted.exitCode !== 0) throw new Error(`docker start failed: ${restarted.all}`);
+    await waitForHttp(port, 20);
+    const second = await stopOnce(name);
+    stop = second.seconds < stop.seconds || killed(second.exitCode) ? second : stop;
+  }
+  result.stopSeconds = stop.seconds;
+  const exited = `docker stop took ${stop.seconds.toFixed(1)} s`;
+  if (killed(stop.exitCode)) throw new Error(`${exited}: PID 1 did not exit on SIGTERM and was killed (exit code 137)`);
+  if (stop.seconds > STOP_LIMIT_SECONDS) throw new Error(`${exited} twice (over ${STOP_LIMIT_SECONDS} s): PID 1 exited on SIGTERM (exit code ${stop.exitCode}), but slowly`);
+  result.checks.push(`${exited} (SIGTERM, exit code ${stop.exitCode})`);
 }
 
 /**
@@ -181,7 +199,8 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
   if ('http' in behaviour) {
     const port = readsPortEnv(dockerfile) ? nextPort++ : plan.port!;
     const name = `stagecraft-e2e-${process.pid}-${port}`;
-    const started = await docker(['run', '-d', '--rm', '--network', 'host', '--name', name, ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []), tag]);
+    // No --rm: the exit code after docker stop tells a SIGTERM exit from a SIGKILL (the finally removes it).
+    const started = await docker(['run', '-d', '--network', 'host', '--name', name, ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []), tag]);
     if (started.exitCode !== 0) throw new Error(`docker run failed: ${started.all}`);
     try {
       const answer = await waitForHttp(port, 20);
@@ -191,7 +210,7 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
       const uids = await processUids(name);
       if (uids.join() !== uid) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${uid}`);
       result.checks.push(`process uid ${uid}`);
-      await checkGracefulStop(name, result);
+      await checkGracefulStop(name, port, result);
     } finally {
       await docker(['rm', '-f', name]);
     }

@@ -103,7 +103,8 @@ async function checkService(tag: string, behaviour: Behaviour): Promise<void> {
   }
 }
 
-describe.skipIf(typeof engine === 'string')('workspace roots: every service built by docker buildx bake, and run', () => {
+// A selection that names no workspace skips the suite (vitest fails a suite with no test in it).
+describe.skipIf(typeof engine === 'string' || selected.length === 0)('workspace roots: every service built by docker buildx bake, and run', () => {
   for (const { fixture, services, edit, isolated } of selected) {
     it(`workspace/${fixture}`, async () => {
       const dir = copyFixture(fixture);

@@ -205,7 +205,7 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
       stage: 'prod-deps',
       source: '/app',
       target: './',
-      why: "The workspace's production install: node_modules of the root and of every member, beside the manifests it was made from.",
+      why: "The workspace's production install: node_modules of the root and of every member (the manifests come with the sources).",
     });
   } else if (shipsNodeModules) {
     copies.push({
@@ -232,6 +232,18 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   }
   copies.push({ stage: null, source: facts.manifestFile, target: './', why: 'Node reads "type" and the package name from it at run time.' });
   return copies;
+}
+
+/**
+ * The manifests a workspace root's prod-deps folder holds that a later copy of the final stage brings
+ * again (the whole context, or package.json beside a build's output): each would ship twice, once in
+ * each layer, so the prod-deps stage removes its copies.
+ */
+function prodDepsDuplicates(facts: NodeFacts, copies: NodePlan['copies']): string[] {
+  if (!copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app')) return [];
+  const wholeContext = copies.some((copy) => (copy.stage === null && copy.source === '.') || (copy.stage === 'sources' && copy.source === '/app'));
+  if (wholeContext) return [facts.manifestFile, ...(facts.lockfile.value ? [facts.lockfile.value] : []), ...facts.workspaceManifests];
+  return copies.some((copy) => copy.stage === null && copy.source === facts.manifestFile) ? [facts.manifestFile] : [];
 }
 
 /** What the final image copies: pnpm deploy's output, a framework's self-contained server, or the plain app. */
@@ -454,6 +466,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     copies,
     // The final stage copies these stages' /app whole: the files only the install reads go first.
     scrubProdDeps: installOnlyFiles(facts).length > 0 && copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app'),
+    prodDepsDuplicates: prodDepsDuplicates(facts, copies),
     sourcesStage: copies.some((copy) => copy.stage === 'sources'),
     env: runtimeEnv(port, shape),
     ...image,

@@ -39,6 +39,8 @@ export const NodePlanSchema = z.object({
   }),
   /** The final stage copies prod-deps' /app whole (a workspace root): installOnly is removed there first. */
   scrubProdDeps: z.boolean(),
+  /** Files the prod-deps stage removes because a later copy of the final stage brings them too. */
+  prodDepsDuplicates: z.array(ProjectPath),
   /** The final stage copies the whole context from a stage that leaves installOnly out. */
   sourcesStage: z.boolean(),
   /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy`. */
