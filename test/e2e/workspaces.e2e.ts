@@ -50,6 +50,15 @@ const WORKSPACES: {
     edit: { service: 'admin', file: 'admin/main.go' },
     isolated: true,
   },
+  {
+    fixture: 'java-maven-monorepo',
+    services: {
+      'depot-api': { dockerfile: 'Dockerfile.api', behaviour: { http: 'hello from java-maven-monorepo api', port: 8080 } },
+      'depot-admin': { dockerfile: 'Dockerfile.admin', behaviour: { http: 'hello from java-maven-monorepo admin', port: 9090 } },
+    },
+    edit: { service: 'depot-admin', file: 'admin/src/main/java/com/example/depot/admin/AdminServer.java' },
+    isolated: true,
+  },
 ];
 
 const engine = await findEngine();
@@ -116,7 +125,7 @@ describe.skipIf(typeof engine === 'string')('workspace roots: every service buil
         // One service's source changes: bake again, and that service's build runs again from its sources.
         appendFileSync(path.join(dir, edit.file), `\n// edited by the workspace e2e at ${new Date().toISOString()}\n`);
         const again = await bake(engine as Engine, dir, fixture, bakeServices);
-        const builds = bakeSteps(again, /cargo build|go build|pnpm --filter .* deploy/);
+        const builds = bakeSteps(again, /cargo build|go build|pnpm --filter .* deploy|mvn -B package/);
         const ofEdited = builds.filter((step) => step.target === edit.service);
         expect(ofEdited.length, again.slice(-3000)).toBeGreaterThan(0);
         expect(ofEdited.filter((step) => step.cached)).toEqual([]);

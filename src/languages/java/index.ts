@@ -2,6 +2,7 @@ import { detectJava, type JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkJavaEntry, chosenBuild, planJava, runnableApps } from './plan.js';
 import { moduleByRule } from './modules.js';
+import { javaWorkspace } from './workspace.js';
 import { buildToolOption, javaRuntimeOption } from './questions.js';
 import type { JavaPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
@@ -75,6 +76,7 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
     },
   },
   options: [buildToolOption, javaRuntimeOption],
+  workspace: javaWorkspace,
   plan: planJava,
   imageProfiles: [
     // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.
