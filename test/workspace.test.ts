@@ -63,6 +63,17 @@ const WORKSPACES = [
     files: ['Dockerfile.api', 'Dockerfile.api.dockerignore', 'Dockerfile.admin', 'Dockerfile.admin.dockerignore', 'docker-bake.hcl'],
   },
   {
+    fixture: 'python-uv-workspace',
+    kind: 'uv workspace',
+    services: [
+      { target: 'api', folder: 'packages/api', dockerfile: 'packages/api/Dockerfile' },
+      { target: 'worker', folder: 'packages/worker', dockerfile: 'packages/worker/Dockerfile' },
+    ],
+    library: 'packages/greeting',
+    isolated: true,
+    files: ['packages/api/Dockerfile', 'packages/api/Dockerfile.dockerignore', 'packages/worker/Dockerfile', 'packages/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
     // Gradle's distribution cannot be downloaded here: proven by these snapshots and bake --print, not built.
     fixture: 'java-gradle-monorepo',
     kind: 'Gradle multi-project build',
@@ -118,7 +129,8 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
       expect(inContext(library)).toEqual(filesUnder(path.join(dir, library)).map((file) => `${library}/${file}`));
       for (const other of services.filter((candidate) => candidate !== service)) {
         const kept = inContext(other.folder);
-        if (isolated) expect(kept.every((file) => /\/(package\.json|go\.mod|go\.sum|pom\.xml|build\.gradle\.kts)$/.test(file)) && kept.length > 0, kept.join(' ')).toBe(true);
+        if (isolated)
+          expect(kept.every((file) => /\/(package\.json|go\.mod|go\.sum|pom\.xml|build\.gradle\.kts|pyproject\.toml)$/.test(file)) && kept.length > 0, kept.join(' ')).toBe(true);
         else expect(kept).toEqual(filesUnder(path.join(dir, other.folder)).map((file) => `${other.folder}/${file}`));
       }
     }
