@@ -42,6 +42,15 @@ const WORKSPACES: {
     isolated: false,
   },
   {
+    fixture: 'rust-cargo-root-package',
+    services: {
+      gateway: { dockerfile: 'Dockerfile', behaviour: { http: 'hello from rust-cargo-root-package gateway', port: 8080 } },
+      report: { dockerfile: 'crates/report/Dockerfile', behaviour: { cli: 'hello from rust-cargo-root-package report' } },
+    },
+    edit: { service: 'report', file: 'crates/report/src/main.rs' },
+    isolated: false,
+  },
+  {
     fixture: 'go-work-monorepo',
     services: {
       admin: { dockerfile: 'Dockerfile.admin', behaviour: { http: 'hello from go-work-monorepo admin', port: 9090 } },
