@@ -26,7 +26,8 @@ const FLAG_FIELD = { '--entry': 'entry', '--build-tool': 'packageManager', '--la
 const NODE_BINS = { '@remix-run/serve': 'remix-serve' };
 
 /** What stagecraft's --json says, in the truth's terms (see test/realworld/apps.json's "about"). */
-export function fromStagecraft(json) {
+export function fromStagecraft(report) {
+  const json = rootService(report);
   const f = json.facts ?? {};
   const lang = f.language;
   const rv = f.runtimeVersion ?? null;
@@ -69,6 +70,17 @@ export function fromStagecraft(json) {
   };
 }
 // ----------------------------------------------------------------------------------------------
+
+/**
+ * At a workspace root with several services the report lists each service's run; the truth describes
+ * the app of the root folder itself (a Cargo root that is a package), so that service's run is scored.
+ * Any other report is one run already.
+ */
+function rootService(report) {
+  if (!report.workspace) return report;
+  const root = report.workspace.members.find((member) => member.folder === '.' && member.target !== null);
+  return report.services.find((service) => service.target === root?.target) ?? {};
+}
 
 /** "cross-env NODE_ENV=production node ./server.js" -> "node server.js"; resolved bins by name. */
 export function nodeCommand(command) {

@@ -815,12 +815,14 @@ describe('Java', () => {
     expect(slim.stdout).toContain('FROM debian:trixie-slim AS runtime');
   });
 
-  it('a multi-module build: --yes cannot choose the module, --entry can', async () => {
-    const missing = await runCli([fixture('java-multimodule'), '--yes']);
-    expect(missing.exitCode).toBe(1);
-    expect(oneLine(missing.stderr)).toBe('stagecraft: missing --entry: detection cannot decide it (runnable modules: api, worker)');
+  it('a multi-module build: --yes at the root builds every runnable module (a workspace), --entry one of them', async () => {
+    const all = await runCli([fixture('java-multimodule'), '--yes', '--dry-run']);
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.stdout).toContain('Maven multi-module build (pom.xml): shop-api service, shop-worker service');
+    expect(all.stdout).toContain('created Dockerfile.api (dry run');
+    expect(all.stdout).toContain('created Dockerfile.worker (dry run');
     const wrong = await runCli([fixture('java-multimodule'), '--yes', '--entry', 'web']);
-    expect(oneLine(wrong.stderr)).toBe('stagecraft: --entry web: no such module in pom.xml (runnable modules: api, worker)');
+    expect(oneLine(wrong.stderr)).toBe('stagecraft: --entry web: no member of the Maven multi-module build (pom.xml) is named so; its services: shop-api, shop-worker');
     const chosen = await runCli([fixture('java-multimodule'), '--yes', '--entry', './worker/', '--base', 'slim', '--port', 'none', '--stdout']);
     expect(chosen.exitCode).toBe(0);
     expect(chosen.stdout).toContain('mvn -B package -DskipTests -pl worker -am');

@@ -57,12 +57,12 @@ describe('a multi-project root under --yes (issue 14)', () => {
     const facts = gradle({ 'shop/build.gradle': mainClass('a.Shop'), 'worker/build.gradle': mainClass('a.Worker'), 'api/build.gradle': "plugins { id 'java-library' }\n" });
     expect(java.entry.asks(facts, {})).toBe(true);
     expect(java.entry.fallback(facts, {})).toEqual({ value: 'shop' });
-    const { warnings } = planJava(facts, answersFor(facts, { entry: 'shop', port: null }), '0.0.0');
-    expect(warnings).toContain(
+    // Said when --yes takes the rule's module; an --entry given is never explained, whichever it names.
+    expect(java.entry.explainDefault!(facts, 'shop', {})).toBe(
       'several modules are runnable: building shop, the one named after the root project (shop or ' + facts.builds[0]!.rootNames[1] + '); --entry worker builds another',
     );
-    // --entry worker: no warning about the rule.
-    expect(planJava(facts, answersFor(facts, { entry: 'worker', port: null }), '0.0.0').warnings.some((warning) => warning.startsWith('several modules'))).toBe(false);
+    expect(java.entry.explainDefault!(facts, 'worker', {})).toBeNull();
+    expect(planJava(facts, answersFor(facts, { entry: 'shop', port: null }), '0.0.0').warnings.some((warning) => warning.startsWith('several modules'))).toBe(false);
   });
 
   it('else the only one applying the Spring Boot or application plugin; when none or several do, nothing decides', async () => {

@@ -41,6 +41,18 @@ const WORKSPACES = [
     files: ['crates/api/Dockerfile', 'crates/api/Dockerfile.dockerignore', 'crates/report/Dockerfile', 'crates/report/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
+    // The root Cargo.toml is a package too: its binary is built by the run at the root, into the root's Dockerfile.
+    fixture: 'rust-cargo-root-package',
+    kind: 'Cargo workspace',
+    services: [
+      { target: 'gateway', folder: '.', dockerfile: 'Dockerfile' },
+      { target: 'report', folder: 'crates/report', dockerfile: 'crates/report/Dockerfile' },
+    ],
+    library: 'crates/shared',
+    isolated: false,
+    files: ['Dockerfile', '.dockerignore', 'crates/report/Dockerfile', 'crates/report/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
     fixture: 'go-work-monorepo',
     kind: 'go.work',
     services: [
@@ -50,6 +62,40 @@ const WORKSPACES = [
     library: 'shared',
     isolated: true,
     files: ['Dockerfile.admin', 'Dockerfile.admin.dockerignore', 'Dockerfile.api', 'Dockerfile.api.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    fixture: 'java-maven-monorepo',
+    kind: 'Maven multi-module build',
+    services: [
+      { target: 'depot-api', folder: 'api', dockerfile: 'Dockerfile.api' },
+      { target: 'depot-admin', folder: 'admin', dockerfile: 'Dockerfile.admin' },
+    ],
+    library: 'common',
+    isolated: true,
+    files: ['Dockerfile.api', 'Dockerfile.api.dockerignore', 'Dockerfile.admin', 'Dockerfile.admin.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    fixture: 'python-uv-workspace',
+    kind: 'uv workspace',
+    services: [
+      { target: 'api', folder: 'packages/api', dockerfile: 'packages/api/Dockerfile' },
+      { target: 'worker', folder: 'packages/worker', dockerfile: 'packages/worker/Dockerfile' },
+    ],
+    library: 'packages/greeting',
+    isolated: true,
+    files: ['packages/api/Dockerfile', 'packages/api/Dockerfile.dockerignore', 'packages/worker/Dockerfile', 'packages/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    // Gradle's distribution cannot be downloaded here: proven by these snapshots and bake --print, not built.
+    fixture: 'java-gradle-monorepo',
+    kind: 'Gradle multi-project build',
+    services: [
+      { target: 'api', folder: 'api', dockerfile: 'Dockerfile.api' },
+      { target: 'worker', folder: 'worker', dockerfile: 'Dockerfile.worker' },
+    ],
+    library: 'core',
+    isolated: true,
+    files: ['Dockerfile.api', 'Dockerfile.api.dockerignore', 'Dockerfile.worker', 'Dockerfile.worker.dockerignore', 'docker-bake.hcl'],
   },
 ] as const;
 
@@ -86,17 +132,18 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
   it(`each service's build context ${isolated ? 'leaves out the other service (its manifests kept)' : 'keeps every member (the recipe reads them all)'}, and the library and its own files`, () => {
     const dir = path.join(ROOT, 'test/fixtures', fixture);
     for (const service of services) {
-      const ignore = createIgnore().add(readFileSync(path.join(ROOT, 'snapshots/workspaces', fixture, `${service.dockerfile}.dockerignore`), 'utf8'));
-      const inContext = (folder: string) =>
-        filesUnder(path.join(dir, folder))
-          .map((file) => `${folder}/${file}`)
-          .filter((file) => !ignore.ignores(file));
-      expect(inContext(service.folder)).toEqual(filesUnder(path.join(dir, service.folder)).map((file) => `${service.folder}/${file}`));
-      expect(inContext(library)).toEqual(filesUnder(path.join(dir, library)).map((file) => `${library}/${file}`));
+      // A Dockerfile at the root reads the root's .dockerignore; any other, the ignore file named after it.
+      const ignoreFile = service.dockerfile === 'Dockerfile' ? '.dockerignore' : `${service.dockerfile}.dockerignore`;
+      const ignore = createIgnore().add(readFileSync(path.join(ROOT, 'snapshots/workspaces', fixture, ignoreFile), 'utf8'));
+      const under = (folder: string) => filesUnder(path.join(dir, folder)).map((file) => path.posix.join(folder, file));
+      const inContext = (folder: string) => under(folder).filter((file) => !ignore.ignores(file));
+      expect(inContext(service.folder)).toEqual(under(service.folder));
+      expect(inContext(library)).toEqual(under(library));
       for (const other of services.filter((candidate) => candidate !== service)) {
         const kept = inContext(other.folder);
-        if (isolated) expect(kept.every((file) => /\/(package\.json|go\.mod|go\.sum)$/.test(file)) && kept.length > 0, kept.join(' ')).toBe(true);
-        else expect(kept).toEqual(filesUnder(path.join(dir, other.folder)).map((file) => `${other.folder}/${file}`));
+        if (isolated)
+          expect(kept.every((file) => /\/(package\.json|go\.mod|go\.sum|pom\.xml|build\.gradle\.kts|pyproject\.toml)$/.test(file)) && kept.length > 0, kept.join(' ')).toBe(true);
+        else expect(kept).toEqual(under(other.folder));
       }
     }
   });
@@ -113,7 +160,7 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
     const members = Object.fromEntries(report.workspace.members.map((member) => [member.folder, member]));
     for (const { target, folder } of services) {
       expect(members[folder]).toMatchObject({ deployable: true, target });
-      expect(members[folder]!.evidence.file.startsWith(`${folder}/`)).toBe(true);
+      expect(folder === '.' || members[folder]!.evidence.file.startsWith(`${folder}/`)).toBe(true);
     }
     expect(members[library]).toMatchObject({ deployable: false, target: null });
     expect(report.services.map((service) => service.target)).toEqual(services.map((service) => service.target));
@@ -167,6 +214,19 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
 });
 
 describe('a workspace root, generally', () => {
+  it("names each service's entry itself, so no run warns that a rule chose among several (go.work, a Cargo root that is a package)", async () => {
+    for (const fixture of ['go-work-monorepo', 'rust-cargo-root-package']) {
+      const { exitCode, stderr } = await runCli([copyFixture(fixture), '--yes']);
+      expect(exitCode, stderr).toBe(0);
+      expect(stderr).not.toMatch(/several (main packages|binaries)/);
+    }
+    // An --entry given by hand is not explained either; --yes without one still says which a rule took.
+    const given = await runCli([copyFixture('go-cmd-layout'), '--yes', '--stdout', '--entry', './cmd/api']);
+    expect(given.stderr).not.toContain('several main packages');
+    const taken = await runCli([copyFixture('go-cmd-layout'), '--yes', '--stdout']);
+    expect(taken.stderr).toContain('several main packages: building ./cmd/api');
+  });
+
   it("a member's folder still works as before: the same Dockerfile as the root's run writes for it", async () => {
     const dir = copyFixture('node-pnpm-monorepo');
     expect((await runCli([path.join(dir, 'apps/api'), '--yes'])).exitCode).toBe(0);

@@ -63,6 +63,7 @@ const entryStep: Step<'entry'> = {
   fallback: ({ facts, answers }) => supportFor(facts).entry.fallback(facts, answers),
   prompt: ({ facts, prompter, answers }, initial) => supportFor(facts).entry.prompt(facts, prompter, answers, initial?.value ?? undefined),
   candidates: ({ facts, answers }) => supportFor(facts).entry.candidates(facts, answers),
+  explainDefault: ({ facts, answers }, entry) => supportFor(facts).entry.explainDefault?.(facts, entry, answers) ?? null,
 };
 
 /** A step for a question only some languages ask, declared by their records. */

@@ -79,6 +79,11 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
     candidates(facts: F, answers: Partial<Answers>): string | null;
     /** Whether the one-line equivalent command must repeat --entry for this answer. */
     inCommand(facts: F, entry: string): boolean;
+    /**
+     * Said when the fallback is taken without a question (--yes): which of several a rule chose, and
+     * how to choose another. Never for an --entry given (by the user, or by a workspace root for its service).
+     */
+    explainDefault?(facts: F, entry: string | null, answers: Partial<Answers>): string | null;
   };
   port: {
     /** True when the project does not say its port (or whether it listens at all). */
@@ -89,7 +94,8 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
   /** The questions only this language asks, each with its own flag; listed in --help after --entry. */
   options?: readonly AnyLanguageOption<F>[];
   /**
-   * The workspace whose root this folder is (pnpm-workspace.yaml, a virtual Cargo workspace, go.work),
+   * The workspace whose root this folder is (pnpm-workspace.yaml, a Cargo workspace, go.work, a uv
+   * workspace, a Maven or Gradle multi-module build),
    * with its members; null for one app. Two deployable members or more make the root a monorepo run:
    * a Dockerfile per member and one docker-bake.hcl (src/cli/workspace.ts).
    */

@@ -42,12 +42,39 @@ const WORKSPACES: {
     isolated: false,
   },
   {
+    fixture: 'rust-cargo-root-package',
+    services: {
+      gateway: { dockerfile: 'Dockerfile', behaviour: { http: 'hello from rust-cargo-root-package gateway', port: 8080 } },
+      report: { dockerfile: 'crates/report/Dockerfile', behaviour: { cli: 'hello from rust-cargo-root-package report' } },
+    },
+    edit: { service: 'report', file: 'crates/report/src/main.rs' },
+    isolated: false,
+  },
+  {
     fixture: 'go-work-monorepo',
     services: {
       admin: { dockerfile: 'Dockerfile.admin', behaviour: { http: 'hello from go-work-monorepo admin', port: 9090 } },
       api: { dockerfile: 'Dockerfile.api', behaviour: { http: 'hello from go-work-monorepo api', port: 8080 } },
     },
     edit: { service: 'admin', file: 'admin/main.go' },
+    isolated: true,
+  },
+  {
+    fixture: 'java-maven-monorepo',
+    services: {
+      'depot-api': { dockerfile: 'Dockerfile.api', behaviour: { http: 'hello from java-maven-monorepo api', port: 8080 } },
+      'depot-admin': { dockerfile: 'Dockerfile.admin', behaviour: { http: 'hello from java-maven-monorepo admin', port: 9090 } },
+    },
+    edit: { service: 'depot-admin', file: 'admin/src/main/java/com/example/depot/admin/AdminServer.java' },
+    isolated: true,
+  },
+  {
+    fixture: 'python-uv-workspace',
+    services: {
+      api: { dockerfile: 'packages/api/Dockerfile', behaviour: { http: 'hello from python-uv-workspace api', port: 8000 } },
+      worker: { dockerfile: 'packages/worker/Dockerfile', behaviour: { cli: 'hello from python-uv-workspace worker' } },
+    },
+    edit: { service: 'worker', file: 'packages/worker/src/worker/cli.py' },
     isolated: true,
   },
 ];
@@ -115,9 +142,10 @@ describe.skipIf(typeof engine === 'string' || selected.length === 0)('workspace 
         await bake(engine as Engine, dir, fixture, bakeServices);
         for (const [target, service] of Object.entries(services)) await checkService(tagOf(fixture, target), service.behaviour);
         // One service's source changes: bake again, and that service's build runs again from its sources.
-        appendFileSync(path.join(dir, edit.file), `\n// edited by the workspace e2e at ${new Date().toISOString()}\n`);
+        const comment = edit.file.endsWith('.py') ? '#' : '//';
+        appendFileSync(path.join(dir, edit.file), `\n${comment} edited by the workspace e2e at ${new Date().toISOString()}\n`);
         const again = await bake(engine as Engine, dir, fixture, bakeServices);
-        const builds = bakeSteps(again, /cargo build|go build|pnpm --filter .* deploy/);
+        const builds = bakeSteps(again, /cargo build|go build|pnpm --filter .* deploy|mvn -B package|uv sync .*--no-editable/);
         const ofEdited = builds.filter((step) => step.target === edit.service);
         expect(ofEdited.length, again.slice(-3000)).toBeGreaterThan(0);
         expect(ofEdited.filter((step) => step.cached)).toEqual([]);

@@ -1,7 +1,7 @@
 import { detectGo, type GoFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkGoEntry, planGo } from './plan.js';
-import { mainByRule } from './mains.js';
+import { mainByRule, mainRuleWarning } from './mains.js';
 import type { GoPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 import { goWorkspace } from './workspace.js';
@@ -44,6 +44,7 @@ export const go = defineLanguage<GoFacts, GoPlan>({
       ),
     candidates: (facts) => `main packages: ${facts.mainPackages.map((main) => main.value).join(', ')}`,
     inCommand: (facts) => facts.mainPackages.length > 1,
+    explainDefault: (facts, entry) => (entry === null ? null : mainRuleWarning(facts, entry)),
   },
   port: {
     // A port written in the source is used, a server without one is asked, a CLI gets none.

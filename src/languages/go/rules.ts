@@ -1,6 +1,5 @@
 import type { GoFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
-import { mainRuleWarning } from './mains.js';
 import {
   forEachItem,
   portMismatchRule,
@@ -39,13 +38,6 @@ export const GO_RULES: RuleTable<GoRuleContext> = [
     when: ({ facts }) => facts.private?.secrets.some((secret) => secret.source === 'home') ?? false,
     message: ({ facts }) =>
       `GOPRIVATE (${describeEvidence(facts.private!.evidence)}): go fetches those modules with the credentials of your ~/.netrc, given to the build as a secret (docker build --secret id=netrc,src=$HOME/.netrc); it needs a machine line for each private host`,
-  },
-  {
-    // Under --yes one of several main packages was chosen by rule: say which, and how to choose another.
-    id: 'main-chosen-by-rule',
-    kind: 'warn',
-    when: ({ facts, entry }) => mainRuleWarning(facts, entry) !== null,
-    message: ({ facts, entry }) => mainRuleWarning(facts, entry)!,
   },
   {
     id: 'cgo-on-scratch',

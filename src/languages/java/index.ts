@@ -1,7 +1,8 @@
 import { detectJava, type JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkJavaEntry, chosenBuild, planJava, runnableApps } from './plan.js';
-import { moduleByRule } from './modules.js';
+import { moduleByRule, moduleRuleWarning } from './modules.js';
+import { javaWorkspace } from './workspace.js';
 import { buildToolOption, javaRuntimeOption } from './questions.js';
 import type { JavaPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
@@ -62,6 +63,7 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
       ),
     candidates: describeModules,
     inCommand: (facts) => facts.builds.some((build) => runnableApps(build).length > 1),
+    explainDefault: (facts, entry, answers) => (entry === null ? null : moduleRuleWarning(chosenBuild(facts, answers), entry)),
   },
   port: {
     // Spring Boot and Quarkus listen on 8080 unless configured; a plain jar may not listen at all.
@@ -75,6 +77,7 @@ export const java = defineLanguage<JavaFacts, JavaPlan>({
     },
   },
   options: [buildToolOption, javaRuntimeOption],
+  workspace: javaWorkspace,
   plan: planJava,
   imageProfiles: [
     // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.

@@ -1,6 +1,5 @@
 import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
-import { moduleRuleWarning } from './modules.js';
 import { healthcheckRules, healthcheckWithoutProbeRule, shellDebugRules, type RuleContext, type RuleTable } from '../../core/rules.js';
 import type { JavaPlan } from './schema.js';
 
@@ -86,13 +85,6 @@ export const JAVA_RULES: RuleTable<JavaRuleContext> = [
     kind: 'warn',
     when: ({ answers }) => !LTS_MAJORS.includes(answers.runtimeVersion),
     message: ({ answers }) => `Java ${answers.runtimeVersion} is not an LTS release: its images stop getting fixes when the next release ships; consider --runtime-version 25`,
-  },
-  {
-    // Under --yes a multi-module build's module was chosen by rule: say which, and how to choose another.
-    id: 'module-chosen-by-rule',
-    kind: 'warn',
-    when: ({ build, app }) => moduleRuleWarning(build, app.module) !== null,
-    message: ({ build, app }) => moduleRuleWarning(build, app.module)!,
   },
   ...shellDebugRules(),
   ...healthcheckRules(),

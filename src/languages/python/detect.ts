@@ -14,6 +14,7 @@ import { lineAt, lineOf } from '../../core/text.js';
 import type { ShippedSources } from '../../core/run-files.js';
 import { shippedSources } from './sources.js';
 import { lockedCompiled, pinnedCompiled, type LockedCompiled } from './wheels.js';
+import { enclosingUvWorkspace, uvWorkspaceRoot, type UvMember } from './workspace.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
@@ -77,6 +78,10 @@ export interface PythonFacts {
   shippedSources: ShippedSources;
   /** Credentials the dependency install needs (pip.conf, .netrc, an index in .env), given as build secrets. */
   secrets: PythonSecrets;
+  /** At a uv workspace root ([tool.uv.workspace] and uv.lock here): its member folders. */
+  uvWorkspaceMembers: Fact<string[]> | null;
+  /** A member of a uv workspace above: built from its root, where uv.lock is. */
+  uvMember: UvMember | null;
 }
 
 /** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
@@ -560,7 +565,13 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const pipfile = readOptionalToml(project, 'Pipfile');
   refusePython2(project, candidateSources(project));
   const { version, range, warning: versionWarning = null } = detectVersion(project, pyproject, pipfile);
-  const { tool, lockfile } = detectTool(project, pyproject, pipfile);
+  const projectTable = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
+  const declaredName = asString(projectTable?.name) ?? asString(poetryTable(pyproject, '')?.name);
+  // A member of a uv workspace has no lockfile of its own: the workspace's, above, pins it.
+  const workspace = declaredName && !LOCKFILES.some(({ file }) => project.hasFile(file)) ? enclosingUvWorkspace(project, declaredName) : null;
+  const { tool, lockfile } = workspace
+    ? { tool: fact<PythonTool>('uv', { file: `${workspace.member.contextPath}/uv.lock` }), lockfile: fact(null, null) }
+    : detectTool(project, pyproject, pipfile);
   const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned } = detectDependencies(project, tool.value, pyproject, pipfile);
   const scripts = detectScripts(pyproject);
   const frameworkName = FRAMEWORKS.find((name) => dependencies.value.includes(name)) ?? null;
@@ -593,8 +604,6 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const django = frameworkName === 'django' ? djangoApplications(project) : null;
   const djangoStaticRoot = django?.staticRoot ? fact(true, django.staticRoot) : fact(false, null);
   const native = dependencies.value.filter((name) => NATIVE_DEPENDENCIES.has(name));
-  const projectTable = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
-  const declaredName = asString(projectTable?.name) ?? asString(poetryTable(pyproject, '')?.name);
   return {
     language: 'python',
     name: declaredName ? fact(declaredName, { file: 'pyproject.toml', line: keyLine(pyproject!, 'name') }) : fact(path.basename(project.root), null),
@@ -619,12 +628,14 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     servesNetwork,
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
-    compiledPackages: lockfile.value ? lockedCompiled(lockfile.value, project.readSource(lockfile.value)) : pinned,
+    compiledPackages: workspace ? workspace.compiled : lockfile.value ? lockedCompiled(lockfile.value, project.readSource(lockfile.value)) : pinned,
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
     djangoStaticRoot,
     skippedSources: skippedSources(project),
     shippedSources: shippedSources(project, start, django?.staticRoot ? { folder: django.staticRootFolder, evidence: django.staticRoot } : null),
     flaskInstanceFolder: frameworkName === 'flask' ? findInSources(project, sources, FLASK_INSTANCE) : fact(false, null),
     secrets: detectPythonSecrets(project, inputs),
+    uvWorkspaceMembers: uvWorkspaceRoot(project, pyproject),
+    uvMember: workspace?.member ?? null,
   };
 }

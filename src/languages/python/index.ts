@@ -4,6 +4,7 @@ import { commandForEntry, planPython } from './plan.js';
 import type { PythonPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 import { shippedFolders } from '../../core/run-files.js';
+import { pythonWorkspace } from './workspace.js';
 
 /** The forms --entry takes for Python, said in prompts and errors. */
 const ENTRY_FORMS = 'a .py file (app.py), a module for python -m (mypkg), module:app for gunicorn/uvicorn, or a [project.scripts] name';
@@ -14,7 +15,8 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
   detect: detectPython,
   // A pyproject.toml that only configures tools (ruff, black) beside another language's app runs nothing.
   // A lone script (no manifest) beside another language's manifest is that project's helper, not the app.
-  isApp: (facts) => !facts.scriptOnly && (facts.start !== null || facts.framework.value !== null || facts.scripts.length > 0),
+  // A uv workspace root is this language's project even when it runs nothing itself: its members do.
+  isApp: (facts) => !facts.scriptOnly && (facts.start !== null || facts.framework.value !== null || facts.scripts.length > 0 || (facts.uvWorkspaceMembers?.value.length ?? 0) > 0),
   ownFolders: ['.venv', 'venv'],
   // The final stage copies the folders the app reads by name from the build stage, which has the context's.
   foldersBuildReads: (facts) => shippedFolders(facts.shippedSources),
@@ -60,6 +62,7 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
     asks: (facts) => facts.servesNetwork.value && facts.port.evidence === null,
     fallback: (facts) => (facts.servesNetwork.value ? facts.port.value : null),
   },
+  workspace: (facts, project) => pythonWorkspace(facts, project, detectPython),
   plan: planPython,
   imageProfiles: [
     // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.

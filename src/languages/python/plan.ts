@@ -51,7 +51,17 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
 function dependencySteps(facts: PythonFacts, minor: string): Pick<PythonPlan, 'deps' | 'cacheTarget' | 'keptPaths'> {
   const tool = facts.tool.value;
   const pipCache = '/root/.cache/pip';
-  if (tool === 'uv') return { deps: { kind: 'uv', image: UV_IMAGE, manifests: facts.dependencyInputs }, cacheTarget: '/root/.cache/uv', keptPaths: [] };
+  const member = facts.uvMember;
+  // A uv workspace member is built from the workspace root: its pyproject.toml and uv.lock, and every member's.
+  const workspace = member
+    ? { memberManifests: member.memberManifests.map((file) => ({ file, folder: `${file.slice(0, file.lastIndexOf('/'))}/` })), package: member.package }
+    : null;
+  if (tool === 'uv')
+    return {
+      deps: { kind: 'uv', image: UV_IMAGE, manifests: member ? ['pyproject.toml', 'uv.lock'] : facts.dependencyInputs, workspace },
+      cacheTarget: '/root/.cache/uv',
+      keptPaths: [],
+    };
   if (tool !== 'pip') {
     const exporter = EXPORTERS[tool];
     return {
@@ -108,6 +118,8 @@ function startCommand(facts: PythonFacts, answers: Answers): string[] {
 
 /** A console script, or an app in a src layout, runs from the installed project: the venv is all that ships. */
 function runsInstalledProject(facts: PythonFacts, answers: Answers, command: string[]): boolean {
+  // A uv workspace member runs from the venv, which holds it and the members it uses: its folder is not the build's /app.
+  if (facts.uvMember) return true;
   const runsScript = facts.scripts.some((script) => script.value === command[0]);
   return runsScript || (!answers.entry && inSrcLayout(facts.start?.evidence ?? null));
 }
@@ -117,6 +129,7 @@ function projectInstallCommand(facts: PythonFacts, runsInstalled: boolean): stri
   if (facts.pipSource === 'project') return `pip --python ${VENV}/bin/python install .`;
   if (facts.pipSource === 'requirements' && facts.localPaths.includes('.')) return `pip --python ${VENV}/bin/python install -r ${facts.requirementsFile}`;
   if (!runsInstalled) return null;
+  if (facts.uvMember) return `uv sync --locked --no-dev --no-editable --package ${facts.uvMember.package}`;
   return facts.tool.value === 'uv' ? 'uv sync --locked --no-dev --no-editable' : `pip --python ${VENV}/bin/python install --no-deps .`;
 }
 
@@ -260,9 +273,9 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
     entrypoint: withInit(image.init, entrypointFor(command, String(port ?? facts.port.value))),
     ...image,
-    contextPath: '.',
-    dockerfileFlag: null,
-    dockerignoreName: '.dockerignore',
+    ...(facts.uvMember
+      ? { contextPath: facts.uvMember.contextPath, dockerfileFlag: `${facts.uvMember.memberPath}/Dockerfile`, dockerignoreName: 'Dockerfile.dockerignore' }
+      : { contextPath: '.', dockerfileFlag: null, dockerignoreName: '.dockerignore' }),
     // Only an install reads them: a standard-library app builds without.
     ...planSecrets(deps || projectInstall ? facts.secrets.secrets : []),
   });

@@ -7,7 +7,18 @@ const PipRequirement = z.string().regex(/^[a-z0-9][a-z0-9._-]*(~=\d+(\.\d+)*)?$/
 /** How the dependency layer is installed, before the sources are copied. */
 const PythonDepsSchema = z.discriminatedUnion('kind', [
   /** uv syncs the venv from uv.lock with the binary from Astral's image. */
-  z.object({ kind: z.literal('uv'), image: ImageRef, manifests: z.array(ProjectPath).min(1) }),
+  z.object({
+    kind: z.literal('uv'),
+    image: ImageRef,
+    manifests: z.array(ProjectPath).min(1),
+    /** A uv workspace member's build: every member's pyproject.toml, each copied to its folder, and the member `--package` installs. */
+    workspace: z
+      .object({
+        memberManifests: z.array(z.object({ file: ProjectPath, folder: ProjectPath })).min(1),
+        package: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+      })
+      .nullable(),
+  }),
   /** Poetry, PDM or Pipenv export their lockfile as pinned requirements, which pip installs. */
   z.object({
     kind: z.literal('export'),

@@ -1,7 +1,7 @@
 import { detectRust, RUST_RELEASE, type RustFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { checkRustEntry, planRust } from './plan.js';
-import { binaryByRule } from './bins.js';
+import { binaryByRule, binaryRuleWarning } from './bins.js';
 import type { RustPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 import { rustWorkspace } from './workspace.js';
@@ -37,6 +37,7 @@ export const rust = defineLanguage<RustFacts, RustPlan>({
       ),
     candidates: (facts) => `binaries: ${facts.binaries.map((binary) => binary.value.name).join(', ')}`,
     inCommand: (facts) => facts.binaries.length > 1,
+    explainDefault: (facts, entry) => (entry === null ? null : binaryRuleWarning(facts, entry)),
   },
   port: {
     // A port written in the source is used, a server without one is asked (8080 offered), a CLI gets none.

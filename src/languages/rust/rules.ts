@@ -1,6 +1,5 @@
 import semver from 'semver';
 import type { NativeDependency, RustFacts } from './detect.js';
-import { binaryRuleWarning } from './bins.js';
 import { NATIVE_LIBRARIES, type NativeLibrary } from './native.js';
 import { describeEvidence, type Fact } from '../../core/facts.js';
 import type { Base } from '../../core/options.js';
@@ -79,13 +78,6 @@ const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
 
 export const RUST_RULES: RuleTable<RustRuleContext> = [
   skippedSourcesRule(({ facts }) => facts.skippedSources),
-  {
-    // Under --yes one of several binaries was chosen by rule: say which, and how to choose another.
-    id: 'binary-chosen-by-rule',
-    kind: 'warn',
-    when: ({ facts, answers }) => answers.entry !== null && binaryRuleWarning(facts, answers.entry) !== null,
-    message: ({ facts, answers }) => binaryRuleWarning(facts, answers.entry!)!,
-  },
   {
     id: 'older-than-rust-version',
     kind: 'refuse',
