@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pinDockerfile, unpinDockerfile } from '../src/output/pin.js';
 import { copyFixture, runCli } from './helpers.js';
 
 /*
@@ -259,5 +260,15 @@ describe('stagecraft check: bad input keeps its usual exit codes', () => {
     const { stdout } = await runCli(['--help']);
     expect(stdout).toContain('stagecraft check [dir] [options]');
     expect(stdout).toMatch(/7 check: the files no longer match/);
+  });
+});
+
+describe('with --pin, check compares tags', () => {
+  it('unpinning a pinned Dockerfile gives back the text before the pin, so a moved digest is no finding', () => {
+    const text = '# syntax=docker/dockerfile:1\nFROM golang:1.24-trixie AS build\nCOPY --from=debian:trixie-slim /usr/bin/tini-static /tini\nFROM scratch AS production\n';
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const pinned = pinDockerfile(text, { 'golang:1.24-trixie': digest, 'debian:trixie-slim': digest });
+    expect(pinned).toContain(`golang:1.24-trixie@${digest}`);
+    expect(unpinDockerfile(pinned)).toBe(text);
   });
 });
