@@ -321,7 +321,7 @@ export function reportFindings(findings: Finding[], notes: string[], options: { 
     return;
   }
   throw new StagecraftError(
-    `check: ${findings.length} finding${findings.length === 1 ? '' : 's'}: the files no longer match what stagecraft generates now (stagecraft --dry-run shows the update, a run writes it and merges your edits)`,
+    `check: ${findings.length} finding${findings.length === 1 ? '' : 's'}: the files no longer match what stagecraft generates now (stagecraft --dry-run shows what a run would change)`,
     ExitCode.drift,
   );
 }

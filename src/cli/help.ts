@@ -57,7 +57,6 @@ const EXAMPLES: [string, string][] = [
   ['npx create-stagecraft --yes --base slim --debug none', 'choose the answers with flags'],
   ['npx create-stagecraft --dry-run', 'show the files it would write, and the diff of any that differ'],
   ['npx create-stagecraft --explain', 'what ships in the image and why, every base compared'],
-  ['npx create-stagecraft check', 'for CI: exit 7, one line per finding, when the Dockerfile no longer matches the project'],
 ];
 
 export const HELP = [
