@@ -18,6 +18,8 @@ export const ExitCode = {
   build: 5,
   /** A re-run merged the user's edits with stagecraft's new text and they overlap: written with conflict markers to resolve. */
   mergeConflict: 6,
+  /** `stagecraft check`: the files on disk no longer match what stagecraft generates now; one line per finding says why. */
+  drift: 7,
   /** The generated files could not be written (a read-only folder, a full disk); the message says what was. */
   cannotWrite: 73,
   /** The user cancelled an interactive prompt. */

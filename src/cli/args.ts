@@ -42,7 +42,9 @@ function readArgv(argv: string[]): { values: Values; positionals: string[]; entr
 
 /** The one output mode the flags pick, and the switches that cannot work with it refused. */
 function outputMode(values: Values): OutputMode {
-  const given = OPTIONS.flatMap(([key, option]) => (option.kind === 'output' && values[key] ? [option.mode] : []));
+  const modes = OPTIONS.flatMap(([key, option]) => (option.kind === 'output' && values[key] ? [option.mode] : []));
+  // check prints its findings, as lines or (with --json) as data: the one pair of modes that combines.
+  const given = modes.includes('check') ? modes.filter((mode) => mode !== 'json') : modes;
   if (given.length > 1) throw usageError(`--${given.join(' and --')} cannot be combined`);
   const mode = given[0] ?? 'write';
   for (const [key, option] of OPTIONS) {
@@ -67,13 +69,21 @@ export function parseArguments(argv: string[], env: NodeJS.ProcessEnv = {}): Par
     positionals.shift();
     values.explain = true;
   }
+  // `stagecraft check [dir]` likewise reads as `--check`; a folder named check is ./check.
+  if (positionals[0] === 'check') {
+    positionals.shift();
+    values.check = true;
+  }
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   if (positionals.length > 1) throw usageError(`one folder at a time, got ${positionals.length}: ${positionals.join(' ')}${npmSplitHint(env)}`);
 
   // npm create passes one --entry through its environment.
   const entries = parsed.entries.length > 0 ? parsed.entries : typeof values.entry === 'string' ? [values.entry] : [];
-  const result = FlagsSchema.safeParse({ ...values, entries, dir: positionals[0] ?? '.', mode: outputMode(values) });
+  const mode = outputMode(values);
+  // check answers as a CI run would, never asking: the saved answers and flags, then --yes's defaults.
+  const checking = mode === 'check' ? { yes: true, asJson: values.json === true } : {};
+  const result = FlagsSchema.safeParse({ ...values, ...checking, entries, dir: positionals[0] ?? '.', mode });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]);

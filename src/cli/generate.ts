@@ -126,7 +126,8 @@ export async function generateFrom(context: GenerateContext, { project, flags, s
   const { warnings } = planned;
   warnings.forEach(context.warn);
   const rendered = render(plan);
-  if (answers.pin) await pinImages(rendered, dockerfileNameOf(plan), context.warn);
+  // check compares tags, not digests (they move with every rebuild of a tag), and asks no registry.
+  if (answers.pin && flags.mode !== 'check') await pinImages(rendered, dockerfileNameOf(plan), context.warn);
   const changes = assessChanges(project.root, rendered, { force: flags.force });
   const config = flags.save ? savedAnswersChange(project.root, answersToRepeat(answers, facts, flags.lang), saved) : null;
   if (config) changes.push(config);

@@ -62,6 +62,7 @@ const EXAMPLES: [string, string][] = [
 export const HELP = [
   'Usage: stagecraft [dir] [options]',
   '       stagecraft explain [dir] [options]   (the same as --explain)',
+  '       stagecraft check [dir] [options]     (the same as --check)',
   '       npm create stagecraft@latest [dir] -- [options]',
   '',
   ...wrap(
@@ -76,7 +77,7 @@ export const HELP = [
   '',
   ...wrap(
     '',
-    'Exit codes: 0 done, 1 bad or missing flag, 2 project unreadable or unsupported, 3 combination refused (the message says why), 4 existing file differs (nothing written), 5 --build: no Docker engine, or the build failed (the files are written), 73 the files cannot be written (the message says what was), 130 cancelled, 70 internal error (a bug in stagecraft: run again with --verbose and report it).',
+    'Exit codes: 0 done, 1 bad or missing flag, 2 project unreadable or unsupported, 3 combination refused (the message says why), 4 existing file differs (nothing written), 5 --build: no Docker engine, or the build failed (the files are written), 6 your edits and the new text overlap (written with conflict markers), 7 check: the files no longer match what stagecraft generates now, 73 the files cannot be written (the message says what was), 130 cancelled, 70 internal error (a bug in stagecraft: run again with --verbose and report it).',
     0,
   ),
 ].join('\n');

@@ -9,8 +9,8 @@ import { LANGUAGES, LANGUAGE_NAMES } from '../languages/registry.js';
  * camelCase (`runtimeVersion`), its flag the same words in kebab-case (`--runtime-version`).
  */
 
-/** Where a run's result goes: written, or shown one of four ways with nothing written. */
-export const OUTPUT_MODES = ['write', 'dry-run', 'stdout', 'json', 'explain'] as const;
+/** Where a run's result goes: written, shown one of four ways with nothing written, or checked against the files on disk. */
+export const OUTPUT_MODES = ['write', 'dry-run', 'stdout', 'json', 'explain', 'check'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
 
 interface Described {
@@ -155,6 +155,11 @@ const COMMON_OPTIONS = {
   stdout: { kind: 'output', mode: 'stdout', help: 'print the Dockerfile to stdout, write nothing' },
   json: { kind: 'output', mode: 'json', help: 'print the detected facts and the plan as JSON, write nothing' },
   explain: { kind: 'output', mode: 'explain', help: 'say what ships in the image and why, and compare the bases; write nothing' },
+  check: {
+    kind: 'output',
+    mode: 'check',
+    help: 'for CI: exit 7 with one line per finding when the files on disk no longer match what stagecraft generates now (a version, lockfile or entry changed, a new service, an end-of-life base image); your own edits are not findings; never asks, writes nothing (with --json: the findings as JSON)',
+  },
   verbose: { kind: 'switch', help: 'show stack traces of unexpected errors' },
   help: { kind: 'info', short: 'h', help: 'this help' },
   version: { kind: 'info', short: 'v', help: 'the version' },
@@ -178,7 +183,13 @@ type KeysOfKind<K extends CliOption['kind']> = { [Key in keyof Common]: Common[K
 type SchemaOutput<O, Field extends 'schema' | 'saved'> = O extends { [F in Field]: infer S extends z.ZodType } ? z.output<S> : never;
 
 /** Command-line flags, validated once; everything downstream trusts these types. */
-export type Flags = { dir: string; mode: OutputMode; entries: string[] } & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
+export type Flags = {
+  dir: string;
+  mode: OutputMode;
+  entries: string[];
+  /** check: the findings as JSON (--json given with it). */
+  asJson?: boolean;
+} & { [Key in KeysOfKind<'value'>]: SchemaOutput<Common[Key], 'schema'> } & {
   [Key in KeysOfKind<'switch'>]: boolean;
 } & Partial<LanguageAnswers>;
 
@@ -201,6 +212,7 @@ export const FlagsSchema = z.object({
   dir: z.string().min(1),
   mode: z.enum(OUTPUT_MODES),
   entries: z.array(z.string().min(1)),
+  asJson: z.boolean().optional(),
   ...Object.fromEntries(valueOptions().map(([key, option]) => [key, option.schema])),
   ...Object.fromEntries(OPTIONS.filter(([, option]) => option.kind === 'switch').map(([key]) => [key, z.boolean()])),
 }) as unknown as z.ZodType<Flags, unknown>;

@@ -10,10 +10,11 @@ import { dockerfileNameOf, render } from '../render/index.js';
 import { VERSION } from '../version.js';
 import { equivalentCommand } from './answers.js';
 import { colourDiff } from './colour.js';
+import { checkApp, reportFindings } from './check.js';
 import { CONFIG_FILE } from './config.js';
 import { offerBuild, offerToSave } from './finish.js';
 import { planNamed, type Generation } from './generate.js';
-import type { OutputMode } from './options.js';
+import type { OutputMode, SavedAnswers } from './options.js';
 
 /*
  * One sink per output mode, each a small function of the one change list: write it, show it as a
@@ -223,6 +224,14 @@ export function showDryRun({ changes }: { changes: AssessedChange[] }, { say, st
   }
 }
 
+/** What a check says before its findings: which answers it compared with. */
+export function checkNotes(saved: SavedAnswers | null, pin: boolean | undefined): string[] {
+  return [
+    ...(saved ? [] : [`check: no ${CONFIG_FILE}, so compared with what --yes and the flags given choose (--save keeps the answers a check should use)`]),
+    ...(pin ? ['check: --pin: tags compared, not digests (Renovate or Dependabot moves those)'] : []),
+  ];
+}
+
 export const SINKS: Record<OutputMode, Sink> = {
   write: { printsData: false, run: writeChanges },
   'dry-run': { printsData: false, run: showDryRun },
@@ -233,6 +242,11 @@ export const SINKS: Record<OutputMode, Sink> = {
       const files = changes.map(({ path, status, reconciled, conflicts }) => ({ path, status, ...(reconciled ? { reconciled } : {}), ...(conflicts ? { conflicts } : {}) }));
       say(JSON.stringify({ facts, answers, plan, files, warnings }, null, 2));
     },
+  },
+  check: {
+    printsData: true,
+    run: (generation, { say, note }) =>
+      reportFindings(checkApp(generation, VERSION), checkNotes(generation.saved, generation.answers.pin), { asJson: generation.flags.asJson === true, say, note }),
   },
   explain: {
     printsData: true,

@@ -9,7 +9,8 @@ import { dockerfileNameOf } from '../render/index.js';
 import { VERSION } from '../version.js';
 import { lineProgress, spinnerProgress } from './finish.js';
 import type { OutputMode } from './options.js';
-import { decideWrites, describeStatus, showDryRun, type Session } from './sinks.js';
+import { checkWorkspace, reportFindings } from './check.js';
+import { checkNotes, decideWrites, describeStatus, showDryRun, type Session } from './sinks.js';
 import { type ServiceGeneration, type WorkspaceGeneration } from './workspace.js';
 
 /*
@@ -106,4 +107,10 @@ export const WORKSPACE_SINKS: Record<OutputMode, (generation: WorkspaceGeneratio
   stdout: printOne,
   json: printJson,
   explain: explainAll,
+  check: (generation, { say, note }) => {
+    const { services, flags } = generation;
+    const saved = services.find((service) => service.generation.saved)?.generation.saved ?? null;
+    const pin = services.some((service) => service.generation.answers.pin);
+    reportFindings(checkWorkspace(generation, VERSION), checkNotes(saved, pin), { asJson: flags.asJson === true, say, note });
+  },
 };

@@ -10,6 +10,7 @@ import { ExitCode, StagecraftError, usageError } from '../errors.js';
 import { supportFor, type Facts } from '../languages/registry.js';
 import { assessChanges, type AssessedChange } from '../output/changes.js';
 import { renderBake } from '../render/index.js';
+import { restamp } from '../render/stamp.js';
 import { generate, generateFrom, prepare, type GenerateContext, type Generation, type Prepared } from './generate.js';
 import type { Flags } from './options.js';
 
@@ -150,7 +151,8 @@ function withOthersLeftOut(service: ServiceGeneration, services: ServiceGenerati
     ...others.flatMap((other) => [other.member.folder, ...other.member.keep!.map((file) => `!${file}`)]),
   ];
   const rendered = generation.changes.map((change) =>
-    change.path === generation.plan.dockerignoreName ? { path: change.path, content: `${change.content}${lines.join('\n')}\n` } : change,
+    // Stamped again: the stamp is of the whole file, so a re-run and a check see the lines added here as stagecraft's, not as an edit.
+    change.path === generation.plan.dockerignoreName ? { path: change.path, content: restamp(`${change.content}${lines.join('\n')}\n`) } : change,
   );
   return assessChanges(path.join(root, member.run.dir), rendered);
 }

@@ -101,6 +101,12 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
    */
   workspace?(facts: F, project: ProjectFiles): Workspace | null;
   plan(facts: F, answers: Answers, generatorVersion: string): Planned<P>;
+  /**
+   * Why an image a Dockerfile names (a FROM line's, digest left off) runs a release of the language
+   * past its end of life, from the language's own table of releases; null when it does not, or when
+   * the image is not the language's. `stagecraft check` reports it. Absent: no release data to say so.
+   */
+  endOfLife?(image: string): string | null;
   /** The language's own final images (its runtime on slim, alpine, distroless), more specific patterns first. */
   imageProfiles: readonly ImageProfileRule[];
   /**

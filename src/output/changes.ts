@@ -62,7 +62,7 @@ function entryAt(change: Change, target: string): Stats | null {
 }
 
 /** Past this size an existing file is not diffed: a line diff of megabytes takes seconds and shows nothing a person reads. */
-const MAX_DIFFED_BYTES = 256 * 1024;
+export const MAX_DIFFED_BYTES = 256 * 1024;
 
 /** The recorded text of a generated file; null when there is none, or when the folder or the file is a link or not regular. */
 function readRecord(root: string, file: string): string | null {

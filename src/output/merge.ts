@@ -59,15 +59,15 @@ function append(target: string[], ...lists: string[][]): void {
 }
 
 /** Replaces base lines [start, end) with `lines`; an insertion has start === end. */
-interface Hunk {
+export interface Hunk {
   start: number;
   end: number;
   lines: string[];
   side: 'yours' | 'theirs';
 }
 
-/** The changes that turn the base into one side, as hunks over the base's lines. */
-function hunksOf(base: string[], edited: string[], side: Hunk['side']): Hunk[] {
+/** The changes that turn the base into one side, as hunks over the base's lines (`stagecraft check` reads them too). */
+export function hunksOf(base: string[], edited: string[], side: Hunk['side']): Hunk[] {
   const hunks: Hunk[] = [];
   let at = 0;
   let open: Hunk | null = null;

@@ -47,6 +47,13 @@ export function pinDockerfile(dockerfile: string, digests: Readonly<Record<strin
     .join('\n');
 }
 
+/**
+ * The Dockerfile as it was before pinDockerfile: digests and their comments taken out. `stagecraft
+ * check` compares tags: a digest moves with every rebuild of its tag, which the bots keep up with.
+ */
+export const unpinDockerfile = (dockerfile: string) =>
+  dockerfile.replace(/^# \S+ pinned to its digest of today; Renovate and Dependabot update tag and digest together\.\n/gm, '').replace(/@sha256:[0-9a-f]{64}(?=\s|$)/gm, '');
+
 /** What a registry said for each image, or why it could not be asked: the first failure stops the rest. */
 export type Resolution = { digests: Record<string, string> } | { failed: string };
 

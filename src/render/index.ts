@@ -76,10 +76,13 @@ export function render(plan: Plan): Change[] {
   });
 }
 
-/** Renders docker-bake.hcl, a workspace's one build file, from its checked targets (src/cli/workspace.ts). */
+/**
+ * Renders docker-bake.hcl, a workspace's one build file, from its checked targets (src/cli/workspace.ts).
+ * Stamped like the Dockerfiles, so a re-run after a new service replaces it rather than taking it for the user's.
+ */
 export function renderBake(bake: object): string {
   environment ??= createEnvironment();
-  return tidy(compiledTemplate(environment, 'bake.hcl')(bake));
+  return stamp(tidy(compiledTemplate(environment, 'bake.hcl')(bake)));
 }
 
 /** Collapses the blank lines that skipped template blocks leave behind; a file ends with one newline. */

@@ -32,3 +32,9 @@ export function readStamp(text: string): Stamp | null {
   const unstamped = `${text.slice(0, match.index)}${match[1]}${text.slice(match.index + match[0].length)}`;
   return { version: match[2]!, hash: match[3]!, unedited: hashOf(unstamped) === match[3] };
 }
+
+/** The text with its stamp taken out of the header line: two generations compare by what they say, not by which version wrote them. */
+export const withoutStamp = (text: string) => text.replace(STAMPED, (_line, header: string) => header.replace(/ [0-9A-Za-z.+-]+$/, ''));
+
+/** A stamped text changed after rendering (a workspace's ignore file with the other services left out), stamped again for what it says now. */
+export const restamp = (text: string) => stamp(text.replace(STAMPED, (_line, header: string) => header));

@@ -1,5 +1,5 @@
 import { usageError } from '../../errors.js';
-import { detectNode, NODE_MANIFESTS, type NodeFacts } from './detect.js';
+import { detectNode, MAINTAINED_NODE_MAJORS, NODE_MANIFESTS, type NodeFacts } from './detect.js';
 import { planNode } from './plan.js';
 import type { NodePlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
@@ -54,6 +54,11 @@ export const node = defineLanguage<NodeFacts, NodePlan>({
   },
   workspace: nodeWorkspace,
   plan: planNode,
+  endOfLife: (image) => {
+    // node:18-bookworm-slim, node:18-alpine, gcr.io/distroless/nodejs18-debian12, dhi.io/node:18-debian13: the same end of life as the node-end-of-life rule.
+    const major = Number(/^(?:node:|dhi\.io\/node:|gcr\.io\/distroless\/nodejs)(\d+)(?![\d.])/.exec(image)?.[1]);
+    return major < MAINTAINED_NODE_MAJORS[0] ? `Node ${major} is past its end of life: no more security fixes (maintained: ${MAINTAINED_NODE_MAJORS.join(', ')})` : null;
+  },
   imageProfiles: [
     // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.
     { image: /^dhi\.io\/node:/, profile: { sizeMB: 144, libc: 'glibc', shell: 'none (the -dev variant adds bash)' } },

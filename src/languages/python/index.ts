@@ -5,6 +5,7 @@ import type { PythonPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
 import { shippedFolders } from '../../core/run-files.js';
 import { pythonWorkspace } from './workspace.js';
+import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
 
 /** The forms --entry takes for Python, said in prompts and errors. */
 const ENTRY_FORMS = 'a .py file (app.py), a module for python -m (mypkg), module:app for gunicorn/uvicorn, or a [project.scripts] name';
@@ -64,6 +65,16 @@ export const python = defineLanguage<PythonFacts, PythonPlan>({
   },
   workspace: (facts, project) => pythonWorkspace(facts, project, detectPython),
   plan: planPython,
+  endOfLife: (image) => {
+    // python:3.9-slim-bookworm, python:3.9-alpine3.22, dhi.io/python:3.9-debian13 (distroless names no minor).
+    const minor = /^(?:python:|dhi\.io\/python:)(3\.\d+)(?![\d.])/.exec(image)?.[1];
+    if (minor === undefined) return null;
+    const oldest = Number(SUPPORTED_PYTHON_MINORS[0].split('.')[1]);
+    const ended = END_OF_LIFE_MINORS.has(minor) || Number(minor.split('.')[1]) < oldest;
+    return ended
+      ? `Python ${minor} is past its end of life: no more security fixes (maintained: ${SUPPORTED_PYTHON_MINORS.filter((supported) => !END_OF_LIFE_MINORS.has(supported)).join(', ')})`
+      : null;
+  },
   imageProfiles: [
     // dhi.io sizes are the offline stand-ins', built from the Debian 13 packages the catalog lists.
     { image: /^dhi\.io\/python:/, profile: { sizeMB: 159, libc: 'glibc', shell: 'none (the -dev variant adds bash)' } },
