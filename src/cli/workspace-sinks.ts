@@ -1,4 +1,4 @@
-import * as clack from '@clack/prompts';
+import { clack } from './clack.js';
 import { BAKE_FILE, bakeServices } from '../build/bake.js';
 import { dockerAnswers, debugTagOf } from '../build/index.js';
 import { escapeControls, shellWord } from '../core/text.js';
@@ -55,7 +55,7 @@ async function writeWorkspace(generation: WorkspaceGeneration, session: Session)
     `${built ? 'again' : 'next'}: ${bakeCommand(flags.dir)}   (every service; one: ${bakeCommand(flags.dir, ` ${services[0]!.target}`)})`,
     ...(debug ? [`debug: ${bakeCommand(flags.dir, ` ${services[0]!.target}-debug`)}, then docker run --rm -it --entrypoint sh ${debugTagOf(services[0]!.target)}`] : []),
   ];
-  if (session.interactive) clack.outro(next.join('\n'));
+  if (session.interactive) clack().outro(next.join('\n'));
   else if (toWrite.length > 0 || built) next.forEach(session.note);
 }
 

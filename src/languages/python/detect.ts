@@ -14,6 +14,7 @@ import { lineAt, lineOf } from '../../core/text.js';
 import type { ShippedSources } from '../../core/run-files.js';
 import { shippedSources } from './sources.js';
 import { lockedCompiled, pinnedCompiled, type LockedCompiled } from './wheels.js';
+import { PYTHON_MANIFESTS } from './manifests.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
@@ -78,10 +79,6 @@ export interface PythonFacts {
   /** Credentials the dependency install needs (pip.conf, .netrc, an index in .env), given as build secrets. */
   secrets: PythonSecrets;
 }
-
-/** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
-export const PYTHON_MANIFESTS = ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'];
-export const PYTHON_SCRIPTS = ['main.py', 'app.py', 'bot.py'];
 
 const DEFAULT_PORT = 8000;
 
