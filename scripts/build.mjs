@@ -8,22 +8,45 @@ import Handlebars from 'handlebars';
 /** The options src/render/index.ts compiles with (COMPILE_OPTIONS), so both give the same output. */
 const COMPILE_OPTIONS = { strict: true, noEscape: true };
 
+/** Every template in templates/ precompiled, by its path there without `.hbs`. */
+function precompileAll() {
+  return readdirSync('templates', { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.hbs'))
+    .map((entry) => path.relative('templates', path.join(entry.parentPath, entry.name)).replace(/\\/g, '/'))
+    .sort()
+    .map((file) => [file.replace(/\.hbs$/, ''), Handlebars.precompile(readFileSync(path.join('templates', file), 'utf8'), COMPILE_OPTIONS)]);
+}
+
+const objectOf = (entries) => `{\n${entries.map(([name, spec]) => `${JSON.stringify(name)}: ${spec}`).join(',\n')}\n}`;
+
 /**
  * Replaces src/render/precompiled.ts with every template in templates/ precompiled, so a run
- * spends no time in Handlebars' compiler. The journey suite compares the bundle's output with the
- * snapshots, which are rendered from the .hbs files.
+ * spends no time in Handlebars' compiler. The shared ones (templates/partials/, the files at the
+ * top) are in the module; each other folder (a language's) is a chunk of its own, loaded by
+ * PRECOMPILED_FOLDERS, so a run parses only its language's templates. The journey suite compares the
+ * bundle's output with the snapshots, which are rendered from the .hbs files.
  */
 const precompiledTemplates = {
   name: 'precompiled-templates',
   setup(esbuild) {
+    const all = precompileAll();
+    const folderOf = (name) => (name.includes('/') ? name.slice(0, name.indexOf('/')) : null);
+    const folders = [...new Set(all.map(([name]) => folderOf(name)))].filter((folder) => folder !== null && folder !== 'partials');
     esbuild.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled\.ts$/ }, () => {
-      const entries = readdirSync('templates', { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile() && entry.name.endsWith('.hbs'))
-        .map((entry) => path.relative('templates', path.join(entry.parentPath, entry.name)).replace(/\\/g, '/'))
-        .sort()
-        .map((file) => `${JSON.stringify(file.replace(/\.hbs$/, ''))}: ${Handlebars.precompile(readFileSync(path.join('templates', file), 'utf8'), COMPILE_OPTIONS)}`);
-      return { contents: `export const PRECOMPILED = {\n${entries.join(',\n')}\n};\n`, loader: 'js' };
+      const shared = all.filter(([name]) => !folders.includes(folderOf(name)));
+      const loaders = folders.map((folder) => `${JSON.stringify(folder)}: async () => (await import(${JSON.stringify(`templates-folder:${folder}`)})).PRECOMPILED`);
+      return {
+        contents: [`export const PRECOMPILED = ${objectOf(shared)};`, `export const PRECOMPILED_FOLDERS = {\n${loaders.join(',\n')}\n};`].join('\n'),
+        loader: 'js',
+      };
     });
+    esbuild.onResolve({ filter: /^templates-folder:/ }, ({ path: name }) => ({ path: name.slice('templates-folder:'.length), namespace: 'templates-folder' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'templates-folder' }, ({ path: folder }) => ({
+      contents: `export const PRECOMPILED = ${objectOf(all.filter(([name]) => folderOf(name) === folder))};`,
+      loader: 'js',
+      // Handlebars' runtime is what the specs need at run time, and it is in the main chunk.
+      resolveDir: process.cwd(),
+    }));
   },
 };
 

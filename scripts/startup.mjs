@@ -50,9 +50,10 @@ function measure(fixture) {
 
 const ms = (value) => `${value.toFixed(0)} ms`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
-const load = loadavg()[0].toFixed(1);
+// The load before and after: on a machine others share, the ratio of a busy run is the one to distrust.
+const before = loadavg()[0].toFixed(1);
 const rows = fixtures.map(measure);
-const header = `load average ${load}, ${availableParallelism()} cores, node ${process.version}, ${RUNS} interleaved runs each`;
+const header = `load average ${before} before, ${loadavg()[0].toFixed(1)} after, ${availableParallelism()} cores, node ${process.version}, ${RUNS} interleaved runs each`;
 const table = [
   '| fixture | stagecraft wall | `node -e 0` wall | wall ratio | stagecraft CPU | `node -e 0` CPU | CPU ratio |',
   '| --- | --- | --- | --- | --- | --- | --- |',

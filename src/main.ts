@@ -1,4 +1,4 @@
-import * as clack from '@clack/prompts';
+import { clack, loadClack } from './cli/clack.js';
 import { parseArguments } from './cli/args.js';
 import { generateProject } from './cli/workspace.js';
 import { WORKSPACE_SINKS } from './cli/workspace-sinks.js';
@@ -46,15 +46,16 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     printsJson = flags.mode === 'json';
     const sink = SINKS[flags.mode];
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
+    if (interactive) await loadClack();
     // Prompts draw their own frame, so messages join it in a terminal.
-    const note = interactive ? (line: string) => clack.log.info(escapeControls(line)) : sink.printsData ? tell : say;
+    const note = interactive ? (line: string) => clack().log.info(escapeControls(line)) : sink.printsData ? tell : say;
     const generation = await generateProject({
       flags,
       interactive,
       prompter: io.prompter,
       generatorVersion: VERSION,
-      onDetected: interactive ? (facts, project) => clack.intro(`stagecraft ${VERSION}: a ${facts.language} project in ${project.root}`) : undefined,
-      warn: (message) => (interactive ? clack.log.warn(escapeToOneLine(message)) : tell(`warning: ${escapeToOneLine(message)}`)),
+      onDetected: interactive ? (facts, project) => clack().intro(`stagecraft ${VERSION}: a ${facts.language} project in ${project.root}`) : undefined,
+      warn: (message) => (interactive ? clack().log.warn(escapeToOneLine(message)) : tell(`warning: ${escapeToOneLine(message)}`)),
       note,
     });
     const session = { stdout: io.stdout, interactive, prompter: io.prompter, say, tell, note, colour: colourFor(io.stdout, io.env), runner: runnerOf(io.env) };

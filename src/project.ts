@@ -217,7 +217,9 @@ export class ProjectFiles {
         // An unreadable sub-folder cannot hold evidence we could use; skip it.
         continue;
       }
-      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      // Code-unit order: the same on every machine, where localeCompare follows the user's locale and
+      // its first call loads ICU's collation data, tens of milliseconds of a cold start.
+      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         const child = rel ? `${rel}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!SKIPPED_DIRS.has(entry.name)) pending.push(child);

@@ -33,7 +33,7 @@ const flagsFor = (name: string) => flagsFrom([fixture(name)]);
 describe('Java questions in a terminal', () => {
   it('asks the module, the base, the runtime with its trade-off, debug and the port of a plain jar', async () => {
     const flags = flagsFor('java-multimodule');
-    const { facts } = detectProject(new ProjectFiles(flags.dir));
+    const { facts } = await detectProject(new ProjectFiles(flags.dir));
     const { prompter, asked } = scripted({ 'which one goes in the image': 'worker', 'Final base': 'slim', 'Java runtime': 'jre', Debugging: 'none', 'Which port': 'none' });
     const answers = await resolveAnswers({ facts, flags, interactive: true, prompter });
     expect(answers).toEqual({ entry: 'worker', runtimeVersion: '17', base: 'slim', javaRuntime: 'jre', debug: 'none', port: null });
@@ -48,7 +48,7 @@ describe('Java questions in a terminal', () => {
 
   it('distroless brings its own JRE: no runtime question; Spring Boot says its port, so none is asked', async () => {
     const flags = flagsFor('java-spring-maven');
-    const { facts } = detectProject(new ProjectFiles(flags.dir));
+    const { facts } = await detectProject(new ProjectFiles(flags.dir));
     const { prompter, asked } = scripted({ 'Final base': 'distroless', Debugging: 'stage' });
     const answers = await resolveAnswers({ facts, flags, interactive: true, prompter });
     expect(answers).toEqual({ entry: '.', runtimeVersion: '21', base: 'distroless', debug: 'stage', port: 8081 });

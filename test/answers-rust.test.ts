@@ -37,7 +37,7 @@ const flagsFor = (dir: string) => flagsFrom([dir]);
 describe('Rust questions in a terminal', () => {
   it('several binaries: asks which one, with where each was found; the one-line command repeats the choice', async () => {
     const dir = fixture('rust-multi-bin');
-    const { facts } = detectProject(new ProjectFiles(dir));
+    const { facts } = await detectProject(new ProjectFiles(dir));
     const { prompter, asked } = scripted({ 'Several binaries': 'worker', 'No rust-toolchain.toml': '1.94', 'Final base': 'scratch', Debugging: 'none' });
     const answers = await resolveAnswers({ facts, flags: flagsFor(dir), interactive: true, prompter });
     expect(answers).toEqual({ entry: 'worker', runtimeVersion: '1.94', base: 'scratch', debug: 'none', port: 7878 });
@@ -57,7 +57,7 @@ describe('Rust questions in a terminal', () => {
 
   it('a rust-version is not asked again, nor the only binary', async () => {
     const dir = fixture('rust-msrv');
-    const { facts } = detectProject(new ProjectFiles(dir));
+    const { facts } = await detectProject(new ProjectFiles(dir));
     const { prompter, asked } = scripted({ 'Final base': 'distroless', Debugging: 'stage' });
     const answers = await resolveAnswers({ facts, flags: flagsFor(dir), interactive: true, prompter });
     expect(answers).toEqual({ entry: 'msrv-tool', runtimeVersion: '1.95', base: 'distroless', debug: 'stage', port: null });

@@ -50,7 +50,7 @@ describe('the base prompt', () => {
       multiselect: () => Promise.reject(new Error('no workspace here')),
     };
     const flags = flagsFrom([fixture('java-plain-maven'), '--runtime-version', '11']);
-    const { facts } = detectProject(new ProjectFiles(flags.dir));
+    const { facts } = await detectProject(new ProjectFiles(flags.dir));
     const answers = await resolveAnswers({ facts, flags, interactive: true, prompter });
     expect(asked).toHaveLength(1);
     const [{ choices, initial }] = asked as [{ choices: Choice<string>[]; initial?: string }];
@@ -73,7 +73,7 @@ describe('a project every base refuses', () => {
       multiselect: () => Promise.reject(new Error('no workspace here')),
     };
     const dir = makeProject({ 'package.json': '{"dependencies":{"astro":"^5"},"scripts":{"build":"astro build"}}' }).root;
-    const { facts } = detectProject(new ProjectFiles(dir));
+    const { facts } = await detectProject(new ProjectFiles(dir));
     const answers = await resolveAnswers({ facts, flags: flagsFrom([dir]), interactive: true, prompter });
     expect(asked).not.toContain('Final base image?');
     expect(() => buildPlan(facts, answers, '0.0.0')).toThrow(/^this is a static site/);

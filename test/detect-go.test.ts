@@ -233,25 +233,25 @@ describe('detectGo on edge cases', () => {
 });
 
 describe('language detection', () => {
-  it('a folder with no manifest it knows says which ones it looked for', () => {
-    expect(() => detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).toThrow(
+  it('a folder with no manifest it knows says which ones it looked for', async () => {
+    await expect(detectProject(makeProject({ 'CMakeLists.txt': 'project(x)\n' }))).rejects.toThrow(
       /no project found \(looked for go\.mod, go\.work, main\.go, Cargo\.toml, package\.json, package\.yaml, package\.json5, pyproject\.toml/,
     );
   });
 
-  it('warns about other manifests but generates for the supported one', () => {
-    const detection = detectProject(makeProject({ 'go.mod': 'module x\ngo 1.23\n', 'main.go': 'package main\n', 'package.json': '{}' }));
+  it('warns about other manifests but generates for the supported one', async () => {
+    const detection = await detectProject(makeProject({ 'go.mod': 'module x\ngo 1.23\n', 'main.go': 'package main\n', 'package.json': '{}' }));
     expect(detection.facts.language).toBe('go');
     expect(detection.warnings).toEqual([
       'package.json is also here, but node finds no app in it; generating for go (go.mod), the only app here: pass --lang node to build the other',
     ]);
   });
 
-  it('an empty folder has no project', () => {
-    expect(() => detectProject(makeProject({}))).toThrow(/no project found \(looked for go\.mod/);
+  it('an empty folder has no project', async () => {
+    await expect(detectProject(makeProject({}))).rejects.toThrow(/no project found \(looked for go\.mod/);
   });
 
-  it('--lang go without go.mod says what is missing', () => {
-    expect(() => detectProject(makeProject({ 'package.json': '{}' }), 'go')).toThrow(/--lang go: no go\.mod or go\.work or main\.go in/);
+  it('--lang go without go.mod says what is missing', async () => {
+    await expect(detectProject(makeProject({ 'package.json': '{}' }), 'go')).rejects.toThrow(/--lang go: no go\.mod or go\.work or main\.go in/);
   });
 });

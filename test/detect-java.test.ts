@@ -250,7 +250,7 @@ describe('a Gradle build with only settings at the root', () => {
       'settings.gradle.kts': 'rootProject.name = "svc"\ninclude("app")\n',
       'app/build.gradle.kts': 'plugins { id("io.quarkus") version "3.15.1" }\n',
     });
-    const { facts } = detectProject(project);
+    const { facts } = await detectProject(project);
     expect(facts.language).toBe('java');
     const build = (facts as ReturnType<typeof detectJava>).builds[0]!;
     expect(build.evidence).toEqual({ file: 'settings.gradle.kts' });

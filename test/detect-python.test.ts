@@ -232,11 +232,11 @@ describe('entry point', () => {
     expect(fn.port.value).toBe(8080);
   });
 
-  it('a lone main.py, app.py or bot.py without any manifest is a standard-library Python app, unless another language is here', () => {
-    const lone = detectProject(makeProject({ 'bot.py': 'import sys\n\nif __name__ == "__main__":\n    print(sys.argv)\n' }));
+  it('a lone main.py, app.py or bot.py without any manifest is a standard-library Python app, unless another language is here', async () => {
+    const lone = await detectProject(makeProject({ 'bot.py': 'import sys\n\nif __name__ == "__main__":\n    print(sys.argv)\n' }));
     expect(lone.facts.language).toBe('python');
     expect((lone.facts as ReturnType<typeof detectPython>).start?.value).toEqual(['python', 'bot.py']);
-    const beside = detectProject(makeProject({ 'package.json': '{"name": "a", "scripts": {"start": "node index.js"}}', 'index.js': '', 'app.py': 'print("x")\n' }));
+    const beside = await detectProject(makeProject({ 'package.json': '{"name": "a", "scripts": {"start": "node index.js"}}', 'index.js': '', 'app.py': 'print("x")\n' }));
     expect(beside.facts.language).toBe('node');
   });
 

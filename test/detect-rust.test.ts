@@ -371,8 +371,8 @@ describe('a workspace member run in its own folder', () => {
 });
 
 describe('language detection', () => {
-  it('Cargo.toml is a Rust project; a library-only package.json beside it steps aside', () => {
-    const detection = detectProject(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n', 'src/main.rs': MAIN, 'package.json': '{"devDependencies":{"vite":"6"}}' }));
+  it('Cargo.toml is a Rust project; a library-only package.json beside it steps aside', async () => {
+    const detection = await detectProject(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n', 'src/main.rs': MAIN, 'package.json': '{"devDependencies":{"vite":"6"}}' }));
     expect(detection.facts.language).toBe('rust');
     expect(detection.warnings).toEqual([
       'package.json is also here, but node finds no app in it; generating for rust (Cargo.toml), the only app here: pass --lang node to build the other',

@@ -73,7 +73,7 @@ describe('base profiles', () => {
   it('describes sizes in classes, the whole image before the app: the base and the runtime the Dockerfile adds', async () => {
     const planOf = async (name: string, base: string, extra: string[] = []) => {
       const flags = flagsFrom([fixture(name), '--yes', '--base', base, '--debug', 'none', ...extra]);
-      const { facts } = detectProject(new ProjectFiles(flags.dir));
+      const { facts } = await detectProject(new ProjectFiles(flags.dir));
       return buildPlan(facts, await resolveAnswers({ facts, flags, interactive: false, prompter: null as never }), '0.0.0').plan;
     };
     expect(describeSize(await planOf('go-root-main', 'distroless'))).toBe('tiny, ≈2 MB + your app');

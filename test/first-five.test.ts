@@ -210,7 +210,7 @@ describe('Enter through every question ends in files', () => {
 
   it('the base is asked before the version, and the version question refuses what that base cannot run', async () => {
     const project = nodeWithoutVersion();
-    const { facts } = detectProject(project);
+    const { facts } = await detectProject(project);
     const { prompter, asked, refusals } = enterThrough({ 'No .nvmrc': '23' });
     const answers = await resolveAnswers({ facts, flags: flagsFrom([project.root]), interactive: true, prompter });
     expect(asked.indexOf('Final base image?')).toBeLessThan(asked.findIndex((message) => message.startsWith('No .nvmrc')));
@@ -222,7 +222,7 @@ describe('Enter through every question ends in files', () => {
 
   it('--runtime-version given with a prompt for the base: the base list is judged by that version', async () => {
     const project = nodeWithoutVersion();
-    const { facts } = detectProject(project);
+    const { facts } = await detectProject(project);
     const { prompter } = enterThrough();
     const answers = await resolveAnswers({ facts, flags: flagsFrom([project.root, '--runtime-version', '23']), interactive: true, prompter });
     expect(answers.base).toBe('slim');
@@ -232,7 +232,7 @@ describe('Enter through every question ends in files', () => {
   it.each(['go-cmd-layout', 'rust-multi-bin', 'java-plain-maven', 'java-spring-maven', 'python-django', 'python-native', 'node-express', 'node-next', 'python-stdlib'])(
     '%s: the preselected answers plan',
     async (name) => {
-      const { facts } = detectProject(new ProjectFiles(fixture(name)));
+      const { facts } = await detectProject(new ProjectFiles(fixture(name)));
       const { prompter } = enterThrough();
       const answers = await resolveAnswers({ facts, flags: flagsFrom([fixture(name)]), interactive: true, prompter });
       expect(() => buildPlan(facts, answers, '0.0.0')).not.toThrow();
@@ -249,7 +249,7 @@ describe('the image is named by the chosen entry', () => {
   });
 
   it('the entry prompt preselects the fallback, the answer --yes would take', async () => {
-    const { facts } = detectProject(new ProjectFiles(fixture('go-cmd-layout')));
+    const { facts } = await detectProject(new ProjectFiles(fixture('go-cmd-layout')));
     const initials: (string | undefined)[] = [];
     const prompter: Prompter = {
       select: async <T extends string>(message: string, choices: Choice<T>[], initial?: T) => {

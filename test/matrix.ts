@@ -120,7 +120,7 @@ const argvFor = (dir: string, options: Record<string, string | true | undefined>
 /** Detects a folder and resolves its answers in-process, exactly as `--yes` with these flags does; throws its errors. */
 export async function answerFolder(dir: string, options: FolderFlags) {
   const flags = flagsFrom(argvFor(dir, options));
-  const { facts } = detectProject(new ProjectFiles(flags.dir));
+  const { facts } = await detectProject(new ProjectFiles(flags.dir));
   return { facts, answers: await resolveAnswers({ facts, flags, interactive: false, prompter: noPrompts }) };
 }
 

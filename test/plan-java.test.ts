@@ -53,7 +53,7 @@ describe('a multi-project root under --yes (issue 14)', () => {
   const mainClass = (name: string) => `plugins { id 'java' }\njar { manifest { attributes 'Main-Class': '${name}' } }\n`;
 
   it('the module named after the root project is chosen, and a warning says so and how to choose another', async () => {
-    const { java } = await import('../src/languages/java/index.js');
+    const { support: java } = await import('../src/languages/java/support.js');
     const facts = gradle({ 'shop/build.gradle': mainClass('a.Shop'), 'worker/build.gradle': mainClass('a.Worker'), 'api/build.gradle': "plugins { id 'java-library' }\n" });
     expect(java.entry.asks(facts, {})).toBe(true);
     expect(java.entry.fallback(facts, {})).toEqual({ value: 'shop' });
@@ -66,7 +66,7 @@ describe('a multi-project root under --yes (issue 14)', () => {
   });
 
   it('else the only one applying the Spring Boot or application plugin; when none or several do, nothing decides', async () => {
-    const { java } = await import('../src/languages/java/index.js');
+    const { support: java } = await import('../src/languages/java/support.js');
     const application = "plugins { id 'application' }\napplication { mainClass = 'a.Api' }\n";
     expect(java.entry.fallback(gradle({ 'worker/build.gradle': mainClass('a.Worker'), 'api/build.gradle': application }), {})).toEqual({ value: 'api' });
     expect(java.entry.fallback(gradle({ 'worker/build.gradle': mainClass('a.Worker'), 'api/build.gradle': mainClass('a.Api') }), {})).toBeUndefined();
@@ -74,7 +74,7 @@ describe('a multi-project root under --yes (issue 14)', () => {
   });
 
   it('Maven: the module with the only Spring Boot plugin among runnable ones', async () => {
-    const { java } = await import('../src/languages/java/index.js');
+    const { support: java } = await import('../src/languages/java/support.js');
     const module = (name: string, build: string) =>
       `<?xml version="1.0"?>\n<project><modelVersion>4.0.0</modelVersion><parent><groupId>g</groupId><artifactId>root</artifactId><version>1.0</version></parent><artifactId>${name}</artifactId>${build}</project>\n`;
     const facts = detectJava(

@@ -42,7 +42,7 @@ describe('an app in a folder beside the chosen one', () => {
     expect(['main.py', 'requirements.txt'].filter((file) => ignored.ignores(file))).toEqual([]);
   });
 
-  it('only the languages’ manifests in direct folders count: dependency, hidden and deeper folders do not', () => {
+  it('only the languages’ manifests in direct folders count: dependency, hidden and deeper folders do not', async () => {
     const project = makeProject({
       ...FASTAPI,
       'node_modules/left-pad/package.json': '{}',
@@ -50,22 +50,22 @@ describe('an app in a folder beside the chosen one', () => {
       'web/assets/package.json': VITE_PACKAGE,
       'tools/requirements.txt': 'ruff\n',
     });
-    const detection = detectProject(project);
+    const detection = await detectProject(project);
     expect(detection.otherApps).toEqual([]);
     expect(detection.warnings).toEqual([]);
   });
 
-  it('a frontend the build itself reads (Go embeds web/dist) stays in the context, and the warning says why', () => {
+  it('a frontend the build itself reads (Go embeds web/dist) stays in the context, and the warning says why', async () => {
     const GO_MOD = 'module example.com/site\n\ngo 1.24\n';
     const embedding = makeProject({
       'go.mod': GO_MOD,
       'main.go': 'package main\n\nimport "embed"\n\n//go:embed all:web/dist\nvar site embed.FS\n\nfunc main() {}\n',
       'web/package.json': VITE_PACKAGE,
     });
-    const kept = detectProject(embedding);
+    const kept = await detectProject(embedding);
     expect(kept.otherApps).toEqual([]);
     expect(kept.warnings).toEqual(['web/ holds another app (web/package.json); generating for go (go.mod), whose build reads web/, so it stays in the build context']);
-    const apart = detectProject(makeProject({ 'go.mod': GO_MOD, 'main.go': 'package main\n\nfunc main() {}\n', 'web/package.json': VITE_PACKAGE }));
+    const apart = await detectProject(makeProject({ 'go.mod': GO_MOD, 'main.go': 'package main\n\nfunc main() {}\n', 'web/package.json': VITE_PACKAGE }));
     expect(apart.otherApps).toEqual([{ folder: 'web', marker: 'web/package.json' }]);
   });
 });
@@ -103,7 +103,7 @@ describe('two apps at the root', () => {
       confirm: () => Promise.reject(new Error('not asked here')),
       multiselect: () => Promise.reject(new Error('no workspace here')),
     };
-    const { chosen, warnings } = await chooseCandidate({ candidates: detectCandidates(bothAtRoot()), interactive: true, prompter });
+    const { chosen, warnings } = await chooseCandidate({ candidates: await detectCandidates(bothAtRoot()), interactive: true, prompter });
     expect(asked).toEqual([
       {
         message: 'Several projects here. Which one should the image build?',
@@ -125,7 +125,7 @@ describe('two apps at the root', () => {
       confirm: () => Promise.reject(new Error('not asked here')),
       multiselect: () => Promise.reject(new Error('no workspace here')),
     };
-    const { chosen } = await chooseCandidate({ candidates: detectCandidates(bothAtRoot(), 'node'), interactive: true, prompter });
+    const { chosen } = await chooseCandidate({ candidates: await detectCandidates(bothAtRoot(), 'node'), interactive: true, prompter });
     expect(chosen.language).toBe('node');
   });
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { diffArrays } from 'diff';
 import { describeEvidence, type Evidence } from '../core/facts.js';
 import { ExitCode, StagecraftError } from '../errors.js';
-import { LANGUAGES, type Facts } from '../languages/registry.js';
+import { LANGUAGE_NAMES, loadLanguage, type Facts } from '../languages/registry.js';
 import { MAX_DIFFED_BYTES, RECORD_FOLDER, type AssessedChange } from '../output/changes.js';
 import { CONFLICT_END, CONFLICT_START, hunksOf, reconcileGenerated } from '../output/merge.js';
 import { unpinDockerfile } from '../output/pin.js';
@@ -152,15 +152,21 @@ function diskLines(base: string[], disk: string[]): number[] {
 /** A line quoted in a one-line message: trimmed, and cut where it would wrap a terminal twice. */
 const quoted = (line: string) => `"${line.trim().length > 72 ? `${line.trim().slice(0, 71)}…` : line.trim()}"`;
 
+/** Each language's end-of-life test of an image; a FROM line can name any language's image, so check loads them all. */
+type EndOfLife = (image: string) => string | null;
+
+const endOfLifeTests = async (): Promise<EndOfLife[]> =>
+  (await Promise.all(LANGUAGE_NAMES.map(loadLanguage))).flatMap((language) => (language.endOfLife ? [language.endOfLife] : []));
+
 /** Every image a Dockerfile's FROM lines name that a language's table says is past its end of life. */
-function endOfLifeFindings(file: string, disk: string): Finding[] {
+function endOfLifeFindings(file: string, disk: string, tests: EndOfLife[]): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const [index, line] of disk.split('\n').entries()) {
     const image = /^\s*FROM\s+(?:--\S+\s+)*([^\s@]+)/i.exec(line)?.[1];
     if (image === undefined || seen.has(image)) continue;
     seen.add(image);
-    const reason = LANGUAGES.map((record) => record.endOfLife?.(image) ?? null).find((said) => said !== null);
+    const reason = tests.map((test) => test(image)).find((said) => said !== null);
     if (reason) findings.push({ file, line: index + 1, cause: 'end-of-life', message: `${file} line ${index + 1}: ${image}: ${reason}` });
   }
   return findings;
@@ -170,6 +176,7 @@ interface CheckContext {
   inputs: Input[];
   /** The stagecraft version generating now, to tell a template change from a project change. */
   version: string | null;
+  endOfLife: EndOfLife[];
 }
 
 /** The differences between what was generated then and what is generated now, each attributed where an input explains it. */
@@ -219,7 +226,7 @@ function fileFindings(change: AssessedChange, context: CheckContext): Finding[] 
     ];
   }
   const disk = change.existing.replace(/\r\n/g, '\n');
-  const endOfLife = endOfLifeFindings(file, disk);
+  const endOfLife = endOfLifeFindings(file, disk, context.endOfLife);
   // A file stagecraft does not stamp (docker-bake.hcl) is its text alone: compared as it is.
   if (change.record === undefined) return disk === change.generated ? endOfLife : [...driftFindings(file, disk, change.generated, disk, context), ...endOfLife];
   const outcome = reconcileGenerated(change.generated, change.record, change.existing);
@@ -270,8 +277,8 @@ function fileFindings(change: AssessedChange, context: CheckContext): Finding[] 
 const checked = (changes: AssessedChange[]) => changes.filter((change) => change.path !== CONFIG_FILE && !change.path.endsWith(`/${CONFIG_FILE}`));
 
 /** Every finding for one app. */
-export function checkApp(generation: Generation, version: string | null): Finding[] {
-  const context = { inputs: inputsOf(generation.facts, generation.answers, generation.saved), version };
+export async function checkApp(generation: Generation, version: string | null): Promise<Finding[]> {
+  const context = { inputs: inputsOf(generation.facts, generation.answers, generation.saved), version, endOfLife: await endOfLifeTests() };
   return checked(generation.changes).flatMap((change) => fileFindings(change, context));
 }
 
@@ -280,7 +287,8 @@ export function checkApp(generation: Generation, version: string | null): Findin
  * lines it adds to the other services' ignore files and to docker-bake.hcl are its own); the others
  * are checked as their own runs.
  */
-export function checkWorkspace(generation: WorkspaceGeneration, version: string | null): Finding[] {
+export async function checkWorkspace(generation: WorkspaceGeneration, version: string | null): Promise<Finding[]> {
+  const endOfLife = await endOfLifeTests();
   const filesOf = ({ member, generation: service }: WorkspaceGeneration['services'][number]) => {
     const own = new Set(service.changes.map((change) => path.posix.join(member.run.dir, change.path)));
     return generation.changes.filter((change) => own.has(change.path));
@@ -301,11 +309,12 @@ export function checkWorkspace(generation: WorkspaceGeneration, version: string 
   for (const service of generation.services) {
     filesOf(service).forEach((change) => serviceFiles.add(change.path));
     if (added.includes(service)) continue;
-    const context = { inputs: [...inputsOf(service.generation.facts, service.generation.answers, service.generation.saved), ...newServices], version };
+    const context = { inputs: [...inputsOf(service.generation.facts, service.generation.answers, service.generation.saved), ...newServices], version, endOfLife };
     findings.push(...checked(filesOf(service)).flatMap((change) => fileFindings(change, context)));
   }
   // docker-bake.hcl
-  for (const change of generation.changes.filter((candidate) => !serviceFiles.has(candidate.path))) findings.push(...fileFindings(change, { inputs: newServices, version }));
+  for (const change of generation.changes.filter((candidate) => !serviceFiles.has(candidate.path)))
+    findings.push(...fileFindings(change, { inputs: newServices, version, endOfLife }));
   return findings;
 }
 

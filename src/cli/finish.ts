@@ -1,4 +1,4 @@
-import * as clack from '@clack/prompts';
+import { clack } from './clack.js';
 import { answersToRepeat } from './answers.js';
 import type { Prompter } from '../core/prompter.js';
 import { buildImage, dockerAnswers, loginNeededFor, type BuildProgress, type BuildTarget } from '../build/index.js';
@@ -37,7 +37,7 @@ export async function offerToSave(root: string, answers: Answers, facts: Facts, 
 }
 
 export const spinnerProgress = (): BuildProgress => {
-  const spinner = clack.spinner();
+  const spinner = clack().spinner();
   return {
     start: (message) => spinner.start(message),
     // BuildKit's step lines (`#7 [build 4/6] RUN make ...`) say where the build is.
@@ -48,7 +48,7 @@ export const spinnerProgress = (): BuildProgress => {
     stop: (message) => spinner.stop(message),
     fail: (tail) => {
       spinner.error('docker build failed');
-      if (tail.length > 0) clack.log.message(tail.join('\n'));
+      if (tail.length > 0) clack().log.message(tail.join('\n'));
     },
   };
 };
@@ -72,6 +72,6 @@ export async function offerBuild(target: BuildTarget, dockerfileIsOurs: boolean,
   const login = loginNeededFor(target.plan);
   if (login) finish.note(login);
   const report = await buildImage(target, finish.interactive ? spinnerProgress() : lineProgress(tell));
-  if (finish.interactive) clack.note(report.join('\n'), 'Image');
+  if (finish.interactive) clack().note(report.join('\n'), 'Image');
   else report.forEach(finish.note);
 }

@@ -100,7 +100,7 @@ export async function prepare(context: GenerateContext): Promise<Prepared> {
   const project = new ProjectFiles(context.flags.dir);
   const saved = readSavedAnswers(project);
   const flags = withSavedAnswers(context.flags, saved);
-  const choice = await chooseCandidate({ candidates: detectCandidates(project, flags.lang), interactive: context.interactive, prompter: context.prompter });
+  const choice = await chooseCandidate({ candidates: await detectCandidates(project, flags.lang), interactive: context.interactive, prompter: context.prompter });
   const detection = detectionOf(project, choice.chosen, choice.warnings);
   context.onDetected?.(detection.facts, project);
   detection.warnings.forEach(context.warn);
@@ -125,7 +125,7 @@ export async function generateFrom(context: GenerateContext, { project, flags, s
   const plan = planNamed(withOtherApps({ ...planned.plan, reproducible: answers.reproducible === true }, detection.otherApps), flags.output);
   const { warnings } = planned;
   warnings.forEach(context.warn);
-  const rendered = render(plan);
+  const rendered = await render(plan);
   // check compares tags, not digests (they move with every rebuild of a tag), and asks no registry.
   if (answers.pin && flags.mode !== 'check') await pinImages(rendered, dockerfileNameOf(plan), context.warn);
   const changes = assessChanges(project.root, rendered, { force: flags.force });

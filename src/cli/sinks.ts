@@ -1,4 +1,4 @@
-import * as clack from '@clack/prompts';
+import { clack } from './clack.js';
 import type { Prompter } from '../core/prompter.js';
 import { DHI_LOGIN, attestedCommand, buildArguments, dockerCommand, pullsFromDhi } from '../build/index.js';
 import { ExitCode, StagecraftError } from '../errors.js';
@@ -88,7 +88,7 @@ export async function decideWrites(changes: AssessedChange[], options: { force: 
   const accepted: AssessedChange[] = [];
   for (const change of pending) {
     if (conflicts.includes(change)) {
-      clack.note(unifiedDiff(change), `${change.path} differs`);
+      clack().note(unifiedDiff(change), `${change.path} differs`);
       if (!(await options.prompter.confirm(`Overwrite ${change.path}?`, false))) continue;
     }
     accepted.push(change);
@@ -110,7 +110,7 @@ async function besideOrOver(generation: Generation, session: Session): Promise<G
   const dockerfile = dockerfileOf(generation);
   // Stagecraft's own earlier file (unedited, or merged with the user's edits) is not a hand-written one.
   if (!session.interactive || generation.flags.force || dockerfile.status !== 'update' || dockerfile.consented) return generation;
-  clack.note(unifiedDiff(dockerfile), `${dockerfile.path} differs`);
+  clack().note(unifiedDiff(dockerfile), `${dockerfile.path} differs`);
   const choice = await session.prompter.select(
     `${dockerfile.path} is not what stagecraft would write. What now?`,
     [
@@ -124,7 +124,7 @@ async function besideOrOver(generation: Generation, session: Session): Promise<G
   if (choice === 'overwrite') return { ...generation, changes: generation.changes.map((change) => (change === dockerfile ? { ...change, consented: true } : change)) };
   const plan = planNamed(generation.plan, BESIDE);
   const config = generation.changes.filter((change) => change.path === CONFIG_FILE);
-  return { ...generation, plan, flags: { ...generation.flags, output: BESIDE }, changes: [...assessChanges(generation.project.root, render(plan)), ...config] };
+  return { ...generation, plan, flags: { ...generation.flags, output: BESIDE }, changes: [...assessChanges(generation.project.root, await render(plan)), ...config] };
 }
 
 /** How to build the user's own Dockerfile, and how to get stagecraft's beside it: said when the user kept theirs. */
@@ -197,14 +197,14 @@ async function writeChanges(original: Generation, session: Session): Promise<voi
   // The classic docker builder refuses --sbom, so the plain command comes first and this one beside it.
   const attested = `with an SBOM and provenance (a docker-container builder or the containerd image store): ${login}${attestedCommand(buildArguments(plan, flags.dir, plan.title))}`;
   if (interactive && !dockerfileIsOurs) {
-    clack.note(keptAdvice(generation, session), 'Your Dockerfile');
+    clack().note(keptAdvice(generation, session), 'Your Dockerfile');
     // The command that repeats this run stops on the kept Dockerfile: said, so it surprises no one in CI.
-    clack.outro(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}   (exits 4 while your Dockerfile differs)`);
+    clack().outro(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}   (exits 4 while your Dockerfile differs)`);
   } else if (interactive) {
     const named = flags.output !== undefined && flags.output !== 'Dockerfile' ? ` --output ${shellWord(flags.output)}` : '';
-    clack.note(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}${named}`, 'Same answers, no questions');
-    clack.note(attested, 'Attestations');
-    clack.outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
+    clack().note(`${equivalentCommand(flags.dir, generation.answers, generation.facts, flags.lang, session.runner)}${named}`, 'Same answers, no questions');
+    clack().note(attested, 'Attestations');
+    clack().outro(`${buildCommand}${plan.debugStage ? '   (debug: --target debug)' : ''}`);
   } else if (toWrite.some((change) => change.path !== CONFIG_FILE) && !flags.build) {
     // The next step builds the files just written; saved answers alone need no build.
     note(`next: ${buildCommand}`);
@@ -245,8 +245,8 @@ export const SINKS: Record<OutputMode, Sink> = {
   },
   check: {
     printsData: true,
-    run: (generation, { say, note }) =>
-      reportFindings(checkApp(generation, VERSION), checkNotes(generation.saved, generation.answers.pin), { asJson: generation.flags.asJson === true, say, note }),
+    run: async (generation, { say, note }) =>
+      reportFindings(await checkApp(generation, VERSION), checkNotes(generation.saved, generation.answers.pin), { asJson: generation.flags.asJson === true, say, note }),
   },
   explain: {
     printsData: true,

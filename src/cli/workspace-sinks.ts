@@ -1,4 +1,4 @@
-import * as clack from '@clack/prompts';
+import { clack } from './clack.js';
 import { BAKE_FILE, bakeServices } from '../build/bake.js';
 import { dockerAnswers, debugTagOf } from '../build/index.js';
 import { escapeControls, shellWord } from '../core/text.js';
@@ -56,7 +56,7 @@ async function writeWorkspace(generation: WorkspaceGeneration, session: Session)
     `${built ? 'again' : 'next'}: ${bakeCommand(flags.dir)}   (every service; one: ${bakeCommand(flags.dir, ` ${services[0]!.target}`)})`,
     ...(debug ? [`debug: ${bakeCommand(flags.dir, ` ${services[0]!.target}-debug`)}, then docker run --rm -it --entrypoint sh ${debugTagOf(services[0]!.target)}`] : []),
   ];
-  if (session.interactive) clack.outro(next.join('\n'));
+  if (session.interactive) clack().outro(next.join('\n'));
   else if (toWrite.length > 0 || built) next.forEach(session.note);
 }
 
@@ -107,10 +107,10 @@ export const WORKSPACE_SINKS: Record<OutputMode, (generation: WorkspaceGeneratio
   stdout: printOne,
   json: printJson,
   explain: explainAll,
-  check: (generation, { say, note }) => {
+  check: async (generation, { say, note }) => {
     const { services, flags } = generation;
     const saved = services.find((service) => service.generation.saved)?.generation.saved ?? null;
     const pin = services.some((service) => service.generation.answers.pin);
-    reportFindings(checkWorkspace(generation, VERSION), checkNotes(saved, pin), { asJson: flags.asJson === true, say, note });
+    reportFindings(await checkWorkspace(generation, VERSION), checkNotes(saved, pin), { asJson: flags.asJson === true, say, note });
   },
 };

@@ -204,7 +204,7 @@ export async function generateProject(context: GenerateContext): Promise<Generat
     ...services.flatMap((service) =>
       withOthersLeftOut(service, services, project.root).map((change) => ({ ...change, path: path.posix.join(service.member.run.dir, change.path) })),
     ),
-    ...assessChanges(project.root, [{ path: BAKE_FILE, content: renderBake(bake) }]),
+    ...assessChanges(project.root, [{ path: BAKE_FILE, content: await renderBake(bake) }]),
   ];
   const warnings = [
     ...prepared.detection.warnings,

@@ -147,8 +147,27 @@ export interface LanguageOption<F, K extends keyof LanguageAnswers> {
 /** Any one of the language options, each with its own key's value type. */
 export type AnyLanguageOption<F> = { [K in keyof LanguageAnswers]-?: LanguageOption<F, K> }[keyof LanguageAnswers];
 
+/** What is known of a language before any project is read: its markers, flags, help lines and images. */
+type RecordKey = 'language' | 'markers' | 'ownFolders' | 'runtimeVersion' | 'options' | 'imageProfiles' | 'runtimeAddsMB' | 'downloadCommands';
+
 /**
- * A language's record, the one thing the registry lists. The identity function lets TypeScript
- * check the record against its own facts and plan types, with no cast.
+ * What a language does with a project: detection, the rules of its answers, planning. It is loaded
+ * only once the language's manifest is found (`load`), so a run parses and builds one language's
+ * detectors, schemas and parsers (YAML, XML, TOML), not every language's: most of a cold start.
  */
-export const defineLanguage = <F extends CommonFacts, P extends { language: F['language'] }>(support: LanguageSupport<F, P>) => support;
+export type LanguageBehaviour<F extends CommonFacts, P extends { language: F['language'] }> = Omit<LanguageSupport<F, P>, RecordKey | 'entry'> & {
+  entry: Omit<LanguageSupport<F, P>['entry'], 'help'>;
+};
+
+/** A language's record, the one thing the registry lists: what --help and the options table need, and how to load the rest. */
+export type LanguageRecord<F extends CommonFacts, P extends { language: F['language'] }> = Pick<LanguageSupport<F, P>, RecordKey> & {
+  entry: Pick<LanguageSupport<F, P>['entry'], 'help'>;
+  load(): Promise<LanguageBehaviour<F, P>>;
+};
+
+/**
+ * The identity functions let TypeScript check a record and its behaviour against the language's own
+ * facts and plan types, with no cast.
+ */
+export const defineLanguage = <F extends CommonFacts, P extends { language: F['language'] }>(record: LanguageRecord<F, P>) => record;
+export const defineBehaviour = <F extends CommonFacts, P extends { language: F['language'] }>(behaviour: LanguageBehaviour<F, P>) => behaviour;

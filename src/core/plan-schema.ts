@@ -160,7 +160,7 @@ const shown = (value: unknown) => JSON.stringify(value)?.replace(/[^\x20-\x7e]/g
  * quote, a start command with a newline) is the project's problem, said in one line, never a crash.
  */
 export function validatePlan<S extends z.ZodType>(schema: S, candidate: unknown): z.output<S> {
-  const result = schema.safeParse(candidate, { reportInput: true });
+  const result = schema.safeParse(candidate, { reportInput: true, jitless: true });
   if (result.success) return result.data;
   const [issue] = result.error.issues;
   const value = issue!.input === undefined ? '' : ` ${shown(issue!.input)}`.slice(0, 120);

@@ -1,7 +1,7 @@
 import { projectError, usageError } from '../errors.js';
 import type { ProjectFiles } from '../project.js';
-import { LANGUAGES, languageNamed, supportFor, type Facts, type LanguageName, type Plan } from '../languages/registry.js';
-import type { LanguageSupport } from '../core/language.js';
+import { LANGUAGES, languageNamed, loadLanguage, supportFor, type Facts, type LanguageName, type Plan } from '../languages/registry.js';
+import type { LanguageRecord } from '../core/language.js';
 import { describeEvidence, namesNoRelease } from '../core/facts.js';
 
 export type { Facts } from '../languages/registry.js';
@@ -30,7 +30,7 @@ export interface Candidate {
   app: boolean;
 }
 
-const markersOf = (project: ProjectFiles, language: LanguageSupport<Facts, Plan>, folder = '') =>
+const markersOf = (project: ProjectFiles, language: LanguageRecord<Facts, Plan>, folder = '') =>
   language.markers.map((file) => `${folder}${file}`).filter((file) => project.exists(file));
 
 /** The facts, unless the detected version is no release at all (see namesNoRelease). */
@@ -42,10 +42,11 @@ function withRealVersion(facts: Facts): Facts {
 
 /**
  * Every language whose manifest is at the root, detected. `forced` (from --lang) keeps only that
- * one, which still needs its manifest.
+ * one, which still needs its manifest. Only these languages' code is loaded.
  */
-export function detectCandidates(project: ProjectFiles, forced?: LanguageName): Candidate[] {
-  const candidateOf = (language: LanguageSupport<Facts, Plan>, markers: string[]): Candidate => {
+export async function detectCandidates(project: ProjectFiles, forced?: LanguageName): Promise<Candidate[]> {
+  const candidateOf = async (record: LanguageRecord<Facts, Plan>, markers: string[]): Promise<Candidate> => {
+    const language = await loadLanguage(record.language);
     const facts = language.detect(project);
     return { language: language.language, marker: markers[0]!, facts, app: supportFor(facts).isApp(facts) };
   };
@@ -53,14 +54,17 @@ export function detectCandidates(project: ProjectFiles, forced?: LanguageName): 
     const language = languageNamed(forced);
     const markers = markersOf(project, language);
     if (markers.length === 0) throw projectError(`--lang ${forced}: no ${language.markers.join(' or ')} in ${project.root}`);
-    return [candidateOf(language, markers)];
+    return [await candidateOf(language, markers)];
   }
   const present = LANGUAGES.map((language) => ({ language, markers: markersOf(project, language) })).filter(({ markers }) => markers.length > 0);
   if (present.length === 0) {
     const expected = LANGUAGES.flatMap((language) => language.markers).join(', ');
     throw projectError(`${project.root}: no project found (looked for ${expected})`);
   }
-  return present.map(({ language, markers }) => candidateOf(language, markers));
+  // One after the other: a detector's error is the first language's, as before, and detection reads files synchronously anyway.
+  const candidates: Candidate[] = [];
+  for (const { language, markers } of present) candidates.push(await candidateOf(language, markers));
+  return candidates;
 }
 
 /** The candidate built without a question: the only one, or the only app among them; several apps cannot be decided. */
@@ -123,8 +127,8 @@ export function detectionOf(project: ProjectFiles, chosen: Candidate, warnings: 
  * (a terminal run asks among the candidates instead: src/cli/answers.ts).
  * `forced` (from --lang) skips the guess but still needs the language's manifest.
  */
-export function detectProject(project: ProjectFiles, forced?: LanguageName): Detection {
-  const candidates = detectCandidates(project, forced);
+export async function detectProject(project: ProjectFiles, forced?: LanguageName): Promise<Detection> {
+  const candidates = await detectCandidates(project, forced);
   const chosen = preferredCandidate(candidates);
   return detectionOf(project, chosen, choiceWarnings(candidates, chosen));
 }

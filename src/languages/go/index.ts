@@ -1,23 +1,11 @@
-import { detectGo, type GoFacts } from './detect.js';
-import { describeEvidence } from '../../core/facts.js';
-import { checkGoEntry, planGo } from './plan.js';
-import { mainByRule, mainRuleWarning } from './mains.js';
+import type { GoFacts } from './detect.js';
 import type { GoPlan } from './schema.js';
 import { defineLanguage } from '../../core/language.js';
-import { goWorkspace } from './workspace.js';
-
-/** Ports found outside the other main packages: another program's listen address is not this one's. */
-const entryPorts = (facts: GoFacts, entry: string | null | undefined) => {
-  const others = facts.mainPackages.map((main) => main.value).filter((main) => main !== entry && main !== '.');
-  return facts.ports.filter((port) => !others.some((main) => port.evidence?.file.startsWith(`${main.slice(2)}/`)));
-};
 
 export const go = defineLanguage<GoFacts, GoPlan>({
   language: 'go',
   // go.work builds several modules together; a main.go without go.mod builds as a module made in the image.
   markers: ['go.mod', 'go.work', 'main.go'],
-  detect: detectGo,
-  isApp: (facts) => facts.layout.value !== 'none' || facts.mainPackages.length > 0,
   runtimeVersion: {
     example: 'a Go release such as 1.23',
     source: 'go.mod, mise.toml or .tool-versions',
@@ -26,36 +14,9 @@ export const go = defineLanguage<GoFacts, GoPlan>({
       return major === '1' && minor !== undefined ? `1.${minor}` : null;
     },
   },
-  entry: {
-    help: 'the main package (./cmd/api)',
-    asks: (facts) => facts.mainPackages.length > 1,
-    fromFlag: checkGoEntry,
-    // Several: a rule may decide (--yes takes it, saying so; a prompt offers it first), else nothing does.
-    fallback: (facts) => {
-      if (facts.mainPackages.length < 2) return { value: facts.mainPackages[0]?.value ?? null };
-      const chosen = mainByRule(facts);
-      return chosen ? { value: chosen.main } : undefined;
-    },
-    prompt: (facts, prompter, _answers, initial) =>
-      prompter.select(
-        'Several main packages: which one goes in the image?',
-        facts.mainPackages.map((main) => ({ value: main.value, label: main.value, hint: describeEvidence(main.evidence) })),
-        initial,
-      ),
-    candidates: (facts) => `main packages: ${facts.mainPackages.map((main) => main.value).join(', ')}`,
-    inCommand: (facts) => facts.mainPackages.length > 1,
-    explainDefault: (facts, entry) => (entry === null ? null : mainRuleWarning(facts, entry)),
-  },
-  port: {
-    // A port written in the source is used, a server without one is asked, a CLI gets none.
-    asks: (facts) => facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value,
-    fallback: (facts, answers) => entryPorts(facts, answers.entry)[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
-  },
-  // Embedded folders are read by the build, runtime folders are copied by it: both stay in the context.
-  foldersBuildReads: (facts) => [...new Set([...facts.embeddedFolders, ...facts.runtimeFolders.map((folder) => folder.value.split('/')[0]!)])],
-  workspace: goWorkspace,
-  plan: planGo,
+  entry: { help: 'the main package (./cmd/api)' },
   // Its binary runs on the shared images (scratch, distroless static or cc, slim, alpine).
   imageProfiles: [],
   downloadCommands: ['go mod (download|tidy)'],
+  load: async () => (await import('./support.js')).support,
 });

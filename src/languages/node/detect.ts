@@ -13,6 +13,7 @@ import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
 import { scanListening, sourceOf, type Listening } from './sources.js';
 import { detectNodeSecrets, type NodeSecrets } from './secrets.js';
+import { NODE_MANIFESTS } from './manifests.js';
 
 /** Node majors with upstream support today, oldest first; the last even one is the current LTS. */
 export const MAINTAINED_NODE_MAJORS = [22, 24, 26] as const;
@@ -210,9 +211,6 @@ const PackageJsonSchema = z.looseObject({
 type PackageJson = z.infer<typeof PackageJsonSchema>;
 
 const DEFAULT_PORT = 3000;
-
-/** The manifests a Node project may have: package.json, or pnpm's alternatives package.yaml and package.json5. */
-export const NODE_MANIFESTS = ['package.json', 'package.yaml', 'package.json5'] as const;
 
 /** The manifest's text parsed as its format says; a syntax error names the file and, where the parser knows it, the line. */
 function parseManifest(text: string, file: string): unknown {

@@ -15,6 +15,7 @@ import type { ShippedSources } from '../../core/run-files.js';
 import { shippedSources } from './sources.js';
 import { lockedCompiled, pinnedCompiled, type LockedCompiled } from './wheels.js';
 import { enclosingUvWorkspace, uvWorkspaceRoot, type UvMember } from './workspace.js';
+import { PYTHON_MANIFESTS } from './manifests.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
@@ -83,10 +84,6 @@ export interface PythonFacts {
   /** A member of a uv workspace above: built from its root, where uv.lock is. */
   uvMember: UvMember | null;
 }
-
-/** Files that make a folder a Python project; a lone script counts only when no other language claims the folder. */
-export const PYTHON_MANIFESTS = ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'Pipfile'];
-export const PYTHON_SCRIPTS = ['main.py', 'app.py', 'bot.py'];
 
 const DEFAULT_PORT = 8000;
 

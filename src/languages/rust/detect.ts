@@ -19,12 +19,10 @@ import { fact, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineIndex, stripComments } from '../../core/text.js';
+import { RUST_RELEASE } from './release.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
-
-/** A release channel in rust-toolchain(.toml) or rust-version: "1.82" or "1.82.0" (numbers semver can compare). */
-export const RUST_RELEASE = /^1\.\d{1,6}(\.\d{1,6})?$/;
 
 /** Package and target names cargo accepts (and the only ones that may reach a RUN line). */
 const CARGO_NAME = /^[A-Za-z0-9_-]{1,64}$/;
