@@ -242,7 +242,13 @@ async function checkInstallOnlyAbsent(files: string[], tag: string, result: Cell
  */
 async function checkCodeReadOnly(tag: string, uid: string, plan: Plan, result: CellResult): Promise<void> {
   const run = (script: string) => docker(['run', '--rm', '--network', 'none', '--user', `${uid}:${uid}`, '--entrypoint', 'sh', tag, '-c', script]);
-  if ('workdir' in plan && plan.workdir?.writable) {
+  // Folders made for the user (Flask's instance folder): it writes there, and only there.
+  for (const folder of plan.runtimeFolders?.writable ?? []) {
+    const written = await run(`touch /app/${folder}/written-by-the-app`);
+    if (written.exitCode !== 0) throw new Error(`uid ${uid} cannot write in /app/${folder}, made for it: ${written.all}`);
+    result.checks.push(`uid ${uid} writes in /app/${folder}`);
+  }
+  if (plan.runtimeFolders?.createsFiles) {
     // A working directory the program creates files in: sticky, so root's entries can be neither renamed nor written.
     const created = await run('touch /app/created-by-the-app');
     if (created.exitCode !== 0) throw new Error(`uid ${uid} cannot create a file in its working directory /app: ${created.all}`);
