@@ -204,7 +204,8 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
     result.checks.push(`user ${user.stdout.trim()}`);
   }
   if (plan.runtime.family === 'hardened') await checkCatalogUser(plan, result);
-  if (plan.language === 'node') await checkInstallOnlyAbsent(plan.packageManager.installOnly, tag, result);
+  // npm's hidden lockfile is looked for in every Node image: whichever stage's node_modules ships, no image carries it.
+  if (plan.language === 'node') await checkInstallOnlyAbsent([...plan.packageManager.installOnly, 'node_modules/.package-lock.json'], tag, result);
   const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
   const baseHasShell = plan.runtime.family === 'debian' || plan.runtime.family === 'alpine';
   if (baseHasShell) {
@@ -218,8 +219,8 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
 }
 
 /**
- * Settings only the install reads (Yarn Berry's .yarnrc.yml, which can hold npmAuthToken) are not in
- * the image: looked for with docker cp, which needs no shell in it.
+ * Files only the install reads (Yarn Berry's .yarnrc.yml, which can hold npmAuthToken; npm's hidden
+ * lockfile) are not in the image: looked for with docker cp, which needs no shell in it.
  */
 async function checkInstallOnlyAbsent(files: string[], tag: string, result: CellResult): Promise<void> {
   if (files.length === 0) return;
