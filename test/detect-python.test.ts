@@ -272,9 +272,9 @@ describe('entry point', () => {
     expect(detectFixture('python-flask-instance').flaskInstanceFolder).toEqual({ value: true, evidence: { file: 'notes/__init__.py', line: 9 } });
     expect(detectFixture('python-flask-gunicorn').flaskInstanceFolder.value).toBe(false);
     const result = await runCli([fixture('python-flask-instance'), '--yes', '--base', 'slim', '--stdout']);
-    expect(result.stdout).toContain('RUN mkdir -p /writable/app/instance && chown 65532:65532 /writable/app/instance');
+    expect(result.stdout).toContain('RUN mkdir -p /runtime/app/instance \\\n && chown 65532:65532 /runtime/app/instance\n');
     // Copying the folder's parent keeps its owner (a COPY of the folder itself would make it root's); the rest of /app stays root's.
-    expect(result.stdout).toContain('COPY --from=build /writable/ /');
+    expect(result.stdout).toContain('COPY --from=build /runtime/ /');
     const plain = await runCli([fixture('python-flask-gunicorn'), '--yes', '--base', 'slim', '--stdout']);
     expect(plain.stdout).not.toContain('chown');
   });

@@ -107,6 +107,26 @@ export const BuildSecretSchema = z.object({
 });
 export type PlanSecret = z.infer<typeof BuildSecretSchema>;
 
+/**
+ * What the app needs in its working directory (/app) at run time besides its code, for a program that
+ * opens files there by relative paths: project folders it reads, folders its non-root user writes, and
+ * /app itself when the program creates files in it. The build stage gathers them under /runtime/app
+ * (templates/partials/build/runtime-folders.hbs) and the final stage copies that in one step
+ * (templates/partials/final/runtime-folders.hbs): copying the folder keeps each owner and mode.
+ */
+const FolderInProject = RelativeFile.refine((value) => !leavesProject(value), 'must stay inside the project');
+export const RuntimeFoldersSchema = z.object({
+  /** Why, with the evidence: one comment line above the build step. */
+  why: OneLine,
+  /** Project folders copied as they are, root's like the code; `parent` is their folder under /app ('' at the top). */
+  copies: z.array(z.object({ source: FolderInProject, parent: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/) })),
+  /** Folders under /app made empty and owned by the run-time user: the places it writes (Flask's instance folder). */
+  writable: z.array(FolderInProject),
+  /** /app itself belongs to the run-time user's group, sticky (1775): the program creates files there but cannot change or remove root's. */
+  createsFiles: z.boolean(),
+});
+export type RuntimeFolders = z.infer<typeof RuntimeFoldersSchema>;
+
 /** What every language's plan has: the choices, the image's name, port and user, and how it starts and debugs. */
 export const CommonPlanFields = {
   generator: z.object({ version: z.string().regex(/^[0-9A-Za-z.+-]+$/) }),
@@ -147,6 +167,8 @@ export const CommonPlanFields = {
   /** The secrets the install steps mount; the files among them stay out of the build context. */
   secrets: z.array(BuildSecretSchema).default([]),
   secretFiles: z.array(ProjectPath).default([]),
+  /** Folders the app opens in its working directory at run time; null when it needs none. */
+  runtimeFolders: RuntimeFoldersSchema.nullable().default(null),
 };
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */

@@ -223,7 +223,8 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
     result.checks.push(`user ${user.stdout.trim()}`);
   }
   if (plan.runtime.family === 'hardened') await checkCatalogUser(plan, result);
-  if (plan.language === 'node') await checkInstallOnlyAbsent(plan.packageManager.installOnly, tag, result);
+  // npm's hidden lockfile is looked for in every Node image: whichever stage's node_modules ships, no image carries it.
+  if (plan.language === 'node') await checkInstallOnlyAbsent([...plan.packageManager.installOnly, 'node_modules/.package-lock.json'], tag, result);
   const shell = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', tag, '-c', 'id -u']);
   const baseHasShell = plan.runtime.family === 'debian' || plan.runtime.family === 'alpine';
   if (baseHasShell) {
@@ -237,8 +238,8 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
 }
 
 /**
- * Settings only the install reads (Yarn Berry's .yarnrc.yml, which can hold npmAuthToken) are not in
- * the image: looked for with docker cp, which needs no shell in it.
+ * Files only the install reads (Yarn Berry's .yarnrc.yml, which can hold npmAuthToken; npm's hidden
+ * lockfile) are not in the image: looked for with docker cp, which needs no shell in it.
  */
 async function checkInstallOnlyAbsent(files: string[], tag: string, result: CellResult): Promise<void> {
   if (files.length === 0) return;
@@ -261,7 +262,13 @@ async function checkInstallOnlyAbsent(files: string[], tag: string, result: Cell
  */
 async function checkCodeReadOnly(tag: string, uid: string, plan: Plan, result: CellResult): Promise<void> {
   const run = (script: string) => docker(['run', '--rm', '--network', 'none', '--user', `${uid}:${uid}`, '--entrypoint', 'sh', tag, '-c', script]);
-  if ('workdir' in plan && plan.workdir?.writable) {
+  // Folders made for the user (Flask's instance folder): it writes there, and only there.
+  for (const folder of plan.runtimeFolders?.writable ?? []) {
+    const written = await run(`touch /app/${folder}/written-by-the-app`);
+    if (written.exitCode !== 0) throw new Error(`uid ${uid} cannot write in /app/${folder}, made for it: ${written.all}`);
+    result.checks.push(`uid ${uid} writes in /app/${folder}`);
+  }
+  if (plan.runtimeFolders?.createsFiles) {
     // A working directory the program creates files in: sticky, so root's entries can be neither renamed nor written.
     const created = await run('touch /app/created-by-the-app');
     if (created.exitCode !== 0) throw new Error(`uid ${uid} cannot create a file in its working directory /app: ${created.all}`);

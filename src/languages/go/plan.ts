@@ -100,15 +100,16 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
 }
 
 /** /app as the working directory when the program reads project folders or creates a database file by relative paths. */
-function workingDirectory(facts: GoFacts): GoPlan['workdir'] {
+function runtimeFolders(facts: GoFacts): GoPlan['runtimeFolders'] {
   const folders = facts.runtimeFolders;
   const writes = facts.createsFile;
   if (folders.length === 0 && writes.value === null) return null;
   const reads = folders.length > 0 ? `reads ${folders.map((folder) => `${folder.value}/ (${describeEvidence(folder.evidence)})`).join(', ')}` : '';
   const creates = writes.value !== null ? `creates ${writes.value} (${describeEvidence(writes.evidence)})` : '';
   return {
-    folders: folders.map((folder) => ({ source: folder.value, parent: folder.value.includes('/') ? `${path.posix.dirname(folder.value)}/` : '' })),
-    writable: writes.value !== null,
+    copies: folders.map((folder) => ({ source: folder.value, parent: folder.value.includes('/') ? `${path.posix.dirname(folder.value)}/` : '' })),
+    writable: [],
+    createsFiles: writes.value !== null,
     why: `The program ${[reads, creates].filter(Boolean).join(' and ')} in its working directory`,
   };
 }
@@ -133,7 +134,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
     build: buildStep(facts, base, goVersion, entry, name),
-    workdir: workingDirectory(facts),
+    runtimeFolders: runtimeFolders(facts),
     ...singleBinaryStages({
       base,
       debug,

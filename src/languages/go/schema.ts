@@ -30,16 +30,6 @@ const GoBuildSchema = z.object({
     .nullable(),
 });
 
-/** A working directory for a program that reads project folders, or writes files, by relative paths at run time. */
-const WorkingDirectorySchema = z.object({
-  /** Project folders copied into /app as they are, owned by root; `parent` is their folder under /app ('' at the top). */
-  folders: z.array(z.object({ source: RelativeFile, parent: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/) })),
-  /** /app itself belongs to the run-time user's group, sticky: the program creates files there but cannot change root's. */
-  writable: z.boolean(),
-  /** Why, with the evidence: one comment line. */
-  why: z.string().regex(/^[^\n]+$/),
-});
-
 export const GoPlanSchema = z.object({
   ...CommonPlanFields,
   language: z.literal('go'),
@@ -47,7 +37,6 @@ export const GoPlanSchema = z.object({
   portEnv: z.boolean(),
   build: GoBuildSchema,
   binaryPath: AbsolutePath,
-  workdir: WorkingDirectorySchema.nullable(),
   entrypoint: z.array(AbsolutePath).min(1),
 });
 

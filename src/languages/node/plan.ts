@@ -30,6 +30,8 @@ interface ManagerCommands {
   /** Runs a package.json script: the build script's name follows. */
   run: string;
   cacheTarget: string;
+  /** The installer's own record of node_modules, which only its next install reads: removed after each install. */
+  installRecord: string | null;
 }
 
 /*
@@ -45,6 +47,8 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProductionUnlocked: 'npm install --omit=dev',
     run: 'npm run',
     cacheTarget: '/root/.npm',
+    // npm's hidden lockfile: a later npm command in the folder reads node_modules itself without it.
+    installRecord: 'node_modules/.package-lock.json',
   },
   pnpm: {
     setup: (version) => `npm install --global pnpm@${version}`,
@@ -54,6 +58,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProductionUnlocked: 'pnpm install --prod',
     run: 'pnpm run',
     cacheTarget: '/root/.local/share/pnpm/store',
+    installRecord: null,
   },
   'yarn-classic': {
     setup: (version) => `npm install --global --force yarn@${version ?? '1.22.22'}`,
@@ -63,6 +68,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProductionUnlocked: 'yarn install --production',
     run: 'yarn run',
     cacheTarget: '/usr/local/share/.cache/yarn',
+    installRecord: null,
   },
   'yarn-berry': {
     // Berry's own npm package; it also honours a pinned .yarn/releases binary (yarnPath).
@@ -73,6 +79,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProductionUnlocked: 'yarn workspaces focus --all --production',
     run: 'yarn run',
     cacheTarget: '/root/.yarn/berry/cache',
+    installRecord: null,
   },
   bun: {
     setup: (version) => `npm install --global bun@${version ?? '1'}`,
@@ -82,6 +89,7 @@ const MANAGERS: Record<PackageManager, ManagerCommands> = {
     installProductionUnlocked: 'bun install --production',
     run: 'bun run',
     cacheTarget: '/root/.bun/install/cache',
+    installRecord: null,
   },
 };
 
@@ -317,6 +325,7 @@ function packageManagerSetup(facts: NodeFacts, workspaceRoot: boolean): NodePlan
     installProduction: locked ? commands.installProduction : commands.installProductionUnlocked,
     build: commands.build,
     cacheTarget: commands.cacheTarget,
+    installRecord: MANAGERS[manager].installRecord,
     manifests,
     // Each in its own folder: the install must see every member to link them and install their dependencies.
     memberManifests: facts.workspaceManifests.map((file) => ({ source: file, target: `./${file.slice(0, -'/package.json'.length)}/` })),

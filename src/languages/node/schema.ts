@@ -24,6 +24,8 @@ export const NodePlanSchema = z.object({
     installProduction: Command,
     build: Command,
     cacheTarget: AbsolutePath,
+    /** The installer's record of node_modules (npm's hidden lockfile): no program reads it at run time, so each install removes it. */
+    installRecord: ProjectPath.nullable(),
     /** package.json, the lockfile and the manager's own config, copied before anything else. */
     manifests: z.array(ProjectPath).min(1),
     /** A workspace root's member manifests, each copied into its own folder before the install. */

@@ -103,10 +103,15 @@ function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[], comp
 }
 
 /** Folders the app writes under /app: Flask's instance folder, when the app uses it and runs from /app. */
-function writableFolders(facts: PythonFacts, copyApp: boolean): PythonPlan['writable'] {
+function runtimeFolders(facts: PythonFacts, copyApp: boolean): PythonPlan['runtimeFolders'] {
   const evidence = facts.flaskInstanceFolder.evidence;
-  if (!copyApp || !facts.flaskInstanceFolder.value || !evidence) return [];
-  return [{ path: '/app/instance', why: `Flask's instance folder (${evidence.file}:${evidence.line}), where the app writes its config and data` }];
+  if (!copyApp || !facts.flaskInstanceFolder.value || !evidence) return null;
+  return {
+    why: `Flask's instance folder (${evidence.file}:${evidence.line}), where the app writes its config and data`,
+    copies: [],
+    writable: ['instance'],
+    createsFiles: false,
+  };
 }
 
 /** The command --entry stands for, or the detected one. */
@@ -269,7 +274,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     copyApp: !runsInstalled,
     appCopies: appCopies(facts, answers, runsInstalled),
     keptPaths,
-    writable: writableFolders(facts, !runsInstalled),
+    runtimeFolders: runtimeFolders(facts, !runsInstalled),
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
     entrypoint: withInit(image.init, entrypointFor(command, String(port ?? facts.port.value))),
     ...image,

@@ -65,8 +65,6 @@ export const PythonPlanSchema = z.object({
   portEnv: z.boolean(),
   /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */
   keptPaths: z.array(ProjectPath),
-  /** Folders under /app the app writes at run time: made in the build, owned by the run-time user; the rest of /app stays root's. */
-  writable: z.array(z.object({ path: AbsolutePath, why: z.string().regex(/^[^\n]+$/) })),
   /** Django's `manage.py collectstatic` in the build stage, when STATIC_ROOT is set. */
   collectStatic: z
     .string()

@@ -5,6 +5,12 @@ export interface NativeLibrary {
   debianRuntime: string;
   /** distroless cc ships it (it is built on distroless base, which has OpenSSL). */
   inDistrolessCc: boolean;
+  /**
+   * Why the slim final stage's base (debian:<CURRENT_DEBIAN>-slim) has the package already, or null when
+   * it lacks it. Installing a package the base has only rewrites its files when the archive has a newer
+   * build (2.4 MB for libssl3t64), so the final stage installs it only where the base lacks it.
+   */
+  inDebianSlim: string | null;
   /** apk packages to link it statically into a musl binary. */
   alpineStatic: string[];
   /** The variable that makes the crate's build script link the static library. */
@@ -20,6 +26,8 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
     library: 'OpenSSL',
     debianRuntime: 'libssl3t64',
     inDistrolessCc: true,
+    // trixie's apt fetches over HTTPS with OpenSSL, and every slim image keeps apt.
+    inDebianSlim: 'apt depends on it',
     alpineStatic: ['openssl-dev', 'openssl-libs-static'],
     staticEnv: 'OPENSSL_STATIC',
     bundledFeature: 'the openssl "vendored" feature, or rustls instead of native-tls',
@@ -29,6 +37,7 @@ export const NATIVE_LIBRARIES: Record<string, NativeLibrary> = {
     library: 'SQLite',
     debianRuntime: 'libsqlite3-0',
     inDistrolessCc: false,
+    inDebianSlim: null,
     alpineStatic: ['sqlite-dev', 'sqlite-static'],
     staticEnv: 'SQLITE3_STATIC',
     bundledFeature: 'rusqlite\'s "bundled" feature',

@@ -30,7 +30,7 @@ export function checkRustEntry(facts: RustFacts, entry: string): string {
   return name;
 }
 
-/** What the `-sys` crates add: apk packages and static-link variables for musl, shared libraries for slim. */
+/** What the `-sys` crates add: apk packages and static-link variables for musl, shared libraries for slim (installed where the base lacks them). */
 function nativeLinking(facts: RustFacts, base: Answers['base']) {
   const musl = linksMusl(base);
   const buildPackages = musl ? ['musl-dev'] : [];
@@ -45,7 +45,7 @@ function nativeLinking(facts: RustFacts, base: Answers['base']) {
       buildPackages.push('pkgconf', ...known.alpineStatic);
       buildEnv.push({ name: known.staticEnv, value: '1' });
     } else if (base === 'slim') {
-      runtimeLibraries.push({ package: known.debianRuntime, crate: dependency.crate });
+      runtimeLibraries.push({ package: known.debianRuntime, crate: dependency.crate, inBase: known.inDebianSlim });
     }
   }
   return { buildPackages: [...new Set(buildPackages)], buildEnv, runtimeLibraries };
@@ -104,7 +104,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       base,
       debug,
       distrolessFlavour: 'cc',
-      extraPackages: runtimeLibraries.map((library) => library.package),
+      extraPackages: runtimeLibraries.filter((library) => library.inBase === null).map((library) => library.package),
       binaryPath,
       init: true,
       stopWhy: 'tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.',

@@ -36,8 +36,11 @@ export const RustPlanSchema = z.object({
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
   build: RustBuildSchema,
-  /** Shared libraries a slim final stage installs because -sys crates link them, with the crates that need them. */
-  runtimeLibraries: z.array(z.object({ package: OsPackage, crate: CrateName })),
+  /**
+   * Shared libraries -sys crates link, with the crates that need them, on a slim final stage: installed
+   * there, unless the base has the package already (`inBase` says why it has).
+   */
+  runtimeLibraries: z.array(z.object({ package: OsPackage, crate: CrateName, inBase: OneLine.nullable() })),
   /** rust-toolchain(.toml) whose release the builder image already is; the build context leaves it out. */
   toolchainFile: z
     .string()
