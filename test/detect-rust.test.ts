@@ -5,6 +5,7 @@ import { DEFAULT_RUST_VERSION, detectRust } from '../src/languages/rust/detect.j
 import { binaryByRule } from '../src/languages/rust/bins.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
+import { answerFolder, planOf } from './matrix.js';
 
 const detect = (name: string) => detectRust(new ProjectFiles(fixture(name)));
 const names = (facts: ReturnType<typeof detectRust>) => facts.binaries.map((binary) => binary.value.name);
@@ -321,6 +322,22 @@ describe('ports written as defaults', () => {
   it('addresses inside #[cfg(test)] modules are test fixtures, not what the program binds', () => {
     const code = 'fn main() {}\n#[cfg(test)]\nmod tests {\n  fn peer() { let _ = ([127, 0, 0, 1], 12345); }\n}\n';
     expect(ports({ 'src/main.rs': code }, 'axum = "0.8"\n')).toEqual([]);
+  });
+
+  // miniserve: `--port` defaults to 8080, and with no folder argument and no terminal it refuses to start.
+  it("a --port option's default: said that the program takes its settings as arguments, and where they go; not for a port in a listen address", async () => {
+    const args =
+      'struct Args {\n  #[arg(value_hint = ValueHint::AnyPath, env = "MINISERVE_PATH")]\n  path: Option<PathBuf>,\n  #[arg(short, long, default_value = "8080")]\n  port: u16,\n}\n';
+    const warningsOf = async (files: Record<string, string>, flags = {}) =>
+      planOf(await answerFolder(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nactix-web = "4"\n', ...files }).root, { base: 'distroless', ...flags }))
+        .warnings;
+    expect(await warningsOf({ 'src/main.rs': 'fn main() {}\n', 'src/args.rs': args })).toContain(
+      'the port 8080 is the default of a command-line option (src/args.rs:4): the program takes its settings as arguments, and the image passes none; give any it needs to start after the image name (docker run IMAGE <arguments>: the binary is the ENTRYPOINT), and mount (-v) a folder they name',
+    );
+    const said = (warnings: string[]) => warnings.filter((warning) => warning.includes('command-line option'));
+    // Another port answered: the option's default is not what the image runs with.
+    expect(said(await warningsOf({ 'src/main.rs': 'fn main() {}\n', 'src/args.rs': args }, { port: '9000' }))).toEqual([]);
+    expect(said(await warningsOf({ 'src/main.rs': 'fn main() { let _ = "0.0.0.0:8080"; }\n' }))).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { APPS_FILE, classify, generateFailure, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { APPS_FILE, classify, freePort, generateFailure, listeningInodes, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
 
@@ -23,6 +24,37 @@ describe('the truths npm run test:realworld-build reads from apps.json', () => {
         ).toBe(true);
       if (app.serves) expect(app.serves, app.id).toBe('tcp');
     }
+  });
+
+  it('args are strings, for a server, with the reason read from the app', () => {
+    const given = apps.filter((app) => app.args);
+    expect(given.map((app) => app.id)).toContain('rust-miniserve');
+    for (const app of given) {
+      expect(
+        app.args!.every((arg) => typeof arg === 'string'),
+        app.id,
+      ).toBe(true);
+      expect(app.truth.port, app.id).not.toBe('none');
+      expect((app as App & { why?: Record<string, string> }).why?.args, app.id).toBeTruthy();
+    }
+  });
+});
+
+describe('the ports probes use', () => {
+  // A port listen(0) handed out is free again once closed: the next listen(0) anywhere here may get it first.
+  it('a free port is drawn below the ephemeral range, which listen(0) and outgoing connections use', async () => {
+    const ephemeralFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    for (let draw = 0; draw < 5; draw++) expect(await freePort()).toBeLessThan(ephemeralFrom);
+  });
+
+  it("a listening socket is found in the kernel's tables, so an answer can be traced to the container that holds it", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const inodes = listeningInodes(port);
+    expect(inodes.size).toBe(1);
+    await new Promise((resolve) => server.close(resolve));
+    expect(listeningInodes(port).size).toBe(0);
   });
 });
 

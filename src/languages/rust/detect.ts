@@ -107,6 +107,11 @@ export interface RustFacts {
   /** A listen address on loopback only, unreachable from outside a container. */
   loopbackBind: Fact<string> | null;
   readsPortEnv: Fact<boolean>;
+  /**
+   * The default of a `--port` command-line option (clap): the program takes its settings as arguments,
+   * so what it needs to start (a folder to serve, a config file) may be one of them too.
+   */
+  portOption: Fact<number> | null;
   servesNetwork: Fact<boolean>;
   /** Sources larger than a scan reads (generated tables): skipped, and said so. */
   skippedSources: string[];
@@ -414,12 +419,13 @@ function detectNetwork(
   project: ProjectFiles,
   packages: Package[],
   declared: DeclaredIn[],
-): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'servesNetwork' | 'skippedSources'> {
+): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'portOption' | 'servesNetwork' | 'skippedSources'> {
   const ports: Fact<number>[] = [];
   // Ports written as defaults rather than in a listen address: used only when no address names one.
   const defaults: Fact<number>[] = [];
   let loopbackBind: Fact<string> | null = null;
   let readsPortEnv: Fact<boolean> = fact(false, null);
+  let portOption: Fact<number> | null = null;
   let listener: Evidence | null = null;
   const sources = project.files().filter((file) => file.endsWith('.rs') && packages.some((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)));
   const skippedSources: string[] = [];
@@ -441,7 +447,9 @@ function detectNetwork(
     }
     for (const match of code.matchAll(/\bconst\s+[A-Z_]*PORT[A-Z_]*\s*:\s*u16\s*=\s*(\d{2,5})\b/g)) defaults.push(fact(Number(match[1]), evidence(match.index)));
     for (const match of code.matchAll(/\bdefault_value(?:_t)?\s*(?:=\s*|\(\s*)"?(\d{2,5})"?\s*[),\]]/g)) {
-      if (isPortArgument(code, match.index)) defaults.push(fact(Number(match[1]), evidence(match.index)));
+      if (!isPortArgument(code, match.index)) continue;
+      defaults.push(fact(Number(match[1]), evidence(match.index)));
+      portOption ??= fact(Number(match[1]), evidence(match.index));
     }
     const envAt = code.search(/\bvar(_os)?\(\s*"PORT"\s*\)/);
     if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, evidence(envAt));
@@ -468,7 +476,7 @@ function detectNetwork(
         : fact(false, null);
   // A default port alone (a client's DEFAULT_PORT) does not make a program a server.
   const found = servesNetwork.value ? [...ports, ...defaults.filter((port) => port.value >= 1 && port.value <= 65535)] : ports;
-  return { ports: found, loopbackBind, readsPortEnv, servesNetwork, skippedSources };
+  return { ports: found, loopbackBind, readsPortEnv, portOption: servesNetwork.value ? portOption : null, servesNetwork, skippedSources };
 }
 
 /** Path dependencies of these packages, resolved from the project folder ("crates/util", "../shared"), with where they are declared. */
