@@ -396,3 +396,48 @@ describe('language detection', () => {
     ]);
   });
 });
+
+describe('folders the program reads from its working directory', () => {
+  const folders = (files: Record<string, string>) =>
+    detectRust(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nactix-web = "4"\n', ...files })).runtimeFolders.map((folder) => [
+      folder.value,
+      folder.evidence?.file,
+      folder.evidence?.line,
+    ]);
+
+  // actix/examples basics/todo: Tera templates and actix-files' static folder; zero2prod: the config crate's folder.
+  it('a template glob, a served folder, a configuration folder; not a module, an included file or a migrations macro', () => {
+    const main =
+      'fn main() {\n  let t = Tera::new("templates/**/*");\n  let f = Files::new("/static", "./static");\n  let c = base.join("configuration");\n  let m = sqlx::migrate!("./migrations");\n  let s = include_str!("assets/schema.sql");\n  let _ = "handlers";\n}\n';
+    expect(
+      folders({
+        'src/main.rs': main,
+        'src/handlers/mod.rs': '',
+        'templates/index.html.tera': '',
+        'static/errors/404.html': '',
+        'configuration/base.yaml': '',
+        'migrations/1_init.sql': '',
+        'assets/schema.sql': '',
+      }),
+    ).toEqual([
+      ['templates', 'src/main.rs', 2],
+      ['static', 'src/main.rs', 3],
+      ['configuration', 'src/main.rs', 4],
+    ]);
+  });
+
+  it('a workspace member copies its own folders from where cargo runs, into /app', async () => {
+    const dir = makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["basics/*"]\n',
+      'basics/todo/Cargo.toml': '[package]\nname = "todo"\n\n[dependencies]\nactix-web = "4"\n',
+      'basics/todo/src/main.rs': 'fn main() {\n  let t = Tera::new("templates/**/*");\n}\n',
+      'basics/todo/templates/index.html.tera': '',
+    }).root;
+    const { plan } = planOf(await answerFolder(path.join(dir, 'basics/todo'), { base: 'distroless' }));
+    expect(plan.language === 'rust' && plan.workdir).toEqual({
+      folders: [{ source: 'basics/todo/templates', parent: '' }],
+      writable: false,
+      why: 'The program reads templates/ (src/main.rs:2) in its working directory',
+    });
+  });
+});

@@ -166,3 +166,13 @@ export function validatePlan<S extends z.ZodType>(schema: S, candidate: unknown)
   const value = issue!.input === undefined ? '' : ` ${shown(issue!.input)}`.slice(0, 120);
   throw projectError(`cannot use${value} (${issue!.path.join('.') || 'plan'}) in a Dockerfile safely: ${issue!.message}`);
 }
+
+/** A working directory for a program that reads project folders, or writes files, by relative paths at run time. */
+export const WorkingDirectorySchema = z.object({
+  /** Project folders copied into /app as they are, owned by root; `parent` is their folder under /app ('' at the top). */
+  folders: z.array(z.object({ source: RelativeFile, parent: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/) })),
+  /** /app itself belongs to the run-time user's group, sticky: the program creates files there but cannot change root's. */
+  writable: z.boolean(),
+  /** Why, with the evidence: one comment line. */
+  why: z.string().regex(/^[^\n]+$/),
+});

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields, WorkingDirectorySchema } from '../../core/plan-schema.js';
 
 const GoPackagePath = z.string().regex(/^\.(\/[A-Za-z0-9._-]+)*$/, 'must be a package folder such as ./cmd/api');
 
@@ -28,16 +28,6 @@ const GoBuildSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.*_/-]+(,[A-Za-z0-9.*_/-]+)*$/)
     .nullable(),
-});
-
-/** A working directory for a program that reads project folders, or writes files, by relative paths at run time. */
-const WorkingDirectorySchema = z.object({
-  /** Project folders copied into /app as they are, owned by root; `parent` is their folder under /app ('' at the top). */
-  folders: z.array(z.object({ source: RelativeFile, parent: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/) })),
-  /** /app itself belongs to the run-time user's group, sticky: the program creates files there but cannot change root's. */
-  writable: z.boolean(),
-  /** Why, with the evidence: one comment line. */
-  why: z.string().regex(/^[^\n]+$/),
 });
 
 export const GoPlanSchema = z.object({

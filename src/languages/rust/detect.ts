@@ -19,6 +19,7 @@ import { fact, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineIndex, stripComments } from '../../core/text.js';
+import { findRuntimeFolders, type ScannedSource } from '../../core/runtime-folders.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
@@ -115,6 +116,8 @@ export interface RustFacts {
   servesNetwork: Fact<boolean>;
   /** Sources larger than a scan reads (generated tables): skipped, and said so. */
   skippedSources: string[];
+  /** Project folders the program reads from its working directory (`Tera::new` of "templates/" and a glob), which the binary does not hold. */
+  runtimeFolders: Fact<string>[];
 }
 
 /** Where a workspace member is built from: every path is relative, with forward slashes. */
@@ -380,6 +383,11 @@ function blankTestItems(code: string): string {
   return out;
 }
 
+/** Folders cargo reads or writes, never the program at run time. */
+const RUST_BUILD_FOLDERS = new Set(['target', 'tests', 'benches', 'examples', '.cargo']);
+/** A literal the build consumes: an include macro's path (include_str!, sqlx::migrate!, include_dir!) or a derive's folder (rust-embed, askama). */
+const COMPILED_IN_LITERAL = /(?:\b(?:include_str|include_bytes|include_dir|migrate|embed_dir)!\s*\(\s*|#\[\s*(?:folder|template\s*\(\s*path)\s*=\s*)$/;
+
 /** The clap argument a `default_value` belongs to is a port: `Arg::new("port")` before it, or a `port` field after the attribute. */
 function isPortArgument(code: string, at: number): boolean {
   const start = Math.max(code.lastIndexOf('Arg::new(', at), code.lastIndexOf('.arg(', at), code.lastIndexOf('#[', at));
@@ -419,7 +427,9 @@ function detectNetwork(
   project: ProjectFiles,
   packages: Package[],
   declared: DeclaredIn[],
-): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'portOption' | 'servesNetwork' | 'skippedSources'> {
+  /** The member folder a member's program runs in, which its relative paths start from ('' for the project's root). */
+  runsIn: string,
+): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'portOption' | 'servesNetwork' | 'skippedSources' | 'runtimeFolders'> {
   const ports: Fact<number>[] = [];
   // Ports written as defaults rather than in a listen address: used only when no address names one.
   const defaults: Fact<number>[] = [];
@@ -429,6 +439,7 @@ function detectNetwork(
   let listener: Evidence | null = null;
   const sources = project.files().filter((file) => file.endsWith('.rs') && packages.some((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)));
   const skippedSources: string[] = [];
+  const scanned: ScannedSource[] = [];
   for (const file of sources) {
     if (/(^|\/)(tests|benches|examples)\//.test(file)) continue;
     if (project.tooLargeToScan(file)) {
@@ -436,6 +447,7 @@ function detectNetwork(
       continue;
     }
     const code = blankTestItems(stripComments(project.readSource(file)));
+    scanned.push({ file, code });
     const lineOf = lineIndex(code);
     const evidence = (index: number): Evidence => ({ file, line: lineOf(index) });
     for (const match of code.matchAll(/"(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d{2,5})"|\(\[\s*(0|127)\s*,\s*0\s*,\s*0\s*,\s*[01]\s*\]\s*,\s*(\d{2,5})\s*\)/g)) {
@@ -476,7 +488,18 @@ function detectNetwork(
         : fact(false, null);
   // A default port alone (a client's DEFAULT_PORT) does not make a program a server.
   const found = servesNetwork.value ? [...ports, ...defaults.filter((port) => port.value >= 1 && port.value <= 65535)] : ports;
-  return { ports: found, loopbackBind, readsPortEnv, portOption: servesNetwork.value ? portOption : null, servesNetwork, skippedSources };
+  // Folders with Rust sources are modules, and what an include macro names is compiled into the binary.
+  const sourceFolders = new Set(sources.map((file) => path.posix.dirname(file)));
+  const runtimeFolders = findRuntimeFolders(
+    project,
+    scanned,
+    {
+      folder: (folder) => RUST_BUILD_FOLDERS.has(folder.split('/')[0]!) || [...sourceFolders].some((dir) => dir === folder || dir.startsWith(`${folder}/`)),
+      literal: (code, at) => COMPILED_IN_LITERAL.test(code.slice(Math.max(0, at - 80), at)),
+    },
+    runsIn,
+  );
+  return { ports: found, loopbackBind, readsPortEnv, portOption: servesNetwork.value ? portOption : null, servesNetwork, skippedSources, runtimeFolders };
 }
 
 /** Path dependencies of these packages, resolved from the project folder ("crates/util", "../shared"), with where they are declared. */
@@ -535,7 +558,7 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     lockfile: lock ? fact(true, { file: 'Cargo.lock' }) : fact(false, null),
     ...detectNative(declared, lock, locked),
     outsidePaths,
-    ...detectNetwork(project, built, declared),
+    ...detectNetwork(project, built, declared, memberDir ?? ''),
   };
 }
 
@@ -575,6 +598,8 @@ function detectMember(project: ProjectFiles, workspace: { folder: ProjectFiles; 
   const workspaceDir = up === 0 ? null : absolute.slice(absolute.length - up).join('/');
   const memberPath = workspaceDir ? `${workspaceDir}/${memberDir}` : memberDir;
   const rebased = rebaseEvidence(facts, (file) => path.posix.relative(memberDir, file));
+  // The member's folders, from its own folder, where the program runs.
+  rebased.runtimeFolders = rebased.runtimeFolders.map((folder) => ({ ...folder, value: path.posix.relative(memberDir, folder.value) }));
   const workspaceFile = `${workspace.folder.pathFrom(project)}/Cargo.toml`;
   return {
     ...rebased,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import semver from 'semver';
 import type { RustFacts } from './detect.js';
 import { projectError, usageError } from '../../errors.js';
@@ -10,6 +11,7 @@ import { RustPlanSchema, type RustPlan } from './schema.js';
 import { NATIVE_LIBRARIES } from './native.js';
 import { linksMusl, RUST_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { workingDirectory } from '../../core/runtime-folders.js';
 
 /**
  * The build stage's Debian: rust images have trixie variants from Rust 1.90 on, older releases only
@@ -98,6 +100,8 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       output: `/out/${name}`,
     },
     runtimeLibraries,
+    // cp runs where cargo does (the workspace, or the context's root), and the folders are the member's.
+    workdir: workingDirectory(facts.runtimeFolders, null, member ? path.posix.relative(member.workspaceDir ?? '', member.memberPath) : ''),
     toolchainFile: facts.toolchainFile && member?.workspaceDir ? `${member.workspaceDir}/${facts.toolchainFile}` : facts.toolchainFile,
     // glibc binaries need libgcc_s (for unwinding), which distroless cc has and static lacks.
     ...singleBinaryStages({

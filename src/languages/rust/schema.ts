@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields, ProjectPath, OneLine } from '../../core/plan-schema.js';
+import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields, ProjectPath, OneLine, WorkingDirectorySchema } from '../../core/plan-schema.js';
 
 /** Cargo package and target names: letters, digits, "-" and "_". */
 const CrateName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Cargo package or target name');
@@ -44,6 +44,7 @@ export const RustPlanSchema = z.object({
     .regex(/^([A-Za-z0-9._-]+\/)*rust-toolchain(\.toml)?$/)
     .nullable(),
   binaryPath: AbsolutePath,
+  workdir: WorkingDirectorySchema.nullable(),
   /** The binary, under tini (`/usr/bin/tini -- <binary>`). */
   entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
 });
