@@ -406,9 +406,9 @@ describe('folders the program reads from its working directory', () => {
     ]);
 
   // actix/examples basics/todo: Tera templates and actix-files' static folder; zero2prod: the config crate's folder.
-  it('a template glob, a served folder, a configuration folder; not a module, an included file or a migrations macro', () => {
+  it("a template glob, a served folder, a configuration folder joined to a path; not a module, an included file, a migrations macro or a bare word where no path goes (react-rust-postgres' migrations table)", () => {
     const main =
-      'fn main() {\n  let t = Tera::new("templates/**/*");\n  let f = Files::new("/static", "./static");\n  let c = base.join("configuration");\n  let m = sqlx::migrate!("./migrations");\n  let s = include_str!("assets/schema.sql");\n  let _ = "handlers";\n}\n';
+      'fn main() {\n  let t = Tera::new("templates/**/*");\n  let f = Files::new("/static", "./static");\n  let c = base.join("configuration");\n  let m = sqlx::migrate!("./migrations");\n  let n = Migration::new("migrations".to_string());\n  let s = include_str!("assets/schema.sql");\n  let _ = "handlers";\n}\n';
     expect(
       folders({
         'src/main.rs': main,

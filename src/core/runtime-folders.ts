@@ -26,14 +26,15 @@ export interface ScannedSource {
 
 /**
  * The project folders string literals name by a relative path, deepest existing folder first
- * (`"web/templates/*.html"` -> web/templates). `compiledIn`: folders the build reads or embeds (source
- * packages, embedded files), and literals the build consumes (an include macro's argument). The
+ * (`"web/templates/*.html"` -> web/templates). `notRead`: folders the build reads or embeds (source
+ * packages, embedded files), and literals that are no path the program reads (an include macro's
+ * argument, a bare word where the language's code expects no path). The
  * folders are from the project's root.
  */
 export function findRuntimeFolders(
   project: ProjectFiles,
   sources: ScannedSource[],
-  compiledIn: { folder: (folder: string) => boolean; literal?: (code: string, at: number) => boolean },
+  notRead: { folder: (folder: string) => boolean; literal?: (code: string, at: number) => boolean },
   /** The folder inside the project the program runs in, which its relative paths start from ('' for the project's). */
   base = '',
 ): Fact<string>[] {
@@ -56,7 +57,7 @@ export function findRuntimeFolders(
       while (depth >= 0 && !folders.has(inBase(parts.slice(0, depth + 1).join('/')))) depth -= 1;
       if (depth === -1) continue;
       const folder = inBase(parts.slice(0, depth + 1).join('/'));
-      if (NOT_RUNTIME_FOLDERS.has(parts[0]!) || compiledIn.folder(folder) || compiledIn.literal?.(source.code, match.index)) continue;
+      if (NOT_RUNTIME_FOLDERS.has(parts[0]!) || notRead.folder(folder) || notRead.literal?.(source.code, match.index)) continue;
       if ([...found.keys()].some((known) => folder.startsWith(`${known}/`))) continue;
       for (const known of [...found.keys()]) if (known.startsWith(`${folder}/`)) found.delete(known);
       if (!found.has(folder)) found.set(folder, fact(folder, { file: source.file, line: lineOf(match.index) }));

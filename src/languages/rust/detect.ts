@@ -386,6 +386,8 @@ function blankTestItems(code: string): string {
 /** Folders cargo reads or writes, never the program at run time. */
 const RUST_BUILD_FOLDERS = new Set(['target', 'tests', 'benches', 'examples', '.cargo']);
 /** A literal the build consumes: an include macro's path (include_str!, sqlx::migrate!, include_dir!) or a derive's folder (rust-embed, askama). */
+/** A call that takes a path: `base.join("configuration")`, `Path::new(`, `fs::read_dir(`, `ServeDir::new(`, config's `File::with_name(`. */
+const PATH_ARGUMENT = /(?:\.join|Path::new|PathBuf::from|read_dir|read_to_string|File::open|ServeDir::new|Files::new|with_name|nest_service|from_path)\s*\(\s*(?:"[^"]*"\s*,\s*)?$/;
 const COMPILED_IN_LITERAL = /(?:\b(?:include_str|include_bytes|include_dir|migrate|embed_dir)!\s*\(\s*|#\[\s*(?:folder|template\s*\(\s*path)\s*=\s*)$/;
 
 /** The clap argument a `default_value` belongs to is a port: `Arg::new("port")` before it, or a `port` field after the attribute. */
@@ -495,7 +497,12 @@ function detectNetwork(
     scanned,
     {
       folder: (folder) => RUST_BUILD_FOLDERS.has(folder.split('/')[0]!) || [...sourceFolders].some((dir) => dir === folder || dir.startsWith(`${folder}/`)),
-      literal: (code, at) => COMPILED_IN_LITERAL.test(code.slice(Math.max(0, at - 80), at)),
+      literal: (code, at) => {
+        const before = code.slice(Math.max(0, at - 80), at);
+        // A bare word ("migrations") is a folder only where a path goes: a table name or a label is not one.
+        const bare = /^"[\w.-]+"/.test(code.slice(at, at + 200));
+        return COMPILED_IN_LITERAL.test(before) || (bare && !PATH_ARGUMENT.test(before));
+      },
     },
     runsIn,
   );
