@@ -563,6 +563,17 @@ export function report(records: BuildRecord[], apps: App[], header: string): str
   return lines.join('\n').replace(/\n+$/, '\n');
 }
 
+/**
+ * A kept build failure counted as ours, classified again from its saved log: a defect of the app's read
+ * by hand since (apps.json `defects`) explains it without building again. Null when nothing changes.
+ */
+export function reclassified(record: BuildRecord, app: App): Failure | null {
+  const failure = record.failure;
+  if (failure?.step !== 'build' || failure.cause !== 'ours' || !record.log || !existsSync(path.resolve(ROOT, record.log))) return null;
+  const again = classify('build', readFileSync(path.resolve(ROOT, record.log), 'utf8'), failure.why, app.defects);
+  return again.cause === 'ours' ? null : again;
+}
+
 // ---- main --------------------------------------------------------------------------------------
 
 function readRecords(): BuildRecord[] {
@@ -617,6 +628,12 @@ async function main(): Promise<void> {
           // A failure of this machine's (a registry that did not answer) may be gone now: that app is built again.
           if (kept && kept.failure?.cause !== 'machine' && !rebuild) {
             console.log(`  ${app.id} (${wanted}): kept from an earlier run (same commit and Dockerfile)`);
+            const again = reclassified(kept, app);
+            if (again) {
+              records = records.map((old) => (old === kept ? { ...kept, failure: again } : old));
+              save(records, apps, header);
+              console.log(`  ${app.id} (${wanted}): its build failure is now ${again.cause}'s: ${again.why}`);
+            }
             continue;
           }
           record = await buildOne(engine, app, base, generated);

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
-import { APPS_FILE, classify, freePort, generateFailure, listeningInodes, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
+import { APPS_FILE, classify, freePort, generateFailure, listeningInodes, reclassified, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
 
@@ -99,6 +101,17 @@ describe("a failure's cause", () => {
     const failure = classify('build', log, 'the generated Dockerfile does not build');
     expect(failure).toMatchObject({ cause: 'ours', why: 'the generated Dockerfile does not build' });
     expect(failure.evidence).toContain('./main.go:12:2: undefined: fiber.New');
+  });
+
+  // realworld-axum-sqlx: built once as ours, its defect read by hand afterwards; the log already shows it.
+  it("a kept build failure of ours is the app's once a defect read since explains its saved log", () => {
+    const log = path.join(mkdtempSync(path.join(tmpdir(), 'stagecraft-rw-log-')), 'app.log');
+    writeFileSync(log, '#20 1271.1 error: `DATABASE_URL` must be set to use query macros\n#20 ERROR: process did not complete\n');
+    const kept = { failure: { step: 'build', cause: 'ours', why: 'the generated Dockerfile does not build', evidence: [] }, log } as unknown as BuildRecord;
+    const app = { defects: [{ log: '`DATABASE_URL` must be set to use query macros', why: 'its query! macros need a live database' }] } as App;
+    expect(reclassified(kept, app)).toMatchObject({ step: 'build', cause: 'app', why: 'its query! macros need a live database' });
+    expect(reclassified(kept, { ...app, defects: [] })).toBeNull();
+    expect(reclassified({ ...kept, failure: { ...kept.failure!, step: 'run' } }, app)).toBeNull();
   });
 });
 
