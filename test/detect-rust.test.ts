@@ -5,7 +5,8 @@ import { DEFAULT_RUST_VERSION, detectRust } from '../src/languages/rust/detect.j
 import { binaryByRule } from '../src/languages/rust/bins.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
-import { answerFolder, planOf } from './matrix.js';
+import { answerFolder, planOf, renderFolder } from './matrix.js';
+import type { Base } from '../src/core/options.js';
 
 const detect = (name: string) => detectRust(new ProjectFiles(fixture(name)));
 const names = (facts: ReturnType<typeof detectRust>) => facts.binaries.map((binary) => binary.value.name);
@@ -439,5 +440,29 @@ describe('folders the program reads from its working directory', () => {
       writable: false,
       why: 'The program reads templates/ (src/main.rs:2) in its working directory',
     });
+  });
+});
+
+describe("the linker .cargo/config.toml asks for (zero2prod's clang with lld)", () => {
+  const config =
+    '[target.x86_64-unknown-linux-gnu]\nrustflags = ["-C", "linker=clang", "-C", "link-arg=-fuse-ld=lld"]\n\n[target.aarch64-apple-darwin]\nrustflags = ["-C", "link-arg=-fuse-ld=/opt/homebrew/opt/llvm/bin/ld64.lld"]\n';
+  const project = (files: Record<string, string>) => makeProject({ 'Cargo.toml': '[package]\nname = "p"\n', 'src/main.rs': 'fn main() {}\n', ...files });
+
+  it('clang and lld for the Linux glibc target, with the section that names them; nothing for other targets or without a config', () => {
+    expect(detectRust(project({ '.cargo/config.toml': config })).linkerTools).toEqual({ value: ['clang', 'lld'], evidence: { file: '.cargo/config.toml', line: 1 } });
+    expect(detectRust(project({ '.cargo/config': '[build]\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n' })).linkerTools?.value).toEqual(['mold']);
+    expect(detectRust(project({ '.cargo/config.toml': '[target.x86_64-apple-darwin]\nlinker = "clang"\n' })).linkerTools).toBeNull();
+    expect(detectRust(project({})).linkerTools).toBeNull();
+  });
+
+  it('the glibc build stage installs them before cargo links; a musl build, which does not read that section, does not', async () => {
+    const dockerfileOf = async (base: Base) =>
+      (await renderFolder(project({ '.cargo/config.toml': config }).root, { base, debug: 'none' })).find((change) => change.path === 'Dockerfile')!.content;
+    const slim = await dockerfileOf('slim');
+    expect(slim).toContain(
+      '# .cargo/config.toml:1 links with clang and lld, which the rust image does not have: installed for the link step.\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends clang lld \\\n',
+    );
+    expect(slim.indexOf('apt-get install -y --no-install-recommends clang lld')).toBeLessThan(slim.indexOf('cargo build'));
+    expect(await dockerfileOf('alpine')).not.toContain('clang');
   });
 });

@@ -116,6 +116,11 @@ export interface RustFacts {
   servesNetwork: Fact<boolean>;
   /** Sources larger than a scan reads (generated tables): skipped, and said so. */
   skippedSources: string[];
+  /**
+   * Linker tools `.cargo/config.toml` asks for on Linux glibc (`-C linker=clang`, `-fuse-ld=lld`, as
+   * zero2prod sets for faster links): the rust images have neither clang, lld nor mold.
+   */
+  linkerTools: Fact<string[]> | null;
   /** Project folders the program reads from its working directory (`Tera::new` of "templates/" and a glob), which the binary does not hold. */
   runtimeFolders: Fact<string>[];
 }
@@ -383,6 +388,44 @@ function blankTestItems(code: string): string {
   return out;
 }
 
+/** Linkers and -fuse-ld values a .cargo/config names that the rust images lack, by tool. */
+const LINKER_TOOLS = ['clang', 'lld', 'mold'] as const;
+
+/**
+ * The linker tools cargo's config asks for when it builds for Linux with glibc: `linker` and `rustflags`
+ * of `[build]` and of `[target.<arch>-unknown-linux-gnu]`. Only the config beside the manifest counts:
+ * the build runs cargo there, and cargo reads its config from where it runs.
+ */
+function linkerTools(project: ProjectFiles): Fact<string[]> | null {
+  const file = ['.cargo/config.toml', '.cargo/config'].find((candidate) => project.hasFile(candidate));
+  if (!file) return null;
+  const config = readToml(project, file);
+  const targets = isTable(config.data.target) ? config.data.target : {};
+  const sections = [
+    ['build', config.data.build] as const,
+    ...Object.entries(targets)
+      .filter(([triple]) => /-unknown-linux-gnu$/.test(triple))
+      .map(([triple, table]) => [`target.${triple}`, table] as const),
+  ];
+  const tools = new Set<string>();
+  let header: string | null = null;
+  for (const [name, table] of sections) {
+    if (!isTable(table)) continue;
+    const flags = [table.rustflags]
+      .flat()
+      .filter((flag): flag is string => typeof flag === 'string')
+      .join(' ');
+    const linker = typeof table.linker === 'string' ? table.linker : /\blinker=(\S+)/.exec(flags)?.[1];
+    const fuseLd = /-fuse-ld=(\w+)/.exec(flags)?.[1];
+    const found = LINKER_TOOLS.filter((tool) => (linker !== undefined && path.posix.basename(linker).replace(/-\d+$/, '') === tool) || fuseLd === tool);
+    found.forEach((tool) => tools.add(tool));
+    if (found.length > 0) header ??= name;
+  }
+  if (tools.size === 0) return null;
+  const line = config.text.split('\n').findIndex((text) => text.trim().replace(/['"]/g, '') === `[${header}]`) + 1;
+  return fact([...tools], line > 0 ? { file, line } : { file });
+}
+
 /** Folders cargo reads or writes, never the program at run time. */
 const RUST_BUILD_FOLDERS = new Set(['target', 'tests', 'benches', 'examples', '.cargo']);
 /** A literal the build consumes: an include macro's path (include_str!, sqlx::migrate!, include_dir!) or a derive's folder (rust-embed, askama). */
@@ -566,6 +609,7 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     ...detectNative(declared, lock, locked),
     outsidePaths,
     ...detectNetwork(project, built, declared, memberDir ?? ''),
+    linkerTools: linkerTools(project),
   };
 }
 

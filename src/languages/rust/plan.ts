@@ -5,6 +5,7 @@ import { projectError, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
 import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
+import { describeEvidence } from '../../core/facts.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { RustPlanSchema, type RustPlan } from './schema.js';
@@ -89,6 +90,14 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       fullImage: !musl && compilesC && base !== 'hardened',
       packages: buildPackages,
       env: buildEnv,
+      // Its sections are for the glibc targets: a musl build (alpine, scratch) does not read them.
+      linker:
+        facts.linkerTools && !musl
+          ? {
+              packages: facts.linkerTools.value,
+              why: `${describeEvidence(facts.linkerTools.evidence)} links with ${facts.linkerTools.value.join(' and ')}, which the rust image does not have`,
+            }
+          : null,
       // The hardened rust image sets no CARGO_HOME, so cargo uses the default in root's home.
       cargoHome: base === 'hardened' ? '/root/.cargo' : '/usr/local/cargo',
       locked: facts.lockfile.value,
