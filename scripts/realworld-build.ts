@@ -21,7 +21,7 @@
  * is, so the ROOT it derives from its own location is the project's root there too.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,6 +59,11 @@ export interface App {
    * a setup step its README asks for): a failure is the app's only when its log shows `log` (a regex).
    */
   defects?: { log: string; why: string }[];
+  /**
+   * What a person gives after the image name to start a server that takes its settings as arguments (its
+   * README's `docker run`), when it does not start without them: stagecraft warns that the image passes none.
+   */
+  args?: string[];
   /** "tcp" for a server that does not speak HTTP: only a connection to its port is checked. */
   serves?: 'tcp';
 }
@@ -174,17 +179,64 @@ export function classify(step: Failure['step'], log: string, fallback: string, d
 const tagOf = (app: App, base: string) => `stagecraft-realworld/${app.id}:${base}`;
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** A TCP port nothing on 127.0.0.1 listens on (the container shares the host's network). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+/**
+ * A TCP port nothing on 127.0.0.1 listens on (the container shares the host's network), drawn at random
+ * below the kernel's ephemeral range: a port `listen(0)` hands out is free again once that listener
+ * closes, so the next `listen(0)` on this machine (another probe, another helper's test) may get the same
+ * one before the container binds it.
+ */
+export async function freePort(): Promise<number> {
+  const ephemeralFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  const low = 20_000;
+  for (let tries = 0; tries < 100; tries++) {
+    const port = low + Math.floor(Math.random() * (ephemeralFrom - low));
+    if (!(await portInUse(port))) return port;
+  }
+  throw new Error(`no free port between ${low} and ${ephemeralFrom}`);
+}
+
+/** The socket inodes listening on TCP `port` (any address), from the kernel's tables of the host's network. */
+export function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex, st 0A is LISTEN, the inode is the tenth field.
+      if (fields[3] === '0A' && Number.parseInt(fields[1]?.split(':')[1] ?? '', 16) === port) inodes.add(fields[9]!);
+    }
+  }
+  return inodes;
+}
+
+/**
+ * Whether a process of the container holds the socket listening on `port`: on the host's network an
+ * answer on 127.0.0.1 may come from someone else's server that bound the port first.
+ */
+async function containerListens(container: string, port: number): Promise<boolean> {
+  const inodes = listeningInodes(port);
+  const top = await docker(['top', container, '-eo', 'pid']);
+  const pids = top.stdout
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return pids.some((pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => inodes.has(/^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''));
+    } catch {
+      return false;
+    }
   });
+}
+
+/** A link's target, or '' when it went away (a descriptor closed while it was read). */
+function safeReadlink(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return '';
+  }
 }
 
 /** Whether something accepts a TCP connection on 127.0.0.1:port within `seconds`. */
@@ -295,7 +347,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     return;
   }
   const name = `stagecraft-realworld-${process.pid}-${port}`;
-  const started = await docker(['run', '-d', '--network', 'host', '--name', name, ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []), tag]);
+  const started = await docker(['run', '-d', '--network', 'host', '--name', name, ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []), tag, ...(app.args ?? [])]);
   if (started.exitCode !== 0) {
     record.failure = runFailure(app, started.all ?? '', 'docker run failed');
     return;
@@ -313,8 +365,21 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
       record.failure = runFailure(app, `${logs.all ?? ''}\n${(error as Error).message}`, `the server ${exited ? 'exited' : 'ran'} but nothing answered on 127.0.0.1:${port}`);
       return;
     }
+    if (!(await containerListens(name, port))) {
+      record.failure = {
+        step: 'run',
+        cause: 'machine',
+        why: `what answered on 127.0.0.1:${port} is not the container's: another process on this shared machine listens there`,
+        evidence: [answer.slice(0, 120)],
+      };
+      return;
+    }
     record.answered = true;
-    record.answer = `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}`.replace(/\s+/g, ' ');
+    record.answer =
+      `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}${app.args ? `, run with \`${app.args.join(' ')}\`` : ''}`.replace(
+        /\s+/g,
+        ' ',
+      );
     // A 5xx is an answer from a server that failed: a file it needs missing from the image, or a service it needs.
     if (/^5\d\d /.test(answer)) {
       const logs = await docker(['logs', '--tail', '60', name]);
@@ -498,6 +563,17 @@ export function report(records: BuildRecord[], apps: App[], header: string): str
   return lines.join('\n').replace(/\n+$/, '\n');
 }
 
+/**
+ * A kept build failure counted as ours, classified again from its saved log: a defect of the app's read
+ * by hand since (apps.json `defects`) explains it without building again. Null when nothing changes.
+ */
+export function reclassified(record: BuildRecord, app: App): Failure | null {
+  const failure = record.failure;
+  if (failure?.step !== 'build' || failure.cause !== 'ours' || !record.log || !existsSync(path.resolve(ROOT, record.log))) return null;
+  const again = classify('build', readFileSync(path.resolve(ROOT, record.log), 'utf8'), failure.why, app.defects);
+  return again.cause === 'ours' ? null : again;
+}
+
 // ---- main --------------------------------------------------------------------------------------
 
 function readRecords(): BuildRecord[] {
@@ -552,6 +628,12 @@ async function main(): Promise<void> {
           // A failure of this machine's (a registry that did not answer) may be gone now: that app is built again.
           if (kept && kept.failure?.cause !== 'machine' && !rebuild) {
             console.log(`  ${app.id} (${wanted}): kept from an earlier run (same commit and Dockerfile)`);
+            const again = reclassified(kept, app);
+            if (again) {
+              records = records.map((old) => (old === kept ? { ...kept, failure: again } : old));
+              save(records, apps, header);
+              console.log(`  ${app.id} (${wanted}): its build failure is now ${again.cause}'s: ${again.why}`);
+            }
             continue;
           }
           record = await buildOne(engine, app, base, generated);

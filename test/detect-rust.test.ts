@@ -5,6 +5,8 @@ import { DEFAULT_RUST_VERSION, detectRust } from '../src/languages/rust/detect.j
 import { binaryByRule } from '../src/languages/rust/bins.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
+import { answerFolder, planOf, renderFolder } from './matrix.js';
+import type { Base } from '../src/core/options.js';
 
 const detect = (name: string) => detectRust(new ProjectFiles(fixture(name)));
 const names = (facts: ReturnType<typeof detectRust>) => facts.binaries.map((binary) => binary.value.name);
@@ -322,6 +324,22 @@ describe('ports written as defaults', () => {
     const code = 'fn main() {}\n#[cfg(test)]\nmod tests {\n  fn peer() { let _ = ([127, 0, 0, 1], 12345); }\n}\n';
     expect(ports({ 'src/main.rs': code }, 'axum = "0.8"\n')).toEqual([]);
   });
+
+  // miniserve: `--port` defaults to 8080, and with no folder argument and no terminal it refuses to start.
+  it("a --port option's default: said that the program takes its settings as arguments, and where they go; not for a port in a listen address", async () => {
+    const args =
+      'struct Args {\n  #[arg(value_hint = ValueHint::AnyPath, env = "MINISERVE_PATH")]\n  path: Option<PathBuf>,\n  #[arg(short, long, default_value = "8080")]\n  port: u16,\n}\n';
+    const warningsOf = async (files: Record<string, string>, flags = {}) =>
+      planOf(await answerFolder(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nactix-web = "4"\n', ...files }).root, { base: 'distroless', ...flags }))
+        .warnings;
+    expect(await warningsOf({ 'src/main.rs': 'fn main() {}\n', 'src/args.rs': args })).toContain(
+      'the port 8080 is the default of a command-line option (src/args.rs:4): the program takes its settings as arguments, and the image passes none; give any it needs to start after the image name (docker run IMAGE <arguments>: the binary is the ENTRYPOINT), and mount (-v) a folder they name',
+    );
+    const said = (warnings: string[]) => warnings.filter((warning) => warning.includes('command-line option'));
+    // Another port answered: the option's default is not what the image runs with.
+    expect(said(await warningsOf({ 'src/main.rs': 'fn main() {}\n', 'src/args.rs': args }, { port: '9000' }))).toEqual([]);
+    expect(said(await warningsOf({ 'src/main.rs': 'fn main() { let _ = "0.0.0.0:8080"; }\n' }))).toEqual([]);
+  });
 });
 
 describe('a workspace member run in its own folder', () => {
@@ -377,5 +395,75 @@ describe('language detection', () => {
     expect(detection.warnings).toEqual([
       'package.json is also here, but node finds no app in it; generating for rust (Cargo.toml), the only app here: pass --lang node to build the other',
     ]);
+  });
+});
+
+describe('folders the program reads from its working directory', () => {
+  const folders = (files: Record<string, string>) =>
+    detectRust(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nactix-web = "4"\n', ...files })).runtimeFolders.map((folder) => [
+      folder.value,
+      folder.evidence?.file,
+      folder.evidence?.line,
+    ]);
+
+  // actix/examples basics/todo: Tera templates and actix-files' static folder; zero2prod: the config crate's folder.
+  it("a template glob, a served folder, a configuration folder joined to a path; not a module, an included file, a migrations macro or a bare word where no path goes (react-rust-postgres' migrations table)", () => {
+    const main =
+      'fn main() {\n  let t = Tera::new("templates/**/*");\n  let f = Files::new("/static", "./static");\n  let c = base.join("configuration");\n  let m = sqlx::migrate!("./migrations");\n  let n = Migration::new("migrations".to_string());\n  let s = include_str!("assets/schema.sql");\n  let _ = "handlers";\n}\n';
+    expect(
+      folders({
+        'src/main.rs': main,
+        'src/handlers/mod.rs': '',
+        'templates/index.html.tera': '',
+        'static/errors/404.html': '',
+        'configuration/base.yaml': '',
+        'migrations/1_init.sql': '',
+        'assets/schema.sql': '',
+      }),
+    ).toEqual([
+      ['templates', 'src/main.rs', 2],
+      ['static', 'src/main.rs', 3],
+      ['configuration', 'src/main.rs', 4],
+    ]);
+  });
+
+  it('a workspace member copies its own folders from where cargo runs, into /app', async () => {
+    const dir = makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["basics/*"]\n',
+      'basics/todo/Cargo.toml': '[package]\nname = "todo"\n\n[dependencies]\nactix-web = "4"\n',
+      'basics/todo/src/main.rs': 'fn main() {\n  let t = Tera::new("templates/**/*");\n}\n',
+      'basics/todo/templates/index.html.tera': '',
+    }).root;
+    const { plan } = planOf(await answerFolder(path.join(dir, 'basics/todo'), { base: 'distroless' }));
+    expect(plan.runtimeFolders).toEqual({
+      copies: [{ source: 'basics/todo/templates', parent: '' }],
+      writable: [],
+      createsFiles: false,
+      why: 'The program reads templates/ (src/main.rs:2) in its working directory',
+    });
+  });
+});
+
+describe("the linker .cargo/config.toml asks for (zero2prod's clang with lld)", () => {
+  const config =
+    '[target.x86_64-unknown-linux-gnu]\nrustflags = ["-C", "linker=clang", "-C", "link-arg=-fuse-ld=lld"]\n\n[target.aarch64-apple-darwin]\nrustflags = ["-C", "link-arg=-fuse-ld=/opt/homebrew/opt/llvm/bin/ld64.lld"]\n';
+  const project = (files: Record<string, string>) => makeProject({ 'Cargo.toml': '[package]\nname = "p"\n', 'src/main.rs': 'fn main() {}\n', ...files });
+
+  it('clang and lld for the Linux glibc target, with the section that names them; nothing for other targets or without a config', () => {
+    expect(detectRust(project({ '.cargo/config.toml': config })).linkerTools).toEqual({ value: ['clang', 'lld'], evidence: { file: '.cargo/config.toml', line: 1 } });
+    expect(detectRust(project({ '.cargo/config': '[build]\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n' })).linkerTools?.value).toEqual(['mold']);
+    expect(detectRust(project({ '.cargo/config.toml': '[target.x86_64-apple-darwin]\nlinker = "clang"\n' })).linkerTools).toBeNull();
+    expect(detectRust(project({})).linkerTools).toBeNull();
+  });
+
+  it('the glibc build stage installs them before cargo links; a musl build, which does not read that section, does not', async () => {
+    const dockerfileOf = async (base: Base) =>
+      (await renderFolder(project({ '.cargo/config.toml': config }).root, { base, debug: 'none' })).find((change) => change.path === 'Dockerfile')!.content;
+    const slim = await dockerfileOf('slim');
+    expect(slim).toContain(
+      '# .cargo/config.toml:1 links with clang and lld, which the rust image does not have: installed for the link step.\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends clang lld \\\n',
+    );
+    expect(slim.indexOf('apt-get install -y --no-install-recommends clang lld')).toBeLessThan(slim.indexOf('cargo build'));
+    expect(await dockerfileOf('alpine')).not.toContain('clang');
   });
 });

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APPS_FILE, classify, generateFailure, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { APPS_FILE, classify, freePort, generateFailure, listeningInodes, reclassified, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
 
@@ -23,6 +26,37 @@ describe('the truths npm run test:realworld-build reads from apps.json', () => {
         ).toBe(true);
       if (app.serves) expect(app.serves, app.id).toBe('tcp');
     }
+  });
+
+  it('args are strings, for a server, with the reason read from the app', () => {
+    const given = apps.filter((app) => app.args);
+    expect(given.map((app) => app.id)).toContain('rust-miniserve');
+    for (const app of given) {
+      expect(
+        app.args!.every((arg) => typeof arg === 'string'),
+        app.id,
+      ).toBe(true);
+      expect(app.truth.port, app.id).not.toBe('none');
+      expect((app as App & { why?: Record<string, string> }).why?.args, app.id).toBeTruthy();
+    }
+  });
+});
+
+describe('the ports probes use', () => {
+  // A port listen(0) handed out is free again once closed: the next listen(0) anywhere here may get it first.
+  it('a free port is drawn below the ephemeral range, which listen(0) and outgoing connections use', async () => {
+    const ephemeralFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    for (let draw = 0; draw < 5; draw++) expect(await freePort()).toBeLessThan(ephemeralFrom);
+  });
+
+  it("a listening socket is found in the kernel's tables, so an answer can be traced to the container that holds it", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const inodes = listeningInodes(port);
+    expect(inodes.size).toBe(1);
+    await new Promise((resolve) => server.close(resolve));
+    expect(listeningInodes(port).size).toBe(0);
   });
 });
 
@@ -67,6 +101,17 @@ describe("a failure's cause", () => {
     const failure = classify('build', log, 'the generated Dockerfile does not build');
     expect(failure).toMatchObject({ cause: 'ours', why: 'the generated Dockerfile does not build' });
     expect(failure.evidence).toContain('./main.go:12:2: undefined: fiber.New');
+  });
+
+  // realworld-axum-sqlx: built once as ours, its defect read by hand afterwards; the log already shows it.
+  it("a kept build failure of ours is the app's once a defect read since explains its saved log", () => {
+    const log = path.join(mkdtempSync(path.join(tmpdir(), 'stagecraft-rw-log-')), 'app.log');
+    writeFileSync(log, '#20 1271.1 error: `DATABASE_URL` must be set to use query macros\n#20 ERROR: process did not complete\n');
+    const kept = { failure: { step: 'build', cause: 'ours', why: 'the generated Dockerfile does not build', evidence: [] }, log } as unknown as BuildRecord;
+    const app = { defects: [{ log: '`DATABASE_URL` must be set to use query macros', why: 'its query! macros need a live database' }] } as App;
+    expect(reclassified(kept, app)).toMatchObject({ step: 'build', cause: 'app', why: 'its query! macros need a live database' });
+    expect(reclassified(kept, { ...app, defects: [] })).toBeNull();
+    expect(reclassified({ ...kept, failure: { ...kept.failure!, step: 'run' } }, app)).toBeNull();
   });
 });
 

@@ -164,6 +164,10 @@ const UNIT_CASES: Case[] = [
     },
     { port: '9999' },
   ),
+  onProject("rust: a server whose port is a command-line option's default", {
+    'Cargo.toml': '[package]\nname = "s"\nversion = "0.1.0"\n\n[dependencies]\nactix-web = "4"\n',
+    'src/main.rs': 'struct Args {\n  #[arg(short, long, default_value = "8080")]\n  port: u16,\n}\nfn main() {}\n',
+  }),
   onProject('rust: a -sys crate stagecraft does not know', {
     'Cargo.toml': '[package]\nname = "z"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nzstd-sys = "2"\n',
     'src/main.rs': 'fn main() {}\n',

@@ -52,9 +52,15 @@ export function lineOf(text: string, needle: string | RegExp): number | undefine
   return index === -1 ? undefined : lineAt(text, index);
 }
 
+/**
+ * A string (Go's raw ones too) or char literal, or a comment: whichever starts first. Literals are matched so that `//` and
+ * `/*` inside them (`"http://…"`, `"templates/**"`) are not taken for comments.
+ */
+const LITERAL_OR_COMMENT = /`[^`]*`|"(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\\n]|\\[^\n]{1,10}?)'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+
 /** Blanks out line and block comments (Go, Rust) but keeps every newline, so offsets still map to the right line. */
 export function stripComments(source: string): string {
-  return source.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
+  return source.replace(LITERAL_OR_COMMENT, (token) => (token.startsWith('/*') ? token.replace(/[^\n]/g, ' ') : token.startsWith('//') ? '' : token));
 }
 
 /**

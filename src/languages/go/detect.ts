@@ -7,6 +7,7 @@ import { describeEvidence, fact, type Evidence, type Fact } from '../../core/fac
 import { toolVersion } from '../../core/tool-versions.js';
 import { projectError } from '../../errors.js';
 import { lineAt, lineIndex, stripComments } from '../../core/text.js';
+import { findRuntimeFolders } from '../../core/runtime-folders.js';
 
 /** The Go release a module gets when go.mod names none (the current stable minor). */
 export const DEFAULT_GO_VERSION = '1.26';
@@ -185,46 +186,8 @@ function importsAny(source: GoSourceFile, importPaths: string[]): number | null 
   return null;
 }
 
-/** A relative path in a string literal: `"./views"`, `"templates/*.html"`, `"web/static/"` (no leading slash, no scheme). */
-const RELATIVE_PATH_LITERAL = /"(?:\.\/)?([A-Za-z0-9_][\w.-]*(?:\/[\w.*-]+)*)\/?"/g;
 /** A SQLite database file named by a relative path: created beside the program at run time. */
 const RELATIVE_SQLITE_FILE = /"(?:\.\/)?([\w.-]+\.(?:db|sqlite3?))"/;
-/** Folders that never hold what a program reads at run time. */
-const NOT_RUNTIME_FOLDERS = new Set(['vendor', 'node_modules', 'testdata', '.git']);
-
-/**
- * The project folders string literals name by a relative path, deepest existing folder first
- * (`"web/templates/*.html"` -> web/templates): files the program reads from its working directory.
- * Folders with Go sources are packages, and embedded ones are inside the binary already.
- */
-function findRuntimeFolders(project: ProjectFiles, sources: GoSourceFile[], embedded: string[]): Fact<string>[] {
-  const folders = new Set(
-    project.files().flatMap((file) =>
-      file
-        .split('/')
-        .slice(0, -1)
-        .map((_, index, parts) => parts.slice(0, index + 1).join('/')),
-    ),
-  );
-  const goFolders = new Set(sources.map((source) => source.dir));
-  const found = new Map<string, Fact<string>>();
-  for (const source of sources) {
-    const lineOf = lineIndex(source.code);
-    for (const match of source.code.matchAll(RELATIVE_PATH_LITERAL)) {
-      const parts = match[1]!.split('/');
-      // The deepest prefix that is a folder of the project: a glob or a file name ends the path.
-      let depth = parts.length - 1;
-      while (depth >= 0 && !folders.has(parts.slice(0, depth + 1).join('/'))) depth -= 1;
-      if (depth === -1) continue;
-      const folder = parts.slice(0, depth + 1).join('/');
-      if (NOT_RUNTIME_FOLDERS.has(parts[0]!) || goFolders.has(folder) || embedded.some((top) => folder === top || folder.startsWith(`${top}/`))) continue;
-      if ([...found.keys()].some((known) => folder.startsWith(`${known}/`))) continue;
-      for (const known of [...found.keys()]) if (known.startsWith(`${folder}/`)) found.delete(known);
-      if (!found.has(folder)) found.set(folder, fact(folder, { file: source.file, line: lineOf(match.index) }));
-    }
-  }
-  return [...found.values()];
-}
 
 function findRelativeDatabase(sources: GoSourceFile[]): Fact<string | null> {
   for (const source of sources) {
@@ -314,7 +277,10 @@ export function detectGo(project: ProjectFiles): GoFacts {
     readsPortEnv,
     servesNetwork,
     embeddedFolders,
-    runtimeFolders: findRuntimeFolders(project, sources, embeddedFolders),
+    // Folders with Go sources are packages, and embedded ones are inside the binary already.
+    runtimeFolders: findRuntimeFolders(project, sources, {
+      folder: (folder) => sources.some((source) => source.dir === folder) || embeddedFolders.some((top) => folder === top || folder.startsWith(`${top}/`)),
+    }),
     createsFile: findRelativeDatabase(sources),
     skippedSources: skipped,
   };

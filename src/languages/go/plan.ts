@@ -2,7 +2,6 @@ import path from 'node:path';
 import { planSecrets } from '../../core/secrets.js';
 import semver from 'semver';
 import type { GoFacts } from './detect.js';
-import { describeEvidence } from '../../core/facts.js';
 import type { Planned } from '../../core/language.js';
 import { usageError } from '../../errors.js';
 import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
@@ -12,6 +11,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { GoPlanSchema, type GoPlan } from './schema.js';
 import { GO_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { workingDirectory } from '../../core/runtime-folders.js';
 
 /** The oldest Go release with golang:*-bookworm images; older go directives build with it (Go 1 compatibility). */
 const OLDEST_GO_IMAGE = '1.21';
@@ -99,21 +99,6 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
   };
 }
 
-/** /app as the working directory when the program reads project folders or creates a database file by relative paths. */
-function runtimeFolders(facts: GoFacts): GoPlan['runtimeFolders'] {
-  const folders = facts.runtimeFolders;
-  const writes = facts.createsFile;
-  if (folders.length === 0 && writes.value === null) return null;
-  const reads = folders.length > 0 ? `reads ${folders.map((folder) => `${folder.value}/ (${describeEvidence(folder.evidence)})`).join(', ')}` : '';
-  const creates = writes.value !== null ? `creates ${writes.value} (${describeEvidence(writes.evidence)})` : '';
-  return {
-    copies: folders.map((folder) => ({ source: folder.value, parent: folder.value.includes('/') ? `${path.posix.dirname(folder.value)}/` : '' })),
-    writable: [],
-    createsFiles: writes.value !== null,
-    why: `The program ${[reads, creates].filter(Boolean).join(' and ')} in its working directory`,
-  };
-}
-
 export function planGo(facts: GoFacts, answers: Answers, generatorVersion: string): Planned<GoPlan> {
   const { base, debug, port } = answers;
   const cgo = facts.cgo.value;
@@ -134,7 +119,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
     build: buildStep(facts, base, goVersion, entry, name),
-    runtimeFolders: runtimeFolders(facts),
+    runtimeFolders: workingDirectory(facts.runtimeFolders, facts.createsFile),
     ...singleBinaryStages({
       base,
       debug,

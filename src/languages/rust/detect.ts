@@ -20,6 +20,7 @@ import { toolVersion } from '../../core/tool-versions.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineIndex, stripComments } from '../../core/text.js';
 import { RUST_RELEASE } from './release.js';
+import { findRuntimeFolders, type ScannedSource } from '../../core/runtime-folders.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
@@ -105,9 +106,21 @@ export interface RustFacts {
   /** A listen address on loopback only, unreachable from outside a container. */
   loopbackBind: Fact<string> | null;
   readsPortEnv: Fact<boolean>;
+  /**
+   * The default of a `--port` command-line option (clap): the program takes its settings as arguments,
+   * so what it needs to start (a folder to serve, a config file) may be one of them too.
+   */
+  portOption: Fact<number> | null;
   servesNetwork: Fact<boolean>;
   /** Sources larger than a scan reads (generated tables): skipped, and said so. */
   skippedSources: string[];
+  /**
+   * Linker tools `.cargo/config.toml` asks for on Linux glibc (`-C linker=clang`, `-fuse-ld=lld`, as
+   * zero2prod sets for faster links): the rust images have neither clang, lld nor mold.
+   */
+  linkerTools: Fact<string[]> | null;
+  /** Project folders the program reads from its working directory (`Tera::new` of "templates/" and a glob), which the binary does not hold. */
+  runtimeFolders: Fact<string>[];
 }
 
 /** Where a workspace member is built from: every path is relative, with forward slashes. */
@@ -373,6 +386,51 @@ function blankTestItems(code: string): string {
   return out;
 }
 
+/** Linkers and -fuse-ld values a .cargo/config names that the rust images lack, by tool. */
+const LINKER_TOOLS = ['clang', 'lld', 'mold'] as const;
+
+/**
+ * The linker tools cargo's config asks for when it builds for Linux with glibc: `linker` and `rustflags`
+ * of `[build]` and of `[target.<arch>-unknown-linux-gnu]`. Only the config beside the manifest counts:
+ * the build runs cargo there, and cargo reads its config from where it runs.
+ */
+function linkerTools(project: ProjectFiles): Fact<string[]> | null {
+  const file = ['.cargo/config.toml', '.cargo/config'].find((candidate) => project.hasFile(candidate));
+  if (!file) return null;
+  const config = readToml(project, file);
+  const targets = isTable(config.data.target) ? config.data.target : {};
+  const sections = [
+    ['build', config.data.build] as const,
+    ...Object.entries(targets)
+      .filter(([triple]) => /-unknown-linux-gnu$/.test(triple))
+      .map(([triple, table]) => [`target.${triple}`, table] as const),
+  ];
+  const tools = new Set<string>();
+  let header: string | null = null;
+  for (const [name, table] of sections) {
+    if (!isTable(table)) continue;
+    const flags = [table.rustflags]
+      .flat()
+      .filter((flag): flag is string => typeof flag === 'string')
+      .join(' ');
+    const linker = typeof table.linker === 'string' ? table.linker : /\blinker=(\S+)/.exec(flags)?.[1];
+    const fuseLd = /-fuse-ld=(\w+)/.exec(flags)?.[1];
+    const found = LINKER_TOOLS.filter((tool) => (linker !== undefined && path.posix.basename(linker).replace(/-\d+$/, '') === tool) || fuseLd === tool);
+    found.forEach((tool) => tools.add(tool));
+    if (found.length > 0) header ??= name;
+  }
+  if (tools.size === 0) return null;
+  const line = config.text.split('\n').findIndex((text) => text.trim().replace(/['"]/g, '') === `[${header}]`) + 1;
+  return fact([...tools], line > 0 ? { file, line } : { file });
+}
+
+/** Folders cargo reads or writes, never the program at run time. */
+const RUST_BUILD_FOLDERS = new Set(['target', 'tests', 'benches', 'examples', '.cargo']);
+/** A literal the build consumes: an include macro's path (include_str!, sqlx::migrate!, include_dir!) or a derive's folder (rust-embed, askama). */
+/** A call that takes a path: `base.join("configuration")`, `Path::new(`, `fs::read_dir(`, `ServeDir::new(`, config's `File::with_name(`. */
+const PATH_ARGUMENT = /(?:\.join|Path::new|PathBuf::from|read_dir|read_to_string|File::open|ServeDir::new|Files::new|with_name|nest_service|from_path)\s*\(\s*(?:"[^"]*"\s*,\s*)?$/;
+const COMPILED_IN_LITERAL = /(?:\b(?:include_str|include_bytes|include_dir|migrate|embed_dir)!\s*\(\s*|#\[\s*(?:folder|template\s*\(\s*path)\s*=\s*)$/;
+
 /** The clap argument a `default_value` belongs to is a port: `Arg::new("port")` before it, or a `port` field after the attribute. */
 function isPortArgument(code: string, at: number): boolean {
   const start = Math.max(code.lastIndexOf('Arg::new(', at), code.lastIndexOf('.arg(', at), code.lastIndexOf('#[', at));
@@ -412,15 +470,19 @@ function detectNetwork(
   project: ProjectFiles,
   packages: Package[],
   declared: DeclaredIn[],
-): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'servesNetwork' | 'skippedSources'> {
+  /** The member folder a member's program runs in, which its relative paths start from ('' for the project's root). */
+  runsIn: string,
+): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'portOption' | 'servesNetwork' | 'skippedSources' | 'runtimeFolders'> {
   const ports: Fact<number>[] = [];
   // Ports written as defaults rather than in a listen address: used only when no address names one.
   const defaults: Fact<number>[] = [];
   let loopbackBind: Fact<string> | null = null;
   let readsPortEnv: Fact<boolean> = fact(false, null);
+  let portOption: Fact<number> | null = null;
   let listener: Evidence | null = null;
   const sources = project.files().filter((file) => file.endsWith('.rs') && packages.some((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)));
   const skippedSources: string[] = [];
+  const scanned: ScannedSource[] = [];
   for (const file of sources) {
     if (/(^|\/)(tests|benches|examples)\//.test(file)) continue;
     if (project.tooLargeToScan(file)) {
@@ -428,6 +490,7 @@ function detectNetwork(
       continue;
     }
     const code = blankTestItems(stripComments(project.readSource(file)));
+    scanned.push({ file, code });
     const lineOf = lineIndex(code);
     const evidence = (index: number): Evidence => ({ file, line: lineOf(index) });
     for (const match of code.matchAll(/"(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d{2,5})"|\(\[\s*(0|127)\s*,\s*0\s*,\s*0\s*,\s*[01]\s*\]\s*,\s*(\d{2,5})\s*\)/g)) {
@@ -439,7 +502,9 @@ function detectNetwork(
     }
     for (const match of code.matchAll(/\bconst\s+[A-Z_]*PORT[A-Z_]*\s*:\s*u16\s*=\s*(\d{2,5})\b/g)) defaults.push(fact(Number(match[1]), evidence(match.index)));
     for (const match of code.matchAll(/\bdefault_value(?:_t)?\s*(?:=\s*|\(\s*)"?(\d{2,5})"?\s*[),\]]/g)) {
-      if (isPortArgument(code, match.index)) defaults.push(fact(Number(match[1]), evidence(match.index)));
+      if (!isPortArgument(code, match.index)) continue;
+      defaults.push(fact(Number(match[1]), evidence(match.index)));
+      portOption ??= fact(Number(match[1]), evidence(match.index));
     }
     const envAt = code.search(/\bvar(_os)?\(\s*"PORT"\s*\)/);
     if (envAt !== -1 && !readsPortEnv.value) readsPortEnv = fact(true, evidence(envAt));
@@ -466,7 +531,23 @@ function detectNetwork(
         : fact(false, null);
   // A default port alone (a client's DEFAULT_PORT) does not make a program a server.
   const found = servesNetwork.value ? [...ports, ...defaults.filter((port) => port.value >= 1 && port.value <= 65535)] : ports;
-  return { ports: found, loopbackBind, readsPortEnv, servesNetwork, skippedSources };
+  // Folders with Rust sources are modules, and what an include macro names is compiled into the binary.
+  const sourceFolders = new Set(sources.map((file) => path.posix.dirname(file)));
+  const runtimeFolders = findRuntimeFolders(
+    project,
+    scanned,
+    {
+      folder: (folder) => RUST_BUILD_FOLDERS.has(folder.split('/')[0]!) || [...sourceFolders].some((dir) => dir === folder || dir.startsWith(`${folder}/`)),
+      literal: (code, at) => {
+        const before = code.slice(Math.max(0, at - 80), at);
+        // A bare word ("migrations") is a folder only where a path goes: a table name or a label is not one.
+        const bare = /^"[\w.-]+"/.test(code.slice(at, at + 200));
+        return COMPILED_IN_LITERAL.test(before) || (bare && !PATH_ARGUMENT.test(before));
+      },
+    },
+    runsIn,
+  );
+  return { ports: found, loopbackBind, readsPortEnv, portOption: servesNetwork.value ? portOption : null, servesNetwork, skippedSources, runtimeFolders };
 }
 
 /** Path dependencies of these packages, resolved from the project folder ("crates/util", "../shared"), with where they are declared. */
@@ -525,7 +606,8 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     lockfile: lock ? fact(true, { file: 'Cargo.lock' }) : fact(false, null),
     ...detectNative(declared, lock, locked),
     outsidePaths,
-    ...detectNetwork(project, built, declared),
+    ...detectNetwork(project, built, declared, memberDir ?? ''),
+    linkerTools: linkerTools(project),
   };
 }
 
@@ -565,6 +647,8 @@ function detectMember(project: ProjectFiles, workspace: { folder: ProjectFiles; 
   const workspaceDir = up === 0 ? null : absolute.slice(absolute.length - up).join('/');
   const memberPath = workspaceDir ? `${workspaceDir}/${memberDir}` : memberDir;
   const rebased = rebaseEvidence(facts, (file) => path.posix.relative(memberDir, file));
+  // The member's folders, from its own folder, where the program runs.
+  rebased.runtimeFolders = rebased.runtimeFolders.map((folder) => ({ ...folder, value: path.posix.relative(memberDir, folder.value) }));
   const workspaceFile = `${workspace.folder.pathFrom(project)}/Cargo.toml`;
   return {
     ...rebased,

@@ -1,15 +1,18 @@
+import path from 'node:path';
 import semver from 'semver';
 import type { RustFacts } from './detect.js';
 import { projectError, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
 import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
+import { describeEvidence } from '../../core/facts.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { RustPlanSchema, type RustPlan } from './schema.js';
 import { NATIVE_LIBRARIES } from './native.js';
 import { linksMusl, RUST_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { workingDirectory } from '../../core/runtime-folders.js';
 
 /**
  * The build stage's Debian: rust images have trixie variants from Rust 1.90 on, older releases only
@@ -87,6 +90,14 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       fullImage: !musl && compilesC && base !== 'hardened',
       packages: buildPackages,
       env: buildEnv,
+      // Its sections are for the glibc targets: a musl build (alpine, scratch) does not read them.
+      linker:
+        facts.linkerTools && !musl
+          ? {
+              packages: facts.linkerTools.value,
+              why: `${describeEvidence(facts.linkerTools.evidence)} links with ${facts.linkerTools.value.join(' and ')}, which the rust image does not have`,
+            }
+          : null,
       // The hardened rust image sets no CARGO_HOME, so cargo uses the default in root's home.
       cargoHome: base === 'hardened' ? '/root/.cargo' : '/usr/local/cargo',
       locked: facts.lockfile.value,
@@ -98,6 +109,8 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       output: `/out/${name}`,
     },
     runtimeLibraries,
+    // cp runs where cargo does (the workspace, or the context's root), and the folders are the member's.
+    runtimeFolders: workingDirectory(facts.runtimeFolders, null, member ? path.posix.relative(member.workspaceDir ?? '', member.memberPath) : ''),
     toolchainFile: facts.toolchainFile && member?.workspaceDir ? `${member.workspaceDir}/${facts.toolchainFile}` : facts.toolchainFile,
     // glibc binaries need libgcc_s (for unwinding), which distroless cc has and static lacks.
     ...singleBinaryStages({

@@ -116,5 +116,14 @@ export const RUST_RULES: RuleTable<RustRuleContext> = [
     message: ({ facts }) =>
       `the source binds ${facts.loopbackBind!.value} (${describeEvidence(facts.loopbackBind!.evidence)}), which nothing outside the container can reach; bind 0.0.0.0`,
   },
+  {
+    // Whether the program starts without arguments is up to it (a file server may refuse with no folder named):
+    // stagecraft cannot know which it needs, so it says where they go rather than guessing a CMD.
+    id: 'settings-as-arguments',
+    kind: 'warn',
+    when: ({ facts, answers }) => facts.portOption !== null && answers.port === facts.portOption.value,
+    message: ({ facts }) =>
+      `the port ${facts.portOption!.value} is the default of a command-line option (${describeEvidence(facts.portOption!.evidence)}): the program takes its settings as arguments, and the image passes none; give any it needs to start after the image name (docker run IMAGE <arguments>: the binary is the ENTRYPOINT), and mount (-v) a folder they name`,
+  },
   portMismatchRule(({ facts }: RustRuleContext) => ({ port: facts.ports[0], readsPortEnv: facts.readsPortEnv.value })),
 ];

@@ -14,6 +14,8 @@ const RustBuildSchema = z.object({
   fullImage: z.boolean(),
   /** apk packages of a musl build: musl headers, static C libraries of -sys crates. */
   packages: z.array(OsPackage),
+  /** Debian packages of the linker tools .cargo/config asks for (clang, lld, mold), with why; null when it asks for none. */
+  linker: z.object({ packages: z.array(OsPackage).min(1), why: OneLine }).nullable(),
   /** Build environment, e.g. OPENSSL_STATIC=1 so a -sys crate links its library statically. */
   env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
   /** Where cargo keeps downloaded crates (CARGO_HOME): /usr/local/cargo in the rust images, root's home in the hardened one. */

@@ -37,6 +37,8 @@ export const support = defineBehaviour<RustFacts, RustPlan>({
     asks: (facts) => facts.servesNetwork.value && facts.ports.length === 0 && !facts.readsPortEnv.value,
     fallback: (facts) => facts.ports[0]?.value ?? (facts.servesNetwork.value ? 8080 : null),
   },
+  // The folders the program reads at run time are copied by the build: they stay in the context.
+  foldersBuildReads: (facts) => [...new Set(facts.runtimeFolders.map((folder) => folder.value.split('/')[0]!))],
   workspace: rustWorkspace,
   plan: planRust,
 });
