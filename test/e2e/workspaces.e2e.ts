@@ -32,6 +32,33 @@ const WORKSPACES: {
     isolated: true,
   },
   {
+    fixture: 'node-npm-monorepo',
+    services: {
+      'npmmono-api': { dockerfile: 'apps/api/Dockerfile', behaviour: { http: 'hello from node-npm-monorepo api (1m)', port: 3000 } },
+      'npmmono-worker': { dockerfile: 'apps/worker/Dockerfile', behaviour: { http: 'hello from node-npm-monorepo worker', port: 4000 } },
+    },
+    edit: { service: 'npmmono-worker', file: 'apps/worker/server.js' },
+    isolated: true,
+  },
+  {
+    fixture: 'node-turbo-monorepo',
+    services: {
+      'turbomono-api': { dockerfile: 'apps/api/Dockerfile', behaviour: { http: 'hello from node-turbo-monorepo api (1m)', port: 3000 } },
+      'turbomono-web': { dockerfile: 'apps/web/Dockerfile', behaviour: { http: 'hello from node-turbo-monorepo web', port: 4000 } },
+    },
+    edit: { service: 'turbomono-web', file: 'apps/web/server.js' },
+    isolated: true,
+  },
+  {
+    fixture: 'node-yarn-monorepo',
+    services: {
+      'yarnmono-admin': { dockerfile: 'services/admin/Dockerfile', behaviour: { http: 'hello from node-yarn-monorepo admin', port: 4000 } },
+      'yarnmono-api': { dockerfile: 'services/api/Dockerfile', behaviour: { http: 'hello from node-yarn-monorepo api (1m)', port: 3000 } },
+    },
+    edit: { service: 'yarnmono-admin', file: 'services/admin/server.js' },
+    isolated: true,
+  },
+  {
     fixture: 'rust-cargo-monorepo',
     services: {
       api: { dockerfile: 'crates/api/Dockerfile', behaviour: { http: 'hello from rust-cargo-monorepo api', port: 8080 } },
@@ -116,7 +143,8 @@ describe.skipIf(typeof engine === 'string')('workspace roots: every service buil
         // One service's source changes: bake again, and that service's build runs again from its sources.
         appendFileSync(path.join(dir, edit.file), `\n// edited by the workspace e2e at ${new Date().toISOString()}\n`);
         const again = await bake(engine as Engine, dir, fixture, bakeServices);
-        const builds = bakeSteps(again, /cargo build|go build|pnpm --filter .* deploy/);
+        // An npm, Yarn or bun member has no build of its own here: its sources' copy is the step the edit reruns (turbo prune's under Turborepo).
+        const builds = bakeSteps(again, /cargo build|go build|pnpm --filter .* deploy|turbo prune|^COPY \. \.\/?$/);
         const ofEdited = builds.filter((step) => step.target === edit.service);
         expect(ofEdited.length, again.slice(-3000)).toBeGreaterThan(0);
         expect(ofEdited.filter((step) => step.cached)).toEqual([]);

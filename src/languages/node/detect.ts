@@ -118,7 +118,7 @@ export interface NodeFacts {
   hasYarnReleases: boolean;
   /** .yarnrc.yml, Yarn Berry's settings, which installs read (a Berry project may have none). */
   hasYarnrc: boolean;
-  /** Set when the folder is a member of a pnpm workspace: the image is built from the workspace root. */
+  /** Set when the folder is a member of a workspace: the image is built from the workspace root. */
   workspace: Workspace | null;
   /** Credentials the installs need (a registry token in .npmrc), given as build secrets. */
   secrets: NodeSecrets;
@@ -133,6 +133,19 @@ export interface Workspace {
   packageName: string;
   /** Where pnpm-workspace.yaml says so. */
   evidence: Evidence;
+  /** An npm, Yarn or bun workspace's member: what its root adds to the member's build; null in a pnpm workspace. */
+  root: WorkspaceRoot | null;
+}
+
+/** What an npm, Yarn or bun workspace root adds to a member's build, which installs from the root's lockfile. */
+export interface WorkspaceRoot {
+  /** Every member's manifest from the root (packages/api/package.json): the root's install reads them all. */
+  memberManifests: string[];
+  /** The root's own dependencies and devDependencies, which an install narrowed to the member leaves out unless told. */
+  dependencies: boolean;
+  devDependencies: boolean;
+  /** turbo.json at the root (Turborepo): the turbo the root's package.json asks for ("^2.5.4"; null if it names none). */
+  turbo: Fact<string | null> | null;
 }
 
 /** A valid npm package name, the only kind that may reach a `pnpm --filter` line. */
@@ -524,11 +537,30 @@ function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace
   if (!memberMatcher(declaredGlobs(rootFiles, found.tool))?.(memberPath)) return { workspace: null, managerSource: itself };
   const packageName = pkg.name ?? null;
   if (!packageName || !PACKAGE_NAME.test(packageName)) {
-    throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
+    const selector = found.tool === 'pnpm' ? 'pnpm --filter' : 'the install narrowed to it';
+    throw projectError(`package.json: a ${found.tool === 'pnpm' ? 'pnpm ' : ''}workspace member needs a valid "name" for ${selector} (got ${JSON.stringify(pkg.name ?? null)})`);
   }
+  const rootManifest = readPackageJson(rootFiles);
   return {
-    workspace: { tool: found.tool, memberPath, packageName, evidence: { file: `${prefix}${declaration}` } },
-    managerSource: { files: rootFiles, prefix, ...readPackageJson(rootFiles) },
+    workspace: {
+      tool: found.tool,
+      memberPath,
+      packageName,
+      evidence: { file: `${prefix}${declaration}` },
+      root: found.tool === 'pnpm' ? null : workspaceRootOf(rootFiles, rootManifest.pkg, prefix),
+    },
+    managerSource: { files: rootFiles, prefix, ...rootManifest },
+  };
+}
+
+/** What an npm, Yarn or bun workspace root adds to a member's build: its members, its own dependencies, Turborepo. */
+function workspaceRootOf(root: ProjectFiles, pkg: PackageJson, prefix: string): WorkspaceRoot {
+  const turboRange = pkg.devDependencies?.turbo ?? pkg.dependencies?.turbo ?? null;
+  return {
+    memberManifests: detectWorkspaceManifests(root, pkg),
+    dependencies: Object.keys(pkg.dependencies ?? {}).length > 0,
+    devDependencies: Object.keys(pkg.devDependencies ?? {}).length > 0,
+    turbo: root.hasFile('turbo.json') ? fact(turboRange, { file: `${prefix}turbo.json` }) : null,
   };
 }
 
@@ -828,6 +860,8 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const buildScript = detectBuildScript(project, manifest, start);
   const managerFacts = withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix);
   const workspaceManifests = workspace ? [] : detectWorkspaceManifests(project, pkg);
+  // A member of an npm, Yarn or bun workspace is built from the root: the install's settings and credentials are the root's.
+  const settings = workspace?.root ? managerSource.files : project;
   const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text, manifest.file), managerSource);
   return {
     language: 'node',
@@ -855,11 +889,11 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
     shippedSources: detectShippedSources(project, manifest, start, startFile, listening, !workspace && workspaceManifests.length > 0),
-    yarnPnp: detectYarnPnp(project, managerFacts.packageManager),
+    yarnPnp: detectYarnPnp(settings, managerFacts.packageManager),
     esm: detectEsm(manifest, start),
-    hasYarnReleases: project.hasDir('.yarn/releases'),
-    hasYarnrc: project.hasFile('.yarnrc.yml'),
+    hasYarnReleases: settings.hasDir('.yarn/releases'),
+    hasYarnrc: settings.hasFile('.yarnrc.yml'),
     workspace,
-    secrets: detectNodeSecrets(project),
+    secrets: detectNodeSecrets(settings),
   };
 }
