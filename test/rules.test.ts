@@ -100,6 +100,17 @@ const UNIT_CASES: Case[] = [
     'apps/web',
   ),
   onProject(
+    'node: an npm workspace member loading a workspace package from its build output, without Turborepo',
+    {
+      'package.json': '{"workspaces": ["apps/*", "libs/*"]}',
+      'package-lock.json': '{}',
+      'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"},"dependencies":{"lib":"1.0.0"}}',
+      'libs/lib/package.json': '{"name":"lib","main":"dist/index.js","scripts":{"build":"tsc"}}',
+    },
+    {},
+    'apps/web',
+  ),
+  onProject(
     "node: a pnpm workspace member whose root has npm's lockfile",
     {
       'package.json': '{}',

@@ -107,7 +107,8 @@ async function bake(engine: Engine, dir: string, fixture: string, services: Bake
 
 /** Bake's steps whose command matches, with the target each belongs to (`#17 [api build 9/9] RUN ...`) and whether it came from cache. */
 function bakeSteps(log: string, command: RegExp): { target: string; cached: boolean }[] {
-  return [...log.matchAll(/^#(\d+) \[(\S+) [^\]]+\] (.*)$/gm)]
+  // One line each: a target's own line ("#32 [api] exporting to image") has no stage, and must not reach into the next.
+  return [...log.matchAll(/^#(\d+) \[([^\s\]]+) [^\]\n]+\] (.*)$/gm)]
     .filter((match) => command.test(match[3]!))
     .map((match) => ({ target: match[2]!, cached: new RegExp(`^#${match[1]} CACHED$`, 'm').test(log) }));
 }

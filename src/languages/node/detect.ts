@@ -146,6 +146,12 @@ export interface WorkspaceRoot {
   devDependencies: boolean;
   /** turbo.json at the root (Turborepo): the turbo the root's package.json asks for ("^2.5.4"; null if it names none). */
   turbo: Fact<string | null> | null;
+  /**
+   * The folders a build writes in the workspace packages the member depends on (through each other)
+   * that build and load from there ("packages/logger/dist", from its build script and "main"): the
+   * image needs them built.
+   */
+  builtDependencies: string[];
 }
 
 /** A valid npm package name, the only kind that may reach a `pnpm --filter` line. */
@@ -547,17 +553,49 @@ function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace
       memberPath,
       packageName,
       evidence: { file: `${prefix}${declaration}` },
-      root: found.tool === 'pnpm' ? null : workspaceRootOf(rootFiles, rootManifest.pkg, prefix),
+      root: found.tool === 'pnpm' ? null : workspaceRootOf(rootFiles, rootManifest.pkg, prefix, pkg),
     },
     managerSource: { files: rootFiles, prefix, ...rootManifest },
   };
 }
 
+/**
+ * The build output folders of the workspace packages a member needs at run time (its dependencies,
+ * and theirs): each one with a build script whose "main" lies in a folder. A member whose manifest
+ * does not parse is passed over here; its own run says why.
+ */
+function builtDependencies(root: ProjectFiles, manifests: string[], member: PackageJson): string[] {
+  const packages = new Map<string, { folder: string; pkg: PackageJson }>();
+  for (const manifest of manifests) {
+    const folder = manifest.slice(0, -'/package.json'.length);
+    try {
+      const { pkg } = readPackageJson(new ProjectFiles(`${root.root}/${folder}`));
+      if (pkg.name) packages.set(pkg.name, { folder, pkg });
+    } catch (error) {
+      if (!(error instanceof StagecraftError)) throw error;
+    }
+  }
+  const outputs: string[] = [];
+  const seen = new Set<string>();
+  const queue = Object.keys(member.dependencies ?? {});
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const found = packages.get(name);
+    if (!found || seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...Object.keys(found.pkg.dependencies ?? {}));
+    const mainFolder = /^(?:\.\/)?([^/]+)\/./.exec(found.pkg.main ?? '')?.[1];
+    if (found.pkg.scripts?.build && mainFolder && mainFolder !== '..') outputs.push(`${found.folder}/${mainFolder}`);
+  }
+  return outputs.sort();
+}
+
 /** What an npm, Yarn or bun workspace root adds to a member's build: its members, its own dependencies, Turborepo. */
-function workspaceRootOf(root: ProjectFiles, pkg: PackageJson, prefix: string): WorkspaceRoot {
+function workspaceRootOf(root: ProjectFiles, pkg: PackageJson, prefix: string, member: PackageJson): WorkspaceRoot {
   const turboRange = pkg.devDependencies?.turbo ?? pkg.dependencies?.turbo ?? null;
+  const memberManifests = detectWorkspaceManifests(root, pkg);
   return {
-    memberManifests: detectWorkspaceManifests(root, pkg),
+    memberManifests,
+    builtDependencies: builtDependencies(root, memberManifests, member),
     dependencies: Object.keys(pkg.dependencies ?? {}).length > 0,
     devDependencies: Object.keys(pkg.devDependencies ?? {}).length > 0,
     turbo: root.hasFile('turbo.json') ? fact(turboRange, { file: `${prefix}turbo.json` }) : null,

@@ -150,7 +150,8 @@ function appShape(facts: NodeFacts, start: string[], answers: Answers) {
     framework,
     standalone,
     workspaceRoot,
-    hasBuild: facts.buildScript !== null,
+    // Under Turborepo, turbo also builds the workspace packages the member loads from their build output.
+    hasBuild: facts.buildScript !== null || turboBuiltDependencies(facts).length > 0,
     shipsNodeModules,
     prodDeps: shipsNodeModules && (facts.hasDevDependencies || workspaceRoot),
     outDir: outputOf(facts, start, standalone),
@@ -235,6 +236,9 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   return copies;
 }
 
+/** The workspace packages' build outputs a member loads that turbo builds (`dependsOn: ["^build"]`); none without Turborepo. */
+const turboBuiltDependencies = (facts: NodeFacts): string[] => (facts.workspace?.root?.turbo ? facts.workspace.root.builtDependencies : []);
+
 /** A member of an npm, Yarn or bun workspace (its workspace has a root part); null otherwise. */
 const memberOfRoot = (facts: NodeFacts): (Workspace & { root: WorkspaceRoot }) | null => (facts.workspace?.root ? (facts.workspace as Workspace & { root: WorkspaceRoot }) : null);
 
@@ -257,7 +261,9 @@ function memberCopies(facts: NodeFacts, shape: AppShape, member: Workspace & { r
           why: `The workspace's sources: ${packageName} and the packages it loads by name (the ignore file leaves the other services out).`,
         },
   ];
-  if (!shape.hasBuild) return copies;
+  for (const dir of turboBuiltDependencies(facts))
+    copies.push({ stage: 'build', source: `/app/${dir}`, target: `./${dir}`, why: `A workspace package ${packageName} loads, as turbo built it (its "main" is there).` });
+  if (!facts.buildScript) return copies;
   if (!shape.outDir && facts.runFiles.length === 0) {
     throw usageError(
       `cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`,

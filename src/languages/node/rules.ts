@@ -66,6 +66,13 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `this package is a member of the Yarn workspace in ${describeEvidence(facts.workspace!.evidence)}, which installs with Plug'n'Play: a member is built with node_modules only so far (nodeLinker: node-modules in .yarnrc.yml)`,
   },
   {
+    id: 'workspace-library-not-built',
+    kind: 'warn',
+    when: ({ facts }) => facts.workspace?.root != null && !facts.workspace.root.turbo && facts.workspace.root.builtDependencies.length > 0,
+    message: ({ facts }) =>
+      `${facts.workspace!.root!.builtDependencies.join(', ')}: written by the build of a workspace package this member loads, which only the member's own build runs without Turborepo (turbo.json): the image has them only if they are in the context`,
+  },
+  {
     id: 'pnpm-workspace-other-lockfile',
     kind: 'refuse',
     when: ({ facts }) => facts.workspace?.tool === 'pnpm' && facts.packageManager.value !== 'pnpm',
