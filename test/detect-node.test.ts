@@ -248,8 +248,8 @@ describe('fixtures', () => {
       'package.json': '{"workspaces": ["apps/*", "libs/*"], "devDependencies": {"turbo": "^2.4.0"}}',
       'package-lock.json': '{}',
       'turbo.json': '{}',
-      'apps/web/package.json': '{"name":"web"}',
-      'libs/util/package.json': '{"name":"util"}',
+      'apps/web/package.json': '{"name":"web","dependencies":{"util":"1.0.0"}}',
+      'libs/util/package.json': '{"name":"util","main":"./dist/index.js","scripts":{"build":"tsc"}}',
     });
     const facts = detectNode(new ProjectFiles(path.join(npm.root, 'apps', 'web')));
     expect(facts.workspace).toEqual({
@@ -262,6 +262,7 @@ describe('fixtures', () => {
         dependencies: false,
         devDependencies: true,
         turbo: { value: '^2.4.0', evidence: { file: '../../turbo.json' } },
+        builtDependencies: ['libs/util/dist'],
       },
     });
   });
