@@ -497,7 +497,7 @@ describe('Node apps as they are found in the wild', () => {
   });
 });
 
-describe('a pnpm workspace member', () => {
+describe('a workspace member', () => {
   it('writes Dockerfile and Dockerfile.dockerignore in the member, built from the workspace root', async () => {
     const root = copyFixture('node-pnpm-workspace');
     const member = path.join(root, 'packages', 'api');
@@ -511,11 +511,30 @@ describe('a pnpm workspace member', () => {
     expect(existsSync(path.join(root, '.dockerignore'))).toBe(false);
   });
 
-  it('an npm workspace member is refused with the reason, nothing written', async () => {
-    const root = makeProject({ 'package.json': '{"workspaces": ["apps/*"]}', 'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}' }).root;
+  it("an npm workspace member is written in its folder, built from the root with the root's lockfile and an install narrowed to it", async () => {
+    const root = copyFixture('node-npm-monorepo');
+    const member = path.join(root, 'apps', 'worker');
+    const { exitCode, stdout, stderr } = await runCli([member, '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    expect(stdout).toContain(`next: docker build -f ${path.join(member, 'Dockerfile')} -t worker ${root}`);
+    const dockerfile = readFileSync(path.join(member, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY package.json package-lock.json ./');
+    expect(dockerfile).toContain('npm ci --workspace=@npmmono/worker --omit=dev');
+    expect(dockerfile).toContain('WORKDIR /app/apps/worker');
+    expect(existsSync(path.join(root, '.dockerignore'))).toBe(false);
+  });
+
+  it("a member of a Yarn workspace that installs with Plug'n'Play is refused with the reason, nothing written", async () => {
+    const root = makeProject({
+      'package.json': '{"workspaces": ["apps/*"], "packageManager": "yarn@4.9.2"}',
+      'yarn.lock': '__metadata:\n  version: 8\n',
+      'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}',
+    }).root;
     const { exitCode, stderr } = await runCli([path.join(root, 'apps', 'web'), '--yes']);
     expect(exitCode).toBe(3);
-    expect(stderr.trim()).toBe('stagecraft: this package is a member of the workspace in ../../package.json: only pnpm workspaces are supported so far');
+    expect(stderr.trim()).toBe(
+      "stagecraft: this package is a member of the Yarn workspace in ../../package.json, which installs with Plug'n'Play: a member is built with node_modules only so far (nodeLinker: node-modules in .yarnrc.yml)",
+    );
     expect(existsSync(path.join(root, 'apps', 'web', 'Dockerfile'))).toBe(false);
   });
 });

@@ -229,7 +229,7 @@ describe('fixtures', () => {
 
   it('node-pnpm-workspace: a member takes its lockfile, packageManager and .nvmrc from the workspace root', () => {
     const facts = detectNode(new ProjectFiles(path.join(fixture('node-pnpm-workspace'), 'packages', 'api')));
-    expect(facts.workspace).toEqual({ tool: 'pnpm', memberPath: 'packages/api', packageName: '@ws/api', evidence: { file: '../../pnpm-workspace.yaml' } });
+    expect(facts.workspace).toEqual({ tool: 'pnpm', memberPath: 'packages/api', packageName: '@ws/api', evidence: { file: '../../pnpm-workspace.yaml' }, root: null });
     expect(facts.packageManager).toEqual({ value: 'pnpm', evidence: { file: '../../package.json' } });
     expect(facts.packageManagerVersion).toBe('10.12.1');
     expect(facts.lockfile).toEqual({ value: 'pnpm-lock.yaml', evidence: { file: '../../pnpm-lock.yaml' } });
@@ -243,10 +243,28 @@ describe('fixtures', () => {
     expect(detectNode(new ProjectFiles(path.join(outside.root, 'tools', 'cli'))).workspace).toBeNull();
   });
 
-  it('an npm/yarn workspace member is recognised (and refused by the planner, with the reason)', () => {
-    const npm = makeProject({ 'package.json': '{"workspaces": ["apps/*"]}', 'package-lock.json': '{}', 'apps/web/package.json': '{"name":"web"}' });
+  it("an npm/yarn workspace member is recognised, with what its root adds: every member's manifest, the root's own dependencies, Turborepo", () => {
+    const npm = makeProject({
+      'package.json': '{"workspaces": ["apps/*", "libs/*"], "devDependencies": {"turbo": "^2.4.0"}}',
+      'package-lock.json': '{}',
+      'turbo.json': '{}',
+      'apps/web/package.json': '{"name":"web","dependencies":{"util":"1.0.0"}}',
+      'libs/util/package.json': '{"name":"util","main":"./dist/index.js","scripts":{"build":"tsc"}}',
+    });
     const facts = detectNode(new ProjectFiles(path.join(npm.root, 'apps', 'web')));
-    expect(facts.workspace).toEqual({ tool: 'npm-or-yarn', memberPath: 'apps/web', packageName: 'web', evidence: { file: '../../package.json' } });
+    expect(facts.workspace).toEqual({
+      tool: 'npm-or-yarn',
+      memberPath: 'apps/web',
+      packageName: 'web',
+      evidence: { file: '../../package.json' },
+      root: {
+        memberManifests: ['apps/web/package.json', 'libs/util/package.json'],
+        dependencies: false,
+        devDependencies: true,
+        turbo: { value: '^2.4.0', evidence: { file: '../../turbo.json' } },
+        builtDependencies: ['libs/util/dist'],
+      },
+    });
   });
 
   it("a workspace root lists its members' manifests from the packages globs only (not pnpm-workspace.yaml's other lists), minus negated globs", () => {

@@ -94,8 +94,30 @@ const UNIT_CASES: Case[] = [
   onFixture('node: an odd major on distroless', 'node-express', { base: 'distroless', runtimeVersion: '25' }),
   onFixture('node: a major past its end of life', 'node-express', { runtimeVersion: '18' }),
   onProject(
-    'node: an npm workspace member',
-    { 'package.json': '{"workspaces": ["apps/*"]}', 'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}' },
+    "node: a member of a Yarn workspace under Plug'n'Play",
+    { 'package.json': '{"workspaces": ["apps/*"], "packageManager": "yarn@4.9.2"}', 'yarn.lock': '', 'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}' },
+    {},
+    'apps/web',
+  ),
+  onProject(
+    'node: an npm workspace member loading a workspace package from its build output, without Turborepo',
+    {
+      'package.json': '{"workspaces": ["apps/*", "libs/*"]}',
+      'package-lock.json': '{}',
+      'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"},"dependencies":{"lib":"1.0.0"}}',
+      'libs/lib/package.json': '{"name":"lib","main":"dist/index.js","scripts":{"build":"tsc"}}',
+    },
+    {},
+    'apps/web',
+  ),
+  onProject(
+    "node: a pnpm workspace member whose root has npm's lockfile",
+    {
+      'package.json': '{}',
+      'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n',
+      'package-lock.json': '{}',
+      'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}',
+    },
     {},
     'apps/web',
   ),

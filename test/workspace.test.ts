@@ -30,6 +30,39 @@ const WORKSPACES = [
     files: ['apps/api/Dockerfile', 'apps/api/Dockerfile.dockerignore', 'apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
+    fixture: 'node-npm-monorepo',
+    kind: 'npm workspace',
+    services: [
+      { target: 'npmmono-api', folder: 'apps/api', dockerfile: 'apps/api/Dockerfile' },
+      { target: 'npmmono-worker', folder: 'apps/worker', dockerfile: 'apps/worker/Dockerfile' },
+    ],
+    library: 'packages/greeting',
+    isolated: true,
+    files: ['apps/api/Dockerfile', 'apps/api/Dockerfile.dockerignore', 'apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    fixture: 'node-yarn-monorepo',
+    kind: 'Yarn workspace',
+    services: [
+      { target: 'yarnmono-admin', folder: 'services/admin', dockerfile: 'services/admin/Dockerfile' },
+      { target: 'yarnmono-api', folder: 'services/api', dockerfile: 'services/api/Dockerfile' },
+    ],
+    library: 'libs/greeting',
+    isolated: true,
+    files: ['services/admin/Dockerfile', 'services/admin/Dockerfile.dockerignore', 'services/api/Dockerfile', 'services/api/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
+    fixture: 'node-turbo-monorepo',
+    kind: 'Turborepo (npm workspace)',
+    services: [
+      { target: 'turbomono-api', folder: 'apps/api', dockerfile: 'apps/api/Dockerfile' },
+      { target: 'turbomono-web', folder: 'apps/web', dockerfile: 'apps/web/Dockerfile' },
+    ],
+    library: 'packages/greeting',
+    isolated: true,
+    files: ['apps/api/Dockerfile', 'apps/api/Dockerfile.dockerignore', 'apps/web/Dockerfile', 'apps/web/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
     fixture: 'rust-cargo-monorepo',
     kind: 'Cargo workspace',
     services: [
@@ -227,11 +260,19 @@ describe('a workspace root, generally', () => {
     expect(taken.stderr).toContain('several main packages: building ./cmd/api');
   });
 
-  it("a member's folder still works as before: the same Dockerfile as the root's run writes for it", async () => {
-    const dir = copyFixture('node-pnpm-monorepo');
-    expect((await runCli([path.join(dir, 'apps/api'), '--yes'])).exitCode).toBe(0);
+  it.each([
+    ['node-pnpm-monorepo', 'apps/api'],
+    ['node-npm-monorepo', 'apps/api'],
+    ['node-yarn-monorepo', 'services/admin'],
+    ['node-turbo-monorepo', 'apps/api'],
+  ])("%s: a member's folder (%s) works too, and names its root: the same Dockerfile as the root's run writes for it", async (fixture, member) => {
+    const dir = copyFixture(fixture);
+    const { exitCode, stdout, stderr } = await runCli([path.join(dir, member), '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    expect(stdout).toContain(`-f ${path.join(dir, member, 'Dockerfile')} -t `);
+    expect(stdout).toMatch(new RegExp(` ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
     expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
-    expect(readFileSync(path.join(dir, 'apps/api/Dockerfile'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'snapshots/workspaces/node-pnpm-monorepo/apps/api/Dockerfile'), 'utf8'));
+    expect(readFileSync(path.join(dir, member, 'Dockerfile'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'snapshots/workspaces', fixture, member, 'Dockerfile'), 'utf8'));
   });
 
   it('a service file of your own that differs stops the run with exit 4 and writes nothing; --force replaces it', async () => {

@@ -35,6 +35,7 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-bun': { http: { body: 'hello from node-bun (1m)' } },
   'node-nest': { http: { body: 'hello from node-nest' } },
   'node-pnpm-workspace': { http: { body: 'hello from node-pnpm-workspace (1m)' } },
+  'node-turbo-monorepo': { http: { body: 'hello from node-turbo-monorepo api (1m)' } },
   'node-next': { http: { body: 'hello from node-next' } },
   'node-next-default': { http: { body: 'hello from node-next-default' } },
   'node-npm-workspace': { http: { body: 'hello from node-npm-workspace (1m)' } },

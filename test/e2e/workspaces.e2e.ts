@@ -32,6 +32,33 @@ const WORKSPACES: {
     isolated: true,
   },
   {
+    fixture: 'node-npm-monorepo',
+    services: {
+      'npmmono-api': { dockerfile: 'apps/api/Dockerfile', behaviour: { http: 'hello from node-npm-monorepo api (1m)', port: 3000 } },
+      'npmmono-worker': { dockerfile: 'apps/worker/Dockerfile', behaviour: { http: 'hello from node-npm-monorepo worker', port: 4000 } },
+    },
+    edit: { service: 'npmmono-worker', file: 'apps/worker/server.js' },
+    isolated: true,
+  },
+  {
+    fixture: 'node-turbo-monorepo',
+    services: {
+      'turbomono-api': { dockerfile: 'apps/api/Dockerfile', behaviour: { http: 'hello from node-turbo-monorepo api (1m)', port: 3000 } },
+      'turbomono-web': { dockerfile: 'apps/web/Dockerfile', behaviour: { http: 'hello from node-turbo-monorepo web', port: 4000 } },
+    },
+    edit: { service: 'turbomono-web', file: 'apps/web/server.js' },
+    isolated: true,
+  },
+  {
+    fixture: 'node-yarn-monorepo',
+    services: {
+      'yarnmono-admin': { dockerfile: 'services/admin/Dockerfile', behaviour: { http: 'hello from node-yarn-monorepo admin', port: 4000 } },
+      'yarnmono-api': { dockerfile: 'services/api/Dockerfile', behaviour: { http: 'hello from node-yarn-monorepo api (1m)', port: 3000 } },
+    },
+    edit: { service: 'yarnmono-admin', file: 'services/admin/server.js' },
+    isolated: true,
+  },
+  {
     fixture: 'rust-cargo-monorepo',
     services: {
       api: { dockerfile: 'crates/api/Dockerfile', behaviour: { http: 'hello from rust-cargo-monorepo api', port: 8080 } },
@@ -107,7 +134,8 @@ async function bake(engine: Engine, dir: string, fixture: string, services: Bake
 
 /** Bake's steps whose command matches, with the target each belongs to (`#17 [api build 9/9] RUN ...`) and whether it came from cache. */
 function bakeSteps(log: string, command: RegExp): { target: string; cached: boolean }[] {
-  return [...log.matchAll(/^#(\d+) \[(\S+) [^\]]+\] (.*)$/gm)]
+  // One line each: a target's own line ("#32 [api] exporting to image") has no stage, and must not reach into the next.
+  return [...log.matchAll(/^#(\d+) \[([^\s\]]+) [^\]\n]+\] (.*)$/gm)]
     .filter((match) => command.test(match[3]!))
     .map((match) => ({ target: match[2]!, cached: new RegExp(`^#${match[1]} CACHED$`, 'm').test(log) }));
 }
@@ -145,7 +173,8 @@ describe.skipIf(typeof engine === 'string' || selected.length === 0)('workspace 
         const comment = edit.file.endsWith('.py') ? '#' : '//';
         appendFileSync(path.join(dir, edit.file), `\n${comment} edited by the workspace e2e at ${new Date().toISOString()}\n`);
         const again = await bake(engine as Engine, dir, fixture, bakeServices);
-        const builds = bakeSteps(again, /cargo build|go build|pnpm --filter .* deploy|mvn -B package|uv sync .*--no-editable/);
+        // An npm, Yarn or bun member has no build of its own here: its sources' copy is the step the edit reruns (turbo prune's under Turborepo).
+        const builds = bakeSteps(again, /cargo build|go build|pnpm --filter .* deploy|mvn -B package|uv sync .*--no-editable|turbo prune|^COPY \. \.\/?$/);
         const ofEdited = builds.filter((step) => step.target === edit.service);
         expect(ofEdited.length, again.slice(-3000)).toBeGreaterThan(0);
         expect(ofEdited.filter((step) => step.cached)).toEqual([]);

@@ -119,7 +119,7 @@ export interface NodeFacts {
   hasYarnReleases: boolean;
   /** .yarnrc.yml, Yarn Berry's settings, which installs read (a Berry project may have none). */
   hasYarnrc: boolean;
-  /** Set when the folder is a member of a pnpm workspace: the image is built from the workspace root. */
+  /** Set when the folder is a member of a workspace: the image is built from the workspace root. */
   workspace: Workspace | null;
   /** Credentials the installs need (a registry token in .npmrc), given as build secrets. */
   secrets: NodeSecrets;
@@ -134,6 +134,25 @@ export interface Workspace {
   packageName: string;
   /** Where pnpm-workspace.yaml says so. */
   evidence: Evidence;
+  /** An npm, Yarn or bun workspace's member: what its root adds to the member's build; null in a pnpm workspace. */
+  root: WorkspaceRoot | null;
+}
+
+/** What an npm, Yarn or bun workspace root adds to a member's build, which installs from the root's lockfile. */
+export interface WorkspaceRoot {
+  /** Every member's manifest from the root (packages/api/package.json): the root's install reads them all. */
+  memberManifests: string[];
+  /** The root's own dependencies and devDependencies, which an install narrowed to the member leaves out unless told. */
+  dependencies: boolean;
+  devDependencies: boolean;
+  /** turbo.json at the root (Turborepo): the turbo the root's package.json asks for ("^2.5.4"; null if it names none). */
+  turbo: Fact<string | null> | null;
+  /**
+   * The folders a build writes in the workspace packages the member depends on (through each other)
+   * that build and load from there ("packages/logger/dist", from its build script and "main"): the
+   * image needs them built.
+   */
+  builtDependencies: string[];
 }
 
 /** A valid npm package name, the only kind that may reach a `pnpm --filter` line. */
@@ -522,11 +541,62 @@ function detectWorkspace(project: ProjectFiles, manifest: Manifest): { workspace
   if (!memberMatcher(declaredGlobs(rootFiles, found.tool))?.(memberPath)) return { workspace: null, managerSource: itself };
   const packageName = pkg.name ?? null;
   if (!packageName || !PACKAGE_NAME.test(packageName)) {
-    throw projectError(`package.json: a pnpm workspace member needs a valid "name" for pnpm --filter (got ${JSON.stringify(pkg.name ?? null)})`);
+    const selector = found.tool === 'pnpm' ? 'pnpm --filter' : 'the install narrowed to it';
+    throw projectError(`package.json: a ${found.tool === 'pnpm' ? 'pnpm ' : ''}workspace member needs a valid "name" for ${selector} (got ${JSON.stringify(pkg.name ?? null)})`);
   }
+  const rootManifest = readPackageJson(rootFiles);
   return {
-    workspace: { tool: found.tool, memberPath, packageName, evidence: { file: `${prefix}${declaration}` } },
-    managerSource: { files: rootFiles, prefix, ...readPackageJson(rootFiles) },
+    workspace: {
+      tool: found.tool,
+      memberPath,
+      packageName,
+      evidence: { file: `${prefix}${declaration}` },
+      root: found.tool === 'pnpm' ? null : workspaceRootOf(rootFiles, rootManifest.pkg, prefix, pkg),
+    },
+    managerSource: { files: rootFiles, prefix, ...rootManifest },
+  };
+}
+
+/**
+ * The build output folders of the workspace packages a member needs at run time (its dependencies,
+ * and theirs): each one with a build script whose "main" lies in a folder. A member whose manifest
+ * does not parse is passed over here; its own run says why.
+ */
+function builtDependencies(root: ProjectFiles, manifests: string[], member: PackageJson): string[] {
+  const packages = new Map<string, { folder: string; pkg: PackageJson }>();
+  for (const manifest of manifests) {
+    const folder = manifest.slice(0, -'/package.json'.length);
+    try {
+      const { pkg } = readPackageJson(new ProjectFiles(`${root.root}/${folder}`));
+      if (pkg.name) packages.set(pkg.name, { folder, pkg });
+    } catch (error) {
+      if (!(error instanceof StagecraftError)) throw error;
+    }
+  }
+  const outputs: string[] = [];
+  const seen = new Set<string>();
+  const queue = Object.keys(member.dependencies ?? {});
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const found = packages.get(name);
+    if (!found || seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...Object.keys(found.pkg.dependencies ?? {}));
+    const mainFolder = /^(?:\.\/)?([^/]+)\/./.exec(found.pkg.main ?? '')?.[1];
+    if (found.pkg.scripts?.build && mainFolder && mainFolder !== '..') outputs.push(`${found.folder}/${mainFolder}`);
+  }
+  return outputs.sort();
+}
+
+/** What an npm, Yarn or bun workspace root adds to a member's build: its members, its own dependencies, Turborepo. */
+function workspaceRootOf(root: ProjectFiles, pkg: PackageJson, prefix: string, member: PackageJson): WorkspaceRoot {
+  const turboRange = pkg.devDependencies?.turbo ?? pkg.dependencies?.turbo ?? null;
+  const memberManifests = detectWorkspaceManifests(root, pkg);
+  return {
+    memberManifests,
+    builtDependencies: builtDependencies(root, memberManifests, member),
+    dependencies: Object.keys(pkg.dependencies ?? {}).length > 0,
+    devDependencies: Object.keys(pkg.devDependencies ?? {}).length > 0,
+    turbo: root.hasFile('turbo.json') ? fact(turboRange, { file: `${prefix}turbo.json` }) : null,
   };
 }
 
@@ -826,6 +896,8 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const buildScript = detectBuildScript(project, manifest, start);
   const managerFacts = withPrefixedEvidence(detectPackageManager(managerSource), managerSource.prefix);
   const workspaceManifests = workspace ? [] : detectWorkspaceManifests(project, pkg);
+  // A member of an npm, Yarn or bun workspace is built from the root: the install's settings and credentials are the root's.
+  const settings = workspace?.root ? managerSource.files : project;
   const runtimeVersion = memberOrRootVersion(detectRuntimeVersion(project, pkg, manifest.text, manifest.file), managerSource);
   return {
     language: 'node',
@@ -853,11 +925,11 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),
     shippedSources: detectShippedSources(project, manifest, start, startFile, listening, !workspace && workspaceManifests.length > 0),
-    yarnPnp: detectYarnPnp(project, managerFacts.packageManager),
+    yarnPnp: detectYarnPnp(settings, managerFacts.packageManager),
     esm: detectEsm(manifest, start),
-    hasYarnReleases: project.hasDir('.yarn/releases'),
-    hasYarnrc: project.hasFile('.yarnrc.yml'),
+    hasYarnReleases: settings.hasDir('.yarn/releases'),
+    hasYarnrc: settings.hasFile('.yarnrc.yml'),
     workspace,
-    secrets: detectNodeSecrets(project),
+    secrets: detectNodeSecrets(settings),
   };
 }

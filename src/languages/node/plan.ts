@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { NodeFacts, PackageManager } from './detect.js';
+import type { NodeFacts, PackageManager, Workspace, WorkspaceRoot } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
@@ -149,15 +149,17 @@ function appShape(facts: NodeFacts, start: string[], answers: Answers) {
   const framework = facts.framework.value;
   const standalone = framework === 'next' && facts.nextStandalone.value;
   const selfContained = standalone || framework === 'nuxt';
-  // A workspace root's install links its members and installs their dependencies, whatever the root itself lists.
-  const workspaceRoot = facts.workspaceManifests.length > 0;
+  // A workspace root's install links its members and installs their dependencies, whatever the root itself lists;
+  // so does a member's built from its npm, Yarn or bun workspace root.
+  const workspaceRoot = facts.workspaceManifests.length > 0 || memberOfRoot(facts) !== null;
   // npm and friends create no node_modules when there is nothing to install, so copy only what exists.
   const shipsNodeModules = !selfContained && (facts.hasDependencies || workspaceRoot);
   return {
     framework,
     standalone,
     workspaceRoot,
-    hasBuild: facts.buildScript !== null,
+    // Under Turborepo, turbo also builds the workspace packages the member loads from their build output.
+    hasBuild: facts.buildScript !== null || turboBuiltDependencies(facts).length > 0,
     shipsNodeModules,
     prodDeps: shipsNodeModules && (facts.hasDevDependencies || workspaceRoot),
     outDir: outputOf(facts, start, standalone),
@@ -248,14 +250,56 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
  * each layer, so the prod-deps stage removes its copies.
  */
 function prodDepsDuplicates(facts: NodeFacts, copies: NodePlan['copies']): string[] {
-  if (!copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app')) return [];
+  // A member's install sits at the workspace root, where its own file names do not point: left as it is.
+  if (memberOfRoot(facts) || !copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app')) return [];
   const wholeContext = copies.some((copy) => (copy.stage === null && copy.source === '.') || (copy.stage === 'sources' && copy.source === '/app'));
   if (wholeContext) return [facts.manifestFile, ...(facts.lockfile.value ? [facts.lockfile.value] : []), ...facts.workspaceManifests];
   return copies.some((copy) => copy.stage === null && copy.source === facts.manifestFile) ? [facts.manifestFile] : [];
 }
 
-/** What the final image copies: pnpm deploy's output, a framework's self-contained server, or the plain app. */
+/** The workspace packages' build outputs a member loads that turbo builds (`dependsOn: ["^build"]`); none without Turborepo. */
+const turboBuiltDependencies = (facts: NodeFacts): string[] => (facts.workspace?.root?.turbo ? facts.workspace.root.builtDependencies : []);
+
+/** A member of an npm, Yarn or bun workspace (its workspace has a root part); null otherwise. */
+const memberOfRoot = (facts: NodeFacts): (Workspace & { root: WorkspaceRoot }) | null => (facts.workspace?.root ? (facts.workspace as Workspace & { root: WorkspaceRoot }) : null);
+
+/**
+ * A member of an npm, Yarn or bun workspace: the install narrowed to it (node_modules at the root and
+ * in the members it uses), the workspace's sources it loads by name through those node_modules links
+ * (turbo prune's, or the context less the other services), and its own build output.
+ */
+function memberCopies(facts: NodeFacts, shape: AppShape, member: Workspace & { root: WorkspaceRoot }): NodePlan['copies'] {
+  const { memberPath, packageName } = member;
+  const scrubbed = installOnlyFiles(facts).length > 0;
+  const copies: NodePlan['copies'] = [
+    { stage: 'prod-deps', source: '/app', target: './', why: `The production install for ${packageName}: node_modules of the root and of its members, beside the manifests.` },
+    member.root.turbo
+      ? { stage: 'prune', source: '/app/out/full/', target: './', why: `turbo prune's sources: ${packageName} and the workspace packages it depends on, nothing else.` }
+      : {
+          stage: scrubbed ? 'sources' : null,
+          source: scrubbed ? '/app' : '.',
+          target: './',
+          why: `The workspace's sources: ${packageName} and the packages it loads by name (the ignore file leaves the other services out).`,
+        },
+  ];
+  for (const dir of turboBuiltDependencies(facts))
+    copies.push({ stage: 'build', source: `/app/${dir}`, target: `./${dir}`, why: `A workspace package ${packageName} loads, as turbo built it (its "main" is there).` });
+  if (!facts.buildScript) return copies;
+  if (!shape.outDir && facts.runFiles.length === 0) {
+    throw usageError(
+      `cannot tell where the build (${describeEvidence(facts.buildScript!.evidence)}) writes: set compilerOptions.outDir in tsconfig.json, or pass --entry <folder>/<file>.js`,
+    );
+  }
+  const built = [...(shape.outDir ? [shape.outDir.dir] : []), ...facts.runFiles];
+  for (const file of built)
+    copies.push({ stage: 'build', source: `/app/${memberPath}/${file}`, target: `./${memberPath}/${file}`, why: `${packageName}'s build output, not its sources.` });
+  return copies;
+}
+
+/** What the final image copies: pnpm deploy's output, a workspace member's install and sources, a framework's self-contained server, or the plain app. */
 function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
+  const member = memberOfRoot(facts);
+  if (member) return memberCopies(facts, shape, member);
   if (facts.workspace) {
     return [
       {
@@ -319,20 +363,66 @@ function packageManagerSetup(facts: NodeFacts, workspaceRoot: boolean): NodePlan
   if (manager === 'yarn-berry' && facts.hasYarnrc) manifests.push('.yarnrc.yml');
   // pnpm reads the workspace's members and its install settings (allowBuilds, overrides) from this file.
   if (manager === 'pnpm' && facts.hasPnpmWorkspaceFile) manifests.push('pnpm-workspace.yaml');
-  return {
-    setup: commands.setup(manager === 'pnpm' ? pnpmVersion(facts) : facts.packageManagerVersion),
+  const member = memberOfRoot(facts);
+  const chosen = {
     install: locked ? commands.install : commands.installUnlocked,
     installProduction: locked ? commands.installProduction : commands.installProductionUnlocked,
     build: commands.build,
+  };
+  return {
+    setup: commands.setup(manager === 'pnpm' ? pnpmVersion(facts) : facts.packageManagerVersion),
+    ...(member ? memberInstalls(facts, member, chosen) : chosen),
     cacheTarget: commands.cacheTarget,
     installRecord: MANAGERS[manager].installRecord,
     manifests,
-    // Each in its own folder: the install must see every member to link them and install their dependencies.
-    memberManifests: facts.workspaceManifests.map((file) => ({ source: file, target: `./${file.slice(0, -'/package.json'.length)}/` })),
+    // Each in its own folder: the install must see every member to link them and install their dependencies
+    // (under Turborepo, turbo prune's out/json has the ones the member needs).
+    memberManifests: (member ? (member.root.turbo ? [] : member.root.memberManifests) : facts.workspaceManifests).map((file) => ({
+      source: file,
+      target: `./${file.slice(0, -'/package.json'.length)}/`,
+    })),
     yarnReleases: manager === 'yarn-berry' && facts.hasYarnReleases,
     installOnly: installOnlyFiles(facts),
     ...manifestEdits(facts, workspaceRoot),
   };
+}
+
+/**
+ * A workspace member's installs and build, from the workspace root: narrowed to the member where the
+ * manager can (npm's --workspace, Yarn 4's workspaces focus, bun's --filter from 1.2), else the whole
+ * workspace's (Yarn 1, 2 and 3 cannot narrow). Under Turborepo, turbo prune has already cut the
+ * workspace down to the member, so the plain installs are narrow, and turbo builds what it depends on first.
+ */
+function memberInstalls(
+  facts: NodeFacts,
+  { packageName, root }: Workspace & { root: WorkspaceRoot },
+  whole: { install: string; installProduction: string; build: string },
+): { install: string; installProduction: string; build: string } {
+  const script = facts.buildIsPostinstall ? 'postinstall' : 'build';
+  const manager = facts.packageManager.value;
+  const build = {
+    npm: `npm run ${script} --workspace=${packageName}`,
+    'yarn-classic': `yarn workspace ${packageName} run ${script}`,
+    'yarn-berry': `yarn workspace ${packageName} run ${script}`,
+    bun: `bun run --filter ${packageName} ${script}`,
+    pnpm: whole.build,
+  }[manager];
+  if (root.turbo) return { ...whole, build: root.turbo.value ? `node_modules/.bin/turbo run ${script} --filter=${packageName}` : build };
+  if (manager === 'npm') {
+    const install = facts.lockfile.value !== null ? 'npm ci' : 'npm install';
+    // The root's own dependencies (a shared typescript) come only when asked for; the production install needs only its dependencies.
+    const rootFor = (included: boolean) => (included ? ' --include-workspace-root' : '');
+    return {
+      install: `${install} --workspace=${packageName}${rootFor(root.dependencies || root.devDependencies)}`,
+      installProduction: `${install} --workspace=${packageName}${rootFor(root.dependencies)} --omit=dev`,
+      build,
+    };
+  }
+  if (manager === 'yarn-berry' && !yarnWithoutFocus(facts))
+    return { install: `yarn workspaces focus ${packageName}`, installProduction: `yarn workspaces focus ${packageName} --production`, build };
+  if (manager === 'bun' && semver.gte(semver.coerce(facts.packageManagerVersion ?? '1.2')!, '1.2.0'))
+    return { install: `${whole.install} --filter ${packageName}`, installProduction: `${whole.installProduction} --filter ${packageName}`, build };
+  return { ...whole, build };
 }
 
 function runtimeEnv(port: number | null, shape: AppShape): NodePlan['env'] {
@@ -345,11 +435,39 @@ function runtimeEnv(port: number | null, shape: AppShape): NodePlan['env'] {
   return env;
 }
 
-/** A pnpm workspace member builds from the workspace root with pnpm deploy, with its own Dockerfile and ignore file. */
-function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'workspace' | 'contextPath' | 'dockerfileFlag' | 'dockerignoreName'> {
-  const workspace = facts.workspace;
-  if (!workspace) return { workspace: null, contextPath: '.', dockerfileFlag: null, dockerignoreName: '.dockerignore' };
+/** turbo prune --docker, run in a stage of its own: the turbo the root asks for (its lowest version), else turbo 2. */
+function turboPrune(facts: NodeFacts, { packageName, root }: Workspace & { root: WorkspaceRoot }): NodePlan['prune'] {
+  if (!root.turbo) return null;
+  const range = root.turbo.value === null ? null : semver.validRange(root.turbo.value);
   return {
+    setup: `npm install --global turbo@${(range && semver.minVersion(range)?.version) ?? '2'}`,
+    prune: `turbo prune ${packageName} --docker`,
+    lockfile: facts.lockfile.value ?? 'package-lock.json',
+    settings: facts.packageManager.value === 'yarn-berry' && facts.hasYarnrc ? ['.yarnrc.yml'] : [],
+  };
+}
+
+/**
+ * A workspace member builds from the workspace root, with its own Dockerfile and ignore file: a pnpm
+ * one with pnpm deploy, an npm, Yarn or bun one with the root's lockfile (turbo prune's under Turborepo).
+ */
+function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'workspace' | 'member' | 'prune' | 'contextPath' | 'dockerfileFlag' | 'dockerignoreName'> {
+  const workspace = facts.workspace;
+  if (!workspace) return { workspace: null, member: null, prune: null, contextPath: '.', dockerfileFlag: null, dockerignoreName: '.dockerignore' };
+  const fromRoot = {
+    contextPath: workspace.memberPath
+      .split('/')
+      .map(() => '..')
+      .join('/'),
+    dockerfileFlag: `${workspace.memberPath}/Dockerfile`,
+    dockerignoreName: 'Dockerfile.dockerignore',
+  };
+  const member = memberOfRoot(facts);
+  if (member) return { workspace: null, member: { path: member.memberPath }, prune: turboPrune(facts, member), ...fromRoot };
+  return {
+    member: null,
+    prune: null,
+    ...fromRoot,
     workspace: {
       memberPath: workspace.memberPath,
       // Downloads every package the lockfile names: cached until the lockfile changes, whatever the sources do.
@@ -359,12 +477,6 @@ function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'wo
       // pnpm 10 deploys a workspace member only with --legacy (or inject-workspace-packages); pnpm 9 rejects the flag.
       deploy: `pnpm --filter ${workspace.packageName} deploy${semver.coerce(pnpmVersion(facts))!.major >= 10 ? ' --legacy' : ''} --prod /prod`,
     },
-    contextPath: workspace.memberPath
-      .split('/')
-      .map(() => '..')
-      .join('/'),
-    dockerfileFlag: `${workspace.memberPath}/Dockerfile`,
-    dockerignoreName: 'Dockerfile.dockerignore',
   };
 }
 
@@ -416,7 +528,8 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const shape = appShape(facts, start, answers);
   const copies = appCopies(facts, shape);
   const { hasBuild, shipsNodeModules, prodDeps } = shape;
-  const workspace = facts.workspace;
+  // A pnpm member ships pnpm deploy's output from its build stage; an npm, Yarn or bun member the stages a root has.
+  const workspace = facts.workspace?.tool === 'pnpm' ? facts.workspace : null;
   const native = facts.nativeModules.value;
 
   const debian = nodeDebian(major);

@@ -59,15 +59,23 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `${describeEvidence(facts.secrets.literalYarnToken)} writes a registry token into .yarnrc.yml, which the image copies to install: write npmAuthToken: "\${NPM_TOKEN}" there instead, and stagecraft passes NPM_TOKEN to the install as a build secret`,
   },
   {
-    id: 'npm-or-yarn-workspace',
+    id: 'yarn-pnp-workspace-member',
     kind: 'refuse',
-    when: ({ facts }) => facts.workspace?.tool === 'npm-or-yarn',
-    message: ({ facts }) => `this package is a member of the workspace in ${describeEvidence(facts.workspace!.evidence)}: only pnpm workspaces are supported so far`,
+    when: ({ facts }) => facts.workspace?.root != null && facts.yarnPnp.value,
+    message: ({ facts }) =>
+      `this package is a member of the Yarn workspace in ${describeEvidence(facts.workspace!.evidence)}, which installs with Plug'n'Play: a member is built with node_modules only so far (nodeLinker: node-modules in .yarnrc.yml)`,
+  },
+  {
+    id: 'workspace-library-not-built',
+    kind: 'warn',
+    when: ({ facts }) => facts.workspace?.root != null && !facts.workspace.root.turbo && facts.workspace.root.builtDependencies.length > 0,
+    message: ({ facts }) =>
+      `${facts.workspace!.root!.builtDependencies.join(', ')}: written by the build of a workspace package this member loads, which only the member's own build runs without Turborepo (turbo.json): the image has them only if they are in the context`,
   },
   {
     id: 'pnpm-workspace-other-lockfile',
     kind: 'refuse',
-    when: ({ facts }) => facts.workspace !== null && facts.packageManager.value !== 'pnpm',
+    when: ({ facts }) => facts.workspace?.tool === 'pnpm' && facts.packageManager.value !== 'pnpm',
     message: ({ facts }) =>
       `a pnpm workspace (${describeEvidence(facts.workspace!.evidence)}) whose lockfile is not pnpm's (${facts.packageManager.value}): run pnpm install at the workspace root first`,
   },

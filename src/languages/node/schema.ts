@@ -3,7 +3,7 @@ import { ImageRef, AbsolutePath, leavesProject, OsPackagesSchema, ProjectPath, C
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
-  stage: z.enum(['deps', 'build', 'prod-deps', 'sources']).nullable(),
+  stage: z.enum(['deps', 'build', 'prod-deps', 'sources', 'prune']).nullable(),
   source: z.union([AbsolutePath, ProjectPath]),
   target: ProjectPath,
   /** The comment above the COPY: why it ships. */
@@ -53,6 +53,19 @@ export const NodePlanSchema = z.object({
       install: Command,
       build: Command.nullable(),
       deploy: Command,
+    })
+    .nullable(),
+  /** A member of an npm, Yarn or bun workspace: built from the workspace root with its lockfile, the installs narrowed to it where the manager can, run from its folder. */
+  member: z.object({ path: ProjectPath }).nullable(),
+  /** Under Turborepo, such a member's workspace is cut down to it first by `turbo prune --docker`, in a stage of its own. */
+  prune: z
+    .object({
+      setup: Command,
+      prune: Command,
+      /** The pruned lockfile's name in turbo prune's out folder. */
+      lockfile: ProjectPath,
+      /** The manager's settings the install reads besides the manifests (.yarnrc.yml), from the context. */
+      settings: z.array(ProjectPath),
     })
     .nullable(),
   /** Build output folders the .dockerignore leaves out (the image builds its own). */

@@ -36,11 +36,20 @@ function memberOf(root: ProjectFiles, manifest: string): WorkspaceMember {
   return { name, folder, deployable: false, evidence: fromRoot(folder, facts.name.evidence), why: 'library: no start script, main or server file', run, keep };
 }
 
+/** What the root's manager is called in the workspace's kind ("npm workspace"). */
+const MANAGER_NAMES: Record<NodeFacts['packageManager']['value'], string> = { npm: 'npm', 'yarn-classic': 'Yarn', 'yarn-berry': 'Yarn', pnpm: 'pnpm', bun: 'bun' };
+
 /**
- * A pnpm workspace root's members, each built from the root with pnpm deploy (the member run's own
- * Dockerfile). npm and Yarn workspaces are not listed: their members have no per-member build yet.
+ * A workspace root's members, each built from the root by the member run's own Dockerfile: a pnpm
+ * workspace's with pnpm deploy, an npm, Yarn or bun workspace's (package.json "workspaces") with the
+ * root's lockfile, narrowed to the member, and with turbo prune when turbo.json says it is a Turborepo.
  */
 export function nodeWorkspace(facts: NodeFacts, project: ProjectFiles): Workspace | null {
-  if (!facts.hasPnpmWorkspaceFile || facts.workspace !== null || facts.workspaceManifests.length === 0) return null;
-  return { kind: 'pnpm workspace', evidence: { file: 'pnpm-workspace.yaml' }, members: facts.workspaceManifests.map((manifest) => memberOf(project, manifest)) };
+  if (facts.workspace !== null || facts.workspaceManifests.length === 0) return null;
+  const members = facts.workspaceManifests.map((manifest) => memberOf(project, manifest));
+  if (facts.hasPnpmWorkspaceFile) return { kind: 'pnpm workspace', evidence: { file: 'pnpm-workspace.yaml' }, members };
+  const kind = `${MANAGER_NAMES[facts.packageManager.value]} workspace`;
+  // Turborepo changes only how each member is cut out of the workspace (turbo prune), which its run reads from turbo.json.
+  if (project.hasFile('turbo.json')) return { kind: `Turborepo (${kind})`, evidence: { file: 'turbo.json' }, members };
+  return { kind, evidence: { file: facts.manifestFile }, members };
 }
