@@ -860,6 +860,6 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasYarnReleases: project.hasDir('.yarn/releases'),
     hasYarnrc: project.hasFile('.yarnrc.yml'),
     workspace,
-    secrets: detectNodeSecrets(project),
+    secrets: detectNodeSecrets(project, managerFacts.packageManager.value),
   };
 }
