@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,47 @@ describe('build secrets', () => {
     expect(everything(dir, result)).not.toContain(token);
   });
 
+  it("Rust: .cargo/config.toml goes to the fetch, the project's credentials.toml is mounted in CARGO_HOME and kept out of the context", async () => {
+    const dir = copyFixture('rust-single-bin');
+    const token = 'cio_CargoLiteralSecret0123456789';
+    mkdirSync(path.join(dir, '.cargo'));
+    writeFileSync(path.join(dir, '.cargo/config.toml'), '[registries.acme]\nindex = "sparse+https://cargo.acme.example/index/"\n');
+    writeFileSync(path.join(dir, '.cargo/credentials.toml'), `[registries.acme]\ntoken = "${token}"\n`);
+    const runs = await Promise.all(
+      [
+        ['--base', 'distroless'],
+        ['--base', 'hardened', '--stdout'],
+      ].map((flags) => runCli([dir, '--yes', '--debug', 'none', ...flags])),
+    );
+    for (const run of runs) expect(run.exitCode).toBe(0);
+    expect(runs[0]!.stdout).toContain(`next: docker build --secret id=cargo-credentials,src=${dir}/.cargo/credentials.toml -t hello ${dir}`);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(" -o -path './.cargo/config.toml' | while read -r file; do");
+    expect(dockerfile).toContain('    --mount=type=secret,id=cargo-credentials,target=/usr/local/cargo/credentials.toml,required=true \\\n    cargo fetch --locked');
+    // The hardened rust image keeps CARGO_HOME in root's home.
+    expect(runs[1]!.stdout).toContain('--mount=type=secret,id=cargo-credentials,target=/root/.cargo/credentials.toml,required=true');
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^\*\*\/\.cargo\/credentials\.toml$/m);
+    expect(everything(dir, ...runs)).not.toContain(token);
+  });
+
+  it("Rust: without a credentials file the builder's own ~/.cargo/credentials.toml; a git dependency over ssh mounts the ssh agent", async () => {
+    const dir = copyFixture('rust-single-bin');
+    mkdirSync(path.join(dir, '.cargo'));
+    writeFileSync(path.join(dir, '.cargo/config'), '[registries]\nacme = { index = "sparse+https://cargo.acme.example/index/" }\n');
+    writeFileSync(
+      path.join(dir, 'Cargo.toml'),
+      '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nauth = { git = "git@git.acme.example:acme/auth.git" }\n',
+    );
+    const result = await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`next: docker build --secret "id=cargo-credentials,src=$HOME/.cargo/credentials.toml" --ssh default -t hello ${dir}`);
+    expect(result.stderr).toContain('warning: private registries (.cargo/config:1): cargo fetches from them with the tokens of your ~/.cargo/credentials.toml');
+    expect(result.stderr).toContain('warning: git over ssh (Cargo.toml:7): the build fetches it with your ssh agent');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain(
+      '    --mount=type=secret,id=cargo-credentials,target=/usr/local/cargo/credentials.toml,required=true \\\n    --mount=type=ssh,required=true \\\n    cargo fetch --locked',
+    );
+  });
+
   it("GOPRIVATE without a .netrc in the project reads the builder's own, from $HOME, quoted so the shell expands it", async () => {
     const dir = livingFolder(LIVING_CASES.find((testCase) => testCase.name === 'secrets-go-goprivate')!);
     const result = await runCli([dir, '--yes', '--base', 'distroless', '--debug', 'none']);
@@ -86,6 +127,12 @@ describe('build secrets', () => {
       'stagecraft: .yarnrc.yml:2 writes a registry token into .yarnrc.yml, which the image copies to install: write npmAuthToken: "${NPM_TOKEN}" there instead',
     ],
     [
+      'a token written into .cargo/config.toml, which the recipe copies for the fetch',
+      'rust-single-bin',
+      { '.cargo/config.toml': '[registries.acme]\nindex = "sparse+https://cargo.acme.example/index/"\ntoken = "npm_abcdef"\n' },
+      'stagecraft: .cargo/config.toml:3 writes a registry token into .cargo/config.toml, which the build copies to fetch',
+    ],
+    [
       'a password in an index URL of requirements.txt',
       'python-flask-gunicorn',
       { 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n--extra-index-url https://ci:hunter2@pypi.acme.example/simple\n' },
@@ -93,7 +140,10 @@ describe('build secrets', () => {
     ],
   ])('%s is refused with the line, and the value is not repeated', async (_name, fixtureName, files, message) => {
     const dir = copyFixture(fixtureName);
-    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
+    for (const [file, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), content);
+    }
     const result = await runCli([dir, '--yes', '--base', 'slim']);
     expect(result.exitCode).toBe(ExitCode.refused);
     expect(result.stderr).toContain(message);

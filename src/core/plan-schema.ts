@@ -147,6 +147,8 @@ export const CommonPlanFields = {
   /** The secrets the install steps mount; the files among them stay out of the build context. */
   secrets: z.array(BuildSecretSchema).default([]),
   secretFiles: z.array(ProjectPath).default([]),
+  /** Git dependencies over ssh: the fetch step mounts the builder's ssh agent (`docker build --ssh default`), said with the line that asks. */
+  ssh: z.object({ why: OneLine }).nullable().default(null),
 };
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */

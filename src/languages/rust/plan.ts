@@ -10,6 +10,9 @@ import { RustPlanSchema, type RustPlan } from './schema.js';
 import { NATIVE_LIBRARIES } from './native.js';
 import { linksMusl, RUST_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
+import { describeEvidence } from '../../core/facts.js';
+import { planSecrets } from '../../core/secrets.js';
+import { cargoSecrets } from './secrets.js';
 
 /**
  * The build stage's Debian: rust images have trixie variants from Rust 1.90 on, older releases only
@@ -71,6 +74,8 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
   const member = facts.memberBuild;
   const binaryPath = `/usr/local/bin/${name}`;
   const compilesC = facts.compilesC.value;
+  // The hardened rust image sets no CARGO_HOME, so cargo uses the default in root's home.
+  const cargoHome = base === 'hardened' ? '/root/.cargo' : '/usr/local/cargo';
 
   const plan = validatePlan(RustPlanSchema, {
     language: 'rust',
@@ -87,8 +92,9 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       fullImage: !musl && compilesC && base !== 'hardened',
       packages: buildPackages,
       env: buildEnv,
-      // The hardened rust image sets no CARGO_HOME, so cargo uses the default in root's home.
-      cargoHome: base === 'hardened' ? '/root/.cargo' : '/usr/local/cargo',
+      cargoHome,
+      cargoConfig: facts.registries?.config ?? null,
+      tokenProvider: facts.registries?.providers != null,
       locked: facts.lockfile.value,
       scratchRootfs: base === 'scratch',
       package: binary.package,
@@ -98,6 +104,8 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       output: `/out/${name}`,
     },
     runtimeLibraries,
+    ...planSecrets(cargoSecrets(facts.registries, cargoHome)),
+    ssh: facts.sshGit.value ? { why: describeEvidence(facts.sshGit.evidence) } : null,
     toolchainFile: facts.toolchainFile && member?.workspaceDir ? `${member.workspaceDir}/${facts.toolchainFile}` : facts.toolchainFile,
     // glibc binaries need libgcc_s (for unwinding), which distroless cc has and static lacks.
     ...singleBinaryStages({
