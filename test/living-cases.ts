@@ -54,6 +54,14 @@ export const LIVING_CASES: LivingCase[] = [
     base: 'slim',
     debug: 'none',
   },
+  // Gradle: a gradle.properties holding a repository's credentials, mounted on the resolve and the build, never copied.
+  {
+    name: 'secrets-java-gradle-properties',
+    fixture: 'java-spring-gradle-kts',
+    files: { 'gradle.properties': 'org.gradle.jvmargs=-Xmx1g\nacmeUsername=ci\nacmePassword=not-a-real-one\n' },
+    base: 'slim',
+    debug: 'none',
+  },
   // A private registry whose token a variable of .envrc names, a keyring provider the build has not, and a git dependency over ssh.
   {
     name: 'secrets-rust-registry',

@@ -32,6 +32,17 @@ function everything(dir: string, ...outputs: { stdout: string; stderr: string }[
   return [...outputs.flatMap(({ stdout, stderr }) => [stdout, stderr]), ...written].join('\n');
 }
 
+/** A repository whose credentials Gradle reads from the properties acmeUsername and acmePassword. */
+const ACME_REPOSITORY = '    maven {\n        name = "acme"\n        url = uri("https://maven.acme.example/releases")\n        credentials(PasswordCredentials::class)\n    }\n';
+
+/** A copy of the Gradle fixture with these repositories after Maven Central. */
+function gradleWithRepositories(repositories: string): string {
+  const dir = copyFixture('java-spring-gradle-kts');
+  const script = readFileSync(path.join(dir, 'build.gradle.kts'), 'utf8');
+  writeFileSync(path.join(dir, 'build.gradle.kts'), script.replace('    mavenCentral()\n', `    mavenCentral()\n${repositories}`));
+  return dir;
+}
+
 describe('build secrets', () => {
   it('the next step passes each secret by where it is read, the file and the variable', async () => {
     const dir = copyFixture('node-private-registry');
@@ -109,6 +120,30 @@ describe('build secrets', () => {
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain(
       '    --mount=type=secret,id=cargo-credentials,target=/usr/local/cargo/credentials.toml,required=true \\\n    --mount=type=ssh,required=true \\\n    cargo fetch --locked',
     );
+  });
+
+  it("Gradle: gradle.properties with credentials is mounted where Gradle reads it on both steps, never copied; a credentials block's variables are secrets", async () => {
+    const dir = gradleWithRepositories(
+      `${ACME_REPOSITORY}    maven {\n        url = uri("https://maven.pkg.acme.example/tools")\n        credentials {\n            username = "ci"\n            password = System.getenv("ACME_TOOLS_TOKEN")\n        }\n    }\n`,
+    );
+    const password = 'gradle-LiteralSecret0123456789';
+    writeFileSync(path.join(dir, 'gradle.properties'), `org.gradle.jvmargs=-Xmx1g\nacmeUsername=ci\nacmePassword=${password}\n`);
+    const result = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`next: docker build --secret id=gradle-properties,src=${dir}/gradle.properties --secret id=ACME_TOOLS_TOKEN,env=ACME_TOOLS_TOKEN -t `);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile.match(/--mount=type=secret,id=gradle-properties,target=\/app\/gradle\.properties,required=true/g)).toHaveLength(2);
+    expect(dockerfile).not.toMatch(/^COPY .*gradle\.properties/m);
+    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toMatch(/^\/gradle\.properties$/m);
+    expect(everything(dir, result)).not.toContain(password);
+  });
+
+  it("Gradle: credentials read from properties the project does not hold come from the builder's ~/.gradle/gradle.properties", async () => {
+    const dir = gradleWithRepositories(ACME_REPOSITORY);
+    const result = await runCli([dir, '--yes', '--base', 'slim', '--debug', 'none']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('next: docker build --secret "id=gradle-properties,src=$HOME/.gradle/gradle.properties" -t ');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('--mount=type=secret,id=gradle-properties,target=/root/.gradle/gradle.properties,required=true');
   });
 
   it("GOPRIVATE without a .netrc in the project reads the builder's own, from $HOME, quoted so the shell expands it", async () => {
