@@ -160,6 +160,8 @@ describe('docker stop: tini where the program sets no SIGTERM handler, the progr
     ['rust-single-bin', 'scratch', '["/usr/bin/tini", "--", "/usr/local/bin/hello"]'],
     ['node-express', 'distroless', '["/usr/bin/tini", "--", "/nodejs/bin/node"]'],
     ['node-express', 'alpine', '["/usr/bin/tini", "--"]'],
+    // On hardened, tini's stage is the hardened Debian -dev image: no base from outside dhi.io.
+    ['node-express', 'hardened', '["/usr/bin/tini", "--"]'],
     ['python-stdlib', 'distroless', '["/usr/bin/tini", "--", "/opt/venv/bin/python", "app.py"]'],
     ['python-flask-gunicorn', 'slim', null],
     ['python-fastapi-uv', 'slim', null],
@@ -171,7 +173,8 @@ describe('docker stop: tini where the program sets no SIGTERM handler, the progr
       expect(stdout).not.toContain('tini');
       expect(stdout).toMatch(/# Exec form: .+ is PID 1,? and .*(handles SIGTERM itself|exits on SIGTERM).*, so it needs no init\./);
     } else {
-      expect(stdout).toContain('FROM debian:trixie-slim AS init');
+      expect(stdout).toContain(`FROM ${base === 'hardened' ? 'dhi.io/debian-base:trixie-debian13-dev' : 'debian:trixie-slim'} AS init`);
+      expect(stdout).not.toMatch(base === 'hardened' ? /^FROM debian:/m : /^FROM dhi\.io/m);
       expect(stdout).toContain('COPY --from=init /usr/bin/tini-static /usr/bin/tini');
       expect(stdout).toContain(`ENTRYPOINT ${entrypoint}`);
       expect(stdout).toMatch(/# tini runs as PID 1 and passes SIGTERM on/);
@@ -396,6 +399,15 @@ describe('Node', () => {
     const native = await runCli([fixture('node-native'), '--yes', '--stdout', '--base', 'alpine']);
     expect(native.stderr).toContain('warning: native modules (bcrypt) on alpine');
     expect(native.stdout).toContain('RUN apk add --no-cache python3 make g++');
+  });
+
+  it("native modules on hardened: node-gyp gets the -dev image's own headers, found beside node's real path, on both installs", async () => {
+    const { exitCode, stdout } = await runCli([fixture('node-native'), '--yes', '--stdout', '--base', 'hardened', '--debug', 'none']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('RUN nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")" \\\n');
+    expect(stdout).toContain(' && if [ -f "$nodedir/include/node/node.h" ]; then echo "export npm_config_nodedir=$nodedir"; fi > /node-gyp.env\n');
+    expect(stdout).toContain('    . /node-gyp.env && npm ci\n');
+    expect(lintDockerfile(stdout)).toEqual([]);
   });
 });
 

@@ -54,6 +54,27 @@ export const LIVING_CASES: LivingCase[] = [
     base: 'slim',
     debug: 'none',
   },
+  // Gradle: a gradle.properties holding a repository's credentials, mounted on the resolve and the build, never copied.
+  {
+    name: 'secrets-java-gradle-properties',
+    fixture: 'java-spring-gradle-kts',
+    files: { 'gradle.properties': 'org.gradle.jvmargs=-Xmx1g\nacmeUsername=ci\nacmePassword=not-a-real-one\n' },
+    base: 'slim',
+    debug: 'none',
+  },
+  // A private registry whose token a variable of .envrc names, a keyring provider the build has not, and a git dependency over ssh.
+  {
+    name: 'secrets-rust-registry',
+    fixture: 'rust-single-bin',
+    files: {
+      '.cargo/config.toml': '[registries.acme]\nindex = "sparse+https://cargo.acme.example/index/"\n\n[registry]\nglobal-credential-providers = ["cargo:libsecret"]\n',
+      '.envrc': 'export CARGO_REGISTRIES_ACME_TOKEN=not-a-real-one\n',
+      'Cargo.toml':
+        '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nacme-auth = { git = "ssh://git@github.com/acme/auth.git", tag = "v1.2.0" }\n',
+    },
+    base: 'slim',
+    debug: 'none',
+  },
   // node's own fetch on distroless (node at /nodejs/bin/node), and the venv's Python on slim.
   { name: 'healthcheck-node-distroless', fixture: 'node-express', base: 'distroless', debug: 'stage', flags: { healthcheck: true } },
   { name: 'healthcheck-python-slim', fixture: 'python-flask-gunicorn', base: 'slim', debug: 'none', flags: { healthcheck: true } },

@@ -84,6 +84,16 @@ const UNIT_CASES: Case[] = [
   onChangedFixture('python: pip.conf beside uv', 'python-fastapi-uv', { 'pip.conf': '[global]\nindex-url = https://pypi.acme.example/simple\n' }),
   onChangedFixture('go: GOPRIVATE with cgo on alpine', 'go-cgo', { '.envrc': 'export GOPRIVATE=github.com/acme\n' }, { base: 'alpine' }),
   onChangedFixture("go: GOPRIVATE with the builder's own .netrc", 'go-root-main', { 'go.env': 'GOPRIVATE=github.com/acme/*\n' }),
+  onProject('rust: a token written into .cargo/config.toml', {
+    'Cargo.toml': '[package]\nname = "t"\nversion = "0.1.0"\n',
+    'src/main.rs': 'fn main() {}\n',
+    '.cargo/config.toml': '[registries.acme]\nindex = "sparse+https://cargo.acme.example/index/"\ntoken = "abc"\n',
+  }),
+  onProject("rust: a private registry with the builder's own credentials, and git over ssh", {
+    'Cargo.toml': '[package]\nname = "t"\nversion = "0.1.0"\n\n[dependencies]\nauth = { git = "ssh://git@github.com/acme/auth.git" }\n',
+    'src/main.rs': 'fn main() {}\n',
+    '.cargo/config.toml': '[registries.acme]\nindex = "sparse+https://cargo.acme.example/index/"\n',
+  }),
   onChangedFixture('java: Maven servers beside a Gradle build', 'java-spring-gradle-kts', { 'settings.xml': '<settings><servers></servers></settings>\n' }),
   onFixture('go: an old go directive on a port the source does not use', 'go-root-main', { runtimeVersion: '1.20', port: '9999' }),
   onProject('go: a cgo library needed at run time', {

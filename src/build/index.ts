@@ -66,13 +66,16 @@ const PRINTED_EPOCH = '$(git log -1 --pretty=%ct)';
 
 /**
  * `--secret` for each build secret the plan mounts: a project file from `dir`, a file in `home`, or
- * an environment variable of the shell that builds. Only where each is read, never its value.
+ * an environment variable of the shell that builds, and `--ssh default` for a fetch over ssh. Only
+ * where each is read, never its value.
  */
 export function secretArguments(plan: Plan, dir: string, home: string): string[] {
-  return plan.secrets.flatMap(({ id, source, from }) => {
+  const secrets = plan.secrets.flatMap(({ id, source, from }) => {
     const where = source === 'env' ? `env=${from}` : `src=${source === 'file' ? path.join(dir, from) : `${home}/${from}`}`;
     return ['--secret', `id=${id},${where}`];
   });
+  // Git dependencies over ssh: the agent of whoever builds (SSH_AUTH_SOCK), never a key in the context.
+  return plan.ssh ? [...secrets, '--ssh', 'default'] : secrets;
 }
 
 /**

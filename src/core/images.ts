@@ -60,6 +60,12 @@ export const hardened = (image: string, tag: string) => `dhi.io/${image}:${tag}`
  */
 export const HARDENED_DEBUG_BASE = hardened('debian-base', `${DHI_DEBIAN.codename}-debian${DHI_DEBIAN.version}-dev`);
 
+/**
+ * tini on hardened: the same Debian package, installed in the hardened Debian -dev image (apt, root)
+ * rather than debian:trixie-slim, so a hardened build mixes in no base from outside dhi.io.
+ */
+const HARDENED_TINI: Init = { ...TINI, image: HARDENED_DEBUG_BASE };
+
 /** The Alpine release final alpine images pin. */
 export const ALPINE_VERSION = '3.22';
 
@@ -133,7 +139,7 @@ export function finalImage(options: {
     runtime: { family, image, packages: options.packages, caBundle: options.caBundle ?? null, prepareBase, sharedStage },
     debugStage: debug !== 'stage' ? null : osFamily ? { from: sharedStage ? 'runtime' : image, tools: DEBUG_TOOLS[osFamily] } : variantDebug,
     shellTools: debug === 'shell' && osFamily ? DEBUG_TOOLS[osFamily] : null,
-    init: options.init ? TINI : null,
+    init: options.init ? (base === 'hardened' ? HARDENED_TINI : TINI) : null,
     stopWhy: options.stopWhy,
   };
 }

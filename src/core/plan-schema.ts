@@ -169,6 +169,8 @@ export const CommonPlanFields = {
   secretFiles: z.array(ProjectPath).default([]),
   /** Folders the app opens in its working directory at run time; null when it needs none. */
   runtimeFolders: RuntimeFoldersSchema.nullable().default(null),
+  /** Git dependencies over ssh: the fetch step mounts the builder's ssh agent (`docker build --ssh default`), said with the line that asks. */
+  ssh: z.object({ why: OneLine }).nullable().default(null),
 };
 
 /** A shell command stagecraft wrote itself: one line, no quotes that could end a JSON array. */

@@ -2,6 +2,7 @@ import type { ProjectFiles } from '../../project.js';
 import { detectGradle } from './gradle.js';
 import { LTS_JAVA_MAJOR, javaVersionFromToolFiles, type JavaBuild } from './jvm.js';
 import { detectMaven } from './maven.js';
+import { detectGradleSecrets } from './secrets.js';
 import { fact, type Fact } from '../../core/facts.js';
 import { fileSecret, firstLine, type BuildSecret } from '../../core/secrets.js';
 
@@ -18,6 +19,8 @@ export interface JavaFacts {
   builds: JavaBuild[];
   /** A Maven settings.xml with <servers> (a private repository's credentials), given to mvn as a build secret. */
   mavenSettings: BuildSecret | null;
+  /** Gradle's repository credentials (gradle.properties keys, variables a credentials block reads), given as build secrets. */
+  gradleSecrets: BuildSecret[];
   /** The build fixes the times in its archives (Maven's project.build.outputTimestamp, Gradle's preserveFileTimestamps = false). */
   fixedArchiveTimes: boolean;
 }
@@ -44,13 +47,20 @@ export function detectJava(project: ProjectFiles): JavaFacts {
   for (const file of ['pom.xml', ...GRADLE_FILES]) if (project.exists(file)) project.requireFile(file);
   const builds: JavaBuild[] = [];
   if (project.hasFile('pom.xml')) builds.push(detectMaven(project));
-  if (GRADLE_FILES.some((file) => project.hasFile(file))) builds.push(detectGradle(project));
+  const gradle = GRADLE_FILES.some((file) => project.hasFile(file)) ? detectGradle(project) : null;
+  if (gradle) builds.push(gradle);
   const fromBuild = builds.map((build) => build.javaVersion).find((version) => version !== null);
   return {
     language: 'java',
     runtimeVersion: fromBuild ?? javaVersionFromToolFiles(project) ?? fact(LTS_JAVA_MAJOR, null),
     builds,
     mavenSettings: detectMavenSettings(project),
+    gradleSecrets: gradle
+      ? detectGradleSecrets(
+          project,
+          gradle.manifests.filter((file) => /\.gradle(\.kts)?$/.test(file)),
+        )
+      : [],
     fixedArchiveTimes: ['pom.xml', ...GRADLE_FILES].some(
       (file) => project.hasFile(file) && /project\.build\.outputTimestamp|preserveFileTimestamps\s*=\s*false/.test(project.readText(file)),
     ),

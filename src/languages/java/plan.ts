@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { planSecrets } from '../../core/secrets.js';
+import { GRADLE_USER_HOME } from './secrets.js';
 import type { JavaApp, JavaBuild, JavaFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { projectError, usageError } from '../../errors.js';
@@ -60,13 +61,13 @@ function commandsFor(build: JavaBuild, app: JavaApp, launch: Launch, settings: s
   const gradle = build.wrapper.value ? './gradlew' : 'gradle';
   const task = kind === 'spring-boot' ? 'bootJar' : kind === 'quarkus' ? 'quarkusBuild' : 'jar';
   const prefix = build.multiModule ? `:${app.module.replace(/\//g, ':')}:` : '';
-  return { resolve: `${gradle} ${prefix}dependencies --no-daemon`, package: `${gradle} ${prefix}${task} --no-daemon`, cacheTarget: '/root/.gradle' };
+  return { resolve: `${gradle} ${prefix}dependencies --no-daemon`, package: `${gradle} ${prefix}${task} --no-daemon`, cacheTarget: GRADLE_USER_HOME };
 }
 
-/** Build files grouped by the folder they are copied to, the root's first. */
-function manifestCopies(build: JavaBuild): JavaPlan['build']['manifestCopies'] {
+/** Build files grouped by the folder they are copied to, the root's first; a secret among them (gradle.properties with credentials) is mounted instead. */
+function manifestCopies(build: JavaBuild, secretFiles: readonly string[]): JavaPlan['build']['manifestCopies'] {
   const byTarget = new Map<string, string[]>();
-  for (const file of build.manifests) {
+  for (const file of build.manifests.filter((manifest) => !secretFiles.includes(manifest))) {
     const slash = file.lastIndexOf('/');
     // A folder (buildSrc) keeps its name; a file goes to its own folder.
     const target = file === 'buildSrc' ? 'buildSrc/' : slash === -1 ? './' : `${file.slice(0, slash)}/`;
@@ -167,7 +168,7 @@ function hardenedBuildImage(build: JavaBuild, major: string): string {
 }
 
 /** The build stage: the wrapper on a JDK image, or the tool's own image. */
-function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch, major: string, base: Answers['base'], settings: string | null) {
+function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch, major: string, base: Answers['base'], settings: string | null, secretFiles: readonly string[]) {
   return {
     tool: build.tool,
     image:
@@ -181,7 +182,7 @@ function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch
               ? `gradle:9.2-jdk${major}`
               : `gradle:8.14-jdk${major}`,
     wrapper: build.wrapper.value ? { script: build.wrapperFiles[0], dir: build.wrapperFiles[1] } : null,
-    manifestCopies: manifestCopies(build),
+    manifestCopies: manifestCopies(build, secretFiles),
     ...commandsFor(build, app, launch, settings),
     commandValues: { groupId: build.tool === 'maven' && build.multiModule ? build.groupId : null, module: app.module },
     artifact: app.module === '.' ? app.artifact! : `${app.module}/${app.artifact}`,
@@ -215,6 +216,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
   const warnings = applyRules(JAVA_RULES, { facts, answers, build, app, launch, unbundled });
   // Maven's own settings.xml: Gradle never reads it.
   const mavenSettings = build.tool === 'maven' ? facts.mavenSettings : null;
+  const secrets = planSecrets(build.tool === 'maven' ? (mavenSettings ? [mavenSettings] : []) : facts.gradleSecrets);
 
   const javaRuntime = answers.javaRuntime ?? null;
   const runtimeImage = runtimeImageFor(base, major, javaRuntime);
@@ -229,7 +231,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     title: imageNameFor(app.name),
     port,
     javaVersion: major,
-    build: buildStep(build, app, launch, major, base, mavenSettings?.target ?? null),
+    build: buildStep(build, app, launch, major, base, mavenSettings?.target ?? null, secrets.secretFiles),
     launch,
     jlink: javaRuntime === 'jlink' ? jlinkStep(base, major, launch) : null,
     runtimeCopy:
@@ -258,7 +260,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore',
-    ...planSecrets(mavenSettings ? [mavenSettings] : []),
+    ...secrets,
   });
   return { plan, warnings };
 }

@@ -930,6 +930,6 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasYarnReleases: settings.hasDir('.yarn/releases'),
     hasYarnrc: settings.hasFile('.yarnrc.yml'),
     workspace,
-    secrets: detectNodeSecrets(settings),
+    secrets: detectNodeSecrets(settings, managerFacts.packageManager.value),
   };
 }

@@ -575,9 +575,10 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     ignoredOutputs: ignoredOutputs(shape),
     depsImage,
     depsPackages: nodeGypPackages(base, native),
-    // The hardened -dev image keeps Node's headers in a folder named after the exact release
-    // (/opt/nodejs/node-v<version>), which a plan cannot know: node-gyp fetches matching headers there.
     nativeBuild: native.length > 0 && base !== 'hardened',
+    // The hardened -dev image keeps Node's headers in a folder named after the exact release
+    // (/opt/nodejs/node-v<version>), which a plan cannot know: the build finds it from node's path.
+    headersBesideNode: native.length > 0 && base === 'hardened',
     hasBuild: hasBuild && !workspace,
     // Next.js keeps its compiler cache beside the output: a cache mount speeds the next build and keeps it out of the image.
     buildCache: hasBuild && !workspace && shape.framework === 'next' ? `/app/${facts.nextDistDir?.value ?? '.next'}/cache` : null,

@@ -75,6 +75,11 @@ export const NodePlanSchema = z.object({
   depsPackages: OsPackagesSchema.nullable(),
   /** Native modules are installed: node-gyp, if it compiles, uses the image's own Node headers. */
   nativeBuild: z.boolean(),
+  /**
+   * Native modules on the hardened -dev image, which keeps Node's headers in the folder of its exact
+   * release: found beside node's real path when the base stage builds, and given to the installs.
+   */
+  headersBesideNode: z.boolean(),
   hasBuild: z.boolean(),
   /** A folder the build step keeps as a cache mount (a framework's compiler cache), so it never ships. */
   buildCache: AbsolutePath.nullable(),

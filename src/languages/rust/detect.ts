@@ -15,6 +15,7 @@ import {
   type LockedPackage,
 } from './cargo.js';
 import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
+import { detectCargoRegistries, detectSshGit, type CargoRegistries } from './secrets.js';
 import { fact, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { globMatcher } from '../../core/glob.js';
@@ -121,6 +122,10 @@ export interface RustFacts {
   linkerTools: Fact<string[]> | null;
   /** Project folders the program reads from its working directory (`Tera::new` of "templates/" and a glob), which the binary does not hold. */
   runtimeFolders: Fact<string>[];
+  /** A git dependency over ssh (a manifest's `git = "ssh://..."`, the lock's `git+ssh://`): fetched with the builder's ssh agent. */
+  sshGit: Fact<boolean>;
+  /** Private registries .cargo/config.toml declares, and where their tokens come from; null for a workspace member built from above. */
+  registries: CargoRegistries | null;
 }
 
 /** Where a workspace member is built from: every path is relative, with forward slashes. */
@@ -566,7 +571,7 @@ function pathDependencies(packages: Package[]): { dir: string; written: Fact<str
  * Detects one folder's Cargo project. `memberDir` names the one workspace member built alone: its
  * binaries, sources, rust-version and the part of the workspace's Cargo.lock it needs are what count.
  */
-function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | null): Omit<RustFacts, 'enclosingWorkspace' | 'memberBuild'> {
+function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | null): Omit<RustFacts, 'enclosingWorkspace' | 'memberBuild' | 'registries'> {
   const hasPackage = root.data.package !== undefined;
   if (!hasPackage && root.data.workspace === undefined) throw projectError('Cargo.toml: neither [package] nor [workspace]; cargo needs one of them');
   const members = root.data.workspace === undefined ? [] : workspaceMembers(project, root);
@@ -594,6 +599,8 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     );
   }
 
+  // cargo fetch fetches the whole workspace's dependencies: every manifest counts, and the lock.
+  const ssh = detectSshGit([root, ...packages.map((pkg) => pkg.manifest), ...(lock ? [lock] : [])]);
   return {
     language: 'rust',
     packageName: runner ? fact(runner.name, { file: runner.manifest.file, line: lineOfKey(runner.manifest, 'name', offsetOfTable(runner.manifest, 'package')) }) : null,
@@ -608,6 +615,7 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     outsidePaths,
     ...detectNetwork(project, built, declared, memberDir ?? ''),
     linkerTools: linkerTools(project),
+    sshGit: fact(ssh !== null, ssh),
   };
 }
 
@@ -652,6 +660,8 @@ function detectMember(project: ProjectFiles, workspace: { folder: ProjectFiles; 
   const workspaceFile = `${workspace.folder.pathFrom(project)}/Cargo.toml`;
   return {
     ...rebased,
+    // The secrets of a workspace's root above the folder are not handled yet (README): only the member's own build.
+    registries: null,
     outsidePaths: leaves ? rebased.outsidePaths : [],
     enclosingWorkspace: fact(workspaceFile, { file: workspaceFile, line: lineOfKey(workspace.manifest, 'members') }),
     memberBuild: {
@@ -670,5 +680,5 @@ export function detectRust(project: ProjectFiles): RustFacts {
   const root = readToml(project, 'Cargo.toml');
   const workspace = root.data.package !== undefined && root.data.workspace === undefined ? findEnclosingWorkspace(project) : null;
   if (workspace) return detectMember(project, workspace);
-  return { ...detectIn(project, root, null), enclosingWorkspace: null, memberBuild: null };
+  return { ...detectIn(project, root, null), registries: detectCargoRegistries(project), enclosingWorkspace: null, memberBuild: null };
 }

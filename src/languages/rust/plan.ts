@@ -13,6 +13,8 @@ import { NATIVE_LIBRARIES } from './native.js';
 import { linksMusl, RUST_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
 import { workingDirectory } from '../../core/runtime-folders.js';
+import { planSecrets } from '../../core/secrets.js';
+import { cargoSecrets } from './secrets.js';
 
 /**
  * The build stage's Debian: rust images have trixie variants from Rust 1.90 on, older releases only
@@ -74,6 +76,8 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
   const member = facts.memberBuild;
   const binaryPath = `/usr/local/bin/${name}`;
   const compilesC = facts.compilesC.value;
+  // The hardened rust image sets no CARGO_HOME, so cargo uses the default in root's home.
+  const cargoHome = base === 'hardened' ? '/root/.cargo' : '/usr/local/cargo';
 
   const plan = validatePlan(RustPlanSchema, {
     language: 'rust',
@@ -98,8 +102,9 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
               why: `${describeEvidence(facts.linkerTools.evidence)} links with ${facts.linkerTools.value.join(' and ')}, which the rust image does not have`,
             }
           : null,
-      // The hardened rust image sets no CARGO_HOME, so cargo uses the default in root's home.
-      cargoHome: base === 'hardened' ? '/root/.cargo' : '/usr/local/cargo',
+      cargoHome,
+      cargoConfig: facts.registries?.config ?? null,
+      tokenProvider: facts.registries?.providers != null,
       locked: facts.lockfile.value,
       scratchRootfs: base === 'scratch',
       package: binary.package,
@@ -111,6 +116,8 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     runtimeLibraries,
     // cp runs where cargo does (the workspace, or the context's root), and the folders are the member's.
     runtimeFolders: workingDirectory(facts.runtimeFolders, null, member ? path.posix.relative(member.workspaceDir ?? '', member.memberPath) : ''),
+    ...planSecrets(cargoSecrets(facts.registries, cargoHome)),
+    ssh: facts.sshGit.value ? { why: describeEvidence(facts.sshGit.evidence) } : null,
     toolchainFile: facts.toolchainFile && member?.workspaceDir ? `${member.workspaceDir}/${facts.toolchainFile}` : facts.toolchainFile,
     // glibc binaries need libgcc_s (for unwinding), which distroless cc has and static lacks.
     ...singleBinaryStages({

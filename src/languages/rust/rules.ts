@@ -92,6 +92,27 @@ export const RUST_RULES: RuleTable<RustRuleContext> = [
     message: ({ facts }) =>
       `the path dependency ${facts.outsidePaths[0]!.value} (${describeEvidence(facts.outsidePaths[0]!.evidence)}) is outside the folder, which is the build context; run stagecraft in a folder that holds it`,
   },
+  {
+    id: 'cargo-config-literal-token',
+    kind: 'refuse',
+    when: ({ facts }) => facts.registries?.literalToken != null,
+    message: ({ facts }) =>
+      `${describeEvidence(facts.registries!.literalToken)} writes a registry token into ${facts.registries!.config}, which the build copies to fetch: move it to ~/.cargo/credentials.toml (cargo login --registry) or CARGO_REGISTRIES_<NAME>_TOKEN, and stagecraft passes it to the fetch as a build secret`,
+  },
+  {
+    id: 'cargo-home-credentials',
+    kind: 'warn',
+    when: ({ facts }) => facts.registries?.credentials?.source === 'home',
+    message: ({ facts }) =>
+      `private registries (${describeEvidence(facts.registries!.evidence)}): cargo fetches from them with the tokens of your ~/.cargo/credentials.toml (cargo login --registry), given to the build as a secret (docker build --secret id=cargo-credentials,src=$HOME/.cargo/credentials.toml)`,
+  },
+  {
+    id: 'git-over-ssh',
+    kind: 'warn',
+    when: ({ facts }) => facts.sshGit.value,
+    message: ({ facts }) =>
+      `git over ssh (${describeEvidence(facts.sshGit.evidence)}): the build fetches it with your ssh agent (docker build --ssh default, SSH_AUTH_SOCK set); cargo knows github.com's host keys, another host's go in [net.ssh] known-hosts of .cargo/config.toml`,
+  },
   ...shellDebugRules(),
   ...healthcheckRules(),
   healthcheckWithoutProbeRule('the image holds the Rust binary and nothing that makes an HTTP request (no shell, curl or interpreter)'),

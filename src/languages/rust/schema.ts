@@ -20,6 +20,13 @@ const RustBuildSchema = z.object({
   env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
   /** Where cargo keeps downloaded crates (CARGO_HOME): /usr/local/cargo in the rust images, root's home in the hardened one. */
   cargoHome: AbsolutePath,
+  /** The cargo config that declares private registries, copied into the recipe so `cargo fetch` reads it; null without one. */
+  cargoConfig: ProjectPath.nullable(),
+  /**
+   * The config names credential providers of the builder's machine (a keyring): the fetch uses
+   * cargo:token, which reads the mounted credentials.toml and CARGO_REGISTRIES_<NAME>_TOKEN.
+   */
+  tokenProvider: z.boolean(),
   /** Cargo.lock exists: --locked makes the build fail instead of silently resolving other versions. */
   locked: z.boolean(),
   scratchRootfs: z.boolean(),
