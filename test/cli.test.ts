@@ -406,7 +406,7 @@ describe('Node', () => {
     expect(exitCode).toBe(0);
     expect(stdout).toContain('RUN nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")" \\\n');
     expect(stdout).toContain(' && if [ -f "$nodedir/include/node/node.h" ]; then echo "export npm_config_nodedir=$nodedir"; fi > /node-gyp.env\n');
-    expect(stdout).toContain('    . /node-gyp.env && npm ci\n');
+    expect(stdout).toContain('    . /node-gyp.env && npm ci \\\n');
     expect(lintDockerfile(stdout)).toEqual([]);
   });
 });

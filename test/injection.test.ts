@@ -363,7 +363,9 @@ describe('hostile values copied from a project cannot add instructions or break 
             expect(Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')).toBe(true);
           }
         }),
-        { numRuns: 50 },
+        // One seed per run, the same in CI and here, so a field whose accepted values are rare (a Cargo name) cannot pass
+        // one run and fail the next; STAGECRAFT_FC_SEED explores others.
+        { numRuns: 50, seed: Number(process.env.STAGECRAFT_FC_SEED ?? 20_261_207) },
       );
       // The property must have exercised the success path too, or it proves nothing about rendering.
       if (!NARROW_FIELDS.has(field.name)) expect(accepted, 'no hostile value was accepted at all').toBeGreaterThan(0);
