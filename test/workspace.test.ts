@@ -247,6 +247,37 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
 });
 
 describe('a workspace root, generally', () => {
+  it("each bake target carries its service's build secrets (bake's secret entries), read from the root where the context is", async () => {
+    const dir = copyFixture('node-npm-monorepo');
+    writeFileSync(path.join(dir, '.npmrc'), '@acme:registry=https://npm.acme.example/\n//npm.acme.example/:_authToken=${NPM_TOKEN}\n');
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    const bake = readFileSync(path.join(dir, 'docker-bake.hcl'), 'utf8');
+    expect(bake.match(/^ {2}secret {5}= \["id=npmrc,src=\.npmrc", "id=NPM_TOKEN,env=NPM_TOKEN"\]$/gm)).toHaveLength(2);
+    expect(bake).not.toContain('NPM_TOKEN}');
+    // A member's own run builds from the root too: its next step names the root's .npmrc, not one in the member's folder.
+    const member = await runCli([path.join(dir, 'apps/api'), '--yes', '--force']);
+    expect(member.stdout).toContain(`--secret id=npmrc,src=${path.join(dir, '.npmrc')} `);
+    if (!dockerAnswers) return;
+    const printed = await execa('docker', ['buildx', 'bake', '--print'], { cwd: dir, reject: false });
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain('"id=npmrc,src=.npmrc"');
+  });
+
+  it("a secret in the builder's home folder (a .netrc for GOPRIVATE) reads HOME from the environment, which bake declares", async () => {
+    const dir = copyFixture('go-work-monorepo');
+    writeFileSync(path.join(dir, 'go.env'), 'GOPRIVATE=example.com/private\n');
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    const bake = readFileSync(path.join(dir, 'docker-bake.hcl'), 'utf8');
+    expect(bake).toContain('variable "HOME" {');
+    expect(bake).toContain('"id=netrc,src=${HOME}/.netrc"');
+    if (!dockerAnswers) return;
+    // bake checks that a secret's file exists: a home folder of the test's own, with an empty .netrc.
+    const home = makeProject({ '.netrc': '' }).root;
+    const printed = await execa('docker', ['buildx', 'bake', '--print'], { cwd: dir, reject: false, env: { HOME: home } });
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain(`"id=netrc,src=${home}/.netrc"`);
+  });
+
   it("names each service's entry itself, so no run warns that a rule chose among several (go.work, a Cargo root that is a package)", async () => {
     for (const fixture of ['go-work-monorepo', 'rust-cargo-root-package']) {
       const { exitCode, stderr } = await runCli([copyFixture(fixture), '--yes']);

@@ -71,7 +71,8 @@ const PRINTED_EPOCH = '$(git log -1 --pretty=%ct)';
  */
 export function secretArguments(plan: Plan, dir: string, home: string): string[] {
   const secrets = plan.secrets.flatMap(({ id, source, from }) => {
-    const where = source === 'env' ? `env=${from}` : `src=${source === 'file' ? path.join(dir, from) : `${home}/${from}`}`;
+    // A secret file's path is from the build context, which is a workspace member's root, not its folder.
+    const where = source === 'env' ? `env=${from}` : `src=${source === 'file' ? path.join(dir, plan.contextPath, from) : `${home}/${from}`}`;
     return ['--secret', `id=${id},${where}`];
   });
   // Git dependencies over ssh: the agent of whoever builds (SSH_AUTH_SOCK), never a key in the context.

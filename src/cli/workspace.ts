@@ -53,9 +53,15 @@ const BakeSchema = z.object({
         /** A sentence for the comment above the target. */
         about: z.string().regex(/^[^\n\r"\\$]*$/),
         debugTag: z.string().nullable(),
+        /** Its build secrets as bake's `secret` entries: where each is read (a file from the root, ${HOME}, a variable), never its value. */
+        secrets: z.array(z.string().regex(/^id=[A-Za-z_][A-Za-z0-9_-]*,(src=(\$\{HOME\}\/)?[A-Za-z0-9._@/-]+|env=[A-Za-z_][A-Za-z0-9_]*)$/)),
+        /** A fetch over ssh: the builder's ssh agent. */
+        ssh: z.boolean(),
       }),
     )
     .min(1),
+  /** A secret read from the builder's home folder: bake takes HOME from the environment once it is declared. */
+  usesHome: z.boolean(),
 });
 
 export type Bake = z.infer<typeof BakeSchema>;
@@ -63,12 +69,18 @@ export type Bake = z.infer<typeof BakeSchema>;
 /** The bake target of one service: built from its context with its own Dockerfile; its debug target beside it. */
 function bakeTargetOf({ member, target, generation }: ServiceGeneration): Bake['targets'][number] {
   const { plan } = generation;
+  const context = path.posix.normalize(path.posix.join(member.run.dir, plan.contextPath));
   return {
     name: target,
-    context: path.posix.normalize(path.posix.join(member.run.dir, plan.contextPath)),
+    context,
     dockerfile: plan.dockerfileFlag ?? 'Dockerfile',
     about: `${member.folder}: ${member.why}`.replace(/[\n\r"\\$]/g, ' '),
     debugTag: plan.debugStage ? debugTagOf(target) : null,
+    secrets: plan.secrets.map(({ id, source, from }) => {
+      const where = source === 'env' ? `env=${from}` : `src=${source === 'file' ? path.posix.join(context, from) : `\${HOME}/${from}`}`;
+      return `id=${id},${where}`;
+    }),
+    ssh: plan.ssh !== null,
   };
 }
 
@@ -199,7 +211,9 @@ export async function generateProject(context: GenerateContext): Promise<Generat
   if (services.length === 0)
     throw new StagecraftError(`no service of the ${workspace.kind} could be generated: ${skipped.map(({ reason }) => reason).join('; ')}`, ExitCode.refused);
   const group = services.map((service) => service.target);
-  const bake = BakeSchema.parse({ generatorVersion: context.generatorVersion, group, targets: services.map(bakeTargetOf) });
+  const targets = services.map(bakeTargetOf);
+  const usesHome = targets.some((target) => target.secrets.some((secret) => secret.includes(',src=${HOME}/')));
+  const bake = BakeSchema.parse({ generatorVersion: context.generatorVersion, group, targets, usesHome });
   const changes = [
     ...services.flatMap((service) =>
       withOthersLeftOut(service, services, project.root).map((change) => ({ ...change, path: path.posix.join(service.member.run.dir, change.path) })),
