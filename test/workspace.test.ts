@@ -263,6 +263,24 @@ describe('a workspace root, generally', () => {
     expect(printed.stdout).toContain('"id=npmrc,src=.npmrc"');
   });
 
+  it("a member started from a package's own file (next start) links the package into its node_modules when the install hoisted it; next's cache is the member's", async () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*'] }),
+      'package-lock.json': JSON.stringify({ name: 'mono', lockfileVersion: 3, packages: {} }),
+      'apps/web/package.json': JSON.stringify({ name: 'web', scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15.1.6' } }),
+      'apps/web/app/page.js': 'export default function Page() { return "hi"; }\n',
+      'apps/api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node server.js' } }),
+      'apps/api/server.js': 'require("node:http").createServer((_, res) => res.end("ok")).listen(3000);\n',
+    }).root;
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    const web = readFileSync(path.join(dir, 'apps/web/Dockerfile'), 'utf8');
+    expect(web).toContain('RUN [ -e apps/web/node_modules/next ] || { mkdir -p apps/web/node_modules && ln -s /app/node_modules/next apps/web/node_modules/next; }\n');
+    expect(web).toContain('CMD ["node_modules/next/dist/bin/next", "start"]');
+    expect(web).toContain('--mount=type=cache,target=/app/apps/web/.next/cache');
+    expect(lintDockerfile(web)).toEqual([]);
+    expect(readFileSync(path.join(dir, 'apps/api/Dockerfile'), 'utf8')).not.toContain('ln -s');
+  });
+
   it("a secret in the builder's home folder (a .netrc for GOPRIVATE) reads HOME from the environment, which bake declares", async () => {
     const dir = copyFixture('go-work-monorepo');
     writeFileSync(path.join(dir, 'go.env'), 'GOPRIVATE=example.com/private\n');

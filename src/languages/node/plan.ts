@@ -249,6 +249,20 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
  * again (the whole context, or package.json beside a build's output): each would ship twice, once in
  * each layer, so the prod-deps stage removes its copies.
  */
+/**
+ * The package a workspace member's start command runs a file of (`next start` runs
+ * node_modules/next/dist/bin/next from the member's folder): npm, Yarn and bun usually hoist it to the
+ * root's node_modules, where node, started in the member's folder, does not look for a path.
+ */
+function hoistedStart(facts: NodeFacts, entryFile: string | undefined): NodePlan['hoistedStart'] {
+  const member = memberOfRoot(facts);
+  const name = /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(entryFile ?? '')?.[1];
+  if (!member || !name) return null;
+  const memberModules = `${member.memberPath}/node_modules`;
+  // A scoped package's link sits in its scope's folder.
+  return { memberModules, name, linkFolder: name.includes('/') ? `${memberModules}/${name.split('/')[0]}` : memberModules };
+}
+
 function prodDepsDuplicates(facts: NodeFacts, copies: NodePlan['copies']): string[] {
   // A member's install sits at the workspace root, where its own file names do not point: left as it is.
   if (memberOfRoot(facts) || !copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app')) return [];
@@ -581,7 +595,11 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     headersBesideNode: native.length > 0 && base === 'hardened',
     hasBuild: hasBuild && !workspace,
     // Next.js keeps its compiler cache beside the output: a cache mount speeds the next build and keeps it out of the image.
-    buildCache: hasBuild && !workspace && shape.framework === 'next' ? `/app/${facts.nextDistDir?.value ?? '.next'}/cache` : null,
+    // A workspace member's next build writes in its own folder under the root.
+    buildCache:
+      hasBuild && !workspace && shape.framework === 'next'
+        ? `/app/${memberOfRoot(facts) ? `${memberOfRoot(facts)!.memberPath}/` : ''}${facts.nextDistDir?.value ?? '.next'}/cache`
+        : null,
     ignoreNestedNodeModules: workspace !== null || shape.workspaceRoot,
     depsStage: (hasBuild || shipsNodeModules) && !workspace,
     prodDeps: prodDeps && !workspace,
@@ -590,6 +608,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     // The final stage copies these stages' /app whole: the files only the install reads go first.
     scrubProdDeps: installOnlyFiles(facts).length > 0 && copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app'),
     prodDepsDuplicates: prodDepsDuplicates(facts, copies),
+    hoistedStart: hoistedStart(facts, start[1]),
     sourcesStage: copies.some((copy) => copy.stage === 'sources'),
     env: runtimeEnv(port, shape),
     ...image,

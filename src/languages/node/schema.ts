@@ -43,6 +43,11 @@ export const NodePlanSchema = z.object({
   scrubProdDeps: z.boolean(),
   /** Files the prod-deps stage removes because a later copy of the final stage brings them too. */
   prodDepsDuplicates: z.array(ProjectPath),
+  /**
+   * A workspace member started from a package's own file (`node_modules/next/dist/bin/next`): the
+   * package, linked into the member's node_modules when the install hoisted it to the root's.
+   */
+  hoistedStart: z.object({ memberModules: ProjectPath, name: z.string().regex(/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+$/), linkFolder: ProjectPath }).nullable(),
   /** The final stage copies the whole context from a stage that leaves installOnly out. */
   sourcesStage: z.boolean(),
   /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy`. */
