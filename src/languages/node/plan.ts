@@ -245,11 +245,6 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
 }
 
 /**
- * The manifests a workspace root's prod-deps folder holds that a later copy of the final stage brings
- * again (the whole context, or package.json beside a build's output): each would ship twice, once in
- * each layer, so the prod-deps stage removes its copies.
- */
-/**
  * The package a workspace member's start command runs a file of (`next start` runs
  * node_modules/next/dist/bin/next from the member's folder): npm, Yarn and bun usually hoist it to the
  * root's node_modules, where node, started in the member's folder, does not look for a path.
@@ -263,6 +258,11 @@ function hoistedStart(facts: NodeFacts, entryFile: string | undefined): NodePlan
   return { memberModules, name, linkFolder: name.includes('/') ? `${memberModules}/${name.split('/')[0]}` : memberModules };
 }
 
+/**
+ * The manifests a workspace root's prod-deps folder holds that a later copy of the final stage brings
+ * again (the whole context, or package.json beside a build's output): each would ship twice, once in
+ * each layer, so the prod-deps stage removes its copies.
+ */
 function prodDepsDuplicates(facts: NodeFacts, copies: NodePlan['copies']): string[] {
   // A member's install sits at the workspace root, where its own file names do not point: left as it is.
   if (memberOfRoot(facts) || !copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app')) return [];
