@@ -50,6 +50,8 @@ export interface App {
   /** Answers a person would have to give (see apps.json's "about"): passed on every run here. */
   flags?: string[];
   truth: { language: string; entry?: string | string[]; port?: number | number[] | 'none' | null };
+  /** Words of the refusal stagecraft gives this app on purpose (a WebAssembly app gets no native image): by design, like a static site. */
+  designRefusal?: string;
   /** How a CLI shows it works: its arguments and a regex its output must match (read from the app). */
   run?: { args: string[]; expect: string };
   /** Services the app cannot start without (a database, a broker), read from its code or compose file. */
@@ -286,6 +288,9 @@ export function generateFailure(app: App, exitCode: number, stderr: string): Fai
   const staticDir = [app.truth.entry ?? []].flat().find((entry) => entry.startsWith('static:'));
   if (staticDir && exitCode === ExitCode.refused && /static site/.test(stderr)) {
     return { step: 'generate', cause: 'design', why: `static site: no server image by design (${staticDir.slice('static:'.length)}/ is for a static web server)`, evidence };
+  }
+  if (app.designRefusal !== undefined && exitCode === ExitCode.refused && stderr.includes(app.designRefusal)) {
+    return { step: 'generate', cause: 'design', why: `refused by design: ${app.designRefusal}`, evidence };
   }
   return { step: 'generate', cause: 'ours', why: `stagecraft stopped (exit ${exitCode}) on an unedited public app`, evidence };
 }

@@ -196,9 +196,12 @@ async function check(app, dir) {
       .map(([, field]) => field);
     // A static site answered as one (exit 3, the folder its truth names) is the right answer, not a stop to excuse.
     const staticDir = typeof app.truth.entry === 'string' && app.truth.entry.startsWith('static:') ? app.truth.entry.slice('static:'.length) : null;
-    const staticSite = staticDir !== null && r.code === 3 && message.startsWith('stagecraft: this is a static site') && message.includes(` writes ${staticDir}/`);
+    // An app stagecraft refuses on purpose (apps.json's designRefusal: a WebAssembly app) is answered the same way.
+    const staticSite =
+      (staticDir !== null && r.code === 3 && message.startsWith('stagecraft: this is a static site') && message.includes(` writes ${staticDir}/`)) ||
+      (app.designRefusal !== undefined && r.code === 3 && message.includes(app.designRefusal));
     const good = staticSite || (asked.length > 0 && asked.every((f) => (app.asks ?? []).includes(f)));
-    stop = { code: r.code, message, good, staticSite };
+    stop = { code: r.code, message, good, staticSite, designWhy: staticDir !== null ? 'a static site' : 'refused by design' };
     // A refused combination (exit 3) is about the default base, not detection: the other fields
     // are still scored, on a rerun with --base slim, and the stop still counts.
     const rerun = staticSite ? null : good ? app.flags : r.code === 3 && message.includes('--base') ? ['--base', 'slim'] : null;
@@ -269,7 +272,7 @@ function report(results, missing) {
     `- apps: ${LANGUAGES.map((l) => `${l} ${results.filter((r) => r.app.truth.language === l).length}`).join(', ')}`,
     `- fields right: **${all.right} of ${all.total} (${pct(all.right, all.total)})** over the ${ran.length} apps that gave JSON`,
     `- apps with every scored field right: ${ran.filter((r) => Object.values(r.fields).every((s) => s.ok !== false)).length} of ${results.length}`,
-    `- stops under \`--yes\` without a good reason: **${badStops.length}** (${badStops.filter((r) => r.fields).length} of them a refused default base, scored on a rerun with \`--base slim\`); stops that ask what a person would also have to choose: ${askedStops.length} (run again with the answer from apps.json, and scored on the other fields); static sites answered as such (exit 3, the folder the build writes, scored on the facts --json prints): ${staticStops.length}`,
+    `- stops under \`--yes\` without a good reason: **${badStops.length}** (${badStops.filter((r) => r.fields).length} of them a refused default base, scored on a rerun with \`--base slim\`); stops that ask what a person would also have to choose: ${askedStops.length} (run again with the answer from apps.json, and scored on the other fields); refused by design (a static site: exit 3 and the folder the build writes; an app apps.json's designRefusal names), scored on the facts --json prints: ${staticStops.length}`,
     ...(missing.length ? [`- not materialized, so not run: ${missing.join(', ')}`] : []),
     '',
     'How to run: `node scripts/realworld-materialize.mjs` (copies the apps from local git mirrors into ' +
@@ -304,7 +307,7 @@ function report(results, missing) {
     lines.push('| app | good reason | scored on a rerun with | exit | message |', '| --- | --- | --- | --- | --- |');
     for (const r of stops) {
       lines.push(
-        `| ${r.app.id} | ${r.stop.staticSite ? 'yes (a static site)' : r.stop.good ? `yes (asks ${r.app.asks.join(', ')})` : 'no'} | ${r.stop.rerun ? `\`${r.stop.rerun.join(' ')}\`` : '—'} | ${r.stop.code} | ${cell(r.stop.message)} |`,
+        `| ${r.app.id} | ${r.stop.staticSite ? `yes (${r.stop.designWhy})` : r.stop.good ? `yes (asks ${r.app.asks.join(', ')})` : 'no'} | ${r.stop.rerun ? `\`${r.stop.rerun.join(' ')}\`` : '—'} | ${r.stop.code} | ${cell(r.stop.message)} |`,
       );
     }
   }

@@ -467,3 +467,23 @@ describe("the linker .cargo/config.toml asks for (zero2prod's clang with lld)", 
     expect(await dockerfileOf('alpine')).not.toContain('clang');
   });
 });
+
+describe('a WebAssembly app (WasmEdge: tokio_wasi, hyper_wasi, mysql_async_wasi)', () => {
+  const project = (dependencies: string) =>
+    makeProject({ 'Cargo.toml': `[package]\nname = "w"\nversion = "0.1.0"\n\n[dependencies]\n${dependencies}`, 'src/main.rs': 'fn main() {}\n' });
+
+  it('a _wasi or wasmedge crate is the evidence; a native app has none', () => {
+    expect(detectRust(project('anyhow = "1"\nhyper_wasi = { version = "0.15", features = ["full"] }\n')).webAssembly).toEqual({
+      value: 'hyper_wasi',
+      evidence: { file: 'Cargo.toml', line: 7 },
+    });
+    expect(detectRust(project('wasmedge_wasi_socket = "0.5"\n')).webAssembly?.value).toBe('wasmedge_wasi_socket');
+    expect(detectRust(project('tokio = "1"\nwasi = "0.11"\n')).webAssembly).toBeNull();
+  });
+
+  it('is refused with the reason (exit 3): a native build of its _wasi crates does not compile, and WasmEdge runs it', async () => {
+    await expect(renderFolder(project('tokio_wasi = "1"\n').root, { base: 'distroless', debug: 'none' })).rejects.toThrow(
+      'tokio_wasi (Cargo.toml:6) is a crate for WebAssembly runtimes: this is a wasm32-wasi app that WasmEdge runs, not a Linux binary, and stagecraft builds native images only',
+    );
+  });
+});

@@ -94,6 +94,10 @@ const UNIT_CASES: Case[] = [
     'src/main.rs': 'fn main() {}\n',
     '.cargo/config.toml': '[registries.acme]\nindex = "sparse+https://cargo.acme.example/index/"\n',
   }),
+  onProject('rust: a WasmEdge app (a _wasi crate)', {
+    'Cargo.toml': '[package]\nname = "w"\nversion = "0.1.0"\n\n[dependencies]\ntokio_wasi = { version = "1", features = ["rt"] }\n',
+    'src/main.rs': 'fn main() {}\n',
+  }),
   onChangedFixture('java: Maven servers beside a Gradle build', 'java-spring-gradle-kts', { 'settings.xml': '<settings><servers></servers></settings>\n' }),
   onFixture('go: an old go directive on a port the source does not use', 'go-root-main', { runtimeVersion: '1.20', port: '9999' }),
   onProject('go: a cgo library needed at run time', {

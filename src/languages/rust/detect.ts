@@ -124,6 +124,11 @@ export interface RustFacts {
   runtimeFolders: Fact<string>[];
   /** A git dependency over ssh (a manifest's `git = "ssh://..."`, the lock's `git+ssh://`): fetched with the builder's ssh agent. */
   sshGit: Fact<boolean>;
+  /**
+   * A crate made for WebAssembly runtimes (tokio_wasi, hyper_wasi, wasmedge_wasi_socket): the app is built
+   * for wasm32-wasi and run by WasmEdge, not as a Linux binary; null for a native app.
+   */
+  webAssembly: Fact<string> | null;
   /** Private registries .cargo/config.toml declares, and where their tokens come from; null for a workspace member built from above. */
   registries: CargoRegistries | null;
 }
@@ -616,7 +621,16 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     ...detectNetwork(project, built, declared, memberDir ?? ''),
     linkerTools: linkerTools(project),
     sshGit: fact(ssh !== null, ssh),
+    webAssembly: webAssemblyCrate(declared),
   };
+}
+
+/** WasmEdge's ports of native crates end in `_wasi`; its own crates start with `wasmedge`. */
+const WEBASSEMBLY_CRATE = /(_wasi$|^wasmedge)/;
+
+function webAssemblyCrate(declared: DeclaredIn[]): Fact<string> | null {
+  const found = declared.find(({ dependency }) => WEBASSEMBLY_CRATE.test(dependency.crate));
+  return found ? fact(found.dependency.crate, { file: found.file, line: found.dependency.line }) : null;
 }
 
 /** Every evidence file named from another folder: `rel` maps a path of the workspace root to one of the member's. */

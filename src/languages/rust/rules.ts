@@ -79,6 +79,13 @@ const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
 export const RUST_RULES: RuleTable<RustRuleContext> = [
   skippedSourcesRule(({ facts }) => facts.skippedSources),
   {
+    id: 'webassembly-app',
+    kind: 'refuse',
+    when: ({ facts }) => facts.webAssembly !== null,
+    message: ({ facts }) =>
+      `${facts.webAssembly!.value} (${describeEvidence(facts.webAssembly!.evidence)}) is a crate for WebAssembly runtimes: this is a wasm32-wasi app that WasmEdge runs, not a Linux binary, and stagecraft builds native images only`,
+  },
+  {
     id: 'older-than-rust-version',
     kind: 'refuse',
     when: ({ facts, answers }) => facts.minimumVersion !== null && semver.lt(semver.coerce(answers.runtimeVersion)!, semver.coerce(facts.minimumVersion.value)!),
