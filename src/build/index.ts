@@ -65,16 +65,21 @@ const PRINTED_HOME = '$HOME';
 const PRINTED_EPOCH = '$(git log -1 --pretty=%ct)';
 
 /**
+ * Each build secret the plan mounts as `id=<id>,src=<file>` or `id=<id>,env=<variable>`, the form
+ * `docker build --secret` and bake's `secret` take: a project file where `fileAt` puts it, a file in
+ * `home`, or a variable of the shell that builds.
+ */
+export const secretEntries = (plan: Plan, fileAt: (from: string) => string, home: string): string[] =>
+  plan.secrets.map(({ id, source, from }) => `id=${id},${source === 'env' ? `env=${from}` : `src=${source === 'file' ? fileAt(from) : `${home}/${from}`}`}`);
+
+/**
  * `--secret` for each build secret the plan mounts: a project file from `dir`, a file in `home`, or
  * an environment variable of the shell that builds, and `--ssh default` for a fetch over ssh. Only
  * where each is read, never its value.
  */
 export function secretArguments(plan: Plan, dir: string, home: string): string[] {
-  const secrets = plan.secrets.flatMap(({ id, source, from }) => {
-    // A secret file's path is from the build context, which is a workspace member's root, not its folder.
-    const where = source === 'env' ? `env=${from}` : `src=${source === 'file' ? path.join(dir, plan.contextPath, from) : `${home}/${from}`}`;
-    return ['--secret', `id=${id},${where}`];
-  });
+  // A secret file's path is from the build context, which is a workspace member's root, not its folder.
+  const secrets = secretEntries(plan, (from) => path.join(dir, plan.contextPath, from), home).flatMap((entry) => ['--secret', entry]);
   // Git dependencies over ssh: the agent of whoever builds (SSH_AUTH_SOCK), never a key in the context.
   return plan.ssh ? [...secrets, '--ssh', 'default'] : secrets;
 }

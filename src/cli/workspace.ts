@@ -5,7 +5,7 @@ import { targetNameOf } from '../core/workspace.js';
 import { describeEvidence } from '../core/facts.js';
 import { ProjectPath } from '../core/plan-schema.js';
 import { BAKE_FILE } from '../build/bake.js';
-import { debugTagOf } from '../build/index.js';
+import { debugTagOf, secretEntries } from '../build/index.js';
 import { ExitCode, StagecraftError, usageError } from '../errors.js';
 import { supportFor, type Facts } from '../languages/registry.js';
 import { assessChanges, type AssessedChange } from '../output/changes.js';
@@ -76,10 +76,8 @@ function bakeTargetOf({ member, target, generation }: ServiceGeneration): Bake['
     dockerfile: plan.dockerfileFlag ?? 'Dockerfile',
     about: `${member.folder}: ${member.why}`.replace(/[\n\r"\\$]/g, ' '),
     debugTag: plan.debugStage ? debugTagOf(target) : null,
-    secrets: plan.secrets.map(({ id, source, from }) => {
-      const where = source === 'env' ? `env=${from}` : `src=${source === 'file' ? path.posix.join(context, from) : `\${HOME}/${from}`}`;
-      return `id=${id},${where}`;
-    }),
+    // ${HOME} stays as written: bake expands the variable the file declares.
+    secrets: secretEntries(plan, (from) => path.posix.join(context, from), '${HOME}'),
     ssh: plan.ssh !== null,
   };
 }
@@ -212,7 +210,7 @@ export async function generateProject(context: GenerateContext): Promise<Generat
     throw new StagecraftError(`no service of the ${workspace.kind} could be generated: ${skipped.map(({ reason }) => reason).join('; ')}`, ExitCode.refused);
   const group = services.map((service) => service.target);
   const targets = services.map(bakeTargetOf);
-  const usesHome = targets.some((target) => target.secrets.some((secret) => secret.includes(',src=${HOME}/')));
+  const usesHome = services.some(({ generation }) => generation.plan.secrets.some((secret) => secret.source === 'home'));
   const bake = BakeSchema.parse({ generatorVersion: context.generatorVersion, group, targets, usesHome });
   const changes = [
     ...services.flatMap((service) =>
