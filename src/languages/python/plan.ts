@@ -1,3 +1,4 @@
+import { describeEvidence } from '../../core/facts.js';
 import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
 import { planSecrets } from '../../core/secrets.js';
 import { usageError } from '../../errors.js';
@@ -107,7 +108,7 @@ function runtimeFolders(facts: PythonFacts, copyApp: boolean): PythonPlan['runti
   const evidence = facts.flaskInstanceFolder.evidence;
   if (!copyApp || !facts.flaskInstanceFolder.value || !evidence) return null;
   return {
-    why: `Flask's instance folder (${evidence.file}:${evidence.line}), where the app writes its config and data`,
+    why: `Flask's instance folder (${describeEvidence(evidence)}), where the app writes its config and data`,
     copies: [],
     writable: ['instance'],
     createsFiles: false,
