@@ -8,72 +8,73 @@
  * are what compares with the real images). Slow (every build of the matrix is hours on two cores), so it
  * is not part of `npm test`. Results accumulate in results/bench-size.json, each with a hash of the
  * Dockerfile it measured: the page shows every cell whose measurement is of today's Dockerfile, and names
- * the cells not measured.
+ * the cells not measured. The end-to-end suite records there too (every production image it builds), so
+ * after a run of the whole matrix `npm run bench:size -- --page` writes the page without building.
  *
  *   STAGECRAFT_BENCH_ONLY=<regex on fixture/base>   only build these cells (also the first argument)
+ *   --page                                          build nothing: the page from the recorded measurements
  *
  * package.json bundles it to results/bench-size.mjs: one folder below the root, as test/helpers.ts is,
  * so the ROOT it derives from its own location is the project's root there too.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BASES } from '../src/core/options.js';
-import { fixture, ROOT } from '../test/helpers.js';
-import { CELLS, cellName, renderFolder, type Cell } from '../test/matrix.js';
+import { ROOT } from '../test/helpers.js';
+import { CELLS, cellName, type Cell } from '../test/matrix.js';
 import { buildCell } from '../test/e2e/cell-build.js';
 import { docker, findEngine } from '../test/e2e/docker.js';
 import { newCellResult, type CellResult } from '../test/e2e/report.js';
-import { limitOf, measureSize, RATIO_LIMIT, SUPPORT_FILES, type SizeResult } from '../test/e2e/size.js';
+import {
+  currentDockerfile,
+  limitOf,
+  measureSize,
+  RATIO_LIMIT,
+  readSizeMeasurements,
+  recordSizeMeasurements,
+  SUPPORT_FILES,
+  type SizeMeasurement,
+  type SizeResult,
+} from '../test/e2e/size.js';
 // @ts-expect-error: a plain ES module shared with scripts/startup.mjs, which has no types.
 import { writeSection } from './performance-page.mjs';
 
-const RESULTS_FILE = path.join(ROOT, 'results/bench-size.json');
-
-interface Measured {
-  cell: string;
-  dockerfileHash: string;
-  measuredAt: string;
-  status: CellResult['status'];
-  reason: string | null;
-  size: SizeResult | null;
-}
-
-const only = new RegExp(process.argv[2] ?? process.env.STAGECRAFT_BENCH_ONLY ?? '.');
+const pageOnly = process.argv[2] === '--page';
+const only = pageOnly ? null : new RegExp(process.argv[2] ?? process.env.STAGECRAFT_BENCH_ONLY ?? '.');
 /** One cell per fixture and base: the production image is the same for debug none and stage. */
 const cells = CELLS.filter((cell) => cell.debug === 'none');
 const key = (cell: Cell) => `${cell.fixture}/${cell.base}`;
 
-/** The Dockerfile `--yes` writes for the cell today (in-process), or the refusal. */
-async function currentDockerfile(cell: Cell): Promise<{ hash: string } | { refused: string }> {
-  try {
-    const changes = await renderFolder(path.join(fixture(cell.fixture), cell.member ?? ''), { base: cell.base, debug: cell.debug, ...cell.flags });
-    const dockerfile = changes.find((change) => /(^|\/)Dockerfile$/.test(change.path))!;
-    return { hash: createHash('sha256').update(dockerfile.content).digest('hex').slice(0, 16) };
-  } catch (error) {
-    return { refused: (error as Error).message };
-  }
-}
-
-const previous: Record<string, Measured> = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, Measured>) : {};
+const previous = readSizeMeasurements();
+/**
+ * The cells the last end-to-end run could not build here, with its reason (a stand-in's limit, a registry
+ * that did not answer): named as such on the page rather than as not built since they changed.
+ */
+const E2E_RESULTS = path.join(ROOT, 'results/e2e.json');
+const cannotBuild = new Map<string, SizeMeasurement>(
+  existsSync(E2E_RESULTS)
+    ? (JSON.parse(readFileSync(E2E_RESULTS, 'utf8')) as { cells: CellResult[] }).cells
+        .filter((result) => result.status === 'not verifiable here')
+        .map((result) => [result.cell, { cell: result.cell, dockerfileHash: '', measuredAt: '', status: result.status, reason: result.reason, size: null }])
+    : [],
+);
 const engine = await findEngine();
 if (typeof engine === 'string') {
   console.error(`bench:size: ${engine}`);
   process.exit(1);
 }
 
-const current: Record<string, Measured> = {};
-const hashes = new Map<string, string | null>();
+const current: Record<string, SizeMeasurement> = {};
 for (const cell of cells) {
   const today = await currentDockerfile(cell);
-  hashes.set(key(cell), 'hash' in today ? today.hash : null);
   if ('refused' in today) {
     current[key(cell)] = { cell: key(cell), dockerfileHash: '', measuredAt: '', status: 'refused', reason: today.refused, size: null };
     continue;
   }
   const kept = previous[key(cell)];
-  if (!only.test(key(cell))) {
+  if (!only?.test(key(cell))) {
     if (kept?.dockerfileHash === today.hash) current[key(cell)] = kept;
+    else if (cannotBuild.has(cellName(cell))) current[key(cell)] = cannotBuild.get(cellName(cell))!;
     continue;
   }
   const result = newCellResult(cellName(cell));
@@ -95,8 +96,7 @@ for (const cell of cells) {
   }
   current[key(cell)] = { cell: key(cell), dockerfileHash: today.hash, measuredAt: new Date().toISOString(), status: result.status, reason: result.reason, size };
   console.log(`  ${result.status}${size ? `: added ${mb(size.added)} MB, artifact ${mb(size.artifact)} MB, ratio ${size.ratio.toFixed(2)}` : `: ${result.reason}`}`);
-  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...previous, ...current }, null, 2)}\n`);
+  recordSizeMeasurements([current[key(cell)]!]);
 }
 
 function mb(bytes: number): string {

@@ -9,7 +9,7 @@ import { buildCell, buildFailure, keepLog } from './cell-build.js';
 import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, waitForHttp, type Engine } from './docker.js';
 import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
 import { newCellResult, writeReport, type CellResult, type RebuildResult } from './report.js';
-import { measureSize, sizeProblem } from './size.js';
+import { currentDockerfile, measureSize, recordSizeMeasurements, sizeProblem } from './size.js';
 
 /** What each buildable fixture does when its image runs. */
 const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: string } } | { notBuilt: string }> = {
@@ -313,6 +313,12 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
     // --debug shell ships debug tools in production on purpose; every other image holds the artifact and what it needs.
     if (cell.debug !== 'shell') {
       const size = await measureSize(cell, plan, production);
+      // The production image is the same for debug none and stage: one measurement per fixture and base, for bench:size's page.
+      const today = cell.debug === 'none' ? await currentDockerfile(cell) : null;
+      if (today && 'hash' in today) {
+        const measuredAt = new Date().toISOString();
+        recordSizeMeasurements([{ cell: `${cell.fixture}/${cell.base}`, dockerfileHash: today.hash, measuredAt, status: 'passed', reason: null, size }]);
+      }
       const problem = sizeProblem(size);
       if (problem) throw new Error(problem);
       result.checks.push(`adds ${size.ratio.toFixed(2)}× its artifact (limit ${(size.limit / 1e6).toFixed(2)} MB)`);

@@ -1,7 +1,12 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 import type { Plan } from '../../src/languages/registry.js';
-import type { Cell } from '../matrix.js';
+import { fixture } from '../helpers.js';
+import { renderFolder, type Cell } from '../matrix.js';
 import { docker, imageSize } from './docker.js';
+import { RESULTS_DIR, type CellResult } from './report.js';
 
 /*
  * What an image adds above its final base, and how much of that is the artifact the image exists to
@@ -176,4 +181,48 @@ export function sizeProblem(size: SizeResult): string | null {
   const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
   const others = size.other.map((file) => `${file.path} ${kb(file.bytes)}`).join(', ');
   return `adds ${kb(size.added)} for ${kb(size.artifact)} of artifact (ratio ${size.ratio.toFixed(2)}), over its limit of ${kb(size.limit)}; largest other files: ${others || 'none'}`;
+}
+
+/**
+ * Every production image measured, by `fixture/base`, with a hash of the Dockerfile it was built from:
+ * the size benchmark (scripts/bench-size.ts) and the end-to-end suite both record here, so one run of the
+ * whole matrix measures every cell, and the page shows each cell whose Dockerfile is still today's.
+ */
+export const SIZE_RESULTS_FILE = path.join(RESULTS_DIR, 'bench-size.json');
+
+export interface SizeMeasurement {
+  cell: string;
+  dockerfileHash: string;
+  measuredAt: string;
+  status: CellResult['status'];
+  reason: string | null;
+  size: SizeResult | null;
+}
+
+const dockerfileHash = (content: string) => createHash('sha256').update(content).digest('hex').slice(0, 16);
+
+/**
+ * The hash of the Dockerfile `--yes` writes for the cell today (rendered in-process from the fixture, so the
+ * same whichever copy of it was built), or the refusal: a measurement counts while the hash is today's.
+ */
+export async function currentDockerfile(cell: Cell): Promise<{ hash: string } | { refused: string }> {
+  try {
+    const changes = await renderFolder(path.join(fixture(cell.fixture), cell.member ?? ''), { base: cell.base, debug: cell.debug, ...cell.flags });
+    const dockerfile = changes.find((change) => /(^|\/)Dockerfile$/.test(change.path))!;
+    return { hash: dockerfileHash(dockerfile.content) };
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
+}
+
+export function readSizeMeasurements(): Record<string, SizeMeasurement> {
+  return existsSync(SIZE_RESULTS_FILE) ? (JSON.parse(readFileSync(SIZE_RESULTS_FILE, 'utf8')) as Record<string, SizeMeasurement>) : {};
+}
+
+/** Adds (or replaces) measurements in the results file; cells run one at a time, so read-modify-write is safe. */
+export function recordSizeMeasurements(entries: SizeMeasurement[]): void {
+  const all = readSizeMeasurements();
+  for (const entry of entries) all[entry.cell] = entry;
+  mkdirSync(path.dirname(SIZE_RESULTS_FILE), { recursive: true });
+  writeFileSync(SIZE_RESULTS_FILE, `${JSON.stringify(all, null, 2)}\n`);
 }
