@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { attestationSupportOf } from '../src/build/attestations.js';
+import { attestationSupportOf, reproducibleOutputOf } from '../src/build/attestations.js';
 import { ExitCode } from '../src/errors.js';
 import { imagesToPin, pinDockerfile } from '../src/output/pin.js';
 import { copyFixture, ROOT, runCli } from './helpers.js';
@@ -230,6 +230,13 @@ describe('SBOM and provenance', () => {
       supported: false,
       why: 'the builder is the docker driver over the overlay2 image store, which cannot keep attestations',
     });
+  });
+
+  it("--reproducible's output: the docker format elsewhere, an OCI archive for docker load where the docker driver would unpack it", () => {
+    // The docker driver over the containerd store unpacks what it loads, and BuildKit refuses rewrite-timestamp with unpack.
+    expect(reproducibleOutputOf(dockerBuilder, containerdStore)).toBe('type=oci,dest=-,rewrite-timestamp=true');
+    expect(reproducibleOutputOf(dockerBuilder, overlay2)).toBe('type=docker,rewrite-timestamp=true');
+    expect(reproducibleOutputOf(containerBuilder, containerdStore)).toBe('type=docker,rewrite-timestamp=true');
   });
 
   it('the next step prints the plain build, then the same build with --sbom=true --provenance=mode=max', async () => {
