@@ -52,10 +52,26 @@ export function attestationSupportOf(buildxInspect: string, imageStore: string):
   return { supported: false, why: `the builder is the docker driver over the ${store} image store, which cannot keep attestations` };
 }
 
-/** The `--output` of a --reproducible build on this builder: an OCI archive for `docker load` where Docker would unpack it. */
-export function reproducibleOutputOf(buildxInspect: string, imageStore: string): string {
-  const { driver, containerdStore } = builderOf(buildxInspect, imageStore);
-  return driver === 'docker' && containerdStore ? REPRODUCIBLE_OCI_OUTPUT : REPRODUCIBLE_OUTPUT;
+export interface ReproducibleBuild {
+  /** The `--output` that makes the image on this builder. */
+  output: string;
+  /** Why this builder's digests still change per build, or null where it rewrites the times. */
+  caveat: string | null;
+}
+
+/**
+ * How a --reproducible build goes on this builder: an OCI archive for `docker load` where Docker
+ * would unpack the image, and said plainly where the builder ignores rewrite-timestamp (the docker
+ * driver over the classic store loads the image its own way, with the files' own times).
+ */
+export function reproducibleBuildOf(buildxInspect: string, imageStore: string): ReproducibleBuild {
+  const { driver, store, containerdStore } = builderOf(buildxInspect, imageStore);
+  if (driver !== 'docker') return { output: REPRODUCIBLE_OUTPUT, caveat: null };
+  if (containerdStore) return { output: REPRODUCIBLE_OCI_OUTPUT, caveat: null };
+  return {
+    output: REPRODUCIBLE_OUTPUT,
+    caveat: `the docker driver over the ${store} image store ignores rewrite-timestamp=true, so the files' times, and the digest, change with each build; a docker-container builder or the containerd image store rewrites them`,
+  };
 }
 
 /** What to do for attestations, said once: with a builder that keeps them, the same build gets an SBOM and provenance. */

@@ -12,8 +12,9 @@ import {
   REPRODUCIBLE_OCI_OUTPUT,
   REPRODUCIBLE_OUTPUT,
   attestationSupportOf,
-  reproducibleOutputOf,
+  reproducibleBuildOf,
   type AttestationSupport,
+  type ReproducibleBuild,
 } from './attestations.js';
 
 /** How the build reports while it runs: a spinner in a terminal, BuildKit's own lines elsewhere. */
@@ -54,15 +55,18 @@ async function lastCommitTime(root: string): Promise<string> {
 
 /**
  * What the builder `docker build` uses can do, asked of buildx and the engine: whether it keeps SBOM
- * and provenance attestations, and the `--output` that makes a --reproducible image there.
+ * and provenance attestations, and how a --reproducible image is made there.
  */
-async function builderSupport(): Promise<{ attestations: AttestationSupport; reproducibleOutput: string }> {
+async function builderSupport(): Promise<{ attestations: AttestationSupport; reproducible: ReproducibleBuild }> {
   const execa = await loadExeca();
   const inspected = await execa('docker', ['buildx', 'inspect'], { reject: false, timeout: 10_000 });
   if (inspected.exitCode !== 0)
-    return { attestations: { supported: false, why: 'docker buildx inspect failed (is the buildx plugin installed?)' }, reproducibleOutput: REPRODUCIBLE_OUTPUT };
+    return {
+      attestations: { supported: false, why: 'docker buildx inspect failed (is the buildx plugin installed?)' },
+      reproducible: { output: REPRODUCIBLE_OUTPUT, caveat: 'docker buildx inspect failed, so whether this builder rewrites file times is not known' },
+    };
   const store = await execa('docker', ['info', '--format', IMAGE_STORE_FORMAT], { reject: false, timeout: 10_000 });
-  return { attestations: attestationSupportOf(inspected.stdout, store.stdout), reproducibleOutput: reproducibleOutputOf(inspected.stdout, store.stdout) };
+  return { attestations: attestationSupportOf(inspected.stdout, store.stdout), reproducible: reproducibleBuildOf(inspected.stdout, store.stdout) };
 }
 
 /** Whether a Docker engine answers; a short timeout, since this runs before a question. */
@@ -194,8 +198,8 @@ async function layerTable(tag: string, baseImage: string): Promise<string[]> {
 export async function buildImage(target: BuildTarget, progress: BuildProgress): Promise<string[]> {
   const network = buildNetwork(target.dockerfile);
   const epoch = target.plan.reproducible ? await lastCommitTime(target.root) : undefined;
-  const { attestations, reproducibleOutput } = await builderSupport();
-  const args = buildArguments(target.plan, target.root, target.tag, { home: homedir(), epoch, output: reproducibleOutput });
+  const { attestations, reproducible } = await builderSupport();
+  const args = buildArguments(target.plan, target.root, target.tag, { home: homedir(), epoch, output: reproducible.output });
   // --reproducible's --output already loads the image into Docker, as --load would.
   const attestationFlags = attestations.supported ? attestations.flags.filter((flag) => flag !== '--load' || !args.includes('--output')) : [];
   args.splice(1, 0, '--progress=plain', '--network', network, ...attestationFlags);
@@ -235,6 +239,7 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
     '',
     attestations.supported ? 'attestations: an SBOM and provenance (mode=max) are attached to the image' : `attestations: none, ${attestations.why}; ${ATTESTATION_ADVICE}`,
   );
+  if (target.plan.reproducible && reproducible.caveat) lines.push(`reproducible: not by digest on this builder: ${reproducible.caveat}`);
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);
   if (target.plan.debugStage) {
