@@ -7,24 +7,19 @@
 #
 #   scripts/containerd-engine.sh start        starts it unless it answers (idempotent; seconds)
 #   scripts/containerd-engine.sh load REF...  copies images from the main engine unless it holds them
-#   scripts/containerd-engine.sh scanner      the SBOM scanner stand-in (below), unless it holds it
 #   scripts/containerd-engine.sh stop         stops the daemon this script started
 #   scripts/containerd-engine.sh host         prints its DOCKER_HOST
 #
-# --sbom=true runs the image docker/buildkit-syft-scanner:stable-1, from Docker Hub; BuildKit takes a
-# local image of that name first. Where Docker Hub does not answer, `scanner` builds one: Syft (the
-# scanner Docker's image wraps) from the Go module proxy, run by a shell entrypoint that speaks
-# BuildKit's scanner protocol (an in-toto statement of SPDX per scanned root). It needs a Go toolchain
-# on this machine; the module github.com/docker/buildkit-syft-scanner itself is not on the proxy.
-# Env: STAGECRAFT_CONTAINERD_SOCK, STAGECRAFT_CONTAINERD_STATE (daemon.json, logs, data root, Syft).
+# What it cannot show here: an SBOM. --sbom=true runs docker/buildkit-syft-scanner:stable-1 (Docker Hub;
+# BuildKit takes a local image of that name first), and BuildKit 0.13 runs it on the engine's default
+# bridge network, which no engine here has (a stand-in scanner built from Syft failed there: "network bridge not found").
+# Env: STAGECRAFT_CONTAINERD_SOCK, STAGECRAFT_CONTAINERD_STATE (daemon.json, its log, the data root).
 set -euo pipefail
 
 SOCK=${STAGECRAFT_CONTAINERD_SOCK:-/var/run/stagecraft-containerd.sock}
 STATE=${STAGECRAFT_CONTAINERD_STATE:-/var/lib/stagecraft-containerd}
 EXEC_ROOT=/var/run/stagecraft-containerd
 PIDFILE=$EXEC_ROOT.pid
-SYFT_VERSION=v1.51.0
-SCANNER=docker/buildkit-syft-scanner:stable-1
 # As test/e2e/docker.ts finds it: OFFLINE_DOCKER_HOME, from the project root unless absolute.
 OFFLINE_DOCKER=${OFFLINE_DOCKER_HOME:-../shared/tools/offline-docker}
 case $OFFLINE_DOCKER in /*) ;; *) OFFLINE_DOCKER=$(cd "$(dirname "$0")/.." && pwd)/$OFFLINE_DOCKER ;; esac
@@ -68,38 +63,6 @@ load() {
   [ ${#missing[@]} -eq 0 ] || docker save "${missing[@]}" | side load -q
 }
 
-scanner() {
-  answers || die "no engine answers on $SOCK (scripts/containerd-engine.sh start)"
-  if side image inspect -f '{{index .Config.Labels "stagecraft.syft"}}' "$SCANNER" 2>/dev/null | grep -qx "$SYFT_VERSION"; then return 0; fi
-  command -v go >/dev/null || die "no Go toolchain here to build Syft $SYFT_VERSION for the scanner stand-in"
-  if [ ! -x "$STATE/syft/$SYFT_VERSION/syft" ]; then
-    CGO_ENABLED=0 GOBIN="$STATE/syft/$SYFT_VERSION" go install "github.com/anchore/syft/cmd/syft@$SYFT_VERSION" || die "go install syft@$SYFT_VERSION failed"
-  fi
-  local context
-  context=$(mktemp -d)
-  trap 'rm -rf "$context"' RETURN
-  cp "$STATE/syft/$SYFT_VERSION/syft" "$context/syft"
-  # BuildKit mounts the root to scan at BUILDKIT_SCAN_SOURCE and reads every in-toto statement written
-  # to BUILDKIT_SCAN_DESTINATION; it fills in the subject itself.
-  cat >"$context/scan" <<'EOF'
-#!/bin/sh
-set -eu
-export SYFT_CHECK_FOR_APP_UPDATE=false
-{
-  printf '{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://spdx.dev/Document","predicate":'
-  /usr/local/bin/syft scan --quiet --output spdx-json "dir:$BUILDKIT_SCAN_SOURCE"
-  printf '}'
-} >"$BUILDKIT_SCAN_DESTINATION/sbom.spdx.json"
-EOF
-  chmod +x "$context/scan"
-  load debian:bookworm-slim
-  side build --network none --label "stagecraft.syft=$SYFT_VERSION" -t "$SCANNER" -f - "$context" <<'EOF'
-FROM debian:bookworm-slim
-COPY syft scan /usr/local/bin/
-ENTRYPOINT ["/usr/local/bin/scan"]
-EOF
-}
-
 stop() {
   local pid
   pid=$(cat "$PIDFILE" 2>/dev/null) || return 0
@@ -112,8 +75,8 @@ stop() {
 }
 
 case ${1:-} in
-  start | stop | scanner) "$1" ;;
+  start | stop) "$1" ;;
   load) shift && load "$@" ;;
   host) echo "unix://$SOCK" ;;
-  *) die "usage: scripts/containerd-engine.sh start | load REF... | scanner | stop | host" ;;
+  *) die "usage: scripts/containerd-engine.sh start | load REF... | stop | host" ;;
 esac

@@ -309,32 +309,54 @@ describe.skipIf(typeof engine === 'string')('--reproducible, built twice from a 
 
 describe.skipIf(typeof engine === 'string')('SBOM and provenance, built for real', () => {
   it.runIf(selected('living/attestations/go-root-main.distroless'))(
-    'living/attestations/go-root-main.distroless: --build on the containerd engine attaches an SBOM and provenance, and --reproducible still gives one image digest',
+    'living/attestations/go-root-main.distroless: --build on the containerd engine asks for an SBOM and provenance; the provenance rides with the image, whose digest --reproducible keeps',
     async (context) => {
       if (typeof containerd === 'string') return context.skip(`not verifiable here: ${containerd}`);
-      // --sbom=true runs docker/buildkit-syft-scanner:stable-1 (Docker Hub); BuildKit takes a local image of that name first.
-      const scanner = await execa(CONTAINERD_ENGINE, ['scanner'], { reject: false, all: true, timeout: 40 * 60_000 });
-      if (scanner.exitCode !== 0) return context.skip(`not verifiable here: no SBOM scanner for --sbom=true (${scanner.all?.split('\n').at(-1)})`);
       const dir = await committedCopy('go-root-main');
       const tag = 'stagecraft-e2e/living-attestations:distroless';
       const args = [dir, '--yes', '--base', 'distroless', '--debug', 'none', '--reproducible', '--tag', tag];
       expect((await runCli(args)).exitCode).toBe(0);
       await loadIntoContainerd(dir);
       const images: string[] = [];
+      let allScanned = true;
       for (const round of [1, 2]) {
         expect((await onContainerd(['builder', 'prune', '-af'], 5 * 60_000)).exitCode, `prune before build ${round}`).toBe(0);
         const built = await runCli([...args, '--build'], { env: { DOCKER_HOST: containerd.host } });
-        expect(built.exitCode, built.all ?? built.stderr).toBe(0);
-        expect(built.stdout).toContain('attestations: an SBOM and provenance (mode=max) are attached to the image');
+        // What --build ran, as it printed it: it asked the builder, which keeps attestations and would unpack a docker-format image.
+        const command = built.stderr.split('\n').find((line) => line.startsWith('docker build '))!;
+        expect(command).toContain(' --sbom=true --provenance=mode=max ');
+        expect(command).toContain(' --output type=oci,dest=-,rewrite-timestamp=true ');
+        expect(command).toMatch(/ \| docker load$/);
+        const scanned = built.exitCode === 0;
+        if (scanned) {
+          expect(built.stdout).toContain('attestations: an SBOM and provenance (mode=max) are attached to the image');
+        } else {
+          // BuildKit 0.13 runs the SBOM scanner (docker/buildkit-syft-scanner, from Docker Hub) on the engine's default bridge
+          // network; this machine reaches no Docker Hub and its engines have no bridge. Only that step may fail: the same
+          // command without --sbom=true must then build, and carry the provenance.
+          expect(`${built.stdout}${built.stderr}`).toMatch(/generating sbom using docker\.io\/docker\/buildkit-syft-scanner|buildkit-syft-scanner:stable-1: failed to do request/);
+          allScanned = false;
+          const provenanceOnly = await execa('bash', ['-c', `set -o pipefail; ${command.replace(' --sbom=true ', ' ')}`], {
+            reject: false,
+            all: true,
+            timeout: 20 * 60_000,
+            env: { DOCKER_HOST: containerd.host },
+          });
+          expect(provenanceOnly.exitCode, provenanceOnly.all?.split('\n').slice(-30).join('\n')).toBe(0);
+        }
         const manifests = await manifestsOf(tag);
-        expect(manifests.attestations.map((attestation) => attestation.type).sort()).toEqual(['https://slsa.dev/provenance/v0.2', 'https://spdx.dev/Document']);
-        // The SBOM lists what the image holds (the distroless packages and the Go binary's modules).
-        expect(manifests.attestations.find((attestation) => attestation.type === 'https://spdx.dev/Document')!.packages).toBeGreaterThan(1);
+        const types = manifests.attestations.map((attestation) => attestation.type);
+        expect(types).toContain('https://slsa.dev/provenance/v0.2');
+        if (scanned) expect(manifests.attestations.find((attestation) => attestation.type === 'https://spdx.dev/Document')?.packages).toBeGreaterThan(1);
         images.push(manifests.image);
         await onContainerd(['rmi', '-f', tag]);
       }
-      // The provenance records when each build ran, so only the image's own manifest is the same twice.
+      // The provenance records when each build ran, so the image's own manifest is what repeats, not the index above it.
       expect(images[1], "the image's manifest digest of the second build from a clean cache").toBe(images[0]);
+      if (!allScanned)
+        console.log(
+          'living/attestations/go-root-main.distroless: SBOM not verifiable here: the scanner image is on Docker Hub, and BuildKit 0.13 runs it on a bridge network this engine does not have; provenance proven',
+        );
     },
     40 * 60_000,
   );
