@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { attestationSupportOf } from '../src/build/attestations.js';
+import { attestationSupportOf, reproducibleBuildOf } from '../src/build/attestations.js';
 import { ExitCode } from '../src/errors.js';
 import { imagesToPin, pinDockerfile } from '../src/output/pin.js';
 import { copyFixture, ROOT, runCli } from './helpers.js';
@@ -229,6 +229,17 @@ describe('SBOM and provenance', () => {
     expect(attestationSupportOf(dockerBuilder, overlay2)).toEqual({
       supported: false,
       why: 'the builder is the docker driver over the overlay2 image store, which cannot keep attestations',
+    });
+  });
+
+  it("--reproducible's output: an OCI archive for docker load where the docker driver would unpack it, and a caveat where it ignores the option", () => {
+    // The docker driver over the containerd store unpacks what it loads, and BuildKit refuses rewrite-timestamp with unpack.
+    expect(reproducibleBuildOf(dockerBuilder, containerdStore)).toEqual({ output: 'type=oci,dest=-,rewrite-timestamp=true', caveat: null });
+    expect(reproducibleBuildOf(containerBuilder, containerdStore)).toEqual({ output: 'type=docker,rewrite-timestamp=true', caveat: null });
+    expect(reproducibleBuildOf(dockerBuilder, overlay2)).toEqual({
+      output: 'type=docker,rewrite-timestamp=true',
+      caveat:
+        "the docker driver over the overlay2 image store ignores rewrite-timestamp=true, so the files' times, and the digest, change with each build; a docker-container builder or the containerd image store rewrites them",
     });
   });
 

@@ -5,7 +5,17 @@ import { shellWord } from '../core/text.js';
 import type { Plan } from '../languages/registry.js';
 import { dockerfileNameOf } from '../render/index.js';
 import { buildNetwork } from './network.js';
-import { ATTESTATION_ADVICE, ATTESTATION_FLAGS, IMAGE_STORE_FORMAT, attestationSupportOf, type AttestationSupport } from './attestations.js';
+import {
+  ATTESTATION_ADVICE,
+  ATTESTATION_FLAGS,
+  IMAGE_STORE_FORMAT,
+  REPRODUCIBLE_OCI_OUTPUT,
+  REPRODUCIBLE_OUTPUT,
+  attestationSupportOf,
+  reproducibleBuildOf,
+  type AttestationSupport,
+  type ReproducibleBuild,
+} from './attestations.js';
 
 /** How the build reports while it runs: a spinner in a terminal, BuildKit's own lines elsewhere. */
 export interface BuildProgress {
@@ -43,13 +53,20 @@ async function lastCommitTime(root: string): Promise<string> {
   return epoch;
 }
 
-/** Whether the builder `docker build` uses keeps SBOM and provenance attestations, asked of buildx and the engine. */
-async function attestationSupport(): Promise<AttestationSupport> {
+/**
+ * What the builder `docker build` uses can do, asked of buildx and the engine: whether it keeps SBOM
+ * and provenance attestations, and how a --reproducible image is made there.
+ */
+async function builderSupport(): Promise<{ attestations: AttestationSupport; reproducible: ReproducibleBuild }> {
   const execa = await loadExeca();
   const inspected = await execa('docker', ['buildx', 'inspect'], { reject: false, timeout: 10_000 });
-  if (inspected.exitCode !== 0) return { supported: false, why: 'docker buildx inspect failed (is the buildx plugin installed?)' };
+  if (inspected.exitCode !== 0)
+    return {
+      attestations: { supported: false, why: 'docker buildx inspect failed (is the buildx plugin installed?)' },
+      reproducible: { output: REPRODUCIBLE_OUTPUT, caveat: 'docker buildx inspect failed, so whether this builder rewrites file times is not known' },
+    };
   const store = await execa('docker', ['info', '--format', IMAGE_STORE_FORMAT], { reject: false, timeout: 10_000 });
-  return attestationSupportOf(inspected.stdout, store.stdout);
+  return { attestations: attestationSupportOf(inspected.stdout, store.stdout), reproducible: reproducibleBuildOf(inspected.stdout, store.stdout) };
 }
 
 /** Whether a Docker engine answers; a short timeout, since this runs before a question. */
@@ -86,15 +103,16 @@ export function secretArguments(plan: Plan, dir: string, home: string): string[]
 
 /**
  * `docker build` arguments for the production image or the debug target, with paths from `dir`
- * (the folder as the user typed it, for printed commands; absolute, to run) and secrets from
- * `home` (the shell's $HOME in a printed command; the real folder, to run).
+ * (the folder as the user typed it, for printed commands; absolute, to run), secrets from `home`
+ * (the shell's $HOME in a printed command; the real folder, to run) and, for --reproducible, the
+ * `output` the builder at hand takes (REPRODUCIBLE_OUTPUT where it is not known).
  */
-export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug?: boolean; home?: string; epoch?: string } = {}): string[] {
+export function buildArguments(plan: Plan, dir: string, tag: string, options: { debug?: boolean; home?: string; epoch?: string; output?: string } = {}): string[] {
   const args = ['build'];
   if (options.debug) args.push('--target', 'debug');
   args.push(...secretArguments(plan, dir, options.home ?? PRINTED_HOME));
   // --reproducible: the last commit's time for the image's dates, and BuildKit clamps every file's time in the layers to it.
-  if (plan.reproducible) args.push('--build-arg', `SOURCE_DATE_EPOCH=${options.epoch ?? PRINTED_EPOCH}`, '--output', 'type=docker,rewrite-timestamp=true');
+  if (plan.reproducible) args.push('--build-arg', `SOURCE_DATE_EPOCH=${options.epoch ?? PRINTED_EPOCH}`, '--output', options.output ?? REPRODUCIBLE_OUTPUT);
   // A Dockerfile built by name: a workspace member's (from the workspace root), or one --output named.
   if (plan.dockerfileFlag) args.push('-f', path.join(dir, dockerfileNameOf(plan)));
   args.push('-t', options.debug ? debugTagOf(tag) : tag, path.join(dir, plan.contextPath));
@@ -179,20 +197,27 @@ async function layerTable(tag: string, baseImage: string): Promise<string[]> {
  */
 export async function buildImage(target: BuildTarget, progress: BuildProgress): Promise<string[]> {
   const network = buildNetwork(target.dockerfile);
-  const args = buildArguments(target.plan, target.root, target.tag, { home: homedir(), epoch: target.plan.reproducible ? await lastCommitTime(target.root) : undefined });
-  const attestations = await attestationSupport();
+  const epoch = target.plan.reproducible ? await lastCommitTime(target.root) : undefined;
+  const { attestations, reproducible } = await builderSupport();
+  const args = buildArguments(target.plan, target.root, target.tag, { home: homedir(), epoch, output: reproducible.output });
   // --reproducible's --output already loads the image into Docker, as --load would.
   const attestationFlags = attestations.supported ? attestations.flags.filter((flag) => flag !== '--load' || !args.includes('--output')) : [];
   args.splice(1, 0, '--progress=plain', '--network', network, ...attestationFlags);
-  progress.start(`docker ${args.map(shellWord).join(' ')}`);
+  // An OCI archive on stdout goes straight into `docker load`; BuildKit's progress is on stderr then.
+  const loads = args.includes(REPRODUCIBLE_OCI_OUTPUT);
+  progress.start(`docker ${args.map(shellWord).join(' ')}${loads ? ' | docker load' : ''}`);
   const log: string[] = [];
   const execa = await loadExeca();
-  const subprocess = execa('docker', args, { reject: false, all: true, buffer: false });
-  for await (const line of subprocess.iterable({ from: 'all' })) {
+  const build = execa('docker', args, { reject: false, all: !loads, buffer: false });
+  const loader = loads ? build.pipe('docker', ['load'], { reject: false, all: true }) : null;
+  for await (const line of build.iterable({ from: loads ? 'stderr' : 'all' })) {
     log.push(line);
     progress.step(line);
   }
-  const result = await subprocess;
+  const built = await build;
+  const loaded = loader && (await loader);
+  if (loaded && built.exitCode === 0 && loaded.exitCode !== 0) log.push(`docker load: ${loaded.all}`);
+  const result = built.exitCode === 0 && loaded ? loaded : built;
   // No wall of BuildKit output for the one cause the user fixes with one command.
   if (result.exitCode !== 0 && failedForDhiLogin(log)) {
     progress.fail([]);
@@ -214,6 +239,7 @@ export async function buildImage(target: BuildTarget, progress: BuildProgress): 
     '',
     attestations.supported ? 'attestations: an SBOM and provenance (mode=max) are attached to the image' : `attestations: none, ${attestations.why}; ${ATTESTATION_ADVICE}`,
   );
+  if (target.plan.reproducible && reproducible.caveat) lines.push(`reproducible: not by digest on this builder: ${reproducible.caveat}`);
   const port = target.plan.port;
   lines.push('', `run it:      docker run --rm${port === null ? '' : ` -p ${port}:${port}`} ${tag}`);
   if (target.plan.debugStage) {

@@ -30,6 +30,20 @@ export async function findEngine(): Promise<Engine | string> {
   return { source, version: info.stdout.trim() };
 }
 
+/** The script that runs a second engine with the containerd image store beside the main one. */
+export const CONTAINERD_ENGINE = path.join(ROOT, 'scripts/containerd-engine.sh');
+
+/**
+ * DOCKER_HOST of the engine with the containerd image store (scripts/containerd-engine.sh), whose
+ * docker driver keeps attestations; or the one line that says why there is none.
+ */
+export async function findContainerdEngine(): Promise<{ host: string } | string> {
+  const host = (await execa(CONTAINERD_ENGINE, ['host'], { reject: false })).stdout.trim();
+  const info = await execa('docker', ['info', '--format', '{{json .DriverStatus}}'], { reject: false, env: { DOCKER_HOST: host }, timeout: 10_000 });
+  if (info.exitCode === 0 && info.stdout.includes('io.containerd.snapshotter')) return { host };
+  return `no engine with the containerd image store answers on ${host} (start one with scripts/containerd-engine.sh start)`;
+}
+
 export interface BuildResult {
   ok: boolean;
   seconds: number;
