@@ -56,7 +56,8 @@ load() {
   for ref in "$@"; do
     # Where the registries are out of reach, the main engine's stand-ins (../shared/tools/offline-docker).
     if ! docker image inspect "$ref" >/dev/null 2>&1; then
-      if [ -x "$OFFLINE_DOCKER/ensure-images.sh" ]; then "$OFFLINE_DOCKER/ensure-images.sh" "$ref" >/dev/null; else docker pull -q "$ref" >/dev/null; fi
+      # SIGPIPE ignored: its apt-cache | awk pipe under pipefail otherwise fails it now and then (test/e2e/docker.ts, offlineDockerTool).
+      if [ -x "$OFFLINE_DOCKER/ensure-images.sh" ]; then (trap '' PIPE; "$OFFLINE_DOCKER/ensure-images.sh" "$ref" >/dev/null); else docker pull -q "$ref" >/dev/null; fi
     fi
     same_image "$ref" || missing+=("$ref")
   done

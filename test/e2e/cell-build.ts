@@ -1,11 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Facts } from '../../src/pipeline/detect.js';
 import type { Plan } from '../../src/languages/registry.js';
 import { copyFixture, runCli } from '../helpers.js';
 import { cellName, type Cell } from '../matrix.js';
-import { buildImage, docker, imagesFor, OFFLINE_DOCKER, type Engine } from './docker.js';
+import { buildImage, docker, ensureStandIns, imagesFor, type Engine } from './docker.js';
 import { probeRegistries, registriesNeeded, REGISTRY_NAMES } from './registries.js';
 import { RESULTS_DIR, type CellResult } from './report.js';
 
@@ -90,7 +89,7 @@ async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan):
     .map((dependency) => SYSTEM_LIBRARY_DEV_PACKAGES[dependency.value.crate])
     .filter((name): name is string => name !== undefined);
   if (wanted.length === 0) return null;
-  const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), [plan.build.image], { reject: false, all: true });
+  const ensured = await ensureStandIns([plan.build.image]);
   if (ensured.exitCode !== 0) return null;
   const missing: string[] = [];
   for (const name of wanted) if ((await docker(['run', '--rm', '--network', 'none', plan.build.image, 'dpkg', '-s', name])).exitCode !== 0) missing.push(name);

@@ -44,6 +44,20 @@ export async function findContainerdEngine(): Promise<{ host: string } | string>
   return `no engine with the containerd image store answers on ${host} (start one with scripts/containerd-engine.sh start)`;
 }
 
+/**
+ * Runs one of the offline-docker scripts with SIGPIPE ignored. Its lib.sh reads a package's version with
+ * `apt-cache policy | awk '{...; exit}'` under pipefail: when awk has its line and exits before apt-cache's
+ * last write, apt-cache dies of SIGPIPE and the whole script exits 141, on a loaded machine nearly every
+ * time (golang:1.26-trixie could not be made at all). Ignored, the signal becomes an EPIPE apt-cache does
+ * not mind; the script's other pipes end in `head` on a few bytes, written before it exits.
+ */
+export function offlineDockerTool(script: 'ensure-images.sh' | 'probe-registries.sh', args: string[], options: { env?: Record<string, string>; timeout?: number } = {}) {
+  return execa('sh', ['-c', 'trap "" PIPE; exec "$0" "$@"', path.join(OFFLINE_DOCKER, script), ...args], { reject: false, all: true, ...options });
+}
+
+/** Makes the offline stand-ins of these images (ensure-images.sh's arguments). */
+export const ensureStandIns = (args: string[], env: Record<string, string> = {}) => offlineDockerTool('ensure-images.sh', args, { env });
+
 export interface BuildResult {
   ok: boolean;
   seconds: number;
@@ -71,12 +85,8 @@ export async function buildImage(
 ): Promise<BuildResult> {
   if (engine.source === 'stand-ins') {
     // Only the images this target needs: a stand-in missing for another stage must not block it.
-    const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), ['docker/dockerfile:1', ...options.images], {
-      reject: false,
-      all: true,
-      // The alpine stand-ins have no apk; the shim lets runtime `apk add` lines pass (reported as not verified).
-      env: options.shimApk ? { APK_SHIM: '1' } : {},
-    });
+    // The alpine stand-ins have no apk; the shim lets runtime `apk add` lines pass (reported as not verified).
+    const ensured = await ensureStandIns(['docker/dockerfile:1', ...options.images], options.shimApk ? { APK_SHIM: '1' } : {});
     if (ensured.exitCode !== 0) return { ok: false, seconds: 0, log: ensured.all ?? '' };
   }
   const args = ['build', '--progress=plain', '--network', options.network, '-t', options.tag];

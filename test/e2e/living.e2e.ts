@@ -6,7 +6,7 @@ import { fixture, runCli } from '../helpers.js';
 import { buildArguments } from '../../src/build/index.js';
 import { REPRODUCIBLE_OCI_OUTPUT } from '../../src/build/attestations.js';
 import type { Plan } from '../../src/languages/registry.js';
-import { CONTAINERD_ENGINE, docker, findContainerdEngine, findEngine, OFFLINE_DOCKER } from './docker.js';
+import { CONTAINERD_ENGINE, docker, ensureStandIns, findContainerdEngine, findEngine, OFFLINE_DOCKER } from './docker.js';
 import { livingFolder, LIVING_CASES } from '../living-cases.js';
 
 /*
@@ -25,10 +25,7 @@ const selected = (name: string) => !only || only.test(name);
 /** The stand-ins of every image a Dockerfile names (nothing to do where the real images are pulled). */
 async function ensureImages(dir: string): Promise<void> {
   if (typeof engine === 'string' || engine.source !== 'stand-ins') return;
-  let ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), ['--dockerfile', path.join(dir, 'Dockerfile')], { reject: false, all: true });
-  // Exit 141 is SIGPIPE: lib.sh's `apt-cache policy | awk '{...; exit}'` under pipefail, now and then on a loaded machine.
-  for (let retry = 0; retry < 3 && ensured.exitCode === 141; retry += 1)
-    ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), ['--dockerfile', path.join(dir, 'Dockerfile')], { reject: false, all: true });
+  const ensured = await ensureStandIns(['--dockerfile', path.join(dir, 'Dockerfile')]);
   if (ensured.exitCode !== 0) throw new Error(`ensure-images failed: ${ensured.all}`);
 }
 

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Facts } from '../../src/pipeline/detect.js';
 import type { Plan } from '../../src/languages/registry.js';
-import { OFFLINE_DOCKER, docker, type Engine } from './docker.js';
+import { docker, offlineDockerTool, type Engine } from './docker.js';
 
 /*
  * Which package registries answer from inside a build container, decided by probing once per run,
@@ -79,8 +78,8 @@ export function probeRegistries(engine: Engine): Promise<ProbeResult[]> {
   probed ??= (async () => {
     let results: ProbeResult[];
     if (engine.source === 'stand-ins') {
-      const script = path.join(OFFLINE_DOCKER, 'probe-registries.sh');
-      const run = await execa(script, [...REGISTRIES], { reject: false, all: true, timeout: 60 * 60_000 });
+      // probe-registries.sh makes each image's stand-in first: with SIGPIPE ignored, as offlineDockerTool says why.
+      const run = await offlineDockerTool('probe-registries.sh', [...REGISTRIES], { timeout: 60 * 60_000 });
       results = parseProbeOutput(run.all ?? '');
     } else {
       results = await probeWithRealImages();

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { bakeInvocation, type BakeService } from '../../src/build/bake.js';
 import { copyFixture, runCli } from '../helpers.js';
-import { docker, findEngine, imagesFor, OFFLINE_DOCKER, waitForHttp, type Engine } from './docker.js';
+import { docker, ensureStandIns, findEngine, imagesFor, waitForHttp, type Engine } from './docker.js';
 
 /*
  * Workspace roots end to end: stagecraft --yes at the root, then every service built by one
@@ -117,7 +117,7 @@ const tagOf = (fixture: string, target: string) => `stagecraft-e2e/${fixture}-${
 async function bake(engine: Engine, dir: string, fixture: string, services: BakeService[]): Promise<string> {
   if (engine.source === 'stand-ins') {
     const images = [...new Set(services.flatMap((service) => imagesFor(service.dockerfile, 'production')))];
-    const ensured = await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), ['docker/dockerfile:1', ...images], { reject: false, all: true });
+    const ensured = await ensureStandIns(['docker/dockerfile:1', ...images]);
     if (ensured.exitCode !== 0) throw new Error(`ensure-images.sh: ${ensured.all}`);
   }
   const { args, networks } = bakeInvocation(services);

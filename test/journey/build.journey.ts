@@ -1,8 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { docker, findEngine, imagesFor, OFFLINE_DOCKER, type Engine } from '../e2e/docker.js';
+import { docker, ensureStandIns, findEngine, imagesFor, type Engine } from '../e2e/docker.js';
 import { CLI, copyFixture, runCli } from '../helpers.js';
 import { Terminal, tmuxMissing } from './terminal.js';
 
@@ -27,7 +26,8 @@ const tagFor = (name: string) => {
 /** Makes sure the stand-ins for the images this Dockerfile's production target needs exist. */
 async function ensureBaseImages(dockerfile: string): Promise<void> {
   if ((engine as Engine).source !== 'stand-ins') return;
-  await execa(path.join(OFFLINE_DOCKER, 'ensure-images.sh'), ['docker/dockerfile:1', ...imagesFor(dockerfile, 'production')]);
+  const ensured = await ensureStandIns(['docker/dockerfile:1', ...imagesFor(dockerfile, 'production')]);
+  if (ensured.exitCode !== 0) throw new Error(`ensure-images.sh: ${ensured.all}`);
 }
 
 async function prepare(fixtureName: string, flags: string[]): Promise<string> {
