@@ -33,6 +33,7 @@ import { ROOT, runCli } from '../test/helpers.js';
 import { buildImage, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, waitForHttp, type Engine } from '../test/e2e/docker.js';
 import { probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult } from '../test/e2e/registries.js';
 import { standInLimit } from '../test/e2e/cell-build.js';
+import { containerArguments, parseServices, startServices, stopServices, type RunningService, type ServiceSpec } from './realworld-services.js';
 
 export const APPS_FILE = path.join(ROOT, 'test/realworld/apps.json');
 const RESULTS_FILE = path.join(ROOT, 'results/realworld-builds.json');
@@ -54,8 +55,19 @@ export interface App {
   designRefusal?: string;
   /** How a CLI shows it works: its arguments and a regex its output must match (read from the app). */
   run?: { args: string[]; expect: string };
-  /** Services the app cannot start without (a database, a broker), read from its code or compose file. */
+  /**
+   * Services the app cannot start without (a database, a broker), read from its code or compose file, that
+   * this script does not start (MongoDB is not in Debian): a failure to answer is then the app's.
+   */
   needs?: string[];
+  /**
+   * Services this script starts from Debian's packages on 127.0.0.1 before the app runs, with the data its
+   * compose file or README gives (scripts/realworld-services.ts); a failure with them running is classified
+   * from the log, as any other.
+   */
+  services?: ServiceSpec[];
+  /** Environment the app is run with, from its compose file or README: `{port}` is the probed port, `{redis.port}` a service's. */
+  env?: Record<string, string>;
   /**
    * Defects of the app itself at its pinned commit, read by hand (an unbounded dependency that broke it,
    * a setup step its README asks for): a failure is the app's only when its log shows `log` (a regex).
@@ -309,8 +321,11 @@ async function generate(app: App, appDir: string, args: string[]): Promise<Gener
   return { facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
 }
 
-/** The app's own cause when it needs a service this script does not start, else the fallback. */
-function runFailure(app: App, log: string, fallback: string): Failure {
+/**
+ * The app's own cause when it needs a service this script does not start, else what the log shows: an app
+ * whose services ran here gets no excuse from them.
+ */
+export function runFailure(app: App, log: string, fallback: string): Failure {
   if (app.needs?.length) {
     return { step: 'run', cause: 'app', why: `the app needs ${app.needs.join(', ')} to start or answer (not started here)`, evidence: evidenceOf(log) };
   }
@@ -331,8 +346,11 @@ async function checkShell(tag: string, plan: Plan, record: BuildRecord): Promise
   return null;
 }
 
-/** Starts a server image on the host's network and probes 127.0.0.1; stops it and times the stop. */
-async function probeServer(app: App, generated: Generated, tag: string, record: BuildRecord): Promise<void> {
+/**
+ * Starts a server image on the host's network, with the app's services running, and probes 127.0.0.1;
+ * stops it and times the stop.
+ */
+async function probeServer(app: App, generated: Generated, tag: string, record: BuildRecord, services: RunningService[]): Promise<void> {
   const { plan, dockerfile } = generated;
   const port = readsPortEnv(dockerfile) ? await freePort() : plan.port!;
   if (!readsPortEnv(dockerfile) && (await portInUse(port))) {
@@ -352,7 +370,18 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     return;
   }
   const name = `stagecraft-realworld-${process.pid}-${port}`;
-  const started = await docker(['run', '-d', '--network', 'host', '--name', name, ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []), tag, ...(app.args ?? [])]);
+  const started = await docker([
+    'run',
+    '-d',
+    '--network',
+    'host',
+    '--name',
+    name,
+    ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []),
+    ...containerArguments(app.env ?? {}, services, port),
+    tag,
+    ...(app.args ?? []),
+  ]);
   if (started.exitCode !== 0) {
     record.failure = runFailure(app, started.all ?? '', 'docker run failed');
     return;
@@ -381,7 +410,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     }
     record.answered = true;
     record.answer =
-      `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}${app.args ? `, run with \`${app.args.join(' ')}\`` : ''}`.replace(
+      `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}${app.args ? `, run with \`${app.args.join(' ')}\`` : ''}${services.length > 0 ? `, with ${services.map((service) => service.describe).join(' and ')}` : ''}`.replace(
         /\s+/g,
         ' ',
       );
@@ -500,8 +529,19 @@ async function buildOne(engine: Engine, app: App, base: string | null, generated
     record.bytes.image = await imageSize(tag);
     record.bytes.base = await imageSize(plan.runtime.image);
     if (record.bytes.image !== null && record.bytes.base !== null) record.bytes.added = record.bytes.image - record.bytes.base;
-    if (plan.port !== null) await probeServer(app, generated, tag, record);
-    else await probeCli(app, generated, tag, record);
+    if (plan.port !== null) {
+      // The app's services run only while it is probed; their data goes with them.
+      const services = await startServices(parseServices(app).services, freePort, portInUse);
+      if (typeof services === 'string') {
+        record.failure = { step: 'run', cause: 'machine', why: services, evidence: [] };
+        return record;
+      }
+      try {
+        await probeServer(app, generated, tag, record, services);
+      } finally {
+        await stopServices(services);
+      }
+    } else await probeCli(app, generated, tag, record);
   } finally {
     await docker(['rmi', '-f', tag]);
   }
@@ -529,7 +569,9 @@ export function report(records: BuildRecord[], apps: App[], header: string): str
     '',
     `Each app of [\`test/realworld/apps.json\`](../test/realworld/apps.json) (unedited, at its pinned commit) got a Dockerfile from the CLI with \`--yes\`, ` +
       'was built with BuildKit, run, and probed: an HTTP answer on 127.0.0.1 for a server (any status below 500 counts), the output its truth expects for a CLI, ' +
-      'the non-root uid, no shell where the base has none, and how long `docker stop` takes. Sizes are over the stand-in base images, so compare "added".',
+      'the non-root uid, no shell where the base has none, and how long `docker stop` takes. Sizes are over the stand-in base images, so compare "added". ' +
+      "An app whose compose file or README asks for Redis, PostgreSQL, MariaDB or RabbitMQ runs against that service from Debian's packages, started on 127.0.0.1 " +
+      'with the database, user, password and secret file the app gives (apps.json `services`) and removed afterwards; `needs` names services not started here.',
     '',
     header,
     '',
@@ -611,6 +653,8 @@ async function main(): Promise<void> {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, { commit: string }>;
   const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
   const chosen = apps.filter((app) => (!only || new RegExp(only).test(app.id)) && manifest[app.id]?.commit === app.commit);
+  // A mistake in a declared service stops the run before anything is built, naming the app.
+  for (const app of chosen) parseServices(app);
   const header = `Docker ${engine.version}, base images from ${engine.source === 'stand-ins' ? 'the offline-docker stand-ins' : 'the registry'}.`;
   console.log(`test:realworld-build: ${chosen.length} apps, bases: default${extraBases.map((base) => `, ${base}`).join('')}`);
   let records = readRecords();
