@@ -126,12 +126,10 @@ export async function ensureInstalled(kind: ServiceKind): Promise<{ program: str
   const found = findProgram(program);
   if (found) return { program: found };
   if (process.getuid?.() !== 0) return `${name} is not installed (\`apt-get install ${debian}\` as root) and this is not root`;
-  const installed = await execa('apt-get', ['install', '-y', '--no-install-recommends', debian], {
-    reject: false,
-    all: true,
-    env: { DEBIAN_FRONTEND: 'noninteractive' },
-    timeout: 600_000,
-  });
+  const aptGet = (args: string[]) => execa('apt-get', args, { reject: false, all: true, env: { DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
+  let installed = await aptGet(['install', '-y', '--no-install-recommends', debian]);
+  // A fresh machine's package lists may be empty or old: read them once, then try again.
+  if (installed.exitCode !== 0 && (await aptGet(['update'])).exitCode === 0) installed = await aptGet(['install', '-y', '--no-install-recommends', debian]);
   const after = findProgram(program);
   if (after) return { program: after };
   const last = (installed.all ?? '').trim().split('\n').slice(-1)[0] ?? '';
