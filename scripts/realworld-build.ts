@@ -280,6 +280,8 @@ async function portInUse(port: number): Promise<boolean> {
 }
 
 interface Generated {
+  /** The app's folder in the private copy (where apps.json's relative paths point). */
+  appDir: string;
   facts: Facts;
   plan: Plan;
   dockerfile: string;
@@ -318,7 +320,7 @@ async function generate(app: App, appDir: string, args: string[]): Promise<Gener
     return { step: 'generate', cause: 'ours', why: `stagecraft --json succeeded but writing failed (exit ${written.exitCode})`, evidence: written.stderr.split('\n').slice(0, 3) };
   const context = path.resolve(appDir, plan.contextPath);
   const dockerfileFlag = plan.dockerfileFlag ?? undefined;
-  return { facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
+  return { appDir, facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
 }
 
 /**
@@ -531,7 +533,7 @@ async function buildOne(engine: Engine, app: App, base: string | null, generated
     if (record.bytes.image !== null && record.bytes.base !== null) record.bytes.added = record.bytes.image - record.bytes.base;
     if (plan.port !== null) {
       // The app's services run only while it is probed; their data goes with them.
-      const services = await startServices(parseServices(app).services, freePort, portInUse);
+      const services = await startServices(parseServices(app).services, generated.appDir, freePort, portInUse);
       if (typeof services === 'string') {
         record.failure = { step: 'run', cause: 'machine', why: services, evidence: [] };
         return record;

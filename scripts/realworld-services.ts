@@ -1,18 +1,19 @@
 /*
  * The backing services an app of test/realworld/apps.json runs against in `npm run test:realworld-build`:
- * Redis, PostgreSQL, MariaDB or RabbitMQ from Debian's packages on this host, each started for one app
+ * Redis, PostgreSQL, MariaDB or RabbitMQ from Debian's packages on this host (or an SQLite database file
+ * its README has a migration tool prepare), each started for one app
  * on 127.0.0.1 with the database, user and password its compose file or README gives, and stopped with
  * its data removed once the app was probed. The container shares the host's network (`--network host`,
  * no Docker network), so a compose service name the app hard-codes (`db`, `redis`) is given to it with
  * `--add-host <name>:127.0.0.1`, and a compose secret becomes a file bind-mounted read-only.
  */
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 
-export const SERVICE_KINDS = ['redis', 'postgresql', 'mariadb', 'rabbitmq'] as const;
+export const SERVICE_KINDS = ['redis', 'postgresql', 'mariadb', 'rabbitmq', 'sqlite'] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
 /** A service as apps.json declares it: facts read by hand from the app's compose file or README, with where. */
@@ -27,6 +28,10 @@ export interface ServiceSpec {
   password?: string;
   /** Where the compose file mounts the password as a secret (`/run/secrets/db-password`). */
   secret?: string;
+  /** SQLite: the database file's path in the container; its folder is mounted from the host, writable. */
+  file?: string;
+  /** SQLite: the SQL files (relative to the app's folder) its README's migration step applies, in order. */
+  init?: string[];
   /** file:line of the facts above, in the app's repository. */
   evidence: string;
 }
@@ -37,6 +42,7 @@ const PACKAGES: Record<ServiceKind, { name: string; package: string; program: st
   postgresql: { name: 'PostgreSQL', package: 'postgresql', program: 'initdb' },
   mariadb: { name: 'MariaDB', package: 'mariadb-server', program: 'mariadbd' },
   rabbitmq: { name: 'RabbitMQ', package: 'rabbitmq-server', program: 'rabbitmq-server' },
+  sqlite: { name: 'SQLite', package: 'sqlite3', program: 'sqlite3' },
 };
 
 /** A placeholder of `env`: `{port}` is the port the app is probed on, `{<kind>.port}` a service's. */
@@ -60,6 +66,15 @@ export function parseServices(app: { id: string; services?: unknown; env?: unkno
       if (service.secret !== undefined && (!service.secret.startsWith('/') || service.password === undefined))
         problems.push(`${where}.secret needs an absolute path and a password`);
       if (typeof service.evidence !== 'string' || service.evidence.length === 0) problems.push(`${where}.evidence is missing`);
+      // A database file is no server: no port nor host, but a place in the container and the SQL that prepares it.
+      if (service.kind === 'sqlite' && (!service.file?.startsWith('/') || service.port !== undefined || service.host !== undefined))
+        problems.push(`${where}: sqlite needs an absolute file and has no port or host`);
+      if (service.kind !== 'sqlite' && (service.file !== undefined || service.init !== undefined)) problems.push(`${where}: file and init are for sqlite`);
+      if (
+        service.init !== undefined &&
+        !(Array.isArray(service.init) && service.init.every((file) => typeof file === 'string' && !path.isAbsolute(file) && !file.split('/').includes('..')))
+      )
+        problems.push(`${where}.init must list files inside the app's folder`);
       if (services.filter((other) => other.kind === service.kind).length > 1) problems.push(`${where}: two ${service.kind} services`);
     }
   if (typeof env !== 'object' || Array.isArray(env)) problems.push('env is not an object');
@@ -78,10 +93,21 @@ export function parseServices(app: { id: string; services?: unknown; env?: unkno
 export interface RunningService {
   spec: ServiceSpec;
   port: number;
-  /** The file holding the password, for a secret (mounted read-only into the container). */
-  secretFile: string | null;
+  /** `host:container[:ro]` bind mounts: a secret's file (read-only), an SQLite database's folder. */
+  volumes: string[];
   describe: string;
   stop: () => Promise<void>;
+}
+
+/**
+ * What a service's folder `dir` gives the container: the password file where the compose file mounts the
+ * secret (read-only), the SQLite database's folder where the app looks for the file (writable).
+ */
+export function serviceVolumes(spec: ServiceSpec, dir: string): string[] {
+  return [
+    ...(spec.secret ? [`${path.join(dir, 'secret')}:${spec.secret}:ro`] : []),
+    ...(spec.kind === 'sqlite' ? [`${path.join(dir, 'data')}:${path.dirname(spec.file!)}`] : []),
+  ];
 }
 
 /**
@@ -92,7 +118,7 @@ export function containerArguments(env: Record<string, string>, running: Running
   const args: string[] = [];
   for (const service of running) {
     if (service.spec.host) args.push('--add-host', `${service.spec.host}:127.0.0.1`);
-    if (service.spec.secret && service.secretFile) args.push('-v', `${service.secretFile}:${service.spec.secret}:ro`);
+    for (const volume of service.volumes) args.push('-v', volume);
   }
   for (const [name, value] of Object.entries(env)) {
     const filled = value.replace(PLACEHOLDER, (_, kind: string | undefined) => String(kind ? running.find((service) => `${service.spec.kind}.` === kind)!.port : appPort));
@@ -177,7 +203,7 @@ const lastLines = (output: string | undefined) => (output ?? '').trim().split('\
 const sqlString = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 const sqlName = (text: string) => `\`${text.replace(/`/g, '``')}\``;
 
-type Started = Omit<RunningService, 'spec' | 'port' | 'secretFile' | 'describe'>;
+type Started = Omit<RunningService, 'spec' | 'port' | 'volumes' | 'describe'>;
 
 async function startRedis(program: string, spec: ServiceSpec, port: number, dir: string): Promise<Started> {
   const server = foreground(program, [
@@ -346,16 +372,40 @@ async function startRabbitmq(_program: string, spec: ServiceSpec, port: number, 
 }
 
 /**
+ * An SQLite database file prepared as the app's README has its migration tool do it: its SQL files applied
+ * in order with Debian's sqlite3, in a folder the container's non-root user can write (SQLite writes its
+ * journal beside the file), mounted where the app looks for it.
+ */
+async function prepareSqlite(program: string, spec: ServiceSpec, appDir: string, dir: string): Promise<Started> {
+  const data = path.join(dir, 'data');
+  mkdirSync(data);
+  chmodSync(data, 0o777);
+  const database = path.join(data, path.basename(spec.file!));
+  for (const file of spec.init ?? []) {
+    const applied = await execa(program, ['-bail', database], { inputFile: path.join(appDir, file), reject: false, all: true, timeout: 60_000 });
+    if (applied.exitCode !== 0) throw new Error(`sqlite3 could not apply ${file}: ${lastLines(applied.all)}`);
+  }
+  if (existsSync(database)) chmodSync(database, 0o666);
+  return { stop: async () => {} };
+}
+
+/**
  * Starts the app's services, each on its fixed port or a free one, with its data in a folder of its own
  * under the temporary directory. A string is why one could not start (this machine's); whatever had
  * started is stopped and removed then.
  */
-export async function startServices(specs: ServiceSpec[], freePort: () => Promise<number>, portInUse: (port: number) => Promise<boolean>): Promise<RunningService[] | string> {
+export async function startServices(
+  specs: ServiceSpec[],
+  appDir: string,
+  freePort: () => Promise<number>,
+  portInUse: (port: number) => Promise<boolean>,
+): Promise<RunningService[] | string> {
   const running: RunningService[] = [];
   for (const spec of specs) {
     const { name } = PACKAGES[spec.kind];
     const installed = await ensureInstalled(spec.kind);
-    const port = spec.port ?? (await freePort());
+    // A database file listens nowhere.
+    const port = spec.kind === 'sqlite' ? 0 : (spec.port ?? (await freePort()));
     const why =
       typeof installed === 'string'
         ? installed
@@ -370,25 +420,30 @@ export async function startServices(specs: ServiceSpec[], freePort: () => Promis
     try {
       const program = (installed as { program: string }).program;
       const started =
-        spec.kind === 'redis'
-          ? await startRedis(program, spec, port, dir)
-          : spec.kind === 'postgresql'
-            ? await startPostgresql(program, spec, port, dir)
-            : spec.kind === 'mariadb'
-              ? await startMariadb(program, spec, port, dir)
-              : await startRabbitmq(program, spec, port, dir, freePort);
-      let secretFile: string | null = null;
-      if (spec.secret) {
-        // Readable by the container's non-root user, as compose's file secrets are.
-        secretFile = path.join(dir, 'secret');
-        writeFileSync(secretFile, spec.password!, { mode: 0o444 });
-      }
-      const details = [spec.database && `database ${spec.database}`, spec.host && `as ${spec.host}`, spec.secret && `secret ${spec.secret}`].filter(Boolean).join(', ');
+        spec.kind === 'sqlite'
+          ? await prepareSqlite(program, spec, appDir, dir)
+          : spec.kind === 'redis'
+            ? await startRedis(program, spec, port, dir)
+            : spec.kind === 'postgresql'
+              ? await startPostgresql(program, spec, port, dir)
+              : spec.kind === 'mariadb'
+                ? await startMariadb(program, spec, port, dir)
+                : await startRabbitmq(program, spec, port, dir, freePort);
+      // Readable by the container's non-root user, as compose's file secrets are.
+      if (spec.secret) writeFileSync(path.join(dir, 'secret'), spec.password!, { mode: 0o444 });
+      const details = [
+        spec.database && `database ${spec.database}`,
+        spec.host && `as ${spec.host}`,
+        spec.secret && `secret ${spec.secret}`,
+        spec.init && `${spec.init.join(', ')} applied`,
+      ]
+        .filter(Boolean)
+        .join(', ');
       running.push({
         spec,
         port,
-        secretFile,
-        describe: `${name} on 127.0.0.1:${port}${details ? ` (${details})` : ''}`,
+        volumes: serviceVolumes(spec, dir),
+        describe: `${name} ${spec.kind === 'sqlite' ? `at ${spec.file}` : `on 127.0.0.1:${port}`}${details ? ` (${details})` : ''}`,
         stop: async () => {
           try {
             await started.stop();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
 import { APPS_FILE, classify, freePort, generateFailure, listeningInodes, reclassified, report, runFailure, type App, type BuildRecord } from '../scripts/realworld-build.js';
-import { containerArguments, findProgram, parseServices } from '../scripts/realworld-services.js';
+import { containerArguments, findProgram, parseServices, serviceVolumes } from '../scripts/realworld-services.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
 
@@ -208,14 +208,34 @@ describe('the services an app runs against', () => {
       'secret needs an absolute path and a password',
     );
     expect(() => parseServices({ id: 'x', services: [{ kind: 'redis', port: 70_000, evidence: '' }] })).toThrow(/port is not a TCP port; services\[0\].evidence is missing/);
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'sqlite', file: 'todo.db', evidence: 'e' }] })).toThrow('sqlite needs an absolute file and has no port or host');
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'sqlite', file: '/data/todo.db', init: ['../../etc/passwd'], evidence: 'e' }] })).toThrow(
+      "init must list files inside the app's folder",
+    );
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'redis', init: ['schema.sql'], evidence: 'e' }] })).toThrow('file and init are for sqlite');
   });
 
   it('the container resolves the compose name to 127.0.0.1, reads the secret file read-only and gets every port it is told', () => {
     const { services, env } = parseServices(postgres);
-    const running = services.map((spec) => ({ spec, port: 5432, secretFile: '/tmp/stagecraft-rw-postgresql-1/secret', describe: '', stop: async () => {} }));
+    const running = services.map((spec) => ({
+      spec,
+      port: 5432,
+      volumes: serviceVolumes(spec, '/tmp/stagecraft-rw-postgresql-1'),
+      describe: '',
+      stop: async () => {},
+    }));
     expect(containerArguments(env, running, 8000)).toEqual(['--add-host', 'db:127.0.0.1', '-v', '/tmp/stagecraft-rw-postgresql-1/secret:/run/secrets/db-password:ro']);
-    const redis = { spec: { kind: 'redis' as const, evidence: 'e' }, port: 23_456, secretFile: null, describe: '', stop: async () => {} };
+    const redis = { spec: { kind: 'redis' as const, evidence: 'e' }, port: 23_456, volumes: [], describe: '', stop: async () => {} };
     expect(containerArguments({ DB_ADDR: '127.0.0.1:{redis.port}', APP_PORT: ':{port}' }, [redis], 8080)).toEqual(['-e', 'DB_ADDR=127.0.0.1:23456', '-e', 'APP_PORT=:8080']);
+  });
+
+  it("an SQLite database's folder is mounted writable where the app looks for the file", () => {
+    const todo = apps.find((app) => app.id === 'rust-actix-todo')!;
+    const [sqlite] = parseServices(todo).services;
+    expect(serviceVolumes(sqlite!, '/tmp/stagecraft-rw-sqlite-1')).toEqual(['/tmp/stagecraft-rw-sqlite-1/data:/data']);
+    expect(containerArguments(parseServices(todo).env, [{ spec: sqlite!, port: 0, volumes: serviceVolumes(sqlite!, '/tmp/s'), describe: '', stop: async () => {} }], 8080)).toEqual(
+      ['-v', '/tmp/s/data:/data', '-e', 'DATABASE_URL=sqlite:///data/todo.db'],
+    );
   });
 
   it("PostgreSQL's programs are found in Debian's folder of the newest major version, which is on no PATH", () => {
