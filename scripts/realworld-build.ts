@@ -33,7 +33,7 @@ import { ROOT, runCli } from '../test/helpers.js';
 import { buildImage, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, waitForHttp, type Engine } from '../test/e2e/docker.js';
 import { probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult } from '../test/e2e/registries.js';
 import { standInLimit } from '../test/e2e/cell-build.js';
-import { containerArguments, parseServices, startServices, stopServices, type RunningService, type ServiceSpec } from './realworld-services.js';
+import { containerArguments, parseServices, startServices, stopEveryService, stopServices, type RunningService, type ServiceSpec } from './realworld-services.js';
 
 export const APPS_FILE = path.join(ROOT, 'test/realworld/apps.json');
 const RESULTS_FILE = path.join(ROOT, 'results/realworld-builds.json');
@@ -348,6 +348,9 @@ async function checkShell(tag: string, plan: Plan, record: BuildRecord): Promise
   return null;
 }
 
+/** The container being probed, which a run stopped by a signal removes with the services it talks to. */
+let probing: string | null = null;
+
 /**
  * Starts a server image on the host's network, with the app's services running, and probes 127.0.0.1;
  * stops it and times the stop.
@@ -372,6 +375,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     return;
   }
   const name = `stagecraft-realworld-${process.pid}-${port}`;
+  probing = name;
   const started = await docker([
     'run',
     '-d',
@@ -431,6 +435,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     record.checks.push(`docker stop took ${record.stopSeconds.toFixed(1)} s`);
   } finally {
     await docker(['rm', '-f', name]);
+    probing = null;
   }
   const shell = await checkShell(tag, plan, record);
   if (shell && !record.failure) record.failure = { step: 'run', cause: 'ours', why: shell, evidence: [] };
@@ -636,6 +641,20 @@ function save(records: BuildRecord[], apps: App[], header: string): void {
 }
 
 async function main(): Promise<void> {
+  // Interrupted, it stops the services it started and removes their data before it exits. `on`, not `once`:
+  // execa's cleanup re-raises the signal (and the process dies at once) when it finds no other listener.
+  let stopping = false;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void Promise.allSettled([probing && docker(['rm', '-f', probing])])
+        .then(stopEveryService)
+        .finally(() => process.exit(code));
+    });
   const argv = process.argv.slice(2);
   const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const dir = path.resolve(process.env.STAGECRAFT_REALWORLD_DIR || path.join(ROOT, 'node_modules/.cache/stagecraft/realworld'));

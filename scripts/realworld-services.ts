@@ -104,10 +104,7 @@ export interface RunningService {
  * secret (read-only), the SQLite database's folder where the app looks for the file (writable).
  */
 export function serviceVolumes(spec: ServiceSpec, dir: string): string[] {
-  return [
-    ...(spec.secret ? [`${path.join(dir, 'secret')}:${spec.secret}:ro`] : []),
-    ...(spec.kind === 'sqlite' ? [`${path.join(dir, 'data')}:${path.dirname(spec.file!)}`] : []),
-  ];
+  return [...(spec.secret ? [`${path.join(dir, 'secret')}:${spec.secret}:ro`] : []), ...(spec.kind === 'sqlite' ? [`${path.join(dir, 'data')}:${path.dirname(spec.file!)}`] : [])];
 }
 
 /**
@@ -179,9 +176,20 @@ async function listening(port: number, seconds: number, alive: () => boolean): P
   return false;
 }
 
+/** Every program this module runs that has not ended: a run stopped by a signal ends them before it removes their folders. */
+const children = new Set<ReturnType<typeof execa>>();
+
+/** Runs a program (a server or a step that prepares one), kept in `children` until it ends. */
+function run(command: string, args: string[], options: Parameters<typeof execa>[2] = {}) {
+  const child = execa(command, args, { reject: false, all: true, cleanup: true, forceKillAfterDelay: 30_000, ...options });
+  children.add(child);
+  void child.finally(() => children.delete(child));
+  return child;
+}
+
 /** A server started in the foreground: stopped with SIGTERM (SIGKILL after 30 s), its output kept for the failure's evidence. */
 function foreground(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
-  const child = execa(command, args, { reject: false, all: true, cleanup: true, forceKillAfterDelay: 30_000, ...options });
+  const child = run(command, args, options);
   let exited = false;
   void child.finally(() => (exited = true));
   return {
@@ -234,7 +242,7 @@ async function startPostgresql(program: string, spec: ServiceSpec, port: number,
   const gid = await execa('id', ['-g', 'postgres'], { reject: false });
   if (ids.exitCode !== 0) throw new Error("the postgres user Debian's package creates is missing");
   chownSync(dir, Number(ids.stdout), Number(gid.stdout));
-  const asPostgres = (tool: string, args: string[]) => execa('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args], { reject: false, all: true, timeout: 120_000 });
+  const asPostgres = (tool: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args], { timeout: 120_000 });
   const user = spec.user ?? 'postgres';
   const data = path.join(dir, 'data');
   const passwordFile = path.join(dir, 'password');
@@ -283,10 +291,10 @@ async function startPostgresql(program: string, spec: ServiceSpec, port: number,
 async function startMariadb(program: string, spec: ServiceSpec, port: number, dir: string): Promise<Started> {
   const data = path.join(dir, 'data');
   const socket = path.join(dir, 'mysqld.sock');
-  const install = await execa(
+  const install = await run(
     findProgram('mariadb-install-db') ?? 'mariadb-install-db',
     ['--no-defaults', `--datadir=${data}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'],
-    { reject: false, all: true, timeout: 120_000 },
+    { timeout: 120_000 },
   );
   if (install.exitCode !== 0) throw new Error(`mariadb-install-db failed: ${lastLines(install.all)}`);
   const server = foreground(program, [
@@ -311,7 +319,7 @@ async function startMariadb(program: string, spec: ServiceSpec, port: number, di
     user === 'root' ? `GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION` : `GRANT ALL ON ${spec.database ? `${sqlName(spec.database)}.*` : '*.*'} TO ${sqlString(user)}@'%'`,
     ...(user === 'root' ? [`ALTER USER 'root'@'localhost' IDENTIFIED BY ${password}`] : []),
   ].join(';\n');
-  const client = await execa(findProgram('mariadb') ?? 'mariadb', ['--no-defaults', `--socket=${socket}`, '-u', 'root', '-e', sql], { reject: false, all: true, timeout: 60_000 });
+  const client = await run(findProgram('mariadb') ?? 'mariadb', ['--no-defaults', `--socket=${socket}`, '-u', 'root', '-e', sql], { timeout: 60_000 });
   if (client.exitCode !== 0) {
     await server.stop();
     throw new Error(`setting up ${spec.database ?? 'the server'} failed: ${(client.all ?? '').trim()}`);
@@ -382,11 +390,41 @@ async function prepareSqlite(program: string, spec: ServiceSpec, appDir: string,
   chmodSync(data, 0o777);
   const database = path.join(data, path.basename(spec.file!));
   for (const file of spec.init ?? []) {
-    const applied = await execa(program, ['-bail', database], { inputFile: path.join(appDir, file), reject: false, all: true, timeout: 60_000 });
+    const applied = await run(program, ['-bail', database], { inputFile: path.join(appDir, file), timeout: 60_000 });
     if (applied.exitCode !== 0) throw new Error(`sqlite3 could not apply ${file}: ${lastLines(applied.all)}`);
   }
   if (existsSync(database)) chmodSync(database, 0o666);
   return { stop: async () => {} };
+}
+
+/** Every service running, and every service folder not yet removed (one that was starting), for a run stopped by a signal. */
+const live = new Set<RunningService>();
+const serviceFolders = new Set<string>();
+
+/**
+ * Stops what a run stopped by a signal leaves: its services and, for one caught while starting, its
+ * folder. PostgreSQL runs detached (pg_ctl), so it would outlive the script; the other servers run in
+ * the foreground and go with it.
+ */
+export async function stopEveryService(): Promise<void> {
+  // A step still writing into a folder (initdb) would fill it again while it is removed; runuser passes SIGTERM on.
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.allSettled(children);
+  await stopServices([...live]);
+  for (const dir of serviceFolders) {
+    if (existsSync(path.join(dir, 'data', 'postmaster.pid')))
+      await execa(
+        'runuser',
+        ['-u', 'postgres', '--', path.join(path.dirname(realpathSync(findProgram('initdb')!)), 'pg_ctl'), '-D', path.join(dir, 'data'), '-m', 'immediate', 'stop'],
+        { reject: false },
+      );
+    removeFolder(dir);
+  }
+}
+
+function removeFolder(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  serviceFolders.delete(dir);
 }
 
 /**
@@ -417,6 +455,7 @@ export async function startServices(
       return why;
     }
     const dir = mkdtempSync(path.join(tmpdir(), `stagecraft-rw-${spec.kind}-`));
+    serviceFolders.add(dir);
     try {
       const program = (installed as { program: string }).program;
       const started =
@@ -439,7 +478,7 @@ export async function startServices(
       ]
         .filter(Boolean)
         .join(', ');
-      running.push({
+      const service: RunningService = {
         spec,
         port,
         volumes: serviceVolumes(spec, dir),
@@ -448,12 +487,14 @@ export async function startServices(
           try {
             await started.stop();
           } finally {
-            rmSync(dir, { recursive: true, force: true });
+            removeFolder(dir);
           }
         },
-      });
+      };
+      running.push(service);
+      live.add(service);
     } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
+      removeFolder(dir);
       await stopServices(running);
       return `${name} (Debian's ${PACKAGES[spec.kind].package}) did not start here: ${(error as Error).message}`;
     }
@@ -463,6 +504,9 @@ export async function startServices(
 
 /** Stops every service and removes its data, the last started first. */
 export async function stopServices(running: RunningService[]): Promise<void> {
-  for (const service of [...running].reverse()) await service.stop();
+  for (const service of [...running].reverse()) {
+    live.delete(service);
+    await service.stop();
+  }
   running.length = 0;
 }
