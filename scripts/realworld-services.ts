@@ -180,7 +180,7 @@ async function listening(port: number, seconds: number, alive: () => boolean): P
 const children = new Set<ReturnType<typeof execa>>();
 
 /** Runs a program (a server or a step that prepares one), kept in `children` until it ends. */
-function run(command: string, args: string[], options: Parameters<typeof execa>[2] = {}) {
+function run(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string; timeout?: number; inputFile?: string } = {}) {
   const child = execa(command, args, { reject: false, all: true, cleanup: true, forceKillAfterDelay: 30_000, ...options });
   children.add(child);
   void child.finally(() => children.delete(child));
