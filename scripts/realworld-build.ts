@@ -33,6 +33,7 @@ import { ROOT, runCli } from '../test/helpers.js';
 import { buildImage, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, waitForHttp, type Engine } from '../test/e2e/docker.js';
 import { probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult } from '../test/e2e/registries.js';
 import { standInLimit } from '../test/e2e/cell-build.js';
+import { containerArguments, parseServices, startServices, stopEveryService, stopServices, type RunningService, type ServiceSpec } from './realworld-services.js';
 
 export const APPS_FILE = path.join(ROOT, 'test/realworld/apps.json');
 const RESULTS_FILE = path.join(ROOT, 'results/realworld-builds.json');
@@ -54,8 +55,19 @@ export interface App {
   designRefusal?: string;
   /** How a CLI shows it works: its arguments and a regex its output must match (read from the app). */
   run?: { args: string[]; expect: string };
-  /** Services the app cannot start without (a database, a broker), read from its code or compose file. */
+  /**
+   * Services the app cannot start without (a database, a broker), read from its code or compose file, that
+   * this script does not start (MongoDB is not in Debian): a failure to answer is then the app's.
+   */
   needs?: string[];
+  /**
+   * Services this script starts from Debian's packages on 127.0.0.1 before the app runs, with the data its
+   * compose file or README gives (scripts/realworld-services.ts); a failure with them running is classified
+   * from the log, as any other.
+   */
+  services?: ServiceSpec[];
+  /** Environment the app is run with, from its compose file or README: `{port}` is the probed port, `{redis.port}` a service's. */
+  env?: Record<string, string>;
   /**
    * Defects of the app itself at its pinned commit, read by hand (an unbounded dependency that broke it,
    * a setup step its README asks for): a failure is the app's only when its log shows `log` (a regex).
@@ -268,6 +280,8 @@ async function portInUse(port: number): Promise<boolean> {
 }
 
 interface Generated {
+  /** The app's folder in the private copy (where apps.json's relative paths point). */
+  appDir: string;
   facts: Facts;
   plan: Plan;
   dockerfile: string;
@@ -306,11 +320,14 @@ async function generate(app: App, appDir: string, args: string[]): Promise<Gener
     return { step: 'generate', cause: 'ours', why: `stagecraft --json succeeded but writing failed (exit ${written.exitCode})`, evidence: written.stderr.split('\n').slice(0, 3) };
   const context = path.resolve(appDir, plan.contextPath);
   const dockerfileFlag = plan.dockerfileFlag ?? undefined;
-  return { facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
+  return { appDir, facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
 }
 
-/** The app's own cause when it needs a service this script does not start, else the fallback. */
-function runFailure(app: App, log: string, fallback: string): Failure {
+/**
+ * The app's own cause when it needs a service this script does not start, else what the log shows: an app
+ * whose services ran here gets no excuse from them.
+ */
+export function runFailure(app: App, log: string, fallback: string): Failure {
   if (app.needs?.length) {
     return { step: 'run', cause: 'app', why: `the app needs ${app.needs.join(', ')} to start or answer (not started here)`, evidence: evidenceOf(log) };
   }
@@ -331,8 +348,14 @@ async function checkShell(tag: string, plan: Plan, record: BuildRecord): Promise
   return null;
 }
 
-/** Starts a server image on the host's network and probes 127.0.0.1; stops it and times the stop. */
-async function probeServer(app: App, generated: Generated, tag: string, record: BuildRecord): Promise<void> {
+/** The container being probed, which a run stopped by a signal removes with the services it talks to. */
+let probing: string | null = null;
+
+/**
+ * Starts a server image on the host's network, with the app's services running, and probes 127.0.0.1;
+ * stops it and times the stop.
+ */
+async function probeServer(app: App, generated: Generated, tag: string, record: BuildRecord, services: RunningService[]): Promise<void> {
   const { plan, dockerfile } = generated;
   const port = readsPortEnv(dockerfile) ? await freePort() : plan.port!;
   if (!readsPortEnv(dockerfile) && (await portInUse(port))) {
@@ -352,7 +375,19 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     return;
   }
   const name = `stagecraft-realworld-${process.pid}-${port}`;
-  const started = await docker(['run', '-d', '--network', 'host', '--name', name, ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []), tag, ...(app.args ?? [])]);
+  probing = name;
+  const started = await docker([
+    'run',
+    '-d',
+    '--network',
+    'host',
+    '--name',
+    name,
+    ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []),
+    ...containerArguments(app.env ?? {}, services, port),
+    tag,
+    ...(app.args ?? []),
+  ]);
   if (started.exitCode !== 0) {
     record.failure = runFailure(app, started.all ?? '', 'docker run failed');
     return;
@@ -381,7 +416,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     }
     record.answered = true;
     record.answer =
-      `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}${app.args ? `, run with \`${app.args.join(' ')}\`` : ''}`.replace(
+      `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}${app.args ? `, run with \`${app.args.join(' ')}\`` : ''}${services.length > 0 ? `, with ${services.map((service) => service.describe).join(' and ')}` : ''}`.replace(
         /\s+/g,
         ' ',
       );
@@ -400,6 +435,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     record.checks.push(`docker stop took ${record.stopSeconds.toFixed(1)} s`);
   } finally {
     await docker(['rm', '-f', name]);
+    probing = null;
   }
   const shell = await checkShell(tag, plan, record);
   if (shell && !record.failure) record.failure = { step: 'run', cause: 'ours', why: shell, evidence: [] };
@@ -500,8 +536,19 @@ async function buildOne(engine: Engine, app: App, base: string | null, generated
     record.bytes.image = await imageSize(tag);
     record.bytes.base = await imageSize(plan.runtime.image);
     if (record.bytes.image !== null && record.bytes.base !== null) record.bytes.added = record.bytes.image - record.bytes.base;
-    if (plan.port !== null) await probeServer(app, generated, tag, record);
-    else await probeCli(app, generated, tag, record);
+    if (plan.port !== null) {
+      // The app's services run only while it is probed; their data goes with them.
+      const services = await startServices(parseServices(app).services, generated.appDir, freePort, portInUse);
+      if (typeof services === 'string') {
+        record.failure = { step: 'run', cause: 'machine', why: services, evidence: [] };
+        return record;
+      }
+      try {
+        await probeServer(app, generated, tag, record, services);
+      } finally {
+        await stopServices(services);
+      }
+    } else await probeCli(app, generated, tag, record);
   } finally {
     await docker(['rmi', '-f', tag]);
   }
@@ -529,7 +576,9 @@ export function report(records: BuildRecord[], apps: App[], header: string): str
     '',
     `Each app of [\`test/realworld/apps.json\`](../test/realworld/apps.json) (unedited, at its pinned commit) got a Dockerfile from the CLI with \`--yes\`, ` +
       'was built with BuildKit, run, and probed: an HTTP answer on 127.0.0.1 for a server (any status below 500 counts), the output its truth expects for a CLI, ' +
-      'the non-root uid, no shell where the base has none, and how long `docker stop` takes. Sizes are over the stand-in base images, so compare "added".',
+      'the non-root uid, no shell where the base has none, and how long `docker stop` takes. Sizes are over the stand-in base images, so compare "added". ' +
+      "An app whose compose file or README asks for Redis, PostgreSQL, MariaDB or RabbitMQ runs against that service from Debian's packages, started on 127.0.0.1 " +
+      'with the database, user, password and secret file the app gives (apps.json `services`) and removed afterwards; `needs` names services not started here.',
     '',
     header,
     '',
@@ -592,6 +641,20 @@ function save(records: BuildRecord[], apps: App[], header: string): void {
 }
 
 async function main(): Promise<void> {
+  // Interrupted, it stops the services it started and removes their data before it exits. `on`, not `once`:
+  // execa's cleanup re-raises the signal (and the process dies at once) when it finds no other listener.
+  let stopping = false;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void Promise.allSettled([probing && docker(['rm', '-f', probing])])
+        .then(stopEveryService)
+        .finally(() => process.exit(code));
+    });
   const argv = process.argv.slice(2);
   const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const dir = path.resolve(process.env.STAGECRAFT_REALWORLD_DIR || path.join(ROOT, 'node_modules/.cache/stagecraft/realworld'));
@@ -611,6 +674,8 @@ async function main(): Promise<void> {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, { commit: string }>;
   const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
   const chosen = apps.filter((app) => (!only || new RegExp(only).test(app.id)) && manifest[app.id]?.commit === app.commit);
+  // A mistake in a declared service stops the run before anything is built, naming the app.
+  for (const app of chosen) parseServices(app);
   const header = `Docker ${engine.version}, base images from ${engine.source === 'stand-ins' ? 'the offline-docker stand-ins' : 'the registry'}.`;
   console.log(`test:realworld-build: ${chosen.length} apps, bases: default${extraBases.map((base) => `, ${base}`).join('')}`);
   let records = readRecords();

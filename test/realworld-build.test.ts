@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
-import { APPS_FILE, classify, freePort, generateFailure, listeningInodes, reclassified, report, type App, type BuildRecord } from '../scripts/realworld-build.js';
+import { APPS_FILE, classify, freePort, generateFailure, listeningInodes, reclassified, report, runFailure, type App, type BuildRecord } from '../scripts/realworld-build.js';
+import { containerArguments, findProgram, parseServices, serviceVolumes } from '../scripts/realworld-services.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
 
@@ -183,5 +184,73 @@ describe("a stand-in's own failure", () => {
       '[offline-docker] ERROR: build of offline-docker/node:12.22.12-bookworm-slim failed (full log: /var/cache/offline-docker/tmp/build.log)',
     ].join('\n');
     expect(classify('build', log, 'the generated Dockerfile does not build').cause).toBe('machine');
+  });
+});
+
+describe('the services an app runs against', () => {
+  const postgres = apps.find((app) => app.id === 'go-compose-nginx-golang-postgres')!;
+
+  it("every app's services and env are what the script understands, each with its evidence, for a server", () => {
+    const withServices = apps.filter((app) => app.services);
+    expect(withServices.map((app) => app.id)).toEqual(expect.arrayContaining(['go-fiber-url-shortener', 'go-compose-nginx-golang-postgres', 'java-compose-sparkjava-mysql']));
+    for (const app of withServices) {
+      expect(() => parseServices(app), app.id).not.toThrow();
+      expect(app.truth.port, app.id).not.toBe('none');
+    }
+  });
+
+  it('a mistake in a declared service is an error naming the app and the field', () => {
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'mongodb', evidence: 'compose.yaml:3' }] })).toThrow(/^apps.json x: services\[0\].kind "mongodb" is none of redis/);
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'redis', evidence: 'e' }], env: { URL: 'postgres://db:{postgresql.port}' } })).toThrow(
+      'env.URL names {postgresql.port} but no postgresql service',
+    );
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'mariadb', secret: '/run/secrets/db-password', evidence: 'e' }] })).toThrow(
+      'secret needs an absolute path and a password',
+    );
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'redis', port: 70_000, evidence: '' }] })).toThrow(/port is not a TCP port; services\[0\].evidence is missing/);
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'sqlite', file: 'todo.db', evidence: 'e' }] })).toThrow('sqlite needs an absolute file and has no port or host');
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'sqlite', file: '/data/todo.db', init: ['../../etc/passwd'], evidence: 'e' }] })).toThrow(
+      "init must list files inside the app's folder",
+    );
+    expect(() => parseServices({ id: 'x', services: [{ kind: 'redis', init: ['schema.sql'], evidence: 'e' }] })).toThrow('file and init are for sqlite');
+  });
+
+  it('the container resolves the compose name to 127.0.0.1, reads the secret file read-only and gets every port it is told', () => {
+    const { services, env } = parseServices(postgres);
+    const running = services.map((spec) => ({
+      spec,
+      port: 5432,
+      volumes: serviceVolumes(spec, '/tmp/stagecraft-rw-postgresql-1'),
+      describe: '',
+      stop: async () => {},
+    }));
+    expect(containerArguments(env, running, 8000)).toEqual(['--add-host', 'db:127.0.0.1', '-v', '/tmp/stagecraft-rw-postgresql-1/secret:/run/secrets/db-password:ro']);
+    const redis = { spec: { kind: 'redis' as const, evidence: 'e' }, port: 23_456, volumes: [], describe: '', stop: async () => {} };
+    expect(containerArguments({ DB_ADDR: '127.0.0.1:{redis.port}', APP_PORT: ':{port}' }, [redis], 8080)).toEqual(['-e', 'DB_ADDR=127.0.0.1:23456', '-e', 'APP_PORT=:8080']);
+  });
+
+  it("an SQLite database's folder is mounted writable where the app looks for the file", () => {
+    const todo = apps.find((app) => app.id === 'rust-actix-todo')!;
+    const [sqlite] = parseServices(todo).services;
+    expect(serviceVolumes(sqlite!, '/tmp/stagecraft-rw-sqlite-1')).toEqual(['/tmp/stagecraft-rw-sqlite-1/data:/data']);
+    expect(containerArguments(parseServices(todo).env, [{ spec: sqlite!, port: 0, volumes: serviceVolumes(sqlite!, '/tmp/s'), describe: '', stop: async () => {} }], 8080)).toEqual(
+      ['-v', '/tmp/s/data:/data', '-e', 'DATABASE_URL=sqlite:///data/todo.db'],
+    );
+  });
+
+  it("PostgreSQL's programs are found in Debian's folder of the newest major version, which is on no PATH", () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'stagecraft-pg-'));
+    for (const version of ['9', '15']) {
+      mkdirSync(path.join(root, version, 'bin'), { recursive: true });
+      writeFileSync(path.join(root, version, 'bin', 'initdb'), '');
+    }
+    expect(findProgram('initdb', '/nonexistent', root)).toBe(path.join(root, '15', 'bin', 'initdb'));
+    expect(findProgram('redis-server-nowhere', '/nonexistent', root)).toBeNull();
+  });
+
+  it("a failure with the services running is classified from its log; an app's needs excuse only services not started", () => {
+    const log = 'panic: runtime error: index out of range';
+    expect(runFailure({ ...postgres, needs: undefined }, log, 'the server exited').cause).toBe('ours');
+    expect(runFailure({ ...postgres, needs: ['MongoDB at mongo:27017'] }, log, 'the server exited').cause).toBe('app');
   });
 });
