@@ -23,7 +23,11 @@ export interface Io {
 const defaultIo = (): Io => ({
   stdout: process.stdout,
   stderr: process.stderr,
-  stdinIsTTY: Boolean(process.stdin.isTTY),
+  // Read only when asked (a run whose stdout is a terminal, without --yes): process.stdin opens a
+  // stream on first use, and on a file or /dev/null that loads Node's file streams, start-up time spent for nothing.
+  get stdinIsTTY() {
+    return Boolean(process.stdin.isTTY);
+  },
   prompter: clackPrompter,
   env: process.env,
 });
@@ -45,7 +49,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     verbose ||= flags.verbose;
     printsJson = flags.mode === 'json';
     const sink = SINKS[flags.mode];
-    const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
+    const interactive = !flags.yes && Boolean(io.stdout.isTTY) && io.stdinIsTTY;
     if (interactive) await loadClack();
     // Prompts draw their own frame, so messages join it in a terminal.
     const note = interactive ? (line: string) => clack().log.info(escapeControls(line)) : sink.printsData ? tell : say;
