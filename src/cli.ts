@@ -1,3 +1,5 @@
+// First: it configures zod before the modules below build their schemas.
+import './zod-config.js';
 import { main } from './main.js';
 import { ExitCode } from './errors.js';
 
