@@ -85,8 +85,13 @@ function writeCache(folder: string, name: string, script: Script): void {
     const stale = (entry: string) => entry.endsWith(SUFFIX) && entry !== name && (entry.startsWith(PREFIX) || !entry.startsWith(`${BUNDLE_ID}-`));
     for (const entry of readdirSync(folder)) if (stale(entry)) rmSync(path.join(folder, entry), { force: true });
   } catch {
-    // An unwritable or full cache folder costs the next run its compile, nothing else.
-    rmSync(temporary, { force: true });
+    // An unwritable or full cache folder costs the next run its compile, nothing else; a folder this
+    // user cannot even look into (another user's home) fails the clean-up too, and that is no error either.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was written there.
+    }
   }
 }
 
