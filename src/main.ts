@@ -2,7 +2,7 @@ import { clack, loadClack } from './cli/clack.js';
 import { parseArguments } from './cli/args.js';
 import { generateProject } from './cli/workspace.js';
 import { WORKSPACE_SINKS } from './cli/workspace-sinks.js';
-import { HELP } from './cli/help.js';
+import { helpText } from './cli/help.js';
 import { colourFor, type Stream } from './cli/colour.js';
 import { runnerOf } from './cli/launcher.js';
 import { clackPrompter } from './cli/prompter.js';
@@ -42,7 +42,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let printsJson = false;
   try {
     const parsed = parseArguments(argv, io.env);
-    if (parsed.kind === 'help') return (say(HELP.trimEnd()), ExitCode.ok);
+    if (parsed.kind === 'help') return (say(helpText().trimEnd()), ExitCode.ok);
     if (parsed.kind === 'version') return (say(VERSION), ExitCode.ok);
     const { flags } = parsed;
     if (parsed.notice) tell(parsed.notice);
