@@ -1,9 +1,13 @@
-// Bundles the CLI and its dependencies into dist/cli.js: one file to load instead of hundreds of
-// modules, which is most of a cold start, and nothing for `npm create` to install but the package.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Bundles the CLI and its dependencies into dist/stagecraft.cjs, run by the launcher dist/cli.cjs: one
+// file to load instead of hundreds of modules, and nothing for `npm create` to install but the package.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import Handlebars from 'handlebars';
+
+/** Where the build keeps what tests read about the bundle (not published). */
+const CACHE = 'node_modules/.cache/stagecraft';
 
 /** The options src/render/index.ts compiles with (COMPILE_OPTIONS), so both give the same output. */
 const COMPILE_OPTIONS = { strict: true, noEscape: true };
@@ -22,8 +26,8 @@ const objectOf = (entries) => `{\n${entries.map(([name, spec]) => `${JSON.string
 /**
  * Replaces src/render/precompiled.ts with every template in templates/ precompiled, so a run
  * spends no time in Handlebars' compiler. The shared ones (templates/partials/, the files at the
- * top) are in the module; each other folder (a language's) is a chunk of its own, loaded by
- * PRECOMPILED_FOLDERS, so a run parses only its language's templates. The journey suite compares the
+ * top) are in the module; each other folder (a language's) is a module of its own, initialised by
+ * PRECOMPILED_FOLDERS, so a run builds only its language's templates. The journey suite compares the
  * bundle's output with the snapshots, which are rendered from the .hbs files.
  */
 const precompiledTemplates = {
@@ -44,7 +48,7 @@ const precompiledTemplates = {
     esbuild.onLoad({ filter: /.*/, namespace: 'templates-folder' }, ({ path: folder }) => ({
       contents: `export const PRECOMPILED = ${objectOf(all.filter(([name]) => folderOf(name) === folder))};`,
       loader: 'js',
-      // Handlebars' runtime is what the specs need at run time, and it is in the main chunk.
+      // Handlebars' runtime is what the specs need at run time.
       resolveDir: process.cwd(),
     }));
   },
@@ -67,43 +71,59 @@ function writeLicenses(metafile) {
       const text = file ? readFileSync(path.join(dir, file), 'utf8').trim() : `License: ${manifest.license} (the package ships no licence file)`;
       return `${manifest.name}@${manifest.version} (${manifest.license})\n\n${text}`;
     });
-  const header = 'dist/cli.js bundles these packages; their licences follow.';
+  const header = 'dist/stagecraft.cjs bundles these packages; their licences follow.';
   writeFileSync('dist/THIRD_PARTY_LICENSES.txt', `${header}\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`);
 }
 
+const BUNDLE = 'dist/stagecraft.cjs';
 const result = await build({
   entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
-  // dist/cli.js is a small launcher that turns on Node's compile cache before the rest loads; code
-  // only some runs need (execa, for --build) is a chunk of its own, parsed only when imported.
-  splitting: true,
-  // Chunks sit beside cli.js: src/paths.ts finds the package one folder up from whichever file runs.
-  chunkNames: '[name]-[hash]',
+  outfile: BUNDLE,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  // One script, not ES modules: dist/cli.cjs compiles it with V8's code cache (src/start.cts), which
+  // Node 20 offers for scripts only. What a run does not use (another language's code and templates,
+  // the prompt library, execa) is in it but never runs, and with the cache never compiled:
+  // esbuild turns each import() into a module initialised when first imported.
+  format: 'cjs',
   target: 'node20',
   // Smaller source compiles faster; stack traces (--verbose) name minified functions.
   minify: true,
-  // Handlebars is CommonJS and calls require() for node's own modules; ESM output needs one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  // The bundle is a script: src/paths.ts's import.meta.url is the bundle's own URL, from its __filename.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "var importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'eof',
   logLevel: 'warning',
   plugins: [precompiledTemplates],
   // Every template is precompiled above, so the bundle needs Handlebars' runtime only: its
-  // compiler (and the source-map library it loads) would be parsed on every start for nothing.
+  // compiler (and the source-map library it loads) would be compiled on a first start for nothing.
   alias: { handlebars: 'handlebars/runtime' },
   metafile: true,
+  // For test/bundle.test.ts, which maps the functions a run called back to their sources; not published.
+  sourcemap: 'external',
 });
+// A run trusts the code cache only for the bundle it was made from: the launcher carries the bundle's hash.
+const bundleId = createHash('sha256').update(readFileSync(BUNDLE)).digest('hex').slice(0, 16);
+await build({
+  entryPoints: ['src/start.cts'],
+  outfile: 'dist/cli.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  define: { BUNDLE_ID: JSON.stringify(bundleId) },
+  logLevel: 'warning',
+});
+mkdirSync(CACHE, { recursive: true });
+renameSync(`${BUNDLE}.map`, path.join(CACHE, 'stagecraft.cjs.map'));
 writeLicenses(result.metafile);
 
 /** What each file of the bundle is made of, bytes per input file, for test/bundle.test.ts (every byte is parsed on every start). */
-const BUNDLE_INPUTS = 'node_modules/.cache/stagecraft/bundle-inputs.json';
+const BUNDLE_INPUTS = path.join(CACHE, 'bundle-inputs.json');
 const inputs = Object.fromEntries(
   Object.entries(result.metafile.outputs).map(([output, { inputs: parts }]) => [
     output,
     Object.fromEntries(Object.entries(parts).map(([file, { bytesInOutput }]) => [file, bytesInOutput])),
   ]),
 );
-mkdirSync(path.dirname(BUNDLE_INPUTS), { recursive: true });
 writeFileSync(BUNDLE_INPUTS, `${JSON.stringify(inputs, null, 1)}\n`);

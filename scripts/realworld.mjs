@@ -14,7 +14,7 @@ import semver from 'semver';
 import { appsFile, manifestName, realworldDir } from './realworld-materialize.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist/cli.js');
+const cli = join(root, 'dist/cli.cjs');
 const FIELDS = ['language', 'version', 'packageManager', 'entry', 'port', 'workspace', 'cgo', 'launch'];
 const LANGUAGES = ['go', 'rust', 'node', 'python', 'java'];
 // A field a stop message asks for, by the flag it names.

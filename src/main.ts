@@ -2,7 +2,7 @@ import { clack, loadClack } from './cli/clack.js';
 import { parseArguments } from './cli/args.js';
 import { generateProject } from './cli/workspace.js';
 import { WORKSPACE_SINKS } from './cli/workspace-sinks.js';
-import { HELP } from './cli/help.js';
+import { helpText } from './cli/help.js';
 import { colourFor, type Stream } from './cli/colour.js';
 import { runnerOf } from './cli/launcher.js';
 import { clackPrompter } from './cli/prompter.js';
@@ -23,7 +23,11 @@ export interface Io {
 const defaultIo = (): Io => ({
   stdout: process.stdout,
   stderr: process.stderr,
-  stdinIsTTY: Boolean(process.stdin.isTTY),
+  // Read only when asked (a run whose stdout is a terminal, without --yes): process.stdin opens a
+  // stream on first use, and on a file or /dev/null that loads Node's file streams, start-up time spent for nothing.
+  get stdinIsTTY() {
+    return Boolean(process.stdin.isTTY);
+  },
   prompter: clackPrompter,
   env: process.env,
 });
@@ -38,14 +42,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let printsJson = false;
   try {
     const parsed = parseArguments(argv, io.env);
-    if (parsed.kind === 'help') return (say(HELP.trimEnd()), ExitCode.ok);
+    if (parsed.kind === 'help') return (say(helpText().trimEnd()), ExitCode.ok);
     if (parsed.kind === 'version') return (say(VERSION), ExitCode.ok);
     const { flags } = parsed;
     if (parsed.notice) tell(parsed.notice);
     verbose ||= flags.verbose;
     printsJson = flags.mode === 'json';
     const sink = SINKS[flags.mode];
-    const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !flags.yes;
+    const interactive = !flags.yes && Boolean(io.stdout.isTTY) && io.stdinIsTTY;
     if (interactive) await loadClack();
     // Prompts draw their own frame, so messages join it in a terminal.
     const note = interactive ? (line: string) => clack().log.info(escapeControls(line)) : sink.printsData ? tell : say;

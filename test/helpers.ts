@@ -9,7 +9,7 @@ import { ProjectFiles } from '../src/project.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+export const CLI = path.join(ROOT, 'dist', 'cli.cjs');
 
 export const fixture = (name: string) => path.join(FIXTURES, name);
 

@@ -1,4 +1,5 @@
 import type * as Clack from '@clack/prompts';
+import { noteLoaded } from '../loaded-parts.js';
 
 /*
  * @clack/prompts draws a terminal run's questions, notes and spinners. It is imported only for such
@@ -9,6 +10,7 @@ let loaded: typeof Clack | undefined;
 
 export async function loadClack(): Promise<typeof Clack> {
   loaded ??= await import('@clack/prompts');
+  noteLoaded('prompts');
   return loaded;
 }
 

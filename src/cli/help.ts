@@ -59,25 +59,27 @@ const EXAMPLES: [string, string][] = [
   ['npx create-stagecraft --explain', 'what ships in the image and why, every base compared'],
 ];
 
-export const HELP = [
-  'Usage: stagecraft [dir] [options]',
-  '       stagecraft explain [dir] [options]   (the same as --explain)',
-  '       stagecraft check [dir] [options]     (the same as --check)',
-  '       npm create stagecraft@latest [dir] -- [options]',
-  '',
-  ...wrap(
+/** The --help text, built when asked for: wrapping every option's help is work a run that writes files would do for nothing. */
+export const helpText = () =>
+  [
+    'Usage: stagecraft [dir] [options]',
+    '       stagecraft explain [dir] [options]   (the same as --explain)',
+    '       stagecraft check [dir] [options]     (the same as --check)',
+    '       npm create stagecraft@latest [dir] -- [options]',
     '',
-    'Writes a multi-stage Dockerfile and a .dockerignore for the project in dir (default: .). Asks what it cannot detect when run in a terminal; --yes plus flags runs without questions.',
-    0,
-  ),
-  '',
-  'Examples:',
-  ...EXAMPLES.flatMap(([command, what]) => [`  ${command}`, ...wrap('      ', what, 6)]),
-  ...GROUPS.flatMap((group) => ['', `${group}:`, ...OPTIONS.filter(([, option]) => groupOf(option) === group).flatMap(([key, option]) => describeOption(key, option))]),
-  '',
-  ...wrap(
+    ...wrap(
+      '',
+      'Writes a multi-stage Dockerfile and a .dockerignore for the project in dir (default: .). Asks what it cannot detect when run in a terminal; --yes plus flags runs without questions.',
+      0,
+    ),
     '',
-    'Exit codes: 0 done, 1 bad or missing flag, 2 project unreadable or unsupported, 3 combination refused (the message says why), 4 existing file differs (nothing written), 5 --build: no Docker engine, or the build failed (the files are written), 6 your edits and the new text overlap (written with conflict markers), 7 check: the files no longer match what stagecraft generates now, 73 the files cannot be written (the message says what was), 130 cancelled, 70 internal error (a bug in stagecraft: run again with --verbose and report it).',
-    0,
-  ),
-].join('\n');
+    'Examples:',
+    ...EXAMPLES.flatMap(([command, what]) => [`  ${command}`, ...wrap('      ', what, 6)]),
+    ...GROUPS.flatMap((group) => ['', `${group}:`, ...OPTIONS.filter(([, option]) => groupOf(option) === group).flatMap(([key, option]) => describeOption(key, option))]),
+    '',
+    ...wrap(
+      '',
+      'Exit codes: 0 done, 1 bad or missing flag, 2 project unreadable or unsupported, 3 combination refused (the message says why), 4 existing file differs (nothing written), 5 --build: no Docker engine, or the build failed (the files are written), 6 your edits and the new text overlap (written with conflict markers), 7 check: the files no longer match what stagecraft generates now, 73 the files cannot be written (the message says what was), 130 cancelled, 70 internal error (a bug in stagecraft: run again with --verbose and report it).',
+      0,
+    ),
+  ].join('\n');

@@ -1,4 +1,5 @@
 import type { LanguageRecord, LanguageSupport } from '../core/language.js';
+import { noteLoaded } from '../loaded-parts.js';
 import { go } from './go/index.js';
 import { java } from './java/index.js';
 import { node } from './node/index.js';
@@ -38,6 +39,7 @@ export async function loadLanguage(name: LanguageName): Promise<LanguageSupport<
   if (known) return known;
   const record = languageNamed(name);
   const behaviour = await record.load();
+  noteLoaded(name);
   const support = { ...record, ...behaviour, entry: { ...record.entry, ...behaviour.entry } };
   loaded.set(name, support);
   return support;

@@ -40,11 +40,10 @@ beforeAll(async () => {
 describe('the published package', () => {
   it('contains only the bundle, the templates and the package files', () => {
     const files = packed.files.map((file) => file.path).sort();
-    const unexpected = files.filter(
-      (file) => !/^(dist\/(cli|[a-z]+-[A-Z0-9]+)\.js|dist\/THIRD_PARTY_LICENSES\.txt|templates\/.+\.hbs|package\.json|README\.md|LICENSE)$/.test(file),
-    );
+    const unexpected = files.filter((file) => !/^(dist\/(cli|stagecraft)\.cjs|dist\/THIRD_PARTY_LICENSES\.txt|templates\/.+\.hbs|package\.json|README\.md|LICENSE)$/.test(file));
     expect(unexpected).toEqual([]);
-    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('dist/cli.cjs');
+    expect(files).toContain('dist/stagecraft.cjs');
     // The bundle holds other packages' code, so it ships their licences.
     const licenses = readFileSync(path.join(prefix, 'lib', 'node_modules', 'create-stagecraft', 'dist', 'THIRD_PARTY_LICENSES.txt'), 'utf8');
     for (const name of ['handlebars', 'zod', '@clack/prompts', 'execa', 'semver', 'diff']) expect(licenses).toMatch(new RegExp(`^${name}@\\S+ \\(`, 'm'));
@@ -57,7 +56,7 @@ describe('the published package', () => {
     const installScripts = Object.keys(manifest.scripts ?? {}).filter((name) => /^(pre|post)?install$|^prepare$/.test(name));
     expect(installScripts).toEqual([]);
     expect(manifest.dependencies ?? {}).toEqual({});
-    expect(manifest.bin).toEqual({ 'create-stagecraft': 'dist/cli.js', stagecraft: 'dist/cli.js' });
+    expect(manifest.bin).toEqual({ 'create-stagecraft': 'dist/cli.cjs', stagecraft: 'dist/cli.cjs' });
   });
 
   it('create-stagecraft, as npm create runs it, writes the files for a fixture without a TTY', async () => {
