@@ -65,8 +65,7 @@ const WORKSPACES: {
       report: { dockerfile: 'crates/report/Dockerfile', behaviour: { cli: 'hello from rust-cargo-monorepo report' } },
     },
     edit: { service: 'report', file: 'crates/report/src/main.rs' },
-    // Cargo's recipe stage reads every member's .rs files, so every service's source steps run again.
-    isolated: false,
+    isolated: true,
   },
   {
     fixture: 'rust-cargo-root-package',
@@ -75,7 +74,7 @@ const WORKSPACES: {
       report: { dockerfile: 'crates/report/Dockerfile', behaviour: { cli: 'hello from rust-cargo-root-package report' } },
     },
     edit: { service: 'report', file: 'crates/report/src/main.rs' },
-    isolated: false,
+    isolated: true,
   },
   {
     fixture: 'go-work-monorepo',
