@@ -52,6 +52,18 @@ const WORKSPACES = [
     files: ['services/admin/Dockerfile', 'services/admin/Dockerfile.dockerignore', 'services/api/Dockerfile', 'services/api/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
+    // Yarn 1 (classic): no `workspaces focus`, so each image installs the whole workspace's production dependencies.
+    fixture: 'node-yarn1-monorepo',
+    kind: 'Yarn workspace',
+    services: [
+      { target: 'yarn1mono-admin', folder: 'services/admin', dockerfile: 'services/admin/Dockerfile' },
+      { target: 'yarn1mono-api', folder: 'services/api', dockerfile: 'services/api/Dockerfile' },
+    ],
+    library: 'libs/greeting',
+    isolated: true,
+    files: ['services/admin/Dockerfile', 'services/admin/Dockerfile.dockerignore', 'services/api/Dockerfile', 'services/api/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
     fixture: 'node-turbo-monorepo',
     kind: 'Turborepo (npm workspace)',
     services: [
