@@ -377,6 +377,22 @@ describe('a workspace root, generally', () => {
     expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
   });
 
+  it('an integrated Nx repository (project.json per app, one root package.json) is refused with exit 3, naming its applications, not its library; nothing is written', async () => {
+    const dir = copyFixture('node-nx-integrated');
+    const before = readdirSync(dir).sort();
+    const { exitCode, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(3);
+    expect(stderr.trim().split('\n')).toEqual([
+      "stagecraft: nx.json: an integrated Nx repository (projects in project.json, no package workspaces): its applications admin (apps/admin/project.json), api (apps/api/project.json) are built by `nx build <app>` with Nx's executors, which stagecraft does not run; give each application a package.json in npm, Yarn or pnpm workspaces (a package-based Nx repository), or write its Dockerfile by hand",
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    // A root that runs something of its own is not refused: its start script is the app.
+    const started = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...started, scripts: { start: 'node server.js' } }));
+    writeFileSync(path.join(dir, 'server.js'), "require('node:http').createServer().listen(3000);\n");
+    expect((await runCli([dir, '--yes', '--dry-run'])).exitCode).toBe(0);
+  });
+
   it('--dry-run and --explain cover every service, writing nothing', async () => {
     const dir = copyFixture('go-work-monorepo');
     const dry = await runCli([dir, '--yes', '--dry-run']);
