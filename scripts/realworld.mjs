@@ -15,7 +15,7 @@ import { appsFile, manifestName, realworldDir } from './realworld-materialize.mj
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/cli.cjs');
-const FIELDS = ['language', 'version', 'packageManager', 'entry', 'port', 'workspace', 'cgo', 'launch'];
+const FIELDS = ['language', 'version', 'packageManager', 'entry', 'port', 'workspace', 'cgo', 'launch', 'services'];
 const LANGUAGES = ['go', 'rust', 'node', 'python', 'java'];
 // A field a stop message asks for, by the flag it names.
 const FLAG_FIELD = { '--entry': 'entry', '--build-tool': 'packageManager', '--lang': 'language', '--port': 'port' };
@@ -67,7 +67,27 @@ export function fromStagecraft(report) {
     workspace,
     cgo: f.cgo?.value ?? null,
     launch: kind === null ? null : ['spring-boot', 'quarkus'].includes(kind) ? kind : 'plain',
+    services: report.workspace ? workspaceServices(report) : null,
   };
+}
+
+/**
+ * At a workspace root, every member stagecraft calls a service, by folder: its entry and port as its
+ * own run says them, or, for one left out (its run stopped), why.
+ */
+function workspaceServices(report) {
+  const services = {};
+  for (const member of report.workspace.members.filter((candidate) => candidate.deployable)) {
+    const service = report.services.find((candidate) => candidate.target === member.target && member.target !== null);
+    const skipped = report.skipped?.find((candidate) => candidate.folder === member.folder);
+    if (!service) {
+      services[member.folder] = { entry: null, port: null, left: skipped?.reason ?? 'not generated' };
+      continue;
+    }
+    const { entry, port } = fromStagecraft(service);
+    services[member.folder] = { entry, port };
+  }
+  return services;
 }
 // ----------------------------------------------------------------------------------------------
 
@@ -79,7 +99,8 @@ export function fromStagecraft(report) {
 function rootService(report) {
   if (!report.workspace) return report;
   const root = report.workspace.members.find((member) => member.folder === '.' && member.target !== null);
-  return report.services.find((service) => service.target === root?.target) ?? {};
+  // A root that is no app itself (a virtual workspace): its language, package manager and workspace are its services' (each service is scored under "services").
+  return report.services.find((service) => service.target === root?.target) ?? report.services[0] ?? {};
 }
 
 /** "cross-env NODE_ENV=production node ./server.js" -> "node server.js"; resolved bins by name. */
@@ -136,6 +157,25 @@ function compare(a, b) {
   return 0;
 }
 
+/** One entry against the truth's: Node's as the command a person writes; a null truth is not scored. */
+function entryMatches(language, expected, got) {
+  if (expected === null) return true;
+  return language === 'node' ? anyOf(expected).map(nodeCommand).includes(got) : anyOf(expected).includes(got);
+}
+
+/** A workspace root's services: the same members are services, and each has the truth's entry and port (null: not scored). */
+function servicesMatch(language, expected, got) {
+  if (got === null) return false;
+  const folders = (services) => Object.keys(services).sort().join(' ');
+  if (folders(expected) !== folders(got)) return false;
+  return Object.entries(expected).every(([folder, want]) => {
+    const service = got[folder];
+    // A member without a production entry in its files (null) may be left out asking for one, as a person would have to choose it.
+    if (service.left !== undefined) return want.entry === null && service.left.includes('--entry');
+    return entryMatches(language, want.entry, service.entry) && (want.port == null || anyOf(want.port).includes(service.port));
+  });
+}
+
 /** { field: { expected, got, ok } } for every field the truth decides. */
 export function score(truth, got) {
   const out = {};
@@ -147,13 +187,15 @@ export function score(truth, got) {
       continue;
     }
     const ok =
-      field === 'version'
-        ? versionMatches(truth.language, expected, got.version)
-        : field === 'entry' && truth.language === 'node'
-          ? anyOf(expected).map(nodeCommand).includes(got.entry)
-          : field === 'entry' && typeof expected === 'string' && expected.startsWith('cmd:')
-            ? got.entry === expected
-            : anyOf(expected).includes(got[field]);
+      field === 'services'
+        ? servicesMatch(truth.language, expected, got.services)
+        : field === 'version'
+          ? versionMatches(truth.language, expected, got.version)
+          : field === 'entry' && truth.language === 'node'
+            ? anyOf(expected).map(nodeCommand).includes(got.entry)
+            : field === 'entry' && typeof expected === 'string' && expected.startsWith('cmd:')
+              ? got.entry === expected
+              : anyOf(expected).includes(got[field]);
     out[field] = { expected, got: got[field], ok };
   }
   return out;

@@ -26,6 +26,21 @@ describe('Python version', () => {
     expect(newestMinorFor(range!)).toBe(minor);
   });
 
+  it("a uv workspace member's Python: its own .python-version, else the workspace root's, else its requires-python", () => {
+    const member = (files: Record<string, string>) => {
+      const root = makeProject({
+        'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        'uv.lock': 'version = 1\n',
+        'packages/api/pyproject.toml': '[project]\nname = "api"\nrequires-python = ">=3.11,<3.13"\n',
+        ...files,
+      }).root;
+      return detectPython(new ProjectFiles(`${root}/packages/api`)).runtimeVersion;
+    };
+    expect(member({ '.python-version': '3.11\n' })).toEqual({ value: '3.11', evidence: { file: '../../.python-version' } });
+    expect(member({ '.python-version': '3.11\n', 'packages/api/.python-version': '3.12\n' })).toEqual({ value: '3.12', evidence: { file: '.python-version' } });
+    expect(member({})).toEqual({ value: '3.12', evidence: { file: 'pyproject.toml', line: 3 } });
+  });
+
   it('reads .python-version first, then requires-python, runtime.txt, Pipfile, tool.poetry', () => {
     const pyproject = '[project]\nname = "x"\nrequires-python = ">=3.10,<3.12"\n';
     expect(detectPython(makeProject({ '.python-version': '3.12.4\n', 'pyproject.toml': pyproject })).runtimeVersion).toEqual({

@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectProject } from '../src/pipeline/detect.js';
@@ -370,6 +371,44 @@ describe('a workspace member run in its own folder', () => {
     // libsqlite3-sys belongs to the other member: not this image's concern.
     expect(facts.nativeDependencies).toEqual([]);
     expect(facts.ports).toEqual([{ value: 4000, evidence: { file: 'src/main.rs', line: 1 } }]);
+  });
+
+  it('leaves out the sources of the members it does not depend on, their manifests kept and their target files stood in for; the ones it uses stay whole', async () => {
+    const root = workspace().root;
+    const extra = makeProject({
+      'apps/cli/src/bin/tool.rs': MAIN,
+      'apps/cli/src/db.rs': '',
+      'apps/cli/benches/speed.rs': '',
+      'apps/cli/Cargo.toml': '[package]\nname = "cli"\nbuild = "gen.rs"\n\n[dependencies]\nrusqlite = "0.32"\n',
+      'apps/cli/gen.rs': '',
+      'libs/log/Cargo.toml': '[package]\nname = "log"\n\n[lib]\npath = "lib/log.rs"\n',
+      'libs/log/lib/log.rs': '',
+    }).root;
+    cpSync(extra, root, { recursive: true });
+    const changes = await renderFolder(path.join(root, 'apps/api'), { base: 'distroless', debug: 'none' });
+    const ignore = changes.find((change) => change.path === 'Dockerfile.dockerignore')!.content;
+    expect(ignore).toContain('\napps/cli\n!apps/cli/Cargo.toml\nlibs/log\n!libs/log/Cargo.toml\n');
+    expect(ignore).not.toMatch(/^libs\/util$/m);
+    const dockerfile = changes.find((change) => change.path === 'Dockerfile')!.content;
+    expect(dockerfile).toContain(
+      ' && for file in \\\n      apps/cli/benches/speed.rs \\\n      apps/cli/gen.rs \\\n      apps/cli/src/bin/tool.rs \\\n      apps/cli/src/main.rs \\\n      libs/log/lib/log.rs; do \\\n',
+    );
+    // A module is not a target: cargo loads the manifest without it.
+    expect(dockerfile).not.toContain('apps/cli/src/db.rs');
+  });
+
+  it('a dependency inherited from [workspace.dependencies] keeps its member in the context', async () => {
+    const root = makeProject({
+      'Cargo.toml': '[workspace]\nmembers = ["api", "util", "other"]\n\n[workspace.dependencies]\nutil = { path = "util" }\n',
+      'api/Cargo.toml': '[package]\nname = "api"\n\n[dependencies]\nutil.workspace = true\n',
+      'api/src/main.rs': MAIN,
+      'util/Cargo.toml': '[package]\nname = "util"\n',
+      'util/src/lib.rs': '',
+      'other/Cargo.toml': '[package]\nname = "other"\n',
+      'other/src/lib.rs': '',
+    }).root;
+    const { plan } = planOf(await answerFolder(path.join(root, 'api'), { base: 'distroless' }));
+    expect(plan.language === 'rust' && plan.build.leftOut).toEqual([{ folder: 'other', standIns: ['other/src/lib.rs'] }]);
   });
 
   it('path dependencies outside the workspace root widen the context to hold them (axum examples use ../axum)', () => {

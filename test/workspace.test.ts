@@ -52,6 +52,18 @@ const WORKSPACES = [
     files: ['services/admin/Dockerfile', 'services/admin/Dockerfile.dockerignore', 'services/api/Dockerfile', 'services/api/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
+    // Yarn 1 (classic): no `workspaces focus`, so each image installs the whole workspace's production dependencies.
+    fixture: 'node-yarn1-monorepo',
+    kind: 'Yarn workspace',
+    services: [
+      { target: 'yarn1mono-admin', folder: 'services/admin', dockerfile: 'services/admin/Dockerfile' },
+      { target: 'yarn1mono-api', folder: 'services/api', dockerfile: 'services/api/Dockerfile' },
+    ],
+    library: 'libs/greeting',
+    isolated: true,
+    files: ['services/admin/Dockerfile', 'services/admin/Dockerfile.dockerignore', 'services/api/Dockerfile', 'services/api/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
     fixture: 'node-turbo-monorepo',
     kind: 'Turborepo (npm workspace)',
     services: [
@@ -70,7 +82,7 @@ const WORKSPACES = [
       { target: 'report', folder: 'crates/report', dockerfile: 'crates/report/Dockerfile' },
     ],
     library: 'crates/shared',
-    isolated: false,
+    isolated: true,
     files: ['crates/api/Dockerfile', 'crates/api/Dockerfile.dockerignore', 'crates/report/Dockerfile', 'crates/report/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
@@ -82,7 +94,7 @@ const WORKSPACES = [
       { target: 'report', folder: 'crates/report', dockerfile: 'crates/report/Dockerfile' },
     ],
     library: 'crates/shared',
-    isolated: false,
+    isolated: true,
     files: ['Dockerfile', '.dockerignore', 'crates/report/Dockerfile', 'crates/report/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
@@ -162,7 +174,7 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
     expect(again.stdout.split('\n').filter((line) => /^(created|updated|unchanged) /.test(line))).toEqual(files.map((file) => `unchanged ${file}`));
   });
 
-  it(`each service's build context ${isolated ? 'leaves out the other service (its manifests kept)' : 'keeps every member (the recipe reads them all)'}, and the library and its own files`, () => {
+  it(`each service's build context ${isolated ? 'leaves out the other service (its manifests kept)' : 'keeps every member'}, and the library and its own files`, () => {
     const dir = path.join(ROOT, 'test/fixtures', fixture);
     for (const service of services) {
       // A Dockerfile at the root reads the root's .dockerignore; any other, the ignore file named after it.
@@ -170,12 +182,18 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
       const ignore = createIgnore().add(readFileSync(path.join(ROOT, 'snapshots/workspaces', fixture, ignoreFile), 'utf8'));
       const under = (folder: string) => filesUnder(path.join(dir, folder)).map((file) => path.posix.join(folder, file));
       const inContext = (folder: string) => under(folder).filter((file) => !ignore.ignores(file));
-      expect(inContext(service.folder)).toEqual(under(service.folder));
+      // A service at the root holds the others' folders, which the loop below checks.
+      const elsewhere = (file: string) => services.some((other) => other !== service && other.folder !== '.' && file.startsWith(`${other.folder}/`));
+      expect(inContext(service.folder).filter((file) => !elsewhere(file))).toEqual(under(service.folder).filter((file) => !elsewhere(file)));
       expect(inContext(library)).toEqual(under(library));
       for (const other of services.filter((candidate) => candidate !== service)) {
         const kept = inContext(other.folder);
-        if (isolated)
-          expect(kept.every((file) => /\/(package\.json|go\.mod|go\.sum|pom\.xml|build\.gradle\.kts|pyproject\.toml)$/.test(file)) && kept.length > 0, kept.join(' ')).toBe(true);
+        // A root package's sources are the context's own folders: every member's build keeps them.
+        if (isolated && other.folder !== '.')
+          expect(
+            kept.every((file) => /\/(package\.json|go\.mod|go\.sum|pom\.xml|build\.gradle\.kts|pyproject\.toml|Cargo\.toml)$/.test(file)) && kept.length > 0,
+            kept.join(' '),
+          ).toBe(true);
         else expect(kept).toEqual(under(other.folder));
       }
     }
@@ -357,6 +375,22 @@ describe('a workspace root, generally', () => {
     expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
     expect(existsSync(path.join(dir, 'docker-bake.hcl'))).toBe(false);
+  });
+
+  it('an integrated Nx repository (project.json per app, one root package.json) is refused with exit 3, naming its applications, not its library; nothing is written', async () => {
+    const dir = copyFixture('node-nx-integrated');
+    const before = readdirSync(dir).sort();
+    const { exitCode, stderr } = await runCli([dir, '--yes']);
+    expect(exitCode).toBe(3);
+    expect(stderr.trim().split('\n')).toEqual([
+      "stagecraft: nx.json: an integrated Nx repository (projects in project.json, no package workspaces): its applications admin (apps/admin/project.json), api (apps/api/project.json) are built by `nx build <app>` with Nx's executors, which stagecraft does not run; give each application a package.json in npm, Yarn or pnpm workspaces (a package-based Nx repository), or write its Dockerfile by hand",
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    // A root that runs something of its own is not refused: its start script is the app.
+    const started = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...started, scripts: { start: 'node server.js' } }));
+    writeFileSync(path.join(dir, 'server.js'), "require('node:http').createServer().listen(3000);\n");
+    expect((await runCli([dir, '--yes', '--dry-run'])).exitCode).toBe(0);
   });
 
   it('--dry-run and --explain cover every service, writing nothing', async () => {

@@ -23,8 +23,8 @@ export interface WorkspaceMember {
   /**
    * The files of its folder another service's build still reads (its manifests, which the install
    * or go.work needs): the rest of a service's folder is left out of the others' build contexts, so
-   * editing it rebuilds only its own image. Null when every build reads the whole folder (Cargo's
-   * recipe gives every member's .rs files a stand-in).
+   * editing it rebuilds only its own image. Null when the root leaves nothing out: every build reads
+   * the whole folder, or, for Cargo, each member's own run already leaves out what it does not depend on.
    */
   keep: string[] | null;
 }

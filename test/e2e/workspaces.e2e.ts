@@ -15,6 +15,13 @@ import { docker, ensureStandIns, findEngine, imagesFor, waitForHttp, type Engine
 
 type Behaviour = { http: string; port: number } | { cli: string };
 
+/*
+ * Not verifiable here, so not listed: a bun root (the offline stand-ins have no oven/bun image) and a
+ * Gradle multi-project root (no Gradle distribution can be downloaded): the Gradle root's output is
+ * checked by snapshots and `docker buildx bake --print` (test/workspace.test.ts), a bun member's
+ * install by test/detect-node.test.ts.
+ */
+
 /** `isolated`: the other services' folders are out of each service's context, so the edit rebuilds only its own service. */
 const WORKSPACES: {
   fixture: string;
@@ -38,6 +45,16 @@ const WORKSPACES: {
       'npmmono-worker': { dockerfile: 'apps/worker/Dockerfile', behaviour: { http: 'hello from node-npm-monorepo worker', port: 4000 } },
     },
     edit: { service: 'npmmono-worker', file: 'apps/worker/server.js' },
+    isolated: true,
+  },
+  {
+    // Yarn 1, which the node stand-ins carry: the whole workspace's production install in each image.
+    fixture: 'node-yarn1-monorepo',
+    services: {
+      'yarn1mono-admin': { dockerfile: 'services/admin/Dockerfile', behaviour: { http: 'hello from node-yarn1-monorepo admin', port: 4000 } },
+      'yarn1mono-api': { dockerfile: 'services/api/Dockerfile', behaviour: { http: 'hello from node-yarn1-monorepo api (1m)', port: 3000 } },
+    },
+    edit: { service: 'yarn1mono-admin', file: 'services/admin/server.js' },
     isolated: true,
   },
   {
@@ -65,8 +82,7 @@ const WORKSPACES: {
       report: { dockerfile: 'crates/report/Dockerfile', behaviour: { cli: 'hello from rust-cargo-monorepo report' } },
     },
     edit: { service: 'report', file: 'crates/report/src/main.rs' },
-    // Cargo's recipe stage reads every member's .rs files, so every service's source steps run again.
-    isolated: false,
+    isolated: true,
   },
   {
     fixture: 'rust-cargo-root-package',
@@ -75,7 +91,7 @@ const WORKSPACES: {
       report: { dockerfile: 'crates/report/Dockerfile', behaviour: { cli: 'hello from rust-cargo-root-package report' } },
     },
     edit: { service: 'report', file: 'crates/report/src/main.rs' },
-    isolated: false,
+    isolated: true,
   },
   {
     fixture: 'go-work-monorepo',

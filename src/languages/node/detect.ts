@@ -2,7 +2,7 @@ import semver from 'semver';
 import JSON5 from 'json5';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { StagecraftError, projectError } from '../../errors.js';
+import { StagecraftError, projectError, refusal } from '../../errors.js';
 import { ProjectFiles } from '../../project.js';
 import { checkManifestShape, parseJsonManifest } from '../../core/manifest.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
@@ -880,6 +880,41 @@ function detectWorkspaceManifests(project: ProjectFiles, pkg: PackageJson): stri
 }
 
 /** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
+/** A project.json's shape, as far as telling an application from a library goes. */
+const NxProjectSchema = z.object({ name: z.string().optional(), projectType: z.string().optional(), targets: z.record(z.string(), z.unknown()).optional() });
+
+/** A project.json's content as its schema reads it; null for one Nx itself could not read, which names no application. */
+function nxProjectOf(text: string | null): z.infer<typeof NxProjectSchema> | null {
+  if (text === null) return null;
+  try {
+    return NxProjectSchema.parse(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An integrated Nx repository (nx.json at the root, each project in a project.json, one root
+ * package.json without package workspaces) whose root runs nothing: its applications are built with
+ * `nx build <app>` by Nx's executors, which no plan here runs, so the run stops with the one line that
+ * names them rather than asking for an entry that does not exist yet.
+ */
+function refuseIntegratedNx(project: ProjectFiles, pkg: PackageJson, start: Fact<string[]> | null): void {
+  if (start !== null || !project.hasFile('nx.json') || pkg.workspaces !== undefined || project.hasFile('pnpm-workspace.yaml')) return;
+  const applications = project
+    .files()
+    .filter((file) => file.endsWith('/project.json'))
+    .flatMap((file) => {
+      const parsed = nxProjectOf(project.readTextIfUsable(file));
+      const application = parsed?.projectType === 'application' || (parsed?.projectType === undefined && parsed?.targets?.serve !== undefined);
+      return parsed && application ? [`${parsed.name ?? file.slice(0, -'/project.json'.length).split('/').pop()} (${file})`] : [];
+    });
+  if (applications.length === 0) return;
+  throw refusal(
+    `nx.json: an integrated Nx repository (projects in project.json, no package workspaces): its applications ${applications.join(', ')} are built by \`nx build <app>\` with Nx's executors, which stagecraft does not run; give each application a package.json in npm, Yarn or pnpm workspaces (a package-based Nx repository), or write its Dockerfile by hand`,
+  );
+}
+
 export function detectNode(project: ProjectFiles): NodeFacts {
   const manifest = readManifest(project);
   const { pkg } = manifest;
@@ -888,6 +923,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null) ?? viteServerBuildDir(project, manifest);
   const startScript = startScriptOf(project, manifest);
   const start = detectStart(project, manifest, found, outDir, startScript);
+  refuseIntegratedNx(project, pkg, start);
   const startFile = start?.value[0] === 'node' && !start.value[1]!.startsWith('node_modules/') ? sourceOf(project, start.value[1]!, outDir?.value ?? null) : null;
   const mainFile = pkg.main ? sourceOf(project, pkg.main, outDir?.value ?? null) : null;
   const entries = [startFile, mainFile].filter((file): file is string => file !== null);

@@ -30,6 +30,16 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `this is a static site (${facts.staticSite!.value.reason}): \`${runBuild(facts)}\` writes ${facts.staticSite!.value.outDir}/; serve it with any static web server (nginx, Caddy, a CDN), or pass --entry with the server file if the app has one`,
   },
   {
+    // `node -r esbuild-register ./src/index.ts`: the image runs node with its file alone (the first word after node), so an option there would be read as the file.
+    id: 'node-options-before-file',
+    kind: 'refuse',
+    // A lone word that starts with "-" (a main named --inspect.js) is a file name the plan's schema refuses, saying to rename it.
+    when: ({ facts, answers }) =>
+      !answers.entry && facts.start?.value[0] === 'node' && facts.start.value[1]!.startsWith('-') && facts.start.value.slice(2).some((word) => !word.startsWith('-')),
+    message: ({ facts }) =>
+      `${describeEvidence(facts.start!.evidence)}: \`${facts.start!.value.join(' ')}\` gives node options before the file, which the image's command does not carry yet (and a module it preloads must be a production dependency); start with the file alone (built JavaScript), or pass --entry with the file node runs`,
+  },
+  {
     id: 'scratch',
     kind: 'refuse',
     when: ({ answers }) => answers.base === 'scratch',

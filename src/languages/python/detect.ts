@@ -138,39 +138,49 @@ const LOCKFILES: { file: string; tool: PythonTool }[] = [
   { file: 'Pipfile.lock', tool: 'pipenv' },
 ];
 
-function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null): { version: Fact<string>; range: string | null; warning?: string } {
+type DetectedVersion = { version: Fact<string>; range: string | null; warning?: string };
+
+/** A .python-version's version (`file` names it from the project: ".python-version", "../../.python-version"). */
+function fromVersionFile(text: string, file: string): DetectedVersion {
+  const first =
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line && !line.startsWith('#')) ?? '';
+  const minor = exactMinor(first);
+  if (minor) return { version: fact(minor, { file }), range: null };
+  // pyenv reads only exact versions; a range (">= 3.10") or "latest" is what other tools (buildpacks, uv) accept.
+  if (/^(latest|stable|3)$/i.test(first)) {
+    return {
+      version: fact(DEFAULT_PYTHON_MINOR, { file }),
+      range: '>=3.0.0 <4.0.0',
+      warning: `${file}: "${first}" is no exact version (pyenv rejects it): using Python ${DEFAULT_PYTHON_MINOR}, the current stable one`,
+    };
+  }
+  const range = /^[<>=~!^]/.test(first) ? pythonRangeToSemver(first) : null;
+  const newest = range && newestMinorFor(range);
+  if (!range || !newest || !newest.startsWith('3.')) throw projectError(`${file}: "${first}" is not a CPython 3 version`);
+  return {
+    version: fact(newest, { file }),
+    range,
+    warning: `${file}: "${first}" is a range, not a version (pyenv rejects it): using Python ${newest}, the newest it allows`,
+  };
+}
+
+/**
+ * The Python to build with: the folder's .python-version, else (for a uv workspace member) the
+ * workspace root's, as uv looks for one from the member up; then mise or asdf, requires-python,
+ * runtime.txt, Pipfile and Poetry's python.
+ */
+function detectVersion(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null, workspaceVersionFile: { file: string; text: string } | null): DetectedVersion {
   const fromRange = (spec: string, evidence: Evidence, what: string) => {
     const range = pythonRangeToSemver(spec);
     const minor = range && newestMinorFor(range);
     if (!range || !minor) throw projectError(`${describe(evidence)}: ${what} "${spec}" is not a Python version range`);
     return { version: fact(minor, evidence), range };
   };
-  if (project.hasFile('.python-version')) {
-    const first =
-      project
-        .readText('.python-version')
-        .split('\n')
-        .map((line) => line.trim())
-        .find((line) => line && !line.startsWith('#')) ?? '';
-    const minor = exactMinor(first);
-    if (minor) return { version: fact(minor, { file: '.python-version' }), range: null };
-    // pyenv reads only exact versions; a range (">= 3.10") or "latest" is what other tools (buildpacks, uv) accept.
-    if (/^(latest|stable|3)$/i.test(first)) {
-      return {
-        version: fact(DEFAULT_PYTHON_MINOR, { file: '.python-version' }),
-        range: '>=3.0.0 <4.0.0',
-        warning: `.python-version: "${first}" is no exact version (pyenv rejects it): using Python ${DEFAULT_PYTHON_MINOR}, the current stable one`,
-      };
-    }
-    const range = /^[<>=~!^]/.test(first) ? pythonRangeToSemver(first) : null;
-    const newest = range && newestMinorFor(range);
-    if (!range || !newest || !newest.startsWith('3.')) throw projectError(`.python-version: "${first}" is not a CPython 3 version`);
-    return {
-      version: fact(newest, { file: '.python-version' }),
-      range,
-      warning: `.python-version: "${first}" is a range, not a version (pyenv rejects it): using Python ${newest}, the newest it allows`,
-    };
-  }
+  if (project.hasFile('.python-version')) return fromVersionFile(project.readText('.python-version'), '.python-version');
+  if (workspaceVersionFile) return fromVersionFile(workspaceVersionFile.text, workspaceVersionFile.file);
   // mise.toml `python = "3.12.1"` under [tools]; .tool-versions `python 3.12.1`.
   const managed = toolVersion(project, ['python']);
   if (managed) {
@@ -561,11 +571,11 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   if (pyproject) checkManifestShape(PyprojectSchema, pyproject.data, 'pyproject.toml');
   const pipfile = readOptionalToml(project, 'Pipfile');
   refusePython2(project, candidateSources(project));
-  const { version, range, warning: versionWarning = null } = detectVersion(project, pyproject, pipfile);
   const projectTable = isTable(pyproject?.data.project) ? pyproject!.data.project : null;
   const declaredName = asString(projectTable?.name) ?? asString(poetryTable(pyproject, '')?.name);
   // A member of a uv workspace has no lockfile of its own: the workspace's, above, pins it.
   const workspace = declaredName && !LOCKFILES.some(({ file }) => project.hasFile(file)) ? enclosingUvWorkspace(project, declaredName) : null;
+  const { version, range, warning: versionWarning = null } = detectVersion(project, pyproject, pipfile, workspace?.versionFile ?? null);
   const { tool, lockfile } = workspace
     ? { tool: fact<PythonTool>('uv', { file: `${workspace.member.contextPath}/uv.lock` }), lockfile: fact(null, null) }
     : detectTool(project, pyproject, pipfile);

@@ -50,9 +50,13 @@ export function uvWorkspaceRoot(project: ProjectFiles, pyproject: TomlFile | nul
 
 /**
  * The nearest uv workspace above the folder that has it as a member, with a uv.lock; the search stops
- * at a repository root. With the compiled packages its lockfile lists, as a project's own would.
+ * at a repository root. With the compiled packages its lockfile lists, as a project's own would, and
+ * the root's .python-version.
  */
-export function enclosingUvWorkspace(project: ProjectFiles, name: string): { member: UvMember; compiled: LockedCompiled[] } | null {
+export function enclosingUvWorkspace(
+  project: ProjectFiles,
+  name: string,
+): { member: UvMember; compiled: LockedCompiled[]; versionFile: { file: string; text: string } | null } | null {
   return project.findUp((folder) => {
     if (folder.readTextIfUsable('pyproject.toml') === null || !folder.hasFile('uv.lock')) return null;
     const manifest = readToml(folder, 'pyproject.toml');
@@ -67,7 +71,13 @@ export function enclosingUvWorkspace(project: ProjectFiles, name: string): { mem
       memberManifests: members.map((dir) => `${dir}/pyproject.toml`),
       workspaceFile: fact(`${up}/pyproject.toml`, { file: `${up}/pyproject.toml`, line: lineOf(manifest.text, /^\[tool\.uv\.workspace\]/m) }),
     };
-    return { member, compiled: lockedCompiled(`${up}/uv.lock`, folder.readSource('uv.lock')) };
+    // uv looks for .python-version from the member up to the workspace root: the root's pins a member without its own.
+    const version = folder.readTextIfUsable('.python-version');
+    return {
+      member,
+      compiled: lockedCompiled(`${up}/uv.lock`, folder.readSource('uv.lock')),
+      versionFile: version === null ? null : { file: `${up}/.python-version`, text: version },
+    };
   });
 }
 

@@ -104,17 +104,23 @@ export function lockedPackages(lock: TomlFile): LockedPackage[] {
   });
 }
 
-/** The packages one package of the lock needs, itself included: a workspace lock also pins every other member's. */
-export function lockedClosure(locked: LockedPackage[], start: string): LockedPackage[] {
-  const byName = new Map<string, LockedPackage[]>();
-  for (const pkg of locked) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+/** The names reachable from `start` (itself included) through `next`: a package's dependency closure. */
+export function reachable(start: string, next: (name: string) => string[]): Set<string> {
   const seen = new Set<string>();
   const pending = [start];
   while (pending.length > 0) {
     const name = pending.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    for (const pkg of byName.get(name) ?? []) pending.push(...pkg.dependencies);
+    pending.push(...next(name));
   }
+  return seen;
+}
+
+/** The packages one package of the lock needs, itself included: a workspace lock also pins every other member's. */
+export function lockedClosure(locked: LockedPackage[], start: string): LockedPackage[] {
+  const byName = new Map<string, LockedPackage[]>();
+  for (const pkg of locked) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  const seen = reachable(start, (name) => (byName.get(name) ?? []).flatMap((pkg) => pkg.dependencies));
   return locked.filter((pkg) => seen.has(pkg.name));
 }

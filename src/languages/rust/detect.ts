@@ -89,6 +89,11 @@ export interface RustFacts {
   defaultRun: Fact<string> | null;
   /** Workspace member folders (empty without [workspace]). */
   workspaceMembers: string[];
+  /**
+   * The workspace's packages (the root package and the members; empty without [workspace]), so a build
+   * can leave out the sources of those its package does not depend on.
+   */
+  workspacePackages: WorkspacePackage[];
   lockfile: Fact<boolean>;
   /** Crates come from crates.io or git (not only path dependencies): the build downloads them. */
   registryDependencies: Fact<boolean>;
@@ -131,6 +136,20 @@ export interface RustFacts {
   webAssembly: Fact<string> | null;
   /** Private registries .cargo/config.toml declares, and where their tokens come from; null for a workspace member built from above. */
   registries: CargoRegistries | null;
+}
+
+/** One package of a workspace, its paths from the workspace root. */
+export interface WorkspacePackage {
+  /** Its folder ("crates/api"; "." for the root package). */
+  dir: string;
+  name: string;
+  /**
+   * The workspace packages it depends on by name: normal and build dependencies, per target too, so a
+   * `path` dependency, one inherited with `workspace = true` and a `[patch]` of a member alike.
+   */
+  uses: string[];
+  /** The files cargo needs to load its manifest (its target roots and build script), which get empty stand-ins when its sources are left out. */
+  targets: string[];
 }
 
 /** Where a workspace member is built from: every path is relative, with forward slashes. */
@@ -560,6 +579,35 @@ function detectNetwork(
   return { ports: found, loopbackBind, readsPortEnv, portOption: servesNetwork.value ? portOption : null, servesNetwork, skippedSources, runtimeFolders };
 }
 
+/** A target root cargo discovers, or a build script: what it reads to load a manifest, not the modules they include. */
+const TARGET_ROOT = /^(?:src\/(?:lib|main)\.rs|src\/bin\/[^/]+\.rs|(?:src\/bin|examples|tests|benches)\/[^/]+\/main\.rs|(?:examples|tests|benches)\/[^/]+\.rs|build\.rs)$/;
+
+/** The paths a manifest declares for its targets and build script ([lib] path, [[bin]] path, package.build). */
+function declaredTargetPaths(manifest: TomlFile): string[] {
+  const tables = ['lib', 'bin', 'example', 'test', 'bench'].flatMap((key) => [manifest.data[key]].flat());
+  const build = lookup(manifest.data, 'package', 'build');
+  return [...tables.filter(isTable).map((table) => table.path), build].filter((value): value is string => typeof value === 'string').map((value) => value.replace(/^\.\//, ''));
+}
+
+/** Each package of a workspace with the workspace packages it depends on and the files a stand-in of it needs. */
+function workspacePackagesOf(project: ProjectFiles, packages: Package[]): WorkspacePackage[] {
+  const names = new Set(packages.map((pkg) => pkg.name));
+  // A file belongs to the deepest package folder holding it: a member nested in another is not the outer one's.
+  const depth = (pkg: Package) => (pkg.dir === '.' ? 0 : pkg.dir.length);
+  const ownerOf = (file: string) => packages.filter((pkg) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`)).sort((a, b) => depth(b) - depth(a))[0];
+  const files = project.files().filter((file) => file.endsWith('.rs'));
+  return packages.map((pkg) => {
+    const declared = new Set(declaredTargetPaths(pkg.manifest));
+    const own = files.filter((file) => ownerOf(file) === pkg).map((file) => (pkg.dir === '.' ? file : file.slice(pkg.dir.length + 1)));
+    return {
+      dir: pkg.dir,
+      name: pkg.name,
+      uses: [...new Set(declaredDependencies(pkg.manifest).map((dependency) => dependency.crate))].filter((name) => names.has(name) && name !== pkg.name),
+      targets: own.filter((file) => TARGET_ROOT.test(file) || declared.has(file)).map((file) => inDir(pkg.dir, file)),
+    };
+  });
+}
+
 /** Path dependencies of these packages, resolved from the project folder ("crates/util", "../shared"), with where they are declared. */
 function pathDependencies(packages: Package[]): { dir: string; written: Fact<string> }[] {
   return packages.flatMap((pkg) =>
@@ -615,6 +663,7 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     listeningBinaries,
     defaultRun: defaultRun === null ? null : fact(defaultRun, { file: runner!.manifest.file, line: lineOfKey(runner!.manifest, 'default-run') }),
     workspaceMembers: members,
+    workspacePackages: members.length === 0 ? [] : workspacePackagesOf(project, packages),
     lockfile: lock ? fact(true, { file: 'Cargo.lock' }) : fact(false, null),
     ...detectNative(declared, lock, locked),
     outsidePaths,

@@ -7,9 +7,10 @@ import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type Debian
 import { applyRules } from '../../core/rules.js';
 import { describeEvidence } from '../../core/facts.js';
 import type { Answers } from '../../core/options.js';
-import { validatePlan } from '../../core/plan-schema.js';
+import { ProjectPath, validatePlan } from '../../core/plan-schema.js';
 import { RustPlanSchema, type RustPlan } from './schema.js';
 import { NATIVE_LIBRARIES } from './native.js';
+import { reachable } from './cargo.js';
 import { linksMusl, RUST_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
 import { workingDirectory } from '../../core/runtime-folders.js';
@@ -33,6 +34,23 @@ export function checkRustEntry(facts: RustFacts, entry: string): string {
     throw usageError(`--entry ${entry}: no such binary target (${found})`);
   }
   return name;
+}
+
+/**
+ * The workspace's members the package does not depend on, from the build context: every package its
+ * dependencies reach stays whole, as does the root package (its sources are the context's own folders)
+ * and a member holding one that stays. One with no target file found, or a folder or file a .dockerignore line cannot name safely, stays too.
+ */
+function membersLeftOut(facts: RustFacts, start: string, workspaceDir: string | null): RustPlan['build']['leftOut'] {
+  const byName = new Map(facts.workspacePackages.map((pkg) => [pkg.name, pkg]));
+  const needed = reachable(start, (name) => byName.get(name)?.uses ?? []);
+  const kept = facts.workspacePackages.filter((pkg) => needed.has(pkg.name)).map((pkg) => pkg.dir);
+  const inContext = (file: string) => (workspaceDir ? `${workspaceDir}/${file}` : file);
+  const safe = (file: string) => ProjectPath.safeParse(inContext(file)).success;
+  return facts.workspacePackages
+    .filter((pkg) => !needed.has(pkg.name) && pkg.dir !== '.' && !kept.some((dir) => `${dir}/`.startsWith(`${pkg.dir}/`)))
+    .filter((pkg) => pkg.targets.length > 0 && safe(pkg.dir) && pkg.targets.every(safe))
+    .map((pkg) => ({ folder: inContext(pkg.dir), standIns: pkg.targets.map(inContext) }));
 }
 
 /** What the `-sys` crates add: apk packages and static-link variables for musl, shared libraries for slim (installed where the base lacks them). */
@@ -110,6 +128,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       package: binary.package,
       workspaceDir: member?.workspaceDir ?? null,
       binary: name,
+      leftOut: membersLeftOut(facts, binary.package, member?.workspaceDir ?? null),
       targetCacheId: `${name}-cargo-target`,
       output: `/out/${name}`,
     },

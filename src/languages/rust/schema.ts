@@ -34,6 +34,12 @@ const RustBuildSchema = z.object({
   /** The workspace root inside the build context when the context reaches above it (for its path dependencies); cargo runs there. */
   workspaceDir: ProjectPath.nullable(),
   binary: CrateName,
+  /**
+   * The workspace members `package` does not depend on (path dependencies followed), from the context:
+   * the ignore file leaves their folders out but their Cargo.toml, and the recipe gives their target
+   * files empty stand-ins, so cargo still loads the whole workspace and an edit there does not rebuild this image.
+   */
+  leftOut: z.array(z.object({ folder: ProjectPath, standIns: z.array(ProjectPath) })),
   /** The id of the target/ cache mount: one per project, so unrelated builds do not share it. */
   targetCacheId: SafeName,
   output: AbsolutePath,

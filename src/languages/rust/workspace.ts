@@ -44,7 +44,7 @@ export function rustWorkspace(facts: RustFacts): Workspace | null {
   const members = facts.workspaceMembers.map((folder): WorkspaceMember => {
     const binaries = facts.binaries.filter((binary) => binary.evidence?.file.startsWith(`${folder}/`));
     const run = { dir: folder, entry: null, output: null };
-    // The recipe stage makes a stand-in of every member's .rs files: no build can do without them.
+    // Each member's own run leaves out the members its package does not depend on (their Cargo.toml kept), so the root adds nothing.
     const keep = null;
     if (binaries.length === 0)
       return { name: path.posix.basename(folder), folder, deployable: false, evidence: { file: `${folder}/Cargo.toml` }, why: 'library: no binary target', run, keep };
