@@ -4,6 +4,7 @@ import { planJava } from '../src/languages/java/plan.js';
 import { ExitCode, StagecraftError } from '../src/errors.js';
 import type { Answers } from '../src/core/options.js';
 import { makeProject } from './helpers.js';
+import { lintDockerfile } from './lint.js';
 
 const pom = (inner: string) =>
   `<?xml version="1.0"?>\n<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>g</groupId>\n  <artifactId>app</artifactId>\n  <version>1.0</version>\n${inner}\n</project>\n`;
@@ -88,5 +89,39 @@ describe('a multi-project root under --yes (issue 14)', () => {
       }),
     );
     expect(java.entry.fallback(facts, {})).toEqual({ value: 'web' });
+  });
+});
+
+describe('jlink of a Spring Boot jar without layers (java-compose-spring-postgres failed with NoClassDefFoundError: javax/naming/NamingException)', () => {
+  const render = async (inner: string) => {
+    const { render: renderPlan } = await import('../src/render/index.js');
+    const facts = detectJava(makeProject({ 'pom.xml': pom(inner) }));
+    const { plan } = planJava(facts, answersFor(facts, { javaRuntime: 'jlink' }), '0.0.0');
+    const changes = await renderPlan(plan);
+    return changes.find((change) => change.path === 'Dockerfile')!.content;
+  };
+  const modulesStage = (dockerfile: string) => dockerfile.slice(dockerfile.indexOf(' AS modules'), dockerfile.indexOf(' AS jre'));
+
+  it('Spring Boot 2.2: the nested libraries are unpacked before jdeps, which does not open a jar inside a jar', async () => {
+    const dockerfile = await render(
+      '<parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>2.2.5.RELEASE</version></parent><properties><java.version>11</java.version></properties><build><plugins><plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build>',
+    );
+    const stage = modulesStage(dockerfile);
+    expect(stage).toMatch(/^WORKDIR \/out\nRUN jar xf \/out\/app\.jar BOOT-INF\/lib\n/m);
+    // Unpacked before the find that hands every jar under /out to jdeps.
+    expect(stage.indexOf('RUN jar xf')).toBeLessThan(stage.indexOf("RUN find /out -name '*.jar'"));
+    expect(dockerfile).toContain('ENTRYPOINT ["/opt/java/openjdk/bin/java", "-jar", "/app/app.jar"]');
+    expect(lintDockerfile(dockerfile)).toEqual([]);
+  });
+
+  it('a plain jar and a layered Spring Boot jar unpack nothing: their libraries are already jars jdeps finds', async () => {
+    const assembly = await render(
+      '<build><plugins><plugin><artifactId>maven-assembly-plugin</artifactId><configuration><archive><manifest><mainClass>App</mainClass></manifest></archive><descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs></configuration></plugin></plugins></build>',
+    );
+    const layered = await render(
+      '<properties><java.version>17</java.version></properties><build><plugins><plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId><version>2.7.0</version></plugin></plugins></build>',
+    );
+    expect(layered).toContain(' AS modules');
+    for (const dockerfile of [assembly, layered]) expect(modulesStage(dockerfile)).not.toContain('jar xf');
   });
 });

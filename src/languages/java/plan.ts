@@ -191,10 +191,14 @@ function buildStep(build: JavaBuild, app: JavaRuleContext['app'], launch: Launch
 }
 
 /** jlink builds a runtime of only the modules the app uses. */
-function jlinkStep(base: Answers['base'], major: string, launch: Launch) {
+function jlinkStep(base: Answers['base'], major: string, launch: Launch, springBoot: boolean) {
   return {
     image: base === 'alpine' ? `eclipse-temurin:${major}-jdk-alpine` : `eclipse-temurin:${major}-jdk`,
     classDirs: launch === 'spring-layertools' ? ['/out/application/BOOT-INF/classes', '/out/spring-boot-loader'] : [],
+    // Spring Boot before 2.3 ships one jar whose libraries are jars inside it (BOOT-INF/lib): jdeps reads only the
+    // outer jar's own classes (the launcher and the app's), so every module only a library uses (java.naming for
+    // spring-context's JNDI, java.sql, java.management...) was missing and the app failed at start.
+    nestedLibs: springBoot && launch === 'jar' ? { jar: '/out/app.jar', dir: 'BOOT-INF/lib' as const } : null,
     // Quarkus' libraries include explicit modules (mutiny-zero-flow-adapters) that require automatic ones
     // (reactive-streams): jdeps resolves those only from a module path, else it stops with FindException.
     modulePath: launch === 'quarkus' ? '/out/lib/boot:/out/lib/main' : null,
@@ -233,7 +237,7 @@ export function planJava(facts: JavaFacts, answers: Answers, generatorVersion: s
     javaVersion: major,
     build: buildStep(build, app, launch, major, base, mavenSettings?.target ?? null, secrets.secretFiles),
     launch,
-    jlink: javaRuntime === 'jlink' ? jlinkStep(base, major, launch) : null,
+    jlink: javaRuntime === 'jlink' ? jlinkStep(base, major, launch, launchFact.kind === 'spring-boot') : null,
     runtimeCopy:
       javaRuntime === 'jlink'
         ? { from: 'jre', source: '/javaruntime', why: "The runtime jlink built: only the modules the app uses, with the JDK's CA roots and time zones." }

@@ -40,6 +40,8 @@ export const JavaPlanSchema = z.object({
       image: ImageRef,
       /** Folders of classes (not jars) jdeps must read too. */
       classDirs: z.array(AbsolutePath),
+      /** A Spring Boot jar without layers, whose nested libraries (BOOT-INF/lib) are unpacked for jdeps, which does not open a jar inside a jar; null otherwise. */
+      nestedLibs: z.object({ jar: AbsolutePath, dir: z.literal('BOOT-INF/lib') }).nullable(),
       /** jdeps' --module-path (folders of jars, ':'-separated), for explicit modules that require automatic ones; null when not needed. */
       modulePath: z
         .string()
