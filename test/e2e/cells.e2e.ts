@@ -6,7 +6,7 @@ import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { buildCell, buildFailure, keepLog } from './cell-build.js';
-import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, waitForHttp, type Engine } from './docker.js';
+import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, RUN_ID, waitForHttp, type Engine } from './docker.js';
 import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
 import { newCellResult, writeReport, type CellResult, type RebuildResult } from './report.js';
 import { currentDockerfile, measureSize, recordSizeMeasurements, sizeProblem } from './size.js';
@@ -135,7 +135,7 @@ const results: CellResult[] = [];
 const rebuilds: RebuildResult[] = [];
 let nextPort = 18_200;
 
-const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}`;
+const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}-${RUN_ID}`;
 
 /** The longest a `docker stop` may take: an app that exits on SIGTERM takes well under a second. */
 const STOP_LIMIT_SECONDS = 3;
@@ -394,7 +394,7 @@ describe.skipIf(typeof engine === 'string' || selectedCells.length + selectedReb
         });
         return;
       }
-      const tag = `stagecraft-e2e/${check.fixture}:rebuild${check.base ? `-${check.base}` : ''}`;
+      const tag = `stagecraft-e2e/${check.fixture}:rebuild${check.base ? `-${check.base}` : ''}-${RUN_ID}`;
       const images = imagesFor(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'production');
       const network = check.registry ? 'host' : check.network;
       // A cold build: no layer from BuildKit's cache; under --no-cache BuildKit also starts its cache mounts

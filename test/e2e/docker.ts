@@ -122,6 +122,12 @@ export async function imageSize(reference: string): Promise<number | null> {
   return result.exitCode === 0 ? Number(result.stdout.trim()) : null;
 }
 
+/**
+ * A suffix for the suites' image tags, this process's own: two runs at once (a helper's filtered cells beside
+ * the whole matrix) never build over, or remove, each other's images.
+ */
+export const RUN_ID = `run${process.pid}`;
+
 export const docker = (args: string[], timeout = 60_000) => execa('docker', args, { reject: false, all: true, timeout });
 
 /** Step ids whose command line matches, and whether BuildKit reported them CACHED. */

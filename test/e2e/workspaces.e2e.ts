@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { bakeInvocation, type BakeService } from '../../src/build/bake.js';
 import { copyFixture, runCli } from '../helpers.js';
-import { docker, ensureStandIns, findEngine, imagesFor, waitForHttp, type Engine } from './docker.js';
+import { docker, ensureStandIns, findEngine, imagesFor, RUN_ID, waitForHttp, type Engine } from './docker.js';
 
 /*
  * Workspace roots end to end: stagecraft --yes at the root, then every service built by one
@@ -127,7 +127,7 @@ const only = process.env.STAGECRAFT_E2E_ONLY ? new RegExp(process.env.STAGECRAFT
 const selected = WORKSPACES.filter(({ fixture }) => !only || only.test(`workspace/${fixture}`));
 
 /** Each service's image gets a name of the suite's own, so no image of anyone else's is replaced. */
-const tagOf = (fixture: string, target: string) => `stagecraft-e2e/${fixture}-${target}:bake`;
+const tagOf = (fixture: string, target: string) => `stagecraft-e2e/${fixture}-${target}:bake-${RUN_ID}`;
 
 /** One bake of these services from the workspace root, as `--build` runs it, with the suite's tags. */
 async function bake(engine: Engine, dir: string, fixture: string, services: BakeService[]): Promise<string> {
