@@ -372,6 +372,8 @@ describe.skipIf(typeof engine === 'string' || selectedCells.length + selectedReb
       } catch (error) {
         Object.assign(result, { status: 'failed', reason: (error as Error).message });
       }
+      // The table so far, after every cell: a run of the whole matrix stopped midway (it takes hours here) still leaves its results.
+      writeReport(header, results, rebuilds, probeResults, only ? `only cells matching /${only.source}/` : null);
       expect(result.status, result.reason ?? '').not.toBe('failed');
     });
   }
