@@ -879,7 +879,6 @@ function detectWorkspaceManifests(project: ProjectFiles, pkg: PackageJson): stri
     .filter((file) => isMember(file.slice(0, -'/package.json'.length)));
 }
 
-/** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
 /** A project.json's shape, as far as telling an application from a library goes. */
 const NxProjectSchema = z.object({ name: z.string().optional(), projectType: z.string().optional(), targets: z.record(z.string(), z.unknown()).optional() });
 
@@ -915,6 +914,7 @@ function refuseIntegratedNx(project: ProjectFiles, pkg: PackageJson, start: Fact
   );
 }
 
+/** Detects a Node project from package.json, lockfiles, version files and framework configs. Never asks. */
 export function detectNode(project: ProjectFiles): NodeFacts {
   const manifest = readManifest(project);
   const { pkg } = manifest;
