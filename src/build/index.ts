@@ -126,7 +126,13 @@ const printedWord = (word: string) => (word.includes(`,src=${PRINTED_HOME}/`) ||
 export const dockerCommand = (args: readonly string[]) => `docker ${args.map(printedWord).join(' ')}`;
 
 /** The build command again with attestations, for a builder that keeps them (the plain one works on every builder). */
-export const attestedCommand = (args: readonly string[]) => dockerCommand([args[0]!, ...ATTESTATION_FLAGS, ...args.slice(1)]);
+export function attestedCommand(args: readonly string[]): string {
+  // A builder that keeps attestations is a docker-container one or the docker driver over the containerd store, which
+  // refuses rewrite-timestamp while it unpacks a type=docker image: an OCI archive into docker load works on both.
+  const reproducible = args.includes(REPRODUCIBLE_OUTPUT);
+  const withFlags = [args[0]!, ...ATTESTATION_FLAGS, ...args.slice(1).map((arg) => (arg === REPRODUCIBLE_OUTPUT ? REPRODUCIBLE_OCI_OUTPUT : arg))];
+  return `${dockerCommand(withFlags)}${reproducible ? ' | docker load' : ''}`;
+}
 
 /** The images of the hardened base come from dhi.io, which answers only after `docker login dhi.io`. */
 export const DHI_LOGIN = 'docker login dhi.io';
