@@ -45,7 +45,12 @@ export function fromStagecraft(report) {
     java: json.plan?.build?.tool ?? javaBuild?.tool,
   }[lang];
   let entry = json.answers?.entry ?? null;
-  if (lang === 'node') entry = f.start?.value ? nodeCommand(f.start.value) : f.staticSite ? `static:${f.staticSite.value.outDir}` : null;
+  if (lang === 'node')
+    entry = f.start?.value
+      ? nodeCommand([f.start.value[0], ...(f.nodeOptions?.value ?? []), ...f.start.value.slice(1)])
+      : f.staticSite
+        ? `static:${f.staticSite.value.outDir}`
+        : null;
   if (lang === 'python') entry = pythonEntry(json.plan?.entrypoint ?? [], f.scripts ?? []);
   const port = json.answers?.port ?? json.plan?.port ?? null;
   const workspace =

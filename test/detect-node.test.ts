@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectNode, nodeMajorFor, startCommandFrom, LTS_NODE_MAJOR } from '../src/languages/node/detect.js';
+import { detectNode, nodeMajorFor, splitNodeOptions, startCommandFrom, LTS_NODE_MAJOR } from '../src/languages/node/detect.js';
 import { ProjectFiles } from '../src/project.js';
 import { fixture, makeProject } from './helpers.js';
 
@@ -462,8 +462,79 @@ describe('Procfile', () => {
     const web = detectNode(
       makeProject({ 'package.json': pkg({ scripts: { start: 'node dev.js' } }), Procfile: 'release: node migrate.js\nweb: node --max-old-space-size=512 web.js\n' }),
     );
-    expect(web.start).toEqual({ value: ['node', '--max-old-space-size=512', 'web.js'], evidence: { file: 'Procfile', line: 2 } });
+    expect(web.start).toEqual({ value: ['node', 'web.js'], evidence: { file: 'Procfile', line: 2 } });
+    expect(web.nodeOptions).toEqual({ value: ['--max-old-space-size=512'], evidence: { file: 'Procfile', line: 2 } });
     const npm = detectNode(makeProject({ 'package.json': pkg({ scripts: { start: 'node dev.js' } }), Procfile: 'web: npm start\n' }));
     expect(npm.start?.evidence).toEqual({ file: 'package.json', line: 3 });
+  });
+});
+
+describe("node's options before the file", () => {
+  it.each([
+    ['node -r dotenv/config dist/index.js', ['-r', 'dotenv/config'], ['dist/index.js']],
+    ['node --require dotenv/config --enable-source-maps dist/server.js --verbose', ['--require', 'dotenv/config', '--enable-source-maps'], ['dist/server.js', '--verbose']],
+    ['node -r=dotenv/config --import=./tracing.mjs server.js', ['-r=dotenv/config', '--import=./tracing.mjs'], ['server.js']],
+    ['node --max-old-space-size=4096 server.js', ['--max-old-space-size=4096'], ['server.js']],
+    ['node --env-file .env --loader ts-node/esm src/index.ts', ['--env-file', '.env', '--loader', 'ts-node/esm'], ['src/index.ts']],
+    ['node --inspect server.js', ['--inspect'], ['server.js']],
+  ])('%s', (script, options, rest) => {
+    const split = splitNodeOptions(startCommandFrom(script)!)!;
+    expect(split.options.flatMap((option) => option.words)).toEqual(options);
+    expect(split.rest).toEqual(rest);
+  });
+
+  it.each(['node --test test/', 'node -e 1', 'node -p process.version', 'node --check server.js', 'node -r dotenv/config'])('%s runs no file of the app: not split', (script) => {
+    expect(splitNodeOptions(startCommandFrom(script)!)).toBeNull();
+  });
+
+  const preloading = (start: string, extra: Record<string, string> = {}) =>
+    detectNode(
+      makeProject({
+        'package.json': pkg({ scripts: { start }, dependencies: { dotenv: '^16', express: '^5' }, devDependencies: { 'esbuild-register': '^3' } }),
+        'server.js': "require('express')().listen(3000);\n",
+        ...extra,
+      }),
+    );
+
+  it('the start command keeps node and the file; the options are their own fact, with the start script as evidence', () => {
+    const facts = preloading('node -r dotenv/config server.js');
+    expect(facts.start).toEqual({ value: ['node', 'server.js'], evidence: { file: 'package.json', line: 3 } });
+    expect(facts.nodeOptions).toEqual({ value: ['-r', 'dotenv/config'], evidence: { file: 'package.json', line: 3 } });
+    expect(preloading('node server.js').nodeOptions).toBeNull();
+  });
+
+  it('each preloaded module says where the image gets it: a dependency, a devDependency, the app, Node itself, or nowhere declared', () => {
+    const facts = preloading('node -r dotenv/config --require esbuild-register --import ./tracing.js -r node:dns --import pino/file server.js', {
+      'tracing.js': "require('./otel/setup');\n",
+      'otel/setup.js': '',
+    });
+    expect(facts.preloads).toEqual([
+      { option: '-r', module: 'dotenv/config', source: 'dependency' },
+      { option: '--require', module: 'esbuild-register', source: 'devDependency' },
+      { option: '--import', module: './tracing.js', source: 'app' },
+      { option: '-r', module: 'node:dns', source: 'builtin' },
+      { option: '--import', module: 'pino/file', source: 'undeclared' },
+    ]);
+    // The app's preloaded file ships with what it imports, as the entry does.
+    expect(facts.shippedSources.kind === 'list' && facts.shippedSources.entries.map((entry) => entry.path)).toEqual(expect.arrayContaining(['server.js', 'tracing.js', 'otel']));
+  });
+
+  it('--env-file names the files node reads at start', () => {
+    expect(preloading('node --env-file=.env --env-file-if-exists .env.local server.js').envFiles).toEqual(['.env', '.env.local']);
+  });
+});
+
+describe('a file of the app node preloads, with a build', () => {
+  it('ships from the build stage when outside the output, with what it imports; one in the output comes with it', () => {
+    const files = (start: string) => ({
+      'package.json': pkg({ scripts: { build: 'tsc', start }, dependencies: { express: '^5' } }),
+      'tsconfig.json': '{"compilerOptions":{"outDir":"dist"}}',
+      'src/index.ts': "import express from 'express';\nexpress().listen(3000);\n",
+      'instrument.js': "require('./otel.js');\n",
+      'otel.js': '',
+      'src/tracing.ts': '',
+    });
+    expect(detectNode(makeProject(files('node -r ./instrument.js dist/index.js'))).runFiles).toEqual(['instrument.js', 'otel.js']);
+    expect(detectNode(makeProject(files('node --import ./dist/tracing.js dist/index.js'))).runFiles).toEqual([]);
   });
 });

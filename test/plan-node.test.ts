@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { NodePlan } from '../src/languages/node/schema.js';
+import { NodePlanSchema, type NodePlan } from '../src/languages/node/schema.js';
 import { makeProject } from './helpers.js';
 import { answerFolder, planOf } from './matrix.js';
 
@@ -214,5 +214,48 @@ describe('a postinstall script that builds the app (no build script; the start f
     });
     expect(plan.hasBuild).toBe(false);
     expect(plan.packageManager.baseEdit).toBeNull();
+  });
+});
+
+describe("node's options from the start command", () => {
+  const files = (start: string) => ({
+    'package.json': pkg({ scripts: { start }, dependencies: { dotenv: '^16', express: '^5' }, devDependencies: { 'esbuild-register': '^3' } }),
+    'package-lock.json': '{}',
+    'server.js': "require('express')().listen(3000);\n",
+  });
+  const planWith = async (start: string, flags: Parameters<typeof answerFolder>[1]) => {
+    const { plan } = planOf(await answerFolder(makeProject(files(start)).root, { debug: 'none', ...flags }));
+    if (plan.language !== 'node') throw new Error(`expected a node plan, got ${plan.language}`);
+    return plan;
+  };
+
+  it('the exec-form command carries them before the file, with where they are written', async () => {
+    const slim = await planWith('node -r dotenv/config --enable-source-maps server.js', { base: 'slim' });
+    expect(slim.cmd).toEqual(['node', '-r', 'dotenv/config', '--enable-source-maps', 'server.js']);
+    expect(slim.nodeOptions).toEqual({ words: ['-r', 'dotenv/config', '--enable-source-maps'], from: 'package.json:3' });
+    expect(slim.entryFile).toBe('server.js');
+    // distroless has node in its entrypoint: the options follow it there.
+    const distroless = await planWith('node --max-old-space-size=4096 server.js', { base: 'distroless' });
+    expect(distroless.cmd).toEqual(['--max-old-space-size=4096', 'server.js']);
+  });
+
+  it('--entry replaces the start command, its options with it', async () => {
+    const plan = await planWith('node -r dotenv/config server.js', { base: 'slim', entry: 'server.js' });
+    expect(plan.cmd).toEqual(['node', 'server.js']);
+    expect(plan.nodeOptions).toBeNull();
+  });
+
+  it('a devDependency preloaded is refused (the production install leaves it out); --env-file is warned about', async () => {
+    await expect(planWith('node -r esbuild-register server.js', { base: 'slim' })).rejects.toThrow(
+      "package.json:3: `-r esbuild-register` preloads a devDependency, which the image's production install leaves out: move it to dependencies, or build to JavaScript and start node with the built file",
+    );
+    const { warnings } = planOf(await answerFolder(makeProject(files('node --env-file=.env server.js')).root, { base: 'slim', debug: 'none' }));
+    expect(warnings.join('\n')).toContain('--env-file .env is read when node starts');
+  });
+
+  it('the schema refuses an option word exec form cannot carry as it is', () => {
+    expect(NodePlanSchema.shape.nodeOptions.safeParse({ words: ['-r', 'dotenv/config'], from: 'package.json:3' }).success).toBe(true);
+    expect(NodePlanSchema.shape.nodeOptions.safeParse({ words: ['-r', 'x;rm'], from: 'package.json:3' }).success).toBe(false);
+    expect(NodePlanSchema.shape.nodeOptions.safeParse({ words: ['--title=$HOME'], from: 'package.json:3' }).success).toBe(false);
   });
 });

@@ -182,12 +182,20 @@ const UNIT_CASES: Case[] = [
   onFixture('java: no hardened Maven image for JDK 11 (and no wrapper)', 'java-plain-maven', { base: 'hardened', runtimeVersion: '11' }),
   onFixture('java: jlink on Java 8', 'java-plain-maven', { base: 'slim', runtimeVersion: '8', javaRuntime: 'jlink' }),
   onChangedFixture('node: Next.js without standalone output', 'node-next', { 'next.config.mjs': 'export default {};\n' }),
-  // branislavbrincko/next-express-trpc-turborepo's apps/api: a preload before the file.
-  onProject('node: node options before the file', {
+  // branislavbrincko/next-express-trpc-turborepo's apps/api: a devDependency preloaded before the file.
+  onProject('node: a devDependency preloaded', {
     'package.json':
       '{"name":"api","scripts":{"start":"node -r esbuild-register ./src/index.ts"},"dependencies":{"express":"4.21.2"},"devDependencies":{"esbuild-register":"3.6.0"}}',
     'package-lock.json': '{"name":"api","lockfileVersion":3,"requires":true,"packages":{}}',
     'src/index.ts': 'require("express")().listen(3001);\n',
+  }),
+  onProject('node: an option that runs no file', {
+    'package.json': '{"name":"api","scripts":{"start":"node --test test/"}}',
+    'test/app.test.js': '',
+  }),
+  onProject('node: --env-file read at start', {
+    'package.json': '{"name":"api","scripts":{"start":"node --env-file=.env server.js"}}',
+    'server.js': 'require("http").createServer().listen(3000);\n',
   }),
   onProject('python: setup.py alone', { 'setup.py': '', 'app.py': '' }, { base: 'slim', entry: 'app.py' }),
   onChangedFixture(

@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import semver from 'semver';
 import JSON5 from 'json5';
 import { parse as parseYaml } from 'yaml';
@@ -93,8 +94,14 @@ export interface NodeFacts {
   workspaceManifests: string[];
   /** pnpm-workspace.yaml in the folder itself: pnpm reads its settings (allowBuilds, overrides) at install time. */
   hasPnpmWorkspaceFile: boolean;
-  /** The real start command in exec form, without a package manager in front. */
+  /** The real start command in exec form, without a package manager in front: `node`, the file, its arguments (node's own options are in nodeOptions). */
   start: Fact<string[]> | null;
+  /** Node's own options the start command gives before the file (`-r dotenv/config`, `--enable-source-maps`): the image's command keeps them. */
+  nodeOptions: Fact<string[]> | null;
+  /** The modules those options load before the app (-r, --require, --import, --loader), each with where the image finds it. */
+  preloads: Preload[];
+  /** The files --env-file reads at start: usually secrets the build context leaves out. */
+  envFiles: string[];
   /** Files outside the build output that the start command loads (a custom server.js), copied from the build stage. */
   runFiles: string[];
   /** Where the app listens: the start script's port, a framework server's, the sources', else 3000 with no evidence. */
@@ -123,6 +130,13 @@ export interface NodeFacts {
   workspace: Workspace | null;
   /** Credentials the installs need (a registry token in .npmrc), given as build secrets. */
   secrets: NodeSecrets;
+}
+
+/** A module node loads before the app, and where it comes from: a production dependency, only a devDependency, the app's own file, Node itself, or none of these. */
+export interface Preload {
+  option: string;
+  module: string;
+  source: 'dependency' | 'devDependency' | 'app' | 'builtin' | 'undeclared';
 }
 
 export interface Workspace {
@@ -453,6 +467,126 @@ export function startCommandFrom(script: string): string[] | null {
   return null;
 }
 
+/**
+ * Node's options that take their value as the next word when written without "=" (node --help's
+ * `--option=...`); V8's own options (--max-old-space-size) take theirs only after "=".
+ */
+const NODE_OPTIONS_WITH_VALUE = new Set([
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '--env-file',
+  '--env-file-if-exists',
+  '-C',
+  '--conditions',
+  '--allow-fs-read',
+  '--allow-fs-write',
+  '--cpu-prof-dir',
+  '--cpu-prof-interval',
+  '--cpu-prof-name',
+  '--diagnostic-dir',
+  '--disable-proto',
+  '--disable-warning',
+  '--dns-result-order',
+  '--experimental-default-type',
+  '--experimental-policy',
+  '--heap-prof-dir',
+  '--heap-prof-interval',
+  '--heap-prof-name',
+  '--heapsnapshot-near-heap-limit',
+  '--heapsnapshot-signal',
+  '--icu-data-dir',
+  '--input-type',
+  '--inspect-port',
+  '--debug-port',
+  '--inspect-publish-uid',
+  '--localstorage-file',
+  '--max-http-header-size',
+  '--openssl-config',
+  '--policy-integrity',
+  '--redirect-warnings',
+  '--report-dir',
+  '--report-directory',
+  '--report-filename',
+  '--report-signal',
+  '--secure-heap',
+  '--secure-heap-min',
+  '--snapshot-blob',
+  '--title',
+  '--tls-cipher-list',
+  '--tls-keylog',
+  '--trace-event-categories',
+  '--trace-event-file-pattern',
+  '--unhandled-rejections',
+  '--use-largepages',
+  '--watch-path',
+]);
+
+/** Options whose value is a module node loads before the app. */
+const PRELOAD_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
+
+/** Options with which node runs no file of the app: code given on the command line, the REPL, the test runner, a syntax check. */
+const NODE_OPTIONS_WITHOUT_FILE = new Set([
+  '-e',
+  '--eval',
+  '-p',
+  '--print',
+  '-c',
+  '--check',
+  '-i',
+  '--interactive',
+  '-v',
+  '--version',
+  '-h',
+  '--help',
+  '--test',
+  '--run',
+  '--v8-options',
+]);
+
+/** One of node's options: its name, its value (after "=" or as the next word) if it takes one, and its words as written. */
+interface NodeOption {
+  name: string;
+  value: string | null;
+  words: string[];
+}
+
+/**
+ * `node -r dotenv/config dist/index.js` split into node's options and the rest (the file and its
+ * arguments), an option's value never taken for the file; null when node would run no file (`node -e`,
+ * `node --test`) or none follows the options.
+ */
+export function splitNodeOptions(command: string[]): { options: NodeOption[]; rest: string[] } | null {
+  const options: NodeOption[] = [];
+  let index = 1;
+  while (index < command.length && command[index]!.startsWith('-')) {
+    const word = command[index]!;
+    const equals = word.indexOf('=');
+    const name = equals === -1 ? word : word.slice(0, equals);
+    if (NODE_OPTIONS_WITHOUT_FILE.has(name)) return null;
+    if (equals !== -1) options.push({ name, value: word.slice(equals + 1), words: [word] });
+    else if (NODE_OPTIONS_WITH_VALUE.has(name) && index + 1 < command.length) options.push({ name, value: command[index + 1]!, words: [word, command[++index]!] });
+    else options.push({ name, value: null, words: [word] });
+    index++;
+  }
+  if (index >= command.length) return null;
+  return { options, rest: command.slice(index) };
+}
+
+/** The package a module specifier names (`dotenv/config` -> dotenv, `@scope/pkg/register` -> @scope/pkg). */
+const packageOf = (specifier: string) => /^(@[^/]+\/[^/]+|[^/]+)/.exec(specifier)![1]!;
+
+/** Where a preloaded module comes from at run time. */
+function preloadSource(specifier: string, manifest: Manifest): Preload['source'] {
+  if (/^\.{0,2}\//.test(specifier)) return 'app';
+  if (specifier.startsWith('node:') || builtinModules.includes(packageOf(specifier))) return 'builtin';
+  const name = packageOf(specifier);
+  if (manifest.dependencies.includes(name)) return 'dependency';
+  return manifest.devDependencies.includes(name) ? 'devDependency' : 'undeclared';
+}
+
 function portFrom(script: string | null): number | null {
   if (!script) return null;
   const match = /(?:^|\s)PORT=(\d{2,5})\b|(?:^|\s)(?:-p|--port)[ =](\d{2,5})\b/.exec(script);
@@ -635,20 +769,25 @@ function detectStart(
   found: ReturnType<typeof detectFramework>,
   outDir: Fact<string> | null,
   startScript: ReturnType<typeof startScriptOf>,
-): Fact<string[]> | null {
+): { start: Fact<string[]> | null; options: NodeOption[] } {
   const { framework, nextStandalone, defaults } = found;
-  if (framework.value === 'next' && nextStandalone.value) return fact(['node', 'server.js'], nextStandalone.evidence);
-  if (defaults) return fact(['node', defaults.start], framework.evidence);
+  const none: NodeOption[] = [];
+  if (framework.value === 'next' && nextStandalone.value) return { start: fact(['node', 'server.js'], nextStandalone.evidence), options: none };
+  if (defaults) return { start: fact(['node', defaults.start], framework.evidence), options: none };
   const command = startScript ? startCommandFrom(startScript.script) : null;
-  if (command) return fact(command, startScript!.evidence);
+  if (command) {
+    // Node's options go to nodeOptions; a command with no file after them stays whole, for the rule that refuses it.
+    const split = command[0] === 'node' ? splitNodeOptions(command) : null;
+    return { start: fact(split ? ['node', ...split.rest] : command, startScript!.evidence), options: split?.options ?? none };
+  }
   const main = manifest.pkg.main ?? null;
   // A main outside the project is kept for the plan to refuse with its reason, not passed over for a server.js.
-  if (main && (leavesProject(main) || project.hasFile(main) || outDir)) return fact(['node', main], manifest.evidence('"main"'));
+  if (main && (leavesProject(main) || project.hasFile(main) || outDir)) return { start: fact(['node', main], manifest.evidence('"main"')), options: none };
   const file = ['server.js', 'index.js'].find((candidate) => project.hasFile(candidate));
-  if (file) return fact(['node', file], { file });
+  if (file) return { start: fact(['node', file], { file }), options: none };
   // tsc without outDir writes each .js beside its .ts.
   const compiled = !outDir && /\btsc\b/.test(manifest.pkg.scripts?.build ?? '') ? ['server.ts', 'index.ts'].find((candidate) => project.hasFile(candidate)) : undefined;
-  return compiled ? fact(['node', compiled.replace(/\.ts$/, '.js')], { file: compiled }) : null;
+  return { start: compiled ? fact(['node', compiled.replace(/\.ts$/, '.js')], { file: compiled }) : null, options: none };
 }
 
 /** Packages that serve a network protocol themselves: an app that depends on one listens. */
@@ -788,12 +927,13 @@ function detectBuildScript(project: ProjectFiles, manifest: Manifest, start: Fac
 }
 
 /** The files a built app's start command loads outside the build output: a custom server.js and what it imports. */
-function detectRunFiles(buildScript: string | null, start: Fact<string[]> | null, outDir: Fact<string> | null, files: string[]): string[] {
+function detectRunFiles(buildScript: string | null, start: Fact<string[]> | null, outDir: Fact<string> | null, files: string[], preloaded: string[]): string[] {
   const file = start?.value[0] === 'node' ? start.value[1]!.replace(/^\.\//, '') : null;
   if (!buildScript || !file || file.startsWith('node_modules/')) return [];
   const inOutput = (candidate: string) => outDir !== null && candidate.startsWith(`${outDir.value}/`);
-  if (inOutput(file)) return [];
-  return files.filter((candidate) => !inOutput(candidate)).map(builtName);
+  const outside = (list: string[]) => list.filter((candidate) => !inOutput(candidate)).map(builtName);
+  // A file node preloads from outside the output (-r ./instrument.js) ships with what it imports, wherever the entry is.
+  return [...new Set([...(inOutput(file) ? [] : outside(files)), ...outside(preloaded)])];
 }
 
 /** What the .dockerignore leaves out at the top (templates/node/dockerignore.hbs), besides hidden and secret names: never copied by name. */
@@ -922,11 +1062,20 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const found = detectFramework(project, manifest);
   const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null) ?? viteServerBuildDir(project, manifest);
   const startScript = startScriptOf(project, manifest);
-  const start = detectStart(project, manifest, found, outDir, startScript);
+  const { start, options } = detectStart(project, manifest, found, outDir, startScript);
   refuseIntegratedNx(project, pkg, start);
   const startFile = start?.value[0] === 'node' && !start.value[1]!.startsWith('node_modules/') ? sourceOf(project, start.value[1]!, outDir?.value ?? null) : null;
   const mainFile = pkg.main ? sourceOf(project, pkg.main, outDir?.value ?? null) : null;
-  const entries = [startFile, mainFile].filter((file): file is string => file !== null);
+  const preloads = options.flatMap(({ name, value }) => (PRELOAD_OPTIONS.has(name) && value ? [{ option: name, module: value, source: preloadSource(value, manifest) }] : []));
+  // The app's own preloaded files ship like the entry, with what they import.
+  const appPreloads = preloads.filter((preload) => preload.source === 'app').map((preload) => preload.module.replace(/^\.\//, ''));
+  const sourceOfPreload = (file: string) => sourceOf(project, file, outDir?.value ?? null);
+  const entries = [startFile, mainFile, ...appPreloads.map(sourceOfPreload)].filter((file): file is string => file !== null);
+  // Those the build output has come with it; the others are run files with what they import.
+  const preloadedOutside = appPreloads
+    .filter((file) => !outDir || !file.startsWith(`${outDir.value}/`))
+    .map(sourceOfPreload)
+    .filter((file): file is string => file !== null);
   const listening = { ...scanListening(project, entries, shippableEntries(project)), entry: entries[0] ?? null };
   const rawName = pkg.name ?? '';
   const buildScript = detectBuildScript(project, manifest, start);
@@ -953,7 +1102,22 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     workspaceManifests,
     hasPnpmWorkspaceFile: project.hasFile('pnpm-workspace.yaml'),
     start,
-    runFiles: detectRunFiles(buildScript?.value ?? null, start, outDir, startFile ? listening.files : []),
+    nodeOptions:
+      options.length > 0
+        ? fact(
+            options.flatMap((option) => option.words),
+            start!.evidence,
+          )
+        : null,
+    preloads,
+    envFiles: options.flatMap(({ name, value }) => (/^--env-file(-if-exists)?$/.test(name) && value ? [value] : [])),
+    runFiles: detectRunFiles(
+      buildScript?.value ?? null,
+      start,
+      outDir,
+      startFile ? listening.files : [],
+      preloadedOutside.length > 0 ? scanListening(project, preloadedOutside, shippableEntries(project)).files : [],
+    ),
     ...detectNetwork(project, manifest, found, start, startScript, listening),
     staticSite: detectStaticSite(project, manifest, found.framework, start),
     nativeModules: detectNativeModules(project, manifest),

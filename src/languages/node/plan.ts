@@ -539,6 +539,9 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
   const major = Number(answers.runtimeVersion);
   const warnings = applyRules(NODE_RULES, { facts, answers, major });
   const start = startCommand(facts, answers);
+  // --entry replaces the start command, node's options with it.
+  const options = answers.entry ? [] : (facts.nodeOptions?.value ?? []);
+  const command = [start[0]!, ...options, ...start.slice(1)];
   const shape = appShape(facts, start, answers);
   const copies = appCopies(facts, shape);
   const { hasBuild, shipsNodeModules, prodDeps } = shape;
@@ -614,7 +617,8 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     ...image,
     yarnPnp: yarnLinker(facts) !== null,
     entrypoint: withInit(image.init, base === 'distroless' ? [DISTROLESS_NODE] : []),
-    cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, start).slice(1) : pnpStart(facts, shipsNodeModules, start),
+    cmd: base === 'distroless' ? pnpStart(facts, shipsNodeModules, command).slice(1) : pnpStart(facts, shipsNodeModules, command),
+    nodeOptions: options.length > 0 ? { words: options, from: describeEvidence(facts.nodeOptions!.evidence) } : null,
     entryFile: start[1],
     healthcheck: answers.healthcheck ? nodeHealthcheck(base === 'distroless' ? DISTROLESS_NODE : 'node', port!) : null,
     // Only an install reads them: an app with no dependencies builds without.

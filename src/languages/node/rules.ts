@@ -30,14 +30,31 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `this is a static site (${facts.staticSite!.value.reason}): \`${runBuild(facts)}\` writes ${facts.staticSite!.value.outDir}/; serve it with any static web server (nginx, Caddy, a CDN), or pass --entry with the server file if the app has one`,
   },
   {
-    // `node -r esbuild-register ./src/index.ts`: the image runs node with its file alone (the first word after node), so an option there would be read as the file.
-    id: 'node-options-before-file',
+    // `node --test`, `node -e ...`: node runs no file of the app, so the image has nothing to start (node's other options are carried, see nodeOptions).
+    id: 'node-option-runs-no-file',
     kind: 'refuse',
     // A lone word that starts with "-" (a main named --inspect.js) is a file name the plan's schema refuses, saying to rename it.
     when: ({ facts, answers }) =>
       !answers.entry && facts.start?.value[0] === 'node' && facts.start.value[1]!.startsWith('-') && facts.start.value.slice(2).some((word) => !word.startsWith('-')),
     message: ({ facts }) =>
-      `${describeEvidence(facts.start!.evidence)}: \`${facts.start!.value.join(' ')}\` gives node options before the file, which the image's command does not carry yet (and a module it preloads must be a production dependency); start with the file alone (built JavaScript), or pass --entry with the file node runs`,
+      `${describeEvidence(facts.start!.evidence)}: \`${facts.start!.value.join(' ')}\` runs no file of the app (an option such as -e, --test or --check comes before any file); pass --entry with the file node runs`,
+  },
+  {
+    // `node -r esbuild-register ./src/index.ts`: the production install leaves devDependencies out, so node would stop at start, unable to find the module.
+    id: 'preload-dev-dependency',
+    kind: 'refuse',
+    when: ({ facts, answers }) => !answers.entry && facts.preloads.some((preload) => preload.source === 'devDependency'),
+    message: ({ facts }) => {
+      const preload = facts.preloads.find((candidate) => candidate.source === 'devDependency')!;
+      return `${describeEvidence(facts.start!.evidence)}: \`${preload.option} ${preload.module}\` preloads a devDependency, which the image's production install leaves out: move it to dependencies, or build to JavaScript and start node with the built file`;
+    },
+  },
+  {
+    id: 'env-file-at-run-time',
+    kind: 'warn',
+    when: ({ facts, answers }) => !answers.entry && facts.envFiles.length > 0,
+    message: ({ facts }) =>
+      `${describeEvidence(facts.start!.evidence)}: --env-file ${facts.envFiles.join(', ')} is read when node starts, and such a file is usually secrets the image leaves out (node stops without it): mount it at run time (docker run -v), or give the variables with docker run -e and --env-file-if-exists (Node 22.9 and later) instead`,
   },
   {
     id: 'scratch',

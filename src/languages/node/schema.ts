@@ -13,6 +13,9 @@ const NodeCopySchema = z.object({
 /** A command that edits the copied package.json, and the comment above it. */
 const ManifestEditSchema = z.object({ run: Command, why: OneLine });
 
+/** A word of the exec-form command: plain characters only, nothing a shell or Dockerfile would read otherwise. */
+const ExecWord = z.string().regex(/^[A-Za-z0-9._@/=:-]+$/, 'is not a plain word (letters, digits, . _ @ / = : -) that an exec-form command can carry');
+
 export const NodePlanSchema = z.object({
   ...CommonPlanFields,
   language: z.literal('node'),
@@ -101,7 +104,9 @@ export const NodePlanSchema = z.object({
   /** tini, and on distroless node itself (the image's own ENTRYPOINT, which this one replaces). */
   entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
   /** Exec form; on distroless node is in the entrypoint, so this omits it (the hardened image has no entrypoint: node stays here). */
-  cmd: z.array(z.string().regex(/^[A-Za-z0-9._@/=:-]+$/)).min(1),
+  cmd: z.array(ExecWord).min(1),
+  /** Node's own options the start command gives before the file (`-r dotenv/config`), which cmd carries, and where they are written. */
+  nodeOptions: z.object({ words: z.array(ExecWord).min(1), from: OneLine }).nullable(),
   /** The file node runs: a project path that cannot read as one of node's options (`--inspect.js`). */
   entryFile: z
     .string()

@@ -31,7 +31,15 @@ function memberOf(root: ProjectFiles, manifest: string): WorkspaceMember {
     return { name, folder, deployable: false, evidence: fromRoot(folder, facts.staticSite.evidence), why: `static site: ${facts.staticSite.value.reason}`, run, keep };
   // A library's "main" (or index.js) is a start command to a run in its folder; here it runs only when it serves.
   if (facts.start && (startScript || facts.servesNetwork.value))
-    return { name, folder, deployable: true, evidence: fromRoot(folder, facts.start.evidence), why: `starts with ${facts.start.value.join(' ')}`, run, keep };
+    return {
+      name,
+      folder,
+      deployable: true,
+      evidence: fromRoot(folder, facts.start.evidence),
+      why: `starts with ${[facts.start.value[0], ...(facts.nodeOptions?.value ?? []), ...facts.start.value.slice(1)].join(' ')}`,
+      run,
+      keep,
+    };
   if (facts.framework.value) return { name, folder, deployable: true, evidence: fromRoot(folder, facts.framework.evidence), why: `${facts.framework.value} server`, run, keep };
   return { name, folder, deployable: false, evidence: fromRoot(folder, facts.name.evidence), why: 'library: no start script, main or server file', run, keep };
 }
