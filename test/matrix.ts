@@ -27,6 +27,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   // main.go alone, no go.mod: the build makes a module.
   { language: 'go', fixture: 'go-no-module' },
   { language: 'node', fixture: 'node-express' },
+  // `node -r dotenv/config --enable-source-maps server.js`: node's options before the file, carried into the image's command.
+  { language: 'node', fixture: 'node-preload' },
   { language: 'node', fixture: 'node-ts-api' },
   // No build script: the postinstall compiles (tsc), as on platforms whose install step builds the app.
   { language: 'node', fixture: 'node-postinstall-build' },

@@ -24,6 +24,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'go-no-module': { cli: { output: 'hello from go-no-module' } },
   'go-missing-gosum': { notBuilt: 'go.sum is missing, so `go build` fails by design (the generator warns: run `go mod tidy`)' },
   'node-express': { http: { body: 'hello from node-express' } },
+  // node's options reached the process (execArgv), and dotenv, preloaded by -r, is loaded.
+  'node-preload': { http: { body: 'hello from node-preload (-r dotenv/config --enable-source-maps; dotenv loaded: true)' } },
   'node-ts-api': { http: { body: 'hello from node-ts-api' } },
   'node-postinstall-build': { http: { body: 'hello from node-postinstall-build' } },
   'node-no-lockfile': { http: { body: 'hello from node-no-lockfile (1m)' } },
