@@ -245,12 +245,14 @@ describe("node's options from the start command", () => {
     expect(plan.nodeOptions).toBeNull();
   });
 
-  it('a devDependency preloaded is refused (the production install leaves it out); --env-file is warned about', async () => {
+  it('a devDependency preloaded is refused (the production install leaves it out); --env-file and a package no dependency lists are warned about', async () => {
     await expect(planWith('node -r esbuild-register server.js', { base: 'slim' })).rejects.toThrow(
       "package.json:3: `-r esbuild-register` preloads a devDependency, which the image's production install leaves out: move it to dependencies, or build to JavaScript and start node with the built file",
     );
     const { warnings } = planOf(await answerFolder(makeProject(files('node --env-file=.env server.js')).root, { base: 'slim', debug: 'none' }));
     expect(warnings.join('\n')).toContain('--env-file .env is read when node starts');
+    const undeclared = planOf(await answerFolder(makeProject(files('node --import pino/file server.js')).root, { base: 'slim', debug: 'none' }));
+    expect(undeclared.warnings.join('\n')).toContain('`--import pino/file` preloads a package package.json does not list in dependencies');
   });
 
   it('the schema refuses an option word exec form cannot carry as it is', () => {

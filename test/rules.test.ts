@@ -193,6 +193,10 @@ const UNIT_CASES: Case[] = [
     'package.json': '{"name":"api","scripts":{"start":"node --test test/"}}',
     'test/app.test.js': '',
   }),
+  onProject('node: a preloaded package no dependency lists', {
+    'package.json': '{"name":"api","scripts":{"start":"node -r dotenv/config server.js"}}',
+    'server.js': 'require("http").createServer().listen(3000);\n',
+  }),
   onProject('node: --env-file read at start', {
     'package.json': '{"name":"api","scripts":{"start":"node --env-file=.env server.js"}}',
     'server.js': 'require("http").createServer().listen(3000);\n',

@@ -50,6 +50,16 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     },
   },
   {
+    // Another dependency may bring it (hoisted into node_modules), which nothing here can promise.
+    id: 'preload-undeclared',
+    kind: 'warn',
+    when: ({ facts, answers }) => !answers.entry && facts.preloads.some((preload) => preload.source === 'undeclared'),
+    message: ({ facts }) => {
+      const preload = facts.preloads.find((candidate) => candidate.source === 'undeclared')!;
+      return `${describeEvidence(facts.start!.evidence)}: \`${preload.option} ${preload.module}\` preloads a package ${facts.manifestFile} does not list in dependencies: the image has it only if another dependency brings it; add it to dependencies`;
+    },
+  },
+  {
     id: 'env-file-at-run-time',
     kind: 'warn',
     when: ({ facts, answers }) => !answers.entry && facts.envFiles.length > 0,
