@@ -50,7 +50,13 @@ export interface App {
   materialize?: string;
   /** Answers a person would have to give (see apps.json's "about"): passed on every run here. */
   flags?: string[];
-  truth: { language: string; entry?: string | string[]; port?: number | number[] | 'none' | null };
+  truth: {
+    language: string;
+    entry?: string | string[];
+    port?: number | number[] | 'none' | null;
+    /** A workspace root's services by member folder; an entry of null: its files name no production start. */
+    services?: Record<string, { entry: string | string[] | null }>;
+  };
   /** Words of the refusal stagecraft gives this app on purpose (a WebAssembly app gets no native image): by design, like a static site. */
   designRefusal?: string;
   /** How a CLI shows it works: its arguments and a regex its output must match (read from the app). */
@@ -96,6 +102,8 @@ interface Failure {
 
 export interface BuildRecord {
   id: string;
+  /** The member's folder, for one service of a workspace root (each is built from the root on its own). */
+  service?: string;
   language: string;
   base: string;
   commit: string;
@@ -190,7 +198,8 @@ export function classify(step: Failure['step'], log: string, fallback: string, d
 
 // ---- one app on one base -----------------------------------------------------------------------
 
-const tagOf = (app: App, base: string) => `stagecraft-realworld/${app.id}:${base}`;
+const tagOf = (app: App, service: string | null, base: string) =>
+  `stagecraft-realworld/${app.id}${service === null ? '' : `/${service.toLowerCase().replace(/[^a-z0-9/]+/g, '-')}`}:${base}`;
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 /**
@@ -282,6 +291,8 @@ async function portInUse(port: number): Promise<boolean> {
 interface Generated {
   /** The app's folder in the private copy (where apps.json's relative paths point). */
   appDir: string;
+  /** The member's folder, for a service of a workspace root; null for an app that is one service. */
+  service: string | null;
   facts: Facts;
   plan: Plan;
   dockerfile: string;
@@ -309,18 +320,55 @@ export function generateFailure(app: App, exitCode: number, stderr: string): Fai
   return { step: 'generate', cause: 'ours', why: `stagecraft stopped (exit ${exitCode}) on an unedited public app`, evidence };
 }
 
-/** Runs the CLI on the app's copy: --json first (facts and plan), then for real (writes the Dockerfile). */
-async function generate(app: App, appDir: string, args: string[]): Promise<Generated | Failure> {
+/**
+ * A member of a workspace root that stagecraft left out (no Dockerfile): by design when its truth says its
+ * files name no production start and stagecraft asks for --entry, as a person would have to choose one;
+ * else ours.
+ */
+export function leftOutFailure(app: App, folder: string, reason: string): Failure {
+  const evidence = [reason];
+  if (app.truth.services?.[folder]?.entry === null && reason.includes('--entry')) {
+    return { step: 'generate', cause: 'design', why: `left out by design: its files name no production start (truth entry null), so stagecraft asks for --entry`, evidence };
+  }
+  return { step: 'generate', cause: 'ours', why: 'stagecraft left this service of the workspace out (no Dockerfile)', evidence };
+}
+
+/** What --json prints: one service's facts and plan, or at a workspace root each service's and the members left out. */
+type Described =
+  | { workspace?: undefined; facts: Facts; plan: Plan }
+  | {
+      workspace: { members: { folder: string; target: string | null }[] };
+      services: { target: string; facts: Facts; plan: Plan }[];
+      skipped?: { folder: string; reason: string }[];
+    };
+
+/**
+ * Runs the CLI on the app's copy: --json first (facts and plans), then for real (writes the Dockerfiles).
+ * At a workspace root every service is built from its own plan's context, as its member's folder names it.
+ */
+async function generate(app: App, appDir: string, args: string[]): Promise<{ built: Generated[]; left: { service: string; failure: Failure }[] } | Failure> {
   const described = await runCli([appDir, ...args, '--json']);
   if (described.exitCode !== 0) return generateFailure(app, described.exitCode ?? -1, described.stderr);
-  const { facts, plan } = JSON.parse(described.stdout) as { facts: Facts; plan: Plan };
+  const report = JSON.parse(described.stdout) as Described;
   // --force: many apps ship their own Dockerfile; the copy is ours, and ours is the one under test.
   const written = await runCli([appDir, ...args, '--force']);
   if (written.exitCode !== 0)
     return { step: 'generate', cause: 'ours', why: `stagecraft --json succeeded but writing failed (exit ${written.exitCode})`, evidence: written.stderr.split('\n').slice(0, 3) };
-  const context = path.resolve(appDir, plan.contextPath);
-  const dockerfileFlag = plan.dockerfileFlag ?? undefined;
-  return { appDir, facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
+  const generatedAt = (folder: string | null, { facts, plan }: { facts: Facts; plan: Plan }): Generated => {
+    const context = path.resolve(appDir, folder ?? '.', plan.contextPath);
+    const dockerfileFlag = plan.dockerfileFlag ?? undefined;
+    return { appDir, service: folder, facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
+  };
+  if (report.workspace === undefined) return { built: [generatedAt(null, report)], left: [] };
+  const { members } = report.workspace;
+  return {
+    // The root's own service (a Cargo root package) is the app itself, as its earlier records have it.
+    built: report.services.map((service) => {
+      const { folder } = members.find((member) => member.target === service.target)!;
+      return generatedAt(folder === '.' ? null : folder, service);
+    }),
+    left: (report.skipped ?? []).map((skipped) => ({ service: skipped.folder, failure: leftOutFailure(app, skipped.folder, skipped.reason) })),
+  };
 }
 
 /**
@@ -483,9 +531,10 @@ async function unreachableRegistry(engine: Engine, generated: Generated): Promis
 }
 
 /** A record before anything is known but what was generated (or why nothing was). */
-function newRecord(app: App, base: string, dockerfileHash: string | null, failure: Failure | null): BuildRecord {
+function newRecord(app: App, service: string | null, base: string, dockerfileHash: string | null, failure: Failure | null): BuildRecord {
   return {
     id: app.id,
+    ...(service === null ? {} : { service }),
     language: app.truth.language,
     base,
     commit: app.commit,
@@ -506,9 +555,9 @@ function newRecord(app: App, base: string, dockerfileHash: string | null, failur
 
 async function buildOne(engine: Engine, app: App, base: string | null, generated: Generated): Promise<BuildRecord> {
   const { plan, dockerfile } = generated;
-  const record = newRecord(app, base ?? `${plan.base} (default)`, hashOf(dockerfile), null);
-  const tag = tagOf(app, plan.base);
-  const logName = `${app.id}.${plan.base}`;
+  const record = newRecord(app, generated.service, base ?? `${plan.base} (default)`, hashOf(dockerfile), null);
+  const tag = tagOf(app, generated.service, plan.base);
+  const logName = `${app.id}${generated.service === null ? '' : `.${generated.service.replace(/\//g, '+')}`}.${plan.base}`;
   mkdirSync(LOGS_DIR, { recursive: true });
   writeFileSync(path.join(LOGS_DIR, `${logName}.Dockerfile`), dockerfile);
   // Every real-world build downloads its dependencies, so all of them use the host's network.
@@ -564,7 +613,8 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function report(records: BuildRecord[], apps: App[], header: string): string {
   const byApp = new Map(apps.map((app, index) => [app.id, index]));
-  const sorted = [...records].sort((a, b) => (byApp.get(a.id) ?? 0) - (byApp.get(b.id) ?? 0) || a.base.localeCompare(b.base));
+  const sorted = [...records].sort((a, b) => (byApp.get(a.id) ?? 0) - (byApp.get(b.id) ?? 0) || (a.service ?? '').localeCompare(b.service ?? '') || a.base.localeCompare(b.base));
+  const named = (record: BuildRecord) => (record.service === undefined ? record.id : `${record.id} (${record.service})`);
   const ranApps = new Set(records.map((record) => record.id));
   const passed = sorted.filter((record) => record.answered && !record.failure);
   const failures = sorted.filter((record) => record.failure);
@@ -583,7 +633,7 @@ export function report(records: BuildRecord[], apps: App[], header: string): str
     header,
     '',
     `- apps built here: **${ranApps.size} of ${apps.length}** (${LANGUAGES.map((language) => `${language} ${new Set(records.filter((record) => record.language === language).map((record) => record.id)).size}/${apps.filter((app) => app.truth.language === language).length}`).join(', ')})`,
-    `- app × base cells: ${sorted.length}; built ${sorted.filter((record) => record.built).length}, ran ${sorted.filter((record) => record.ran).length}, answered with every check passed **${passed.length}**`,
+    `- app × base cells (a workspace root's services each a cell of their own): ${sorted.length}; built ${sorted.filter((record) => record.built).length}, ran ${sorted.filter((record) => record.ran).length}, answered with every check passed **${passed.length}**`,
     `- failures: ${failures.length} — ours ${count('ours')}, the app's ${count('app')}, this machine's ${count('machine')}, by design ${count('design')}`,
     `- not run yet: ${
       apps
@@ -604,14 +654,14 @@ export function report(records: BuildRecord[], apps: App[], header: string): str
   for (const record of sorted) {
     const result = record.failure ? `**${record.failure.cause}** (${record.failure.step}): ${cell(record.failure.why)}` : cell(record.answer ?? '');
     lines.push(
-      `| ${record.id} | ${record.base} | ${yes(record.built)} | ${yes(record.ran)} | ${yes(record.answered)} | ${mb(record.bytes.image)} | ${mb(record.bytes.added)} | ${seconds(record.buildSeconds)} | ${record.stopSeconds === null ? '—' : `${record.stopSeconds.toFixed(1)} s`} | ${result} |`,
+      `| ${named(record)} | ${record.base} | ${yes(record.built)} | ${yes(record.ran)} | ${yes(record.answered)} | ${mb(record.bytes.image)} | ${mb(record.bytes.added)} | ${seconds(record.buildSeconds)} | ${record.stopSeconds === null ? '—' : `${record.stopSeconds.toFixed(1)} s`} | ${result} |`,
     );
   }
   lines.push('', '## Failures and their evidence', '');
   if (failures.length === 0) lines.push('None.');
   for (const record of failures) {
     const failure = record.failure!;
-    lines.push(`### ${record.id} (${record.base}): ${failure.cause}, at ${failure.step}`, '', failure.why, '');
+    lines.push(`### ${named(record)} (${record.base}): ${failure.cause}, at ${failure.step}`, '', failure.why, '');
     if (failure.evidence.length > 0) lines.push('```text', ...failure.evidence, '```', '');
   }
   return lines.join('\n').replace(/\n+$/, '\n');
@@ -629,6 +679,8 @@ export function reclassified(record: BuildRecord, app: App): Failure | null {
 }
 
 // ---- main --------------------------------------------------------------------------------------
+
+const labelOf = (app: App, service: string | null) => (service === null ? app.id : `${app.id} (${service})`);
 
 function readRecords(): BuildRecord[] {
   return existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as BuildRecord[]) : [];
@@ -689,31 +741,37 @@ async function main(): Promise<void> {
         const args = ['--yes', ...(app.flags ?? []), ...(base ? ['--base', base] : [])];
         const started = Date.now();
         const generated = await generate(app, appDir, args);
-        let record: BuildRecord;
-        if ('step' in generated) {
-          record = newRecord(app, base ?? 'default', null, generated);
-        } else {
-          const wanted = base ?? `${generated.plan.base} (default)`;
-          const kept = records.find((old) => old.id === app.id && old.base === wanted && old.commit === app.commit && old.dockerfileHash === hashOf(generated.dockerfile));
-          // A failure of this machine's (a registry that did not answer) may be gone now: that app is built again.
-          if (kept && kept.failure?.cause !== 'machine' && !rebuild) {
-            console.log(`  ${app.id} (${wanted}): kept from an earlier run (same commit and Dockerfile)`);
-            const again = reclassified(kept, app);
-            if (again) {
-              records = records.map((old) => (old === kept ? { ...kept, failure: again } : old));
-              save(records, apps, header);
-              console.log(`  ${app.id} (${wanted}): its build failure is now ${again.cause}'s: ${again.why}`);
+        // This run's records of the app on this base: one per service of a workspace root, kept ones included.
+        const fresh: BuildRecord[] = [];
+        if ('step' in generated) fresh.push(newRecord(app, null, base ?? 'default', null, generated));
+        else {
+          for (const { service, failure } of generated.left) fresh.push(newRecord(app, service, base ?? 'default', null, failure));
+          for (const one of generated.built) {
+            const wanted = base ?? `${one.plan.base} (default)`;
+            const kept = records.find(
+              (old) =>
+                old.id === app.id && (old.service ?? null) === one.service && old.base === wanted && old.commit === app.commit && old.dockerfileHash === hashOf(one.dockerfile),
+            );
+            // A failure of this machine's (a registry that did not answer) may be gone now: that app is built again.
+            if (kept && kept.failure?.cause !== 'machine' && !rebuild) {
+              console.log(`  ${labelOf(app, one.service)} (${wanted}): kept from an earlier run (same commit and Dockerfile)`);
+              const again = reclassified(kept, app);
+              if (again) console.log(`  ${labelOf(app, one.service)} (${wanted}): its build failure is now ${again.cause}'s: ${again.why}`);
+              fresh.push(again ? { ...kept, failure: again } : kept);
+              continue;
             }
-            continue;
+            fresh.push(await buildOne(engine, app, base, one));
           }
-          record = await buildOne(engine, app, base, generated);
         }
-        // A default run replaces every earlier default record of the app: the default base itself may have changed.
-        const replaces = (old: BuildRecord) => old.id === record.id && (old.base === record.base || (base === null && old.base.endsWith('(default)')));
-        records = [...records.filter((old) => !replaces(old)), record];
+        // A default run replaces every earlier default record of the app (the default base itself may have
+        // changed, and a workspace may have other services now); a run on a base replaces that base's.
+        const replaces = (old: BuildRecord) => old.id === app.id && (base === null ? old.base === 'default' || old.base.endsWith('(default)') : old.base === base);
+        records = [...records.filter((old) => !replaces(old)), ...fresh];
         save(records, apps, header);
-        const outcome = record.failure ? `${record.failure.cause} at ${record.failure.step}: ${record.failure.why}` : `ok, ${record.answer}`;
-        console.log(`  ${app.id} (${record.base}): ${outcome} [${Math.round((Date.now() - started) / 1000)} s]`);
+        for (const record of fresh) {
+          const outcome = record.failure ? `${record.failure.cause} at ${record.failure.step}: ${record.failure.why}` : `ok, ${record.answer}`;
+          console.log(`  ${labelOf(app, record.service ?? null)} (${record.base}): ${outcome} [${Math.round((Date.now() - started) / 1000)} s]`);
+        }
       } finally {
         rmSync(copy, { recursive: true, force: true });
       }

@@ -3,7 +3,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
-import { APPS_FILE, classify, freePort, generateFailure, listeningInodes, reclassified, report, runFailure, type App, type BuildRecord } from '../scripts/realworld-build.js';
+import {
+  APPS_FILE,
+  classify,
+  freePort,
+  generateFailure,
+  leftOutFailure,
+  listeningInodes,
+  reclassified,
+  report,
+  runFailure,
+  type App,
+  type BuildRecord,
+} from '../scripts/realworld-build.js';
 import { containerArguments, findProgram, parseServices, serviceVolumes } from '../scripts/realworld-services.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
@@ -160,6 +172,29 @@ describe('docs/realworld-builds.md', () => {
     expect(markdown).toContain('### go-fiber-rabbitmq (distroless (default)): app, at run');
     expect(markdown).toContain('dial tcp 127.0.0.1:5672: connect: connection refused');
   });
+
+  it("each service of a workspace root is a row of its own, named by its member's folder", () => {
+    const service = (folder: string, overrides: Partial<BuildRecord>) => record({ id: 'node-trpc-turborepo', service: folder, language: 'node', ...overrides });
+    const markdown = report(
+      [
+        service('apps/web', { answer: 'HTTP 200 on 127.0.0.1:3000' }),
+        service('apps/api', {
+          base: 'default',
+          built: false,
+          ran: false,
+          answered: false,
+          answer: null,
+          failure: { step: 'generate', cause: 'ours', why: 'left out', evidence: [] },
+        }),
+      ],
+      apps,
+      'Docker 26',
+    );
+    expect(markdown).toContain('apps built here: **1 of');
+    expect(markdown).toContain('| node-trpc-turborepo (apps/api) | default | no |');
+    expect(markdown).toContain('| node-trpc-turborepo (apps/web) | distroless (default) | yes | yes | yes |');
+    expect(markdown).toContain('### node-trpc-turborepo (apps/api) (default): ours, at generate');
+  });
 });
 
 describe('a stop of stagecraft on an unedited app', () => {
@@ -174,6 +209,17 @@ describe('a stop of stagecraft on an unedited app', () => {
     expect(generateFailure(astro, 2, 'stagecraft: package.json: not JSON').cause).toBe('ours');
     const server = apps.find((app) => app.id === 'node-astro-hackernews')!;
     expect(generateFailure(server, 3, refusal).cause).toBe('ours');
+  });
+});
+
+describe('a workspace root of several services', () => {
+  const turborepo = apps.find((app) => app.id === 'node-trpc-turborepo')!;
+
+  it('a member left out for an --entry its files do not give (truth entry null) is by design; any other left out is ours', () => {
+    expect(leftOutFailure(turborepo, 'apps/api-with-hono', 'apps/api-with-hono: missing --entry: detection cannot decide it')).toMatchObject({ step: 'generate', cause: 'design' });
+    const api =
+      'apps/api: package.json:10: `node -r esbuild-register ./src/index.ts` gives node options before the file; start with the file alone, or pass --entry with the file node runs';
+    expect(leftOutFailure(turborepo, 'apps/api', api)).toMatchObject({ step: 'generate', cause: 'ours', evidence: [api] });
   });
 });
 
