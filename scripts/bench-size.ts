@@ -48,13 +48,14 @@ const key = (cell: Cell) => `${cell.fixture}/${cell.base}`;
 const previous = readSizeMeasurements();
 /**
  * The cells the last end-to-end run could not build here, with its reason (a stand-in's limit, a registry
- * that did not answer): named as such on the page rather than as not built since they changed.
+ * that did not answer), or does not build by design (a missing go.sum): named as such on the page rather
+ * than as not built since they changed.
  */
 const E2E_RESULTS = path.join(ROOT, 'results/e2e.json');
 const cannotBuild = new Map<string, SizeMeasurement>(
   existsSync(E2E_RESULTS)
     ? (JSON.parse(readFileSync(E2E_RESULTS, 'utf8')) as { cells: CellResult[] }).cells
-        .filter((result) => result.status === 'not verifiable here')
+        .filter((result) => result.status === 'not verifiable here' || result.status === 'not built')
         .map((result) => [result.cell, { cell: result.cell, dockerfileHash: '', measuredAt: '', status: result.status, reason: result.reason, size: null }])
     : [],
 );
@@ -130,7 +131,7 @@ const reasons = (group: Cell[]) => group.map((cell) => `\`${key(cell)}\` (${text
 const skippedLines = [
   // A refusal's reason is in docs/examples; the cell is named only.
   ...(byStatus('refused').length > 0 ? [`- refused by the generator (docs/examples says why): ${listed(byStatus('refused'))}`] : []),
-  ...(['not verifiable here', 'failed'] as const).filter((status) => byStatus(status).length > 0).map((status) => `- ${status}: ${reasons(byStatus(status))}`),
+  ...(['not verifiable here', 'not built', 'failed'] as const).filter((status) => byStatus(status).length > 0).map((status) => `- ${status}: ${reasons(byStatus(status))}`),
 ];
 
 writeSection('image-size', 'npm run bench:size', [
