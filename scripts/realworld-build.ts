@@ -678,12 +678,66 @@ export function reclassified(record: BuildRecord, app: App): Failure | null {
   return again.cause === 'ours' ? null : again;
 }
 
+/**
+ * The records a report was written from, read back from it: a fresh clone has no results/ (build logs
+ * and records stay on the machine that built them), but it has the committed docs/realworld-builds.md,
+ * so a run for a few apps keeps every other app's row. What the report does not show comes back empty:
+ * no Dockerfile hash (so a kept app is built again when it is chosen), no date, checks or log.
+ */
+export function recordsFromReport(markdown: string, apps: App[]): BuildRecord[] {
+  const byId = new Map(apps.map((app) => [app.id, app]));
+  const nameOf = (label: string) => {
+    const [, id, service] = /^(\S+)(?: \((.+)\))?$/.exec(label) ?? [];
+    return { id: id!, service };
+  };
+  const number = (text: string, unit: string) => (text === '—' ? null : Number(text.slice(0, -unit.length - 1)));
+  // Each failure's section holds its why and evidence as written; the table's cell has them on one line.
+  const sections = new Map<string, Failure>();
+  for (const [, heading, cause, step, why, evidence] of markdown.matchAll(
+    /^### (.+): (ours|app|machine|design), at (generate|build|run)\n\n([\s\S]*?)(?:\n\n```text\n([\s\S]*?)\n```)?\n*(?=^### |(?![\s\S]))/gm,
+  )) {
+    sections.set(heading!, { cause: cause as Cause, step: step as Failure['step'], why: why!, evidence: evidence === undefined ? [] : evidence.split('\n') });
+  }
+  const rows = markdown.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| app |') && !line.startsWith('| ---'));
+  return rows.map((row) => {
+    const cells = row
+      .slice(2, -2)
+      .split(/ (?<!\\)\| /)
+      .map((text) => text.replace(/\\\|/g, '|'));
+    const [label, base, built, ran, answered, image, added, build, stop, result] = cells as [string, string, string, string, string, string, string, string, string, string];
+    const { id, service } = nameOf(label);
+    const failure = sections.get(`${label} (${base})`) ?? null;
+    const imageBytes = image === '—' ? null : Math.round(number(image, 'MB')! * 1e6);
+    const addedBytes = added === '—' ? null : Math.round(number(added, 'MB')! * 1e6);
+    return {
+      id,
+      ...(service === undefined ? {} : { service }),
+      language: byId.get(id)?.truth.language ?? 'unknown',
+      base,
+      commit: byId.get(id)?.commit ?? '',
+      dockerfileHash: null,
+      date: '',
+      built: built === 'yes',
+      ran: ran === 'yes',
+      answered: answered === 'yes',
+      answer: failure ? null : result,
+      checks: [],
+      bytes: { image: imageBytes, base: imageBytes === null || addedBytes === null ? null : imageBytes - addedBytes, added: addedBytes },
+      buildSeconds: number(build, 's'),
+      stopSeconds: number(stop, 's'),
+      failure,
+      log: null,
+    };
+  });
+}
+
 // ---- main --------------------------------------------------------------------------------------
 
 const labelOf = (app: App, service: string | null) => (service === null ? app.id : `${app.id} (${service})`);
 
-function readRecords(): BuildRecord[] {
-  return existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as BuildRecord[]) : [];
+function readRecords(apps: App[]): BuildRecord[] {
+  if (existsSync(RESULTS_FILE)) return JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as BuildRecord[];
+  return existsSync(DOCS_FILE) ? recordsFromReport(readFileSync(DOCS_FILE, 'utf8'), apps) : [];
 }
 
 function save(records: BuildRecord[], apps: App[], header: string): void {
@@ -730,7 +784,7 @@ async function main(): Promise<void> {
   for (const app of chosen) parseServices(app);
   const header = `Docker ${engine.version}, base images from ${engine.source === 'stand-ins' ? 'the offline-docker stand-ins' : 'the registry'}.`;
   console.log(`test:realworld-build: ${chosen.length} apps, bases: default${extraBases.map((base) => `, ${base}`).join('')}`);
-  let records = readRecords();
+  let records = readRecords(apps);
   for (const app of chosen) {
     for (const base of [null, ...extraBases]) {
       // A private copy: the CLI writes into the app's folder, and a workspace member needs its root.

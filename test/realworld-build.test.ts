@@ -11,6 +11,7 @@ import {
   leftOutFailure,
   listeningInodes,
   reclassified,
+  recordsFromReport,
   report,
   runFailure,
   type App,
@@ -128,27 +129,28 @@ describe("a failure's cause", () => {
   });
 });
 
-describe('docs/realworld-builds.md', () => {
-  const record = (overrides: Partial<BuildRecord>): BuildRecord => ({
-    id: 'go-fiber-hello-world',
-    language: 'go',
-    base: 'distroless (default)',
-    commit: 'c',
-    dockerfileHash: 'h',
-    date: '2026-01-01T00:00:00.000Z',
-    built: true,
-    ran: true,
-    answered: true,
-    answer: 'HTTP 200 Hello, World! on 127.0.0.1:3000',
-    checks: [],
-    bytes: { image: 25_000_000, base: 2_000_000, added: 23_000_000 },
-    buildSeconds: 41,
-    stopSeconds: 0.4,
-    failure: null,
-    log: null,
-    ...overrides,
-  });
+/** A record as the build writes it, with what a test changes. */
+const record = (overrides: Partial<BuildRecord>): BuildRecord => ({
+  id: 'go-fiber-hello-world',
+  language: 'go',
+  base: 'distroless (default)',
+  commit: 'c',
+  dockerfileHash: 'h',
+  date: '2026-01-01T00:00:00.000Z',
+  built: true,
+  ran: true,
+  answered: true,
+  answer: 'HTTP 200 Hello, World! on 127.0.0.1:3000',
+  checks: [],
+  bytes: { image: 25_000_000, base: 2_000_000, added: 23_000_000 },
+  buildSeconds: 41,
+  stopSeconds: 0.4,
+  failure: null,
+  log: null,
+  ...overrides,
+});
 
+describe('docs/realworld-builds.md', () => {
   it('counts the cells, names the apps not run yet and quotes every failure', () => {
     const markdown = report(
       [
@@ -194,6 +196,46 @@ describe('docs/realworld-builds.md', () => {
     expect(markdown).toContain('| node-trpc-turborepo (apps/api) | default | no |');
     expect(markdown).toContain('| node-trpc-turborepo (apps/web) | distroless (default) | yes | yes | yes |');
     expect(markdown).toContain('### node-trpc-turborepo (apps/api) (default): ours, at generate');
+  });
+});
+
+describe('the committed report, read back where results/ is not (a fresh clone)', () => {
+  const committed = readFileSync(path.join(path.dirname(APPS_FILE), '../../docs/realworld-builds.md'), 'utf8');
+  const header = /^(Docker .*)$/m.exec(committed)![1]!;
+
+  it('gives the records that write the same report again, every row and failure section', () => {
+    const records = recordsFromReport(committed, apps);
+    expect(records.length).toBeGreaterThan(50);
+    expect(records.some((one) => one.failure && one.failure.evidence.length > 0)).toBe(true);
+    expect(report(records, apps, header)).toBe(committed);
+  });
+
+  it('keeps a pipe inside a cell, a service, and a failure without evidence', () => {
+    const markdown = report(
+      [
+        record({ answer: 'HTTP 200 a | b on 127.0.0.1:3000' }),
+        record({
+          id: 'node-trpc-turborepo',
+          service: 'apps/api',
+          language: 'node',
+          base: 'default',
+          built: false,
+          ran: false,
+          answered: false,
+          answer: null,
+          bytes: { image: null, base: null, added: null },
+          buildSeconds: null,
+          stopSeconds: null,
+          failure: { step: 'generate', cause: 'design', why: 'left out | by design', evidence: [] },
+        }),
+      ],
+      apps,
+      'Docker 26',
+    );
+    const [first, second] = recordsFromReport(markdown, apps);
+    expect(first).toMatchObject({ id: 'go-fiber-hello-world', answer: 'HTTP 200 a | b on 127.0.0.1:3000', bytes: { image: 25e6, added: 23e6, base: 2e6 } });
+    expect(second).toMatchObject({ id: 'node-trpc-turborepo', service: 'apps/api', failure: { cause: 'design', step: 'generate', why: 'left out | by design', evidence: [] } });
+    expect(report(recordsFromReport(markdown, apps), apps, 'Docker 26')).toBe(markdown);
   });
 });
 
