@@ -107,7 +107,7 @@ export interface BuildRecord {
   language: string;
   base: string;
   commit: string;
-  /** sha256 of the generated Dockerfile (first 16 hex digits): a new Dockerfile is built again. */
+  /** sha256 of the generated Dockerfile and its ignore file (first 16 hex digits): a new one of either is built again. */
   dockerfileHash: string | null;
   date: string;
   built: boolean;
@@ -296,9 +296,14 @@ interface Generated {
   facts: Facts;
   plan: Plan;
   dockerfile: string;
+  /** The ignore file Docker reads with it (`<Dockerfile>.dockerignore` beside it, else the context's), which decides what the build sees too. */
+  dockerignore: string;
   context: string;
   dockerfileFlag: string | undefined;
 }
+
+/** What a kept record is matched on: the Dockerfile and its ignore file, each of which can change what builds. */
+const generatedHash = ({ dockerfile, dockerignore }: Pick<Generated, 'dockerfile' | 'dockerignore'>) => hashOf(`${dockerfile}\0${dockerignore}`);
 
 /**
  * Why stagecraft stopped: by design when it refuses a static site (exit 3) whose truth is a static
@@ -357,7 +362,10 @@ async function generate(app: App, appDir: string, args: string[]): Promise<{ bui
   const generatedAt = (folder: string | null, { facts, plan }: { facts: Facts; plan: Plan }): Generated => {
     const context = path.resolve(appDir, folder ?? '.', plan.contextPath);
     const dockerfileFlag = plan.dockerfileFlag ?? undefined;
-    return { appDir, service: folder, facts, plan, dockerfile: readFileSync(path.join(context, dockerfileFlag ?? 'Dockerfile'), 'utf8'), context, dockerfileFlag };
+    const dockerfilePath = path.join(context, dockerfileFlag ?? 'Dockerfile');
+    const ignoreBeside = `${dockerfilePath}.dockerignore`;
+    const dockerignore = readFileSync(existsSync(ignoreBeside) ? ignoreBeside : path.join(context, '.dockerignore'), 'utf8');
+    return { appDir, service: folder, facts, plan, dockerfile: readFileSync(dockerfilePath, 'utf8'), dockerignore, context, dockerfileFlag };
   };
   if (report.workspace === undefined) return { built: [generatedAt(null, report)], left: [] };
   const { members } = report.workspace;
@@ -555,7 +563,7 @@ function newRecord(app: App, service: string | null, base: string, dockerfileHas
 
 async function buildOne(engine: Engine, app: App, base: string | null, generated: Generated): Promise<BuildRecord> {
   const { plan, dockerfile } = generated;
-  const record = newRecord(app, generated.service, base ?? `${plan.base} (default)`, hashOf(dockerfile), null);
+  const record = newRecord(app, generated.service, base ?? `${plan.base} (default)`, generatedHash(generated), null);
   const tag = tagOf(app, generated.service, plan.base);
   const logName = `${app.id}${generated.service === null ? '' : `.${generated.service.replace(/\//g, '+')}`}.${plan.base}`;
   mkdirSync(LOGS_DIR, { recursive: true });
@@ -803,8 +811,7 @@ async function main(): Promise<void> {
           for (const one of generated.built) {
             const wanted = base ?? `${one.plan.base} (default)`;
             const kept = records.find(
-              (old) =>
-                old.id === app.id && (old.service ?? null) === one.service && old.base === wanted && old.commit === app.commit && old.dockerfileHash === hashOf(one.dockerfile),
+              (old) => old.id === app.id && (old.service ?? null) === one.service && old.base === wanted && old.commit === app.commit && old.dockerfileHash === generatedHash(one),
             );
             // A failure of this machine's (a registry that did not answer) may be gone now: that app is built again.
             if (kept && kept.failure?.cause !== 'machine' && !rebuild) {
