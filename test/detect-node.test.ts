@@ -538,3 +538,43 @@ describe('a file of the app node preloads, with a build', () => {
     expect(detectNode(makeProject(files('node --import ./dist/tracing.js dist/index.js'))).runFiles).toEqual([]);
   });
 });
+
+describe("Next's standalone server: where server.js lands inside .next/standalone", () => {
+  /** An npm workspace with a Next member in apps/web; `config` is its next.config.js. */
+  const member = (config: string, next = '^16.0.0') => {
+    const root = makeProject({
+      'package.json': pkg({ name: 'root', private: true, workspaces: ['apps/*'] }),
+      'package-lock.json': '{}',
+      'apps/web/package.json': pkg({ name: 'web', scripts: { build: 'next build', start: 'next start' }, dependencies: { next: next, react: '^19' } }),
+      'apps/web/next.config.js': config,
+    });
+    return detectNode(new ProjectFiles(path.join(root.root, 'apps/web')));
+  };
+  const standalone = "module.exports = { output: 'standalone' };\n";
+
+  it('from Next 13.2, below the workspace root, where the lockfile is (Next traces from there)', () => {
+    const facts = member(standalone);
+    expect(facts.nextServerDir).toEqual({ value: 'apps/web', evidence: { file: 'package.json', line: 8 } });
+    expect(facts.start?.value).toEqual(['node', 'apps/web/server.js']);
+  });
+
+  it('before Next 13.2, in the app folder itself', () => {
+    expect(member(standalone, '13.1.6').start?.value).toEqual(['node', 'server.js']);
+  });
+
+  it('outputFileTracingRoot in next.config: the app path from that folder', () => {
+    const twoUp = member(
+      "const path = require('path');\nmodule.exports = {\n  output: 'standalone',\n  experimental: { outputFileTracingRoot: path.join(__dirname, '../../') },\n};\n",
+    );
+    expect(twoUp.nextServerDir).toEqual({ value: 'apps/web', evidence: { file: 'next.config.js', line: 4 } });
+    const oneUp = member("module.exports = { output: 'standalone', outputFileTracingRoot: path.resolve(__dirname, '..') };\n");
+    expect(oneUp.nextServerDir?.value).toBe('web');
+    const own = member("module.exports = { output: 'standalone', outputFileTracingRoot: __dirname };\n");
+    expect(own.start?.value).toEqual(['node', 'server.js']);
+  });
+
+  it('an app of its own (no workspace) has server.js at the top', () => {
+    const facts = detectNode(makeProject({ 'package.json': pkg({ name: 'site', dependencies: { next: '^16' } }), 'next.config.js': standalone }));
+    expect(facts.start?.value).toEqual(['node', 'server.js']);
+  });
+});

@@ -49,6 +49,8 @@ export const RENDERED_FIXTURES: { language: string; fixture: string; member?: st
   // A pnpm 8 lockfile without packageManager: pnpm 8 is installed, not the default.
   { language: 'node', fixture: 'node-pnpm-lock6' },
   { language: 'node', fixture: 'node-pnpm-workspace', member: 'packages/api' },
+  // Next's standalone output in an npm workspace member: server.js lands in apps/web/ below the workspace root it traces from.
+  { language: 'node', fixture: 'node-next-workspace', member: 'apps/web' },
   // A Turborepo member with a TypeScript build: turbo prune cuts the npm workspace down to it, turbo builds it.
   { language: 'node', fixture: 'node-turbo-monorepo', member: 'apps/api' },
   { language: 'python', fixture: 'python-flask-gunicorn' },

@@ -117,7 +117,7 @@ describe('the pnpm the image installs', () => {
       'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
       'packages/api/package.json': pkg({ name: '@ws/api', scripts: { start: 'node server.js' } }),
     });
-    expect((await nodePlan(path.join(project.root, 'packages', 'api'))).workspace?.deploy).toBe(deploy);
+    expect((await nodePlan(path.join(project.root, 'packages', 'api'))).workspace?.deploy?.run).toBe(deploy);
   });
 });
 
@@ -245,10 +245,13 @@ describe("node's options from the start command", () => {
     expect(plan.nodeOptions).toBeNull();
   });
 
-  it('a devDependency preloaded is refused (the production install leaves it out); --env-file and a package no dependency lists are warned about', async () => {
-    await expect(planWith('node -r esbuild-register server.js', { base: 'slim' })).rejects.toThrow(
-      "package.json:3: `-r esbuild-register` preloads a devDependency, which the image's production install leaves out: move it to dependencies, or build to JavaScript and start node with the built file",
-    );
+  it('a devDependency preloaded ships every devDependency, with a warning (a production install leaves it out); --env-file and a package no dependency lists are warned about', async () => {
+    const preloaded = planOf(await answerFolder(makeProject(files('node -r esbuild-register server.js')).root, { base: 'slim', debug: 'none' }));
+    expect(preloaded.warnings.join('\n')).toContain('package.json:3: `-r esbuild-register` preloads a devDependency, so the image ships every devDependency');
+    expect(preloaded.plan).toMatchObject({ prodDeps: false, copies: expect.arrayContaining([expect.objectContaining({ stage: 'deps', source: '/app/node_modules' })]) });
+    // Without the preload, the same project ships production dependencies only.
+    const plain = planOf(await answerFolder(makeProject(files('node server.js')).root, { base: 'slim', debug: 'none' }));
+    expect(plain.plan).toMatchObject({ prodDeps: true, copies: expect.arrayContaining([expect.objectContaining({ stage: 'prod-deps', source: '/app/node_modules' })]) });
     const { warnings } = planOf(await answerFolder(makeProject(files('node --env-file=.env server.js')).root, { base: 'slim', debug: 'none' }));
     expect(warnings.join('\n')).toContain('--env-file .env is read when node starts');
     const undeclared = planOf(await answerFolder(makeProject(files('node --import pino/file server.js')).root, { base: 'slim', debug: 'none' }));

@@ -189,6 +189,20 @@ const UNIT_CASES: Case[] = [
     'package-lock.json': '{"name":"api","lockfileVersion":3,"requires":true,"packages":{}}',
     'src/index.ts': 'require("express")().listen(3001);\n',
   }),
+  // The same in a Yarn workspace with .yarnrc.yml: the full install is copied whole, the settings file with it.
+  onProject(
+    'node: a devDependency preloaded in a Yarn workspace with .yarnrc.yml',
+    {
+      'package.json': '{"name":"root","private":true,"workspaces":["apps/*"],"packageManager":"yarn@4.9.2"}',
+      'yarn.lock': '__metadata:\n  version: 8\n',
+      '.yarnrc.yml': 'nodeLinker: node-modules\n',
+      'apps/api/package.json':
+        '{"name":"api","scripts":{"start":"node -r esbuild-register ./src/index.ts"},"dependencies":{"express":"4.21.2"},"devDependencies":{"esbuild-register":"3.6.0"}}',
+      'apps/api/src/index.ts': 'require("express")().listen(3001);\n',
+    },
+    {},
+    'apps/api',
+  ),
   onProject('node: an option that runs no file', {
     'package.json': '{"name":"api","scripts":{"start":"node --test test/"}}',
     'test/app.test.js': '',

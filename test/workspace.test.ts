@@ -299,6 +299,26 @@ describe('a workspace root, generally', () => {
     expect(readFileSync(path.join(dir, 'apps/api/Dockerfile'), 'utf8')).not.toContain('ln -s');
   });
 
+  it("a service another service depends on (a tRPC server whose types the web app imports) stays in that one's build context; the other way round it is left out", async () => {
+    const dir = makeProject({
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*'] }),
+      'package-lock.json': JSON.stringify({ name: 'mono', lockfileVersion: 3, packages: {} }),
+      'apps/web/package.json': JSON.stringify({ name: 'web', scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15.1.6', api: '*' } }),
+      'apps/web/app/page.js': 'export default function Page() { return "hi"; }\n',
+      'apps/api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node server.js' } }),
+      'apps/api/server.js': 'require("node:http").createServer((_, res) => res.end("ok")).listen(3000);\n',
+    }).root;
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    // The lines below the ignore file's block on the other services.
+    const leftOut = (service: string) => {
+      const lines = readFileSync(path.join(dir, `apps/${service}/Dockerfile.dockerignore`), 'utf8').split('\n');
+      const block = lines.indexOf('# Their manifests stay, which the install reads.');
+      return block === -1 ? [] : lines.slice(block + 1).filter(Boolean);
+    };
+    expect(leftOut('web')).toEqual([]);
+    expect(leftOut('api')).toEqual(['apps/web', '!apps/web/package.json']);
+  });
+
   it("a secret in the builder's home folder (a .netrc for GOPRIVATE) reads HOME from the environment, which bake declares", async () => {
     const dir = copyFixture('go-work-monorepo');
     writeFileSync(path.join(dir, 'go.env'), 'GOPRIVATE=example.com/private\n');

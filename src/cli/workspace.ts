@@ -143,16 +143,33 @@ async function generateService(context: GenerateContext, flags: Flags, member: W
 /** Whether one folder holds the other (or is it): such a service cannot be left out of the other's context. */
 const nested = (a: string, b: string) => a === '.' || b === '.' || `${a}/`.startsWith(`${b}/`) || `${b}/`.startsWith(`${a}/`);
 
+/** The members `member` depends on, directly or through each other, by their names in its `uses`. */
+function usedBy(member: WorkspaceMember, members: WorkspaceMember[]): Set<WorkspaceMember> {
+  const used = new Set<WorkspaceMember>();
+  const pending = [member];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    for (const other of members) {
+      if (other === member || used.has(other) || !current.uses?.includes(other.name)) continue;
+      used.add(other);
+      pending.push(other);
+    }
+  }
+  return used;
+}
+
 /**
  * A service's changes with the other services' folders left out of its build context (their
  * manifests kept, which its install or go.work reads), so an edit in one service rebuilds only its
- * own image. Said in a commented block at the end of its ignore file, and assessed again against the disk.
+ * own image. A service it depends on (a tRPC server whose types the web app imports) stays in. Said
+ * in a commented block at the end of its ignore file, and assessed again against the disk.
  */
-function withOthersLeftOut(service: ServiceGeneration, services: ServiceGeneration[], root: string): AssessedChange[] {
+function withOthersLeftOut(service: ServiceGeneration, services: ServiceGeneration[], root: string, members: WorkspaceMember[]): AssessedChange[] {
   const { generation, member } = service;
   const context = path.posix.join(member.run.dir, generation.plan.contextPath);
+  const used = usedBy(member, members);
   // Only a context at the root sees the other services' folders where the root names them.
-  const others = context === '.' ? services.filter((other) => other !== service && other.member.keep !== null && !nested(other.member.folder, member.folder)) : [];
+  const others =
+    context === '.' ? services.filter((other) => other !== service && other.member.keep !== null && !nested(other.member.folder, member.folder) && !used.has(other.member)) : [];
   if (others.length === 0) return generation.changes;
   const lines = [
     '',
@@ -214,7 +231,7 @@ export async function generateProject(context: GenerateContext): Promise<Generat
   const bake = BakeSchema.parse({ generatorVersion: context.generatorVersion, group, targets, usesHome });
   const changes = [
     ...services.flatMap((service) =>
-      withOthersLeftOut(service, services, project.root).map((change) => ({ ...change, path: path.posix.join(service.member.run.dir, change.path) })),
+      withOthersLeftOut(service, services, project.root, workspace.members).map((change) => ({ ...change, path: path.posix.join(service.member.run.dir, change.path) })),
     ),
     ...assessChanges(project.root, [{ path: BAKE_FILE, content: await renderBake(bake) }]),
   ];

@@ -27,6 +27,12 @@ export interface WorkspaceMember {
    * the whole folder, or, for Cargo, each member's own run already leaves out what it does not depend on.
    */
   keep: string[] | null;
+  /**
+   * The packages it depends on by name (its manifest's dependencies, devDependencies included, which
+   * its build reads): a service another service uses stays in that one's build context. Absent where
+   * the language's own run already builds each member from what it depends on.
+   */
+  uses?: string[];
 }
 
 /** A workspace root, as its language reads it: what declares it and every member. */

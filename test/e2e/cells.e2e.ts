@@ -40,6 +40,8 @@ const BEHAVIOUR: Record<string, { http: { body: string } } | { cli: { output: st
   'node-turbo-monorepo': { http: { body: 'hello from node-turbo-monorepo api (1m)' } },
   'node-next': { http: { body: 'hello from node-next' } },
   'node-next-default': { http: { body: 'hello from node-next-default' } },
+  // The page renders a workspace package's greeting: the standalone output carried it.
+  'node-next-workspace': { http: { body: 'hello from node-next-workspace (a workspace package)' } },
   'node-npm-workspace': { http: { body: 'hello from node-npm-workspace (1m)' } },
   'node-pnpm-lock6': { http: { body: 'hello from node-pnpm-lock6 (1m)' } },
   'python-flask-gunicorn': { http: { body: 'hello from python-flask-gunicorn' } },

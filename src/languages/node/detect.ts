@@ -84,6 +84,11 @@ export interface NodeFacts {
   framework: Fact<Framework>;
   /** Next.js `output: 'standalone'`. */
   nextStandalone: Fact<boolean>;
+  /**
+   * The folder inside .next/standalone that holds server.js ("" or "apps/web"): the app's path from the
+   * folder Next traces from; null without standalone output.
+   */
+  nextServerDir: Fact<string> | null;
   /** next.config.*, which `next start` reads at run time; null without one. */
   nextConfigFile: string | null;
   /** Next.js `distDir` from next.config, where `next build` writes instead of .next. */
@@ -734,8 +739,35 @@ function workspaceRootOf(root: ProjectFiles, pkg: PackageJson, prefix: string, m
   };
 }
 
+/** `outputFileTracingRoot: path.join(__dirname, '../..')` and its spellings: the path from next.config's folder, or null for another expression. */
+const TRACING_ROOT = /outputFileTracingRoot\s*:\s*(?:(?:path\.)?(?:join|resolve)\(\s*__dirname\s*((?:,\s*['"][./]*['"]\s*)*)\)|(__dirname|process\.cwd\(\)))/;
+
+/**
+ * Where `next build` puts server.js inside .next/standalone: below the app's path from the folder it
+ * traces from. That folder is outputFileTracingRoot where next.config sets it; else, from Next 13.2, the
+ * folder of the outermost lockfile (a workspace's root, so apps/web/server.js), and the app's own before.
+ */
+function standaloneServerDir(manifest: Manifest, workspace: Workspace | null, configFile: string, configText: string): Fact<string> {
+  const explicit = TRACING_ROOT.exec(configText);
+  if (explicit) {
+    const evidence = { file: configFile, line: lineOf(configText, explicit[0]) };
+    if (explicit[2]) return fact('', evidence);
+    // Each ".." climbs one folder of the app's path in the build stage (/app/<member>): what is left below that root is its path from there.
+    const climbs = (explicit[1] ?? '')
+      .split(',')
+      .map((part) => part.trim().replace(/^['"]|['"]$/g, ''))
+      .flatMap((part) => part.split('/'))
+      .filter((step) => step === '..').length;
+    const folders = ['app', ...(workspace ? workspace.memberPath.split('/') : [])];
+    return fact(folders.slice(Math.max(folders.length - climbs, 0)).join('/'), evidence);
+  }
+  const range = semver.validRange(manifest.pkg.dependencies?.next ?? manifest.pkg.devDependencies?.next ?? '');
+  const tracesFromLockfile = range === null || semver.gte(semver.minVersion(range) ?? '13.2.0', '13.2.0');
+  return fact(workspace && tracesFromLockfile ? workspace.memberPath : '', manifest.evidence('"next"'));
+}
+
 /** The framework, and what it implies: Next's standalone output, the server file and output folder it builds. */
-function detectFramework(project: ProjectFiles, manifest: Manifest) {
+function detectFramework(project: ProjectFiles, manifest: Manifest, workspace: Workspace | null) {
   const frameworkEntry = FRAMEWORK_PACKAGES.find(([, dependency]) => manifest.all.has(dependency));
   const framework: Fact<Framework> = frameworkEntry ? fact(frameworkEntry[0], manifest.evidence(`"${frameworkEntry[1]}"`)) : fact(null, null);
 
@@ -743,6 +775,7 @@ function detectFramework(project: ProjectFiles, manifest: Manifest) {
   const nextConfigText = nextConfig ? project.readText(nextConfig) : '';
   const standalone = /output\s*:\s*['"]standalone['"]/.exec(nextConfigText);
   const nextStandalone = nextConfig && standalone ? fact(true, { file: nextConfig, line: lineOf(nextConfigText, standalone[0]) }) : fact(false, null);
+  const nextServerDir = nextConfig && standalone ? standaloneServerDir(manifest, workspace, nextConfig, nextConfigText) : null;
   const distDir = /distDir\s*:\s*['"]\.?\/?([A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*)\/?['"]/.exec(nextConfigText);
   const nextDistDir = nextConfig && distDir ? fact(distDir[1]!, { file: nextConfig, line: lineOf(nextConfigText, distDir[0]) }) : null;
 
@@ -750,7 +783,7 @@ function detectFramework(project: ProjectFiles, manifest: Manifest) {
   const adapters: Partial<Record<Exclude<Framework, null>, string>> = { sveltekit: '@sveltejs/adapter-node', astro: '@astrojs/node' };
   const adapter = framework.value ? adapters[framework.value] : undefined;
   const defaults = framework.value && (!adapter || manifest.all.has(adapter)) ? FRAMEWORK_ENTRIES[framework.value] : undefined;
-  return { framework, nextStandalone, nextConfigFile: nextConfig ?? null, nextDistDir, defaults };
+  return { framework, nextStandalone, nextServerDir, nextConfigFile: nextConfig ?? null, nextDistDir, defaults };
 }
 
 /** The command that starts the app and where it is written: a Procfile `web:` process (what a platform runs), else scripts.start. */
@@ -770,9 +803,11 @@ function detectStart(
   outDir: Fact<string> | null,
   startScript: ReturnType<typeof startScriptOf>,
 ): { start: Fact<string[]> | null; options: NodeOption[] } {
-  const { framework, nextStandalone, defaults } = found;
+  const { framework, nextStandalone, nextServerDir, defaults } = found;
   const none: NodeOption[] = [];
-  if (framework.value === 'next' && nextStandalone.value) return { start: fact(['node', 'server.js'], nextStandalone.evidence), options: none };
+  if (framework.value === 'next' && nextServerDir) {
+    return { start: fact(['node', nextServerDir.value ? `${nextServerDir.value}/server.js` : 'server.js'], nextStandalone.evidence), options: none };
+  }
   if (defaults) return { start: fact(['node', defaults.start], framework.evidence), options: none };
   const command = startScript ? startCommandFrom(startScript.script) : null;
   if (command) {
@@ -1059,7 +1094,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const manifest = readManifest(project);
   const { pkg } = manifest;
   const { workspace, managerSource } = detectWorkspace(project, manifest);
-  const found = detectFramework(project, manifest);
+  const found = detectFramework(project, manifest, workspace);
   const outDir = tsconfigOutDir(project) ?? (found.defaults ? fact(found.defaults.outDir, found.framework.evidence) : null) ?? viteServerBuildDir(project, manifest);
   const startScript = startScriptOf(project, manifest);
   const { start, options } = detectStart(project, manifest, found, outDir, startScript);
@@ -1096,6 +1131,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     outDir,
     framework: found.framework,
     nextStandalone: found.nextStandalone,
+    nextServerDir: found.nextServerDir,
     nextConfigFile: found.nextConfigFile,
     nextDistDir: found.nextDistDir,
     pnpmLockfileVersion: pnpmLockfileVersion(managerSource),

@@ -154,6 +154,8 @@ function appShape(facts: NodeFacts, start: string[], answers: Answers) {
   const workspaceRoot = facts.workspaceManifests.length > 0 || memberOfRoot(facts) !== null;
   // npm and friends create no node_modules when there is nothing to install, so copy only what exists.
   const shipsNodeModules = !selfContained && (facts.hasDependencies || workspaceRoot);
+  // The start command preloads a devDependency (`node -r esbuild-register`): a production install would leave it out.
+  const devAtRuntime = !answers.entry && facts.preloads.some((preload) => preload.source === 'devDependency');
   return {
     framework,
     standalone,
@@ -161,8 +163,11 @@ function appShape(facts: NodeFacts, start: string[], answers: Answers) {
     // Under Turborepo, turbo also builds the workspace packages the member loads from their build output.
     hasBuild: facts.buildScript !== null || turboBuiltDependencies(facts).length > 0,
     shipsNodeModules,
-    prodDeps: shipsNodeModules && (facts.hasDevDependencies || workspaceRoot),
+    devAtRuntime,
+    prodDeps: shipsNodeModules && (facts.hasDevDependencies || workspaceRoot) && !devAtRuntime,
     outDir: outputOf(facts, start, standalone),
+    // Where next build writes in the build stage: .next (or distDir) in the member's folder under the workspace root, else in /app.
+    nextDir: `/app/${facts.workspace ? `${facts.workspace.memberPath}/` : ''}${facts.nextDistDir?.value ?? '.next'}`,
     // --entry names a file other than the one whose imports detection followed.
     otherEntry: !!answers.entry && answers.entry.replace(/^\.\//, '') !== facts.start?.value[1]?.replace(/^\.\//, ''),
   };
@@ -170,6 +175,8 @@ function appShape(facts: NodeFacts, start: string[], answers: Answers) {
 
 /** The build's output folder and what says so, for the comment above its COPY. */
 function outputOf(facts: NodeFacts, start: string[], standalone: boolean): { dir: string; from: string } | null {
+  // The standalone server's folder (apps/web/server.js) is inside .next/standalone, not an output folder of its own.
+  if (standalone) return null;
   // `next start` serves what `next build` wrote: .next, or the distDir next.config names.
   if (facts.framework.value === 'next' && !standalone) {
     return facts.nextDistDir ? { dir: facts.nextDistDir.value, from: describeEvidence(facts.nextDistDir.evidence) } : { dir: '.next', from: "Next.js's default" };
@@ -204,6 +211,12 @@ function sourceCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
 /** Settings only the install reads, which can hold a registry token (Yarn Berry's npmAuthToken): no final image ships them. */
 const installOnlyFiles = (facts: NodeFacts) => (facts.packageManager.value === 'yarn-berry' && facts.hasYarnrc ? ['.yarnrc.yml'] : []);
 
+/** Why the image ships every dependency, devDependencies included. */
+const dependenciesWhy = (shape: AppShape) =>
+  shape.devAtRuntime
+    ? 'Every dependency, devDependencies too: the start command preloads one, which a production install leaves out.'
+    : 'The dependencies (the project has no devDependencies to leave out).';
+
 /** A plain app ships its dependencies and either its build output or, without a build, its sources. */
 function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   const { shipsNodeModules, prodDeps, hasBuild, outDir } = shape;
@@ -212,17 +225,17 @@ function plainAppCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
     copies.push(...pnpCopies(facts, prodDeps ? 'prod-deps' : 'deps'));
   } else if (shipsNodeModules && shape.workspaceRoot) {
     copies.push({
-      stage: 'prod-deps',
+      stage: prodDeps ? 'prod-deps' : 'deps',
       source: '/app',
       target: './',
-      why: "The workspace's production install: node_modules of the root and of every member (the manifests come with the sources).",
+      why: `The workspace's ${prodDeps ? 'production install' : 'install, devDependencies too (the start command preloads one)'}: node_modules of the root and of every member (the manifests come with the sources).`,
     });
   } else if (shipsNodeModules) {
     copies.push({
       stage: prodDeps ? 'prod-deps' : 'deps',
       source: '/app/node_modules',
       target: './node_modules',
-      why: prodDeps ? 'Production dependencies only: no compilers, test tools or type packages.' : 'The dependencies (the project has no devDependencies to leave out).',
+      why: prodDeps ? 'Production dependencies only: no compilers, test tools or type packages.' : dependenciesWhy(shape),
     });
   }
   if (!hasBuild) {
@@ -286,7 +299,14 @@ function memberCopies(facts: NodeFacts, shape: AppShape, member: Workspace & { r
   const { memberPath, packageName } = member;
   const scrubbed = installOnlyFiles(facts).length > 0;
   const copies: NodePlan['copies'] = [
-    { stage: 'prod-deps', source: '/app', target: './', why: `The production install for ${packageName}: node_modules of the root and of its members, beside the manifests.` },
+    shape.prodDeps
+      ? { stage: 'prod-deps', source: '/app', target: './', why: `The production install for ${packageName}: node_modules of the root and of its members, beside the manifests.` }
+      : {
+          stage: 'deps',
+          source: '/app',
+          target: './',
+          why: `The install for ${packageName}, devDependencies too (its start command preloads one): node_modules of the root and of its members, beside the manifests.`,
+        },
     member.root.turbo
       ? { stage: 'prune', source: '/app/out/full/', target: './', why: `turbo prune's sources: ${packageName} and the workspace packages it depends on, nothing else.` }
       : {
@@ -310,8 +330,36 @@ function memberCopies(facts: NodeFacts, shape: AppShape, member: Workspace & { r
   return copies;
 }
 
+/**
+ * Next's standalone output: server.js in the folder Next traced from (a workspace member's path
+ * below the workspace root), the node_modules it traced, and beside server.js the static assets and
+ * public/, which standalone output leaves for the host to serve.
+ */
+function standaloneCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
+  const traced = facts.nextServerDir?.value ?? '';
+  const serverDir = traced ? `./${traced}/` : './';
+  const appDir = facts.workspace ? `/app/${facts.workspace.memberPath}` : '/app';
+  const evidence = facts.nextServerDir?.evidence ?? null;
+  const root =
+    evidence?.file === facts.nextConfigFile
+      ? `outputFileTracingRoot, ${describeEvidence(evidence)}`
+      : `the workspace root, where the lockfile is, as Next does from 13.2 (${describeEvidence(evidence)})`;
+  const server = traced ? `The standalone server (${traced}/server.js, below the folder Next traces from: ${root})` : 'The standalone server';
+  return [
+    { stage: 'build', source: `${shape.nextDir}/standalone`, target: './', why: `${server} and the node_modules it traced: nothing else is needed.` },
+    {
+      stage: 'build',
+      source: `${shape.nextDir}/static`,
+      target: `${serverDir}${facts.nextDistDir?.value ?? '.next'}/static`,
+      why: 'Static assets, which standalone output leaves for the host to serve.',
+    },
+    ...(facts.hasPublicDir ? [{ ...PUBLIC_DIR_COPY, source: `${appDir}/public`, target: `${serverDir}public` }] : []),
+  ];
+}
+
 /** What the final image copies: pnpm deploy's output, a workspace member's install and sources, a framework's self-contained server, or the plain app. */
 function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
+  if (shape.standalone) return standaloneCopies(facts, shape);
   const member = memberOfRoot(facts);
   if (member) return memberCopies(facts, shape, member);
   if (facts.workspace) {
@@ -320,15 +368,8 @@ function appCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
         stage: 'build',
         source: '/prod',
         target: './',
-        why: `pnpm deploy's output: ${facts.workspace.packageName}, its production dependencies and the workspace packages it uses.`,
+        why: `pnpm deploy's output: ${facts.workspace.packageName}, its ${shape.devAtRuntime ? 'dependencies (devDependencies too)' : 'production dependencies'} and the workspace packages it uses.`,
       },
-    ];
-  }
-  if (shape.standalone) {
-    return [
-      { stage: 'build', source: '/app/.next/standalone', target: './', why: 'The standalone server and the node_modules it traced: nothing else is needed.' },
-      { stage: 'build', source: '/app/.next/static', target: './.next/static', why: 'Static assets, which standalone output leaves for the host to serve.' },
-      ...(facts.hasPublicDir ? [PUBLIC_DIR_COPY] : []),
     ];
   }
   if (shape.framework === 'nuxt') {
@@ -465,9 +506,9 @@ function turboPrune(facts: NodeFacts, { packageName, root }: Workspace & { root:
  * A workspace member builds from the workspace root, with its own Dockerfile and ignore file: a pnpm
  * one with pnpm deploy, an npm, Yarn or bun one with the root's lockfile (turbo prune's under Turborepo).
  */
-function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'workspace' | 'member' | 'prune' | 'contextPath' | 'dockerfileFlag' | 'dockerignoreName'> {
+function workspaceBuild(facts: NodeFacts, shape: AppShape): Pick<NodePlan, 'workspace' | 'member' | 'runFrom' | 'prune' | 'contextPath' | 'dockerfileFlag' | 'dockerignoreName'> {
   const workspace = facts.workspace;
-  if (!workspace) return { workspace: null, member: null, prune: null, contextPath: '.', dockerfileFlag: null, dockerignoreName: '.dockerignore' };
+  if (!workspace) return { workspace: null, member: null, runFrom: null, prune: null, contextPath: '.', dockerfileFlag: null, dockerignoreName: '.dockerignore' };
   const fromRoot = {
     contextPath: workspace.memberPath
       .split('/')
@@ -477,9 +518,12 @@ function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'wo
     dockerignoreName: 'Dockerfile.dockerignore',
   };
   const member = memberOfRoot(facts);
-  if (member) return { workspace: null, member: { path: member.memberPath }, prune: turboPrune(facts, member), ...fromRoot };
+  // Next's standalone server.js finds its files from its own folder, wherever it is started.
+  const runFrom = shape.standalone ? null : member?.memberPath;
+  if (member) return { workspace: null, member: { path: member.memberPath }, runFrom: runFrom ?? null, prune: turboPrune(facts, member), ...fromRoot };
   return {
     member: null,
+    runFrom: null,
     prune: null,
     ...fromRoot,
     workspace: {
@@ -487,9 +531,17 @@ function workspaceBuild(facts: NodeFacts, hasBuild: boolean): Pick<NodePlan, 'wo
       // Downloads every package the lockfile names: cached until the lockfile changes, whatever the sources do.
       fetch: 'pnpm fetch',
       install: 'pnpm install --offline --frozen-lockfile',
-      build: hasBuild ? `pnpm --filter ${workspace.packageName}... run build` : null,
+      build: shape.hasBuild ? `pnpm --filter ${workspace.packageName}... run build` : null,
       // pnpm 10 deploys a workspace member only with --legacy (or inject-workspace-packages); pnpm 9 rejects the flag.
-      deploy: `pnpm --filter ${workspace.packageName} deploy${semver.coerce(pnpmVersion(facts))!.major >= 10 ? ' --legacy' : ''} --prod /prod`,
+      deploy: shape.standalone
+        ? null
+        : {
+            // --prod leaves devDependencies out, unless the start command preloads one.
+            run: `pnpm --filter ${workspace.packageName} deploy${semver.coerce(pnpmVersion(facts))!.major >= 10 ? ' --legacy' : ''}${shape.devAtRuntime ? '' : ' --prod'} /prod`,
+            why: shape.devAtRuntime
+              ? 'A self-contained copy of the package with every dependency, devDependencies too (the start command preloads one), workspace ones included.'
+              : 'A self-contained copy of the package with production dependencies only, workspace ones included.',
+          },
     },
   };
 }
@@ -606,7 +658,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     ignoreNestedNodeModules: workspace !== null || shape.workspaceRoot,
     depsStage: (hasBuild || shipsNodeModules) && !workspace,
     prodDeps: prodDeps && !workspace,
-    ...workspaceBuild(facts, hasBuild),
+    ...workspaceBuild(facts, shape),
     copies,
     // The final stage copies these stages' /app whole: the files only the install reads go first.
     scrubProdDeps: installOnlyFiles(facts).length > 0 && copies.some((copy) => copy.stage === 'prod-deps' && copy.source === '/app'),

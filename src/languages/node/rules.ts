@@ -40,13 +40,28 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `${describeEvidence(facts.start!.evidence)}: \`${facts.start!.value.join(' ')}\` runs no file of the app (an option such as -e, --test or --check comes before any file); pass --entry with the file node runs`,
   },
   {
-    // `node -r esbuild-register ./src/index.ts`: the production install leaves devDependencies out, so node would stop at start, unable to find the module.
+    // `node -r esbuild-register ./src/index.ts`: a production install leaves devDependencies out, so the image ships them all (the plan's devAtRuntime).
     id: 'preload-dev-dependency',
-    kind: 'refuse',
+    kind: 'warn',
     when: ({ facts, answers }) => !answers.entry && facts.preloads.some((preload) => preload.source === 'devDependency'),
     message: ({ facts }) => {
       const preload = facts.preloads.find((candidate) => candidate.source === 'devDependency')!;
-      return `${describeEvidence(facts.start!.evidence)}: \`${preload.option} ${preload.module}\` preloads a devDependency, which the image's production install leaves out: move it to dependencies, or build to JavaScript and start node with the built file`;
+      return `${describeEvidence(facts.start!.evidence)}: \`${preload.option} ${preload.module}\` preloads a devDependency, so the image ships every devDependency (a production install would leave it out and node would stop at start): move it to dependencies, or build to JavaScript and start node with the built file, for a smaller image`;
+    },
+  },
+  {
+    // A workspace's install is copied whole, .yarnrc.yml with it; only the production install's stage can drop it (it may hold npmAuthToken).
+    id: 'preload-dev-dependency-yarnrc',
+    kind: 'refuse',
+    when: ({ facts, answers }) =>
+      !answers.entry &&
+      facts.preloads.some((preload) => preload.source === 'devDependency') &&
+      facts.packageManager.value === 'yarn-berry' &&
+      facts.hasYarnrc &&
+      (facts.workspaceManifests.length > 0 || facts.workspace?.root != null),
+    message: ({ facts }) => {
+      const preload = facts.preloads.find((candidate) => candidate.source === 'devDependency')!;
+      return `${describeEvidence(facts.start!.evidence)}: \`${preload.option} ${preload.module}\` preloads a devDependency, and this Yarn workspace's full install would ship .yarnrc.yml (which can hold a registry token): move it to dependencies, or build to JavaScript and start node with the built file`;
     },
   },
   {

@@ -10,8 +10,8 @@ const NodeCopySchema = z.object({
   why: OneLine,
 });
 
-/** A command that edits the copied package.json, and the comment above it. */
-const ManifestEditSchema = z.object({ run: Command, why: OneLine });
+/** A command and the comment above it (an edit of the copied package.json, pnpm deploy). */
+const ExplainedCommandSchema = z.object({ run: Command, why: OneLine });
 
 /** A word of the exec-form command: plain characters only, nothing a shell or Dockerfile would read otherwise. */
 const ExecWord = z.string().regex(/^[A-Za-z0-9._@/=:-]+$/, 'is not a plain word (letters, digits, . _ @ / = : -) that an exec-form command can carry');
@@ -38,9 +38,9 @@ export const NodePlanSchema = z.object({
     /** Settings only the install reads (.yarnrc.yml can hold npmAuthToken): never in a final image. */
     installOnly: z.array(ProjectPath),
     /** A package.json edit every install starts from (in base): a postinstall that builds needs the sources, which come later. */
-    baseEdit: ManifestEditSchema.nullable(),
+    baseEdit: ExplainedCommandSchema.nullable(),
     /** A package.json edit before the production install alone: Yarn 2 and 3 install without devDependencies only this way. */
-    prodEdit: ManifestEditSchema.nullable(),
+    prodEdit: ExplainedCommandSchema.nullable(),
   }),
   /** The final stage copies prod-deps' /app whole (a workspace root): installOnly is removed there first. */
   scrubProdDeps: z.boolean(),
@@ -53,18 +53,20 @@ export const NodePlanSchema = z.object({
   hoistedStart: z.object({ memberModules: ProjectPath, name: z.string().regex(/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+$/), linkFolder: ProjectPath }).nullable(),
   /** The final stage copies the whole context from a stage that leaves installOnly out. */
   sourcesStage: z.boolean(),
-  /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy`. */
+  /** A pnpm workspace member: installed from the workspace root and shipped with `pnpm deploy` (Next's standalone output ships its own node_modules: no deploy). */
   workspace: z
     .object({
       memberPath: ProjectPath,
       fetch: Command,
       install: Command,
       build: Command.nullable(),
-      deploy: Command,
+      deploy: ExplainedCommandSchema.nullable(),
     })
     .nullable(),
-  /** A member of an npm, Yarn or bun workspace: built from the workspace root with its lockfile, the installs narrowed to it where the manager can, run from its folder. */
+  /** A member of an npm, Yarn or bun workspace: built from the workspace root with its lockfile, the installs narrowed to it where the manager can. */
   member: z.object({ path: ProjectPath }).nullable(),
+  /** The folder below /app the start command runs from, as it does in the workspace (a member's own); null for /app itself. */
+  runFrom: ProjectPath.nullable(),
   /** Under Turborepo, such a member's workspace is cut down to it first by `turbo prune --docker`, in a stage of its own. */
   prune: z
     .object({

@@ -15,9 +15,12 @@ function memberOf(root: ProjectFiles, manifest: string): WorkspaceMember {
   const files = new ProjectFiles(path.join(root.root, folder));
   let facts: NodeFacts;
   let startScript: boolean;
+  let uses: string[];
   try {
     facts = detectNode(files);
-    startScript = readManifest(files).pkg.scripts?.start !== undefined;
+    const manifest = readManifest(files);
+    startScript = manifest.pkg.scripts?.start !== undefined;
+    uses = [...manifest.all];
   } catch (error) {
     // The member's own message names its file from its folder: said from the root, where the run is.
     if (error instanceof StagecraftError) throw new StagecraftError(`${folder}/${error.message}`, error.exitCode);
@@ -25,23 +28,21 @@ function memberOf(root: ProjectFiles, manifest: string): WorkspaceMember {
   }
   const name = facts.name.value || folder;
   const run = { dir: folder, entry: null, output: null };
+  const member = { name, folder, run, uses };
   // The install reads every member's manifest, not its sources.
   const keep = [`${folder}/${facts.manifestFile}`];
-  if (facts.staticSite)
-    return { name, folder, deployable: false, evidence: fromRoot(folder, facts.staticSite.evidence), why: `static site: ${facts.staticSite.value.reason}`, run, keep };
+  if (facts.staticSite) return { ...member, deployable: false, evidence: fromRoot(folder, facts.staticSite.evidence), why: `static site: ${facts.staticSite.value.reason}`, keep };
   // A library's "main" (or index.js) is a start command to a run in its folder; here it runs only when it serves.
   if (facts.start && (startScript || facts.servesNetwork.value))
     return {
-      name,
-      folder,
+      ...member,
       deployable: true,
       evidence: fromRoot(folder, facts.start.evidence),
       why: `starts with ${[facts.start.value[0], ...(facts.nodeOptions?.value ?? []), ...facts.start.value.slice(1)].join(' ')}`,
-      run,
       keep,
     };
-  if (facts.framework.value) return { name, folder, deployable: true, evidence: fromRoot(folder, facts.framework.evidence), why: `${facts.framework.value} server`, run, keep };
-  return { name, folder, deployable: false, evidence: fromRoot(folder, facts.name.evidence), why: 'library: no start script, main or server file', run, keep };
+  if (facts.framework.value) return { ...member, deployable: true, evidence: fromRoot(folder, facts.framework.evidence), why: `${facts.framework.value} server`, keep };
+  return { ...member, deployable: false, evidence: fromRoot(folder, facts.name.evidence), why: 'library: no start script, main or server file', keep };
 }
 
 /** What the root's manager is called in the workspace's kind ("npm workspace"). */
