@@ -41,6 +41,17 @@ const WORKSPACES = [
     files: ['apps/api/Dockerfile', 'apps/api/Dockerfile.dockerignore', 'apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
   },
   {
+    fixture: 'node-bun-monorepo',
+    kind: 'bun workspace',
+    services: [
+      { target: 'bunmono-api', folder: 'apps/api', dockerfile: 'apps/api/Dockerfile' },
+      { target: 'bunmono-worker', folder: 'apps/worker', dockerfile: 'apps/worker/Dockerfile' },
+    ],
+    library: 'packages/greeting',
+    isolated: true,
+    files: ['apps/api/Dockerfile', 'apps/api/Dockerfile.dockerignore', 'apps/worker/Dockerfile', 'apps/worker/Dockerfile.dockerignore', 'docker-bake.hcl'],
+  },
+  {
     fixture: 'node-yarn-monorepo',
     kind: 'Yarn workspace',
     services: [

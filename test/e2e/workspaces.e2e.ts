@@ -16,10 +16,9 @@ import { docker, ensureStandIns, findEngine, imagesFor, RUN_ID, waitForHttp, typ
 type Behaviour = { http: string; port: number } | { cli: string };
 
 /*
- * Not verifiable here, so not listed: a bun root (the offline stand-ins have no oven/bun image) and a
- * Gradle multi-project root (no Gradle distribution can be downloaded): the Gradle root's output is
- * checked by snapshots and `docker buildx bake --print` (test/workspace.test.ts), a bun member's
- * install by test/detect-node.test.ts.
+ * Not verifiable here, so not listed: a Gradle multi-project root (no Gradle distribution can be
+ * downloaded): its output is checked by snapshots and `docker buildx bake --print` (test/workspace.test.ts).
+ * A bun root is built: its Dockerfiles install bun from the npm registry into Node's image.
  */
 
 /** `isolated`: the other services' folders are out of each service's context, so the edit rebuilds only its own service. */
@@ -64,6 +63,15 @@ const WORKSPACES: {
       'turbomono-web': { dockerfile: 'apps/web/Dockerfile', behaviour: { http: 'hello from node-turbo-monorepo web', port: 4000 } },
     },
     edit: { service: 'turbomono-web', file: 'apps/web/server.js' },
+    isolated: true,
+  },
+  {
+    fixture: 'node-bun-monorepo',
+    services: {
+      'bunmono-api': { dockerfile: 'apps/api/Dockerfile', behaviour: { http: 'hello from node-bun-monorepo api (1m)', port: 3000 } },
+      'bunmono-worker': { dockerfile: 'apps/worker/Dockerfile', behaviour: { http: 'hello from node-bun-monorepo worker', port: 4000 } },
+    },
+    edit: { service: 'bunmono-worker', file: 'apps/worker/server.js' },
     isolated: true,
   },
   {
