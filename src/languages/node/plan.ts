@@ -178,7 +178,7 @@ function outputOf(facts: NodeFacts, start: string[], standalone: boolean): { dir
   // The standalone server's folder (apps/web/server.js) is inside .next/standalone, not an output folder of its own.
   if (standalone) return null;
   // `next start` serves what `next build` wrote: .next, or the distDir next.config names.
-  if (facts.framework.value === 'next' && !standalone) {
+  if (facts.framework.value === 'next') {
     return facts.nextDistDir ? { dir: facts.nextDistDir.value, from: describeEvidence(facts.nextDistDir.evidence) } : { dir: '.next', from: "Next.js's default" };
   }
   if (facts.outDir) return { dir: facts.outDir.value, from: describeEvidence(facts.outDir.evidence) };
@@ -518,9 +518,11 @@ function workspaceBuild(facts: NodeFacts, shape: AppShape): Pick<NodePlan, 'work
     dockerignoreName: 'Dockerfile.dockerignore',
   };
   const member = memberOfRoot(facts);
-  // Next's standalone server.js finds its files from its own folder, wherever it is started.
-  const runFrom = shape.standalone ? null : member?.memberPath;
-  if (member) return { workspace: null, member: { path: member.memberPath }, runFrom: runFrom ?? null, prune: turboPrune(facts, member), ...fromRoot };
+  if (member) {
+    // Next's standalone server.js finds its files from its own folder, wherever it is started.
+    const runFrom = shape.standalone ? null : member.memberPath;
+    return { workspace: null, member: { path: member.memberPath }, runFrom, prune: turboPrune(facts, member), ...fromRoot };
+  }
   return {
     member: null,
     runFrom: null,
