@@ -144,7 +144,7 @@ function skipped(result: CellResult, status: 'refused' | 'not built' | 'not veri
 export async function buildCell(engine: Engine, cell: Cell, result: CellResult, options: { tag: string; notBuilt: string | null }): Promise<BuiltCell | null> {
   const dir = copyFixture(cell.fixture);
   // A workspace member is generated in its folder and built with the fixture (the workspace root) as context.
-  const dockerfile = cell.member ? `${cell.member}/Dockerfile` : undefined;
+  let dockerfile = cell.member ? `${cell.member}/Dockerfile` : undefined;
   const args = [
     path.join(dir, cell.member ?? ''),
     '--yes',
@@ -162,7 +162,11 @@ export async function buildCell(engine: Engine, cell: Cell, result: CellResult, 
     return skipped(result, 'refused', refusal.replace(/^stagecraft: /, '').trim());
   }
   if (described.exitCode !== 0) throw new Error(`stagecraft --json failed: ${described.stderr}`);
-  const { facts, plan } = JSON.parse(described.stdout) as { facts: Facts; plan: Plan };
+  const report = JSON.parse(described.stdout) as { facts: Facts; plan: Plan } | { services: { facts: Facts; plan: Plan }[] };
+  // At a workspace root (a Maven multi-module build) --entry narrows the run to one service: its own
+  // Dockerfile (Dockerfile.api at the root, built from the root), beside the bake file.
+  const { facts, plan } = 'services' in report ? report.services[0]! : report;
+  if ('services' in report && plan.dockerfileFlag) dockerfile = plan.dockerfileFlag;
   if (options.notBuilt) return skipped(result, 'not built', options.notBuilt);
   const limit = standInLimit(engine, facts, plan) ?? (await standInLacksDevPackage(engine, facts, plan));
   if (limit) return skipped(result, 'not verifiable here', limit);
