@@ -153,7 +153,9 @@ export async function waitForHttp(port: number, seconds: number, alive?: () => P
   let lastError = '';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+      // Refused connections fail at once; a server that is up but slow under load gets until the deadline, as
+      // a request given up and sent again would be counted twice by an app that counts them (go-templates' visits).
+      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(Math.max(deadline - Date.now(), 1000)) });
       return `${response.status} ${(await response.text()).trim()}`;
     } catch (error) {
       // Not listening yet: try again until the deadline.
