@@ -699,6 +699,11 @@ export function recordsFromReport(markdown: string, apps: App[]): BuildRecord[] 
     return { id: id!, service };
   };
   const number = (text: string, unit: string) => (text === '—' ? null : Number(text.slice(0, -unit.length - 1)));
+  /** The report's "25.0 MB" (decimal megabytes) back in bytes. */
+  const bytes = (text: string) => {
+    const megabytes = number(text, 'MB');
+    return megabytes === null ? null : Math.round(megabytes * 1e6);
+  };
   // Each failure's section holds its why and evidence as written; the table's cell has them on one line.
   const sections = new Map<string, Failure>();
   for (const [, heading, cause, step, why, evidence] of markdown.matchAll(
@@ -715,8 +720,8 @@ export function recordsFromReport(markdown: string, apps: App[]): BuildRecord[] 
     const [label, base, built, ran, answered, image, added, build, stop, result] = cells as [string, string, string, string, string, string, string, string, string, string];
     const { id, service } = nameOf(label);
     const failure = sections.get(`${label} (${base})`) ?? null;
-    const imageBytes = image === '—' ? null : Math.round(number(image, 'MB')! * 1e6);
-    const addedBytes = added === '—' ? null : Math.round(number(added, 'MB')! * 1e6);
+    const imageBytes = bytes(image);
+    const addedBytes = bytes(added);
     return {
       id,
       ...(service === undefined ? {} : { service }),

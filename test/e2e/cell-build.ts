@@ -143,8 +143,6 @@ function skipped(result: CellResult, status: 'refused' | 'not built' | 'not veri
  */
 export async function buildCell(engine: Engine, cell: Cell, result: CellResult, options: { tag: string; notBuilt: string | null }): Promise<BuiltCell | null> {
   const dir = copyFixture(cell.fixture);
-  // A workspace member is generated in its folder and built with the fixture (the workspace root) as context.
-  let dockerfile = cell.member ? `${cell.member}/Dockerfile` : undefined;
   const args = [
     path.join(dir, cell.member ?? ''),
     '--yes',
@@ -166,7 +164,9 @@ export async function buildCell(engine: Engine, cell: Cell, result: CellResult, 
   // At a workspace root (a Maven multi-module build) --entry narrows the run to one service: its own
   // Dockerfile (Dockerfile.api at the root, built from the root), beside the bake file.
   const { facts, plan } = 'services' in report ? report.services[0]! : report;
-  if ('services' in report && plan.dockerfileFlag) dockerfile = plan.dockerfileFlag;
+  // The Dockerfile's path in the context when it is not the context's own: a workspace member's (generated
+  // in its folder, built with the workspace root as context) or a service's at a workspace root.
+  const dockerfile = plan.dockerfileFlag ?? undefined;
   if (options.notBuilt) return skipped(result, 'not built', options.notBuilt);
   const limit = standInLimit(engine, facts, plan) ?? (await standInLacksDevPackage(engine, facts, plan));
   if (limit) return skipped(result, 'not verifiable here', limit);

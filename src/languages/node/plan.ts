@@ -9,7 +9,7 @@ import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { NodePlanSchema, type NodePlan } from './schema.js';
-import { NODE_RULES } from './rules.js';
+import { NODE_RULES, preloadedDevDependency } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
 import { planSecrets } from '../../core/secrets.js';
 import { pnpCopies, pnpStart, usesPnp, withPnpInstalls, yarnLinker } from './pnp.js';
@@ -155,7 +155,9 @@ function appShape(facts: NodeFacts, start: string[], answers: Answers) {
   // npm and friends create no node_modules when there is nothing to install, so copy only what exists.
   const shipsNodeModules = !selfContained && (facts.hasDependencies || workspaceRoot);
   // The start command preloads a devDependency (`node -r esbuild-register`): a production install would leave it out.
-  const devAtRuntime = !answers.entry && facts.preloads.some((preload) => preload.source === 'devDependency');
+  const devAtRuntime = preloadedDevDependency(facts, answers) !== undefined;
+  // Where the build runs the app's own scripts: its folder under the workspace root for a member, else /app.
+  const appDir = facts.workspace ? `/app/${facts.workspace.memberPath}` : '/app';
   return {
     framework,
     standalone,
@@ -166,8 +168,9 @@ function appShape(facts: NodeFacts, start: string[], answers: Answers) {
     devAtRuntime,
     prodDeps: shipsNodeModules && (facts.hasDevDependencies || workspaceRoot) && !devAtRuntime,
     outDir: outputOf(facts, start, standalone),
-    // Where next build writes in the build stage: .next (or distDir) in the member's folder under the workspace root, else in /app.
-    nextDir: `/app/${facts.workspace ? `${facts.workspace.memberPath}/` : ''}${facts.nextDistDir?.value ?? '.next'}`,
+    appDir,
+    // Where next build writes in the build stage: .next, or the distDir next.config names.
+    nextDir: `${appDir}/${facts.nextDistDir?.value ?? '.next'}`,
     // --entry names a file other than the one whose imports detection followed.
     otherEntry: !!answers.entry && answers.entry.replace(/^\.\//, '') !== facts.start?.value[1]?.replace(/^\.\//, ''),
   };
@@ -338,7 +341,6 @@ function memberCopies(facts: NodeFacts, shape: AppShape, member: Workspace & { r
 function standaloneCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies'] {
   const traced = facts.nextServerDir?.value ?? '';
   const serverDir = traced ? `./${traced}/` : './';
-  const appDir = facts.workspace ? `/app/${facts.workspace.memberPath}` : '/app';
   const evidence = facts.nextServerDir?.evidence ?? null;
   const root =
     evidence?.file === facts.nextConfigFile
@@ -353,7 +355,7 @@ function standaloneCopies(facts: NodeFacts, shape: AppShape): NodePlan['copies']
       target: `${serverDir}${facts.nextDistDir?.value ?? '.next'}/static`,
       why: 'Static assets, which standalone output leaves for the host to serve.',
     },
-    ...(facts.hasPublicDir ? [{ ...PUBLIC_DIR_COPY, source: `${appDir}/public`, target: `${serverDir}public` }] : []),
+    ...(facts.hasPublicDir ? [{ ...PUBLIC_DIR_COPY, source: `${shape.appDir}/public`, target: `${serverDir}public` }] : []),
   ];
 }
 
@@ -653,10 +655,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     hasBuild: hasBuild && !workspace,
     // Next.js keeps its compiler cache beside the output: a cache mount speeds the next build and keeps it out of the image.
     // A workspace member's next build writes in its own folder under the root.
-    buildCache:
-      hasBuild && !workspace && shape.framework === 'next'
-        ? `/app/${memberOfRoot(facts) ? `${memberOfRoot(facts)!.memberPath}/` : ''}${facts.nextDistDir?.value ?? '.next'}/cache`
-        : null,
+    buildCache: hasBuild && !workspace && shape.framework === 'next' ? `${shape.nextDir}/cache` : null,
     ignoreNestedNodeModules: workspace !== null || shape.workspaceRoot,
     depsStage: (hasBuild || shipsNodeModules) && !workspace,
     prodDeps: prodDeps && !workspace,

@@ -17,6 +17,10 @@ export interface NodeRuleContext extends RuleContext {
   major: number;
 }
 
+/** The devDependency the start command preloads (`node -r esbuild-register`), unless --entry replaces that command. */
+export const preloadedDevDependency = (facts: NodeFacts, answers: RuleContext['answers']) =>
+  answers.entry ? undefined : facts.preloads.find((preload) => preload.source === 'devDependency');
+
 /** `npm run build` in the project's own package manager. */
 const runBuild = (facts: NodeFacts) => `${facts.packageManager.value.replace(/^yarn-.*/, 'yarn')} run build`;
 
@@ -43,9 +47,9 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     // `node -r esbuild-register ./src/index.ts`: a production install leaves devDependencies out, so the image ships them all (the plan's devAtRuntime).
     id: 'preload-dev-dependency',
     kind: 'warn',
-    when: ({ facts, answers }) => !answers.entry && facts.preloads.some((preload) => preload.source === 'devDependency'),
-    message: ({ facts }) => {
-      const preload = facts.preloads.find((candidate) => candidate.source === 'devDependency')!;
+    when: ({ facts, answers }) => preloadedDevDependency(facts, answers) !== undefined,
+    message: ({ facts, answers }) => {
+      const preload = preloadedDevDependency(facts, answers)!;
       return `${describeEvidence(facts.start!.evidence)}: \`${preload.option} ${preload.module}\` preloads a devDependency, so the image ships every devDependency (a production install would leave it out and node would stop at start): move it to dependencies, or build to JavaScript and start node with the built file, for a smaller image`;
     },
   },
@@ -54,13 +58,12 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     id: 'preload-dev-dependency-yarnrc',
     kind: 'refuse',
     when: ({ facts, answers }) =>
-      !answers.entry &&
-      facts.preloads.some((preload) => preload.source === 'devDependency') &&
+      preloadedDevDependency(facts, answers) !== undefined &&
       facts.packageManager.value === 'yarn-berry' &&
       facts.hasYarnrc &&
       (facts.workspaceManifests.length > 0 || facts.workspace?.root != null),
-    message: ({ facts }) => {
-      const preload = facts.preloads.find((candidate) => candidate.source === 'devDependency')!;
+    message: ({ facts, answers }) => {
+      const preload = preloadedDevDependency(facts, answers)!;
       return `${describeEvidence(facts.start!.evidence)}: \`${preload.option} ${preload.module}\` preloads a devDependency, and this Yarn workspace's full install would ship .yarnrc.yml (which can hold a registry token): move it to dependencies, or build to JavaScript and start node with the built file`;
     },
   },
