@@ -8,8 +8,10 @@
  * are what compares with the real images). Slow (every build of the matrix is hours on two cores), so it
  * is not part of `npm test`. Results accumulate in results/bench-size.json, each with a hash of the
  * Dockerfile it measured: the page shows every cell whose measurement is of today's Dockerfile, and names
- * the cells not measured. The end-to-end suite records there too (every production image it builds), so
- * after a run of the whole matrix `npm run bench:size -- --page` writes the page without building.
+ * the cells not measured. The end-to-end suite records there too (every production image it builds, and
+ * the reason for each it cannot build here), so after a run of the whole matrix `npm run bench:size -- --page`
+ * writes the page without building (and without Docker). docs/image-sizes.json keeps the records the page
+ * shows, so a fresh clone writes the same page.
  *
  *   STAGECRAFT_BENCH_ONLY=<regex on fixture/base>   only build these cells (also the first argument)
  *   --page                                          build nothing: the page from the recorded measurements
@@ -17,14 +19,14 @@
  * package.json bundles it to results/bench-size.mjs: one folder below the root, as test/helpers.ts is,
  * so the ROOT it derives from its own location is the project's root there too.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BASES } from '../src/core/options.js';
 import { ROOT } from '../test/helpers.js';
 import { CELLS, cellName, type Cell } from '../test/matrix.js';
 import { buildCell } from '../test/e2e/cell-build.js';
 import { docker, findEngine } from '../test/e2e/docker.js';
-import { newCellResult, type CellResult } from '../test/e2e/report.js';
+import { newCellResult } from '../test/e2e/report.js';
 import {
   currentDockerfile,
   limitOf,
@@ -40,26 +42,22 @@ import {
 import { writeSection } from './performance-page.mjs';
 
 const pageOnly = process.argv[2] === '--page';
-const only = pageOnly ? null : new RegExp(process.argv[2] ?? process.env.STAGECRAFT_BENCH_ONLY ?? '.');
+const only = new RegExp(process.argv[2] ?? process.env.STAGECRAFT_BENCH_ONLY ?? '.');
 /** One cell per fixture and base: the production image is the same for debug none and stage. */
 const cells = CELLS.filter((cell) => cell.debug === 'none');
 const key = (cell: Cell) => `${cell.fixture}/${cell.base}`;
 
-const previous = readSizeMeasurements();
 /**
- * The cells the last end-to-end run could not build here, with its reason (a stand-in's limit, a registry
- * that did not answer), or does not build by design (a missing go.sum): named as such on the page rather
- * than as not built since they changed.
+ * The records the page was written from, committed beside it: a fresh clone (no results/) or another
+ * machine keeps every cell measured or tried elsewhere while its Dockerfile is still today's, and writing
+ * the page there loses nothing. A newer record in results/ (this machine's runs) wins.
  */
-const E2E_RESULTS = path.join(ROOT, 'results/e2e.json');
-const cannotBuild = new Map<string, SizeMeasurement>(
-  existsSync(E2E_RESULTS)
-    ? (JSON.parse(readFileSync(E2E_RESULTS, 'utf8')) as { cells: CellResult[] }).cells
-        .filter((result) => result.status === 'not verifiable here' || result.status === 'not built')
-        .map((result) => [result.cell, { cell: result.cell, dockerfileHash: '', measuredAt: '', status: result.status, reason: result.reason, size: null }])
-    : [],
-);
-const engine = await findEngine();
+const PAGE_RECORDS = path.join(ROOT, 'docs/image-sizes.json');
+const committed: Record<string, SizeMeasurement> = existsSync(PAGE_RECORDS) ? JSON.parse(readFileSync(PAGE_RECORDS, 'utf8')) : {};
+const previous: Record<string, SizeMeasurement> = { ...committed };
+for (const [cell, record] of Object.entries(readSizeMeasurements())) if (!previous[cell] || previous[cell].measuredAt < record.measuredAt) previous[cell] = record;
+/** The page alone renders in-process; only a build needs an engine. */
+const engine = pageOnly ? null : await findEngine();
 if (typeof engine === 'string') {
   console.error(`bench:size: ${engine}`);
   process.exit(1);
@@ -73,9 +71,9 @@ for (const cell of cells) {
     continue;
   }
   const kept = previous[key(cell)];
-  if (!only?.test(key(cell))) {
+  if (engine === null || !only?.test(key(cell))) {
+    // A measurement, or the reason a run could not build the cell here, holds while the Dockerfile is the same.
     if (kept?.dockerfileHash === today.hash) current[key(cell)] = kept;
-    else if (cannotBuild.has(cellName(cell))) current[key(cell)] = cannotBuild.get(cellName(cell))!;
     continue;
   }
   const result = newCellResult(cellName(cell));
@@ -159,6 +157,14 @@ writeSection('image-size', 'npm run bench:size', [
   ...skippedLines,
   ...(unmeasured.length > 0 ? [`- not built in a run since their Dockerfile last changed: ${listed(unmeasured)}`] : []),
 ]);
+// Refusals are the generator's answer today, found again on each run; everything else is kept for the next clone.
+const kept = Object.fromEntries(
+  Object.values(current)
+    .filter((entry) => entry.status !== 'refused')
+    .sort((a, b) => a.cell.localeCompare(b.cell))
+    .map((entry) => [entry.cell, entry]),
+);
+writeFileSync(PAGE_RECORDS, `${JSON.stringify(kept, null, 2)}\n`);
 const over = measured.filter(
   ({ cell, size }) =>
     size!.added >

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR, generateDocs } from '../scripts/docs.js';
 import { ROOT } from './helpers.js';
+import { CELLS } from './matrix.js';
+import { BASES } from '../src/core/options.js';
 
 describe('docs/examples', () => {
   const expected = generateDocs(ROOT);
@@ -25,5 +27,41 @@ describe('docs/examples', () => {
     expect(page).toContain(`\`\`\`dockerfile\n${snapshot.trimEnd()}\n\`\`\``);
     expect(page).toContain('Refused on scratch, so not shown: `go-cgo`');
     expect(expected.get(`${EXAMPLES_DIR}/README.md`)).toMatch(/\| Node\.js \| \[\d+ fixtures\]\(node-slim\.md\) .* \| refused \|/);
+  });
+});
+
+describe("docs/performance.md's image sizes", () => {
+  /** A cell as the page names it, `fixture/base`; a reason may quote other things in backticks (`go build`). */
+  const CELL_NAME = new RegExp(`\`([a-z0-9-]+/(?:${BASES.join('|')}))\``, 'g');
+  const page = readFileSync(path.join(ROOT, 'docs/performance.md'), 'utf8');
+  const section = /<!-- begin image-size:[\s\S]*?<!-- end image-size -->/.exec(page)![0];
+  const records = JSON.parse(readFileSync(path.join(ROOT, 'docs/image-sizes.json'), 'utf8')) as Record<string, { status: string; size: object | null }>;
+  const measuredRows = [...section.matchAll(/^\| ([a-z0-9-]+\/[a-z]+) \|/gm)].map((match) => match[1]!);
+  /** The cells each "Not measured" line names, by its status (refused, not verifiable here, not built, ...). */
+  const named = new Map([...section.matchAll(/^- ([^:`]+): (.*)$/gm)].map(([, status, cells]) => [status!, [...cells!.matchAll(CELL_NAME)].map((match) => match[1]!)]));
+
+  it('names every fixture × base once: measured, or with the reason it was not (npm run bench:size)', () => {
+    const cells = CELLS.filter((cell) => cell.debug === 'none').map((cell) => `${cell.fixture}/${cell.base}`);
+    const accounted = [...measuredRows, ...[...named.values()].flat()];
+    expect(accounted.sort()).toEqual([...cells].sort());
+    expect([...named.keys()], 'cells not tried since their Dockerfile changed: run npm run bench:size for them').not.toContain(
+      'not built in a run since their Dockerfile last changed',
+    );
+  });
+
+  it('shows what the committed records say, so a fresh clone writes the same page', () => {
+    expect(measuredRows.sort()).toEqual(
+      Object.entries(records)
+        .filter(([, record]) => record.size !== null)
+        .map(([cell]) => cell)
+        .sort(),
+    );
+    for (const status of ['not verifiable here', 'not built'])
+      expect((named.get(status) ?? []).sort()).toEqual(
+        Object.entries(records)
+          .filter(([, record]) => record.status === status)
+          .map(([cell]) => cell)
+          .sort(),
+      );
   });
 });

@@ -304,11 +304,28 @@ async function checkDebug(cell: Cell, plan: Plan, tag: string, result: CellResul
   }
 }
 
+/**
+ * A production image this machine cannot build (and why), or one not built by design, is recorded for
+ * bench:size's page as a measurement is, against today's Dockerfile: the page names each such cell with
+ * its reason, from whichever run last tried it, until its Dockerfile changes.
+ */
+async function recordUnmeasured(cell: Cell, result: CellResult): Promise<void> {
+  if (cell.debug !== 'none' || (result.status !== 'not verifiable here' && result.status !== 'not built')) return;
+  const today = await currentDockerfile(cell);
+  if ('hash' in today)
+    recordSizeMeasurements([
+      { cell: `${cell.fixture}/${cell.base}`, dockerfileHash: today.hash, measuredAt: new Date().toISOString(), status: result.status, reason: result.reason, size: null },
+    ]);
+}
+
 async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promise<void> {
   const behaviour = BEHAVIOUR[cell.fixture];
   if (!behaviour) throw new Error(`no expected behaviour for fixture ${cell.fixture}: add it to BEHAVIOUR`);
   const built = await buildCell(engine, cell, result, { tag: imageTag(cell, 'production'), notBuilt: 'notBuilt' in behaviour ? behaviour.notBuilt : null });
-  if (!built) return;
+  if (!built) {
+    await recordUnmeasured(cell, result);
+    return;
+  }
   const { plan, dir, dockerfile, dockerfileText, network, shimApk, tag: production } = built;
   try {
     result.bytes.image = await imageSize(production);
