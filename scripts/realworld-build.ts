@@ -26,6 +26,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { ExitCode } from '../src/errors.js';
 import type { Facts } from '../src/pipeline/detect.js';
 import type { Plan } from '../src/languages/registry.js';
@@ -218,10 +219,13 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port between ${low} and ${ephemeralFrom}`);
 }
 
-/** The socket inodes listening on TCP `port` (any address), from the kernel's tables of the host's network. */
-export function listeningInodes(port: number): Set<string> {
+/**
+ * The socket inodes listening on TCP `port` (any address), from the kernel's tables of a network: the
+ * host's (`/proc/net`), or a process's own namespace (`/proc/<pid>/net`).
+ */
+export function listeningInodes(port: number, procNet = '/proc/net'): Set<string> {
   const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+  for (const table of [`${procNet}/tcp`, `${procNet}/tcp6`]) {
     if (!existsSync(table)) continue;
     for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
@@ -236,8 +240,8 @@ export function listeningInodes(port: number): Set<string> {
  * Whether a process of the container holds the socket listening on `port`: on the host's network an
  * answer on 127.0.0.1 may come from someone else's server that bound the port first.
  */
-async function containerListens(container: string, port: number): Promise<boolean> {
-  const inodes = listeningInodes(port);
+async function containerListens(container: string, port: number, procNet?: string): Promise<boolean> {
+  const inodes = listeningInodes(port, procNet);
   const top = await docker(['top', container, '-eo', 'pid']);
   const pids = top.stdout
     .split('\n')
@@ -411,6 +415,31 @@ let probing: string | null = null;
  * Starts a server image on the host's network, with the app's services running, and probes 127.0.0.1;
  * stops it and times the stop.
  */
+/**
+ * What answers on 127.0.0.1:`port` in the network namespace of process `pid` (a container run with a
+ * namespace of its own): each try is a Node run there (nsenter, which needs root), asking as the probes
+ * on the host's network ask: an HTTP GET of `/`, or a TCP connection.
+ */
+async function waitInNamespace(pid: string, port: number, serves: App['serves'], seconds: number, alive: () => Promise<boolean>): Promise<string> {
+  const ask =
+    serves === 'tcp'
+      ? `const s = require('node:net').connect(${port}, '127.0.0.1', () => { console.log('a TCP connection'); s.destroy(); }); s.on('error', (e) => { console.error(e.message); process.exitCode = 1; });`
+      : `fetch('http://127.0.0.1:${port}/', { signal: AbortSignal.timeout(Number(process.argv[1])) }).then(async (r) => console.log(r.status + ' ' + (await r.text()).trim()), (e) => { console.error(e.message); process.exitCode = 1; });`;
+  const deadline = Date.now() + seconds * 1000;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    const tried = await execa('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', ask, String(Math.max(deadline - Date.now(), 1000))], {
+      reject: false,
+      all: true,
+    });
+    if (tried.exitCode === 0) return tried.stdout.trim();
+    lastError = tried.all?.trim() ?? '';
+    if (!(await alive())) throw new Error(`the container exited before anything answered on 127.0.0.1:${port} (${lastError})`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`nothing answered on 127.0.0.1:${port} within ${seconds}s (${lastError})`);
+}
+
 async function probeServer(app: App, generated: Generated, tag: string, record: BuildRecord, services: RunningService[]): Promise<void> {
   const { plan, dockerfile } = generated;
   const port = readsPortEnv(dockerfile) ? await freePort() : plan.port!;
@@ -419,13 +448,15 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     return;
   }
   const unprivilegedFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
-  if (port < unprivilegedFrom) {
-    // Docker sets ip_unprivileged_port_start=0 in a container's own network namespace, so the non-root user binds :80
-    // there; these runs share the host's network (no Docker networks here), where the host's limit applies.
+  // Docker sets ip_unprivileged_port_start=0 in a container's own network namespace, as on a user's bridge network, so
+  // the non-root user binds :80 there; on the host's network (where the runs here share no Docker network) the host's
+  // limit applies. Such an app runs in a namespace of its own (`--network none`: loopback only) and is probed in it.
+  const ownNamespace = port < unprivilegedFrom;
+  if (ownNamespace && services.length > 0) {
     record.failure = {
       step: 'run',
       cause: 'machine',
-      why: `port ${port} (fixed by the app) is below this host's ip_unprivileged_port_start (${unprivilegedFrom}): a non-root server binds it in its own network namespace, but runs here share the host's`,
+      why: `port ${port} (fixed by the app) is below this host's ip_unprivileged_port_start (${unprivilegedFrom}), so it runs in a network namespace of its own, where the services it needs on the host's 127.0.0.1 are out of reach`,
       evidence: [],
     };
     return;
@@ -436,7 +467,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     'run',
     '-d',
     '--network',
-    'host',
+    ownNamespace ? 'none' : 'host',
     '--name',
     name,
     ...(readsPortEnv(dockerfile) ? ['-e', `PORT=${port}`] : []),
@@ -452,8 +483,10 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
   try {
     record.ran = true;
     let answer: string;
+    const pid = ownNamespace ? (await docker(['inspect', '-f', '{{.State.Pid}}', name])).stdout.trim() : null;
     try {
-      answer = app.serves === 'tcp' ? await waitForTcp(port, 60, alive) : await waitForHttp(port, 60, alive);
+      if (pid !== null) answer = await waitInNamespace(pid, port, app.serves, 60, alive);
+      else answer = app.serves === 'tcp' ? await waitForTcp(port, 60, alive) : await waitForHttp(port, 60, alive);
     } catch (error) {
       const logs = await docker(['logs', '--tail', '60', name]);
       const exited = !(await alive());
@@ -461,7 +494,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
       record.failure = runFailure(app, `${logs.all ?? ''}\n${(error as Error).message}`, `the server ${exited ? 'exited' : 'ran'} but nothing answered on 127.0.0.1:${port}`);
       return;
     }
-    if (!(await containerListens(name, port))) {
+    if (!(await containerListens(name, port, pid === null ? undefined : `/proc/${pid}/net`))) {
       record.failure = {
         step: 'run',
         cause: 'machine',
@@ -472,7 +505,7 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
     }
     record.answered = true;
     record.answer =
-      `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}${app.args ? `, run with \`${app.args.join(' ')}\`` : ''}${services.length > 0 ? `, with ${services.map((service) => service.describe).join(' and ')}` : ''}`.replace(
+      `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}${pid === null ? '' : " in the container's own network namespace"}${app.args ? `, run with \`${app.args.join(' ')}\`` : ''}${services.length > 0 ? `, with ${services.map((service) => service.describe).join(' and ')}` : ''}`.replace(
         /\s+/g,
         ' ',
       );
