@@ -330,6 +330,47 @@ describe('a workspace root, generally', () => {
     expect(leftOut('api')).toEqual(['apps/web', '!apps/web/package.json']);
   });
 
+  it("a uv service another service depends on (by its project name, in any spelling) stays in that one's build context", async () => {
+    const member = (name: string, dependencies: string[], sources: string[]) =>
+      [
+        '[project]',
+        `name = "${name}"`,
+        'version = "0.1.0"',
+        'requires-python = ">=3.11"',
+        `dependencies = [${dependencies.map((dependency) => `"${dependency}"`).join(', ')}]`,
+        '',
+        '[project.scripts]',
+        `${name} = "${name.replace(/-/g, '_')}.cli:main"`,
+        '',
+        '[tool.uv.sources]',
+        ...sources.map((source) => `${source} = { workspace = true }`),
+        '',
+        '[build-system]',
+        'requires = ["uv_build>=0.8,<0.10"]',
+        'build-backend = "uv_build"',
+        '',
+      ].join('\n');
+    const dir = makeProject({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["services/*"]\n',
+      'uv.lock': 'version = 1\nrequires-python = ">=3.11"\n',
+      'services/billing-api/pyproject.toml': member('billing-api', [], []),
+      'services/billing-api/src/billing_api/__init__.py': '',
+      'services/billing-api/src/billing_api/cli.py': 'def main():\n    print("billing")\n',
+      'services/worker/pyproject.toml': member('worker', ['Billing_API>=0.1'], ['billing-api']),
+      'services/worker/src/worker/__init__.py': '',
+      'services/worker/src/worker/cli.py': 'from billing_api import cli\n\ndef main():\n    cli.main()\n',
+    }).root;
+    const result = await runCli([dir, '--yes']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const leftOut = (service: string) => {
+      const lines = readFileSync(path.join(dir, `services/${service}/Dockerfile.dockerignore`), 'utf8').split('\n');
+      const block = lines.indexOf('# Their manifests stay, which the install reads.');
+      return block === -1 ? [] : lines.slice(block + 1).filter(Boolean);
+    };
+    expect(leftOut('worker')).toEqual([]);
+    expect(leftOut('billing-api')).toEqual(['services/worker', '!services/worker/pyproject.toml']);
+  });
+
   it("a secret in the builder's home folder (a .netrc for GOPRIVATE) reads HOME from the environment, which bake declares", async () => {
     const dir = copyFixture('go-work-monorepo');
     writeFileSync(path.join(dir, 'go.env'), 'GOPRIVATE=example.com/private\n');

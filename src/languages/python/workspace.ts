@@ -7,6 +7,7 @@ import type { Workspace, WorkspaceMember } from '../../core/workspace.js';
 import { ProjectFiles } from '../../project.js';
 import { StagecraftError } from '../../errors.js';
 import type { PythonFacts } from './detect.js';
+import { normalizeName } from './requirements.js';
 import { lockedCompiled, type LockedCompiled } from './wheels.js';
 
 /** A member of a uv workspace above the folder: built from the workspace root, where uv.lock and every member are. */
@@ -92,14 +93,16 @@ function memberOf(root: ProjectFiles, folder: string, detect: (project: ProjectF
     throw error;
   }
   const run = { dir: folder, entry: null, output: null };
+  // Its dependencies' names as PEP 503 compares them: pythonWorkspace keeps those that are members.
+  const uses = facts.dependencies.value.map(normalizeName);
   // `uv sync --locked` reads every member's pyproject.toml, not its sources.
   const keep = [`${folder}/pyproject.toml`];
   const fromRoot = (file: string | undefined, line?: number) => ({ file: path.posix.join(folder, file ?? 'pyproject.toml'), ...(line ? { line } : {}) });
   if (facts.start) {
     const evidence = fromRoot(facts.start.evidence?.file, facts.start.evidence?.line);
-    return { name: facts.name.value, folder, deployable: true, evidence, why: `runs ${facts.start.value.join(' ')}`, run, keep };
+    return { name: facts.name.value, folder, deployable: true, evidence, why: `runs ${facts.start.value.join(' ')}`, run, keep, uses };
   }
-  return { name: facts.name.value, folder, deployable: false, evidence: fromRoot('pyproject.toml'), why: 'library: no server, script or main module', run, keep };
+  return { name: facts.name.value, folder, deployable: false, evidence: fromRoot('pyproject.toml'), why: 'library: no server, script or main module', run, keep, uses };
 }
 
 /**
@@ -110,5 +113,8 @@ function memberOf(root: ProjectFiles, folder: string, detect: (project: ProjectF
 export function pythonWorkspace(facts: PythonFacts, project: ProjectFiles, detect: (project: ProjectFiles) => PythonFacts): Workspace | null {
   const members = facts.uvWorkspaceMembers;
   if (!members || members.value.length === 0) return null;
-  return { kind: 'uv workspace', evidence: members.evidence!, members: members.value.map((folder) => memberOf(project, folder, detect)) };
+  const all = members.value.map((folder) => memberOf(project, folder, detect));
+  // A member another depends on (`dependencies = ["api"]`, `api = { workspace = true }`) is named by its own spelling.
+  const named = all.map((member) => ({ ...member, uses: all.filter((other) => other !== member && member.uses!.includes(normalizeName(other.name))).map((other) => other.name) }));
+  return { kind: 'uv workspace', evidence: members.evidence!, members: named };
 }
