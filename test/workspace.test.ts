@@ -371,6 +371,26 @@ describe('a workspace root, generally', () => {
     expect(leftOut('billing-api')).toEqual(['services/worker', '!services/worker/pyproject.toml']);
   });
 
+  it("a go.work program whose code imports a package inside another program's folder (api/client) keeps that folder in its build context", async () => {
+    const dir = makeProject({
+      'go.work': 'go 1.24\n\nuse (\n\t./admin\n\t./api\n)\n',
+      'api/go.mod': 'module example.com/mono/api\n\ngo 1.24\n',
+      'api/main.go': 'package main\n\nimport (\n\t"net/http"\n\n\t"example.com/mono/api/client"\n)\n\nfunc main() { http.ListenAndServe(":8080", client.Handler()) }\n',
+      'api/client/client.go': 'package client\n\nimport "net/http"\n\nfunc Handler() http.Handler { return http.NotFoundHandler() }\n',
+      'admin/go.mod': 'module example.com/mono/admin\n\ngo 1.24\n',
+      'admin/main.go': 'package main\n\nimport (\n\t"net/http"\n\n\tapi "example.com/mono/api/client"\n)\n\nfunc main() { http.ListenAndServe(":9090", api.Handler()) }\n',
+    }).root;
+    const result = await runCli([dir, '--yes']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const leftOut = (service: string) => {
+      const lines = readFileSync(path.join(dir, `Dockerfile.${service}.dockerignore`), 'utf8').split('\n');
+      const block = lines.indexOf('# Their manifests stay, which the install reads.');
+      return block === -1 ? [] : lines.slice(block + 1).filter(Boolean);
+    };
+    expect(leftOut('admin')).toEqual([]);
+    expect(leftOut('api')).toEqual(['admin', '!admin/go.mod']);
+  });
+
   it("a secret in the builder's home folder (a .netrc for GOPRIVATE) reads HOME from the environment, which bake declares", async () => {
     const dir = copyFixture('go-work-monorepo');
     writeFileSync(path.join(dir, 'go.env'), 'GOPRIVATE=example.com/private\n');

@@ -54,6 +54,8 @@ export interface GoFacts {
   runtimeVersion: Fact<string>;
   /** Package paths relative to the module root, e.g. "." or "./cmd/api". */
   mainPackages: Fact<string>[];
+  /** In a go.work workspace, the folders of the workspace's own packages each package folder imports ("admin" -> ["api/client"]). */
+  workspaceImports: Record<string, string[]>;
   cgo: Fact<boolean>;
   /** Why cgo is needed, in words, when it is. */
   cgoReason: string | null;
@@ -170,6 +172,33 @@ function readModules(project: ProjectFiles): { layout: GoFacts['layout']; work: 
 
 const packagePath = (dir: string) => (dir === '.' ? '.' : `./${dir}`);
 
+/** The paths a Go file imports: `import "x"`, `import alias "x"`, and each line of an `import ( ... )` block. */
+function importPathsOf(code: string): string[] {
+  const paths: string[] = [];
+  for (const [, block, single] of code.matchAll(/^[ \t]*import\s*(?:\(([^)]*)\)|(?:[\w.]+\s+)?"([^"]+)")/gm)) {
+    if (single) paths.push(single);
+    else for (const [, quoted] of block!.matchAll(/"([^"]+)"/g)) paths.push(quoted!);
+  }
+  return paths;
+}
+
+/**
+ * For each package folder of a go.work workspace, the workspace's package folders it imports: an import
+ * path under a module's path is that module's folder and the rest (example.com/mono/api/client -> api/client).
+ */
+function workspaceImportsOf(sources: GoSourceFile[], modules: { dir: string; mod: GoMod }[]): Record<string, string[]> {
+  // The longest module path first, so a module nested in another's path is found before it.
+  const byPath = [...modules].sort((a, b) => b.mod.module.path.length - a.mod.module.path.length);
+  const folderOf = (importPath: string) => {
+    const owner = byPath.find(({ mod }) => importPath === mod.module.path || importPath.startsWith(`${mod.module.path}/`));
+    return owner ? path.posix.join(owner.dir, importPath.slice(owner.mod.module.path.length + 1)) : null;
+  };
+  const imports: Record<string, Set<string>> = {};
+  for (const source of sources)
+    for (const folder of importPathsOf(source.code).map(folderOf)) if (folder !== null && folder !== source.dir) (imports[source.dir] ??= new Set()).add(folder);
+  return Object.fromEntries(Object.entries(imports).map(([dir, folders]) => [dir, [...folders].sort()]));
+}
+
 function findCgoImport(sources: GoSourceFile[]): Evidence | null {
   for (const source of sources) {
     const match = /^[ \t]*import\s+"C"|^[ \t]*import\s*\([^)]*?^[ \t]*"C"\s*$/m.exec(source.code);
@@ -262,6 +291,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
     thirdPartyImports: thirdParty ? fact(true, { file: thirdParty.file }) : fact(false, null),
     runtimeVersion: goVersion,
     mainPackages,
+    workspaceImports: work ? workspaceImportsOf(sources, modules) : {},
     cgo,
     cgoReason,
     cgoRuntimeLibraries,

@@ -5,6 +5,19 @@ import type { GoFacts } from './detect.js';
 
 const folderOf = (dir: string) => dir.replace(/^\.\//, '') || '.';
 
+/** The package folders `main` imports, directly or through each other, within the workspace. */
+function reachedFrom(main: string, facts: GoFacts): Set<string> {
+  const reached = new Set<string>();
+  const pending = [main];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop())
+    for (const imported of facts.workspaceImports[dir] ?? []) {
+      if (reached.has(imported)) continue;
+      reached.add(imported);
+      pending.push(imported);
+    }
+  return reached;
+}
+
 /**
  * A go.work workspace's programs: each main package is built at the root, where go.work and every
  * module it uses are in the context, into a Dockerfile of its own (`Dockerfile.<name>`); a module
@@ -27,6 +40,11 @@ export function goWorkspace(facts: GoFacts): Workspace | null {
       keep: facts.moduleFiles.filter((file) => path.posix.dirname(file) === folderOf(main.value)),
     };
   });
+  // A program that imports a package inside another program's folder (api/client, below the api program) needs that folder.
+  for (const program of programs) {
+    const reached = [...reachedFrom(program.folder, facts)];
+    program.uses = programs.filter((other) => other !== program && reached.some((dir) => dir === other.folder || dir.startsWith(`${other.folder}/`))).map((other) => other.name);
+  }
   const libraries = facts.workspaceModules
     .filter((dir) => !facts.mainPackages.some((main) => `${folderOf(main.value)}/`.startsWith(`${folderOf(dir)}/`)))
     .map((dir): WorkspaceMember => ({
