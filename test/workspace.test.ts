@@ -275,6 +275,13 @@ describe.each(WORKSPACES)('at the root of $fixture ($kind)', ({ fixture, kind, s
   });
 });
 
+/** The folders a service's ignore file leaves out as the workspace's other services (the lines below that block's comment). */
+function leftOutOf(dir: string, ignoreFile: string): string[] {
+  const lines = readFileSync(path.join(dir, ignoreFile), 'utf8').split('\n');
+  const block = lines.indexOf('# Their manifests stay, which the install reads.');
+  return block === -1 ? [] : lines.slice(block + 1).filter(Boolean);
+}
+
 describe('a workspace root, generally', () => {
   it("each bake target carries its service's build secrets (bake's secret entries), read from the root where the context is", async () => {
     const dir = copyFixture('node-npm-monorepo');
@@ -321,13 +328,8 @@ describe('a workspace root, generally', () => {
     }).root;
     expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
     // The lines below the ignore file's block on the other services.
-    const leftOut = (service: string) => {
-      const lines = readFileSync(path.join(dir, `apps/${service}/Dockerfile.dockerignore`), 'utf8').split('\n');
-      const block = lines.indexOf('# Their manifests stay, which the install reads.');
-      return block === -1 ? [] : lines.slice(block + 1).filter(Boolean);
-    };
-    expect(leftOut('web')).toEqual([]);
-    expect(leftOut('api')).toEqual(['apps/web', '!apps/web/package.json']);
+    expect(leftOutOf(dir, 'apps/web/Dockerfile.dockerignore')).toEqual([]);
+    expect(leftOutOf(dir, 'apps/api/Dockerfile.dockerignore')).toEqual(['apps/web', '!apps/web/package.json']);
   });
 
   it("a uv service another service depends on (by its project name, in any spelling) stays in that one's build context", async () => {
@@ -362,13 +364,8 @@ describe('a workspace root, generally', () => {
     }).root;
     const result = await runCli([dir, '--yes']);
     expect(result.exitCode, result.stderr).toBe(0);
-    const leftOut = (service: string) => {
-      const lines = readFileSync(path.join(dir, `services/${service}/Dockerfile.dockerignore`), 'utf8').split('\n');
-      const block = lines.indexOf('# Their manifests stay, which the install reads.');
-      return block === -1 ? [] : lines.slice(block + 1).filter(Boolean);
-    };
-    expect(leftOut('worker')).toEqual([]);
-    expect(leftOut('billing-api')).toEqual(['services/worker', '!services/worker/pyproject.toml']);
+    expect(leftOutOf(dir, 'services/worker/Dockerfile.dockerignore')).toEqual([]);
+    expect(leftOutOf(dir, 'services/billing-api/Dockerfile.dockerignore')).toEqual(['services/worker', '!services/worker/pyproject.toml']);
   });
 
   it("a go.work program whose code imports a package inside another program's folder (api/client) keeps that folder in its build context", async () => {
@@ -382,13 +379,8 @@ describe('a workspace root, generally', () => {
     }).root;
     const result = await runCli([dir, '--yes']);
     expect(result.exitCode, result.stderr).toBe(0);
-    const leftOut = (service: string) => {
-      const lines = readFileSync(path.join(dir, `Dockerfile.${service}.dockerignore`), 'utf8').split('\n');
-      const block = lines.indexOf('# Their manifests stay, which the install reads.');
-      return block === -1 ? [] : lines.slice(block + 1).filter(Boolean);
-    };
-    expect(leftOut('admin')).toEqual([]);
-    expect(leftOut('api')).toEqual(['admin', '!admin/go.mod']);
+    expect(leftOutOf(dir, 'Dockerfile.admin.dockerignore')).toEqual([]);
+    expect(leftOutOf(dir, 'Dockerfile.api.dockerignore')).toEqual(['admin', '!admin/go.mod']);
   });
 
   it("a secret in the builder's home folder (a .netrc for GOPRIVATE) reads HOME from the environment, which bake declares", async () => {
