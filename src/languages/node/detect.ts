@@ -628,6 +628,13 @@ function detectYarnPnp(project: ProjectFiles, manager: Fact<PackageManager>): Fa
   return fact(!linker || linker[1] === 'pnp', { file: '.yarnrc.yml', line: linker ? lineOf(text, linker[0]) : undefined });
 }
 
+/**
+ * Whether the install runs over a whole workspace: at its root, or for a member built from its npm, Yarn
+ * or bun workspace root. It links the members and installs their dependencies, whatever this manifest
+ * lists, and copies the workspace's install files (.yarnrc.yml too) with it.
+ */
+export const installsWorkspace = (facts: Pick<NodeFacts, 'workspaceManifests' | 'workspace'>) => facts.workspaceManifests.length > 0 || facts.workspace?.root != null;
+
 /** package.json as the detection steps read it: its fields, its dependency names, and evidence pointing at its lines. */
 interface Manifest {
   pkg: PackageJson;

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { NodeFacts, PackageManager, Workspace, WorkspaceRoot } from './detect.js';
+import { installsWorkspace, type NodeFacts, type PackageManager, type Workspace, type WorkspaceRoot } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
@@ -149,9 +149,7 @@ function appShape(facts: NodeFacts, start: string[], answers: Answers) {
   const framework = facts.framework.value;
   const standalone = framework === 'next' && facts.nextStandalone.value;
   const selfContained = standalone || framework === 'nuxt';
-  // A workspace root's install links its members and installs their dependencies, whatever the root itself lists;
-  // so does a member's built from its npm, Yarn or bun workspace root.
-  const workspaceRoot = facts.workspaceManifests.length > 0 || memberOfRoot(facts) !== null;
+  const workspaceRoot = installsWorkspace(facts);
   // npm and friends create no node_modules when there is nothing to install, so copy only what exists.
   const shipsNodeModules = !selfContained && (facts.hasDependencies || workspaceRoot);
   // The start command preloads a devDependency (`node -r esbuild-register`): a production install would leave it out.

@@ -1,5 +1,5 @@
 import type { NodeFacts } from './detect.js';
-import { MAINTAINED_NODE_MAJORS } from './detect.js';
+import { installsWorkspace, MAINTAINED_NODE_MAJORS } from './detect.js';
 import { startPackage, yarnLinker } from './pnp.js';
 import { describeEvidence } from '../../core/facts.js';
 import { CURRENT_DEBIAN } from '../../core/images.js';
@@ -58,10 +58,7 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
     id: 'preload-dev-dependency-yarnrc',
     kind: 'refuse',
     when: ({ facts, answers }) =>
-      preloadedDevDependency(facts, answers) !== undefined &&
-      facts.packageManager.value === 'yarn-berry' &&
-      facts.hasYarnrc &&
-      (facts.workspaceManifests.length > 0 || facts.workspace?.root != null),
+      preloadedDevDependency(facts, answers) !== undefined && facts.packageManager.value === 'yarn-berry' && facts.hasYarnrc && installsWorkspace(facts),
     message: ({ facts, answers }) => {
       const preload = preloadedDevDependency(facts, answers)!;
       return `${describeEvidence(facts.start!.evidence)}: \`${preload.option} ${preload.module}\` preloads a devDependency, and this Yarn workspace's full install would ship .yarnrc.yml (which can hold a registry token): move it to dependencies, or build to JavaScript and start node with the built file`;
