@@ -30,9 +30,9 @@ export interface WorkspaceMember {
   /**
    * The packages it depends on by name (its manifest's dependencies, devDependencies included, which
    * its build reads; a uv member's, the members among them; a go.work program's, the programs whose
-   * folders hold a package it imports): a service another service uses stays in
-   * that one's build context. Absent where the language's own run already builds each member from what
-   * it depends on (Cargo), or where a module others depend on keeps nothing out (Maven, Gradle: `keep` null).
+   * folders hold a package it imports): a service another service uses stays in that one's build
+   * context. Absent where the language's own run already builds each member from what it depends on
+   * (Cargo), or where a module others depend on keeps nothing out (Maven, Gradle: `keep` null).
    */
   uses?: string[];
 }
