@@ -42,7 +42,7 @@ import {
 import { writeSection } from './performance-page.mjs';
 
 const pageOnly = process.argv[2] === '--page';
-const only = new RegExp(process.argv[2] ?? process.env.STAGECRAFT_BENCH_ONLY ?? '.');
+const only = pageOnly ? null : new RegExp(process.argv[2] ?? process.env.STAGECRAFT_BENCH_ONLY ?? '.');
 /** One cell per fixture and base: the production image is the same for debug none and stage. */
 const cells = CELLS.filter((cell) => cell.debug === 'none');
 const key = (cell: Cell) => `${cell.fixture}/${cell.base}`;
