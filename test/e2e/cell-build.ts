@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import type { Facts } from '../../src/pipeline/detect.js';
 import type { Plan } from '../../src/languages/registry.js';
 import { copyFixture, runCli } from '../helpers.js';
@@ -80,9 +81,12 @@ const SYSTEM_LIBRARY_DEV_PACKAGES: Record<string, string> = {
 
 /**
  * A non-slim rust build image links a system library whose -dev package the real image has (buildpack-deps)
- * but its stand-in lacks: asked of the stand-in itself (dpkg -s), not assumed. Null when nothing is missing.
+ * but its stand-in lacks: asked of the stand-in itself (dpkg -s), not assumed. The build then uses the
+ * stand-in with those packages installed from Debian's archive, as the real image has them, under a tag of
+ * the suite's own (the stand-in's own tag is left alone). Null when nothing is missing; the reason when the
+ * packages cannot be installed either.
  */
-async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan): Promise<string | null> {
+async function devPackagesShim(engine: Engine, facts: Facts, plan: Plan): Promise<{ replaced: Record<string, string>; note: string } | { limit: string } | null> {
   if (engine.source !== 'stand-ins' || facts.language !== 'rust' || plan.language !== 'rust' || plan.build.image.includes('-slim')) return null;
   const wanted = facts.nativeDependencies
     .filter((dependency) => !dependency.value.bundled)
@@ -93,9 +97,16 @@ async function standInLacksDevPackage(engine: Engine, facts: Facts, plan: Plan):
   if (ensured.exitCode !== 0) return null;
   const missing: string[] = [];
   for (const name of wanted) if ((await docker(['run', '--rm', '--network', 'none', plan.build.image, 'dpkg', '-s', name])).exitCode !== 0) missing.push(name);
-  return missing.length === 0
-    ? null
-    : `the ${plan.build.image} stand-in lacks ${missing.join(', ')} (the real image, on buildpack-deps, has ${missing.length === 1 ? 'it' : 'them'}), so linking the system library cannot be tried here`;
+  if (missing.length === 0) return null;
+  const lacks = `the ${plan.build.image} stand-in lacks ${missing.join(', ')}, which the real image (on buildpack-deps) has`;
+  const shim = `stagecraft-e2e-shim/${plan.build.image.replace(/[^a-z0-9.-]+/g, '-')}:${missing.join('-')}`;
+  const built = await execa('docker', ['build', '--network', 'host', '-t', shim, '-'], {
+    input: `FROM ${plan.build.image}\nRUN apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')} && rm -rf /var/lib/apt/lists/*\n`,
+    reject: false,
+    all: true,
+  });
+  if (built.exitCode !== 0) return { limit: `${lacks}, and installing it from Debian's archive failed here: ${(built.all ?? '').split('\n').slice(-3).join(' / ')}` };
+  return { replaced: { [plan.build.image]: shim }, note: `${lacks}: built on the stand-in with ${missing.join(', ')} installed from Debian's archive` };
 }
 
 /** Keeps a build's whole log (and the Dockerfile it built) in results/e2e-logs/, for diagnosing a failure. */
@@ -127,6 +138,8 @@ export interface BuiltCell {
   dockerfileText: string;
   network: 'none' | 'host';
   shimApk: boolean;
+  /** Base images the build takes from a shim instead (devPackagesShim), for the debug target too. */
+  replacedImages: Record<string, string>;
   /** The production image's tag; the caller removes it. */
   tag: string;
 }
@@ -168,8 +181,12 @@ export async function buildCell(engine: Engine, cell: Cell, result: CellResult, 
   // in its folder, built with the workspace root as context) or a service's at a workspace root.
   const dockerfile = plan.dockerfileFlag ?? undefined;
   if (options.notBuilt) return skipped(result, 'not built', options.notBuilt);
-  const limit = standInLimit(engine, facts, plan) ?? (await standInLacksDevPackage(engine, facts, plan));
+  const limit = standInLimit(engine, facts, plan);
   if (limit) return skipped(result, 'not verifiable here', limit);
+  const shimmed = await devPackagesShim(engine, facts, plan);
+  if (shimmed && 'limit' in shimmed) return skipped(result, 'not verifiable here', shimmed.limit);
+  const replacedImages = shimmed?.replaced ?? {};
+  if (shimmed) result.notes.push(shimmed.note);
   // Decided by the probe (once per run): a registry that answers is used for real.
   const needs = registriesNeeded(dir, facts, plan);
   const probes = needs.length > 0 ? await probeRegistries(engine) : [];
@@ -192,9 +209,9 @@ export async function buildCell(engine: Engine, cell: Cell, result: CellResult, 
   if (shimApk && apkPackages.length > 0) result.notes.push(`not verifiable here: apk add ${apkPackages.join(' ')} (stand-in has no apk; shimmed)`);
 
   const dockerfileText = readFileSync(path.join(dir, dockerfile ?? 'Dockerfile'), 'utf8');
-  const built = await buildImage(engine, { context: dir, dockerfile, tag: options.tag, network, shimApk, images: imagesFor(dockerfileText, 'production') });
+  const built = await buildImage(engine, { context: dir, dockerfile, tag: options.tag, network, shimApk, replacedImages, images: imagesFor(dockerfileText, 'production') });
   result.buildSeconds.production = built.seconds;
   keepLog(cell, 'production', dockerfileText, built.log);
   if (!built.ok) throw buildFailure('production', built.log, /ERROR|error:/, 3);
-  return { facts, plan, dir, dockerfile, dockerfileText, network, shimApk, tag: options.tag };
+  return { facts, plan, dir, dockerfile, dockerfileText, network, shimApk, replacedImages, tag: options.tag };
 }

@@ -326,7 +326,7 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
     await recordUnmeasured(cell, result);
     return;
   }
-  const { plan, dir, dockerfile, dockerfileText, network, shimApk, tag: production } = built;
+  const { plan, dir, dockerfile, dockerfileText, network, shimApk, replacedImages, tag: production } = built;
   try {
     result.bytes.image = await imageSize(production);
     result.bytes.base = await imageSize(plan.runtime.image);
@@ -347,7 +347,16 @@ async function verifyCell(engine: Engine, cell: Cell, result: CellResult): Promi
     await checkProduction(cell, plan, dockerfileText, production, result);
     if (plan.debugStage) {
       const debugTag = imageTag(cell, 'debug');
-      const debugBuild = await buildImage(engine, { context: dir, dockerfile, tag: debugTag, target: 'debug', network, shimApk, images: imagesFor(dockerfileText, 'debug') });
+      const debugBuild = await buildImage(engine, {
+        context: dir,
+        dockerfile,
+        tag: debugTag,
+        target: 'debug',
+        network,
+        shimApk,
+        replacedImages,
+        images: imagesFor(dockerfileText, 'debug'),
+      });
       result.buildSeconds.debug = debugBuild.seconds;
       keepLog(cell, 'debug', dockerfileText, debugBuild.log);
       if (!debugBuild.ok) throw buildFailure('debug', debugBuild.log, /ERROR/, 2);

@@ -79,6 +79,8 @@ export async function buildImage(
     network: 'none' | 'host';
     images: string[];
     shimApk?: boolean;
+    /** Images a FROM names, built from others instead (`--build-context <name>=docker-image://<image>`): a stand-in given what the real image has. */
+    replacedImages?: Record<string, string>;
     /** Ignore BuildKit's layer cache (a cold build) without pruning what other builds use. */
     noCache?: boolean;
   },
@@ -92,6 +94,7 @@ export async function buildImage(
   const args = ['build', '--progress=plain', '--network', options.network, '-t', options.tag];
   if (options.target) args.push('--target', options.target);
   if (options.noCache) args.push('--no-cache');
+  for (const [name, image] of Object.entries(options.replacedImages ?? {})) args.push('--build-context', `${name}=docker-image://${image}`);
   if (options.dockerfile) args.push('-f', path.join(options.context, options.dockerfile));
   const started = performance.now();
   const result = await execa('docker', [...args, options.context], { reject: false, all: true });
