@@ -412,10 +412,6 @@ async function checkShell(tag: string, plan: Plan, record: BuildRecord): Promise
 let probing: string | null = null;
 
 /**
- * Starts a server image on the host's network, with the app's services running, and probes 127.0.0.1;
- * stops it and times the stop.
- */
-/**
  * What answers on 127.0.0.1:`port` in the network namespace of process `pid` (a container run with a
  * namespace of its own): each try is a Node run there (nsenter, which needs root), asking as the probes
  * on the host's network ask: an HTTP GET of `/`, or a TCP connection.
@@ -440,6 +436,11 @@ async function waitInNamespace(pid: string, port: number, serves: App['serves'],
   throw new Error(`nothing answered on 127.0.0.1:${port} within ${seconds}s (${lastError})`);
 }
 
+/**
+ * Starts a server image on the host's network, with the app's services running, and probes 127.0.0.1
+ * (an app that fixes a port below 1024 in a network namespace of its own, probed there); stops it and
+ * times the stop.
+ */
 async function probeServer(app: App, generated: Generated, tag: string, record: BuildRecord, services: RunningService[]): Promise<void> {
   const { plan, dockerfile } = generated;
   const port = readsPortEnv(dockerfile) ? await freePort() : plan.port!;

@@ -189,13 +189,13 @@ function importPathsOf(code: string): string[] {
 function workspaceImportsOf(sources: GoSourceFile[], modules: { dir: string; mod: GoMod }[]): Record<string, string[]> {
   // The longest module path first, so a module nested in another's path is found before it.
   const byPath = [...modules].sort((a, b) => b.mod.module.path.length - a.mod.module.path.length);
-  const folderOf = (importPath: string) => {
+  const folderOfImport = (importPath: string) => {
     const owner = byPath.find(({ mod }) => importPath === mod.module.path || importPath.startsWith(`${mod.module.path}/`));
     return owner ? path.posix.join(owner.dir, importPath.slice(owner.mod.module.path.length + 1)) : null;
   };
   const imports: Record<string, Set<string>> = {};
   for (const source of sources)
-    for (const folder of importPathsOf(source.code).map(folderOf)) if (folder !== null && folder !== source.dir) (imports[source.dir] ??= new Set()).add(folder);
+    for (const folder of importPathsOf(source.code).map(folderOfImport)) if (folder !== null && folder !== source.dir) (imports[source.dir] ??= new Set()).add(folder);
   return Object.fromEntries(Object.entries(imports).map(([dir, folders]) => [dir, [...folders].sort()]));
 }
 

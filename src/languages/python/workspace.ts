@@ -82,8 +82,11 @@ export function enclosingUvWorkspace(
   });
 }
 
-/** One member, detected as a run in its folder sees it (it finds the workspace above). */
-function memberOf(root: ProjectFiles, folder: string, detect: (project: ProjectFiles) => PythonFacts): WorkspaceMember {
+/**
+ * One member, detected as a run in its folder sees it (it finds the workspace above), with its
+ * dependencies' names as PEP 503 compares them, for pythonWorkspace to find the members among them.
+ */
+function memberOf(root: ProjectFiles, folder: string, detect: (project: ProjectFiles) => PythonFacts): { member: WorkspaceMember; dependencies: string[] } {
   let facts: PythonFacts;
   try {
     facts = detect(new ProjectFiles(path.join(root.root, folder)));
@@ -93,16 +96,18 @@ function memberOf(root: ProjectFiles, folder: string, detect: (project: ProjectF
     throw error;
   }
   const run = { dir: folder, entry: null, output: null };
-  // Its dependencies' names as PEP 503 compares them: pythonWorkspace keeps those that are members.
-  const uses = facts.dependencies.value.map(normalizeName);
+  const dependencies = facts.dependencies.value.map(normalizeName);
   // `uv sync --locked` reads every member's pyproject.toml, not its sources.
   const keep = [`${folder}/pyproject.toml`];
   const fromRoot = (file: string | undefined, line?: number) => ({ file: path.posix.join(folder, file ?? 'pyproject.toml'), ...(line ? { line } : {}) });
   if (facts.start) {
     const evidence = fromRoot(facts.start.evidence?.file, facts.start.evidence?.line);
-    return { name: facts.name.value, folder, deployable: true, evidence, why: `runs ${facts.start.value.join(' ')}`, run, keep, uses };
+    return { member: { name: facts.name.value, folder, deployable: true, evidence, why: `runs ${facts.start.value.join(' ')}`, run, keep }, dependencies };
   }
-  return { name: facts.name.value, folder, deployable: false, evidence: fromRoot('pyproject.toml'), why: 'library: no server, script or main module', run, keep, uses };
+  return {
+    member: { name: facts.name.value, folder, deployable: false, evidence: fromRoot('pyproject.toml'), why: 'library: no server, script or main module', run, keep },
+    dependencies,
+  };
 }
 
 /**
@@ -115,6 +120,9 @@ export function pythonWorkspace(facts: PythonFacts, project: ProjectFiles, detec
   if (!members || members.value.length === 0) return null;
   const all = members.value.map((folder) => memberOf(project, folder, detect));
   // A member another depends on (`dependencies = ["api"]`, `api = { workspace = true }`) is named by its own spelling.
-  const named = all.map((member) => ({ ...member, uses: all.filter((other) => other !== member && member.uses!.includes(normalizeName(other.name))).map((other) => other.name) }));
-  return { kind: 'uv workspace', evidence: members.evidence!, members: named };
+  const withUses = all.map(({ member, dependencies }) => ({
+    ...member,
+    uses: all.filter(({ member: other }) => other !== member && dependencies.includes(normalizeName(other.name))).map(({ member: other }) => other.name),
+  }));
+  return { kind: 'uv workspace', evidence: members.evidence!, members: withUses };
 }
