@@ -278,11 +278,13 @@ async function startPostgresql(program: string, spec: ServiceSpec, port: number,
     await stop();
     throw new Error(`pg_ctl start failed: ${lastLines(started.all)}`);
   }
-  if (spec.database && spec.database !== user) {
-    const created = await asPostgres('createdb', ['-h', dir, '-p', String(port), '-U', user, spec.database]);
+  // initdb makes only the postgres database; the postgres image also makes POSTGRES_DB, which defaults to the user's name.
+  const database = spec.database ?? user;
+  if (database !== 'postgres') {
+    const created = await asPostgres('createdb', ['-h', dir, '-p', String(port), '-U', user, database]);
     if (created.exitCode !== 0) {
       await stop();
-      throw new Error(`createdb ${spec.database} failed: ${(created.all ?? '').trim()}`);
+      throw new Error(`createdb ${database} failed: ${(created.all ?? '').trim()}`);
     }
   }
   return { stop };

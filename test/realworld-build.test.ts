@@ -18,6 +18,7 @@ import {
   type BuildRecord,
 } from '../scripts/realworld-build.js';
 import { containerArguments, findProgram, parseServices, serviceVolumes } from '../scripts/realworld-services.js';
+import { stopProblem } from './e2e/docker.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
 
@@ -148,6 +149,20 @@ const record = (overrides: Partial<BuildRecord>): BuildRecord => ({
   failure: null,
   log: null,
   ...overrides,
+});
+
+describe('docker stop, timed as in the e2e suite', () => {
+  it('fails a PID 1 killed after ignoring SIGTERM, and one that exits on it over 3 s; passes one within 3 s', () => {
+    expect(stopProblem({ seconds: 10.2, exitCode: 137, tries: 1 })).toBe('docker stop took 10.2 s: PID 1 did not exit on SIGTERM and was killed (exit code 137)');
+    expect(stopProblem({ seconds: 5.2, exitCode: 0, tries: 2 })).toBe('docker stop took 5.2 s twice (over 3 s): PID 1 exited on SIGTERM (exit code 0), but slowly');
+    expect(stopProblem({ seconds: 2.9, exitCode: 143, tries: 2 })).toBeNull();
+  });
+
+  it("a slow stop is ours unless a defect read in the app's files explains it", () => {
+    const slow = stopProblem({ seconds: 5.2, exitCode: 0, tries: 2 })!;
+    expect(classify('run', slow, slow, [])).toMatchObject({ cause: 'ours', why: slow });
+    expect(classify('run', slow, slow, [{ log: 'exited on SIGTERM .*, but slowly', why: 'its timer' }])).toMatchObject({ cause: 'app', why: 'its timer' });
+  });
 });
 
 describe('docs/realworld-builds.md', () => {
@@ -340,5 +355,13 @@ describe('the services an app runs against', () => {
     const log = 'panic: runtime error: index out of range';
     expect(runFailure({ ...postgres, needs: undefined }, log, 'the server exited').cause).toBe('ours');
     expect(runFailure({ ...postgres, needs: ['MongoDB at mongo:27017'] }, log, 'the server exited').cause).toBe('app');
+  });
+
+  it('a defect its log shows is the reason given, before the services it needs and does not get here', () => {
+    const defect = { log: 'Directory import .* is not supported', why: 'Remix 2 imports the build folder as a module' };
+    const log = "Error: Directory import '/app/build' is not supported resolving ES modules";
+    const app = { ...postgres, needs: ['a DATABASE_URL'], defects: [defect] };
+    expect(runFailure(app, log, 'the server exited')).toMatchObject({ cause: 'app', why: defect.why });
+    expect(runFailure(app, 'Error: connect ECONNREFUSED', 'the server exited').why).toBe('the app needs a DATABASE_URL to start or answer (not started here)');
   });
 });

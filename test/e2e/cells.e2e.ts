@@ -6,7 +6,21 @@ import { CELLS, cellName, type Cell } from '../matrix.js';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { buildCell, buildFailure, keepLog } from './cell-build.js';
-import { buildImage, cachedSteps, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, RUN_ID, waitForHttp, type Engine } from './docker.js';
+import {
+  buildImage,
+  cachedSteps,
+  docker,
+  findEngine,
+  imageSize,
+  imagesFor,
+  processUids,
+  readsPortEnv,
+  RUN_ID,
+  stopProblem,
+  timeGracefulStop,
+  waitForHttp,
+  type Engine,
+} from './docker.js';
 import { probeLines, probeRegistries, REGISTRY_NAMES, type ProbeResult, type Registry } from './registries.js';
 import { newCellResult, writeReport, type CellResult, type RebuildResult } from './report.js';
 import { currentDockerfile, measureSize, recordSizeMeasurements, sizeProblem } from './size.js';
@@ -141,39 +155,13 @@ let nextPort = 18_200;
 
 const imageTag = (cell: Cell, suffix: string) => `stagecraft-e2e/${cell.fixture}:${cell.base}-${cell.debug}-${suffix}-${RUN_ID}`;
 
-/** The longest a `docker stop` may take: an app that exits on SIGTERM takes well under a second. */
-const STOP_LIMIT_SECONDS = 3;
-
-/** Sends SIGTERM with `docker stop -t 10` (SIGKILL after 10 s): how long the stop took and the container's exit code. */
-async function stopOnce(name: string): Promise<{ seconds: number; exitCode: number }> {
-  const started = performance.now();
-  const stopped = await docker(['stop', '-t', '10', name], 30_000);
-  const seconds = (performance.now() - started) / 1000;
-  if (stopped.exitCode !== 0) throw new Error(`docker stop failed: ${stopped.all}`);
-  return { seconds, exitCode: Number((await docker(['inspect', '-f', '{{.State.ExitCode}}', name])).stdout.trim()) };
-}
-
-/**
- * A PID 1 without a SIGTERM handler ignores the signal (the kernel's default for PID 1), so such an image
- * takes the whole 10 s and is killed (exit code 137): that fails at once. One that exits on SIGTERM but
- * slower than the limit is started again and stopped once more: on a 2-core machine under a load of 20, a
- * graceful shutdown of several processes (gunicorn's master waits for its workers to exit) once took 4-5 s.
- */
+/** Stops the container and fails the cell when PID 1 ignored SIGTERM or exited slowly twice (`timeGracefulStop`). */
 async function checkGracefulStop(name: string, port: number, result: CellResult): Promise<void> {
-  let stop = await stopOnce(name);
-  const killed = (exitCode: number) => exitCode === 137;
-  if (!killed(stop.exitCode) && stop.seconds > STOP_LIMIT_SECONDS) {
-    const restarted = await docker(['start', name]);
-    if (restarted.exitCode !== 0) throw new Error(`docker start failed: ${restarted.all}`);
-    await waitForHttp(port, 20);
-    const second = await stopOnce(name);
-    stop = second.seconds < stop.seconds || killed(second.exitCode) ? second : stop;
-  }
+  const stop = await timeGracefulStop(name, () => waitForHttp(port, 20));
   result.stopSeconds = stop.seconds;
-  const exited = `docker stop took ${stop.seconds.toFixed(1)} s`;
-  if (killed(stop.exitCode)) throw new Error(`${exited}: PID 1 did not exit on SIGTERM and was killed (exit code 137)`);
-  if (stop.seconds > STOP_LIMIT_SECONDS) throw new Error(`${exited} twice (over ${STOP_LIMIT_SECONDS} s): PID 1 exited on SIGTERM (exit code ${stop.exitCode}), but slowly`);
-  result.checks.push(`${exited} (SIGTERM, exit code ${stop.exitCode})`);
+  const problem = stopProblem(stop);
+  if (problem) throw new Error(problem);
+  result.checks.push(`docker stop took ${stop.seconds.toFixed(1)} s (SIGTERM, exit code ${stop.exitCode})`);
 }
 
 /**
