@@ -145,9 +145,39 @@ describe('listening address', () => {
       'package.json': pkg({ scripts: { build: 'astro build' }, dependencies: { astro: '^5', '@astrojs/node': '^9' } }),
       'package-lock.json': '{}',
     });
-    expect(astro.env).toContainEqual({ name: 'HOST', value: '0.0.0.0' });
+    expect(astro.env).toContainEqual(expect.objectContaining({ name: 'HOST', value: '0.0.0.0' }));
     const express = await planOfFiles({ 'package.json': pkg({ scripts: { start: 'node server.js' }, dependencies: { express: '^5' } }), 'package-lock.json': '{}' });
     expect(express.env.map(({ name }) => name)).toEqual(['NODE_ENV', 'PORT']);
+  });
+});
+
+describe('PORT in the image: only for an app that listens where it says', () => {
+  const express = (server: string) =>
+    planOfFiles({ 'package.json': pkg({ scripts: { start: 'node server.js' }, dependencies: { express: '^5' } }), 'package-lock.json': '{}', 'server.js': server });
+
+  it('an app that reads PORT gets it, and the comment says where it reads it', async () => {
+    const plan = await express("const app = require('express')();\napp.listen(process.env.PORT || 8080);\n");
+    expect(plan.env).toContainEqual({ name: 'PORT', value: '8080', why: 'The app listens where PORT says (server.js:2): the port the image exposes.' });
+  });
+
+  it("PORT asked for by name (Nest's ConfigService) counts as read", async () => {
+    const plan = await express("const app = require('express')();\nconst config = { get: (name) => process.env[name] };\napp.listen(config.get('PORT') ?? 3000);\n");
+    expect(plan.env.map(({ name }) => name)).toEqual(['NODE_ENV', 'PORT']);
+  });
+
+  it('an app whose code fixes its port gets no PORT, which would promise that -e PORT moves it', async () => {
+    const plan = await express("const app = require('express')();\napp.listen(3000);\n");
+    expect(plan.env.map(({ name }) => name)).toEqual(['NODE_ENV']);
+    expect(plan.port).toBe(3000);
+  });
+
+  it('an entry stagecraft cannot read keeps PORT, as does a framework server, which reads it itself', async () => {
+    const unread = await planOfFiles({ 'package.json': pkg({ scripts: { start: 'node server.js' }, dependencies: { express: '^5' } }), 'package-lock.json': '{}' });
+    expect(unread.env.find(({ name }) => name === 'PORT')?.why).toBe(
+      'PORT: the port the image exposes, for an app that listens where PORT says (no listen call was found to tell).',
+    );
+    const next = await planOfFiles({ 'package.json': pkg({ scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '^15' } }), 'package-lock.json': '{}' });
+    expect(next.env.find(({ name }) => name === 'PORT')?.value).toBe('3000');
   });
 });
 

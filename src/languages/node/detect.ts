@@ -113,6 +113,12 @@ export interface NodeFacts {
   port: Fact<number>;
   /** False when nothing serves: no server package, no listen call in the sources, or a Procfile with workers only. */
   servesNetwork: Fact<boolean>;
+  /**
+   * Whether the app listens where PORT says: a framework's own server and the start script's PORT do, and
+   * sources that read it; false only when every source the entry reaches was read, none reads PORT, and
+   * the port is a listen call's (evidence: that call). Without a listen call to go by it is taken to.
+   */
+  readsPortEnv: Fact<boolean>;
   /** A static site (Astro without a server adapter, a Vite or Angular SPA): the folder its build writes, and why it is one. */
   staticSite: Fact<{ outDir: string; reason: string }> | null;
   nativeModules: Fact<string[]>;
@@ -865,7 +871,7 @@ const SERVER_PACKAGES = new Set([
   'elysia',
 ]);
 
-/** The port each framework's own production server listens on when PORT is not set. */
+/** The port each framework's own production server listens on when PORT is not set (each one's server reads PORT). */
 const FRAMEWORK_PORTS: Partial<Record<Exclude<Framework, null>, number>> = { next: 3000, nuxt: 3000, sveltekit: 3000, remix: 3000, astro: 4321 };
 
 /** astro.config.* and its text, if there is one. */
@@ -896,11 +902,12 @@ function detectNetwork(
   start: Fact<string[]> | null,
   startScript: ReturnType<typeof startScriptOf>,
   listening: Listening & { entry: string | null },
-): Pick<NodeFacts, 'port' | 'servesNetwork'> {
+): Pick<NodeFacts, 'port' | 'servesNetwork' | 'readsPortEnv'> {
   const { framework } = found;
   const processes = procfileProcesses(project);
   const worker = processes.find((process) => process.name === 'worker');
-  if (worker && !processes.some((process) => process.name === 'web')) return { port: fact(DEFAULT_PORT, null), servesNetwork: fact(false, worker.evidence) };
+  if (worker && !processes.some((process) => process.name === 'web'))
+    return { port: fact(DEFAULT_PORT, null), servesNetwork: fact(false, worker.evidence), readsPortEnv: fact(false, worker.evidence) };
   const server = manifest.dependencies.find((dependency) => SERVER_PACKAGES.has(dependency));
   const serverEvidence = server ? manifest.evidence(`"${server}"`) : (listening.listenCall ?? (framework.value ? framework.evidence : null));
   const scriptPort = startScript ? portFrom(startScript.script) : null;
@@ -912,9 +919,24 @@ function detectNetwork(
     listening.port ??
     frameworkPort(project, framework) ??
     fact(DEFAULT_PORT, null);
-  if (serverEvidence || port.evidence) return { port, servesNetwork: fact(true, serverEvidence ?? port.evidence) };
+  // The servers of FRAMEWORK_PORTS' frameworks read PORT themselves (Nest, by contrast, listens where the app's code says).
+  const frameworkReadsPort = runsFrameworkServer && framework.value !== null && FRAMEWORK_PORTS[framework.value] !== undefined;
+  const readsPortEnv = portFromEnvironment(listening, scriptPort ? startScript!.evidence : frameworkReadsPort ? (framework.evidence ?? start!.evidence) : null, port);
+  if (serverEvidence || port.evidence) return { port, servesNetwork: fact(true, serverEvidence ?? port.evidence), readsPortEnv };
   // Nothing serves in what was read: the entry and every file it imports.
-  return { port, servesNetwork: listening.scanned ? fact(false, { file: listening.entry! }) : fact(true, null) };
+  return { port, servesNetwork: listening.scanned ? fact(false, { file: listening.entry! }) : fact(true, null), readsPortEnv };
+}
+
+/**
+ * Whether PORT moves the app: yes for a framework's own server or a start script that sets it
+ * (`setsPort`, where), and for sources that read it; no when the sources, read whole, only listen on
+ * a number (`app.listen(3000)`). Anything else, as an entry stagecraft cannot read, is taken to.
+ */
+function portFromEnvironment(listening: Listening, setsPort: Evidence | null, port: Fact<number>): Fact<boolean> {
+  if (setsPort) return fact(true, setsPort);
+  if (listening.readsPortEnv) return fact(true, listening.readsPortEnv);
+  const listenedNumber = listening.port !== null && port === listening.port;
+  return listening.complete && listening.scanned && listenedNumber ? fact(false, port.evidence) : fact(true, null);
 }
 
 /** Adapters that make Astro build a server; without one, `astro build` writes a static site. */

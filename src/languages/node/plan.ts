@@ -480,13 +480,23 @@ function memberInstalls(
   return { ...whole, build };
 }
 
-function runtimeEnv(port: number | null, shape: AppShape): NodePlan['env'] {
-  const env = [{ name: 'NODE_ENV', value: 'production' }];
-  if (port !== null) env.push({ name: 'PORT', value: String(port) });
-  // Next.js standalone binds to $HOSTNAME, which Docker sets to the container's name, unless told to listen everywhere.
-  if (shape.standalone) env.push({ name: 'HOSTNAME', value: '0.0.0.0' });
-  // Nitro (Nuxt) and Astro's node adapter listen on localhost alone unless $HOST says otherwise: unreachable from outside the container.
-  if (shape.framework === 'nuxt' || shape.framework === 'astro') env.push({ name: 'HOST', value: '0.0.0.0' });
+function runtimeEnv(port: number | null, readsPortEnv: NodeFacts['readsPortEnv'], shape: AppShape): NodePlan['env'] {
+  const env = [{ name: 'NODE_ENV', value: 'production', why: 'NODE_ENV=production turns off development behaviour in Node libraries; only the final stages set it.' }];
+  // An app that listens on a number its code fixes gets no PORT: setting it would promise that -e PORT moves it.
+  if (port !== null && readsPortEnv.value) {
+    const why = readsPortEnv.evidence
+      ? `The app listens where PORT says (${describeEvidence(readsPortEnv.evidence)}): the port the image exposes.`
+      : 'PORT: the port the image exposes, for an app that listens where PORT says (no listen call was found to tell).';
+    env.push({ name: 'PORT', value: String(port), why });
+  }
+  if (shape.standalone) {
+    const why = "Next.js's standalone server binds to $HOSTNAME, which Docker sets to the container's name: 0.0.0.0 listens on every address.";
+    env.push({ name: 'HOSTNAME', value: '0.0.0.0', why });
+  }
+  if (shape.framework === 'nuxt' || shape.framework === 'astro') {
+    const why = `${shape.framework === 'nuxt' ? 'Nitro (Nuxt)' : "Astro's node adapter"} listens on localhost alone unless HOST says otherwise, out of reach from outside the container.`;
+    env.push({ name: 'HOST', value: '0.0.0.0', why });
+  }
   return env;
 }
 
@@ -664,7 +674,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     prodDepsDuplicates: prodDepsDuplicates(facts, copies),
     hoistedStart: hoistedStart(facts, start[1]),
     sourcesStage: copies.some((copy) => copy.stage === 'sources'),
-    env: runtimeEnv(port, shape),
+    env: runtimeEnv(port, facts.readsPortEnv, shape),
     ...image,
     yarnPnp: yarnLinker(facts) !== null,
     entrypoint: withInit(image.init, base === 'distroless' ? [DISTROLESS_NODE] : []),

@@ -102,7 +102,8 @@ export const NodePlanSchema = z.object({
   copies: z.array(NodeCopySchema).min(1),
   /** Yarn Plug'n'Play: the dependencies are .yarn's zips and .pnp.cjs; the build context leaves its own out. */
   yarnPnp: z.boolean(),
-  env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/) })),
+  /** The final stages' environment, each variable with the comment that says why it is set. */
+  env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/), why: OneLine })),
   /** tini, and on distroless node itself (the image's own ENTRYPOINT, which this one replaces). */
   entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
   /** Exec form; on distroless node is in the entrypoint, so this omits it (the hardened image has no entrypoint: node stays here). */

@@ -18,6 +18,8 @@ export interface Listening {
   computedLoad: Evidence | null;
   /** Every file the imports reach was read: none past the limit, too large or unreadable. */
   complete: boolean;
+  /** The first place the sources read PORT from the environment (`process.env.PORT`, a `'PORT'` a config reader is asked for). */
+  readsPortEnv: Evidence | null;
 }
 
 const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
@@ -33,6 +35,8 @@ const LISTEN_CALL = /\b(?:listen|serve)\(\s*(\{[^}]*\}?|[^,)]*)/;
 const ENV_FALLBACK = /process\.env(?:\.PORT\b|\[\s*['"]PORT['"]\s*\])[\s),0-9]*(?:\|\||\?\?)\s*['"]?(\d{2,5})\b/;
 /** `const { PORT = 8080 } = process.env`. */
 const ENV_DEFAULT = /\{[^}]*\bPORT\s*=\s*['"]?(\d{2,5})\b[^}]*\}\s*=\s*process\.env\b/;
+/** `process.env.PORT`, `process.env['PORT']`, `const { PORT } = process.env`, `config.get('PORT')`: PORT read from the environment. */
+const ENV_PORT = /process\.env(?:\.PORT\b|\[\s*['"]PORT['"]\s*\])|\{[^}]*\bPORT\b[^}]*\}\s*=\s*process\.env\b|(['"`])PORT\1/;
 /** `const PORT = 8080;`: a constant a listen call may name. */
 const NUMBER_CONSTANT = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*number\s*)?=\s*['"]?(\d{2,5})['"]?\s*;?\s*$/;
 /** `require(name)`, `import(\`./routes/${name}\`)`, `require('./' + name)`: a module loaded by a name the code computes. */
@@ -115,6 +119,7 @@ export function scanListening(project: ProjectFiles, entries: string[], topEntri
   let literal: Fact<number> | null = null;
   let envFallback: Fact<number> | null = null;
   let listenCall: Evidence | null = null;
+  let readsPortEnv: Evidence | null = null;
   const listenedNames = new Set<string>();
   const constants = new Map<string, Fact<number>>();
   const read: string[] = [];
@@ -149,6 +154,7 @@ export function scanListening(project: ProjectFiles, entries: string[], topEntri
         const name = /^[A-Za-z_$][\w$.]*$/.exec(argument)?.[0].split('.').at(-1);
         if (name) listenedNames.add(name);
       }
+      if (ENV_PORT.test(code)) readsPortEnv ??= evidence;
       const fallback = validPort((ENV_FALLBACK.exec(code) ?? ENV_DEFAULT.exec(code))?.[1]);
       if (fallback !== null) envFallback ??= fact(fallback, evidence);
       const constant = NUMBER_CONSTANT.exec(code);
@@ -158,5 +164,5 @@ export function scanListening(project: ProjectFiles, entries: string[], topEntri
   }
   if (queue.length > MAX_SOURCES) complete = false;
   const namedPort = [...listenedNames].map((name) => constants.get(name)).find((found) => found !== undefined) ?? null;
-  return { port: literal ?? namedPort ?? envFallback, listenCall, scanned: read.length > 0, files: read, named, computedLoad, complete };
+  return { port: literal ?? namedPort ?? envFallback, listenCall, scanned: read.length > 0, files: read, named, computedLoad, complete, readsPortEnv };
 }
