@@ -151,6 +151,26 @@ describe('start command', () => {
     expect(startCommandFrom(script)).toEqual(command);
   });
 
+  it.each([
+    ['npm run build && node dist/server.js', 'tsc', ['node', 'dist/server.js']],
+    ['pnpm build && node dist/server.js', 'tsc', ['node', 'dist/server.js']],
+    ['tsc && node dist/index.js', 'tsc', ['node', 'dist/index.js']],
+    ['npm run compile && node dist/server.js', 'tsc', null],
+    ['npm run build && npm run migrate && node dist/server.js', 'tsc', null],
+    ['npm run build && node dist/a.js; curl evil', 'tsc', null],
+  ])('%s, with the build script %s the build stage runs', (script, build, command) => {
+    expect(startCommandFrom(script, build)).toEqual(command);
+  });
+
+  it("a start script that builds first starts what follows, not package.json's main (fastify/demo)", () => {
+    const project = makeProject({
+      'package.json': pkg({ main: 'app.js', type: 'module', scripts: { start: 'npm run build && node dist/server.js', build: 'tsc' }, dependencies: { fastify: '^5' } }),
+      'tsconfig.json': '{ "compilerOptions": { "outDir": "dist" } }',
+      'src/server.ts': 'import Fastify from "fastify";\nawait Fastify().listen({ port: 3000, host: "0.0.0.0" });\n',
+    });
+    expect(detectNode(project).start?.value).toEqual(['node', 'dist/server.js']);
+  });
+
   it('falls back to main, then server.js or index.js', () => {
     expect(detectNode(makeProject({ 'package.json': pkg({ main: 'app.js' }), 'app.js': '' })).start?.value).toEqual(['node', 'app.js']);
     expect(detectNode(makeProject({ 'package.json': '{}', 'index.js': '' })).start).toEqual({ value: ['node', 'index.js'], evidence: { file: 'index.js' } });

@@ -294,3 +294,27 @@ describe("node's options from the start command", () => {
     expect(NodePlanSchema.shape.nodeOptions.safeParse({ words: ['--title=$HOME'], from: 'package.json:3' }).success).toBe(false);
   });
 });
+
+describe('a server bound to localhost: reachable inside the container only, so a warning names the line', () => {
+  const warningsFor = async (dependencies: Record<string, string>, server: string) =>
+    planOf(
+      await answerFolder(makeProject({ 'package.json': pkg({ scripts: { start: 'node server.js' }, dependencies }), 'package-lock.json': '{}', 'server.js': server }).root, {
+        base: 'slim',
+        debug: 'none',
+      }),
+    ).warnings.join('\n');
+
+  it("Fastify's listen() without a host (its default is localhost), and any listen() given localhost", async () => {
+    expect(await warningsFor({ fastify: '^5' }, "const app = require('fastify')();\napp.listen({ port: process.env.PORT ?? 3000 });\n")).toContain(
+      "server.js:2: the server listens on localhost only (Fastify's listen() gets no host, and Fastify's default is localhost), which a port published with docker run -p cannot reach; give listen() host: '0.0.0.0' (or '::')",
+    );
+    expect(await warningsFor({ express: '^5' }, "const app = require('express')();\napp.listen(3000, '127.0.0.1');\n")).toContain(
+      'server.js:2: the server listens on localhost only (listen() is given 127.0.0.1)',
+    );
+  });
+
+  it("Fastify given a host, and Express's listen(port), which binds every address, are not warned about", async () => {
+    expect(await warningsFor({ fastify: '^5' }, "const app = require('fastify')();\napp.listen({ port: 3000, host: '0.0.0.0' });\n")).not.toContain('localhost only');
+    expect(await warningsFor({ express: '^5' }, "const app = require('express')();\napp.listen(3000);\n")).not.toContain('localhost only');
+  });
+});

@@ -107,6 +107,11 @@ const UNIT_CASES: Case[] = [
   }),
   onFixture('node: an odd major on distroless', 'node-express', { base: 'distroless', runtimeVersion: '25' }),
   onFixture('node: a major past its end of life', 'node-express', { runtimeVersion: '18' }),
+  onProject('node: Fastify listening on its default, localhost', {
+    'package.json': JSON.stringify({ name: 'f', scripts: { start: 'node server.js' }, dependencies: { fastify: '^5' } }),
+    'package-lock.json': '{}',
+    'server.js': "const app = require('fastify')();\napp.listen({ port: 3000 });\n",
+  }),
   onProject(
     "node: a member of a Yarn workspace under Plug'n'Play",
     { 'package.json': '{"workspaces": ["apps/*"], "packageManager": "yarn@4.9.2"}', 'yarn.lock': '', 'apps/web/package.json': '{"name":"web","scripts":{"start":"node a.js"}}' },

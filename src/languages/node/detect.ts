@@ -119,6 +119,11 @@ export interface NodeFacts {
    * the port is a listen call's (evidence: that call). Without a listen call to go by it is taken to.
    */
   readsPortEnv: Fact<boolean>;
+  /**
+   * Why the listen call binds a loopback address only, out of reach of a published port (null when it
+   * does not): a host of localhost, 127.0.0.1 or ::1, or Fastify's listen() without one (its default).
+   */
+  listensOnLoopback: Fact<string | null>;
   /** A static site (Astro without a server adapter, a Vite or Angular SPA): the folder its build writes, and why it is one. */
   staticSite: Fact<{ outDir: string; reason: string }> | null;
   nativeModules: Fact<string[]>;
@@ -456,12 +461,24 @@ function tsconfigOutDir(project: ProjectFiles): Fact<string> | null {
 }
 
 /**
+ * `npm run build && node dist/server.js`: a start script that builds first, then starts. The image's
+ * build stage runs the build script already, so the start is what follows; only the build script
+ * itself counts as that step (by name through a package manager, or its own text, `tsc`).
+ */
+function withoutBuildFirst(script: string, buildScript: string | undefined): string {
+  const steps = script.split('&&').map((step) => step.trim());
+  if (buildScript === undefined || steps.length < 2) return script;
+  const runsBuild = (step: string) => /^(?:(?:npm|pnpm|yarn|bun) run build|(?:pnpm|yarn|bun) build)$/.test(step) || step === buildScript.trim();
+  return steps.slice(0, -1).every(runsBuild) ? steps.at(-1)! : script;
+}
+
+/**
  * Turns a start script into the command it really runs, so the image runs node directly
  * (no npm in between: it would not forward signals, and it is one more process).
  */
-export function startCommandFrom(script: string): string[] | null {
+export function startCommandFrom(script: string, buildScript?: string): string[] | null {
   // Leading VAR=value assignments are dropped here; the port among them is read separately.
-  const words = script
+  const words = withoutBuildFirst(script, buildScript)
     .trim()
     .split(/\s+/)
     .filter((word) => !/^[A-Z_][A-Z0-9_]*=/.test(word));
@@ -822,7 +839,7 @@ function detectStart(
     return { start: fact(['node', nextServerDir.value ? `${nextServerDir.value}/server.js` : 'server.js'], nextStandalone.evidence), options: none };
   }
   if (defaults) return { start: fact(['node', defaults.start], framework.evidence), options: none };
-  const command = startScript ? startCommandFrom(startScript.script) : null;
+  const command = startScript ? startCommandFrom(startScript.script, manifest.pkg.scripts?.build) : null;
   if (command) {
     // Node's options go to nodeOptions; a command with no file after them stays whole, for the rule that refuses it.
     const split = command[0] === 'node' ? splitNodeOptions(command) : null;
@@ -902,12 +919,12 @@ function detectNetwork(
   start: Fact<string[]> | null,
   startScript: ReturnType<typeof startScriptOf>,
   listening: Listening & { entry: string | null },
-): Pick<NodeFacts, 'port' | 'servesNetwork' | 'readsPortEnv'> {
+): Pick<NodeFacts, 'port' | 'servesNetwork' | 'readsPortEnv' | 'listensOnLoopback'> {
   const { framework } = found;
   const processes = procfileProcesses(project);
   const worker = processes.find((process) => process.name === 'worker');
   if (worker && !processes.some((process) => process.name === 'web'))
-    return { port: fact(DEFAULT_PORT, null), servesNetwork: fact(false, worker.evidence), readsPortEnv: fact(false, worker.evidence) };
+    return { port: fact(DEFAULT_PORT, null), servesNetwork: fact(false, worker.evidence), readsPortEnv: fact(false, worker.evidence), listensOnLoopback: fact(null, null) };
   const server = manifest.dependencies.find((dependency) => SERVER_PACKAGES.has(dependency));
   const serverEvidence = server ? manifest.evidence(`"${server}"`) : (listening.listenCall ?? (framework.value ? framework.evidence : null));
   const scriptPort = startScript ? portFrom(startScript.script) : null;
@@ -922,9 +939,20 @@ function detectNetwork(
   // The servers of FRAMEWORK_PORTS' frameworks read PORT themselves (Nest, by contrast, listens where the app's code says).
   const frameworkReadsPort = runsFrameworkServer && framework.value !== null && FRAMEWORK_PORTS[framework.value] !== undefined;
   const readsPortEnv = portFromEnvironment(listening, scriptPort ? startScript!.evidence : frameworkReadsPort ? (framework.evidence ?? start!.evidence) : null, port);
-  if (serverEvidence || port.evidence) return { port, servesNetwork: fact(true, serverEvidence ?? port.evidence), readsPortEnv };
+  const listensOnLoopback = loopbackListen(manifest, listening);
+  if (serverEvidence || port.evidence) return { port, servesNetwork: fact(true, serverEvidence ?? port.evidence), readsPortEnv, listensOnLoopback };
   // Nothing serves in what was read: the entry and every file it imports.
-  return { port, servesNetwork: listening.scanned ? fact(false, { file: listening.entry! }) : fact(true, null), readsPortEnv };
+  return { port, servesNetwork: listening.scanned ? fact(false, { file: listening.entry! }) : fact(true, null), readsPortEnv, listensOnLoopback };
+}
+
+/** `listen(3000, 'localhost')`, `listen({ port, host: '127.0.0.1' })`, or Fastify's `listen({ port })`, whose host defaults to localhost. */
+function loopbackListen(manifest: Manifest, listening: Listening): Fact<string | null> {
+  const line = listening.listenLine;
+  if (line === null) return fact(null, null);
+  const named = /\blisten\(.*(['"`])(localhost|127\.0\.0\.1|::1)\1/.exec(line);
+  if (named) return fact(`listen() is given ${named[2]}`, listening.listenCall);
+  const fastify = manifest.dependencies.includes('fastify') || manifest.dependencies.includes('@nestjs/platform-fastify');
+  return fastify && !/\bhost\b/.test(line) ? fact("Fastify's listen() gets no host, and Fastify's default is localhost", listening.listenCall) : fact(null, null);
 }
 
 /**

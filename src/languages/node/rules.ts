@@ -34,6 +34,14 @@ export const NODE_RULES: RuleTable<NodeRuleContext> = [
       `this is a static site (${facts.staticSite!.value.reason}): \`${runBuild(facts)}\` writes ${facts.staticSite!.value.outDir}/; serve it with any static web server (nginx, Caddy, a CDN), or pass --entry with the server file if the app has one`,
   },
   {
+    // The image cannot change where the app's code binds: only the code can, so this warns, naming the line.
+    id: 'listens-on-loopback',
+    kind: 'warn',
+    when: ({ facts }) => facts.servesNetwork.value && facts.listensOnLoopback.value !== null,
+    message: ({ facts }) =>
+      `${describeEvidence(facts.listensOnLoopback.evidence)}: the server listens on localhost only (${facts.listensOnLoopback.value}), which a port published with docker run -p cannot reach; give listen() host: '0.0.0.0' (or '::')`,
+  },
+  {
     // `node --test`, `node -e ...`: node runs no file of the app, so the image has nothing to start (node's other options are carried, see nodeOptions).
     id: 'node-option-runs-no-file',
     kind: 'refuse',

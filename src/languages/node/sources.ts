@@ -18,6 +18,8 @@ export interface Listening {
   computedLoad: Evidence | null;
   /** Every file the imports reach was read: none past the limit, too large or unreadable. */
   complete: boolean;
+  /** The line of the first listen call, as code (comments out): what it says of the address it binds. */
+  listenLine: string | null;
   /** The first place the sources read PORT from the environment (`process.env.PORT`, a `'PORT'` a config reader is asked for). */
   readsPortEnv: Evidence | null;
 }
@@ -120,6 +122,7 @@ export function scanListening(project: ProjectFiles, entries: string[], topEntri
   let envFallback: Fact<number> | null = null;
   let listenCall: Evidence | null = null;
   let readsPortEnv: Evidence | null = null;
+  let listenLine: string | null = null;
   const listenedNames = new Set<string>();
   const constants = new Map<string, Fact<number>>();
   const read: string[] = [];
@@ -147,6 +150,7 @@ export function scanListening(project: ProjectFiles, entries: string[], topEntri
       }
       const call = LISTEN_CALL.exec(code);
       if (call) {
+        if (listenCall === null) listenLine = code;
         listenCall ??= evidence;
         const argument = call[1]!.trim();
         const port = validPort(/^['"]?(\d{2,5})['"]?$/.exec(argument)?.[1] ?? /\bport\s*:\s*['"]?(\d{2,5})\b/.exec(argument)?.[1]);
@@ -164,5 +168,5 @@ export function scanListening(project: ProjectFiles, entries: string[], topEntri
   }
   if (queue.length > MAX_SOURCES) complete = false;
   const namedPort = [...listenedNames].map((name) => constants.get(name)).find((found) => found !== undefined) ?? null;
-  return { port: literal ?? namedPort ?? envFallback, listenCall, scanned: read.length > 0, files: read, named, computedLoad, complete, readsPortEnv };
+  return { port: literal ?? namedPort ?? envFallback, listenCall, scanned: read.length > 0, files: read, named, computedLoad, complete, readsPortEnv, listenLine };
 }
