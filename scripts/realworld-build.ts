@@ -220,27 +220,41 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The socket inodes listening on TCP `port` (any address), from the kernel's tables of a network: the
- * host's (`/proc/net`), or a process's own namespace (`/proc/<pid>/net`).
+ * Whether a local address of /proc/net/tcp or tcp6 (hex, each 32-bit word in this machine's byte order,
+ * little-endian here) is a loopback one: 127.0.0.0/8, ::1, or 127.x mapped into IPv6.
  */
-export function listeningInodes(port: number, procNet = '/proc/net'): Set<string> {
-  const inodes = new Set<string>();
+export function isLoopbackAddress(hex: string): boolean {
+  const firstOctet = (word: string) => Number.parseInt(word.slice(6, 8), 16);
+  if (hex.length === 8) return firstOctet(hex) === 127;
+  if (hex === '00000000000000000000000001000000') return true;
+  return hex.startsWith('0000000000000000FFFF0000') && firstOctet(hex.slice(24)) === 127;
+}
+
+/**
+ * The sockets listening on TCP `port` (any address), from the kernel's tables of a network: the host's
+ * (`/proc/net`), or a process's own namespace (`/proc/<pid>/net`). Each inode maps to whether the
+ * socket listens on a loopback address only.
+ */
+export function listeningInodes(port: number, procNet = '/proc/net'): Map<string, boolean> {
+  const inodes = new Map<string, boolean>();
   for (const table of [`${procNet}/tcp`, `${procNet}/tcp6`]) {
     if (!existsSync(table)) continue;
     for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       // local_address is ADDR:PORT in hex, st 0A is LISTEN, the inode is the tenth field.
-      if (fields[3] === '0A' && Number.parseInt(fields[1]?.split(':')[1] ?? '', 16) === port) inodes.add(fields[9]!);
+      const [address, portHex] = fields[1]?.split(':') ?? [];
+      if (fields[3] === '0A' && Number.parseInt(portHex ?? '', 16) === port) inodes.set(fields[9]!, isLoopbackAddress(address!));
     }
   }
   return inodes;
 }
 
 /**
- * Whether a process of the container holds the socket listening on `port`: on the host's network an
- * answer on 127.0.0.1 may come from someone else's server that bound the port first.
+ * The sockets a process of the container holds listening on `port`, each as whether it is on loopback
+ * only; none when what answered is not the container's (on the host's network an answer on 127.0.0.1 may
+ * come from someone else's server that bound the port first).
  */
-async function containerListens(container: string, port: number, procNet?: string): Promise<boolean> {
+async function containerListens(container: string, port: number, procNet?: string): Promise<boolean[]> {
   const inodes = listeningInodes(port, procNet);
   const top = await docker(['top', container, '-eo', 'pid']);
   const pids = top.stdout
@@ -248,13 +262,18 @@ async function containerListens(container: string, port: number, procNet?: strin
     .slice(1)
     .map((line) => line.trim())
     .filter(Boolean);
-  return pids.some((pid) => {
+  const held: boolean[] = [];
+  for (const pid of pids) {
     try {
-      return readdirSync(`/proc/${pid}/fd`).some((fd) => inodes.has(/^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''));
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const inode = /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`))?.[1];
+        if (inode !== undefined && inodes.has(inode)) held.push(inodes.get(inode)!);
+      }
     } catch {
-      return false;
+      // The process exited while its descriptors were read: it holds nothing now.
     }
-  });
+  }
+  return held;
 }
 
 /** A link's target, or '' when it went away (a descriptor closed while it was read). */
@@ -501,7 +520,8 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
       record.failure = runFailure(app, `${logs.all ?? ''}\n${(error as Error).message}`, `the server ${exited ? 'exited' : 'ran'} but nothing answered on 127.0.0.1:${port}`);
       return;
     }
-    if (!(await containerListens(name, port, pid === null ? undefined : `/proc/${pid}/net`))) {
+    const sockets = await containerListens(name, port, pid === null ? undefined : `/proc/${pid}/net`);
+    if (sockets.length === 0) {
       record.failure = {
         step: 'run',
         cause: 'machine',
@@ -509,6 +529,12 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
         evidence: [answer.slice(0, 120)],
       };
       return;
+    }
+    // The probe shares the container's network, so it reaches a server bound to loopback; `docker run -p` would not.
+    if (sockets.every((loopback) => loopback)) {
+      const logs = await docker(['logs', '--tail', '60', name]);
+      const why = `the server listens on a loopback address only (port ${port}): the probe shares its network and reached it, but a port published with docker run -p cannot`;
+      record.failure = classify('run', `${logs.all ?? ''}\n${why}`, why, app.defects);
     }
     record.answered = true;
     record.answer =

@@ -8,6 +8,7 @@ import {
   classify,
   freePort,
   generateFailure,
+  isLoopbackAddress,
   leftOutFailure,
   listeningInodes,
   reclassified,
@@ -69,9 +70,24 @@ describe('the ports probes use', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const inodes = listeningInodes(port);
-    expect(inodes.size).toBe(1);
+    expect([...inodes.values()]).toEqual([true]);
     await new Promise((resolve) => server.close(resolve));
     expect(listeningInodes(port).size).toBe(0);
+  });
+
+  it('a server bound to every address is told from one on loopback only, which a published port cannot reach', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    expect([...listeningInodes((server.address() as AddressInfo).port).values()]).toEqual([false]);
+    await new Promise((resolve) => server.close(resolve));
+    // 127.0.0.1, 10.0.0.1 (little-endian words), ::1, ::, ::ffff:127.0.0.1
+    expect(['0100007F', '0100000A', '00000000000000000000000001000000', '00000000000000000000000000000000', '0000000000000000FFFF00000100007F'].map(isLoopbackAddress)).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
   });
 });
 
