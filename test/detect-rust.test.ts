@@ -245,6 +245,23 @@ describe('native code', () => {
     expect(facts.ports).toEqual([{ value: 3000, evidence: { file: 'src/main.rs', line: 3 } }]);
     expect(facts.loopbackBind).toEqual({ value: '"127.0.0.1:3000"', evidence: { file: 'src/main.rs', line: 3 } });
   });
+
+  it.each([
+    ["actix-web's (host, port) tuple", 'actix-web = "4"', '    HttpServer::new(|| App::new()).bind(("127.0.0.1", 8080))?', '("127.0.0.1", 8080)', [8080]],
+    ["a formatted address (tokio's mini-redis)", 'tokio = "1"', '    let listener = TcpListener::bind(&format!("127.0.0.1:{port}")).await?;', '"127.0.0.1:{port}"', []],
+  ])('%s on loopback is reported', (_, dependency, line, bind, ports) => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': `[package]\nname = "p"\n\n[dependencies]\n${dependency}\n`, 'src/main.rs': `fn main() {\n${line}\n}\n` }));
+    expect(facts.loopbackBind).toEqual({ value: bind, evidence: { file: 'src/main.rs', line: 2 } });
+    expect(facts.ports.map(({ value }) => value)).toEqual(ports);
+  });
+
+  it('actix-web bound to ("0.0.0.0", 8080) gives its port and no loopback', () => {
+    const facts = detectRust(
+      makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nactix-web = "4"\n', 'src/main.rs': 'fn main() {\n    x.bind(("0.0.0.0", 8080));\n}\n' }),
+    );
+    expect(facts.loopbackBind).toBeNull();
+    expect(facts.ports.map(({ value }) => value)).toEqual([8080]);
+  });
 });
 
 describe('native code listed in Cargo.lock but never built', () => {

@@ -522,13 +522,19 @@ function detectNetwork(
     scanned.push({ file, code });
     const lineOf = lineIndex(code);
     const evidence = (index: number): Evidence => ({ file, line: lineOf(index) });
-    for (const match of code.matchAll(/"(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d{2,5})"|\(\[\s*(0|127)\s*,\s*0\s*,\s*0\s*,\s*[01]\s*\]\s*,\s*(\d{2,5})\s*\)/g)) {
-      const port = Number(match[2] ?? match[4]);
+    // "0.0.0.0:3000", ([0, 0, 0, 0], 3000), and actix's ("127.0.0.1", 8080).
+    const addresses =
+      /"(0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost)?:(\d{2,5})"|\(\[\s*(0|127)\s*,\s*0\s*,\s*0\s*,\s*[01]\s*\]\s*,\s*(\d{2,5})\s*\)|\(\s*"(0\.0\.0\.0|::|127\.0\.0\.1|localhost)"\s*,\s*(\d{2,5})\s*\)/g;
+    for (const match of code.matchAll(addresses)) {
+      const port = Number(match[2] ?? match[4] ?? match[6]);
       if (port < 1 || port > 65535) continue;
       ports.push(fact(port, evidence(match.index)));
-      const loopback = match[1] === '127.0.0.1' || match[1] === 'localhost' || match[3] === '127';
+      const loopback = ['127.0.0.1', 'localhost'].includes(match[1] ?? match[5] ?? '') || match[3] === '127';
       if (loopback && !loopbackBind) loopbackBind = fact(match[0], evidence(match.index));
     }
+    // format!("127.0.0.1:{port}"): a loopback address around a port the program computes.
+    const formatted = /"(?:127\.0\.0\.1|localhost):\{[\w:]*\}"/.exec(code);
+    if (formatted && !loopbackBind) loopbackBind = fact(formatted[0], evidence(formatted.index));
     for (const match of code.matchAll(/\bconst\s+[A-Z_]*PORT[A-Z_]*\s*:\s*u16\s*=\s*(\d{2,5})\b/g)) defaults.push(fact(Number(match[1]), evidence(match.index)));
     for (const match of code.matchAll(/\bdefault_value(?:_t)?\s*(?:=\s*|\(\s*)"?(\d{2,5})"?\s*[),\]]/g)) {
       if (!isPortArgument(code, match.index)) continue;
