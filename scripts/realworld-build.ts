@@ -21,7 +21,7 @@
  * is, so the ROOT it derives from its own location is the project's root there too.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,7 +31,20 @@ import { ExitCode } from '../src/errors.js';
 import type { Facts } from '../src/pipeline/detect.js';
 import type { Plan } from '../src/languages/registry.js';
 import { ROOT, runCli } from '../test/helpers.js';
-import { buildImage, docker, findEngine, imageSize, imagesFor, processUids, readsPortEnv, stopProblem, timeGracefulStop, waitForHttp, type Engine } from '../test/e2e/docker.js';
+import {
+  buildImage,
+  containerListens,
+  docker,
+  findEngine,
+  imageSize,
+  imagesFor,
+  processUids,
+  readsPortEnv,
+  stopProblem,
+  timeGracefulStop,
+  waitForHttp,
+  type Engine,
+} from '../test/e2e/docker.js';
 import { probeRegistries, registriesNeeded, REGISTRY_NAMES, type ProbeResult } from '../test/e2e/registries.js';
 import { standInLimit } from '../test/e2e/cell-build.js';
 import { containerArguments, parseServices, startServices, stopEveryService, stopServices, type RunningService, type ServiceSpec } from './realworld-services.js';
@@ -217,72 +230,6 @@ export async function freePort(): Promise<number> {
     if (!(await portInUse(port))) return port;
   }
   throw new Error(`no free port between ${low} and ${ephemeralFrom}`);
-}
-
-/**
- * Whether a local address of /proc/net/tcp or tcp6 (hex, each 32-bit word in this machine's byte order,
- * little-endian here) is a loopback one: 127.0.0.0/8, ::1, or 127.x mapped into IPv6.
- */
-export function isLoopbackAddress(hex: string): boolean {
-  const firstOctet = (word: string) => Number.parseInt(word.slice(6, 8), 16);
-  if (hex.length === 8) return firstOctet(hex) === 127;
-  if (hex === '00000000000000000000000001000000') return true;
-  return hex.startsWith('0000000000000000FFFF0000') && firstOctet(hex.slice(24)) === 127;
-}
-
-/**
- * The sockets listening on TCP `port` (any address), from the kernel's tables of a network: the host's
- * (`/proc/net`), or a process's own namespace (`/proc/<pid>/net`). Each inode maps to whether the
- * socket listens on a loopback address only.
- */
-export function listeningInodes(port: number, procNet = '/proc/net'): Map<string, boolean> {
-  const inodes = new Map<string, boolean>();
-  for (const table of [`${procNet}/tcp`, `${procNet}/tcp6`]) {
-    if (!existsSync(table)) continue;
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      // local_address is ADDR:PORT in hex, st 0A is LISTEN, the inode is the tenth field.
-      const [address, portHex] = fields[1]?.split(':') ?? [];
-      if (fields[3] === '0A' && Number.parseInt(portHex ?? '', 16) === port) inodes.set(fields[9]!, isLoopbackAddress(address!));
-    }
-  }
-  return inodes;
-}
-
-/**
- * The sockets a process of the container holds listening on `port`, each as whether it is on loopback
- * only; none when what answered is not the container's (on the host's network an answer on 127.0.0.1 may
- * come from someone else's server that bound the port first).
- */
-async function containerListens(container: string, port: number, procNet?: string): Promise<boolean[]> {
-  const inodes = listeningInodes(port, procNet);
-  const top = await docker(['top', container, '-eo', 'pid']);
-  const pids = top.stdout
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim())
-    .filter(Boolean);
-  const held: boolean[] = [];
-  for (const pid of pids) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        const inode = /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`))?.[1];
-        if (inode !== undefined && inodes.has(inode)) held.push(inodes.get(inode)!);
-      }
-    } catch {
-      // The process exited while its descriptors were read: it holds nothing now.
-    }
-  }
-  return held;
-}
-
-/** A link's target, or '' when it went away (a descriptor closed while it was read). */
-function safeReadlink(link: string): string {
-  try {
-    return readlinkSync(link);
-  } catch {
-    return '';
-  }
 }
 
 /** Whether something accepts a TCP connection on 127.0.0.1:port within `seconds`. */

@@ -8,9 +8,7 @@ import {
   classify,
   freePort,
   generateFailure,
-  isLoopbackAddress,
   leftOutFailure,
-  listeningInodes,
   reclassified,
   recordsFromReport,
   report,
@@ -19,7 +17,7 @@ import {
   type BuildRecord,
 } from '../scripts/realworld-build.js';
 import { containerArguments, findProgram, parseServices, serviceVolumes } from '../scripts/realworld-services.js';
-import { stopProblem } from './e2e/docker.js';
+import { isLoopbackAddress, listeningInodes, stopProblem } from './e2e/docker.js';
 
 const { apps } = JSON.parse(readFileSync(APPS_FILE, 'utf8')) as { apps: App[] };
 

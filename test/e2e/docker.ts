@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ROOT } from '../helpers.js';
@@ -233,4 +233,70 @@ export async function processUids(container: string): Promise<string[]> {
         .filter((uid): uid is string => Boolean(uid)),
     ),
   ];
+}
+
+/**
+ * Whether a local address of /proc/net/tcp or tcp6 (hex, each 32-bit word in this machine's byte order,
+ * little-endian here) is a loopback one: 127.0.0.0/8, ::1, or 127.x mapped into IPv6.
+ */
+export function isLoopbackAddress(hex: string): boolean {
+  const firstOctet = (word: string) => Number.parseInt(word.slice(6, 8), 16);
+  if (hex.length === 8) return firstOctet(hex) === 127;
+  if (hex === '00000000000000000000000001000000') return true;
+  return hex.startsWith('0000000000000000FFFF0000') && firstOctet(hex.slice(24)) === 127;
+}
+
+/**
+ * The sockets listening on TCP `port` (any address), from the kernel's tables of a network: the host's
+ * (`/proc/net`), or a process's own namespace (`/proc/<pid>/net`). Each inode maps to whether the
+ * socket listens on a loopback address only.
+ */
+export function listeningInodes(port: number, procNet = '/proc/net'): Map<string, boolean> {
+  const inodes = new Map<string, boolean>();
+  for (const table of [`${procNet}/tcp`, `${procNet}/tcp6`]) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex, st 0A is LISTEN, the inode is the tenth field.
+      const [address, portHex] = fields[1]?.split(':') ?? [];
+      if (fields[3] === '0A' && Number.parseInt(portHex ?? '', 16) === port) inodes.set(fields[9]!, isLoopbackAddress(address!));
+    }
+  }
+  return inodes;
+}
+
+/**
+ * The sockets a process of the container holds listening on `port`, each as whether it is on loopback
+ * only; none when what answered is not the container's (on the host's network an answer on 127.0.0.1 may
+ * come from someone else's server that bound the port first).
+ */
+export async function containerListens(container: string, port: number, procNet?: string): Promise<boolean[]> {
+  const inodes = listeningInodes(port, procNet);
+  const top = await docker(['top', container, '-eo', 'pid']);
+  const pids = top.stdout
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const held: boolean[] = [];
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const inode = /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`))?.[1];
+        if (inode !== undefined && inodes.has(inode)) held.push(inodes.get(inode)!);
+      }
+    } catch {
+      // The process exited while its descriptors were read: it holds nothing now.
+    }
+  }
+  return held;
+}
+
+/** A link's target, or '' when it went away (a descriptor closed while it was read). */
+function safeReadlink(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return '';
+  }
 }
