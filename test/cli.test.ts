@@ -662,6 +662,19 @@ describe('Python', () => {
     expect(lintDockerfile(stdout)).toEqual([]);
   });
 
+  it("a Procfile's uvicorn without --host gets UVICORN_HOST=0.0.0.0, since uvicorn alone listens on 127.0.0.1; with --host it gets none", async () => {
+    const asgi = (procfile: string) =>
+      makeProject({ 'requirements.txt': 'uvicorn==0.34.0\n', 'app.py': 'async def app(scope, receive, send):\n    pass\n', Procfile: procfile }).root;
+    const bare = await runCli([asgi('web: uvicorn app:app --port 8011\n'), '--yes', '--stdout', '--base', 'slim']);
+    expect(bare.exitCode).toBe(0);
+    expect(bare.stdout).toContain(
+      '# uvicorn listens on 127.0.0.1 alone unless --host or UVICORN_HOST says otherwise: out of reach from outside the container.\nENV UVICORN_HOST=0.0.0.0\n',
+    );
+    expect(lintDockerfile(bare.stdout)).toEqual([]);
+    const hosted = await runCli([asgi('web: uvicorn app:app --host 0.0.0.0 --port 8011\n'), '--yes', '--stdout', '--base', 'slim']);
+    expect(hosted.stdout).not.toContain('UVICORN_HOST');
+  });
+
   it('a Flask app without gunicorn runs its file, with a warning that names the server to add', async () => {
     const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }).root;
     const { stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);

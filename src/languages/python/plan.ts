@@ -199,6 +199,11 @@ function stopHandling(program: string): { init: boolean; stopWhy: string } {
     : { init: true, stopWhy: 'tini runs as PID 1 and passes SIGTERM on: as PID 1 Python would ignore it (it sets no handler), and docker stop would kill it 10 s later.' };
 }
 
+/** uvicorn started without --host (or --uds, --fd), which listens on 127.0.0.1 alone. */
+function uvicornOnLoopback(command: string[]): boolean {
+  return command[0] === 'uvicorn' && !command.some((word) => /^--(?:host|uds|fd)(?:=|$)/.test(word));
+}
+
 /** The exec-form entrypoint: programs from the venv, $PORT filled in (exec form expands no variables). */
 function entrypointFor(command: string[], listenPort: string): string[] {
   const program = command[0]!;
@@ -261,6 +266,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     port,
     // Procfile web processes expect PORT (Heroku's convention), and gunicorn binds 0.0.0.0:$PORT by itself.
     portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),
+    // `web: uvicorn app:app` (a Procfile's, kept as written) binds 127.0.0.1 without --host; uvicorn reads UVICORN_HOST.
+    uvicornHost: port !== null && uvicornOnLoopback(command),
     user: NONROOT_USER,
     build: {
       image: buildImage,

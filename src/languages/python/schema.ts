@@ -63,6 +63,8 @@ export const PythonPlanSchema = z.object({
   appCopies: z.array(z.object({ source: AbsolutePath, target: AbsolutePath, why: OneLine })),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
+  /** uvicorn's command names no --host: UVICORN_HOST=0.0.0.0, or it would listen on 127.0.0.1 alone. */
+  uvicornHost: z.boolean(),
   /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */
   keptPaths: z.array(ProjectPath),
   /** Django's `manage.py collectstatic` in the build stage, when STATIC_ROOT is set. */
