@@ -33,11 +33,11 @@ import type { Plan } from '../src/languages/registry.js';
 import { ROOT, runCli } from '../test/helpers.js';
 import {
   buildImage,
-  containerListens,
   docker,
   findEngine,
   imageSize,
   imagesFor,
+  listenProblem,
   processUids,
   readsPortEnv,
   stopProblem,
@@ -450,39 +450,31 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
   try {
     record.ran = true;
     let answer: string;
-    // The container's process is looked up on each call: a stop that is timed again starts it afresh.
+    // The container's process, in whose namespace a port below 1024 is asked; a stop timed again starts it afresh.
     const pidOf = async () => (ownNamespace ? (await docker(['inspect', '-f', '{{.State.Pid}}', name])).stdout.trim() : null);
-    const ask = async (seconds: number) => {
-      const current = await pidOf();
+    const askAt = (current: string | null, seconds: number) => {
       if (current !== null) return waitInNamespace(current, port, app.serves, seconds, alive);
       return app.serves === 'tcp' ? waitForTcp(port, seconds, alive) : waitForHttp(port, seconds, alive);
     };
+    const logTail = async () => (await docker(['logs', '--tail', '60', name])).all ?? '';
+    /** A problem seen with the server up, classified with the end of its log. */
+    const classifiedWithLogs = async (why: string) => classify('run', `${await logTail()}\n${why}`, why, app.defects);
     const pid = await pidOf();
     try {
-      answer = await ask(60);
+      answer = await askAt(pid, 60);
     } catch (error) {
-      const logs = await docker(['logs', '--tail', '60', name]);
+      const logs = await logTail();
       const exited = !(await alive());
       if (exited) record.ran = false;
-      record.failure = runFailure(app, `${logs.all ?? ''}\n${(error as Error).message}`, `the server ${exited ? 'exited' : 'ran'} but nothing answered on 127.0.0.1:${port}`);
+      record.failure = runFailure(app, `${logs}\n${(error as Error).message}`, `the server ${exited ? 'exited' : 'ran'} but nothing answered on 127.0.0.1:${port}`);
       return;
     }
-    const sockets = await containerListens(name, port, pid === null ? undefined : `/proc/${pid}/net`);
-    if (sockets.length === 0) {
-      record.failure = {
-        step: 'run',
-        cause: 'machine',
-        why: `what answered on 127.0.0.1:${port} is not the container's: another process on this shared machine listens there`,
-        evidence: [answer.slice(0, 120)],
-      };
+    const listening = await listenProblem(name, port, pid === null ? undefined : `/proc/${pid}/net`);
+    if (listening?.foreign) {
+      record.failure = { step: 'run', cause: 'machine', why: listening.why, evidence: [answer.slice(0, 120)] };
       return;
     }
-    // The probe shares the container's network, so it reaches a server bound to loopback; `docker run -p` would not.
-    if (sockets.every((loopback) => loopback)) {
-      const logs = await docker(['logs', '--tail', '60', name]);
-      const why = `the server listens on a loopback address only (port ${port}): the probe shares its network and reached it, but a port published with docker run -p cannot`;
-      record.failure = classify('run', `${logs.all ?? ''}\n${why}`, why, app.defects);
-    }
+    if (listening) record.failure = await classifiedWithLogs(listening.why);
     record.answered = true;
     record.answer =
       `${app.serves === 'tcp' ? '' : 'HTTP '}${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}${pid === null ? '' : " in the container's own network namespace"}${app.args ? `, run with \`${app.args.join(' ')}\`` : ''}${services.length > 0 ? `, with ${services.map((service) => service.describe).join(' and ')}` : ''}`.replace(
@@ -490,21 +482,16 @@ async function probeServer(app: App, generated: Generated, tag: string, record: 
         ' ',
       );
     // A 5xx is an answer from a server that failed: a file it needs missing from the image, or a service it needs.
-    if (/^5\d\d /.test(answer)) {
-      const logs = await docker(['logs', '--tail', '60', name]);
-      record.failure = runFailure(app, `${logs.all ?? ''}\n${answer}`, `the server answered ${answer.slice(0, 3)} on 127.0.0.1:${port}`);
-    }
+    if (/^5\d\d /.test(answer)) record.failure = runFailure(app, `${await logTail()}\n${answer}`, `the server answered ${answer.slice(0, 3)} on 127.0.0.1:${port}`);
     const uids = await processUids(name);
     const uid = String(plan.user.uid);
     if (uids.join() !== uid) record.failure ??= { step: 'run', cause: 'ours', why: `the process runs as uid ${uids.join(', ')}, not ${uid}`, evidence: [] };
     else record.checks.push(`process uid ${uid}`);
-    const stop = await timeGracefulStop(name, () => ask(60));
+    const stop = await timeGracefulStop(name, async () => askAt(await pidOf(), 60));
     record.stopSeconds = stop.seconds;
     const slowStop = stopProblem(stop);
-    if (slowStop) {
-      const logs = await docker(['logs', '--tail', '60', name]);
-      record.failure ??= classify('run', `${logs.all ?? ''}\n${slowStop}`, slowStop, app.defects);
-    } else record.checks.push(`docker stop took ${stop.seconds.toFixed(1)} s (SIGTERM, exit code ${stop.exitCode})`);
+    if (slowStop) record.failure ??= await classifiedWithLogs(slowStop);
+    else record.checks.push(`docker stop took ${stop.seconds.toFixed(1)} s (SIGTERM, exit code ${stop.exitCode})`);
   } finally {
     await docker(['rm', '-f', name]);
     probing = null;

@@ -9,11 +9,11 @@ import { buildCell, buildFailure, keepLog } from './cell-build.js';
 import {
   buildImage,
   cachedSteps,
-  containerListens,
   docker,
   findEngine,
   imageSize,
   imagesFor,
+  listenProblem,
   processUids,
   readsPortEnv,
   RUN_ID,
@@ -201,11 +201,8 @@ async function checkProduction(cell: Cell, plan: Plan, dockerfile: string, tag: 
       // Pages can be long; the table keeps the start of the answer.
       result.run = `HTTP ${answer.length > 60 ? `${answer.slice(0, 60)}…` : answer} on 127.0.0.1:${port}`;
       if (!answer.startsWith('200 ') || !answer.includes(behaviour.http.body)) throw new Error(`unexpected answer: ${answer}`);
-      // The probe shares the container's network: an answer proves the server's, and reachable, only when the
-      // container holds the listening socket on an address beyond loopback (docker run -p reaches no 127.0.0.1).
-      const sockets = await containerListens(name, port);
-      if (sockets.length === 0) throw new Error(`what answered on 127.0.0.1:${port} is not the container's`);
-      if (sockets.every((loopback) => loopback)) throw new Error(`the server listens on a loopback address only (port ${port}): docker run -p cannot reach it`);
+      const listening = await listenProblem(name, port);
+      if (listening) throw new Error(listening.why);
       result.checks.push('listens beyond loopback');
       const uids = await processUids(name);
       if (uids.join() !== uid) throw new Error(`the process runs as uid ${uids.join(', ')}, not ${uid}`);

@@ -270,7 +270,7 @@ export function listeningInodes(port: number, procNet = '/proc/net'): Map<string
  * only; none when what answered is not the container's (on the host's network an answer on 127.0.0.1 may
  * come from someone else's server that bound the port first).
  */
-export async function containerListens(container: string, port: number, procNet?: string): Promise<boolean[]> {
+async function containerListens(container: string, port: number, procNet?: string): Promise<boolean[]> {
   const inodes = listeningInodes(port, procNet);
   const top = await docker(['top', container, '-eo', 'pid']);
   const pids = top.stdout
@@ -290,6 +290,24 @@ export async function containerListens(container: string, port: number, procNet?
     }
   }
   return held;
+}
+
+/**
+ * What is wrong with where the container listens on `port`, or null when it holds the listening socket on
+ * an address beyond loopback. The probes share the container's network, so an answer alone proves
+ * neither: it may come from another process on this shared machine (`foreign`), or from a server bound to
+ * loopback, which they reach and a port published with docker run -p does not.
+ */
+export async function listenProblem(container: string, port: number, procNet?: string): Promise<{ foreign: boolean; why: string } | null> {
+  const sockets = await containerListens(container, port, procNet);
+  if (sockets.length === 0) return { foreign: true, why: `what answered on 127.0.0.1:${port} is not the container's: another process on this shared machine listens there` };
+  if (sockets.every((loopback) => loopback)) {
+    return {
+      foreign: false,
+      why: `the server listens on a loopback address only (port ${port}): the probe shares its network and reached it, but a port published with docker run -p cannot`,
+    };
+  }
+  return null;
 }
 
 /** A link's target, or '' when it went away (a descriptor closed while it was read). */
