@@ -255,3 +255,30 @@ describe('language detection', () => {
     await expect(detectProject(makeProject({ 'package.json': '{}' }), 'go')).rejects.toThrow(/--lang go: no go\.mod or go\.work or main\.go in/);
   });
 });
+
+describe("Gin's mode", () => {
+  const gin = (body: string) =>
+    makeProject({
+      'go.mod': 'module example.com/m\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.10.0\n',
+      'main.go': `package main\n\nimport (\n\t"net/http"\n\n\t"github.com/gin-gonic/gin"\n)\n\nfunc main() {\n${body}\tr := gin.Default()\n\tr.GET("/", func(c *gin.Context) { c.String(http.StatusOK, "hi") })\n\tr.Run(":8080")\n}\n`,
+    });
+
+  it('a Gin server that sets no mode runs with GIN_MODE=release, and the image says why', async () => {
+    const project = gin('');
+    expect(detectGo(project).ginModeFromEnv).toEqual({ value: true, evidence: { file: 'main.go', line: 6 } });
+    const result = await runCli([project.root, '--yes', '--stdout']);
+    expect(result.stdout).toContain(
+      '# Gin runs in debug mode (its route list and warnings on every start) unless GIN_MODE says release; main.go:6 imports Gin, and no gin.SetMode call sets a mode.\nENV GIN_MODE=release\n',
+    );
+  });
+
+  it('none when the program sets its mode itself, or does not use Gin', async () => {
+    expect(detectGo(gin('\tgin.SetMode(gin.ReleaseMode)\n')).ginModeFromEnv).toBeNull();
+    expect((await runCli([gin('\tgin.SetMode(gin.ReleaseMode)\n').root, '--yes', '--stdout'])).stdout).not.toContain('GIN_MODE');
+    expect(
+      detectGo(
+        makeProject({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', 'main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n' }),
+      ).ginModeFromEnv,
+    ).toBeNull();
+  });
+});

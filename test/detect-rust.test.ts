@@ -500,6 +500,58 @@ describe('folders the program reads from its working directory', () => {
   });
 });
 
+describe("Rocket's address and Rocket.toml", () => {
+  const cargo = '[package]\nname = "hello"\n\n[dependencies]\nrocket = "0.5"\n';
+  const main = '#[launch]\nfn rocket() -> _ { rocket::build() }\n';
+  const project = (files: Record<string, string>) => makeProject({ 'Cargo.toml': cargo, 'src/main.rs': main, ...files });
+  const production = async (files: Record<string, string>) => {
+    const dockerfile = (await renderFolder(project(files).root, { base: 'distroless', debug: 'none' })).find((change) => change.path === 'Dockerfile')!.content;
+    return dockerfile.slice(dockerfile.indexOf('AS production'));
+  };
+
+  it("Rocket's default address is loopback: the image sets ROCKET_ADDRESS=0.0.0.0 and says why", async () => {
+    expect(detectRust(project({})).rocket).toEqual({ dependency: { file: 'Cargo.toml', line: 5 }, configuredAddress: null, addressInSource: { value: false, evidence: null } });
+    expect(await production({})).toContain(
+      '# Rocket (Cargo.toml:5) listens on 127.0.0.1 unless ROCKET_ADDRESS or Rocket.toml says otherwise: out of reach from outside the container.\nENV ROCKET_ADDRESS=0.0.0.0\n',
+    );
+  });
+
+  it('Rocket.toml: a release build reads [default], then [release], then [global]; its port is the port, its loopback address is overridden, and it ships to /app', async () => {
+    const files = { 'Rocket.toml': '[default]\nport = 8090\naddress = "0.0.0.0"\n\n[debug]\nport = 9999\n\n[release]\naddress = "127.0.0.1"\n' };
+    const facts = detectRust(project(files));
+    expect(facts.rocket?.configuredAddress).toEqual({ value: '127.0.0.1', evidence: { file: 'Rocket.toml', line: 9 } });
+    expect(facts.ports.map((port) => [port.value, port.evidence?.file, port.evidence?.line])).toEqual([
+      [8090, 'Rocket.toml', 2],
+      [8000, 'Cargo.toml', 5],
+    ]);
+    expect(facts.runtimeFiles).toEqual([{ value: 'Rocket.toml', evidence: { file: 'Cargo.toml', line: 5 } }]);
+    const dockerfile = await production(files);
+    expect(dockerfile).toContain(
+      '# Rocket.toml:9 has Rocket listen on 127.0.0.1, out of reach from outside the container; ROCKET_ADDRESS wins over Rocket.toml.\nENV ROCKET_ADDRESS=0.0.0.0\n',
+    );
+    expect(dockerfile).toContain('COPY --from=build /runtime/ /\nWORKDIR /app\n');
+    expect(dockerfile).toContain('EXPOSE 8090\n');
+    const global = detectRust(project({ 'Rocket.toml': '[release]\nport = 8090\n[global]\nport = 7000\naddress = "::"\n' }));
+    expect([global.ports[0]?.value, global.rocket?.configuredAddress?.value]).toEqual([7000, '::']);
+  });
+
+  it('no ROCKET_ADDRESS when Rocket.toml listens beyond loopback or the source sets the address (the variable would change nothing)', async () => {
+    expect(await production({ 'Rocket.toml': '[default]\naddress = "0.0.0.0"\n' })).not.toContain('ROCKET_ADDRESS');
+    const figment = 'fn rocket() -> _ {\n  let figment = rocket::Config::figment().merge(("address", "0.0.0.0"));\n  rocket::custom(figment)\n}\n';
+    expect(detectRust(project({ 'src/main.rs': figment })).rocket?.addressInSource).toEqual({ value: true, evidence: { file: 'src/main.rs', line: 2 } });
+    expect(await production({ 'src/main.rs': figment })).not.toContain('ROCKET_ADDRESS');
+    const literal = 'fn rocket() -> _ {\n  let config = Config {\n    port: 8080,\n    address: Ipv4Addr::new(0, 0, 0, 0).into(),\n    ..Config::release_default()\n  };\n}\n';
+    expect(detectRust(project({ 'src/main.rs': literal })).rocket?.addressInSource.value).toBe(true);
+    // Another struct's address field is not Rocket's.
+    expect(detectRust(project({ 'src/main.rs': `${main}struct User {\n  address: String,\n}\n` })).rocket?.addressInSource.value).toBe(false);
+  });
+
+  it('without Rocket: no settings, no Rocket.toml copied', () => {
+    const facts = detectRust(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\naxum = "0.8"\n', 'src/main.rs': MAIN, 'Rocket.toml': '[default]\nport = 1\n' }));
+    expect([facts.rocket, facts.runtimeFiles]).toEqual([null, []]);
+  });
+});
+
 describe("the linker .cargo/config.toml asks for (zero2prod's clang with lld)", () => {
   const config =
     '[target.x86_64-unknown-linux-gnu]\nrustflags = ["-C", "linker=clang", "-C", "link-arg=-fuse-ld=lld"]\n\n[target.aarch64-apple-darwin]\nrustflags = ["-C", "link-arg=-fuse-ld=/opt/homebrew/opt/llvm/bin/ld64.lld"]\n';

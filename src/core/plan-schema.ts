@@ -127,6 +127,10 @@ export const RuntimeFoldersSchema = z.object({
 });
 export type RuntimeFolders = z.infer<typeof RuntimeFoldersSchema>;
 
+/** The final stages' environment, each variable with the comment that says why it is set. */
+export const EnvironmentSchema = z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/), why: OneLine }));
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
 /** What every language's plan has: the choices, the image's name, port and user, and how it starts and debugs. */
 export const CommonPlanFields = {
   generator: z.object({ version: z.string().regex(/^[0-9A-Za-z.+-]+$/) }),

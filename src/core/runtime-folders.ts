@@ -64,15 +64,17 @@ export function findRuntimeFolders(
 }
 
 /**
- * /app as the working directory when the program reads project folders or creates a file by relative
- * paths; null when it does neither. `from`: the project folder inside the build stage's working directory.
+ * /app as the working directory when the program reads project folders or files (Rocket.toml) or
+ * creates a file by relative paths; null when it does none of these. `from`: the project folder
+ * inside the build stage's working directory.
  */
-export function workingDirectory(folders: Fact<string>[], creates: Fact<string | null> | null, from = ''): RuntimeFolders | null {
-  if (folders.length === 0 && (creates === null || creates.value === null)) return null;
-  const reads = folders.length > 0 ? `reads ${folders.map((folder) => `${folder.value}/ (${describeEvidence(folder.evidence)})`).join(', ')}` : '';
+export function workingDirectory(folders: Fact<string>[], creates: Fact<string | null> | null, from = '', files: Fact<string>[] = []): RuntimeFolders | null {
+  const read = [...folders.map((folder) => ({ ...folder, named: `${folder.value}/` })), ...files.map((file) => ({ ...file, named: file.value }))];
+  if (read.length === 0 && (creates === null || creates.value === null)) return null;
+  const reads = read.length > 0 ? `reads ${read.map((item) => `${item.named} (${describeEvidence(item.evidence)})`).join(', ')}` : '';
   const writes = creates !== null && creates.value !== null ? `creates ${creates.value} (${describeEvidence(creates.evidence)})` : '';
   return {
-    copies: folders.map((folder) => ({ source: path.posix.join(from, folder.value), parent: folder.value.includes('/') ? `${path.posix.dirname(folder.value)}/` : '' })),
+    copies: read.map((item) => ({ source: path.posix.join(from, item.value), parent: item.value.includes('/') ? `${path.posix.dirname(item.value)}/` : '' })),
     writable: [],
     createsFiles: writes !== '',
     why: `The program ${[reads, writes].filter(Boolean).join(' and ')} in its working directory`,

@@ -26,11 +26,13 @@ const CGO_MODULES: Record<string, string | null> = {
   'gopkg.in/gographics/imagick.v3': 'ImageMagick',
 };
 
+const GIN = 'github.com/gin-gonic/gin';
+
 /** Imports that mean the program serves on a network port (not an exhaustive list, a strong hint). */
 const SERVER_IMPORTS = [
   'net/http',
   'net',
-  'github.com/gin-gonic/gin',
+  GIN,
   'github.com/labstack/echo/v4',
   'github.com/gofiber/fiber/v2',
   'github.com/gofiber/fiber/v3',
@@ -83,6 +85,8 @@ export interface GoFacts {
   skippedSources: string[];
   /** GOPRIVATE: modules fetched from their repositories, with a .netrc given as a build secret. */
   private: GoPrivate | null;
+  /** The Gin import of a program that sets no mode itself (no gin.SetMode): Gin runs in debug mode unless GIN_MODE says otherwise; null otherwise. */
+  ginModeFromEnv: Fact<boolean> | null;
 }
 
 interface GoSourceFile {
@@ -279,6 +283,8 @@ export function detectGo(project: ProjectFiles): GoFacts {
   }
   ports.push(...envFallbacks);
   if (!servesNetwork.value && ports.length > 0) servesNetwork = fact(true, ports[0]!.evidence);
+  const ginImport = sources.map((source) => ({ source, line: importsAny(source, [GIN]) })).find(({ line }) => line !== null);
+  const setsGinMode = sources.some((source) => /\bgin\.SetMode\(/.test(source.code));
   const embeddedFolders = [...new Set(sources.flatMap((source) => source.embeds.map((embedded) => embedded.split('/')[0]!)))].filter((folder) => folder !== '..' && folder !== '.');
 
   return {
@@ -313,6 +319,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
     }),
     createsFile: findRelativeDatabase(sources),
     skippedSources: skipped,
+    ginModeFromEnv: ginImport && !setsGinMode ? fact(true, { file: ginImport.source.file, line: ginImport.line! }) : null,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Planned } from '../../core/language.js';
 import { usageError } from '../../errors.js';
 import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
 import { applyRules } from '../../core/rules.js';
+import { describeEvidence } from '../../core/facts.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { GoPlanSchema, type GoPlan } from './schema.js';
@@ -99,6 +100,13 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
   };
 }
 
+/** GIN_MODE=release for a Gin server that leaves its mode to the environment: debug mode is for a developer's terminal. */
+function productionEnvironment(facts: GoFacts): GoPlan['env'] {
+  if (!facts.ginModeFromEnv) return [];
+  const why = `Gin runs in debug mode (its route list and warnings on every start) unless GIN_MODE says release; ${describeEvidence(facts.ginModeFromEnv.evidence)} imports Gin, and no gin.SetMode call sets a mode.`;
+  return [{ name: 'GIN_MODE', value: 'release', why }];
+}
+
 export function planGo(facts: GoFacts, answers: Answers, generatorVersion: string): Planned<GoPlan> {
   const { base, debug, port } = answers;
   const cgo = facts.cgo.value;
@@ -118,6 +126,7 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     title: imageNameFor(name),
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
+    env: productionEnvironment(facts),
     build: buildStep(facts, base, goVersion, entry, name),
     runtimeFolders: workingDirectory(facts.runtimeFolders, facts.createsFile),
     ...singleBinaryStages({

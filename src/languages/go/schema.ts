@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields, EnvironmentSchema } from '../../core/plan-schema.js';
 
 const GoPackagePath = z.string().regex(/^\.(\/[A-Za-z0-9._-]+)*$/, 'must be a package folder such as ./cmd/api');
 
@@ -35,6 +35,8 @@ export const GoPlanSchema = z.object({
   language: z.literal('go'),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
+  /** What the framework needs set to run as in production (Gin's release mode), each with why. */
+  env: EnvironmentSchema,
   build: GoBuildSchema,
   binaryPath: AbsolutePath,
   entrypoint: z.array(AbsolutePath).min(1),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, leavesProject, OsPackagesSchema, ProjectPath, Command, CommonPlanFields, OneLine } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, leavesProject, OsPackagesSchema, ProjectPath, Command, CommonPlanFields, OneLine, EnvironmentSchema } from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
@@ -102,8 +102,7 @@ export const NodePlanSchema = z.object({
   copies: z.array(NodeCopySchema).min(1),
   /** Yarn Plug'n'Play: the dependencies are .yarn's zips and .pnp.cjs; the build context leaves its own out. */
   yarnPnp: z.boolean(),
-  /** The final stages' environment, each variable with the comment that says why it is set. */
-  env: z.array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().regex(/^[A-Za-z0-9._:/-]*$/), why: OneLine })),
+  env: EnvironmentSchema,
   /** tini, and on distroless node itself (the image's own ENTRYPOINT, which this one replaces). */
   entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
   /** Exec form; on distroless node is in the entrypoint, so this omits it (the hardened image has no entrypoint: node stays here). */

@@ -127,6 +127,10 @@ export interface RustFacts {
   linkerTools: Fact<string[]> | null;
   /** Project folders the program reads from its working directory (`Tera::new` of "templates/" and a glob), which the binary does not hold. */
   runtimeFolders: Fact<string>[];
+  /** Project files the program reads from its working directory (Rocket.toml): the image copies them to /app beside the folders. */
+  runtimeFiles: Fact<string>[];
+  /** How a Rocket app is configured, which decides what the image must set for it to listen beyond loopback; null without Rocket. */
+  rocket: RocketSettings | null;
   /** A git dependency over ssh (a manifest's `git = "ssh://..."`, the lock's `git+ssh://`): fetched with the builder's ssh agent. */
   sshGit: Fact<boolean>;
   /**
@@ -136,6 +140,20 @@ export interface RustFacts {
   webAssembly: Fact<string> | null;
   /** Private registries .cargo/config.toml declares, and where their tokens come from; null for a workspace member built from above. */
   registries: CargoRegistries | null;
+}
+
+/**
+ * Rocket reads its settings from Rocket.toml in its working directory (or a parent), then from
+ * ROCKET_ variables, which win; for a release build its [default], [release] and [global] tables
+ * apply, later ones winning. With none of them it listens on 127.0.0.1:8000.
+ */
+export interface RocketSettings {
+  /** Where the package depends on rocket. */
+  dependency: Evidence;
+  /** The address Rocket.toml gives a release build, or null when it gives none. */
+  configuredAddress: Fact<string> | null;
+  /** The source sets the address itself (`Config { address, .. }`, a figment merge of "address"), over what the environment says. */
+  addressInSource: Fact<boolean>;
 }
 
 /** One package of a workspace, its paths from the workspace root. */
@@ -501,7 +519,7 @@ function detectNetwork(
   declared: DeclaredIn[],
   /** The member folder a member's program runs in, which its relative paths start from ('' for the project's root). */
   runsIn: string,
-): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'portOption' | 'servesNetwork' | 'skippedSources' | 'runtimeFolders'> {
+): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'portOption' | 'servesNetwork' | 'skippedSources' | 'runtimeFolders' | 'runtimeFiles' | 'rocket'> {
   const ports: Fact<number>[] = [];
   // Ports written as defaults rather than in a listen address: used only when no address names one.
   const defaults: Fact<number>[] = [];
@@ -554,9 +572,11 @@ function detectNetwork(
     }
   }
   const server = declared.find(({ dependency }) => SERVER_CRATES.has(dependency.crate));
-  // Rocket serves on 8000 unless Rocket.toml or ROCKET_PORT says otherwise: its default, last among the defaults.
-  const rocket = declared.find(({ dependency }) => dependency.crate === 'rocket');
-  if (rocket) defaults.push(fact(ROCKET_DEFAULT_PORT, { file: rocket.file, line: rocket.dependency.line }));
+  // Rocket serves on Rocket.toml's port, or on 8000: its default, last among the defaults.
+  const rocketDependency = declared.find(({ dependency }) => dependency.crate === 'rocket');
+  const rocket = rocketDependency ? detectRocket(project, runsIn, scanned, { file: rocketDependency.file, line: rocketDependency.dependency.line }) : null;
+  if (rocket?.port) defaults.push(rocket.port);
+  if (rocketDependency) defaults.push(fact(ROCKET_DEFAULT_PORT, { file: rocketDependency.file, line: rocketDependency.dependency.line }));
   const servesNetwork = server
     ? fact(true, { file: server.file, line: server.dependency.line })
     : listener
@@ -582,7 +602,49 @@ function detectNetwork(
     },
     runsIn,
   );
-  return { ports: found, loopbackBind, readsPortEnv, portOption: servesNetwork.value ? portOption : null, servesNetwork, skippedSources, runtimeFolders };
+  return {
+    ports: found,
+    loopbackBind,
+    readsPortEnv,
+    portOption: servesNetwork.value ? portOption : null,
+    servesNetwork,
+    skippedSources,
+    runtimeFolders,
+    runtimeFiles: rocket?.configFile ? [rocket.configFile] : [],
+    rocket: rocket?.settings ?? null,
+  };
+}
+
+/** Rocket.toml's tables a release build reads, in the order they apply: a later one wins. */
+const ROCKET_PROFILES = ['default', 'release', 'global'];
+/** The source setting Rocket's address: a `Config { address: .. }` literal, an assignment to it, a figment merge of ("address", ..). */
+const ROCKET_ADDRESS_IN_SOURCE = /\bConfig\s*\{[^}]*?\baddress\s*:|\.address\s*=(?!=)|\(\s*"address"\s*,/;
+
+/** Rocket.toml where the program runs (Rocket reads it from its working directory), the address and port it gives a release build, and whether the source sets the address. */
+function detectRocket(
+  project: ProjectFiles,
+  runsIn: string,
+  scanned: ScannedSource[],
+  /** The rocket dependency: what makes the program read Rocket.toml. */
+  dependency: Evidence,
+): { settings: RocketSettings; port: Fact<number> | null; configFile: Fact<string> | null } {
+  const file = runsIn ? `${runsIn}/Rocket.toml` : 'Rocket.toml';
+  let configuredAddress: Fact<string> | null = null;
+  let port: Fact<number> | null = null;
+  const found = project.hasFile(file);
+  if (found) {
+    const toml = readToml(project, file);
+    for (const profile of ROCKET_PROFILES) {
+      const table = toml.data[profile];
+      if (!isTable(table)) continue;
+      const evidence = (key: string): Evidence => ({ file, line: lineOfKey(toml, key, offsetOfTable(toml, profile)) });
+      if (typeof table.address === 'string') configuredAddress = fact(table.address, evidence('address'));
+      if (typeof table.port === 'number' && table.port >= 1 && table.port <= 65535) port = fact(table.port, evidence('port'));
+    }
+  }
+  const setter = scanned.map((source) => ({ source, at: source.code.search(ROCKET_ADDRESS_IN_SOURCE) })).find(({ at }) => at !== -1);
+  const addressInSource = setter ? fact(true, { file: setter.source.file, line: lineIndex(setter.source.code)(setter.at) }) : fact(false, null);
+  return { settings: { dependency, configuredAddress, addressInSource }, port, configFile: found ? fact(file, dependency) : null };
 }
 
 /** A target root cargo discovers, or a build script: what it reads to load a manifest, not the modules they include. */
@@ -726,6 +788,7 @@ function detectMember(project: ProjectFiles, workspace: { folder: ProjectFiles; 
   const rebased = rebaseEvidence(facts, (file) => path.posix.relative(memberDir, file));
   // The member's folders, from its own folder, where the program runs.
   rebased.runtimeFolders = rebased.runtimeFolders.map((folder) => ({ ...folder, value: path.posix.relative(memberDir, folder.value) }));
+  rebased.runtimeFiles = rebased.runtimeFiles.map((file) => ({ ...file, value: path.posix.relative(memberDir, file.value) }));
   const workspaceFile = `${workspace.folder.pathFrom(project)}/Cargo.toml`;
   return {
     ...rebased,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import semver from 'semver';
-import type { RustFacts } from './detect.js';
+import type { RocketSettings, RustFacts } from './detect.js';
 import { projectError, usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
 import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
@@ -81,6 +81,24 @@ function buildImage(facts: RustFacts, base: Answers['base'], version: string, de
   return facts.compilesC.value ? `rust:${version}-${debian.codename}` : `rust:${version}-slim-${debian.codename}`;
 }
 
+const LOOPBACK = /^(127\.|localhost$|::1$)/;
+
+/**
+ * ROCKET_ADDRESS=0.0.0.0 for a Rocket app that would listen on loopback: Rocket's default and a
+ * Rocket.toml that keeps it; the variable wins over the file. None when the source sets the address
+ * (the variable would not change it) or Rocket.toml already listens beyond loopback.
+ */
+function rocketAddress(rocket: RocketSettings | null): RustPlan['env'] {
+  if (rocket === null || rocket.addressInSource.value) return [];
+  const configured = rocket.configuredAddress;
+  if (configured !== null && !LOOPBACK.test(configured.value)) return [];
+  const why =
+    configured === null
+      ? `Rocket (${describeEvidence(rocket.dependency)}) listens on 127.0.0.1 unless ROCKET_ADDRESS or Rocket.toml says otherwise: out of reach from outside the container.`
+      : `${describeEvidence(configured.evidence)} has Rocket listen on ${configured.value}, out of reach from outside the container; ROCKET_ADDRESS wins over Rocket.toml.`;
+  return [{ name: 'ROCKET_ADDRESS', value: '0.0.0.0', why }];
+}
+
 export function planRust(facts: RustFacts, answers: Answers, generatorVersion: string): Planned<RustPlan> {
   const { base, debug, port } = answers;
   if (answers.entry === null) throw projectError('no binary target: Cargo.toml builds only a library (no src/main.rs, src/bin/ or [[bin]]), so there is nothing to run');
@@ -105,6 +123,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     title: imageNameFor(name),
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
+    env: rocketAddress(facts.rocket),
     build: {
       image: buildImage(facts, base, answers.runtimeVersion, debian),
       crossCompile: musl && !compilesC,
@@ -134,7 +153,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     },
     runtimeLibraries,
     // cp runs where cargo does (the workspace, or the context's root), and the folders are the member's.
-    runtimeFolders: workingDirectory(facts.runtimeFolders, null, member ? path.posix.relative(member.workspaceDir ?? '', member.memberPath) : ''),
+    runtimeFolders: workingDirectory(facts.runtimeFolders, null, member ? path.posix.relative(member.workspaceDir ?? '', member.memberPath) : '', facts.runtimeFiles),
     ...planSecrets(cargoSecrets(facts.registries, cargoHome)),
     ssh: facts.sshGit.value ? { why: describeEvidence(facts.sshGit.evidence) } : null,
     toolchainFile: facts.toolchainFile && member?.workspaceDir ? `${member.workspaceDir}/${facts.toolchainFile}` : facts.toolchainFile,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields, ProjectPath, OneLine } from '../../core/plan-schema.js';
+import { SafeName, ImageRef, AbsolutePath, OsPackage, CommonPlanFields, ProjectPath, OneLine, EnvironmentSchema } from '../../core/plan-schema.js';
 
 /** Cargo package and target names: letters, digits, "-" and "_". */
 const CrateName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Cargo package or target name');
@@ -50,6 +50,8 @@ export const RustPlanSchema = z.object({
   language: z.literal('rust'),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
+  /** What the framework needs set to serve from a container (Rocket's address), each with why. */
+  env: EnvironmentSchema,
   build: RustBuildSchema,
   /**
    * Shared libraries -sys crates link, with the crates that need them, on a slim final stage: installed
