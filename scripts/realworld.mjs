@@ -151,7 +151,9 @@ function versionMatches(language, expected, got) {
     return w.slice(0, g.length).every((n, i) => n === g[i]) && g.length <= w.length;
   }
   const coerced = semver.coerce(String(got.value));
-  return coerced !== null && semver.satisfies(coerced, want.replace(/^(>=|<=|>|<|\^|~)\s+/, '$1'), { loose: true });
+  // A PEP 440 specifier set separates its clauses with commas (">=3.8,<4.0"); a semver range, with spaces.
+  const range = want.replace(/\s*,\s*/g, ' ').replace(/(^|\s)(>=|<=|>|<|\^|~)\s+/g, '$1$2');
+  return coerced !== null && semver.satisfies(coerced, range, { loose: true });
 }
 
 function compare(a, b) {
