@@ -171,6 +171,13 @@ describe('start command', () => {
     expect(detectNode(project).start?.value).toEqual(['node', 'dist/server.js']);
   });
 
+  // edwinhern/express-typescript-2024 has start:prod only; Nest's starter has start (nest start) and start:prod.
+  it('the start script named for production wins over start, and stands in for a missing one', () => {
+    const start = (scripts: Record<string, string>) => detectNode(makeProject({ 'package.json': pkg({ scripts, dependencies: { express: '^5' } }) })).start;
+    expect(start({ 'start:prod': 'node dist/index.js', dev: 'tsx watch src/index.ts' })).toEqual({ value: ['node', 'dist/index.js'], evidence: { file: 'package.json', line: 3 } });
+    expect(start({ start: 'tsx src/index.ts', 'start:production': 'node dist/index.js' })?.value).toEqual(['node', 'dist/index.js']);
+  });
+
   it('falls back to main, then server.js or index.js', () => {
     expect(detectNode(makeProject({ 'package.json': pkg({ main: 'app.js' }), 'app.js': '' })).start?.value).toEqual(['node', 'app.js']);
     expect(detectNode(makeProject({ 'package.json': '{}', 'index.js': '' })).start).toEqual({ value: ['node', 'index.js'], evidence: { file: 'index.js' } });
@@ -183,6 +190,16 @@ describe('start command', () => {
     expect(svelte({ '@sveltejs/kit': '^2', '@sveltejs/adapter-auto': '^3' }).start).toBeNull();
     const astro = detectNode(makeProject({ 'package.json': pkg({ dependencies: { astro: '^5', '@astrojs/node': '^9' } }) }));
     expect(astro.start?.value).toEqual(['node', 'dist/server/entry.mjs']);
+  });
+
+  // rajnandan1/kener: an Express server (build/main.js) in front of SvelteKit's handler.
+  it("a start script running a file of its own wins over the framework's server; `node build` or the server's own file does not", () => {
+    const svelte = (start: string) =>
+      detectNode(makeProject({ 'package.json': pkg({ devDependencies: { '@sveltejs/kit': '^2', '@sveltejs/adapter-node': '^5' }, scripts: { build: 'vite build', start } }) }))
+        .start?.value;
+    expect(svelte('node build/main.js')).toEqual(['node', 'build/main.js']);
+    expect(svelte('node build')).toEqual(['node', 'build/index.js']);
+    expect(svelte('node build/index.js')).toEqual(['node', 'build/index.js']);
   });
 
   it('NestJS runs dist/main.js; Next.js standalone runs server.js', () => {
@@ -368,6 +385,14 @@ describe('port and listening, read from the sources', () => {
       }),
     );
     expect(facts.port).toEqual({ value: 4000, evidence: { file: 'app.mjs', line: 5 } });
+  });
+
+  // edwinhern/express-typescript-2024: envalid's port() with no default, PORT="8080" in .env.template.
+  it("an app whose sources name no port listens on the example env file's PORT; a port in the sources wins over it", () => {
+    const files = { 'package.json': pkg({ ...express, scripts: { start: 'node index.js' } }), '.env.template': '# settings\nPORT="8080"            # The port\n' };
+    expect(detectNode(makeProject({ ...files, 'index.js': 'app.listen(env.PORT);\n' })).port).toEqual({ value: 8080, evidence: { file: '.env.template', line: 2 } });
+    expect(detectNode(makeProject({ ...files, 'index.js': 'app.listen(process.env.PORT || 5000);\n' })).port.value).toBe(5000);
+    expect(detectNode(makeProject({ ...files, '.env.template': 'PORT=${OTHER}\n', 'index.js': 'app.listen(env.PORT);\n' })).port).toEqual({ value: 3000, evidence: null });
   });
 
   it('a port in the start script wins over the sources', () => {

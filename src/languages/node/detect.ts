@@ -12,6 +12,7 @@ import { leavesProject } from '../../core/plan-schema.js';
 import { shippable, shippedList, type ShippedSources } from '../../core/run-files.js';
 import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
+import { exampleEnvPort } from '../../core/env-example.js';
 import { scanListening, sourceOf, type Listening } from './sources.js';
 import { detectNodeSecrets, type NodeSecrets } from './secrets.js';
 import { NODE_MANIFESTS } from './manifests.js';
@@ -816,13 +817,16 @@ function detectFramework(project: ProjectFiles, manifest: Manifest, workspace: W
   return { framework, nextStandalone, nextServerDir, nextConfigFile: nextConfig ?? null, nextDistDir, defaults };
 }
 
-/** The command that starts the app and where it is written: a Procfile `web:` process (what a platform runs), else scripts.start. */
+/** Scripts that start the app, the one named for production first (`start:prod`, Nest's and many TypeScript starters' compiled start). */
+const START_SCRIPTS = ['start:prod', 'start:production', 'start'];
+
+/** The command that starts the app and where it is written: a Procfile `web:` process (what a platform runs), else the start script. */
 function startScriptOf(project: ProjectFiles, manifest: Manifest): { script: string; evidence: Evidence } | null {
   const web = procfileProcesses(project).find((process) => process.name === 'web');
   // `web: npm start` defers to the start script.
   if (web && !/^(npm|yarn|pnpm|bun)( run)? start$/.test(web.command.trim())) return { script: web.command, evidence: web.evidence };
-  const start = manifest.pkg.scripts?.start;
-  return start ? { script: start, evidence: manifest.evidence('"start"') } : null;
+  const name = START_SCRIPTS.find((script) => manifest.pkg.scripts?.[script] !== undefined);
+  return name ? { script: manifest.pkg.scripts![name]!, evidence: manifest.evidence(`"${name}"`) } : null;
 }
 
 /** What the image runs: the framework's server, then the start command, main, and a server.js or index.js (or the .js tsc writes beside server.ts). */
@@ -838,8 +842,10 @@ function detectStart(
   if (framework.value === 'next' && nextServerDir) {
     return { start: fact(['node', nextServerDir.value ? `${nextServerDir.value}/server.js` : 'server.js'], nextStandalone.evidence), options: none };
   }
-  if (defaults) return { start: fact(['node', defaults.start], framework.evidence), options: none };
   const command = startScript ? startCommandFrom(startScript.script, manifest.pkg.scripts?.build) : null;
+  // A start script that runs a file of its own (an Express server in front of SvelteKit's handler) starts that, not the framework's server.
+  const ownServer = command !== null && command[0] === 'node' && command.some((word) => /\.[cm]?js$/.test(word) && word !== defaults?.start);
+  if (defaults && !ownServer) return { start: fact(['node', defaults.start], framework.evidence), options: none };
   if (command) {
     // Node's options go to nodeOptions; a command with no file after them stays whole, for the rule that refuses it.
     const split = command[0] === 'node' ? splitNodeOptions(command) : null;
@@ -935,6 +941,8 @@ function detectNetwork(
     (runsFrameworkServer ? (frameworkPort(project, framework) ?? (start.value[1]!.startsWith('node_modules/') ? fact(DEFAULT_PORT, start.evidence) : null)) : null) ??
     listening.port ??
     frameworkPort(project, framework) ??
+    // Sources that name no port (envalid's port() with no default): the one the example env file gives PORT.
+    exampleEnvPort(project) ??
     fact(DEFAULT_PORT, null);
   // The servers of FRAMEWORK_PORTS' frameworks read PORT themselves (Nest, by contrast, listens where the app's code says).
   const frameworkReadsPort = runsFrameworkServer && framework.value !== null && FRAMEWORK_PORTS[framework.value] !== undefined;
