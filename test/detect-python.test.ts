@@ -211,6 +211,37 @@ describe('entry point', () => {
     expect(facts.port).toEqual({ value: 5000, evidence: { file: 'Procfile', line: 2 } });
   });
 
+  // miguelgrinberg/microblog: `web: flask db upgrade; flask translate compile; gunicorn microblog:app`.
+  it('a Procfile web: line of several commands starts its last one, and keeps the steps before it for a warning', () => {
+    const facts = detectPython(
+      makeProject({
+        'requirements.txt': 'flask\ngunicorn\n',
+        Procfile: 'web: flask db upgrade; flask translate compile && gunicorn microblog:app\nworker: rq worker microblog-tasks\n',
+        'microblog.py': 'from app import create_app\napp = create_app()\n',
+        'app/__init__.py': 'def create_app():\n    pass\n',
+      }),
+    );
+    expect(facts.start).toEqual({ value: ['gunicorn', 'microblog:app'], evidence: { file: 'Procfile', line: 1 } });
+    expect(facts.procfileSetup).toEqual({ value: ['flask db upgrade', 'flask translate compile'], evidence: { file: 'Procfile', line: 1 } });
+    expect(facts.procfileShellCommand).toBeNull();
+    // A last command that needs a shell itself still leaves the whole line out.
+    const shell = detectPython(
+      makeProject({ 'requirements.txt': 'flask\ngunicorn\n', Procfile: 'web: flask db upgrade; gunicorn -w $(nproc) app:app\n', 'app.py': 'app = Flask(__name__)\n' }),
+    );
+    expect([shell.procfileSetup, shell.procfileShellCommand?.value]).toEqual([null, 'flask db upgrade; gunicorn -w $(nproc) app:app']);
+  });
+
+  // nsidnev/fastapi-realworld-example-app: `app = get_application()`, a function of app/main.py that builds FastAPI.
+  it('an app object assigned at the top level from a factory of the same module; not from a function defined elsewhere', () => {
+    const main = 'from fastapi import FastAPI\n\ndef get_application() -> FastAPI:\n    application = FastAPI()\n    return application\n\n\napp = get_application()\n';
+    const start = (files: Record<string, string>) => detectPython(makeProject({ 'requirements.txt': 'fastapi\nuvicorn\n', ...files })).start;
+    expect(start({ 'app/__init__.py': '', 'app/main.py': main })).toEqual({
+      value: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '$PORT'],
+      evidence: { file: 'app/main.py', line: 8 },
+    });
+    expect(start({ 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\nfrom app.factory import build\n\napp = build()\n' })).toBeNull();
+  });
+
   it('the app object may be annotated or built through its module', () => {
     const facts = detectPython(
       makeProject({ 'requirements.txt': 'starlette\nuvicorn\n', 'service.py': 'import starlette.applications\n\napi: Starlette = applications.Starlette(routes=[])\n' }),

@@ -155,6 +155,15 @@ const UNIT_CASES: Case[] = [
     },
     { base: 'slim' },
   ),
+  onProject(
+    'python: a Procfile web: line that migrates before its server',
+    {
+      Procfile: 'web: flask db upgrade; gunicorn app:app\n',
+      'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    },
+    { base: 'slim' },
+  ),
   onProject('python: poetry without its lockfile', { 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }, { base: 'slim' }),
   onProject(
     'python: unpinned PEP 621 dependencies',

@@ -34,6 +34,11 @@ export interface PythonFacts {
   versionWarning: string | null;
   /** A Procfile `web:` command that needs a shell (`$(nproc)`, quotes, `&&`): exec form cannot run it, so it is not used. */
   procfileShellCommand: Fact<string> | null;
+  /**
+   * The steps a Procfile `web:` line runs before its server (`flask db upgrade; gunicorn app:app`):
+   * the image starts the server alone, so a migration is for a release step; null when there are none.
+   */
+  procfileSetup: Fact<string[]> | null;
   tool: Fact<PythonTool>;
   /** The lockfile the image installs from; null when installs are not pinned. */
   lockfile: Fact<string | null>;
@@ -298,6 +303,15 @@ function findAppObject(project: ProjectFiles, sources: string[], constructors: s
     if (match) return { target: `${moduleOf(file)}:${match[1]}`, evidence: { file, line: lineAt(text, match.index) } };
   }
   const built = new RegExp(`\\b(?:${constructors.join('|')})\\(`);
+  // `app = get_application()` at the top level, from a function of the same module that builds the app.
+  for (const file of modules) {
+    const text = project.readSource(file);
+    if (!built.test(text)) continue;
+    const assigned = [...text.matchAll(/^([A-Za-z_]\w*)\s*(?::\s*\w+\s*)?=\s*([A-Za-z_]\w*)\(\s*\)\s*$/gm)].find((match) =>
+      new RegExp(`^def\\s+${match[2]}\\s*\\(`, 'm').test(text),
+    );
+    if (assigned) return { target: `${moduleOf(file)}:${assigned[1]}`, evidence: { file, line: lineAt(text, assigned.index) } };
+  }
   for (const file of modules) {
     const text = project.readSource(file);
     const match = /^def\s+(create_app|make_app)\s*\(/m.exec(text);
@@ -328,17 +342,31 @@ const execFormWords = (command: string): string[] | null => {
   return words.every((word) => /^[A-Za-z0-9._@/=:,+-]*(\$PORT)?[A-Za-z0-9._@/=:,+-]*$/.test(word)) ? words : null;
 };
 
-/** A Procfile `web:` command as words; null when there is none or it needs a shell. */
-function procfileWeb(project: ProjectFiles): { words: string[]; evidence: Evidence } | null {
+/**
+ * A Procfile `web:` command as words, and the steps before it: a line of several commands
+ * (`flask db upgrade; gunicorn app:app`, with `;` or `&&`) whose last one exec form can run starts
+ * with that one. Null when there is none or it needs a shell.
+ */
+function procfileWeb(project: ProjectFiles): { words: string[]; setup: string[]; evidence: Evidence } | null {
   const web = procfileWebLine(project);
-  const words = web && execFormWords(web.value);
-  return words ? { words, evidence: web.evidence! } : null;
+  if (!web) return null;
+  const whole = execFormWords(web.value);
+  if (whole) return { words: whole, setup: [], evidence: web.evidence! };
+  const steps = web.value.split(/\s*(?:;|&&)\s*/).filter(Boolean);
+  const last = steps.length > 1 ? execFormWords(steps.at(-1)!) : null;
+  return last ? { words: last, setup: steps.slice(0, -1), evidence: web.evidence! } : null;
 }
 
 /** The Procfile `web:` command when it needs a shell, which an exec-form entrypoint cannot give it. */
 function procfileShellCommand(project: ProjectFiles): Fact<string> | null {
   const web = procfileWebLine(project);
-  return web && !execFormWords(web.value) ? web : null;
+  return web && !procfileWeb(project) ? web : null;
+}
+
+/** What a Procfile `web:` line runs before its server, which the image leaves to a release step. */
+function procfileSetup(project: ProjectFiles): Fact<string[]> | null {
+  const web = procfileWeb(project);
+  return web && web.setup.length > 0 ? fact(web.setup, web.evidence) : null;
 }
 
 /** The port a server command states: `--bind 0.0.0.0:5000`, `-b :5000`, `--port 5000`, `-p 5000`. */
@@ -639,6 +667,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     versionRange: range,
     versionWarning,
     procfileShellCommand: procfileShellCommand(project),
+    procfileSetup: procfileSetup(project),
     tool,
     lockfile,
     pipSource,

@@ -55,6 +55,13 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     message: ({ facts, command }) =>
       `${describeEvidence(facts.procfileShellCommand!.evidence)}: the web: command needs a shell ($(...), quotes, && or other variables), which the exec-form ENTRYPOINT does not run, so it is not used; the image runs \`${command.join(' ')}\` instead (set the value in the command, or give it as an environment variable the server reads)`,
   },
+  {
+    id: 'procfile-setup-steps',
+    kind: 'warn',
+    when: ({ facts }) => facts.procfileSetup !== null,
+    message: ({ facts, command }) =>
+      `${describeEvidence(facts.procfileSetup!.evidence)}: the web: line runs \`${facts.procfileSetup!.value.join('; ')}\` before its server; the image starts \`${command.join(' ')}\` alone: run those once per release (a one-off container of the image, or the platform's release phase), not at every start`,
+  },
   skippedSourcesRule(({ facts }) => facts.skippedSources),
   {
     id: 'index-password-in-requirements',
