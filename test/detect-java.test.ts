@@ -117,6 +117,23 @@ describe('build tool and wrapper', () => {
   });
 });
 
+describe("a plain jar's port, from its sources", () => {
+  const port = (files: Record<string, string>) => detectJava(makeProject({ 'pom.xml': pom(jarPlugin('App')), ...files })).builds[0]!.apps[0]!.port;
+
+  // javalin/javalin-samples javalin-heroku-example: PORT from ProcessBuilder's environment, else 7070.
+  it("a listen call's number, else the fallback of a PORT read; 8080 without either", () => {
+    const heroku =
+      'public class App {\n  public static void main(String[] a) {\n    Javalin.create().start(port());\n  }\n  private static int port() {\n    ProcessBuilder b = new ProcessBuilder();\n    if (b.environment().get("PORT") != null) {\n      return Integer.parseInt(b.environment().get("PORT"));\n    }\n    return 7070;\n  }\n}\n';
+    expect(port({ 'src/main/java/App.java': heroku })).toEqual({ value: 7070, evidence: { file: 'src/main/java/App.java', line: 10 } });
+    expect(port({ 'src/main/java/App.java': 'class App {\n  void main() {\n    // port(9999);\n    port(4567);\n  }\n}\n' })).toEqual({
+      value: 4567,
+      evidence: { file: 'src/main/java/App.java', line: 4 },
+    });
+    expect(port({ 'src/main/java/App.java': 'class App { void main() { HttpServer.create(new InetSocketAddress(8000), 0); } }\n' }).value).toBe(8000);
+    expect(port({ 'src/main/java/App.java': 'class App { int size() { return 1000; } }\n' })).toEqual({ value: 8080, evidence: null });
+  });
+});
+
 describe('artifact and launch', () => {
   it('Spring Boot from the starter parent: version, jar name, port from application.properties', () => {
     const [app] = detect('java-spring-maven').builds[0]!.apps;

@@ -3,7 +3,7 @@ import type { ProjectFiles } from '../../project.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { projectError } from '../../errors.js';
-import { lineAt } from '../../core/text.js';
+import { lineAt, stripComments } from '../../core/text.js';
 
 /** The current Java LTS, used when the project names no version. */
 export const LTS_JAVA_MAJOR = '25';
@@ -116,7 +116,40 @@ export function readAppConfig(project: ProjectFiles, module: string, kind: JavaL
     const port = found ? valueOf(found.raw) : NaN;
     if (port >= 1 && port <= 65535) return { port: fact(port, { file: yaml, line: lineAt(text, found!.index) }) };
   }
-  return { port: fact(DEFAULT_PORT, null) };
+  // A plain jar's server (Javalin, Spark, the JDK's HttpServer) listens where its own code says.
+  const fromSource = kind === 'jar' ? sourcePort(project, module) : null;
+  return { port: fromSource ?? fact(DEFAULT_PORT, null) };
+}
+
+/** A port a listen call names: Javalin's `.start(7070)`, Spark's and Helidon's `port(8080)`, `new InetSocketAddress(8000)`. */
+const LISTEN_PORT = /\.start\(\s*(\d{2,5})\s*\)|\bport\(\s*(\d{2,5})\s*\)|\bnew\s+InetSocketAddress\(\s*(?:"[^"]*"\s*,\s*)?(\d{2,5})\s*\)/;
+/** PORT read from the environment (`System.getenv("PORT")`, `new ProcessBuilder().environment().get("PORT")`). */
+const READS_PORT = /(?:getenv|environment\(\)\.get)\(\s*"PORT"\s*\)|getOrDefault\(\s*"PORT"/;
+/** The port used when PORT is not set, in a file that reads it: `getOrDefault("PORT", "7070")`, `.orElse("7070")`, `return 7070;`. */
+const PORT_FALLBACK = /getOrDefault\(\s*"PORT"\s*,\s*"(\d{2,5})"\s*\)|\.orElse\(\s*"?(\d{2,5})"?\s*\)|\breturn\s+(\d{2,5})\s*;/;
+
+/** The port the module's Java or Kotlin sources listen on: a listen call's number, else the fallback of a PORT read; null without either. */
+function sourcePort(project: ProjectFiles, module: string): Fact<number> | null {
+  const roots = ['java', 'kotlin'].map((language) => `${module === '.' ? '' : `${module}/`}src/main/${language}/`);
+  const sources = project
+    .files()
+    .filter((file) => roots.some((root) => file.startsWith(root)) && /\.(java|kt)$/.test(file) && !project.tooLargeToScan(file))
+    .map((file) => ({ file, code: stripComments(project.readSource(file)) }));
+  const found = (pattern: RegExp, files: typeof sources) => {
+    for (const { file, code } of files) {
+      const match = pattern.exec(code);
+      const port = match ? Number(match.slice(1).find((group) => group !== undefined)) : NaN;
+      if (port >= 1 && port <= 65535) return fact(port, { file, line: lineAt(code, match!.index) });
+    }
+    return null;
+  };
+  return (
+    found(LISTEN_PORT, sources) ??
+    found(
+      PORT_FALLBACK,
+      sources.filter(({ code }) => READS_PORT.test(code)),
+    )
+  );
 }
 
 /** A dotted key in YAML, flat (`server.port: 8081`) or nested (`server:` then an indented `port: 8081`). */
