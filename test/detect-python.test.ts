@@ -347,6 +347,24 @@ describe('entry point', () => {
     expect(plain.stdout).not.toContain('chown');
   });
 
+  // miguelgrinberg/microblog: create_app() makes logs/ in the working directory unless LOG_TO_STDOUT is set.
+  it('a folder the app creates by a relative path is made writable for the run-time user; not an absolute or climbing path', async () => {
+    const files = {
+      'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n',
+      'app.py':
+        "import os\nfrom pathlib import Path\nfrom flask import Flask\napp = Flask(__name__)\nif not os.path.exists('logs'):\n    os.mkdir('logs')\nPath(\"data/uploads\").mkdir(parents=True, exist_ok=True)\nos.makedirs('/tmp/cache')\nos.makedirs('../up')\n",
+    };
+    expect(detectPython(makeProject(files)).createdFolders).toEqual([
+      { value: 'logs', evidence: { file: 'app.py', line: 6 } },
+      { value: 'data/uploads', evidence: { file: 'app.py', line: 7 } },
+    ]);
+    const result = await runCli([makeProject(files).root, '--yes', '--base', 'slim', '--stdout']);
+    expect(result.stdout).toContain(
+      '# logs/, which the app creates (app.py:6); data/uploads/, which the app creates (app.py:7): gathered under /runtime/app, copied in one step below.\n',
+    );
+    expect(result.stdout).toContain('RUN mkdir -p /runtime/app/logs /runtime/app/data/uploads \\\n && chown 65532:65532 /runtime/app/logs /runtime/app/data/uploads\n');
+  });
+
   it('Django with STATIC_ROOT runs collectstatic in the build stage', async () => {
     const project = makeProject({
       'requirements.txt': 'django==5.2\ngunicorn==23.0.0\n',

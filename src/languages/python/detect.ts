@@ -78,6 +78,8 @@ export interface PythonFacts {
   djangoStaticRoot: Fact<boolean>;
   /** A Flask app that uses its instance folder (`app.instance_path`, `instance_relative_config`): it writes there at run time. */
   flaskInstanceFolder: Fact<boolean>;
+  /** Folders the app creates by a relative path as it runs (`os.mkdir('logs')`, `Path("uploads").mkdir()`): in the image, /app is root's. */
+  createdFolders: Fact<string>[];
   /** Sources larger than a scan reads (generated tables): skipped, and said so. */
   skippedSources: string[];
   /** The app's own files the final stage copies by name, or why it copies the whole folder. */
@@ -574,6 +576,22 @@ const SERVER_IMPORT = /^[ \t]*(?:from|import)\s+(http\.server|socketserver|aioht
 const FLASK_INSTANCE = /\binstance_path\b|\binstance_relative_config\s*=\s*True\b/;
 const PORT_ENV = /environ(?:\.get)?\s*[([]\s*['"]PORT['"]|getenv\(\s*['"]PORT['"]/;
 
+/** `os.mkdir('logs')`, `os.makedirs("data/uploads", ...)`, `Path('logs').mkdir(`: a folder made by a relative path, in the working directory. */
+const MAKES_FOLDER = /\bos\.(?:mkdir|makedirs)\(\s*(['"])([A-Za-z0-9_][\w.-]*(?:\/[\w.-]+)*)\1|\bPath\(\s*(['"])([A-Za-z0-9_][\w.-]*(?:\/[\w.-]+)*)\3\s*\)\.mkdir\(/g;
+
+function findCreatedFolders(project: ProjectFiles, sources: string[]): Fact<string>[] {
+  const found = new Map<string, Fact<string>>();
+  for (const file of sources) {
+    const text = project.readSource(file);
+    for (const match of text.matchAll(MAKES_FOLDER)) {
+      const folder = (match[2] ?? match[4])!.replace(/\/+$/, '');
+      if (folder.split('/').includes('..') || found.has(folder)) continue;
+      found.set(folder, fact(folder, { file, line: lineAt(text, match.index) }));
+    }
+  }
+  return [...found.values()];
+}
+
 function findInSources(project: ProjectFiles, sources: string[], pattern: RegExp): Fact<boolean> {
   for (const file of sources) {
     const text = project.readSource(file);
@@ -691,6 +709,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     skippedSources: skippedSources(project),
     shippedSources: shippedSources(project, start, django?.staticRoot ? { folder: django.staticRootFolder, evidence: django.staticRoot } : null),
     flaskInstanceFolder: frameworkName === 'flask' ? findInSources(project, sources, FLASK_INSTANCE) : fact(false, null),
+    createdFolders: findCreatedFolders(project, sources),
     secrets: detectPythonSecrets(project, inputs),
     uvWorkspaceMembers: uvWorkspaceRoot(project, pyproject),
     uvMember: workspace?.member ?? null,

@@ -103,14 +103,19 @@ function buildPackagesWhy(fromSource: string[], withoutMuslWheel: string[], comp
   return `A C compiler and headers: ${[always, maybe, noWheel].filter(Boolean).join(', and ')}.`;
 }
 
-/** Folders the app writes under /app: Flask's instance folder, when the app uses it and runs from /app. */
+/** Folders the app writes under /app, when it runs from there: Flask's instance folder, and those it creates by a relative path. */
 function runtimeFolders(facts: PythonFacts, copyApp: boolean): PythonPlan['runtimeFolders'] {
-  const evidence = facts.flaskInstanceFolder.evidence;
-  if (!copyApp || !facts.flaskInstanceFolder.value || !evidence) return null;
+  const instance = facts.flaskInstanceFolder.value ? facts.flaskInstanceFolder.evidence : null;
+  const created = facts.createdFolders.filter((folder) => folder.value !== 'instance' || instance === null);
+  if (!copyApp || (instance === null && created.length === 0)) return null;
+  const reasons = [
+    ...(instance ? [`Flask's instance folder (${describeEvidence(instance)}), where the app writes its config and data`] : []),
+    ...created.map((folder) => `${folder.value}/, which the app creates (${describeEvidence(folder.evidence)})`),
+  ];
   return {
-    why: `Flask's instance folder (${describeEvidence(evidence)}), where the app writes its config and data`,
+    why: reasons.join('; '),
     copies: [],
-    writable: ['instance'],
+    writable: [...(instance ? ['instance'] : []), ...created.map((folder) => folder.value)],
     createsFiles: false,
   };
 }
