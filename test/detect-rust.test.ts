@@ -177,6 +177,21 @@ describe('binaries', () => {
     expect(() => detectRust(makeProject(files))).toThrow(message);
   });
 
+  // loco-rs/chat-rooms: [workspace] with no members list, and the migration crate as a path dependency.
+  it('a path dependency inside the workspace folder is a member, as cargo makes it, and so are its own; one outside is not', () => {
+    const facts = detectRust(
+      makeProject({
+        'Cargo.toml': '[workspace]\n\n[package]\nname = "app"\n\n[dependencies]\nmigration = { path = "migration" }\nshared = { path = "../shared" }\n',
+        'src/main.rs': MAIN,
+        'migration/Cargo.toml': '[package]\nname = "migration"\n\n[dependencies]\nentities = { path = "../entities" }\n',
+        'migration/src/lib.rs': '',
+        'entities/Cargo.toml': '[package]\nname = "entities"\n',
+        'entities/src/lib.rs': '',
+      }),
+    );
+    expect(facts.workspaceMembers).toEqual(['migration', 'entities']);
+  });
+
   it('workspace globs skip excluded members; the root package is a member too', () => {
     const facts = detectRust(
       makeProject({
@@ -317,6 +332,11 @@ describe('ports written as defaults', () => {
     const rocket = 'rocket = "0.5"\n';
     expect(ports({ 'src/main.rs': '#[launch]\nfn rocket() -> _ { rocket::build() }\n' }, rocket)).toEqual([[8000, 'Cargo.toml', 5]]);
     expect(ports({ 'src/main.rs': 'fn main() { let a = "0.0.0.0:9000"; }\n' }, rocket)[0]).toEqual([9000, 'src/main.rs', 1]);
+  });
+
+  it("Loco's server.port in config/development.yaml, which its loader reads when LOCO_ENV is not set", () => {
+    const config = 'logger:\n  enable: true\nserver:\n  # the port\n  port: 5150\n  host: http://localhost\n';
+    expect(ports({ 'src/bin/main.rs': 'fn main() {}\n', 'config/development.yaml': config }, 'loco-rs = "0.13"\naxum = "0.7"\n')).toEqual([[5150, 'config/development.yaml', 5]]);
   });
 
   it("a client's DEFAULT_PORT alone does not make a server", () => {

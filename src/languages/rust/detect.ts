@@ -218,6 +218,18 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
     }
     members.push(...manifestDirs.filter(globMatcher(glob)));
   }
+  // Cargo makes every path dependency inside the workspace's folder a member too, and theirs (loco's migration crate).
+  const pending = [root, ...members.map((dir) => readToml(project, inDir(dir, 'Cargo.toml')))];
+  while (pending.length > 0 && members.length < 500) {
+    const manifest = pending.pop()!;
+    for (const dependency of declaredDependencies(manifest)) {
+      if (dependency.path === null) continue;
+      const dir = path.posix.normalize(path.posix.join(path.posix.dirname(manifest.file), dependency.path)).replace(/\/+$/, '');
+      if (dir === '.' || dir.startsWith('..') || members.includes(dir) || !project.hasFile(inDir(dir, 'Cargo.toml'))) continue;
+      members.push(dir);
+      pending.push(readToml(project, inDir(dir, 'Cargo.toml')));
+    }
+  }
   return [...new Set(members)].filter((dir) => dir !== '.' && !excluded.some((matches) => matches(dir)));
 }
 
@@ -564,8 +576,8 @@ function detectNetwork(
     const listenerAt = code.search(/\bTcpListener\b/);
     if (listenerAt !== -1 && !listener) listener = evidence(listenerAt);
   }
-  // The config crate reads the port from the package's configuration files.
-  if (declared.some(({ dependency }) => dependency.crate === 'config')) {
+  // The config crate, and Loco's own loader (config/development.yaml unless LOCO_ENV says otherwise), read the port from the package's configuration files.
+  if (declared.some(({ dependency }) => dependency.crate === 'config' || dependency.crate === 'loco-rs')) {
     for (const pkg of packages) {
       const port = configFilePort(project, pkg);
       if (port) defaults.push(port);
