@@ -162,6 +162,20 @@ describe('a known compiled package pinned in requirements.txt, with no lockfile 
     expect(stage(stdout, 'production')).not.toMatch(/gcc|libffi-dev/);
   });
 
+  // miguelgrinberg/microblog pins greenlet 3.0.1 and psycopg2-binary 2.9.9, whose first cp313 wheels are 3.1.0 and 2.9.10.
+  it('greenlet and psycopg2-binary pins: --yes moves to the newest Python with their wheels; compiled, psycopg2-binary gets libpq-dev to build and libpq5 to run', async () => {
+    const project = makeProject({ 'requirements.txt': 'flask==3.1.0\ngreenlet==3.0.1\npsycopg2-binary==2.9.9\n', 'main.py': 'import flask\n' }).root;
+    const chosen = await runCli([project, '--yes', '--stdout']);
+    expect(chosen.stdout).toContain('FROM python:3.12-slim-trixie AS build');
+    expect(chosen.stdout).not.toMatch(/gcc|libpq/);
+    const { exitCode, stdout } = await runCli([project, '--yes', '--base', 'slim', '--runtime-version', '3.13', '--stdout']);
+    expect(exitCode).toBe(0);
+    expect(stage(stdout, 'build')).toContain('apt-get install -y --no-install-recommends gcc libc6-dev g++ libpq-dev \\');
+    expect(stage(stdout, 'runtime')).toContain(
+      '# psycopg2-binary (compiled here) links these at run time.\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends libpq5 \\',
+    );
+  });
+
   it('a release with wheels for every Python (cffi 2.0.0) keeps distroless and needs no compiler', async () => {
     const project = makeProject({ 'requirements.txt': 'cffi==2.0.0\n', 'main.py': 'import cffi\n' });
     const { exitCode, stdout, stderr } = await runCli([project.root, '--yes', '--stdout']);

@@ -26,14 +26,24 @@ export const SOURCE_BUILDS: Record<string, { debian: { build: string[]; runtime:
 };
 
 /**
- * Compiled packages whose C library every Python final image already has (cffi links libffi, which
- * CPython's ctypes needs too), with the headers pip compiles them against when no wheel fits, and the
- * first release with an x86_64 manylinux wheel for each newer Python: facts from PyPI's file lists
- * (read with `pip download --only-binary`), since offline a requirements pin says no more than its
- * version. cffi 1.15.1, for one, has wheels up to 3.11 only, and its C source no longer compiles on 3.13.
+ * Compiled packages with the headers pip compiles them against when no wheel fits, the library a
+ * final stage then needs that the Python images lack (`runtime`: psycopg2-binary built from source
+ * links libpq; cffi's libffi every image has, as CPython's ctypes needs it), and the first release
+ * with an x86_64 manylinux wheel for each newer Python: facts from PyPI's file lists (its JSON API's
+ * file names), since offline a requirements pin says no more than its version. cffi 1.15.1, for one,
+ * has wheels up to 3.11 only, and its C source no longer compiles on 3.13; microblog pins greenlet
+ * 3.0.1 and psycopg2-binary 2.9.9, whose first cp313 wheels are 3.1.0 and 2.9.10.
  */
-export const KNOWN_COMPILED: Record<string, { debian: string[]; alpine: string[]; firstWheel: Record<string, string> }> = {
+export const KNOWN_COMPILED: Record<string, { debian: string[]; alpine: string[]; runtime?: { debian: string[]; alpine: string[] }; firstWheel: Record<string, string> }> = {
   cffi: { debian: ['libffi-dev'], alpine: ['libffi-dev'], firstWheel: { '3.12': '1.16.0', '3.13': '1.17.0', '3.14': '2.0.0' } },
+  // C++: the compiler's g++ half.
+  greenlet: { debian: ['g++'], alpine: [], firstWheel: { '3.11': '1.1.3', '3.12': '3.0.0', '3.13': '3.1.0', '3.14': '3.2.3' } },
+  'psycopg2-binary': {
+    debian: ['libpq-dev'],
+    alpine: ['libpq-dev'],
+    runtime: { debian: ['libpq5'], alpine: ['libpq'] },
+    firstWheel: { '3.11': '2.9.5', '3.12': '2.9.9', '3.13': '2.9.10', '3.14': '2.9.11' },
+  },
 };
 
 export type DistrolessPython = (typeof DISTROLESS_PYTHONS)[number];

@@ -241,7 +241,12 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   const family = base === 'slim' ? 'debian' : base;
   const osFamily = family === 'alpine' ? 'alpine' : 'debian';
   const pythonImage = base === 'alpine' ? `python:${minor}-alpine${ALPINE_VERSION}` : `python:${minor}-slim-${CURRENT_DEBIAN.codename}`;
-  const runtimePackages = [...new Set(sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].runtime))];
+  // A package compiled for want of a wheel links its C library at run time too (psycopg2-binary's libpq).
+  const compiledHere = withoutWheel(facts.compiledPackages, libc, minor).filter((locked) => KNOWN_COMPILED[locked.name]?.runtime !== undefined);
+  const runtimePackages = [
+    ...new Set([...sourceBuilds.flatMap((name) => SOURCE_BUILDS[name]![osFamily].runtime), ...compiledHere.flatMap((locked) => KNOWN_COMPILED[locked.name]!.runtime![osFamily])]),
+  ];
+  const linking = [...sourceBuilds, ...compiledHere.map((locked) => `${locked.name} (compiled here)`)];
   const manager = osFamily === 'alpine' ? 'apk' : 'apt';
   const { deps, cacheTarget, keptPaths } = dependencySteps(facts, minor);
   // The hardened images keep Python in /usr (the catalog's python-3.X packages), in both the -dev and the runtime image.
@@ -255,8 +260,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     image: runtimeImage,
     distrolessDebug: base === 'hardened' ? hardenedImage('-dev') : distroless('python3', 'debug-nonroot'),
     // Only the shared libraries compiled dependencies link: the Python images have CA roots and time zones.
-    packages:
-      runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${sourceBuilds.join(', ')} link${sourceBuilds.length === 1 ? 's' : ''} these at run time.` } : null,
+    packages: runtimePackages.length > 0 ? { manager, packages: runtimePackages, why: `${linking.join(', ')} link${linking.length === 1 ? 's' : ''} these at run time.` } : null,
     prepareBase: true,
     ...stop,
   });
