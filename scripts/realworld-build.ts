@@ -158,6 +158,12 @@ const KNOWN_CAUSES: { pattern: RegExp; cause: Cause; why: string }[] = [
     why: 'the build downloads from a host this machine cannot reach',
   },
   {
+    // next/font/google fetches the fonts while `next build` runs; Google Fonts is not among the hosts this machine reaches.
+    pattern: /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) fonts\.(?:googleapis|gstatic)\.com/,
+    cause: 'machine',
+    why: 'next/font/google downloads the fonts from fonts.googleapis.com during the build, a host this machine cannot reach',
+  },
+  {
     // The Maven Central this machine reaches serves only part of it (the env's packages/maven-partial.tsv):
     // an artifact the app pins, present on the real Central, is missing here.
     pattern:

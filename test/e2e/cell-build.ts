@@ -42,10 +42,11 @@ export function standInLimit(engine: Engine, facts: Facts, plan: Plan): string |
   if (facts.language === 'python' && plan.language === 'python') {
     const apk = [plan.build.osPackages, plan.runtime.packages].find((packages) => packages?.manager === 'apk');
     if (apk) return `the image runs apk add ${apk.packages.join(' ')}; the alpine stand-ins have no apk (Alpine's mirrors are unreachable)`;
-    // The stand-ins build CPython 3.11 and 3.13 only and tag the 3.13 build as 3.12 and 3.14 (offline-docker's README).
+    // The stand-ins build CPython 3.11 and 3.13 only, and tag the 3.13 build as 3.12 and 3.14 and the 3.11 one as 3.8 to 3.10 (offline-docker's README).
     const minor = /python(3\.\d+)$/.exec(plan.build.python)![1]!;
-    if (facts.compiledPackages.length > 0 && (minor === '3.12' || minor === '3.14')) {
-      return `the python ${minor} stand-in is CPython 3.13 under that name, so the cp${minor.replace('.', '')} wheels the plan chose for ${facts.compiledPackages.map((locked) => locked.name).join(', ')} do not install on it`;
+    const built = Number(minor.split('.')[1]) <= 11 ? '3.11' : '3.13';
+    if (facts.compiledPackages.length > 0 && minor !== built) {
+      return `the python ${minor} stand-in is CPython ${built} under that name, so the cp${minor.replace('.', '')} wheels the plan chose for ${facts.compiledPackages.map((locked) => locked.name).join(', ')} do not install on it`;
     }
   }
   if (facts.language === 'rust' && plan.language === 'rust' && (plan.base === 'alpine' || plan.base === 'scratch')) {
