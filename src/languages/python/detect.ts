@@ -42,6 +42,11 @@ export interface PythonFacts {
   tool: Fact<PythonTool>;
   /** The lockfile the image installs from; null when installs are not pinned. */
   lockfile: Fact<string | null>;
+  /**
+   * A pdm.lock made without the inherit_metadata strategy (before PDM 2.17's default): it carries no
+   * environment markers, and `pdm export` refuses it. Its strategy line; null for any other lockfile.
+   */
+  pdmLockWithoutMarkers: Fact<string> | null;
   /** For pip: a requirements file, pyproject's [project] dependencies, or the project itself (setup.py). */
   pipSource: PipSource;
   requirementsFile: string | null;
@@ -245,6 +250,14 @@ function poetryTable(pyproject: TomlFile | null, key: string): TomlTable | null 
   if (!poetry) return null;
   const value = key === '' ? poetry : poetry[key];
   return isTable(value) ? value : null;
+}
+
+/** pdm.lock's `strategy = [...]` when it lacks inherit_metadata (lock_version 4.4 from PDM before 2.17). */
+function pdmLockWithoutMarkers(project: ProjectFiles): Fact<string> | null {
+  const text = project.readText('pdm.lock');
+  const strategy = /^strategy\s*=\s*\[([^\]]*)\]/m.exec(text);
+  if (strategy === null || strategy[1]!.includes('inherit_metadata')) return null;
+  return fact(strategy[0], { file: 'pdm.lock', line: lineAt(text, strategy.index) });
 }
 
 function detectTool(project: ProjectFiles, pyproject: TomlFile | null, pipfile: TomlFile | null): { tool: Fact<PythonTool>; lockfile: Fact<string | null> } {
@@ -691,6 +704,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     pipSource,
     requirementsFile,
     dependencyInputs: inputs,
+    pdmLockWithoutMarkers: tool.value === 'pdm' && lockfile.value === 'pdm.lock' ? pdmLockWithoutMarkers(project) : null,
     localPaths,
     noIndex,
     dependencies,

@@ -20,7 +20,8 @@ const UV_IMAGE = 'ghcr.io/astral-sh/uv:0.9';
 /** Lockfile tools that export pinned requirements for pip, installed in a venv of their own in the build stage. */
 const EXPORTERS = {
   poetry: { packages: ['poetry~=2.0', 'poetry-plugin-export~=1.8'], export: 'poetry export --only main' },
-  pdm: { packages: ['pdm~=2.0'], export: 'pdm export --prod' },
+  // hishel 2 dropped the SyncSqliteStorage PDM 2.29's resolver imports (pdm lock fails with an AttributeError); 1.4 is the release its own `locked` extra pins.
+  pdm: { packages: ['pdm~=2.0', 'hishel~=1.4'], export: 'pdm export --prod' },
   // Pipenv is versioned by date, so there is no major to pin.
   pipenv: { packages: ['pipenv'], export: 'pipenv requirements' },
 } as const;
@@ -48,6 +49,16 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
   throw usageError(`--entry ${raw}: expected a .py file, a module (run with python -m), module:app for gunicorn/uvicorn, or a [project.scripts] name`);
 }
 
+/** For a pdm.lock without markers, the relock `pdm export` needs: versions reused, markers added, in the build stage only. */
+function pdmRelock(facts: PythonFacts): { command: string; why: string } | null {
+  const old = facts.pdmLockWithoutMarkers;
+  if (old === null) return null;
+  return {
+    command: 'pdm lock --update-reuse --strategy inherit_metadata',
+    why: `${describeEvidence(old.evidence)} (${old.value}) has no environment markers, which pdm export requires: relocked here with the same versions (--update-reuse); your pdm.lock is untouched.`,
+  };
+}
+
 /** How dependencies install: uv from its lockfile, a lockfile tool's export, requirements files, or pyproject's list. */
 function dependencySteps(facts: PythonFacts, minor: string): Pick<PythonPlan, 'deps' | 'cacheTarget' | 'keptPaths'> {
   const tool = facts.tool.value;
@@ -66,7 +77,15 @@ function dependencySteps(facts: PythonFacts, minor: string): Pick<PythonPlan, 'd
   if (tool !== 'pip') {
     const exporter = EXPORTERS[tool];
     return {
-      deps: { kind: 'export', tool, toolVenv: `/opt/${tool}`, toolPackages: [...exporter.packages], export: exporter.export, manifests: facts.dependencyInputs },
+      deps: {
+        kind: 'export',
+        tool,
+        toolVenv: `/opt/${tool}`,
+        toolPackages: [...exporter.packages],
+        export: exporter.export,
+        relock: pdmRelock(facts),
+        manifests: facts.dependencyInputs,
+      },
       cacheTarget: pipCache,
       keptPaths: [],
     };

@@ -26,6 +26,8 @@ const PythonDepsSchema = z.discriminatedUnion('kind', [
     toolVenv: AbsolutePath,
     toolPackages: z.array(PipRequirement).min(1),
     export: Command,
+    /** Run before the export, on the build's copy of the lockfile: PDM's relock that adds the markers an old pdm.lock lacks, keeping its versions; with why. */
+    relock: z.object({ command: Command, why: OneLine }).nullable(),
     manifests: z.array(ProjectPath).min(1),
   }),
   /** pip with requirements files; local wheels and folders they name are copied with them. */
