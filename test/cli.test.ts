@@ -536,6 +536,28 @@ describe('a workspace member', () => {
     expect(existsSync(path.join(root, '.dockerignore'))).toBe(false);
   });
 
+  it("a Go main package in a module's sub-folder: its Dockerfile there, built from the module root with the module's go.mod and go.sum", async () => {
+    const root = makeProject({
+      'go.mod': 'module example.com/shop\n\ngo 1.24\n',
+      'go.sum': '',
+      'cmd/api/server.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":7070", nil) }\n',
+      'cmd/tool/main.go': 'package main\n\nfunc main() {}\n',
+    }).root;
+    const member = path.join(root, 'cmd', 'api');
+    const { exitCode, stdout, stderr } = await runCli([member, '--yes']);
+    expect(exitCode, stderr).toBe(0);
+    expect(stdout).toContain('created Dockerfile.dockerignore');
+    expect(stdout).toContain(`next: docker build -f ${path.join(member, 'Dockerfile')} -t api ${root}`);
+    const dockerfile = readFileSync(path.join(member, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('docker build -f cmd/api/Dockerfile -t api .');
+    expect(dockerfile).toContain('COPY go.mod go.sum ./');
+    expect(dockerfile).toContain('go build -trimpath -ldflags="-s -w" -o /out/api ./cmd/api');
+    expect(dockerfile).toContain('EXPOSE 7070');
+    expect(readFileSync(path.join(member, 'Dockerfile.dockerignore'), 'utf8')).toMatch(/^cmd\/api\/Dockerfile$/m);
+    expect(existsSync(path.join(root, 'Dockerfile'))).toBe(false);
+    expect(existsSync(path.join(root, '.dockerignore'))).toBe(false);
+  });
+
   it("a member of a Yarn workspace that installs with Plug'n'Play is refused with the reason, nothing written", async () => {
     const root = makeProject({
       'package.json': '{"workspaces": ["apps/*"], "packageManager": "yarn@4.9.2"}',

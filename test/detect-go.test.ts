@@ -130,7 +130,7 @@ describe('detectGo on fixtures', () => {
     expect(() => detectGo(makeProject({ 'go.work': 'go 1.24\n\nuse ./missing\n' }))).toThrow('go.work:3: use missing: no missing/go.mod in the folder');
   });
 
-  it('main.go without go.mod: a module made in the build, named after the folder; inside a module it names the module root', () => {
+  it('main.go without go.mod: a module made in the build, named after the folder; inside a module it is a member built from the module root', () => {
     const project = makeProject({ 'main.go': 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n' });
     const facts = detectGo(project);
     expect(facts.layout).toEqual({ value: 'none', evidence: null });
@@ -141,8 +141,39 @@ describe('detectGo on fixtures', () => {
     const withImports = detectGo(makeProject({ 'main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"github.com/google/uuid"\n)\n\nfunc main() { fmt.Println(uuid.New()) }\n' }));
     expect(withImports.thirdPartyImports).toEqual({ value: true, evidence: { file: 'main.go' } });
     const module = makeProject({ 'go.mod': 'module example.com/m\n\ngo 1.23\n', 'cmd/api/main.go': 'package main\n\nfunc main() {}\n' });
-    expect(() => detectGo(new ProjectFiles(path.join(module.root, 'cmd/api')))).toThrow(
-      'no go.mod here, but ../../go.mod is the module this folder belongs to: run stagecraft there (--entry ./cmd/api)',
+    const member = detectGo(new ProjectFiles(path.join(module.root, 'cmd/api')));
+    expect(member.mainPackages).toEqual([{ value: './cmd/api', evidence: { file: 'main.go' } }]);
+    expect(member.memberBuild).toEqual({ contextPath: '../..', memberPath: 'cmd/api' });
+  });
+
+  it("a main package in a module's sub-folder (no go.mod of its own): built from the module root, facts from its own sources, evidence from the folder", () => {
+    const module = makeProject({
+      'go.mod': 'module example.com/shop\n\ngo 1.24\n\nrequire github.com/labstack/echo/v4 v4.13.0\n',
+      'go.sum': 'github.com/labstack/echo/v4 v4.13.0 h1:x=\n',
+      'cookbook/hello/server.go':
+        'package main\n\nimport (\n\t"github.com/labstack/echo/v4"\n)\n\nfunc main() {\n\te := echo.New()\n\te.Static("/", "public")\n\te.Start(":1323")\n}\n',
+      'cookbook/hello/public/index.html': '<p>hi</p>\n',
+      'cookbook/other/main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":9000", nil) }\n',
+      'internal/lib/lib.go': 'package lib\n',
+    });
+    const facts = detectGo(new ProjectFiles(path.join(module.root, 'cookbook/hello')));
+    expect(facts.layout.value).toBe('module');
+    expect(facts.module).toEqual({ value: 'example.com/shop', evidence: { file: '../../go.mod', line: 1 } });
+    expect(facts.runtimeVersion).toEqual({ value: '1.24', evidence: { file: '../../go.mod', line: 3 } });
+    // Only this folder's package: the module's other programs are not asked about.
+    expect(facts.mainPackages).toEqual([{ value: './cookbook/hello', evidence: { file: 'server.go' } }]);
+    expect(facts.moduleFiles).toEqual(['go.mod', 'go.sum']);
+    expect(facts.memberBuild).toEqual({ contextPath: '../..', memberPath: 'cookbook/hello' });
+    expect(facts.ports).toEqual([{ value: 1323, evidence: { file: 'server.go', line: 10 } }]);
+    expect(facts.servesNetwork).toEqual({ value: true, evidence: { file: 'server.go', line: 4 } });
+    expect(facts.runtimeFolders).toEqual([{ value: 'public', evidence: { file: 'server.go', line: 9 } }]);
+    expect(facts.folderName).toBe('hello');
+  });
+
+  it('a sub-folder of a module whose Go files are no package main is refused with where to run instead', () => {
+    const module = makeProject({ 'go.mod': 'module example.com/m\n\ngo 1.23\n', 'cmd/api/main.go': 'package main\n\nfunc main() {}\n', 'lib/lib.go': 'package lib\n' });
+    expect(() => detectGo(new ProjectFiles(path.join(module.root, 'lib')))).toThrow(
+      'no package main here (lib.go is package lib), and ../go.mod builds the module: run stagecraft in the folder of a main package (main packages of the module: ./cmd/api)',
     );
   });
 
@@ -249,6 +280,36 @@ describe('language detection', () => {
 
   it('an empty folder has no project', async () => {
     await expect(detectProject(makeProject({}))).rejects.toThrow(/no project found \(looked for go\.mod/);
+  });
+
+  it("a folder with Go files and no marker inside a module is Go's, built from the module root; without a module above it is no project", async () => {
+    const module = makeProject({ 'go.mod': 'module example.com/m\n\ngo 1.23\n', 'apps/api/server.go': 'package main\n\nfunc main() {}\n' });
+    const member = await detectProject(new ProjectFiles(path.join(module.root, 'apps/api')));
+    expect(member.facts.language).toBe('go');
+    expect(member.warnings).toEqual([]);
+    expect(member.facts.language === 'go' && member.facts.memberBuild).toEqual({ contextPath: '../..', memberPath: 'apps/api' });
+    const forced = await detectProject(new ProjectFiles(path.join(module.root, 'apps/api')), 'go');
+    expect(forced.facts.language).toBe('go');
+    await expect(detectProject(makeProject({ 'server.go': 'package main\n\nfunc main() {}\n' }))).rejects.toThrow(/no project found \(looked for go\.mod/);
+  });
+
+  it('a stray .go file beside a Node or Python manifest inside a Go module changes nothing', async () => {
+    const files = {
+      'go.mod': 'module example.com/m\n\ngo 1.23\n',
+      'web/package.json': '{"name":"web","scripts":{"start":"node server.js"}}',
+      'web/server.js': 'require("http").createServer().listen(3000)\n',
+      'svc/requirements.txt': 'flask\n',
+      'svc/app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    };
+    const stray = { 'web/gen.go': 'package main\n\nfunc main() {}\n', 'svc/gen.go': 'package main\n\nfunc main() {}\n' };
+    const plain = makeProject(files);
+    const withGo = makeProject({ ...files, ...stray });
+    for (const folder of ['web', 'svc']) {
+      const before = await detectProject(new ProjectFiles(path.join(plain.root, folder)));
+      const after = await detectProject(new ProjectFiles(path.join(withGo.root, folder)));
+      expect(after.facts.language).toBe(folder === 'web' ? 'node' : 'python');
+      expect(after.warnings).toEqual(before.warnings);
+    }
   });
 
   it('--lang go without go.mod says what is missing', async () => {

@@ -19,3 +19,18 @@ export const describeEvidence = (evidence: Evidence | null): string => (evidence
  * tag names one, and past 2^53 it is not even the number it reads as (semver cannot compare it).
  */
 export const namesNoRelease = (version: string) => /\d{7}/.test(version);
+
+/**
+ * Every evidence file in a value (facts, nested in objects and arrays) renamed by `rel`: facts a
+ * detector read in a folder above the project (a workspace or module root), named from the project's own folder.
+ */
+export function rebaseEvidence<T>(value: T, rel: (file: string) => string): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => rebaseEvidence(item, rel)) as T;
+  if (typeof value !== 'object' || value === null || value instanceof Date) return value;
+  const entries = Object.entries(value).map(([key, item]) => {
+    if (key === 'evidence' && typeof item === 'object' && item !== null && typeof (item as Evidence).file === 'string')
+      return [key, { ...item, file: rel((item as Evidence).file) }];
+    return [key, rebaseEvidence(item, rel)];
+  });
+  return Object.fromEntries(entries) as T;
+}

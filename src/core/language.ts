@@ -40,6 +40,13 @@ export interface LanguageSupport<F extends CommonFacts, P extends { language: F[
   language: F['language'];
   /** Root files that identify the language's projects, the first one named in messages. */
   markers: readonly string[];
+  /**
+   * A folder of the language's sources inside a project whose manifest is in a folder above it (a
+   * package of a Go module, whose go.mod is at the module's root): `sources`, the file endings that make
+   * it one; `enclosing`, the manifests looked for above it, up to the repository's root. Consulted only
+   * when no language's marker is in the folder, so a stray source file beside another language's manifest changes nothing.
+   */
+  memberOf?: { sources: readonly string[]; enclosing: readonly string[] };
   detect(project: ProjectFiles): F;
   /**
    * Whether the detected project is an app of its own. False for a manifest that only serves
@@ -148,7 +155,7 @@ export interface LanguageOption<F, K extends keyof LanguageAnswers> {
 export type AnyLanguageOption<F> = { [K in keyof LanguageAnswers]-?: LanguageOption<F, K> }[keyof LanguageAnswers];
 
 /** What is known of a language before any project is read: its markers, flags, help lines and images. */
-type RecordKey = 'language' | 'markers' | 'ownFolders' | 'runtimeVersion' | 'options' | 'imageProfiles' | 'runtimeAddsMB' | 'downloadCommands';
+type RecordKey = 'language' | 'markers' | 'memberOf' | 'ownFolders' | 'runtimeVersion' | 'options' | 'imageProfiles' | 'runtimeAddsMB' | 'downloadCommands';
 
 /**
  * What a language does with a project: detection, the rules of its answers, planning. It is loaded

@@ -33,6 +33,19 @@ export interface Candidate {
 const markersOf = (project: ProjectFiles, language: LanguageRecord<Facts, Plan>, folder = '') =>
   language.markers.map((file) => `${folder}${file}`).filter((file) => project.exists(file));
 
+/**
+ * The language's first source file in the folder when a folder above holds its manifest (a package of a
+ * Go module in a sub-folder): what makes it a candidate when no language's marker is in the folder.
+ */
+function memberMarkersOf(project: ProjectFiles, language: LanguageRecord<Facts, Plan>): string[] {
+  const { memberOf } = language;
+  if (!memberOf) return [];
+  const source = project.topEntries().find((name) => memberOf.sources.some((ending) => name.endsWith(ending)) && project.hasFile(name));
+  if (!source) return [];
+  const enclosed = project.findUp((folder) => (memberOf.enclosing.some((file) => folder.hasFile(file)) ? true : null));
+  return enclosed ? [source] : [];
+}
+
 /** The facts, unless the detected version is no release at all (see namesNoRelease). */
 function withRealVersion(facts: Facts): Facts {
   const { value, evidence } = facts.runtimeVersion;
@@ -52,11 +65,15 @@ export async function detectCandidates(project: ProjectFiles, forced?: LanguageN
   };
   if (forced) {
     const language = languageNamed(forced);
-    const markers = markersOf(project, language);
+    const exact = markersOf(project, language);
+    const markers = exact.length > 0 ? exact : memberMarkersOf(project, language);
     if (markers.length === 0) throw projectError(`--lang ${forced}: no ${language.markers.join(' or ')} in ${project.root}`);
     return [await candidateOf(language, markers)];
   }
-  const present = LANGUAGES.map((language) => ({ language, markers: markersOf(project, language) })).filter(({ markers }) => markers.length > 0);
+  const found = (markersIn: typeof markersOf) => LANGUAGES.map((language) => ({ language, markers: markersIn(project, language) })).filter(({ markers }) => markers.length > 0);
+  // Sources of a project above count only where no language's own marker is: a stray file beside another manifest changes nothing.
+  const exact = found(markersOf);
+  const present = exact.length > 0 ? exact : found(memberMarkersOf);
   if (present.length === 0) {
     const expected = LANGUAGES.flatMap((language) => language.markers).join(', ');
     throw projectError(`${project.root}: no project found (looked for ${expected})`);

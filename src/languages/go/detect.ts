@@ -3,7 +3,7 @@ import { detectGoPrivate, type GoPrivate } from './secrets.js';
 import semver from 'semver';
 import type { ProjectFiles } from '../../project.js';
 import { parseGoMod, parseGoWork, type GoMod, type GoWork } from './gomod.js';
-import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
+import { describeEvidence, fact, rebaseEvidence, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { projectError } from '../../errors.js';
 import { lineAt, lineIndex, stripComments } from '../../core/text.js';
@@ -85,6 +85,11 @@ export interface GoFacts {
   skippedSources: string[];
   /** GOPRIVATE: modules fetched from their repositories, with a .netrc given as a build secret. */
   private: GoPrivate | null;
+  /**
+   * A main package in a sub-folder of a module (no go.mod of its own): built from the module's root
+   * (`contextPath`, "../.."), where `memberPath` is its folder; null for a module's, workspace's or main.go's own folder.
+   */
+  memberBuild: { contextPath: string; memberPath: string } | null;
   /** The Gin import of a program that sets no mode itself (no gin.SetMode): Gin runs in debug mode unless GIN_MODE says otherwise; null otherwise. */
   ginModeFromEnv: Fact<boolean> | null;
 }
@@ -165,12 +170,6 @@ function readModules(project: ProjectFiles): { layout: GoFacts['layout']; work: 
     return { layout: fact('workspace', { file: 'go.work', line: work.uses[0]!.line }), work, modules };
   }
   if (project.hasFile('go.mod')) return { layout: fact('module', { file: 'go.mod' }), work: null, modules: [{ dir: '.', mod: parseGoMod(project.readText('go.mod')) }] };
-  // main.go in a module's sub-folder belongs to that module: its go.mod decides how it builds.
-  const enclosing = project.findUp((folder) => (folder.hasFile('go.mod') ? folder : null));
-  if (enclosing)
-    throw projectError(
-      `no go.mod here, but ${enclosing.pathFrom(project)}/go.mod is the module this folder belongs to: run stagecraft there (--entry ./${project.pathFrom(enclosing)})`,
-    );
   return { layout: fact('none', null), work: null, modules: [] };
 }
 
@@ -230,11 +229,84 @@ function findRelativeDatabase(sources: GoSourceFile[]): Fact<string | null> {
   return fact(null, null);
 }
 
+const within = (dir: string, folder: string) => dir === folder || dir.startsWith(`${folder}/`);
+
+/** The package folders `start` imports within the module (or go.work's modules), directly or through each other. */
+export function importedFrom(start: string, imports: Record<string, string[]>): Set<string> {
+  const reached = new Set<string>();
+  const pending = [start];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop())
+    for (const imported of imports[dir] ?? []) {
+      if (reached.has(imported)) continue;
+      reached.add(imported);
+      pending.push(imported);
+    }
+  return reached;
+}
+
+const inModule = (dir: string, file: string) => (dir === '.' ? file : `${dir}/${file}`);
+
+/**
+ * The sources that decide a member's facts: its own folder's and those below it that are no other
+ * program (its port, runtime folders, embeds), and those its build compiles (import "C" anywhere it imports).
+ */
+function memberSources(all: GoSourceFile[], modules: { dir: string; mod: GoMod }[], memberDir: string) {
+  const main = all.find((source) => source.dir === memberDir && source.packageName === 'main');
+  if (!main) {
+    const other = all.find((source) => source.dir === memberDir);
+    const mains = [...new Set(all.filter((source) => source.packageName === 'main').map((source) => packagePath(source.dir)))];
+    const moduleFile = path.posix.relative(memberDir, 'go.mod');
+    throw projectError(
+      `no package main here${other ? ` (${path.posix.basename(other.file)} is package ${other.packageName})` : ''}, and ${moduleFile} builds the module: run stagecraft in the folder of a main package (${mains.length > 0 ? `main packages of the module: ${mains.join(', ')}` : 'the module has none'})`,
+    );
+  }
+  const otherMains = new Set(all.filter((source) => source.packageName === 'main' && source.dir !== memberDir).map((source) => source.dir));
+  const own = all.filter((source) => within(source.dir, memberDir) && ![...otherMains].some((dir) => within(source.dir, dir)));
+  const built = importedFrom(memberDir, workspaceImportsOf(all, modules)).add(memberDir);
+  return { main, own, built: all.filter((source) => built.has(source.dir)) };
+}
+
 /** Detects a Go module's build facts from go.mod and its own sources. Pure: reads, never asks. */
 export function detectGo(project: ProjectFiles): GoFacts {
+  if (!project.hasFile('go.work') && !project.hasFile('go.mod')) {
+    // A folder inside a module belongs to it: its go.mod decides how the folder's main package builds.
+    const enclosing = project.findUp((folder) => (folder.hasFile('go.mod') ? folder : null));
+    if (enclosing) return detectMember(project, enclosing);
+  }
+  return { ...detectIn(project, null), memberBuild: null };
+}
+
+/**
+ * A main package in a module's sub-folder: detected as the module sees it, with only this package as
+ * the entry, and its evidence and folders named from its own folder.
+ */
+function detectMember(project: ProjectFiles, module: ProjectFiles): GoFacts {
+  const memberDir = project.pathFrom(module);
+  const facts = rebaseEvidence(detectIn(module, memberDir), (file) => path.posix.relative(memberDir, file));
+  return {
+    ...facts,
+    // The program runs in /app with them, as it runs in its own folder.
+    runtimeFolders: facts.runtimeFolders.map((folder) => ({ ...folder, value: path.posix.relative(memberDir, folder.value) })),
+    memberBuild: {
+      contextPath: memberDir
+        .split('/')
+        .map(() => '..')
+        .join('/'),
+      memberPath: memberDir,
+    },
+  };
+}
+
+/** The facts of the module (or workspace, or main.go) in `project`; `memberDir`: of the one main package in that folder only. */
+function detectIn(project: ProjectFiles, memberDir: string | null): Omit<GoFacts, 'memberBuild'> {
   const { layout, work, modules } = readModules(project);
-  const { sources, skipped } = readGoSources(project, layout.value === 'workspace' ? modules.map((module) => module.dir) : ['.']);
-  const inModule = (dir: string, file: string) => (dir === '.' ? file : `${dir}/${file}`);
+  const read = readGoSources(project, layout.value === 'workspace' ? modules.map((module) => module.dir) : ['.']);
+  const member = memberDir === null ? null : memberSources(read.sources, modules, memberDir);
+  // A member's own sources; and what its build compiles, where an import "C" makes it cgo.
+  const sources = member ? member.own : read.sources;
+  const compiled = member ? member.built : read.sources;
+  const skipped = memberDir === null ? read.skipped : read.skipped.filter((file) => within(path.posix.dirname(file), memberDir));
+  const fromRunDir = (file: string) => (memberDir === null ? file : path.posix.relative(memberDir, file));
   const requires = modules.flatMap(({ dir, mod }) => mod.requires.map((requirement) => ({ ...requirement, file: inModule(dir, 'go.mod') })));
   const directives = work ? { ...work, file: 'go.work' } : modules[0] ? { ...modules[0].mod, file: 'go.mod' } : { go: null, toolchain: null, file: 'go.mod' };
 
@@ -242,16 +314,16 @@ export function detectGo(project: ProjectFiles): GoFacts {
   const moduleFiles = [...(work ? ['go.work', 'go.work.sum'] : []), ...modules.flatMap(({ dir }) => [inModule(dir, 'go.mod'), inModule(dir, 'go.sum')])].filter((file) =>
     project.hasFile(file),
   );
-  const folderName = path.basename(project.root);
+  const folderName = path.basename(memberDir ?? project.root);
   const thirdParty = layout.value === 'none' ? sources.find((source) => /^\s*(?:import\s+)?(?:\w+\s+)?"[a-z0-9-]+\.[a-z.]+\//m.test(source.code)) : undefined;
 
   const mainDirs = new Map<string, string>();
-  for (const source of sources) {
+  for (const source of member ? [member.main] : sources) {
     if (source.packageName === 'main' && !mainDirs.has(source.dir)) mainDirs.set(source.dir, source.file);
   }
   const mainPackages = [...mainDirs].map(([dir, file]) => fact(packagePath(dir), { file }));
 
-  const cgoImport = findCgoImport(sources);
+  const cgoImport = findCgoImport(compiled);
   const cgoRequire = requires.find((requirement) => requirement.path in CGO_MODULES);
   const cgoRuntimeLibraries = requires.map((requirement) => CGO_MODULES[requirement.path]).filter((library): library is string => typeof library === 'string');
   const cgo = cgoImport ? fact(true, cgoImport) : cgoRequire ? fact(true, { file: cgoRequire.file, line: cgoRequire.line }) : fact(false, null);
@@ -285,7 +357,10 @@ export function detectGo(project: ProjectFiles): GoFacts {
   if (!servesNetwork.value && ports.length > 0) servesNetwork = fact(true, ports[0]!.evidence);
   const ginImport = sources.map((source) => ({ source, line: importsAny(source, [GIN]) })).find(({ line }) => line !== null);
   const setsGinMode = sources.some((source) => /\bgin\.SetMode\(/.test(source.code));
-  const embeddedFolders = [...new Set(sources.flatMap((source) => source.embeds.map((embedded) => embedded.split('/')[0]!)))].filter((folder) => folder !== '..' && folder !== '.');
+  // From the folder the program runs in: a member's embeds are in its own folder.
+  const embeddedFolders = [...new Set(sources.flatMap((source) => source.embeds.map((embedded) => fromRunDir(embedded).split('/')[0]!)))].filter(
+    (folder) => folder !== '..' && folder !== '.',
+  );
 
   return {
     language: 'go',
@@ -314,9 +389,12 @@ export function detectGo(project: ProjectFiles): GoFacts {
     servesNetwork,
     embeddedFolders,
     // Folders with Go sources are packages, and embedded ones are inside the binary already.
-    runtimeFolders: findRuntimeFolders(project, sources, {
-      folder: (folder) => sources.some((source) => source.dir === folder) || embeddedFolders.some((top) => folder === top || folder.startsWith(`${top}/`)),
-    }),
+    runtimeFolders: findRuntimeFolders(
+      project,
+      sources,
+      { folder: (folder) => read.sources.some((source) => source.dir === folder) || embeddedFolders.some((top) => within(fromRunDir(folder), top)) },
+      memberDir ?? '',
+    ),
     createsFile: findRelativeDatabase(sources),
     skippedSources: skipped,
     ginModeFromEnv: ginImport && !setsGinMode ? fact(true, { file: ginImport.source.file, line: ginImport.line! }) : null,

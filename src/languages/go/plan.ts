@@ -95,6 +95,7 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
     tags: base === 'scratch' || base === 'alpine' ? ['timetzdata'] : [],
     scratchRootfs: base === 'scratch',
     package: entry,
+    member: facts.memberBuild?.memberPath ?? null,
     output: `/out/${name}`,
     privateModules: facts.private?.modules ?? null,
   };
@@ -128,7 +129,8 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
     portEnv: port !== null && facts.readsPortEnv.value,
     env: productionEnvironment(facts),
     build: buildStep(facts, base, goVersion, entry, name),
-    runtimeFolders: workingDirectory(facts.runtimeFolders, facts.createsFile),
+    // cp runs in the context's root, and a member's folders are in its own folder.
+    runtimeFolders: workingDirectory(facts.runtimeFolders, facts.createsFile, facts.memberBuild?.memberPath ?? ''),
     ...singleBinaryStages({
       base,
       debug,
@@ -140,6 +142,10 @@ export function planGo(facts: GoFacts, answers: Answers, generatorVersion: strin
       stopWhy: "Exec form: the binary is PID 1, and Go's runtime exits on SIGTERM even there, so it needs no init.",
     }),
     ...planSecrets(facts.private?.secrets ?? []),
+    // A main package in a module's sub-folder builds from the module's root, with its own Dockerfile and ignore file.
+    ...(facts.memberBuild
+      ? { contextPath: facts.memberBuild.contextPath, dockerfileFlag: `${facts.memberBuild.memberPath}/Dockerfile`, dockerignoreName: 'Dockerfile.dockerignore' }
+      : {}),
   });
   return { plan, warnings };
 }

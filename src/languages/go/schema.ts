@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields, EnvironmentSchema } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields, EnvironmentSchema, ProjectPath } from '../../core/plan-schema.js';
 
 const GoPackagePath = z.string().regex(/^\.(\/[A-Za-z0-9._-]+)*$/, 'must be a package folder such as ./cmd/api');
 
@@ -22,6 +22,8 @@ const GoBuildSchema = z.object({
   tags: z.array(z.string().regex(/^[A-Za-z0-9_.]+$/)),
   scratchRootfs: z.boolean(),
   package: GoPackagePath,
+  /** A main package in a module's sub-folder: its folder, whose Dockerfile and ignore file the context leaves out; null otherwise. */
+  member: ProjectPath.nullable(),
   output: AbsolutePath,
   /** GOPRIVATE: module patterns go fetches from their repositories (with the .netrc secret), not through the proxy. */
   privateModules: z

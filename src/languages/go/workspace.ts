@@ -1,22 +1,9 @@
 import path from 'node:path';
 import type { Workspace, WorkspaceMember } from '../../core/workspace.js';
 import { targetNameOf } from '../../core/workspace.js';
-import type { GoFacts } from './detect.js';
+import { importedFrom, type GoFacts } from './detect.js';
 
 const folderOf = (dir: string) => dir.replace(/^\.\//, '') || '.';
-
-/** The package folders `main` imports, directly or through each other, within the workspace. */
-function reachedFrom(main: string, facts: GoFacts): Set<string> {
-  const reached = new Set<string>();
-  const pending = [main];
-  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop())
-    for (const imported of facts.workspaceImports[dir] ?? []) {
-      if (reached.has(imported)) continue;
-      reached.add(imported);
-      pending.push(imported);
-    }
-  return reached;
-}
 
 /**
  * A go.work workspace's programs: each main package is built at the root, where go.work and every
@@ -42,7 +29,7 @@ export function goWorkspace(facts: GoFacts): Workspace | null {
   });
   // A program that imports a package inside another program's folder (api/client, below the api program) needs that folder.
   for (const program of programs) {
-    const reached = [...reachedFrom(program.folder, facts)];
+    const reached = [...importedFrom(program.folder, facts.workspaceImports)];
     program.uses = programs.filter((other) => other !== program && reached.some((dir) => dir === other.folder || dir.startsWith(`${other.folder}/`))).map((other) => other.name);
   }
   const libraries = facts.workspaceModules

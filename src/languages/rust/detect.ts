@@ -16,7 +16,7 @@ import {
 } from './cargo.js';
 import { isTable, readToml, type TomlFile } from '../../core/manifest.js';
 import { detectCargoRegistries, detectSshGit, type CargoRegistries } from './secrets.js';
-import { fact, type Evidence, type Fact } from '../../core/facts.js';
+import { fact, rebaseEvidence, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineIndex, stripComments } from '../../core/text.js';
@@ -760,17 +760,6 @@ const WEBASSEMBLY_CRATE = /(_wasi$|^wasmedge)/;
 function webAssemblyCrate(declared: DeclaredIn[]): Fact<string> | null {
   const found = declared.find(({ dependency }) => WEBASSEMBLY_CRATE.test(dependency.crate));
   return found ? fact(found.dependency.crate, { file: found.file, line: found.dependency.line }) : null;
-}
-
-/** Every evidence file named from another folder: `rel` maps a path of the workspace root to one of the member's. */
-function rebaseEvidence<T>(value: T, rel: (file: string) => string): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => rebaseEvidence(item, rel)) as T;
-  if (!isTable(value)) return value;
-  const entries = Object.entries(value).map(([key, item]) => {
-    if (key === 'evidence' && isTable(item) && typeof item.file === 'string') return [key, { ...item, file: rel(item.file) }];
-    return [key, rebaseEvidence(item, rel)];
-  });
-  return Object.fromEntries(entries) as T;
 }
 
 /**
