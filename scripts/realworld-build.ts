@@ -164,6 +164,12 @@ const KNOWN_CAUSES: { pattern: RegExp; cause: Cause; why: string }[] = [
     why: 'next/font/google downloads the fonts from fonts.googleapis.com during the build, a host this machine cannot reach',
   },
   {
+    // A package the lockfile resolved (so its registry served it then) that this machine's npm registry answers 404 for.
+    pattern: /npm error 404 Not Found - GET https:\/\/registry\.npmjs\.org\/\S+/,
+    cause: 'machine',
+    why: "this machine's npm registry answers 404 for a package the lockfile pins, which the registry served when the lockfile was made",
+  },
+  {
     // The Maven Central this machine reaches serves only part of it (the env's packages/maven-partial.tsv):
     // an artifact the app pins, present on the real Central, is missing here.
     pattern:
