@@ -167,7 +167,7 @@ const KNOWN_CAUSES: { pattern: RegExp; cause: Cause; why: string }[] = [
     // A package the lockfile resolved (so its registry served it then) that this machine's npm registry answers 404 for.
     pattern: /npm error 404 Not Found - GET https:\/\/registry\.npmjs\.org\/\S+/,
     cause: 'machine',
-    why: "this machine's npm registry answers 404 for a package the lockfile pins, which the registry served when the lockfile was made",
+    why: 'the npm registry reached here answers 404 for a package the lockfile pins, which the registry served when the lockfile was made (missing here, or unpublished since: not checked against the real registry)',
   },
   {
     // The Maven Central this machine reaches serves only part of it (the env's packages/maven-partial.tsv):
