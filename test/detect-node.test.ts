@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectNode, nodeMajorFor, splitNodeOptions, startCommandFrom, LTS_NODE_MAJOR } from '../src/languages/node/detect.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture, makeProject } from './helpers.js';
+import { fixture, makeProject, runCli } from './helpers.js';
 
 const pkg = (value: object) => JSON.stringify(value, null, 2);
 
@@ -621,5 +621,39 @@ describe("Next's standalone server: where server.js lands inside .next/standalon
   it('an app of its own (no workspace) has server.js at the top', () => {
     const facts = detectNode(makeProject({ 'package.json': pkg({ name: 'site', dependencies: { next: '^16' } }), 'next.config.js': standalone }));
     expect(facts.start?.value).toEqual(['node', 'server.js']);
+  });
+});
+
+describe('folders the app creates as it runs', () => {
+  const express = { dependencies: { express: '^5' }, scripts: { start: 'node server.js' } };
+
+  // fastify/demo: mkdirSync(path.join(import.meta.dirname, '../../..', fastify.config.UPLOAD_DIRNAME)) at start.
+  it('a literal relative folder is named; a computed path is kept with its line; absolute, temporary, test and script paths are not', () => {
+    const facts = detectNode(
+      makeProject({
+        'package.json': pkg(express),
+        'server.js':
+          "const fs = require('fs');\nfs.mkdirSync('./uploads', { recursive: true });\nfs.mkdirSync(path.join(__dirname, '..', config.DIR));\nfs.mkdirSync('/var/data');\nfs.mkdirSync(path.join(os.tmpdir(), 'x'));\n",
+        'test/setup.js': "fs.mkdirSync('fixtures');\n",
+        'scripts/build.js': "fs.mkdirSync('out');\n",
+      }),
+    );
+    expect(facts.createdFolders).toEqual({
+      named: [{ value: 'uploads', evidence: { file: 'server.js', line: 2 } }],
+      computed: { value: "path.join(__dirname, '..', config.DIR)", evidence: { file: 'server.js', line: 3 } },
+    });
+  });
+
+  it('the image makes them for the run-time user in a stage of their own, copied before anything else lands in /app', async () => {
+    const project = makeProject({ 'package.json': pkg(express), 'package-lock.json': '{}', 'server.js': "fs.mkdirSync('uploads');\napp.listen(3000);\n" });
+    const { exitCode, stdout } = await runCli([project.root, '--yes', '--stdout', '--base', 'distroless']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(
+      "# uploads/, which the app creates (server.js:1): gathered under /runtime/app, copied in one step below.\n# /app/uploads: the run-time user's own, so it writes there; the rest of /app stays root's.\nRUN mkdir -p /runtime/app/uploads \\\n && chown 65532:65532 /runtime/app/uploads\n",
+    );
+    const production = stdout.slice(stdout.indexOf('AS production'));
+    expect(production.indexOf('COPY --from=app-folders /runtime/ /')).toBeLessThan(production.indexOf('WORKDIR /app'));
+    const plain = await runCli([makeProject({ 'package.json': pkg(express), 'package-lock.json': '{}', 'server.js': 'app.listen(3000);\n' }).root, '--yes', '--stdout']);
+    expect(plain.stdout).not.toContain('app-folders');
   });
 });

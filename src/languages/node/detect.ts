@@ -13,6 +13,7 @@ import { shippable, shippedList, type ShippedSources } from '../../core/run-file
 import { lineOf } from '../../core/text.js';
 import { procfileProcesses } from '../../core/procfile.js';
 import { exampleEnvPort } from '../../core/env-example.js';
+import { detectCreatedFolders, type CreatedFolders } from './folders.js';
 import { scanListening, sourceOf, type Listening } from './sources.js';
 import { detectNodeSecrets, type NodeSecrets } from './secrets.js';
 import { NODE_MANIFESTS } from './manifests.js';
@@ -125,6 +126,8 @@ export interface NodeFacts {
    * does not): a host of localhost, 127.0.0.1 or ::1, or Fastify's listen() without one (its default).
    */
   listensOnLoopback: Fact<string | null>;
+  /** Folders the app's code creates as it runs (`mkdirSync('uploads')`, or at a computed path). */
+  createdFolders: CreatedFolders;
   /** A static site (Astro without a server adapter, a Vite or Angular SPA): the folder its build writes, and why it is one. */
   staticSite: Fact<{ outDir: string; reason: string }> | null;
   nativeModules: Fact<string[]>;
@@ -1222,6 +1225,7 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     ...detectNetwork(project, manifest, found, start, startScript, listening),
     staticSite: detectStaticSite(project, manifest, found.framework, start),
     nativeModules: detectNativeModules(project, manifest),
+    createdFolders: detectCreatedFolders(project),
     hasDevDependencies: manifest.devDependencies.length > 0,
     hasDependencies: manifest.dependencies.length > 0,
     hasPublicDir: project.hasDir('public'),

@@ -598,6 +598,21 @@ function nodeHealthcheck(node: string, port: number) {
   return { command: [node, '-e', probe], why: 'node itself probes the app (every Node image has it; no curl or shell needed): an answer below 500 is healthy.' };
 }
 
+/**
+ * /app is root's: the folders the app creates there as it runs are made for its user, a named one
+ * owned by it, and for one at a computed path /app itself takes new entries (group-writable and
+ * sticky: not root's files). Not for a workspace member, whose folder below /app this does not reach.
+ */
+function foldersTheAppCreates(facts: NodeFacts, member: boolean): NodePlan['runtimeFolders'] {
+  const { named, computed } = facts.createdFolders;
+  if (member || (named.length === 0 && computed === null)) return null;
+  const reasons = [
+    ...named.map((folder) => `${folder.value}/, which the app creates (${describeEvidence(folder.evidence)})`),
+    ...(computed ? [`a folder the app creates at a path it computes (${describeEvidence(computed.evidence)}), which may be in /app`] : []),
+  ];
+  return { why: reasons.join('; '), copies: [], writable: named.map((folder) => folder.value), createsFiles: computed !== null };
+}
+
 export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: string): Planned<NodePlan> {
   const { base, debug, port } = answers;
   const major = Number(answers.runtimeVersion);
@@ -675,6 +690,7 @@ export function planNode(facts: NodeFacts, answers: Answers, generatorVersion: s
     hoistedStart: hoistedStart(facts, start[1]),
     sourcesStage: copies.some((copy) => copy.stage === 'sources'),
     env: runtimeEnv(port, facts.readsPortEnv, shape),
+    runtimeFolders: foldersTheAppCreates(facts, workspace !== null),
     ...image,
     yarnPnp: yarnLinker(facts) !== null,
     entrypoint: withInit(image.init, base === 'distroless' ? [DISTROLESS_NODE] : []),

@@ -1,5 +1,16 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, leavesProject, OsPackagesSchema, ProjectPath, Command, CommonPlanFields, OneLine, EnvironmentSchema } from '../../core/plan-schema.js';
+import {
+  ImageRef,
+  AbsolutePath,
+  leavesProject,
+  OsPackagesSchema,
+  ProjectPath,
+  Command,
+  CommonPlanFields,
+  OneLine,
+  EnvironmentSchema,
+  RuntimeFoldersSchema,
+} from '../../core/plan-schema.js';
 
 const NodeCopySchema = z.object({
   /** A stage name, or null for the build context. */
@@ -67,6 +78,8 @@ export const NodePlanSchema = z.object({
   member: z.object({ path: ProjectPath }).nullable(),
   /** The folder below /app the start command runs from, as it does in the workspace (a member's own); null for /app itself. */
   runFrom: ProjectPath.nullable(),
+  /** The folders of /app the app creates as it runs, made in a stage of their own for the run-time user; null when it creates none. */
+  runtimeFolders: RuntimeFoldersSchema.nullable(),
   /** Under Turborepo, such a member's workspace is cut down to it first by `turbo prune --docker`, in a stage of its own. */
   prune: z
     .object({
