@@ -166,6 +166,15 @@ const UNIT_CASES: Case[] = [
   ),
   onProject('python: poetry without its lockfile', { 'pyproject.toml': '[tool.poetry]\nname = "w"\n', 'main.py': '' }, { base: 'slim' }),
   onProject(
+    'python: poetry without its lockfile, built by poetry-core',
+    {
+      'pyproject.toml':
+        '[tool.poetry]\nname = "w"\n\n[tool.poetry.dependencies]\nquart = "*"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
+      'main.py': '',
+    },
+    { base: 'slim' },
+  ),
+  onProject(
     'python: unpinned PEP 621 dependencies',
     { 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3", "gunicorn==23.0.0"]\n', 'main.py': '' },
     { base: 'slim' },

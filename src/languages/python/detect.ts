@@ -515,6 +515,10 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
     evidence = pyprojectEvidence(poetryDependencies.length > 0 ? 'python' : 'dependencies');
     const lock = { uv: 'uv.lock', poetry: 'poetry.lock', pdm: 'pdm.lock' }[tool];
     inputs = manifests(project.hasFile(lock) ? lock : null, 'pyproject.toml');
+    // Poetry without its lockfile, built by poetry-core: pip installs the project, which declares its dependencies to pip.
+    const buildSystem = pyproject?.data['build-system'];
+    const backend = isTable(buildSystem) && typeof buildSystem['build-backend'] === 'string' ? buildSystem['build-backend'] : '';
+    if (tool === 'poetry' && !project.hasFile(lock) && backend.startsWith('poetry.core')) pipSource = 'project';
   }
   // fastapi[standard] brings uvicorn; the extra counts as the server being there.
   if (extras.some((extra) => /^(fastapi|litestar)\[(standard|all)\]$/.test(extra))) names.push('uvicorn');

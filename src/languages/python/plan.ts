@@ -74,7 +74,8 @@ function dependencySteps(facts: PythonFacts, minor: string): Pick<PythonPlan, 'd
       cacheTarget: '/root/.cache/uv',
       keptPaths: [],
     };
-  if (tool !== 'pip') {
+  // Poetry without its lockfile: pip installs the project itself, after the sources (projectInstallCommand).
+  if (tool !== 'pip' && facts.pipSource !== 'project') {
     const exporter = EXPORTERS[tool];
     return {
       deps: {

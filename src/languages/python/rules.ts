@@ -189,9 +189,16 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
   {
     id: 'lockfile-tool-without-lockfile',
     kind: 'refuse',
-    when: ({ facts }) => facts.tool.value !== 'uv' && facts.tool.value !== 'pip' && facts.lockfile.value === null,
+    when: ({ facts }) => facts.tool.value !== 'uv' && facts.tool.value !== 'pip' && facts.lockfile.value === null && facts.pipSource !== 'project',
     message: ({ facts }) =>
       `${facts.tool.value} without its lockfile (${describeEvidence(facts.tool.evidence)}): the image installs exactly what the lockfile pins; run \`${LOCK_COMMANDS[facts.tool.value as keyof typeof LOCK_COMMANDS]}\` and commit it`,
+  },
+  {
+    id: 'poetry-without-lockfile',
+    kind: 'warn',
+    when: ({ facts }) => facts.tool.value === 'poetry' && facts.lockfile.value === null && facts.pipSource === 'project',
+    message: ({ facts }) =>
+      `poetry without its lockfile (${describeEvidence(facts.tool.evidence)}): pip installs the project through poetry-core, each dependency at the newest version its constraint allows on every build; run \`poetry lock\` and commit it to pin them`,
   },
   {
     id: 'requirements-unpinned',
