@@ -129,7 +129,8 @@ function pythonEntry(entrypoint, scripts) {
   const target = tokens.find((t) => /^[A-Za-z_][\w.]*:[A-Za-z_]\w*(\(.*\))?$/.test(t));
   // pkg.__init__:app names the same object as pkg:app.
   if (target) return target.replace(/\.__init__:/, ':');
-  const names = scripts.map((s) => (typeof s === 'string' ? s : (s?.value?.name ?? s?.name)));
+  // Facts of [project.scripts] names: { value: "start", evidence }.
+  const names = scripts.map((s) => (typeof s === 'string' ? s : typeof s?.value === 'string' ? s.value : (s?.value?.name ?? s?.name)));
   return names.includes(tokens[0]) ? `script:${tokens[0]}` : `cmd:${tokens[0]}`;
 }
 
