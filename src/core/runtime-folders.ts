@@ -80,3 +80,6 @@ export function workingDirectory(folders: Fact<string>[], creates: Fact<string |
     why: `The program ${[reads, writes].filter(Boolean).join(' and ')} in its working directory`,
   };
 }
+
+/** Why a folder the app creates by a relative path is made for its user: `logs/, which the app creates (app.py:6)`. */
+export const createdFolderWhy = (folder: Fact<string>): string => `${folder.value}/, which the app creates (${describeEvidence(folder.evidence)})`;

@@ -10,6 +10,8 @@ const MAX_FILES = 500;
 
 /** A call that creates a folder: fs's mkdir and mkdirSync, fs-extra's ensureDir, mkdirp. */
 const MAKES_FOLDER = /\b(?:mkdirSync|mkdir|ensureDirSync|ensureDir|mkdirp)\s*\(/g;
+/** The same, tested on the file as read: most files have none, and are not stripped of their comments at all. */
+const MAY_MAKE_FOLDER = new RegExp(MAKES_FOLDER.source);
 
 /** The first argument of the call whose `(` ends at `from`, as written (up to a comma or `)` at its depth). */
 function firstArgument(code: string, from: number): string {
@@ -45,7 +47,9 @@ export function detectCreatedFolders(project: ProjectFiles): CreatedFolders {
     .filter((file) => APP_SOURCE.test(file) && !NOT_APP.test(file) && !project.tooLargeToScan(file))
     .slice(0, MAX_FILES);
   for (const file of sources) {
-    const code = stripComments(project.readSource(file));
+    const text = project.readSource(file);
+    if (!MAY_MAKE_FOLDER.test(text)) continue;
+    const code = stripComments(text);
     const lineOf = lineIndex(code);
     for (const match of code.matchAll(MAKES_FOLDER)) {
       const argument = firstArgument(code, match.index + match[0].length);

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { installsWorkspace, type NodeFacts, type PackageManager, type Workspace, type WorkspaceRoot } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
+import { createdFolderWhy } from '../../core/runtime-folders.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
 import { BOOKWORM, DHI_DEBIAN, NONROOT_USER, TRIXIE, distroless, finalImage, hardened, withInit } from '../../core/images.js';
@@ -607,7 +608,7 @@ function foldersTheAppCreates(facts: NodeFacts, member: boolean): NodePlan['runt
   const { named, computed } = facts.createdFolders;
   if (member || (named.length === 0 && computed === null)) return null;
   const reasons = [
-    ...named.map((folder) => `${folder.value}/, which the app creates (${describeEvidence(folder.evidence)})`),
+    ...named.map(createdFolderWhy),
     ...(computed ? [`a folder the app creates at a path it computes (${describeEvidence(computed.evidence)}), which may be in /app`] : []),
   ];
   return { why: reasons.join('; '), copies: [], writable: named.map((folder) => folder.value), createsFiles: computed !== null };

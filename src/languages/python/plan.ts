@@ -1,4 +1,5 @@
 import { describeEvidence } from '../../core/facts.js';
+import { createdFolderWhy } from '../../core/runtime-folders.js';
 import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
 import { planSecrets } from '../../core/secrets.js';
 import { usageError } from '../../errors.js';
@@ -128,10 +129,7 @@ function runtimeFolders(facts: PythonFacts, copyApp: boolean): PythonPlan['runti
   const instance = facts.flaskInstanceFolder.value ? facts.flaskInstanceFolder.evidence : null;
   const created = facts.createdFolders.filter((folder) => folder.value !== 'instance' || instance === null);
   if (!copyApp || (instance === null && created.length === 0)) return null;
-  const reasons = [
-    ...(instance ? [`Flask's instance folder (${describeEvidence(instance)}), where the app writes its config and data`] : []),
-    ...created.map((folder) => `${folder.value}/, which the app creates (${describeEvidence(folder.evidence)})`),
-  ];
+  const reasons = [...(instance ? [`Flask's instance folder (${describeEvidence(instance)}), where the app writes its config and data`] : []), ...created.map(createdFolderWhy)];
   return {
     why: reasons.join('; '),
     copies: [],

@@ -219,15 +219,13 @@ function workspaceMembers(project: ProjectFiles, root: TomlFile): string[] {
     members.push(...manifestDirs.filter(globMatcher(glob)));
   }
   // Cargo makes every path dependency inside the workspace's folder a member too, and theirs (loco's migration crate).
-  const pending = [root, ...members.map((dir) => readToml(project, inDir(dir, 'Cargo.toml')))];
+  const manifestIn = (dir: string) => ({ dir, manifest: readToml(project, inDir(dir, 'Cargo.toml')) });
+  const pending = [{ dir: '.', manifest: root }, ...members.map(manifestIn)];
   while (pending.length > 0 && members.length < 500) {
-    const manifest = pending.pop()!;
-    for (const dependency of declaredDependencies(manifest)) {
-      if (dependency.path === null) continue;
-      const dir = path.posix.normalize(path.posix.join(path.posix.dirname(manifest.file), dependency.path)).replace(/\/+$/, '');
+    for (const { dir } of pathDependencies([pending.pop()!])) {
       if (dir === '.' || dir.startsWith('..') || members.includes(dir) || !project.hasFile(inDir(dir, 'Cargo.toml'))) continue;
       members.push(dir);
-      pending.push(readToml(project, inDir(dir, 'Cargo.toml')));
+      pending.push(manifestIn(dir));
     }
   }
   return [...new Set(members)].filter((dir) => dir !== '.' && !excluded.some((matches) => matches(dir)));
@@ -586,9 +584,10 @@ function detectNetwork(
   const server = declared.find(({ dependency }) => SERVER_CRATES.has(dependency.crate));
   // Rocket serves on Rocket.toml's port, or on 8000: its default, last among the defaults.
   const rocketDependency = declared.find(({ dependency }) => dependency.crate === 'rocket');
-  const rocket = rocketDependency ? detectRocket(project, runsIn, scanned, { file: rocketDependency.file, line: rocketDependency.dependency.line }) : null;
+  const rocketEvidence = rocketDependency ? { file: rocketDependency.file, line: rocketDependency.dependency.line } : null;
+  const rocket = rocketEvidence ? detectRocket(project, runsIn, scanned, rocketEvidence) : null;
   if (rocket?.port) defaults.push(rocket.port);
-  if (rocketDependency) defaults.push(fact(ROCKET_DEFAULT_PORT, { file: rocketDependency.file, line: rocketDependency.dependency.line }));
+  if (rocketEvidence) defaults.push(fact(ROCKET_DEFAULT_PORT, rocketEvidence));
   const servesNetwork = server
     ? fact(true, { file: server.file, line: server.dependency.line })
     : listener
@@ -689,7 +688,7 @@ function workspacePackagesOf(project: ProjectFiles, packages: Package[]): Worksp
 }
 
 /** Path dependencies of these packages, resolved from the project folder ("crates/util", "../shared"), with where they are declared. */
-function pathDependencies(packages: Package[]): { dir: string; written: Fact<string> }[] {
+function pathDependencies(packages: Pick<Package, 'dir' | 'manifest'>[]): { dir: string; written: Fact<string> }[] {
   return packages.flatMap((pkg) =>
     declaredDependencies(pkg.manifest)
       .filter((dependency) => dependency.path !== null)
