@@ -54,7 +54,7 @@ describe('help and version', () => {
     expect(linesAfter('--entry')[0]).toBe(`${' '.repeat(6)}go          the main package (./cmd/api)`);
     expect(linesAfter('--entry').slice(3)).toEqual([
       `${' '.repeat(6)}python      a .py file (app.py), a module for python -m (mypkg),`,
-      `${' '.repeat(18)}module:app for gunicorn/uvicorn, or a [project.scripts] name`,
+      `${' '.repeat(18)}module:app for gunicorn, uvicorn or hypercorn, or a`,
     ]);
   });
 
@@ -638,7 +638,7 @@ describe('Python', () => {
     expect(app.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:9000", "wsgi:application"]');
     const noServer = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--entry', 'app:app']);
     expect(noServer.exitCode).toBe(1);
-    expect(noServer.stderr.trim()).toBe('stagecraft: --entry app:app: serving module:app needs gunicorn or uvicorn among the dependencies');
+    expect(noServer.stderr.trim()).toBe('stagecraft: --entry app:app: serving module:app needs gunicorn, uvicorn or hypercorn among the dependencies');
     const bad = await runCli([fixture('python-stdlib'), '--yes', '--stdout', '--entry', '../x.py']);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/--entry \.\.\/x\.py: expected a \.py file/);

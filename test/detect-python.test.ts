@@ -281,6 +281,20 @@ describe('entry point', () => {
     expect(facts.port).toEqual({ value: 5000, evidence: null });
   });
 
+  it("a Quart app is served by hypercorn, which Quart brings, not by a start script that runs Quart's development server (quart's examples/chat)", () => {
+    const facts = detectPython(
+      makeProject({
+        'pyproject.toml':
+          '[tool.poetry]\nname = "chat"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.10"\nquart = "*"\n\n[tool.poetry.scripts]\nstart = "chat:run"\n\n[build-system]\nrequires = ["poetry-core>=1.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n',
+        'src/chat/__init__.py': 'from quart import Quart\n\napp = Quart(__name__)\n\n\ndef run():\n    app.run(debug=True)\n',
+      }),
+    );
+    expect(facts.framework.value).toBe('quart');
+    expect(facts.start).toEqual({ value: ['hypercorn', '--bind', '0.0.0.0:$PORT', 'chat:app'], evidence: { file: 'src/chat/__init__.py', line: 3 } });
+    expect(facts.port.value).toBe(8000);
+    expect(facts.servesNetwork.value).toBe(true);
+  });
+
   it('Litestar, FastHTML and Starlette apps run under uvicorn, Sanic under its own CLI, a Cloud Function under functions-framework', () => {
     const start = (requirements: string, code: string) => detectPython(makeProject({ 'requirements.txt': requirements, 'main.py': code })).start?.value;
     const uvicorn = (target: string) => ['uvicorn', target, '--host', '0.0.0.0', '--port', '$PORT'];

@@ -18,7 +18,7 @@ import { enclosingUvWorkspace, uvWorkspaceRoot, type UvMember } from './workspac
 import { PYTHON_MANIFESTS } from './manifests.js';
 
 export type PythonTool = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
-export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'flask';
+export type PythonFramework = 'django' | 'fastapi' | 'litestar' | 'sanic' | 'python-fasthtml' | 'starlette' | 'quart' | 'flask';
 
 /** How pip finds the dependencies when no lockfile tool is used. */
 export type PipSource = 'requirements' | 'pyproject' | 'project' | 'none';
@@ -524,6 +524,8 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
   if (extras.some((extra) => /^(fastapi|litestar)\[(standard|all)\]$/.test(extra))) names.push('uvicorn');
   // FastHTML depends on uvicorn itself.
   if (names.includes('python-fasthtml')) names.push('uvicorn');
+  // Quart depends on hypercorn, its production server (Quart's own app.run() is a development server on 127.0.0.1).
+  if (names.includes('quart')) names.push('hypercorn');
   const pinned = pins.filter((pin) => pin.name in KNOWN_COMPILED).map((pin) => pinnedCompiled(pin.name, pin.version, pin.evidence, KNOWN_COMPILED[pin.name]!.firstWheel));
   return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned };
 }
@@ -542,6 +544,7 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
   const has = (name: string) => facts.dependencies.value.includes(name);
   const gunicorn = (target: string) => ['gunicorn', '--bind', '0.0.0.0:$PORT', target];
   const uvicorn = (target: string) => ['uvicorn', target, '--host', '0.0.0.0', '--port', '$PORT'];
+  const hypercorn = (target: string) => ['hypercorn', '--bind', '0.0.0.0:$PORT', target];
   const procfile = procfileWeb(project);
   if (procfile) return fact(procfile.words, procfile.evidence);
 
@@ -562,6 +565,10 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
   if (ASGI_FRAMEWORKS.has(facts.framework.value) && has('uvicorn')) {
     const app = findAppObject(project, sources, ['FastAPI', 'Litestar', 'FastHTML', 'fast_app', 'Starlette']);
     if (app) return fact(uvicorn(app.target), app.evidence);
+  }
+  if (facts.framework.value === 'quart' && has('hypercorn')) {
+    const app = findAppObject(project, sources, ['Quart']);
+    if (app) return fact(hypercorn(app.target), app.evidence);
   }
   if (facts.framework.value === 'sanic') {
     const app = findAppObject(project, sources, ['Sanic']);
@@ -585,9 +592,9 @@ function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependenci
   return null;
 }
 
-const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'litestar', 'sanic', 'python-fasthtml', 'starlette', 'flask'];
-/** ASGI frameworks served with uvicorn. */
-export const ASGI_FRAMEWORKS = new Set<PythonFramework | null>(['fastapi', 'litestar', 'python-fasthtml', 'starlette']);
+const FRAMEWORKS: PythonFramework[] = ['django', 'fastapi', 'litestar', 'sanic', 'python-fasthtml', 'starlette', 'quart', 'flask'];
+/** ASGI frameworks: served by an ASGI server (uvicorn; Quart's own hypercorn), never by gunicorn's WSGI workers. */
+export const ASGI_FRAMEWORKS = new Set<PythonFramework | null>(['fastapi', 'litestar', 'python-fasthtml', 'starlette', 'quart']);
 const SERVER_IMPORT = /^[ \t]*(?:from|import)\s+(http\.server|socketserver|aiohttp|tornado|wsgiref)\b/m;
 /** Flask's instance folder: created by the app (`os.makedirs(app.instance_path)`) and written to (config, SQLite). */
 const FLASK_INSTANCE = /\binstance_path\b|\binstance_relative_config\s*=\s*True\b/;

@@ -42,12 +42,13 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
   if (ENTRY_APP.test(entry)) {
     const asgi = ASGI_FRAMEWORKS.has(facts.framework.value);
     if (has('uvicorn') && (asgi || !has('gunicorn'))) return ['uvicorn', entry, '--host', '0.0.0.0', '--port', '$PORT'];
+    if (has('hypercorn') && (asgi || !has('gunicorn'))) return ['hypercorn', '--bind', '0.0.0.0:$PORT', entry];
     if (has('gunicorn')) return ['gunicorn', '--bind', '0.0.0.0:$PORT', entry];
-    throw usageError(`--entry ${raw}: serving module:app needs gunicorn or uvicorn among the dependencies`);
+    throw usageError(`--entry ${raw}: serving module:app needs gunicorn, uvicorn or hypercorn among the dependencies`);
   }
   if (ENTRY_FILE.test(entry)) return ['python', entry];
   if (ENTRY_MODULE.test(entry)) return ['python', '-m', entry];
-  throw usageError(`--entry ${raw}: expected a .py file, a module (run with python -m), module:app for gunicorn/uvicorn, or a [project.scripts] name`);
+  throw usageError(`--entry ${raw}: expected a .py file, a module (run with python -m), module:app for gunicorn, uvicorn or hypercorn, or a [project.scripts] name`);
 }
 
 /** For a pdm.lock without markers, the relock `pdm export` needs: versions reused, markers added, in the build stage only. */
@@ -212,6 +213,7 @@ function buildOsPackages(facts: PythonFacts, base: Answers['base'], minor: strin
 const HANDLES_SIGTERM: Record<string, string> = {
   gunicorn: 'its workers finish their requests, then it exits',
   uvicorn: 'it closes connections and runs the shutdown events',
+  hypercorn: 'it stops its worker, which closes connections and runs the shutdown events',
 };
 
 /** tini for a program that sets no SIGTERM handler, and the one line that says how docker stop ends it. */

@@ -28,6 +28,7 @@ const SERVERS: Record<string, string> = {
   starlette: 'uvicorn',
   litestar: 'uvicorn',
   'python-fasthtml': 'uvicorn',
+  quart: 'hypercorn',
   sanic: 'sanic',
 };
 const LOCK_COMMANDS = { poetry: 'poetry lock', pdm: 'pdm lock', pipenv: 'pipenv lock' };
