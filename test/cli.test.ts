@@ -727,6 +727,40 @@ describe('Python', () => {
     expect(hosted.stdout).not.toContain('UVICORN_HOST');
   });
 
+  it("gunicorn bound to $PORT (a Procfile's `--bind :$PORT`, or the app reads PORT) is left to bind PORT itself, so `docker run -e PORT` moves it (GoogleCloudPlatform buildpack-samples)", async () => {
+    const flask = 'import os\nfrom flask import Flask\napp = Flask(__name__)\n';
+    const procfile = makeProject({ 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n', 'main.py': flask, Procfile: 'web: gunicorn --bind :$PORT --workers 1 main:app\n' }).root;
+    const fromProcfile = await runCli([procfile, '--yes', '--stdout', '--base', 'slim']);
+    expect(fromProcfile.exitCode).toBe(0);
+    expect(fromProcfile.stdout).toContain(
+      '# gunicorn, given no --bind, listens on 0.0.0.0:$PORT: `docker run -e PORT=...` moves it (Cloud Run, Heroku set PORT).\nENV PORT=8000\n',
+    );
+    expect(fromProcfile.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--workers", "1", "main:app"]');
+    expect(lintDockerfile(fromProcfile.stdout)).toEqual([]);
+    const readsPort = makeProject({ 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n', 'main.py': `${flask}port = int(os.environ.get("PORT", 8080))\n` }).root;
+    expect((await runCli([readsPort, '--yes', '--stdout', '--base', 'slim'])).stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "main:app"]');
+    // An app that does not read PORT gets no ENV PORT, so gunicorn keeps its --bind (alone it would listen on 127.0.0.1).
+    const fixed = makeProject({ 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n', 'main.py': flask }).root;
+    const fixedRun = await runCli([fixed, '--yes', '--stdout', '--base', 'slim']);
+    expect(fixedRun.stdout).not.toContain('ENV PORT');
+    expect(fixedRun.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:8000", "main:app"]');
+  });
+
+  it('a requirements pin of gunicorn 20, which imports pkg_resources, installs with setuptools<82 (82 removed pkg_resources), unless the requirements name setuptools', async () => {
+    const project = (requirements: string) => makeProject({ 'requirements.txt': requirements, 'main.py': 'from flask import Flask\napp = Flask(__name__)\n' }).root;
+    const old = await runCli([project('flask==3.1.0\ngunicorn==20.1.0\n'), '--yes', '--stdout', '--base', 'slim']);
+    expect(old.exitCode).toBe(0);
+    expect(old.stderr).toContain('warning: requirements.txt:2: gunicorn==20.1.0 imports pkg_resources, which setuptools 82 removed: the image installs setuptools<82 beside it');
+    expect(old.stdout).toContain('# setuptools<82: gunicorn==20.1.0 (requirements.txt:2) imports pkg_resources and leaves setuptools unbounded;');
+    expect(old.stdout).toContain('pip --python /opt/venv/bin/python install -r requirements.txt "setuptools<82"\n');
+    expect(lintDockerfile(old.stdout)).toEqual([]);
+    for (const requirements of ['flask==3.1.0\ngunicorn==21.2.0\n', 'flask==3.1.0\ngunicorn==20.1.0\nsetuptools==80.9.0\n']) {
+      const run = await runCli([project(requirements), '--yes', '--stdout', '--base', 'slim']);
+      expect(run.stdout).not.toContain('setuptools<82');
+      expect(run.stderr).not.toContain('pkg_resources');
+    }
+  });
+
   it('a Flask app without gunicorn runs its file, with a warning that names the server to add', async () => {
     const dir = makeProject({ 'requirements.txt': 'flask==3.1.0\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }).root;
     const { stdout, stderr } = await runCli([dir, '--yes', '--stdout', '--base', 'slim']);

@@ -26,6 +26,16 @@ export const SOURCE_BUILDS: Record<string, { debian: { build: string[]; runtime:
 };
 
 /**
+ * Packages whose older releases import pkg_resources but require setuptools with no upper bound
+ * (gunicorn 20: `setuptools>=3.0`), by the first release that no longer imports it: pip installs
+ * today's setuptools beside a pin of an older one, and setuptools 82 removed pkg_resources, so the app
+ * stops at its first import.
+ */
+export const PKG_RESOURCES_USERS: Record<string, string> = { gunicorn: '21.0.0' };
+/** The setuptools such a pin needs: 81 is the last release that ships pkg_resources. */
+export const SETUPTOOLS_WITH_PKG_RESOURCES = 'setuptools<82';
+
+/**
  * Compiled packages with the headers pip compiles them against when no wheel fits, the library a
  * final stage then needs that the Python images lack (`runtime`: psycopg2-binary built from source
  * links libpq; cffi's libffi every image has, as CPython's ctypes needs it), and the first release

@@ -6,14 +6,14 @@ import { projectError, refusal } from '../../errors.js';
 import type { ProjectFiles } from '../../project.js';
 import { allowsMinor, DEFAULT_PYTHON_MINOR, exactMinor, newestMinorFor, pythonRangeToSemver } from './pyversion.js';
 import { isPinned, normalizeName, readRequirements, requirementName, type Requirements } from './requirements.js';
-import { KNOWN_COMPILED } from './bases.js';
+import { KNOWN_COMPILED, PKG_RESOURCES_USERS } from './bases.js';
 import { checkManifestShape, isTable, readToml, type TomlFile, type TomlTable } from '../../core/manifest.js';
 import { describeEvidence, fact, type Evidence, type Fact } from '../../core/facts.js';
 import { toolVersion } from '../../core/tool-versions.js';
 import { lineAt, lineOf } from '../../core/text.js';
 import type { ShippedSources } from '../../core/run-files.js';
 import { shippedSources } from './sources.js';
-import { lockedCompiled, pinnedCompiled, type LockedCompiled } from './wheels.js';
+import { atLeast, lockedCompiled, pinnedCompiled, type LockedCompiled } from './wheels.js';
 import { enclosingUvWorkspace, uvWorkspaceRoot, type UvMember } from './workspace.js';
 import { PYTHON_MANIFESTS } from './manifests.js';
 
@@ -77,6 +77,11 @@ export interface PythonFacts {
    * them, or for a requirements pin of a package in KNOWN_COMPILED, as known from its releases.
    */
   compiledPackages: LockedCompiled[];
+  /**
+   * Requirement pins of releases that import pkg_resources with setuptools unbounded (PKG_RESOURCES_USERS),
+   * when the requirements leave setuptools to pip: `gunicorn==20.1.0`.
+   */
+  pkgResourcesPins: Fact<string>[];
   /** No manifest at all, only a script (main.py, app.py, bot.py): a standard-library program. */
   scriptOnly: boolean;
   /** Django's STATIC_ROOT is set: the build runs collectstatic. */
@@ -527,7 +532,12 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
   // Quart depends on hypercorn, its production server (Quart's own app.run() is a development server on 127.0.0.1).
   if (names.includes('quart')) names.push('hypercorn');
   const pinned = pins.filter((pin) => pin.name in KNOWN_COMPILED).map((pin) => pinnedCompiled(pin.name, pin.version, pin.evidence, KNOWN_COMPILED[pin.name]!.firstWheel));
-  return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned };
+  const pkgResourcesPins = names.includes('setuptools')
+    ? []
+    : pins
+        .filter((pin) => pin.name in PKG_RESOURCES_USERS && !atLeast(pin.version, PKG_RESOURCES_USERS[pin.name]!))
+        .map((pin) => fact(`${pin.name}==${pin.version}`, pin.evidence));
+  return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned, pkgResourcesPins };
 }
 
 function detectScripts(pyproject: TomlFile | null): Fact<string>[] {
@@ -670,7 +680,12 @@ export function detectPython(project: ProjectFiles): PythonFacts {
   const { tool, lockfile } = workspace
     ? { tool: fact<PythonTool>('uv', { file: `${workspace.member.contextPath}/uv.lock` }), lockfile: fact(null, null) }
     : detectTool(project, pyproject, pipfile);
-  const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned } = detectDependencies(project, tool.value, pyproject, pipfile);
+  const { dependencies, inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned, pkgResourcesPins } = detectDependencies(
+    project,
+    tool.value,
+    pyproject,
+    pipfile,
+  );
   const scripts = detectScripts(pyproject);
   const frameworkName = FRAMEWORKS.find((name) => dependencies.value.includes(name)) ?? null;
   const framework = fact(frameworkName, frameworkName ? dependencies.evidence : null);
@@ -729,6 +744,7 @@ export function detectPython(project: ProjectFiles): PythonFacts {
     readsPortEnv,
     nativeDependencies: fact(native, native.length > 0 ? dependencies.evidence : null),
     compiledPackages: workspace ? workspace.compiled : lockfile.value ? lockedCompiled(lockfile.value, project.readSource(lockfile.value)) : pinned,
+    pkgResourcesPins,
     scriptOnly: !PYTHON_MANIFESTS.some((file) => project.hasFile(file)),
     djangoStaticRoot,
     skippedSources: skippedSources(project),

@@ -9,7 +9,7 @@ import { applyRules } from '../../core/rules.js';
 import type { Answers } from '../../core/options.js';
 import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
-import { KNOWN_COMPILED, SOURCE_BUILDS, distrolessPythonFor, mayLackMuslWheel, wheelMinorFor } from './bases.js';
+import { KNOWN_COMPILED, SETUPTOOLS_WITH_PKG_RESOURCES, SOURCE_BUILDS, distrolessPythonFor, mayLackMuslWheel, wheelMinorFor } from './bases.js';
 import { PYTHON_RULES } from './rules.js';
 import { describeLocked, withoutWheel, type Libc, type LockedCompiled } from './wheels.js';
 import { imageNameFor } from '../../core/image-name.js';
@@ -108,7 +108,19 @@ function requirementsSteps(facts: PythonFacts, pipCache: string): Pick<PythonPla
   const rootFiles = facts.dependencyInputs.filter((input) => !input.includes('/'));
   const nested = [...facts.dependencyInputs.filter((input) => input.includes('/')), ...facts.localPaths];
   const copies = [...(rootFiles.length > 0 ? [{ sources: rootFiles, target: './' }] : []), ...nested.map((input) => ({ sources: [input], target: input }))];
-  return { deps: { kind: 'requirements', file: facts.requirementsFile!, copies }, cacheTarget: pipCache, keptPaths: facts.localPaths };
+  return { deps: { kind: 'requirements', file: facts.requirementsFile!, copies, bounds: pkgResourcesBounds(facts) }, cacheTarget: pipCache, keptPaths: facts.localPaths };
+}
+
+/** setuptools<82 for requirement pins of releases that import pkg_resources (gunicorn 20), which setuptools 82 removed. */
+function pkgResourcesBounds(facts: PythonFacts): { requirement: string; why: string }[] {
+  if (facts.pkgResourcesPins.length === 0) return [];
+  const pins = facts.pkgResourcesPins.map((pin) => `${pin.value} (${describeEvidence(pin.evidence)})`).join(', ');
+  return [
+    {
+      requirement: SETUPTOOLS_WITH_PKG_RESOURCES,
+      why: `${pins} imports pkg_resources and leaves setuptools unbounded; setuptools 82 removed pkg_resources, so the newest would stop the app at import.`,
+    },
+  ];
 }
 
 /**
@@ -229,6 +241,22 @@ function uvicornOnLoopback(command: string[]): boolean {
   return command[0] === 'uvicorn' && !command.some((word) => /^--(?:host|uds|fd)(?:=|$)/.test(word));
 }
 
+/**
+ * gunicorn's command without a `--bind` to 0.0.0.0:$PORT (or `:$PORT`): with PORT set, gunicorn binds
+ * 0.0.0.0:$PORT by itself, so `docker run -e PORT=9000` (Cloud Run's, Heroku's) moves the server
+ * with the variable the image sets, which a port written into the exec form would not.
+ */
+function bindingFromPort(command: string[]): string[] {
+  if (command[0] !== 'gunicorn') return command;
+  const toPort = (address: string | undefined) => address !== undefined && /^(?:0\.0\.0\.0)?:\$PORT$/.test(address);
+  return command.filter((word, index) => {
+    const previous = command[index - 1];
+    if (toPort(/^(?:--bind|-b)=(.*)$/.exec(word)?.[1])) return false;
+    if ((word === '--bind' || word === '-b') && toPort(command[index + 1])) return false;
+    return !((previous === '--bind' || previous === '-b') && toPort(word));
+  });
+}
+
 /** The exec-form entrypoint: programs from the venv, $PORT filled in (exec form expands no variables). */
 function entrypointFor(command: string[], listenPort: string): string[] {
   const program = command[0]!;
@@ -286,6 +314,9 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   });
 
   const projectInstall = projectInstallCommand(facts, runsInstalled);
+  // Procfile web processes expect PORT (Heroku's convention).
+  const portEnv = port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile');
+  const served = portEnv ? bindingFromPort(command) : command;
   const plan = validatePlan(PythonPlanSchema, {
     language: 'python',
     generator: { version: generatorVersion },
@@ -293,8 +324,8 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     debug,
     title: imageNameFor(facts.name.value),
     port,
-    // Procfile web processes expect PORT (Heroku's convention), and gunicorn binds 0.0.0.0:$PORT by itself.
-    portEnv: port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile'),
+    portEnv,
+    gunicornBindsPort: served.length < command.length,
     // `web: uvicorn app:app` (a Procfile's, kept as written) binds 127.0.0.1 without --host; uvicorn reads UVICORN_HOST.
     uvicornHost: port !== null && uvicornOnLoopback(command),
     user: NONROOT_USER,
@@ -313,7 +344,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     keptPaths,
     runtimeFolders: runtimeFolders(facts, !runsInstalled),
     collectStatic: facts.djangoStaticRoot.value && !runsInstalled ? `${VENV}/bin/python manage.py collectstatic --noinput` : null,
-    entrypoint: withInit(image.init, entrypointFor(command, String(port ?? facts.port.value))),
+    entrypoint: withInit(image.init, entrypointFor(served, String(port ?? facts.port.value))),
     ...image,
     ...(facts.uvMember
       ? { contextPath: facts.uvMember.contextPath, dockerfileFlag: `${facts.uvMember.memberPath}/Dockerfile`, dockerignoreName: 'Dockerfile.dockerignore' }

@@ -182,6 +182,13 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
       `${facts.framework.value} runs as \`${command.join(' ')}\`, not under a production server: add ${SERVERS[facts.framework.value!]} to the dependencies and stagecraft serves the app with it`,
   },
   {
+    id: 'pkg-resources-pin',
+    kind: 'warn',
+    when: ({ facts }) => facts.pkgResourcesPins.length > 0,
+    message: ({ facts }) =>
+      `${facts.pkgResourcesPins.map((pin) => `${describeEvidence(pin.evidence)}: ${pin.value}`).join(', ')} imports pkg_resources, which setuptools 82 removed: the image installs setuptools<82 beside it; a release that no longer imports it (gunicorn 21 or later) needs no bound`,
+  },
+  {
     id: 'django-static-files',
     kind: 'warn',
     when: ({ facts }) => facts.framework.value === 'django' && !facts.djangoStaticRoot.value,

@@ -3,6 +3,8 @@ import { ImageRef, AbsolutePath, ProjectPath, Command, OsPackagesSchema, CommonP
 
 /** A pip requirement stagecraft names itself (tools it installs): `name~=1.2`, no shell characters. */
 const PipRequirement = z.string().regex(/^[a-z0-9][a-z0-9._-]*(~=\d+(\.\d+)*)?$/);
+/** An upper bound pip adds to the install (`setuptools<82`), quoted in the Dockerfile for the shell's `<`. */
+const UpperBound = z.string().regex(/^[a-z0-9][a-z0-9._-]*<\d+(\.\d+)*$/);
 
 /** How the dependency layer is installed, before the sources are copied. */
 const PythonDepsSchema = z.discriminatedUnion('kind', [
@@ -35,6 +37,8 @@ const PythonDepsSchema = z.discriminatedUnion('kind', [
     kind: z.literal('requirements'),
     file: ProjectPath,
     copies: z.array(z.object({ sources: z.array(ProjectPath).min(1), target: ProjectPath })).min(1),
+    /** Installed with the requirements to keep a known breakage out (setuptools<82 beside gunicorn 20, which imports pkg_resources); with why. */
+    bounds: z.array(z.object({ requirement: UpperBound, why: OneLine })),
   }),
   /** pip with the PEP 621 dependencies read from pyproject.toml (no lockfile). */
   z.object({
@@ -65,6 +69,8 @@ export const PythonPlanSchema = z.object({
   appCopies: z.array(z.object({ source: AbsolutePath, target: AbsolutePath, why: OneLine })),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
+  /** gunicorn's --bind to $PORT was left out: given none, gunicorn binds 0.0.0.0:$PORT itself, so -e PORT moves it. */
+  gunicornBindsPort: z.boolean(),
   /** uvicorn's command names no --host: UVICORN_HOST=0.0.0.0, or it would listen on 127.0.0.1 alone. */
   uvicornHost: z.boolean(),
   /** Project paths the dependency install reads that the .dockerignore must keep (local wheels). */

@@ -112,7 +112,7 @@ export function lockedCompiled(file: string, text: string): LockedCompiled[] {
 }
 
 /** 1.15.1 < 1.16.0, part by part (pins of the packages in KNOWN_COMPILED are plain release numbers). */
-function atLeast(version: string, first: string): boolean {
+export function atLeast(version: string, first: string): boolean {
   const [a, b] = [version, first].map((text) => text.split('.').map((part) => parseInt(part, 10) || 0));
   for (let index = 0; index < Math.max(a!.length, b!.length); index++) {
     if ((a![index] ?? 0) !== (b![index] ?? 0)) return (a![index] ?? 0) > (b![index] ?? 0);
