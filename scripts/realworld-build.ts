@@ -341,21 +341,23 @@ async function generate(app: App, appDir: string, args: string[]): Promise<{ bui
   const written = await runCli([appDir, ...args, '--force']);
   if (written.exitCode !== 0)
     return { step: 'generate', cause: 'ours', why: `stagecraft --json succeeded but writing failed (exit ${written.exitCode})`, evidence: written.stderr.split('\n').slice(0, 3) };
-  const generatedAt = (folder: string | null, { facts, plan }: { facts: Facts; plan: Plan }): Generated => {
+  const generatedAt = (folder: string | null, { facts, plan }: { facts: Facts; plan: Plan }, service = folder): Generated => {
     const context = path.resolve(appDir, folder ?? '.', plan.contextPath);
     const dockerfileFlag = plan.dockerfileFlag ?? undefined;
     const dockerfilePath = path.join(context, dockerfileFlag ?? 'Dockerfile');
     const ignoreBeside = `${dockerfilePath}.dockerignore`;
     const dockerignore = readFileSync(existsSync(ignoreBeside) ? ignoreBeside : path.join(context, '.dockerignore'), 'utf8');
-    return { appDir, service: folder, facts, plan, dockerfile: readFileSync(dockerfilePath, 'utf8'), dockerignore, context, dockerfileFlag };
+    return { appDir, service, facts, plan, dockerfile: readFileSync(dockerfilePath, 'utf8'), dockerignore, context, dockerfileFlag };
   };
   if (report.workspace === undefined) return { built: [generatedAt(null, report)], left: [] };
   const { members } = report.workspace;
   return {
-    // The root's own service (a Cargo root package) is the app itself, as its earlier records have it.
-    built: report.services.map((service) => {
+    // The root's own service (a Cargo root package) is the app itself, as its earlier records have it; when the
+    // root package has several (loco's chat_rooms-cli and tool), each is named by its target.
+    built: report.services.map((service, _, services) => {
       const { folder } = members.find((member) => member.target === service.target)!;
-      return generatedAt(folder === '.' ? null : folder, service);
+      const atRoot = services.filter((other) => members.find((member) => member.target === other.target)!.folder === '.').length;
+      return folder === '.' ? generatedAt(null, service, atRoot > 1 ? service.target : null) : generatedAt(folder, service);
     }),
     left: (report.skipped ?? []).map((skipped) => ({ service: skipped.folder, failure: leftOutFailure(app, skipped.folder, skipped.reason) })),
   };

@@ -5,8 +5,9 @@ import { detectProject } from '../src/pipeline/detect.js';
 import { DEFAULT_RUST_VERSION, detectRust } from '../src/languages/rust/detect.js';
 import { binaryByRule } from '../src/languages/rust/bins.js';
 import { ProjectFiles } from '../src/project.js';
-import { fixture, makeProject } from './helpers.js';
+import { fixture, makeProject, runCli } from './helpers.js';
 import { answerFolder, planOf, renderFolder } from './matrix.js';
+import { lintDockerfile } from './lint.js';
 import type { Base } from '../src/core/options.js';
 
 const detect = (name: string) => detectRust(new ProjectFiles(fixture(name)));
@@ -569,6 +570,90 @@ describe("Rocket's address and Rocket.toml", () => {
   it('without Rocket: no settings, no Rocket.toml copied', () => {
     const facts = detectRust(makeProject({ 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\naxum = "0.8"\n', 'src/main.rs': MAIN, 'Rocket.toml': '[default]\nport = 1\n' }));
     expect([facts.rocket, facts.runtimeFiles]).toEqual([null, []]);
+  });
+});
+
+describe('a Loco app (loco-rs/chat-rooms)', () => {
+  const cargo =
+    '[package]\nname = "chat-rooms"\ndefault-run = "chat_rooms-cli"\n\n[dependencies]\nloco-rs = "0.13"\n\n[[bin]]\nname = "chat_rooms-cli"\npath = "src/bin/main.rs"\n';
+  const main = 'use loco_rs::cli;\n\n#[tokio::main]\nasync fn main() -> loco_rs::Result<()> {\n    cli::main::<App, Migrator>().await\n}\n';
+  const development =
+    'server:\n  port: 5150\n  host: http://localhost\n  middlewares:\n    static:\n      folder:\n        uri: "/"\n        path: "frontend/dist"\ndatabase:\n  uri: {{ get_env(name="DATABASE_URL", default="sqlite://loco_app.sqlite?mode=rwc") }}\n';
+  const files = {
+    'Cargo.toml': cargo,
+    'src/lib.rs': '',
+    'src/bin/main.rs': main,
+    'config/development.yaml': development,
+    'assets/i18n/shared.ftl': '',
+    'assets/views/home.html': '',
+    'frontend/dist/index.html': '',
+  };
+  const production = async (changed: Record<string, string> = {}) => {
+    const dockerfile = (await renderFolder(makeProject({ ...files, ...changed }).root, { base: 'slim', debug: 'none' })).find((change) => change.path === 'Dockerfile')!.content;
+    return dockerfile;
+  };
+
+  it("runs Loco's CLI with start on 0.0.0.0 and the port of config/<environment>.yaml, with config/, assets/ and the static folder in /app, writable for the SQLite file", async () => {
+    const facts = detectRust(makeProject(files));
+    expect(facts.loco).toEqual({
+      dependency: { file: 'Cargo.toml', line: 6 },
+      cliMain: { file: 'src/bin/main.rs', line: 5 },
+      production: { value: false, evidence: null },
+      version: null,
+      configuredBinding: null,
+    });
+    expect(facts.ports[0]).toEqual({ value: 5150, evidence: { file: 'config/development.yaml', line: 2 } });
+    expect(facts.runtimeFolders.map((folder) => folder.value)).toEqual(['config', 'assets', 'frontend/dist']);
+    expect(facts.createdFile).toEqual({ value: 'loco_app.sqlite', evidence: { file: 'config/development.yaml', line: 10 } });
+    const dockerfile = await production();
+    expect(dockerfile).toContain(
+      ' && cp -R config /runtime/app/ \\\n && cp -R assets /runtime/app/ \\\n && cp -R frontend/dist /runtime/app/frontend/ \\\n && chgrp 65532 /runtime/app && chmod 1775 /runtime/app\n',
+    );
+    expect(dockerfile).toContain(
+      "# src/bin/main.rs:5 runs Loco's CLI, which serves with start; --binding 0.0.0.0, since Loco listens on localhost unless its config sets server.binding, out of reach from outside the container.\n",
+    );
+    expect(dockerfile).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/chat_rooms-cli", "start", "--binding", "0.0.0.0", "--port", "5150"]\n');
+    expect(dockerfile).not.toContain('LOCO_ENV');
+    expect(lintDockerfile(dockerfile)).toEqual([]);
+  });
+
+  it('with config/production.yaml the image sets LOCO_ENV=production and takes that port; without it a warning says the development environment runs', async () => {
+    const facts = detectRust(makeProject({ ...files, 'config/production.yaml': 'server:\n  port: 8080\n' }));
+    expect(facts.loco?.production).toEqual({ value: true, evidence: { file: 'config/production.yaml' } });
+    expect(facts.ports[0]?.value).toBe(8080);
+    const dockerfile = await production({ 'config/production.yaml': 'server:\n  port: 8080\n' });
+    expect(dockerfile).toContain('# Loco reads config/<LOCO_ENV>.yaml, development unless set: config/production.yaml is the one for this image.\nENV LOCO_ENV=production\n');
+    expect(dockerfile).toContain('"start", "--binding", "0.0.0.0", "--port", "8080"]');
+    const run = await runCli([makeProject(files).root, '--yes', '--stdout', '--base', 'slim']);
+    expect(run.stderr).toContain('warning: Loco (Cargo.toml:6): no config/production.yaml, so the image runs the development environment');
+  });
+
+  it("loco-rs before 0.14 ignores start's --binding and --port (its serve binds the config's): the image runs start alone and a warning says to set server.binding", async () => {
+    const lock = (version: string) =>
+      `version = 4\n\n[[package]]\nname = "chat-rooms"\nversion = "0.1.0"\n\n[[package]]\nname = "loco-rs"\nversion = "${version}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n`;
+    const old = detectRust(makeProject({ ...files, 'Cargo.lock': lock('0.13.1') }));
+    expect(old.loco?.version).toEqual({ value: '0.13.1', evidence: { file: 'Cargo.lock', line: 7 } });
+    expect(old.loco?.configuredBinding).toBeNull();
+    const run = await runCli([makeProject({ ...files, 'Cargo.lock': lock('0.13.1') }).root, '--yes', '--stdout', '--base', 'slim']);
+    expect(run.stdout).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/chat_rooms-cli", "start"]\n');
+    expect(run.stdout).toContain(
+      "# src/bin/main.rs:5 runs Loco's CLI, which serves with start; loco-rs 0.13.1 ignores its --binding and --port, so it listens where its config says.\n",
+    );
+    expect(run.stderr).toContain(
+      "warning: loco-rs 0.13.1 (Cargo.lock:7) ignores start's --binding and --port and listens on its config's server.binding, localhost when unset, which nothing outside the container can reach",
+    );
+    // A config that binds 0.0.0.0 needs no warning; loco-rs 0.14 takes the flags.
+    const bound = development.replace('  port: 5150\n', '  port: 5150\n  binding: 0.0.0.0\n');
+    const configured = await runCli([makeProject({ ...files, 'Cargo.lock': lock('0.13.1'), 'config/development.yaml': bound }).root, '--yes', '--stdout', '--base', 'slim']);
+    expect(configured.stderr).not.toContain('ignores start');
+    const newer = await runCli([makeProject({ ...files, 'Cargo.lock': lock('0.14.0') }).root, '--yes', '--stdout', '--base', 'slim']);
+    expect(newer.stdout).toContain('"/usr/local/bin/chat_rooms-cli", "start", "--binding", "0.0.0.0", "--port", "5150"]');
+    expect(newer.stderr).not.toContain('ignores start');
+  });
+
+  it('without loco-rs, a config/ folder and a binary named -cli change nothing', () => {
+    const facts = detectRust(makeProject({ ...files, 'Cargo.toml': cargo.replace('loco-rs = "0.13"', 'axum = "0.8"'), 'src/bin/main.rs': MAIN }));
+    expect([facts.loco, facts.createdFile, facts.runtimeFolders]).toEqual([null, null, []]);
   });
 });
 

@@ -94,6 +94,12 @@ const UNIT_CASES: Case[] = [
     'src/main.rs': 'fn main() {}\n',
     '.cargo/config.toml': '[registries.acme]\nindex = "sparse+https://cargo.acme.example/index/"\n',
   }),
+  onProject('rust: a Loco app on loco-rs 0.13, without config/production.yaml', {
+    'Cargo.toml': '[package]\nname = "l"\nversion = "0.1.0"\n\n[dependencies]\nloco-rs = "0.13"\n',
+    'Cargo.lock': 'version = 4\n\n[[package]]\nname = "loco-rs"\nversion = "0.13.1"\n',
+    'src/main.rs': 'use loco_rs::cli;\nasync fn main() {\n    cli::main::<App, Migrator>().await\n}\n',
+    'config/development.yaml': 'server:\n  port: 5150\n',
+  }),
   onProject('rust: a WasmEdge app (a _wasi crate)', {
     'Cargo.toml': '[package]\nname = "w"\nversion = "0.1.0"\n\n[dependencies]\ntokio_wasi = { version = "1", features = ["rt"] }\n',
     'src/main.rs': 'fn main() {}\n',

@@ -156,6 +156,8 @@ export function singleBinaryStages(options: {
   /** OS packages of the shared libraries the binary loads. */
   extraPackages: string[];
   binaryPath: string;
+  /** Arguments the binary always runs with (a framework CLI's serve command), and why; omitted: none. */
+  arguments?: { arguments: string[]; why: string } | null;
   /** Whether the binary needs tini to stop on SIGTERM, and why (the comment above the entrypoint). */
   init: boolean;
   stopWhy: string;
@@ -177,7 +179,8 @@ export function singleBinaryStages(options: {
     user: NONROOT_USER,
     ...finalImage({ base, debug, image, distrolessDebug, packages: runtimePackages(base, options.extraPackages), caBundle: caBundle(base), prepareBase: true, init, stopWhy }),
     binaryPath,
-    entrypoint: withInit(init ? TINI : null, [binaryPath]),
+    argumentsWhy: options.arguments?.why ?? null,
+    entrypoint: withInit(init ? TINI : null, [binaryPath, ...(options.arguments?.arguments ?? [])]),
     contextPath: '.',
     dockerfileFlag: null,
     dockerignoreName: '.dockerignore' as const,

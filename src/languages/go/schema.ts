@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields, EnvironmentSchema, ProjectPath } from '../../core/plan-schema.js';
+import { ImageRef, AbsolutePath, RelativeFile, OsPackage, CommonPlanFields, EnvironmentSchema, ProjectPath, OneLine } from '../../core/plan-schema.js';
 
 const GoPackagePath = z.string().regex(/^\.(\/[A-Za-z0-9._-]+)*$/, 'must be a package folder such as ./cmd/api');
 
@@ -41,6 +41,8 @@ export const GoPlanSchema = z.object({
   env: EnvironmentSchema,
   build: GoBuildSchema,
   binaryPath: AbsolutePath,
+  /** Why the binary runs with arguments after it in the entrypoint; a Go binary runs with none (null). */
+  argumentsWhy: OneLine.nullable(),
   entrypoint: z.array(AbsolutePath).min(1),
 });
 

@@ -87,6 +87,8 @@ export function declaredDependencies(file: TomlFile): DeclaredDependency[] {
 /** A package Cargo.lock pins: its name, whether it comes from a registry or git, and its line. */
 export interface LockedPackage {
   name: string;
+  /** The version the lock pins; null when the entry has none. */
+  version: string | null;
   fromRegistry: boolean;
   line: number | undefined;
   /** The names of the packages it depends on ("name" or "name version" in the lock, the name kept). */
@@ -100,7 +102,13 @@ export function lockedPackages(lock: TomlFile): LockedPackage[] {
   return packages.map((entry, index) => {
     if (!isTable(entry) || typeof entry.name !== 'string') throw projectError(`${lock.file}: [[package]] number ${index + 1} has no name`);
     const dependencies = Array.isArray(entry.dependencies) ? entry.dependencies.filter((item): item is string => typeof item === 'string').map((item) => item.split(' ')[0]!) : [];
-    return { name: entry.name, fromRegistry: typeof entry.source === 'string', line: lineOfArrayEntry(lock, 'package', index), dependencies };
+    return {
+      name: entry.name,
+      version: typeof entry.version === 'string' ? entry.version : null,
+      fromRegistry: typeof entry.source === 'string',
+      line: lineOfArrayEntry(lock, 'package', index),
+      dependencies,
+    };
   });
 }
 

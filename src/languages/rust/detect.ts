@@ -51,7 +51,7 @@ const C_BUILD_CRATES = new Set(['cc', 'cmake']);
 /** Crates that mean the program serves on a network port (a strong hint, not an exhaustive list). */
 /** The port Rocket listens on when nothing configures one. */
 const ROCKET_DEFAULT_PORT = 8000;
-const SERVER_CRATES = new Set(['axum', 'actix-web', 'rocket', 'warp', 'hyper', 'tide', 'poem', 'salvo', 'tonic', 'tiny_http', 'ntex', 'gotham']);
+const SERVER_CRATES = new Set(['axum', 'actix-web', 'loco-rs', 'rocket', 'warp', 'hyper', 'tide', 'poem', 'salvo', 'tonic', 'tiny_http', 'ntex', 'gotham']);
 
 export interface RustBinary {
   /** The binary target's name: what `cargo build --bin` takes and what the image runs. */
@@ -129,8 +129,12 @@ export interface RustFacts {
   runtimeFolders: Fact<string>[];
   /** Project files the program reads from its working directory (Rocket.toml): the image copies them to /app beside the folders. */
   runtimeFiles: Fact<string>[];
+  /** A file the program creates in its working directory (a Loco app's SQLite database): /app must let it. */
+  createdFile: Fact<string> | null;
   /** How a Rocket app is configured, which decides what the image must set for it to listen beyond loopback; null without Rocket. */
   rocket: RocketSettings | null;
+  /** How a Loco app starts and what it reads and writes where it runs; null without loco-rs. */
+  loco: LocoSettings | null;
   /** A git dependency over ssh (a manifest's `git = "ssh://..."`, the lock's `git+ssh://`): fetched with the builder's ssh agent. */
   sshGit: Fact<boolean>;
   /**
@@ -154,6 +158,26 @@ export interface RocketSettings {
   configuredAddress: Fact<string> | null;
   /** The source sets the address itself (`Config { address, .. }`, a figment merge of "address"), over what the environment says. */
   addressInSource: Fact<boolean>;
+}
+
+/**
+ * Loco (loco-rs): the binary is Loco's CLI (`cli::main::<App, Migrator>()`), which serves with
+ * `start`, on the address config/<environment>.yaml's server.binding gives, "localhost" by default
+ * (loco-rs src/config.rs default_binding). The environment is LOCO_ENV's, development by default;
+ * config/, assets/ (views, static files, i18n) and the static middleware's folder are read from the
+ * working directory, where a SQLite database URI creates its file.
+ */
+export interface LocoSettings {
+  /** Where the package depends on loco-rs. */
+  dependency: Evidence;
+  /** The source that runs Loco's CLI, whose `start` serves; null when no binary does (the app runs its own main). */
+  cliMain: Evidence | null;
+  /** config/production.yaml exists: the image runs the production environment. */
+  production: Fact<boolean>;
+  /** The loco-rs release Cargo.lock pins; null without a lock. Before 0.14, `start` ignores its --binding and --port (Hooks::serve reads the config's). */
+  version: Fact<string> | null;
+  /** server.binding in the environment's config file; null when it sets none (localhost). */
+  configuredBinding: Fact<string> | null;
 }
 
 /** One package of a workspace, its paths from the workspace root. */
@@ -529,7 +553,12 @@ function detectNetwork(
   declared: DeclaredIn[],
   /** The member folder a member's program runs in, which its relative paths start from ('' for the project's root). */
   runsIn: string,
-): Pick<RustFacts, 'ports' | 'loopbackBind' | 'readsPortEnv' | 'portOption' | 'servesNetwork' | 'skippedSources' | 'runtimeFolders' | 'runtimeFiles' | 'rocket'> {
+  /** The loco-rs release Cargo.lock pins. */
+  lockedLoco: Fact<string> | null,
+): Pick<
+  RustFacts,
+  'ports' | 'loopbackBind' | 'readsPortEnv' | 'portOption' | 'servesNetwork' | 'skippedSources' | 'runtimeFolders' | 'runtimeFiles' | 'createdFile' | 'rocket' | 'loco'
+> {
   const ports: Fact<number>[] = [];
   // Ports written as defaults rather than in a listen address: used only when no address names one.
   const defaults: Fact<number>[] = [];
@@ -574,8 +603,8 @@ function detectNetwork(
     const listenerAt = code.search(/\bTcpListener\b/);
     if (listenerAt !== -1 && !listener) listener = evidence(listenerAt);
   }
-  // The config crate, and Loco's own loader (config/development.yaml unless LOCO_ENV says otherwise), read the port from the package's configuration files.
-  if (declared.some(({ dependency }) => dependency.crate === 'config' || dependency.crate === 'loco-rs')) {
+  // The config crate reads the port from the package's configuration files (Loco's loader is read below).
+  if (declared.some(({ dependency }) => dependency.crate === 'config')) {
     for (const pkg of packages) {
       const port = configFilePort(project, pkg);
       if (port) defaults.push(port);
@@ -586,6 +615,10 @@ function detectNetwork(
   const rocketDependency = declared.find(({ dependency }) => dependency.crate === 'rocket');
   const rocketEvidence = rocketDependency ? { file: rocketDependency.file, line: rocketDependency.dependency.line } : null;
   const rocket = rocketEvidence ? detectRocket(project, runsIn, scanned, rocketEvidence) : null;
+  const locoDependency = declared.find(({ dependency }) => dependency.crate === 'loco-rs');
+  const loco = locoDependency ? detectLoco(project, runsIn, scanned, { file: locoDependency.file, line: locoDependency.dependency.line }, lockedLoco) : null;
+  // The environment's configured port comes before every other file's.
+  if (loco?.port) defaults.unshift(loco.port);
   if (rocket?.port) defaults.push(rocket.port);
   if (rocketEvidence) defaults.push(fact(ROCKET_DEFAULT_PORT, rocketEvidence));
   const servesNetwork = server
@@ -620,10 +653,61 @@ function detectNetwork(
     portOption: servesNetwork.value ? portOption : null,
     servesNetwork,
     skippedSources,
-    runtimeFolders,
+    runtimeFolders: outermost([...runtimeFolders, ...(loco?.folders ?? [])]),
     runtimeFiles: rocket?.configFile ? [rocket.configFile] : [],
+    createdFile: loco?.database ?? null,
     rocket: rocket?.settings ?? null,
+    loco: loco?.settings ?? null,
   };
+}
+
+/** Each folder once, and none inside another of the list (assets/i18n goes with assets). */
+function outermost(folders: Fact<string>[]): Fact<string>[] {
+  return folders.filter((folder, index) => !folders.some((other, otherIndex) => (other.value === folder.value ? otherIndex < index : folder.value.startsWith(`${other.value}/`))));
+}
+
+/** Loco's CLI run from a binary's main: `cli::main::<App, Migrator>()`. */
+const LOCO_CLI_MAIN = /\bcli::main\s*::\s*</;
+
+/** What a Loco app's configuration says: its environment, port, the folders it reads and the SQLite file it creates where it runs. */
+function detectLoco(
+  project: ProjectFiles,
+  runsIn: string,
+  scanned: ScannedSource[],
+  /** The loco-rs dependency: what makes the program read config/. */
+  dependency: Evidence,
+  version: Fact<string> | null,
+): { settings: LocoSettings; folders: Fact<string>[]; port: Fact<number> | null; database: Fact<string> | null } {
+  const inBase = (name: string) => (runsIn ? `${runsIn}/${name}` : name);
+  const production = project.hasFile(inBase('config/production.yaml'));
+  const file = inBase(`config/${production ? 'production' : 'development'}.yaml`);
+  const folders: Fact<string>[] = [];
+  let port: Fact<number> | null = null;
+  let database: Fact<string> | null = null;
+  let configuredBinding: Fact<string> | null = null;
+  if (project.hasDir(inBase('config'))) folders.push(fact(inBase('config'), dependency));
+  if (project.hasDir(inBase('assets'))) folders.push(fact(inBase('assets'), dependency));
+  if (project.hasFile(file) && !project.tooLargeToScan(file)) {
+    let section: string | null = null;
+    for (const [index, line] of project.readText(file).split('\n').entries()) {
+      const evidence = { file, line: index + 1 };
+      const top = /^([\w-]+):/.exec(line);
+      if (top) section = top[1]!;
+      // The static middleware's folder (`path: "frontend/dist"`), which it must find.
+      const served = /^\s+path:\s*["']?([\w.-]+(?:\/[\w.-]+)*)\/?["']?\s*$/.exec(line);
+      if (section === 'server' && served && project.hasDir(inBase(served[1]!))) folders.push(fact(inBase(served[1]!), evidence));
+      const binding = /^\s+binding:\s*["']?([\w.:[\]-]+)["']?\s*$/.exec(line);
+      if (section === 'server' && binding && !configuredBinding) configuredBinding = fact(binding[1]!, evidence);
+      const listens = /^\s+port:\s*(\d{2,5})\s*$/.exec(line);
+      if (section === 'server' && listens && !port) port = fact(Number(listens[1]), evidence);
+      // sqlite://loco_app.sqlite?mode=rwc: a file by a relative path (sqlite:/// is an absolute one).
+      const sqlite = /sqlite:\/\/([\w.-]+)/.exec(line);
+      if (section === 'database' && sqlite && !database) database = fact(sqlite[1]!, evidence);
+    }
+  }
+  const caller = scanned.map((source) => ({ source, at: source.code.search(LOCO_CLI_MAIN) })).find(({ at }) => at !== -1);
+  const cliMain = caller ? { file: caller.source.file, line: lineIndex(caller.source.code)(caller.at) } : null;
+  return { settings: { dependency, cliMain, production: fact(production, production ? { file } : null), version, configuredBinding }, folders, port, database };
 }
 
 /** Rocket.toml's tables a release build reads, in the order they apply: a later one wins. */
@@ -746,11 +830,17 @@ function detectIn(project: ProjectFiles, root: TomlFile, memberDir: string | nul
     lockfile: lock ? fact(true, { file: 'Cargo.lock' }) : fact(false, null),
     ...detectNative(declared, lock, locked),
     outsidePaths,
-    ...detectNetwork(project, built, declared, memberDir ?? ''),
+    ...detectNetwork(project, built, declared, memberDir ?? '', lockedVersion(lock, locked, 'loco-rs')),
     linkerTools: linkerTools(project),
     sshGit: fact(ssh !== null, ssh),
     webAssembly: webAssemblyCrate(declared),
   };
+}
+
+/** The version Cargo.lock pins for a crate, with its line; null without a lock or an entry. */
+function lockedVersion(lock: TomlFile | null, locked: LockedPackage[], crate: string): Fact<string> | null {
+  const entry = locked.find((pkg) => pkg.name === crate && pkg.version !== null);
+  return lock && entry ? fact(entry.version!, { file: lock.file, line: entry.line }) : null;
 }
 
 /** WasmEdge's ports of native crates end in `_wasi`; its own crates start with `wasmedge`. */

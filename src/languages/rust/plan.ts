@@ -14,6 +14,7 @@ import { reachable } from './cargo.js';
 import { linksMusl, RUST_RULES } from './rules.js';
 import { imageNameFor } from '../../core/image-name.js';
 import { workingDirectory } from '../../core/runtime-folders.js';
+import { locoIgnoresStartFlags } from './loco.js';
 import { planSecrets } from '../../core/secrets.js';
 import { cargoSecrets } from './secrets.js';
 
@@ -99,6 +100,31 @@ function rocketAddress(rocket: RocketSettings | null): RustPlan['env'] {
   return [{ name: 'ROCKET_ADDRESS', value: '0.0.0.0', why }];
 }
 
+/** LOCO_ENV=production when the app has config/production.yaml; without it Loco runs its development environment, which a rule warns about. */
+function locoEnvironment(loco: RustFacts['loco']): RustPlan['env'] {
+  if (loco === null || !loco.production.value) return [];
+  return [
+    {
+      name: 'LOCO_ENV',
+      value: 'production',
+      why: `Loco reads config/<LOCO_ENV>.yaml, development unless set: ${describeEvidence(loco.production.evidence)} is the one for this image.`,
+    },
+  ];
+}
+
+/** Loco's CLI serves with `start`, on the address config gives (localhost unless set): 0.0.0.0 and the image's port, given on the command line, win from loco-rs 0.14. */
+function locoArguments(loco: RustFacts['loco'], port: number | null): { arguments: string[]; why: string } | null {
+  if (loco === null || loco.cliMain === null) return null;
+  const cli = `${describeEvidence(loco.cliMain)} runs Loco's CLI, which serves with start`;
+  if (locoIgnoresStartFlags(loco)) {
+    return { arguments: ['start'], why: `${cli}; loco-rs ${loco.version!.value} ignores its --binding and --port, so it listens where its config says.` };
+  }
+  return {
+    arguments: ['start', '--binding', '0.0.0.0', ...(port !== null ? ['--port', String(port)] : [])],
+    why: `${cli}; --binding 0.0.0.0, since Loco listens on localhost unless its config sets server.binding, out of reach from outside the container.`,
+  };
+}
+
 export function planRust(facts: RustFacts, answers: Answers, generatorVersion: string): Planned<RustPlan> {
   const { base, debug, port } = answers;
   if (answers.entry === null) throw projectError('no binary target: Cargo.toml builds only a library (no src/main.rs, src/bin/ or [[bin]]), so there is nothing to run');
@@ -123,7 +149,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     title: imageNameFor(name),
     port,
     portEnv: port !== null && facts.readsPortEnv.value,
-    env: rocketAddress(facts.rocket),
+    env: [...rocketAddress(facts.rocket), ...locoEnvironment(facts.loco)],
     build: {
       image: buildImage(facts, base, answers.runtimeVersion, debian),
       crossCompile: musl && !compilesC,
@@ -153,7 +179,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
     },
     runtimeLibraries,
     // cp runs where cargo does (the workspace, or the context's root), and the folders are the member's.
-    runtimeFolders: workingDirectory(facts.runtimeFolders, null, member ? path.posix.relative(member.workspaceDir ?? '', member.memberPath) : '', facts.runtimeFiles),
+    runtimeFolders: workingDirectory(facts.runtimeFolders, facts.createdFile, member ? path.posix.relative(member.workspaceDir ?? '', member.memberPath) : '', facts.runtimeFiles),
     ...planSecrets(cargoSecrets(facts.registries, cargoHome)),
     ssh: facts.sshGit.value ? { why: describeEvidence(facts.sshGit.evidence) } : null,
     toolchainFile: facts.toolchainFile && member?.workspaceDir ? `${member.workspaceDir}/${facts.toolchainFile}` : facts.toolchainFile,
@@ -164,6 +190,7 @@ export function planRust(facts: RustFacts, answers: Answers, generatorVersion: s
       distrolessFlavour: 'cc',
       extraPackages: runtimeLibraries.filter((library) => library.inBase === null).map((library) => library.package),
       binaryPath,
+      arguments: locoArguments(facts.loco, port),
       init: true,
       stopWhy: 'tini runs as PID 1 and passes SIGTERM on: as PID 1 the binary would ignore it (Rust sets no handler), and docker stop would kill it 10 s later.',
     }),

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { NativeDependency, RustFacts } from './detect.js';
 import { NATIVE_LIBRARIES, type NativeLibrary } from './native.js';
+import { locoIgnoresStartFlags } from './loco.js';
 import { describeEvidence, type Fact } from '../../core/facts.js';
 import type { Base } from '../../core/options.js';
 import {
@@ -152,6 +153,25 @@ export const RUST_RULES: RuleTable<RustRuleContext> = [
     when: ({ facts, answers }) => facts.portOption !== null && answers.port === facts.portOption.value,
     message: ({ facts }) =>
       `the port ${facts.portOption!.value} is the default of a command-line option (${describeEvidence(facts.portOption!.evidence)}): the program takes its settings as arguments, and the image passes none; give any it needs to start after the image name (docker run IMAGE <arguments>: the binary is the ENTRYPOINT), and mount (-v) a folder they name`,
+  },
+  {
+    id: 'loco-binds-localhost',
+    kind: 'warn',
+    when: ({ facts, answers }) =>
+      facts.loco !== null &&
+      facts.loco.cliMain !== null &&
+      answers.port !== null &&
+      locoIgnoresStartFlags(facts.loco) &&
+      !/^(0\.0\.0\.0|\[?::\]?)$/.test(facts.loco.configuredBinding?.value ?? ''),
+    message: ({ facts }) =>
+      `loco-rs ${facts.loco!.version!.value} (${describeEvidence(facts.loco!.version!.evidence)}) ignores start's --binding and --port and listens on its config's server.binding, ${facts.loco!.configuredBinding ? `${facts.loco!.configuredBinding.value} (${describeEvidence(facts.loco!.configuredBinding.evidence)})` : 'localhost when unset'}, which nothing outside the container can reach: set server.binding: 0.0.0.0 in the config, or use loco-rs 0.14 or later`,
+  },
+  {
+    id: 'loco-development-environment',
+    kind: 'warn',
+    when: ({ facts }) => facts.loco !== null && facts.loco.cliMain !== null && !facts.loco.production.value,
+    message: ({ facts }) =>
+      `Loco (${describeEvidence(facts.loco!.dependency)}): no config/production.yaml, so the image runs the development environment from config/development.yaml (its logger, database and secrets as written there); add config/production.yaml and stagecraft sets LOCO_ENV=production`,
   },
   portMismatchRule(({ facts }: RustRuleContext) => ({ port: facts.ports[0], readsPortEnv: facts.readsPortEnv.value })),
 ];

@@ -64,8 +64,10 @@ export const RustPlanSchema = z.object({
     .regex(/^([A-Za-z0-9._-]+\/)*rust-toolchain(\.toml)?$/)
     .nullable(),
   binaryPath: AbsolutePath,
-  /** The binary, under tini (`/usr/bin/tini -- <binary>`). */
-  entrypoint: z.array(z.union([AbsolutePath, z.literal('--')])).min(1),
+  /** Why the binary runs with the arguments after it in the entrypoint (a Loco app's `start`); null when it runs with none. */
+  argumentsWhy: OneLine.nullable(),
+  /** The binary, under tini (`/usr/bin/tini -- <binary>`), and its arguments (Loco's `start --binding 0.0.0.0 --port 5150`). */
+  entrypoint: z.array(z.union([AbsolutePath, z.literal('--'), z.string().regex(/^[\w.:=-]+$/)])).min(1),
 });
 
 export type RustPlan = z.infer<typeof RustPlanSchema>;
