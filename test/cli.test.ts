@@ -150,7 +150,11 @@ describe('generating', () => {
     expect(cgo.stdout).toContain('FROM gcr.io/distroless/base-debian13:nonroot AS production');
     const ids = await runCli([fixture('go-missing-gosum'), '--yes', '--stdout']);
     expect(ids.exitCode).toBe(0);
-    expect(ids.stderr).toContain('warning: go.mod requires modules but there is no go.sum');
+    expect(ids.stderr).toContain('warning: go.mod requires modules but there is no go.sum: the build runs go mod tidy to record their checksums');
+    // After the sources (tidy reads the imports), before the build, which refuses modules go.sum does not list.
+    expect(ids.stdout).toMatch(/COPY \. \.\n(#.*\n)+RUN --mount=type=cache,target=\/go\/pkg\/mod \\\n {4}go mod tidy\n/);
+    const pinned = await runCli([fixture('go-root-main'), '--yes', '--stdout']);
+    expect(pinned.stdout).not.toContain('go mod tidy');
   });
 });
 

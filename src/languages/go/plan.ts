@@ -90,6 +90,7 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
     downloadModules: !facts.vendored.value && facts.layout.value !== 'none',
     initModule: facts.layout.value === 'none' ? facts.module.value : null,
     tidy: facts.layout.value === 'none' && facts.thirdPartyImports.value,
+    recordSums: facts.layout.value === 'module' && facts.requiresModules && !facts.goSum.value && !facts.vendored.value,
     vendored: facts.vendored.value,
     // scratch and alpine have no zone database; every other final base has Debian's tzdata, which Go reads.
     tags: base === 'scratch' || base === 'alpine' ? ['timetzdata'] : [],

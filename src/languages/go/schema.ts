@@ -18,6 +18,8 @@ const GoBuildSchema = z.object({
     .nullable(),
   /** Without go.mod, imports outside the standard library: `go mod tidy` resolves them in the build. */
   tidy: z.boolean(),
+  /** go.mod requires modules but no go.sum is committed: `go mod tidy` records their checksums after the sources, or the build refuses them. */
+  recordSums: z.boolean(),
   vendored: z.boolean(),
   tags: z.array(z.string().regex(/^[A-Za-z0-9_.]+$/)),
   scratchRootfs: z.boolean(),
