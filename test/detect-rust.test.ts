@@ -243,6 +243,23 @@ describe('native code', () => {
     expect(facts.registryDependencies.value).toBe(true);
   });
 
+  it('-sys crates that build the C library they carry are bundled, and dirs-sys, jni-sys and fuchsia-zircon-sys link none (zero2prod, loco, vaultwarden, just)', async () => {
+    const facts = project('zstd = "0.13"\n', ['zstd-sys', 'aws-lc-sys', 'tikv-jemalloc-sys', 'libmimalloc-sys', 'dirs-sys', 'jni-sys', 'fuchsia-zircon-sys', 'mysqlclient-sys']);
+    expect(facts.nativeDependencies.map(({ value }) => value)).toEqual([
+      { crate: 'zstd-sys', bundled: true },
+      { crate: 'aws-lc-sys', bundled: true },
+      { crate: 'tikv-jemalloc-sys', bundled: true },
+      { crate: 'libmimalloc-sys', bundled: true },
+      { crate: 'mysqlclient-sys', bundled: false },
+    ]);
+    // zstd's "pkg-config" feature links the system's libzstd instead.
+    expect(project('zstd = { version = "0.13", features = ["pkg-config"] }\n', ['zstd-sys']).nativeDependencies[0]!.value).toEqual({ crate: 'zstd-sys', bundled: false });
+    const files = { 'Cargo.toml': '[package]\nname = "p"\n\n[dependencies]\nzstd = "0.13"\n', 'src/main.rs': MAIN, 'Cargo.lock': lock('p', 'zstd-sys', 'mysqlclient-sys') };
+    const { stderr } = await runCli([makeProject(files).root, '--yes', '--stdout', '--base', 'slim']);
+    expect(stderr).not.toContain('zstd-sys');
+    expect(stderr).toContain('warning: mysqlclient-sys (Cargo.lock:');
+  });
+
   it('without Cargo.lock: reqwest defaults to native-tls (OpenSSL), its rustls setup does not; rusqlite "bundled" builds SQLite itself', () => {
     expect(project('reqwest = "0.12"\n').nativeDependencies.map((dependency) => dependency.value.crate)).toEqual(['openssl-sys']);
     expect(project('reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }\n').nativeDependencies).toEqual([]);

@@ -268,7 +268,7 @@ const UNIT_CASES: Case[] = [
     'src/main.rs': 'struct Args {\n  #[arg(short, long, default_value = "8080")]\n  port: u16,\n}\nfn main() {}\n',
   }),
   onProject('rust: a -sys crate stagecraft does not know', {
-    'Cargo.toml': '[package]\nname = "z"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nzstd-sys = "2"\n',
+    'Cargo.toml': '[package]\nname = "z"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nmysqlclient-sys = "0.4"\n',
     'src/main.rs': 'fn main() {}\n',
   }),
   onProject(

@@ -43,7 +43,17 @@ const PURE_RUST_SYS_CRATES = new Set([
   'objc-sys',
   'system-configuration-sys',
   'wasi',
+  // dirs-sys calls libc from Rust; jni-sys only declares jni.h's types; fuchsia-zircon-sys builds for Fuchsia alone.
+  'dirs-sys',
+  'jni-sys',
+  'fuchsia-zircon-sys',
 ]);
+
+/**
+ * `-sys` crates that compile the C library they carry (with cc, make or cmake) and link it into the
+ * binary: nothing comes from the system. zstd-sys asks pkg-config only with its "pkg-config" feature.
+ */
+const ALWAYS_BUNDLED_SYS_CRATES = new Set(['zstd-sys', 'aws-lc-sys', 'tikv-jemalloc-sys', 'jemalloc-sys', 'libmimalloc-sys', 'lz4-sys']);
 
 /** Crates whose presence in Cargo.lock means C code is compiled for the target. */
 const C_BUILD_CRATES = new Set(['cc', 'cmake']);
@@ -392,7 +402,8 @@ function isBundled(crate: string, declared: DeclaredDependency[], locked: Locked
   // sqlx's "sqlite" feature builds SQLite from source ("sqlite-unbundled" links the system's).
   if (crate === 'libsqlite3-sys')
     return hasFeature(['rusqlite', 'libsqlite3-sys'], (feature) => feature.startsWith('bundled')) || hasFeature(['sqlx'], (feature) => feature === 'sqlite');
-  return false;
+  if (crate === 'zstd-sys') return !hasFeature(['zstd', 'zstd-safe', 'zstd-sys'], (feature) => feature === 'pkg-config');
+  return ALWAYS_BUNDLED_SYS_CRATES.has(crate);
 }
 
 /**

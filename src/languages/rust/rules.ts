@@ -49,7 +49,8 @@ const NATIVE_DEPENDENCY_RULES: Rule<NativeDependencyContext>[] = [
   {
     id: 'unknown-native-library',
     kind: 'warn',
-    when: ({ known }) => known === undefined,
+    // A crate that builds the C library it carries links nothing from the system.
+    when: ({ known, dependency }) => known === undefined && !dependency.bundled,
     message: ({ where, musl }) =>
       musl
         ? `${where} links a C library stagecraft does not know: a static musl build needs its static library from apk in the build stage, or linking fails`
