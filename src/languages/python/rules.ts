@@ -1,6 +1,6 @@
 import type { PythonFacts } from './detect.js';
 import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
-import { SOURCE_BUILDS, distrolessShipped, mayLackMuslWheel, passedOver, wheelMinorFor, type DistrolessPython } from './bases.js';
+import { PKG_RESOURCES_USERS, SOURCE_BUILDS, distrolessShipped, mayLackMuslWheel, passedOver, wheelMinorFor, type DistrolessPython } from './bases.js';
 import { describeLocked, hasWheelFor, withoutWheel, type Libc } from './wheels.js';
 import { describeEvidence } from '../../core/facts.js';
 import { healthcheckRules, shellDebugRules, skippedSourcesRule, type RuleContext, type RuleTable } from '../../core/rules.js';
@@ -186,7 +186,9 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     kind: 'warn',
     when: ({ facts }) => facts.pkgResourcesPins.length > 0,
     message: ({ facts }) =>
-      `${facts.pkgResourcesPins.map((pin) => `${describeEvidence(pin.evidence)}: ${pin.value}`).join(', ')} imports pkg_resources, which setuptools 82 removed: the image installs setuptools<82 beside it; a release that no longer imports it (gunicorn 21 or later) needs no bound`,
+      `${facts.pkgResourcesPins.map((pin) => `${describeEvidence(pin.evidence)}: ${pin.value}`).join(', ')} imports pkg_resources, which setuptools 82 removed: the image installs setuptools<82 beside it; a release that no longer imports it (${facts.pkgResourcesPins
+        .map((pin) => `${pin.value.split('==')[0]} ${PKG_RESOURCES_USERS[pin.value.split('==')[0]!]} or later`)
+        .join(', ')}) needs no bound`,
   },
   {
     id: 'django-static-files',
