@@ -731,23 +731,28 @@ describe('Python', () => {
     expect(hosted.stdout).not.toContain('UVICORN_HOST');
   });
 
-  it("gunicorn bound to $PORT (a Procfile's `--bind :$PORT`, or the app reads PORT) is left to bind PORT itself, so `docker run -e PORT` moves it (GoogleCloudPlatform buildpack-samples)", async () => {
+  it('ENV PORT only for a program that reads it: gunicorn bound to $PORT in an app that reads PORT is left to bind PORT itself, so `docker run -e PORT` moves it (GoogleCloudPlatform buildpack-samples)', async () => {
     const flask = 'import os\nfrom flask import Flask\napp = Flask(__name__)\n';
-    const procfile = makeProject({ 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n', 'main.py': flask, Procfile: 'web: gunicorn --bind :$PORT --workers 1 main:app\n' }).root;
-    const fromProcfile = await runCli([procfile, '--yes', '--stdout', '--base', 'slim']);
-    expect(fromProcfile.exitCode).toBe(0);
-    expect(fromProcfile.stdout).toContain(
-      '# gunicorn, given no --bind, listens on 0.0.0.0:$PORT: `docker run -e PORT=...` moves it (Cloud Run, Heroku set PORT).\nENV PORT=8000\n',
-    );
-    expect(fromProcfile.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--workers", "1", "main:app"]');
-    expect(lintDockerfile(fromProcfile.stdout)).toEqual([]);
-    const readsPort = makeProject({ 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n', 'main.py': `${flask}port = int(os.environ.get("PORT", 8080))\n` }).root;
-    expect((await runCli([readsPort, '--yes', '--stdout', '--base', 'slim'])).stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "main:app"]');
-    // An app that does not read PORT gets no ENV PORT, so gunicorn keeps its --bind (alone it would listen on 127.0.0.1).
-    const fixed = makeProject({ 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\n', 'main.py': flask }).root;
-    const fixedRun = await runCli([fixed, '--yes', '--stdout', '--base', 'slim']);
-    expect(fixedRun.stdout).not.toContain('ENV PORT');
-    expect(fixedRun.stdout).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--bind", "0.0.0.0:8000", "main:app"]');
+    const readsPort = `${flask}port = int(os.environ.get("PORT", 8080))\n`;
+    const project = (main: string, procfile?: string) =>
+      makeProject({ 'requirements.txt': 'flask==3.1.0\ngunicorn==23.0.0\nuvicorn==0.34.0\n', 'main.py': main, ...(procfile ? { Procfile: procfile } : {}) }).root;
+    const run = async (dir: string) => (await runCli([dir, '--yes', '--stdout', '--base', 'slim'])).stdout;
+    const sayGunicornBindsPort = '# gunicorn, given no --bind, listens on 0.0.0.0:$PORT: `docker run -e PORT=...` moves it (Cloud Run, Heroku set PORT).\nENV PORT=8000\n';
+    // The Procfile promises the platform its PORT, whether or not the app's code reads it.
+    const fromProcfile = await run(project(flask, 'web: gunicorn --bind :$PORT --workers 1 main:app\n'));
+    expect(fromProcfile).toContain(sayGunicornBindsPort);
+    expect(fromProcfile).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "--workers", "1", "main:app"]');
+    expect(lintDockerfile(fromProcfile)).toEqual([]);
+    expect(await run(project(readsPort))).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn", "main:app"]');
+    // gunicorn given no --bind at all reads PORT (else it listens on 127.0.0.1:8000 alone), so it gets ENV PORT.
+    const unbound = await run(project(flask, 'web: gunicorn main:app\n'));
+    expect(unbound).toContain(sayGunicornBindsPort);
+    // Neither the app nor the server reads PORT: the port is written into the command, and ENV PORT would change nothing.
+    for (const procfile of [undefined, 'web: uvicorn main:app --host 0.0.0.0 --port $PORT\n']) {
+      const stdout = await run(project(flask, procfile));
+      expect(stdout).not.toContain('ENV PORT');
+      expect(stdout).toMatch(/ENTRYPOINT \[.*"(0\.0\.0\.0)?:?8000"/);
+    }
   });
 
   it('a requirements pin of gunicorn 20, which imports pkg_resources, installs with setuptools<82 (82 removed pkg_resources), unless the requirements name setuptools', async () => {

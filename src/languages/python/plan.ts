@@ -257,6 +257,11 @@ function bindingFromPort(command: string[]): string[] {
   });
 }
 
+/** gunicorn with no --bind: it listens on 0.0.0.0:$PORT when PORT is set, else on 127.0.0.1:8000 alone. */
+function gunicornUnbound(command: string[]): boolean {
+  return command[0] === 'gunicorn' && !command.some((word) => /^(?:--bind|-b)(?:=|$)/.test(word));
+}
+
 /** The exec-form entrypoint: programs from the venv, $PORT filled in (exec form expands no variables). */
 function entrypointFor(command: string[], listenPort: string): string[] {
   const program = command[0]!;
@@ -314,8 +319,10 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   });
 
   const projectInstall = projectInstallCommand(facts, runsInstalled);
-  // Procfile web processes expect PORT (Heroku's convention).
-  const portEnv = port !== null && (facts.readsPortEnv.value || facts.start?.evidence?.file === 'Procfile');
+  // PORT is set for a program that reads it: the app's own code, or gunicorn given no --bind (Heroku's
+  // convention), which a Procfile's gunicorn bound to $PORT becomes: the Procfile promises the platform its PORT.
+  const fromProcfile = facts.start?.evidence?.file === 'Procfile';
+  const portEnv = port !== null && (facts.readsPortEnv.value || gunicornUnbound(command) || (fromProcfile && gunicornUnbound(bindingFromPort(command))));
   const served = portEnv ? bindingFromPort(command) : command;
   const plan = validatePlan(PythonPlanSchema, {
     language: 'python',
@@ -325,7 +332,7 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
     title: imageNameFor(facts.name.value),
     port,
     portEnv,
-    gunicornBindsPort: served.length < command.length,
+    gunicornBindsPort: portEnv && gunicornUnbound(served),
     // `web: uvicorn app:app` (a Procfile's, kept as written) binds 127.0.0.1 without --host; uvicorn reads UVICORN_HOST.
     uvicornHost: port !== null && uvicornOnLoopback(command),
     user: NONROOT_USER,

@@ -69,7 +69,7 @@ export const PythonPlanSchema = z.object({
   appCopies: z.array(z.object({ source: AbsolutePath, target: AbsolutePath, why: OneLine })),
   /** Set PORT in the image because the program reads it. */
   portEnv: z.boolean(),
-  /** gunicorn's --bind to $PORT was left out: given none, gunicorn binds 0.0.0.0:$PORT itself, so -e PORT moves it. */
+  /** gunicorn runs with no --bind (none given, or its bind to $PORT left out): with PORT set it binds 0.0.0.0:$PORT itself, so -e PORT moves it. */
   gunicornBindsPort: z.boolean(),
   /** uvicorn's command names no --host: UVICORN_HOST=0.0.0.0, or it would listen on 127.0.0.1 alone. */
   uvicornHost: z.boolean(),
