@@ -753,6 +753,13 @@ describe('Python', () => {
       expect(stdout).not.toContain('ENV PORT');
       expect(stdout).toMatch(/ENTRYPOINT \[.*"(0\.0\.0\.0)?:?8000"/);
     }
+    // The Procfile's uvicorn promised the platform its PORT, which the image cannot keep: a warning says so; gunicorn's is kept.
+    const uvicorn = await runCli([project(flask, 'web: uvicorn main:app --host 0.0.0.0 --port $PORT\n'), '--yes', '--stdout', '--base', 'slim']);
+    expect(uvicorn.stderr).toContain(
+      "warning: Procfile:1: the web: command takes its port as $PORT, which the exec-form ENTRYPOINT cannot expand: the image runs uvicorn on 8000, and a platform's PORT (Cloud Run, Heroku) does not move it",
+    );
+    const gunicorn = await runCli([project(flask, 'web: gunicorn --bind :$PORT main:app\n'), '--yes', '--stdout', '--base', 'slim']);
+    expect(gunicorn.stderr).not.toContain('takes its port as $PORT');
   });
 
   it('a requirements pin of gunicorn 20, which imports pkg_resources, installs with setuptools<82 (82 removed pkg_resources), unless the requirements name setuptools', async () => {

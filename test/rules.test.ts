@@ -192,6 +192,11 @@ const UNIT_CASES: Case[] = [
   ),
   onFixture('python: an unmaintained Python', 'python-stdlib', { base: 'slim', runtimeVersion: '3.8' }),
   onFixture('python: a locked package without a wheel for the Python asked', 'python-poetry-lxml', { base: 'slim', runtimeVersion: '3.13' }),
+  onProject(
+    'python: a Procfile whose uvicorn takes $PORT',
+    { 'requirements.txt': 'uvicorn==0.34.0\n', 'main.py': 'async def app(scope, receive, send):\n    pass\n', Procfile: 'web: uvicorn main:app --host 0.0.0.0 --port $PORT\n' },
+    { base: 'slim' },
+  ),
   onProject('python: a pin of gunicorn 20, which imports pkg_resources', { 'requirements.txt': 'gunicorn==20.1.0\n', 'main.py': 'print(1)\n' }, { base: 'slim' }),
   onProject('python: a range in .python-version', { '.python-version': '>= 3.10\n', 'requirements.txt': '', 'main.py': 'print(1)\n' }, { base: 'slim' }),
   onProject(

@@ -11,6 +11,7 @@ import { validatePlan } from '../../core/plan-schema.js';
 import { PythonPlanSchema, type PythonPlan } from './schema.js';
 import { KNOWN_COMPILED, SETUPTOOLS_WITH_PKG_RESOURCES, SOURCE_BUILDS, distrolessPythonFor, mayLackMuslWheel, wheelMinorFor } from './bases.js';
 import { PYTHON_RULES } from './rules.js';
+import { bindingFromPort, gunicornUnbound } from './gunicorn.js';
 import { describeLocked, withoutWheel, type Libc, type LockedCompiled } from './wheels.js';
 import { imageNameFor } from '../../core/image-name.js';
 
@@ -239,27 +240,6 @@ function stopHandling(program: string): { init: boolean; stopWhy: string } {
 /** uvicorn started without --host (or --uds, --fd), which listens on 127.0.0.1 alone. */
 function uvicornOnLoopback(command: string[]): boolean {
   return command[0] === 'uvicorn' && !command.some((word) => /^--(?:host|uds|fd)(?:=|$)/.test(word));
-}
-
-/**
- * gunicorn's command without a `--bind` to 0.0.0.0:$PORT (or `:$PORT`): with PORT set, gunicorn binds
- * 0.0.0.0:$PORT by itself, so `docker run -e PORT=9000` (Cloud Run's, Heroku's) moves the server
- * with the variable the image sets, which a port written into the exec form would not.
- */
-function bindingFromPort(command: string[]): string[] {
-  if (command[0] !== 'gunicorn') return command;
-  const toPort = (address: string | undefined) => address !== undefined && /^(?:0\.0\.0\.0)?:\$PORT$/.test(address);
-  return command.filter((word, index) => {
-    const previous = command[index - 1];
-    if (toPort(/^(?:--bind|-b)=(.*)$/.exec(word)?.[1])) return false;
-    if ((word === '--bind' || word === '-b') && toPort(command[index + 1])) return false;
-    return !((previous === '--bind' || previous === '-b') && toPort(word));
-  });
-}
-
-/** gunicorn with no --bind: it listens on 0.0.0.0:$PORT when PORT is set, else on 127.0.0.1:8000 alone. */
-function gunicornUnbound(command: string[]): boolean {
-  return command[0] === 'gunicorn' && !command.some((word) => /^(?:--bind|-b)(?:=|$)/.test(word));
 }
 
 /** The exec-form entrypoint: programs from the venv, $PORT filled in (exec form expands no variables). */

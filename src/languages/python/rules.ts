@@ -3,6 +3,7 @@ import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
 import { PKG_RESOURCES_USERS, SOURCE_BUILDS, distrolessShipped, mayLackMuslWheel, passedOver, wheelMinorFor, type DistrolessPython } from './bases.js';
 import { describeLocked, hasWheelFor, withoutWheel, type Libc } from './wheels.js';
 import { describeEvidence } from '../../core/facts.js';
+import { bindingFromPort, gunicornUnbound } from './gunicorn.js';
 import { healthcheckRules, shellDebugRules, skippedSourcesRule, type RuleContext, type RuleTable } from '../../core/rules.js';
 
 export interface PythonRuleContext extends RuleContext {
@@ -55,6 +56,15 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     when: ({ facts }) => facts.procfileShellCommand !== null,
     message: ({ facts, command }) =>
       `${describeEvidence(facts.procfileShellCommand!.evidence)}: the web: command needs a shell ($(...), quotes, && or other variables), which the exec-form ENTRYPOINT does not run, so it is not used; the image runs \`${command.join(' ')}\` instead (set the value in the command, or give it as an environment variable the server reads)`,
+  },
+  {
+    // gunicorn reads PORT itself (its bind to $PORT is left out); any other server gets the number written in.
+    id: 'procfile-port-in-command',
+    kind: 'warn',
+    when: ({ facts, command, answers }) =>
+      facts.start?.evidence?.file === 'Procfile' && answers.port !== null && command.some((word) => word.includes('$PORT')) && !gunicornUnbound(bindingFromPort(command)),
+    message: ({ facts, command, answers }) =>
+      `${describeEvidence(facts.start!.evidence)}: the web: command takes its port as $PORT, which the exec-form ENTRYPOINT cannot expand: the image runs ${command[0]} on ${answers.port}, and a platform's PORT (Cloud Run, Heroku) does not move it; give the platform port ${answers.port}`,
   },
   {
     id: 'procfile-setup-steps',
