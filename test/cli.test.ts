@@ -155,6 +155,15 @@ describe('generating', () => {
     expect(ids.stdout).toMatch(/COPY \. \.\n(#.*\n)+RUN --mount=type=cache,target=\/go\/pkg\/mod \\\n {4}go mod tidy\n/);
     const pinned = await runCli([fixture('go-root-main'), '--yes', '--stdout']);
     expect(pinned.stdout).not.toContain('go mod tidy');
+    // A go.work's modules are not tidied in the build: the warning says the build fails until go.sum is there.
+    const work = makeProject({
+      'go.work': 'go 1.23\n\nuse ./api\n',
+      'api/go.mod': 'module example.com/api\n\ngo 1.23\n\nrequire github.com/google/uuid v1.6.0\n',
+      'api/main.go': 'package main\n\nimport "github.com/google/uuid"\n\nfunc main() { println(uuid.NewString()) }\n',
+    }).root;
+    const untidied = await runCli([work, '--yes', '--stdout']);
+    expect(untidied.stderr).toContain('warning: go.mod requires modules but there is no go.sum: the image build will fail until you run `go mod tidy`');
+    expect(untidied.stdout).not.toContain('go mod tidy');
   });
 });
 

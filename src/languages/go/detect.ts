@@ -266,6 +266,9 @@ function memberSources(all: GoSourceFile[], modules: { dir: string; mod: GoMod }
   return { main, own, built: all.filter((source) => built.has(source.dir)) };
 }
 
+/** go.mod requires modules, none of them vendored, and no go.sum lists their checksums: go build refuses them. */
+export const missingGoSum = (facts: GoFacts): boolean => facts.requiresModules && !facts.goSum.value && !facts.vendored.value;
+
 /** Detects a Go module's build facts from go.mod and its own sources. Pure: reads, never asks. */
 export function detectGo(project: ProjectFiles): GoFacts {
   if (!project.hasFile('go.work') && !project.hasFile('go.mod')) {

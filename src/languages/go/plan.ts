@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { planSecrets } from '../../core/secrets.js';
 import semver from 'semver';
-import type { GoFacts } from './detect.js';
+import { missingGoSum, type GoFacts } from './detect.js';
 import type { Planned } from '../../core/language.js';
 import { usageError } from '../../errors.js';
 import { BOOKWORM, DHI_DEBIAN, TRIXIE, hardened, singleBinaryStages, type DebianRelease } from '../../core/images.js';
@@ -90,7 +90,8 @@ function buildStep(facts: GoFacts, base: Answers['base'], goVersion: string, ent
     downloadModules: !facts.vendored.value && facts.layout.value !== 'none',
     initModule: facts.layout.value === 'none' ? facts.module.value : null,
     tidy: facts.layout.value === 'none' && facts.thirdPartyImports.value,
-    recordSums: facts.layout.value === 'module' && facts.requiresModules && !facts.goSum.value && !facts.vendored.value,
+    // One module's go.mod: go mod tidy there records what it requires (a go.work's modules each need their own).
+    recordSums: facts.layout.value === 'module' && missingGoSum(facts),
     vendored: facts.vendored.value,
     // scratch and alpine have no zone database; every other final base has Debian's tzdata, which Go reads.
     tags: base === 'scratch' || base === 'alpine' ? ['timetzdata'] : [],

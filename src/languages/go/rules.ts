@@ -1,4 +1,4 @@
-import type { GoFacts } from './detect.js';
+import { missingGoSum, type GoFacts } from './detect.js';
 import { describeEvidence } from '../../core/facts.js';
 import {
   forEachItem,
@@ -78,9 +78,11 @@ export const GO_RULES: RuleTable<GoRuleContext> = [
   {
     id: 'missing-go-sum',
     kind: 'warn',
-    when: ({ facts }) => !facts.goSum.value && facts.requiresModules && !facts.vendored.value,
-    message: () =>
-      "go.mod requires modules but there is no go.sum: the build runs go mod tidy to record their checksums on every build (checked against Go's checksum database, not pinned by you); run `go mod tidy` and commit go.sum",
+    when: ({ facts }) => missingGoSum(facts),
+    message: ({ facts }) =>
+      facts.layout.value === 'module'
+        ? "go.mod requires modules but there is no go.sum: the build runs go mod tidy to record their checksums on every build (checked against Go's checksum database, not pinned by you); run `go mod tidy` and commit go.sum"
+        : 'go.mod requires modules but there is no go.sum: the image build will fail until you run `go mod tidy`',
   },
   portMismatchRule((context: GoRuleContext) => ({ port: entryPort(context), readsPortEnv: context.facts.readsPortEnv.value })),
   {
