@@ -44,7 +44,7 @@ export function findRuntimeFolders(
         .map((_, index, parts) => parts.slice(0, index + 1).join('/')),
     ),
   );
-  const found = new Map<string, Fact<string>>();
+  const found: Fact<string>[] = [];
   for (const source of sources) {
     const lineOf = lineIndex(source.code);
     for (const match of source.code.matchAll(RELATIVE_PATH_LITERAL)) {
@@ -55,12 +55,15 @@ export function findRuntimeFolders(
       if (depth === -1) continue;
       const folder = inBase(parts.slice(0, depth + 1).join('/'));
       if (NOT_RUNTIME_FOLDERS.has(parts[0]!) || notRead.folder(folder) || notRead.literal?.(source.code, match.index)) continue;
-      if ([...found.keys()].some((known) => folder.startsWith(`${known}/`))) continue;
-      for (const known of [...found.keys()]) if (known.startsWith(`${folder}/`)) found.delete(known);
-      if (!found.has(folder)) found.set(folder, fact(folder, { file: source.file, line: lineOf(match.index) }));
+      found.push(fact(folder, { file: source.file, line: lineOf(match.index) }));
     }
   }
-  return [...found.values()];
+  return outermost(found);
+}
+
+/** Each folder once, as first found, and none inside another of the list (assets/i18n goes with assets). */
+export function outermost(folders: Fact<string>[]): Fact<string>[] {
+  return folders.filter((folder, index) => !folders.some((other, otherIndex) => (other.value === folder.value ? otherIndex < index : folder.value.startsWith(`${other.value}/`))));
 }
 
 /**

@@ -81,7 +81,7 @@ export interface PythonFacts {
    * Requirement pins of releases that import pkg_resources with setuptools unbounded (PKG_RESOURCES_USERS),
    * when the requirements leave setuptools to pip: `gunicorn==20.1.0`.
    */
-  pkgResourcesPins: Fact<string>[];
+  pkgResourcesPins: Fact<{ name: string; version: string }>[];
   /** No manifest at all, only a script (main.py, app.py, bot.py): a standard-library program. */
   scriptOnly: boolean;
   /** Django's STATIC_ROOT is set: the build runs collectstatic. */
@@ -536,7 +536,7 @@ function detectDependencies(project: ProjectFiles, tool: PythonTool, pyproject: 
     ? []
     : pins
         .filter((pin) => pin.name in PKG_RESOURCES_USERS && !atLeast(pin.version, PKG_RESOURCES_USERS[pin.name]!))
-        .map((pin) => fact(`${pin.name}==${pin.version}`, pin.evidence));
+        .map((pin) => fact({ name: pin.name, version: pin.version }, pin.evidence));
   return { dependencies: fact([...new Set(names)], evidence), inputs, localPaths, unpinned, noIndex, pipSource, requirementsFile, pinned, pkgResourcesPins };
 }
 
@@ -549,12 +549,17 @@ function detectScripts(pyproject: TomlFile | null): Fact<string>[] {
     .map((name) => fact(name, { file: 'pyproject.toml', line: keyLine(pyproject, name) }));
 }
 
+/** How each WSGI/ASGI server serves `module:app` on every address, on the port the image fills in for $PORT. */
+export const SERVE = {
+  gunicorn: (target: string) => ['gunicorn', '--bind', '0.0.0.0:$PORT', target],
+  uvicorn: (target: string) => ['uvicorn', target, '--host', '0.0.0.0', '--port', '$PORT'],
+  hypercorn: (target: string) => ['hypercorn', '--bind', '0.0.0.0:$PORT', target],
+};
+
 /** What the image runs, by the first rule that applies; null when detection cannot decide. */
 function detectStart(project: ProjectFiles, facts: Pick<PythonFacts, 'dependencies' | 'scripts' | 'framework'>): Fact<string[]> | null {
   const has = (name: string) => facts.dependencies.value.includes(name);
-  const gunicorn = (target: string) => ['gunicorn', '--bind', '0.0.0.0:$PORT', target];
-  const uvicorn = (target: string) => ['uvicorn', target, '--host', '0.0.0.0', '--port', '$PORT'];
-  const hypercorn = (target: string) => ['hypercorn', '--bind', '0.0.0.0:$PORT', target];
+  const { gunicorn, uvicorn, hypercorn } = SERVE;
   const procfile = procfileWeb(project);
   if (procfile) return fact(procfile.words, procfile.evidence);
 

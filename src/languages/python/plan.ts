@@ -1,6 +1,6 @@
 import { describeEvidence } from '../../core/facts.js';
 import { createdFolderWhy } from '../../core/runtime-folders.js';
-import { ASGI_FRAMEWORKS, inSrcLayout, type PythonFacts } from './detect.js';
+import { ASGI_FRAMEWORKS, SERVE, inSrcLayout, type PythonFacts } from './detect.js';
 import { planSecrets } from '../../core/secrets.js';
 import { usageError } from '../../errors.js';
 import type { Planned } from '../../core/language.js';
@@ -42,9 +42,9 @@ export function commandForEntry(facts: PythonFacts, raw: string): string[] {
   if (facts.scripts.some((script) => script.value === entry)) return [entry];
   if (ENTRY_APP.test(entry)) {
     const asgi = ASGI_FRAMEWORKS.has(facts.framework.value);
-    if (has('uvicorn') && (asgi || !has('gunicorn'))) return ['uvicorn', entry, '--host', '0.0.0.0', '--port', '$PORT'];
-    if (has('hypercorn') && (asgi || !has('gunicorn'))) return ['hypercorn', '--bind', '0.0.0.0:$PORT', entry];
-    if (has('gunicorn')) return ['gunicorn', '--bind', '0.0.0.0:$PORT', entry];
+    if (has('uvicorn') && (asgi || !has('gunicorn'))) return SERVE.uvicorn(entry);
+    if (has('hypercorn') && (asgi || !has('gunicorn'))) return SERVE.hypercorn(entry);
+    if (has('gunicorn')) return SERVE.gunicorn(entry);
     throw usageError(`--entry ${raw}: serving module:app needs gunicorn, uvicorn or hypercorn among the dependencies`);
   }
   if (ENTRY_FILE.test(entry)) return ['python', entry];
@@ -115,7 +115,7 @@ function requirementsSteps(facts: PythonFacts, pipCache: string): Pick<PythonPla
 /** setuptools<82 for requirement pins of releases that import pkg_resources (gunicorn 20), which setuptools 82 removed. */
 function pkgResourcesBounds(facts: PythonFacts): { requirement: string; why: string }[] {
   if (facts.pkgResourcesPins.length === 0) return [];
-  const pins = facts.pkgResourcesPins.map((pin) => `${pin.value} (${describeEvidence(pin.evidence)})`).join(', ');
+  const pins = facts.pkgResourcesPins.map(({ value, evidence }) => `${value.name}==${value.version} (${describeEvidence(evidence)})`).join(', ');
   return [
     {
       requirement: SETUPTOOLS_WITH_PKG_RESOURCES,
@@ -302,8 +302,9 @@ export function planPython(facts: PythonFacts, answers: Answers, generatorVersio
   // PORT is set for a program that reads it: the app's own code, or gunicorn given no --bind (Heroku's
   // convention), which a Procfile's gunicorn bound to $PORT becomes: the Procfile promises the platform its PORT.
   const fromProcfile = facts.start?.evidence?.file === 'Procfile';
-  const portEnv = port !== null && (facts.readsPortEnv.value || gunicornUnbound(command) || (fromProcfile && gunicornUnbound(bindingFromPort(command))));
-  const served = portEnv ? bindingFromPort(command) : command;
+  const withoutPortBind = bindingFromPort(command);
+  const portEnv = port !== null && (facts.readsPortEnv.value || gunicornUnbound(command) || (fromProcfile && gunicornUnbound(withoutPortBind)));
+  const served = portEnv ? withoutPortBind : command;
   const plan = validatePlan(PythonPlanSchema, {
     language: 'python',
     generator: { version: generatorVersion },

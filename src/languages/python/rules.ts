@@ -1,6 +1,15 @@
 import type { PythonFacts } from './detect.js';
 import { END_OF_LIFE_MINORS, SUPPORTED_PYTHON_MINORS } from './pyversion.js';
-import { PKG_RESOURCES_USERS, SOURCE_BUILDS, distrolessShipped, mayLackMuslWheel, passedOver, wheelMinorFor, type DistrolessPython } from './bases.js';
+import {
+  PKG_RESOURCES_USERS,
+  SETUPTOOLS_WITH_PKG_RESOURCES,
+  SOURCE_BUILDS,
+  distrolessShipped,
+  mayLackMuslWheel,
+  passedOver,
+  wheelMinorFor,
+  type DistrolessPython,
+} from './bases.js';
 import { describeLocked, hasWheelFor, withoutWheel, type Libc } from './wheels.js';
 import { describeEvidence } from '../../core/facts.js';
 import { bindingFromPort, gunicornUnbound } from './gunicorn.js';
@@ -196,8 +205,8 @@ export const PYTHON_RULES: RuleTable<PythonRuleContext> = [
     kind: 'warn',
     when: ({ facts }) => facts.pkgResourcesPins.length > 0,
     message: ({ facts }) =>
-      `${facts.pkgResourcesPins.map((pin) => `${describeEvidence(pin.evidence)}: ${pin.value}`).join(', ')} imports pkg_resources, which setuptools 82 removed: the image installs setuptools<82 beside it; a release that no longer imports it (${facts.pkgResourcesPins
-        .map((pin) => `${pin.value.split('==')[0]} ${PKG_RESOURCES_USERS[pin.value.split('==')[0]!]} or later`)
+      `${facts.pkgResourcesPins.map(({ value, evidence }) => `${describeEvidence(evidence)}: ${value.name}==${value.version}`).join(', ')} imports pkg_resources, which setuptools 82 removed: the image installs ${SETUPTOOLS_WITH_PKG_RESOURCES} beside it; a release that no longer imports it (${facts.pkgResourcesPins
+        .map(({ value }) => `${value.name} ${PKG_RESOURCES_USERS[value.name]} or later`)
         .join(', ')}) needs no bound`,
   },
   {

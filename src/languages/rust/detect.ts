@@ -21,7 +21,7 @@ import { toolVersion } from '../../core/tool-versions.js';
 import { globMatcher } from '../../core/glob.js';
 import { lineIndex, stripComments } from '../../core/text.js';
 import { RUST_RELEASE } from './release.js';
-import { findRuntimeFolders, type ScannedSource } from '../../core/runtime-folders.js';
+import { findRuntimeFolders, outermost, type ScannedSource } from '../../core/runtime-folders.js';
 
 /** The Rust release a project gets when nothing pins one (the current stable minor). */
 export const DEFAULT_RUST_VERSION = '1.95';
@@ -541,19 +541,25 @@ function configFilePort(project: ProjectFiles, pkg: Package): Fact<number> | nul
     .filter((file) => pkg.dir === '.' || file.startsWith(`${pkg.dir}/`))
     // The base or default file holds what every environment shares.
     .sort((a, b) => Number(!/\/(base|default)\.\w+$/.test(a)) - Number(!/\/(base|default)\.\w+$/.test(b)));
-  const serving = /^(application|app|server|http|web|api|service)$/i;
   for (const file of candidates) {
-    let section: string | null = null;
-    const lines = project.readText(file).split('\n');
-    for (const [index, line] of lines.entries()) {
-      const header = /^\[([\w.-]+)\]/.exec(line) ?? /^([\w-]+):\s*$/.exec(line);
-      if (header) {
-        section = header[1]!.split('.')[0]!;
-        continue;
-      }
-      const port = /^\s*port\s*[:=]\s*"?(\d{2,5})"?\s*$/.exec(line);
-      if (port && (section === null || serving.test(section))) return fact(Number(port[1]), { file, line: index + 1 });
+    const port = portInConfigFile(project, file);
+    if (port) return port;
+  }
+  return null;
+}
+
+/** `port` at the top of a configuration file, or in its listening section (`[server]`, `application:`). */
+function portInConfigFile(project: ProjectFiles, file: string): Fact<number> | null {
+  const serving = /^(application|app|server|http|web|api|service)$/i;
+  let section: string | null = null;
+  for (const [index, line] of project.readText(file).split('\n').entries()) {
+    const header = /^\[([\w.-]+)\]/.exec(line) ?? /^([\w-]+):\s*$/.exec(line);
+    if (header) {
+      section = header[1]!.split('.')[0]!;
+      continue;
     }
+    const port = /^\s*port\s*[:=]\s*"?(\d{2,5})"?\s*$/.exec(line);
+    if (port && (section === null || serving.test(section))) return fact(Number(port[1]), { file, line: index + 1 });
   }
   return null;
 }
@@ -672,11 +678,6 @@ function detectNetwork(
   };
 }
 
-/** Each folder once, and none inside another of the list (assets/i18n goes with assets). */
-function outermost(folders: Fact<string>[]): Fact<string>[] {
-  return folders.filter((folder, index) => !folders.some((other, otherIndex) => (other.value === folder.value ? otherIndex < index : folder.value.startsWith(`${other.value}/`))));
-}
-
 /** Loco's CLI run from a binary's main: `cli::main::<App, Migrator>()`. */
 const LOCO_CLI_MAIN = /\bcli::main\s*::\s*</;
 
@@ -693,7 +694,6 @@ function detectLoco(
   const production = project.hasFile(inBase('config/production.yaml'));
   const file = inBase(`config/${production ? 'production' : 'development'}.yaml`);
   const folders: Fact<string>[] = [];
-  let port: Fact<number> | null = null;
   let database: Fact<string> | null = null;
   let configuredBinding: Fact<string> | null = null;
   if (project.hasDir(inBase('config'))) folders.push(fact(inBase('config'), dependency));
@@ -709,13 +709,12 @@ function detectLoco(
       if (section === 'server' && served && project.hasDir(inBase(served[1]!))) folders.push(fact(inBase(served[1]!), evidence));
       const binding = /^\s+binding:\s*["']?([\w.:[\]-]+)["']?\s*$/.exec(line);
       if (section === 'server' && binding && !configuredBinding) configuredBinding = fact(binding[1]!, evidence);
-      const listens = /^\s+port:\s*(\d{2,5})\s*$/.exec(line);
-      if (section === 'server' && listens && !port) port = fact(Number(listens[1]), evidence);
       // sqlite://loco_app.sqlite?mode=rwc: a file by a relative path (sqlite:/// is an absolute one).
       const sqlite = /sqlite:\/\/([\w.-]+)/.exec(line);
       if (section === 'database' && sqlite && !database) database = fact(sqlite[1]!, evidence);
     }
   }
+  const port = project.hasFile(file) && !project.tooLargeToScan(file) ? portInConfigFile(project, file) : null;
   const caller = scanned.map((source) => ({ source, at: source.code.search(LOCO_CLI_MAIN) })).find(({ at }) => at !== -1);
   const cliMain = caller ? { file: caller.source.file, line: lineIndex(caller.source.code)(caller.at) } : null;
   return { settings: { dependency, cliMain, production: fact(production, production ? { file } : null), version, configuredBinding }, folders, port, database };
